@@ -1,0 +1,135 @@
+//! Where imported schedules live between runs: `DATA_DIR/calendars/YEAR.txt` for a year's
+//! official notice and `DATA_DIR/calendars/YEAR-local.txt` for a unit's local additions.
+//! Files are validated as a whole calendar before anything is written, and written atomically.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use lvzhi_calendar::{parse_schedule, Calendar, CalendarError, ScheduleMode};
+
+use crate::error::AppError;
+
+fn dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("calendars")
+}
+
+/// Stored schedule files by file name, read from disk.
+fn stored(data_dir: &Path) -> Result<BTreeMap<String, String>, AppError> {
+    let dir = dir(data_dir);
+    let mut files = BTreeMap::new();
+    let entries = match fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
+        Err(source) => return Err(AppError::Read { path: dir, source }),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|source| AppError::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        let path = entry.path();
+        let Some(name) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        if !name.ends_with(".txt") {
+            continue;
+        }
+        files.insert(name, read_text(&path)?);
+    }
+    Ok(files)
+}
+
+pub fn read_text(path: &Path) -> Result<String, AppError> {
+    let bytes = fs::read(path).map_err(|source| AppError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|_| AppError::NotUtf8(path.to_path_buf()))
+}
+
+/// Builds the calendar from the embedded notices and a set of stored files: official notices
+/// first (they replace embedded years), then local additions on top.
+fn build(files: &BTreeMap<String, String>) -> Result<Calendar, CalendarError> {
+    let mut cal = Calendar::embedded();
+    for local_pass in [false, true] {
+        for (name, text) in files {
+            if name.ends_with("-local.txt") == local_pass {
+                cal = cal.with_schedule_text(name, text)?;
+            }
+        }
+    }
+    Ok(cal)
+}
+
+/// The calendar in force for this data directory.
+pub fn load(data_dir: &Path) -> Result<Calendar, AppError> {
+    Ok(build(&stored(data_dir)?)?)
+}
+
+/// What an import did.
+pub struct Imported {
+    pub year: i32,
+    pub mode: ScheduleMode,
+    pub source: String,
+    pub holidays: usize,
+    pub workdays: usize,
+    pub path: PathBuf,
+}
+
+/// Validates `path` against the calendar in force and stores it. Nothing changes on error.
+pub fn import(data_dir: &Path, path: &Path) -> Result<Imported, AppError> {
+    let text = read_text(path)?;
+    let display = path.display().to_string();
+    let schedule = parse_schedule(&text).map_err(|source| CalendarError::Schedule {
+        file: display.clone(),
+        source,
+    })?;
+    let name = match schedule.mode {
+        ScheduleMode::Replace => format!("{}.txt", schedule.year),
+        ScheduleMode::Extend => format!("{}-local.txt", schedule.year),
+    };
+    let mut files = stored(data_dir)?;
+    files.insert(name.clone(), text.clone());
+    // Re-check the whole set: a new official notice must still accept the year's local days.
+    build(&files).map_err(|e| match e {
+        // Errors from the file being imported should name the user's path, not the stored name.
+        CalendarError::Schedule { file, source } if file == name => CalendarError::Schedule {
+            file: display.clone(),
+            source,
+        },
+        other => other,
+    })?;
+    let dir = dir(data_dir);
+    fs::create_dir_all(&dir).map_err(|source| AppError::Write {
+        path: dir.clone(),
+        source,
+    })?;
+    let target = dir.join(&name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    fs::write(&tmp, text.as_bytes()).map_err(|source| AppError::Write {
+        path: tmp.clone(),
+        source,
+    })?;
+    fs::rename(&tmp, &target).map_err(|source| AppError::Write {
+        path: target.clone(),
+        source,
+    })?;
+    let holidays = schedule
+        .days
+        .values()
+        .filter(|d| d.kind == lvzhi_calendar::SpecialKind::Holiday)
+        .count();
+    Ok(Imported {
+        year: schedule.year,
+        mode: schedule.mode,
+        source: schedule.source,
+        holidays,
+        workdays: schedule.days.len() - holidays,
+        path: target,
+    })
+}

@@ -1,0 +1,31 @@
+//! The errors a command can end with, each displayed as one Chinese sentence.
+
+use std::path::PathBuf;
+
+use lvzhi_calendar::{CalendarError, PeriodError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Calendar(#[from] CalendarError),
+    #[error("{0}")]
+    Period(#[from] PeriodError),
+    #[error("无法读取文件 {path}：{source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("无法写入 {path}：{source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("文件 {0} 不是有效的 UTF-8 文本，请以 UTF-8 编码保存后重试")]
+    NotUtf8(PathBuf),
+    #[error("起始日期 {from} 晚于结束日期 {to}")]
+    ReversedRange { from: String, to: String },
+    #[error("输出结果失败：{0}")]
+    Output(String),
+}
