@@ -15,6 +15,11 @@ mod schedule;
 
 pub use calendar::{Calendar, CalendarError, DayInfo, DayKind, Elapsed, FIRST_YEAR, LAST_YEAR};
 pub use chrono::{Datelike, NaiveDate, Weekday};
+
+/// Re-exported for callers that add calendar days to a date.
+pub mod chrono_days {
+    pub use chrono::Days;
+}
 pub use period::{Deadline, Period, PeriodError, MAX_PERIOD};
 pub use schedule::{
     parse_date, parse_schedule, weekday_zh, ScheduleError, ScheduleErrorKind, ScheduleMode,

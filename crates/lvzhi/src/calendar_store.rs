@@ -54,12 +54,17 @@ pub fn read_text(path: &Path) -> Result<String, AppError> {
 
 /// Builds the calendar from the embedded notices and a set of stored files: official notices
 /// first (they replace embedded years), then local additions on top.
-fn build(files: &BTreeMap<String, String>) -> Result<Calendar, CalendarError> {
+/// `label` names a stored file in error messages (the file being imported goes by the path
+/// the user typed, not by its future stored name).
+fn build(
+    files: &BTreeMap<String, String>,
+    label: impl Fn(&str) -> String,
+) -> Result<Calendar, CalendarError> {
     let mut cal = Calendar::embedded();
     for local_pass in [false, true] {
         for (name, text) in files {
             if name.ends_with("-local.txt") == local_pass {
-                cal = cal.with_schedule_text(name, text)?;
+                cal = cal.with_schedule_text(&label(name), text)?;
             }
         }
     }
@@ -68,7 +73,10 @@ fn build(files: &BTreeMap<String, String>) -> Result<Calendar, CalendarError> {
 
 /// The calendar in force for this data directory.
 pub fn load(data_dir: &Path) -> Result<Calendar, AppError> {
-    Ok(build(&stored(data_dir)?)?)
+    let dir = dir(data_dir);
+    Ok(build(&stored(data_dir)?, |name| {
+        dir.join(name).display().to_string()
+    })?)
 }
 
 /// What an import did.
@@ -96,15 +104,14 @@ pub fn import(data_dir: &Path, path: &Path) -> Result<Imported, AppError> {
     let mut files = stored(data_dir)?;
     files.insert(name.clone(), text.clone());
     // Re-check the whole set: a new official notice must still accept the year's local days.
-    build(&files).map_err(|e| match e {
-        // Errors from the file being imported should name the user's path, not the stored name.
-        CalendarError::Schedule { file, source } if file == name => CalendarError::Schedule {
-            file: display.clone(),
-            source,
-        },
-        other => other,
-    })?;
     let dir = dir(data_dir);
+    build(&files, |stored_name| {
+        if stored_name == name {
+            display.clone()
+        } else {
+            dir.join(stored_name).display().to_string()
+        }
+    })?;
     fs::create_dir_all(&dir).map_err(|source| AppError::Write {
         path: dir.clone(),
         source,
