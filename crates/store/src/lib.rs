@@ -1,0 +1,601 @@
+//! The system of record: every change to a case is an appended event, and all events of a
+//! database form one SM3 hash chain (DESIGN §5 "留痕"). A case's state is derived from its
+//! events by the workflow crate; this crate only stores, orders, chains and verifies them.
+//!
+//! Two backends behind one API: SQLite (the default: one file, WAL, full synchronous) and
+//! PostgreSQL. The SQL is shared (`$1` parameters work on both); only the schema differs.
+//!
+//! Concurrency: writers state the case version they read (`expected_version`); an append whose
+//! version is stale fails with [`StoreError::Conflict`], so two people acting at once cannot both
+//! succeed. Appends are serialised on the single chain-head row, which also makes `seq` gapless.
+
+mod chain;
+mod evidence;
+mod migrate;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::Row;
+
+pub use chain::{link_hash, sm3_hex, Link, GENESIS};
+pub use evidence::{EvidenceStore, StoredEvidence};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库地址“{0}”无效：应为 sqlite://文件路径 或 postgres://用户@主机/数据库")]
+    BadUrl(String),
+    #[error("无法连接数据库：{0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("数据库操作失败：{0}")]
+    Db(#[from] sqlx::Error),
+    #[error("数据库结构升级失败（第{version}步）：{source}")]
+    Migrate {
+        version: i64,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("案件 {case_id} 已被他人更新（当前版本 {actual}，提交所依据的版本 {expected}），请刷新后重新操作")]
+    Conflict {
+        case_id: String,
+        expected: i64,
+        actual: i64,
+    },
+    #[error("事件内容无法序列化：{0}")]
+    Payload(String),
+    #[error("没有要写入的事件")]
+    Empty,
+    #[error("证据文件操作失败（{path}）：{source}")]
+    EvidenceIo {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("证据文件 {digest} 不存在")]
+    EvidenceMissing { digest: String },
+    #[error("证据文件 {digest} 已损坏或被篡改：存储内容的 SM3 摘要为 {actual}")]
+    EvidenceCorrupt { digest: String, actual: String },
+    #[error("证据摘要“{0}”无效：应为 64 位十六进制 SM3 摘要")]
+    BadDigest(String),
+}
+
+/// An event to append. `payload` is any JSON value (the workflow's typed event, serialised).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub kind: String,
+    pub actor: String,
+    pub role: String,
+    pub at: DateTime<Utc>,
+    pub reason: Option<String>,
+    pub payload: serde_json::Value,
+}
+
+/// An event as stored, with its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub case_id: String,
+    pub case_version: i64,
+    pub at: String,
+    pub actor: String,
+    pub role: String,
+    pub kind: String,
+    pub reason: Option<String>,
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl StoredEvent {
+    fn link(&self) -> Link<'_> {
+        Link {
+            seq: self.seq,
+            case_id: &self.case_id,
+            case_version: self.case_version,
+            at: &self.at,
+            actor: &self.actor,
+            role: &self.role,
+            kind: &self.kind,
+            reason: self.reason.as_deref(),
+            payload: &self.payload,
+        }
+    }
+}
+
+/// The newest link of the chain: publish it elsewhere to anchor the whole history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// What `audit verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    pub events: i64,
+    pub head: ChainHead,
+    /// The first problem, if any; everything before it verified.
+    pub problem: Option<ChainProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ChainProblem {
+    /// The event's content no longer matches its hash: it was altered.
+    Altered {
+        seq: i64,
+        case_id: String,
+        case_version: i64,
+    },
+    /// The event does not link to the one before it: events before it were removed or reordered.
+    Broken {
+        seq: i64,
+        case_id: String,
+        expected_seq: i64,
+    },
+    /// The chain head does not match the last event: events at the end were removed.
+    HeadMismatch { head_seq: i64, last_seq: i64 },
+}
+
+impl std::fmt::Display for ChainProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChainProblem::Altered { seq, case_id, case_version } => write!(
+                f,
+                "第 {seq} 号事件（案件 {case_id} 第 {case_version} 个事件）的内容与其哈希不符，已被篡改"
+            ),
+            ChainProblem::Broken { seq, case_id, expected_seq } => write!(
+                f,
+                "第 {seq} 号事件（案件 {case_id}）与前一事件的链接断开：应为第 {expected_seq} 号，其前的事件已被删除或调换顺序"
+            ),
+            ChainProblem::HeadMismatch { head_seq, last_seq } => write!(
+                f,
+                "链头记录为第 {head_seq} 号事件，而最后一个事件为第 {last_seq} 号：末尾的事件已被删除或链头被改动"
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The event store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+    /// The PostgreSQL schema chosen with `?schema=`, if any.
+    schema: Option<String>,
+}
+
+fn format_at(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and applies the embedded migrations.
+    /// `sqlite://path/to/file.db` or `postgres://user@host/db` (a `?schema=NAME` query selects
+    /// a schema, created if missing — used to give each test run a fresh one).
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        let (pool, schema) = if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|_| StoreError::BadUrl(url.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: an acknowledged event survives power loss, not only a killed process.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(opts)
+                .await
+                .map_err(StoreError::Connect)?;
+            (Pool::Sqlite(pool), None)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let (base, schema) = split_schema(url);
+            let mut opts = PgConnectOptions::from_str(base)
+                .map_err(|_| StoreError::BadUrl(url.to_string()))?;
+            if let Some(schema) = &schema {
+                if !schema
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    || schema.is_empty()
+                {
+                    return Err(StoreError::BadUrl(url.to_string()));
+                }
+                // Create the schema with a plain connection first, then pin every pooled
+                // connection's search_path to it.
+                let admin = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(opts.clone())
+                    .await
+                    .map_err(StoreError::Connect)?;
+                // The name was checked above to be [A-Za-z0-9_]+, so it cannot inject SQL.
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "CREATE SCHEMA IF NOT EXISTS {schema}"
+                )))
+                .execute(&admin)
+                .await?;
+                admin.close().await;
+                opts = opts.options([("search_path", schema.as_str())]);
+            }
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await
+                .map_err(StoreError::Connect)?;
+            (Pool::Postgres(pool), schema)
+        } else {
+            return Err(StoreError::BadUrl(url.to_string()));
+        };
+        let store = Store { pool, schema };
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    /// Drops the PostgreSQL schema this store was opened on (`?schema=`) and closes the store.
+    /// For test runs that each create a fresh schema; does nothing on SQLite.
+    pub async fn drop_schema(self) -> Result<(), StoreError> {
+        if let (Pool::Postgres(p), Some(schema)) = (&self.pool, &self.schema) {
+            // Checked at open to be [A-Za-z0-9_]+.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE"
+            )))
+            .execute(p)
+            .await?;
+        }
+        self.close().await;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes every connection (the SQLite WAL is checkpointed).
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Appends `events` to case `case_id` if its current version is `expected_version` (0 for a
+    /// new case). Returns the case's new version. All or nothing.
+    pub async fn append(
+        &self,
+        case_id: &str,
+        expected_version: i64,
+        events: &[NewEvent],
+    ) -> Result<i64, StoreError> {
+        if events.is_empty() {
+            return Err(StoreError::Empty);
+        }
+        let payloads = events
+            .iter()
+            .map(|e| {
+                serde_json::to_string(&e.payload).map_err(|x| StoreError::Payload(x.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let ats: Vec<String> = events.iter().map(|e| format_at(&e.at)).collect();
+        macro_rules! body {
+            ($tx:expr, $head_sql:expr) => {{
+                let tx = $tx;
+                // Serialise all appends on the head row: it orders the chain and hands out seq.
+                let head = sqlx::query($head_sql)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let (mut seq, mut prev): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
+                let actual: i64 = sqlx::query("SELECT COALESCE(MAX(case_version), 0) FROM events WHERE case_id = $1")
+                    .bind(case_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get(0)?;
+                if actual != expected_version {
+                    return Err(StoreError::Conflict {
+                        case_id: case_id.to_string(),
+                        expected: expected_version,
+                        actual,
+                    });
+                }
+                let mut version = actual;
+                for ((e, payload), at) in events.iter().zip(&payloads).zip(&ats) {
+                    seq += 1;
+                    version += 1;
+                    let hash = link_hash(
+                        &prev,
+                        &Link {
+                            seq,
+                            case_id,
+                            case_version: version,
+                            at,
+                            actor: &e.actor,
+                            role: &e.role,
+                            kind: &e.kind,
+                            reason: e.reason.as_deref(),
+                            payload,
+                        },
+                    );
+                    sqlx::query(
+                        "INSERT INTO events (seq, case_id, case_version, at, actor, role, kind, reason, payload, prev_hash, hash) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    )
+                    .bind(seq)
+                    .bind(case_id)
+                    .bind(version)
+                    .bind(at)
+                    .bind(&e.actor)
+                    .bind(&e.role)
+                    .bind(&e.kind)
+                    .bind(e.reason.as_deref())
+                    .bind(payload)
+                    .bind(&prev)
+                    .bind(&hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|err| conflict_or(err, case_id, expected_version))?;
+                    prev = hash;
+                }
+                sqlx::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1")
+                    .bind(seq)
+                    .bind(&prev)
+                    .execute(&mut *tx)
+                    .await?;
+                Ok::<i64, StoreError>(version)
+            }};
+        }
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                // IMMEDIATE takes the write lock at once, so two writers never deadlock on upgrade.
+                // SQLite has no FOR UPDATE: the IMMEDIATE transaction already holds the lock.
+                let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                let v = body!(&mut *tx, "SELECT seq, hash FROM chain_head WHERE id = 1")?;
+                tx.commit().await?;
+                Ok(v)
+            }
+            Pool::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                let v = body!(
+                    &mut *tx,
+                    "SELECT seq, hash FROM chain_head WHERE id = 1 FOR UPDATE"
+                )?;
+                tx.commit().await?;
+                Ok(v)
+            }
+        }
+    }
+
+    /// The current version (number of events) of a case; 0 if it has none.
+    pub async fn case_version(&self, case_id: &str) -> Result<i64, StoreError> {
+        let q = "SELECT COALESCE(MAX(case_version), 0) FROM events WHERE case_id = $1";
+        let row = match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(q)
+                .bind(case_id)
+                .fetch_one(p)
+                .await?
+                .try_get::<i64, _>(0)?,
+            Pool::Postgres(p) => sqlx::query(q)
+                .bind(case_id)
+                .fetch_one(p)
+                .await?
+                .try_get::<i64, _>(0)?,
+        };
+        Ok(row)
+    }
+
+    /// A case's events in order.
+    pub async fn events(&self, case_id: &str) -> Result<Vec<StoredEvent>, StoreError> {
+        let q = "SELECT seq, case_id, case_version, at, actor, role, kind, reason, payload, prev_hash, hash \
+                 FROM events WHERE case_id = $1 ORDER BY case_version";
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(q)
+                .bind(case_id)
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(row_event_sqlite)
+                .collect(),
+            Pool::Postgres(p) => sqlx::query(q)
+                .bind(case_id)
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(row_event_pg)
+                .collect(),
+        }
+    }
+
+    /// The newest link of the chain.
+    pub async fn head(&self) -> Result<ChainHead, StoreError> {
+        let q = "SELECT seq, hash FROM chain_head WHERE id = 1";
+        let (seq, hash) = match &self.pool {
+            Pool::Sqlite(p) => {
+                let r = sqlx::query(q).fetch_one(p).await?;
+                (r.try_get(0)?, r.try_get(1)?)
+            }
+            Pool::Postgres(p) => {
+                let r = sqlx::query(q).fetch_one(p).await?;
+                (r.try_get(0)?, r.try_get(1)?)
+            }
+        };
+        Ok(ChainHead { seq, hash })
+    }
+
+    /// Recomputes the whole chain in `seq` order, in pages, and reports the first problem.
+    pub async fn verify(&self) -> Result<VerifyReport, StoreError> {
+        const PAGE: i64 = 5000;
+        let q = "SELECT seq, case_id, case_version, at, actor, role, kind, reason, payload, prev_hash, hash \
+                 FROM events WHERE seq > $1 ORDER BY seq LIMIT $2";
+        let head = self.head().await?;
+        let mut prev = GENESIS.to_string();
+        let mut expected_seq = 1i64;
+        let mut after = 0i64;
+        let mut count = 0i64;
+        loop {
+            let page: Vec<StoredEvent> = match &self.pool {
+                Pool::Sqlite(p) => sqlx::query(q)
+                    .bind(after)
+                    .bind(PAGE)
+                    .fetch_all(p)
+                    .await?
+                    .iter()
+                    .map(row_event_sqlite)
+                    .collect::<Result<_, _>>()?,
+                Pool::Postgres(p) => sqlx::query(q)
+                    .bind(after)
+                    .bind(PAGE)
+                    .fetch_all(p)
+                    .await?
+                    .iter()
+                    .map(row_event_pg)
+                    .collect::<Result<_, _>>()?,
+            };
+            if page.is_empty() {
+                break;
+            }
+            for e in &page {
+                // A hash that does not cover the content: the row itself was edited.
+                if link_hash(&e.prev_hash, &e.link()) != e.hash {
+                    return Ok(report(
+                        count,
+                        head,
+                        ChainProblem::Altered {
+                            seq: e.seq,
+                            case_id: e.case_id.clone(),
+                            case_version: e.case_version,
+                        },
+                    ));
+                }
+                // A valid row that does not follow its predecessor: rows were removed or moved.
+                if e.prev_hash != prev || e.seq != expected_seq {
+                    return Ok(report(
+                        count,
+                        head,
+                        ChainProblem::Broken {
+                            seq: e.seq,
+                            case_id: e.case_id.clone(),
+                            expected_seq,
+                        },
+                    ));
+                }
+                prev = e.hash.clone();
+                expected_seq += 1;
+                count += 1;
+                after = e.seq;
+            }
+        }
+        if head.seq != count || head.hash != prev {
+            return Ok(report(
+                count,
+                head.clone(),
+                ChainProblem::HeadMismatch {
+                    head_seq: head.seq,
+                    last_seq: count,
+                },
+            ));
+        }
+        Ok(VerifyReport {
+            events: count,
+            head,
+            problem: None,
+        })
+    }
+
+    /// Runs raw SQL; for tests and tools that need to reach under the API (e.g. tamper tests).
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, StoreError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(p)
+                .await?
+                .rows_affected(),
+            Pool::Postgres(p) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                .execute(p)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    pub(crate) fn pool_sqlite(&self) -> Option<&SqlitePool> {
+        match &self.pool {
+            Pool::Sqlite(p) => Some(p),
+            Pool::Postgres(_) => None,
+        }
+    }
+
+    pub(crate) fn pool_pg(&self) -> Option<&PgPool> {
+        match &self.pool {
+            Pool::Postgres(p) => Some(p),
+            Pool::Sqlite(_) => None,
+        }
+    }
+}
+
+fn report(count: i64, head: ChainHead, problem: ChainProblem) -> VerifyReport {
+    VerifyReport {
+        events: count,
+        head,
+        problem: Some(problem),
+    }
+}
+
+/// A unique-key violation on (case_id, case_version) means another writer won the race.
+fn conflict_or(err: sqlx::Error, case_id: &str, expected: i64) -> StoreError {
+    if let sqlx::Error::Database(db) = &err {
+        if db.is_unique_violation() {
+            return StoreError::Conflict {
+                case_id: case_id.to_string(),
+                expected,
+                actual: expected + 1,
+            };
+        }
+    }
+    StoreError::Db(err)
+}
+
+fn split_schema(url: &str) -> (&str, Option<String>) {
+    match url.split_once("?schema=") {
+        Some((base, schema)) => (base, Some(schema.to_string())),
+        None => (url, None),
+    }
+}
+
+macro_rules! row_event {
+    ($name:ident, $row:ty) => {
+        fn $name(r: &$row) -> Result<StoredEvent, StoreError> {
+            Ok(StoredEvent {
+                seq: r.try_get(0)?,
+                case_id: r.try_get(1)?,
+                case_version: r.try_get(2)?,
+                at: r.try_get(3)?,
+                actor: r.try_get(4)?,
+                role: r.try_get(5)?,
+                kind: r.try_get(6)?,
+                reason: r.try_get(7)?,
+                payload: r.try_get(8)?,
+                prev_hash: r.try_get(9)?,
+                hash: r.try_get(10)?,
+            })
+        }
+    };
+}
+row_event!(row_event_sqlite, sqlx::sqlite::SqliteRow);
+row_event!(row_event_pg, sqlx::postgres::PgRow);
