@@ -69,11 +69,7 @@ pub enum CalendarCommand {
     },
 }
 
-fn print_json<T: Serialize>(value: &T) -> Result<(), AppError> {
-    let s = serde_json::to_string_pretty(value).map_err(|e| AppError::Output(e.to_string()))?;
-    println!("{s}");
-    Ok(())
-}
+use crate::print_json;
 
 fn provisional_note(missing: &[i32]) -> String {
     let years: Vec<String> = missing.iter().map(|y| format!("{y}年")).collect();

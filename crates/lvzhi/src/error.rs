@@ -26,6 +26,10 @@ pub enum AppError {
     NotUtf8(PathBuf),
     #[error("起始日期 {from} 晚于结束日期 {to}")]
     ReversedRange { from: String, to: String },
+    #[error("{0}")]
+    Store(#[from] lvzhi_store::StoreError),
+    #[error("审计链校验未通过：{0}")]
+    ChainBroken(String),
     #[error("输出结果失败：{0}")]
     Output(String),
 }

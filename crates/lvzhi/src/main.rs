@@ -1,6 +1,7 @@
 //! `lvzhi` — the command line of 履职. Every message a user reads is in Chinese; `--help` is
 //! bilingual so that an administrator without Chinese input can still find their way.
 
+mod audit_cmd;
 mod calendar_cmd;
 mod calendar_store;
 mod cli_error;
@@ -56,6 +57,9 @@ pub enum Command {
     /// 工作日历与法定期间计算 / Working-day calendar and statutory periods
     #[command(subcommand, disable_help_flag = true)]
     Calendar(calendar_cmd::CalendarCommand),
+    /// 审计链校验与链头 / The tamper-evident audit trail
+    #[command(subcommand, disable_help_flag = true)]
+    Audit(audit_cmd::AuditCommand),
 }
 
 /// Gives every (sub)command the bilingual help layout: clap's own headings are English only.
@@ -93,5 +97,13 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Calendar(cmd) => calendar_cmd::run(&cli.data_dir, cmd),
+        Command::Audit(cmd) => audit_cmd::run(&cli.data_dir, cmd),
     }
+}
+
+/// Prints a value as pretty JSON on stdout (the `--json` contracts).
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), AppError> {
+    let s = serde_json::to_string_pretty(value).map_err(|e| AppError::Output(e.to_string()))?;
+    println!("{s}");
+    Ok(())
 }
