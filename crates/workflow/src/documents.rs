@@ -1,0 +1,415 @@
+//! The written notices of the procedure, as full Chinese texts. Each is produced by the event
+//! that requires it and stored inside that event, so the text of record never changes later.
+
+use chrono::NaiveDate;
+use lvzhi_calendar::{date_zh, Deadline};
+
+use crate::model::*;
+
+/// The regulation, named in full at first mention.
+pub const REGULATION: &str =
+    "《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》（以下简称《实施细则》）";
+
+const INDENT: &str = "\u{3000}\u{3000}";
+
+/// 维权委 of an organisation.
+pub fn committee_name(org: &Org) -> String {
+    format!("{}维护民警执法权威工作委员会", org.name)
+}
+
+/// 维权办 of an organisation.
+pub fn office_name(org: &Org) -> String {
+    format!("{}维护民警执法权威工作委员会办公室", org.name)
+}
+
+fn applicant_names(form: &ApplicationForm) -> String {
+    let names: Vec<&str> = form.applicants.iter().map(|o| o.name.as_str()).collect();
+    names.join("、")
+}
+
+/// To whom a notice is addressed: the applying unit when it filed, else the officers.
+pub fn addressee(form: &ApplicationForm, filer: Option<Filer>) -> String {
+    match filer {
+        Some(Filer::Unit) => form.applying_unit.name.clone(),
+        _ => format!("{}同志", applicant_names(form)),
+    }
+}
+
+/// Copy to the unit when the officers filed themselves (the unit must know the notice).
+fn unit_copy(form: &ApplicationForm, filer: Option<Filer>) -> Vec<String> {
+    match filer {
+        Some(Filer::Unit) => Vec::new(),
+        _ => vec![form.applying_unit.name.clone()],
+    }
+}
+
+fn you(filer: Option<Filer>) -> &'static str {
+    match filer {
+        Some(Filer::Unit) => "你单位",
+        _ => "你",
+    }
+}
+
+/// "2024年10月16日（含当日）", with a warning when the date is provisional.
+pub fn last_day(d: &Deadline) -> String {
+    let mut s = format!("{}（含当日）", date_zh(d.due));
+    if d.provisional {
+        let years: Vec<String> = d.missing_years.iter().map(|y| format!("{y}年")).collect();
+        s.push_str(&format!(
+            "（{}节假日安排尚未公布，该日期为暂定，以国务院公布的安排为准）",
+            years.join("、")
+        ));
+    }
+    s
+}
+
+fn sign(signer: &str, on: NaiveDate) -> String {
+    format!("\n\n{signer}\n{}", date_zh(on))
+}
+
+fn matter(form: &ApplicationForm) -> String {
+    let mut s = format!("“{}”", form.matter.trim());
+    if let Some(d) = &form.accountability_decision {
+        s.push_str(&format!(
+            "（涉及{}于{}作出的{}处理决定）",
+            d.department.name,
+            date_zh(d.decided_on),
+            d.sanction.zh()
+        ));
+    }
+    s
+}
+
+pub fn acceptance_notice(
+    form: &ApplicationForm,
+    filer: Option<Filer>,
+    received_on: NaiveDate,
+    on: NaiveDate,
+    opinion_due: &Deadline,
+) -> Document {
+    let y = you(filer);
+    let text = format!(
+        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。经登记和初查，根据{REGULATION}第十三条的规定，决定予以受理。\n{INDENT}根据《实施细则》第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即于{due}前作出。审查论证期间，{y}可以当面陈述、举证、申辩（《实施细则》第十五条）。\n{INDENT}特此通知。{sig}",
+        addr = addressee(form, filer),
+        recv = date_zh(received_on),
+        m = matter(form),
+        p = opinion_due.period.to_chinese(),
+        due = last_day(opinion_due),
+        sig = sign(&office_name(&form.committee), on),
+    );
+    Document {
+        kind: DocumentKind::AcceptanceNotice,
+        title: "免责容错申请受理通知书".to_string(),
+        addressee: addressee(form, filer),
+        copy_to: unit_copy(form, filer),
+        text,
+        issued_on: on,
+    }
+}
+
+pub fn rejection_notice(
+    form: &ApplicationForm,
+    filer: Option<Filer>,
+    received_on: NaiveDate,
+    on: NaiveDate,
+    reasons: &str,
+) -> Document {
+    let y = you(filer);
+    let text = format!(
+        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。经登记和初查，根据{REGULATION}第十三条的规定，决定不予受理。\n{INDENT}不予受理的理由如下：{r}\n{INDENT}特此通知。{sig}",
+        addr = addressee(form, filer),
+        recv = date_zh(received_on),
+        m = matter(form),
+        r = reasons.trim(),
+        sig = sign(&office_name(&form.committee), on),
+    );
+    Document {
+        kind: DocumentKind::RejectionNotice,
+        title: "免责容错申请不予受理通知书".to_string(),
+        addressee: addressee(form, filer),
+        copy_to: unit_copy(form, filer),
+        text,
+        issued_on: on,
+    }
+}
+
+pub fn deemed_acceptance_notice(
+    form: &ApplicationForm,
+    filer: Option<Filer>,
+    received_on: NaiveDate,
+    acceptance_due: &Deadline,
+    on: NaiveDate,
+    opinion_due: &Deadline,
+) -> Document {
+    let y = you(filer);
+    let text = format!(
+        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。根据{REGULATION}第十三条的规定，应当在{ap}内决定是否受理并书面告知；该期限已于{ad}届满，本办未作出告知，依照该条规定视为受理，受理之日为{ad}。\n{INDENT}根据《实施细则》第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即于{due}前作出。\n{INDENT}特此告知。{sig}",
+        addr = addressee(form, filer),
+        recv = date_zh(received_on),
+        m = matter(form),
+        ap = acceptance_due.period.to_chinese(),
+        ad = date_zh(acceptance_due.due),
+        p = opinion_due.period.to_chinese(),
+        due = last_day(opinion_due),
+        sig = sign(&office_name(&form.committee), on),
+    );
+    Document {
+        kind: DocumentKind::DeemedAcceptanceNotice,
+        title: "免责容错申请视为受理告知书".to_string(),
+        addressee: addressee(form, filer),
+        copy_to: unit_copy(form, filer),
+        text,
+        issued_on: on,
+    }
+}
+
+pub fn ex_officio_notice(
+    form: &ApplicationForm,
+    grounds: &str,
+    on: NaiveDate,
+    opinion_due: &Deadline,
+) -> Document {
+    let text = format!(
+        "{addr}：\n{INDENT}本办在工作中发现{m}可能具有应当适用免责容错的情形，线索如下：{g}\n{INDENT}根据{REGULATION}第十二条第二款的规定，本办主动启动免责容错审查论证工作，并将自启动之日起{p}内作出审查论证意见并书面出具，即于{due}前作出（《实施细则》第十六条）。审查论证期间，你可以当面陈述、举证、申辩（《实施细则》第十五条）。\n{INDENT}特此通知。{sig}",
+        addr = addressee(form, None),
+        m = matter(form),
+        g = grounds.trim(),
+        p = opinion_due.period.to_chinese(),
+        due = last_day(opinion_due),
+        sig = sign(&office_name(&form.committee), on),
+    );
+    Document {
+        kind: DocumentKind::ExOfficioNotice,
+        title: "主动启动免责容错审查论证通知书".to_string(),
+        addressee: addressee(form, None),
+        copy_to: unit_copy(form, None),
+        text,
+        issued_on: on,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn extension_approval(
+    form: &ApplicationForm,
+    filer: Option<Filer>,
+    round: u8,
+    grounds: &str,
+    approver: Role,
+    on: NaiveDate,
+    old_due: NaiveDate,
+    new_due: &Deadline,
+) -> Document {
+    let (article, head) = if round == 1 {
+        ("第十八条", "案情重大、情况复杂、有较大影响")
+    } else {
+        ("第二十条", "重大疑难申请事项未能在规定期限内审查论证完毕")
+    };
+    let text = format!(
+        "{addr}：\n{INDENT}{y}提出的免责容错申请（申请事项：{m}），因{head}，具体理由为：{g}经本委{approver}批准，根据{REGULATION}{article}的规定，作出审查论证意见的期限在原定于{old}届满的基础上{again}延长{p}，延长后的期限至{due}。\n{INDENT}特此通知。{sig}",
+        addr = addressee(form, filer),
+        y = you(filer),
+        m = matter(form),
+        g = end_sentence(grounds),
+        approver = approver.zh().trim_start_matches("维权委"),
+        old = date_zh(old_due),
+        again = if round == 1 { "" } else { "再" },
+        p = new_due.period.to_chinese(),
+        due = last_day(new_due),
+        sig = sign(&committee_name(&form.committee), on),
+    );
+    Document {
+        kind: DocumentKind::ExtensionApproval,
+        title: if round == 1 {
+            "延长审查论证期限通知书".to_string()
+        } else {
+            "再次延长审查论证期限通知书".to_string()
+        },
+        addressee: addressee(form, filer),
+        copy_to: unit_copy(form, filer),
+        text,
+        issued_on: on,
+    }
+}
+
+fn end_sentence(s: &str) -> String {
+    let t = s.trim();
+    if t.ends_with('。') || t.ends_with('；') {
+        t.to_string()
+    } else {
+        format!("{t}。")
+    }
+}
+
+fn determination_text(d: &Determination) -> String {
+    let mut s = format!(
+        "{INDENT}审查论证认为：{}\n{INDENT}审查论证结论：{}。",
+        end_sentence(&d.basis),
+        d.summary_zh()
+    );
+    if !d.articles.is_empty() {
+        s.push_str(&format!("依据：{}。", d.articles.join("、")));
+    }
+    if d.original_decision_improper {
+        s.push_str("本委认为原问责处理决定不当，将依照《实施细则》第二十二条、第二十六条的规定向原决定作出部门提出撤销或者变更原决定的建议。");
+    }
+    s
+}
+
+pub fn review_opinion(
+    form: &ApplicationForm,
+    filer: Option<Filer>,
+    d: &Determination,
+    accepted_on: NaiveDate,
+    on: NaiveDate,
+    appeal_due: &Deadline,
+) -> Document {
+    let y = you(filer);
+    let text = format!(
+        "{addr}：\n{INDENT}{y}提出的免责容错申请（申请事项：{m}），本委于{acc}受理。依照{REGULATION}第十四条至第十六条的规定，本委组织审查论证组对民警履职行为的合法合规性、采取措施的适度合理性、主客观情况、因果关系以及是否适用免责容错进行了全面审查论证，经本委批准，现出具审查论证意见如下：\n{det}\n{INDENT}{y}如对本意见有异议，可以自收到本意见之日起{p}内向本委申请复议（《实施细则》第二十一条）；本意见于出具当日送达的，应于{due}前提出。{sig}",
+        addr = addressee(form, filer),
+        m = matter(form),
+        acc = date_zh(accepted_on),
+        det = determination_text(d),
+        p = appeal_due.period.to_chinese(),
+        due = last_day(appeal_due),
+        sig = sign(&committee_name(&form.committee), on),
+    );
+    Document {
+        kind: DocumentKind::ReviewOpinion,
+        title: "免责容错审查论证意见书".to_string(),
+        addressee: addressee(form, filer),
+        copy_to: unit_copy(form, filer),
+        text,
+        issued_on: on,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn appeal_reply(
+    form: &ApplicationForm,
+    filer: Option<Filer>,
+    kind: AppealKind,
+    filed_on: NaiveDate,
+    upheld: bool,
+    reasoning: &str,
+    in_force: &Determination,
+    on: NaiveDate,
+    next_window: Option<&Deadline>,
+    signer: &Org,
+    copy_to: Option<&Org>,
+) -> Document {
+    let y = you(filer);
+    let verdict = if upheld {
+        "维持原审查论证意见".to_string()
+    } else {
+        format!(
+            "变更原审查论证意见，变更后的结论为：{}",
+            in_force.summary_zh()
+        )
+    };
+    let mut text = format!(
+        "{addr}：\n{INDENT}{y}于{filed}提出的{k}申请（申请事项：{m}）收悉。依照{REGULATION}第二十一条的规定，本委经审查，答复如下：\n{INDENT}{r}\n{INDENT}{k}意见：{verdict}。",
+        addr = addressee(form, filer),
+        filed = date_zh(filed_on),
+        k = kind.zh(),
+        m = matter(form),
+        r = end_sentence(reasoning),
+    );
+    if !upheld {
+        text.push('\n');
+        text.push_str(&determination_text(in_force));
+    }
+    if let Some(w) = next_window {
+        text.push_str(&format!(
+            "\n{INDENT}{y}如对本复议意见仍有异议，可以自收到本意见之日起{}内向上一级公安机关维权委申请复核（《实施细则》第二十一条）；本意见于出具当日送达的，应于{}前提出。",
+            w.period.to_chinese(),
+            last_day(w)
+        ));
+    } else {
+        text.push_str(&format!(
+            "\n{INDENT}不得因同一事项、以同一事由重复申请复议复核，但有新的证据可能推翻原意见结论的除外（《实施细则》第二十一条第三款）。"
+        ));
+    }
+    text.push_str(&sign(&committee_name(signer), on));
+    let mut copies = unit_copy(form, filer);
+    if let Some(c) = copy_to {
+        copies.push(committee_name(c));
+    }
+    Document {
+        kind: match kind {
+            AppealKind::Reconsideration => DocumentKind::ReconsiderationReply,
+            AppealKind::ReReview => DocumentKind::ReReviewReply,
+        },
+        title: format!("免责容错{}意见书", kind.zh()),
+        addressee: addressee(form, filer),
+        copy_to: copies,
+        text,
+        issued_on: on,
+    }
+}
+
+pub fn recommendation(
+    form: &ApplicationForm,
+    decision: &AccountabilityDecision,
+    current: Option<Sanction>,
+    d: &Determination,
+    proposal: Proposal,
+    reasons: &str,
+    on: NaiveDate,
+) -> Document {
+    let text = format!(
+        "{dept}：\n{INDENT}你部门于{date}对{names}作出{s}的问责处理决定{num}。{names}就此提出免责容错申请（申请事项：{m}），本委依照{REGULATION}第十四条至第十六条的规定进行了审查论证，认定{summary}。\n{INDENT}本委认为原问责处理决定不当，理由如下：{r}\n{INDENT}根据《实施细则》第二十二条、第二十六条的规定，现将审查论证意见通报你部门，建议{p}。根据《实施细则》第二十七条的规定，你部门对本建议无正当理由的，应当采纳；不予采纳的，请书面说明正当理由。{sig}",
+        dept = decision.department.name,
+        date = date_zh(decision.decided_on),
+        names = applicant_names(form),
+        s = sanction_zh(current),
+        num = decision
+            .document_number
+            .as_ref()
+            .map(|n| format!("（{n}）"))
+            .unwrap_or_default(),
+        m = form.matter.trim(),
+        summary = d.summary_zh(),
+        r = end_sentence(reasons),
+        p = proposal.zh(),
+        sig = sign(&committee_name(&form.committee), on),
+    );
+    Document {
+        kind: DocumentKind::Recommendation,
+        title: "关于撤销或者变更原问责处理决定的建议书".to_string(),
+        addressee: decision.department.name.clone(),
+        copy_to: vec![form.applying_unit.name.clone()],
+        text,
+        issued_on: on,
+    }
+}
+
+pub fn publicity_notice(
+    form: &ApplicationForm,
+    d: &Determination,
+    place: &str,
+    on: NaiveDate,
+    ends: &Deadline,
+) -> Document {
+    let text = format!(
+        "{INDENT}根据{REGULATION}第二十三条的规定，现将{names}（{unit}）免责容错认定意见予以公示：\n{INDENT}申请事项：{m}。\n{INDENT}认定意见：{summary}。\n{INDENT}公示地点：{place}。公示期自{start}起，不少于{p}，至{end}止。公示期间，对申请人有不符合免责或者减轻责任情形的证据或者线索的，可以向{office}反映，本办将认真甄别核实。{sig}",
+        names = applicant_names(form),
+        unit = form.applying_unit.name,
+        m = form.matter.trim(),
+        summary = d.summary_zh(),
+        place = place.trim(),
+        start = date_zh(on),
+        p = ends.period.to_chinese(),
+        end = last_day(ends),
+        office = office_name(&form.committee),
+        sig = sign(&office_name(&form.committee), on),
+    );
+    Document {
+        kind: DocumentKind::PublicityNotice,
+        title: "免责容错认定意见公示".to_string(),
+        addressee: form.applying_unit.name.clone(),
+        copy_to: Vec::new(),
+        text,
+        issued_on: on,
+    }
+}

@@ -1,0 +1,566 @@
+//! The case's domain data: who acts, the application, the accountability decision it is linked
+//! to, the engine's recommendation and the committee's determination.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Who a person acts as (DESIGN §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 民警 (applicant officer).
+    Officer,
+    /// 申请单位 / 所在单位.
+    Unit,
+    /// 维权办 staff.
+    Office,
+    /// 维权委主任.
+    Director,
+    /// 维权委副主任.
+    DeputyDirector,
+    /// 维权委成员.
+    CommitteeMember,
+    /// 审查论证组成员.
+    PanelMember,
+    /// 邀请参与审查论证的人员 (000 §18).
+    ExternalExpert,
+    /// 原问责决定部门.
+    OriginalDepartment,
+    /// 上一级维权委 (receives 复核, 000 §21).
+    HigherCommittee,
+    /// The system itself (deemed acceptance, 000 §13).
+    System,
+    /// 系统管理员: organisations and people, never case decisions.
+    Administrator,
+}
+
+impl Role {
+    /// The role's Chinese name as documents and messages write it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::Officer => "申请民警",
+            Role::Unit => "申请单位",
+            Role::Office => "维权办",
+            Role::Director => "维权委主任",
+            Role::DeputyDirector => "维权委副主任",
+            Role::CommitteeMember => "维权委成员",
+            Role::PanelMember => "审查论证组成员",
+            Role::ExternalExpert => "特邀审查论证人员",
+            Role::OriginalDepartment => "原问责决定部门",
+            Role::HigherCommittee => "上一级维权委",
+            Role::System => "系统",
+            Role::Administrator => "系统管理员",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.zh())
+    }
+}
+
+/// The person issuing a command: their id, every role they hold, and their organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub person_id: String,
+    pub roles: Vec<Role>,
+    pub org_id: String,
+}
+
+impl Actor {
+    pub fn new(person_id: &str, roles: &[Role], org_id: &str) -> Self {
+        Self {
+            person_id: person_id.to_string(),
+            roles: roles.to_vec(),
+            org_id: org_id.to_string(),
+        }
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// Who an event is recorded against: the person and the one role they acted in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct By {
+    pub person_id: String,
+    pub role: Role,
+}
+
+impl By {
+    pub fn system() -> Self {
+        Self {
+            person_id: "system".to_string(),
+            role: Role::System,
+        }
+    }
+}
+
+/// An organisation as documents name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+}
+
+/// An applicant officer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Officer {
+    pub person_id: String,
+    pub name: String,
+}
+
+/// Sanctions of an accountability decision, lightest first, so that "heavier" is `>`.
+/// Organisational measures (诫勉, 责令检查, 通报批评) rank below formal discipline, whose order
+/// is that of 警告、记过、记大过、降级、撤职、开除.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sanction {
+    /// 诫勉.
+    Admonition,
+    /// 责令作出书面检查.
+    WrittenSelfExamination,
+    /// 通报批评.
+    CirculatedCriticism,
+    /// 警告.
+    Warning,
+    /// 记过.
+    Demerit,
+    /// 记大过.
+    MajorDemerit,
+    /// 降级.
+    Demotion,
+    /// 撤职.
+    RemovalFromPost,
+    /// 开除.
+    Expulsion,
+}
+
+impl Sanction {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Sanction::Admonition => "诫勉",
+            Sanction::WrittenSelfExamination => "责令作出书面检查",
+            Sanction::CirculatedCriticism => "通报批评",
+            Sanction::Warning => "警告",
+            Sanction::Demerit => "记过",
+            Sanction::MajorDemerit => "记大过",
+            Sanction::Demotion => "降级",
+            Sanction::RemovalFromPost => "撤职",
+            Sanction::Expulsion => "开除",
+        }
+    }
+}
+
+/// The Chinese name of a sanction or its absence (revoked).
+pub fn sanction_zh(s: Option<Sanction>) -> &'static str {
+    s.map(Sanction::zh).unwrap_or("撤销（不予处理）")
+}
+
+/// The accountability decision being challenged. A linked record, never a lock: the case
+/// never blocks or suspends it (000 §22).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountabilityDecision {
+    pub department: Org,
+    pub sanction: Sanction,
+    pub decided_on: NaiveDate,
+    #[serde(default)]
+    pub document_number: Option<String>,
+}
+
+/// What an application asks, as the 免责容错申请表 records it (000 §12 and annex).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplicationForm {
+    pub applicants: Vec<Officer>,
+    /// 所在单位 / 申请单位.
+    pub applying_unit: Org,
+    /// The organisation whose 维权委 handles the case (本级).
+    pub committee: Org,
+    /// The parent organisation whose 维权委 hears a 复核 (000 §21: 盟公安局维权委).
+    #[serde(default)]
+    pub parent_committee: Option<Org>,
+    /// 申请事项.
+    pub matter: String,
+    #[serde(default)]
+    pub accountability_decision: Option<AccountabilityDecision>,
+    /// Facts in the policy pack's vocabulary; opaque to the workflow.
+    #[serde(default)]
+    pub facts: BTreeMap<String, serde_json::Value>,
+}
+
+/// How the case was started (000 §12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Filer {
+    Officer,
+    Unit,
+    /// A paper form received and entered by the office on the applicant's behalf.
+    OfficeOnBehalf,
+    /// Opened by the office on its own initiative (000 §12 ¶2).
+    ExOfficio,
+}
+
+/// Outcome ids, as in the policy packs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Exemption,
+    Tolerance,
+    Exclusion,
+    Aggravation,
+    None,
+}
+
+impl Outcome {
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Exemption => "exemption",
+            Outcome::Tolerance => "tolerance",
+            Outcome::Exclusion => "exclusion",
+            Outcome::Aggravation => "aggravation",
+            Outcome::None => "none",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Outcome::Exemption => "依法履职免责",
+            Outcome::Tolerance => "容错",
+            Outcome::Exclusion => "不予免责容错",
+            Outcome::Aggravation => "从重处理",
+            Outcome::None => "不适用免责容错",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Modality {
+    Shall,
+    May,
+}
+
+impl Modality {
+    pub fn id(self) -> &'static str {
+        match self {
+            Modality::Shall => "shall",
+            Modality::May => "may",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Modality::Shall => "应当",
+            Modality::May => "可以",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Leniency {
+    Lighter,
+    Reduced,
+    Waived,
+}
+
+impl Leniency {
+    pub fn id(self) -> &'static str {
+        match self {
+            Leniency::Lighter => "lighter",
+            Leniency::Reduced => "reduced",
+            Leniency::Waived => "waived",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Leniency::Lighter => "从轻",
+            Leniency::Reduced => "减轻",
+            Leniency::Waived => "免于追究",
+        }
+    }
+}
+
+/// The rules engine's recommendation, as plain data (no dependency on the engine).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub outcome: String,
+    pub modality: String,
+    #[serde(default)]
+    pub leniency: Vec<String>,
+    #[serde(default)]
+    pub citations: Vec<String>,
+    #[serde(default)]
+    pub explanation: String,
+}
+
+/// The committee's determination: a human decision with its stated basis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Determination {
+    pub outcome: Outcome,
+    pub modality: Modality,
+    /// Required for tolerance, absent otherwise.
+    #[serde(default)]
+    pub leniency: Option<Leniency>,
+    /// The stated basis (reasoning) in Chinese.
+    pub basis: String,
+    /// Articles relied on, e.g. "000 §7(一)".
+    #[serde(default)]
+    pub articles: Vec<String>,
+    /// The original accountability decision is judged improper: a recommendation to revoke or
+    /// change it must follow (000 §22, §26).
+    #[serde(default)]
+    pub original_decision_improper: bool,
+    /// Why the determination departs from the recommendation; required when it does.
+    #[serde(default)]
+    pub departure_reasons: Option<String>,
+}
+
+impl Determination {
+    /// Whether this departs from the recommendation (outcome, modality or leniency differ).
+    pub fn departs_from(&self, r: &Recommendation) -> bool {
+        if r.outcome.trim() != self.outcome.id() || r.modality.trim() != self.modality.id() {
+            return true;
+        }
+        match self.leniency {
+            Some(l) => !r.leniency.iter().any(|x| x.trim() == l.id()),
+            None => !r.leniency.is_empty(),
+        }
+    }
+
+    /// One line in Chinese: "应当依法履职免责", "可以容错（减轻）".
+    pub fn summary_zh(&self) -> String {
+        let mut s = format!("{}{}", self.modality.zh(), self.outcome.zh());
+        if let Some(l) = self.leniency {
+            s.push_str(&format!("（{}）", l.zh()));
+        }
+        s
+    }
+
+    /// Exemption or tolerance: the officer is excused in whole or part.
+    pub fn excuses(&self) -> bool {
+        matches!(self.outcome, Outcome::Exemption | Outcome::Tolerance)
+    }
+}
+
+/// 审查论证组 member categories (000 §14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberCategory {
+    /// 法制.
+    Legal,
+    /// 纪检.
+    Discipline,
+    /// 原问责处理决定作出部门 (视情邀请).
+    OriginalDepartment,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelMember {
+    pub person_id: String,
+    pub name: String,
+    pub category: MemberCategory,
+}
+
+/// The six categories of invited participants (000 §18).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExternalCategory {
+    /// (一) 党代会代表、人大代表、政协委员.
+    Deputy,
+    /// (二) 党委政法委、检察机关、审判机关工作人员.
+    PoliticalLegalStaff,
+    /// (三) 法学专家、知名律师，相关领域专业人员.
+    LegalExpert,
+    /// (四) 公安机关基层民警代表.
+    FrontlineOfficer,
+    /// (五) 人民群众代表.
+    PublicRepresentative,
+    /// (六) 其他相关人员.
+    Other,
+}
+
+/// The seven eligibility conditions of 000 §19, each to be recorded as met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Eligibility {
+    /// (一) 政治立场坚定.
+    pub political_stance: bool,
+    /// (二) 具有良好的职业素养和品德.
+    pub integrity: bool,
+    /// (三) 未因犯罪受过刑事处罚.
+    pub no_criminal_record: bool,
+    /// (四) 未受过党纪、政务处分.
+    pub no_disciplinary_record: bool,
+    /// (五) 具有丰富的工作经历，在特定领域具有较强权威性或者较大影响力.
+    pub experience_authority: bool,
+    /// (六) 与申请人、申请单位或者审查论证事项无利害关系，无应当回避的情形.
+    pub no_conflict: bool,
+    /// (七) 能够保守国家秘密、警务秘密和个人隐私.
+    pub confidentiality: bool,
+}
+
+impl Eligibility {
+    /// The conditions not recorded as met, by their item in 000 §19.
+    pub fn unmet(&self) -> Vec<&'static str> {
+        let items = [
+            (self.political_stance, "（一）政治立场坚定"),
+            (self.integrity, "（二）具有良好的职业素养和品德"),
+            (self.no_criminal_record, "（三）未因犯罪受过刑事处罚"),
+            (self.no_disciplinary_record, "（四）未受过党纪、政务处分"),
+            (
+                self.experience_authority,
+                "（五）具有丰富的工作经历，在特定领域具有较强权威性或者较大影响力",
+            ),
+            (
+                self.no_conflict,
+                "（六）与申请人、申请单位或者审查论证事项无利害关系",
+            ),
+            (
+                self.confidentiality,
+                "（七）能够保守国家秘密、警务秘密和个人隐私",
+            ),
+        ];
+        items
+            .iter()
+            .filter(|(ok, _)| !ok)
+            .map(|(_, s)| *s)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExternalParticipant {
+    pub person_id: String,
+    pub name: String,
+    pub category: ExternalCategory,
+    pub eligibility: Eligibility,
+    /// The participant's signed declaration of no conflict of interest (000 §19(六)).
+    pub no_conflict_declaration: String,
+}
+
+/// An evidence item: the file itself is stored content-addressed by the storage layer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// SM3 digest, 64 lower-case hexadecimal digits.
+    pub sm3: String,
+    pub file_name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// 复议 (same level) or 复核 (parent level), 000 §21.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppealKind {
+    Reconsideration,
+    ReReview,
+}
+
+impl AppealKind {
+    pub fn zh(self) -> &'static str {
+        match self {
+            AppealKind::Reconsideration => "复议",
+            AppealKind::ReReview => "复核",
+        }
+    }
+}
+
+/// What the committee recommends to the original department (000 §22, §26).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "proposal", rename_all = "snake_case")]
+pub enum Proposal {
+    /// 撤销原决定.
+    Revoke,
+    /// 变更原决定为较轻的处理.
+    Change { to: Sanction },
+}
+
+impl Proposal {
+    pub fn zh(self) -> String {
+        match self {
+            Proposal::Revoke => "撤销原问责处理决定".to_string(),
+            Proposal::Change { to } => format!("将原问责处理决定变更为“{}”", to.zh()),
+        }
+    }
+    /// The sanction that results when the proposal is adopted (`None`: revoked).
+    pub fn resulting(self) -> Option<Sanction> {
+        match self {
+            Proposal::Revoke => None,
+            Proposal::Change { to } => Some(to),
+        }
+    }
+}
+
+/// 纪检监察机关 or 检察机关 (000 §29).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OversightBody {
+    DisciplineInspection,
+    Procuratorate,
+}
+
+impl OversightBody {
+    pub fn zh(self) -> &'static str {
+        match self {
+            OversightBody::DisciplineInspection => "纪检监察机关",
+            OversightBody::Procuratorate => "检察机关",
+        }
+    }
+}
+
+/// The four things an exempted officer keeps unaffected (000 §30).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protection {
+    /// (一) 各类考核.
+    Assessments,
+    /// (二) 干部提拔任用、职务职级和警衔晋升.
+    Promotion,
+    /// (三) 评先评优、表彰奖励.
+    Awards,
+    /// (四) 党代会代表、人大代表、政协委员资格.
+    DeputyStatus,
+}
+
+impl Protection {
+    pub const ALL: [Protection; 4] = [
+        Protection::Assessments,
+        Protection::Promotion,
+        Protection::Awards,
+        Protection::DeputyStatus,
+    ];
+}
+
+/// Kinds of written document the procedure produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    AcceptanceNotice,
+    RejectionNotice,
+    DeemedAcceptanceNotice,
+    ExOfficioNotice,
+    ExtensionApproval,
+    ReviewOpinion,
+    ReconsiderationReply,
+    ReReviewReply,
+    Recommendation,
+    PublicityNotice,
+}
+
+/// A written notice with its full text, produced by the event that requires it.
+/// Rendering (PDF/DOCX, GB/T 9704) and document numbers belong to other layers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub kind: DocumentKind,
+    pub title: String,
+    /// 主送.
+    pub addressee: String,
+    /// 抄送 / 抄告.
+    #[serde(default)]
+    pub copy_to: Vec<String>,
+    pub text: String,
+    pub issued_on: NaiveDate,
+}

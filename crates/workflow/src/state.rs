@@ -1,0 +1,704 @@
+//! A case's state, derived by folding its events in order. `apply` is total (replaying stored
+//! events never fails); `try_apply` first checks that the event fits the state, so a duplicate
+//! or stale event (e.g. a second deemed acceptance) is refused.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::WorkflowError;
+use crate::event::{Event, EventKind};
+use crate::model::*;
+
+/// Where the main line of the procedure stands. Publicity, the recommendation, oversight and
+/// result use run beside it once the determination is final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// No event yet.
+    #[default]
+    New,
+    /// Received, not yet registered.
+    Filed,
+    /// Registered, under initial check (000 §13).
+    Registered,
+    Rejected,
+    /// Accepted (in writing, deemed or ex officio): review under way (000 §14–15).
+    UnderReview,
+    OpinionDrafted,
+    OpinionApproved,
+    /// Opinion issued: the 复议 window runs (000 §21).
+    OpinionIssued,
+    ReconsiderationPending,
+    /// 复议 replied: the 复核 window runs.
+    ReconsiderationReplied,
+    ReReviewPending,
+    /// 复核 replied: final.
+    ReReviewReplied,
+}
+
+impl Stage {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Stage::New => "尚未立案",
+            Stage::Filed => "已收到申请",
+            Stage::Registered => "已登记、初查中",
+            Stage::Rejected => "不予受理",
+            Stage::UnderReview => "已受理、审查论证中",
+            Stage::OpinionDrafted => "审查论证意见待批准",
+            Stage::OpinionApproved => "审查论证意见已批准、待出具",
+            Stage::OpinionIssued => "审查论证意见已出具",
+            Stage::ReconsiderationPending => "复议办理中",
+            Stage::ReconsiderationReplied => "复议意见已回复",
+            Stage::ReReviewPending => "复核办理中",
+            Stage::ReReviewReplied => "复核意见已回复",
+        }
+    }
+
+    /// Review is under way and the opinion period runs (000 §16, §18, §20).
+    pub fn in_review(self) -> bool {
+        matches!(
+            self,
+            Stage::UnderReview | Stage::OpinionDrafted | Stage::OpinionApproved
+        )
+    }
+
+    /// An opinion or reply is in force.
+    pub fn has_opinion(self) -> bool {
+        matches!(
+            self,
+            Stage::OpinionIssued
+                | Stage::ReconsiderationPending
+                | Stage::ReconsiderationReplied
+                | Stage::ReReviewPending
+                | Stage::ReReviewReplied
+        )
+    }
+}
+
+/// How the case came to be accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AcceptanceKind {
+    Written,
+    Deemed,
+    ExOfficio,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppealReply {
+    pub on: NaiveDate,
+    pub upheld: bool,
+    pub reasoning: String,
+    pub received_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppealRecord {
+    pub kind: AppealKind,
+    pub grounds: String,
+    pub new_evidence: Option<String>,
+    pub filed_on: NaiveDate,
+    pub to: Org,
+    pub copy_to: Option<Org>,
+    pub reply: Option<AppealReply>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objection {
+    pub summary: String,
+    pub recorded_on: NaiveDate,
+    /// `(substantiated, finding)` once verified.
+    pub resolution: Option<(bool, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publicity {
+    pub place: String,
+    pub started_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub objections: Vec<Objection>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl Publicity {
+    pub fn unresolved(&self) -> usize {
+        self.objections
+            .iter()
+            .filter(|o| o.resolution.is_none())
+            .count()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentRecommendation {
+    pub proposal: Proposal,
+    pub reasons: String,
+    pub sent_on: NaiveDate,
+    /// `(adopted, justification, on)`.
+    pub answer: Option<(bool, Option<String>, NaiveDate)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Oversight {
+    pub body: OversightBody,
+    pub body_name: String,
+    pub description: String,
+    pub recorded_on: NaiveDate,
+    /// What was provided, with whether the written opinion was among it.
+    pub provided: Vec<(NaiveDate, String, bool)>,
+    pub answer: Option<(bool, String)>,
+    pub reported_upward: Option<NaiveDate>,
+}
+
+impl Oversight {
+    /// Not adopted and not yet reported upward (000 §29 ¶2).
+    pub fn needs_upward_report(&self) -> bool {
+        matches!(self.answer, Some((false, _))) && self.reported_upward.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ResultUse {
+    pub protections: Vec<Protection>,
+    pub counselling: Vec<(NaiveDate, String)>,
+    pub rectification: Option<(String, String)>,
+    pub recurrences: Vec<(NaiveDate, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Compensation {
+    pub granted: bool,
+    pub amount_yuan: Option<u64>,
+    pub basis: String,
+    pub on: NaiveDate,
+}
+
+/// Everything known about a case, derived from its events.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct State {
+    /// Number of events applied: the case version for optimistic concurrency.
+    pub version: u64,
+    pub stage: Stage,
+    pub form: Option<ApplicationForm>,
+    pub filer: Option<Filer>,
+    pub received_on: Option<NaiveDate>,
+    pub registered_on: Option<NaiveDate>,
+    /// Effective acceptance day: the opinion period counts from it (000 §16).
+    pub accepted_on: Option<NaiveDate>,
+    pub acceptance: Option<AcceptanceKind>,
+    pub rejection_reasons: Option<String>,
+    pub panel: Vec<PanelMember>,
+    pub externals: Vec<ExternalParticipant>,
+    /// Why the case is major / complex (000 §17–18, §20).
+    pub major_grounds: Option<String>,
+    /// Extensions granted so far (0–2).
+    pub extensions: u8,
+    /// The opinion's last day as extended (`None`: unextended, computed from the period).
+    pub extended_due: Option<NaiveDate>,
+    pub evidence: Vec<Evidence>,
+    pub hearings: Vec<(NaiveDate, String)>,
+    pub site_visits: Vec<(NaiveDate, String, String)>,
+    pub interim_lines: Vec<(NaiveDate, String, String)>,
+    pub recommendation: Option<Recommendation>,
+    pub draft: Option<Determination>,
+    pub approved_by: Option<By>,
+    /// The determination in force (opinion, or as revised on appeal or after an objection).
+    pub determination: Option<Determination>,
+    pub opinion_issued_on: Option<NaiveDate>,
+    pub opinion_received_on: Option<NaiveDate>,
+    pub appeals: Vec<AppealRecord>,
+    /// The applicant declared no objection to what is now in force.
+    pub no_objection: bool,
+    pub publicity: Option<Publicity>,
+    /// A substantiated objection puts the determination in question until it is revised.
+    pub determination_in_question: bool,
+    pub original_sanction: Option<Sanction>,
+    /// The accountability decision's present sanction (`None`: revoked or no decision linked).
+    pub current_sanction: Option<Sanction>,
+    pub sanction_history: Vec<(NaiveDate, Option<Sanction>, String)>,
+    pub department_recommendation: Option<DepartmentRecommendation>,
+    pub oversight: Vec<Oversight>,
+    pub compensation: Option<Compensation>,
+    pub result_use: BTreeMap<String, ResultUse>,
+    pub documents: Vec<Document>,
+}
+
+impl State {
+    /// Folds a case's events from the beginning.
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> State {
+        events.into_iter().fold(State::default(), apply)
+    }
+
+    /// The latest appeal of a kind.
+    pub fn last_appeal(&self, kind: AppealKind) -> Option<&AppealRecord> {
+        self.appeals.iter().rev().find(|a| a.kind == kind)
+    }
+
+    /// Whether any 复议 or 复核 has been filed (000 §21 ¶3 applies from then on).
+    pub fn appealed(&self) -> bool {
+        !self.appeals.is_empty()
+    }
+}
+
+/// Applies one event. Total: unknown combinations change only what the event says, so
+/// replaying a stored history never fails. Use [`try_apply`] before appending.
+pub fn apply(mut s: State, e: &Event) -> State {
+    s.version += 1;
+    let on = e.on;
+    match &e.kind {
+        EventKind::Filed {
+            form,
+            filer,
+            received_on,
+        } => {
+            s.stage = Stage::Filed;
+            s.original_sanction = form.accountability_decision.as_ref().map(|d| d.sanction);
+            s.current_sanction = s.original_sanction;
+            s.form = Some(form.clone());
+            s.filer = Some(*filer);
+            s.received_on = Some(*received_on);
+        }
+        EventKind::OpenedExOfficio { form, document, .. } => {
+            s.stage = Stage::UnderReview;
+            s.original_sanction = form.accountability_decision.as_ref().map(|d| d.sanction);
+            s.current_sanction = s.original_sanction;
+            s.form = Some(form.clone());
+            s.filer = Some(Filer::ExOfficio);
+            s.received_on = Some(on);
+            s.registered_on = Some(on);
+            s.accepted_on = Some(on);
+            s.acceptance = Some(AcceptanceKind::ExOfficio);
+            s.documents.push(document.clone());
+        }
+        EventKind::Registered => {
+            s.stage = Stage::Registered;
+            s.registered_on = Some(on);
+        }
+        EventKind::Accepted { document } => {
+            s.stage = Stage::UnderReview;
+            s.accepted_on = Some(on);
+            s.acceptance = Some(AcceptanceKind::Written);
+            s.documents.push(document.clone());
+        }
+        EventKind::Rejected { reasons, document } => {
+            s.stage = Stage::Rejected;
+            s.rejection_reasons = Some(reasons.clone());
+            s.documents.push(document.clone());
+        }
+        EventKind::DeemedAccepted {
+            effective_on,
+            document,
+        } => {
+            s.stage = Stage::UnderReview;
+            s.accepted_on = Some(*effective_on);
+            s.acceptance = Some(AcceptanceKind::Deemed);
+            s.documents.push(document.clone());
+        }
+        EventKind::FactsUpdated { facts } => {
+            if let Some(f) = s.form.as_mut() {
+                for (k, v) in facts {
+                    f.facts.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        EventKind::RecommendationRecorded { recommendation } => {
+            s.recommendation = Some(recommendation.clone());
+        }
+        EventKind::PanelFormed { members } => s.panel = members.clone(),
+        EventKind::ExternalParticipantApproved {
+            participant,
+            grounds,
+        } => {
+            s.externals.push(participant.clone());
+            if s.major_grounds.is_none() {
+                s.major_grounds = Some(grounds.clone());
+            }
+        }
+        EventKind::EvidenceAdded { evidence } => s.evidence.push(evidence.clone()),
+        EventKind::HearingHeld { summary } => s.hearings.push((on, summary.clone())),
+        EventKind::SiteVisited { place, summary } => {
+            s.site_visits.push((on, place.clone(), summary.clone()))
+        }
+        EventKind::InterimLineRecorded {
+            public_line,
+            measures,
+        } => s
+            .interim_lines
+            .push((on, public_line.clone(), measures.clone())),
+        EventKind::OpinionDrafted { determination } => {
+            s.stage = Stage::OpinionDrafted;
+            s.draft = Some(determination.clone());
+            s.approved_by = None;
+        }
+        EventKind::OpinionApproved => {
+            s.stage = Stage::OpinionApproved;
+            s.approved_by = Some(e.by.clone());
+        }
+        EventKind::OpinionIssued {
+            received_on,
+            document,
+        } => {
+            s.stage = Stage::OpinionIssued;
+            s.determination = s.draft.clone();
+            s.opinion_issued_on = Some(on);
+            s.opinion_received_on = Some(*received_on);
+            s.no_objection = false;
+            s.documents.push(document.clone());
+        }
+        EventKind::ReviewExtended {
+            round,
+            grounds,
+            new_due,
+            document,
+        } => {
+            s.extensions = (*round).max(s.extensions);
+            s.extended_due = Some(*new_due);
+            if s.major_grounds.is_none() {
+                s.major_grounds = Some(grounds.clone());
+            }
+            s.documents.push(document.clone());
+        }
+        EventKind::ReceiptRecorded { received_on } => {
+            if s.stage == Stage::OpinionIssued {
+                s.opinion_received_on = Some(*received_on);
+            } else if let Some(r) = s.appeals.last_mut().and_then(|a| a.reply.as_mut()) {
+                r.received_on = *received_on;
+            }
+        }
+        EventKind::NoObjectionDeclared => s.no_objection = true,
+        EventKind::AppealFiled {
+            appeal,
+            grounds,
+            new_evidence,
+            to,
+            copy_to,
+        } => {
+            s.stage = match appeal {
+                AppealKind::Reconsideration => Stage::ReconsiderationPending,
+                AppealKind::ReReview => Stage::ReReviewPending,
+            };
+            s.appeals.push(AppealRecord {
+                kind: *appeal,
+                grounds: grounds.clone(),
+                new_evidence: new_evidence.clone(),
+                filed_on: on,
+                to: to.clone(),
+                copy_to: copy_to.clone(),
+                reply: None,
+            });
+        }
+        EventKind::AppealReplied {
+            appeal,
+            upheld,
+            reasoning,
+            revised,
+            received_on,
+            document,
+        } => {
+            s.stage = match appeal {
+                AppealKind::Reconsideration => Stage::ReconsiderationReplied,
+                AppealKind::ReReview => Stage::ReReviewReplied,
+            };
+            if let Some(a) = s
+                .appeals
+                .iter_mut()
+                .rev()
+                .find(|a| a.kind == *appeal && a.reply.is_none())
+            {
+                a.reply = Some(AppealReply {
+                    on,
+                    upheld: *upheld,
+                    reasoning: reasoning.clone(),
+                    received_on: *received_on,
+                });
+            }
+            if let Some(d) = revised {
+                s.determination = Some(d.clone());
+            }
+            s.no_objection = false;
+            s.documents.push(document.clone());
+        }
+        EventKind::PublicityStarted {
+            place,
+            ends_on,
+            document,
+        } => {
+            s.publicity = Some(Publicity {
+                place: place.clone(),
+                started_on: on,
+                ends_on: *ends_on,
+                objections: Vec::new(),
+                closed_on: None,
+            });
+            s.documents.push(document.clone());
+        }
+        EventKind::ObjectionRecorded { summary } => {
+            if let Some(p) = s.publicity.as_mut() {
+                p.objections.push(Objection {
+                    summary: summary.clone(),
+                    recorded_on: on,
+                    resolution: None,
+                });
+            }
+        }
+        EventKind::ObjectionResolved {
+            index,
+            substantiated,
+            finding,
+        } => {
+            if let Some(o) = s
+                .publicity
+                .as_mut()
+                .and_then(|p| p.objections.get_mut(*index))
+            {
+                o.resolution = Some((*substantiated, finding.clone()));
+            }
+            if *substantiated {
+                s.determination_in_question = true;
+            }
+        }
+        EventKind::PublicityClosed => {
+            if let Some(p) = s.publicity.as_mut() {
+                p.closed_on = Some(on);
+            }
+        }
+        EventKind::DeterminationRevised { determination } => {
+            s.determination = Some(determination.clone());
+            s.determination_in_question = false;
+        }
+        EventKind::RecommendationSent {
+            proposal,
+            reasons,
+            document,
+        } => {
+            s.department_recommendation = Some(DepartmentRecommendation {
+                proposal: *proposal,
+                reasons: reasons.clone(),
+                sent_on: on,
+                answer: None,
+            });
+            s.documents.push(document.clone());
+        }
+        EventKind::RecommendationAnswered {
+            adopted,
+            justification,
+        } => {
+            let mut change = None;
+            if let Some(r) = s.department_recommendation.as_mut() {
+                r.answer = Some((*adopted, justification.clone(), on));
+                if *adopted {
+                    change = Some(r.proposal.resulting());
+                }
+            }
+            if let Some(new) = change {
+                s.current_sanction = new;
+                s.sanction_history
+                    .push((on, new, "采纳维权委撤销或变更原决定的建议".to_string()));
+            }
+        }
+        EventKind::SanctionChanged { sanction, reason } => {
+            s.current_sanction = *sanction;
+            s.sanction_history.push((on, *sanction, reason.clone()));
+        }
+        EventKind::OversightRecorded {
+            body,
+            body_name,
+            description,
+        } => s.oversight.push(Oversight {
+            body: *body,
+            body_name: body_name.clone(),
+            description: description.clone(),
+            recorded_on: on,
+            provided: Vec::new(),
+            answer: None,
+            reported_upward: None,
+        }),
+        EventKind::OpinionProvidedToOversight {
+            index,
+            summary,
+            includes_opinion,
+        } => {
+            if let Some(o) = s.oversight.get_mut(*index) {
+                o.provided.push((on, summary.clone(), *includes_opinion));
+            }
+        }
+        EventKind::OversightAnswered {
+            index,
+            adopted,
+            note,
+        } => {
+            if let Some(o) = s.oversight.get_mut(*index) {
+                o.answer = Some((*adopted, note.clone()));
+            }
+        }
+        EventKind::ReportedUpward { index, .. } => {
+            if let Some(o) = s.oversight.get_mut(*index) {
+                o.reported_upward = Some(on);
+            }
+        }
+        EventKind::CompensationDecided {
+            granted,
+            amount_yuan,
+            basis,
+        } => {
+            s.compensation = Some(Compensation {
+                granted: *granted,
+                amount_yuan: *amount_yuan,
+                basis: basis.clone(),
+                on,
+            })
+        }
+        EventKind::ProtectionsApplied { officer_id, items } => {
+            let r = s.result_use.entry(officer_id.clone()).or_default();
+            for i in items {
+                if !r.protections.contains(i) {
+                    r.protections.push(*i);
+                }
+            }
+        }
+        EventKind::CounsellingRecorded {
+            officer_id,
+            summary,
+        } => s
+            .result_use
+            .entry(officer_id.clone())
+            .or_default()
+            .counselling
+            .push((on, summary.clone())),
+        EventKind::RectificationSet {
+            officer_id,
+            measures,
+            follow_up,
+        } => {
+            s.result_use
+                .entry(officer_id.clone())
+                .or_default()
+                .rectification = Some((measures.clone(), follow_up.clone()))
+        }
+        EventKind::RecurrenceRecorded {
+            officer_id,
+            description,
+        } => s
+            .result_use
+            .entry(officer_id.clone())
+            .or_default()
+            .recurrences
+            .push((on, description.clone())),
+    }
+    s
+}
+
+/// Checks that `e` fits `s` as the next event, then applies it. Refuses an event whose
+/// precondition no longer holds: a second deemed acceptance, a reply to no pending appeal, an
+/// event before the case exists. Storage calls this before appending an event computed
+/// earlier (e.g. by the scheduler), so a due event fires at most once.
+pub fn try_apply(s: State, e: &Event) -> Result<State, WorkflowError> {
+    let ok = match &e.kind {
+        EventKind::Filed { .. } | EventKind::OpenedExOfficio { .. } => s.stage == Stage::New,
+        EventKind::Registered => s.stage == Stage::Filed,
+        EventKind::Accepted { .. } | EventKind::Rejected { .. } => s.stage == Stage::Registered,
+        EventKind::DeemedAccepted { .. } => matches!(s.stage, Stage::Filed | Stage::Registered),
+        EventKind::OpinionDrafted { .. }
+        | EventKind::ReviewExtended { .. }
+        | EventKind::PanelFormed { .. }
+        | EventKind::ExternalParticipantApproved { .. }
+        | EventKind::HearingHeld { .. }
+        | EventKind::SiteVisited { .. }
+        | EventKind::InterimLineRecorded { .. } => s.stage.in_review(),
+        EventKind::OpinionApproved => s.stage == Stage::OpinionDrafted,
+        EventKind::OpinionIssued { .. } => s.stage == Stage::OpinionApproved,
+        EventKind::AppealFiled { appeal, .. } => match appeal {
+            AppealKind::Reconsideration => matches!(
+                s.stage,
+                Stage::OpinionIssued | Stage::ReconsiderationReplied
+            ),
+            AppealKind::ReReview => matches!(
+                s.stage,
+                Stage::ReconsiderationReplied | Stage::ReReviewReplied
+            ),
+        },
+        EventKind::AppealReplied { appeal, .. } => match appeal {
+            AppealKind::Reconsideration => s.stage == Stage::ReconsiderationPending,
+            AppealKind::ReReview => s.stage == Stage::ReReviewPending,
+        },
+        EventKind::NoObjectionDeclared | EventKind::ReceiptRecorded { .. } => matches!(
+            s.stage,
+            Stage::OpinionIssued | Stage::ReconsiderationReplied | Stage::ReReviewReplied
+        ),
+        EventKind::PublicityStarted { .. } => s.stage.has_opinion() && s.publicity.is_none(),
+        EventKind::ObjectionRecorded { .. } | EventKind::PublicityClosed => {
+            s.publicity.as_ref().is_some_and(|p| p.closed_on.is_none())
+        }
+        EventKind::ObjectionResolved { index, .. } => s.publicity.as_ref().is_some_and(|p| {
+            p.objections
+                .get(*index)
+                .is_some_and(|o| o.resolution.is_none())
+        }),
+        EventKind::RecommendationSent { .. } => {
+            s.stage.has_opinion() && s.department_recommendation.is_none()
+        }
+        EventKind::RecommendationAnswered { .. } => s
+            .department_recommendation
+            .as_ref()
+            .is_some_and(|r| r.answer.is_none()),
+        EventKind::OpinionProvidedToOversight { index, .. }
+        | EventKind::OversightAnswered { index, .. }
+        | EventKind::ReportedUpward { index, .. } => *index < s.oversight.len(),
+        _ => s.stage != Stage::New,
+    };
+    if ok {
+        Ok(apply(s, e))
+    } else {
+        Err(WorkflowError::WrongStage {
+            action: format!("记录“{}”", event_zh(&e.kind)),
+            stage: s.stage.zh().to_string(),
+        })
+    }
+}
+
+/// The Chinese name of an event kind, for the timeline and messages.
+pub fn event_zh(k: &EventKind) -> &'static str {
+    match k {
+        EventKind::Filed { .. } => "收到免责容错申请",
+        EventKind::OpenedExOfficio { .. } => "主动启动审查论证",
+        EventKind::Registered => "登记",
+        EventKind::Accepted { .. } => "受理",
+        EventKind::Rejected { .. } => "不予受理",
+        EventKind::DeemedAccepted { .. } => "视为受理",
+        EventKind::FactsUpdated { .. } => "更新案件事实",
+        EventKind::RecommendationRecorded { .. } => "记录系统建议结论",
+        EventKind::PanelFormed { .. } => "组成审查论证组",
+        EventKind::ExternalParticipantApproved { .. } => "批准邀请人员参与审查论证",
+        EventKind::EvidenceAdded { .. } => "添加证据材料",
+        EventKind::HearingHeld { .. } => "听取陈述、举证、申辩",
+        EventKind::SiteVisited { .. } => "实地走访调查",
+        EventKind::InterimLineRecorded { .. } => "议定阶段性对外宣传口径",
+        EventKind::OpinionDrafted { .. } => "起草审查论证意见",
+        EventKind::OpinionApproved => "批准审查论证意见",
+        EventKind::OpinionIssued { .. } => "出具审查论证意见",
+        EventKind::ReviewExtended { .. } => "延长审查论证期限",
+        EventKind::ReceiptRecorded { .. } => "记录送达日期",
+        EventKind::NoObjectionDeclared => "申请人表示无异议",
+        EventKind::AppealFiled { .. } => "申请复议或复核",
+        EventKind::AppealReplied { .. } => "回复复议或复核意见",
+        EventKind::PublicityStarted { .. } => "开始公示",
+        EventKind::ObjectionRecorded { .. } => "记录公示期间反映",
+        EventKind::ObjectionResolved { .. } => "核实公示期间反映",
+        EventKind::PublicityClosed => "结束公示",
+        EventKind::DeterminationRevised { .. } => "修正认定意见",
+        EventKind::RecommendationSent { .. } => "提出撤销或变更原决定的建议",
+        EventKind::RecommendationAnswered { .. } => "原决定部门答复建议",
+        EventKind::SanctionChanged { .. } => "原问责决定变更",
+        EventKind::OversightRecorded { .. } => "纪检监察、检察机关介入",
+        EventKind::OpinionProvidedToOversight { .. } => "向介入机关提供意见",
+        EventKind::OversightAnswered { .. } => "介入机关采纳情况",
+        EventKind::ReportedUpward { .. } => "报告上一级公安机关",
+        EventKind::CompensationDecided { .. } => "作出补偿决定",
+        EventKind::ProtectionsApplied { .. } => "落实免责民警权益保障",
+        EventKind::CounsellingRecorded { .. } => "谈心谈话、心理疏导",
+        EventKind::RectificationSet { .. } => "制定纠错整改措施",
+        EventKind::RecurrenceRecorded { .. } => "记录整改不力或同类错误再次发生",
+    }
+}

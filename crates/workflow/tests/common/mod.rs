@@ -1,0 +1,236 @@
+//! Shared fixtures: the embedded calendar, the 000 periods as a pack would give them, the people
+//! of one case at 阿拉善左旗公安局 (parent: 阿拉善盟公安局), and a driver that decides and applies.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use lvzhi_calendar::{Calendar, NaiveDate, Period};
+use lvzhi_workflow::*;
+
+pub static CAL: LazyLock<Calendar> = LazyLock::new(Calendar::embedded);
+
+/// The 000 pack's `[[period]]` entries (docs/policy-packs.md).
+pub fn pack_periods() -> BTreeMap<String, Period> {
+    [
+        ("acceptance", "7wd"),
+        ("opinion", "30wd"),
+        ("extension_1", "15wd"),
+        ("extension_2", "15wd"),
+        ("reconsideration_apply", "10wd"),
+        ("reconsideration_reply", "15wd"),
+        ("re_review_apply", "10wd"),
+        ("re_review_reply", "30wd"),
+        ("publicity", "5d"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.parse().unwrap()))
+    .collect()
+}
+
+pub fn periods() -> ProcedurePeriods {
+    ProcedurePeriods::from_map(&pack_periods()).unwrap()
+}
+
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+pub const UNIT: &str = "org-bayan";
+pub const QI: &str = "org-zuoqi";
+pub const MENG: &str = "org-meng";
+pub const DEPT: &str = "org-ducha";
+
+pub fn officer() -> Actor {
+    Actor::new("p-zhang", &[Role::Officer], UNIT)
+}
+pub fn other_officer() -> Actor {
+    Actor::new("p-li", &[Role::Officer], UNIT)
+}
+pub fn unit() -> Actor {
+    Actor::new("u-bayan", &[Role::Unit], UNIT)
+}
+pub fn office() -> Actor {
+    Actor::new("o-wang", &[Role::Office], QI)
+}
+pub fn foreign_office() -> Actor {
+    Actor::new("o-zhao", &[Role::Office], "org-youqi")
+}
+pub fn director() -> Actor {
+    Actor::new("d-liu", &[Role::Director, Role::CommitteeMember], QI)
+}
+pub fn deputy() -> Actor {
+    Actor::new(
+        "dd-chen",
+        &[Role::DeputyDirector, Role::CommitteeMember],
+        QI,
+    )
+}
+pub fn parent_committee() -> Actor {
+    Actor::new("pc-sun", &[Role::HigherCommittee], MENG)
+}
+pub fn department() -> Actor {
+    Actor::new("dept-zhou", &[Role::OriginalDepartment], DEPT)
+}
+pub fn panel_member() -> Actor {
+    Actor::new("pm-hu", &[Role::PanelMember], QI)
+}
+pub fn admin() -> Actor {
+    Actor::new("admin", &[Role::Administrator], QI)
+}
+
+pub fn org(id: &str, name: &str) -> Org {
+    Org {
+        id: id.to_string(),
+        name: name.to_string(),
+    }
+}
+
+pub fn form() -> ApplicationForm {
+    ApplicationForm {
+        applicants: vec![Officer {
+            person_id: "p-zhang".to_string(),
+            name: "张伟".to_string(),
+        }],
+        applying_unit: org(UNIT, "阿拉善左旗公安局巴彦浩特派出所"),
+        committee: org(QI, "阿拉善左旗公安局"),
+        parent_committee: Some(org(MENG, "阿拉善盟公安局")),
+        matter: "依法制止持刀伤人行为时致违法行为人受伤，被给予记过处分".to_string(),
+        accountability_decision: Some(AccountabilityDecision {
+            department: org(DEPT, "阿拉善左旗公安局督察大队"),
+            sanction: Sanction::Demerit,
+            decided_on: d(2024, 7, 15),
+            document_number: Some("左公督〔2024〕12号".to_string()),
+        }),
+        facts: BTreeMap::from([(
+            "coercive_measure_lawful".to_string(),
+            serde_json::Value::Bool(true),
+        )]),
+    }
+}
+
+pub fn exemption() -> Determination {
+    Determination {
+        outcome: Outcome::Exemption,
+        modality: Modality::Shall,
+        leniency: None,
+        basis: "民警依法制止违法犯罪行为，所采取的措施未超出必要限度，事后及时送医救治".to_string(),
+        articles: vec!["000 §7(一)".to_string()],
+        original_decision_improper: true,
+        departure_reasons: None,
+    }
+}
+
+pub fn panel() -> Vec<PanelMember> {
+    vec![
+        PanelMember {
+            person_id: "pm-hu".to_string(),
+            name: "胡明".to_string(),
+            category: MemberCategory::Legal,
+        },
+        PanelMember {
+            person_id: "pm-ma".to_string(),
+            name: "马丽".to_string(),
+            category: MemberCategory::Discipline,
+        },
+    ]
+}
+
+/// A case driven through `decide` and `try_apply`, keeping its events.
+pub struct Case {
+    pub state: State,
+    pub events: Vec<Event>,
+}
+
+impl Case {
+    pub fn new() -> Self {
+        Case {
+            state: State::default(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Decides and, on success, appends; on refusal the state must be untouched.
+    pub fn act(
+        &mut self,
+        who: &Actor,
+        cmd: Command,
+        today: NaiveDate,
+    ) -> Result<Vec<Event>, WorkflowError> {
+        let before = self.state.clone();
+        match decide(&self.state, &cmd, who, today, &CAL, &periods()) {
+            Ok(evs) => {
+                for e in &evs {
+                    self.state = try_apply(self.state.clone(), e).expect("decided events apply");
+                    self.events.push(e.clone());
+                }
+                assert_eq!(self.state.version, self.events.len() as u64);
+                assert_eq!(State::replay(&self.events), self.state);
+                Ok(evs)
+            }
+            Err(e) => {
+                assert_eq!(self.state, before);
+                Err(e)
+            }
+        }
+    }
+
+    pub fn ok(&mut self, who: &Actor, cmd: Command, today: NaiveDate) -> Vec<Event> {
+        match self.act(who, cmd.clone(), today) {
+            Ok(e) => e,
+            Err(e) => panic!("{cmd:?} refused on {today}: {e}"),
+        }
+    }
+
+    pub fn refused(&mut self, who: &Actor, cmd: Command, today: NaiveDate) -> String {
+        match self.act(who, cmd.clone(), today) {
+            Ok(e) => panic!("{cmd:?} accepted on {today}: {e:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// Runs the scheduler once for `today`.
+    pub fn tick(&mut self, today: NaiveDate) -> usize {
+        let evs = due_events(&self.state, today, &CAL, &periods()).unwrap();
+        for e in &evs {
+            self.state = try_apply(self.state.clone(), e).expect("due events apply");
+            self.events.push(e.clone());
+        }
+        evs.len()
+    }
+
+    pub fn deadlines(&self) -> Vec<OpenDeadline> {
+        open_deadlines(&self.state, &CAL, &periods()).unwrap()
+    }
+
+    pub fn last_document(&self) -> &Document {
+        self.state.documents.last().expect("a document")
+    }
+
+    /// Filed by the officer on `filed`, registered and accepted on `accepted`, panel formed,
+    /// exemption drafted, approved and issued on `issued`.
+    pub fn issued(filed: NaiveDate, accepted: NaiveDate, issued: NaiveDate) -> Case {
+        let mut c = Case::new();
+        c.ok(
+            &officer(),
+            Command::File {
+                form: form(),
+                received_on: None,
+            },
+            filed,
+        );
+        c.ok(&office(), Command::Register, filed);
+        c.ok(&office(), Command::Accept, accepted);
+        c.ok(&office(), Command::FormPanel { members: panel() }, accepted);
+        c.ok(
+            &panel_member(),
+            Command::DraftOpinion {
+                determination: exemption(),
+            },
+            issued,
+        );
+        c.ok(&director(), Command::ApproveOpinion, issued);
+        c.ok(&office(), Command::IssueOpinion, issued);
+        c
+    }
+}

@@ -1,0 +1,1397 @@
+//! End-to-end paths of the application procedure (000 Chapters 3–4), on real 2024 dates.
+//! Working days around the 2024 holidays: 国庆 10-01..10-07 off, 09-29 (Sun) and 10-12 (Sat)
+//! worked; the expected dates below were counted by hand from the State Council notice.
+
+mod common;
+
+use common::*;
+use lvzhi_workflow::*;
+
+fn file_and_register(c: &mut Case, on: chrono::NaiveDate) {
+    c.ok(
+        &officer(),
+        Command::File {
+            form: form(),
+            received_on: None,
+        },
+        on,
+    );
+    c.ok(&office(), Command::Register, on);
+}
+
+#[test]
+fn art_13_16_23_26_27_accepted_opinion_no_appeal_publicity_recommendation_adopted() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    // 7 working days from 2024-09-27 run across 国庆: 9-29, 9-30, 10-8 … 10-12.
+    let dl = c.deadlines();
+    assert_eq!(dl.len(), 1);
+    assert_eq!(
+        (dl[0].step, dl[0].due, dl[0].provisional),
+        (Step::Acceptance, d(2024, 10, 12), false)
+    );
+    assert_eq!(dl[0].article, "000 §13");
+
+    c.ok(&office(), Command::Accept, d(2024, 10, 8));
+    assert_eq!(c.state.acceptance, Some(AcceptanceKind::Written));
+    let notice = c.last_document();
+    assert_eq!(notice.kind, DocumentKind::AcceptanceNotice);
+    assert!(
+        notice
+            .text
+            .contains("2024年9月27日收到你提交的免责容错申请"),
+        "{}",
+        notice.text
+    );
+    assert!(notice.text.contains("30个工作日内"), "{}", notice.text);
+    assert!(
+        notice.text.contains("2024年11月18日（含当日）"),
+        "{}",
+        notice.text
+    );
+    assert!(notice.text.contains("第十三条"));
+    assert_eq!(
+        notice.copy_to,
+        vec!["阿拉善左旗公安局巴彦浩特派出所".to_string()]
+    );
+    assert_eq!(c.deadlines()[0].due, d(2024, 11, 18));
+
+    c.ok(
+        &office(),
+        Command::FormPanel { members: panel() },
+        d(2024, 10, 9),
+    );
+    c.ok(
+        &office(),
+        Command::RecordRecommendation {
+            recommendation: Recommendation {
+                outcome: "exemption".into(),
+                modality: "shall".into(),
+                leniency: vec![],
+                citations: vec!["000 §7(一)".into()],
+                explanation: "依法制止违法犯罪行为，未超出必要限度".into(),
+            },
+        },
+        d(2024, 10, 9),
+    );
+    c.ok(
+        &officer(),
+        Command::AddEvidence {
+            evidence: Evidence {
+                sm3: "66C7F0F462EEEDD9D1F2D46BDC10E4E24167C4875CF2F7A2297DA02B8F4BA8E0".into(),
+                file_name: "执法记录仪视频.mp4".into(),
+                description: "现场执法记录".into(),
+            },
+        },
+        d(2024, 10, 10),
+    );
+    c.ok(
+        &panel_member(),
+        Command::RecordHearing {
+            summary: "当面听取张伟陈述和申辩".into(),
+        },
+        d(2024, 10, 21),
+    );
+    c.ok(
+        &panel_member(),
+        Command::RecordSiteVisit {
+            place: "巴彦浩特镇某小区".into(),
+            summary: "走访现场目击群众三人".into(),
+        },
+        d(2024, 10, 22),
+    );
+    c.ok(
+        &panel_member(),
+        Command::DraftOpinion {
+            determination: exemption(),
+        },
+        d(2024, 11, 12),
+    );
+    c.ok(&deputy(), Command::ApproveOpinion, d(2024, 11, 14));
+    c.ok(&office(), Command::IssueOpinion, d(2024, 11, 15));
+    let opinion = c.last_document();
+    assert_eq!(opinion.kind, DocumentKind::ReviewOpinion);
+    assert!(
+        opinion.text.contains("应当依法履职免责"),
+        "{}",
+        opinion.text
+    );
+    assert!(
+        opinion.text.contains("10个工作日内向本委申请复议"),
+        "{}",
+        opinion.text
+    );
+    assert!(
+        opinion.text.contains("2024年11月29日（含当日）"),
+        "{}",
+        opinion.text
+    );
+    assert_eq!(c.deadlines()[0].step, Step::ReconsiderationApply);
+    assert_eq!(c.deadlines()[0].due, d(2024, 11, 29));
+
+    // No appeal: not final on the last day of the window, final the next working day.
+    let msg = c.refused(
+        &office(),
+        Command::StartPublicity {
+            place: "巴彦浩特派出所".into(),
+        },
+        d(2024, 11, 29),
+    );
+    assert!(
+        msg.contains("认定意见尚未生效") && msg.contains("2024年11月29日"),
+        "{msg}"
+    );
+    c.ok(
+        &office(),
+        Command::StartPublicity {
+            place: "巴彦浩特派出所公示栏".into(),
+        },
+        d(2024, 12, 2),
+    );
+    // 5 日 from 12-02 end on Saturday 12-07, moved to Monday 12-09.
+    assert_eq!(c.state.publicity.as_ref().unwrap().ends_on, d(2024, 12, 9));
+    let notice = c.last_document();
+    assert_eq!(notice.kind, DocumentKind::PublicityNotice);
+    assert!(
+        notice.text.contains("不少于5日") && notice.text.contains("2024年12月9日"),
+        "{}",
+        notice.text
+    );
+    let msg = c.refused(&office(), Command::ClosePublicity, d(2024, 12, 9));
+    assert!(
+        msg.contains("届满前不能结束公示") && msg.contains("000 §23"),
+        "{msg}"
+    );
+    c.ok(&office(), Command::ClosePublicity, d(2024, 12, 10));
+
+    c.ok(
+        &director(),
+        Command::SendRecommendation {
+            proposal: Proposal::Revoke,
+            reasons: "民警依法履职，所受记过处分缺乏事实依据".into(),
+        },
+        d(2024, 12, 10),
+    );
+    let rec = c.last_document();
+    assert_eq!(rec.kind, DocumentKind::Recommendation);
+    assert_eq!(rec.addressee, "阿拉善左旗公安局督察大队");
+    assert!(
+        rec.text.contains("建议撤销原问责处理决定") && rec.text.contains("第二十七条"),
+        "{}",
+        rec.text
+    );
+    c.ok(
+        &department(),
+        Command::AnswerRecommendation {
+            adopted: true,
+            justification: None,
+        },
+        d(2024, 12, 12),
+    );
+    assert_eq!(c.state.current_sanction, None);
+    assert_eq!(c.state.original_sanction, Some(Sanction::Demerit));
+
+    // Result use (000 §30–31).
+    c.ok(
+        &unit(),
+        Command::ApplyProtections {
+            officer_id: "p-zhang".into(),
+        },
+        d(2024, 12, 13),
+    );
+    assert_eq!(c.state.result_use["p-zhang"].protections.len(), 4);
+    c.ok(
+        &unit(),
+        Command::RecordCounselling {
+            officer_id: "p-zhang".into(),
+            summary: "所长与张伟谈心谈话".into(),
+        },
+        d(2024, 12, 13),
+    );
+    let msg = c.refused(
+        &unit(),
+        Command::SetRectification {
+            officer_id: "p-zhang".into(),
+            measures: "x".into(),
+            follow_up: "y".into(),
+        },
+        d(2024, 12, 13),
+    );
+    assert!(msg.contains("容错的民警"), "{msg}");
+    assert!(c.deadlines().is_empty());
+    // Every required notice exists: acceptance, opinion, publicity, recommendation.
+    let kinds: Vec<DocumentKind> = c.state.documents.iter().map(|x| x.kind).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            DocumentKind::AcceptanceNotice,
+            DocumentKind::ReviewOpinion,
+            DocumentKind::PublicityNotice,
+            DocumentKind::Recommendation
+        ]
+    );
+}
+
+#[test]
+fn art_13_rejection_states_its_reasons_and_is_refused_without_them() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    for empty in ["", "  \n "] {
+        let msg = c.refused(
+            &office(),
+            Command::Reject {
+                reasons: empty.into(),
+            },
+            d(2024, 10, 8),
+        );
+        assert_eq!(msg, "不予受理的，应当书面告知不予受理的理由（000 §13）");
+    }
+    assert_eq!(c.state.stage, Stage::Registered);
+    c.ok(
+        &office(),
+        Command::Reject {
+            reasons: "申请事项不属于问责处理决定，不符合第十二条规定的申请条件。".into(),
+        },
+        d(2024, 10, 12),
+    );
+    assert_eq!(c.state.stage, Stage::Rejected);
+    let doc = c.last_document();
+    assert_eq!(doc.kind, DocumentKind::RejectionNotice);
+    assert!(
+        doc.text.contains("决定不予受理") && doc.text.contains("不符合第十二条规定的申请条件"),
+        "{}",
+        doc.text
+    );
+    // Nothing of the review is open after a rejection, and nothing is due.
+    assert!(c.deadlines().is_empty());
+    assert_eq!(c.tick(d(2024, 10, 14)), 0);
+    c.refused(
+        &office(),
+        Command::FormPanel { members: panel() },
+        d(2024, 10, 14),
+    );
+}
+
+#[test]
+fn art_13_deemed_accepted_by_the_scheduler_across_national_day_2024() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    // The last day (Saturday 10-12, a make-up working day) still belongs to the office.
+    assert_eq!(c.tick(d(2024, 10, 12)), 0);
+    assert_eq!(c.state.stage, Stage::Registered);
+    // Before the scheduler runs, a late decision is refused, never silently accepted.
+    let msg = c.refused(
+        &office(),
+        Command::Reject {
+            reasons: "不符合条件".into(),
+        },
+        d(2024, 10, 13),
+    );
+    assert!(
+        msg.contains("已于2024年10月12日届满") && msg.contains("视为受理"),
+        "{msg}"
+    );
+
+    // Fires on the first day after the last day, effective as of the last day.
+    assert_eq!(c.tick(d(2024, 10, 14)), 1);
+    let e = c.events.last().unwrap().clone();
+    assert_eq!(e.by.role, Role::System);
+    assert_eq!(e.on, d(2024, 10, 14));
+    assert!(
+        matches!(e.kind, EventKind::DeemedAccepted { effective_on, .. } if effective_on == d(2024, 10, 12))
+    );
+    assert_eq!(c.state.stage, Stage::UnderReview);
+    assert_eq!(c.state.acceptance, Some(AcceptanceKind::Deemed));
+    assert_eq!(c.state.accepted_on, Some(d(2024, 10, 12)));
+    // Opinion: 30 working days from 10-12 is 11-22, whichever day the scheduler ran.
+    assert_eq!(c.deadlines()[0].due, d(2024, 11, 22));
+    let doc = c.last_document();
+    assert_eq!(doc.kind, DocumentKind::DeemedAcceptanceNotice);
+    assert!(
+        doc.text.contains("视为受理") && doc.text.contains("2024年11月22日"),
+        "{}",
+        doc.text
+    );
+
+    // Exactly once: nothing more is due, and a replayed copy of the event is refused.
+    assert_eq!(c.tick(d(2024, 10, 15)), 0);
+    let err = try_apply(c.state.clone(), &e).unwrap_err().to_string();
+    assert!(err.contains("不能记录“视为受理”"), "{err}");
+    let msg = c.refused(&office(), Command::Accept, d(2024, 10, 15));
+    assert!(msg.contains("不能决定受理"), "{msg}");
+}
+
+#[test]
+fn art_18_20_two_extensions_deputy_may_grant_the_first_only_the_director_the_second() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    c.ok(&office(), Command::Accept, d(2024, 10, 8));
+    assert_eq!(c.deadlines()[0].due, d(2024, 11, 18));
+
+    let msg = c.refused(
+        &office(),
+        Command::ExtendReview {
+            grounds: "案情复杂".into(),
+        },
+        d(2024, 11, 1),
+    );
+    assert!(
+        msg.contains("本级维权委主任或者副主任") && msg.contains("000 §18"),
+        "{msg}"
+    );
+    let msg = c.refused(
+        &deputy(),
+        Command::ExtendReview {
+            grounds: " ".into(),
+        },
+        d(2024, 11, 1),
+    );
+    assert!(msg.contains("案情重大、情况复杂"), "{msg}");
+    c.ok(
+        &deputy(),
+        Command::ExtendReview {
+            grounds: "涉及多名证人，社会关注度高".into(),
+        },
+        d(2024, 11, 1),
+    );
+    // +15 working days from 11-18.
+    assert_eq!(c.deadlines()[0].due, d(2024, 12, 9));
+    let doc = c.last_document();
+    assert_eq!(doc.kind, DocumentKind::ExtensionApproval);
+    assert!(
+        doc.text.contains("经本委副主任批准") && doc.text.contains("2024年12月9日"),
+        "{}",
+        doc.text
+    );
+
+    let msg = c.refused(
+        &deputy(),
+        Command::ExtendReview {
+            grounds: "仍需补充鉴定".into(),
+        },
+        d(2024, 12, 2),
+    );
+    assert_eq!(
+        msg,
+        "无权再次延长审查论证期限：应由本级维权委主任办理（000 §20）"
+    );
+    c.ok(
+        &director(),
+        Command::ExtendReview {
+            grounds: "需等待司法鉴定结论".into(),
+        },
+        d(2024, 12, 2),
+    );
+    assert_eq!(c.deadlines()[0].due, d(2024, 12, 30));
+    assert_eq!(c.deadlines()[0].article, "000 §16、§18、§20");
+    assert!(
+        c.last_document().text.contains("再延长15个工作日"),
+        "{}",
+        c.last_document().text
+    );
+    let msg = c.refused(
+        &director(),
+        Command::ExtendReview {
+            grounds: "再等".into(),
+        },
+        d(2024, 12, 3),
+    );
+    assert!(msg.contains("已经两次延长"), "{msg}");
+
+    // An extension after the period has run out is refused.
+    let mut late = Case::new();
+    file_and_register(&mut late, d(2024, 9, 27));
+    late.ok(&office(), Command::Accept, d(2024, 10, 8));
+    let msg = late.refused(
+        &director(),
+        Command::ExtendReview {
+            grounds: "案情复杂".into(),
+        },
+        d(2024, 11, 19),
+    );
+    assert!(msg.contains("已于2024年11月18日届满"), "{msg}");
+}
+
+#[test]
+fn art_17_interim_line_only_for_major_or_overdue_cases() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    c.ok(&office(), Command::Accept, d(2024, 10, 8));
+    let line = Command::RecordInterimLine {
+        public_line: "案件正在依法审查".into(),
+        measures: "每周会商一次".into(),
+    };
+    let msg = c.refused(&office(), line.clone(), d(2024, 11, 1));
+    assert!(msg.contains("000 §17"), "{msg}");
+    c.ok(&office(), line, d(2024, 11, 19));
+    assert_eq!(c.state.interim_lines.len(), 1);
+}
+
+#[test]
+fn art_21_reconsideration_then_re_review_at_the_parent_committee() {
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    c.ok(
+        &officer(),
+        Command::ApplyReconsideration {
+            grounds: "审查论证未听取现场证人意见".into(),
+            new_evidence: None,
+        },
+        d(2024, 11, 20),
+    );
+    let dl = c.deadlines();
+    assert_eq!(
+        (dl[0].step, dl[0].due),
+        (Step::ReconsiderationReply, d(2024, 12, 11))
+    );
+    let msg = c.refused(
+        &office(),
+        Command::ReplyReconsideration {
+            upheld: true,
+            reasoning: "x".into(),
+            revised: None,
+        },
+        d(2024, 12, 5),
+    );
+    assert!(msg.contains("无权回复复议意见"), "{msg}");
+    c.ok(
+        &director(),
+        Command::ReplyReconsideration {
+            upheld: true,
+            reasoning: "经复查，原意见认定事实清楚".into(),
+            revised: None,
+        },
+        d(2024, 12, 5),
+    );
+    let reply = c.last_document();
+    assert_eq!(reply.kind, DocumentKind::ReconsiderationReply);
+    assert!(
+        reply.text.contains("维持原审查论证意见") && reply.text.contains("2024年12月19日"),
+        "{}",
+        reply.text
+    );
+    assert_eq!(
+        (c.deadlines()[0].step, c.deadlines()[0].due),
+        (Step::ReReviewApply, d(2024, 12, 19))
+    );
+
+    c.ok(
+        &unit(),
+        Command::ApplyReReview {
+            grounds: "复议意见未回应证人证言问题".into(),
+            new_evidence: None,
+        },
+        d(2024, 12, 10),
+    );
+    let appeal = c.state.appeals.last().unwrap();
+    assert_eq!(appeal.to.id, MENG);
+    assert_eq!(appeal.copy_to.as_ref().map(|o| o.id.as_str()), Some(QI));
+    assert_eq!(c.deadlines()[0].responsible, Role::HigherCommittee);
+    // The 复核 belongs to the parent committee, not to this level's director.
+    let msg = c.refused(
+        &director(),
+        Command::ReplyReReview {
+            upheld: true,
+            reasoning: "维持".into(),
+            revised: None,
+        },
+        d(2024, 12, 20),
+    );
+    assert!(msg.contains("上一级公安机关维权委"), "{msg}");
+    let mut tolerance = exemption();
+    tolerance.outcome = Outcome::Tolerance;
+    tolerance.leniency = Some(Leniency::Waived);
+    c.ok(
+        &parent_committee(),
+        Command::ReplyReReview {
+            upheld: false,
+            reasoning: "民警处置中存在判断失误，但系情况紧急所致".into(),
+            revised: Some(tolerance.clone()),
+        },
+        d(2024, 12, 20),
+    );
+    let doc = c.last_document();
+    assert_eq!(doc.kind, DocumentKind::ReReviewReply);
+    assert!(
+        doc.text
+            .contains("阿拉善盟公安局维护民警执法权威工作委员会"),
+        "{}",
+        doc.text
+    );
+    assert!(
+        doc.copy_to
+            .contains(&"阿拉善左旗公安局维护民警执法权威工作委员会".to_string()),
+        "{:?}",
+        doc.copy_to
+    );
+    assert_eq!(c.state.determination.as_ref(), Some(&tolerance));
+    // Final at once after the 复核: publicity may start the same day.
+    c.ok(
+        &office(),
+        Command::StartPublicity {
+            place: "巴彦浩特派出所".into(),
+        },
+        d(2024, 12, 20),
+    );
+    assert!(
+        c.last_document().text.contains("应当容错（免于追究）"),
+        "{}",
+        c.last_document().text
+    );
+}
+
+#[test]
+fn art_21_late_reconsideration_is_refused_with_its_last_day() {
+    let base = Case::issued(d(2024, 8, 1), d(2024, 8, 5), d(2024, 9, 20));
+    let apply = Command::ApplyReconsideration {
+        grounds: "认定事实错误".into(),
+        new_evidence: None,
+    };
+    // 10 working days from 09-20 across 国庆: …, 09-29, 09-30, 10-08, 10-09, 10-10.
+    let mut late = Case {
+        state: base.state.clone(),
+        events: base.events.clone(),
+    };
+    let msg = late.refused(&officer(), apply.clone(), d(2024, 10, 11));
+    assert_eq!(
+        msg,
+        "复议申请已超过期限：应于2024年10月10日前提出（000 §21）"
+    );
+    let mut in_time = Case {
+        state: base.state.clone(),
+        events: base.events.clone(),
+    };
+    in_time.ok(&officer(), apply.clone(), d(2024, 10, 10));
+
+    // Delivered four days after issue: the period counts from receipt.
+    let mut delivered = Case {
+        state: base.state.clone(),
+        events: base.events.clone(),
+    };
+    let msg = delivered.refused(
+        &office(),
+        Command::RecordReceipt {
+            received_on: d(2024, 9, 19),
+        },
+        d(2024, 9, 25),
+    );
+    assert!(msg.contains("送达日期应当在"), "{msg}");
+    delivered.ok(
+        &office(),
+        Command::RecordReceipt {
+            received_on: d(2024, 9, 24),
+        },
+        d(2024, 9, 25),
+    );
+    assert_eq!(delivered.deadlines()[0].due, d(2024, 10, 12));
+    delivered.ok(&officer(), apply.clone(), d(2024, 10, 11));
+    let mut too_late = Case {
+        state: base.state,
+        events: base.events,
+    };
+    too_late.ok(
+        &office(),
+        Command::RecordReceipt {
+            received_on: d(2024, 9, 24),
+        },
+        d(2024, 9, 25),
+    );
+    let msg = too_late.refused(&officer(), apply, d(2024, 10, 13));
+    assert_eq!(
+        msg,
+        "复议申请已超过期限：应于2024年10月12日前提出（000 §21）"
+    );
+}
+
+#[test]
+fn art_21_no_second_reconsideration_on_the_same_reason_unless_new_evidence() {
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    c.ok(
+        &officer(),
+        Command::ApplyReconsideration {
+            grounds: "审查论证未听取现场证人意见。".into(),
+            new_evidence: None,
+        },
+        d(2024, 11, 20),
+    );
+    c.ok(
+        &director(),
+        Command::ReplyReconsideration {
+            upheld: true,
+            reasoning: "已听取".into(),
+            revised: None,
+        },
+        d(2024, 12, 5),
+    );
+    // Same reason, differently punctuated: refused.
+    let msg = c.refused(
+        &officer(),
+        Command::ApplyReconsideration {
+            grounds: " 审查论证未听取现场证人意见 ".into(),
+            new_evidence: None,
+        },
+        d(2024, 12, 9),
+    );
+    assert!(
+        msg.starts_with("不得因同一事项、以同一事由重复申请复议") && msg.ends_with("（000 §21）"),
+        "{msg}"
+    );
+    // Marking blank "new evidence" does not count.
+    c.refused(
+        &officer(),
+        Command::ApplyReconsideration {
+            grounds: "审查论证未听取现场证人意见".into(),
+            new_evidence: Some("  ".into()),
+        },
+        d(2024, 12, 9),
+    );
+    c.ok(
+        &officer(),
+        Command::ApplyReconsideration {
+            grounds: "审查论证未听取现场证人意见".into(),
+            new_evidence: Some("新发现的目击证人李某证言，可能推翻原结论".into()),
+        },
+        d(2024, 12, 9),
+    );
+    assert_eq!(c.state.stage, Stage::ReconsiderationPending);
+    assert_eq!(c.state.appeals.len(), 2);
+}
+
+#[test]
+fn art_21_no_heavier_sanction_after_an_appeal() {
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    // Before any appeal the accountability process runs on its own (000 §22).
+    c.ok(
+        &department(),
+        Command::RecordSanctionChange {
+            sanction: Some(Sanction::MajorDemerit),
+            reason: "查明新的违纪事实".into(),
+        },
+        d(2024, 11, 18),
+    );
+    c.ok(
+        &officer(),
+        Command::ApplyReconsideration {
+            grounds: "原意见认定错误".into(),
+            new_evidence: None,
+        },
+        d(2024, 11, 20),
+    );
+    for heavier in [Sanction::Demotion, Sanction::Expulsion] {
+        let msg = c.refused(
+            &department(),
+            Command::RecordSanctionChange {
+                sanction: Some(heavier),
+                reason: "从严处理".into(),
+            },
+            d(2024, 11, 25),
+        );
+        assert!(
+            msg.contains("不得因此加重处理")
+                && msg.contains("记大过")
+                && msg.ends_with("（000 §21）"),
+            "{msg}"
+        );
+    }
+    assert_eq!(c.state.current_sanction, Some(Sanction::MajorDemerit));
+    c.ok(
+        &department(),
+        Command::RecordSanctionChange {
+            sanction: Some(Sanction::Warning),
+            reason: "复查后减轻".into(),
+        },
+        d(2024, 11, 26),
+    );
+    assert_eq!(c.state.current_sanction, Some(Sanction::Warning));
+}
+
+#[test]
+fn art_22_the_case_never_blocks_the_accountability_decision() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    c.ok(
+        &department(),
+        Command::RecordSanctionChange {
+            sanction: Some(Sanction::Warning),
+            reason: "申诉程序中变更".into(),
+        },
+        d(2024, 10, 9),
+    );
+    c.ok(&office(), Command::Accept, d(2024, 10, 10));
+    assert_eq!(c.state.stage, Stage::UnderReview);
+    assert_eq!(c.state.current_sanction, Some(Sanction::Warning));
+}
+
+#[test]
+fn art_27_department_declining_needs_a_proper_reason() {
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    c.ok(&officer(), Command::DeclareNoObjection, d(2024, 11, 18));
+    c.ok(
+        &director(),
+        Command::SendRecommendation {
+            proposal: Proposal::Change {
+                to: Sanction::Admonition,
+            },
+            reasons: "过责不相当".into(),
+        },
+        d(2024, 11, 18),
+    );
+    for j in [None, Some(String::new()), Some("  ".to_string())] {
+        let msg = c.refused(
+            &department(),
+            Command::AnswerRecommendation {
+                adopted: false,
+                justification: j,
+            },
+            d(2024, 11, 25),
+        );
+        assert!(
+            msg.contains("必须书面说明正当理由") && msg.ends_with("（000 §27）"),
+            "{msg}"
+        );
+    }
+    c.refused(
+        &office(),
+        Command::AnswerRecommendation {
+            adopted: true,
+            justification: None,
+        },
+        d(2024, 11, 25),
+    );
+    c.ok(
+        &department(),
+        Command::AnswerRecommendation {
+            adopted: false,
+            justification: Some("已有生效判决认定民警存在过错".into()),
+        },
+        d(2024, 11, 25),
+    );
+    assert_eq!(c.state.current_sanction, Some(Sanction::Demerit));
+    c.refused(
+        &department(),
+        Command::AnswerRecommendation {
+            adopted: true,
+            justification: None,
+        },
+        d(2024, 11, 26),
+    );
+}
+
+#[test]
+fn art_26_a_change_must_be_lighter_and_follow_an_improper_decision_finding() {
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    c.ok(&officer(), Command::DeclareNoObjection, d(2024, 11, 18));
+    let msg = c.refused(
+        &director(),
+        Command::SendRecommendation {
+            proposal: Proposal::Change {
+                to: Sanction::MajorDemerit,
+            },
+            reasons: "x".into(),
+        },
+        d(2024, 11, 18),
+    );
+    assert!(msg.contains("应当轻于现行处理"), "{msg}");
+    c.refused(
+        &office(),
+        Command::SendRecommendation {
+            proposal: Proposal::Revoke,
+            reasons: "x".into(),
+        },
+        d(2024, 11, 18),
+    );
+}
+
+#[test]
+fn art_19_external_participants_meet_all_seven_conditions_and_declare_no_conflict() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    c.ok(&office(), Command::Accept, d(2024, 10, 8));
+    let all = Eligibility {
+        political_stance: true,
+        integrity: true,
+        no_criminal_record: true,
+        no_disciplinary_record: true,
+        experience_authority: true,
+        no_conflict: true,
+        confidentiality: true,
+    };
+    let expert = |e: Eligibility, decl: &str| ExternalParticipant {
+        person_id: "x-lawyer".into(),
+        name: "王律师".into(),
+        category: ExternalCategory::LegalExpert,
+        eligibility: e,
+        no_conflict_declaration: decl.into(),
+    };
+    let cmd = |p, g: &str| Command::ApproveExternalParticipant {
+        participant: p,
+        grounds: g.into(),
+    };
+    let msg = c.refused(
+        &office(),
+        cmd(expert(all, "无利害关系"), "案情重大"),
+        d(2024, 10, 9),
+    );
+    assert!(msg.contains("主任或者副主任"), "{msg}");
+    let msg = c.refused(
+        &deputy(),
+        cmd(expert(all, "无利害关系"), ""),
+        d(2024, 10, 9),
+    );
+    assert!(msg.contains("000 §18"), "{msg}");
+    let mut lacking = all;
+    lacking.no_disciplinary_record = false;
+    lacking.confidentiality = false;
+    let msg = c.refused(
+        &deputy(),
+        cmd(expert(lacking, "无利害关系"), "案情重大"),
+        d(2024, 10, 9),
+    );
+    assert!(
+        msg.contains("（四）未受过党纪、政务处分")
+            && msg.contains("（七）")
+            && msg.contains("000 §19"),
+        "{msg}"
+    );
+    let msg = c.refused(&deputy(), cmd(expert(all, ""), "案情重大"), d(2024, 10, 9));
+    assert!(msg.contains("000 §19(六)"), "{msg}");
+    c.ok(
+        &deputy(),
+        cmd(
+            expert(all, "本人与申请人、申请单位及审查事项无利害关系"),
+            "社会影响较大",
+        ),
+        d(2024, 10, 9),
+    );
+    assert_eq!(c.state.externals.len(), 1);
+    assert!(c.state.major_grounds.is_some());
+    c.refused(&deputy(), cmd(expert(all, "无"), "x"), d(2024, 10, 9));
+}
+
+#[test]
+fn art_14_opinion_needs_a_panel_a_basis_reasons_for_departing_and_leader_approval() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    c.ok(&office(), Command::Accept, d(2024, 10, 8));
+    let msg = c.refused(
+        &office(),
+        Command::DraftOpinion {
+            determination: exemption(),
+        },
+        d(2024, 10, 9),
+    );
+    assert!(msg.contains("尚未组成审查论证组"), "{msg}");
+    let msg = c.refused(
+        &office(),
+        Command::FormPanel {
+            members: panel()[..1].to_vec(),
+        },
+        d(2024, 10, 9),
+    );
+    assert!(msg.contains("法制、纪检"), "{msg}");
+    c.ok(
+        &office(),
+        Command::FormPanel { members: panel() },
+        d(2024, 10, 9),
+    );
+    c.ok(
+        &office(),
+        Command::RecordRecommendation {
+            recommendation: Recommendation {
+                outcome: "tolerance".into(),
+                modality: "may".into(),
+                leniency: vec!["lighter".into(), "reduced".into()],
+                ..Default::default()
+            },
+        },
+        d(2024, 10, 9),
+    );
+    let msg = c.refused(
+        &panel_member(),
+        Command::DraftOpinion {
+            determination: exemption(),
+        },
+        d(2024, 10, 20),
+    );
+    assert!(
+        msg.contains("与系统建议结论（tolerance/may/lighter、reduced）不一致"),
+        "{msg}"
+    );
+    let mut departs = exemption();
+    departs.departure_reasons = Some("执法记录仪显示民警未超出必要限度，应认定免责".into());
+    let mut no_basis = departs.clone();
+    no_basis.basis = " ".into();
+    c.refused(
+        &panel_member(),
+        Command::DraftOpinion {
+            determination: no_basis,
+        },
+        d(2024, 10, 20),
+    );
+    let mut bad_tol = departs.clone();
+    bad_tol.outcome = Outcome::Tolerance;
+    let msg = c.refused(
+        &panel_member(),
+        Command::DraftOpinion {
+            determination: bad_tol,
+        },
+        d(2024, 10, 20),
+    );
+    assert!(msg.contains("从轻、减轻或者免于追究"), "{msg}");
+    // An unassigned panel member sees nothing to do here.
+    let stranger = lvzhi_workflow::Actor::new("pm-other", &[Role::PanelMember], QI);
+    c.refused(
+        &stranger,
+        Command::DraftOpinion {
+            determination: departs.clone(),
+        },
+        d(2024, 10, 20),
+    );
+    c.ok(
+        &panel_member(),
+        Command::DraftOpinion {
+            determination: departs,
+        },
+        d(2024, 10, 20),
+    );
+    c.refused(&office(), Command::ApproveOpinion, d(2024, 10, 21));
+    c.refused(&office(), Command::IssueOpinion, d(2024, 10, 21));
+    c.ok(&director(), Command::ApproveOpinion, d(2024, 10, 21));
+    assert_eq!(
+        c.state.approved_by.as_ref().map(|b| b.role),
+        Some(Role::Director)
+    );
+    c.ok(&office(), Command::IssueOpinion, d(2024, 10, 22));
+    assert!(
+        c.last_document().text.contains("执法记录仪")
+            || c.state
+                .determination
+                .as_ref()
+                .unwrap()
+                .departure_reasons
+                .is_some()
+    );
+}
+
+#[test]
+fn art_12_ex_officio_opening_starts_the_review_at_once() {
+    let mut c = Case::new();
+    let mut f = form();
+    f.accountability_decision = None;
+    c.refused(
+        &officer(),
+        Command::OpenExOfficio {
+            form: f.clone(),
+            grounds: "x".into(),
+        },
+        d(2024, 5, 6),
+    );
+    c.refused(
+        &office(),
+        Command::OpenExOfficio {
+            form: f.clone(),
+            grounds: "".into(),
+        },
+        d(2024, 5, 6),
+    );
+    c.ok(
+        &office(),
+        Command::OpenExOfficio {
+            form: f,
+            grounds: "问责调查中发现民警系依法使用警械".into(),
+        },
+        d(2024, 5, 6),
+    );
+    assert_eq!(c.state.stage, Stage::UnderReview);
+    assert_eq!(c.state.acceptance, Some(AcceptanceKind::ExOfficio));
+    // 30 working days from 2024-05-06: Saturday 05-11 is worked (劳动节), 06-10 is off (端午).
+    assert_eq!(c.deadlines()[0].due, d(2024, 6, 17));
+    assert!(
+        c.last_document().text.contains("第十二条第二款"),
+        "{}",
+        c.last_document().text
+    );
+    assert_eq!(c.tick(d(2024, 7, 1)), 0);
+}
+
+#[test]
+fn art_12_who_may_file() {
+    let mut c = Case::new();
+    let msg = c.refused(
+        &other_officer(),
+        Command::File {
+            form: form(),
+            received_on: None,
+        },
+        d(2024, 9, 27),
+    );
+    assert!(msg.contains("000 §12"), "{msg}");
+    c.refused(
+        &foreign_office(),
+        Command::File {
+            form: form(),
+            received_on: Some(d(2024, 9, 20)),
+        },
+        d(2024, 9, 27),
+    );
+    c.refused(
+        &officer(),
+        Command::File {
+            form: form(),
+            received_on: Some(d(2024, 9, 20)),
+        },
+        d(2024, 9, 27),
+    );
+    let mut no_decision = form();
+    no_decision.accountability_decision = None;
+    let msg = c.refused(
+        &officer(),
+        Command::File {
+            form: no_decision,
+            received_on: None,
+        },
+        d(2024, 9, 27),
+    );
+    assert!(msg.contains("问责处理决定"), "{msg}");
+    // A paper form received earlier is entered by the office with its real receipt date.
+    c.ok(
+        &office(),
+        Command::File {
+            form: form(),
+            received_on: Some(d(2024, 9, 20)),
+        },
+        d(2024, 9, 27),
+    );
+    assert_eq!(c.state.filer, Some(Filer::OfficeOnBehalf));
+    // 7 working days from Friday 09-20: 09-23 … 09-27, Sunday 09-29 (worked), 09-30.
+    assert_eq!(c.deadlines()[0].due, d(2024, 9, 30));
+    c.refused(
+        &unit(),
+        Command::File {
+            form: form(),
+            received_on: None,
+        },
+        d(2024, 9, 27),
+    );
+}
+
+#[test]
+fn art_23_objections_must_be_resolved_before_publicity_closes() {
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    c.ok(&officer(), Command::DeclareNoObjection, d(2024, 11, 18));
+    assert!(c.deadlines().is_empty());
+    c.ok(
+        &office(),
+        Command::StartPublicity {
+            place: "派出所".into(),
+        },
+        d(2024, 11, 18),
+    );
+    assert_eq!(c.deadlines()[0].step, Step::Publicity);
+    assert_eq!(c.deadlines()[0].due, d(2024, 11, 25)); // 11-23 is a Saturday.
+    c.ok(
+        &department(),
+        Command::RecordObjection {
+            summary: "群众反映民警事后未及时施救".into(),
+        },
+        d(2024, 11, 20),
+    );
+    let msg = c.refused(&office(), Command::ClosePublicity, d(2024, 11, 26));
+    assert!(msg.contains("尚有1件未甄别核实"), "{msg}");
+    c.refused(
+        &office(),
+        Command::RecordObjection {
+            summary: "逾期反映".into(),
+        },
+        d(2024, 11, 26),
+    );
+    c.ok(
+        &office(),
+        Command::ResolveObjection {
+            index: 0,
+            substantiated: true,
+            finding: "经核实，施救延误约十分钟".into(),
+        },
+        d(2024, 11, 26),
+    );
+    c.refused(
+        &office(),
+        Command::ResolveObjection {
+            index: 0,
+            substantiated: false,
+            finding: "再核".into(),
+        },
+        d(2024, 11, 26),
+    );
+    c.ok(&office(), Command::ClosePublicity, d(2024, 11, 26));
+    // The substantiated objection holds the recommendation until the determination is revised.
+    let msg = c.refused(
+        &director(),
+        Command::SendRecommendation {
+            proposal: Proposal::Revoke,
+            reasons: "x".into(),
+        },
+        d(2024, 11, 27),
+    );
+    assert!(msg.contains("正在复查"), "{msg}");
+    let mut revised = exemption();
+    revised.outcome = Outcome::Tolerance;
+    revised.leniency = Some(Leniency::Reduced);
+    c.ok(
+        &director(),
+        Command::ReviseDetermination {
+            determination: revised,
+        },
+        d(2024, 11, 28),
+    );
+    c.ok(
+        &director(),
+        Command::SendRecommendation {
+            proposal: Proposal::Change {
+                to: Sanction::Warning,
+            },
+            reasons: "应减轻处理".into(),
+        },
+        d(2024, 11, 28),
+    );
+}
+
+#[test]
+fn art_29_oversight_opinion_provided_and_reported_upward_when_not_adopted() {
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    c.ok(
+        &office(),
+        Command::RecordOversight {
+            body: OversightBody::Procuratorate,
+            body_name: "阿拉善左旗人民检察院".into(),
+            description: "对伤情事件立案调查".into(),
+        },
+        d(2024, 11, 18),
+    );
+    c.refused(
+        &office(),
+        Command::RecordOversightAnswer {
+            index: 0,
+            adopted: false,
+            note: "x".into(),
+        },
+        d(2024, 11, 19),
+    );
+    c.refused(
+        &office(),
+        Command::ReportUpward {
+            index: 0,
+            summary: "x".into(),
+        },
+        d(2024, 11, 19),
+    );
+    c.ok(
+        &office(),
+        Command::ProvideOpinionToOversight {
+            index: 0,
+            summary: "提供审查论证意见及执法记录".into(),
+        },
+        d(2024, 11, 19),
+    );
+    assert!(
+        c.state.oversight[0].provided[0].2,
+        "the issued opinion is part of what was provided"
+    );
+    c.ok(
+        &office(),
+        Command::RecordOversightAnswer {
+            index: 0,
+            adopted: false,
+            note: "检察院未采纳".into(),
+        },
+        d(2024, 12, 2),
+    );
+    assert!(c.state.oversight[0].needs_upward_report());
+    c.ok(
+        &office(),
+        Command::ReportUpward {
+            index: 0,
+            summary: "意见未被采纳，报请盟局协调".into(),
+        },
+        d(2024, 12, 3),
+    );
+    assert!(!c.state.oversight[0].needs_upward_report());
+}
+
+#[test]
+fn art_24_31_compensation_by_the_unit_and_rectification_for_tolerance() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    c.ok(&office(), Command::Accept, d(2024, 10, 8));
+    c.ok(
+        &office(),
+        Command::FormPanel { members: panel() },
+        d(2024, 10, 8),
+    );
+    let mut tol = exemption();
+    tol.outcome = Outcome::Tolerance;
+    tol.modality = Modality::May;
+    tol.leniency = Some(Leniency::Lighter);
+    tol.original_decision_improper = false;
+    c.ok(
+        &panel_member(),
+        Command::DraftOpinion { determination: tol },
+        d(2024, 11, 1),
+    );
+    c.ok(&deputy(), Command::ApproveOpinion, d(2024, 11, 1));
+    c.ok(&office(), Command::IssueOpinion, d(2024, 11, 1));
+    let comp = Command::DecideCompensation {
+        granted: true,
+        amount_yuan: Some(3000),
+        basis: "参照有关规定".into(),
+    };
+    let msg = c.refused(&unit(), comp.clone(), d(2024, 11, 4));
+    assert!(msg.contains("尚未生效"), "{msg}");
+    c.ok(&officer(), Command::DeclareNoObjection, d(2024, 11, 4));
+    c.refused(&office(), comp.clone(), d(2024, 11, 4));
+    c.refused(
+        &unit(),
+        Command::DecideCompensation {
+            granted: true,
+            amount_yuan: None,
+            basis: "x".into(),
+        },
+        d(2024, 11, 4),
+    );
+    c.ok(&unit(), comp, d(2024, 11, 4));
+    c.refused(
+        &unit(),
+        Command::ApplyProtections {
+            officer_id: "p-zhang".into(),
+        },
+        d(2024, 11, 4),
+    );
+    c.refused(
+        &director(),
+        Command::SendRecommendation {
+            proposal: Proposal::Revoke,
+            reasons: "x".into(),
+        },
+        d(2024, 11, 4),
+    );
+    c.refused(
+        &unit(),
+        Command::RecordRecurrence {
+            officer_id: "p-zhang".into(),
+            description: "x".into(),
+        },
+        d(2024, 11, 4),
+    );
+    c.ok(
+        &unit(),
+        Command::SetRectification {
+            officer_id: "p-zhang".into(),
+            measures: "参加执法规范化培训".into(),
+            follow_up: "三个月后回访".into(),
+        },
+        d(2024, 11, 5),
+    );
+    c.ok(
+        &office(),
+        Command::RecordRecurrence {
+            officer_id: "p-zhang".into(),
+            description: "同类错误再次发生".into(),
+        },
+        d(2025, 3, 5),
+    );
+    c.refused(
+        &unit(),
+        Command::SetRectification {
+            officer_id: "p-nobody".into(),
+            measures: "x".into(),
+            follow_up: "y".into(),
+        },
+        d(2024, 11, 5),
+    );
+}
+
+#[test]
+fn bad_input_gets_a_chinese_message_and_changes_nothing() {
+    let mut c = Case::new();
+    // Nothing may happen before the case exists.
+    let msg = c.refused(&office(), Command::Register, d(2024, 9, 27));
+    assert!(msg.contains("尚未立案"), "{msg}");
+    file_and_register(&mut c, d(2024, 9, 27));
+    // Wrong stage, wrong role, wrong organisation, an administrator.
+    let msg = c.refused(&office(), Command::IssueOpinion, d(2024, 9, 28));
+    assert_eq!(
+        msg,
+        "案件当前处于“已登记、初查中”阶段，不能出具审查论证意见"
+    );
+    let msg = c.refused(&officer(), Command::Accept, d(2024, 9, 28));
+    assert_eq!(msg, "无权决定受理：应由本级维权办办理（000 §13）");
+    c.refused(&foreign_office(), Command::Accept, d(2024, 9, 28));
+    c.refused(&admin(), Command::Accept, d(2024, 9, 28));
+    // Malformed evidence digest.
+    let msg = c.refused(
+        &officer(),
+        Command::AddEvidence {
+            evidence: Evidence {
+                sm3: "abc".into(),
+                file_name: "a.pdf".into(),
+                description: String::new(),
+            },
+        },
+        d(2024, 9, 28),
+    );
+    assert!(msg.contains("SM3"), "{msg}");
+    // Malformed recommendation.
+    c.refused(
+        &office(),
+        Command::RecordRecommendation {
+            recommendation: Recommendation {
+                outcome: "pardon".into(),
+                modality: "shall".into(),
+                ..Default::default()
+            },
+        },
+        d(2024, 9, 28),
+    );
+    // A malformed command never reaches `decide`: serde refuses it.
+    assert!(serde_json::from_str::<Command>(
+        r#"{"action":"file","form":{},"received_on":"2024-13-01"}"#
+    )
+    .is_err());
+    assert!(serde_json::from_str::<Command>(r#"{"action":"launch"}"#).is_err());
+}
+
+#[test]
+fn deadlines_into_a_year_without_a_schedule_are_provisional() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2026, 12, 28));
+    let dl = c.deadlines();
+    assert_eq!(dl[0].step, Step::Acceptance);
+    assert!(dl[0].provisional);
+    assert_eq!(dl[0].missing_years, vec![2027]);
+    c.ok(&office(), Command::Accept, d(2026, 12, 29));
+    assert!(
+        c.last_document().text.contains("2027年节假日安排尚未公布"),
+        "{}",
+        c.last_document().text
+    );
+}
+
+#[test]
+fn events_and_commands_are_plain_json() {
+    let c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    let json = serde_json::to_string(&c.events).unwrap();
+    assert!(json.contains(r#""type":"opinion_issued""#));
+    let back: Vec<Event> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, c.events);
+    assert_eq!(State::replay(&back), c.state);
+    let cmd: Command =
+        serde_json::from_str(r#"{"action":"apply_reconsideration","grounds":"认定错误"}"#).unwrap();
+    assert_eq!(
+        cmd,
+        Command::ApplyReconsideration {
+            grounds: "认定错误".into(),
+            new_evidence: None
+        }
+    );
+    let state_json = serde_json::to_value(&c.state).unwrap();
+    assert_eq!(state_json["version"], 7);
+}
