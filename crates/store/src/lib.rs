@@ -16,7 +16,7 @@ mod migrate;
 use std::str::FromStr;
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -49,6 +49,8 @@ pub enum StoreError {
     },
     #[error("事件内容无法序列化：{0}")]
     Payload(String),
+    #[error("数据库中的记录无法识别：{0}")]
+    BadRow(String),
     #[error("没有要写入的事件")]
     Empty,
     #[error("证据文件操作失败（{path}）：{source}")]
@@ -106,6 +108,42 @@ impl StoredEvent {
             payload: &self.payload,
         }
     }
+}
+
+/// The read model of one case, written with its events so lists never lag the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseRow {
+    pub kind: String,
+    pub state: String,
+    pub org_id: String,
+    pub title: String,
+}
+
+/// One open deadline of a case (a step waiting to be done by its due date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeadlineRow {
+    pub step: String,
+    pub due: NaiveDate,
+    pub provisional: bool,
+    /// The article that sets the period, e.g. "000 §13".
+    pub article: String,
+}
+
+/// What the read models look like after an append: the case row and all its open deadlines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Projection {
+    pub case: CaseRow,
+    pub deadlines: Vec<DeadlineRow>,
+}
+
+/// An open deadline as listed or claimed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueDeadline {
+    pub case_id: String,
+    pub step: String,
+    pub due: NaiveDate,
+    pub provisional: bool,
+    pub article: String,
 }
 
 /// The newest link of the chain: publish it elsewhere to anchor the whole history.
@@ -287,6 +325,19 @@ impl Store {
         expected_version: i64,
         events: &[NewEvent],
     ) -> Result<i64, StoreError> {
+        self.append_projected(case_id, expected_version, events, None)
+            .await
+    }
+
+    /// As [`Self::append`], and in the same transaction replaces the case's read model and its
+    /// open deadlines with `projection` (the workflow computes it from the new state).
+    pub async fn append_projected(
+        &self,
+        case_id: &str,
+        expected_version: i64,
+        events: &[NewEvent],
+        projection: Option<&Projection>,
+    ) -> Result<i64, StoreError> {
         if events.is_empty() {
             return Err(StoreError::Empty);
         }
@@ -360,6 +411,42 @@ impl Store {
                     .bind(&prev)
                     .execute(&mut *tx)
                     .await?;
+                if let Some(p) = projection {
+                    let updated_at = ats.last().map(String::as_str).unwrap_or_default();
+                    sqlx::query(
+                        "INSERT INTO cases (case_id, kind, state, org_id, title, version, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (case_id) DO UPDATE SET kind = excluded.kind, state = excluded.state, \
+                         org_id = excluded.org_id, title = excluded.title, version = excluded.version, \
+                         updated_at = excluded.updated_at",
+                    )
+                    .bind(case_id)
+                    .bind(&p.case.kind)
+                    .bind(&p.case.state)
+                    .bind(&p.case.org_id)
+                    .bind(&p.case.title)
+                    .bind(version)
+                    .bind(updated_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    // Open deadlines are replaced wholesale: a step done or fired simply vanishes.
+                    sqlx::query("DELETE FROM deadlines WHERE case_id = $1")
+                        .bind(case_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    for d in &p.deadlines {
+                        sqlx::query(
+                            "INSERT INTO deadlines (case_id, step, due, provisional, article) VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(case_id)
+                        .bind(&d.step)
+                        .bind(d.due.to_string())
+                        .bind(d.provisional)
+                        .bind(&d.article)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
                 Ok::<i64, StoreError>(version)
             }};
         }
@@ -438,6 +525,121 @@ impl Store {
             }
         };
         Ok(ChainHead { seq, hash })
+    }
+
+    /// Open deadlines due on or before `until`, soonest first (the "due within N working days"
+    /// list: the caller turns N working days into a date with the calendar). Uses the due index.
+    pub async fn due_until(
+        &self,
+        until: NaiveDate,
+        limit: i64,
+    ) -> Result<Vec<DueDeadline>, StoreError> {
+        let q = "SELECT case_id, step, due, provisional, article FROM deadlines \
+                 WHERE due <= $1 ORDER BY due, case_id, step LIMIT $2";
+        let until = until.to_string();
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(q)
+                .bind(until)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(row_due_sqlite)
+                .collect(),
+            Pool::Postgres(p) => sqlx::query(q)
+                .bind(until)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(row_due_pg)
+                .collect(),
+        }
+    }
+
+    /// A case's read-model row, if the case exists.
+    pub async fn case_row(&self, case_id: &str) -> Result<Option<(CaseRow, i64)>, StoreError> {
+        let q = "SELECT kind, state, org_id, title, version FROM cases WHERE case_id = $1";
+        macro_rules! get {
+            ($p:expr) => {{
+                match sqlx::query(q).bind(case_id).fetch_optional($p).await? {
+                    None => None,
+                    Some(r) => Some((
+                        CaseRow {
+                            kind: r.try_get(0)?,
+                            state: r.try_get(1)?,
+                            org_id: r.try_get(2)?,
+                            title: r.try_get(3)?,
+                        },
+                        r.try_get::<i64, _>(4)?,
+                    )),
+                }
+            }};
+        }
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => get!(p),
+            Pool::Postgres(p) => get!(p),
+        })
+    }
+
+    /// Leases up to `limit` deadlines whose due day has passed (`due < today`) to `owner` for
+    /// `lease`, skipping those another process holds. The scheduler then appends the due event
+    /// (e.g. 视为受理, 000 §13) with the case's version, which removes the deadline in the same
+    /// transaction; if two processes ever raced past an expired lease, the version check lets
+    /// only one append. Together: each due event fires exactly once.
+    pub async fn claim_due(
+        &self,
+        today: NaiveDate,
+        owner: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: i64,
+    ) -> Result<Vec<DueDeadline>, StoreError> {
+        let now_s = format_at(&now);
+        let until = format_at(
+            &(now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60))),
+        );
+        let today = today.to_string();
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                // The IMMEDIATE transaction holds SQLite's single write lock: the select and
+                // update below are atomic with respect to every other process.
+                let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                let rows = sqlx::query(
+                    "UPDATE deadlines SET lease_owner = $1, lease_until = $2 \
+                     WHERE rowid IN (SELECT rowid FROM deadlines WHERE due < $3 \
+                       AND (lease_until IS NULL OR lease_until < $4) ORDER BY due LIMIT $5) \
+                     RETURNING case_id, step, due, provisional, article",
+                )
+                .bind(owner)
+                .bind(&until)
+                .bind(&today)
+                .bind(&now_s)
+                .bind(limit)
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                rows.iter().map(row_due_sqlite).collect()
+            }
+            Pool::Postgres(p) => {
+                let rows = sqlx::query(
+                    "UPDATE deadlines d SET lease_owner = $1, lease_until = $2 \
+                     FROM (SELECT case_id, step FROM deadlines WHERE due < $3 \
+                       AND (lease_until IS NULL OR lease_until < $4) ORDER BY due LIMIT $5 \
+                       FOR UPDATE SKIP LOCKED) c \
+                     WHERE d.case_id = c.case_id AND d.step = c.step \
+                     RETURNING d.case_id, d.step, d.due, d.provisional, d.article",
+                )
+                .bind(owner)
+                .bind(&until)
+                .bind(&today)
+                .bind(&now_s)
+                .bind(limit)
+                .fetch_all(p)
+                .await?;
+                rows.iter().map(row_due_pg).collect()
+            }
+        }
     }
 
     /// Recomputes the whole chain in `seq` order, in pages, and reports the first problem.
@@ -599,3 +801,23 @@ macro_rules! row_event {
 }
 row_event!(row_event_sqlite, sqlx::sqlite::SqliteRow);
 row_event!(row_event_pg, sqlx::postgres::PgRow);
+
+macro_rules! row_due {
+    ($name:ident, $row:ty) => {
+        fn $name(r: &$row) -> Result<DueDeadline, StoreError> {
+            let due: String = r.try_get(2)?;
+            Ok(DueDeadline {
+                case_id: r.try_get(0)?,
+                step: r.try_get(1)?,
+                // Written by this crate as YYYY-MM-DD; anything else is a corrupted row.
+                due: due
+                    .parse()
+                    .map_err(|_| StoreError::BadRow(format!("截止日期“{due}”")))?,
+                provisional: r.try_get(3)?,
+                article: r.try_get(4)?,
+            })
+        }
+    };
+}
+row_due!(row_due_sqlite, sqlx::sqlite::SqliteRow);
+row_due!(row_due_pg, sqlx::postgres::PgRow);

@@ -7,11 +7,18 @@ use sqlx::Row;
 use crate::{Store, StoreError};
 
 /// (version, SQLite SQL, PostgreSQL SQL), in order. Never edit a shipped step: add a new one.
-const STEPS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("../migrations/0001_events.sqlite.sql"),
-    include_str!("../migrations/0001_events.postgres.sql"),
-)];
+const STEPS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        include_str!("../migrations/0001_events.sqlite.sql"),
+        include_str!("../migrations/0001_events.postgres.sql"),
+    ),
+    (
+        2,
+        include_str!("../migrations/0002_projection.sqlite.sql"),
+        include_str!("../migrations/0002_projection.postgres.sql"),
+    ),
+];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS lvzhi_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
 
