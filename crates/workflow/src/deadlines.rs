@@ -296,3 +296,20 @@ pub fn due_events(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chained_deadline_keeps_the_missing_years_of_both_links() {
+        let cal = Calendar::embedded();
+        let start = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let first = cal.add(start, Period::WorkingDays(30)).unwrap();
+        assert!(first.provisional);
+        let next = cal.add(first.due, Period::WorkingDays(15)).unwrap();
+        let chained = chain(next, &first);
+        assert!(chained.provisional);
+        assert_eq!(chained.missing_years, vec![2027]);
+    }
+}

@@ -1620,3 +1620,22 @@ impl<'a> Ctx<'a> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_reason_ignores_spacing_and_punctuation_only() {
+        assert!(same_reason("认定事实错误。", " 认定事实 错误"));
+        assert!(same_reason("未听取证人意见；", "未听取证人意见"));
+        assert!(!same_reason("认定事实错误", "适用法律错误"));
+    }
+
+    #[test]
+    fn sm3_digests_are_64_hex_digits() {
+        assert!(is_sm3_hex(&"a".repeat(64)));
+        assert!(!is_sm3_hex(&"a".repeat(63)));
+        assert!(!is_sm3_hex(&"g".repeat(64)));
+    }
+}

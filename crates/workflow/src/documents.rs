@@ -413,3 +413,30 @@ pub fn publicity_notice(
         issued_on: on,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lvzhi_calendar::{Calendar, Period};
+
+    #[test]
+    fn last_day_says_inclusive_and_warns_when_provisional() {
+        let cal = Calendar::embedded();
+        let firm = cal
+            .add(
+                NaiveDate::from_ymd_opt(2024, 9, 27).unwrap(),
+                Period::WorkingDays(7),
+            )
+            .unwrap();
+        assert_eq!(last_day(&firm), "2024年10月12日（含当日）");
+        let soft = cal
+            .add(
+                NaiveDate::from_ymd_opt(2026, 12, 28).unwrap(),
+                Period::WorkingDays(7),
+            )
+            .unwrap();
+        let text = last_day(&soft);
+        assert!(text.contains("2027年节假日安排尚未公布"), "{text}");
+        assert!(text.contains("暂定"), "{text}");
+    }
+}

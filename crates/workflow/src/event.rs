@@ -369,3 +369,77 @@ pub enum Command {
         description: String,
     },
 }
+
+impl Event {
+    /// The stated "why" of the step, for the trail's reason column: rejection reasons,
+    /// grounds, findings, justifications.
+    pub fn reason(&self) -> Option<&str> {
+        let r = match &self.kind {
+            EventKind::OpenedExOfficio { grounds, .. }
+            | EventKind::ExternalParticipantApproved { grounds, .. }
+            | EventKind::ReviewExtended { grounds, .. }
+            | EventKind::AppealFiled { grounds, .. } => grounds.as_str(),
+            EventKind::Rejected { reasons, .. } | EventKind::RecommendationSent { reasons, .. } => {
+                reasons.as_str()
+            }
+            EventKind::AppealReplied { reasoning, .. } => reasoning.as_str(),
+            EventKind::ObjectionResolved { finding, .. } => finding.as_str(),
+            EventKind::RecommendationAnswered { justification, .. } => {
+                justification.as_deref().unwrap_or("")
+            }
+            EventKind::SanctionChanged { reason, .. } => reason.as_str(),
+            EventKind::OpinionDrafted { determination }
+            | EventKind::DeterminationRevised { determination } => determination.basis.as_str(),
+            EventKind::CompensationDecided { basis, .. } => basis.as_str(),
+            _ => "",
+        };
+        Some(r).filter(|r| !r.is_empty())
+    }
+}
+
+impl EventKind {
+    /// The event's type id, as in its JSON `type` tag (`deemed_accepted`, …).
+    pub fn id(&self) -> &'static str {
+        match self {
+            EventKind::Filed { .. } => "filed",
+            EventKind::OpenedExOfficio { .. } => "opened_ex_officio",
+            EventKind::Registered => "registered",
+            EventKind::Accepted { .. } => "accepted",
+            EventKind::Rejected { .. } => "rejected",
+            EventKind::DeemedAccepted { .. } => "deemed_accepted",
+            EventKind::FactsUpdated { .. } => "facts_updated",
+            EventKind::RecommendationRecorded { .. } => "recommendation_recorded",
+            EventKind::PanelFormed { .. } => "panel_formed",
+            EventKind::ExternalParticipantApproved { .. } => "external_participant_approved",
+            EventKind::EvidenceAdded { .. } => "evidence_added",
+            EventKind::HearingHeld { .. } => "hearing_held",
+            EventKind::SiteVisited { .. } => "site_visited",
+            EventKind::InterimLineRecorded { .. } => "interim_line_recorded",
+            EventKind::OpinionDrafted { .. } => "opinion_drafted",
+            EventKind::OpinionApproved => "opinion_approved",
+            EventKind::OpinionIssued { .. } => "opinion_issued",
+            EventKind::ReviewExtended { .. } => "review_extended",
+            EventKind::ReceiptRecorded { .. } => "receipt_recorded",
+            EventKind::NoObjectionDeclared => "no_objection_declared",
+            EventKind::AppealFiled { .. } => "appeal_filed",
+            EventKind::AppealReplied { .. } => "appeal_replied",
+            EventKind::PublicityStarted { .. } => "publicity_started",
+            EventKind::ObjectionRecorded { .. } => "objection_recorded",
+            EventKind::ObjectionResolved { .. } => "objection_resolved",
+            EventKind::PublicityClosed => "publicity_closed",
+            EventKind::DeterminationRevised { .. } => "determination_revised",
+            EventKind::RecommendationSent { .. } => "recommendation_sent",
+            EventKind::RecommendationAnswered { .. } => "recommendation_answered",
+            EventKind::SanctionChanged { .. } => "sanction_changed",
+            EventKind::OversightRecorded { .. } => "oversight_recorded",
+            EventKind::OpinionProvidedToOversight { .. } => "opinion_provided_to_oversight",
+            EventKind::OversightAnswered { .. } => "oversight_answered",
+            EventKind::ReportedUpward { .. } => "reported_upward",
+            EventKind::CompensationDecided { .. } => "compensation_decided",
+            EventKind::ProtectionsApplied { .. } => "protections_applied",
+            EventKind::CounsellingRecorded { .. } => "counselling_recorded",
+            EventKind::RectificationSet { .. } => "rectification_set",
+            EventKind::RecurrenceRecorded { .. } => "recurrence_recorded",
+        }
+    }
+}

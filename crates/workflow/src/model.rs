@@ -38,6 +38,24 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role's id, as serialised (`office`, `deputy_director`, …).
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Unit => "unit",
+            Role::Office => "office",
+            Role::Director => "director",
+            Role::DeputyDirector => "deputy_director",
+            Role::CommitteeMember => "committee_member",
+            Role::PanelMember => "panel_member",
+            Role::ExternalExpert => "external_expert",
+            Role::OriginalDepartment => "original_department",
+            Role::HigherCommittee => "higher_committee",
+            Role::System => "system",
+            Role::Administrator => "administrator",
+        }
+    }
+
     /// The role's Chinese name as documents and messages write it.
     pub fn zh(self) -> &'static str {
         match self {
@@ -563,4 +581,79 @@ pub struct Document {
     pub copy_to: Vec<String>,
     pub text: String,
     pub issued_on: NaiveDate,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanctions_order_from_lightest_and_revocation_is_lightest_of_all() {
+        assert!(Sanction::Admonition < Sanction::Warning);
+        assert!(Sanction::Warning < Sanction::Demerit);
+        assert!(Sanction::MajorDemerit < Sanction::Demotion);
+        assert!(Sanction::RemovalFromPost < Sanction::Expulsion);
+        // `Option<Sanction>`: `None` (revoked) is below every sanction.
+        assert!(None < Some(Sanction::Admonition));
+        assert_eq!(sanction_zh(None), "撤销（不予处理）");
+    }
+
+    #[test]
+    fn departure_compares_outcome_modality_and_leniency() {
+        let rec = Recommendation {
+            outcome: "tolerance".into(),
+            modality: "may".into(),
+            leniency: vec!["lighter".into(), "reduced".into()],
+            ..Default::default()
+        };
+        let mut d = Determination {
+            outcome: Outcome::Tolerance,
+            modality: Modality::May,
+            leniency: Some(Leniency::Reduced),
+            basis: "b".into(),
+            articles: vec![],
+            original_decision_improper: false,
+            departure_reasons: None,
+        };
+        assert!(!d.departs_from(&rec));
+        d.leniency = Some(Leniency::Waived);
+        assert!(d.departs_from(&rec));
+        d.leniency = Some(Leniency::Lighter);
+        d.modality = Modality::Shall;
+        assert!(d.departs_from(&rec));
+        assert_eq!(d.summary_zh(), "应当容错（从轻）");
+    }
+
+    #[test]
+    fn eligibility_lists_every_unmet_condition_by_item() {
+        assert_eq!(Eligibility::default().unmet().len(), 7);
+        let e = Eligibility {
+            political_stance: true,
+            integrity: true,
+            no_criminal_record: true,
+            no_disciplinary_record: true,
+            experience_authority: true,
+            no_conflict: false,
+            confidentiality: true,
+        };
+        assert_eq!(
+            e.unmet(),
+            vec!["（六）与申请人、申请单位或者审查论证事项无利害关系"]
+        );
+    }
+
+    #[test]
+    fn role_ids_match_their_serialisation() {
+        for r in [
+            Role::Officer,
+            Role::DeputyDirector,
+            Role::OriginalDepartment,
+            Role::HigherCommittee,
+        ] {
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::Value::String(r.id().into())
+            );
+        }
+    }
 }

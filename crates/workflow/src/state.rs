@@ -702,3 +702,32 @@ pub fn event_zh(k: &EventKind) -> &'static str {
         EventKind::RecurrenceRecorded { .. } => "记录整改不力或同类错误再次发生",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(kind: EventKind) -> Event {
+        Event {
+            on: NaiveDate::from_ymd_opt(2024, 10, 8).unwrap(),
+            by: By::system(),
+            kind,
+        }
+    }
+
+    #[test]
+    fn apply_counts_versions_and_try_apply_refuses_events_out_of_place() {
+        let s = apply(State::default(), &ev(EventKind::Registered));
+        assert_eq!(s.version, 1);
+        assert!(try_apply(State::default(), &ev(EventKind::Registered)).is_err());
+        assert!(try_apply(State::default(), &ev(EventKind::OpinionApproved)).is_err());
+        assert!(try_apply(State::default(), &ev(EventKind::PublicityClosed)).is_err());
+        let err = try_apply(State::default(), &ev(EventKind::NoObjectionDeclared))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "案件当前处于“尚未立案”阶段，不能记录“申请人表示无异议”"
+        );
+    }
+}

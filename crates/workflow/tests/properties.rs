@@ -1,0 +1,465 @@
+//! Random sequences of commands, by random (mostly plausible) actors on advancing days, with the
+//! scheduler ticking in between: `decide` never panics, every event it returns applies with
+//! `try_apply`, the version equals the number of events, events survive JSON, and replay
+//! gives the same state.
+
+mod common;
+
+use common::*;
+use lvzhi_calendar::chrono_days::Days;
+use lvzhi_workflow::*;
+use proptest::prelude::*;
+
+const GROUNDS: [&str; 3] = ["认定事实错误", "认定事实错误。", "未听取证人意见"];
+
+fn sanction(k: u8) -> Option<Sanction> {
+    [
+        None,
+        Some(Sanction::Admonition),
+        Some(Sanction::Warning),
+        Some(Sanction::Demerit),
+        Some(Sanction::MajorDemerit),
+        Some(Sanction::Expulsion),
+    ][usize::from(k) % 6]
+}
+
+fn determination(k: u8) -> Determination {
+    let mut d = exemption();
+    match k % 4 {
+        0 => {}
+        1 => {
+            d.outcome = Outcome::Tolerance;
+            d.leniency = Some(Leniency::Reduced);
+        }
+        2 => {
+            d.outcome = Outcome::Exclusion;
+            d.original_decision_improper = false;
+        }
+        _ => d.basis = String::new(),
+    }
+    if k % 3 == 0 {
+        d.departure_reasons = Some("理由".into());
+    }
+    d
+}
+
+/// Command number `i` with parameter `k`, and the actor who would normally give it.
+fn command(i: u8, k: u8) -> (Command, Actor) {
+    let text = |t: &str| {
+        if k % 5 == 0 {
+            String::new()
+        } else {
+            t.to_string()
+        }
+    };
+    let g = GROUNDS[usize::from(k) % 3].to_string();
+    let evid = if k % 2 == 0 {
+        Some("新证据".to_string())
+    } else {
+        None
+    };
+    match i % 40 {
+        0 => (
+            Command::File {
+                form: form(),
+                received_on: None,
+            },
+            officer(),
+        ),
+        1 => (
+            Command::File {
+                form: form(),
+                received_on: None,
+            },
+            unit(),
+        ),
+        2 => (
+            Command::OpenExOfficio {
+                form: form(),
+                grounds: text("线索"),
+            },
+            office(),
+        ),
+        3 => (Command::Register, office()),
+        4 | 5 => (Command::Accept, office()),
+        6 => (
+            Command::Reject {
+                reasons: text("不符合条件"),
+            },
+            office(),
+        ),
+        7 => (Command::FormPanel { members: panel() }, office()),
+        8 => (
+            Command::RecordRecommendation {
+                recommendation: Recommendation {
+                    outcome: ["exemption", "tolerance", "bogus"][usize::from(k) % 3].into(),
+                    modality: "shall".into(),
+                    ..Default::default()
+                },
+            },
+            office(),
+        ),
+        9 => (
+            Command::ApproveExternalParticipant {
+                participant: ExternalParticipant {
+                    person_id: format!("x{}", k % 3),
+                    name: "专家".into(),
+                    category: ExternalCategory::LegalExpert,
+                    eligibility: Eligibility {
+                        political_stance: true,
+                        integrity: true,
+                        no_criminal_record: true,
+                        no_disciplinary_record: k % 4 != 0,
+                        experience_authority: true,
+                        no_conflict: true,
+                        confidentiality: true,
+                    },
+                    no_conflict_declaration: text("无利害关系"),
+                },
+                grounds: text("重大"),
+            },
+            deputy(),
+        ),
+        10 => (
+            Command::AddEvidence {
+                evidence: Evidence {
+                    sm3: format!("{:064x}", u64::from(k) % 7),
+                    file_name: text("a.pdf"),
+                    description: String::new(),
+                },
+            },
+            officer(),
+        ),
+        11 => (
+            Command::RecordHearing {
+                summary: text("听取"),
+            },
+            panel_member(),
+        ),
+        12 => (
+            Command::RecordSiteVisit {
+                place: text("现场"),
+                summary: "走访".into(),
+            },
+            office(),
+        ),
+        13 => (
+            Command::RecordInterimLine {
+                public_line: "口径".into(),
+                measures: text("措施"),
+            },
+            office(),
+        ),
+        14 | 15 => (
+            Command::DraftOpinion {
+                determination: determination(k),
+            },
+            panel_member(),
+        ),
+        16 => (
+            Command::ApproveOpinion,
+            if k % 2 == 0 { director() } else { deputy() },
+        ),
+        17 => (Command::IssueOpinion, office()),
+        18 => (
+            Command::ExtendReview {
+                grounds: text("复杂"),
+            },
+            if k % 2 == 0 { director() } else { deputy() },
+        ),
+        19 => (Command::DeclareNoObjection, officer()),
+        20 | 21 => (
+            Command::ApplyReconsideration {
+                grounds: g,
+                new_evidence: evid,
+            },
+            officer(),
+        ),
+        22 => (
+            Command::ReplyReconsideration {
+                upheld: k % 2 == 0,
+                reasoning: text("理由"),
+                revised: (k % 2 == 1).then(|| determination(k / 2)),
+            },
+            director(),
+        ),
+        23 => (
+            Command::ApplyReReview {
+                grounds: g,
+                new_evidence: evid,
+            },
+            unit(),
+        ),
+        24 => (
+            Command::ReplyReReview {
+                upheld: k % 2 == 0,
+                reasoning: text("理由"),
+                revised: (k % 2 == 1).then(|| determination(k / 2)),
+            },
+            parent_committee(),
+        ),
+        25 => (
+            Command::StartPublicity {
+                place: text("派出所"),
+            },
+            office(),
+        ),
+        26 => (
+            Command::RecordObjection {
+                summary: text("反映"),
+            },
+            office(),
+        ),
+        27 => (
+            Command::ResolveObjection {
+                index: usize::from(k % 3),
+                substantiated: k % 2 == 0,
+                finding: text("核实"),
+            },
+            office(),
+        ),
+        28 => (Command::ClosePublicity, office()),
+        29 => (
+            Command::ReviseDetermination {
+                determination: determination(k),
+            },
+            director(),
+        ),
+        30 => (
+            Command::SendRecommendation {
+                proposal: if k % 2 == 0 {
+                    Proposal::Revoke
+                } else {
+                    Proposal::Change {
+                        to: Sanction::Admonition,
+                    }
+                },
+                reasons: text("不当"),
+            },
+            director(),
+        ),
+        31 => (
+            Command::AnswerRecommendation {
+                adopted: k % 2 == 0,
+                justification: (k % 3 == 0).then(|| text("正当理由")),
+            },
+            department(),
+        ),
+        32 => (
+            Command::RecordSanctionChange {
+                sanction: sanction(k),
+                reason: text("变更"),
+            },
+            department(),
+        ),
+        33 => (
+            Command::RecordOversight {
+                body: OversightBody::Procuratorate,
+                body_name: "检察院".into(),
+                description: text("介入"),
+            },
+            office(),
+        ),
+        34 => (
+            Command::ProvideOpinionToOversight {
+                index: usize::from(k % 2),
+                summary: text("意见"),
+            },
+            office(),
+        ),
+        35 => (
+            Command::RecordOversightAnswer {
+                index: usize::from(k % 2),
+                adopted: k % 2 == 0,
+                note: "情况".into(),
+            },
+            office(),
+        ),
+        36 => (
+            Command::ReportUpward {
+                index: usize::from(k % 2),
+                summary: text("报告"),
+            },
+            office(),
+        ),
+        37 => (
+            Command::DecideCompensation {
+                granted: k % 2 == 0,
+                amount_yuan: (k % 3 != 0).then_some(u64::from(k)),
+                basis: text("依据"),
+            },
+            unit(),
+        ),
+        38 => (
+            Command::ApplyProtections {
+                officer_id: "p-zhang".into(),
+            },
+            unit(),
+        ),
+        _ => (
+            Command::SetRectification {
+                officer_id: "p-zhang".into(),
+                measures: text("整改"),
+                follow_up: "回访".into(),
+            },
+            office(),
+        ),
+    }
+}
+
+fn any_actor(k: u8) -> Actor {
+    [
+        officer(),
+        other_officer(),
+        unit(),
+        office(),
+        foreign_office(),
+        director(),
+        deputy(),
+        parent_committee(),
+        department(),
+        panel_member(),
+        admin(),
+    ][usize::from(k) % 11]
+        .clone()
+}
+
+type Step = (u8, u8, u8, u64);
+
+/// Command numbers (see `command`) that may succeed in the case's present stage.
+fn plausible(s: &State) -> Vec<u8> {
+    let mut v: Vec<u8> = match s.stage {
+        Stage::New => vec![0, 1, 2],
+        Stage::Filed => vec![3],
+        Stage::Registered => vec![4, 6],
+        Stage::Rejected => vec![10],
+        Stage::UnderReview => vec![7, 8, 9, 11, 12, 13, 14, 18],
+        Stage::OpinionDrafted => vec![16, 14, 18],
+        Stage::OpinionApproved => vec![17],
+        Stage::OpinionIssued => vec![19, 20, 25, 30],
+        Stage::ReconsiderationPending => vec![22],
+        Stage::ReconsiderationReplied => vec![19, 21, 23, 25, 30],
+        Stage::ReReviewPending => vec![24],
+        Stage::ReReviewReplied => vec![23, 25, 30, 38, 39],
+    };
+    if s.publicity.is_some() {
+        v.extend([26, 27, 28, 29]);
+    }
+    if s.department_recommendation.is_some() {
+        v.extend([31, 32]);
+    }
+    if s.stage.has_opinion() {
+        v.extend([32, 33, 34, 35, 36, 37, 38, 39]);
+    }
+    v
+}
+
+fn steps_strategy() -> impl Strategy<Value = (u64, Vec<Step>)> {
+    (
+        0u64..2400,
+        prop::collection::vec((any::<u8>(), any::<u8>(), 0u8..10, 0u64..4), 1..90),
+    )
+}
+
+/// Runs one random sequence, checking the invariants; returns the events recorded.
+fn run(start: u64, steps: Vec<Step>) -> Result<Vec<Event>, TestCaseError> {
+    let p = periods();
+    let mut today = d(2019, 1, 1) + Days::new(start);
+    let mut state = State::default();
+    let mut events: Vec<Event> = Vec::new();
+    for (i, k, who, advance) in steps {
+        today = today + Days::new(advance);
+        // The scheduler runs first, as the server would.
+        for e in due_events(&state, today, &CAL, &p).unwrap() {
+            state = try_apply(state, &e).unwrap();
+            events.push(e);
+        }
+        prop_assert!(due_events(&state, today, &CAL, &p).unwrap().is_empty());
+        // Half the steps pick a command that fits the stage, so sequences get deep.
+        let i = if i % 2 == 0 {
+            let fits = plausible(&state);
+            fits[usize::from(i / 2) % fits.len()]
+        } else {
+            i / 2
+        };
+        let (cmd, usual) = command(i, k);
+        let actor = if who < 7 { usual } else { any_actor(k) };
+        let before = state.clone();
+        match decide(&state, &cmd, &actor, today, &CAL, &p) {
+            Ok(evs) => {
+                prop_assert!(!evs.is_empty());
+                for e in evs {
+                    prop_assert_eq!(e.on, today);
+                    let json = serde_json::to_string(&e).unwrap();
+                    let back: Event = serde_json::from_str(&json).unwrap();
+                    prop_assert_eq!(&back, &e);
+                    let tag = format!("\"type\":\"{}\"", e.kind.id());
+                    prop_assert!(json.contains(&tag), "{} lacks {}", json, tag);
+                    state = try_apply(state, &e).unwrap();
+                    events.push(e);
+                }
+            }
+            Err(err) => {
+                prop_assert_eq!(&state, &before);
+                let msg = err.to_string();
+                // Formal Chinese: every message carries CJK text.
+                prop_assert!(
+                    msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{}",
+                    msg
+                );
+            }
+        }
+        prop_assert_eq!(state.version, events.len() as u64);
+        open_deadlines(&state, &CAL, &p).unwrap();
+    }
+    prop_assert_eq!(State::replay(&events), state);
+    Ok(events)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn random_command_sequences_keep_the_invariants((start, steps) in steps_strategy()) {
+        run(start, steps)?;
+    }
+}
+
+/// The random sequences must actually get deep into the procedure, or the property above
+/// proves little: every event kind below is reached in some of 3000 deterministic runs.
+#[test]
+fn random_sequences_reach_every_stage() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..3000 {
+        let (start, steps) = steps_strategy().new_tree(&mut runner).unwrap().current();
+        for e in run(start, steps).unwrap() {
+            seen.insert(e.kind.id());
+        }
+    }
+    for kind in [
+        "filed",
+        "opened_ex_officio",
+        "accepted",
+        "rejected",
+        "deemed_accepted",
+        "panel_formed",
+        "review_extended",
+        "opinion_issued",
+        "appeal_filed",
+        "appeal_replied",
+        "publicity_started",
+        "publicity_closed",
+        "recommendation_sent",
+        "recommendation_answered",
+        "sanction_changed",
+    ] {
+        assert!(
+            seen.contains(kind),
+            "{kind} never reached; reached: {seen:?}"
+        );
+    }
+}
