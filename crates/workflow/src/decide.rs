@@ -1582,8 +1582,8 @@ impl<'a> Ctx<'a> {
             .map(|a| a.filed_on)
             .unwrap_or(self.today);
         let next = match (kind, &form.parent_committee) {
-            (AppealKind::Reconsideration, Some(_)) => {
-                Some(self.cal.add(self.today, self.p.re_review_apply)?)
+            (AppealKind::Reconsideration, Some(parent)) => {
+                Some((self.cal.add(self.today, self.p.re_review_apply)?, parent))
             }
             _ => None,
         };
@@ -1603,7 +1603,7 @@ impl<'a> Ctx<'a> {
             reasoning,
             &in_force,
             self.today,
-            next.as_ref(),
+            next.as_ref().map(|(d, o)| (d, *o)),
             signer,
             copy,
         );

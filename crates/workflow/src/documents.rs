@@ -50,9 +50,9 @@ fn you(filer: Option<Filer>) -> &'static str {
     }
 }
 
-/// "2024年10月16日（含当日）", with a warning when the date is provisional.
+/// "2024年10月16日", with a warning when the date is provisional.
 pub fn last_day(d: &Deadline) -> String {
-    let mut s = format!("{}（含当日）", date_zh(d.due));
+    let mut s = date_zh(d.due);
     if d.provisional {
         let years: Vec<String> = d.missing_years.iter().map(|y| format!("{y}年")).collect();
         s.push_str(&format!(
@@ -67,8 +67,12 @@ fn sign(signer: &str, on: NaiveDate) -> String {
     format!("\n\n{signer}\n{}", date_zh(on))
 }
 
+fn quoted(form: &ApplicationForm) -> String {
+    format!("“{}”", form.matter.trim())
+}
+
 fn matter(form: &ApplicationForm) -> String {
-    let mut s = format!("“{}”", form.matter.trim());
+    let mut s = quoted(form);
     if let Some(d) = &form.accountability_decision {
         s.push_str(&format!(
             "（涉及{}于{}作出的{}处理决定）",
@@ -80,6 +84,47 @@ fn matter(form: &ApplicationForm) -> String {
     s
 }
 
+/// Chinese numerals for article numbers (1–99).
+fn numeral(n: u32) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let (t, u) = (n / 10, n % 10);
+    let tens = match t {
+        0 => String::new(),
+        1 => "十".to_string(),
+        _ => format!("{}十", D[(t % 10) as usize]),
+    };
+    let units = if u == 0 && t > 0 { "" } else { D[u as usize] };
+    format!("{tens}{units}")
+}
+
+/// "000 §7(一)" → "《实施细则》第七条第（一）项", "000 §8¶2" → "《实施细则》第八条第二款";
+/// any other citation is kept as written.
+pub fn cite_zh(citation: &str) -> String {
+    let Some(rest) = citation.trim().strip_prefix("000 §") else {
+        return citation.to_string();
+    };
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let Ok(n) = digits.parse::<u32>() else {
+        return citation.to_string();
+    };
+    if n == 0 || n > 99 {
+        return citation.to_string();
+    }
+    let tail = &rest[digits.len()..];
+    let mut out = format!("《实施细则》第{}条", numeral(n));
+    if let Some(p) = tail.strip_prefix('¶') {
+        match p.parse::<u32>() {
+            Ok(k) if (1..=99).contains(&k) => out.push_str(&format!("第{}款", numeral(k))),
+            _ => return citation.to_string(),
+        }
+    } else if let Some(item) = tail.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        out.push_str(&format!("第（{item}）项"));
+    } else if !tail.is_empty() {
+        return citation.to_string();
+    }
+    out
+}
+
 pub fn acceptance_notice(
     form: &ApplicationForm,
     filer: Option<Filer>,
@@ -89,7 +134,7 @@ pub fn acceptance_notice(
 ) -> Document {
     let y = you(filer);
     let text = format!(
-        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。经登记和初查，根据{REGULATION}第十三条的规定，决定予以受理。\n{INDENT}根据《实施细则》第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即于{due}前作出。审查论证期间，{y}可以当面陈述、举证、申辩（《实施细则》第十五条）。\n{INDENT}特此通知。{sig}",
+        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。经登记和初查，根据{REGULATION}第十三条的规定，决定予以受理。\n{INDENT}根据《实施细则》第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出。审查论证期间，{y}可以当面陈述、举证、申辩（《实施细则》第十五条）。\n{INDENT}特此通知。{sig}",
         addr = addressee(form, filer),
         recv = date_zh(received_on),
         m = matter(form),
@@ -143,7 +188,7 @@ pub fn deemed_acceptance_notice(
 ) -> Document {
     let y = you(filer);
     let text = format!(
-        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。根据{REGULATION}第十三条的规定，应当在{ap}内决定是否受理并书面告知；该期限已于{ad}届满，本办未作出告知，依照该条规定视为受理，受理之日为{ad}。\n{INDENT}根据《实施细则》第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即于{due}前作出。\n{INDENT}特此告知。{sig}",
+        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。根据{REGULATION}第十三条的规定，应当在{ap}内决定是否受理并书面告知；该期限已于{ad}届满，本办未作出告知，依照该条规定视为受理，受理之日为{ad}。\n{INDENT}根据《实施细则》第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出。\n{INDENT}特此告知。{sig}",
         addr = addressee(form, filer),
         recv = date_zh(received_on),
         m = matter(form),
@@ -170,7 +215,7 @@ pub fn ex_officio_notice(
     opinion_due: &Deadline,
 ) -> Document {
     let text = format!(
-        "{addr}：\n{INDENT}本办在工作中发现{m}可能具有应当适用免责容错的情形，线索如下：{g}\n{INDENT}根据{REGULATION}第十二条第二款的规定，本办主动启动免责容错审查论证工作，并将自启动之日起{p}内作出审查论证意见并书面出具，即于{due}前作出（《实施细则》第十六条）。审查论证期间，你可以当面陈述、举证、申辩（《实施细则》第十五条）。\n{INDENT}特此通知。{sig}",
+        "{addr}：\n{INDENT}本办在工作中发现{m}可能具有应当适用免责容错的情形，线索如下：{g}\n{INDENT}根据{REGULATION}第十二条第二款的规定，本办主动启动免责容错审查论证工作，并将自启动之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出（《实施细则》第十六条）。审查论证期间，你可以当面陈述、举证、申辩（《实施细则》第十五条）。\n{INDENT}特此通知。{sig}",
         addr = addressee(form, None),
         m = matter(form),
         g = grounds.trim(),
@@ -205,10 +250,10 @@ pub fn extension_approval(
         ("第二十条", "重大疑难申请事项未能在规定期限内审查论证完毕")
     };
     let text = format!(
-        "{addr}：\n{INDENT}{y}提出的免责容错申请（申请事项：{m}），因{head}，具体理由为：{g}经本委{approver}批准，根据{REGULATION}{article}的规定，作出审查论证意见的期限在原定于{old}届满的基础上{again}延长{p}，延长后的期限至{due}。\n{INDENT}特此通知。{sig}",
+        "{addr}：\n{INDENT}{y}就{m}提出的免责容错申请，因{head}，具体理由为：{g}经本委{approver}批准，根据{REGULATION}{article}的规定，作出审查论证意见的期限在原定于{old}届满的基础上{again}延长{p}，延长后的期限至{due}届满。\n{INDENT}特此通知。{sig}",
         addr = addressee(form, filer),
         y = you(filer),
-        m = matter(form),
+        m = quoted(form),
         g = end_sentence(grounds),
         approver = approver.zh().trim_start_matches("维权委"),
         old = date_zh(old_due),
@@ -247,10 +292,11 @@ fn determination_text(d: &Determination) -> String {
         d.summary_zh()
     );
     if !d.articles.is_empty() {
-        s.push_str(&format!("依据：{}。", d.articles.join("、")));
+        let cites: Vec<String> = d.articles.iter().map(|a| cite_zh(a)).collect();
+        s.push_str(&format!("依据：{}。", cites.join("、")));
     }
     if d.original_decision_improper {
-        s.push_str("本委认为原问责处理决定不当，将依照《实施细则》第二十二条、第二十六条的规定向原决定作出部门提出撤销或者变更原决定的建议。");
+        s.push_str("原问责处理决定不当，应当依照《实施细则》第二十二条、第二十六条的规定向原决定作出部门提出撤销或者变更原决定的建议。");
     }
     s
 }
@@ -265,9 +311,9 @@ pub fn review_opinion(
 ) -> Document {
     let y = you(filer);
     let text = format!(
-        "{addr}：\n{INDENT}{y}提出的免责容错申请（申请事项：{m}），本委于{acc}受理。依照{REGULATION}第十四条至第十六条的规定，本委组织审查论证组对民警履职行为的合法合规性、采取措施的适度合理性、主客观情况、因果关系以及是否适用免责容错进行了全面审查论证，经本委批准，现出具审查论证意见如下：\n{det}\n{INDENT}{y}如对本意见有异议，可以自收到本意见之日起{p}内向本委申请复议（《实施细则》第二十一条）；本意见于出具当日送达的，应于{due}前提出。{sig}",
+        "{addr}：\n{INDENT}{y}就{m}提出的免责容错申请，本委于{acc}受理。依照{REGULATION}第十四条至第十六条的规定，本委组织审查论证组对民警履职行为的合法合规性、采取措施的适度合理性、主客观情况、因果关系以及是否适用免责容错进行了全面审查论证，经本委批准，现出具审查论证意见如下：\n{det}\n{INDENT}{y}如对本意见有异议，可以自收到本意见之日起{p}内向本委申请复议（《实施细则》第二十一条）；本意见于出具当日送达的，最迟应于{due}提出。{sig}",
         addr = addressee(form, filer),
-        m = matter(form),
+        m = quoted(form),
         acc = date_zh(accepted_on),
         det = determination_text(d),
         p = appeal_due.period.to_chinese(),
@@ -294,7 +340,7 @@ pub fn appeal_reply(
     reasoning: &str,
     in_force: &Determination,
     on: NaiveDate,
-    next_window: Option<&Deadline>,
+    next_window: Option<(&Deadline, &Org)>,
     signer: &Org,
     copy_to: Option<&Org>,
 ) -> Document {
@@ -308,21 +354,22 @@ pub fn appeal_reply(
         )
     };
     let mut text = format!(
-        "{addr}：\n{INDENT}{y}于{filed}提出的{k}申请（申请事项：{m}）收悉。依照{REGULATION}第二十一条的规定，本委经审查，答复如下：\n{INDENT}{r}\n{INDENT}{k}意见：{verdict}。",
+        "{addr}：\n{INDENT}{y}就{m}于{filed}提出的{k}申请收悉。依照{REGULATION}第二十一条的规定，本委经审查，答复如下：\n{INDENT}{r}\n{INDENT}{k}意见：{verdict}。",
         addr = addressee(form, filer),
         filed = date_zh(filed_on),
         k = kind.zh(),
-        m = matter(form),
+        m = quoted(form),
         r = end_sentence(reasoning),
     );
     if !upheld {
         text.push('\n');
         text.push_str(&determination_text(in_force));
     }
-    if let Some(w) = next_window {
+    if let Some((w, parent)) = next_window {
         text.push_str(&format!(
-            "\n{INDENT}{y}如对本复议意见仍有异议，可以自收到本意见之日起{}内向上一级公安机关维权委申请复核（《实施细则》第二十一条）；本意见于出具当日送达的，应于{}前提出。",
+            "\n{INDENT}{y}如对本复议意见仍有异议，可以自收到本意见之日起{}内向{}申请复核（《实施细则》第二十一条）；本意见于出具当日送达的，最迟应于{}提出。",
             w.period.to_chinese(),
+            committee_name(parent),
             last_day(w)
         ));
     } else {
@@ -392,7 +439,7 @@ pub fn publicity_notice(
     ends: &Deadline,
 ) -> Document {
     let text = format!(
-        "{INDENT}根据{REGULATION}第二十三条的规定，现将{names}（{unit}）免责容错认定意见予以公示：\n{INDENT}申请事项：{m}。\n{INDENT}认定意见：{summary}。\n{INDENT}公示地点：{place}。公示期自{start}起，不少于{p}，至{end}止。公示期间，对申请人有不符合免责或者减轻责任情形的证据或者线索的，可以向{office}反映，本办将认真甄别核实。{sig}",
+        "{INDENT}根据{REGULATION}第二十三条的规定，现将{names}同志（{unit}）的免责容错认定意见予以公示：\n{INDENT}申请事项：{m}。\n{INDENT}认定意见：{summary}。\n{INDENT}公示地点：{place}。公示期自{start}起，不少于{p}，至{end}止。公示期间，对申请人有不符合免责或者减轻责任情形的证据或者线索的，可以向{office}反映，本办将认真甄别核实。{sig}",
         names = applicant_names(form),
         unit = form.applying_unit.name,
         m = form.matter.trim(),
@@ -428,7 +475,7 @@ mod tests {
                 Period::WorkingDays(7),
             )
             .unwrap();
-        assert_eq!(last_day(&firm), "2024年10月12日（含当日）");
+        assert_eq!(last_day(&firm), "2024年10月12日");
         let soft = cal
             .add(
                 NaiveDate::from_ymd_opt(2026, 12, 28).unwrap(),
@@ -438,5 +485,15 @@ mod tests {
         let text = last_day(&soft);
         assert!(text.contains("2027年节假日安排尚未公布"), "{text}");
         assert!(text.contains("暂定"), "{text}");
+    }
+
+    #[test]
+    fn citations_of_000_read_as_chinese_articles() {
+        assert_eq!(cite_zh("000 §7(一)"), "《实施细则》第七条第（一）项");
+        assert_eq!(cite_zh("000 §21¶3"), "《实施细则》第二十一条第三款");
+        assert_eq!(cite_zh("000 §10"), "《实施细则》第十条");
+        assert_eq!(cite_zh("000 §30"), "《实施细则》第三十条");
+        assert_eq!(cite_zh("004-2016 §21"), "004-2016 §21");
+        assert_eq!(cite_zh("000 §x"), "000 §x");
     }
 }

@@ -45,7 +45,7 @@ fn art_13_16_23_26_27_accepted_opinion_no_appeal_publicity_recommendation_adopte
     );
     assert!(notice.text.contains("30个工作日内"), "{}", notice.text);
     assert!(
-        notice.text.contains("2024年11月18日（含当日）"),
+        notice.text.contains("即最迟于2024年11月18日作出"),
         "{}",
         notice.text
     );
@@ -122,7 +122,7 @@ fn art_13_16_23_26_27_accepted_opinion_no_appeal_publicity_recommendation_adopte
         opinion.text
     );
     assert!(
-        opinion.text.contains("2024年11月29日（含当日）"),
+        opinion.text.contains("最迟应于2024年11月29日提出"),
         "{}",
         opinion.text
     );
