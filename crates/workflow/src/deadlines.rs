@@ -30,6 +30,26 @@ pub enum Step {
 }
 
 impl Step {
+    /// The step's id, as serialised (`acceptance`, `re_review_reply`, …).
+    pub fn id(self) -> &'static str {
+        match self {
+            Step::Acceptance => "acceptance",
+            Step::Opinion => "opinion",
+            Step::ReconsiderationApply => "reconsideration_apply",
+            Step::ReconsiderationReply => "reconsideration_reply",
+            Step::ReReviewApply => "re_review_apply",
+            Step::ReReviewReply => "re_review_reply",
+            Step::Publicity => "publicity",
+        }
+    }
+
+    /// Whether the passing of this step's last day produces a system event (see
+    /// [`due_events`]). Only acceptance does (视为受理, 000 §13); the others are flagged as
+    /// overdue or simply lapse (an unused appeal window), but record nothing by themselves.
+    pub fn fires_event(self) -> bool {
+        matches!(self, Step::Acceptance)
+    }
+
     pub fn zh(self) -> &'static str {
         match self {
             Step::Acceptance => "决定是否受理并书面告知",
@@ -300,6 +320,23 @@ pub fn due_events(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn step_ids_match_their_serialisation_and_only_acceptance_fires() {
+        for st in [
+            Step::Acceptance,
+            Step::Opinion,
+            Step::ReconsiderationApply,
+            Step::ReconsiderationReply,
+            Step::ReReviewApply,
+            Step::ReReviewReply,
+            Step::Publicity,
+        ] {
+            let json = serde_json::to_value(st).unwrap();
+            assert_eq!(json, serde_json::Value::String(st.id().to_string()));
+            assert_eq!(st.fires_event(), st == Step::Acceptance);
+        }
+    }
 
     #[test]
     fn a_chained_deadline_keeps_the_missing_years_of_both_links() {

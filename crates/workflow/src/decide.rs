@@ -32,6 +32,24 @@ pub fn decide(
     .decide(cmd)
 }
 
+/// Decides a command and applies its events: the new state with the events to append.
+/// Storage appends the events only if the case is still at `s.version` (optimistic concurrency).
+pub fn execute(
+    s: &State,
+    cmd: &Command,
+    actor: &Actor,
+    today: NaiveDate,
+    cal: &Calendar,
+    p: &ProcedurePeriods,
+) -> Result<(State, Vec<Event>), WorkflowError> {
+    let events = decide(s, cmd, actor, today, cal, p)?;
+    let mut next = s.clone();
+    for e in &events {
+        next = crate::state::try_apply(next, e)?;
+    }
+    Ok((next, events))
+}
+
 struct Ctx<'a> {
     s: &'a State,
     actor: &'a Actor,

@@ -28,7 +28,7 @@ pub use deadlines::{
     acceptance_deadline, appeal_window, due_events, is_final, open_deadlines, opinion_deadline,
     reply_deadline, OpenDeadline, Step,
 };
-pub use decide::decide;
+pub use decide::{decide, execute};
 pub use error::WorkflowError;
 pub use event::{Command, Event, EventKind};
 pub use model::*;

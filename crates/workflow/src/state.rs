@@ -39,6 +39,24 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// The stage's id, as serialised (`under_review`, …).
+    pub fn id(self) -> &'static str {
+        match self {
+            Stage::New => "new",
+            Stage::Filed => "filed",
+            Stage::Registered => "registered",
+            Stage::Rejected => "rejected",
+            Stage::UnderReview => "under_review",
+            Stage::OpinionDrafted => "opinion_drafted",
+            Stage::OpinionApproved => "opinion_approved",
+            Stage::OpinionIssued => "opinion_issued",
+            Stage::ReconsiderationPending => "reconsideration_pending",
+            Stage::ReconsiderationReplied => "reconsideration_replied",
+            Stage::ReReviewPending => "re_review_pending",
+            Stage::ReReviewReplied => "re_review_replied",
+        }
+    }
+
     pub fn zh(self) -> &'static str {
         match self {
             Stage::New => "尚未立案",
@@ -229,6 +247,27 @@ impl State {
     /// Folds a case's events from the beginning.
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> State {
         events.into_iter().fold(State::default(), apply)
+    }
+
+    /// Opened by the office on its own initiative (000 §12 ¶2).
+    pub fn is_ex_officio(&self) -> bool {
+        self.filer == Some(Filer::ExOfficio)
+    }
+
+    /// The organisation whose committee handles the case (for access scope and listings).
+    pub fn org_id(&self) -> Option<&str> {
+        self.form.as_ref().map(|f| f.committee.id.as_str())
+    }
+
+    /// A one-line title for listings: applicants and matter.
+    pub fn title(&self) -> String {
+        match &self.form {
+            Some(f) => {
+                let names: Vec<&str> = f.applicants.iter().map(|o| o.name.as_str()).collect();
+                format!("{}：{}", names.join("、"), f.matter.trim())
+            }
+            None => String::new(),
+        }
     }
 
     /// The latest appeal of a kind.
@@ -712,6 +751,19 @@ mod tests {
             on: NaiveDate::from_ymd_opt(2024, 10, 8).unwrap(),
             by: By::system(),
             kind,
+        }
+    }
+
+    #[test]
+    fn stage_ids_match_their_serialisation() {
+        for st in [
+            Stage::New,
+            Stage::UnderReview,
+            Stage::ReconsiderationPending,
+            Stage::ReReviewReplied,
+        ] {
+            let json = serde_json::to_value(st).unwrap();
+            assert_eq!(json, serde_json::Value::String(st.id().to_string()));
         }
     }
 

@@ -1394,4 +1394,26 @@ fn events_and_commands_are_plain_json() {
     );
     let state_json = serde_json::to_value(&c.state).unwrap();
     assert_eq!(state_json["version"], 7);
+    assert_eq!(c.state.title(), format!("张伟：{}", form().matter));
+    assert_eq!(c.state.org_id(), Some(QI));
+    // `execute` = decide + apply; a refusal returns the error and no state.
+    let (next, evs) = execute(
+        &c.state,
+        &Command::DeclareNoObjection,
+        &officer(),
+        d(2024, 11, 18),
+        &CAL,
+        &periods(),
+    )
+    .unwrap();
+    assert_eq!((next.version, evs.len()), (8, 1));
+    assert!(execute(
+        &c.state,
+        &Command::DeclareNoObjection,
+        &office(),
+        d(2024, 11, 18),
+        &CAL,
+        &periods()
+    )
+    .is_err());
 }
