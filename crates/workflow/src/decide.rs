@@ -410,6 +410,20 @@ impl<'a> Ctx<'a> {
     fn decide(&self, cmd: &Command) -> Result<Vec<Event>, WorkflowError> {
         let s = self.s;
         let today = self.today;
+        let opens = matches!(cmd, Command::File { .. } | Command::OpenExOfficio { .. });
+        if !opens && s.form.is_none() {
+            return Err(self.wrong_stage("办理该事项"));
+        }
+        // Events are recorded in date order, so every period counts from a fixed past.
+        if let Some(last) = s.last_on {
+            if today < last {
+                return Err(WorkflowError::Invalid(format!(
+                    "办理日期{}早于本案最近一次记录的日期{}，请核对日期",
+                    date_zh(today),
+                    date_zh(last)
+                )));
+            }
+        }
         match cmd {
             Command::File { form, received_on } => {
                 const A: &str = "提出免责容错申请";

@@ -199,6 +199,8 @@ pub struct State {
     /// Number of events applied: the case version for optimistic concurrency.
     pub version: u64,
     pub stage: Stage,
+    /// The date of the latest event: commands dated earlier are refused.
+    pub last_on: Option<NaiveDate>,
     pub form: Option<ApplicationForm>,
     pub filer: Option<Filer>,
     pub received_on: Option<NaiveDate>,
@@ -286,6 +288,7 @@ impl State {
 pub fn apply(mut s: State, e: &Event) -> State {
     s.version += 1;
     let on = e.on;
+    s.last_on = Some(s.last_on.map_or(on, |l| l.max(on)));
     match &e.kind {
         EventKind::Filed {
             form,

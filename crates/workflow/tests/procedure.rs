@@ -1326,6 +1326,12 @@ fn bad_input_gets_a_chinese_message_and_changes_nothing() {
     assert_eq!(msg, "无权决定受理：应由本级维权办办理（000 §13）");
     c.refused(&foreign_office(), Command::Accept, d(2024, 9, 28));
     c.refused(&admin(), Command::Accept, d(2024, 9, 28));
+    // A date before the case's latest record.
+    let msg = c.refused(&office(), Command::Accept, d(2024, 9, 26));
+    assert_eq!(
+        msg,
+        "办理日期2024年9月26日早于本案最近一次记录的日期2024年9月27日，请核对日期"
+    );
     // Malformed evidence digest.
     let msg = c.refused(
         &officer(),
