@@ -371,6 +371,21 @@ pub enum Command {
 }
 
 impl Event {
+    /// One timeline line in Chinese: "2024年10月8日　维权办（o-wang）：受理".
+    pub fn describe_zh(&self) -> String {
+        let mut line = format!(
+            "{}\u{3000}{}（{}）：{}",
+            lvzhi_calendar::date_zh(self.on),
+            self.by.role.zh(),
+            self.by.person_id,
+            crate::state::event_zh(&self.kind)
+        );
+        if let Some(r) = self.reason() {
+            line.push_str(&format!("。理由：{r}"));
+        }
+        line
+    }
+
     /// The stated "why" of the step, for the trail's reason column: rejection reasons,
     /// grounds, findings, justifications.
     pub fn reason(&self) -> Option<&str> {

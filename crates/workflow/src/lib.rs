@@ -1,19 +1,57 @@
 //! The 免责容错 application workflow of 000 Chapters 3–4 (DESIGN §3) as pure, event-sourced
-//! logic: no I/O, no clock, no storage.
+//! logic: no I/O, no clock, no storage, no dependency on the rules engine.
+//!
+//! # Use
 //!
 //! - [`decide`] checks a [`Command`] from an [`Actor`] against the case [`State`] on a given day
 //!   (role, stage, time window, required content) and returns the [`Event`]s to append, or a
-//!   [`WorkflowError`] in formal Chinese. It never changes anything itself.
-//! - [`apply`] folds one event into the state (total, for replay); [`try_apply`] first checks
-//!   the event still fits (so a due event fires at most once). `State::version` counts the
-//!   events applied: the case version for optimistic concurrency.
-//! - [`open_deadlines`] lists each open step's last day (with the calendar's `provisional`
-//!   flag); [`due_events`] returns the system events due on a day (deemed acceptance, 000 §13).
-//! - Every written notice is a [`Document`] with its full text, carried by the event that
-//!   requires it.
+//!   [`WorkflowError`] in formal Chinese. It never changes anything itself; [`execute`] also
+//!   returns the state the events lead to.
+//! - [`apply`] folds one event into the state (total, for replaying history); [`try_apply`]
+//!   first checks the event still fits, so a stale or duplicated event is refused.
+//!   `State::version` counts the events applied: the case version for optimistic concurrency.
+//! - [`open_deadlines`] lists each open step's last day with the calendar's `provisional` flag;
+//!   [`due_events`] returns the system events due on a day (the deemed acceptance of 000 §13).
+//! - Every written notice is a [`Document`] with its full Chinese text, carried inside the event
+//!   that requires it, so the text of record never changes afterwards.
+//! - Periods come from the policy pack through [`ProcedurePeriods::from_map`]; the
+//!   recommendation arrives as plain strings ([`Recommendation`]).
 //!
-//! Periods come from the policy pack via [`ProcedurePeriods`]; time is "the last day counts":
-//! an act on the due day is in time, and a period has passed from the day after.
+//! # Interpretations (where the seed leaves a choice)
+//!
+//! - **Last days.** A period's last day belongs to it: acting on the due day is in time; the
+//!   period has passed from the next day. Deemed acceptance fires on the first day after the
+//!   acceptance period and takes effect *as of* its last day, whatever day the scheduler runs,
+//!   so the 30 working days of 000 §16 never depend on scheduler latency. A late accept or
+//!   reject is refused once the period has passed, even before the scheduler has run.
+//! - **Ex officio** (000 §12 ¶2): opening is the decision to act, so review starts at once and
+//!   the opinion period counts from the opening day; there is no acceptance step.
+//! - **Receipt.** Opinions and replies are taken as delivered on their issue day; a later
+//!   delivery is recorded with `RecordReceipt`, and the 10 working days of 000 §21 count from it.
+//! - **Finality** (000 §23 "申请人无意见或经复议复核"): the determination in force is final when the
+//!   applicant declares no objection, when the window for the next appeal has passed, or at once
+//!   after the 复核 reply. Publicity, the recommendation to the department, compensation and
+//!   result use wait for finality.
+//! - **Repeat appeals** (000 §21 ¶3): a second 复议 on the same reason (spacing and punctuation
+//!   ignored) is refused unless new evidence is described; a 复议 on a *different* reason may
+//!   follow a 复议 reply within the 复核 window. A second 复核 needs new evidence and must come
+//!   within 10 working days of the 复核 reply, before publicity or the recommendation starts.
+//! - **No heavier punishment** (000 §21 ¶3): once any 复议 or 复核 has been filed, a change of
+//!   the linked accountability decision to a heavier sanction is refused; lighter changes, and
+//!   any change before an appeal, are recorded, because the case never blocks the
+//!   accountability process (000 §22).
+//! - **Publicity** (000 §23): at least the pack's period (5 日, rolled to a working day); it
+//!   closes only after its last day and with every objection verified. A substantiated objection
+//!   holds the recommendation until 主任 or 副主任 revises the determination.
+//! - **Extensions** (000 §18, §20): only before the current last day runs out; the first needs
+//!   grounds and 主任 or 副主任, the second 主任; each adds its period to the previous last day.
+//!
+//! # Invariants
+//!
+//! - `decide` is pure and total: any input gives events or an error, never a panic.
+//! - Every event `decide` or `due_events` returns is accepted by `try_apply` on the same state.
+//! - `State::version` equals the number of events applied; events are dated in order.
+//! - Nothing article-specific about *periods* is in Rust: their lengths come from the pack.
 
 mod deadlines;
 mod decide;

@@ -488,7 +488,7 @@ impl AppealKind {
 
 /// What the committee recommends to the original department (000 §22, §26).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "proposal", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Proposal {
     /// 撤销原决定.
     Revoke,
