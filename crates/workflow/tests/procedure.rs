@@ -1423,3 +1423,72 @@ fn events_and_commands_are_plain_json() {
     )
     .is_err());
 }
+
+#[test]
+fn art_13_deemed_acceptance_also_runs_for_an_unregistered_application_across_spring_festival() {
+    let mut c = Case::new();
+    let mut f = form();
+    if let Some(dec) = f.accountability_decision.as_mut() {
+        dec.decided_on = d(2024, 1, 10);
+    }
+    c.ok(
+        &unit(),
+        Command::File {
+            form: f,
+            received_on: None,
+        },
+        d(2024, 2, 6),
+    );
+    // 春节 2024: 02-10..02-17 off, Sunday 02-18 worked: 02-07, 02-08, 02-09, 02-18, 02-19,
+    // 02-20, 02-21.
+    assert_eq!(c.deadlines()[0].due, d(2024, 2, 21));
+    assert_eq!(c.tick(d(2024, 2, 21)), 0);
+    assert_eq!(c.tick(d(2024, 2, 22)), 1);
+    assert_eq!(c.state.accepted_on, Some(d(2024, 2, 21)));
+    // Filed by the unit: the notice goes to the unit.
+    assert_eq!(
+        c.last_document().addressee,
+        "阿拉善左旗公安局巴彦浩特派出所"
+    );
+    assert!(
+        c.last_document().text.contains("你单位提交"),
+        "{}",
+        c.last_document().text
+    );
+}
+
+#[test]
+fn art_15_hearings_and_site_visits_belong_to_the_review() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    let hearing = Command::RecordHearing {
+        summary: "听取申辩".into(),
+    };
+    let msg = c.refused(&office(), hearing.clone(), d(2024, 9, 30));
+    assert!(msg.contains("不能记录听取陈述、举证、申辩"), "{msg}");
+    c.ok(&office(), Command::Accept, d(2024, 9, 30));
+    c.refused(&panel_member(), hearing.clone(), d(2024, 9, 30));
+    c.ok(
+        &office(),
+        Command::FormPanel { members: panel() },
+        d(2024, 9, 30),
+    );
+    c.ok(&panel_member(), hearing, d(2024, 10, 8));
+    c.refused(
+        &office(),
+        Command::RecordSiteVisit {
+            place: "".into(),
+            summary: "走访".into(),
+        },
+        d(2024, 10, 8),
+    );
+    c.ok(
+        &office(),
+        Command::RecordSiteVisit {
+            place: "案发现场".into(),
+            summary: "走访".into(),
+        },
+        d(2024, 10, 8),
+    );
+    assert_eq!((c.state.hearings.len(), c.state.site_visits.len()), (1, 1));
+}

@@ -12,6 +12,15 @@ use proptest::prelude::*;
 
 const GROUNDS: [&str; 3] = ["认定事实错误", "认定事实错误。", "未听取证人意见"];
 
+/// The fixture form with a decision old enough for every start day generated.
+fn early_form() -> ApplicationForm {
+    let mut f = form();
+    if let Some(dec) = f.accountability_decision.as_mut() {
+        dec.decided_on = d(2018, 6, 1);
+    }
+    f
+}
+
 fn sanction(k: u8) -> Option<Sanction> {
     [
         None,
