@@ -70,21 +70,21 @@ fn command(i: u8, k: u8) -> (Command, Actor) {
     match i % 40 {
         0 => (
             Command::File {
-                form: form(),
+                form: early_form(),
                 received_on: None,
             },
             officer(),
         ),
         1 => (
             Command::File {
-                form: form(),
+                form: early_form(),
                 received_on: None,
             },
             unit(),
         ),
         2 => (
             Command::OpenExOfficio {
-                form: form(),
+                form: early_form(),
                 grounds: text("线索"),
             },
             office(),
