@@ -127,6 +127,9 @@ pub struct DeadlineRow {
     pub provisional: bool,
     /// The article that sets the period, e.g. "000 §13".
     pub article: String,
+    /// Passing this deadline fires a system event (only 视为受理, 000 §13, today); the others
+    /// are reminders and overdue flags, never claimed by the scheduler.
+    pub fires_event: bool,
 }
 
 /// What the read models look like after an append: the case row and all its open deadlines.
@@ -206,6 +209,15 @@ enum Pool {
     Postgres(PgPool),
 }
 
+/// One case's part of a batch append.
+#[derive(Debug, Clone, Copy)]
+pub struct BatchItem<'a> {
+    pub case_id: &'a str,
+    pub expected_version: i64,
+    pub events: &'a [NewEvent],
+    pub projection: Option<&'a Projection>,
+}
+
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -223,6 +235,47 @@ pub struct Store {
 
 fn format_at(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// Writes a case's read model and replaces its open deadlines, inside the append transaction.
+macro_rules! write_projection {
+    ($tx:expr, $case_id:expr, $version:expr, $updated_at:expr, $p:expr) => {{
+        let (tx, case_id, version, updated_at, p) = ($tx, $case_id, $version, $updated_at, $p);
+                    sqlx::query(
+                        "INSERT INTO cases (case_id, kind, state, org_id, title, version, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (case_id) DO UPDATE SET kind = excluded.kind, state = excluded.state, \
+                         org_id = excluded.org_id, title = excluded.title, version = excluded.version, \
+                         updated_at = excluded.updated_at",
+                    )
+                    .bind(case_id)
+                    .bind(&p.case.kind)
+                    .bind(&p.case.state)
+                    .bind(&p.case.org_id)
+                    .bind(&p.case.title)
+                    .bind(version)
+                    .bind(updated_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    // Open deadlines are replaced wholesale: a step done or fired simply vanishes.
+                    sqlx::query("DELETE FROM deadlines WHERE case_id = $1")
+                        .bind(case_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    for d in &p.deadlines {
+                        sqlx::query(
+                            "INSERT INTO deadlines (case_id, step, due, provisional, article, fires_event) VALUES ($1, $2, $3, $4, $5, $6)",
+                        )
+                        .bind(case_id)
+                        .bind(&d.step)
+                        .bind(d.due.to_string())
+                        .bind(d.provisional)
+                        .bind(&d.article)
+                        .bind(d.fires_event)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+    }};
 }
 
 impl Store {
@@ -338,121 +391,111 @@ impl Store {
         events: &[NewEvent],
         projection: Option<&Projection>,
     ) -> Result<i64, StoreError> {
-        if events.is_empty() {
-            return Err(StoreError::Empty);
+        let item = BatchItem {
+            case_id,
+            expected_version,
+            events,
+            projection,
+        };
+        let versions = self.append_batch(std::slice::from_ref(&item)).await?;
+        Ok(versions.first().copied().unwrap_or(expected_version))
+    }
+
+    /// Appends to several cases in one transaction (bulk import, and the scale benchmark): all
+    /// items or none. Each item is checked against its own expected version.
+    pub async fn append_batch(&self, items: &[BatchItem<'_>]) -> Result<Vec<i64>, StoreError> {
+        // Serialise everything before taking the lock: the lock is held for SQL only.
+        let mut prepared = Vec::with_capacity(items.len());
+        for item in items {
+            if item.events.is_empty() {
+                return Err(StoreError::Empty);
+            }
+            let payloads = item
+                .events
+                .iter()
+                .map(|e| {
+                    serde_json::to_string(&e.payload)
+                        .map_err(|x| StoreError::Payload(x.to_string()))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let ats: Vec<String> = item.events.iter().map(|e| format_at(&e.at)).collect();
+            prepared.push((item, payloads, ats));
         }
-        let payloads = events
-            .iter()
-            .map(|e| {
-                serde_json::to_string(&e.payload).map_err(|x| StoreError::Payload(x.to_string()))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let ats: Vec<String> = events.iter().map(|e| format_at(&e.at)).collect();
         macro_rules! body {
             ($tx:expr, $head_sql:expr) => {{
                 let tx = $tx;
                 // Serialise all appends on the head row: it orders the chain and hands out seq.
-                let head = sqlx::query($head_sql)
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let head = sqlx::query($head_sql).fetch_one(&mut *tx).await?;
                 let (mut seq, mut prev): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
-                let actual: i64 = sqlx::query("SELECT COALESCE(MAX(case_version), 0) FROM events WHERE case_id = $1")
-                    .bind(case_id)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get(0)?;
-                if actual != expected_version {
-                    return Err(StoreError::Conflict {
-                        case_id: case_id.to_string(),
-                        expected: expected_version,
-                        actual,
-                    });
-                }
-                let mut version = actual;
-                for ((e, payload), at) in events.iter().zip(&payloads).zip(&ats) {
-                    seq += 1;
-                    version += 1;
-                    let hash = link_hash(
-                        &prev,
-                        &Link {
-                            seq,
-                            case_id,
-                            case_version: version,
-                            at,
-                            actor: &e.actor,
-                            role: &e.role,
-                            kind: &e.kind,
-                            reason: e.reason.as_deref(),
-                            payload,
-                        },
-                    );
-                    sqlx::query(
-                        "INSERT INTO events (seq, case_id, case_version, at, actor, role, kind, reason, payload, prev_hash, hash) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                    )
-                    .bind(seq)
-                    .bind(case_id)
-                    .bind(version)
-                    .bind(at)
-                    .bind(&e.actor)
-                    .bind(&e.role)
-                    .bind(&e.kind)
-                    .bind(e.reason.as_deref())
-                    .bind(payload)
-                    .bind(&prev)
-                    .bind(&hash)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|err| conflict_or(err, case_id, expected_version))?;
-                    prev = hash;
+                let mut versions = Vec::with_capacity(prepared.len());
+                for (item, payloads, ats) in &prepared {
+                    let (case_id, expected_version) = (item.case_id, item.expected_version);
+                    let actual: i64 = sqlx::query("SELECT COALESCE(MAX(case_version), 0) FROM events WHERE case_id = $1")
+                        .bind(case_id)
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .try_get(0)?;
+                    if actual != expected_version {
+                        return Err(StoreError::Conflict {
+                            case_id: case_id.to_string(),
+                            expected: expected_version,
+                            actual,
+                        });
+                    }
+                    let mut version = actual;
+                    for ((e, payload), at) in item.events.iter().zip(payloads).zip(ats) {
+                        seq += 1;
+                        version += 1;
+                        let hash = link_hash(
+                            &prev,
+                            &Link {
+                                seq,
+                                case_id,
+                                case_version: version,
+                                at,
+                                actor: &e.actor,
+                                role: &e.role,
+                                kind: &e.kind,
+                                reason: e.reason.as_deref(),
+                                payload,
+                            },
+                        );
+                        sqlx::query(
+                            "INSERT INTO events (seq, case_id, case_version, at, actor, role, kind, reason, payload, prev_hash, hash) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                        )
+                        .bind(seq)
+                        .bind(case_id)
+                        .bind(version)
+                        .bind(at)
+                        .bind(&e.actor)
+                        .bind(&e.role)
+                        .bind(&e.kind)
+                        .bind(e.reason.as_deref())
+                        .bind(payload)
+                        .bind(&prev)
+                        .bind(&hash)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|err| conflict_or(err, case_id, expected_version))?;
+                        prev = hash;
+                    }
+                    if let Some(p) = item.projection {
+                        let updated_at = ats.last().map(String::as_str).unwrap_or_default();
+                        write_projection!(&mut *tx, case_id, version, updated_at, p);
+                    }
+                    versions.push(version);
                 }
                 sqlx::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1")
                     .bind(seq)
                     .bind(&prev)
                     .execute(&mut *tx)
                     .await?;
-                if let Some(p) = projection {
-                    let updated_at = ats.last().map(String::as_str).unwrap_or_default();
-                    sqlx::query(
-                        "INSERT INTO cases (case_id, kind, state, org_id, title, version, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                         ON CONFLICT (case_id) DO UPDATE SET kind = excluded.kind, state = excluded.state, \
-                         org_id = excluded.org_id, title = excluded.title, version = excluded.version, \
-                         updated_at = excluded.updated_at",
-                    )
-                    .bind(case_id)
-                    .bind(&p.case.kind)
-                    .bind(&p.case.state)
-                    .bind(&p.case.org_id)
-                    .bind(&p.case.title)
-                    .bind(version)
-                    .bind(updated_at)
-                    .execute(&mut *tx)
-                    .await?;
-                    // Open deadlines are replaced wholesale: a step done or fired simply vanishes.
-                    sqlx::query("DELETE FROM deadlines WHERE case_id = $1")
-                        .bind(case_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    for d in &p.deadlines {
-                        sqlx::query(
-                            "INSERT INTO deadlines (case_id, step, due, provisional, article) VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(case_id)
-                        .bind(&d.step)
-                        .bind(d.due.to_string())
-                        .bind(d.provisional)
-                        .bind(&d.article)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                }
-                Ok::<i64, StoreError>(version)
+                Ok::<Vec<i64>, StoreError>(versions)
             }};
         }
         match &self.pool {
             Pool::Sqlite(p) => {
-                // IMMEDIATE takes the write lock at once, so two writers never deadlock on upgrade.
                 // SQLite has no FOR UPDATE: the IMMEDIATE transaction already holds the lock.
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
                 let v = body!(&mut *tx, "SELECT seq, hash FROM chain_head WHERE id = 1")?;
@@ -557,6 +600,39 @@ impl Store {
         }
     }
 
+    /// Open deadlines due in `from..=until`, soonest first, at most `limit` (a page): "cases due
+    /// within N working days" is `from = today`, `until = today + N wd` from the calendar.
+    pub async fn due_between(
+        &self,
+        from: NaiveDate,
+        until: NaiveDate,
+        limit: i64,
+    ) -> Result<Vec<DueDeadline>, StoreError> {
+        let q = "SELECT case_id, step, due, provisional, article FROM deadlines \
+                 WHERE due >= $1 AND due <= $2 ORDER BY due, case_id, step LIMIT $3";
+        let (from, until) = (from.to_string(), until.to_string());
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(q)
+                .bind(from)
+                .bind(until)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(row_due_sqlite)
+                .collect(),
+            Pool::Postgres(p) => sqlx::query(q)
+                .bind(from)
+                .bind(until)
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(row_due_pg)
+                .collect(),
+        }
+    }
+
     /// A case's read-model row, if the case exists.
     pub async fn case_row(&self, case_id: &str) -> Result<Option<(CaseRow, i64)>, StoreError> {
         let q = "SELECT kind, state, org_id, title, version FROM cases WHERE case_id = $1";
@@ -582,7 +658,8 @@ impl Store {
         })
     }
 
-    /// Leases up to `limit` deadlines whose due day has passed (`due < today`) to `owner` for
+    /// Leases up to `limit` event-firing deadlines whose due day has passed (`due < today`: the
+    /// last day itself still counts, 000 §13) to `owner` for
     /// `lease`, skipping those another process holds. The scheduler then appends the due event
     /// (e.g. 视为受理, 000 §13) with the case's version, which removes the deadline in the same
     /// transaction; if two processes ever raced past an expired lease, the version check lets
@@ -607,7 +684,7 @@ impl Store {
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
                 let rows = sqlx::query(
                     "UPDATE deadlines SET lease_owner = $1, lease_until = $2 \
-                     WHERE rowid IN (SELECT rowid FROM deadlines WHERE due < $3 \
+                     WHERE rowid IN (SELECT rowid FROM deadlines WHERE fires_event = 1 AND due < $3 \
                        AND (lease_until IS NULL OR lease_until < $4) ORDER BY due LIMIT $5) \
                      RETURNING case_id, step, due, provisional, article",
                 )
@@ -624,7 +701,7 @@ impl Store {
             Pool::Postgres(p) => {
                 let rows = sqlx::query(
                     "UPDATE deadlines d SET lease_owner = $1, lease_until = $2 \
-                     FROM (SELECT case_id, step FROM deadlines WHERE due < $3 \
+                     FROM (SELECT case_id, step FROM deadlines WHERE fires_event AND due < $3 \
                        AND (lease_until IS NULL OR lease_until < $4) ORDER BY due LIMIT $5 \
                        FOR UPDATE SKIP LOCKED) c \
                      WHERE d.case_id = c.case_id AND d.step = c.step \

@@ -18,6 +18,11 @@ const STEPS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_projection.sqlite.sql"),
         include_str!("../migrations/0002_projection.postgres.sql"),
     ),
+    (
+        3,
+        include_str!("../migrations/0003_fires_event.sqlite.sql"),
+        include_str!("../migrations/0003_fires_event.postgres.sql"),
+    ),
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS lvzhi_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";

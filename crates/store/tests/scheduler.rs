@@ -67,6 +67,7 @@ fn acceptance(due: &str) -> DeadlineRow {
         due: d(due),
         provisional: false,
         article: "000 §13".into(),
+        fires_event: true,
     }
 }
 
@@ -100,6 +101,7 @@ async fn projection_replaces_open_deadlines_and_lists_by_due_date() {
             due: d("2024-11-25"),
             provisional: false,
             article: "000 §16".into(),
+            fires_event: false,
         };
         store
             .append_projected(
@@ -273,5 +275,36 @@ async fn a_racer_past_an_expired_lease_cannot_fire_twice() {
             .await
             .unwrap()
             .is_empty());
+    }
+}
+
+#[tokio::test]
+async fn overdue_reminders_are_listed_but_never_claimed() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in urls(&dir).await {
+        let store = Store::open(&url).await.unwrap();
+        let opinion = DeadlineRow {
+            step: "opinion".into(),
+            due: d("2024-10-01"),
+            provisional: false,
+            article: "000 §16".into(),
+            fires_event: false,
+        };
+        store
+            .append_projected(
+                "A-1",
+                0,
+                &[ev("accepted")],
+                Some(&projection("accepted", vec![opinion])),
+            )
+            .await
+            .unwrap();
+        let now = Utc.with_ymd_and_hms(2024, 10, 14, 1, 0, 0).unwrap();
+        assert!(store
+            .claim_due(d("2024-10-14"), "a", now, Duration::from_secs(60), 10)
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(store.due_until(d("2024-10-14"), 10).await.unwrap().len(), 1);
     }
 }

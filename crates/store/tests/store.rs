@@ -362,3 +362,32 @@ async fn kill_dash_nine_during_writes_loses_no_acknowledged_event() {
     assert_eq!(report.problem, None);
     assert!(report.events >= 300);
 }
+
+#[tokio::test]
+async fn a_batch_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for store in stores(&dir).await {
+        store.append("B-1", 0, &[ev("filed", 1)]).await.unwrap();
+        let (one, two) = ([ev("filed", 2)], [ev("accepted", 3)]);
+        let item = |case_id, expected_version, events| lvzhi_store::BatchItem {
+            case_id,
+            expected_version,
+            events,
+            projection: None,
+        };
+        // The second item is stale: the first must not be written either.
+        let err = store
+            .append_batch(&[item("B-2", 0, &one[..]), item("B-1", 0, &two[..])])
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+        assert_eq!(store.case_version("B-2").await.unwrap(), 0);
+        assert_eq!(store.head().await.unwrap().seq, 1);
+        let v = store
+            .append_batch(&[item("B-2", 0, &one[..]), item("B-1", 1, &two[..])])
+            .await
+            .unwrap();
+        assert_eq!(v, [1, 2]);
+        assert_eq!(store.verify().await.unwrap().problem, None);
+    }
+}
