@@ -139,6 +139,16 @@ pub struct Projection {
     pub deadlines: Vec<DeadlineRow>,
 }
 
+/// A case as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListedCase {
+    pub case_id: String,
+    #[serde(flatten)]
+    pub case: CaseRow,
+    pub version: i64,
+    pub updated_at: String,
+}
+
 /// An open deadline as listed or claimed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DueDeadline {
@@ -630,6 +640,95 @@ impl Store {
                 .iter()
                 .map(row_due_pg)
                 .collect(),
+        }
+    }
+
+    /// How many cases of a kind exist (for numbering new cases).
+    pub async fn count_cases(&self, kind: &str) -> Result<i64, StoreError> {
+        let q = "SELECT COUNT(*) FROM cases WHERE kind = $1";
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(q).bind(kind).fetch_one(p).await?.try_get(0)?,
+            Pool::Postgres(p) => sqlx::query(q).bind(kind).fetch_one(p).await?.try_get(0)?,
+        })
+    }
+
+    /// Replaces a case's open deadlines without appending an event: the scheduler's repair when
+    /// a claimed deadline turns out to have nothing due (the read model is derived data).
+    pub async fn replace_deadlines(
+        &self,
+        case_id: &str,
+        deadlines: &[DeadlineRow],
+    ) -> Result<(), StoreError> {
+        macro_rules! go {
+            ($p:expr) => {{
+                let mut tx = $p.begin().await?;
+                sqlx::query("DELETE FROM deadlines WHERE case_id = $1")
+                    .bind(case_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for d in deadlines {
+                    sqlx::query(
+                        "INSERT INTO deadlines (case_id, step, due, provisional, article, fires_event) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(case_id)
+                    .bind(&d.step)
+                    .bind(d.due.to_string())
+                    .bind(d.provisional)
+                    .bind(&d.article)
+                    .bind(d.fires_event)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+            }};
+        }
+        match &self.pool {
+            Pool::Sqlite(p) => go!(p),
+            Pool::Postgres(p) => go!(p),
+        }
+        Ok(())
+    }
+
+    /// A page of cases, newest change first, optionally of one state and organisation.
+    pub async fn list_cases(
+        &self,
+        state: Option<&str>,
+        org_id: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ListedCase>, StoreError> {
+        let q = "SELECT case_id, kind, state, org_id, title, version, updated_at FROM cases \
+                 WHERE ($1 IS NULL OR state = $1) AND ($2 IS NULL OR org_id = $2) \
+                 ORDER BY updated_at DESC, case_id LIMIT $3 OFFSET $4";
+        macro_rules! go {
+            ($p:expr) => {{
+                let rows = sqlx::query(q)
+                    .bind(state)
+                    .bind(org_id)
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all($p)
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(ListedCase {
+                            case_id: r.try_get(0)?,
+                            case: CaseRow {
+                                kind: r.try_get(1)?,
+                                state: r.try_get(2)?,
+                                org_id: r.try_get(3)?,
+                                title: r.try_get(4)?,
+                            },
+                            version: r.try_get(5)?,
+                            updated_at: r.try_get(6)?,
+                        })
+                    })
+                    .collect()
+            }};
+        }
+        match &self.pool {
+            Pool::Sqlite(p) => go!(p),
+            Pool::Postgres(p) => go!(p),
         }
     }
 

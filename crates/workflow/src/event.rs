@@ -413,6 +413,23 @@ impl Event {
 }
 
 impl EventKind {
+    /// The written notice this event issued, if it issued one (000 §13, §16, §18, §20, §21,
+    /// §22–23, §26): the text of record, kept inside the event so it never changes.
+    pub fn document(&self) -> Option<&Document> {
+        match self {
+            EventKind::OpenedExOfficio { document, .. }
+            | EventKind::Accepted { document }
+            | EventKind::Rejected { document, .. }
+            | EventKind::DeemedAccepted { document, .. }
+            | EventKind::OpinionIssued { document, .. }
+            | EventKind::ReviewExtended { document, .. }
+            | EventKind::AppealReplied { document, .. }
+            | EventKind::PublicityStarted { document, .. }
+            | EventKind::RecommendationSent { document, .. } => Some(document),
+            _ => None,
+        }
+    }
+
     /// The event's type id, as in its JSON `type` tag (`deemed_accepted`, …).
     pub fn id(&self) -> &'static str {
         match self {

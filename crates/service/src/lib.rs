@@ -1,0 +1,432 @@
+//! The application layer between the pure workflow and the store. The CLI and the server call
+//! this, never the two halves separately, so every path does the same things in the same order:
+//!
+//! 1. load the case's events and replay them into a [`State`];
+//! 2. fire any system event already due (视为受理, 000 §13) — a command never acts on a case
+//!    whose deadline has silently passed;
+//! 3. `decide` the command (pure: a refused command writes nothing);
+//! 4. append the events with the version read in step 1, together with the case's read model
+//!    and its open deadlines, in one transaction (so lists and reminders never lag the record).
+//!
+//! The clock is an argument (`today`, `now`): tests and replays choose it; the binary passes the
+//! real one.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use lvzhi_calendar::{Calendar, Period};
+use lvzhi_store::{
+    CaseRow, DeadlineRow, DueDeadline, NewEvent, Projection, Store, StoreError, StoredEvent,
+};
+use lvzhi_workflow::{
+    due_events, execute, open_deadlines, try_apply, Actor, Command, Event, OpenDeadline,
+    ProcedurePeriods, State, WorkflowError,
+};
+use serde::Serialize;
+
+/// The case kind stored in the read model for 000 applications.
+pub const APPLICATION: &str = "application";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Workflow(#[from] WorkflowError),
+    #[error("案件 {0} 不存在")]
+    NotFound(String),
+    #[error("案件编号“{0}”无效：只能包含字母、数字、连字符和下划线，长度 1 至 64")]
+    BadCaseId(String),
+    #[error("案件 {0} 已存在，不能重复立案")]
+    Exists(String),
+    #[error("立案只能通过“提出申请”（file）或“主动启动”（open_ex_officio）操作")]
+    NotACreation,
+    #[error("案件 {case_id} 的第 {version} 个事件无法读取（{detail}），请运行 lvzhi audit verify 检查记录")]
+    CorruptEvent {
+        case_id: String,
+        version: i64,
+        detail: String,
+    },
+}
+
+/// A case loaded from the store.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub case_id: String,
+    pub state: State,
+    pub events: Vec<Event>,
+    pub stored: Vec<StoredEvent>,
+}
+
+/// What `case show` prints: the state, every open deadline, and the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub case_id: String,
+    pub version: i64,
+    pub stage: String,
+    pub title: String,
+    pub org_id: Option<String>,
+    pub deadlines: Vec<DeadlineView>,
+    pub timeline: Vec<TimelineEntry>,
+    pub documents: Vec<lvzhi_workflow::Document>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineView {
+    #[serde(flatten)]
+    pub deadline: OpenDeadline,
+    pub overdue: bool,
+    /// Working days from today to the due day (negative when overdue).
+    pub working_days_left: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    pub seq: i64,
+    pub version: i64,
+    pub recorded_at: String,
+    pub on: NaiveDate,
+    pub kind: String,
+    pub actor: String,
+    pub role: String,
+    pub description: String,
+    pub reason: Option<String>,
+    pub hash: String,
+}
+
+/// The record service for 000 applications.
+pub struct Service {
+    store: Store,
+    calendar: Calendar,
+    periods: ProcedurePeriods,
+}
+
+fn valid_case_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn to_new_event(e: &Event, now: DateTime<Utc>) -> Result<NewEvent, ServiceError> {
+    Ok(NewEvent {
+        kind: e.kind.id().to_string(),
+        actor: e.by.person_id.clone(),
+        role: e.by.role.id().to_string(),
+        at: now,
+        reason: e.reason().map(str::to_string),
+        payload: serde_json::to_value(e).map_err(|x| StoreError::Payload(x.to_string()))?,
+    })
+}
+
+impl Service {
+    pub fn new(store: Store, calendar: Calendar, periods: ProcedurePeriods) -> Self {
+        Service {
+            store,
+            calendar,
+            periods,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
+    /// Loads and replays a case.
+    pub async fn load(&self, case_id: &str) -> Result<Loaded, ServiceError> {
+        let stored = self.store.events(case_id).await?;
+        if stored.is_empty() {
+            return Err(ServiceError::NotFound(case_id.to_string()));
+        }
+        let mut events = Vec::with_capacity(stored.len());
+        for s in &stored {
+            let e: Event =
+                serde_json::from_str(&s.payload).map_err(|x| ServiceError::CorruptEvent {
+                    case_id: case_id.to_string(),
+                    version: s.case_version,
+                    detail: x.to_string(),
+                })?;
+            events.push(e);
+        }
+        let state = State::replay(&events);
+        Ok(Loaded {
+            case_id: case_id.to_string(),
+            state,
+            events,
+            stored,
+        })
+    }
+
+    fn projection(&self, state: &State) -> Result<Projection, ServiceError> {
+        let deadlines = open_deadlines(state, &self.calendar, &self.periods)?
+            .into_iter()
+            .map(|d| DeadlineRow {
+                step: d.step.id().to_string(),
+                due: d.due,
+                provisional: d.provisional,
+                article: d.article.clone(),
+                fires_event: d.step.fires_event(),
+            })
+            .collect();
+        Ok(Projection {
+            case: CaseRow {
+                kind: APPLICATION.to_string(),
+                state: state.stage.id().to_string(),
+                org_id: state.org_id().unwrap_or_default().to_string(),
+                title: state.title(),
+            },
+            deadlines,
+        })
+    }
+
+    /// Opens a new case with a `file` or `open_ex_officio` command. Without an id, the next
+    /// free `A<year>-<n>` is used.
+    pub async fn create(
+        &self,
+        case_id: Option<&str>,
+        actor: &Actor,
+        command: &Command,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<(String, i64), ServiceError> {
+        if !matches!(
+            command,
+            Command::File { .. } | Command::OpenExOfficio { .. }
+        ) {
+            return Err(ServiceError::NotACreation);
+        }
+        let (state, events) = execute(
+            &State::default(),
+            command,
+            actor,
+            today,
+            &self.calendar,
+            &self.periods,
+        )?;
+        let projection = self.projection(&state)?;
+        let new_events = events
+            .iter()
+            .map(|e| to_new_event(e, now))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(id) = case_id {
+            if !valid_case_id(id) {
+                return Err(ServiceError::BadCaseId(id.to_string()));
+            }
+            return match self
+                .store
+                .append_projected(id, 0, &new_events, Some(&projection))
+                .await
+            {
+                Ok(v) => Ok((id.to_string(), v)),
+                Err(StoreError::Conflict { .. }) => Err(ServiceError::Exists(id.to_string())),
+                Err(e) => Err(e.into()),
+            };
+        }
+        // Sequential numbers per year; a number taken by a concurrent writer is skipped.
+        let mut n = self.store.count_cases(APPLICATION).await? + 1;
+        loop {
+            let id = format!("A{}-{:06}", today.year(), n);
+            match self
+                .store
+                .append_projected(&id, 0, &new_events, Some(&projection))
+                .await
+            {
+                Ok(v) => return Ok((id, v)),
+                Err(StoreError::Conflict { .. }) => n += 1,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Runs `command` on a case. `expected_version`, when given, is the version the user saw:
+    /// if the case changed since, the command is refused rather than applied to a state the
+    /// user did not see. Returns the new version and the events recorded.
+    pub async fn act(
+        &self,
+        case_id: &str,
+        expected_version: Option<i64>,
+        actor: &Actor,
+        command: &Command,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, Vec<Event>), ServiceError> {
+        if matches!(
+            command,
+            Command::File { .. } | Command::OpenExOfficio { .. }
+        ) {
+            return Err(ServiceError::Exists(case_id.to_string()));
+        }
+        let loaded = self.load(case_id).await?;
+        let version = loaded.stored.len() as i64;
+        if let Some(expected) = expected_version {
+            if expected != version {
+                return Err(StoreError::Conflict {
+                    case_id: case_id.to_string(),
+                    expected,
+                    actual: version,
+                }
+                .into());
+            }
+        }
+        // A passed deadline's system event comes first (000 §13: 逾期未告知的视为受理).
+        let mut state = loaded.state;
+        let mut events = Vec::new();
+        for e in due_events(&state, today, &self.calendar, &self.periods)? {
+            state = try_apply(state, &e)?;
+            events.push(e);
+        }
+        let (state, mut decided) =
+            execute(&state, command, actor, today, &self.calendar, &self.periods)?;
+        events.append(&mut decided);
+        let projection = self.projection(&state)?;
+        let new_events = events
+            .iter()
+            .map(|e| to_new_event(e, now))
+            .collect::<Result<Vec<_>, _>>()?;
+        let v = self
+            .store
+            .append_projected(case_id, version, &new_events, Some(&projection))
+            .await?;
+        Ok((v, events))
+    }
+
+    /// One scheduler pass: leases due deadlines, fires their system events, and returns the
+    /// cases it fired for. Safe to run from several processes at once (see `Store::claim_due`).
+    pub async fn tick(
+        &self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        owner: &str,
+    ) -> Result<Vec<String>, ServiceError> {
+        let mut fired = Vec::new();
+        loop {
+            let claimed = self
+                .store
+                .claim_due(today, owner, now, std::time::Duration::from_secs(120), 100)
+                .await?;
+            if claimed.is_empty() {
+                break;
+            }
+            for c in claimed {
+                let loaded = self.load(&c.case_id).await?;
+                let version = loaded.stored.len() as i64;
+                let mut state = loaded.state;
+                let mut events = Vec::new();
+                for e in due_events(&state, today, &self.calendar, &self.periods)? {
+                    state = try_apply(state, &e)?;
+                    events.push(e);
+                }
+                let projection = self.projection(&state)?;
+                if events.is_empty() {
+                    // Nothing due after all (e.g. the deadline moved): refresh the read model
+                    // so the stale row is not claimed again.
+                    self.store
+                        .replace_deadlines(&c.case_id, &projection.deadlines)
+                        .await?;
+                    continue;
+                }
+                let new_events = events
+                    .iter()
+                    .map(|e| to_new_event(e, now))
+                    .collect::<Result<Vec<_>, _>>()?;
+                match self
+                    .store
+                    .append_projected(&c.case_id, version, &new_events, Some(&projection))
+                    .await
+                {
+                    Ok(_) => fired.push(c.case_id),
+                    // Someone acted on the case meanwhile; their append already handled it.
+                    Err(StoreError::Conflict { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        Ok(fired)
+    }
+
+    /// The case as `case show` presents it.
+    pub async fn view(&self, case_id: &str, today: NaiveDate) -> Result<CaseView, ServiceError> {
+        let loaded = self.load(case_id).await?;
+        let state = &loaded.state;
+        let mut deadlines = Vec::new();
+        for d in open_deadlines(state, &self.calendar, &self.periods)? {
+            let left = self
+                .calendar
+                .working_days_between(today, d.due)
+                .map(|e| e.working_days)
+                .unwrap_or_default();
+            deadlines.push(DeadlineView {
+                overdue: d.passed(today),
+                working_days_left: left,
+                deadline: d,
+            });
+        }
+        let timeline = loaded
+            .stored
+            .iter()
+            .zip(&loaded.events)
+            .map(|(s, e)| TimelineEntry {
+                seq: s.seq,
+                version: s.case_version,
+                recorded_at: s.at.clone(),
+                on: e.on,
+                kind: s.kind.clone(),
+                actor: s.actor.clone(),
+                role: s.role.clone(),
+                description: e.describe_zh(),
+                reason: s.reason.clone(),
+                hash: s.hash.clone(),
+            })
+            .collect();
+        let documents = loaded
+            .events
+            .iter()
+            .filter_map(|e| e.kind.document().cloned())
+            .collect();
+        Ok(CaseView {
+            case_id: case_id.to_string(),
+            version: loaded.stored.len() as i64,
+            stage: state.stage.id().to_string(),
+            title: state.title(),
+            org_id: state.org_id().map(str::to_string),
+            deadlines,
+            timeline,
+            documents,
+        })
+    }
+
+    /// Open deadlines due from `today` to `today + within` (a working-day period), or overdue.
+    pub async fn due(
+        &self,
+        today: NaiveDate,
+        within: Option<Period>,
+        overdue: bool,
+    ) -> Result<Vec<DueDeadline>, ServiceError> {
+        const PAGE: i64 = 500;
+        let mut rows = Vec::new();
+        if overdue {
+            if let Some(yesterday) = today.pred_opt() {
+                rows.extend(self.store.due_until(yesterday, PAGE).await?);
+            }
+        }
+        if let Some(p) = within {
+            let until = self
+                .calendar
+                .add(today, p)
+                .map_err(WorkflowError::from)?
+                .due;
+            rows.extend(self.store.due_between(today, until, PAGE).await?);
+        }
+        Ok(rows)
+    }
+
+    /// Periods by id, as the workflow reads them from the policy pack.
+    pub fn periods_from(map: &BTreeMap<String, Period>) -> Result<ProcedurePeriods, ServiceError> {
+        Ok(ProcedurePeriods::from_map(map)?)
+    }
+}
