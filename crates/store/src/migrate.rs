@@ -23,6 +23,11 @@ const STEPS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0003_fires_event.sqlite.sql"),
         include_str!("../migrations/0003_fires_event.postgres.sql"),
     ),
+    (
+        4,
+        include_str!("../migrations/0004_due_order.sqlite.sql"),
+        include_str!("../migrations/0004_due_order.postgres.sql"),
+    ),
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS lvzhi_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
