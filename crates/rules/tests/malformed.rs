@@ -1,0 +1,201 @@
+//! Malformed packs are rejected with a precise Chinese message (file:line:column and the
+//! section), and nothing is loaded; unordered conflicts are reported with a triggering case.
+
+use lvzhi_rules::{parse_pack, Level, PackSet};
+
+const HEAD: &str = r#"[pack]
+id = "t"
+title = "测试"
+effective = "2022-01-01"
+
+[[article]]
+id = "§1"
+text = "测试条文"
+kind = "operative"
+
+[[fact]]
+id = "timely_rescue"
+type = "bool"
+question = "是否及时施救？"
+
+[[fact]]
+id = "intent"
+type = "bool"
+question = "是否故意？"
+
+[[fact]]
+id = "kind"
+type = "choice"
+question = "哪一类？"
+choices = ["a", "b"]
+"#;
+
+fn err(text: &str) -> String {
+    match parse_pack("packs/t.toml", text) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn missing_bracket_is_a_syntax_error_with_position() {
+    let text = format!("{HEAD}\n[[rule]\nid = \"r1\"\n");
+    let e = err(&text);
+    let line = line_of(&text, "[[rule]");
+    assert!(e.starts_with(&format!("packs/t.toml:{line}:")), "{e}");
+    assert!(e.contains("TOML"), "{e}");
+}
+
+#[test]
+fn missing_bracket_in_a_condition_points_at_the_column() {
+    let text = format!(
+        "{HEAD}\n[[rule]]\nid = \"r1\"\narticles = [\"§1\"]\nwhen = \"(timely_rescue and intent\"\noutcome = \"exemption\"\nmodality = \"shall\"\n"
+    );
+    let e = err(&text);
+    let line = line_of(&text, "when = ");
+    // `when = "` is 8 characters and the condition 25: the missing `)` is reported just after
+    // its end, at column 34.
+    assert!(e.starts_with(&format!("packs/t.toml:{line}:34：")), "{e}");
+    assert!(e.contains("规则 r1"), "{e}");
+    assert!(e.contains("“)”"), "{e}");
+}
+
+#[test]
+fn unknown_fact_in_a_condition_names_it_and_the_nearest() {
+    let text = format!(
+        "{HEAD}\n[[rule]]\nid = \"r7_1\"\narticles = [\"§1\"]\nwhen = \"intent or timly_rescue\"\noutcome = \"exemption\"\nmodality = \"shall\"\n"
+    );
+    let e = err(&text);
+    let line = line_of(&text, "when = ");
+    assert_eq!(
+        e,
+        format!("packs/t.toml:{line}:19：规则 r7_1 的条件引用了未定义的事实“timly_rescue”（最接近的是：timely_rescue）")
+    );
+}
+
+#[test]
+fn rule_citing_a_missing_article_is_rejected() {
+    let text = format!(
+        "{HEAD}\n[[rule]]\nid = \"r1\"\narticles = [\"§9\"]\nwhen = \"intent\"\noutcome = \"exclusion\"\nmodality = \"shall\"\n"
+    );
+    let e = err(&text);
+    assert!(
+        e.contains("规则 r1 引用的条文“§9”在本政策包中不存在"),
+        "{e}"
+    );
+    assert!(
+        e.starts_with(&format!(
+            "packs/t.toml:{}:",
+            line_of(&text, "articles = [\"§9\"]")
+        )),
+        "{e}"
+    );
+}
+
+#[test]
+fn wrong_literal_type_and_choice_value_are_rejected() {
+    let text = format!(
+        "{HEAD}\n[[rule]]\nid = \"r1\"\narticles = [\"§1\"]\nwhen = \"kind == \\\"c\\\" or intent == 3\"\noutcome = \"none\"\nmodality = \"shall\"\n"
+    );
+    let e = err(&text);
+    assert!(e.contains("“c”不是事实“kind”的可选值"), "{e}");
+    assert!(e.contains("不能与 3 比较"), "{e}");
+}
+
+#[test]
+fn tolerance_without_leniency_is_rejected() {
+    let text = format!(
+        "{HEAD}\n[[rule]]\nid = \"r1\"\narticles = [\"§1\"]\nwhen = \"intent\"\noutcome = \"tolerance\"\nmodality = \"may\"\n"
+    );
+    assert!(err(&text).contains("须注明 leniency"));
+}
+
+#[test]
+fn precedence_cycle_is_rejected_naming_the_cycle() {
+    let text = format!(
+        "{HEAD}\n[[rule]]\nid = \"r1\"\narticles = [\"§1\"]\nwhen = \"intent\"\noutcome = \"none\"\nmodality = \"shall\"\n\n[[rule]]\nid = \"r2\"\narticles = [\"§1\"]\nwhen = \"timely_rescue\"\noutcome = \"exemption\"\nmodality = \"shall\"\n\n[[precedence]]\nstronger = \"r1\"\nweaker = \"r2\"\n\n[[precedence]]\nstronger = \"r2\"\nweaker = \"r1\"\n"
+    );
+    let e = err(&text);
+    assert!(
+        e.contains("优先规则形成循环：r1 → r2 → r1")
+            || e.contains("优先规则形成循环：r2 → r1 → r2"),
+        "{e}"
+    );
+}
+
+#[test]
+fn duplicate_ids_are_rejected() {
+    let text = format!("{HEAD}\n[[fact]]\nid = \"intent\"\ntype = \"bool\"\nquestion = \"？\"\n");
+    assert!(err(&text).contains("事实 id“intent”重复"));
+}
+
+#[test]
+fn nothing_loads_if_any_pack_is_wrong() {
+    let good = format!("{HEAD}");
+    let bad = format!("{HEAD}\n[[rule]]\nid = \"r1\"\n").replace("id = \"t\"", "id = \"u\"");
+    let r = PackSet::load([
+        ("packs/t.toml", good.as_str()),
+        ("packs/u.toml", bad.as_str()),
+    ]);
+    assert!(r.is_err());
+}
+
+#[test]
+fn unordered_conflicting_rules_are_reported_with_a_triggering_assignment() {
+    let text = format!(
+        "{HEAD}\n[[rule]]\nid = \"r_exempt\"\narticles = [\"§1\"]\nwhen = \"timely_rescue\"\noutcome = \"exemption\"\nmodality = \"shall\"\n\n[[rule]]\nid = \"r_none\"\narticles = [\"§1\"]\nwhen = \"kind == \\\"b\\\"\"\noutcome = \"none\"\nmodality = \"shall\"\n"
+    );
+    let set = PackSet::load([("packs/t.toml", text.as_str())]).unwrap();
+    let f = set.check(Some("t"));
+    let c = f
+        .iter()
+        .find(|f| f.kind == "conflict")
+        .expect("conflict found");
+    assert_eq!(c.level, Level::Error);
+    assert!(
+        c.message.contains("r_exempt") && c.message.contains("r_none"),
+        "{}",
+        c.message
+    );
+    assert!(c.message.contains("timely_rescue = 是"), "{}", c.message);
+    assert!(c.message.contains("kind = b"), "{}", c.message);
+
+    // An assertion that they cannot hold together removes the false alarm.
+    let fixed = format!("{text}\n[[assertion]]\nid = \"x\"\nnever = \"timely_rescue and kind == \\\"b\\\"\"\nmessage = \"不能同时成立\"\n");
+    let set = PackSet::load([("packs/t.toml", fixed.as_str())]).unwrap();
+    assert!(!set.check(Some("t")).iter().any(|f| f.kind == "conflict"));
+
+    // So does a stated precedence.
+    let ordered = format!("{text}\n[[precedence]]\nstronger = \"r_none\"\nweaker = \"r_exempt\"\n");
+    let set = PackSet::load([("packs/t.toml", ordered.as_str())]).unwrap();
+    assert!(!set.check(Some("t")).iter().any(|f| f.kind == "conflict"));
+}
+
+#[test]
+fn a_rule_that_can_never_fire_is_listed() {
+    let text = format!(
+        "{HEAD}\n[[rule]]\nid = \"r_dead\"\narticles = [\"§1\"]\nwhen = \"intent and not intent\"\noutcome = \"none\"\nmodality = \"shall\"\n"
+    );
+    let set = PackSet::load([("packs/t.toml", text.as_str())]).unwrap();
+    assert!(set
+        .check(Some("t"))
+        .iter()
+        .any(|f| f.kind == "never_fires" && f.message.contains("r_dead")));
+}
+
+#[test]
+fn cross_pack_atom_to_a_missing_pack_is_rejected_at_its_column() {
+    let text = format!(
+        "{HEAD}\n[[rule]]\nid = \"r1\"\narticles = [\"§1\"]\nwhen = \"intent or pack(\\\"zz\\\", \\\"§1\\\")\"\noutcome = \"none\"\nmodality = \"shall\"\n"
+    );
+    let e = PackSet::load([("packs/t.toml", text.as_str())])
+        .unwrap_err()
+        .to_string();
+    let line = line_of(&text, "when = ");
+    assert!(e.starts_with(&format!("packs/t.toml:{line}:19：")), "{e}");
+    assert!(e.contains("未载入的政策包“zz”"), "{e}");
+}
