@@ -28,8 +28,22 @@ pub enum AppError {
     ReversedRange { from: String, to: String },
     #[error("{0}")]
     Store(#[from] lvzhi_store::StoreError),
+    #[error("{0}")]
+    Service(#[from] lvzhi_service::ServiceError),
+    #[error("请求文件 {path} 第{line}行第{column}列：{detail}")]
+    Request {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        detail: String,
+    },
+    #[error("政策包有误：{0}")]
+    Pack(String),
     #[error("审计链校验未通过：{0}")]
     ChainBroken(String),
     #[error("输出结果失败：{0}")]
     Output(String),
+    /// Policy packs, evaluation input, interview (lvzhi-rules): already one Chinese sentence.
+    #[error("{0}")]
+    Policy(String),
 }

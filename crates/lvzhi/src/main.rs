@@ -4,8 +4,11 @@
 mod audit_cmd;
 mod calendar_cmd;
 mod calendar_store;
+mod case_cmd;
 mod cli_error;
 mod error;
+mod packs;
+mod policy_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,6 +63,18 @@ pub enum Command {
     /// 审计链校验与链头 / The tamper-evident audit trail
     #[command(subcommand, disable_help_flag = true)]
     Audit(audit_cmd::AuditCommand),
+    /// 免责容错申请案件：立案、操作、查看、列表与到期处理 / Application cases of record
+    #[command(subcommand, disable_help_flag = true)]
+    Case(case_cmd::CaseCommand),
+    /// 政策包（规定的数据化表示）的查看、校验与测试 / Policy packs: list, check, test, coverage
+    #[command(subcommand, disable_help_flag = true)]
+    Policy(policy_cmd::PolicyCommand),
+    /// 依政策包评估案件事实，给出结论、依据与待查明的问题 / Evaluate a case's facts
+    #[command(disable_help_flag = true)]
+    Evaluate(policy_cmd::EvaluateArgs),
+    /// 在终端逐项询问仍可能改变结论的问题 / Ask only the questions that can change the outcome
+    #[command(disable_help_flag = true)]
+    Interview(policy_cmd::InterviewArgs),
 }
 
 /// Gives every (sub)command the bilingual help layout: clap's own headings are English only.
@@ -98,6 +113,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Calendar(cmd) => calendar_cmd::run(&cli.data_dir, cmd),
         Command::Audit(cmd) => audit_cmd::run(&cli.data_dir, cmd),
+        Command::Case(cmd) => case_cmd::run(&cli.data_dir, cmd),
+        Command::Policy(cmd) => policy_cmd::run(cmd),
+        Command::Evaluate(args) => policy_cmd::evaluate(args),
+        Command::Interview(args) => policy_cmd::interview(args),
     }
 }
 

@@ -41,6 +41,8 @@ pub enum ServiceError {
     Exists(String),
     #[error("立案只能通过“提出申请”（file）或“主动启动”（open_ex_officio）操作")]
     NotACreation,
+    #[error("{0}")]
+    Facts(String),
     #[error("案件 {case_id} 的第 {version} 个事件无法读取（{detail}），请运行 lvzhi audit verify 检查记录")]
     CorruptEvent {
         case_id: String,
@@ -64,6 +66,8 @@ pub struct CaseView {
     pub case_id: String,
     pub version: i64,
     pub stage: String,
+    /// The stage in Chinese, as pages and notices name it.
+    pub stage_zh: String,
     pub title: String,
     pub org_id: Option<String>,
     pub deadlines: Vec<DeadlineView>,
@@ -94,11 +98,17 @@ pub struct TimelineEntry {
     pub hash: String,
 }
 
+/// Checks a case's facts against the policy pack's vocabulary (ids and value types) before
+/// anything is written. Supplied by the caller, so this crate does not depend on the engine.
+pub type FactCheck =
+    Box<dyn Fn(&BTreeMap<String, serde_json::Value>) -> Result<(), String> + Send + Sync>;
+
 /// The record service for 000 applications.
 pub struct Service {
     store: Store,
     calendar: Calendar,
     periods: ProcedurePeriods,
+    fact_check: Option<FactCheck>,
 }
 
 fn valid_case_id(id: &str) -> bool {
@@ -126,6 +136,25 @@ impl Service {
             store,
             calendar,
             periods,
+            fact_check: None,
+        }
+    }
+
+    /// Refuses commands whose facts the pack does not know or whose values have the wrong type.
+    pub fn with_fact_check(mut self, check: FactCheck) -> Self {
+        self.fact_check = Some(check);
+        self
+    }
+
+    fn check_facts(&self, command: &Command) -> Result<(), ServiceError> {
+        let facts = match command {
+            Command::File { form, .. } | Command::OpenExOfficio { form, .. } => &form.facts,
+            Command::UpdateFacts { facts } => facts,
+            _ => return Ok(()),
+        };
+        match &self.fact_check {
+            Some(check) => check(facts).map_err(ServiceError::Facts),
+            None => Ok(()),
         }
     }
 
@@ -200,6 +229,7 @@ impl Service {
         ) {
             return Err(ServiceError::NotACreation);
         }
+        self.check_facts(command)?;
         let (state, events) = execute(
             &State::default(),
             command,
@@ -261,6 +291,7 @@ impl Service {
         ) {
             return Err(ServiceError::Exists(case_id.to_string()));
         }
+        self.check_facts(command)?;
         let loaded = self.load(case_id).await?;
         let version = loaded.stored.len() as i64;
         if let Some(expected) = expected_version {
@@ -392,6 +423,7 @@ impl Service {
             case_id: case_id.to_string(),
             version: loaded.stored.len() as i64,
             stage: state.stage.id().to_string(),
+            stage_zh: state.stage.zh().to_string(),
             title: state.title(),
             org_id: state.org_id().map(str::to_string),
             deadlines,
