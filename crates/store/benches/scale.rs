@@ -215,6 +215,8 @@ fn main() {
                     t.elapsed().as_secs_f64()
                 );
                 n = checkpoint;
+                // Refresh planner statistics after a bulk load, as an operator would after an import.
+                store.execute_raw("ANALYZE").await.unwrap();
                 measure_queries(&store, &cal, n).await;
             }
             let t = Instant::now();
