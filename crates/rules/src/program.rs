@@ -163,7 +163,8 @@ pub struct FactDef {
     /// The pack that declares it.
     pub pack: String,
     pub(crate) asked_if: Option<Expr>,
-    pub(crate) domain: Vec<Value>,
+    /// The values enumeration tries for this fact.
+    pub domain: Vec<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -258,8 +259,15 @@ fn severity(o: Outcome) -> u8 {
     }
 }
 
-fn bits(mask: u128) -> impl Iterator<Item = usize> {
-    (0..128).filter(move |i| mask & (1u128 << i) != 0)
+fn bits(mut mask: u128) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        if mask == 0 {
+            return None;
+        }
+        let i = mask.trailing_zeros() as usize;
+        mask &= mask - 1;
+        Some(i)
+    })
 }
 
 /// Rule-level precedence edges (stronger, weaker, index of the [[precedence]] or None for the
@@ -1035,10 +1043,38 @@ impl Program {
     /// each group is enumerated once, and groups combine by rule class (few) rather than by
     /// fact (many).
     fn analyse(&self, facts: &[Option<Value>], tri: &[Tri], fired: u128) -> Analysis {
-        let undecided: Vec<usize> = (0..self.rules.len())
+        let mut undecided: Vec<usize> = (0..self.rules.len())
             .filter(|i| tri[*i] == Tri::Unknown)
             .collect();
         let base = self.classes(fired);
+        // Prune at class level first: a class that changes no decision under any combination
+        // of the other undecided classes (a superset of what the facts allow) cannot matter,
+        // and its rules' facts need not be enumerated. Usually this settles a case at once.
+        let mut ucls: Vec<usize> = undecided
+            .iter()
+            .map(|r| self.class_of[*r])
+            .filter(|c| base & (1u128 << c) == 0)
+            .collect();
+        ucls.sort();
+        ucls.dedup();
+        if ucls.len() <= 12 {
+            let k = ucls.len();
+            let mask_of = |s: usize| {
+                (0..k)
+                    .filter(|j| s & (1 << j) != 0)
+                    .fold(0u128, |m, j| m | (1u128 << ucls[j]))
+            };
+            let relevant: Vec<usize> = (0..k)
+                .filter(|&j| {
+                    (0..(1usize << k)).filter(|s| s & (1 << j) == 0).any(|s| {
+                        let m = base | mask_of(s);
+                        self.class_key(m) != self.class_key(m | (1u128 << ucls[j]))
+                    })
+                })
+                .map(|j| ucls[j])
+                .collect();
+            undecided.retain(|r| relevant.contains(&self.class_of[*r]));
+        }
         if undecided.is_empty() {
             return Analysis {
                 keys: [self.class_key(base)].into_iter().collect(),

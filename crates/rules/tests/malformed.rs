@@ -135,7 +135,7 @@ fn duplicate_ids_are_rejected() {
 
 #[test]
 fn nothing_loads_if_any_pack_is_wrong() {
-    let good = format!("{HEAD}");
+    let good = HEAD.to_string();
     let bad = format!("{HEAD}\n[[rule]]\nid = \"r1\"\n").replace("id = \"t\"", "id = \"u\"");
     let r = PackSet::load([
         ("packs/t.toml", good.as_str()),
