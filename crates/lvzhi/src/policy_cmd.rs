@@ -493,7 +493,7 @@ fn outcome_zh(e: &Evaluation) -> String {
             });
             let m = k
                 .modality
-                .map_or(String::new(), |m| format!("，{}", m.zh()));
+                .map_or(String::new(), |m| format!("（{}）", m.zh()));
             let l: Vec<&str> = e.leniency.iter().map(|l| l.zh()).collect();
             let l = if l.is_empty() {
                 String::new()
@@ -512,7 +512,14 @@ fn print_text(e: &Evaluation, applied: &str) {
         println!("依据：{}", e.citations.join("；"));
     }
     if !e.explanations.is_empty() {
-        println!("理由：");
+        println!(
+            "{}",
+            if e.key.is_some() {
+                "理由："
+            } else {
+                "已查明的情形："
+            }
+        );
         for x in &e.explanations {
             println!("  {x}");
         }

@@ -1,0 +1,312 @@
+//! `lvzhi policy …`, `evaluate` and `interview` through the real binary: the contract of
+//! issue 3.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn lvzhi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lvzhi"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn facts_file(dir: &Path, json: &str) -> String {
+    let p = dir.join("facts.json");
+    std::fs::write(&p, json).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn policy_list_json_names_every_shipped_pack() {
+    let o = lvzhi(&["policy", "list", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    for id in ["000", "004", "004-2016"] {
+        assert!(ids.contains(&id), "{ids:?}");
+    }
+}
+
+#[test]
+fn policy_facts_json_has_the_contract_fields() {
+    let o = lvzhi(&["policy", "facts", "000", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let facts = v.as_array().unwrap();
+    let cat = facts.iter().find(|f| f["id"] == "person_category").unwrap();
+    assert_eq!(cat["type"], "choice");
+    assert!(cat["choices"].as_array().unwrap().len() == 4);
+    let b = facts.iter().find(|f| f["id"] == "timely_rescue").unwrap();
+    assert_eq!(b["type"], "bool");
+    assert!(b.get("choices").is_none());
+    assert!(b["question"].as_str().unwrap().ends_with('？'));
+}
+
+#[test]
+fn policy_check_reports_the_cross_reference_finding_as_a_warning() {
+    let o = lvzhi(&["policy", "check"]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("[警告] xref_mismatch：000 §7(五) 字面引用“004 §21”"),
+        "{out}"
+    );
+    assert!(out.contains("先进集体"));
+    assert!(out.contains("000 §8¶2 字面引用“004 §20”"));
+}
+
+#[test]
+fn policy_test_ends_with_the_count_line() {
+    let o = lvzhi(&["policy", "test"]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+}
+
+#[test]
+fn policy_test_on_a_failing_external_pack_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("mine.toml");
+    std::fs::write(
+        &p,
+        r#"[pack]
+id = "mine"
+title = "本单位细则"
+effective = "2024-01-01"
+
+[[article]]
+id = "§1"
+text = "依法履职的，不予追究。"
+kind = "operative"
+
+[[fact]]
+id = "lawful"
+type = "bool"
+question = "是否依法履职？"
+
+[[rule]]
+id = "r1"
+articles = ["§1"]
+when = "lawful"
+outcome = "exemption"
+modality = "shall"
+
+[[example]]
+id = "ok"
+articles = ["§1"]
+facts = { lawful = true }
+expect = { outcome = "exemption", modality = "shall" }
+
+[[example]]
+id = "wrong"
+articles = ["§1"]
+facts = { lawful = true }
+expect = { outcome = "tolerance" }
+"#,
+    )
+    .unwrap();
+    let o = lvzhi(&["policy", "test", p.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(!o.status.success());
+    assert_eq!(out.lines().last().unwrap(), "1 passed, 1 failed");
+    assert!(
+        out.contains("未通过 mine wrong：结果应为 tolerance，实际为 exemption"),
+        "{out}"
+    );
+    // And `policy check` accepts it (it cites nothing missing).
+    let o = lvzhi(&["policy", "check", p.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+fn policy_check_on_a_broken_pack_names_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.toml");
+    std::fs::write(
+        &p,
+        "[pack]\nid = \"bad\"\ntitle = \"坏\"\neffective = \"2024-01-01\"\n\n[[article]]\nid = \"§1\"\ntext = \"…\"\nkind = \"operative\"\n\n[[fact]]\nid = \"timely_rescue\"\ntype = \"bool\"\nquestion = \"？\"\n\n[[rule]]\nid = \"r7_1\"\narticles = [\"§1\"]\nwhen = \"timly_rescue\"\noutcome = \"exemption\"\nmodality = \"shall\"\n",
+    )
+    .unwrap();
+    let o = lvzhi(&["policy", "check", p.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "{}:19:9：规则 r7_1 的条件引用了未定义的事实“timly_rescue”（最接近的是：timely_rescue）",
+            p.display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn policy_coverage_shows_no_gaps_and_lists_declarative_articles() {
+    for id in ["000", "004", "004-2016"] {
+        let o = lvzhi(&["policy", "coverage", id]);
+        let out = stdout(&o);
+        assert!(o.status.success());
+        assert!(out.ends_with("缺口 0 条\n"), "{out}");
+    }
+    let out = stdout(&lvzhi(&["policy", "coverage", "000"]));
+    assert!(out.contains("000 §1 [declarative] 宣示性规定"), "{out}");
+    assert!(out.contains("000 §13 [procedural]") && out.contains("期间 acceptance"));
+}
+
+#[test]
+fn evaluate_json_has_exactly_the_contract_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = facts_file(
+        dir.path(),
+        r#"{"facts":{"person_category":"serving_officer","off_duty":false,"intentional_violation":false,"improper_gain":true,"prohibited_act":false,"other_exclusion":false,"evidence_lost_recording_violation":false,"concealed_or_refused_rectification":false,"coercive_measure_lawful":true,"within_necessary_limit":true,"timely_rescue":true}}"#,
+    );
+    let o = lvzhi(&["evaluate", "--pack", "000", "--facts", &f, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "citations",
+            "defeated",
+            "fired",
+            "leniency",
+            "modality",
+            "notes",
+            "outcome",
+            "questions"
+        ]
+    );
+    assert_eq!(v["outcome"], "exclusion");
+    assert_eq!(v["modality"], "shall");
+    assert_eq!(v["questions"], serde_json::json!([]));
+    assert_eq!(v["defeated"][0]["rule"], "r7_1");
+}
+
+#[test]
+fn evaluate_with_dates_applies_the_more_lenient_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut facts = serde_json::Map::new();
+    for k in [
+        "law_unclear",
+        "unforeseeable_or_irresistible",
+        "assisting_case_cooperation",
+        "minor_negligence",
+        "admitted_and_corrected",
+        "cooperated_reduced_loss",
+        "minor_no_serious_consequence",
+        "corrupt_intentional",
+        "obstructed_investigation",
+        "retaliated_against_complainant",
+        "repeated_errors",
+        "egregious_serious_consequence",
+        "law_changed",
+        "facts_disputed_reasonably_explained",
+        "new_evidence_changed_conclusion",
+        "basis_document_revoked",
+        "subject_fault",
+        "forged_evidence",
+        "tipped_off",
+    ] {
+        facts.insert(k.into(), false.into());
+    }
+    facts.insert("other_enforcement_fault".into(), true.into());
+    facts.insert("executing_superior_order".into(), true.into());
+    let json = serde_json::json!({"facts": facts, "conduct_date": "2015-06-01", "decision_date": "2017-03-01"});
+    let f = facts_file(dir.path(), &json.to_string());
+    let o = lvzhi(&["evaluate", "--pack", "004", "--facts", &f, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["outcome"], "exemption");
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("从旧兼从轻") && notes.contains("适用较轻的 004"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn evaluate_rejects_unknown_fact_and_wrong_type_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = facts_file(dir.path(), r#"{"facts":{"timly_rescue":true}}"#);
+    let o = lvzhi(&["evaluate", "--pack", "000", "--facts", &f]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("政策包 000 中没有事实“timly_rescue”（最接近的是：timely_rescue）"),
+        "{}",
+        stderr(&o)
+    );
+    let f = facts_file(dir.path(), r#"{"facts":{"timely_rescue":"是"}}"#);
+    let o = lvzhi(&["evaluate", "--pack", "000", "--facts", &f]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("事实“timely_rescue”的取值类型不正确"),
+        "{}",
+        stderr(&o)
+    );
+    let f = facts_file(dir.path(), r#"{"facts":{"person_category":"police"}}"#);
+    let o = lvzhi(&["evaluate", "--pack", "000", "--facts", &f]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("不在可选值之内"), "{}", stderr(&o));
+    let o = lvzhi(&["evaluate", "--pack", "0000", "--facts", &f]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("未找到政策包“0000”"), "{}", stderr(&o));
+}
+
+fn interview(answers: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lvzhi"))
+        .args(["interview", "--pack", "000"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(answers.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn interview_over_a_pipe_asks_only_decisive_questions_and_concludes() {
+    // 在职民警；工作时间；无第九条、第十一条、第三十一条情形（七问）；其后依法抓捕、未超限度、
+    // 及时施救（三问）。The questions adapt to the answers; three "是" settle §7(一).
+    let script = "1\n否\n否\n否\n否\n否\n否\n否\n是\n是\n是\n";
+    let o = interview(script);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(out.contains("结论：免责（不予追究）（应当）"), "{out}");
+    assert!(out.contains("000 §7(一)"), "{out}");
+    // A tolerance question can never change an exemption: it must not be asked.
+    assert!(!out.contains("是否因现场情况紧急而判断失误"), "{out}");
+    assert_eq!(out.matches("> ").count(), 11, "{out}");
+}
+
+#[test]
+fn interview_ends_cleanly_on_eof_and_reprompts_on_nonsense() {
+    let o = interview("1\n也许\n");
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.contains("无法识别“也许”"), "{out}");
+    assert!(out.contains("输入已结束"), "{out}");
+    assert!(out.contains("结论：尚不能确定"), "{out}");
+}
