@@ -1409,3 +1409,134 @@ impl Evaluation {
         v
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::set::PackSet;
+
+    const PACK: &str = r#"[pack]
+id = "t"
+title = "测试"
+effective = "2020-01-01"
+
+[[article]]
+id = "§1"
+text = "……"
+kind = "operative"
+
+[[fact]]
+id = "a"
+type = "bool"
+question = "甲？"
+
+[[fact]]
+id = "b"
+type = "bool"
+question = "乙？"
+
+[[fact]]
+id = "c"
+type = "bool"
+question = "丙？"
+
+[[fact]]
+id = "n"
+type = "number"
+question = "次数？"
+
+[[rule]]
+id = "excuse"
+articles = ["§1"]
+when = "a and (b or c)"
+outcome = "exemption"
+modality = "shall"
+
+[[rule]]
+id = "bar"
+articles = ["§1"]
+when = "count(b, c, n >= 3) >= 2"
+outcome = "exclusion"
+modality = "shall"
+"#;
+
+    fn prog() -> Program {
+        let s = PackSet::load([("t.toml", PACK)]).unwrap();
+        s.program("t").unwrap().clone()
+    }
+
+    fn facts(p: &Program, given: &[(&str, Value)]) -> Vec<Option<Value>> {
+        let mut v = vec![None; p.facts.len()];
+        for (k, x) in given {
+            v[p.fact_index(k).unwrap()] = Some(x.clone());
+        }
+        v
+    }
+
+    #[test]
+    fn kleene_connectives() {
+        let p = prog();
+        let f = facts(&p, &[("a", Value::Bool(false))]);
+        // false and unknown = false
+        assert_eq!(p.rules[0].when.eval(&f, None), Tri::False);
+        let f = facts(&p, &[("a", Value::Bool(true)), ("b", Value::Bool(true))]);
+        // true and (true or unknown) = true
+        assert_eq!(p.rules[0].when.eval(&f, None), Tri::True);
+        let f = facts(&p, &[("a", Value::Bool(true))]);
+        assert_eq!(p.rules[0].when.eval(&f, None), Tri::Unknown);
+    }
+
+    #[test]
+    fn count_is_decided_only_when_every_completion_agrees() {
+        let p = prog();
+        let f = facts(&p, &[("b", Value::Bool(true)), ("c", Value::Bool(true))]);
+        assert_eq!(p.rules[1].when.eval(&f, None), Tri::True);
+        let f = facts(&p, &[("b", Value::Bool(true))]);
+        assert_eq!(p.rules[1].when.eval(&f, None), Tri::Unknown);
+        let f = facts(&p, &[("b", Value::Bool(false)), ("c", Value::Bool(false))]);
+        assert_eq!(p.rules[1].when.eval(&f, None), Tri::False);
+    }
+
+    #[test]
+    fn number_domain_straddles_the_thresholds() {
+        let p = prog();
+        let n = &p.facts[p.fact_index("n").unwrap()];
+        assert_eq!(
+            n.domain,
+            vec![Value::Number(2.0), Value::Number(3.0), Value::Number(4.0)]
+        );
+    }
+
+    #[test]
+    fn built_in_exclusion_defeats_the_excuse_and_questions_are_exact() {
+        let p = prog();
+        // Excuse holds (a, b); the bar needs one more of c / n>=3: both are asked, a is not.
+        let e = p.evaluate(&facts(
+            &p,
+            &[("a", Value::Bool(true)), ("b", Value::Bool(true))],
+        ));
+        assert_eq!(e.outcome, "undetermined");
+        let q: Vec<&str> = e.questions.iter().map(|q| q.fact.as_str()).collect();
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert!(q.contains(&"c") && q.contains(&"n"));
+        let e = p.evaluate(&facts(
+            &p,
+            &[
+                ("a", Value::Bool(true)),
+                ("b", Value::Bool(true)),
+                ("c", Value::Bool(true)),
+            ],
+        ));
+        assert_eq!(e.outcome, "exclusion");
+        assert_eq!(e.defeated[0].rule, "excuse");
+        assert!(e.questions.is_empty());
+    }
+
+    #[test]
+    fn nothing_known_no_rule_can_be_excluded_yet() {
+        let p = prog();
+        let e = p.evaluate(&facts(&p, &[]));
+        assert_eq!(e.outcome, "undetermined");
+        assert_eq!(e.possible().len(), 3); // exemption, exclusion, none
+    }
+}

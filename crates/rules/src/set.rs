@@ -733,3 +733,55 @@ pub fn typed(ty: FactType, choices: &[String], k: &str, v: &Input) -> Result<Val
         _ => Err(wrong()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(id: &str, effective: &str, until: &str, supersedes: &str) -> String {
+        format!(
+            "[pack]\nid = \"{id}\"\ntitle = \"t\"\neffective = \"{effective}\"\n{until}supersedes = [{supersedes}]\n\n[[article]]\nid = \"§1\"\ntext = \"…\"\nkind = \"declarative\"\n"
+        )
+    }
+
+    #[test]
+    fn versions_in_force_follow_effective_and_until() {
+        let old = pack("v1", "1999-01-01", "until = \"2016-02-29\"\n", "");
+        let new = pack("v2", "2016-03-01", "", "\"v1\"");
+        let s = PackSet::load([("a.toml", old.as_str()), ("b.toml", new.as_str())]).unwrap();
+        let d = |x: &str| parse_date(x).unwrap();
+        assert_eq!(s.in_force("v2", d("2015-01-01")).unwrap().meta.id, "v1");
+        assert_eq!(s.in_force("v1", d("2016-02-29")).unwrap().meta.id, "v1");
+        assert_eq!(s.in_force("v1", d("2016-03-01")).unwrap().meta.id, "v2");
+        assert!(s.in_force("v1", d("1990-01-01")).is_none());
+        let ids: Vec<&str> = s.lineage("v1").iter().map(|p| p.meta.id.as_str()).collect();
+        assert_eq!(ids, ["v1", "v2"]);
+    }
+
+    #[test]
+    fn superseding_a_missing_pack_is_an_error() {
+        let new = pack("v2", "2016-03-01", "", "\"v0\"");
+        let e = PackSet::load([("b.toml", new.as_str())]).unwrap_err();
+        assert!(e.to_string().contains("声明取代的政策包“v0”未载入"), "{e}");
+    }
+
+    #[test]
+    fn inputs_are_typed_with_chinese_errors() {
+        assert!(matches!(
+            typed(FactType::Bool, &[], "x", &Input::Text("是".into())),
+            Err(InputError::WrongType { .. })
+        ));
+        assert_eq!(
+            typed(FactType::Date, &[], "d", &Input::Text("2024-02-29".into())).unwrap(),
+            Value::Date(parse_date("2024-02-29").unwrap())
+        );
+        let e = typed(
+            FactType::Choice,
+            &["a".into()],
+            "k",
+            &Input::Text("b".into()),
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "事实“k”的取值“b”不在可选值之内（可选值：a）");
+    }
+}
