@@ -62,6 +62,96 @@ pub enum PolicyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// 按办案职责划分执法过错责任（如 004 第七至十三条）/ Allocate responsibility among the people on a case
+    Allocate {
+        #[arg(value_name = "ID")]
+        id: String,
+        /// 人员文件（JSON）：{"people":[{"name","role","facts":{…}}],"facts":{…}} / People file (JSON)
+        #[arg(long, value_name = "FILE")]
+        people: PathBuf,
+        /// 以 JSON 输出 / Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeopleFile {
+    people: Vec<PersonIn>,
+    #[serde(default)]
+    facts: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonIn {
+    name: String,
+    role: String,
+    #[serde(default)]
+    facts: BTreeMap<String, serde_json::Value>,
+}
+
+fn allocate(id: &str, path: &Path, json: bool) -> Result<(), AppError> {
+    let set = builtin()?;
+    let text = read_text(path)?;
+    let file: PeopleFile = serde_json::from_str(&text).map_err(|e| {
+        AppError::Policy(format!(
+            "人员文件 {} 第{}行第{}列格式有误：应为 {{\"people\":[{{\"name\",\"role\",\"facts\":{{…}}}}],\"facts\":{{…}}}}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let mut people = Vec::new();
+    for p in &file.people {
+        let mut facts = Vec::new();
+        for (k, v) in &p.facts {
+            if let Some(i) = json_input(k, v)? {
+                facts.push((k.clone(), i));
+            }
+        }
+        people.push(lvzhi_rules::Person {
+            name: p.name.clone(),
+            role: p.role.clone(),
+            facts,
+        });
+    }
+    let mut given = Vec::new();
+    for (k, v) in &file.facts {
+        if let Some(i) = json_input(k, v)? {
+            given.push((k.clone(), i));
+        }
+    }
+    let case = set
+        .typed_facts(id, &given)
+        .map_err(|e| AppError::Policy(e.to_string()))?;
+    let r = set
+        .allocate(id, &people, &case)
+        .map_err(|e| AppError::Policy(e.to_string()))?;
+    if json {
+        return print_json(&r);
+    }
+    for s in &r.shares {
+        println!(
+            "{}（{}）：{}（依据：{}；规则 {}）",
+            s.person,
+            s.role_label,
+            s.share_zh,
+            s.citations.join("、"),
+            s.allocation
+        );
+        if !s.explain.is_empty() {
+            println!("    {}", s.explain);
+        }
+    }
+    for (a, by) in &r.defeated {
+        println!("不适用的一般规定：{a}（被 {} 取代）", by.join("、"));
+    }
+    for n in &r.notes {
+        println!("说明：{n}");
+    }
+    Ok(())
 }
 
 /// Arguments of `lvzhi evaluate`.
@@ -336,6 +426,7 @@ pub fn run(cmd: PolicyCommand) -> Result<(), AppError> {
             }
             Ok(())
         }
+        PolicyCommand::Allocate { id, people, json } => allocate(&id, &people, json),
         PolicyCommand::Coverage { id, json } => {
             let set = builtin()?;
             let rows = set

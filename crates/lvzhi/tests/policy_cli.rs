@@ -310,3 +310,36 @@ fn interview_ends_cleanly_on_eof_and_reprompts_on_nonsense() {
     assert!(out.contains("输入已结束"), "{out}");
     assert!(out.contains("结论：尚不能确定"), "{out}");
 }
+
+#[test]
+fn policy_allocate_004_s9_approver_bears_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("people.json");
+    std::fs::write(
+        &p,
+        r#"{"people":[
+            {"name":"张某","role":"handler","facts":{"at_fault":false,"falsified_or_concealed":false,"unauthorised_act":false}},
+            {"name":"赵某","role":"reviewer","facts":{"at_fault":false,"falsified_or_concealed":false,"unauthorised_act":false}},
+            {"name":"李某","role":"approver","facts":{"at_fault":true,"overrode_correct_opinion":true,"unauthorised_act":false}}]}"#,
+    )
+    .unwrap();
+    let o = lvzhi(&["policy", "allocate", "004", "--people", p.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(
+        out.contains("李某（审批人）：全部责任（依据：004 §9"),
+        "{out}"
+    );
+    assert!(out.contains("张某（办案人）：不承担责任"), "{out}");
+    let o = lvzhi(&[
+        "policy",
+        "allocate",
+        "004",
+        "--people",
+        p.to_str().unwrap(),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["shares"][0]["share"], "all");
+    assert_eq!(v["undetermined"], serde_json::json!([]));
+}
