@@ -825,12 +825,18 @@ impl Program {
                 }
             }
         }
-        let Some(best) = best else {
-            return Key {
-                outcome: None,
-                modality: None,
-                leniency: 0,
-            };
+        // `none` is ordinary accountability whether a rule says so or no rule applies: the two
+        // are one decision, so an unknown fact that only moves between them is not asked. The
+        // modality a `none` rule states is reported afterwards from the rules that fired.
+        let best = match best {
+            None | Some(Outcome::None) => {
+                return Key {
+                    outcome: None,
+                    modality: None,
+                    leniency: 0,
+                }
+            }
+            Some(b) => b,
         };
         let mut modality = Modality::May;
         let mut leniency = 0;
@@ -886,7 +892,7 @@ impl Program {
         }
         let analysis = self.analyse(facts, &tri, fired);
         let determined = analysis.keys.len() == 1 && !analysis.overflow;
-        let key = if determined {
+        let mut key = if determined {
             analysis.keys.iter().next().copied()
         } else {
             None
@@ -934,6 +940,33 @@ impl Program {
                 .filter(|r| self.rules[*r].outcome == o)
                 .collect(),
             None => Vec::new(),
+        };
+        // A determined `none`: the rules saying so (if any) decide, with their modality.
+        let decisive: Vec<usize> = match key {
+            Some(k) if k.outcome.is_none() => {
+                let nones: Vec<usize> = effective
+                    .iter()
+                    .copied()
+                    .filter(|r| self.rules[*r].outcome == Outcome::None)
+                    .collect();
+                if let Some(k) = key.as_mut() {
+                    if !nones.is_empty() {
+                        k.outcome = Some(Outcome::None);
+                        k.modality = Some(
+                            if nones
+                                .iter()
+                                .any(|r| self.rules[*r].modality == Modality::Shall)
+                            {
+                                Modality::Shall
+                            } else {
+                                Modality::May
+                            },
+                        );
+                    }
+                }
+                nones
+            }
+            _ => decisive,
         };
         let others: Vec<usize> = effective
             .iter()

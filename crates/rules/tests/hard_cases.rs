@@ -421,3 +421,47 @@ fn art_004_s14_cong_jiu_jian_cong_qing_new_evidence_only_under_2016() {
     assert_eq!(r.applied, "004-2016");
     assert!(!r.evaluation.notes.iter().any(|n| n.contains("从旧兼从轻")));
 }
+
+#[test]
+fn art_000_s11_evidence_loss_is_not_asked_when_no_excuse_can_apply() {
+    let s = common::core_set();
+    let mut facts: Vec<(String, Value)> = clean()
+        .into_iter()
+        .filter(|(k, _)| k != "evidence_lost_recording_violation")
+        .collect();
+    for k in [
+        "coercive_measure_lawful",
+        "weapon_use_lawful",
+        "subject_own_cause_on_scene",
+        "custody_own_cause",
+        "law_changed",
+        "law_unclear",
+        "unforeseeable_or_irresistible",
+        "facts_disputed_reasonably_explained",
+        "new_evidence_changed_conclusion",
+        "basis_document_revoked",
+        "subject_fault",
+        "major_operation_decisive_action",
+        "emergency_misjudgment",
+        "superior_policy_unclear",
+        "reform_innovation_error",
+        "other_leniency_circumstance",
+        "minor_negligence",
+        "admitted_and_corrected",
+        "cooperated_reduced_loss",
+        "minor_no_serious_consequence",
+    ] {
+        facts.push(b(k, false));
+    }
+    let e = eval(&s, "000", &facts);
+    // Ordinary accountability either way: §11 would only matter against an excuse.
+    assert_eq!(e.outcome, "none");
+    assert!(e.questions.is_empty(), "{:?}", e.questions);
+    assert_eq!(e.modality, None);
+    // Once it is known, the rule that says so gives its modality.
+    facts.push(b("evidence_lost_recording_violation", true));
+    let e = eval(&s, "000", &facts);
+    assert_eq!(e.outcome, "none");
+    assert_eq!(e.modality, Some(Modality::Shall));
+    assert!(e.citations.contains(&"000 §11".to_string()));
+}
