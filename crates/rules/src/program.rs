@@ -187,6 +187,7 @@ pub const MAX_RULES: usize = 128;
 /// Enumeration caps: beyond them the engine says so rather than hang.
 pub const COMPONENT_CAP: usize = 1 << 16;
 const STATES_CAP: usize = 1 << 16;
+const WORK_CAP: usize = 1 << 24;
 
 #[derive(Debug, Clone)]
 pub struct Program {
@@ -1249,6 +1250,23 @@ impl Program {
         // Score each fact by how many (context, flip) pairs change the decision.
         let mut scored: Vec<(usize, usize, usize)> = Vec::new();
         for (ci, c) in comps.iter().enumerate() {
+            let pairs_total: usize = c.flips.iter().map(HashSet::len).sum();
+            // A hostile pack must not hang an evaluation: past this much work, every fact of
+            // the group that moves some pattern is asked, and a note says the list is not exact.
+            if prefix[ci]
+                .len()
+                .saturating_mul(suffix[ci + 1].len())
+                .saturating_mul(pairs_total.max(1))
+                > WORK_CAP
+            {
+                overflow = true;
+                for (fi, pairs) in c.flips.iter().enumerate() {
+                    if !pairs.is_empty() {
+                        scored.push((c.facts[fi], 0, c.facts[fi]));
+                    }
+                }
+                continue;
+            }
             let mut ctx = HashSet::new();
             for a in &prefix[ci] {
                 for b in &suffix[ci + 1] {
