@@ -29,7 +29,7 @@ fn picks(n: usize) -> impl Strategy<Value = Vec<Option<u8>>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, max_global_rejects: 1 << 20, ..ProptestConfig::default() })]
 
     /// Questions are empty exactly when the outcome is determined.
     #[test]
@@ -57,7 +57,11 @@ proptest! {
         let e2 = prog.evaluate(&more);
         prop_assume!(!violates(&e2));
         prop_assert_eq!(&e2.outcome, &e.outcome);
-        prop_assert_eq!(e2.modality, e.modality);
+        // For `none` the modality only reports which rule (if any) said so
+        // (docs/policy-packs.md): learning that a rule applies may add it.
+        if e.outcome != "none" {
+            prop_assert_eq!(e2.modality, e.modality);
+        }
         prop_assert_eq!(&e2.leniency, &e.leniency);
     }
 
