@@ -1062,9 +1062,9 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
             let section = section_at(text, at);
             let msg = translate_toml(e.message());
             let message = if section.is_empty() {
-                format!("TOML 语法错误：{msg}")
+                format!("TOML 格式有误：{msg}")
             } else {
-                format!("{section} 附近有 TOML 语法错误：{msg}")
+                format!("{section} 附近 TOML 格式有误：{msg}")
             };
             return Err(PackErrors(vec![loc.error(at, &section, message)]));
         }
@@ -1938,39 +1938,72 @@ fn section_at(text: &str, at: usize) -> String {
     };
     match (header, id) {
         (Some(h), Some(i)) if !label(&h).is_empty() && h != "pack" => format!("{} {i}", label(&h)),
-        (Some(h), _) if !label(&h).is_empty() => label(&h).to_string(),
-        (Some(h), _) => format!("[{h}]"),
+        (Some(h), _) if h == "pack" => "[pack]".to_string(),
+        (Some(h), _) => format!("[[{h}]]"),
         _ => String::new(),
     }
 }
 
-/// The TOML crate's messages are English; the common ones are rendered in Chinese.
+/// The TOML crate's messages are English; they are rendered in Chinese (names in backticks are
+/// kept, as they are the pack's own words).
 fn translate_toml(msg: &str) -> String {
     let m = msg.trim();
-    let known: [(&str, &str); 12] = [
-        ("missing field", "缺少必填项"),
-        ("unknown field", "未知的键"),
-        ("duplicate key", "键重复"),
-        ("invalid type", "取值类型不正确"),
-        ("unclosed array", "数组缺少结尾的“]”"),
-        ("unclosed table", "表头缺少结尾的“]”"),
-        ("invalid table header", "表头格式无效（是否缺少“]”？）"),
-        ("unterminated", "字符串缺少结尾的引号"),
-        ("invalid string", "字符串无效"),
-        ("expected", "此处缺少应有的符号"),
-        ("invalid key", "键名无效"),
-        ("invalid inline table", "内联表格式无效"),
-    ];
-    for (en, zh) in known {
-        if m.contains(en) {
-            // Keep quoted names (keys, values) from the original message.
-            let quoted: Vec<&str> = m.split('`').skip(1).step_by(2).collect();
-            return if quoted.is_empty() {
-                format!("{zh}（{m}）")
-            } else {
-                format!("{zh}“{}”", quoted.join("”“"))
-            };
+    let quoted: Vec<&str> = m.split('`').skip(1).step_by(2).collect();
+    let first = quoted.first().copied().unwrap_or("");
+    let ty = |t: &str| -> String {
+        let t = t.trim();
+        let words: [(&str, &str); 10] = [
+            ("a string", "字符串"),
+            ("string", "字符串"),
+            ("integer", "整数"),
+            ("boolean", "true 或 false"),
+            ("a boolean", "true 或 false"),
+            ("float", "小数"),
+            ("a sequence", "数组"),
+            ("sequence", "数组"),
+            ("map", "表"),
+            ("datetime", "日期时间"),
+        ];
+        for (en, zh) in words {
+            if t.starts_with(en) {
+                return zh.to_string();
+            }
         }
+        "其他类型".to_string()
+    };
+    if m.starts_with("unclosed array table") {
+        "表头“[[……]]”缺少结尾的“]”".to_string()
+    } else if m.starts_with("unclosed table") {
+        "表头“[……]”缺少结尾的“]”".to_string()
+    } else if m.starts_with("unclosed array") {
+        "数组缺少结尾的“]”".to_string()
+    } else if m.starts_with("unclosed inline table") {
+        "内联表缺少结尾的“}”".to_string()
+    } else if m.starts_with("unknown field") {
+        let rest: Vec<&str> = quoted.iter().skip(1).copied().collect();
+        if rest.is_empty() {
+            format!("未知的键“{first}”")
+        } else {
+            format!("未知的键“{first}”（此处可用的键：{}）", rest.join("、"))
+        }
+    } else if m.starts_with("unknown variant") {
+        format!("无效的取值“{first}”")
+    } else if m.starts_with("missing field") {
+        format!("缺少必填项“{first}”")
+    } else if m.starts_with("duplicate key") {
+        format!("键“{first}”重复")
+    } else if let Some(rest) = m.strip_prefix("invalid type: ") {
+        let (got, want) = rest.split_once(", expected").unwrap_or((rest, ""));
+        format!("取值类型不正确：应为{}，实际为{}", ty(want), ty(got))
+    } else if m.contains("string") && m.contains("expected") {
+        "字符串缺少结尾的引号".to_string()
+    } else if m.starts_with("invalid table header") || m.contains("table header") {
+        "表头格式无效（是否缺少“]”？）".to_string()
+    } else if m.starts_with("invalid key") || m.contains("key") {
+        "键名无效或缺少“=”".to_string()
+    } else if m.contains("expected") && !first.is_empty() {
+        format!("此处缺少“{first}”")
+    } else {
+        "格式有误，请检查此处的 TOML 写法（键 = 值、表头、引号与括号是否配对）".to_string()
     }
-    format!("格式有误（{m}）")
 }

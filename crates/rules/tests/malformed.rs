@@ -47,7 +47,10 @@ fn missing_bracket_is_a_syntax_error_with_position() {
     let e = err(&text);
     let line = line_of(&text, "[[rule]");
     assert!(e.starts_with(&format!("packs/t.toml:{line}:")), "{e}");
-    assert!(e.contains("TOML"), "{e}");
+    assert!(
+        e.contains("[[rule]] 附近 TOML 格式有误：表头“[[……]]”缺少结尾的“]”"),
+        "{e}"
+    );
 }
 
 #[test]
