@@ -151,11 +151,21 @@ struct RawPeriod {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawProcedure {
     id: S<String>,
     articles: Vec<S<String>>,
     #[serde(default)]
     description: String,
+    /// When the step applies (a condition over the pack's facts), for the workflow.
+    #[serde(default)]
+    when: Option<S<String>>,
+    /// The working steps, in order (description only).
+    #[serde(default)]
+    steps: Vec<String>,
+    /// Facts the step gathers or assesses.
+    #[serde(default)]
+    facts: Vec<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -522,6 +532,9 @@ pub struct Procedure {
     pub id: String,
     pub articles: Vec<String>,
     pub description: String,
+    pub when: Option<Ast>,
+    pub steps: Vec<String>,
+    pub facts: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -1507,10 +1520,37 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
         dup(&mut ctx, &mut seen, &p.id, "程序");
         let section = format!("程序 {}", p.id.get_ref());
         let arts = article_refs(&mut ctx, &article_ids, &p.articles, &section, true, at);
+        let when = p.when.as_ref().and_then(|c| {
+            condition(
+                &mut ctx,
+                &fact_types,
+                &role_ids,
+                c,
+                &section,
+                "适用条件（when）",
+                Scope::Case,
+            )
+        });
+        for f in &p.facts {
+            if !fact_types.contains_key(f.get_ref()) {
+                ctx.err(
+                    f.span().start,
+                    &section,
+                    format!(
+                        "{section} 列出的事实“{}”未定义{}",
+                        f.get_ref(),
+                        hint(f.get_ref(), fact_types.keys().map(String::as_str))
+                    ),
+                );
+            }
+        }
         procedures.push(Procedure {
             id: p.id.get_ref().clone(),
             articles: arts,
             description: p.description.clone(),
+            when,
+            steps: p.steps.clone(),
+            facts: p.facts.iter().map(|f| f.get_ref().clone()).collect(),
         });
     }
 
