@@ -446,6 +446,15 @@ impl PackSet {
                         e.questions.push(q.clone());
                     }
                 }
+                let keep = self.decisive_across(
+                    &old_pack.meta.id,
+                    &at_decision.meta.id,
+                    facts,
+                    &e.questions,
+                );
+                if let Some(keep) = keep {
+                    e.questions.retain(|q| keep.contains(&q.fact));
+                }
                 e.notes.insert(
                     0,
                     format!(
@@ -462,6 +471,74 @@ impl PackSet {
                 })
             }
         }
+    }
+
+    /// Of the questions of two versions, those whose answer can change the more lenient of the
+    /// two decisions (brute force over the questions; `None` when too many to enumerate or when
+    /// the check finds none, in which case all are kept).
+    fn decisive_across(
+        &self,
+        old: &str,
+        new: &str,
+        facts: &[(String, Value)],
+        questions: &[crate::program::Question],
+    ) -> Option<Vec<String>> {
+        let (po, pn) = (self.program(old).ok()?, self.program(new).ok()?);
+        let domain = |f: &str| -> Option<Vec<Value>> {
+            po.fact_index(f)
+                .map(|i| po.facts[i].domain.clone())
+                .or_else(|| pn.fact_index(f).map(|i| pn.facts[i].domain.clone()))
+        };
+        let doms: Vec<Vec<Value>> = questions
+            .iter()
+            .map(|q| domain(&q.fact))
+            .collect::<Option<_>>()?;
+        let mut size = 1usize;
+        for d in &doms {
+            size = size.checked_mul(d.len().max(1))?;
+        }
+        if size > 1 << 12 {
+            return None;
+        }
+        let fill = |p: &Program, extra: &[(String, Value)]| {
+            let mut v = vec![None; p.facts.len()];
+            for (k, x) in facts.iter().chain(extra) {
+                if let Some(i) = p.fact_index(k) {
+                    v[i] = Some(x.clone());
+                }
+            }
+            v
+        };
+        let mut table = Vec::with_capacity(size);
+        for code in 0..size {
+            let mut c = code;
+            let mut extra = Vec::new();
+            for (q, d) in questions.iter().zip(&doms) {
+                extra.push((q.fact.clone(), d[c % d.len()].clone()));
+                c /= d.len();
+            }
+            let ko = po.point_key(&fill(po, &extra));
+            let kn = pn.point_key(&fill(pn, &extra));
+            table.push(if ko.lenient_score() > kn.lenient_score() {
+                ko
+            } else {
+                kn
+            });
+        }
+        let mut keep = Vec::new();
+        let mut stride = 1usize;
+        for (q, d) in questions.iter().zip(&doms) {
+            let len = d.len();
+            let moves = (0..size).any(|idx| {
+                let v = (idx / stride) % len;
+                ((v + 1)..len).any(|w| table[idx] != table[idx + (w - v) * stride])
+            });
+            if moves {
+                keep.push(q.fact.clone());
+            }
+            stride *= len;
+        }
+        (!keep.is_empty()).then_some(keep)
     }
 
     /// Evaluates under exactly one pack (facts it does not know are ignored).

@@ -465,3 +465,52 @@ fn art_000_s11_evidence_loss_is_not_asked_when_no_excuse_can_apply() {
     assert_eq!(e.modality, Some(Modality::Shall));
     assert!(e.citations.contains(&"000 §11".to_string()));
 }
+
+#[test]
+fn art_004_s24_cong_jiu_jian_cong_qing_asks_only_what_can_change_the_lenient_result() {
+    let s = common::core_set();
+    let mut facts: Vec<(String, Value)> = [
+        "law_unclear",
+        "unforeseeable_or_irresistible",
+        "assisting_case_cooperation",
+        "minor_negligence",
+        "admitted_and_corrected",
+        "cooperated_reduced_loss",
+        "minor_no_serious_consequence",
+        "corrupt_intentional",
+        "obstructed_investigation",
+        "retaliated_against_complainant",
+        "repeated_errors",
+        "egregious_serious_consequence",
+        "law_changed",
+        "facts_disputed_reasonably_explained",
+        "basis_document_revoked",
+        "subject_fault",
+        "tipped_off",
+    ]
+    .iter()
+    .map(|k| b(k, false))
+    .collect();
+    facts.push(b("other_enforcement_fault", true));
+    let d = lvzhi_calendar::parse_date;
+    let r = s
+        .evaluate("004", &facts, d("2015-06-01"), d("2017-03-01"))
+        .unwrap();
+    assert_eq!(r.evaluation.outcome, "undetermined");
+    let mut q: Vec<&str> = r
+        .evaluation
+        .questions
+        .iter()
+        .map(|q| q.fact.as_str())
+        .collect();
+    q.sort();
+    // Forged evidence aggravates only under 2016, and the 1999 result is then the lighter one:
+    // its answer cannot change what applies, so it is not asked.
+    assert_eq!(
+        q,
+        [
+            "executing_superior_order",
+            "new_evidence_changed_conclusion"
+        ]
+    );
+}
