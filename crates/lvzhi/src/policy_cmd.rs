@@ -174,6 +174,16 @@ pub struct InterviewArgs {
     /// 政策包标识 / Pack id
     #[arg(long, value_name = "ID")]
     pub pack: String,
+    /// 行为发生日期（用于从旧兼从轻）/ Date of the conduct (for 从旧兼从轻)
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub conduct_date: Option<NaiveDate>,
+    /// 处理日期 / Date of the decision
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub decision_date: Option<NaiveDate>,
+}
+
+fn date_arg(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s).ok_or_else(|| format!("日期“{s}”无效：应为存在的公历日期，格式为 YYYY-MM-DD"))
 }
 
 fn pack_errors(e: PackErrors) -> AppError {
@@ -768,7 +778,7 @@ pub fn interview(args: InterviewArgs) -> Result<(), AppError> {
     println!("依据《{title}》逐项询问。只会询问仍可能改变结论的问题；输入“跳过”可暂不回答。");
     loop {
         let d = set
-            .evaluate(&args.pack, &facts, None, None)
+            .evaluate(&args.pack, &facts, args.conduct_date, args.decision_date)
             .map_err(|e| AppError::Policy(e.to_string()))?;
         let next = d
             .evaluation

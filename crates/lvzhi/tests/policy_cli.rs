@@ -343,3 +343,35 @@ fn policy_allocate_004_s9_approver_bears_all() {
     assert_eq!(v["shares"][0]["share"], "all");
     assert_eq!(v["undetermined"], serde_json::json!([]));
 }
+
+#[test]
+fn interview_with_dates_compares_the_two_versions() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lvzhi"))
+        .args([
+            "interview",
+            "--pack",
+            "004",
+            "--conduct-date",
+            "2015-06-01",
+            "--decision-date",
+            "2017-03-01",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first question decides at once: a change in the law exempts under 2016.
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("是\n".as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(out.matches("> ").count(), 1, "{out}");
+    assert!(out.contains("适用政策包：004-2016"), "{out}");
+    assert!(out.contains("从旧兼从轻"), "{out}");
+}
