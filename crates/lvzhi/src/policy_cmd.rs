@@ -36,6 +36,7 @@ pub enum PolicyCommand {
     },
     /// 列出政策包的事实及其提问 / List a pack's facts and their questions
     Facts {
+        /// 政策包标识，如 000 / Pack id, e.g. 000
         #[arg(value_name = "ID")]
         id: String,
         /// 以 JSON 输出 / Print JSON
@@ -56,6 +57,7 @@ pub enum PolicyCommand {
     },
     /// 逐条列出条文的实现情况与缺口 / Per-article coverage and gaps
     Coverage {
+        /// 政策包标识，如 000 / Pack id, e.g. 000
         #[arg(value_name = "ID")]
         id: String,
         /// 以 JSON 输出 / Print JSON
@@ -64,6 +66,7 @@ pub enum PolicyCommand {
     },
     /// 按办案职责划分执法过错责任（如 004 第七至十三条）/ Allocate responsibility among the people on a case
     Allocate {
+        /// 政策包标识，如 004 / Pack id, e.g. 004
         #[arg(value_name = "ID")]
         id: String,
         /// 人员文件（JSON）：{"people":[{"name","role","facts":{…}}],"facts":{…}} / People file (JSON)
