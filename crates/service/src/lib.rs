@@ -103,13 +103,19 @@ pub struct TimelineEntry {
 pub type FactCheck =
     Box<dyn Fn(&BTreeMap<String, serde_json::Value>) -> Result<(), String> + Send + Sync>;
 
-/// The record service for 000 applications.
+/// The record service for 000 applications. A clone shares the store's pool and the fact check
+/// and copies the calendar.
+#[derive(Clone)]
 pub struct Service {
     store: Store,
     calendar: Calendar,
     periods: ProcedurePeriods,
-    fact_check: Option<FactCheck>,
+    fact_check: Option<SharedFactCheck>,
 }
+
+type SharedFactCheck = std::sync::Arc<
+    dyn Fn(&BTreeMap<String, serde_json::Value>) -> Result<(), String> + Send + Sync,
+>;
 
 fn valid_case_id(id: &str) -> bool {
     !id.is_empty()
@@ -142,7 +148,7 @@ impl Service {
 
     /// Refuses commands whose facts the pack does not know or whose values have the wrong type.
     pub fn with_fact_check(mut self, check: FactCheck) -> Self {
-        self.fact_check = Some(check);
+        self.fact_check = Some(std::sync::Arc::from(check));
         self
     }
 
@@ -210,6 +216,8 @@ impl Service {
                 title: state.title(),
             },
             deadlines,
+            // Filled from the case's parties once the workflow exposes them.
+            links: Vec::new(),
         })
     }
 

@@ -64,6 +64,7 @@ async fn generate(store: &Store, from: u64, to: u64) {
                         article: "000 §16".into(),
                         fires_event: false,
                     }],
+                    links: Vec::new(),
                 };
                 (format!("A-{k:07}"), events, p)
             })

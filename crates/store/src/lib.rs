@@ -8,6 +8,10 @@
 //! Concurrency: writers state the case version they read (`expected_version`); an append whose
 //! version is stale fails with [`StoreError::Conflict`], so two people acting at once cannot both
 //! succeed. Appends are serialised on the single chain-head row, which also makes `seq` gapless.
+//!
+//! The directory (organisations, people, grants, experts, API tokens; module `directory`) lives
+//! in the same database, and each change to it is chained too, under the reserved case id
+//! `_directory` ([`DIRECTORY_CASE`]), which no case may use.
 
 mod chain;
 mod evidence;
@@ -25,6 +29,10 @@ use sqlx::sqlite::{
 use sqlx::Row;
 
 pub use chain::{link_hash, sm3_hex, Link, GENESIS};
+pub use directory::{
+    ApiTokenRecord, CaseLink, CaseQuery, CaseScope, Credentials, ExpertRecord, GrantRecord,
+    OrgRecord, PersonRecord, ScopedDeadline, SessionRecord, DIRECTORY_CASE,
+};
 pub use evidence::{EvidenceStore, StoredEvidence};
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +73,10 @@ pub enum StoreError {
     EvidenceCorrupt { digest: String, actual: String },
     #[error("证据摘要“{0}”无效：应为 64 位十六进制 SM3 摘要")]
     BadDigest(String),
+    /// A refused change to the directory (organisations, people, grants, experts, tokens); the
+    /// message says what and why.
+    #[error("{0}")]
+    Directory(String),
 }
 
 /// An event to append. `payload` is any JSON value (the workflow's typed event, serialised).
@@ -137,6 +149,9 @@ pub struct DeadlineRow {
 pub struct Projection {
     pub case: CaseRow,
     pub deadlines: Vec<DeadlineRow>,
+    /// Who and which organisations the case involves (applicant, panel, parent_committee, …):
+    /// scoped lists find a person's or a committee's cases through these.
+    pub links: Vec<CaseLink>,
 }
 
 /// A case as listed.
@@ -247,7 +262,8 @@ fn format_at(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// Writes a case's read model and replaces its open deadlines, inside the append transaction.
+/// Writes a case's read model and replaces its open deadlines and links, inside the append
+/// transaction.
 macro_rules! write_projection {
     ($tx:expr, $case_id:expr, $version:expr, $updated_at:expr, $p:expr) => {{
         let (tx, case_id, version, updated_at, p) = ($tx, $case_id, $version, $updated_at, $p);
@@ -285,8 +301,160 @@ macro_rules! write_projection {
                         .execute(&mut *tx)
                         .await?;
                     }
+                    // So are its links: who and which organisations the case involves now.
+                    sqlx::query("DELETE FROM case_links WHERE case_id = $1")
+                        .bind(case_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    for l in &p.links {
+                        sqlx::query(
+                            "INSERT INTO case_links (case_id, relation, target) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                        )
+                        .bind(case_id)
+                        .bind(&l.relation)
+                        .bind(&l.target)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
     }};
 }
+
+/// One case's events, serialised before any lock is taken (the lock is held for SQL only).
+struct Prepared<'a> {
+    case_id: &'a str,
+    /// `None` appends at whatever version the case has: the `_directory` stream, whose writers
+    /// are already serialised by the chain-head lock and have no version of their own to state.
+    expected_version: Option<i64>,
+    events: &'a [NewEvent],
+    projection: Option<&'a Projection>,
+    payloads: Vec<String>,
+    ats: Vec<String>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(
+        case_id: &'a str,
+        expected_version: Option<i64>,
+        events: &'a [NewEvent],
+        projection: Option<&'a Projection>,
+    ) -> Result<Self, StoreError> {
+        if events.is_empty() {
+            return Err(StoreError::Empty);
+        }
+        let payloads = events
+            .iter()
+            .map(|e| {
+                serde_json::to_string(&e.payload).map_err(|x| StoreError::Payload(x.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let ats = events.iter().map(|e| format_at(&e.at)).collect();
+        Ok(Prepared {
+            case_id,
+            expected_version,
+            events,
+            projection,
+            payloads,
+            ats,
+        })
+    }
+}
+
+/// Defines the one body that links events into the chain, per backend connection type. It runs
+/// inside the caller's transaction: takes the chain-head lock (`$head_sql`), checks each case's
+/// version, inserts and links the events, writes the read models and moves the head. Case
+/// appends and directory changes both go through it, so the chain has a single writer path.
+macro_rules! chain_append_fn {
+    ($name:ident, $conn:ty, $head_sql:expr) => {
+        async fn $name(tx: &mut $conn, prepared: &[Prepared<'_>]) -> Result<Vec<i64>, StoreError> {
+            // Serialise all appends on the head row: it orders the chain and hands out seq.
+            let head = sqlx::query($head_sql).fetch_one(&mut *tx).await?;
+            let (mut seq, mut prev): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
+            let mut versions = Vec::with_capacity(prepared.len());
+            for item in prepared {
+                let case_id = item.case_id;
+                let actual: i64 = sqlx::query(
+                    "SELECT COALESCE(MAX(case_version), 0) FROM events WHERE case_id = $1",
+                )
+                .bind(case_id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+                let expected_version = item.expected_version.unwrap_or(actual);
+                if actual != expected_version {
+                    return Err(StoreError::Conflict {
+                        case_id: case_id.to_string(),
+                        expected: expected_version,
+                        actual,
+                    });
+                }
+                let mut version = actual;
+                for ((e, payload), at) in item.events.iter().zip(&item.payloads).zip(&item.ats) {
+                    seq += 1;
+                    version += 1;
+                    let hash = link_hash(
+                        &prev,
+                        &Link {
+                            seq,
+                            case_id,
+                            case_version: version,
+                            at,
+                            actor: &e.actor,
+                            role: &e.role,
+                            kind: &e.kind,
+                            reason: e.reason.as_deref(),
+                            payload,
+                        },
+                    );
+                    sqlx::query(
+                        "INSERT INTO events (seq, case_id, case_version, at, actor, role, kind, reason, payload, prev_hash, hash) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    )
+                    .bind(seq)
+                    .bind(case_id)
+                    .bind(version)
+                    .bind(at)
+                    .bind(&e.actor)
+                    .bind(&e.role)
+                    .bind(&e.kind)
+                    .bind(e.reason.as_deref())
+                    .bind(payload)
+                    .bind(&prev)
+                    .bind(&hash)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|err| conflict_or(err, case_id, expected_version))?;
+                    prev = hash;
+                }
+                if let Some(p) = item.projection {
+                    let updated_at = item.ats.last().map(String::as_str).unwrap_or_default();
+                    write_projection!(&mut *tx, case_id, version, updated_at, p);
+                }
+                versions.push(version);
+            }
+            sqlx::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(&prev)
+                .execute(&mut *tx)
+                .await?;
+            Ok(versions)
+        }
+    };
+}
+
+chain_append_fn!(
+    chain_append_sqlite,
+    sqlx::SqliteConnection,
+    // SQLite has no FOR UPDATE: callers hold the write lock through BEGIN IMMEDIATE.
+    "SELECT seq, hash FROM chain_head WHERE id = 1"
+);
+chain_append_fn!(
+    chain_append_pg,
+    sqlx::PgConnection,
+    "SELECT seq, hash FROM chain_head WHERE id = 1 FOR UPDATE"
+);
+
+// Declared after the macros above, which it uses.
+mod directory;
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and applies the embedded migrations.
@@ -415,109 +583,21 @@ impl Store {
     /// items or none. Each item is checked against its own expected version.
     pub async fn append_batch(&self, items: &[BatchItem<'_>]) -> Result<Vec<i64>, StoreError> {
         // Serialise everything before taking the lock: the lock is held for SQL only.
-        let mut prepared = Vec::with_capacity(items.len());
-        for item in items {
-            if item.events.is_empty() {
-                return Err(StoreError::Empty);
-            }
-            let payloads = item
-                .events
-                .iter()
-                .map(|e| {
-                    serde_json::to_string(&e.payload)
-                        .map_err(|x| StoreError::Payload(x.to_string()))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let ats: Vec<String> = item.events.iter().map(|e| format_at(&e.at)).collect();
-            prepared.push((item, payloads, ats));
-        }
-        macro_rules! body {
-            ($tx:expr, $head_sql:expr) => {{
-                let tx = $tx;
-                // Serialise all appends on the head row: it orders the chain and hands out seq.
-                let head = sqlx::query($head_sql).fetch_one(&mut *tx).await?;
-                let (mut seq, mut prev): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
-                let mut versions = Vec::with_capacity(prepared.len());
-                for (item, payloads, ats) in &prepared {
-                    let (case_id, expected_version) = (item.case_id, item.expected_version);
-                    let actual: i64 = sqlx::query("SELECT COALESCE(MAX(case_version), 0) FROM events WHERE case_id = $1")
-                        .bind(case_id)
-                        .fetch_one(&mut *tx)
-                        .await?
-                        .try_get(0)?;
-                    if actual != expected_version {
-                        return Err(StoreError::Conflict {
-                            case_id: case_id.to_string(),
-                            expected: expected_version,
-                            actual,
-                        });
-                    }
-                    let mut version = actual;
-                    for ((e, payload), at) in item.events.iter().zip(payloads).zip(ats) {
-                        seq += 1;
-                        version += 1;
-                        let hash = link_hash(
-                            &prev,
-                            &Link {
-                                seq,
-                                case_id,
-                                case_version: version,
-                                at,
-                                actor: &e.actor,
-                                role: &e.role,
-                                kind: &e.kind,
-                                reason: e.reason.as_deref(),
-                                payload,
-                            },
-                        );
-                        sqlx::query(
-                            "INSERT INTO events (seq, case_id, case_version, at, actor, role, kind, reason, payload, prev_hash, hash) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                        )
-                        .bind(seq)
-                        .bind(case_id)
-                        .bind(version)
-                        .bind(at)
-                        .bind(&e.actor)
-                        .bind(&e.role)
-                        .bind(&e.kind)
-                        .bind(e.reason.as_deref())
-                        .bind(payload)
-                        .bind(&prev)
-                        .bind(&hash)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|err| conflict_or(err, case_id, expected_version))?;
-                        prev = hash;
-                    }
-                    if let Some(p) = item.projection {
-                        let updated_at = ats.last().map(String::as_str).unwrap_or_default();
-                        write_projection!(&mut *tx, case_id, version, updated_at, p);
-                    }
-                    versions.push(version);
-                }
-                sqlx::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1")
-                    .bind(seq)
-                    .bind(&prev)
-                    .execute(&mut *tx)
-                    .await?;
-                Ok::<Vec<i64>, StoreError>(versions)
-            }};
-        }
+        let prepared = items
+            .iter()
+            .map(|i| Prepared::new(i.case_id, Some(i.expected_version), i.events, i.projection))
+            .collect::<Result<Vec<_>, _>>()?;
         match &self.pool {
             Pool::Sqlite(p) => {
                 // SQLite has no FOR UPDATE: the IMMEDIATE transaction already holds the lock.
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await?;
-                let v = body!(&mut *tx, "SELECT seq, hash FROM chain_head WHERE id = 1")?;
+                let v = chain_append_sqlite(&mut tx, &prepared).await?;
                 tx.commit().await?;
                 Ok(v)
             }
             Pool::Postgres(p) => {
                 let mut tx = p.begin().await?;
-                let v = body!(
-                    &mut *tx,
-                    "SELECT seq, hash FROM chain_head WHERE id = 1 FOR UPDATE"
-                )?;
+                let v = chain_append_pg(&mut tx, &prepared).await?;
                 tx.commit().await?;
                 Ok(v)
             }

@@ -28,6 +28,11 @@ const STEPS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_due_order.sqlite.sql"),
         include_str!("../migrations/0004_due_order.postgres.sql"),
     ),
+    (
+        5,
+        include_str!("../migrations/0005_directory.sqlite.sql"),
+        include_str!("../migrations/0005_directory.postgres.sql"),
+    ),
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS lvzhi_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";

@@ -58,6 +58,7 @@ fn projection(state: &str, deadlines: Vec<DeadlineRow>) -> Projection {
             title: "免责容错申请".into(),
         },
         deadlines,
+        links: Vec::new(),
     }
 }
 

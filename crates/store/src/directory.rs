@@ -1,0 +1,1139 @@
+//! The directory — organisations (a tree), people and their sign-in credentials, role grants per
+//! organisation, the expert pool — with sessions, API tokens and sign-in attempts, and the
+//! scoped case and deadline queries the web server lists with.
+//!
+//! Every change to organisations, people, grants, experts and API tokens is also an event in the
+//! SM3 chain under the reserved case id [`DIRECTORY_CASE`] (`_directory`), appended in the same
+//! transaction as the change, so who was given which powers is as tamper-evident as the cases.
+//! Password hashes and session or token secrets never enter an event. Sessions and sign-in
+//! attempts are operational state and are not chained. `_directory` has events but no `cases`
+//! row, so case lists and numbering never see it; no ordinary case id may be `_directory`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::{
+    chain_append_pg, chain_append_sqlite, format_at, CaseRow, ListedCase, NewEvent, Pool, Prepared,
+    Store, StoreError,
+};
+
+/// The reserved case id whose events record directory changes.
+pub const DIRECTORY_CASE: &str = "_directory";
+
+/// The role recorded on directory events: only administrators change the directory.
+const DIRECTORY_ROLE: &str = "administrator";
+
+/// Link relations through which a person sees a case (as applicant, panel member or outside
+/// expert); a constant list in the SQL, never a user value.
+const PERSON_RELATIONS_SQL: &str = "'applicant', 'panel', 'external'";
+
+/// Link relations naming an organisation, each opening the case to one list of a scope.
+const ESCALATION_RELATION_SQL: &str = "'parent_committee'";
+const UNIT_RELATION_SQL: &str = "'applying_unit'";
+const DEPARTMENT_RELATION_SQL: &str = "'department'";
+
+/// An organisation; `parent_id` places it in the tree (none for a root).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgRecord {
+    pub id: String,
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub kind: String,
+}
+
+/// A person as the directory shows them (never with a password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub id: String,
+    pub name: String,
+    pub org_id: String,
+    pub title: String,
+    pub login: Option<String>,
+    pub must_change_password: bool,
+    pub disabled: bool,
+}
+
+/// What signing in checks a password against. Holds the hash, so it is never deserialised from
+/// outside nor written into an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Credentials {
+    pub person_id: String,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub disabled: bool,
+}
+
+/// A role held by a person for an organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantRecord {
+    pub person_id: String,
+    pub role: String,
+    pub org_id: String,
+}
+
+/// A member of the expert pool panels are drawn from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpertRecord {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub affiliation: String,
+    pub eligibility: serde_json::Value,
+    pub person_id: Option<String>,
+    pub note: String,
+    pub active: bool,
+}
+
+/// A live session, found by the hash of its cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionRecord {
+    pub person_id: String,
+    pub csrf: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An API token as listed (its secret is stored only as a hash, and never shown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenRecord {
+    pub id: String,
+    pub person_id: String,
+    pub label: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// One thing a case involves: `relation` is e.g. `applicant`, `panel`, `external` (target: a
+/// person id) or `parent_committee` (target: an organisation id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseLink {
+    pub relation: String,
+    pub target: String,
+}
+
+/// Which cases a user may see, as the web server derives it from its access policies. A case
+/// is in scope if any one part admits it; a scope with no part admits nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CaseScope {
+    /// Cases whose `org_id` is one of these.
+    pub orgs: Vec<String>,
+    /// Or linked to this person by relation `applicant`, `panel` or `external`.
+    pub person: Option<String>,
+    /// Or with a `parent_committee` link whose target is one of these.
+    pub escalated_orgs: Vec<String>,
+    /// Or with an `applying_unit` link whose target is one of these (所在单位, 000 §12).
+    pub unit_orgs: Vec<String>,
+    /// Or with a `department` link whose target is one of these (原问责决定部门, 000 §26).
+    pub department_orgs: Vec<String>,
+    /// No restriction.
+    pub all: bool,
+}
+
+/// A page of cases within a scope, with optional filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseQuery {
+    pub scope: CaseScope,
+    pub state: Option<String>,
+    pub kind: Option<String>,
+    pub org_id: Option<String>,
+    /// Only cases with an open deadline due on or before this day.
+    pub due_until: Option<NaiveDate>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// An open deadline with enough of its case to list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopedDeadline {
+    pub case_id: String,
+    pub title: String,
+    pub state: String,
+    pub org_id: String,
+    pub step: String,
+    pub due: NaiveDate,
+    pub provisional: bool,
+    pub article: String,
+}
+
+/// The time a directory event is recorded at. The directory API takes no clock argument (unlike
+/// case appends, whose time the workflow decides), and chrono's clock feature is off.
+fn now() -> DateTime<Utc> {
+    DateTime::<Utc>::from(std::time::SystemTime::now())
+}
+
+fn refused(message: String) -> StoreError {
+    StoreError::Directory(message)
+}
+
+fn required(what: &str, value: &str) -> Result<(), StoreError> {
+    if value.trim().is_empty() {
+        return Err(refused(format!("{what}不能为空")));
+    }
+    Ok(())
+}
+
+fn directory_event<T: Serialize + ?Sized>(
+    actor: &str,
+    kind: &str,
+    payload: &T,
+    at: DateTime<Utc>,
+) -> Result<NewEvent, StoreError> {
+    required("操作人", actor)?;
+    Ok(NewEvent {
+        kind: kind.to_string(),
+        actor: actor.to_string(),
+        role: DIRECTORY_ROLE.to_string(),
+        at,
+        reason: None,
+        payload: serde_json::to_value(payload).map_err(|x| StoreError::Payload(x.to_string()))?,
+    })
+}
+
+fn parse_time(s: &str, what: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::BadRow(format!("{what}“{s}”")))
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, StoreError> {
+    // Written by this crate as YYYY-MM-DD; anything else is a corrupted row.
+    s.parse()
+        .map_err(|_| StoreError::BadRow(format!("截止日期“{s}”")))
+}
+
+/// Runs `$body` in a write transaction that holds the chain-head lock from its start (so checks
+/// such as "no cycle" or "login free" cannot race another directory change), then appends
+/// `$event` under `_directory` in the same transaction if the body reports a change. `$body`
+/// sees the connection as `$tx` and evaluates to `(output, changed)`; an early error (`?` or
+/// `return Err`) drops the transaction, so a refused change writes nothing.
+macro_rules! directory_tx {
+    ($store:expr, $event:expr, |$tx:ident| $body:expr) => {{
+        let events = [$event];
+        let prepared = [Prepared::new(DIRECTORY_CASE, None, &events, None)?];
+        match &$store.pool {
+            Pool::Sqlite(p) => {
+                // IMMEDIATE takes SQLite's write lock up front, which is the chain lock there.
+                let mut conn = p.begin_with("BEGIN IMMEDIATE").await?;
+                let (out, changed) = {
+                    let $tx: &mut sqlx::SqliteConnection = &mut conn;
+                    $body
+                };
+                if changed {
+                    chain_append_sqlite(&mut conn, &prepared).await?;
+                }
+                conn.commit().await?;
+                out
+            }
+            Pool::Postgres(p) => {
+                let mut conn = p.begin().await?;
+                sqlx::query("SELECT seq FROM chain_head WHERE id = 1 FOR UPDATE")
+                    .execute(&mut *conn)
+                    .await?;
+                let (out, changed) = {
+                    let $tx: &mut sqlx::PgConnection = &mut conn;
+                    $body
+                };
+                if changed {
+                    chain_append_pg(&mut conn, &prepared).await?;
+                }
+                conn.commit().await?;
+                out
+            }
+        }
+    }};
+}
+
+/// Runs a read on the store's backend and maps every row (`$r`) with `$map`, which returns a
+/// `Result`.
+macro_rules! fetch_rows {
+    ($store:expr, $sql:expr, [$($arg:expr),* $(,)?], |$r:ident| $map:expr) => {
+        match &$store.pool {
+            Pool::Sqlite(p) => sqlx::query($sql)
+                $(.bind($arg))*
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|$r| -> Result<_, StoreError> { $map })
+                .collect::<Result<Vec<_>, StoreError>>(),
+            Pool::Postgres(p) => sqlx::query($sql)
+                $(.bind($arg))*
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|$r| -> Result<_, StoreError> { $map })
+                .collect::<Result<Vec<_>, StoreError>>(),
+        }
+    };
+}
+
+/// As [`fetch_rows`], for at most one row.
+macro_rules! fetch_opt {
+    ($store:expr, $sql:expr, [$($arg:expr),* $(,)?], |$r:ident| $map:expr) => {
+        match &$store.pool {
+            Pool::Sqlite(p) => sqlx::query($sql)
+                $(.bind($arg))*
+                .fetch_optional(p)
+                .await?
+                .as_ref()
+                .map(|$r| -> Result<_, StoreError> { $map })
+                .transpose(),
+            Pool::Postgres(p) => sqlx::query($sql)
+                $(.bind($arg))*
+                .fetch_optional(p)
+                .await?
+                .as_ref()
+                .map(|$r| -> Result<_, StoreError> { $map })
+                .transpose(),
+        }
+    };
+}
+
+/// Runs a statement outside any directory transaction; evaluates to the rows affected.
+macro_rules! execute {
+    ($store:expr, $sql:expr, [$($arg:expr),* $(,)?]) => {
+        match &$store.pool {
+            Pool::Sqlite(p) => sqlx::query($sql).$(bind($arg).)*execute(p).await?.rows_affected(),
+            Pool::Postgres(p) => sqlx::query($sql).$(bind($arg).)*execute(p).await?.rows_affected(),
+        }
+    };
+}
+
+/// How many rows `$sql` (a `SELECT COUNT(*)`) counts, inside a directory transaction.
+macro_rules! count_in {
+    ($tx:expr, $sql:expr, [$($arg:expr),* $(,)?]) => {
+        sqlx::query($sql)
+            $(.bind($arg))*
+            .fetch_one(&mut *$tx)
+            .await?
+            .try_get::<i64, _>(0)?
+    };
+}
+
+/// A bound parameter of a query built at run time.
+enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// SQL assembled at run time: only placeholders (`$n`) and constant text are ever written into
+/// it; every value is bound.
+#[derive(Default)]
+struct Args(Vec<Arg>);
+
+impl Args {
+    fn text(&mut self, s: &str) -> String {
+        self.0.push(Arg::Text(s.to_string()));
+        format!("${}", self.0.len())
+    }
+
+    fn int(&mut self, i: i64) -> String {
+        self.0.push(Arg::Int(i));
+        format!("${}", self.0.len())
+    }
+
+    /// `$3, $4, $5` for a list of values (never empty: callers check).
+    fn list(&mut self, values: &[String]) -> String {
+        values
+            .iter()
+            .map(|v| self.text(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Binds `$args` to `$query` in order.
+macro_rules! bind_all {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for a in $args {
+            q = match a {
+                Arg::Text(s) => q.bind(s.as_str()),
+                Arg::Int(i) => q.bind(*i),
+            };
+        }
+        q
+    }};
+}
+
+/// What a scope allows, as SQL over the alias `c` of `cases`.
+enum ScopeSql {
+    Everything,
+    Nothing,
+    Where(String),
+}
+
+/// The scope as one condition. Several parts become `c.case_id IN (… UNION ALL …)` rather than
+/// `org_id IN (…) OR EXISTS (…)`: both backends then read each part off its own index (cases by
+/// organisation, links by target), where the OR form made the total count scan every case
+/// (measured at 100k cases: PostgreSQL 15 0.6 s against under 1 ms; SQLite 0.1 s against 20 ms).
+fn scope_sql(scope: &CaseScope, args: &mut Args) -> ScopeSql {
+    if scope.all {
+        return ScopeSql::Everything;
+    }
+    let orgs = (!scope.orgs.is_empty()).then(|| args.list(&scope.orgs));
+    let mut parts = Vec::new();
+    if let Some(person) = &scope.person {
+        parts.push(format!(
+            "SELECT l.case_id FROM case_links l WHERE l.target = {} AND l.relation IN ({PERSON_RELATIONS_SQL})",
+            args.text(person)
+        ));
+    }
+    for (relation, targets) in [
+        (ESCALATION_RELATION_SQL, &scope.escalated_orgs),
+        (UNIT_RELATION_SQL, &scope.unit_orgs),
+        (DEPARTMENT_RELATION_SQL, &scope.department_orgs),
+    ] {
+        if !targets.is_empty() {
+            parts.push(format!(
+                "SELECT l.case_id FROM case_links l WHERE l.relation = {relation} AND l.target IN ({})",
+                args.list(targets)
+            ));
+        }
+    }
+    match orgs {
+        None if parts.is_empty() => ScopeSql::Nothing,
+        Some(list) if parts.is_empty() => ScopeSql::Where(format!("c.org_id IN ({list})")),
+        orgs => {
+            if let Some(list) = orgs {
+                parts.insert(
+                    0,
+                    format!("SELECT o.case_id FROM cases o WHERE o.org_id IN ({list})"),
+                );
+            }
+            ScopeSql::Where(format!("c.case_id IN ({})", parts.join(" UNION ALL ")))
+        }
+    }
+}
+
+fn where_clause(conds: &[String]) -> String {
+    if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    }
+}
+
+impl Store {
+    // ---- organisations ----
+
+    /// Adds or changes an organisation. The parent must exist and must not be the organisation
+    /// itself or one of its descendants (a cycle would make "the organisations under X" endless).
+    pub async fn put_org(&self, actor: &str, org: &OrgRecord) -> Result<(), StoreError> {
+        required("机构编号", &org.id)?;
+        required("机构名称", &org.name)?;
+        required("机构类别", &org.kind)?;
+        if org.parent_id.as_deref() == Some(org.id.as_str()) {
+            return Err(refused(format!("机构 {} 不能以自身为上级机构", org.id)));
+        }
+        let event = directory_event(actor, "org_put", org, now())?;
+        directory_tx!(self, event, |tx| {
+            if let Some(parent) = &org.parent_id {
+                if count_in!(tx, "SELECT COUNT(*) FROM orgs WHERE id = $1", [parent]) == 0 {
+                    return Err(refused(format!("上级机构 {parent} 不存在")));
+                }
+                // Walk up from the new parent; meeting this organisation means a cycle. UNION
+                // (not ALL) stops even on a cycle already in the table.
+                let cycle = count_in!(
+                    tx,
+                    "WITH RECURSIVE up (id, parent_id) AS ( \
+                       SELECT id, parent_id FROM orgs WHERE id = $1 \
+                       UNION SELECT o.id, o.parent_id FROM orgs o JOIN up ON o.id = up.parent_id) \
+                     SELECT COUNT(*) FROM up WHERE id = $2",
+                    [parent, &org.id]
+                );
+                if cycle > 0 {
+                    return Err(refused(format!(
+                        "不能将机构 {} 的上级机构设为 {parent}：{parent} 隶属于 {}，将形成循环",
+                        org.id, org.id
+                    )));
+                }
+            }
+            sqlx::query(
+                "INSERT INTO orgs (id, parent_id, name, kind) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (id) DO UPDATE SET parent_id = excluded.parent_id, \
+                 name = excluded.name, kind = excluded.kind",
+            )
+            .bind(&org.id)
+            .bind(org.parent_id.as_deref())
+            .bind(&org.name)
+            .bind(&org.kind)
+            .execute(&mut *tx)
+            .await?;
+            ((), true)
+        });
+        Ok(())
+    }
+
+    /// Every organisation, by id.
+    pub async fn orgs(&self) -> Result<Vec<OrgRecord>, StoreError> {
+        fetch_rows!(
+            self,
+            "SELECT id, parent_id, name, kind FROM orgs ORDER BY id",
+            [],
+            |r| Ok(OrgRecord {
+                id: r.try_get(0)?,
+                parent_id: r.try_get(1)?,
+                name: r.try_get(2)?,
+                kind: r.try_get(3)?,
+            })
+        )
+    }
+
+    pub async fn org(&self, id: &str) -> Result<Option<OrgRecord>, StoreError> {
+        fetch_opt!(
+            self,
+            "SELECT id, parent_id, name, kind FROM orgs WHERE id = $1",
+            [id],
+            |r| Ok(OrgRecord {
+                id: r.try_get(0)?,
+                parent_id: r.try_get(1)?,
+                name: r.try_get(2)?,
+                kind: r.try_get(3)?,
+            })
+        )
+    }
+
+    // ---- people ----
+
+    /// Adds or changes a person (their password is set only by [`Store::set_password`]). The
+    /// organisation must exist and the login, if any, must be no one else's.
+    pub async fn put_person(&self, actor: &str, p: &PersonRecord) -> Result<(), StoreError> {
+        required("人员编号", &p.id)?;
+        required("姓名", &p.name)?;
+        required("所属机构", &p.org_id)?;
+        if let Some(login) = &p.login {
+            required("登录名", login)?;
+        }
+        let event = directory_event(actor, "person_put", p, now())?;
+        directory_tx!(self, event, |tx| {
+            if count_in!(tx, "SELECT COUNT(*) FROM orgs WHERE id = $1", [&p.org_id]) == 0 {
+                return Err(refused(format!("机构 {} 不存在", p.org_id)));
+            }
+            if let Some(login) = &p.login {
+                let holder = sqlx::query("SELECT id FROM people WHERE login = $1 AND id <> $2")
+                    .bind(login)
+                    .bind(&p.id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(row) = holder {
+                    let other: String = row.try_get(0)?;
+                    return Err(refused(format!(
+                        "登录名“{login}”已由人员 {other} 使用，不能重复"
+                    )));
+                }
+            }
+            sqlx::query(
+                "INSERT INTO people (id, name, org_id, title, login, password_hash, must_change_password, disabled) \
+                 VALUES ($1, $2, $3, $4, $5, NULL, $6, $7) \
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, org_id = excluded.org_id, \
+                 title = excluded.title, login = excluded.login, \
+                 must_change_password = excluded.must_change_password, disabled = excluded.disabled",
+            )
+            .bind(&p.id)
+            .bind(&p.name)
+            .bind(&p.org_id)
+            .bind(&p.title)
+            .bind(p.login.as_deref())
+            .bind(p.must_change_password)
+            .bind(p.disabled)
+            .execute(&mut *tx)
+            .await?;
+            ((), true)
+        });
+        Ok(())
+    }
+
+    pub async fn person(&self, id: &str) -> Result<Option<PersonRecord>, StoreError> {
+        fetch_opt!(
+            self,
+            "SELECT id, name, org_id, title, login, must_change_password, disabled FROM people WHERE id = $1",
+            [id],
+            |r| Ok(PersonRecord {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                org_id: r.try_get(2)?,
+                title: r.try_get(3)?,
+                login: r.try_get(4)?,
+                must_change_password: r.try_get(5)?,
+                disabled: r.try_get(6)?,
+            })
+        )
+    }
+
+    /// People by id; of one organisation (not its sub-organisations) when `org_id` is given.
+    pub async fn people(&self, org_id: Option<&str>) -> Result<Vec<PersonRecord>, StoreError> {
+        fetch_rows!(
+            self,
+            "SELECT id, name, org_id, title, login, must_change_password, disabled FROM people \
+             WHERE ($1 IS NULL OR org_id = $1) ORDER BY id",
+            [org_id],
+            |r| Ok(PersonRecord {
+                id: r.try_get(0)?,
+                name: r.try_get(1)?,
+                org_id: r.try_get(2)?,
+                title: r.try_get(3)?,
+                login: r.try_get(4)?,
+                must_change_password: r.try_get(5)?,
+                disabled: r.try_get(6)?,
+            })
+        )
+    }
+
+    /// Stores a person's password hash (made by the caller; this crate never sees a password).
+    /// The chained event records that it changed and whether a change is required, not the hash.
+    pub async fn set_password(
+        &self,
+        actor: &str,
+        person_id: &str,
+        hash: &str,
+        must_change: bool,
+    ) -> Result<(), StoreError> {
+        required("密码摘要", hash)?;
+        let payload = serde_json::json!({
+            "person_id": person_id,
+            "must_change_password": must_change,
+        });
+        let event = directory_event(actor, "password_set", &payload, now())?;
+        directory_tx!(self, event, |tx| {
+            let n = sqlx::query(
+                "UPDATE people SET password_hash = $2, must_change_password = $3 WHERE id = $1",
+            )
+            .bind(person_id)
+            .bind(hash)
+            .bind(must_change)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(refused(format!("人员 {person_id} 不存在")));
+            }
+            ((), true)
+        });
+        Ok(())
+    }
+
+    /// The credentials behind a login; only people with both a login and a password.
+    pub async fn credentials_by_login(
+        &self,
+        login: &str,
+    ) -> Result<Option<Credentials>, StoreError> {
+        fetch_opt!(
+            self,
+            "SELECT id, password_hash, must_change_password, disabled FROM people \
+             WHERE login = $1 AND password_hash IS NOT NULL",
+            [login],
+            |r| Ok(Credentials {
+                person_id: r.try_get(0)?,
+                password_hash: r.try_get(1)?,
+                must_change_password: r.try_get(2)?,
+                disabled: r.try_get(3)?,
+            })
+        )
+    }
+
+    // ---- grants ----
+
+    /// Gives a person a role for an organisation. Granting what is already held changes nothing
+    /// and records nothing.
+    pub async fn grant(&self, actor: &str, g: &GrantRecord) -> Result<(), StoreError> {
+        required("角色", &g.role)?;
+        let event = directory_event(actor, "grant_added", g, now())?;
+        directory_tx!(self, event, |tx| {
+            if count_in!(
+                tx,
+                "SELECT COUNT(*) FROM people WHERE id = $1",
+                [&g.person_id]
+            ) == 0
+            {
+                return Err(refused(format!("人员 {} 不存在", g.person_id)));
+            }
+            if count_in!(tx, "SELECT COUNT(*) FROM orgs WHERE id = $1", [&g.org_id]) == 0 {
+                return Err(refused(format!("机构 {} 不存在", g.org_id)));
+            }
+            let n = sqlx::query(
+                "INSERT INTO grants (person_id, role, org_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            )
+            .bind(&g.person_id)
+            .bind(&g.role)
+            .bind(&g.org_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            ((), n > 0)
+        });
+        Ok(())
+    }
+
+    /// Takes a role away; revoking what is not held changes nothing and records nothing.
+    pub async fn revoke_grant(&self, actor: &str, g: &GrantRecord) -> Result<(), StoreError> {
+        let event = directory_event(actor, "grant_revoked", g, now())?;
+        directory_tx!(self, event, |tx| {
+            let n = sqlx::query(
+                "DELETE FROM grants WHERE person_id = $1 AND role = $2 AND org_id = $3",
+            )
+            .bind(&g.person_id)
+            .bind(&g.role)
+            .bind(&g.org_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            ((), n > 0)
+        });
+        Ok(())
+    }
+
+    pub async fn grants_of(&self, person_id: &str) -> Result<Vec<GrantRecord>, StoreError> {
+        fetch_rows!(
+            self,
+            "SELECT person_id, role, org_id FROM grants WHERE person_id = $1 ORDER BY role, org_id",
+            [person_id],
+            |r| Ok(GrantRecord {
+                person_id: r.try_get(0)?,
+                role: r.try_get(1)?,
+                org_id: r.try_get(2)?,
+            })
+        )
+    }
+
+    pub async fn all_grants(&self) -> Result<Vec<GrantRecord>, StoreError> {
+        fetch_rows!(
+            self,
+            "SELECT person_id, role, org_id FROM grants ORDER BY person_id, role, org_id",
+            [],
+            |r| Ok(GrantRecord {
+                person_id: r.try_get(0)?,
+                role: r.try_get(1)?,
+                org_id: r.try_get(2)?,
+            })
+        )
+    }
+
+    // ---- experts ----
+
+    /// Adds or changes a member of the expert pool.
+    pub async fn put_expert(&self, actor: &str, e: &ExpertRecord) -> Result<(), StoreError> {
+        required("专家编号", &e.id)?;
+        required("专家姓名", &e.name)?;
+        let eligibility = serde_json::to_string(&e.eligibility)
+            .map_err(|x| StoreError::Payload(x.to_string()))?;
+        let event = directory_event(actor, "expert_put", e, now())?;
+        directory_tx!(self, event, |tx| {
+            sqlx::query(
+                "INSERT INTO experts (id, name, category, affiliation, eligibility, person_id, note, active) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category, \
+                 affiliation = excluded.affiliation, eligibility = excluded.eligibility, \
+                 person_id = excluded.person_id, note = excluded.note, active = excluded.active",
+            )
+            .bind(&e.id)
+            .bind(&e.name)
+            .bind(&e.category)
+            .bind(&e.affiliation)
+            .bind(&eligibility)
+            .bind(e.person_id.as_deref())
+            .bind(&e.note)
+            .bind(e.active)
+            .execute(&mut *tx)
+            .await?;
+            ((), true)
+        });
+        Ok(())
+    }
+
+    /// The whole expert pool, by id.
+    pub async fn experts(&self) -> Result<Vec<ExpertRecord>, StoreError> {
+        fetch_rows!(
+            self,
+            "SELECT id, name, category, affiliation, eligibility, person_id, note, active \
+             FROM experts ORDER BY id",
+            [],
+            |r| {
+                let id: String = r.try_get(0)?;
+                let eligibility: String = r.try_get(4)?;
+                let eligibility = serde_json::from_str(&eligibility)
+                    .map_err(|_| StoreError::BadRow(format!("专家 {id} 的资格条件")))?;
+                Ok(ExpertRecord {
+                    name: r.try_get(1)?,
+                    category: r.try_get(2)?,
+                    affiliation: r.try_get(3)?,
+                    eligibility,
+                    person_id: r.try_get(5)?,
+                    note: r.try_get(6)?,
+                    active: r.try_get(7)?,
+                    id,
+                })
+            }
+        )
+    }
+
+    // ---- sessions (operational state: not chained) ----
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        person_id: &str,
+        csrf: &str,
+        created_at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        execute!(
+            self,
+            "INSERT INTO sessions (token_hash, person_id, csrf, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+            [
+                token_hash,
+                person_id,
+                csrf,
+                format_at(&created_at),
+                format_at(&expires_at)
+            ]
+        );
+        Ok(())
+    }
+
+    /// The session behind a cookie's hash, unless it has expired by `now`.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        // format_at writes a fixed-width UTC form, so text order is time order.
+        fetch_opt!(
+            self,
+            "SELECT person_id, csrf, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+            [token_hash, format_at(&now)],
+            |r| {
+                let expires_at: String = r.try_get(2)?;
+                Ok(SessionRecord {
+                    person_id: r.try_get(0)?,
+                    csrf: r.try_get(1)?,
+                    expires_at: parse_time(&expires_at, "会话到期时间")?,
+                })
+            }
+        )
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        execute!(
+            self,
+            "DELETE FROM sessions WHERE token_hash = $1",
+            [token_hash]
+        );
+        Ok(())
+    }
+
+    /// Ends every session of a person (password changed, account disabled).
+    pub async fn delete_sessions_of(&self, person_id: &str) -> Result<(), StoreError> {
+        execute!(
+            self,
+            "DELETE FROM sessions WHERE person_id = $1",
+            [person_id]
+        );
+        Ok(())
+    }
+
+    /// Removes sessions expired by `now` (housekeeping); returns how many.
+    pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        Ok(execute!(
+            self,
+            "DELETE FROM sessions WHERE expires_at <= $1",
+            [format_at(&now)]
+        ))
+    }
+
+    // ---- API tokens ----
+
+    /// Records a new API token for a person; the caller keeps the secret, the store its hash.
+    pub async fn create_api_token(
+        &self,
+        actor: &str,
+        id: &str,
+        token_hash: &str,
+        person_id: &str,
+        label: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        required("令牌编号", id)?;
+        required("令牌摘要", token_hash)?;
+        let record = ApiTokenRecord {
+            id: id.to_string(),
+            person_id: person_id.to_string(),
+            label: label.to_string(),
+            created_at: format_at(&now),
+            revoked_at: None,
+        };
+        let event = directory_event(actor, "api_token_created", &record, now)?;
+        directory_tx!(self, event, |tx| {
+            if count_in!(tx, "SELECT COUNT(*) FROM people WHERE id = $1", [person_id]) == 0 {
+                return Err(refused(format!("人员 {person_id} 不存在")));
+            }
+            if count_in!(tx, "SELECT COUNT(*) FROM api_tokens WHERE id = $1", [id]) > 0 {
+                return Err(refused(format!("令牌编号 {id} 已存在")));
+            }
+            sqlx::query(
+                "INSERT INTO api_tokens (id, token_hash, person_id, label, created_at, revoked_at) \
+                 VALUES ($1, $2, $3, $4, $5, NULL)",
+            )
+            .bind(id)
+            .bind(token_hash)
+            .bind(person_id)
+            .bind(label)
+            .bind(&record.created_at)
+            .execute(&mut *tx)
+            .await?;
+            ((), true)
+        });
+        Ok(())
+    }
+
+    /// Whose token this hash is, unless it is unknown or revoked.
+    pub async fn api_token_person(&self, token_hash: &str) -> Result<Option<String>, StoreError> {
+        fetch_opt!(
+            self,
+            "SELECT person_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+            [token_hash],
+            |r| Ok(r.try_get::<String, _>(0)?)
+        )
+    }
+
+    /// Revokes a token; `false` if no token has this id. Revoking twice keeps the first time and
+    /// records nothing the second.
+    pub async fn revoke_api_token(
+        &self,
+        actor: &str,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let revoked_at = format_at(&now);
+        let payload = serde_json::json!({ "id": id, "revoked_at": revoked_at });
+        let event = directory_event(actor, "api_token_revoked", &payload, now)?;
+        let known = directory_tx!(self, event, |tx| {
+            let row = sqlx::query("SELECT revoked_at FROM api_tokens WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match row {
+                None => (false, false),
+                Some(r) if r.try_get::<Option<String>, _>(0)?.is_some() => (true, false),
+                Some(_) => {
+                    sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(&revoked_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    (true, true)
+                }
+            }
+        });
+        Ok(known)
+    }
+
+    /// Every token, oldest first.
+    pub async fn api_tokens(&self) -> Result<Vec<ApiTokenRecord>, StoreError> {
+        fetch_rows!(
+            self,
+            "SELECT id, person_id, label, created_at, revoked_at FROM api_tokens ORDER BY created_at, id",
+            [],
+            |r| Ok(ApiTokenRecord {
+                id: r.try_get(0)?,
+                person_id: r.try_get(1)?,
+                label: r.try_get(2)?,
+                created_at: r.try_get(3)?,
+                revoked_at: r.try_get(4)?,
+            })
+        )
+    }
+
+    // ---- sign-in attempts (operational state: not chained) ----
+
+    pub async fn record_login_attempt(
+        &self,
+        login: &str,
+        at: DateTime<Utc>,
+        ok: bool,
+    ) -> Result<(), StoreError> {
+        execute!(
+            self,
+            "INSERT INTO login_attempts (login, at, ok) VALUES ($1, $2, $3)",
+            [login, format_at(&at), ok]
+        );
+        Ok(())
+    }
+
+    /// Failed attempts on a login at or after `since` and after its last success in that window
+    /// (a successful sign-in clears the count).
+    pub async fn failed_logins_since(
+        &self,
+        login: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let since = format_at(&since);
+        let n = fetch_opt!(
+            self,
+            "SELECT COUNT(*) FROM login_attempts WHERE login = $1 AND at >= $2 AND NOT ok \
+             AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE login = $1 AND at >= $2 AND ok), '')",
+            [login, &since],
+            |r| Ok(r.try_get::<i64, _>(0)?)
+        )?;
+        Ok(n.unwrap_or(0))
+    }
+
+    /// Forgets attempts older than `before` (housekeeping); returns how many.
+    pub async fn prune_login_attempts(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        Ok(execute!(
+            self,
+            "DELETE FROM login_attempts WHERE at < $1",
+            [format_at(&before)]
+        ))
+    }
+
+    // ---- case links and scoped queries ----
+
+    /// What a case involves, as its last projection wrote it.
+    pub async fn case_links(&self, case_id: &str) -> Result<Vec<CaseLink>, StoreError> {
+        fetch_rows!(
+            self,
+            "SELECT relation, target FROM case_links WHERE case_id = $1 ORDER BY relation, target",
+            [case_id],
+            |r| Ok(CaseLink {
+                relation: r.try_get(0)?,
+                target: r.try_get(1)?,
+            })
+        )
+    }
+
+    /// A page of the cases a scope allows, newest change first, with the number of all matching
+    /// cases. An empty scope allows nothing.
+    pub async fn query_cases(&self, q: &CaseQuery) -> Result<(Vec<ListedCase>, i64), StoreError> {
+        let mut args = Args::default();
+        let mut conds = Vec::new();
+        match scope_sql(&q.scope, &mut args) {
+            ScopeSql::Nothing => return Ok((Vec::new(), 0)),
+            ScopeSql::Everything => {}
+            ScopeSql::Where(c) => conds.push(c),
+        }
+        if let Some(state) = &q.state {
+            conds.push(format!("c.state = {}", args.text(state)));
+        }
+        if let Some(kind) = &q.kind {
+            conds.push(format!("c.kind = {}", args.text(kind)));
+        }
+        if let Some(org) = &q.org_id {
+            conds.push(format!("c.org_id = {}", args.text(org)));
+        }
+        if let Some(until) = q.due_until {
+            let until = args.text(&until.to_string());
+            conds.push(if q.scope.all {
+                // Unscoped: the due index finds the few cases, rather than probing every case.
+                format!("c.case_id IN (SELECT d.case_id FROM deadlines d WHERE d.due <= {until})")
+            } else {
+                format!(
+                    "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.case_id AND d.due <= {until})"
+                )
+            });
+        }
+        let filter = where_clause(&conds);
+        let count_sql = format!("SELECT COUNT(*) FROM cases c {filter}");
+        let filter_args = args.0.len();
+        let limit = args.int(q.limit.max(0));
+        let offset = args.int(q.offset.max(0));
+        let page_sql = format!(
+            "SELECT c.case_id, c.kind, c.state, c.org_id, c.title, c.version, c.updated_at \
+             FROM cases c {filter} ORDER BY c.updated_at DESC, c.case_id LIMIT {limit} OFFSET {offset}"
+        );
+        macro_rules! go {
+            ($p:expr) => {{
+                // Only placeholders and constant text were written into the SQL (see `Args`).
+                let total: i64 = bind_all!(
+                    sqlx::query(sqlx::AssertSqlSafe(count_sql)),
+                    &args.0[..filter_args]
+                )
+                .fetch_one($p)
+                .await?
+                .try_get(0)?;
+                if total <= q.offset.max(0) || q.limit <= 0 {
+                    return Ok((Vec::new(), total));
+                }
+                let rows = bind_all!(sqlx::query(sqlx::AssertSqlSafe(page_sql)), &args.0)
+                    .fetch_all($p)
+                    .await?;
+                let page = rows
+                    .iter()
+                    .map(|r| {
+                        Ok(ListedCase {
+                            case_id: r.try_get(0)?,
+                            case: CaseRow {
+                                kind: r.try_get(1)?,
+                                state: r.try_get(2)?,
+                                org_id: r.try_get(3)?,
+                                title: r.try_get(4)?,
+                            },
+                            version: r.try_get(5)?,
+                            updated_at: r.try_get(6)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()?;
+                Ok((page, total))
+            }};
+        }
+        match &self.pool {
+            Pool::Sqlite(p) => go!(p),
+            Pool::Postgres(p) => go!(p),
+        }
+    }
+
+    /// Open deadlines of the cases a scope allows, due on or before `until` if given, by due day
+    /// then case (so overdue ones come first), at most `limit`.
+    pub async fn query_deadlines(
+        &self,
+        scope: &CaseScope,
+        until: Option<NaiveDate>,
+        limit: i64,
+    ) -> Result<Vec<ScopedDeadline>, StoreError> {
+        let mut args = Args::default();
+        let mut conds = Vec::new();
+        match scope_sql(scope, &mut args) {
+            ScopeSql::Nothing => return Ok(Vec::new()),
+            ScopeSql::Everything => {}
+            ScopeSql::Where(c) => conds.push(c),
+        }
+        if let Some(until) = until {
+            conds.push(format!("d.due <= {}", args.text(&until.to_string())));
+        }
+        let filter = where_clause(&conds);
+        let limit = args.int(limit.max(0));
+        let sql = format!(
+            "SELECT d.case_id, c.title, c.state, c.org_id, d.step, d.due, d.provisional, d.article \
+             FROM deadlines d JOIN cases c ON c.case_id = d.case_id {filter} \
+             ORDER BY d.due, d.case_id, d.step LIMIT {limit}"
+        );
+        macro_rules! go {
+            ($p:expr) => {{
+                // Only placeholders and constant text were written into the SQL (see `Args`).
+                let rows = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), &args.0)
+                    .fetch_all($p)
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        let due: String = r.try_get(5)?;
+                        Ok(ScopedDeadline {
+                            case_id: r.try_get(0)?,
+                            title: r.try_get(1)?,
+                            state: r.try_get(2)?,
+                            org_id: r.try_get(3)?,
+                            step: r.try_get(4)?,
+                            due: parse_date(&due)?,
+                            provisional: r.try_get(6)?,
+                            article: r.try_get(7)?,
+                        })
+                    })
+                    .collect()
+            }};
+        }
+        match &self.pool {
+            Pool::Sqlite(p) => go!(p),
+            Pool::Postgres(p) => go!(p),
+        }
+    }
+}
