@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use lvzhi_calendar::{Calendar, Period};
 use lvzhi_store::{
-    CaseRow, DeadlineRow, DueDeadline, NewEvent, Projection, Store, StoreError, StoredEvent,
+    CaseLink, CaseRow, DeadlineRow, DueDeadline, NewEvent, Projection, Store, StoreError,
+    StoredEvent,
 };
 use lvzhi_workflow::{
     due_events, execute, open_deadlines, try_apply, Actor, Command, Event, OpenDeadline,
@@ -35,7 +36,9 @@ pub enum ServiceError {
     Workflow(#[from] WorkflowError),
     #[error("案件 {0} 不存在")]
     NotFound(String),
-    #[error("案件编号“{0}”无效：只能包含字母、数字、连字符和下划线，长度 1 至 64")]
+    #[error(
+        "案件编号“{0}”无效：只能包含字母、数字、连字符和下划线，不能以下划线开头，长度 1 至 64"
+    )]
     BadCaseId(String),
     #[error("案件 {0} 已存在，不能重复立案")]
     Exists(String),
@@ -117,8 +120,49 @@ type SharedFactCheck = std::sync::Arc<
     dyn Fn(&BTreeMap<String, serde_json::Value>) -> Result<(), String> + Send + Sync,
 >;
 
+/// Who and which organisations a case involves, as the read model's `case_links` rows: what
+/// the server's access scope lists cases by (the policies re-check every row).
+pub fn case_links(state: &State) -> Vec<CaseLink> {
+    let mut out = Vec::new();
+    let mut push = |relation: &str, target: &str| {
+        if !target.is_empty() {
+            out.push(CaseLink {
+                relation: relation.to_string(),
+                target: target.to_string(),
+            });
+        }
+    };
+    if let Some(o) = state.applying_unit() {
+        push("applying_unit", &o.id);
+    }
+    for p in state.applicant_ids() {
+        push("applicant", p);
+    }
+    for p in state.panel_ids() {
+        push("panel", p);
+    }
+    for p in state.external_ids() {
+        push("external", p);
+    }
+    for p in state.recused_ids() {
+        push("recused", p);
+    }
+    if let Some(o) = state.escalated_to() {
+        push("parent_committee", &o.id);
+    }
+    if let Some(o) = state.department_org() {
+        push("department", &o.id);
+    }
+    out.sort_by(|a, b| (&a.relation, &a.target).cmp(&(&b.relation, &b.target)));
+    out.dedup();
+    out
+}
+
+/// Case ids: letters, digits, `-` and `_`, not starting with `_` (reserved for the store's own
+/// records such as `_directory`).
 fn valid_case_id(id: &str) -> bool {
     !id.is_empty()
+        && !id.starts_with('_')
         && id.len() <= 64
         && id
             .chars()
@@ -217,7 +261,7 @@ impl Service {
             },
             deadlines,
             // Filled from the case's parties once the workflow exposes them.
-            links: Vec::new(),
+            links: case_links(state),
         })
     }
 

@@ -1,0 +1,34 @@
+// 履职 — progressive enhancement only: every page works without this file.
+// The facts interview re-evaluates the recommendation as soon as an answer changes.
+(function () {
+  "use strict";
+  var form = document.getElementById("interview");
+  if (!form || !window.fetch) { return; }
+  var url = form.getAttribute("data-live");
+  var pending = 0;
+  function refresh() {
+    var ticket = ++pending;
+    var body = new URLSearchParams(new FormData(form));
+    fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: body.toString()
+    }).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      // Only the latest answer's evaluation is shown.
+      if (html === null || ticket !== pending) { return; }
+      var old = document.getElementById("recommendation");
+      if (!old) { return; }
+      var holder = document.createElement("div");
+      holder.innerHTML = html;
+      var fresh = holder.firstElementChild;
+      if (fresh) { old.replaceWith(fresh); }
+    }).catch(function () { /* keep the last result; the submit button still works */ });
+  }
+  form.addEventListener("change", refresh);
+  form.addEventListener("input", function (e) {
+    if (e.target && (e.target.type === "number" || e.target.type === "date")) { refresh(); }
+  });
+})();

@@ -1,0 +1,115 @@
+//! The bridge between the record and the Cedar policies of `lvzhi-access`: who a case involves
+//! (from the workflow state), and the SQL scope that lists exactly the cases the policies let a
+//! person see (every listed row is checked against the policies again before it is shown).
+
+use lvzhi_access::{CaseParties, Resource};
+use lvzhi_store::{CaseLink, CaseScope};
+
+// The links themselves are written by `lvzhi_service::case_links` with every append.
+use lvzhi_workflow::State;
+
+use crate::app::App;
+use crate::auth::User;
+use crate::error::AppError;
+
+/// The parties of a case as the policies read them.
+pub fn parties(case_id: &str, s: &State) -> CaseParties {
+    let owned = |v: Vec<&str>| v.into_iter().map(str::to_string).collect::<Vec<_>>();
+    CaseParties {
+        case_id: case_id.to_string(),
+        org_id: s.committee_org().map(|o| o.id.clone()).unwrap_or_default(),
+        applying_unit: s.applying_unit().map(|o| o.id.clone()).unwrap_or_default(),
+        applicants: owned(s.applicant_ids()),
+        panel: owned(s.panel_ids()),
+        externals: owned(s.external_ids()),
+        recused: owned(s.recused_ids()),
+        escalated_to: s.escalated_to().map(|o| o.id.clone()),
+        department: s.department_org().map(|o| o.id.clone()),
+    }
+}
+
+/// Parties rebuilt from the read model's links and the case row's organisation (for lists).
+pub fn parties_from_links(case_id: &str, org_id: &str, links: &[CaseLink]) -> CaseParties {
+    let mut p = CaseParties {
+        case_id: case_id.to_string(),
+        org_id: org_id.to_string(),
+        ..Default::default()
+    };
+    for l in links {
+        let t = l.target.clone();
+        match l.relation.as_str() {
+            "applying_unit" => p.applying_unit = t,
+            "applicant" => p.applicants.push(t),
+            "panel" => p.panel.push(t),
+            "external" => p.externals.push(t),
+            "recused" => p.recused.push(t),
+            "parent_committee" => p.escalated_to = Some(t),
+            "department" => p.department = Some(t),
+            _ => {}
+        }
+    }
+    p
+}
+
+/// Whether `user` may do `action` on the case.
+pub fn may(app: &App, user: &User, action: &str, parties: &CaseParties) -> bool {
+    let dir = app.directory();
+    app.access()
+        .allows(&dir.tree, &user.subject, action, Resource::Case(parties))
+}
+
+/// Refuses unless `user` may do `action` on the case.
+pub fn require(
+    app: &App,
+    user: &User,
+    action: &str,
+    parties: &CaseParties,
+) -> Result<(), AppError> {
+    if may(app, user, action, parties) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden_case())
+    }
+}
+
+/// Whether `user` may do `action` for an organisation (file, open ex officio, administer).
+pub fn may_org(app: &App, user: &User, action: &str, org_id: &str) -> bool {
+    let dir = app.directory();
+    app.access()
+        .allows(&dir.tree, &user.subject, action, Resource::Org(org_id))
+}
+
+/// The SQL scope of the cases `user` may see, mirroring the `view` policies: committee roles
+/// see their subtrees, units the cases of their subtree's officers, departments the cases on
+/// their decisions, parent committees the cases escalated to them, and people the cases they
+/// are linked to. Recusal is applied by the per-row policy check.
+pub fn scope(app: &App, user: &User) -> CaseScope {
+    let dir = app.directory();
+    let mut scope = CaseScope::default();
+    for g in &user.subject.grants {
+        let sub = dir.tree.subtree(&g.org_id);
+        match g.role.as_str() {
+            "office" | "director" | "deputy_director" | "committee_member" => {
+                scope.orgs.extend(sub.iter().cloned());
+                scope.escalated_orgs.extend(sub);
+            }
+            "higher_committee" => scope.escalated_orgs.extend(sub),
+            "unit" => scope.unit_orgs.extend(sub),
+            "original_department" => scope.department_orgs.extend(sub),
+            "officer" | "panel_member" | "external_expert" => {
+                scope.person = Some(user.person.id.clone());
+            }
+            _ => {}
+        }
+    }
+    for v in [
+        &mut scope.orgs,
+        &mut scope.escalated_orgs,
+        &mut scope.unit_orgs,
+        &mut scope.department_orgs,
+    ] {
+        v.sort();
+        v.dedup();
+    }
+    scope
+}

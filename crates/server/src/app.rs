@@ -1,0 +1,255 @@
+//! The shared state of the server and its router.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use axum::routing::get;
+use axum::Router;
+use lvzhi_access::{Access, Grant, OrgTree, Subject};
+use lvzhi_calendar::Calendar;
+use lvzhi_rules::PackSet;
+use lvzhi_service::Service;
+use lvzhi_store::{GrantRecord, OrgRecord, PersonRecord, Store};
+
+use crate::clock::Clock;
+use crate::error::AppError;
+
+/// Files kept under the data directory, owned by the binary (calendars, uploaded packs).
+/// The server asks through this trait so that the CLI and the pages store them the same way.
+pub trait DataFiles: Send + Sync {
+    /// Validates a schedule file (`label` names it in errors) against the calendar in force,
+    /// stores it, and returns the new calendar and a one-line Chinese summary. Nothing is
+    /// stored on error.
+    fn import_calendar(&self, label: &str, text: &str) -> Result<(Calendar, String), String>;
+    /// Validates a policy pack together with every pack in force, stores it, and returns the
+    /// new set. Nothing is stored on error.
+    fn import_pack(&self, label: &str, text: &str) -> Result<PackSet, String>;
+}
+
+/// How to start the server.
+pub struct ServeConfig {
+    pub addr: String,
+    pub db_url: String,
+    pub data_dir: PathBuf,
+    pub demo: bool,
+    pub clock: Clock,
+    pub calendar: Calendar,
+    pub packs: PackSet,
+    pub files: Arc<dyn DataFiles>,
+    /// Mark cookies `Secure` (the server runs behind TLS).
+    pub secure_cookies: bool,
+    /// Working days before a due date at which reminders start (000 §13 etc.).
+    pub remind_within_wd: u32,
+}
+
+/// The directory as the server reads it on every request: rebuilt after each change.
+#[derive(Debug, Clone)]
+pub struct Directory {
+    pub orgs: BTreeMap<String, OrgRecord>,
+    pub tree: OrgTree,
+    pub people: BTreeMap<String, PersonRecord>,
+    pub grants: BTreeMap<String, Vec<GrantRecord>>,
+}
+
+impl Directory {
+    pub fn org_name(&self, id: &str) -> String {
+        self.orgs
+            .get(id)
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    pub fn person_name(&self, id: &str) -> String {
+        self.people
+            .get(id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    pub fn subject(&self, person_id: &str) -> Subject {
+        Subject {
+            person_id: person_id.to_string(),
+            grants: self
+                .grants
+                .get(person_id)
+                .map(|gs| {
+                    gs.iter()
+                        .map(|g| Grant {
+                            role: g.role.clone(),
+                            org_id: g.org_id.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+struct Inner {
+    store: Store,
+    access: Access,
+    clock: Clock,
+    files: Arc<dyn DataFiles>,
+    demo: bool,
+    secure_cookies: bool,
+    remind_within_wd: u32,
+    packs: RwLock<Arc<PackSet>>,
+    calendar: RwLock<Arc<Calendar>>,
+    service: RwLock<Arc<Service>>,
+    directory: RwLock<Arc<Directory>>,
+}
+
+/// The application: cheap to clone (one `Arc`).
+#[derive(Clone)]
+pub struct App(Arc<Inner>);
+
+fn build_service(store: &Store, calendar: &Calendar, packs: &PackSet) -> Result<Service, AppError> {
+    let periods = crate::packs::procedure_periods(packs).map_err(AppError::Startup)?;
+    Ok(Service::new(store.clone(), calendar.clone(), periods)
+        .with_fact_check(crate::packs::fact_check(packs.clone())))
+}
+
+fn read<T: Clone>(lock: &RwLock<Arc<T>>) -> Arc<T> {
+    // A poisoned lock only means a writer panicked after validation; the value is intact.
+    match lock.read() {
+        Ok(g) => g.clone(),
+        Err(p) => p.into_inner().clone(),
+    }
+}
+
+fn write<T>(lock: &RwLock<Arc<T>>, value: T) {
+    match lock.write() {
+        Ok(mut g) => *g = Arc::new(value),
+        Err(p) => *p.into_inner() = Arc::new(value),
+    }
+}
+
+impl App {
+    /// Opens the database (migrating it) and loads the directory.
+    pub async fn open(config: ServeConfig) -> Result<App, AppError> {
+        if config.db_url.starts_with("sqlite:") {
+            std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+                AppError::Startup(format!(
+                    "无法创建数据目录 {}：{e}",
+                    config.data_dir.display()
+                ))
+            })?;
+        }
+        let store = Store::open(&config.db_url)
+            .await
+            .map_err(|e| AppError::Startup(e.to_string()))?;
+        let access = Access::new().map_err(|e| AppError::Startup(e.to_string()))?;
+        let service = build_service(&store, &config.calendar, &config.packs)?;
+        let directory = load_directory(&store, &access).await?;
+        Ok(App(Arc::new(Inner {
+            store,
+            access,
+            clock: config.clock,
+            files: config.files,
+            demo: config.demo,
+            secure_cookies: config.secure_cookies,
+            remind_within_wd: config.remind_within_wd,
+            packs: RwLock::new(Arc::new(config.packs)),
+            calendar: RwLock::new(Arc::new(config.calendar)),
+            service: RwLock::new(Arc::new(service)),
+            directory: RwLock::new(Arc::new(directory)),
+        })))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+    pub fn access(&self) -> &Access {
+        &self.0.access
+    }
+    pub fn clock(&self) -> Clock {
+        self.0.clock
+    }
+    pub fn files(&self) -> &Arc<dyn DataFiles> {
+        &self.0.files
+    }
+    pub fn is_demo(&self) -> bool {
+        self.0.demo
+    }
+    pub fn secure_cookies(&self) -> bool {
+        self.0.secure_cookies
+    }
+    pub fn remind_within_wd(&self) -> u32 {
+        self.0.remind_within_wd
+    }
+    pub fn packs(&self) -> Arc<PackSet> {
+        read(&self.0.packs)
+    }
+    pub fn calendar(&self) -> Arc<Calendar> {
+        read(&self.0.calendar)
+    }
+    pub fn service(&self) -> Arc<Service> {
+        read(&self.0.service)
+    }
+    pub fn directory(&self) -> Arc<Directory> {
+        read(&self.0.directory)
+    }
+
+    /// Re-reads the directory after a change (organisations, people, grants).
+    pub async fn reload_directory(&self) -> Result<(), AppError> {
+        let d = load_directory(&self.0.store, &self.0.access).await?;
+        write(&self.0.directory, d);
+        Ok(())
+    }
+
+    /// Replaces the calendar in force (after an import) and the service counting with it.
+    pub fn set_calendar(&self, calendar: Calendar) -> Result<(), AppError> {
+        let service = build_service(&self.0.store, &calendar, &self.packs())?;
+        write(&self.0.calendar, calendar);
+        write(&self.0.service, service);
+        Ok(())
+    }
+
+    /// Replaces the policy packs in force (after a pack is loaded).
+    pub fn set_packs(&self, packs: PackSet) -> Result<(), AppError> {
+        let service = build_service(&self.0.store, &self.calendar(), &packs)?;
+        write(&self.0.packs, packs);
+        write(&self.0.service, service);
+        Ok(())
+    }
+}
+
+async fn load_directory(store: &Store, access: &Access) -> Result<Directory, AppError> {
+    let orgs = store.orgs().await?;
+    let pairs: Vec<(String, Option<String>)> = orgs
+        .iter()
+        .map(|o| (o.id.clone(), o.parent_id.clone()))
+        .collect();
+    let tree = access
+        .org_tree(&pairs)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let people = store
+        .people(None)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let mut grants: BTreeMap<String, Vec<GrantRecord>> = BTreeMap::new();
+    for g in store.all_grants().await? {
+        grants.entry(g.person_id.clone()).or_default().push(g);
+    }
+    Ok(Directory {
+        orgs: orgs.into_iter().map(|o| (o.id.clone(), o)).collect(),
+        tree,
+        people,
+        grants,
+    })
+}
+
+/// Every route of the server.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(crate::ui::routes())
+        .merge(crate::api::routes())
+        .fallback(crate::ui::not_found)
+        .layer(axum::middleware::from_fn(crate::security::headers))
+        .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
+        .with_state(app)
+}

@@ -1,0 +1,52 @@
+//! The server's notion of "now". Statutory days are Beijing days whatever the server's time
+//! zone (UTC+8 has no daylight saving). A fixed day is for demonstrations and tests only
+//! (`lvzhi serve --today`): the record then shows the day the operator chose.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clock {
+    fixed: Option<NaiveDate>,
+}
+
+/// The Beijing calendar day of an instant.
+pub fn beijing_day(now: DateTime<Utc>) -> NaiveDate {
+    (now + chrono::Duration::hours(8)).date_naive()
+}
+
+impl Clock {
+    pub fn real() -> Self {
+        Clock { fixed: None }
+    }
+
+    pub fn fixed(day: NaiveDate) -> Self {
+        Clock { fixed: Some(day) }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        DateTime::<Utc>::from(std::time::SystemTime::now())
+    }
+
+    /// Today's statutory day.
+    pub fn today(&self) -> NaiveDate {
+        self.fixed.unwrap_or_else(|| beijing_day(self.now()))
+    }
+
+    pub fn is_fixed(&self) -> bool {
+        self.fixed.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn beijing_day_turns_at_sixteen_utc() {
+        let late = Utc.with_ymd_and_hms(2024, 9, 30, 15, 59, 0).unwrap();
+        let next = Utc.with_ymd_and_hms(2024, 9, 30, 16, 0, 0).unwrap();
+        assert_eq!(beijing_day(late).to_string(), "2024-09-30");
+        assert_eq!(beijing_day(next).to_string(), "2024-10-01");
+    }
+}

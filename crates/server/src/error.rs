@@ -1,0 +1,127 @@
+//! Errors as the user sees them: one formal Chinese sentence with the right status code. Pages
+//! render it in the layout; the API answers `{"error":{"code","message"}}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use lvzhi_service::ServiceError;
+use lvzhi_store::StoreError;
+use lvzhi_workflow::WorkflowError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Not signed in (or the session expired).
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    /// Well-formed but refused by the procedure (stage, window, content).
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("提交的表单已过期或来源无法确认，请刷新页面后重新提交")]
+    Csrf,
+    #[error("{0}")]
+    Startup(String),
+    /// A failure of ours; the detail goes to the log, the user gets a plain sentence.
+    #[error("系统内部错误，请稍后重试；如持续出现，请联系系统管理员")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Startup(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable machine-readable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Csrf => "csrf",
+            AppError::NotFound(_) => "not_found",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unprocessable(_) => "refused",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::Startup(_) | AppError::Internal(_) => "internal",
+        }
+    }
+
+    pub fn forbidden_case() -> Self {
+        AppError::Forbidden("您无权查看或办理该案件".to_string())
+    }
+
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        AppError::Internal(detail.to_string())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { .. } => AppError::Conflict(e.to_string()),
+            StoreError::BadDigest(_) | StoreError::BadUrl(_) => AppError::BadRequest(e.to_string()),
+            StoreError::EvidenceMissing { .. } => AppError::NotFound(e.to_string()),
+            StoreError::Directory(_) => AppError::Unprocessable(e.to_string()),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<WorkflowError> for AppError {
+    fn from(e: WorkflowError) -> Self {
+        match e {
+            WorkflowError::Forbidden { .. } => AppError::Forbidden(e.to_string()),
+            WorkflowError::Invalid(_) => AppError::BadRequest(e.to_string()),
+            WorkflowError::MissingPeriods(_) => AppError::Internal(e.to_string()),
+            _ => AppError::Unprocessable(e.to_string()),
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Store(s) => s.into(),
+            ServiceError::Workflow(w) => w.into(),
+            ServiceError::NotFound(_) => AppError::NotFound(e.to_string()),
+            ServiceError::BadCaseId(_) | ServiceError::NotACreation | ServiceError::Facts(_) => {
+                AppError::BadRequest(e.to_string())
+            }
+            ServiceError::Exists(_) => AppError::Conflict(e.to_string()),
+            ServiceError::CorruptEvent { .. } => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+/// JSON error body of the API.
+pub fn json_error(e: &AppError) -> Response {
+    if let AppError::Internal(detail) | AppError::Startup(detail) = e {
+        eprintln!("internal error: {detail}");
+    }
+    let body = serde_json::json!({ "error": { "code": e.code(), "message": e.to_string() } });
+    (e.status(), axum::Json(body)).into_response()
+}
+
+/// Errors as API responses (the pages wrap theirs in `ui::PageError`).
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        json_error(&self)
+    }
+}

@@ -1,0 +1,62 @@
+//! lvzhi-server: the web application — Chinese server-rendered pages and the JSON API under
+//! `/api/v1` — over the workflow (what may happen), the rules engine (what the regulations
+//! support) and the store (what happened). One binary, every asset embedded: the pages make no
+//! request outside the server (DESIGN §5, intranet-first).
+//!
+//! Layers inside the crate:
+//! - [`app`]: the shared state (store, service, packs, access policies, directory cache, clock)
+//!   and the router;
+//! - [`auth`]: accounts (argon2id), sessions (HttpOnly, SameSite=Strict cookies), CSRF tokens,
+//!   login limiting, bearer tokens for API clients;
+//! - [`access`]: the bridge to `lvzhi-access` (Cedar): subjects from the directory, case parties
+//!   from the workflow state, list scopes;
+//! - `ui`: the pages; `api`: the JSON API and its OpenAPI 3.1 document;
+//! - [`demo`]: the demo organisation tree, accounts, expert pool and cases in every state;
+//! - [`scheduler`]: the in-server scheduler (due system events, reminders).
+
+pub mod access;
+pub mod actions;
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod interview;
+pub mod packs;
+pub mod scheduler;
+pub mod security;
+pub mod ui;
+
+pub use app::{router, App, DataFiles, ServeConfig};
+pub use clock::Clock;
+pub use error::AppError;
+
+/// Starts the server and runs until Ctrl-C.
+pub async fn serve(config: ServeConfig) -> Result<(), AppError> {
+    let addr = config.addr.clone();
+    let demo = config.demo;
+    let app = App::open(config).await?;
+    if demo {
+        let accounts = demo::seed(&app).await?;
+        println!("演示数据已就绪。演示账户（用户名 / 密码 / 角色）：");
+        for a in &accounts {
+            println!("  {:<14} {:<16} {}", a.login, a.password, a.description);
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| AppError::Startup(format!("无法监听地址 {addr}：{e}")))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| AppError::Startup(format!("无法读取监听地址：{e}")))?;
+    scheduler::spawn(app.clone());
+    println!("履职系统已启动：http://{local}/");
+    let router = router(app);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| AppError::Startup(format!("服务器运行失败：{e}")))
+}

@@ -1,0 +1,58 @@
+//! What the application workflow takes from the policy pack of 000: its procedural periods
+//! (000 §13, §16, §18, §20, §21, §23 — a unit with other local periods changes its pack, not the
+//! code) and its fact vocabulary, against which every recorded fact is typed. Shared by the CLI
+//! and the server so both check facts the same way.
+
+use std::collections::BTreeMap;
+
+use lvzhi_rules::{Input, PackSet};
+use lvzhi_service::{FactCheck, Service, ServiceError};
+use lvzhi_workflow::ProcedurePeriods;
+
+/// The pack whose procedure the application workflow follows.
+pub const APPLICATION_PACK: &str = "000";
+
+pub fn procedure_periods(set: &PackSet) -> Result<ProcedurePeriods, String> {
+    let pack = set.pack(APPLICATION_PACK).map_err(|e| e.to_string())?;
+    Service::periods_from(&pack.period_map()).map_err(|e: ServiceError| e.to_string())
+}
+
+/// A JSON fact value as the engine's input; `None` for null (unknown).
+pub fn json_input(key: &str, v: &serde_json::Value) -> Result<Option<Input>, String> {
+    Ok(Some(match v {
+        serde_json::Value::Null => return Ok(None),
+        serde_json::Value::Bool(b) => Input::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(x) => Input::Number(x),
+            None => return Err(format!("事实“{key}”的数值无效")),
+        },
+        serde_json::Value::String(s) => Input::Text(s.clone()),
+        _ => {
+            return Err(format!(
+                "事实“{key}”的值类型不正确：应为是/否、数字、选项或日期"
+            ))
+        }
+    }))
+}
+
+/// A fact check over the pack's vocabulary: unknown ids (with the nearest known ones) and
+/// values of the wrong type are refused with the engine's Chinese message.
+pub fn fact_check(set: PackSet) -> FactCheck {
+    Box::new(move |facts: &BTreeMap<String, serde_json::Value>| {
+        let mut given = Vec::with_capacity(facts.len());
+        for (k, v) in facts {
+            match json_input(k, v)? {
+                Some(input) => given.push((k.clone(), input)),
+                // A recorded fact has a value; "unknown" is simply not recorded.
+                None => {
+                    return Err(format!(
+                        "事实“{k}”的值类型不正确：应为是/否、数字、选项或日期"
+                    ))
+                }
+            }
+        }
+        set.typed_facts(APPLICATION_PACK, &given)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+}

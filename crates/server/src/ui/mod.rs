@@ -1,0 +1,272 @@
+//! The pages: Chinese, server-rendered (maud escapes every value), usable on a 1366×768 screen
+//! and printable. Script is progressive: every page works without it; `assets/app.js` only
+//! re-evaluates the interview as answers change. No inline script or style (the CSP forbids it).
+
+pub mod act;
+pub mod admin;
+pub mod apply;
+pub mod case_page;
+pub mod cases;
+pub mod inbox;
+pub mod login;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use lvzhi_calendar::date_zh;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use crate::app::App;
+use crate::auth::{authenticate, User};
+use crate::error::AppError;
+
+pub const STYLE: &str = include_str!("../../assets/style.css");
+pub const SCRIPT: &str = include_str!("../../assets/app.js");
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/assets/style.css", get(style))
+        .route("/assets/app.js", get(script))
+        .merge(login::routes())
+        .merge(inbox::routes())
+        .merge(cases::routes())
+        .merge(case_page::routes())
+        .merge(act::routes())
+        .merge(apply::routes())
+        .merge(admin::routes())
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
+}
+
+/// An error shown as a page (the API shows the same errors as JSON).
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<lvzhi_service::ServiceError> for PageError {
+    fn from(e: lvzhi_service::ServiceError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl From<lvzhi_store::StoreError> for PageError {
+    fn from(e: lvzhi_store::StoreError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        if matches!(e, AppError::Unauthenticated) {
+            return Redirect::to("/login").into_response();
+        }
+        if let AppError::Internal(detail) | AppError::Startup(detail) = &e {
+            eprintln!("internal error: {detail}");
+        }
+        let title = match e.status() {
+            StatusCode::FORBIDDEN => "无权访问",
+            StatusCode::NOT_FOUND => "未找到",
+            StatusCode::CONFLICT => "记录已变化",
+            StatusCode::TOO_MANY_REQUESTS => "请稍后再试",
+            StatusCode::INTERNAL_SERVER_ERROR => "系统错误",
+            _ => "无法办理",
+        };
+        let body = html! {
+            div.notice.error role="alert" {
+                h1 { (title) }
+                p { (e.to_string()) }
+                p { a href="/" { "回到我的待办" } " · " a href="/cases" { "案件列表" } }
+            }
+        };
+        (e.status(), bare_page(title, body)).into_response()
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// Extractor for pages: the signed-in user, or a redirect to the login page. A user who must
+/// change their password (non-demo initial accounts) is sent to do so first.
+pub struct PageUser(pub User);
+
+impl FromRequestParts<App> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        match authenticate(app, &parts.headers).await {
+            Ok(Some(u)) => {
+                if u.person.must_change_password
+                    && !app.is_demo()
+                    && parts.uri.path() != "/password"
+                    && parts.uri.path() != "/logout"
+                {
+                    return Err(Redirect::to("/password").into_response());
+                }
+                Ok(PageUser(u))
+            }
+            Ok(None) => Err(Redirect::to("/login").into_response()),
+            Err(e) => Err(PageError(e).into_response()),
+        }
+    }
+}
+
+/// A whole page in the layout: header with navigation, the user's name and roles, and logout.
+pub fn page(app: &App, user: &User, title: &str, active: &str, body: Markup) -> Response {
+    let dir = app.directory();
+    let roles: Vec<String> = user
+        .subject
+        .grants
+        .iter()
+        .map(|g| {
+            format!(
+                "{}（{}）",
+                lvzhi_access::role_zh(&g.role),
+                dir.org_name(&g.org_id)
+            )
+        })
+        .collect();
+    let is_admin = user.has_role("administrator");
+    let nav = [
+        ("inbox", "/", "我的待办"),
+        ("cases", "/cases", "案件"),
+        ("apply", "/cases/new", "免责容错申请"),
+    ];
+    let markup = html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — 履职" }
+                link rel="stylesheet" href="/assets/style.css";
+                script src="/assets/app.js" defer {}
+            }
+            body data-csrf=(user.csrf()) {
+                header.top {
+                    a.brand href="/" { "履职" span { "依法履职保护工作系统" } }
+                    nav {
+                        @for (id, href, label) in nav {
+                            a href=(href) class=@if id == active { "active" } { (label) }
+                        }
+                        @if is_admin {
+                            a href="/admin" class=@if active == "admin" { "active" } { "系统管理" }
+                        }
+                        a href="/api/docs" { "接口文档" }
+                    }
+                    div.who {
+                        span.name { (user.person.name) }
+                        span.roles title=(roles.join("；")) { (roles.join("；")) }
+                        form.inline method="post" action="/logout" {
+                            input type="hidden" name="_csrf" value=(user.csrf());
+                            button.link type="submit" { "退出" }
+                        }
+                    }
+                }
+                @if app.clock().is_fixed() {
+                    div.banner { "演示/测试时钟：系统日期固定为 " (date_zh(app.clock().today())) }
+                }
+                main { (body) }
+                footer { "履职 · 所有操作均已留痕（SM3 审计链）· 今日 " (date_zh(app.clock().today())) }
+            }
+        }
+    };
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], markup).into_response()
+}
+
+/// A page without the signed-in layout (login, errors).
+pub fn bare_page(title: &str, body: Markup) -> Response {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — 履职" }
+                link rel="stylesheet" href="/assets/style.css";
+            }
+            body.bare {
+                header.top { a.brand href="/" { "履职" span { "依法履职保护工作系统" } } }
+                main { (body) }
+            }
+        }
+    };
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], markup).into_response()
+}
+
+/// The hidden CSRF field every form carries.
+pub fn csrf_field(user: &User) -> Markup {
+    html! { input type="hidden" name="_csrf" value=(user.csrf()); }
+}
+
+/// A flash message passed through `?msg=` after a redirect (only fixed texts are shown).
+pub fn flash(code: Option<&str>) -> Markup {
+    let text = match code {
+        Some("saved") => "已保存。",
+        Some("recorded") => "已记录，案件审计链已更新。",
+        Some("password") => "密码已修改。",
+        Some("imported") => "已导入。",
+        _ => return html! {},
+    };
+    html! { div.notice.ok role="status" { (text) } }
+}
+
+/// Days-left text for a deadline.
+pub fn days_left(overdue: bool, working_days_left: i64) -> Markup {
+    if overdue {
+        html! { span.badge.overdue { "已逾期 " (-working_days_left) " 个工作日" } }
+    } else if working_days_left <= 3 {
+        html! { span.badge.soon { "尚余 " (working_days_left) " 个工作日" } }
+    } else {
+        html! { span.badge { "尚余 " (working_days_left) " 个工作日" } }
+    }
+}
+
+/// Multi-line text with line breaks kept (escaped).
+pub fn multiline(text: &str) -> Markup {
+    html! {
+        @for (i, line) in text.lines().enumerate() {
+            @if i > 0 { br; }
+            (line)
+        }
+    }
+}
+
+/// Marks text as already-escaped markup; only for constant strings.
+pub fn raw(s: &'static str) -> PreEscaped<&'static str> {
+    PreEscaped(s)
+}
+
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return AppError::NotFound("请求的接口不存在".to_string()).into_response();
+    }
+    PageError(AppError::NotFound("请求的页面不存在".to_string())).into_response()
+}
