@@ -12,8 +12,12 @@ pub enum AppError {
     /// Not signed in (or the session expired).
     #[error("请先登录")]
     Unauthenticated,
+    /// Refused by the workflow: the step belongs to another role (000's guards).
     #[error("{0}")]
     Forbidden(String),
+    /// Refused by the access policies: the case or organisation is outside the user's scope.
+    #[error("您无权查看或办理该案件")]
+    AccessDenied,
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -38,7 +42,9 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::AccessDenied | AppError::Csrf => {
+                StatusCode::FORBIDDEN
+            }
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -53,6 +59,7 @@ impl AppError {
         match self {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden(_) => "forbidden",
+            AppError::AccessDenied => "access_denied",
             AppError::Csrf => "csrf",
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
@@ -64,7 +71,7 @@ impl AppError {
     }
 
     pub fn forbidden_case() -> Self {
-        AppError::Forbidden("您无权查看或办理该案件".to_string())
+        AppError::AccessDenied
     }
 
     pub fn internal(detail: impl std::fmt::Display) -> Self {

@@ -265,6 +265,65 @@ impl Service {
         })
     }
 
+    /// Records many cases at once, all or nothing, in one transaction: the bulk import of a
+    /// unit's paper-era cases (and the load benchmark's 100k cases). Each case is a sequence of
+    /// commands decided by the workflow exactly as `create` and `act` would, on its own day;
+    /// nothing is written unless every command of every case is accepted.
+    pub async fn import_batch(
+        &self,
+        cases: &[(String, Vec<(Actor, Command, NaiveDate)>)],
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let mut prepared = Vec::with_capacity(cases.len());
+        for (case_id, commands) in cases {
+            if !valid_case_id(case_id) {
+                return Err(ServiceError::BadCaseId(case_id.clone()));
+            }
+            let mut state = State::default();
+            let mut events = Vec::new();
+            for (i, (actor, command, today)) in commands.iter().enumerate() {
+                let opens = matches!(
+                    command,
+                    Command::File { .. } | Command::OpenExOfficio { .. }
+                );
+                if opens != (i == 0) {
+                    return Err(ServiceError::NotACreation);
+                }
+                self.check_facts(command)?;
+                let (next, mut decided) = execute(
+                    &state,
+                    command,
+                    actor,
+                    *today,
+                    &self.calendar,
+                    &self.periods,
+                )?;
+                state = next;
+                events.append(&mut decided);
+            }
+            let projection = self.projection(&state)?;
+            let new_events = events
+                .iter()
+                .map(|e| to_new_event(e, now))
+                .collect::<Result<Vec<_>, _>>()?;
+            prepared.push((case_id.as_str(), new_events, projection));
+        }
+        let items: Vec<lvzhi_store::BatchItem<'_>> = prepared
+            .iter()
+            .map(|(id, events, projection)| lvzhi_store::BatchItem {
+                case_id: id,
+                expected_version: 0,
+                events,
+                projection: Some(projection),
+            })
+            .collect();
+        match self.store.append_batch(&items).await {
+            Ok(_) => Ok(()),
+            Err(StoreError::Conflict { case_id, .. }) => Err(ServiceError::Exists(case_id)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Opens a new case with a `file` or `open_ex_officio` command. Without an id, the next
     /// free `A<year>-<n>` is used.
     pub async fn create(

@@ -258,3 +258,55 @@ async fn a_refused_command_writes_nothing_and_a_stale_version_is_refused() {
             .is_empty());
     }
 }
+
+#[tokio::test]
+async fn import_batch_is_all_or_nothing_and_writes_links_for_access_scopes() {
+    let dir = tempfile::tempdir().unwrap();
+    for group in services(&dir, 1).await {
+        let s = &group[0];
+        let req = file_request();
+        let now = Utc.with_ymd_and_hms(2024, 9, 27, 2, 0, 0).unwrap();
+        let day = req.today;
+        let case = |id: &str, accept: bool| {
+            let mut cmds = vec![
+                (req.actor.clone(), req.command.clone(), day),
+                (office(), Command::Register, day),
+            ];
+            if accept {
+                cmds.push((office(), Command::Accept, day));
+            }
+            (id.to_string(), cmds)
+        };
+        s.import_batch(&[case("B-1", true), case("B-2", false)], now)
+            .await
+            .unwrap();
+        assert_eq!(s.view("B-1", day).await.unwrap().stage, "under_review");
+        assert_eq!(s.view("B-2", day).await.unwrap().stage, "registered");
+        let links = s.store().case_links("B-1").await.unwrap();
+        assert!(links.iter().any(|l| l.relation == "applicant"), "{links:?}");
+        assert!(links.iter().any(|l| l.relation == "applying_unit"));
+        // One refused command (an officer accepting, 000 §13) and nothing of the batch lands.
+        let head = s.store().head().await.unwrap();
+        let bad = (
+            "B-4".to_string(),
+            vec![
+                (req.actor.clone(), req.command.clone(), day),
+                (req.actor.clone(), Command::Accept, day),
+            ],
+        );
+        assert!(s
+            .import_batch(&[case("B-3", true), bad], now)
+            .await
+            .is_err());
+        assert_eq!(s.store().head().await.unwrap(), head);
+        assert!(s.view("B-3", day).await.is_err());
+        // A batch must open each case with a filing, and ids starting with '_' are reserved.
+        let not_opening = ("B-5".to_string(), vec![(office(), Command::Register, day)]);
+        assert!(s.import_batch(&[not_opening], now).await.is_err());
+        assert!(s
+            .import_batch(&[case("_directory", false)], now)
+            .await
+            .is_err());
+        assert_eq!(s.store().verify().await.unwrap().problem, None);
+    }
+}
