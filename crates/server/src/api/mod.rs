@@ -1,0 +1,219 @@
+//! The JSON API under `/api/v1`: everything the pages do, for other systems and scripts. Its
+//! OpenAPI 3.1 document (`/api/openapi.json`) is generated from the handlers and types
+//! (utoipa), and `/api/docs` renders that same document as a Chinese reference page, so the
+//! documentation cannot drift from the code.
+//!
+//! Authentication is `auth::ApiUser`: a bearer token issued by an administrator, or the page
+//! session's cookie with its `X-CSRF-Token` header on writes. Every failure — including a
+//! malformed body, a wrong content type, bad path or query parameters, an unknown path or
+//! method — answers `{"error":{"code","message"}}` with one formal Chinese sentence
+//! (see [`extract`]).
+
+pub mod admin;
+pub mod cases;
+pub mod docs;
+pub mod extract;
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, MethodRouter};
+use axum::Router;
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::app::App;
+
+type Make = fn() -> MethodRouter<App>;
+
+/// Every route of the API: method, path (as in the OpenAPI document) and handler. The router is
+/// built from this table, and a test checks that the document lists each entry.
+pub const ROUTES: &[(&str, &str, Make)] = &[
+    ("GET", "/api/v1/me", || get(cases::me)),
+    ("GET", "/api/v1/inbox", || get(cases::inbox)),
+    ("GET", "/api/v1/cases", || get(cases::list_cases)),
+    ("POST", "/api/v1/cases", || post(cases::create_case)),
+    ("GET", "/api/v1/cases/{id}", || get(cases::get_case)),
+    ("POST", "/api/v1/cases/{id}/actions", || post(cases::act)),
+    ("GET", "/api/v1/cases/{id}/evaluation", || {
+        get(cases::case_evaluation)
+    }),
+    ("GET", "/api/v1/cases/{id}/documents", || {
+        get(cases::documents)
+    }),
+    ("GET", "/api/v1/cases/{id}/documents/{n}", || {
+        get(cases::document)
+    }),
+    ("POST", "/api/v1/evaluate", || post(cases::evaluate)),
+    ("GET", "/api/v1/policy/facts", || get(cases::policy_facts)),
+    ("GET", "/api/v1/orgs", || get(cases::orgs)),
+    ("GET", "/api/v1/admin/people", || get(admin::people)),
+    ("POST", "/api/v1/admin/people", || post(admin::put_person)),
+    ("POST", "/api/v1/admin/grants", || post(admin::add_grant)),
+    ("DELETE", "/api/v1/admin/grants", || {
+        delete(admin::revoke_grant)
+    }),
+    ("GET", "/api/v1/admin/tokens", || get(admin::tokens)),
+    ("POST", "/api/v1/admin/tokens", || post(admin::issue_token)),
+    ("DELETE", "/api/v1/admin/tokens/{id}", || {
+        delete(admin::revoke_token)
+    }),
+    ("GET", "/api/openapi.json", || get(openapi_json)),
+    ("GET", "/api/docs", || get(docs::page)),
+];
+
+pub fn routes() -> Router<App> {
+    let mut by_path: BTreeMap<&str, MethodRouter<App>> = BTreeMap::new();
+    for (_, path, make) in ROUTES {
+        let m = make();
+        let merged = match by_path.remove(path) {
+            Some(existing) => existing.merge(m),
+            None => m,
+        };
+        by_path.insert(path, merged);
+    }
+    let mut router = Router::new();
+    for (path, m) in by_path {
+        router = router.route(path, m);
+    }
+    router.layer(axum::middleware::from_fn(extract::method_not_allowed))
+}
+
+/// The schema of a workflow command (`lvzhi_workflow::Command`, not derivable here): an object
+/// tagged by `action`, one of the action ids.
+fn command_schema_of(ids: &[&str], description: &str) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some(description))
+        .property(
+            "action",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some("操作代码"))
+                .enum_values(Some(ids.iter().copied())),
+        )
+        .required("action")
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+        .build()
+        .into()
+}
+
+pub fn command_schema() -> Schema {
+    let ids: Vec<&str> = lvzhi_workflow::ACTIONS
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !matches!(*id, "file" | "open_ex_officio"))
+        .collect();
+    command_schema_of(
+        &ids,
+        "办理命令（与 lvzhi case act 的命令 JSON 相同）：action 为操作代码，其余字段随操作而定，例如 {\"action\":\"reject\",\"reasons\":\"…\"}。各操作代码及其名称见本文档的“操作一览”。",
+    )
+}
+
+pub fn creation_command_schema() -> Schema {
+    command_schema_of(
+        &["file", "open_ex_officio"],
+        "立案命令：{\"action\":\"file\",\"form\":{申请表}} 或 {\"action\":\"open_ex_officio\",\"form\":{申请表},\"grounds\":\"发现的情形或者线索\"}。申请表含 applicants（[{person_id,name}]）、applying_unit 与 committee（{id,name}）、可选的 parent_committee、matter（申请事项）、可选的 accountability_decision（{department,sanction,decided_on,document_number}）和 facts。",
+    )
+}
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "系统管理员签发的接口令牌：请求头 Authorization: Bearer <令牌>。以令牌持有人的身份和角色办理；令牌可随时吊销。",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "网页登录后的会话（供本系统网页的脚本使用）；写操作还须带请求头 X-CSRF-Token（取自页面 body 的 data-csrf 属性）。",
+            ))),
+        );
+    }
+}
+
+/// The OpenAPI document of the API (utoipa derives paths and schemas from the handlers).
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "履职 API",
+        description = "依法履职保护工作系统的 JSON 接口：网页能做的，接口都能做。所有时间以北京时间的日历日计；期限按国务院公布的节假日安排以工作日计算。出错时一律返回 {\"error\":{\"code\",\"message\"}}，message 为一句中文说明。",
+        license(name = "Apache-2.0")
+    ),
+    paths(
+        cases::me,
+        cases::inbox,
+        cases::list_cases,
+        cases::create_case,
+        cases::get_case,
+        cases::act,
+        cases::case_evaluation,
+        cases::documents,
+        cases::document,
+        cases::evaluate,
+        cases::policy_facts,
+        cases::orgs,
+        admin::people,
+        admin::put_person,
+        admin::add_grant,
+        admin::revoke_grant,
+        admin::tokens,
+        admin::issue_token,
+        admin::revoke_token,
+        openapi_json,
+        docs::page,
+    ),
+    components(schemas(extract::ErrorBody, extract::ErrorDetail)),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    tags(
+        (name = "个人", description = "当前用户与我的待办"),
+        (name = "案件", description = "案件的查询、立案、办理和文书"),
+        (name = "系统建议", description = "规则引擎依政策包给出的建议结论"),
+        (name = "政策", description = "政策包的事实清单"),
+        (name = "组织机构", description = "组织机构树"),
+        (name = "系统管理", description = "人员、角色和接口令牌（须有系统管理权限）"),
+        (name = "文档", description = "接口文档本身"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as served: generated once, with Chinese descriptions filled in for the types
+/// the pages share (see [`docs::localise`]) and the error body on every 4xx answer.
+pub fn document() -> &'static serde_json::Value {
+    static DOC: OnceLock<serde_json::Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut v = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        docs::localise(&mut v);
+        v
+    })
+}
+
+#[utoipa::path(
+    get, path = "/api/openapi.json", tag = "文档",
+    summary = "OpenAPI 文档",
+    description = "本接口的 OpenAPI 3.1 文档（JSON），由程序代码生成。无需登录。",
+    security(()),
+    responses((status = 200, description = "OpenAPI 3.1 文档", content_type = "application/json", body = Object))
+)]
+pub async fn openapi_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        axum::Json(document()),
+    )
+        .into_response()
+}
