@@ -27,7 +27,7 @@ pub struct ErrorBody {
 /// 错误详情。
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 pub struct ErrorDetail {
-    /// 机器可读的错误代码：unauthenticated（未登录）、forbidden（无权办理）、csrf（缺少或错误的 X-CSRF-Token）、not_found（不存在）、bad_request（请求内容有误）、refused（程序不允许）、conflict（记录已变化）、method_not_allowed、unsupported_media_type、payload_too_large、internal。
+    /// 机器可读的错误代码：unauthenticated（未登录）、access_denied（访问控制策略不允许：案件或机构不在其职责范围内）、forbidden（该事项应由其他角色办理，或无权管理）、csrf（缺少或错误的 X-CSRF-Token）、not_found（不存在）、bad_request（请求内容有误）、refused（程序不允许）、conflict（记录已变化）、too_many_requests、method_not_allowed、unsupported_media_type、payload_too_large、internal。
     pub code: String,
     /// 一句中文说明，可直接展示给用户。
     pub message: String,
