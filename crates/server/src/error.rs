@@ -123,7 +123,15 @@ pub fn json_error(e: &AppError) -> Response {
         eprintln!("internal error: {detail}");
     }
     let body = serde_json::json!({ "error": { "code": e.code(), "message": e.to_string() } });
-    (e.status(), axum::Json(body)).into_response()
+    let mut res = (e.status(), axum::Json(body)).into_response();
+    if matches!(e, AppError::Unauthenticated) {
+        // RFC 6750: tell API clients which scheme to use.
+        res.headers_mut().insert(
+            axum::http::header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer realm=\"lvzhi\""),
+        );
+    }
+    res
 }
 
 /// Errors as API responses (the pages wrap theirs in `ui::PageError`).

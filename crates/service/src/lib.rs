@@ -106,6 +106,9 @@ pub struct TimelineEntry {
 pub type FactCheck =
     Box<dyn Fn(&BTreeMap<String, serde_json::Value>) -> Result<(), String> + Send + Sync>;
 
+/// One case of a bulk import: its id and its commands, each with who gave it and on which day.
+pub type ImportedCase = (String, Vec<(Actor, Command, NaiveDate)>);
+
 /// The record service for 000 applications. A clone shares the store's pool and the fact check
 /// and copies the calendar.
 #[derive(Clone)]
@@ -271,7 +274,7 @@ impl Service {
     /// nothing is written unless every command of every case is accepted.
     pub async fn import_batch(
         &self,
-        cases: &[(String, Vec<(Actor, Command, NaiveDate)>)],
+        cases: &[ImportedCase],
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
         let mut prepared = Vec::with_capacity(cases.len());
