@@ -72,16 +72,17 @@ fn opt_nonempty(text: &Option<String>) -> bool {
 
 /// Grounds compared for "the same reason" (000 §21 ¶3): whitespace and punctuation ignored.
 fn same_reason(a: &str, b: &str) -> bool {
-    let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| {
-                !c.is_whitespace()
-                    && !c.is_ascii_punctuation()
-                    && !"，。；：、！？（）“”".contains(*c)
-            })
-            .collect()
-    };
-    norm(a) == norm(b)
+    reason_key(a) == reason_key(b)
+}
+
+/// What of a reason counts when reasons are compared (000 §21 ¶3): all but whitespace and
+/// punctuation.
+pub(crate) fn reason_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| {
+            !c.is_whitespace() && !c.is_ascii_punctuation() && !"，。；：、！？（）“”".contains(*c)
+        })
+        .collect()
 }
 
 fn validate_form(
@@ -424,6 +425,19 @@ impl<'a> Ctx<'a> {
                 )));
             }
         }
+        // 回避 (000 §19(六)): a recused person takes no further part in the case.
+        if !opens {
+            if let Some((_, name, _)) = s
+                .recused
+                .iter()
+                .find(|(id, _, _)| *id == self.actor.person_id)
+            {
+                return Err(refused(
+                    format!("{name}已决定回避，不能参与本案的办理"),
+                    "000 §19(六)",
+                ));
+            }
+        }
         match cmd {
             Command::File { form, received_on } => {
                 const A: &str = "提出免责容错申请";
@@ -614,6 +628,12 @@ impl<'a> Ctx<'a> {
                             "000 §19(六)",
                         ));
                     }
+                    if s.is_recused(&m.person_id) {
+                        return Err(refused(
+                            format!("{}已决定回避，不能参加审查论证组", m.name),
+                            "000 §19(六)",
+                        ));
+                    }
                     if ids.contains(&m.person_id.as_str()) {
                         return Err(WorkflowError::Invalid(format!(
                             "审查论证组成员“{}”重复列出",
@@ -677,6 +697,12 @@ impl<'a> Ctx<'a> {
                         "000 §19(六)",
                     ));
                 }
+                if s.is_recused(&participant.person_id) {
+                    return Err(refused(
+                        format!("{}已决定回避，不能参与本案审查论证", participant.name),
+                        "000 §19(六)",
+                    ));
+                }
                 if s.externals
                     .iter()
                     .any(|x| x.person_id == participant.person_id)
@@ -732,6 +758,46 @@ impl<'a> Ctx<'a> {
                             file_name: evidence.file_name.trim().to_string(),
                             description: evidence.description.trim().to_string(),
                         },
+                    },
+                ))
+            }
+            Command::RecordRecusal {
+                person_id,
+                name,
+                reason,
+            } => {
+                const A: &str = "决定回避";
+                let by = self.office(A, "000 §19(六)")?;
+                if person_id.trim().is_empty() || name.trim().is_empty() {
+                    return Err(WorkflowError::Invalid(
+                        "回避人员的人员编号和姓名均不能为空".to_string(),
+                    ));
+                }
+                let person_id = person_id.trim();
+                if self
+                    .form()?
+                    .applicants
+                    .iter()
+                    .any(|o| o.person_id == person_id)
+                {
+                    return Err(refused(
+                        format!("{}是本案申请人，不适用回避", name.trim()),
+                        "000 §19(六)",
+                    ));
+                }
+                if s.is_recused(person_id) {
+                    return Err(WorkflowError::Invalid(format!(
+                        "{}已决定回避，无需重复记录",
+                        name.trim()
+                    )));
+                }
+                nonempty(reason, "决定回避应当载明回避的理由", "000 §19(六)")?;
+                Ok(self.ev(
+                    by,
+                    EventKind::Recused {
+                        person_id: person_id.to_string(),
+                        name: name.trim().to_string(),
+                        reason: reason.trim().to_string(),
                     },
                 ))
             }
@@ -804,6 +870,18 @@ impl<'a> Ctx<'a> {
                     return Err(refused(
                         "尚未组成审查论证组，不能作出审查论证意见",
                         "000 §14",
+                    ));
+                }
+                // A panel that lost its 法制 or 纪检 member to recusal is re-formed first.
+                let sitting = |c: MemberCategory| {
+                    s.panel
+                        .iter()
+                        .any(|m| m.category == c && !s.is_recused(&m.person_id))
+                };
+                if !sitting(MemberCategory::Legal) || !sitting(MemberCategory::Discipline) {
+                    return Err(refused(
+                        "审查论证组的法制或者纪检成员已回避，应当重新组成审查论证组后再作出审查论证意见",
+                        "000 §14、§19(六)",
                     ));
                 }
                 self.validate_determination(determination, "000 §14")?;
@@ -889,6 +967,11 @@ impl<'a> Ctx<'a> {
                     return Err(WorkflowError::Invalid(
                         "申请人已表示无异议，无需重复记录".to_string(),
                     ));
+                }
+                // Already final (the appeal window passed, or the 复核 was answered): the
+                // statement would change nothing (000 §23).
+                if is_final(s, today, self.cal, self.p)? {
+                    return Err(refused("认定意见已经生效，无需再表示无异议", "000 §23"));
                 }
                 Ok(self.ev(by, EventKind::NoObjectionDeclared))
             }

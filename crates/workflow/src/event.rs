@@ -68,6 +68,14 @@ pub enum EventKind {
     EvidenceAdded {
         evidence: Evidence,
     },
+    /// A person recused from the case (000 §19(六), and the general duty of 回避): from this
+    /// event on they may not sit on the panel, take part as an invited participant, or take any
+    /// step in the case.
+    Recused {
+        person_id: String,
+        name: String,
+        reason: String,
+    },
     /// 当面听取申请人陈述、举证、申辩 (000 §15).
     HearingHeld {
         summary: String,
@@ -252,6 +260,12 @@ pub enum Command {
     AddEvidence {
         evidence: Evidence,
     },
+    /// By the office of the handling committee, at any stage after filing (000 §19(六)).
+    RecordRecusal {
+        person_id: String,
+        name: String,
+        reason: String,
+    },
     RecordHearing {
         summary: String,
     },
@@ -370,6 +384,118 @@ pub enum Command {
     },
 }
 
+/// Every action id (the `action` tag of a [`Command`] in JSON) with its formal Chinese label,
+/// in the order of the procedure (000 Chapters 3–4). Each [`Command`] variant appears exactly
+/// once; [`Command::action_id`] gives a command's id.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("file", "提出免责容错申请"),
+    ("open_ex_officio", "主动启动免责容错工作"),
+    ("register", "登记申请"),
+    ("accept", "决定受理"),
+    ("reject", "决定不予受理"),
+    ("update_facts", "更新案件事实"),
+    ("record_recommendation", "记录系统建议结论"),
+    ("form_panel", "组成审查论证组"),
+    ("add_evidence", "添加证据材料"),
+    ("record_hearing", "记录听取陈述、举证、申辩"),
+    ("record_site_visit", "记录实地走访调查"),
+    ("approve_external_participant", "批准邀请人员参与审查论证"),
+    ("record_recusal", "决定回避"),
+    ("extend_review", "延长审查论证期限"),
+    ("record_interim_line", "议定阶段性对外宣传口径"),
+    ("draft_opinion", "起草审查论证意见"),
+    ("approve_opinion", "批准审查论证意见"),
+    ("issue_opinion", "出具审查论证意见"),
+    ("record_receipt", "记录送达日期"),
+    ("declare_no_objection", "表示无异议"),
+    ("apply_reconsideration", "申请复议"),
+    ("reply_reconsideration", "回复复议意见"),
+    ("apply_re_review", "申请复核"),
+    ("reply_re_review", "回复复核意见"),
+    ("start_publicity", "开始公示"),
+    ("record_objection", "记录公示期间收到的反映"),
+    ("resolve_objection", "核实公示期间收到的反映"),
+    ("close_publicity", "结束公示"),
+    ("revise_determination", "修正认定意见"),
+    ("send_recommendation", "提出撤销或者变更原决定的建议"),
+    ("answer_recommendation", "答复撤销或者变更原决定的建议"),
+    ("record_sanction_change", "记录原问责处理决定的变更"),
+    ("record_oversight", "记录纪检监察机关、检察机关介入"),
+    ("provide_opinion_to_oversight", "向介入机关提供意见建议"),
+    ("record_oversight_answer", "记录介入机关采纳情况"),
+    ("report_upward", "报告上一级公安机关"),
+    ("decide_compensation", "作出补偿决定"),
+    ("apply_protections", "落实免责民警权益保障"),
+    ("record_counselling", "记录谈心谈话、心理疏导"),
+    ("set_rectification", "制定纠错整改措施"),
+    (
+        "record_recurrence",
+        "记录整改效果不明显或者同类错误再次发生",
+    ),
+];
+
+/// The formal Chinese label of an action id (see [`ACTIONS`]).
+pub fn action_label(action_id: &str) -> Option<&'static str> {
+    ACTIONS
+        .iter()
+        .find(|(id, _)| *id == action_id)
+        .map(|(_, label)| *label)
+}
+
+impl Command {
+    /// The command's action id, as in its JSON `action` tag (`accept`, `record_recusal`, …).
+    pub fn action_id(&self) -> &'static str {
+        match self {
+            Command::File { .. } => "file",
+            Command::OpenExOfficio { .. } => "open_ex_officio",
+            Command::Register => "register",
+            Command::Accept => "accept",
+            Command::Reject { .. } => "reject",
+            Command::UpdateFacts { .. } => "update_facts",
+            Command::RecordRecommendation { .. } => "record_recommendation",
+            Command::FormPanel { .. } => "form_panel",
+            Command::ApproveExternalParticipant { .. } => "approve_external_participant",
+            Command::AddEvidence { .. } => "add_evidence",
+            Command::RecordRecusal { .. } => "record_recusal",
+            Command::RecordHearing { .. } => "record_hearing",
+            Command::RecordSiteVisit { .. } => "record_site_visit",
+            Command::RecordInterimLine { .. } => "record_interim_line",
+            Command::DraftOpinion { .. } => "draft_opinion",
+            Command::ApproveOpinion => "approve_opinion",
+            Command::IssueOpinion => "issue_opinion",
+            Command::RecordReceipt { .. } => "record_receipt",
+            Command::ExtendReview { .. } => "extend_review",
+            Command::DeclareNoObjection => "declare_no_objection",
+            Command::ApplyReconsideration { .. } => "apply_reconsideration",
+            Command::ReplyReconsideration { .. } => "reply_reconsideration",
+            Command::ApplyReReview { .. } => "apply_re_review",
+            Command::ReplyReReview { .. } => "reply_re_review",
+            Command::StartPublicity { .. } => "start_publicity",
+            Command::RecordObjection { .. } => "record_objection",
+            Command::ResolveObjection { .. } => "resolve_objection",
+            Command::ClosePublicity => "close_publicity",
+            Command::ReviseDetermination { .. } => "revise_determination",
+            Command::SendRecommendation { .. } => "send_recommendation",
+            Command::AnswerRecommendation { .. } => "answer_recommendation",
+            Command::RecordSanctionChange { .. } => "record_sanction_change",
+            Command::RecordOversight { .. } => "record_oversight",
+            Command::ProvideOpinionToOversight { .. } => "provide_opinion_to_oversight",
+            Command::RecordOversightAnswer { .. } => "record_oversight_answer",
+            Command::ReportUpward { .. } => "report_upward",
+            Command::DecideCompensation { .. } => "decide_compensation",
+            Command::ApplyProtections { .. } => "apply_protections",
+            Command::RecordCounselling { .. } => "record_counselling",
+            Command::SetRectification { .. } => "set_rectification",
+            Command::RecordRecurrence { .. } => "record_recurrence",
+        }
+    }
+
+    /// The command's formal Chinese label (see [`ACTIONS`]).
+    pub fn label_zh(&self) -> &'static str {
+        action_label(self.action_id()).unwrap_or("")
+    }
+}
+
 impl Event {
     /// One timeline line in Chinese: "2024年10月8日　维权办（o-wang）：受理".
     pub fn describe_zh(&self) -> String {
@@ -380,6 +506,13 @@ impl Event {
             self.by.person_id,
             crate::state::event_zh(&self.kind)
         );
+        // Who the step concerns, where the step alone does not say (000 §19(六)).
+        if let EventKind::Recused {
+            person_id, name, ..
+        } = &self.kind
+        {
+            line.push_str(&format!("（{name}，{person_id}）"));
+        }
         if let Some(r) = self.reason() {
             line.push_str(&format!("。理由：{r}"));
         }
@@ -406,6 +539,7 @@ impl Event {
             EventKind::OpinionDrafted { determination }
             | EventKind::DeterminationRevised { determination } => determination.basis.as_str(),
             EventKind::CompensationDecided { basis, .. } => basis.as_str(),
+            EventKind::Recused { reason, .. } => reason.as_str(),
             _ => "",
         };
         Some(r).filter(|r| !r.is_empty())
@@ -444,6 +578,7 @@ impl EventKind {
             EventKind::PanelFormed { .. } => "panel_formed",
             EventKind::ExternalParticipantApproved { .. } => "external_participant_approved",
             EventKind::EvidenceAdded { .. } => "evidence_added",
+            EventKind::Recused { .. } => "recused",
             EventKind::HearingHeld { .. } => "hearing_held",
             EventKind::SiteVisited { .. } => "site_visited",
             EventKind::InterimLineRecorded { .. } => "interim_line_recorded",
@@ -473,5 +608,251 @@ impl EventKind {
             EventKind::RectificationSet { .. } => "rectification_set",
             EventKind::RecurrenceRecorded { .. } => "recurrence_recorded",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org() -> Org {
+        Org {
+            id: "org".into(),
+            name: "单位".into(),
+        }
+    }
+
+    fn form() -> ApplicationForm {
+        ApplicationForm {
+            applicants: vec![Officer {
+                person_id: "p".into(),
+                name: "张伟".into(),
+            }],
+            applying_unit: org(),
+            committee: org(),
+            parent_committee: None,
+            matter: "事项".into(),
+            accountability_decision: None,
+            facts: BTreeMap::new(),
+        }
+    }
+
+    fn determination() -> Determination {
+        Determination {
+            outcome: Outcome::Exemption,
+            modality: Modality::Shall,
+            leniency: None,
+            basis: "依据".into(),
+            articles: vec![],
+            original_decision_improper: false,
+            departure_reasons: None,
+        }
+    }
+
+    /// One command of every variant. A new variant breaks the exhaustive match of
+    /// `Command::action_id`; add it there, to `ACTIONS`, here and to `sample_commands`.
+    fn one_of_each() -> Vec<Command> {
+        let t = || "文字".to_string();
+        let day = NaiveDate::from_ymd_opt(2024, 10, 8).unwrap_or_default();
+        vec![
+            Command::File {
+                form: form(),
+                received_on: None,
+            },
+            Command::OpenExOfficio {
+                form: form(),
+                grounds: t(),
+            },
+            Command::Register,
+            Command::Accept,
+            Command::Reject { reasons: t() },
+            Command::UpdateFacts {
+                facts: BTreeMap::new(),
+            },
+            Command::RecordRecommendation {
+                recommendation: Recommendation::default(),
+            },
+            Command::FormPanel { members: vec![] },
+            Command::ApproveExternalParticipant {
+                participant: ExternalParticipant {
+                    person_id: t(),
+                    name: t(),
+                    category: ExternalCategory::Other,
+                    eligibility: Eligibility::default(),
+                    no_conflict_declaration: t(),
+                },
+                grounds: t(),
+            },
+            Command::AddEvidence {
+                evidence: Evidence {
+                    sm3: t(),
+                    file_name: t(),
+                    description: t(),
+                },
+            },
+            Command::RecordRecusal {
+                person_id: t(),
+                name: t(),
+                reason: t(),
+            },
+            Command::RecordHearing { summary: t() },
+            Command::RecordSiteVisit {
+                place: t(),
+                summary: t(),
+            },
+            Command::RecordInterimLine {
+                public_line: t(),
+                measures: t(),
+            },
+            Command::DraftOpinion {
+                determination: determination(),
+            },
+            Command::ApproveOpinion,
+            Command::IssueOpinion,
+            Command::RecordReceipt { received_on: day },
+            Command::ExtendReview { grounds: t() },
+            Command::DeclareNoObjection,
+            Command::ApplyReconsideration {
+                grounds: t(),
+                new_evidence: None,
+            },
+            Command::ReplyReconsideration {
+                upheld: true,
+                reasoning: t(),
+                revised: None,
+            },
+            Command::ApplyReReview {
+                grounds: t(),
+                new_evidence: None,
+            },
+            Command::ReplyReReview {
+                upheld: true,
+                reasoning: t(),
+                revised: None,
+            },
+            Command::StartPublicity { place: t() },
+            Command::RecordObjection { summary: t() },
+            Command::ResolveObjection {
+                index: 0,
+                substantiated: false,
+                finding: t(),
+            },
+            Command::ClosePublicity,
+            Command::ReviseDetermination {
+                determination: determination(),
+            },
+            Command::SendRecommendation {
+                proposal: Proposal::Revoke,
+                reasons: t(),
+            },
+            Command::AnswerRecommendation {
+                adopted: true,
+                justification: None,
+            },
+            Command::RecordSanctionChange {
+                sanction: None,
+                reason: t(),
+            },
+            Command::RecordOversight {
+                body: OversightBody::Procuratorate,
+                body_name: t(),
+                description: t(),
+            },
+            Command::ProvideOpinionToOversight {
+                index: 0,
+                summary: t(),
+            },
+            Command::RecordOversightAnswer {
+                index: 0,
+                adopted: true,
+                note: t(),
+            },
+            Command::ReportUpward {
+                index: 0,
+                summary: t(),
+            },
+            Command::DecideCompensation {
+                granted: false,
+                amount_yuan: None,
+                basis: t(),
+            },
+            Command::ApplyProtections { officer_id: t() },
+            Command::RecordCounselling {
+                officer_id: t(),
+                summary: t(),
+            },
+            Command::SetRectification {
+                officer_id: t(),
+                measures: t(),
+                follow_up: t(),
+            },
+            Command::RecordRecurrence {
+                officer_id: t(),
+                description: t(),
+            },
+        ]
+    }
+
+    #[test]
+    fn actions_list_every_command_variant_exactly_once_by_its_serde_tag() {
+        let samples = one_of_each();
+        let mut tags: Vec<String> = Vec::new();
+        for c in &samples {
+            let json = serde_json::to_value(c).unwrap_or_default();
+            let tag = json["action"].as_str().unwrap_or_default().to_string();
+            assert_eq!(tag, c.action_id(), "{c:?}");
+            assert!(!tags.contains(&tag), "{tag} sampled twice");
+            tags.push(tag);
+        }
+        let ids: Vec<&str> = ACTIONS.iter().map(|(id, _)| *id).collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "an action id is listed twice");
+        assert_eq!(ids.len(), samples.len());
+        for tag in &tags {
+            assert!(ids.contains(&tag.as_str()), "{tag} is not in ACTIONS");
+        }
+        // Procedure order: opening first, result use last; labels are formal Chinese.
+        assert_eq!(
+            &ids[..4],
+            &["file", "open_ex_officio", "register", "accept"]
+        );
+        assert_eq!(ids.last(), Some(&"record_recurrence"));
+        for (id, label) in ACTIONS {
+            assert!(
+                label.chars().all(|c| !c.is_ascii()),
+                "{id}: label “{label}”"
+            );
+        }
+        assert_eq!(action_label("accept"), Some("决定受理"));
+        assert_eq!(action_label("extend_review"), Some("延长审查论证期限"));
+        assert_eq!(action_label("record_recusal"), Some("决定回避"));
+        assert_eq!(Command::Accept.label_zh(), "决定受理");
+        assert_eq!(action_label("launch"), None);
+    }
+
+    #[test]
+    fn art_19_a_recusal_names_the_person_and_its_reason_in_the_timeline() {
+        let e = Event {
+            on: NaiveDate::from_ymd_opt(2024, 10, 9).unwrap_or_default(),
+            by: By {
+                person_id: "o-wang".into(),
+                role: Role::Office,
+            },
+            kind: EventKind::Recused {
+                person_id: "pm-hu".into(),
+                name: "胡明".into(),
+                reason: "与申请人系近亲属".into(),
+            },
+        };
+        assert_eq!(e.kind.id(), "recused");
+        assert_eq!(e.reason(), Some("与申请人系近亲属"));
+        assert_eq!(
+            e.describe_zh(),
+            "2024年10月9日\u{3000}维权办（o-wang）：决定回避（胡明，pm-hu）。理由：与申请人系近亲属"
+        );
+        let json = serde_json::to_string(&e).unwrap_or_default();
+        assert!(json.contains(r#""type":"recused""#), "{json}");
     }
 }

@@ -16,6 +16,11 @@
 //!   that requires it, so the text of record never changes afterwards.
 //! - Periods come from the policy pack through [`ProcedurePeriods::from_map`]; the
 //!   recommendation arrives as plain strings ([`Recommendation`]).
+//! - [`available_actions`] lists the action ids ([`ACTIONS`], with their Chinese labels) an
+//!   actor could take on a case today, by probing `decide` with sample commands rather than
+//!   restating its guards (see `src/available.rs`). [`State`]'s accessors (`applicant_ids`,
+//!   `panel_ids`, `external_ids`, `recused_ids`, `committee_org`, `applying_unit`,
+//!   `department_org`, `escalated_to`) say whom a case involves, for access control.
 //!
 //! # Interpretations (where the seed leaves a choice)
 //!
@@ -30,7 +35,8 @@
 //!   delivery is recorded with `RecordReceipt`, and the 10 working days of 000 §21 count from it.
 //! - **Finality** (000 §23 "申请人无意见或经复议复核"): the determination in force is final when the
 //!   applicant declares no objection, when the window for the next appeal has passed, or at once
-//!   after the 复核 reply. Publicity, the recommendation to the department, compensation and
+//!   after the 复核 reply. No objection can be declared once the determination is final: it would
+//!   change nothing. Publicity, the recommendation to the department, compensation and
 //!   result use wait for finality.
 //! - **Repeat appeals** (000 §21 ¶3): a second 复议 on the same reason (spacing and punctuation
 //!   ignored) is refused unless new evidence is described; a 复议 on a *different* reason may
@@ -43,6 +49,13 @@
 //! - **Publicity** (000 §23): at least the pack's period (5 日, rolled to a working day); it
 //!   closes only after its last day and with every objection verified. A substantiated objection
 //!   holds the recommendation until 主任 or 副主任 revises the determination.
+//! - **Recusal** (回避, 000 §19(六)): the office of the handling committee records it, with its
+//!   reason, at any stage after filing; an applicant is a party, not a reviewer, and is not
+//!   recused. From then on the person is refused as a panel member or invited participant
+//!   and takes no step in the case in any role (the general duty of 回避, not only the
+//!   reviewer's part); the panel list keeps them as formed, but an opinion is drafted only
+//!   once a 法制 and a 纪检 member who are not recused sit on it (000 §14), so the office
+//!   re-forms a panel that lost one.
 //! - **Extensions** (000 §18, §20): only before the current last day runs out; the first needs
 //!   grounds and 主任 or 副主任, the second 主任; each adds its period to the previous last day.
 //!
@@ -53,6 +66,7 @@
 //! - `State::version` equals the number of events applied; events are dated in order.
 //! - Nothing article-specific about *periods* is in Rust: their lengths come from the pack.
 
+mod available;
 mod deadlines;
 mod decide;
 pub mod documents;
@@ -62,13 +76,14 @@ mod model;
 mod periods;
 mod state;
 
+pub use available::{available_actions, sample_commands};
 pub use deadlines::{
     acceptance_deadline, appeal_window, due_events, is_final, open_deadlines, opinion_deadline,
     reply_deadline, OpenDeadline, Step,
 };
 pub use decide::{decide, execute};
 pub use error::WorkflowError;
-pub use event::{Command, Event, EventKind};
+pub use event::{action_label, Command, Event, EventKind, ACTIONS};
 pub use model::*;
 pub use periods::{ProcedurePeriods, PERIOD_IDS};
 pub use state::{

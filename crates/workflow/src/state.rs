@@ -211,6 +211,11 @@ pub struct State {
     pub rejection_reasons: Option<String>,
     pub panel: Vec<PanelMember>,
     pub externals: Vec<ExternalParticipant>,
+    /// People recused from the case, in order: `(person_id, name, reason)` (000 §19(六)).
+    /// They stay listed on the panel or among the participants as they were, but take no
+    /// further part in the case.
+    #[serde(default)]
+    pub recused: Vec<(String, String, String)>,
     /// Why the case is major / complex (000 §17–18, §20).
     pub major_grounds: Option<String>,
     /// Extensions granted so far (0–2).
@@ -280,6 +285,63 @@ impl State {
     /// Whether any 复议 or 复核 has been filed (000 §21 ¶3 applies from then on).
     pub fn appealed(&self) -> bool {
         !self.appeals.is_empty()
+    }
+
+    // Who the case involves: plain accessors for access control and read models.
+
+    /// The applicant officers' person ids (000 §12).
+    pub fn applicant_ids(&self) -> Vec<&str> {
+        self.form
+            .iter()
+            .flat_map(|f| f.applicants.iter().map(|o| o.person_id.as_str()))
+            .collect()
+    }
+
+    /// The panel members' person ids as the panel was last formed (000 §14), including any
+    /// since recused (see [`State::recused_ids`]).
+    pub fn panel_ids(&self) -> Vec<&str> {
+        self.panel.iter().map(|m| m.person_id.as_str()).collect()
+    }
+
+    /// The approved invited participants' person ids (000 §18), including any since recused.
+    pub fn external_ids(&self) -> Vec<&str> {
+        self.externals
+            .iter()
+            .map(|x| x.person_id.as_str())
+            .collect()
+    }
+
+    /// The person ids of everyone recused from the case (000 §19(六)).
+    pub fn recused_ids(&self) -> Vec<&str> {
+        self.recused.iter().map(|(id, _, _)| id.as_str()).collect()
+    }
+
+    /// Whether `person_id` has been recused from the case (000 §19(六)).
+    pub fn is_recused(&self, person_id: &str) -> bool {
+        self.recused.iter().any(|(id, _, _)| id == person_id)
+    }
+
+    /// The organisation whose committee (本级维权委) handles the case.
+    pub fn committee_org(&self) -> Option<&Org> {
+        self.form.as_ref().map(|f| &f.committee)
+    }
+
+    /// The applicants' unit (所在单位 / 申请单位, 000 §12).
+    pub fn applying_unit(&self) -> Option<&Org> {
+        self.form.as_ref().map(|f| &f.applying_unit)
+    }
+
+    /// The department that made the linked accountability decision (000 §22, §26–27).
+    pub fn department_org(&self) -> Option<&Org> {
+        self.form
+            .as_ref()
+            .and_then(|f| f.accountability_decision.as_ref())
+            .map(|d| &d.department)
+    }
+
+    /// The parent committee hearing the case, once a 复核 has been filed (000 §21 ¶2).
+    pub fn escalated_to(&self) -> Option<&Org> {
+        self.last_appeal(AppealKind::ReReview).map(|a| &a.to)
     }
 }
 
@@ -359,6 +421,16 @@ pub fn apply(mut s: State, e: &Event) -> State {
             }
         }
         EventKind::EvidenceAdded { evidence } => s.evidence.push(evidence.clone()),
+        EventKind::Recused {
+            person_id,
+            name,
+            reason,
+        } => {
+            if !s.is_recused(person_id) {
+                s.recused
+                    .push((person_id.clone(), name.clone(), reason.clone()));
+            }
+        }
         EventKind::HearingHeld { summary } => s.hearings.push((on, summary.clone())),
         EventKind::SiteVisited { place, summary } => {
             s.site_visits.push((on, place.clone(), summary.clone()))
@@ -688,6 +760,7 @@ pub fn try_apply(s: State, e: &Event) -> Result<State, WorkflowError> {
         EventKind::OpinionProvidedToOversight { index, .. }
         | EventKind::OversightAnswered { index, .. }
         | EventKind::ReportedUpward { index, .. } => *index < s.oversight.len(),
+        EventKind::Recused { person_id, .. } => s.stage != Stage::New && !s.is_recused(person_id),
         _ => s.stage != Stage::New,
     };
     if ok {
@@ -714,6 +787,7 @@ pub fn event_zh(k: &EventKind) -> &'static str {
         EventKind::PanelFormed { .. } => "组成审查论证组",
         EventKind::ExternalParticipantApproved { .. } => "批准邀请人员参与审查论证",
         EventKind::EvidenceAdded { .. } => "添加证据材料",
+        EventKind::Recused { .. } => "决定回避",
         EventKind::HearingHeld { .. } => "听取陈述、举证、申辩",
         EventKind::SiteVisited { .. } => "实地走访调查",
         EventKind::InterimLineRecorded { .. } => "议定阶段性对外宣传口径",

@@ -1492,3 +1492,20 @@ fn art_15_hearings_and_site_visits_belong_to_the_review() {
     );
     assert_eq!((c.state.hearings.len(), c.state.site_visits.len()), (1, 1));
 }
+
+#[test]
+fn art_23_no_objection_is_not_declared_once_the_determination_is_final() {
+    // Window of 10 working days from 2024-11-15 ends 11-29; final from 12-02.
+    let base = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    let mut in_time = Case {
+        state: base.state.clone(),
+        events: base.events.clone(),
+    };
+    in_time.ok(&officer(), Command::DeclareNoObjection, d(2024, 11, 29));
+    let mut lapsed = Case {
+        state: base.state,
+        events: base.events,
+    };
+    let msg = lapsed.refused(&officer(), Command::DeclareNoObjection, d(2024, 12, 2));
+    assert_eq!(msg, "认定意见已经生效，无需再表示无异议（000 §23）");
+}

@@ -1,9 +1,12 @@
 //! Random sequences of commands, by random (mostly plausible) actors on advancing days, with the
 //! scheduler ticking in between: `decide` never panics, every event it returns applies with
 //! `try_apply`, the version equals the number of events, events survive JSON, and replay
-//! gives the same state.
+//! gives the same state. And `available_actions` agrees with `decide` both ways: every action
+//! it lists has a sample `decide` accepts, and every command `decide` accepts was listed.
 
 mod common;
+
+use std::collections::BTreeSet;
 
 use common::*;
 use lvzhi_calendar::chrono_days::Days;
@@ -52,8 +55,23 @@ fn determination(k: u8) -> Determination {
     d
 }
 
-/// Command number `i` with parameter `k`, and the actor who would normally give it.
-fn command(i: u8, k: u8) -> (Command, Actor) {
+/// Command number `i` with parameter `k` on `today` for a case in state `s`, and the actor who
+/// would normally give it.
+fn command(i: u8, k: u8, today: chrono::NaiveDate, s: &State) -> (Command, Actor) {
+    // Mostly the oversight record at the right point, sometimes any index (maybe absent).
+    let oversight_where = |at: &dyn Fn(&Oversight) -> bool| {
+        s.oversight
+            .iter()
+            .position(at)
+            .filter(|_| k % 4 != 0)
+            .unwrap_or(usize::from(k / 4 % 2))
+    };
+    let open_objection = s
+        .publicity
+        .as_ref()
+        .and_then(|pb| pb.objections.iter().position(|o| o.resolution.is_none()));
+    // A receipt up to three days back (before the issue day, too, which is refused).
+    let today_minus = |k: u8| today - Days::new(u64::from(k % 4));
     let text = |t: &str| {
         if k % 5 == 0 {
             String::new()
@@ -67,7 +85,7 @@ fn command(i: u8, k: u8) -> (Command, Actor) {
     } else {
         None
     };
-    match i % 40 {
+    match i % 45 {
         0 => (
             Command::File {
                 form: early_form(),
@@ -221,8 +239,11 @@ fn command(i: u8, k: u8) -> (Command, Actor) {
         ),
         27 => (
             Command::ResolveObjection {
-                index: usize::from(k % 3),
-                substantiated: k % 2 == 0,
+                // Mostly the first unresolved objection, sometimes one that is not open.
+                index: open_objection
+                    .filter(|_| k % 4 != 0)
+                    .unwrap_or(usize::from(k % 3)),
+                substantiated: k % 3 != 0,
                 finding: text("核实"),
             },
             office(),
@@ -271,14 +292,14 @@ fn command(i: u8, k: u8) -> (Command, Actor) {
         ),
         34 => (
             Command::ProvideOpinionToOversight {
-                index: usize::from(k % 2),
+                index: oversight_where(&|o| o.provided.is_empty()),
                 summary: text("意见"),
             },
             office(),
         ),
         35 => (
             Command::RecordOversightAnswer {
-                index: usize::from(k % 2),
+                index: oversight_where(&|o| !o.provided.is_empty() && o.answer.is_none()),
                 adopted: k % 2 == 0,
                 note: "情况".into(),
             },
@@ -286,7 +307,7 @@ fn command(i: u8, k: u8) -> (Command, Actor) {
         ),
         36 => (
             Command::ReportUpward {
-                index: usize::from(k % 2),
+                index: oversight_where(&|o| o.needs_upward_report()),
                 summary: text("报告"),
             },
             office(),
@@ -305,11 +326,50 @@ fn command(i: u8, k: u8) -> (Command, Actor) {
             },
             unit(),
         ),
-        _ => (
+        39 => (
             Command::SetRectification {
                 officer_id: "p-zhang".into(),
                 measures: text("整改"),
                 follow_up: "回访".into(),
+            },
+            office(),
+        ),
+        41 => (
+            Command::UpdateFacts {
+                facts: std::collections::BTreeMap::from([(
+                    text("coercive_measure_lawful"),
+                    serde_json::Value::Bool(k % 2 == 0),
+                )]),
+            },
+            if k % 2 == 0 { office() } else { panel_member() },
+        ),
+        42 => (
+            Command::RecordReceipt {
+                received_on: today_minus(k),
+            },
+            office(),
+        ),
+        43 => (
+            Command::RecordCounselling {
+                officer_id: if k % 4 == 0 { "p-nobody" } else { "p-zhang" }.into(),
+                summary: text("谈心"),
+            },
+            unit(),
+        ),
+        44 => (
+            Command::RecordRecurrence {
+                officer_id: "p-zhang".into(),
+                description: text("再次发生"),
+            },
+            office(),
+        ),
+        // Invited participants, the applicant (refused), the director, the 纪检 panel member.
+        _ => (
+            Command::RecordRecusal {
+                person_id: ["x0", "x1", "x2", "p-zhang", "d-liu", "pm-ma", ""][usize::from(k) % 7]
+                    .into(),
+                name: "某某".into(),
+                reason: text("有利害关系"),
             },
             office(),
         ),
@@ -339,18 +399,29 @@ type Step = (u8, u8, u8, u64);
 fn plausible(s: &State) -> Vec<u8> {
     let mut v: Vec<u8> = match s.stage {
         Stage::New => vec![0, 1, 2],
-        Stage::Filed => vec![3],
-        Stage::Registered => vec![4, 6],
+        Stage::Filed => vec![3, 41],
+        Stage::Registered => vec![4, 6, 41],
         Stage::Rejected => vec![10],
-        Stage::UnderReview => vec![7, 8, 9, 11, 12, 13, 14, 18],
+        Stage::UnderReview => vec![7, 8, 9, 11, 12, 13, 14, 18, 40, 41],
         Stage::OpinionDrafted => vec![16, 14, 18],
         Stage::OpinionApproved => vec![17],
-        Stage::OpinionIssued => vec![19, 20, 25, 30],
-        Stage::ReconsiderationPending => vec![22],
-        Stage::ReconsiderationReplied => vec![19, 21, 23, 25, 30],
-        Stage::ReReviewPending => vec![24],
+        Stage::OpinionIssued => vec![19, 20, 25, 30, 42],
+        Stage::ReconsiderationPending => vec![22, 22, 22],
+        Stage::ReconsiderationReplied => vec![19, 21, 23, 25, 30, 42],
+        Stage::ReReviewPending => vec![24, 24, 24],
         Stage::ReReviewReplied => vec![23, 25, 30, 38, 39],
     };
+    // While publicity is open, or a substantiated objection holds the determination, stay
+    // with it, so that objections get resolved and determinations revised.
+    if s.determination_in_question {
+        return vec![29, 29, 29, 27, 28, 32];
+    }
+    if s.publicity
+        .as_ref()
+        .is_some_and(|pb| pb.closed_on.is_none())
+    {
+        return vec![26, 26, 26, 27, 27, 27, 28, 29, 32];
+    }
     if s.publicity.is_some() {
         v.extend([26, 27, 28, 29]);
     }
@@ -358,7 +429,26 @@ fn plausible(s: &State) -> Vec<u8> {
         v.extend([31, 32]);
     }
     if s.stage.has_opinion() {
-        v.extend([32, 33, 34, 35, 36, 37, 38, 39]);
+        // The main line twice as likely as the side steps, and the next step of a side chain
+        // already begun more likely still, so that runs get deep on every line.
+        let main = v.clone();
+        v.extend(main);
+        v.extend([32, 33, 34, 35, 36, 37, 38, 39, 43, 44]);
+        if s.oversight.iter().any(|o| o.provided.is_empty()) {
+            v.extend([34, 34]);
+        }
+        if s.oversight
+            .iter()
+            .any(|o| !o.provided.is_empty() && o.answer.is_none())
+        {
+            v.extend([35, 35]);
+        }
+        if s.oversight.iter().any(|o| o.needs_upward_report()) {
+            v.extend([36, 36, 36]);
+        }
+        if s.result_use.values().any(|r| r.rectification.is_some()) {
+            v.extend([44, 44]);
+        }
     }
     v
 }
@@ -370,8 +460,14 @@ fn steps_strategy() -> impl Strategy<Value = (u64, Vec<Step>)> {
     )
 }
 
-/// Runs one random sequence, checking the invariants; returns the events recorded.
-fn run(start: u64, steps: Vec<Step>) -> Result<Vec<Event>, TestCaseError> {
+/// Runs one random sequence, checking the invariants (and, with `check_available`, that
+/// `available_actions` agrees with `decide`); returns the events recorded.
+fn run(
+    start: u64,
+    steps: Vec<Step>,
+    check_available: bool,
+) -> Result<(Vec<Event>, BTreeSet<&'static str>), TestCaseError> {
+    let mut accepted = BTreeSet::new();
     let p = periods();
     let mut today = d(2019, 1, 1) + Days::new(start);
     let mut state = State::default();
@@ -391,12 +487,32 @@ fn run(start: u64, steps: Vec<Step>) -> Result<Vec<Event>, TestCaseError> {
         } else {
             i / 2
         };
-        let (cmd, usual) = command(i, k);
+        let (cmd, usual) = command(i, k, today, &state);
         let actor = if who < 7 { usual } else { any_actor(k) };
         let before = state.clone();
+        let listed = if check_available {
+            listed_and_sampled(&state, &actor, today)?
+        } else {
+            Vec::new()
+        };
         match decide(&state, &cmd, &actor, today, &CAL, &p) {
             Ok(evs) => {
                 prop_assert!(!evs.is_empty());
+                // No exceptions were needed: for every action a real command can take, an
+                // honest sample can be built (see src/available.rs).
+                let id = cmd.action_id();
+                accepted.insert(id);
+                prop_assert!(
+                    !check_available
+                        || ["file", "open_ex_officio"].contains(&id)
+                        || listed.contains(&id),
+                    "{} by {} on {} was accepted but not listed in {:?}; stage {:?}",
+                    id,
+                    actor.person_id,
+                    today,
+                    listed,
+                    state.stage
+                );
                 for e in evs {
                     prop_assert_eq!(e.on, today);
                     let json = serde_json::to_string(&e).unwrap();
@@ -423,7 +539,39 @@ fn run(start: u64, steps: Vec<Step>) -> Result<Vec<Event>, TestCaseError> {
         open_deadlines(&state, &CAL, &p).unwrap();
     }
     prop_assert_eq!(State::replay(&events), state);
-    Ok(events)
+    Ok((events, accepted))
+}
+
+/// The actions listed for `actor`, each checked to have a sample that `decide` accepts and
+/// whose events apply.
+fn listed_and_sampled(
+    state: &State,
+    actor: &Actor,
+    today: chrono::NaiveDate,
+) -> Result<Vec<&'static str>, TestCaseError> {
+    let p = periods();
+    let listed = available_actions(state, actor, today, &CAL, &p);
+    for id in &listed {
+        prop_assert!(!["file", "open_ex_officio"].contains(id));
+        let accepted = sample_commands(state, id, today)
+            .into_iter()
+            .find_map(|cmd| {
+                decide(state, &cmd, actor, today, &CAL, &p)
+                    .ok()
+                    .map(|evs| (cmd, evs))
+            });
+        let Some((cmd, evs)) = accepted else {
+            return Err(TestCaseError::fail(format!(
+                "{id} listed but no sample accepted"
+            )));
+        };
+        prop_assert_eq!(cmd.action_id(), *id);
+        let mut next = state.clone();
+        for e in &evs {
+            next = try_apply(next, e).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+    }
+    Ok(listed)
 }
 
 proptest! {
@@ -431,24 +579,46 @@ proptest! {
 
     #[test]
     fn random_command_sequences_keep_the_invariants((start, steps) in steps_strategy()) {
-        run(start, steps)?;
+        run(start, steps, false)?;
     }
 }
 
-/// The random sequences must actually get deep into the procedure, or the property above
-/// proves little: every event kind below is reached in some of 3000 deterministic runs.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    /// `available_actions` probes `decide` with samples: every listed action's sample is
+    /// accepted, and every command `decide` accepted (with its real content) was listed for
+    /// that actor just before. Catches missing or over-strict samples.
+    #[test]
+    fn available_actions_agree_with_decide_both_ways((start, steps) in steps_strategy()) {
+        run(start, steps, true)?;
+    }
+}
+
+/// The random sequences must actually get deep into the procedure, or the properties above
+/// prove little: every event kind below is reached, and every action of `ACTIONS` is taken
+/// successfully, in some of 3000 deterministic runs (checked against `available_actions`).
 #[test]
 fn random_sequences_reach_every_stage() {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::TestRunner;
     let mut runner = TestRunner::deterministic();
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut taken = BTreeSet::new();
     for _ in 0..3000 {
         let (start, steps) = steps_strategy().new_tree(&mut runner).unwrap().current();
-        for e in run(start, steps).unwrap() {
+        let (events, accepted) = run(start, steps, true).unwrap();
+        for e in events {
             seen.insert(e.kind.id());
         }
+        taken.extend(accepted);
     }
+    let never: Vec<&str> = ACTIONS
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !taken.contains(id))
+        .collect();
+    assert!(never.is_empty(), "never taken: {never:?}");
     for kind in [
         "filed",
         "opened_ex_officio",
@@ -465,6 +635,7 @@ fn random_sequences_reach_every_stage() {
         "recommendation_sent",
         "recommendation_answered",
         "sanction_changed",
+        "recused",
     ] {
         assert!(
             seen.contains(kind),

@@ -199,6 +199,11 @@ impl Case {
         evs.len()
     }
 
+    /// The actions `who` could take on the case on `today` (`available_actions`).
+    pub fn sees(&self, who: &Actor, today: NaiveDate) -> Vec<&'static str> {
+        available_actions(&self.state, who, today, &CAL, &periods())
+    }
+
     pub fn deadlines(&self) -> Vec<OpenDeadline> {
         open_deadlines(&self.state, &CAL, &periods()).unwrap()
     }
