@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use lvzhi_calendar::{date_zh, parse_date, weekday_zh, Datelike, NaiveDate, Period, ScheduleMode};
+use lvzhi_calendar::{date_zh, parse_date, weekday_zh, Datelike, NaiveDate, Period};
 use serde::Serialize;
 
 use crate::calendar_store;
@@ -84,23 +84,7 @@ pub fn run(data_dir: &Path, cmd: CalendarCommand) -> Result<(), AppError> {
     match cmd {
         CalendarCommand::Import { file } => {
             let r = calendar_store::import(data_dir, &file)?;
-            let what = match r.mode {
-                ScheduleMode::Replace => "国务院节假日安排",
-                ScheduleMode::Extend => "地方补充日期",
-            };
-            println!(
-                "已导入{}年{}（依据：{}）：放假日 {} 天，调休上班日 {} 天；已保存至 {}",
-                r.year,
-                what,
-                if r.source.is_empty() {
-                    "未注明"
-                } else {
-                    &r.source
-                },
-                r.holidays,
-                r.workdays,
-                r.path.display()
-            );
+            println!("{}", r.summary_zh());
             Ok(())
         }
         CalendarCommand::List { from, to, json } => {

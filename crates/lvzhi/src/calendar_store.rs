@@ -92,8 +92,15 @@ pub struct Imported {
 /// Validates `path` against the calendar in force and stores it. Nothing changes on error.
 pub fn import(data_dir: &Path, path: &Path) -> Result<Imported, AppError> {
     let text = read_text(path)?;
-    let display = path.display().to_string();
-    let schedule = parse_schedule(&text).map_err(|source| CalendarError::Schedule {
+    import_text(data_dir, &path.display().to_string(), &text)
+}
+
+/// Validates a schedule's text against the calendar in force and stores it atomically (temp
+/// file + rename). `label` names the text in error messages (a path, or an uploaded file's
+/// name). Nothing changes on error. Shared by `calendar import` and the web application.
+pub fn import_text(data_dir: &Path, label: &str, text: &str) -> Result<Imported, AppError> {
+    let display = label.to_string();
+    let schedule = parse_schedule(text).map_err(|source| CalendarError::Schedule {
         file: display.clone(),
         source,
     })?;
@@ -102,7 +109,7 @@ pub fn import(data_dir: &Path, path: &Path) -> Result<Imported, AppError> {
         ScheduleMode::Extend => format!("{}-local.txt", schedule.year),
     };
     let mut files = stored(data_dir)?;
-    files.insert(name.clone(), text.clone());
+    files.insert(name.clone(), text.to_string());
     // Re-check the whole set: a new official notice must still accept the year's local days.
     let dir = dir(data_dir);
     build(&files, |stored_name| {
@@ -112,20 +119,7 @@ pub fn import(data_dir: &Path, path: &Path) -> Result<Imported, AppError> {
             dir.join(stored_name).display().to_string()
         }
     })?;
-    fs::create_dir_all(&dir).map_err(|source| AppError::Write {
-        path: dir.clone(),
-        source,
-    })?;
-    let target = dir.join(&name);
-    let tmp = dir.join(format!(".{name}.tmp"));
-    fs::write(&tmp, text.as_bytes()).map_err(|source| AppError::Write {
-        path: tmp.clone(),
-        source,
-    })?;
-    fs::rename(&tmp, &target).map_err(|source| AppError::Write {
-        path: target.clone(),
-        source,
-    })?;
+    let target = write_atomically(&dir, &name, text)?;
     let holidays = schedule
         .days
         .values()
@@ -139,4 +133,47 @@ pub fn import(data_dir: &Path, path: &Path) -> Result<Imported, AppError> {
         workdays: schedule.days.len() - holidays,
         path: target,
     })
+}
+
+impl Imported {
+    /// The one-line Chinese summary `calendar import` prints.
+    pub fn summary_zh(&self) -> String {
+        let what = match self.mode {
+            ScheduleMode::Replace => "国务院节假日安排",
+            ScheduleMode::Extend => "地方补充日期",
+        };
+        format!(
+            "已导入{}年{}（依据：{}）：放假日 {} 天，调休上班日 {} 天；已保存至 {}",
+            self.year,
+            what,
+            if self.source.is_empty() {
+                "未注明"
+            } else {
+                &self.source
+            },
+            self.holidays,
+            self.workdays,
+            self.path.display()
+        )
+    }
+}
+
+/// Writes `dir/name` via a temp file in the same directory and a rename, so a reader sees the
+/// old file or the new one, never a part.
+pub fn write_atomically(dir: &Path, name: &str, text: &str) -> Result<PathBuf, AppError> {
+    fs::create_dir_all(dir).map_err(|source| AppError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let target = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    fs::write(&tmp, text.as_bytes()).map_err(|source| AppError::Write {
+        path: tmp.clone(),
+        source,
+    })?;
+    fs::rename(&tmp, &target).map_err(|source| AppError::Write {
+        path: target.clone(),
+        source,
+    })?;
+    Ok(target)
 }

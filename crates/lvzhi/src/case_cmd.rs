@@ -157,9 +157,13 @@ async fn service(
         })?;
     }
     let store = Store::open(&url).await?;
-    let set = crate::policy_cmd::builtin()?;
-    let periods = crate::packs::procedure_periods(&set)?;
-    Ok(Service::new(store, calendar, periods).with_fact_check(crate::packs::fact_check(set)))
+    // The same packs and fact check as `serve`: built-in packs, or stored ones replacing them.
+    let set = crate::pack_store::load(data_dir)?;
+    let periods = lvzhi_server::packs::procedure_periods(&set).map_err(AppError::Policy)?;
+    Ok(
+        Service::new(store, calendar, periods)
+            .with_fact_check(lvzhi_server::packs::fact_check(set)),
+    )
 }
 
 pub fn run(data_dir: &Path, cmd: CaseCommand) -> Result<(), AppError> {

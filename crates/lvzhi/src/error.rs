@@ -46,4 +46,10 @@ pub enum AppError {
     /// Policy packs, evaluation input, interview (lvzhi-rules): already one Chinese sentence.
     #[error("{0}")]
     Policy(String),
+    /// `serve` could not start (the address, the runtime): one Chinese sentence.
+    #[error("{0}")]
+    Startup(String),
+    /// The web application (already one Chinese sentence).
+    #[error("{0}")]
+    Server(#[from] lvzhi_server::AppError),
 }

@@ -7,8 +7,9 @@ mod calendar_store;
 mod case_cmd;
 mod cli_error;
 mod error;
-mod packs;
+mod pack_store;
 mod policy_cmd;
+mod serve_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,7 +42,7 @@ pub struct Cli {
     #[arg(short = 'V', long, action = clap::ArgAction::Version)]
     version: Option<bool>,
 
-    /// 数据目录（导入的日历等）/ Data directory (imported calendars, …)
+    /// 数据目录（数据库、导入的日历和政策包）/ Data directory (database, imported calendars and packs)
     #[arg(
         long,
         global = true,
@@ -75,6 +76,9 @@ pub enum Command {
     /// 在终端逐项询问仍可能改变结论的问题 / Ask only the questions that can change the outcome
     #[command(disable_help_flag = true)]
     Interview(policy_cmd::InterviewArgs),
+    /// 启动网页应用（--demo 载入演示数据）/ Run the web application (--demo: with demo data)
+    #[command(disable_help_flag = true)]
+    Serve(serve_cmd::ServeArgs),
 }
 
 /// Gives every (sub)command the bilingual help layout: clap's own headings are English only.
@@ -117,6 +121,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Policy(cmd) => policy_cmd::run(cmd),
         Command::Evaluate(args) => policy_cmd::evaluate(args),
         Command::Interview(args) => policy_cmd::interview(args),
+        Command::Serve(args) => serve_cmd::run(&cli.data_dir, args),
     }
 }
 

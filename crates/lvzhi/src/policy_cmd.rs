@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::error::AppError;
 use crate::print_json;
 
-mod embedded {
+pub(crate) mod embedded {
     include!(concat!(env!("OUT_DIR"), "/packs.rs"));
 }
 

@@ -1,0 +1,236 @@
+//! The demo data (`lvzhi serve --demo`) on a temporary SQLite database: idempotent, every stage of
+//! the procedure represented, the chain intact, every account able to sign in, scope enforced,
+//! and the scheduler's pass finding nothing left to fire but deadlines to remind of.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use lvzhi_calendar::Calendar;
+use lvzhi_rules::PackSet;
+use lvzhi_server::auth::{self, Login, User, Via};
+use lvzhi_server::ui::cases::{self, ListFilter};
+use lvzhi_server::{access, demo, scheduler, App, Clock, DataFiles, ServeConfig};
+use lvzhi_workflow::AcceptanceKind;
+
+/// The server crate does not store files itself; these tests never upload any.
+struct NoFiles;
+
+impl DataFiles for NoFiles {
+    fn import_calendar(&self, _: &str, _: &str) -> Result<(Calendar, String), String> {
+        Err("测试中不导入日历".to_string())
+    }
+    fn import_pack(&self, _: &str, _: &str) -> Result<PackSet, String> {
+        Err("测试中不导入政策包".to_string())
+    }
+}
+
+/// The shipped packs, read from the repository's `packs/` directory.
+fn packs() -> PackSet {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    PackSet::load(files.iter().map(|(a, b)| (a.as_str(), b.as_str()))).unwrap()
+}
+
+async fn open(dir: &std::path::Path, today: NaiveDate) -> App {
+    App::open(ServeConfig {
+        addr: "127.0.0.1:0".to_string(),
+        db_url: format!("sqlite://{}", dir.join("demo.db").display()),
+        data_dir: dir.to_path_buf(),
+        demo: true,
+        clock: Clock::fixed(today),
+        calendar: Calendar::embedded(),
+        packs: packs(),
+        files: Arc::new(NoFiles),
+        secure_cookies: false,
+        remind_within_wd: 3,
+    })
+    .await
+    .unwrap()
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Every case: (id, stage, version).
+async fn cases(app: &App) -> Vec<(String, String, i64)> {
+    app.store()
+        .list_cases(None, None, 1000, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.case_id, c.case.state, c.version))
+        .collect()
+}
+
+fn user(app: &App, person_id: &str) -> User {
+    let dir = app.directory();
+    User {
+        person: dir.people.get(person_id).cloned().unwrap(),
+        subject: dir.subject(person_id),
+        via: Via::Bearer,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeding_twice_gives_the_same_cases_in_every_stage_with_an_intact_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let today = day("2026-03-18");
+    let app = open(dir.path(), today).await;
+    let accounts = demo::seed(&app).await.unwrap();
+    assert!(accounts.len() >= 15);
+    let first = cases(&app).await;
+    assert!(
+        (15..=25).contains(&first.len()),
+        "{} cases: {first:?}",
+        first.len()
+    );
+    let events = app.store().head().await.unwrap().seq;
+
+    // Again, on the same database by a new process: nothing is added.
+    drop(app);
+    let app = open(dir.path(), today).await;
+    let again = demo::seed(&app).await.unwrap();
+    assert_eq!(again.len(), accounts.len());
+    assert_eq!(cases(&app).await, first);
+    assert_eq!(app.store().head().await.unwrap().seq, events);
+
+    // Every stage of the procedure is shown (at most one missing).
+    let stages: BTreeSet<&str> = first.iter().map(|(_, s, _)| s.as_str()).collect();
+    let missing: Vec<&&str> = lvzhi_server::ui::cases::STAGES
+        .iter()
+        .filter(|s| !stages.contains(**s))
+        .collect();
+    assert!(missing.len() <= 1, "stages missing: {missing:?}");
+
+    // The deemed acceptance was fired by the scheduler's tick, not written by hand.
+    let mut deemed = 0;
+    for (id, _, _) in &first {
+        let loaded = app.service().load(id).await.unwrap();
+        if loaded.state.acceptance == Some(AcceptanceKind::Deemed) {
+            deemed += 1;
+            assert!(loaded.stored.iter().any(|e| e.actor == "system"));
+        }
+    }
+    assert_eq!(deemed, 1);
+
+    // The record's chain verifies (as `lvzhi audit verify` does).
+    let report = app.store().verify().await.unwrap();
+    assert!(report.problem.is_none(), "{:?}", report.problem);
+    assert!(report.events > 200, "{} events", report.events);
+
+    // The scheduler finds nothing left to fire, and deadlines to remind of, overdue among them.
+    let pass = scheduler::pass(&app, "test-owner").await;
+    assert!(pass.tick_error.is_none(), "{:?}", pass.tick_error);
+    assert!(pass.reminder_error.is_none(), "{:?}", pass.reminder_error);
+    assert!(pass.fired.is_empty(), "{:?}", pass.fired);
+    assert!(pass
+        .reminders
+        .iter()
+        .any(|r| r.overdue && r.step == "opinion"));
+    assert!(pass.reminders.iter().any(|r| !r.overdue));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_demo_account_signs_in_and_scope_keeps_other_units_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path(), day("2026-03-18")).await;
+    let accounts = demo::seed(&app).await.unwrap();
+    for a in &accounts {
+        match auth::login(&app, &a.login, &a.password).await.unwrap() {
+            Login::Ok { .. } => {}
+            _ => panic!("{} cannot sign in with {}", a.login, a.password),
+        }
+    }
+    assert!(matches!(
+        auth::login(&app, "office", "wrong-password-1")
+            .await
+            .unwrap(),
+        Login::Refused
+    ));
+
+    // A case of 巴特尔 (巴彦浩特派出所): he and his unit see it; 阿拉善右旗公安局's officer does not.
+    let mut own = None;
+    for (id, _, _) in cases(&app).await {
+        let loaded = app.service().load(&id).await.unwrap();
+        if loaded.state.applicant_ids().contains(&"p-bateer") {
+            own = Some(access::parties(&id, &loaded.state));
+            break;
+        }
+    }
+    let parties = own.expect("巴特尔 has cases");
+    assert!(access::may(&app, &user(&app, "p-bateer"), "view", &parties));
+    assert!(access::may(
+        &app,
+        &user(&app, "p-liujianguo"),
+        "view",
+        &parties
+    ));
+    assert!(access::may(
+        &app,
+        &user(&app, "p-zhaomin"),
+        "view",
+        &parties
+    ));
+    assert!(!access::may(
+        &app,
+        &user(&app, "p-chenhao"),
+        "view",
+        &parties
+    ));
+    // Nor does his colleague, who is no party to it.
+    assert!(!access::may(
+        &app,
+        &user(&app, "p-wangzhiqiang"),
+        "view",
+        &parties
+    ));
+
+    // The lists follow the same scope: the office sees every case of its committee, the
+    // applicant his own, the parent committee's office the one escalated to it by 复核, and
+    // the officer of another banner none.
+    let listed = |person: &'static str| {
+        let app = app.clone();
+        async move {
+            let f = ListFilter::default();
+            cases::list(&app, &user(&app, person), &f)
+                .await
+                .unwrap()
+                .total
+        }
+    };
+    let all = cases(&app).await.len() as i64;
+    assert_eq!(listed("p-zhaomin").await, all);
+    assert_eq!(listed("p-bateer").await, 2);
+    assert_eq!(listed("p-chenhao").await, 0);
+    assert!(listed("p-yangfan").await >= 1);
+}
+
+/// The seed counts back in working days over the official calendar: it must work whatever day
+/// it runs — right after a long holiday, on a weekend, at the turn of a year.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_seeds_on_any_day() {
+    for today in ["2025-10-09", "2026-02-24", "2026-01-04", "2025-11-22"] {
+        let dir = tempfile::tempdir().unwrap();
+        let app = open(dir.path(), day(today)).await;
+        demo::seed(&app)
+            .await
+            .unwrap_or_else(|e| panic!("{today}: {e}"));
+        assert!(cases(&app).await.len() >= 15, "{today}");
+        let report = app.store().verify().await.unwrap();
+        assert!(report.problem.is_none(), "{today}: {:?}", report.problem);
+    }
+}
