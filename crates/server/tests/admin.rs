@@ -1,0 +1,823 @@
+//! The administration pages through real HTTP requests on an in-process server (SQLite in a
+//! temporary directory, a fixed clock, the embedded calendar and the repository's packs): who
+//! may administer what, and that refused input changes nothing.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use chrono::NaiveDate;
+use lvzhi_calendar::Calendar;
+use lvzhi_rules::PackSet;
+use lvzhi_server::{auth, App, Clock, DataFiles, ServeConfig};
+use lvzhi_store::{GrantRecord, OrgRecord, PersonRecord, DIRECTORY_CASE};
+use tower::ServiceExt;
+
+/// The repository's packs, as (file name, text).
+fn pack_files() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../packs");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .expect("packs directory")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("pack text");
+            (p.display().to_string(), text)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Validates like the binary does, without writing anything anywhere.
+struct TestFiles {
+    packs: Vec<(String, String)>,
+}
+
+impl DataFiles for TestFiles {
+    fn import_calendar(&self, label: &str, text: &str) -> Result<(Calendar, String), String> {
+        Calendar::embedded()
+            .with_schedule_text(label, text)
+            .map(|c| (c, format!("{label} 已导入")))
+            .map_err(|e| e.to_string())
+    }
+
+    fn import_pack(&self, label: &str, text: &str) -> Result<PackSet, String> {
+        let mut all: Vec<(&str, &str)> = self
+            .packs
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        all.push((label, text));
+        PackSet::load(all).map_err(|e| e.to_string())
+    }
+}
+
+struct Env {
+    app: App,
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+const PASSWORD: &str = "correct horse 42";
+
+/// 内蒙古自治区公安厅 (nmg) › 阿拉善盟公安局 (als) › 阿拉善左旗公安局 (zq) › 政工室 (zq-hr).
+/// `root-admin` administers nmg, `zq-admin` administers zq, `officer` is an officer of zq.
+async fn setup() -> Env {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = pack_files();
+    let packs = PackSet::load(files.iter().map(|(a, b)| (a.as_str(), b.as_str())))
+        .expect("repository packs load");
+    let config = ServeConfig {
+        addr: "127.0.0.1:0".to_string(),
+        db_url: format!("sqlite://{}", dir.path().join("t.db").display()),
+        data_dir: dir.path().to_path_buf(),
+        demo: false,
+        clock: Clock::fixed(NaiveDate::from_ymd_opt(2025, 6, 3).expect("date")),
+        calendar: Calendar::embedded(),
+        packs,
+        files: Arc::new(TestFiles { packs: files }),
+        secure_cookies: false,
+        remind_within_wd: 3,
+    };
+    let app = App::open(config).await.expect("app opens");
+    let s = app.store();
+    for (id, parent, name, kind) in [
+        ("nmg", None, "内蒙古自治区公安厅", "police"),
+        ("als", Some("nmg"), "阿拉善盟公安局", "police"),
+        ("zq", Some("als"), "阿拉善左旗公安局", "police"),
+        ("zq-hr", Some("zq"), "政工室", "department"),
+    ] {
+        s.put_org(
+            "setup",
+            &OrgRecord {
+                id: id.to_string(),
+                parent_id: parent.map(str::to_string),
+                name: name.to_string(),
+                kind: kind.to_string(),
+            },
+        )
+        .await
+        .expect("org");
+    }
+    for (id, org, login, role, role_org) in [
+        ("root-admin", "nmg", "root", "administrator", "nmg"),
+        ("zq-admin", "zq", "zqadmin", "administrator", "zq"),
+        ("officer", "zq", "officer", "officer", "zq"),
+    ] {
+        s.put_person(
+            "setup",
+            &PersonRecord {
+                id: id.to_string(),
+                name: format!("{id} 姓名"),
+                org_id: org.to_string(),
+                title: String::new(),
+                login: Some(login.to_string()),
+                must_change_password: false,
+                disabled: false,
+            },
+        )
+        .await
+        .expect("person");
+        let hash = auth::hash_password(PASSWORD).expect("hash");
+        s.set_password("setup", id, &hash, false)
+            .await
+            .expect("password");
+        s.grant(
+            "setup",
+            &GrantRecord {
+                person_id: id.to_string(),
+                role: role.to_string(),
+                org_id: role_org.to_string(),
+            },
+        )
+        .await
+        .expect("grant");
+    }
+    app.reload_directory().await.expect("directory");
+    let router = lvzhi_server::router(app.clone());
+    Env {
+        app,
+        router,
+        _dir: dir,
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+struct Resp {
+    status: StatusCode,
+    location: Option<String>,
+    cookie: Option<String>,
+    body: String,
+}
+
+async fn send(router: &Router, req: Request<Body>) -> Resp {
+    let res = router.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let location = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024)
+        .await
+        .expect("body");
+    Resp {
+        status,
+        location,
+        cookie,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// A signed-in browser: its session cookie and the CSRF token its pages carry.
+struct Browser<'a> {
+    router: &'a Router,
+    cookie: String,
+    csrf: String,
+}
+
+impl Browser<'_> {
+    async fn get(&self, path: &str) -> Resp {
+        let req = Request::get(path)
+            .header(header::COOKIE, &self.cookie)
+            .body(Body::empty())
+            .expect("request");
+        send(self.router, req).await
+    }
+
+    /// Posts a form with the session's CSRF token.
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut all = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts exactly these fields (no CSRF token unless given).
+    async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let req = Request::post(path)
+            .header(header::COOKIE, &self.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form_body(fields)))
+            .expect("request");
+        send(self.router, req).await
+    }
+}
+
+async fn sign_in<'a>(env: &'a Env, login: &str) -> Browser<'a> {
+    let req = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form_body(&[
+            ("login", login),
+            ("password", PASSWORD),
+        ])))
+        .expect("request");
+    let r = send(&env.router, req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "login {login}: {}", r.body);
+    let cookie = r
+        .cookie
+        .and_then(|c| c.split(';').next().map(str::to_string))
+        .expect("session cookie");
+    let mut b = Browser {
+        router: &env.router,
+        cookie,
+        csrf: String::new(),
+    };
+    // Every page in the layout carries the session's CSRF token.
+    let home = b.get("/password").await;
+    b.csrf = attr(&home.body, "data-csrf=\"").expect("csrf token in the layout");
+    b
+}
+
+fn attr(html: &str, prefix: &str) -> Option<String> {
+    between(html, prefix, "\"")
+}
+
+fn between(html: &str, prefix: &str, end: &str) -> Option<String> {
+    let start = html.find(prefix)? + prefix.len();
+    let len = html[start..].find(end)?;
+    Some(html[start..start + len].to_string())
+}
+
+/// How many events the chain holds (to show a refusal wrote nothing).
+async fn chain_len(env: &Env) -> i64 {
+    env.app.store().verify().await.expect("verify").events
+}
+
+#[tokio::test]
+async fn a_non_administrator_is_refused_every_admin_page_and_form() {
+    let env = setup().await;
+    let officer = sign_in(&env, "officer").await;
+    for path in [
+        "/admin",
+        "/admin/orgs",
+        "/admin/people",
+        "/admin/people/officer",
+        "/admin/experts",
+        "/admin/calendars",
+        "/admin/packs",
+        "/admin/packs/000",
+        "/admin/tokens",
+    ] {
+        let r = officer.get(path).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(r.body.contains("无权访问"), "{path}");
+    }
+    let before = chain_len(&env).await;
+    let r = officer
+        .post(
+            "/admin/orgs",
+            &[
+                ("parent", "zq"),
+                ("name", "新机构"),
+                ("kind", "department"),
+                ("id", "new-org"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = officer
+        .post(
+            "/admin/people/officer/grants",
+            &[("role", "administrator"), ("org", "zq")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(chain_len(&env).await, before);
+    assert!(env.app.store().org("new-org").await.expect("org").is_none());
+    // The navigation offers no administration link to non-administrators.
+    let home = officer.get("/password").await;
+    assert!(!home.body.contains("href=\"/admin\""));
+}
+
+#[tokio::test]
+async fn an_administrator_of_a_sub_organisation_cannot_administer_its_parent() {
+    let env = setup().await;
+    let sub = sign_in(&env, "zqadmin").await;
+    // Their own subtree is theirs.
+    let r = sub.get("/admin/orgs").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("阿拉善左旗公安局") && r.body.contains("政工室"));
+    assert!(!r.body.contains("href=\"/admin/orgs/als\""));
+    let r = sub.get("/admin/orgs/zq-hr").await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The parent is not.
+    assert_eq!(
+        sub.get("/admin/orgs/als").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let before = chain_len(&env).await;
+    let r = sub
+        .post(
+            "/admin/orgs/als",
+            &[("name", "改名"), ("kind", "police"), ("parent", "nmg")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = sub
+        .post(
+            "/admin/orgs",
+            &[
+                ("parent", "als"),
+                ("name", "旁支"),
+                ("kind", "police"),
+                ("id", "side"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Nor can they lift their own organisation out from under it, or grant roles above it.
+    let r = sub
+        .post(
+            "/admin/orgs/zq",
+            &[
+                ("name", "阿拉善左旗公安局"),
+                ("kind", "police"),
+                ("parent", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = sub
+        .post(
+            "/admin/people/officer/grants",
+            &[("role", "administrator"), ("org", "als")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        sub.get("/admin/people/root-admin").await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Shared settings are the top-level administrators'.
+    let r = sub
+        .post(
+            "/admin/calendars",
+            &[
+                ("name", "2027.txt"),
+                ("text", "year 2027\nholiday 2027-01-01 元旦\n"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(chain_len(&env).await, before);
+    let als = env.app.store().org("als").await.expect("org").expect("als");
+    assert_eq!(als.name, "阿拉善盟公安局");
+    // Inside the subtree the same administrator works normally, and the chain names them.
+    let r = sub
+        .post(
+            "/admin/orgs",
+            &[
+                ("parent", "zq"),
+                ("name", "法制大队"),
+                ("kind", "department"),
+                ("id", "zq-legal"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let events = env
+        .app
+        .store()
+        .events(DIRECTORY_CASE)
+        .await
+        .expect("events");
+    assert_eq!(events.last().map(|e| e.actor.as_str()), Some("zq-admin"));
+    assert!(env.app.directory().orgs.contains_key("zq-legal"));
+}
+
+#[tokio::test]
+async fn a_move_that_would_make_a_cycle_is_refused_and_changes_nothing() {
+    let env = setup().await;
+    let root = sign_in(&env, "root").await;
+    let before = chain_len(&env).await;
+    for (org, parent, current) in [
+        ("als", "zq-hr", "nmg"),
+        ("als", "als", "nmg"),
+        ("zq", "zq-hr", "als"),
+    ] {
+        let r = root
+            .post(
+                &format!("/admin/orgs/{org}"),
+                &[("name", "名称"), ("kind", "police"), ("parent", parent)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{org} under {parent}");
+        assert!(r.body.contains("循环"), "{}", r.body);
+        // The form comes back in the layout, the refused parent replaced by the current one
+        // (a resubmission must not silently make the organisation top-level).
+        assert!(r.body.contains("name=\"_csrf\""));
+        let selected = format!("value=\"{current}\" selected");
+        assert!(r.body.contains(&selected), "{}", r.body);
+    }
+    assert_eq!(chain_len(&env).await, before);
+    let als = env.app.store().org("als").await.expect("org").expect("als");
+    assert_eq!(als.parent_id.as_deref(), Some("nmg"));
+    assert_eq!(als.name, "阿拉善盟公安局");
+    // A legitimate move goes through and is seen at once.
+    let r = root
+        .post(
+            "/admin/orgs/zq-hr",
+            &[
+                ("name", "政治处"),
+                ("kind", "department"),
+                ("parent", "als"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(env.app.directory().tree.parent("zq-hr"), Some("als"));
+    assert_eq!(env.app.directory().org_name("zq-hr"), "政治处");
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_a_chinese_message_and_changes_nothing() {
+    let env = setup().await;
+    let root = sign_in(&env, "root").await;
+    let before = chain_len(&env).await;
+    // (path, form fields, a phrase the refusal must contain)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: &[Case] = &[
+        (
+            "/admin/orgs",
+            vec![
+                ("parent", "als"),
+                ("name", "x"),
+                ("kind", "police"),
+                ("id", "a b"),
+            ],
+            "空格",
+        ),
+        (
+            "/admin/orgs",
+            vec![
+                ("parent", "als"),
+                ("name", "  "),
+                ("kind", "police"),
+                ("id", "ab"),
+            ],
+            "请填写机构名称",
+        ),
+        (
+            "/admin/orgs",
+            vec![
+                ("parent", "als"),
+                ("name", "重复"),
+                ("kind", "police"),
+                ("id", "zq"),
+            ],
+            "已被",
+        ),
+        (
+            "/admin/people",
+            vec![
+                ("org", "zq"),
+                ("name", "张三"),
+                ("id", "张三"),
+                ("login", ""),
+            ],
+            "人员标识",
+        ),
+        (
+            "/admin/people",
+            vec![
+                ("org", "zq"),
+                ("name", "张三"),
+                ("id", "zs"),
+                ("login", "x"),
+                ("password", "short"),
+            ],
+            "10 个字符",
+        ),
+        (
+            "/admin/people/officer/grants",
+            vec![("role", "superuser"), ("org", "zq")],
+            "角色“superuser”无效",
+        ),
+        (
+            "/admin/people/officer/grants",
+            vec![("role", "officer"), ("org", "zq")],
+            "已在",
+        ),
+        (
+            "/admin/people/officer/password",
+            vec![
+                ("password", "letters and 123"),
+                ("repeat", "letters and 124"),
+            ],
+            "不一致",
+        ),
+        (
+            "/admin/experts",
+            vec![("name", "李四"), ("category", "astronaut")],
+            "000 §18",
+        ),
+        (
+            "/admin/tokens",
+            vec![("person", "officer"), ("label", "")],
+            "请填写用途",
+        ),
+    ];
+    for (path, fields, message) in cases {
+        let r = root.post(path, fields).await;
+        assert!(
+            r.status.is_client_error(),
+            "{path} {fields:?}: {}",
+            r.status
+        );
+        assert!(
+            r.body.contains(message),
+            "{path}: expected “{message}” in {}",
+            r.body
+        );
+    }
+    assert_eq!(chain_len(&env).await, before);
+    assert!(env
+        .app
+        .store()
+        .person("zs")
+        .await
+        .expect("person")
+        .is_none());
+}
+
+#[tokio::test]
+async fn a_duplicate_login_is_refused() {
+    let env = setup().await;
+    let root = sign_in(&env, "root").await;
+    let before = chain_len(&env).await;
+    let r = root
+        .post(
+            "/admin/people",
+            &[
+                ("org", "zq"),
+                ("name", "王五"),
+                ("title", "民警"),
+                ("id", "wangwu"),
+                ("login", "officer"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("登录名“officer”已被"), "{}", r.body);
+    assert!(env.app.store().person("wangwu").await.expect("p").is_none());
+    // Editing someone else onto a taken login is refused the same way.
+    let r = root
+        .post(
+            "/admin/people/zq-admin",
+            &[("org", "zq"), ("name", "管理员"), ("login", "officer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(chain_len(&env).await, before);
+    // A fresh login works, with an initial password the person must change.
+    let r = root
+        .post(
+            "/admin/people",
+            &[
+                ("org", "zq"),
+                ("name", "王五"),
+                ("id", "wangwu"),
+                ("login", "wangwu"),
+                ("password", "initial pass 2025"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let p = env
+        .app
+        .store()
+        .person("wangwu")
+        .await
+        .expect("p")
+        .expect("wangwu");
+    assert!(p.must_change_password);
+    let r = root
+        .post(
+            "/admin/people/wangwu/grants",
+            &[("role", "panel_member"), ("org", "als")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = root.get("/admin/people/wangwu").await;
+    assert!(page.body.contains("审查论证组成员"));
+}
+
+#[tokio::test]
+async fn a_post_without_the_csrf_token_is_refused() {
+    let env = setup().await;
+    let root = sign_in(&env, "root").await;
+    let before = chain_len(&env).await;
+    let fields = [
+        ("parent", "als"),
+        ("name", "新机构"),
+        ("kind", "police"),
+        ("id", "no-csrf"),
+    ];
+    let r = root.post_raw("/admin/orgs", &fields).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut wrong = vec![("_csrf", "0000")];
+    wrong.extend_from_slice(&fields);
+    let r = root.post_raw("/admin/orgs", &wrong).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = root
+        .post_raw("/admin/people/officer/status", &[("op", "disable")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(chain_len(&env).await, before);
+    assert!(env.app.store().org("no-csrf").await.expect("org").is_none());
+    let officer = env
+        .app
+        .store()
+        .person("officer")
+        .await
+        .expect("p")
+        .expect("officer");
+    assert!(!officer.disabled);
+}
+
+#[tokio::test]
+async fn a_bad_calendar_file_is_refused_with_its_line_number() {
+    let env = setup().await;
+    let root = sign_in(&env, "root").await;
+    let page = root.get("/admin/calendars").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("2025年") && page.body.contains("holiday 2027-02-06..2027-02-13 春节")
+    );
+    let bad = "year 2027\r\nsource 测试\r\nholiday 2027-02-30 春节\r\n";
+    let r = root
+        .post("/admin/calendars", &[("name", "2027.txt"), ("text", bad)])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("2027.txt"), "{}", r.body);
+    assert!(r.body.contains("第3行"), "{}", r.body);
+    assert!(!env.app.calendar().is_loaded(2027));
+    let good = "year 2027\nsource 测试\nholiday 2027-10-01..2027-10-07 国庆节\n";
+    let r = root
+        .post("/admin/calendars", &[("name", "2027.txt"), ("text", good)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(env.app.calendar().is_loaded(2027));
+}
+
+#[tokio::test]
+async fn packs_are_listed_checked_tested_and_a_bad_pack_is_refused() {
+    let env = setup().await;
+    let root = sign_in(&env, "root").await;
+    let list = root.get("/admin/packs").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("href=\"/admin/packs/000\""));
+    let p = root.get("/admin/packs/000").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains(" passed, 0 failed"), "{}", p.body);
+    assert!(p.body.contains("条文覆盖"));
+    assert_eq!(
+        root.get("/admin/packs/nope").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = root
+        .post(
+            "/admin/packs",
+            &[
+                ("name", "broken.toml"),
+                ("text", "[pack]\nid = \"x\"\ntitle = \n"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("broken.toml:"), "{}", r.body);
+    assert_eq!(env.app.packs().packs().count(), pack_files().len());
+}
+
+#[tokio::test]
+async fn a_token_is_issued_once_revoked_and_the_chain_still_verifies() {
+    let env = setup().await;
+    let root = sign_in(&env, "root").await;
+    let r = root
+        .post(
+            "/admin/tokens",
+            &[("person", "officer"), ("label", "台账导出")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("只显示这一次"));
+    let secret = between(&r.body, "<code class=\"hash\">", "<").expect("token shown");
+    assert_eq!(secret.len(), 64);
+    let digest = auth::token_digest(&secret);
+    assert_eq!(
+        env.app
+            .store()
+            .api_token_person(&digest)
+            .await
+            .expect("lookup")
+            .as_deref(),
+        Some("officer")
+    );
+    // Only the digest is kept; the listing never shows the secret again.
+    let list = root.get("/admin/tokens").await;
+    assert!(list.body.contains("台账导出"));
+    assert!(!list.body.contains(&secret));
+    let tokens = env.app.store().api_tokens().await.expect("tokens");
+    assert_eq!(tokens.len(), 1);
+    let id = tokens[0].id.clone();
+    let r = root.post(&format!("/admin/tokens/{id}/revoke"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(env
+        .app
+        .store()
+        .api_token_person(&digest)
+        .await
+        .expect("lookup")
+        .is_none());
+    let report = env.app.store().verify().await.expect("verify");
+    assert!(report.problem.is_none(), "{:?}", report.problem);
+    let events = env
+        .app
+        .store()
+        .events(DIRECTORY_CASE)
+        .await
+        .expect("events");
+    assert_eq!(events.last().map(|e| e.actor.as_str()), Some("root-admin"));
+    // A sub-organisation's administrator cannot issue for someone above them.
+    let sub = sign_in(&env, "zqadmin").await;
+    let r = sub
+        .post(
+            "/admin/tokens",
+            &[("person", "root-admin"), ("label", "越权")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn disabling_an_account_ends_its_sessions_and_experts_record_eligibility() {
+    let env = setup().await;
+    let root = sign_in(&env, "root").await;
+    let officer = sign_in(&env, "officer").await;
+    let r = root
+        .post("/admin/people/officer/status", &[("op", "disable")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = officer.get("/password").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location.as_deref(), Some("/login"));
+    // An administrator cannot disable themself.
+    let r = root
+        .post("/admin/people/root-admin/status", &[("op", "disable")])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = root
+        .post(
+            "/admin/experts",
+            &[
+                ("name", "赵律师"),
+                ("category", "legal_expert"),
+                ("affiliation", "某律师事务所"),
+                ("condition", "political_stance"),
+                ("condition", "no_conflict"),
+                ("active", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let experts = env.app.store().experts().await.expect("experts");
+    assert_eq!(experts.len(), 1);
+    let e = &experts[0];
+    assert_eq!(
+        e.eligibility["political_stance"],
+        serde_json::Value::Bool(true)
+    );
+    assert_eq!(e.eligibility["integrity"], serde_json::Value::Bool(false));
+    let parsed: lvzhi_workflow::Eligibility =
+        serde_json::from_value(e.eligibility.clone()).expect("workflow eligibility");
+    assert_eq!(parsed.unmet().len(), 5);
+    let list = root.get("/admin/experts").await;
+    assert!(list.body.contains("5 项未核实"));
+}
