@@ -40,13 +40,15 @@ pub async fn serve(config: ServeConfig) -> Result<(), AppError> {
     if demo {
         let accounts = demo::seed(&app).await?;
         println!("演示数据已就绪。演示账户（用户名 / 密码 / 角色）：");
+        let w = accounts.iter().map(|a| a.login.len()).max().unwrap_or(0);
+        let pw = accounts.iter().map(|a| a.password.len()).max().unwrap_or(0);
         for a in &accounts {
-            println!("  {:<14} {:<16} {}", a.login, a.password, a.description);
+            println!("  {:<w$}  {:<pw$}  {}", a.login, a.password, a.description);
         }
     }
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
-        .map_err(|e| AppError::Startup(format!("无法监听地址 {addr}：{e}")))?;
+        .map_err(|e| AppError::Startup(bind_error(&addr, &e)))?;
     let local = listener
         .local_addr()
         .map_err(|e| AppError::Startup(format!("无法读取监听地址：{e}")))?;
@@ -59,4 +61,16 @@ pub async fn serve(config: ServeConfig) -> Result<(), AppError> {
         })
         .await
         .map_err(|e| AppError::Startup(format!("服务器运行失败：{e}")))
+}
+
+/// A bind failure in one Chinese sentence (the OS's own text is English).
+fn bind_error(addr: &str, e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let why = match e.kind() {
+        ErrorKind::AddrInUse => "该端口已被其他程序占用",
+        ErrorKind::PermissionDenied => "没有使用该端口的权限",
+        ErrorKind::AddrNotAvailable => "本机没有该地址",
+        _ => "操作系统拒绝了监听请求",
+    };
+    format!("无法监听地址 {addr}：{why}")
 }

@@ -185,7 +185,7 @@ fn parties_section(app: &App, s: &CaseState) -> Markup {
                 }
                 @if !s.recused.is_empty() {
                     dt { "已回避人员" }
-                    dd { @for (i, (p, name, _)) in s.recused.iter().enumerate() { @if i > 0 { "、" } (name) " (" (dir.person_name(p)) ")" } }
+                    dd { @for (i, (_, name, reason)) in s.recused.iter().enumerate() { @if i > 0 { "；" } (name) "（" (reason) "）" } }
                 }
             }
         }
