@@ -160,8 +160,7 @@ fn label(action: &str) -> &'static str {
         .unwrap_or("办理")
 }
 
-fn parties_section(app: &App, s: &CaseState) -> Markup {
-    let dir = app.directory();
+fn parties_section(s: &CaseState) -> Markup {
     let Some(form) = &s.form else {
         return html! {};
     };
@@ -347,7 +346,7 @@ async fn render(
                         }
                     }
                 }
-                (parties_section(app, s))
+                (parties_section(s))
                 @if let Some(d) = &s.determination {
                     section.card {
                         h2 { "认定意见" }
@@ -502,8 +501,8 @@ async fn document_page(
             p.noprint { a href={ "/cases/" (id) } { "← 返回案件 " (id) } }
             article.document {
                 h1 { (doc.title) }
-                p.addressee { (doc.addressee) "：" }
-                div.text { @for para in doc.text.split('\n') { p { (para) } } }
+                // The text of record carries its own addressee line and paragraph indents.
+                div.text { @for para in doc.text.split('\n') { p.asis { (para) } } }
                 @if !doc.copy_to.is_empty() { p.copy { "抄送：" (doc.copy_to.join("、")) } }
             }
         },
