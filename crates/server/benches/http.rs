@@ -13,7 +13,9 @@ use chrono::NaiveDate;
 use lvzhi_calendar::Calendar;
 use lvzhi_rules::PackSet;
 use lvzhi_server::{App, Clock, DataFiles, ServeConfig};
-use lvzhi_workflow::{Actor, ApplicationForm, Command, Officer, Org, Role};
+use lvzhi_workflow::{
+    AccountabilityDecision, Actor, ApplicationForm, Command, Officer, Org, Role, Sanction,
+};
 
 struct NoFiles;
 
@@ -106,6 +108,7 @@ fn main() {
             files: Arc::new(NoFiles),
             secure_cookies: false,
             remind_within_wd: 3,
+            evidence_url: None,
         })
         .await
         .expect("app");
@@ -134,6 +137,13 @@ fn main() {
             }
             committee = dirx.tree.parent(&org).map(str::to_string);
         };
+        let department = dirx
+            .grants
+            .values()
+            .flatten()
+            .find(|g| g.role == "original_department")
+            .map(|g| g.org_id.clone())
+            .expect("a demo original-decision department");
         let org = |id: &str| Org {
             id: id.to_string(),
             name: dirx.org_name(id),
@@ -152,6 +162,13 @@ fn main() {
             accountability_decision: None,
             facts: Default::default(),
         };
+        // 000 §12: an application challenges a decision already made.
+        let decision = |day: NaiveDate| AccountabilityDecision {
+            department: org(&department),
+            sanction: Sanction::Admonition,
+            decided_on: day - chrono::Days::new(10),
+            document_number: None,
+        };
         let started = Instant::now();
         let mut batch = Vec::new();
         let mut first = String::new();
@@ -165,7 +182,10 @@ fn main() {
                 (
                     officer_actor.clone(),
                     Command::File {
-                        form: form.clone(),
+                        form: ApplicationForm {
+                            accountability_decision: Some(decision(day)),
+                            ..form.clone()
+                        },
                         received_on: None,
                     },
                     day,
