@@ -1,0 +1,619 @@
+//! The authorisation matrix, generated from the policies and checked against the running server.
+//!
+//! One persona per role of the demo directory (plus the officer of another banner), every action
+//! the Cedar schema declares for cases, and two cases: one handled by 阿拉善左旗公安局维权委 (in
+//! scope of the demo units) and one handled by 福建省监狱管理局 (out of scope of all of them). For
+//! each cell the expected decision comes from the policies (`Access::check`); the server is then
+//! asked over HTTP with the persona's bearer token:
+//!
+//! - `view`: `GET /api/v1/cases/{id}` answers 200 when allowed, 403 `access_denied` when denied;
+//! - every workflow action: `POST /api/v1/cases/{id}/actions` with a well-formed sample command
+//!   and a stale `expected_version`, so an allowed request ends in 409 and nothing is written,
+//!   and a denied one in 403 `access_denied`;
+//! - `file` / `open_ex_officio` on organisations: `POST /api/v1/cases` with a form whose facts
+//!   the pack refuses, so an allowed request ends in 400 before anything is written, and a
+//!   denied one in 403.
+//!
+//! The chain head is the same before and after: the matrix writes nothing. A few hand-checked
+//! cells make sure the test fails if the policies were emptied or widened.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request};
+use chrono::Duration;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use lvzhi_access::{CaseParties, Resource, ROLES};
+use lvzhi_server::auth::token_digest;
+use lvzhi_server::App;
+use lvzhi_store::{GrantRecord, PersonRecord};
+use lvzhi_workflow::{
+    sample_commands, AccountabilityDecision, ApplicationForm, Command, Officer, Org, Role, Sanction,
+};
+use serde_json::{json, Value};
+
+/// Directory and token changes made by this test are recorded against this actor.
+const TESTER: &str = "authz-matrix-test";
+
+/// The committee in scope of the demo units, and the organisations of the out-of-scope case.
+const ZUOQI: &str = "alszq-gaj";
+const FUJIAN: &str = "fj-jyglj";
+const FUZHOU_PRISON: &str = "fj-fzjy";
+/// An officer of 福州监狱, added for the out-of-scope case (the demo has none there).
+const FJ_OFFICER: &str = "p-authz-linfeng";
+/// The officer of 阿拉善右旗公安局 in the demo.
+const OTHER_BANNER_OFFICER: &str = "p-chenhao";
+
+type Http = Client<HttpConnector, Body>;
+
+struct Server {
+    http: Http,
+    addr: SocketAddr,
+}
+
+struct Reply {
+    status: u16,
+    json: Value,
+}
+
+impl Reply {
+    fn code(&self) -> &str {
+        self.json["error"]["code"].as_str().unwrap_or_default()
+    }
+}
+
+impl Server {
+    async fn call(&self, method: Method, path: &str, token: &str, body: Option<&Value>) -> Reply {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(format!("http://{}{path}", self.addr))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        let body = match body {
+            Some(v) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let res = self
+            .http
+            .request(req.body(body).expect("a well-formed request"))
+            .await
+            .expect("the server answers");
+        let status = res.status().as_u16();
+        let bytes = axum::body::to_bytes(Body::new(res.into_body()), 16 << 20)
+            .await
+            .expect("the whole body");
+        Reply {
+            status,
+            json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        }
+    }
+}
+
+/// A persona of the matrix: a label (the role it stands for) and a person.
+struct Persona {
+    label: String,
+    person_id: String,
+    token: String,
+}
+
+/// One person per role of `lvzhi_access::ROLES`: of those who hold the role, the one holding
+/// the fewest grants (so the row shows that role, not a combination), then one holding it at
+/// 阿拉善左旗 (the committee of the in-scope case), then by id.
+fn personas(app: &App) -> Vec<Persona> {
+    let dir = app.directory();
+    let mut out = Vec::new();
+    for (role, _) in ROLES {
+        let holder = dir
+            .grants
+            .iter()
+            .filter(|(_, gs)| gs.iter().any(|g| g.role == *role))
+            .filter(|(pid, _)| dir.people.get(*pid).is_some_and(|p| !p.disabled))
+            .min_by_key(|(pid, gs)| {
+                let local = gs
+                    .iter()
+                    .any(|g| g.role == *role && dir.tree.is_within(&g.org_id, ZUOQI));
+                (gs.len(), !local, (*pid).clone())
+            })
+            .map(|(pid, _)| pid.clone());
+        let person_id = holder.unwrap_or_else(|| panic!("the demo has nobody holding {role}"));
+        out.push(Persona {
+            label: role.to_string(),
+            token: format!("authz-{person_id}-secret-token"),
+            person_id,
+        });
+    }
+    out.push(Persona {
+        label: "officer（另一旗）".to_string(),
+        person_id: OTHER_BANNER_OFFICER.to_string(),
+        token: format!("authz-{OTHER_BANNER_OFFICER}-secret-token"),
+    });
+    out
+}
+
+async fn parties_of(app: &App, case_id: &str) -> CaseParties {
+    let loaded = app.service().load(case_id).await.expect("the case loads");
+    lvzhi_server::access::parties(case_id, &loaded.state)
+}
+
+fn expected(app: &App, person_id: &str, action: &str, resource: Resource<'_>) -> bool {
+    let dir = app.directory();
+    app.access()
+        .check(&dir.tree, &dir.subject(person_id), action, resource)
+        .expect("the policies answer")
+        .allowed
+}
+
+/// A well-formed command of `action` for the case as it stands: the workflow's own sample (the
+/// same the pages probe with), except for facts, which must be in the pack's vocabulary so the
+/// request reaches the version check.
+async fn sample(app: &App, case_id: &str, action: &str) -> Value {
+    if action == "update_facts" {
+        return json!({ "action": "update_facts", "facts": { "off_duty": false } });
+    }
+    let loaded = app.service().load(case_id).await.expect("the case loads");
+    let cmd = sample_commands(&loaded.state, action, common::today())
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("the schema's case action {action} has no workflow command"));
+    assert_eq!(cmd.action_id(), action);
+    serde_json::to_value(&cmd).expect("commands serialise")
+}
+
+/// Adds an officer of 福州监狱 and files a case there, handled by 福建省监狱管理局.
+async fn out_of_scope_case(app: &App) -> String {
+    let store = app.store();
+    store
+        .put_person(
+            TESTER,
+            &PersonRecord {
+                id: FJ_OFFICER.to_string(),
+                name: "林峰".to_string(),
+                org_id: FUZHOU_PRISON.to_string(),
+                title: "民警".to_string(),
+                login: None,
+                must_change_password: false,
+                disabled: false,
+            },
+        )
+        .await
+        .expect("person stored");
+    store
+        .grant(
+            TESTER,
+            &GrantRecord {
+                person_id: FJ_OFFICER.to_string(),
+                role: "officer".to_string(),
+                org_id: FUZHOU_PRISON.to_string(),
+            },
+        )
+        .await
+        .expect("grant stored");
+    app.reload_directory().await.expect("directory reloads");
+    let today = common::today();
+    let form = ApplicationForm {
+        applicants: vec![Officer {
+            person_id: FJ_OFFICER.to_string(),
+            name: "林峰".to_string(),
+        }],
+        applying_unit: Org {
+            id: FUZHOU_PRISON.to_string(),
+            name: "福州监狱".to_string(),
+        },
+        committee: Org {
+            id: FUJIAN.to_string(),
+            name: "福建省监狱管理局".to_string(),
+        },
+        parent_committee: None,
+        matter: "申请对警告处分适用依法履职免责".to_string(),
+        accountability_decision: Some(AccountabilityDecision {
+            department: Org {
+                id: FUJIAN.to_string(),
+                name: "福建省监狱管理局".to_string(),
+            },
+            sanction: Sanction::Warning,
+            decided_on: today - Duration::days(14),
+            document_number: None,
+        }),
+        facts: BTreeMap::new(),
+    };
+    let actor = lvzhi_workflow::Actor::new(FJ_OFFICER, &[Role::Officer], FUZHOU_PRISON);
+    let (case_id, _) = app
+        .service()
+        .create(
+            None,
+            &actor,
+            &Command::File {
+                form,
+                received_on: None,
+            },
+            today,
+            app.clock().now(),
+        )
+        .await
+        .expect("the out-of-scope case is filed");
+    case_id
+}
+
+/// The creation probe: a filing (or ex officio opening) for `unit` naming `applicant`, with a
+/// fact the pack does not know, so that a permitted request is refused (400) before anything is
+/// written.
+fn creation_probe(app: &App, action: &str, unit: &str, committee: &str, applicant: &str) -> Value {
+    let dir = app.directory();
+    let org = |id: &str| json!({ "id": id, "name": dir.org_name(id) });
+    let form = json!({
+        "applicants": [{ "person_id": applicant, "name": dir.person_name(applicant) }],
+        "applying_unit": org(unit),
+        "committee": org(committee),
+        "matter": "权限矩阵测试：不应立案",
+        "facts": { "authz_matrix_probe_not_a_fact": true },
+    });
+    let command = if action == "file" {
+        json!({ "action": "file", "form": form })
+    } else {
+        json!({ "action": "open_ex_officio", "form": form, "grounds": "权限矩阵测试" })
+    };
+    json!({ "command": command })
+}
+
+fn mark(allowed: bool) -> &'static str {
+    if allowed {
+        "allow"
+    } else {
+        "deny"
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scope() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = common::demo_app(dir.path()).await;
+    let addr = common::serve(app.clone()).await;
+    let server = Server {
+        http: Client::builder(TokioExecutor::new()).build_http(),
+        addr,
+    };
+    let store = app.store();
+
+    let out_case = out_of_scope_case(&app).await;
+    let personas = personas(&app);
+    for p in &personas {
+        store
+            .create_api_token(
+                TESTER,
+                &format!("t-{}", p.person_id),
+                &token_digest(&p.token),
+                &p.person_id,
+                "权限矩阵测试",
+                app.clock().now(),
+            )
+            .await
+            .expect("token stored");
+    }
+    let by_label = |label: &str| {
+        personas
+            .iter()
+            .find(|p| p.label == label)
+            .unwrap_or_else(|| panic!("persona {label}"))
+    };
+
+    // The in-scope case: of the cases 阿拉善左旗公安局维权委 handles, the one the most personas
+    // may see (applicant, unit, panel, participant, department and parent committee all linked).
+    let listed = store
+        .list_cases(None, Some(ZUOQI), 1000, 0)
+        .await
+        .expect("cases listed");
+    assert!(listed.len() >= 10, "the demo has cases at 阿拉善左旗");
+    let mut ranked = Vec::new();
+    for c in &listed {
+        let parties = parties_of(&app, &c.case_id).await;
+        let seen = personas
+            .iter()
+            .filter(|p| expected(&app, &p.person_id, "view", Resource::Case(&parties)))
+            .count();
+        ranked.push((std::cmp::Reverse(seen), c.case_id.clone()));
+    }
+    ranked.sort();
+    let in_case = ranked[0].1.clone();
+    let in_parties = parties_of(&app, &in_case).await;
+    let out_parties = parties_of(&app, &out_case).await;
+    println!("in-scope case {in_case}: {in_parties:?}");
+    println!("out-of-scope case {out_case}: {out_parties:?}");
+
+    // A third case, on which the office records the recusal of the committee member (000 §19(六)).
+    let office = by_label("office");
+    let member = by_label("committee_member");
+    let mut third = None;
+    for (_, id) in ranked.iter().skip(1) {
+        let r = server
+            .call(
+                Method::GET,
+                &format!("/api/v1/cases/{id}"),
+                &office.token,
+                None,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.json);
+        let offered = r.json["available_actions"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["id"] == "record_recusal"));
+        if offered {
+            third = Some((id.clone(), r.json["version"].as_i64().expect("version")));
+            break;
+        }
+    }
+    let (third_case, version) = third.expect("a case on which the office may record a recusal");
+    let member_name = app.directory().person_name(&member.person_id);
+    let r = server
+        .call(
+            Method::POST,
+            &format!("/api/v1/cases/{third_case}/actions"),
+            &office.token,
+            Some(&json!({
+                "expected_version": version,
+                "command": {
+                    "action": "record_recusal",
+                    "person_id": member.person_id,
+                    "name": member_name,
+                    "reason": "与申请人系近亲属，应当回避",
+                },
+            })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "recusal recorded: {}", r.json);
+    let third_parties = parties_of(&app, &third_case).await;
+    assert!(third_parties.recused.contains(&member.person_id));
+
+    // From here on nothing may be written.
+    let head_before = store.head().await.expect("chain head");
+
+    let actions: Vec<String> = app
+        .access()
+        .actions()
+        .iter()
+        .filter(|a| app.access().is_case_action(a))
+        .cloned()
+        .collect();
+    assert!(actions.len() >= 35, "{actions:?}");
+    assert!(actions.iter().any(|a| a == "view"));
+
+    let mut failures: Vec<String> = Vec::new();
+    let mut table: Vec<(String, String, String, bool, bool)> = Vec::new();
+    let mut cells = 0usize;
+    for p in &personas {
+        for action in &actions {
+            let mut row = [false; 2];
+            for (i, (case_id, parties)) in [(&in_case, &in_parties), (&out_case, &out_parties)]
+                .into_iter()
+                .enumerate()
+            {
+                let allowed = expected(&app, &p.person_id, action, Resource::Case(parties));
+                row[i] = allowed;
+                cells += 1;
+                let r = if action == "view" {
+                    server
+                        .call(
+                            Method::GET,
+                            &format!("/api/v1/cases/{case_id}"),
+                            &p.token,
+                            None,
+                        )
+                        .await
+                } else {
+                    let command = sample(&app, case_id, action).await;
+                    server
+                        .call(
+                            Method::POST,
+                            &format!("/api/v1/cases/{case_id}/actions"),
+                            &p.token,
+                            Some(&json!({ "expected_version": 999_999, "command": command })),
+                        )
+                        .await
+                };
+                let want = match (action.as_str(), allowed) {
+                    ("view", true) => 200,
+                    (_, true) => 409,
+                    (_, false) => 403,
+                };
+                let code_ok = allowed || r.code() == "access_denied";
+                if r.status != want || !code_ok {
+                    failures.push(format!(
+                        "{} ({}) {action} on {case_id}: policies say {}, server answered {} {}",
+                        p.label,
+                        p.person_id,
+                        mark(allowed),
+                        r.status,
+                        r.json
+                    ));
+                }
+            }
+            table.push((
+                p.label.clone(),
+                p.person_id.clone(),
+                action.clone(),
+                row[0],
+                row[1],
+            ));
+        }
+    }
+
+    // Starting a case, on the organisations: the in-scope case's applying unit (a 派出所 of
+    // 阿拉善左旗) and 福州监狱.
+    let org_targets = [
+        (
+            in_parties.applying_unit.clone(),
+            in_parties.org_id.clone(),
+            in_parties
+                .applicants
+                .first()
+                .cloned()
+                .expect("an applicant"),
+        ),
+        (
+            FUZHOU_PRISON.to_string(),
+            FUJIAN.to_string(),
+            FJ_OFFICER.to_string(),
+        ),
+    ];
+    let mut creation_codes = BTreeSet::new();
+    for p in &personas {
+        for action in ["file", "open_ex_officio"] {
+            let mut row = [false; 2];
+            for (i, (unit, committee, applicant)) in org_targets.iter().enumerate() {
+                let allowed = expected(&app, &p.person_id, action, Resource::Org(unit));
+                row[i] = allowed;
+                cells += 1;
+                let body = creation_probe(&app, action, unit, committee, applicant);
+                let r = server
+                    .call(Method::POST, "/api/v1/cases", &p.token, Some(&body))
+                    .await;
+                // Permitted: the request passes the policies and is refused for its facts.
+                let agrees = if allowed {
+                    r.status == 400 && r.json["error"]["message"].to_string().contains("事实")
+                } else {
+                    r.status == 403
+                };
+                if !allowed {
+                    creation_codes.insert(r.code().to_string());
+                }
+                if !agrees {
+                    failures.push(format!(
+                        "{} ({}) {action} for {unit}: policies say {}, server answered {} {}",
+                        p.label,
+                        p.person_id,
+                        mark(allowed),
+                        r.status,
+                        r.json
+                    ));
+                }
+            }
+            table.push((
+                p.label.clone(),
+                p.person_id.clone(),
+                action.to_string(),
+                row[0],
+                row[1],
+            ));
+        }
+    }
+
+    println!();
+    println!(
+        "authorisation matrix: in scope = case {in_case} (organisation actions: {}), out of scope = case {out_case} (organisation actions: {FUZHOU_PRISON})",
+        in_parties.applying_unit
+    );
+    println!(
+        "{:<22} {:<18} {:<30} {:<9} {:<9}",
+        "role", "person", "action", "in-scope", "out-of-scope"
+    );
+    for (label, pid, action, a, b) in &table {
+        println!(
+            "{label:<22} {pid:<18} {action:<30} {:<9} {:<9}",
+            mark(*a),
+            mark(*b)
+        );
+    }
+    println!(
+        "{cells} cells checked against the server; {} disagree",
+        failures.len()
+    );
+    println!("codes of refused creations: {creation_codes:?}");
+    assert!(
+        failures.is_empty(),
+        "the server disagrees with the policies in {} cells:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+
+    // Hand-checked cells: these fail if the policies were emptied or widened.
+    let cell = |label: &str, action: &str| {
+        table
+            .iter()
+            .find(|(l, _, a, _, _)| l == label && a == action)
+            .map(|(_, _, _, a, b)| (*a, *b))
+            .unwrap_or_else(|| panic!("cell {label} {action}"))
+    };
+    assert_eq!(cell("office", "accept"), (true, false), "000 §13");
+    assert_eq!(cell("office", "view"), (true, false));
+    assert_eq!(
+        cell("director", "approve_opinion"),
+        (true, false),
+        "000 §14"
+    );
+    assert_eq!(cell("officer（另一旗）", "view"), (false, false));
+    assert_eq!(cell("administrator", "view"), (false, false));
+    assert_eq!(cell("panel_member", "accept"), (false, false));
+    assert_eq!(cell("unit", "register"), (false, false));
+    assert_eq!(cell("office", "file"), (true, false), "000 §12");
+    assert!(
+        table.iter().all(|(_, _, _, _, out)| !out),
+        "nobody of the 阿拉善 directory acts on a case handled in 福建"
+    );
+    // The server, for the same cells.
+    let r = server
+        .call(
+            Method::POST,
+            &format!("/api/v1/cases/{in_case}/actions"),
+            &office.token,
+            Some(&json!({ "expected_version": 999_999, "command": { "action": "accept" } })),
+        )
+        .await;
+    assert_eq!(r.status, 409, "office may accept in scope: {}", r.json);
+    let other = by_label("officer（另一旗）");
+    let r = server
+        .call(
+            Method::GET,
+            &format!("/api/v1/cases/{in_case}"),
+            &other.token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.json);
+    assert_eq!(r.code(), "access_denied");
+    assert_eq!(r.json["error"]["message"], "您无权查看或办理该案件");
+
+    // 回避: the committee member sees the cases of the committee, but not the one she was
+    // recused from (000 §19(六)).
+    assert!(expected(
+        &app,
+        &member.person_id,
+        "view",
+        Resource::Case(&in_parties)
+    ));
+    assert!(!expected(
+        &app,
+        &member.person_id,
+        "view",
+        Resource::Case(&third_parties)
+    ));
+    let r = server
+        .call(
+            Method::GET,
+            &format!("/api/v1/cases/{third_case}"),
+            &member.token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 403, "recused person may not view: {}", r.json);
+    assert_eq!(r.code(), "access_denied");
+    let r = server
+        .call(
+            Method::GET,
+            &format!("/api/v1/cases/{in_case}"),
+            &member.token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.json);
+
+    // Nothing was written by any of it.
+    assert_eq!(store.head().await.expect("chain head"), head_before);
+    let report = store.verify().await.expect("chain verifies");
+    assert!(report.problem.is_none(), "{:?}", report.problem);
+}
