@@ -49,6 +49,9 @@ pub struct ServeArgs {
     /// 期限届满前多少个工作日开始提醒 / Remind this many working days before a due date
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub remind_within: u32,
+    /// 证据文件存储位置：目录路径、file:///目录 或 s3://存储桶/前缀?endpoint=地址&region=区域（S3 凭据取自 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY 环境变量），默认为数据目录中的 evidence / Where evidence files are kept: a directory, file:///DIR or s3://BUCKET/PREFIX?endpoint=URL&region=NAME (default: DATA_DIR/evidence)
+    #[arg(long, value_name = "URL")]
+    pub evidence: Option<String>,
 }
 
 /// Calendars and packs kept under the data directory, as the CLI keeps them.
@@ -96,6 +99,7 @@ pub fn run(data_dir: &Path, args: ServeArgs) -> Result<(), AppError> {
         }),
         secure_cookies: args.secure_cookies,
         remind_within_wd: args.remind_within,
+        evidence_url: args.evidence.clone(),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -10,7 +10,7 @@ use lvzhi_access::{Access, Grant, OrgTree, Subject};
 use lvzhi_calendar::Calendar;
 use lvzhi_rules::PackSet;
 use lvzhi_service::Service;
-use lvzhi_store::{GrantRecord, OrgRecord, PersonRecord, Store};
+use lvzhi_store::{EvidenceStore, GrantRecord, OrgRecord, PersonRecord, Store};
 
 use crate::clock::Clock;
 use crate::error::AppError;
@@ -41,6 +41,9 @@ pub struct ServeConfig {
     pub secure_cookies: bool,
     /// Working days before a due date at which reminders start (000 §13 etc.).
     pub remind_within_wd: u32,
+    /// Where evidence files are kept: a directory path, `file:///…` or `s3://bucket/prefix?…`
+    /// (see `EvidenceStore::open`); `None` is `DATA_DIR/evidence`.
+    pub evidence_url: Option<String>,
 }
 
 /// The directory as the server reads it on every request: rebuilt after each change.
@@ -88,6 +91,7 @@ impl Directory {
 
 struct Inner {
     store: Store,
+    evidence: EvidenceStore,
     access: Access,
     clock: Clock,
     files: Arc<dyn DataFiles>,
@@ -139,11 +143,16 @@ impl App {
         let store = Store::open(&config.db_url)
             .await
             .map_err(|e| AppError::Startup(e.to_string()))?;
+        let evidence = match &config.evidence_url {
+            Some(url) => EvidenceStore::open(url).map_err(|e| AppError::Startup(e.to_string()))?,
+            None => EvidenceStore::new(config.data_dir.join("evidence")),
+        };
         let access = Access::new().map_err(|e| AppError::Startup(e.to_string()))?;
         let service = build_service(&store, &config.calendar, &config.packs)?;
         let directory = load_directory(&store, &access).await?;
         Ok(App(Arc::new(Inner {
             store,
+            evidence,
             access,
             clock: config.clock,
             files: config.files,
@@ -159,6 +168,10 @@ impl App {
 
     pub fn store(&self) -> &Store {
         &self.0.store
+    }
+    /// Evidence files, by SM3 digest (re-verified on every read).
+    pub fn evidence(&self) -> &EvidenceStore {
+        &self.0.evidence
     }
     pub fn access(&self) -> &Access {
         &self.0.access

@@ -82,6 +82,7 @@ async fn setup() -> Env {
         files: Arc::new(TestFiles { packs: files }),
         secure_cookies: false,
         remind_within_wd: 3,
+        evidence_url: None,
     };
     let app = App::open(config).await.expect("app opens");
     let s = app.store();

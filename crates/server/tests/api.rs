@@ -69,6 +69,7 @@ async fn env() -> Env {
         files: Arc::new(NoFiles),
         secure_cookies: false,
         remind_within_wd: 3,
+        evidence_url: None,
     })
     .await
     .expect("app opens");

@@ -56,6 +56,7 @@ async fn open(dir: &std::path::Path, today: NaiveDate) -> App {
         files: Arc::new(NoFiles),
         secure_cookies: false,
         remind_within_wd: 3,
+        evidence_url: None,
     })
     .await
     .unwrap()

@@ -80,6 +80,7 @@ async fn start() -> Server {
         files: Arc::new(NoFiles),
         secure_cookies: false,
         remind_within_wd: 3,
+        evidence_url: None,
     };
     let app = App::open(config).await.unwrap();
     let s = app.store();

@@ -73,6 +73,12 @@ pub enum StoreError {
     EvidenceCorrupt { digest: String, actual: String },
     #[error("证据摘要“{0}”无效：应为 64 位十六进制 SM3 摘要")]
     BadDigest(String),
+    /// The evidence store's address or credentials are unusable; the message says why.
+    #[error("{0}")]
+    EvidenceConfig(String),
+    /// The object store failed (unreachable, refused); `detail` is the client's own text.
+    #[error("证据存储（{location}）操作失败：{detail}")]
+    EvidenceBackend { location: String, detail: String },
     /// A refused change to the directory (organisations, people, grants, experts, tokens); the
     /// message says what and why.
     #[error("{0}")]

@@ -382,6 +382,7 @@ async fn render(
                             }
                         }
                     }
+                    (super::evidence::section(user, ctx, actions.contains(&"add_evidence")))
                 }
                 section.card {
                     h2 { "时间线（审计链）" }

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod apply;
 pub mod case_page;
 pub mod cases;
+pub mod evidence;
 pub mod inbox;
 pub mod login;
 
@@ -34,6 +35,7 @@ pub fn routes() -> Router<App> {
         .merge(inbox::routes())
         .merge(cases::routes())
         .merge(case_page::routes())
+        .merge(evidence::routes())
         .merge(act::routes())
         .merge(apply::routes())
         .merge(admin::routes())
