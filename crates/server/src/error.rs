@@ -16,8 +16,8 @@ pub enum AppError {
     #[error("{0}")]
     Forbidden(String),
     /// Refused by the access policies: the case or organisation is outside the user's scope.
-    #[error("您无权查看或办理该案件")]
-    AccessDenied,
+    #[error("{0}")]
+    AccessDenied(String),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -42,7 +42,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) | AppError::AccessDenied | AppError::Csrf => {
+            AppError::Forbidden(_) | AppError::AccessDenied(_) | AppError::Csrf => {
                 StatusCode::FORBIDDEN
             }
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -59,7 +59,7 @@ impl AppError {
         match self {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden(_) => "forbidden",
-            AppError::AccessDenied => "access_denied",
+            AppError::AccessDenied(_) => "access_denied",
             AppError::Csrf => "csrf",
             AppError::NotFound(_) => "not_found",
             AppError::BadRequest(_) => "bad_request",
@@ -71,7 +71,7 @@ impl AppError {
     }
 
     pub fn forbidden_case() -> Self {
-        AppError::AccessDenied
+        AppError::AccessDenied("您无权查看或办理该案件".to_string())
     }
 
     pub fn internal(detail: impl std::fmt::Display) -> Self {

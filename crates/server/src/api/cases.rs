@@ -552,7 +552,7 @@ pub async fn create_case(
         _ => return Err(AppError::internal("creation command expected")),
     };
     if !access::may_org(&app, &user, action, &unit) {
-        return Err(AppError::Forbidden(refusal.to_string()));
+        return Err(AppError::AccessDenied(refusal.to_string()));
     }
     let (case_id, version) = create_as(&app, &user, &command).await?;
     Ok((StatusCode::CREATED, Json(CreatedCase { case_id, version })))
