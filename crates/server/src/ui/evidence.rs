@@ -222,10 +222,11 @@ async fn download(
         Ok(b) => b,
         Err(e @ StoreError::EvidenceCorrupt { .. }) => {
             // Someone changed the stored file: refuse it and leave a trace for the operator.
-            eprintln!(
-                "evidence integrity failure: case {id}, {}: {e}",
-                app.evidence().describe()
-            );
+            if let StoreError::EvidenceCorrupt { digest, actual } = &e {
+                eprintln!(
+                    "evidence integrity failure: case {id}, object {digest} now hashes to {actual}"
+                );
+            }
             return Err(AppError::Conflict(e.to_string()).into());
         }
         Err(e) => return Err(e.into()),
