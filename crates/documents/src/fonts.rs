@@ -1,0 +1,241 @@
+//! Which fonts typeset a notice. The official faces (仿宋_GB2312, 方正小标宋 …) are licensed and
+//! used when the office points lvzhi at them; otherwise the free CJK fonts of the system
+//! (Debian `fonts-noto-cjk`, AR PL, LXGW) stand in, and typst's glyph fallback searches every
+//! loaded font so no character prints as a blank box.
+
+use std::path::Path;
+
+use serde::Serialize;
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst_kit::fonts::{FontPath, FontStore};
+
+/// The four typefaces GB/T 9704 names for a notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 仿宋: the body (3号).
+    FangSong,
+    /// 小标宋: the title (2号) and the organ's header.
+    XiaoBiaoSong,
+    /// 宋体: page numbers (4号).
+    Song,
+    /// 黑体: first-level headings.
+    Hei,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::FangSong, Role::XiaoBiaoSong, Role::Song, Role::Hei];
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::FangSong => "仿宋",
+            Role::XiaoBiaoSong => "小标宋",
+            Role::Song => "宋体",
+            Role::Hei => "黑体",
+        }
+    }
+
+    /// The official faces first, then free ones, in order of preference.
+    fn candidates(self) -> &'static [&'static str] {
+        match self {
+            Role::FangSong => &[
+                "FangSong_GB2312",
+                "FZFangSong-Z02S",
+                "FZFangSong-Z02",
+                "FangSong",
+                "STFangsong",
+                "Noto Serif CJK SC",
+                "Source Han Serif SC",
+                "AR PL UMing CN",
+                "AR PL UKai CN",
+                "LXGW WenKai",
+                "Noto Sans CJK SC",
+            ],
+            Role::XiaoBiaoSong => &[
+                "FZXiaoBiaoSong-B05S",
+                "FZXiaoBiaoSong-B05",
+                "STZhongsong",
+                "Noto Serif CJK SC",
+                "Source Han Serif SC",
+                "AR PL UMing CN",
+                "Noto Sans CJK SC",
+            ],
+            Role::Song => &[
+                "SimSun",
+                "FZShuSong-Z01S",
+                "STSong",
+                "Noto Serif CJK SC",
+                "Source Han Serif SC",
+                "AR PL UMing CN",
+                "Noto Sans CJK SC",
+            ],
+            Role::Hei => &[
+                "SimHei",
+                "FZHei-B01S",
+                "STHeiti",
+                "Noto Sans CJK SC",
+                "Source Han Sans SC",
+                "WenQuanYi Zen Hei",
+                "Noto Serif CJK SC",
+            ],
+        }
+    }
+
+    /// Faces that are the official one for the role (so no stand-in weight is applied).
+    fn is_official(self, family: &str) -> bool {
+        self.candidates()
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(family))
+            .is_some_and(|i| {
+                let first_free = self
+                    .candidates()
+                    .iter()
+                    .position(|c| FREE.contains(c))
+                    .unwrap_or(usize::MAX);
+                i < first_free
+            })
+    }
+}
+
+/// Freely licensed families lvzhi knows (Debian packages or registry fonts).
+const FREE: &[&str] = &[
+    "Noto Serif CJK SC",
+    "Noto Sans CJK SC",
+    "Source Han Serif SC",
+    "Source Han Sans SC",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+    "LXGW WenKai",
+    "WenQuanYi Zen Hei",
+];
+
+/// The family chosen for a role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleFont {
+    pub role: Role,
+    pub role_zh: &'static str,
+    /// `None` when no candidate is installed: typst's fallback then picks any font with the glyph.
+    pub family: Option<String>,
+    /// Whether it is the official (licensed) face rather than a free stand-in.
+    pub official: bool,
+}
+
+/// The loaded fonts and the family each role uses.
+pub struct Fonts {
+    store: FontStore,
+    roles: Vec<RoleFont>,
+}
+
+impl Fonts {
+    /// Loads the fonts of `dir` (searched recursively, preferred) and of the system.
+    pub fn discover(dir: Option<&Path>) -> Fonts {
+        let mut store = FontStore::new();
+        if let Some(dir) = dir {
+            store.extend(typst_kit::fonts::scan(dir));
+        }
+        store.extend(typst_kit::fonts::system());
+        Fonts::from_store(store)
+    }
+
+    /// Only the fonts of `dir`, not the system's (tests, reproducible output).
+    pub fn from_dir(dir: &Path) -> Fonts {
+        let mut store = FontStore::new();
+        store.extend(typst_kit::fonts::scan(dir));
+        Fonts::from_store(store)
+    }
+
+    fn from_store(store: FontStore) -> Fonts {
+        let book = store.book();
+        let roles = Role::ALL
+            .iter()
+            .map(|&role| {
+                let family = role
+                    .candidates()
+                    .iter()
+                    .find(|c| book.contains_family(&c.to_lowercase()))
+                    .map(|c| c.to_string());
+                RoleFont {
+                    role,
+                    role_zh: role.zh(),
+                    official: family.as_deref().is_some_and(|f| role.is_official(f)),
+                    family,
+                }
+            })
+            .collect();
+        Fonts { store, roles }
+    }
+
+    /// Every family found, sorted.
+    pub fn families(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .store
+            .book()
+            .families()
+            .map(|(name, _)| name.to_string())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Whether any loaded font has CJK glyphs (a notice cannot be set without one).
+    pub fn has_cjk(&self) -> bool {
+        let book = self.store.book();
+        (0..)
+            .map_while(|i| book.info(i))
+            .any(|info| info.coverage.contains('中' as u32))
+    }
+
+    /// The family used for each role.
+    pub fn roles(&self) -> &[RoleFont] {
+        &self.roles
+    }
+
+    pub fn role(&self, role: Role) -> Option<&RoleFont> {
+        self.roles.iter().find(|r| r.role == role)
+    }
+
+    /// The font list handed to typst for a role: its family, then every free CJK family.
+    pub(crate) fn stack(&self, role: Role) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        if let Some(f) = self.role(role).and_then(|r| r.family.clone()) {
+            v.push(f);
+        }
+        for f in FREE {
+            if !v.iter().any(|x| x == f) && self.store.book().contains_family(&f.to_lowercase()) {
+                v.push(f.to_string());
+            }
+        }
+        v
+    }
+
+    /// A free stand-in for 小标宋 is set bold, as the official face is heavy.
+    pub(crate) fn title_weight(&self) -> i64 {
+        match self.role(Role::XiaoBiaoSong) {
+            Some(RoleFont { official: true, .. }) => 400,
+            _ => 700,
+        }
+    }
+
+    pub(crate) fn book(&self) -> &LazyHash<FontBook> {
+        self.store.book()
+    }
+
+    pub(crate) fn font(&self, index: usize) -> Option<Font> {
+        self.store.font(index)
+    }
+
+    /// Where a family's first face is loaded from (for `lvzhi fonts`).
+    pub fn path_of(&self, family: &str) -> Option<String> {
+        let index = self
+            .store
+            .book()
+            .select_family(&family.to_lowercase())
+            .next()?;
+        let source = self.store.source(index)?;
+        let any: &dyn std::any::Any = source;
+        any.downcast_ref::<FontPath>()
+            .map(|p| p.path.display().to_string())
+    }
+}

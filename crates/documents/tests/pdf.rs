@@ -1,0 +1,436 @@
+//! Every kind of notice rendered to PDF and read back with poppler's `pdftotext` / `pdfinfo`
+//! (Debian poppler-utils): the Chinese text, dates and citations are there, the page is A4, the
+//! text stays in the GB/T 9704 type area, long texts paginate, markup prints literally and rare
+//! characters fall back to a font that has them.
+
+#[path = "../../workflow/tests/common/mod.rs"]
+mod common;
+
+use std::io::Write;
+use std::process::Command as Process;
+use std::sync::LazyLock;
+
+use common::*;
+use lvzhi_calendar::{Deadline, Period};
+use lvzhi_documents::{render_pdf, Fonts, Header, KINDS};
+use lvzhi_workflow::documents as docs;
+use lvzhi_workflow::*;
+
+static FONTS: LazyLock<Fonts> = LazyLock::new(|| Fonts::discover(None));
+
+fn deadline(start: chrono::NaiveDate, period: Period, due: chrono::NaiveDate) -> Deadline {
+    Deadline {
+        start,
+        period,
+        due,
+        provisional: false,
+        missing_years: vec![],
+    }
+}
+
+/// One notice of every kind, made by the workflow's own document functions on 2024 dates.
+fn notices() -> Vec<(Document, Vec<&'static str>)> {
+    let f = form();
+    let opinion_due = deadline(d(2024, 10, 8), Period::WorkingDays(30), d(2024, 11, 18));
+    let appeal_due = deadline(d(2024, 11, 1), Period::WorkingDays(10), d(2024, 11, 15));
+    let ex = exemption();
+    let decision = f.accountability_decision.clone().unwrap();
+    vec![
+        (
+            docs::acceptance_notice(
+                &f,
+                Some(Filer::Officer),
+                d(2024, 9, 27),
+                d(2024, 10, 8),
+                &opinion_due,
+            ),
+            vec![
+                "免责容错申请受理通知书",
+                "2024年9月27日",
+                "2024年11月18日",
+                "第十三条",
+                "张伟同志",
+            ],
+        ),
+        (
+            docs::rejection_notice(
+                &f,
+                Some(Filer::Officer),
+                d(2024, 9, 27),
+                d(2024, 10, 8),
+                "申请事项不属于免责容错的范围。",
+            ),
+            vec![
+                "不予受理",
+                "2024年10月8日",
+                "第十三条",
+                "不属于免责容错的范围",
+            ],
+        ),
+        (
+            docs::deemed_acceptance_notice(
+                &f,
+                Some(Filer::Officer),
+                d(2024, 9, 27),
+                &deadline(d(2024, 9, 27), Period::WorkingDays(7), d(2024, 10, 12)),
+                d(2024, 10, 14),
+                &opinion_due,
+            ),
+            vec!["视为受理", "2024年10月12日", "第十六条"],
+        ),
+        (
+            docs::ex_officio_notice(
+                &f,
+                "群众反映该民警处置过程规范。",
+                d(2024, 10, 8),
+                &opinion_due,
+            ),
+            vec!["主动启动", "第十二条第二款", "2024年11月18日"],
+        ),
+        (
+            docs::extension_approval(
+                &f,
+                Some(Filer::Officer),
+                1,
+                "案情复杂，需要调取执法记录仪视频。",
+                Role::Director,
+                d(2024, 11, 11),
+                d(2024, 11, 18),
+                &deadline(d(2024, 11, 18), Period::WorkingDays(15), d(2024, 12, 9)),
+            ),
+            vec!["第十八条", "2024年12月9日"],
+        ),
+        (
+            docs::review_opinion(
+                &f,
+                Some(Filer::Officer),
+                &ex,
+                d(2024, 10, 8),
+                d(2024, 11, 1),
+                &appeal_due,
+            ),
+            vec!["审查论证意见", "第七条", "2024年11月15日", "第二十一条"],
+        ),
+        (
+            docs::appeal_reply(
+                &f,
+                Some(Filer::Officer),
+                AppealKind::Reconsideration,
+                d(2024, 11, 5),
+                true,
+                "原审查论证意见认定事实清楚。",
+                &ex,
+                d(2024, 11, 20),
+                Some((
+                    &deadline(d(2024, 11, 20), Period::WorkingDays(10), d(2024, 12, 4)),
+                    &f.parent_committee.clone().unwrap(),
+                )),
+                &f.committee,
+                None,
+            ),
+            vec![
+                "复议",
+                "维持原审查论证意见",
+                "2024年11月5日",
+                "2024年12月4日",
+            ],
+        ),
+        (
+            docs::appeal_reply(
+                &f,
+                Some(Filer::Officer),
+                AppealKind::ReReview,
+                d(2024, 12, 2),
+                false,
+                "原意见对现场情况认定有误。",
+                &ex,
+                d(2024, 12, 20),
+                None,
+                &f.parent_committee.clone().unwrap(),
+                Some(&f.committee),
+            ),
+            vec!["复核", "2024年12月2日", "2024年12月20日"],
+        ),
+        (
+            docs::recommendation(
+                &f,
+                &decision,
+                Some(Sanction::Demerit),
+                &ex,
+                Proposal::Revoke,
+                "该民警依法履职，未超出必要限度。",
+                d(2024, 11, 25),
+            ),
+            vec![
+                "阿拉善左旗公安局督察大队",
+                "2024年7月15日",
+                "第二十七条",
+                "撤销",
+            ],
+        ),
+        (
+            docs::publicity_notice(
+                &f,
+                &ex,
+                "阿拉善左旗公安局政务公开栏",
+                d(2024, 11, 4),
+                &deadline(d(2024, 11, 4), Period::Days(5), d(2024, 11, 8)),
+            ),
+            vec!["公示", "第二十三条", "2024年11月8日", "政务公开栏"],
+        ),
+    ]
+}
+
+fn poppler() -> bool {
+    let ok = Process::new("pdftotext").arg("-v").output().is_ok()
+        && Process::new("pdfinfo").arg("-v").output().is_ok();
+    if !ok {
+        println!("skipped: pdftotext/pdfinfo missing (apt-get install poppler-utils)");
+    }
+    ok
+}
+
+fn write_tmp(pdf: &[u8]) -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
+    f.write_all(pdf).unwrap();
+    f
+}
+
+fn pdftotext(pdf: &[u8], args: &[&str]) -> String {
+    let f = write_tmp(pdf);
+    let out = Process::new("pdftotext")
+        .args(args)
+        .arg(f.path())
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pdfinfo(pdf: &[u8]) -> String {
+    let f = write_tmp(pdf);
+    let out = Process::new("pdfinfo").arg(f.path()).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Text without the spaces and line breaks pdftotext puts between CJK glyphs.
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn pages(info: &str) -> usize {
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn every_kind_renders_with_its_chinese_content_dates_and_citations() {
+    let all = notices();
+    for (kind, _, _) in KINDS {
+        assert!(
+            all.iter().any(|(d, _)| d.kind == *kind),
+            "{kind:?} untested"
+        );
+    }
+    if !poppler() {
+        return;
+    }
+    for (doc, expected) in &all {
+        let pdf = render_pdf(doc, None, &FONTS).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = squeeze(&pdftotext(&pdf, &["-layout"]));
+        assert!(
+            text.contains(&squeeze(&doc.title)),
+            "{:?}: {text}",
+            doc.kind
+        );
+        for e in expected {
+            assert!(text.contains(e), "{:?} lacks {e}: {text}", doc.kind);
+        }
+        // Every paragraph of the notice of record is printed, word for word.
+        for line in doc.text.lines() {
+            assert!(
+                text.contains(&squeeze(line)),
+                "{:?} lacks {line}: {text}",
+                doc.kind
+            );
+        }
+    }
+}
+
+#[test]
+fn a4_and_the_text_stays_inside_the_type_area() {
+    if !poppler() {
+        return;
+    }
+    let (doc, _) = notices().remove(5);
+    let header = Header {
+        organ: "阿拉善左旗公安局维护民警执法权威工作委员会文件".into(),
+        number: Some("左公维〔2024〕3号".into()),
+    };
+    let pdf = render_pdf(&doc, Some(&header), &FONTS).unwrap();
+    let info = pdfinfo(&pdf);
+    let size = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Page size:"))
+        .unwrap();
+    let dims: Vec<f64> = size
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert!(
+        (dims[0] - 595.28).abs() < 0.01 && (dims[1] - 841.89).abs() < 0.01,
+        "{info}"
+    );
+    assert!(size.contains("(A4)"), "{info}");
+    let text = squeeze(&pdftotext(&pdf, &["-layout"]));
+    assert!(text.contains("左公维〔2024〕3号"), "{text}");
+    assert!(text.contains("委员会文件"), "{text}");
+    // Word boxes in points, origin top-left: the type area is x 28–184 mm, y 37–262 mm.
+    let mm = 72.0 / 25.4;
+    let bbox = pdftotext(&pdf, &["-bbox"]);
+    let mut words = 0;
+    for l in bbox.lines().filter(|l| l.trim_start().starts_with("<word")) {
+        let num = |k: &str| -> f64 {
+            let s = l.split(&format!("{k}=\"")).nth(1).unwrap();
+            s[..s.find('"').unwrap()].parse().unwrap()
+        };
+        let (x0, y0, x1, y1) = (num("xMin"), num("yMin"), num("xMax"), num("yMax"));
+        let word = l
+            .split('>')
+            .nth(1)
+            .unwrap_or("")
+            .split('<')
+            .next()
+            .unwrap_or("");
+        if word.contains('—') || word.chars().all(|c| c.is_ascii_digit()) && y0 > 262.0 * mm {
+            // The page number sits below the type area (GB/T 9704 §7.5).
+            assert!(y0 > 262.0 * mm && y1 < 297.0 * mm - 10.0 * mm, "{l}");
+            continue;
+        }
+        words += 1;
+        // A full-width stop at the line's end is set half width (its ink stays inside), but
+        // pdftotext reports the font's full advance: allow that half em.
+        let slack = if word.ends_with(['。', '，', '、', '；', '：', '”', '）']) {
+            8.5
+        } else {
+            0.5
+        };
+        assert!(
+            x0 >= 28.0 * mm - 0.5 && x1 <= 184.0 * mm + slack,
+            "outside horizontally: {l}"
+        );
+        assert!(
+            y0 >= 37.0 * mm - 1.0 && y1 <= 262.0 * mm + 0.5,
+            "outside vertically: {l}"
+        );
+    }
+    assert!(words > 20, "{bbox}");
+}
+
+#[test]
+fn a_long_reasons_text_paginates_with_page_numbers() {
+    if !poppler() {
+        return;
+    }
+    let f = form();
+    let reasons: String = (1..=60)
+        .map(|i| {
+            format!("第{i}项理由：民警到达现场后依法表明身份并口头警告，违法行为人仍持刀伤人。")
+        })
+        .collect::<Vec<_>>()
+        .join("\n\u{3000}\u{3000}");
+    let doc = docs::rejection_notice(
+        &f,
+        Some(Filer::Unit),
+        d(2024, 9, 27),
+        d(2024, 10, 8),
+        &reasons,
+    );
+    let pdf = render_pdf(&doc, None, &FONTS).unwrap();
+    let n = pages(&pdfinfo(&pdf));
+    assert!(n > 2, "{n} pages");
+    let text = squeeze(&pdftotext(&pdf, &["-layout"]));
+    for p in 1..=n {
+        assert!(
+            text.contains(&format!("—{p}—")),
+            "page number {p} missing: {text}"
+        );
+    }
+    assert!(squeeze(&text).contains("第60项理由"));
+}
+
+#[test]
+fn markup_in_a_value_prints_literally() {
+    if !poppler() {
+        return;
+    }
+    let f = form();
+    let evil = "#set page(fill: red) *粗体* $x^2$ [链接] _斜_ <lbl> @ref `code` \\ #panic(\"x\")";
+    let doc = docs::rejection_notice(
+        &f,
+        Some(Filer::Officer),
+        d(2024, 9, 27),
+        d(2024, 10, 8),
+        evil,
+    );
+    let pdf = render_pdf(&doc, None, &FONTS).unwrap();
+    let text = squeeze(&pdftotext(&pdf, &["-layout"]));
+    assert!(text.contains(&squeeze(evil)), "{text}");
+}
+
+#[test]
+fn a_character_outside_the_main_font_falls_back() {
+    if !poppler() {
+        return;
+    }
+    let f = form();
+    // U+3400 (CJK Ext. A) and U+20BB7 𠮷 (Ext. B), common in names.
+    let doc = docs::rejection_notice(
+        &f,
+        Some(Filer::Officer),
+        d(2024, 9, 27),
+        d(2024, 10, 8),
+        "申请人姓名含㐀与𠮷字。",
+    );
+    let pdf = render_pdf(&doc, None, &FONTS).unwrap();
+    let text = squeeze(&pdftotext(&pdf, &["-layout"]));
+    assert!(text.contains("申请人姓名含㐀与𠮷字"), "{text}");
+}
+
+#[test]
+fn fonts_report_a_family_for_every_role() {
+    for r in FONTS.roles() {
+        println!("{} -> {:?} (official: {})", r.role_zh, r.family, r.official);
+    }
+    if FONTS.has_cjk() {
+        assert!(FONTS.roles().iter().all(|r| r.family.is_some()));
+    }
+}
+
+/// `LVZHI_SAMPLES=dir cargo test -p lvzhi-documents --test pdf samples` writes one PDF per kind.
+#[test]
+fn samples() {
+    let Ok(dir) = std::env::var("LVZHI_SAMPLES") else {
+        return;
+    };
+    let header = Header {
+        organ: "阿拉善左旗公安局维护民警执法权威工作委员会文件".into(),
+        number: Some("左公维〔2024〕3号".into()),
+    };
+    for (i, (doc, _)) in notices().iter().enumerate() {
+        let h = (i == 5).then_some(&header);
+        let started = std::time::Instant::now();
+        let pdf = render_pdf(doc, h, &FONTS).unwrap();
+        println!("{:?}: {} ms", doc.kind, started.elapsed().as_millis());
+        std::fs::write(format!("{dir}/{i:02}.pdf"), pdf).unwrap();
+    }
+}
