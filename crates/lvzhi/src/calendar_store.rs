@@ -16,16 +16,29 @@ fn dir(data_dir: &Path) -> PathBuf {
 
 /// Stored schedule files by file name, read from disk.
 fn stored(data_dir: &Path) -> Result<BTreeMap<String, String>, AppError> {
-    let dir = dir(data_dir);
+    read_stored(&dir(data_dir), |name| name.ends_with(".txt"))
+}
+
+/// The files of `dir` whose names `wanted` accepts, as file name → text; none when `dir` does
+/// not exist yet (nothing was ever imported). Shared with the pack store.
+pub fn read_stored(
+    dir: &Path,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<BTreeMap<String, String>, AppError> {
     let mut files = BTreeMap::new();
-    let entries = match fs::read_dir(&dir) {
+    let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
-        Err(source) => return Err(AppError::Read { path: dir, source }),
+        Err(source) => {
+            return Err(AppError::Read {
+                path: dir.to_path_buf(),
+                source,
+            })
+        }
     };
     for entry in entries {
         let entry = entry.map_err(|source| AppError::Read {
-            path: dir.clone(),
+            path: dir.to_path_buf(),
             source,
         })?;
         let path = entry.path();
@@ -36,7 +49,7 @@ fn stored(data_dir: &Path) -> Result<BTreeMap<String, String>, AppError> {
         else {
             continue;
         };
-        if !name.ends_with(".txt") {
+        if !wanted(&name) {
             continue;
         }
         files.insert(name, read_text(&path)?);

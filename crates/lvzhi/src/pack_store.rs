@@ -6,12 +6,11 @@
 //! and written atomically: a rejected pack changes nothing.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use lvzhi_rules::{parse_pack, PackErrors, PackSet};
 
-use crate::calendar_store::{read_text, write_atomically};
+use crate::calendar_store::{read_stored, write_atomically};
 use crate::error::AppError;
 use crate::policy_cmd::embedded::EMBEDDED;
 
@@ -26,31 +25,15 @@ fn pack_errors(e: PackErrors) -> AppError {
 /// Stored pack files (`DATA_DIR/packs/*.toml`) as (path for messages, text), by file name.
 fn stored(data_dir: &Path) -> Result<BTreeMap<String, (String, String)>, AppError> {
     let dir = dir(data_dir);
-    let mut files = BTreeMap::new();
-    let entries = match fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
-        Err(source) => return Err(AppError::Read { path: dir, source }),
-    };
-    for entry in entries {
-        let entry = entry.map_err(|source| AppError::Read {
-            path: dir.clone(),
-            source,
-        })?;
-        let path = entry.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        // Temp files of an interrupted write start with a dot and are never loaded.
-        if !name.ends_with(".toml") || name.starts_with('.') {
-            continue;
-        }
-        files.insert(
-            name.to_string(),
-            (path.display().to_string(), read_text(&path)?),
-        );
-    }
-    Ok(files)
+    // Temp files of an interrupted write start with a dot and are never loaded.
+    let wanted = |name: &str| name.ends_with(".toml") && !name.starts_with('.');
+    Ok(read_stored(&dir, wanted)?
+        .into_iter()
+        .map(|(name, text)| {
+            let path = dir.join(&name).display().to_string();
+            (name, (path, text))
+        })
+        .collect())
 }
 
 /// The set in force from stored files plus the built-in packs whose id no stored file takes.
