@@ -13,7 +13,7 @@
 //! Pure: no I/O. The policy and schema texts are embedded; both are validated when an
 //! [`Access`] is built (a test makes sure the shipped ones are).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
 
 use cedar_policy::{
@@ -117,12 +117,16 @@ pub struct Access {
     schema: Schema,
     authorizer: Authorizer,
     actions: Vec<String>,
+    /// Each action's entity and those of its groups (`accept` in `handle`), from the schema:
+    /// what a decision needs of the action hierarchy.
+    action_entities: HashMap<EntityUid, Vec<Entity>>,
 }
 
-/// The organisation tree as Cedar entities, built once per change of the directory.
+/// The organisation tree, checked once per change of the directory (every parent known, no
+/// cycle). Each decision builds entities only for the organisations it involves and their
+/// ancestors: a handful, however large the tree (the pages ask for every listed case).
 #[derive(Debug, Clone)]
 pub struct OrgTree {
-    entities: Entities,
     parents: BTreeMap<String, Option<String>>,
 }
 
@@ -167,11 +171,27 @@ impl Access {
             .filter(|a| !groups.contains(a))
             .collect();
         actions.sort();
+        let all = schema
+            .action_entities()
+            .map_err(|e| AccessError::Schema(e.to_string()))?;
+        let by_uid: HashMap<EntityUid, Entity> = all.iter().map(|e| (e.uid(), e.clone())).collect();
+        let mut action_entities = HashMap::new();
+        for e in all.iter() {
+            let mut chain = vec![e.clone()];
+            // The schema's action entities already list every ancestor group as a parent.
+            for (uid, group) in &by_uid {
+                if uid != &e.uid() && all.is_ancestor_of(uid, &e.uid()) {
+                    chain.push(group.clone());
+                }
+            }
+            action_entities.insert(e.uid(), chain);
+        }
         Ok(Access {
             policies,
             schema,
             authorizer: Authorizer::new(),
             actions,
+            action_entities,
         })
     }
 
@@ -206,17 +226,7 @@ impl Access {
                 at = parents.get(&cur).cloned().flatten();
             }
         }
-        let mut entities = Vec::with_capacity(parents.len());
-        for (id, parent) in &parents {
-            let mut ps = HashSet::new();
-            if let Some(p) = parent {
-                ps.insert(uid("Org", p)?);
-            }
-            entities.push(Entity::new_no_attrs(uid("Org", id)?, ps));
-        }
-        let entities = Entities::from_entities(entities, Some(&self.schema))
-            .map_err(|e| AccessError::Tree(e.to_string()))?;
-        Ok(OrgTree { entities, parents })
+        Ok(OrgTree { parents })
     }
 
     /// Asks whether `subject` may perform `action` on `resource`.
@@ -228,8 +238,27 @@ impl Access {
         resource: Resource<'_>,
     ) -> Result<Answer, AccessError> {
         let action_uid = uid("Action", action)?;
+        // The organisations this decision involves, with their ancestors (for `in`).
+        let mut orgs: BTreeSet<&str> = BTreeSet::new();
+        let mut involve = |id: &str| {
+            let mut at = tree.parents.get_key_value(id).map(|(k, _)| k.as_str());
+            while let Some(cur) = at {
+                if !orgs.insert(cur) {
+                    break;
+                }
+                at = tree.parents.get(cur).and_then(|p| p.as_deref());
+            }
+        };
         let (resource_uid, resource_entity) = match resource {
             Resource::Case(c) => {
+                involve(&c.org_id);
+                involve(&c.applying_unit);
+                if let Some(o) = &c.escalated_to {
+                    involve(o);
+                }
+                if let Some(o) = &c.department {
+                    involve(o);
+                }
                 let u = uid("Case", &c.case_id)?;
                 let mut attrs = HashMap::new();
                 attrs.insert(
@@ -260,14 +289,31 @@ impl Access {
                     .map_err(|e| AccessError::Request(e.to_string()))?;
                 (u, Some(e))
             }
-            Resource::Org(id) => (uid("Org", id)?, None),
-        };
-        let mut permitted = Vec::new();
-        for (i, g) in subject.grants.iter().enumerate() {
-            if !tree.parents.contains_key(&g.org_id) {
-                // A grant at an organisation no longer in the tree grants nothing.
-                continue;
+            Resource::Org(id) => {
+                involve(id);
+                (uid("Org", id)?, None)
             }
+        };
+        // A grant at an organisation no longer in the tree grants nothing.
+        let grants: Vec<(usize, &Grant)> = subject
+            .grants
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| tree.parents.contains_key(&g.org_id))
+            .collect();
+        for (_, g) in &grants {
+            involve(&g.org_id);
+        }
+        let mut entities = Vec::with_capacity(orgs.len() + grants.len() + 1);
+        for id in &orgs {
+            let mut ps = HashSet::new();
+            if let Some(Some(p)) = tree.parents.get(*id) {
+                ps.insert(uid("Org", p)?);
+            }
+            entities.push(Entity::new_no_attrs(uid("Org", id)?, ps));
+        }
+        let mut principals = Vec::with_capacity(grants.len());
+        for (i, g) in &grants {
             let principal = uid("Actor", &format!("{}#{i}", subject.person_id))?;
             let mut attrs = HashMap::new();
             attrs.insert(
@@ -282,17 +328,24 @@ impl Access {
                 "org".to_string(),
                 RestrictedExpression::new_entity_uid(uid("Org", &g.org_id)?),
             );
-            let actor = Entity::new(principal.clone(), attrs, HashSet::new())
-                .map_err(|e| AccessError::Request(e.to_string()))?;
-            let mut extra = vec![actor];
-            if let Some(e) = &resource_entity {
-                extra.push(e.clone());
-            }
-            let entities = tree
-                .entities
-                .clone()
-                .add_entities(extra, Some(&self.schema))
-                .map_err(|e| AccessError::Request(e.to_string()))?;
+            entities.push(
+                Entity::new(principal.clone(), attrs, HashSet::new())
+                    .map_err(|e| AccessError::Request(e.to_string()))?,
+            );
+            principals.push(principal);
+        }
+        if let Some(e) = resource_entity {
+            entities.push(e);
+        }
+        if let Some(chain) = self.action_entities.get(&action_uid) {
+            entities.extend(chain.iter().cloned());
+        }
+        // The entities are built here from typed data, so they need no schema validation; the
+        // request is still validated against the schema.
+        let entities = Entities::from_entities(entities, None)
+            .map_err(|e| AccessError::Request(e.to_string()))?;
+        let mut permitted = Vec::new();
+        for principal in principals {
             let request = Request::new(
                 principal,
                 action_uid.clone(),
@@ -304,6 +357,7 @@ impl Access {
             let response = self
                 .authorizer
                 .is_authorized(&request, &self.policies, &entities);
+
             let reasons: Vec<String> = response
                 .diagnostics()
                 .reason()
@@ -317,12 +371,11 @@ impl Access {
             match response.decision() {
                 Decision::Allow => permitted.extend(reasons),
                 Decision::Deny => {
-                    let forbidden: Vec<String> = reasons;
-                    if !forbidden.is_empty() {
+                    if !reasons.is_empty() {
                         // A forbid names the person: no other grant can override it.
                         return Ok(Answer {
                             allowed: false,
-                            policies: forbidden,
+                            policies: reasons,
                         });
                     }
                 }

@@ -208,6 +208,62 @@ fn main() {
             "http: generated {n} cases in {:.1} s",
             started.elapsed().as_secs_f64()
         );
+        // Where the time goes, in process, before the load runs.
+        {
+            let user = lvzhi_server::auth::User {
+                person: dirx.people[&office.person_id].clone(),
+                subject: dirx.subject(&office.person_id),
+                via: lvzhi_server::auth::Via::Bearer,
+            };
+            let scope = lvzhi_server::access::scope(&app, &user);
+            let t = Instant::now();
+            let rows = app
+                .store()
+                .query_deadlines(&scope, None, 200)
+                .await
+                .expect("deadlines");
+            println!(
+                "http: query_deadlines (200 rows) {:.1} ms",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            let t = Instant::now();
+            for r in &rows {
+                app.store().case_links(&r.case_id).await.expect("links");
+            }
+            println!(
+                "http: 200 × case_links {:.1} ms",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            let t = Instant::now();
+            let items = lvzhi_server::ui::inbox::items(&app, &user, 200)
+                .await
+                .expect("inbox");
+            println!(
+                "http: inbox items ({}) {:.1} ms",
+                items.len(),
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            let q = lvzhi_store::CaseQuery {
+                scope: scope.clone(),
+                limit: 20,
+                ..Default::default()
+            };
+            let t = Instant::now();
+            let (_, total) = app.store().query_cases(&q).await.expect("cases");
+            println!(
+                "http: query_cases (20 of {total}) {:.1} ms",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            let t = Instant::now();
+            let page = lvzhi_server::ui::cases::list(&app, &user, &Default::default())
+                .await
+                .expect("list");
+            println!(
+                "http: case list page ({}) {:.1} ms",
+                page.cases.len(),
+                t.elapsed().as_secs_f64() * 1e3
+            );
+        }
         // A bearer token for the office person (API) and a session (pages).
         let token = lvzhi_server::auth::random_token();
         app.store()

@@ -9,6 +9,8 @@
 //! attempts are operational state and are not chained. `_directory` has events but no `cases`
 //! row, so case lists and numbering never see it; no ordinary case id may be `_directory`.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -403,6 +405,28 @@ fn scope_sql(scope: &CaseScope, args: &mut Args) -> ScopeSql {
             }
             ScopeSql::Where(format!("c.case_id IN ({})", parts.join(" UNION ALL ")))
         }
+    }
+}
+
+/// The scope as a per-row filter for reads that walk an index in order and stop at a limit
+/// (a page of cases by last change, the first deadlines by due day): `c.org_id IN (…)` costs
+/// nothing per row, and the link parts (few rows: a person's cases, escalations) are one small
+/// set. For an office that sees most cases the walk stops after a page's worth of rows, where
+/// the `IN (… UNION ALL …)` form first gathered every visible case (measured at 100k cases on
+/// SQLite: 165 ms for the first 200 deadlines). Without organisations the set form is kept: it
+/// is driven by the links.
+fn scope_filter_sql(scope: &CaseScope, args: &mut Args) -> ScopeSql {
+    if scope.all || scope.orgs.is_empty() {
+        return scope_sql(scope, args);
+    }
+    let orgs = args.list(&scope.orgs);
+    let links = CaseScope {
+        orgs: Vec::new(),
+        ..scope.clone()
+    };
+    match scope_sql(&links, args) {
+        ScopeSql::Where(c) => ScopeSql::Where(format!("(c.org_id IN ({orgs}) OR {c})")),
+        _ => ScopeSql::Where(format!("c.org_id IN ({orgs})")),
     }
 }
 
@@ -1003,39 +1027,91 @@ impl Store {
         )
     }
 
+    /// The links of several cases in one query (a listed page checks every row's parties).
+    pub async fn case_links_many(
+        &self,
+        case_ids: &[String],
+    ) -> Result<BTreeMap<String, Vec<CaseLink>>, StoreError> {
+        let mut out: BTreeMap<String, Vec<CaseLink>> = BTreeMap::new();
+        // Bounded batches keep the parameter count well inside both backends' limits.
+        for chunk in case_ids.chunks(500) {
+            let mut args = Args::default();
+            let list = args.list(chunk);
+            let sql = format!(
+                "SELECT case_id, relation, target FROM case_links WHERE case_id IN ({list}) \
+                 ORDER BY case_id, relation, target"
+            );
+            macro_rules! go {
+                ($p:expr) => {{
+                    // Only placeholders were written into the SQL (see `Args`).
+                    let rows = bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql)), &args.0)
+                        .fetch_all($p)
+                        .await?;
+                    for r in &rows {
+                        out.entry(r.try_get(0)?).or_default().push(CaseLink {
+                            relation: r.try_get(1)?,
+                            target: r.try_get(2)?,
+                        });
+                    }
+                }};
+            }
+            match &self.pool {
+                Pool::Sqlite(p) => go!(p),
+                Pool::Postgres(p) => go!(p),
+            }
+        }
+        Ok(out)
+    }
+
     /// A page of the cases a scope allows, newest change first, with the number of all matching
     /// cases. An empty scope allows nothing.
     pub async fn query_cases(&self, q: &CaseQuery) -> Result<(Vec<ListedCase>, i64), StoreError> {
+        // The rest of the filter, after the scope's own condition.
+        let filters = |args: &mut Args, scope: ScopeSql| -> Option<String> {
+            let mut conds = Vec::new();
+            match scope {
+                ScopeSql::Nothing => return None,
+                ScopeSql::Everything => {}
+                ScopeSql::Where(c) => conds.push(c),
+            }
+            if let Some(state) = &q.state {
+                conds.push(format!("c.state = {}", args.text(state)));
+            }
+            if let Some(kind) = &q.kind {
+                conds.push(format!("c.kind = {}", args.text(kind)));
+            }
+            if let Some(org) = &q.org_id {
+                conds.push(format!("c.org_id = {}", args.text(org)));
+            }
+            if let Some(until) = q.due_until {
+                let until = args.text(&until.to_string());
+                conds.push(if q.scope.all {
+                    // Unscoped: the due index finds the few cases, rather than probing every case.
+                    format!(
+                        "c.case_id IN (SELECT d.case_id FROM deadlines d WHERE d.due <= {until})"
+                    )
+                } else {
+                    format!(
+                        "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.case_id AND d.due <= {until})"
+                    )
+                });
+            }
+            Some(where_clause(&conds))
+        };
+        // The count reads each part of the scope off its own index (the set form); the page
+        // walks cases by last change and filters each row (the filter form), stopping at the
+        // page's end.
+        let mut count_args = Args::default();
+        let scope = scope_sql(&q.scope, &mut count_args);
+        let Some(count_filter) = filters(&mut count_args, scope) else {
+            return Ok((Vec::new(), 0));
+        };
+        let count_sql = format!("SELECT COUNT(*) FROM cases c {count_filter}");
         let mut args = Args::default();
-        let mut conds = Vec::new();
-        match scope_sql(&q.scope, &mut args) {
-            ScopeSql::Nothing => return Ok((Vec::new(), 0)),
-            ScopeSql::Everything => {}
-            ScopeSql::Where(c) => conds.push(c),
-        }
-        if let Some(state) = &q.state {
-            conds.push(format!("c.state = {}", args.text(state)));
-        }
-        if let Some(kind) = &q.kind {
-            conds.push(format!("c.kind = {}", args.text(kind)));
-        }
-        if let Some(org) = &q.org_id {
-            conds.push(format!("c.org_id = {}", args.text(org)));
-        }
-        if let Some(until) = q.due_until {
-            let until = args.text(&until.to_string());
-            conds.push(if q.scope.all {
-                // Unscoped: the due index finds the few cases, rather than probing every case.
-                format!("c.case_id IN (SELECT d.case_id FROM deadlines d WHERE d.due <= {until})")
-            } else {
-                format!(
-                    "EXISTS (SELECT 1 FROM deadlines d WHERE d.case_id = c.case_id AND d.due <= {until})"
-                )
-            });
-        }
-        let filter = where_clause(&conds);
-        let count_sql = format!("SELECT COUNT(*) FROM cases c {filter}");
-        let filter_args = args.0.len();
+        let scope = scope_filter_sql(&q.scope, &mut args);
+        let Some(filter) = filters(&mut args, scope) else {
+            return Ok((Vec::new(), 0));
+        };
         let limit = args.int(q.limit.max(0));
         let offset = args.int(q.offset.max(0));
         let page_sql = format!(
@@ -1045,13 +1121,11 @@ impl Store {
         macro_rules! go {
             ($p:expr) => {{
                 // Only placeholders and constant text were written into the SQL (see `Args`).
-                let total: i64 = bind_all!(
-                    sqlx::query(sqlx::AssertSqlSafe(count_sql)),
-                    &args.0[..filter_args]
-                )
-                .fetch_one($p)
-                .await?
-                .try_get(0)?;
+                let total: i64 =
+                    bind_all!(sqlx::query(sqlx::AssertSqlSafe(count_sql)), &count_args.0)
+                        .fetch_one($p)
+                        .await?
+                        .try_get(0)?;
                 if total <= q.offset.max(0) || q.limit <= 0 {
                     return Ok((Vec::new(), total));
                 }
@@ -1093,7 +1167,7 @@ impl Store {
     ) -> Result<Vec<ScopedDeadline>, StoreError> {
         let mut args = Args::default();
         let mut conds = Vec::new();
-        match scope_sql(scope, &mut args) {
+        match scope_filter_sql(scope, &mut args) {
             ScopeSql::Nothing => return Ok(Vec::new()),
             ScopeSql::Everything => {}
             ScopeSql::Where(c) => conds.push(c),

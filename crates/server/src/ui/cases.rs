@@ -118,10 +118,13 @@ pub async fn list(app: &App, user: &User, f: &ListFilter) -> Result<CaseListPage
     };
     let (rows, total) = app.store().query_cases(&q).await?;
     let dir = app.directory();
+    let ids: Vec<String> = rows.iter().map(|r| r.case_id.clone()).collect();
+    let links = app.store().case_links_many(&ids).await?;
+    let none = Vec::new();
     let mut cases = Vec::with_capacity(rows.len());
     for r in rows {
-        let links = app.store().case_links(&r.case_id).await?;
-        let parties = access::parties_from_links(&r.case_id, &r.case.org_id, &links);
+        let case_links = links.get(&r.case_id).unwrap_or(&none);
+        let parties = access::parties_from_links(&r.case_id, &r.case.org_id, case_links);
         if !access::may(app, user, "view", &parties) {
             continue;
         }

@@ -76,13 +76,16 @@ pub async fn items(app: &App, user: &User, limit: i64) -> Result<Vec<InboxItem>,
         .store()
         .query_deadlines(&scope, None, limit.clamp(1, 500))
         .await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.case_id.clone()).collect();
+    let links = app.store().case_links_many(&ids).await?;
     let mut out = Vec::new();
     for r in rows {
         if !step_roles(&r.step).iter().any(|role| user.has_role(role)) {
             continue;
         }
-        let links = app.store().case_links(&r.case_id).await?;
-        let parties = access::parties_from_links(&r.case_id, &r.org_id, &links);
+        let none = Vec::new();
+        let case_links = links.get(&r.case_id).unwrap_or(&none);
+        let parties = access::parties_from_links(&r.case_id, &r.org_id, case_links);
         if !access::may(app, user, "view", &parties) {
             continue;
         }
