@@ -915,27 +915,103 @@ async fn cases(s: &mut Seeder) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Filed by the office from a paper form received that day.
-fn on_behalf(form: ApplicationForm, received_on: NaiveDate) -> Command {
-    Command::File {
-        form,
-        received_on: Some(received_on),
+/// The steps the cases share, each as the person the procedure assigns it to.
+impl Seeder {
+    /// Filed online by `by` (the applicant or their unit) `n` working days ago (000 §12).
+    async fn apply(
+        &mut self,
+        n: u32,
+        by: &lvzhi_workflow::Actor,
+        form: ApplicationForm,
+    ) -> Result<Option<Case>, AppError> {
+        let command = Command::File {
+            form,
+            received_on: None,
+        };
+        self.open(n, by, command).await
     }
-}
 
-fn file(form: ApplicationForm) -> Command {
-    Command::File {
-        form,
-        received_on: None,
+    /// Filed by the office from a paper form received `n` working days ago.
+    async fn apply_on_paper(
+        &mut self,
+        n: u32,
+        form: ApplicationForm,
+    ) -> Result<Option<Case>, AppError> {
+        let command = Command::File {
+            form,
+            received_on: Some(self.wd(n)?),
+        };
+        self.open(n, &office(), command).await
     }
-}
 
-/// Registered and accepted in writing within 7 working days (000 §13), panel formed (000 §14).
-async fn accept(s: &Seeder, c: &Case, register_n: u32, accept_n: u32) -> Result<(), AppError> {
-    s.act(c, register_n, &office(), Command::Register).await?;
-    s.act(c, accept_n, &office(), Command::Accept).await?;
-    s.act(c, accept_n.saturating_sub(1), &office(), panel(&[]))
-        .await
+    /// Registered and accepted in writing within 7 working days (000 §13), the standard panel
+    /// formed the next working day (000 §14).
+    async fn accept(&self, c: &Case, register_n: u32, accept_n: u32) -> Result<(), AppError> {
+        self.act(c, register_n, &office(), Command::Register)
+            .await?;
+        self.act(c, accept_n, &office(), Command::Accept).await?;
+        self.act(c, accept_n.saturating_sub(1), &office(), panel(&[]))
+            .await
+    }
+
+    /// The applicant heard in person (000 §15), as recorded by `by`.
+    async fn hearing(
+        &self,
+        c: &Case,
+        n: u32,
+        by: &lvzhi_workflow::Actor,
+        summary: &str,
+    ) -> Result<(), AppError> {
+        let command = Command::RecordHearing {
+            summary: text(summary),
+        };
+        self.act(c, n, by, command).await
+    }
+
+    /// The draft opinion with the committee's determination (000 §14).
+    async fn draft(
+        &self,
+        c: &Case,
+        n: u32,
+        by: &lvzhi_workflow::Actor,
+        determination: Determination,
+    ) -> Result<(), AppError> {
+        self.act(c, n, by, Command::DraftOpinion { determination })
+            .await
+    }
+
+    /// The opinion drafted, approved by the 主任 or 副主任 (000 §14) and issued by the office
+    /// (000 §16), each on its (working day, actor).
+    async fn opinion(
+        &self,
+        c: &Case,
+        determination: Determination,
+        drafted: (u32, &lvzhi_workflow::Actor),
+        approved: (u32, &lvzhi_workflow::Actor),
+        issued_n: u32,
+    ) -> Result<(), AppError> {
+        self.draft(c, drafted.0, drafted.1, determination).await?;
+        self.act(c, approved.0, approved.1, Command::ApproveOpinion)
+            .await?;
+        self.act(c, issued_n, &office(), Command::IssueOpinion)
+            .await
+    }
+
+    /// The applicant declares no objection on day `declared_n`; the office starts the
+    /// publicity at `place` on day `started_n` (000 §23).
+    async fn publicity(
+        &self,
+        c: &Case,
+        applicant: &lvzhi_workflow::Actor,
+        declared_n: u32,
+        started_n: u32,
+        place: &str,
+    ) -> Result<(), AppError> {
+        self.act(c, declared_n, applicant, Command::DeclareNoObjection)
+            .await?;
+        let command = Command::StartPublicity { place: text(place) };
+        self.act(c, started_n, &office(), command).await
+    }
 }
 
 /// 高志刚: the whole line to the parent committee's 复核 reply; 容错 with rectification (000 §31).
@@ -948,15 +1024,12 @@ async fn re_review_replied(s: &mut Seeder) -> Result<(), AppError> {
         Some((Sanction::Warning, MENG_DC, days_before(filed_on, 20), 7)),
         Facts::new(),
     );
-    let Some(c) = s.open(100, &office(), on_behalf(form, filed_on)).await? else {
+    let Some(c) = s.apply_on_paper(100, form).await? else {
         return Ok(());
     };
-    accept(s, &c, 100, 99).await?;
+    s.accept(&c, 100, 99).await?;
     let rec = s.establish(&c, 95, policy_unclear()).await?;
-    s.act(&c, 90, &office(), Command::RecordHearing {
-        summary: text("当面听取高志刚陈述、举证、申辩。高志刚称：本人在执行旗局统一部署的“清理整治非法加油站点”专项行动中，按照部署方案对辖区一处流动加油点实施查扣。因方案对“流动加油点”的界定与市场监管部门此后发布的认定标准不一致，所扣押的一台车载加油设备被认定不属于整治范围，已及时返还并赔礼道歉。阿拉善盟公安局督察支队以“超范围查扣”为由给予本人警告处分。本人认为系政策界限不明确所致，申请容错。高志刚补充称：专项行动方案未对“流动加油点”作出界定，本人系按方案附表执行，并提交了方案文本及现场执法记录。"),
-    })
-    .await?;
+    s.hearing(&c, 90, &office(), "当面听取高志刚陈述、举证、申辩。高志刚称：本人在执行旗局统一部署的“清理整治非法加油站点”专项行动中，按照部署方案对辖区一处流动加油点实施查扣。因方案对“流动加油点”的界定与市场监管部门此后发布的认定标准不一致，所扣押的一台车载加油设备被认定不属于整治范围，已及时返还并赔礼道歉。阿拉善盟公安局督察支队以“超范围查扣”为由给予本人警告处分。本人认为系政策界限不明确所致，申请容错。高志刚补充称：专项行动方案未对“流动加油点”作出界定，本人系按方案附表执行，并提交了方案文本及现场执法记录。").await?;
     let d = determination(
         &rec,
         Outcome::Tolerance,
@@ -964,10 +1037,8 @@ async fn re_review_replied(s: &mut Seeder) -> Result<(), AppError> {
         "高志刚执行上级统一部署，因政策界限不明确出现查扣偏差，未造成严重后果，并主动返还设备、赔礼道歉，符合第八条第（三）项规定的容错情形，依法从轻处理。",
         false,
     );
-    s.act(&c, 75, &legal(), Command::DraftOpinion { determination: d })
+    s.opinion(&c, d, (75, &legal()), (74, &director()), 73)
         .await?;
-    s.act(&c, 74, &director(), Command::ApproveOpinion).await?;
-    s.act(&c, 73, &office(), Command::IssueOpinion).await?;
     let me = applicant("p-gaozhigang", WD);
     s.act(&c, 68, &me, Command::ApplyReconsideration {
         grounds: text("认定意见仅予从轻处理，未考虑本人主动返还设备、取得当事人谅解等情节，请求免于追究责任。"),
@@ -1025,15 +1096,12 @@ async fn recommendation_adopted(s: &mut Seeder) -> Result<(), AppError> {
         Some((Sanction::Warning, MENG_DC, days_before(filed_on, 15), 11)),
         facts(&[("law_changed", json!(true))]),
     );
-    let Some(c) = s.open(85, &me, file(form)).await? else {
+    let Some(c) = s.apply(85, &me, form).await? else {
         return Ok(());
     };
-    accept(s, &c, 85, 84).await?;
+    s.accept(&c, 85, 84).await?;
     let rec = s.establish(&c, 80, law_changed()).await?;
-    s.act(&c, 75, &office(), Command::RecordHearing {
-        summary: text("当面听取李娜陈述、举证、申辩。李娜称：本人于去年办理一起违反草原管理规定的治安案件，依据当时有效的地方性法规对当事人作出罚款决定。此后该法规修订，相关行为不再予以处罚，原处罚决定依法撤销。阿拉善盟公安局督察支队以“执法过错”为由给予本人警告处分。本人认为系法律变化导致，申请依法履职免责。审查论证组还查阅原案卷宗及法规修订前后文本。"),
-    })
-    .await?;
+    s.hearing(&c, 75, &office(), "当面听取李娜陈述、举证、申辩。李娜称：本人于去年办理一起违反草原管理规定的治安案件，依据当时有效的地方性法规对当事人作出罚款决定。此后该法规修订，相关行为不再予以处罚，原处罚决定依法撤销。阿拉善盟公安局督察支队以“执法过错”为由给予本人警告处分。本人认为系法律变化导致，申请依法履职免责。审查论证组还查阅原案卷宗及法规修订前后文本。").await?;
     s.act(
         &c,
         74,
@@ -1051,20 +1119,9 @@ async fn recommendation_adopted(s: &mut Seeder) -> Result<(), AppError> {
         "原处罚决定作出时适用的法规合法有效，因法规修订而改变处理，属于《公安机关人民警察执法过错责任追究规定》第二十一条第（一）项情形，依照第七条第（五）项不予追究李娜的责任；原问责处理决定不当。",
         true,
     );
-    s.act(&c, 62, &legal(), Command::DraftOpinion { determination: d })
+    s.opinion(&c, d, (62, &legal()), (61, &director()), 60)
         .await?;
-    s.act(&c, 61, &director(), Command::ApproveOpinion).await?;
-    s.act(&c, 60, &office(), Command::IssueOpinion).await?;
-    s.act(&c, 58, &me, Command::DeclareNoObjection).await?;
-    s.act(
-        &c,
-        57,
-        &office(),
-        Command::StartPublicity {
-            place: text("巴彦浩特派出所"),
-        },
-    )
-    .await?;
+    s.publicity(&c, &me, 58, 57, "巴彦浩特派出所").await?;
     s.act(&c, 50, &office(), Command::ClosePublicity).await?;
     s.act(&c, 48, &director(), Command::SendRecommendation {
         proposal: Proposal::Revoke,
@@ -1113,15 +1170,12 @@ async fn re_review_pending(s: &mut Seeder) -> Result<(), AppError> {
         Some((Sanction::Demerit, MENG_DC, days_before(filed_on, 12), 19)),
         Facts::new(),
     );
-    let Some(c) = s.open(70, &office(), on_behalf(form, filed_on)).await? else {
+    let Some(c) = s.apply_on_paper(70, form).await? else {
         return Ok(());
     };
-    accept(s, &c, 70, 69).await?;
+    s.accept(&c, 70, 69).await?;
     let rec = s.establish(&c, 66, emergency()).await?;
-    s.act(&c, 60, &office(), Command::RecordHearing {
-        summary: text("当面听取其其格陈述、举证、申辩。其其格称：本人在处置一起醉酒人员滋扰商户警情时，该人员突然挥舞酒瓶冲向围观群众，本人判断其可能伤人，未经口头警告即使用约束带将其控制，后查明该人员所持为空瓶。阿拉善盟公安局督察支队以“使用警械前未予警告”为由给予本人记过处分。本人申请容错。审查论证组还观看现场执法记录仪视频。"),
-    })
-    .await?;
+    s.hearing(&c, 60, &office(), "当面听取其其格陈述、举证、申辩。其其格称：本人在处置一起醉酒人员滋扰商户警情时，该人员突然挥舞酒瓶冲向围观群众，本人判断其可能伤人，未经口头警告即使用约束带将其控制，后查明该人员所持为空瓶。阿拉善盟公安局督察支队以“使用警械前未予警告”为由给予本人记过处分。本人申请容错。审查论证组还观看现场执法记录仪视频。").await?;
     let d = determination(
         &rec,
         Outcome::Tolerance,
@@ -1129,15 +1183,8 @@ async fn re_review_pending(s: &mut Seeder) -> Result<(), AppError> {
         "现场情况紧急，其其格判断失误、反应过度，未造成严重后果，并及时解除约束、送医检查，符合第八条第（二）项规定，依法减轻处理。",
         false,
     );
-    s.act(
-        &c,
-        45,
-        &office(),
-        Command::DraftOpinion { determination: d },
-    )
-    .await?;
-    s.act(&c, 44, &deputy(), Command::ApproveOpinion).await?;
-    s.act(&c, 43, &office(), Command::IssueOpinion).await?;
+    s.opinion(&c, d, (45, &office()), (44, &deputy()), 43)
+        .await?;
     let me = applicant("p-qiqige", WD);
     s.act(
         &c,
@@ -1180,7 +1227,7 @@ async fn extended_twice(s: &mut Seeder) -> Result<(), AppError> {
         Some((Sanction::Demerit, MENG_JJ, days_before(filed_on, 10), 5)),
         Facts::new(),
     );
-    let Some(c) = s.open(58, &office(), on_behalf(form, filed_on)).await? else {
+    let Some(c) = s.apply_on_paper(58, form).await? else {
         return Ok(());
     };
     s.act(&c, 58, &office(), Command::Register).await?;
@@ -1204,10 +1251,7 @@ async fn extended_twice(s: &mut Seeder) -> Result<(), AppError> {
     )
     .await?;
     s.establish(&c, 54, major_operation()).await?;
-    s.act(&c, 45, &office(), Command::RecordHearing {
-        summary: text("当面听取乌日娜、孟凡陈述、举证、申辩。乌日娜、孟凡称：我们在处置温都尔勒图镇某工地聚集讨薪事件时，现场数十人堵塞国道，为防止事态扩大、保障交通安全，现场指挥决定强制带离三名堵路人员，其中一人在带离过程中摔倒致腕部骨折。事件视频经网络传播引发较大舆情。阿拉善盟公安局纪检监察室对我们二人各作出记过处分。我们申请容错。审查论证组还听取现场指挥员和两名辅警的情况说明。"),
-    })
-    .await?;
+    s.hearing(&c, 45, &office(), "当面听取乌日娜、孟凡陈述、举证、申辩。乌日娜、孟凡称：我们在处置温都尔勒图镇某工地聚集讨薪事件时，现场数十人堵塞国道，为防止事态扩大、保障交通安全，现场指挥决定强制带离三名堵路人员，其中一人在带离过程中摔倒致腕部骨折。事件视频经网络传播引发较大舆情。阿拉善盟公安局纪检监察室对我们二人各作出记过处分。我们申请容错。审查论证组还听取现场指挥员和两名辅警的情况说明。").await?;
     s.act(
         &c,
         40,
@@ -1272,15 +1316,12 @@ async fn reconsideration_replied(s: &mut Seeder) -> Result<(), AppError> {
         )),
         Facts::new(),
     );
-    let Some(c) = s.open(50, &me, file(form)).await? else {
+    let Some(c) = s.apply(50, &me, form).await? else {
         return Ok(());
     };
-    accept(s, &c, 50, 49).await?;
+    s.accept(&c, 50, 49).await?;
     let rec = s.establish(&c, 46, reform()).await?;
-    s.act(&c, 40, &office(), Command::RecordHearing {
-        summary: text("当面听取赵雪陈述、举证、申辩。赵雪称：本人在推行户籍业务“一窗通办”改革试点中，按照试行流程为群众先行办理户口迁移，后因试行流程与上级业务规范不一致，被阿拉善盟公安局督察支队通报批评。本人申请容错。审查论证组还查阅改革试点方案和群众满意度回访记录。"),
-    })
-    .await?;
+    s.hearing(&c, 40, &office(), "当面听取赵雪陈述、举证、申辩。赵雪称：本人在推行户籍业务“一窗通办”改革试点中，按照试行流程为群众先行办理户口迁移，后因试行流程与上级业务规范不一致，被阿拉善盟公安局督察支队通报批评。本人申请容错。审查论证组还查阅改革试点方案和群众满意度回访记录。").await?;
     let d = determination(
         &rec,
         Outcome::Tolerance,
@@ -1288,15 +1329,8 @@ async fn reconsideration_replied(s: &mut Seeder) -> Result<(), AppError> {
         "赵雪在改革试点中先行先试出现偏差，并主动补办手续、消除影响，符合第八条第（四）项规定，依法从轻处理。",
         false,
     );
-    s.act(
-        &c,
-        28,
-        &office(),
-        Command::DraftOpinion { determination: d },
-    )
-    .await?;
-    s.act(&c, 27, &director(), Command::ApproveOpinion).await?;
-    s.act(&c, 26, &office(), Command::IssueOpinion).await?;
+    s.opinion(&c, d, (28, &office()), (27, &director()), 26)
+        .await?;
     s.act(
         &c,
         20,
@@ -1337,10 +1371,10 @@ async fn overdue(s: &mut Seeder) -> Result<(), AppError> {
         )),
         Facts::new(),
     );
-    let Some(c) = s.open(45, &unit(), file(form)).await? else {
+    let Some(c) = s.apply(45, &unit(), form).await? else {
         return Ok(());
     };
-    accept(s, &c, 45, 44).await?;
+    s.accept(&c, 45, 44).await?;
     s.act(
         &c,
         42,
@@ -1363,10 +1397,7 @@ async fn overdue(s: &mut Seeder) -> Result<(), AppError> {
         },
     )
     .await?;
-    s.act(&c, 30, &office(), Command::RecordHearing {
-        summary: text("当面听取何军陈述、举证、申辩。何军称：本人值班期间，在派出所办案区看管一名醉酒滋事人员，该人员突发心脏疾病，本人立即实施心肺复苏并呼叫急救，经送医抢救无效死亡。阿拉善盟公安局督察支队以“看管不力”为由给予本人记大过处分。本人申请依法履职免责。审查论证组还听取同班值班辅警和急救医生的情况说明。"),
-    })
-    .await?;
+    s.hearing(&c, 30, &office(), "当面听取何军陈述、举证、申辩。何军称：本人值班期间，在派出所办案区看管一名醉酒滋事人员，该人员突发心脏疾病，本人立即实施心肺复苏并呼叫急救，经送医抢救无效死亡。阿拉善盟公安局督察支队以“看管不力”为由给予本人记大过处分。本人申请依法履职免责。审查论证组还听取同班值班辅警和急救医生的情况说明。").await?;
     s.act(
         &c,
         10,
@@ -1392,15 +1423,12 @@ async fn publicity_with_objection(s: &mut Seeder) -> Result<(), AppError> {
         Some((Sanction::Warning, MENG_DC, days_before(filed_on, 10), 31)),
         Facts::new(),
     );
-    let Some(c) = s.open(40, &me, file(form)).await? else {
+    let Some(c) = s.apply(40, &me, form).await? else {
         return Ok(());
     };
-    accept(s, &c, 40, 39).await?;
+    s.accept(&c, 40, 39).await?;
     let rec = s.establish(&c, 36, subject_own_cause()).await?;
-    s.act(&c, 30, &office(), Command::RecordHearing {
-        summary: text("当面听取陈亮陈述、举证、申辩。陈亮称：本人在巴彦浩特镇盘查一名形迹可疑人员时，该人员突然逃跑并翻越围墙，摔落致腿部骨折，本人立即呼叫急救并护送就医。阿拉善盟公安局督察支队以“盘查处置不当”为由给予本人警告处分。本人申请依法履职免责。审查论证组还观看执法记录仪视频：盘查时已口头告知并要求其停步。"),
-    })
-    .await?;
+    s.hearing(&c, 30, &office(), "当面听取陈亮陈述、举证、申辩。陈亮称：本人在巴彦浩特镇盘查一名形迹可疑人员时，该人员突然逃跑并翻越围墙，摔落致腿部骨折，本人立即呼叫急救并护送就医。阿拉善盟公安局督察支队以“盘查处置不当”为由给予本人警告处分。本人申请依法履职免责。审查论证组还观看执法记录仪视频：盘查时已口头告知并要求其停步。").await?;
     let d = determination(
         &rec,
         Outcome::Exemption,
@@ -1408,20 +1436,9 @@ async fn publicity_with_objection(s: &mut Seeder) -> Result<(), AppError> {
         "伤害系被盘查人逃跑翻越围墙的自身行为所致，陈亮已采取必要的制止措施并及时施救，符合第七条第（三）项规定，不予追究责任；原问责处理决定不当。",
         true,
     );
-    s.act(&c, 15, &legal(), Command::DraftOpinion { determination: d })
+    s.opinion(&c, d, (15, &legal()), (14, &director()), 13)
         .await?;
-    s.act(&c, 14, &director(), Command::ApproveOpinion).await?;
-    s.act(&c, 13, &office(), Command::IssueOpinion).await?;
-    s.act(&c, 12, &me, Command::DeclareNoObjection).await?;
-    s.act(
-        &c,
-        1,
-        &office(),
-        Command::StartPublicity {
-            place: text("巴彦浩特派出所"),
-        },
-    )
-    .await?;
+    s.publicity(&c, &me, 12, 1, "巴彦浩特派出所").await?;
     s.act(
         &c,
         0,
@@ -1449,15 +1466,12 @@ async fn reconsideration_pending(s: &mut Seeder) -> Result<(), AppError> {
         )),
         Facts::new(),
     );
-    let Some(c) = s.open(38, &me, file(form)).await? else {
+    let Some(c) = s.apply(38, &me, form).await? else {
         return Ok(());
     };
-    accept(s, &c, 38, 37).await?;
+    s.accept(&c, 38, 37).await?;
     let rec = s.establish(&c, 35, emergency()).await?;
-    s.act(&c, 30, &office(), Command::RecordHearing {
-        summary: text("当面听取王志强陈述、举证、申辩。王志强称：本人在查处一起醉酒驾驶警情时，当事人拒不配合检查并驾车冲撞警戒设施，本人因情况紧急未先行告知即使用催泪喷射器将其制服，事后及时送医冲洗。阿拉善盟公安局督察支队以“使用警械前未履行告知程序”为由给予本人通报批评。本人申请容错。"),
-    })
-    .await?;
+    s.hearing(&c, 30, &office(), "当面听取王志强陈述、举证、申辩。王志强称：本人在查处一起醉酒驾驶警情时，当事人拒不配合检查并驾车冲撞警戒设施，本人因情况紧急未先行告知即使用催泪喷射器将其制服，事后及时送医冲洗。阿拉善盟公安局督察支队以“使用警械前未履行告知程序”为由给予本人通报批评。本人申请容错。").await?;
     let d = determination(
         &rec,
         Outcome::Tolerance,
@@ -1465,15 +1479,8 @@ async fn reconsideration_pending(s: &mut Seeder) -> Result<(), AppError> {
         "现场情况紧急，王志强未履行告知程序即使用警械属程序瑕疵，未造成严重后果并及时补救，符合第八条第（二）项规定，依法从轻处理。",
         false,
     );
-    s.act(
-        &c,
-        18,
-        &discipline(),
-        Command::DraftOpinion { determination: d },
-    )
-    .await?;
-    s.act(&c, 17, &deputy(), Command::ApproveOpinion).await?;
-    s.act(&c, 16, &office(), Command::IssueOpinion).await?;
+    s.opinion(&c, d, (18, &discipline()), (17, &deputy()), 16)
+        .await?;
     s.act(&c, 9, &me, Command::ApplyReconsideration {
         grounds: text("当事人驾车冲撞，随时可能危及现场人员生命安全，已不具备先行告知的条件，请求免于追究责任。"),
         new_evidence: None,
@@ -1492,15 +1499,12 @@ async fn opinion_issued(s: &mut Seeder) -> Result<(), AppError> {
         Some((Sanction::Warning, MENG_DC, days_before(filed_on, 11), 38)),
         Facts::new(),
     );
-    let Some(c) = s.open(32, &me, file(form)).await? else {
+    let Some(c) = s.apply(32, &me, form).await? else {
         return Ok(());
     };
-    accept(s, &c, 32, 31).await?;
+    s.accept(&c, 32, 31).await?;
     let rec = s.establish(&c, 29, policy_unclear()).await?;
-    s.act(&c, 22, &office(), Command::RecordHearing {
-        summary: text("当面听取巴特尔陈述、举证、申辩。巴特尔称：本人在执行旗局部署的夜间治安清查行动中，按照行动方案对一家棋牌室进行检查，并暂扣了现场的赌资和器具。后经核查，该棋牌室经营活动是否属于清查范围，行动方案未作明确规定，暂扣物品已全部返还。阿拉善盟公安局督察支队以“超范围检查”为由给予本人警告处分。本人申请容错。审查论证组还查阅清查行动方案和现场检查记录。"),
-    })
-    .await?;
+    s.hearing(&c, 22, &office(), "当面听取巴特尔陈述、举证、申辩。巴特尔称：本人在执行旗局部署的夜间治安清查行动中，按照行动方案对一家棋牌室进行检查，并暂扣了现场的赌资和器具。后经核查，该棋牌室经营活动是否属于清查范围，行动方案未作明确规定，暂扣物品已全部返还。阿拉善盟公安局督察支队以“超范围检查”为由给予本人警告处分。本人申请容错。审查论证组还查阅清查行动方案和现场检查记录。").await?;
     let d = determination(
         &rec,
         Outcome::Tolerance,
@@ -1508,10 +1512,7 @@ async fn opinion_issued(s: &mut Seeder) -> Result<(), AppError> {
         "巴特尔执行上级部署，因方案对清查范围界定不明确而出现偏差，未造成严重后果并已返还物品，符合第八条第（三）项规定，依法从轻处理。",
         false,
     );
-    s.act(&c, 8, &legal(), Command::DraftOpinion { determination: d })
-        .await?;
-    s.act(&c, 6, &deputy(), Command::ApproveOpinion).await?;
-    s.act(&c, 4, &office(), Command::IssueOpinion).await
+    s.opinion(&c, d, (8, &legal()), (6, &deputy()), 4).await
 }
 
 /// 张宏: publicity closed, a recommendation to lighten the sanction awaits the department's
@@ -1526,15 +1527,12 @@ async fn recommendation_pending(s: &mut Seeder) -> Result<(), AppError> {
         Some((Sanction::Warning, MENG_DC, days_before(filed_on, 6), 40)),
         Facts::new(),
     );
-    let Some(c) = s.open(35, &me, file(form)).await? else {
+    let Some(c) = s.apply(35, &me, form).await? else {
         return Ok(());
     };
-    accept(s, &c, 35, 34).await?;
+    s.accept(&c, 35, 34).await?;
     let rec = s.establish(&c, 32, emergency()).await?;
-    s.act(&c, 28, &office(), Command::RecordHearing {
-        summary: text("当面听取张宏陈述、举证、申辩。张宏称：本人在处置一起酒后滋事警情时，当事人突然抢夺辅警执法记录仪，本人情急之下将其摔倒控制，造成当事人面部轻微擦伤，事后立即送医并赔礼道歉。阿拉善盟公安局督察支队以“处置方式不当”为由给予本人警告处分。本人申请容错。审查论证组还观看执法记录仪视频，听取当事人意见。"),
-    })
-    .await?;
+    s.hearing(&c, 28, &office(), "当面听取张宏陈述、举证、申辩。张宏称：本人在处置一起酒后滋事警情时，当事人突然抢夺辅警执法记录仪，本人情急之下将其摔倒控制，造成当事人面部轻微擦伤，事后立即送医并赔礼道歉。阿拉善盟公安局督察支队以“处置方式不当”为由给予本人警告处分。本人申请容错。审查论证组还观看执法记录仪视频，听取当事人意见。").await?;
     let d = determination(
         &rec,
         Outcome::Tolerance,
@@ -1542,25 +1540,9 @@ async fn recommendation_pending(s: &mut Seeder) -> Result<(), AppError> {
         "现场情况紧急，张宏反应过度，未造成严重后果并及时补救，符合第八条第（二）项规定，依法减轻处理；原警告处分偏重。",
         true,
     );
-    s.act(
-        &c,
-        20,
-        &office(),
-        Command::DraftOpinion { determination: d },
-    )
-    .await?;
-    s.act(&c, 19, &deputy(), Command::ApproveOpinion).await?;
-    s.act(&c, 18, &office(), Command::IssueOpinion).await?;
-    s.act(&c, 17, &me, Command::DeclareNoObjection).await?;
-    s.act(
-        &c,
-        16,
-        &office(),
-        Command::StartPublicity {
-            place: text("巴彦浩特派出所"),
-        },
-    )
-    .await?;
+    s.opinion(&c, d, (20, &office()), (19, &deputy()), 18)
+        .await?;
+    s.publicity(&c, &me, 17, 16, "巴彦浩特派出所").await?;
     s.act(
         &c,
         16,
@@ -1603,15 +1585,12 @@ async fn opinion_approved(s: &mut Seeder) -> Result<(), AppError> {
         Some((Sanction::Admonition, MENG_DC, days_before(filed_on, 5), 44)),
         Facts::new(),
     );
-    let Some(c) = s.open(30, &office(), on_behalf(form, filed_on)).await? else {
+    let Some(c) = s.apply_on_paper(30, form).await? else {
         return Ok(());
     };
-    accept(s, &c, 30, 29).await?;
+    s.accept(&c, 30, 29).await?;
     let rec = s.establish(&c, 26, coercive()).await?;
-    s.act(&c, 20, &office(), Command::RecordHearing {
-        summary: text("当面听取吴刚陈述、举证、申辩。吴刚称：本人在制止一起持械斗殴时，一方当事人持木棒击打对方头部，本人依法使用警棍将其制服，致其手臂软组织挫伤，事后立即送医。阿拉善盟公安局督察支队以“使用警械致人受伤”为由给予本人诫勉。本人申请依法履职免责。审查论证组还听取斗殴双方及目击者证言。"),
-    })
-    .await?;
+    s.hearing(&c, 20, &office(), "当面听取吴刚陈述、举证、申辩。吴刚称：本人在制止一起持械斗殴时，一方当事人持木棒击打对方头部，本人依法使用警棍将其制服，致其手臂软组织挫伤，事后立即送医。阿拉善盟公安局督察支队以“使用警械致人受伤”为由给予本人诫勉。本人申请依法履职免责。审查论证组还听取斗殴双方及目击者证言。").await?;
     let d = determination(
         &rec,
         Outcome::Exemption,
@@ -1619,8 +1598,7 @@ async fn opinion_approved(s: &mut Seeder) -> Result<(), AppError> {
         "吴刚依法制止违法犯罪行为，未超出必要限度，事后及时施救，符合第七条第（一）项规定，不予追究责任；原问责处理决定不当。",
         true,
     );
-    s.act(&c, 4, &office(), Command::DraftOpinion { determination: d })
-        .await?;
+    s.draft(&c, 4, &office(), d).await?;
     s.act(&c, 1, &director(), Command::ApproveOpinion).await
 }
 
@@ -1635,15 +1613,12 @@ async fn opinion_drafted(s: &mut Seeder) -> Result<(), AppError> {
         Some((Sanction::Admonition, MENG_DC, days_before(filed_on, 7), 47)),
         Facts::new(),
     );
-    let Some(c) = s.open(25, &me, file(form)).await? else {
+    let Some(c) = s.apply(25, &me, form).await? else {
         return Ok(());
     };
-    accept(s, &c, 25, 24).await?;
+    s.accept(&c, 25, 24).await?;
     let rec = s.establish(&c, 22, emergency()).await?;
-    s.act(&c, 15, &office(), Command::RecordHearing {
-        summary: text("当面听取刘洋陈述、举证、申辩。刘洋称：本人在现场处置一起交通事故纠纷时，为尽快疏通道路，未按规定先行拍照固定现场即指挥车辆挪移，导致事后责任认定出现争议。阿拉善盟公安局督察支队以“现场处置程序瑕疵”为由给予本人诫勉。本人申请容错。审查论证组还事故双方均认可挪车前的车辆位置。"),
-    })
-    .await?;
+    s.hearing(&c, 15, &office(), "当面听取刘洋陈述、举证、申辩。刘洋称：本人在现场处置一起交通事故纠纷时，为尽快疏通道路，未按规定先行拍照固定现场即指挥车辆挪移，导致事后责任认定出现争议。阿拉善盟公安局督察支队以“现场处置程序瑕疵”为由给予本人诫勉。本人申请容错。审查论证组还事故双方均认可挪车前的车辆位置。").await?;
     let d = determination(
         &rec,
         Outcome::Tolerance,
@@ -1651,13 +1626,7 @@ async fn opinion_drafted(s: &mut Seeder) -> Result<(), AppError> {
         "现场车流拥堵、情况紧急，刘洋的程序瑕疵未造成严重后果，事后已补充固定证据并化解争议，符合第八条第（二）项规定，建议免于追究责任。",
         true,
     );
-    s.act(
-        &c,
-        2,
-        &discipline(),
-        Command::DraftOpinion { determination: d },
-    )
-    .await
+    s.draft(&c, 2, &discipline(), d).await
 }
 
 /// 张磊: not accepted, with the reasons in writing (000 §13).
@@ -1673,7 +1642,7 @@ async fn rejected(s: &mut Seeder) -> Result<(), AppError> {
             ("off_duty_emergency_in_remit", json!(false)),
         ]),
     );
-    let Some(c) = s.open(24, &office(), on_behalf(form, filed_on)).await? else {
+    let Some(c) = s.apply_on_paper(24, form).await? else {
         return Ok(());
     };
     s.act(&c, 24, &office(), Command::Register).await?;
@@ -1699,7 +1668,7 @@ async fn deemed_accepted(s: &mut Seeder) -> Result<(), AppError> {
         )),
         facts(&[("law_changed", json!(true))]),
     );
-    let Some(c) = s.open(15, &office(), on_behalf(form, filed_on)).await? else {
+    let Some(c) = s.apply_on_paper(15, form).await? else {
         return Ok(());
     };
     s.act(&c, 14, &office(), Command::Register).await
@@ -1720,15 +1689,12 @@ async fn under_review(s: &mut Seeder) -> Result<(), AppError> {
             ("reported_promptly", json!(true)),
         ]),
     );
-    let Some(c) = s.open(14, &me, file(form)).await? else {
+    let Some(c) = s.apply(14, &me, form).await? else {
         return Ok(());
     };
-    accept(s, &c, 13, 12).await?;
+    s.accept(&c, 13, 12).await?;
     s.establish(&c, 10, weapon()).await?;
-    s.act(&c, 7, &legal(), Command::RecordHearing {
-        summary: text("当面听取巴特尔陈述、举证、申辩。巴特尔称：本人在巴彦浩特镇抓捕一名持刀伤人犯罪嫌疑人时，嫌疑人持刀拒捕并刺伤一名辅警，本人鸣枪警告无效后依法开枪，击中嫌疑人腿部致其受伤，随即实施止血并呼叫急救，事后立即向指挥中心报告。阿拉善盟公安局督察支队以“开枪前未按规定请示”为由给予本人警告处分。本人申请依法履职免责。审查论证组还听取受伤辅警和现场群众证言。"),
-    })
-    .await?;
+    s.hearing(&c, 7, &legal(), "当面听取巴特尔陈述、举证、申辩。巴特尔称：本人在巴彦浩特镇抓捕一名持刀伤人犯罪嫌疑人时，嫌疑人持刀拒捕并刺伤一名辅警，本人鸣枪警告无效后依法开枪，击中嫌疑人腿部致其受伤，随即实施止血并呼叫急救，事后立即向指挥中心报告。阿拉善盟公安局督察支队以“开枪前未按规定请示”为由给予本人警告处分。本人申请依法履职免责。审查论证组还听取受伤辅警和现场群众证言。").await?;
     s.act(
         &c,
         6,
@@ -1760,13 +1726,11 @@ async fn ex_officio(s: &mut Seeder) -> Result<(), AppError> {
         return Ok(());
     };
     s.act(&c, 5, &office(), panel(&[])).await?;
-    s.act(
+    s.hearing(
         &c,
         2,
         &office(),
-        Command::RecordHearing {
-            summary: text("当面听取阿斯楞陈述，调取执法记录仪完整视频。"),
-        },
+        "当面听取阿斯楞陈述，调取执法记录仪完整视频。",
     )
     .await
 }
@@ -1786,7 +1750,7 @@ async fn registered(s: &mut Seeder) -> Result<(), AppError> {
         )),
         facts(&[("emergency_misjudgment", json!(true))]),
     );
-    let Some(c) = s.open(3, &unit(), file(form)).await? else {
+    let Some(c) = s.apply(3, &unit(), form).await? else {
         return Ok(());
     };
     s.act(&c, 2, &office(), Command::Register).await
@@ -1806,7 +1770,7 @@ async fn filed(s: &mut Seeder) -> Result<(), AppError> {
             ("timely_rescue", json!(true)),
         ]),
     );
-    s.open(1, &applicant(OFFICER2, BH), file(form)).await?;
+    s.apply(1, &applicant(OFFICER2, BH), form).await?;
     Ok(())
 }
 
