@@ -17,11 +17,11 @@ use lvzhi_calendar::{date_zh, parse_schedule, Calendar, SpecialKind, YearSchedul
 use maud::html;
 
 use super::{
-    admin_page, check_name, error_box, notice, refused, require_admin, require_top, Msg, Scope,
+    admin_page, notice, refused, require_admin, require_top, ImportForm, ImportState, Msg, Scope,
 };
 use crate::app::App;
 use crate::auth::{CsrfForm, User};
-use crate::ui::{csrf_field, PageResult, PageUser};
+use crate::ui::{PageResult, PageUser};
 
 /// Largest schedule file accepted (a year's notice is well under 2 KB).
 const MAX_TEXT: usize = 64 * 1024;
@@ -44,15 +44,20 @@ fn is_embedded(s: &YearSchedule) -> bool {
         .any(|e| e == *s)
 }
 
-struct Outcome<'a> {
-    msg: Option<&'a str>,
-    error: Option<&'a str>,
-    success: Option<&'a str>,
-    name: &'a str,
-    text: &'a str,
-}
+const FORM: ImportForm = ImportForm {
+    action: "/admin/calendars",
+    name_label: "文件名称（用于提示错误位置，如 2027.txt）",
+    text_label: "文件内容（将文件全文粘贴于此）",
+    rows: 14,
+    hint: "系统先校验整个文件（日期重复、放假与调休冲突、日期格式、调休日非周末等），有任何错误即不作任何修改。",
+    button: "校验并导入",
+    top_only: "工作日历由全系统共用，只有顶层机构的系统管理员可以导入。",
+    empty: "请粘贴文件内容",
+    max: MAX_TEXT,
+    too_large: "文件过大：一个年度的安排不应超过 64 KB",
+};
 
-fn render(app: &App, user: &User, scope: &Scope, o: Outcome<'_>) -> Response {
+fn render(app: &App, user: &User, scope: &Scope, o: ImportState<'_>) -> Response {
     let cal = app.calendar();
     let this_year = app.clock().today().year();
     // Periods running now reach into next year (a 30 工作日 opinion period in December).
@@ -126,20 +131,7 @@ fn render(app: &App, user: &User, scope: &Scope, o: Outcome<'_>) -> Response {
                 aside.side-col {
                     section.card {
                         h2 { "导入年度安排" }
-                        @if scope.top {
-                            (error_box(o.error))
-                            form method="post" action="/admin/calendars" {
-                                (csrf_field(user))
-                                label { "文件名称（用于提示错误位置，如 2027.txt）"
-                                    input name="name" value=(o.name) maxlength="100" required; }
-                                label { "文件内容（将文件全文粘贴于此）"
-                                    textarea name="text" rows="14" spellcheck="false" required { (o.text) } }
-                                p.hint { "系统先校验整个文件（日期重复、放假与调休冲突、日期格式、调休日非周末等），有任何错误即不作任何修改。" }
-                                div.buttons { button.primary type="submit" { "校验并导入" } }
-                            }
-                        } @else {
-                            p.hint { "工作日历由全系统共用，只有顶层机构的系统管理员可以导入。" }
-                        }
+                        (FORM.render(user, scope, &o))
                     }
                 }
             }
@@ -157,13 +149,7 @@ async fn page(
         &app,
         &user,
         &scope,
-        Outcome {
-            msg: q.msg.as_deref(),
-            error: None,
-            success: None,
-            name: "",
-            text: "",
-        },
+        ImportState::shown(q.msg.as_deref()),
     ))
 }
 
@@ -177,30 +163,14 @@ async fn import(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm
             &app,
             &user,
             &scope,
-            Outcome {
-                msg: None,
-                error: Some(message),
-                success: None,
-                name: &name,
-                text,
-            },
+            ImportState::refused(message, &name, text),
         );
         Ok(refused(status, page))
     };
-    if let Err(r) = check_name("文件名称", &name, 100) {
-        return refuse(r.status, &r.message);
-    }
-    if text.trim().is_empty() {
-        return refuse(StatusCode::BAD_REQUEST, "请粘贴文件内容");
-    }
-    if text.len() > MAX_TEXT {
-        return refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "文件过大：一个年度的安排不应超过 64 KB",
-        );
-    }
-    // A browser textarea sends CRLF line ends; the format is line-oriented either way.
-    let text_lf = text.replace("\r\n", "\n");
+    let text_lf = match FORM.check(&name, text) {
+        Ok(t) => t,
+        Err(r) => return refuse(r.status, &r.message),
+    };
     let files = app.files().clone();
     let label = name.clone();
     let result = tokio::task::spawn_blocking(move || files.import_calendar(&label, &text_lf)).await;
@@ -212,18 +182,7 @@ async fn import(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm
         }
     };
     app.set_calendar(cal)?;
-    Ok(render(
-        &app,
-        &user,
-        &scope,
-        Outcome {
-            msg: None,
-            error: None,
-            success: Some(&summary),
-            name: "",
-            text: "",
-        },
-    ))
+    Ok(render(&app, &user, &scope, ImportState::done(&summary)))
 }
 
 #[cfg(test)]

@@ -195,6 +195,104 @@ pub fn check_text(what: &str, s: &str, max: usize, multiline: bool) -> Result<()
     Ok(())
 }
 
+/// The form that imports a file pasted as text (a year's holiday schedule, a policy pack). The
+/// file is shared by the whole system, so the form is offered to the administrators of a
+/// top-level organisation only.
+pub struct ImportForm {
+    /// Where the form posts.
+    pub action: &'static str,
+    pub name_label: &'static str,
+    pub text_label: &'static str,
+    pub rows: u32,
+    pub hint: &'static str,
+    pub button: &'static str,
+    /// Shown instead of the form to the other administrators.
+    pub top_only: &'static str,
+    /// The refusal of an empty text.
+    pub empty: &'static str,
+    /// The largest text accepted, in bytes, and the refusal of a larger one.
+    pub max: usize,
+    pub too_large: &'static str,
+}
+
+/// What an import page shows: the notice after a redirect, a refusal with the form refilled,
+/// or what was imported.
+pub struct ImportState<'a> {
+    pub msg: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub success: Option<&'a str>,
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+impl<'a> ImportState<'a> {
+    pub fn shown(msg: Option<&'a str>) -> Self {
+        ImportState {
+            msg,
+            error: None,
+            success: None,
+            name: "",
+            text: "",
+        }
+    }
+
+    pub fn refused(error: &'a str, name: &'a str, text: &'a str) -> Self {
+        ImportState {
+            msg: None,
+            error: Some(error),
+            success: None,
+            name,
+            text,
+        }
+    }
+
+    pub fn done(success: &'a str) -> Self {
+        ImportState {
+            success: Some(success),
+            ..ImportState::shown(None)
+        }
+    }
+}
+
+impl ImportForm {
+    /// The form with the state's error and refilled fields, or why there is no form.
+    pub fn render(&self, user: &User, scope: &Scope, state: &ImportState<'_>) -> Markup {
+        html! {
+            @if scope.top {
+                (error_box(state.error))
+                form method="post" action=(self.action) {
+                    (super::csrf_field(user))
+                    label { (self.name_label)
+                        input name="name" value=(state.name) maxlength="100" required; }
+                    label { (self.text_label)
+                        textarea name="text" rows=(self.rows) spellcheck="false" required { (state.text) } }
+                    p.hint { (self.hint) }
+                    div.buttons { button.primary type="submit" { (self.button) } }
+                }
+            } @else {
+                p.hint { (self.top_only) }
+            }
+        }
+    }
+
+    /// Checks the pasted file before the data store sees it: named, not empty, not too large.
+    /// Returns the text with LF line ends: a browser textarea sends CRLF, and line and column
+    /// numbers in the store's errors are the file's own.
+    pub fn check(&self, name: &str, text: &str) -> Result<String, Refusal> {
+        check_name("文件名称", name, 100)?;
+        if text.trim().is_empty() {
+            return Err(Refusal::bad(self.empty));
+        }
+        if text.len() > self.max {
+            return Err(Refusal {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                message: self.too_large.to_string(),
+            });
+        }
+        Ok(text.replace("\r\n", "\n"))
+    }
+}
+
 /// Organisations in tree order (children by name), limited to `include`, with their depth
 /// below the nearest included ancestor-less root.
 pub fn tree_order<'a>(
@@ -381,6 +479,32 @@ mod tests {
         assert!(check_name("名称", "a\u{7}", 10).is_err());
         assert!(check_text("备注", "第一行\n第二行", 100, true).is_ok());
         assert!(check_text("备注", "第一行\n第二行", 100, false).is_err());
+    }
+
+    #[test]
+    fn pasted_files_are_named_not_empty_bounded_and_get_lf_line_ends() {
+        let form = ImportForm {
+            action: "/admin/x",
+            name_label: "",
+            text_label: "",
+            rows: 1,
+            hint: "",
+            button: "",
+            top_only: "",
+            empty: "请粘贴",
+            max: 8,
+            too_large: "过大",
+        };
+        assert_eq!(
+            form.check("a.txt", "a\r\nb\r\n").ok().as_deref(),
+            Some("a\nb\n")
+        );
+        let e = form.check("", "a").err().map(|r| r.message);
+        assert!(e.is_some_and(|m| m.contains("请填写文件名称")));
+        let e = form.check("a.txt", " \r\n").err().map(|r| r.message);
+        assert_eq!(e.as_deref(), Some("请粘贴"));
+        let e = form.check("a.txt", "123456789").err().map(|r| r.status);
+        assert_eq!(e, Some(StatusCode::PAYLOAD_TOO_LARGE));
     }
 
     #[test]

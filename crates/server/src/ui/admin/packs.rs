@@ -18,12 +18,12 @@ use lvzhi_rules::{CoverageRow, ExampleResult, Finding, Level, PackSet};
 use maud::html;
 
 use super::{
-    admin_page, check_name, error_box, notice, refused, require_admin, require_top, Msg, Scope,
+    admin_page, notice, refused, require_admin, require_top, ImportForm, ImportState, Msg, Scope,
 };
 use crate::app::App;
 use crate::auth::{CsrfForm, User};
 use crate::error::AppError;
-use crate::ui::{csrf_field, PageResult, PageUser};
+use crate::ui::{PageResult, PageUser};
 
 /// Largest pack accepted (the largest shipped pack is a few tens of KB).
 const MAX_TEXT: usize = 1024 * 1024;
@@ -34,15 +34,20 @@ pub fn routes() -> Router<App> {
         .route("/admin/packs/{id}", get(pack_page))
 }
 
-struct Outcome<'a> {
-    msg: Option<&'a str>,
-    error: Option<&'a str>,
-    success: Option<&'a str>,
-    name: &'a str,
-    text: &'a str,
-}
+const FORM: ImportForm = ImportForm {
+    action: "/admin/packs",
+    name_label: "文件名称（用于提示错误位置，如 005.toml）",
+    text_label: "政策包内容（TOML，将文件全文粘贴于此；标识与现行政策包相同则替换之）",
+    rows: 16,
+    hint: "系统将其与全部现行政策包一并解析、链接和编译；任何一处错误都不作修改，并按“文件:行:列”列出全部错误。格式见 docs/policy-packs.md。",
+    button: "校验并载入",
+    top_only: "政策包由全系统共用，只有顶层机构的系统管理员可以载入。",
+    empty: "请粘贴政策包内容",
+    max: MAX_TEXT,
+    too_large: "政策包过大：不应超过 1 MB",
+};
 
-fn render_list(app: &App, user: &User, scope: &Scope, o: Outcome<'_>) -> Response {
+fn render_list(app: &App, user: &User, scope: &Scope, o: ImportState<'_>) -> Response {
     let set = app.packs();
     admin_page(
         app,
@@ -75,20 +80,7 @@ fn render_list(app: &App, user: &User, scope: &Scope, o: Outcome<'_>) -> Respons
             }
             section.card {
                 h2 { "载入政策包" }
-                @if scope.top {
-                    (error_box(o.error))
-                    form method="post" action="/admin/packs" {
-                        (csrf_field(user))
-                        label { "文件名称（用于提示错误位置，如 005.toml）"
-                            input name="name" value=(o.name) maxlength="100" required; }
-                        label { "政策包内容（TOML，将文件全文粘贴于此；标识与现行政策包相同则替换之）"
-                            textarea name="text" rows="16" spellcheck="false" required { (o.text) } }
-                        p.hint { "系统将其与全部现行政策包一并解析、链接和编译；任何一处错误都不作修改，并按“文件:行:列”列出全部错误。格式见 docs/policy-packs.md。" }
-                        div.buttons { button.primary type="submit" { "校验并载入" } }
-                    }
-                } @else {
-                    p.hint { "政策包由全系统共用，只有顶层机构的系统管理员可以载入。" }
-                }
+                (FORM.render(user, scope, &o))
             }
         },
     )
@@ -104,13 +96,7 @@ async fn list_page(
         &app,
         &user,
         &scope,
-        Outcome {
-            msg: q.msg.as_deref(),
-            error: None,
-            success: None,
-            name: "",
-            text: "",
-        },
+        ImportState::shown(q.msg.as_deref()),
     ))
 }
 
@@ -124,27 +110,14 @@ async fn upload(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm
             &app,
             &user,
             &scope,
-            Outcome {
-                msg: None,
-                error: Some(message),
-                success: None,
-                name: &name,
-                text,
-            },
+            ImportState::refused(message, &name, text),
         );
         Ok(refused(status, page))
     };
-    if let Err(r) = check_name("文件名称", &name, 100) {
-        return refuse(r.status, &r.message);
-    }
-    if text.trim().is_empty() {
-        return refuse(StatusCode::BAD_REQUEST, "请粘贴政策包内容");
-    }
-    if text.len() > MAX_TEXT {
-        return refuse(StatusCode::PAYLOAD_TOO_LARGE, "政策包过大：不应超过 1 MB");
-    }
-    // Line and column numbers are the file's own, so CRLF from the browser becomes LF.
-    let text_lf = text.replace("\r\n", "\n");
+    let text_lf = match FORM.check(&name, text) {
+        Ok(t) => t,
+        Err(r) => return refuse(r.status, &r.message),
+    };
     let files = app.files().clone();
     let label = name.clone();
     let result = tokio::task::spawn_blocking(move || files.import_pack(&label, &text_lf)).await;
@@ -163,13 +136,7 @@ async fn upload(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm
         &app,
         &user,
         &scope,
-        Outcome {
-            msg: None,
-            error: None,
-            success: Some(&success),
-            name: "",
-            text: "",
-        },
+        ImportState::done(&success),
     ))
 }
 
