@@ -568,13 +568,7 @@ async fn set_password(
         )
     };
     if let Err(r) = check {
-        let errors = Errors {
-            password: Some(&r.message),
-            ..Errors::default()
-        };
-        let f = PersonForm::of(&p);
-        let page = render_person(&app, &user, &scope, &p, None, errors, &f, ("", "")).await?;
-        return Ok(refused(r.status, page));
+        return refused_in(&app, &user, &scope, &p, Section::Password, r, ("", "")).await;
     }
     let hash = auth::hash_password(password)?;
     app.store()
@@ -601,13 +595,7 @@ async fn set_status(
     };
     if disable && p.id == user.person.id {
         let r = Refusal::conflict("不能停用本人的账户，请由其他系统管理员办理");
-        let errors = Errors {
-            status: Some(&r.message),
-            ..Errors::default()
-        };
-        let f = PersonForm::of(&p);
-        let page = render_person(&app, &user, &scope, &p, None, errors, &f, ("", "")).await?;
-        return Ok(refused(r.status, page));
+        return refused_in(&app, &user, &scope, &p, Section::Status, r, ("", "")).await;
     }
     if p.disabled != disable {
         let record = PersonRecord {
@@ -624,18 +612,32 @@ async fn set_status(
     Ok(Redirect::to(&format!("/admin/people/{}?msg={msg}", p.id)).into_response())
 }
 
-async fn grant_refused(
+/// The sections of the person page whose forms act on the person as stored.
+#[derive(Clone, Copy)]
+enum Section {
+    Password,
+    Status,
+    Grants,
+}
+
+/// The person page again with the refusal in `section` (the edit form as stored, the grant
+/// form refilled with `grant`).
+async fn refused_in(
     app: &App,
     user: &User,
     scope: &Scope,
     p: &PersonRecord,
+    section: Section,
     r: Refusal,
     grant: (&str, &str),
 ) -> PageResult {
-    let errors = Errors {
-        grants: Some(&r.message),
-        ..Errors::default()
-    };
+    let message = Some(r.message.as_str());
+    let mut errors = Errors::default();
+    match section {
+        Section::Password => errors.password = message,
+        Section::Status => errors.status = message,
+        Section::Grants => errors.grants = message,
+    }
     let f = PersonForm::of(p);
     let page = render_person(app, user, scope, p, None, errors, &f, grant).await?;
     Ok(refused(r.status, page))
@@ -657,11 +659,11 @@ async fn add_grant(
         } else {
             format!("角色“{role}”无效，请从列表中选择")
         });
-        return grant_refused(&app, &user, &scope, &p, r, (&role, &org)).await;
+        return refused_in(&app, &user, &scope, &p, Section::Grants, r, (&role, &org)).await;
     }
     let Some(o) = app.store().org(&org).await? else {
         let r = Refusal::bad(format!("机构“{org}”不存在"));
-        return grant_refused(&app, &user, &scope, &p, r, (&role, &org)).await;
+        return refused_in(&app, &user, &scope, &p, Section::Grants, r, (&role, &org)).await;
     };
     require_org(&app, &user, &o.id)?;
     let g = GrantRecord {
@@ -680,11 +682,11 @@ async fn add_grant(
             o.name,
             role_zh(&role)
         ));
-        return grant_refused(&app, &user, &scope, &p, r, (&role, &org)).await;
+        return refused_in(&app, &user, &scope, &p, Section::Grants, r, (&role, &org)).await;
     }
     if let Err(e) = app.store().grant(&user.person.id, &g).await {
         let r = Refusal::from_app(e.into())?;
-        return grant_refused(&app, &user, &scope, &p, r, (&role, &org)).await;
+        return refused_in(&app, &user, &scope, &p, Section::Grants, r, (&role, &org)).await;
     }
     app.reload_directory().await?;
     Ok(Redirect::to(&format!("/admin/people/{}?msg=granted", p.id)).into_response())
@@ -703,12 +705,12 @@ async fn revoke_grant(
     let held = app.store().grants_of(&p.id).await?;
     let Some(g) = held.into_iter().find(|h| h.role == role && h.org_id == org) else {
         let r = Refusal::bad("该人员没有这项角色，可能已被撤销；请刷新页面");
-        return grant_refused(&app, &user, &scope, &p, r, ("", "")).await;
+        return refused_in(&app, &user, &scope, &p, Section::Grants, r, ("", "")).await;
     };
     require_org(&app, &user, &g.org_id)?;
     if p.id == user.person.id && g.role == "administrator" {
         let r = Refusal::conflict("不能撤销本人的系统管理员角色，请由其他系统管理员办理");
-        return grant_refused(&app, &user, &scope, &p, r, ("", "")).await;
+        return refused_in(&app, &user, &scope, &p, Section::Grants, r, ("", "")).await;
     }
     app.store().revoke_grant(&user.person.id, &g).await?;
     app.reload_directory().await?;
