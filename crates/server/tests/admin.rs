@@ -2,63 +2,18 @@
 //! temporary directory, a fixed clock, the embedded calendar and the repository's packs): who
 //! may administer what, and that refused input changes nothing.
 
-use std::path::PathBuf;
+mod common;
+
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use chrono::NaiveDate;
-use lvzhi_calendar::Calendar;
-use lvzhi_rules::PackSet;
-use lvzhi_server::{auth, App, Clock, DataFiles, ServeConfig};
-use lvzhi_store::{GrantRecord, OrgRecord, PersonRecord, DIRECTORY_CASE};
-use tower::ServiceExt;
-
-/// The repository's packs, as (file name, text).
-fn pack_files() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../packs");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .expect("packs directory")
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("pack text");
-            (p.display().to_string(), text)
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-/// Validates like the binary does, without writing anything anywhere.
-struct TestFiles {
-    packs: Vec<(String, String)>,
-}
-
-impl DataFiles for TestFiles {
-    fn import_calendar(&self, label: &str, text: &str) -> Result<(Calendar, String), String> {
-        Calendar::embedded()
-            .with_schedule_text(label, text)
-            .map(|c| (c, format!("{label} 已导入")))
-            .map_err(|e| e.to_string())
-    }
-
-    fn import_pack(&self, label: &str, text: &str) -> Result<PackSet, String> {
-        let mut all: Vec<(&str, &str)> = self
-            .packs
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        all.push((label, text));
-        PackSet::load(all).map_err(|e| e.to_string())
-    }
-}
+use axum::http::StatusCode;
+use common::{between, org, person, Client, Target};
+use lvzhi_server::{auth, App};
+use lvzhi_store::DIRECTORY_CASE;
 
 struct Env {
     app: App,
-    router: Router,
+    target: Target,
     _dir: tempfile::TempDir,
 }
 
@@ -68,202 +23,39 @@ const PASSWORD: &str = "correct horse 42";
 /// `root-admin` administers nmg, `zq-admin` administers zq, `officer` is an officer of zq.
 async fn setup() -> Env {
     let dir = tempfile::tempdir().expect("temp dir");
-    let files = pack_files();
-    let packs = PackSet::load(files.iter().map(|(a, b)| (a.as_str(), b.as_str())))
-        .expect("repository packs load");
-    let config = ServeConfig {
-        addr: "127.0.0.1:0".to_string(),
-        db_url: format!("sqlite://{}", dir.path().join("t.db").display()),
-        data_dir: dir.path().to_path_buf(),
-        demo: false,
-        clock: Clock::fixed(NaiveDate::from_ymd_opt(2025, 6, 3).expect("date")),
-        calendar: Calendar::embedded(),
-        packs,
-        files: Arc::new(TestFiles { packs: files }),
-        secure_cookies: false,
-        remind_within_wd: 3,
-        evidence_url: None,
-    };
-    let app = App::open(config).await.expect("app opens");
-    let s = app.store();
-    for (id, parent, name, kind) in [
-        ("nmg", None, "内蒙古自治区公安厅", "police"),
-        ("als", Some("nmg"), "阿拉善盟公安局", "police"),
-        ("zq", Some("als"), "阿拉善左旗公安局", "police"),
-        ("zq-hr", Some("zq"), "政工室", "department"),
-    ] {
-        s.put_org(
-            "setup",
-            &OrgRecord {
-                id: id.to_string(),
-                parent_id: parent.map(str::to_string),
-                name: name.to_string(),
-                kind: kind.to_string(),
-            },
-        )
-        .await
-        .expect("org");
-    }
+    // Imports are validated as the binary validates them, and never written.
+    let files = Arc::new(common::CheckedFiles::new());
+    let app = common::open(dir.path(), common::day("2025-06-03"), false, files).await;
+    common::add_orgs(
+        &app,
+        &[
+            org("nmg", None, "内蒙古自治区公安厅", "police"),
+            org("als", Some("nmg"), "阿拉善盟公安局", "police"),
+            org("zq", Some("als"), "阿拉善左旗公安局", "police"),
+            org("zq-hr", Some("zq"), "政工室", "department"),
+        ],
+    )
+    .await;
     for (id, org, login, role, role_org) in [
         ("root-admin", "nmg", "root", "administrator", "nmg"),
         ("zq-admin", "zq", "zqadmin", "administrator", "zq"),
         ("officer", "zq", "officer", "officer", "zq"),
     ] {
-        s.put_person(
-            "setup",
-            &PersonRecord {
-                id: id.to_string(),
-                name: format!("{id} 姓名"),
-                org_id: org.to_string(),
-                title: String::new(),
-                login: Some(login.to_string()),
-                must_change_password: false,
-                disabled: false,
-            },
-        )
-        .await
-        .expect("person");
-        let hash = auth::hash_password(PASSWORD).expect("hash");
-        s.set_password("setup", id, &hash, false)
-            .await
-            .expect("password");
-        s.grant(
-            "setup",
-            &GrantRecord {
-                person_id: id.to_string(),
-                role: role.to_string(),
-                org_id: role_org.to_string(),
-            },
-        )
-        .await
-        .expect("grant");
+        let p = person(id, &format!("{id} 姓名"), org, "", Some(login));
+        common::add_person(&app, &p, &[(role, role_org)]).await;
+        common::set_password(&app, id, PASSWORD).await;
     }
     app.reload_directory().await.expect("directory");
-    let router = lvzhi_server::router(app.clone());
     Env {
+        target: Target::in_process(&app),
         app,
-        router,
         _dir: dir,
     }
 }
 
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn form_body(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-struct Resp {
-    status: StatusCode,
-    location: Option<String>,
-    cookie: Option<String>,
-    body: String,
-}
-
-async fn send(router: &Router, req: Request<Body>) -> Resp {
-    let res = router.clone().oneshot(req).await.expect("response");
-    let status = res.status();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let cookie = res
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let bytes = axum::body::to_bytes(res.into_body(), 16 * 1024 * 1024)
-        .await
-        .expect("body");
-    Resp {
-        status,
-        location,
-        cookie,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-/// A signed-in browser: its session cookie and the CSRF token its pages carry.
-struct Browser<'a> {
-    router: &'a Router,
-    cookie: String,
-    csrf: String,
-}
-
-impl Browser<'_> {
-    async fn get(&self, path: &str) -> Resp {
-        let req = Request::get(path)
-            .header(header::COOKIE, &self.cookie)
-            .body(Body::empty())
-            .expect("request");
-        send(self.router, req).await
-    }
-
-    /// Posts a form with the session's CSRF token.
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut all = vec![("_csrf", self.csrf.as_str())];
-        all.extend_from_slice(fields);
-        self.post_raw(path, &all).await
-    }
-
-    /// Posts exactly these fields (no CSRF token unless given).
-    async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let req = Request::post(path)
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form_body(fields)))
-            .expect("request");
-        send(self.router, req).await
-    }
-}
-
-async fn sign_in<'a>(env: &'a Env, login: &str) -> Browser<'a> {
-    let req = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form_body(&[
-            ("login", login),
-            ("password", PASSWORD),
-        ])))
-        .expect("request");
-    let r = send(&env.router, req).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "login {login}: {}", r.body);
-    let cookie = r
-        .cookie
-        .and_then(|c| c.split(';').next().map(str::to_string))
-        .expect("session cookie");
-    let mut b = Browser {
-        router: &env.router,
-        cookie,
-        csrf: String::new(),
-    };
-    // Every page in the layout carries the session's CSRF token.
-    let home = b.get("/password").await;
-    b.csrf = attr(&home.body, "data-csrf=\"").expect("csrf token in the layout");
-    b
-}
-
-fn attr(html: &str, prefix: &str) -> Option<String> {
-    between(html, prefix, "\"")
-}
-
-fn between(html: &str, prefix: &str, end: &str) -> Option<String> {
-    let start = html.find(prefix)? + prefix.len();
-    let len = html[start..].find(end)?;
-    Some(html[start..start + len].to_string())
+/// Signs in through the login page: a browser with its session cookie and CSRF token.
+async fn sign_in(env: &Env, login: &str) -> Client {
+    common::sign_in(&env.target, login, PASSWORD).await
 }
 
 /// How many events the chain holds (to show a refusal wrote nothing).
@@ -714,7 +506,7 @@ async fn packs_are_listed_checked_tested_and_a_bad_pack_is_refused() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("broken.toml:"), "{}", r.body);
-    assert_eq!(env.app.packs().packs().count(), pack_files().len());
+    assert_eq!(env.app.packs().packs().count(), common::pack_files().len());
 }
 
 #[tokio::test]
@@ -788,7 +580,7 @@ async fn disabling_an_account_ends_its_sessions_and_experts_record_eligibility()
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = officer.get("/password").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.location.as_deref(), Some("/login"));
+    assert_eq!(r.location(), "/login");
     // An administrator cannot disable themself.
     let r = root
         .post("/admin/people/root-admin/status", &[("op", "disable")])

@@ -20,14 +20,10 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::SocketAddr;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request};
+use axum::http::Method;
 use chrono::Duration;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use common::{Client, Reply, Target, Who};
 use lvzhi_access::{CaseParties, Resource, ROLES};
 use lvzhi_server::auth::token_digest;
 use lvzhi_server::App;
@@ -49,50 +45,16 @@ const FJ_OFFICER: &str = "p-authz-linfeng";
 /// The officer of 阿拉善右旗公安局 in the demo.
 const OTHER_BANNER_OFFICER: &str = "p-chenhao";
 
-type Http = Client<HttpConnector, Body>;
-
 struct Server {
-    http: Http,
-    addr: SocketAddr,
-}
-
-struct Reply {
-    status: u16,
-    json: Value,
-}
-
-impl Reply {
-    fn code(&self) -> &str {
-        self.json["error"]["code"].as_str().unwrap_or_default()
-    }
+    target: Target,
 }
 
 impl Server {
     async fn call(&self, method: Method, path: &str, token: &str, body: Option<&Value>) -> Reply {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(format!("http://{}{path}", self.addr))
-            .header(header::AUTHORIZATION, format!("Bearer {token}"));
-        let body = match body {
-            Some(v) => {
-                req = req.header(header::CONTENT_TYPE, "application/json");
-                Body::from(v.to_string())
-            }
-            None => Body::empty(),
-        };
-        let res = self
-            .http
-            .request(req.body(body).expect("a well-formed request"))
+        let body = body.map(|v| ("application/json", v.to_string()));
+        Client::new(&self.target, Who::bearer(token))
+            .call(method, path, body)
             .await
-            .expect("the server answers");
-        let status = res.status().as_u16();
-        let bytes = axum::body::to_bytes(Body::new(res.into_body()), 16 << 20)
-            .await
-            .expect("the whole body");
-        Reply {
-            status,
-            json: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        }
     }
 }
 
@@ -276,8 +238,7 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
     let app = common::demo_app(dir.path()).await;
     let addr = common::serve(app.clone()).await;
     let server = Server {
-        http: Client::builder(TokioExecutor::new()).build_http(),
-        addr,
+        target: Target::tcp(addr),
     };
     let store = app.store();
 
@@ -339,12 +300,15 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
                 None,
             )
             .await;
-        assert_eq!(r.status, 200, "{}", r.json);
-        let offered = r.json["available_actions"]
+        assert_eq!(r.status, 200, "{}", r.body);
+        let offered = r.json_or_null()["available_actions"]
             .as_array()
             .is_some_and(|a| a.iter().any(|x| x["id"] == "record_recusal"));
         if offered {
-            third = Some((id.clone(), r.json["version"].as_i64().expect("version")));
+            third = Some((
+                id.clone(),
+                r.json_or_null()["version"].as_i64().expect("version"),
+            ));
             break;
         }
     }
@@ -366,7 +330,7 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
             })),
         )
         .await;
-    assert_eq!(r.status, 200, "recusal recorded: {}", r.json);
+    assert_eq!(r.status, 200, "recusal recorded: {}", r.body);
     let third_parties = parties_of(&app, &third_case).await;
     assert!(third_parties.recused.contains(&member.person_id));
 
@@ -429,7 +393,7 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
                         p.person_id,
                         mark(allowed),
                         r.status,
-                        r.json
+                        r.body
                     ));
                 }
             }
@@ -475,7 +439,10 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
                     .await;
                 // Permitted: the request passes the policies and is refused for its facts.
                 let agrees = if allowed {
-                    r.status == 400 && r.json["error"]["message"].to_string().contains("事实")
+                    r.status == 400
+                        && r.json_or_null()["error"]["message"]
+                            .to_string()
+                            .contains("事实")
                 } else {
                     r.status == 403
                 };
@@ -489,7 +456,7 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
                         p.person_id,
                         mark(allowed),
                         r.status,
-                        r.json
+                        r.body
                     ));
                 }
             }
@@ -564,7 +531,7 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
             Some(&json!({ "expected_version": 999_999, "command": { "action": "accept" } })),
         )
         .await;
-    assert_eq!(r.status, 409, "office may accept in scope: {}", r.json);
+    assert_eq!(r.status, 409, "office may accept in scope: {}", r.body);
     let other = by_label("officer（另一旗）");
     let r = server
         .call(
@@ -574,9 +541,12 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
             None,
         )
         .await;
-    assert_eq!(r.status, 403, "{}", r.json);
+    assert_eq!(r.status, 403, "{}", r.body);
     assert_eq!(r.code(), "access_denied");
-    assert_eq!(r.json["error"]["message"], "您无权查看或办理该案件");
+    assert_eq!(
+        r.json_or_null()["error"]["message"],
+        "您无权查看或办理该案件"
+    );
 
     // 回避: the committee member sees the cases of the committee, but not the one she was
     // recused from (000 §19(六)).
@@ -600,7 +570,7 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
             None,
         )
         .await;
-    assert_eq!(r.status, 403, "recused person may not view: {}", r.json);
+    assert_eq!(r.status, 403, "recused person may not view: {}", r.body);
     assert_eq!(r.code(), "access_denied");
     let r = server
         .call(
@@ -610,7 +580,7 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
             None,
         )
         .await;
-    assert_eq!(r.status, 200, "{}", r.json);
+    assert_eq!(r.status, 200, "{}", r.body);
 
     // Nothing was written by any of it.
     assert_eq!(store.head().await.expect("chain head"), head_before);

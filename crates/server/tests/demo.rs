@@ -2,68 +2,21 @@
 //! the procedure represented, the chain intact, every account able to sign in, scope enforced,
 //! and the scheduler's pass finding nothing left to fire but deadlines to remind of.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use lvzhi_calendar::Calendar;
-use lvzhi_rules::PackSet;
+use common::day;
 use lvzhi_server::auth::{self, Login, User, Via};
 use lvzhi_server::ui::cases::{self, ListFilter};
-use lvzhi_server::{access, demo, scheduler, App, Clock, DataFiles, ServeConfig};
+use lvzhi_server::{access, demo, scheduler, App};
 use lvzhi_workflow::AcceptanceKind;
 
-/// The server crate does not store files itself; these tests never upload any.
-struct NoFiles;
-
-impl DataFiles for NoFiles {
-    fn import_calendar(&self, _: &str, _: &str) -> Result<(Calendar, String), String> {
-        Err("测试中不导入日历".to_string())
-    }
-    fn import_pack(&self, _: &str, _: &str) -> Result<PackSet, String> {
-        Err("测试中不导入政策包".to_string())
-    }
-}
-
-/// The shipped packs, read from the repository's `packs/` directory.
-fn packs() -> PackSet {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| {
-            (
-                p.display().to_string(),
-                std::fs::read_to_string(&p).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    PackSet::load(files.iter().map(|(a, b)| (a.as_str(), b.as_str()))).unwrap()
-}
-
+/// The application in demo mode on the database in `dir`, not yet seeded.
 async fn open(dir: &std::path::Path, today: NaiveDate) -> App {
-    App::open(ServeConfig {
-        addr: "127.0.0.1:0".to_string(),
-        db_url: format!("sqlite://{}", dir.join("demo.db").display()),
-        data_dir: dir.to_path_buf(),
-        demo: true,
-        clock: Clock::fixed(today),
-        calendar: Calendar::embedded(),
-        packs: packs(),
-        files: Arc::new(NoFiles),
-        secure_cookies: false,
-        remind_within_wd: 3,
-        evidence_url: None,
-    })
-    .await
-    .unwrap()
-}
-
-fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    common::open(dir, today, true, Arc::new(common::NoFiles)).await
 }
 
 /// Every case: (id, stage, version).

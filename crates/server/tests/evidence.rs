@@ -3,165 +3,53 @@
 //! an officer of another unit and a digest not in the case are refused, a file altered on disk
 //! is refused on download with the Chinese message, and an upload without CSRF changes nothing.
 
+mod common;
+
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{header, Request};
-use chrono::{Duration, NaiveDate};
-use lvzhi_calendar::Calendar;
-use lvzhi_rules::PackSet;
-use lvzhi_server::auth::token_digest;
-use lvzhi_server::{router, App, Clock, DataFiles, ServeConfig};
-use lvzhi_store::{sm3_hex, GrantRecord, OrgRecord, PersonRecord};
-use tower::ServiceExt;
-
-struct NoFiles;
-
-impl DataFiles for NoFiles {
-    fn import_calendar(&self, _: &str, _: &str) -> Result<(Calendar, String), String> {
-        Err("不支持".to_string())
-    }
-    fn import_pack(&self, _: &str, _: &str) -> Result<PackSet, String> {
-        Err("不支持".to_string())
-    }
-}
-
-const PACKS: &[(&str, &str)] = &[
-    ("000.toml", include_str!("../../../packs/000.toml")),
-    ("001.toml", include_str!("../../../packs/001.toml")),
-    ("002.toml", include_str!("../../../packs/002.toml")),
-    ("003.toml", include_str!("../../../packs/003.toml")),
-    ("004.toml", include_str!("../../../packs/004.toml")),
-    (
-        "004-2016.toml",
-        include_str!("../../../packs/004-2016.toml"),
-    ),
-];
+use axum::http::{header, request, Request};
+use common::{org, person, Client, Reply, Target, TestApp, Who};
+use lvzhi_server::App;
+use lvzhi_store::sm3_hex;
 
 struct Env {
     app: App,
+    target: Target,
     evidence_dir: PathBuf,
     _dir: tempfile::TempDir,
 }
 
-struct Reply {
-    status: u16,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-    fn header(&self, name: header::HeaderName) -> String {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string()
-    }
-}
-
 /// 盟局 → 左旗局 (维权办 王办) → 派出所 (民警 张三), 督察大队; 右旗局 (民警 李四, another unit).
 async fn env() -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(ServeConfig {
-        addr: "127.0.0.1:0".into(),
-        db_url: format!("sqlite://{}", dir.path().join("e.db").display()),
-        data_dir: dir.path().to_path_buf(),
-        demo: false,
-        clock: Clock::fixed(NaiveDate::from_ymd_opt(2024, 10, 8).unwrap()),
-        calendar: Calendar::embedded(),
-        packs: PackSet::load(PACKS.iter().copied()).unwrap(),
-        files: Arc::new(NoFiles),
-        secure_cookies: false,
-        remind_within_wd: 3,
-        // The default: DATA_DIR/evidence.
-        evidence_url: None,
-    })
-    .await
-    .unwrap();
-    let s = app.store();
-    for (id, parent, name, kind) in [
-        ("meng", None, "阿拉善盟公安局", "bureau"),
-        ("zuoqi", Some("meng"), "阿拉善左旗公安局", "bureau"),
-        ("pcs", Some("zuoqi"), "巴彦浩特派出所", "station"),
-        ("duca", Some("zuoqi"), "督察大队", "department"),
-        ("youqi", Some("meng"), "阿拉善右旗公安局", "bureau"),
-    ] {
-        s.put_org(
-            "test",
-            &OrgRecord {
-                id: id.into(),
-                parent_id: parent.map(str::to_string),
-                name: name.into(),
-                kind: kind.into(),
-            },
-        )
-        .await
-        .unwrap();
-    }
-    for (id, name, org, role) in [
+    let TestApp { app, dir } = common::fresh(common::day("2024-10-08")).await;
+    common::add_orgs(
+        &app,
+        &[
+            org("meng", None, "阿拉善盟公安局", "bureau"),
+            org("zuoqi", Some("meng"), "阿拉善左旗公安局", "bureau"),
+            org("pcs", Some("zuoqi"), "巴彦浩特派出所", "station"),
+            org("duca", Some("zuoqi"), "督察大队", "department"),
+            org("youqi", Some("meng"), "阿拉善右旗公安局", "bureau"),
+        ],
+    )
+    .await;
+    for (id, name, org_id, role) in [
         ("zhang", "张三", "pcs", "officer"),
         ("wang", "王办", "zuoqi", "office"),
         ("li", "李四", "youqi", "officer"),
     ] {
-        s.put_person(
-            "test",
-            &PersonRecord {
-                id: id.into(),
-                name: name.into(),
-                org_id: org.into(),
-                title: "民警".into(),
-                login: Some(id.into()),
-                must_change_password: false,
-                disabled: false,
-            },
-        )
-        .await
-        .unwrap();
-        s.grant(
-            "test",
-            &GrantRecord {
-                person_id: id.into(),
-                role: role.into(),
-                org_id: org.into(),
-            },
-        )
-        .await
-        .unwrap();
-        let now = app.clock().now();
-        s.create_session(
-            &token_digest(&format!("tok-{id}")),
-            id,
-            &format!("csrf-{id}"),
-            now,
-            now + Duration::hours(2),
-        )
-        .await
-        .unwrap();
+        let p = person(id, name, org_id, "民警", Some(id));
+        common::add_person(&app, &p, &[(role, org_id)]).await;
+        common::add_session(&app, id).await;
     }
     app.reload_directory().await.unwrap();
     Env {
+        target: Target::in_process(&app),
         app,
+        // The default evidence store: DATA_DIR/evidence.
         evidence_dir: dir.path().join("evidence"),
         _dir: dir,
     }
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 const BOUNDARY: &str = "----lvzhi-test-boundary-7d2f";
@@ -189,47 +77,31 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
     body
 }
 
+/// A multipart upload to the case's evidence (the body from `multipart`).
+fn upload_request(case: &str) -> request::Builder {
+    Request::post(format!("/cases/{case}/evidence")).header(
+        header::CONTENT_TYPE,
+        format!("multipart/form-data; boundary={BOUNDARY}"),
+    )
+}
+
 impl Env {
-    async fn send(&self, who: &str, req: axum::http::request::Builder, body: Vec<u8>) -> Reply {
-        let req = req
-            .header(header::COOKIE, format!("lvzhi_session=tok-{who}"))
-            .body(Body::from(body))
-            .unwrap();
-        let res = router(self.app.clone()).oneshot(req).await.unwrap();
-        let status = res.status().as_u16();
-        let headers = res.headers().clone();
-        let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-            .await
-            .unwrap()
-            .to_vec();
-        Reply {
-            status,
-            headers,
-            body,
-        }
+    /// Requests as `who` (a person id with a session).
+    fn session(&self, who: &str) -> Client {
+        Client::new(&self.target, Who::session_of(who))
     }
 
     async fn get(&self, who: &str, path: &str) -> Reply {
-        self.send(who, Request::get(path), Vec::new()).await
+        self.session(who).get(path).await
     }
 
+    /// Posts exactly these fields (the CSRF token only if among them).
     async fn post_form(&self, who: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let body = fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let req =
-            Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-        self.send(who, req, body.into_bytes()).await
+        self.session(who).post_raw(path, fields).await
     }
 
     async fn upload(&self, who: &str, case: &str, body: Vec<u8>) -> Reply {
-        let req = Request::post(format!("/cases/{case}/evidence")).header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        );
-        self.send(who, req, body).await
+        self.session(who).send(upload_request(case), body).await
     }
 
     /// Files an application as 张三 and returns the case id.
@@ -252,7 +124,7 @@ impl Env {
                 ],
             )
             .await;
-        assert_eq!(r.status, 303, "{}", r.text());
+        assert_eq!(r.status, 303, "{}", r.body);
         r.header(header::LOCATION)
             .strip_prefix("/cases/")
             .and_then(|l| l.strip_suffix("?msg=recorded"))
@@ -276,7 +148,7 @@ async fn the_office_uploads_and_the_applicant_downloads() {
     let digest = sm3_hex(&bytes);
 
     // The office sees the upload form on the case page.
-    let page = e.get("wang", &format!("/cases/{id}")).await.text();
+    let page = e.get("wang", &format!("/cases/{id}")).await.body;
     assert!(page.contains("证据材料"), "{page}");
     assert!(page.contains("尚无证据材料"));
     assert!(page.contains("enctype=\"multipart/form-data\""), "{page}");
@@ -296,14 +168,14 @@ async fn the_office_uploads_and_the_applicant_downloads() {
             ),
         )
         .await;
-    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(
         r.header(header::LOCATION),
         format!("/cases/{id}?msg=recorded#evidence")
     );
     // Stored by digest, and recorded on the case (the applicant sees it listed).
     assert!(e.evidence_dir.join(&digest[..2]).join(&digest).exists());
-    let page = e.get("zhang", &format!("/cases/{id}")).await.text();
+    let page = e.get("zhang", &format!("/cases/{id}")).await.body;
     assert!(page.contains("询问笔录 第1次.pdf"), "{page}");
     assert!(page.contains("民警现场处置时的询问笔录"));
     assert!(page.contains(&format!("/cases/{id}/evidence/{digest}")));
@@ -311,8 +183,8 @@ async fn the_office_uploads_and_the_applicant_downloads() {
     let r = e
         .get("zhang", &format!("/cases/{id}/evidence/{digest}"))
         .await;
-    assert_eq!(r.status, 200, "{}", r.text());
-    assert_eq!(r.body, bytes, "byte for byte");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.bytes, bytes, "byte for byte");
     assert_eq!(r.header(header::CONTENT_TYPE), "application/octet-stream");
     let cd = r.header(header::CONTENT_DISPOSITION);
     assert!(cd.starts_with("attachment; filename=\""), "{cd}");
@@ -332,15 +204,15 @@ async fn the_office_uploads_and_the_applicant_downloads() {
             multipart(&[("_csrf", "csrf-wang")], Some(("again.pdf", &bytes))),
         )
         .await;
-    assert_eq!(r.status, 400, "{}", r.text());
-    assert!(r.text().contains("该证据文件已在案"), "{}", r.text());
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("该证据文件已在案"), "{}", r.body);
 
     // No file chosen, or an empty one: told in Chinese.
     let r = e
         .upload("wang", &id, multipart(&[("_csrf", "csrf-wang")], None))
         .await;
     assert_eq!(r.status, 400);
-    assert!(r.text().contains("请选择要上传的证据文件"));
+    assert!(r.body.contains("请选择要上传的证据文件"));
     let r = e
         .upload(
             "wang",
@@ -349,7 +221,7 @@ async fn the_office_uploads_and_the_applicant_downloads() {
         )
         .await;
     assert_eq!(r.status, 400);
-    assert!(r.text().contains("是空文件"), "{}", r.text());
+    assert!(r.body.contains("是空文件"), "{}", r.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -365,12 +237,12 @@ async fn refusals_outside_the_case_and_for_digests_not_in_it() {
             multipart(&[("_csrf", "csrf-wang")], Some(("照片.jpg", &bytes))),
         )
         .await;
-    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.status, 303, "{}", r.body);
 
     // An officer of another unit may neither download nor upload (policies: 403).
     let r = e.get("li", &format!("/cases/{id}/evidence/{digest}")).await;
-    assert_eq!(r.status, 403, "{}", r.text());
-    assert!(r.text().contains("无权"), "{}", r.text());
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.body.contains("无权"), "{}", r.body);
     let other = b"another file".to_vec();
     let r = e
         .upload(
@@ -379,7 +251,7 @@ async fn refusals_outside_the_case_and_for_digests_not_in_it() {
             multipart(&[("_csrf", "csrf-li")], Some(("x.txt", &other))),
         )
         .await;
-    assert_eq!(r.status, 403, "{}", r.text());
+    assert_eq!(r.status, 403, "{}", r.body);
     let d = sm3_hex(&other);
     assert!(
         !e.evidence_dir.join(&d[..2]).join(&d).exists(),
@@ -394,8 +266,8 @@ async fn refusals_outside_the_case_and_for_digests_not_in_it() {
         format!("/cases/{id}/evidence/not-a-digest"),
     ] {
         let r = e.get("zhang", &path).await;
-        assert_eq!(r.status, 404, "{path}: {}", r.text());
-        assert!(r.text().contains("没有登记摘要为"), "{}", r.text());
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+        assert!(r.body.contains("没有登记摘要为"), "{}", r.body);
     }
     // A case that does not exist: 404 as well.
     let r = e
@@ -418,18 +290,17 @@ async fn a_file_altered_on_disk_is_refused_on_download() {
         )
         .await;
     assert_eq!(
-        r.status,
-        303,
+        r.status, 303,
         "the applicant may add evidence too: {}",
-        r.text()
+        r.body
     );
     let path = e.evidence_dir.join(&digest[..2]).join(&digest);
     std::fs::write(&path, "伪造的内容".as_bytes()).unwrap();
     let r = e
         .get("wang", &format!("/cases/{id}/evidence/{digest}"))
         .await;
-    assert_eq!(r.status, 409, "{}", r.text());
-    let text = r.text();
+    assert_eq!(r.status, 409, "{}", r.body);
+    let text = r.body.clone();
     assert!(
         text.contains(&format!("证据文件 {digest} 已损坏或被篡改")),
         "{text}"
@@ -455,25 +326,17 @@ async fn an_upload_without_the_csrf_token_changes_nothing() {
         let r = e
             .upload("wang", &id, multipart(&fields, Some(("a.txt", &bytes))))
             .await;
-        assert_eq!(r.status, 403, "{fields:?}: {}", r.text());
-        assert!(r.text().contains("提交的表单已过期或来源无法确认"));
+        assert_eq!(r.status, 403, "{fields:?}: {}", r.body);
+        assert!(r.body.contains("提交的表单已过期或来源无法确认"));
     }
     assert!(!e.evidence_dir.join(&digest[..2]).join(&digest).exists());
-    let page = e.get("wang", &format!("/cases/{id}")).await.text();
+    let page = e.get("wang", &format!("/cases/{id}")).await.body;
     assert!(page.contains("尚无证据材料"), "nothing recorded");
     // Not signed in: sent to the login page.
-    let req = Request::post(format!("/cases/{id}/evidence")).header(
-        header::CONTENT_TYPE,
-        format!("multipart/form-data; boundary={BOUNDARY}"),
-    );
-    let res = router(e.app.clone())
-        .oneshot(
-            req.body(Body::from(multipart(&[], Some(("a.txt", &bytes)))))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 303);
+    let r = Client::new(&e.target, Who::Nobody)
+        .send(upload_request(&id), multipart(&[], Some(("a.txt", &bytes))))
+        .await;
+    assert_eq!(r.status, 303);
     // Not multipart at all: a Chinese 400, not axum's English.
     let r = e
         .post_form(
@@ -482,8 +345,8 @@ async fn an_upload_without_the_csrf_token_changes_nothing() {
             &[("_csrf", "csrf-wang")],
         )
         .await;
-    assert_eq!(r.status, 400, "{}", r.text());
-    assert!(r.text().contains("上传内容无法识别"), "{}", r.text());
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("上传内容无法识别"), "{}", r.body);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -499,7 +362,7 @@ async fn files_up_to_50_mib_are_accepted_and_larger_ones_refused() {
             multipart(&[("_csrf", "csrf-wang")], Some(("大文件.bin", &nine))),
         )
         .await;
-    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.status, 303, "{}", r.body);
     let big = vec![1u8; 50 * 1024 * 1024 + 1];
     let r = e
         .upload(
@@ -508,8 +371,8 @@ async fn files_up_to_50_mib_are_accepted_and_larger_ones_refused() {
             multipart(&[("_csrf", "csrf-wang")], Some(("过大.bin", &big))),
         )
         .await;
-    assert_eq!(r.status, 400, "{}", r.text());
-    assert!(r.text().contains("不能超过 50 MiB"), "{}", r.text());
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("不能超过 50 MiB"), "{}", r.body);
     let d = sm3_hex(&big);
     assert!(!e.evidence_dir.join(&d[..2]).join(&d).exists());
     // Past the route's request limit: cut off while reading, the same message.
@@ -521,6 +384,6 @@ async fn files_up_to_50_mib_are_accepted_and_larger_ones_refused() {
             multipart(&[("_csrf", "csrf-wang")], Some(("更大.bin", &huge))),
         )
         .await;
-    assert_eq!(r.status, 400, "{}", r.text());
-    assert!(r.text().contains("不能超过 50 MiB"), "{}", r.text());
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("不能超过 50 MiB"), "{}", r.body);
 }

@@ -2,281 +2,121 @@
 //! panel with its conflict checks, and the refusals (403 by policy or role, 422 by stage, 400
 //! for a missing field, 409 for a stale version) — each answered in Chinese with the form kept.
 
-use std::io::{Read, Write};
-use std::sync::Arc;
+mod common;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use lvzhi_calendar::Calendar;
-use lvzhi_rules::PackSet;
-use lvzhi_server::{router, App, Clock, DataFiles, ServeConfig};
-use lvzhi_store::{ExpertRecord, GrantRecord, OrgRecord, PersonRecord};
-
-struct NoFiles;
-
-impl DataFiles for NoFiles {
-    fn import_calendar(&self, _: &str, _: &str) -> Result<(Calendar, String), String> {
-        Err("不支持".to_string())
-    }
-    fn import_pack(&self, _: &str, _: &str) -> Result<PackSet, String> {
-        Err("不支持".to_string())
-    }
-}
-
-const PACKS: &[(&str, &str)] = &[
-    ("000.toml", include_str!("../../../packs/000.toml")),
-    ("001.toml", include_str!("../../../packs/001.toml")),
-    ("002.toml", include_str!("../../../packs/002.toml")),
-    ("003.toml", include_str!("../../../packs/003.toml")),
-    ("004.toml", include_str!("../../../packs/004.toml")),
-    (
-        "004-2016.toml",
-        include_str!("../../../packs/004-2016.toml"),
-    ),
-];
+use common::{org, person, Client, Reply, Target, TestApp, Who};
+use lvzhi_store::ExpertRecord;
 
 struct Server {
-    addr: std::net::SocketAddr,
-    _dir: tempfile::TempDir,
-}
-
-struct Reply {
-    status: u16,
-    location: String,
-    body: String,
-}
-
-fn org(id: &str, parent: Option<&str>, name: &str, kind: &str) -> OrgRecord {
-    OrgRecord {
-        id: id.into(),
-        parent_id: parent.map(str::to_string),
-        name: name.into(),
-        kind: kind.into(),
-    }
-}
-
-fn person(id: &str, name: &str, org_id: &str, title: &str) -> PersonRecord {
-    PersonRecord {
-        id: id.into(),
-        name: name.into(),
-        org_id: org_id.into(),
-        title: title.into(),
-        login: Some(id.into()),
-        must_change_password: false,
-        disabled: false,
-    }
+    target: Target,
+    _app: TestApp,
 }
 
 /// A small tree: 盟局 → 左旗局 (维权办) → 派出所, 督察大队 (the original department).
 async fn start() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ServeConfig {
-        addr: "127.0.0.1:0".into(),
-        db_url: format!("sqlite://{}", dir.path().join("f.db").display()),
-        data_dir: dir.path().to_path_buf(),
-        demo: false,
-        clock: Clock::fixed(NaiveDate::from_ymd_opt(2024, 10, 8).unwrap()),
-        calendar: Calendar::embedded(),
-        packs: PackSet::load(PACKS.iter().copied()).unwrap(),
-        files: Arc::new(NoFiles),
-        secure_cookies: false,
-        remind_within_wd: 3,
-        evidence_url: None,
-    };
-    let app = App::open(config).await.unwrap();
-    let s = app.store();
-    for o in [
-        org("meng", None, "阿拉善盟公安局", "bureau"),
-        org("zuoqi", Some("meng"), "阿拉善左旗公安局", "bureau"),
-        org("pcs", Some("zuoqi"), "巴彦浩特派出所", "station"),
-        org("duca", Some("zuoqi"), "督察大队", "department"),
-    ] {
-        s.put_org("test", &o).await.unwrap();
-    }
-    for (p, role, at) in [
-        (person("zhang", "张三", "pcs", "民警"), "officer", "pcs"),
+    let t = common::fresh(common::day("2024-10-08")).await;
+    let app = &t.app;
+    common::add_orgs(
+        app,
+        &[
+            org("meng", None, "阿拉善盟公安局", "bureau"),
+            org("zuoqi", Some("meng"), "阿拉善左旗公安局", "bureau"),
+            org("pcs", Some("zuoqi"), "巴彦浩特派出所", "station"),
+            org("duca", Some("zuoqi"), "督察大队", "department"),
+        ],
+    )
+    .await;
+    // Each signs in with their id as login; their sessions are opened directly.
+    for (id, name, org_id, title, role, at) in [
+        ("zhang", "张三", "pcs", "民警", "officer", "pcs"),
+        ("wang", "王办", "zuoqi", "维权办干事", "office", "zuoqi"),
+        ("zhao", "赵主任", "zuoqi", "维权委主任", "director", "zuoqi"),
         (
-            person("wang", "王办", "zuoqi", "维权办干事"),
-            "office",
+            "fa",
+            "法制员",
             "zuoqi",
-        ),
-        (
-            person("zhao", "赵主任", "zuoqi", "维权委主任"),
-            "director",
-            "zuoqi",
-        ),
-        (
-            person("fa", "法制员", "zuoqi", "法制大队民警"),
+            "法制大队民警",
             "panel_member",
             "zuoqi",
         ),
         (
-            person("ji", "纪检员", "zuoqi", "纪检监察室民警"),
+            "ji",
+            "纪检员",
+            "zuoqi",
+            "纪检监察室民警",
+            "panel_member",
+            "zuoqi",
+        ),
+        ("du", "督察员", "duca", "督察", "panel_member", "zuoqi"),
+        (
+            "pcsp",
+            "所内审查员",
+            "pcs",
+            "副所长",
             "panel_member",
             "zuoqi",
         ),
         (
-            person("du", "督察员", "duca", "督察"),
-            "panel_member",
-            "zuoqi",
-        ),
-        (
-            person("pcsp", "所内审查员", "pcs", "副所长"),
-            "panel_member",
-            "zuoqi",
-        ),
-        (
-            person("dept", "督察负责人", "duca", "大队长"),
+            "dept",
+            "督察负责人",
+            "duca",
+            "大队长",
             "original_department",
             "duca",
         ),
     ] {
-        s.put_person("test", &p).await.unwrap();
-        s.grant(
-            "test",
-            &GrantRecord {
-                person_id: p.id.clone(),
-                role: role.into(),
-                org_id: at.into(),
+        let p = person(id, name, org_id, title, Some(id));
+        common::add_person(app, &p, &[(role, at)]).await;
+        common::add_session(app, id).await;
+    }
+    app.store()
+        .put_expert(
+            common::SETUP,
+            &ExpertRecord {
+                id: "x-li".into(),
+                name: "李律师".into(),
+                category: "legal_expert".into(),
+                affiliation: "某律师事务所".into(),
+                eligibility: serde_json::json!({
+                    "political_stance": true, "integrity": true, "no_criminal_record": true,
+                    "no_disciplinary_record": true, "experience_authority": true,
+                    "no_conflict": true, "confidentiality": true
+                }),
+                person_id: None,
+                note: String::new(),
+                active: true,
             },
         )
         .await
         .unwrap();
-        let now = DateTime::<Utc>::from(std::time::SystemTime::now());
-        s.create_session(
-            &lvzhi_server::auth::token_digest(&format!("tok-{}", p.id)),
-            &p.id,
-            &format!("csrf-{}", p.id),
-            now,
-            now + Duration::hours(2),
-        )
-        .await
-        .unwrap();
-    }
-    s.put_expert(
-        "test",
-        &ExpertRecord {
-            id: "x-li".into(),
-            name: "李律师".into(),
-            category: "legal_expert".into(),
-            affiliation: "某律师事务所".into(),
-            eligibility: serde_json::json!({
-                "political_stance": true, "integrity": true, "no_criminal_record": true,
-                "no_disciplinary_record": true, "experience_authority": true,
-                "no_conflict": true, "confidentiality": true
-            }),
-            person_id: None,
-            note: String::new(),
-            active: true,
-        },
-    )
-    .await
-    .unwrap();
     app.reload_directory().await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router(app)).await;
-    });
-    Server { addr, _dir: dir }
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
+    let addr = common::serve(app.clone()).await;
+    Server {
+        target: Target::tcp(addr),
+        _app: t,
     }
-    out
 }
 
 impl Server {
-    /// One HTTP/1.1 request as `who` (a person id with a session), on a blocking socket.
-    async fn request(
-        &self,
-        who: &str,
-        method: &str,
-        path: &str,
-        form: &[(&str, &str)],
-        csrf: Option<&str>,
-    ) -> Reply {
-        let token = csrf.map_or_else(|| format!("csrf-{who}"), str::to_string);
-        let mut fields: Vec<(String, String)> = vec![("_csrf".into(), token)];
-        fields.extend(form.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let body = fields
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
-        let req = if method == "GET" {
-            format!(
-                "GET {path} HTTP/1.1\r\nHost: t\r\nCookie: lvzhi_session=tok-{who}\r\nConnection: close\r\n\r\n"
-            )
-        } else {
-            format!(
-                "POST {path} HTTP/1.1\r\nHost: t\r\nCookie: lvzhi_session=tok-{who}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            )
-        };
-        let addr = self.addr;
-        let raw = tokio::task::spawn_blocking(move || {
-            let mut s = std::net::TcpStream::connect(addr).unwrap();
-            s.write_all(req.as_bytes()).unwrap();
-            let mut out = Vec::new();
-            s.read_to_end(&mut out).unwrap();
-            out
-        })
-        .await
-        .unwrap();
-        let text = String::from_utf8_lossy(&raw).to_string();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let location = head
-            .lines()
-            .find_map(|l| {
-                l.strip_prefix("location: ")
-                    .or_else(|| l.strip_prefix("Location: "))
-            })
-            .unwrap_or_default()
-            .to_string();
-        let body = if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
-            dechunk(body)
-        } else {
-            body.to_string()
-        };
-        Reply {
-            status,
-            location,
-            body,
-        }
+    /// Requests as `who` (a person id with a session), over TCP.
+    fn session(&self, who: &str) -> Client {
+        Client::new(&self.target, Who::session_of(who))
     }
 
     async fn get(&self, who: &str, path: &str) -> Reply {
-        self.request(who, "GET", path, &[], None).await
+        self.session(who).get(path).await
     }
 
+    /// Posts a form with `who`'s CSRF token.
     async fn post(&self, who: &str, path: &str, form: &[(&str, &str)]) -> Reply {
-        self.request(who, "POST", path, form, None).await
+        self.session(who).post(path, form).await
     }
 
     /// The case's version as its page's forms carry it.
     async fn version(&self, who: &str, case: &str, action: &str) -> String {
         let r = self.get(who, &format!("/cases/{case}/act/{action}")).await;
         assert_eq!(r.status, 200, "{action}: {}", r.body);
-        let at = r.body.find("name=\"expected_version\" value=\"").unwrap();
-        let rest = &r.body[at + "name=\"expected_version\" value=\"".len()..];
-        rest[..rest.find('"').unwrap()].to_string()
+        common::attr(&r.body, "name=\"expected_version\" value=\"").unwrap()
     }
 
     async fn act(&self, who: &str, case: &str, action: &str, form: &[(&str, &str)]) -> Reply {
@@ -291,22 +131,6 @@ impl Server {
         self.post(who, &format!("/cases/{case}/act/{action}"), &all)
             .await
     }
-}
-
-fn dechunk(body: &str) -> String {
-    let mut out = String::new();
-    let mut rest = body;
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
-            break;
-        };
-        if n == 0 || after.len() < n {
-            break;
-        }
-        out.push_str(&after[..n]);
-        rest = after[n..].trim_start_matches("\r\n");
-    }
-    out
 }
 
 const FILING: &[(&str, &str)] = &[
@@ -325,7 +149,7 @@ async fn filed(s: &Server) -> String {
     let r = s.post("zhang", "/cases/new", FILING).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let id = r
-        .location
+        .location()
         .strip_prefix("/cases/")
         .and_then(|l| l.strip_suffix("?msg=recorded"))
         .unwrap()
@@ -407,7 +231,7 @@ async fn steps_are_offered_only_when_open_and_refusals_keep_the_form() {
 
     let r = s.act("wang", &id, "register", &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(r.location, format!("/cases/{id}?msg=recorded"));
+    assert_eq!(r.location(), format!("/cases/{id}?msg=recorded"));
 
     // A missing reason: 400 with the field named, nothing recorded.
     let r = s.act("wang", &id, "reject", &[("reasons", " ")]).await;
@@ -422,7 +246,8 @@ async fn steps_are_offered_only_when_open_and_refusals_keep_the_form() {
 
     // A forged CSRF token: 403, nothing recorded.
     let r = s
-        .request("wang", "POST", &act("accept"), &[], Some("forged"))
+        .session("wang")
+        .post_raw(&act("accept"), &[("_csrf", "forged")])
         .await;
     assert_eq!(r.status, 403, "{}", r.body);
     let r = s.act("wang", &id, "accept", &[]).await;
