@@ -8,7 +8,6 @@
 //! and its error names the line and column.
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -158,27 +157,17 @@ async fn import(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm
     require_top(&scope, "工作日历")?;
     let name = form.text("name");
     let text = form.get("text").unwrap_or_default();
-    let refuse = |status: StatusCode, message: &str| -> PageResult {
-        let page = render(
-            &app,
-            &user,
-            &scope,
-            ImportState::refused(message, &name, text),
-        );
-        Ok(refused(status, page))
-    };
-    let text_lf = match FORM.check(&name, text) {
-        Ok(t) => t,
-        Err(r) => return refuse(r.status, &r.message),
-    };
     let files = app.files().clone();
-    let label = name.clone();
-    let result = tokio::task::spawn_blocking(move || files.import_calendar(&label, &text_lf)).await;
-    let (cal, summary) = match result {
-        Ok(Ok(x)) => x,
-        Ok(Err(message)) => return refuse(StatusCode::BAD_REQUEST, &message),
-        Err(e) => {
-            return Err(crate::error::AppError::internal(format!("calendar import: {e}")).into())
+    let imported = FORM
+        .import(&name, text, "calendar import", move |label, text| {
+            files.import_calendar(label, text)
+        })
+        .await?;
+    let (cal, summary) = match imported {
+        Ok(x) => x,
+        Err(r) => {
+            let state = ImportState::refused(&r.message, &name, text);
+            return Ok(refused(r.status, render(&app, &user, &scope, state)));
         }
     };
     app.set_calendar(cal)?;

@@ -291,6 +291,28 @@ impl ImportForm {
         }
         Ok(text.replace("\r\n", "\n"))
     }
+
+    /// Checks the pasted file, then has the data store import it off the request thread (it
+    /// parses and links everything, as `import(label, text)`); a refusal, the store's included,
+    /// comes back as `Ok(Err(_))`. `what` names the import in internal errors.
+    pub async fn import<T: Send + 'static>(
+        &self,
+        name: &str,
+        text: &str,
+        what: &str,
+        import: impl FnOnce(&str, &str) -> Result<T, String> + Send + 'static,
+    ) -> Result<Result<T, Refusal>, AppError> {
+        let text_lf = match self.check(name, text) {
+            Ok(t) => t,
+            Err(r) => return Ok(Err(r)),
+        };
+        let label = name.to_string();
+        match tokio::task::spawn_blocking(move || import(&label, &text_lf)).await {
+            Ok(Ok(imported)) => Ok(Ok(imported)),
+            Ok(Err(message)) => Ok(Err(Refusal::bad(message))),
+            Err(e) => Err(AppError::internal(format!("{what}: {e}"))),
+        }
+    }
 }
 
 /// Organisations in tree order (children by name), limited to `include`, with their depth

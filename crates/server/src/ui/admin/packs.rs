@@ -9,7 +9,6 @@
 //! an administrator of a top-level organisation loads one.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
@@ -105,26 +104,18 @@ async fn upload(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm
     require_top(&scope, "政策包")?;
     let name = form.text("name");
     let text = form.get("text").unwrap_or_default();
-    let refuse = |status: StatusCode, message: &str| -> PageResult {
-        let page = render_list(
-            &app,
-            &user,
-            &scope,
-            ImportState::refused(message, &name, text),
-        );
-        Ok(refused(status, page))
-    };
-    let text_lf = match FORM.check(&name, text) {
-        Ok(t) => t,
-        Err(r) => return refuse(r.status, &r.message),
-    };
     let files = app.files().clone();
-    let label = name.clone();
-    let result = tokio::task::spawn_blocking(move || files.import_pack(&label, &text_lf)).await;
-    let set = match result {
-        Ok(Ok(set)) => set,
-        Ok(Err(message)) => return refuse(StatusCode::BAD_REQUEST, &message),
-        Err(e) => return Err(AppError::internal(format!("pack import: {e}")).into()),
+    let imported = FORM
+        .import(&name, text, "pack import", move |label, text| {
+            files.import_pack(label, text)
+        })
+        .await?;
+    let set = match imported {
+        Ok(set) => set,
+        Err(r) => {
+            let state = ImportState::refused(&r.message, &name, text);
+            return Ok(refused(r.status, render_list(&app, &user, &scope, state)));
+        }
     };
     let count = set.packs().count();
     if let Err(e) = app.set_packs(set) {
