@@ -1,0 +1,267 @@
+//! The seeds' processes other than the 000 application, each a first-class case type on the
+//! same machinery as `lvzhi-workflow`: commands decided by pure guards into events, a state
+//! replayed from the events, open deadlines counted on the official calendar, written notices
+//! carried inside the events that issue them, and the actions a person could take now.
+//!
+//! Every process implements [`Process`]. The service stores its events in the one event log
+//! (with `cases.kind = P::KIND`), the server renders its pages and API from [`ActionSpec`]s
+//! and [`Process::facts`], and the access policies scope it by [`Process::links`]. So a new
+//! process is a new module here plus one registration in the service and the server.
+//!
+//! Conventions shared by every process (as in the workflow):
+//! - Commands and events are serde data tagged by `action` / `type`, snake_case ids.
+//! - `decide` is pure and total: a refused command returns a [`ProcessError`] with one formal
+//!   Chinese sentence and produces no event.
+//! - A period's last day belongs to the period (`due`); an act on or before `due` is in time.
+//! - Dates come from `Ctx::today`; nothing here reads a clock.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+
+use chrono::NaiveDate;
+use lvzhi_calendar::Calendar;
+pub use lvzhi_workflow::{Actor, By, Document, DocumentKind, Org, Role};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// One recorded step of a case of any process: when, by whom (in which role), and what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event<K> {
+    pub on: NaiveDate,
+    pub by: By,
+    pub kind: K,
+}
+
+/// A refused command: the reason, in one formal Chinese sentence, and the article it rests on
+/// where there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ProcessError {
+    pub message: String,
+    pub article: Option<String>,
+}
+
+impl ProcessError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ProcessError {
+            message: message.into(),
+            article: None,
+        }
+    }
+
+    pub fn citing(message: impl Into<String>, article: &str) -> Self {
+        ProcessError {
+            message: message.into(),
+            article: Some(article.to_string()),
+        }
+    }
+}
+
+/// What the service looks up for a command before it is decided: the world outside the case.
+#[derive(Debug, Clone)]
+pub struct Ctx<'a> {
+    pub today: NaiveDate,
+    pub calendar: &'a Calendar,
+    /// The organisation handling the case first, then each organisation above it up to the
+    /// root of the directory (阿拉善左旗公安局 → 阿拉善盟公安局 → 内蒙古自治区公安厅): the chain a
+    /// mandatory escalation report climbs (001 §17).
+    pub org_chain: Vec<Org>,
+    /// For each of this case's [`Process::recurrence_keys`], the other cases (ids, oldest
+    /// first) that carry the same key: what recurrence flags are decided on (000 §31, 002 §17).
+    pub recurrence: BTreeMap<String, Vec<String>>,
+}
+
+/// One open step with a statutory or set period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenDeadline {
+    /// Stable id of the step within the process (`escalation_ack:ORG`, `appeal_reply`, …).
+    pub step: String,
+    /// What must be done, in Chinese (`上级维权办确认收到报告`).
+    pub label: String,
+    pub due: NaiveDate,
+    pub provisional: bool,
+    /// The article that sets the period (`001 §17`), or `本地设置` for a locally set one.
+    pub article: String,
+    /// Who must act (role id).
+    pub role: Role,
+}
+
+/// How a form field is entered and how its value appears in the command's JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldKind {
+    /// One line of text → JSON string.
+    Text,
+    /// Several lines → JSON string.
+    LongText,
+    /// `YYYY-MM-DD` → JSON string.
+    Date,
+    /// A checkbox → JSON bool (absent = false).
+    Bool,
+    /// A whole number → JSON number.
+    Integer,
+    /// One of fixed options (id, Chinese label) → JSON string of the id.
+    Choice { options: Vec<(String, String)> },
+    /// Several of fixed options → JSON array of ids.
+    MultiChoice { options: Vec<(String, String)> },
+    /// One item per line → JSON array of strings (empty lines dropped).
+    Lines,
+    /// A person of the directory, by id → JSON string.
+    Person,
+    /// An organisation of the directory, by id → JSON string.
+    Org,
+    /// Repeated rows of sub-fields → JSON array of objects (a table on the page).
+    Rows { fields: Vec<Field>, max: usize },
+}
+
+/// One field of an action's form. `name` is the command's JSON key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    /// A hint under the field (the article, what counts), in Chinese; may be empty.
+    pub help: String,
+}
+
+impl Field {
+    pub fn new(name: &str, label: &str, kind: FieldKind, required: bool) -> Self {
+        Field {
+            name: name.to_string(),
+            label: label.to_string(),
+            kind,
+            required,
+            help: String::new(),
+        }
+    }
+
+    pub fn help(mut self, help: &str) -> Self {
+        self.help = help.to_string();
+        self
+    }
+}
+
+/// An action someone may take now on a case (or to open one): what the page shows as a
+/// button and form, and what the API accepts as `{"action": id, …fields}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionSpec {
+    /// The command's `action` tag, also the Cedar action id (`incident_report_up`).
+    pub id: String,
+    /// The button's Chinese label.
+    pub label: String,
+    /// The article the step implements.
+    pub article: String,
+    /// The role in which the actor takes it (recorded in the event's `by`).
+    pub role: Role,
+    pub fields: Vec<Field>,
+}
+
+/// The case's line in lists and its read model row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Stage id (`reported`, `closed`, …) and its Chinese name.
+    pub stage: String,
+    pub stage_zh: String,
+    /// The organisation whose 维权委/office handles the case (the access scope's anchor).
+    pub org_id: String,
+    pub title: String,
+}
+
+/// A labelled fact about the case for its page (当事民警, 事件类型, 责任划分 …), in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+impl Fact {
+    pub fn new(label: &str, value: impl Into<String>) -> Self {
+        Fact {
+            label: label.to_string(),
+            value: value.into(),
+        }
+    }
+}
+
+/// A case type. Implemented by a unit struct per process (`Incident`, `NameClearing`, …).
+pub trait Process: 'static + Send + Sync {
+    /// The read model's `cases.kind` (glossary id: `incident`, `name_clearing`,
+    /// `enforcement_fault`, `sanction_appeal`, `rectification`).
+    const KIND: &'static str;
+    /// The Chinese name of the case type (`维权事件`).
+    const NAME_ZH: &'static str;
+    /// The prefix of generated case ids (`W` → `W2026-000001`).
+    const ID_PREFIX: &'static str;
+
+    type State: Default + Clone + Debug + Serialize + Send + Sync;
+    type Command: Clone + Debug + Serialize + DeserializeOwned + Send + Sync;
+    type Kind: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
+
+    /// Whether the command opens a case (only such a command may be a case's first).
+    fn opens(command: &Self::Command) -> bool;
+
+    /// The command's action id (its `action` tag).
+    fn action_id(command: &Self::Command) -> &'static str;
+
+    /// Decides a command against the state: the events to record, or why not.
+    fn decide(
+        state: &Self::State,
+        command: &Self::Command,
+        actor: &Actor,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Event<Self::Kind>>, ProcessError>;
+
+    /// Applies one recorded event (total: replay never fails on a recorded event).
+    fn apply(state: Self::State, event: &Event<Self::Kind>) -> Self::State;
+
+    fn replay(events: &[Event<Self::Kind>]) -> Self::State {
+        events
+            .iter()
+            .fold(Self::State::default(), |s, e| Self::apply(s, e))
+    }
+
+    /// The open steps with their due dates.
+    fn deadlines(state: &Self::State, calendar: &Calendar) -> Vec<OpenDeadline>;
+
+    /// System events due on `ctx.today` (a period that fires something when it passes).
+    fn due_events(_state: &Self::State, _ctx: &Ctx<'_>) -> Vec<Event<Self::Kind>> {
+        Vec::new()
+    }
+
+    /// A system command to decide after each recorded command, given the looked-up context
+    /// (e.g. a recurrence flag when `ctx.recurrence` shows an earlier case with the same key).
+    /// The service decides it as `By::system()` until this returns `None`.
+    fn follow_up(_state: &Self::State, _ctx: &Ctx<'_>) -> Option<Self::Command> {
+        None
+    }
+
+    /// Keys under which cases of this kind recur (`officer:P|category:C`, `unit:O|category:C`).
+    fn recurrence_keys(_state: &Self::State) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The actions `actor` could take now by role and stage (access policies are checked
+    /// separately by the server). On an empty state: the opening actions.
+    fn actions(state: &Self::State, actor: &Actor) -> Vec<ActionSpec>;
+
+    fn summary(state: &Self::State) -> Summary;
+
+    /// The case's facts for its page, in order.
+    fn facts(state: &Self::State) -> Vec<Fact>;
+
+    /// Who and which organisations the case involves, as (relation, id): the read model's
+    /// `case_links`, which the access policies scope lists by. Relations in use: `subject`
+    /// (an officer the case is about — sees their own case), `unit` (their unit),
+    /// `escalated_to` (an organisation that must receive a report), `department`, `recused`.
+    fn links(state: &Self::State) -> Vec<(String, String)>;
+
+    /// The event in one Chinese line for the timeline.
+    fn describe(kind: &Self::Kind) -> String;
+
+    /// The event kind's id (its `type` tag), stored in the log's `kind` column.
+    fn kind_id(kind: &Self::Kind) -> &'static str;
+
+    /// The written notices issued so far, in order.
+    fn documents(events: &[Event<Self::Kind>]) -> Vec<Document>;
+}
