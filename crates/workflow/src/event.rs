@@ -222,6 +222,13 @@ pub enum EventKind {
         officer_id: String,
         description: String,
     },
+    /// The PDF of an issued notice, archived and its SM3 digest recorded (issue 6: a printed
+    /// notice can be matched to the record). Recorded by the service right after the event
+    /// that issued the notice, by the same person; it changes nothing in the procedure.
+    DocumentSealed {
+        #[serde(flatten)]
+        seal: DocumentSeal,
+    },
 }
 
 /// What a person asks the workflow to do; `decide` turns it into events or refuses it.
@@ -513,6 +520,9 @@ impl Event {
         {
             line.push_str(&format!("（{name}，{person_id}）"));
         }
+        if let EventKind::DocumentSealed { seal } = &self.kind {
+            line.push_str(&format!("（{}，SM3 {}）", seal.title, seal.sm3));
+        }
         if let Some(r) = self.reason() {
             line.push_str(&format!("。理由：{r}"));
         }
@@ -607,6 +617,7 @@ impl EventKind {
             EventKind::CounsellingRecorded { .. } => "counselling_recorded",
             EventKind::RectificationSet { .. } => "rectification_set",
             EventKind::RecurrenceRecorded { .. } => "recurrence_recorded",
+            EventKind::DocumentSealed { .. } => "document_sealed",
         }
     }
 }

@@ -13,7 +13,9 @@
 //! - [`open_deadlines`] lists each open step's last day with the calendar's `provisional` flag;
 //!   [`due_events`] returns the system events due on a day (the deemed acceptance of 000 §13).
 //! - Every written notice is a [`Document`] with its full Chinese text, carried inside the event
-//!   that requires it, so the text of record never changes afterwards.
+//!   that requires it, so the text of record never changes afterwards. Its PDF, rendered and
+//!   archived outside, is sealed by a [`EventKind::DocumentSealed`] event naming the notice's
+//!   number and SM3 digest ([`DocumentSeal`], `State::seals`); a seal changes no stage.
 //! - Periods come from the policy pack through [`ProcedurePeriods::from_map`]; the
 //!   recommendation arrives as plain strings ([`Recommendation`]).
 //! - [`available_actions`] lists the action ids ([`ACTIONS`], with their Chinese labels) an

@@ -583,6 +583,37 @@ pub struct Document {
     pub issued_on: NaiveDate,
 }
 
+/// The seal of an issued notice (issue 6): the SM3 digest of the PDF archived when the notice
+/// was issued, so a printed copy can later be matched to the record. The workflow only keeps
+/// what the service recorded; rendering and archiving are the outer layers' (the workflow stays
+/// pure).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentSeal {
+    /// Which notice: its number among the case's documents, from 1 in order of issue.
+    pub document: usize,
+    /// The notice's title, as a check that the seal names the document it was made for.
+    pub title: String,
+    /// SM3 (GM/T 0004-2012) of the archived PDF, 64 lowercase hex digits.
+    pub sm3: String,
+    /// Size of the PDF in bytes.
+    pub bytes: u64,
+    pub pages: u32,
+    /// The font families the PDF was typeset in (official faces or free stand-ins).
+    #[serde(default)]
+    pub fonts: Vec<String>,
+}
+
+impl DocumentSeal {
+    /// Whether `sm3` has the form of an SM3 digest (64 lowercase hex digits).
+    pub fn well_formed(&self) -> bool {
+        self.sm3.len() == 64
+            && self
+                .sm3
+                .bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

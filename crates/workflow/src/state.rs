@@ -248,6 +248,9 @@ pub struct State {
     pub compensation: Option<Compensation>,
     pub result_use: BTreeMap<String, ResultUse>,
     pub documents: Vec<Document>,
+    /// Seals of issued notices (their archived PDF's SM3), by document number (from 1).
+    #[serde(default)]
+    pub seals: BTreeMap<usize, DocumentSeal>,
 }
 
 impl State {
@@ -700,6 +703,10 @@ pub fn apply(mut s: State, e: &Event) -> State {
             .or_default()
             .recurrences
             .push((on, description.clone())),
+        // The first seal of a notice stands (try_apply refuses a second).
+        EventKind::DocumentSealed { seal } => {
+            s.seals.entry(seal.document).or_insert_with(|| seal.clone());
+        }
     }
     s
 }
@@ -761,6 +768,16 @@ pub fn try_apply(s: State, e: &Event) -> Result<State, WorkflowError> {
         | EventKind::OversightAnswered { index, .. }
         | EventKind::ReportedUpward { index, .. } => *index < s.oversight.len(),
         EventKind::Recused { person_id, .. } => s.stage != Stage::New && !s.is_recused(person_id),
+        // A seal names an issued notice by number and title, once, with a well-formed digest.
+        EventKind::DocumentSealed { seal } => {
+            seal.well_formed()
+                && !s.seals.contains_key(&seal.document)
+                && seal
+                    .document
+                    .checked_sub(1)
+                    .and_then(|i| s.documents.get(i))
+                    .is_some_and(|d| d.title == seal.title)
+        }
         _ => s.stage != Stage::New,
     };
     if ok {
@@ -816,6 +833,7 @@ pub fn event_zh(k: &EventKind) -> &'static str {
         EventKind::CounsellingRecorded { .. } => "谈心谈话、心理疏导",
         EventKind::RectificationSet { .. } => "制定纠错整改措施",
         EventKind::RecurrenceRecorded { .. } => "记录整改不力或同类错误再次发生",
+        EventKind::DocumentSealed { .. } => "文书定稿",
     }
 }
 
@@ -858,5 +876,65 @@ mod tests {
             err,
             "案件当前处于“尚未立案”阶段，不能记录“申请人表示无异议”"
         );
+    }
+
+    fn notice(title: &str) -> Document {
+        Document {
+            kind: DocumentKind::AcceptanceNotice,
+            title: title.into(),
+            addressee: "张伟同志".into(),
+            copy_to: vec![],
+            text: "正文".into(),
+            issued_on: NaiveDate::from_ymd_opt(2024, 10, 8).unwrap(),
+        }
+    }
+
+    fn seal(document: usize, title: &str, sm3: &str) -> Event {
+        ev(EventKind::DocumentSealed {
+            seal: DocumentSeal {
+                document,
+                title: title.into(),
+                sm3: sm3.into(),
+                bytes: 1234,
+                pages: 1,
+                fonts: vec!["Noto Serif CJK SC".into()],
+            },
+        })
+    }
+
+    /// Issue 6: the PDF of an issued notice is sealed once, by number and title; the seal
+    /// changes nothing in the procedure (000 §13's notice stays what it was).
+    #[test]
+    fn issue6_a_seal_names_one_issued_notice_once_and_changes_no_stage() {
+        let title = "免责容错申请受理通知书";
+        let digest = "0a".repeat(32);
+        let s = State {
+            stage: Stage::UnderReview,
+            documents: vec![notice(title)],
+            ..State::default()
+        };
+        let sealed = try_apply(s.clone(), &seal(1, title, &digest)).unwrap();
+        assert_eq!(sealed.stage, Stage::UnderReview);
+        assert_eq!(sealed.version, s.version + 1);
+        assert_eq!(sealed.seals[&1].sm3, digest);
+        // Once only; an existing number; the notice's own title; a real digest.
+        assert!(try_apply(sealed.clone(), &seal(1, title, &"0b".repeat(32))).is_err());
+        assert!(try_apply(s.clone(), &seal(2, title, &digest)).is_err());
+        assert!(try_apply(s.clone(), &seal(0, title, &digest)).is_err());
+        assert!(try_apply(s.clone(), &seal(1, "另一份文书", &digest)).is_err());
+        assert!(try_apply(s.clone(), &seal(1, title, "abc")).is_err());
+        assert!(try_apply(s.clone(), &seal(1, title, &"0A".repeat(32))).is_err());
+        // In the timeline, with the digest in full.
+        let line = seal(1, title, &digest).describe_zh();
+        assert!(
+            line.ends_with(&format!("文书定稿（{title}，SM3 {digest}）")),
+            "{line}"
+        );
+        // Stored flat, tagged like every event.
+        let json = serde_json::to_value(seal(1, title, &digest)).unwrap();
+        assert_eq!(json["kind"]["type"], "document_sealed");
+        assert_eq!(json["kind"]["sm3"], digest.as_str());
+        let back: Event = serde_json::from_value(json).unwrap();
+        assert_eq!(back, seal(1, title, &digest));
     }
 }
