@@ -175,6 +175,9 @@ impl EvidenceStore {
             .or_else(|| env("AWS_REGION"))
             .or_else(|| env("AWS_DEFAULT_REGION"))
             .unwrap_or_else(|| "us-east-1".to_string());
+        // reqwest's rustls has no built-in provider here (see Cargo.toml): ring's becomes the
+        // process default once; an `Err` only says one is installed already.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = AmazonS3Builder::new()
             .with_bucket_name(&bucket)
             .with_region(&region)
