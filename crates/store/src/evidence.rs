@@ -286,15 +286,23 @@ impl EvidenceStore {
     /// Written to a temporary file, synced, then renamed (and the directory synced), so a crash
     /// never leaves a partial file under a digest name.
     async fn write_local(root: &Path, digest: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        Self::write_file(root, &Self::path_of(root, digest), bytes).await
+    }
+
+    /// [`EvidenceStore::write_local`] for any file below `root`.
+    async fn write_file(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         use tokio::io::AsyncWriteExt;
-        let path = Self::path_of(root, digest);
         let dir = path
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| root.to_path_buf());
         tokio::fs::create_dir_all(&dir).await.map_err(io(&dir))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = dir.join(format!(
-            ".{digest}.{}.{}.tmp",
+            ".{name}.{}.{}.tmp",
             std::process::id(),
             TMP_SEQ.fetch_add(1, Ordering::Relaxed)
         ));
@@ -302,7 +310,7 @@ impl EvidenceStore {
             let mut f = tokio::fs::File::create(&tmp).await.map_err(io(&tmp))?;
             f.write_all(bytes).await.map_err(io(&tmp))?;
             f.sync_all().await.map_err(io(&tmp))?;
-            tokio::fs::rename(&tmp, &path).await.map_err(io(&path))
+            tokio::fs::rename(&tmp, path).await.map_err(io(path))
         }
         .await;
         if written.is_err() {
@@ -358,6 +366,133 @@ impl EvidenceStore {
         }
         Ok(bytes)
     }
+
+    // Archived documents (issue 6): the PDF of each notice as it was issued, kept beside the
+    // evidence under a reserved key space that content-addressed keys (`sm3/…`, `ab/…`) never
+    // use, and checked against the digest its seal recorded on every read.
+
+    /// The key of a sealed notice's PDF below the store's root or prefix:
+    /// `documents/<case>/<n>-<sm3>.pdf`. The digest is part of the name, so two writers racing
+    /// to issue the same number (the case's version check lets one append win) never overwrite
+    /// each other's file, and a recorded seal always finds the bytes it was computed from.
+    pub fn document_key(case_id: &str, number: usize, digest: &str) -> Result<String, StoreError> {
+        let safe_case = !case_id.is_empty()
+            && case_id.len() <= 64
+            && !case_id.starts_with(['_', '.'])
+            && case_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !safe_case {
+            return Err(StoreError::ArchiveKey(format!(
+                "案件编号“{case_id}”不能用作存档位置"
+            )));
+        }
+        if number == 0 {
+            return Err(StoreError::ArchiveKey("文书序号从 1 起".to_string()));
+        }
+        if !valid_digest(digest) {
+            return Err(StoreError::BadDigest(digest.to_string()));
+        }
+        Ok(format!("documents/{case_id}/{number}-{digest}.pdf"))
+    }
+
+    fn key_location(prefix: &str, key: &str) -> ObjectPath {
+        if prefix.is_empty() {
+            ObjectPath::from(key)
+        } else {
+            ObjectPath::from(format!("{prefix}/{key}"))
+        }
+    }
+
+    /// Archives the PDF of notice `number` of a case and returns its digest. Idempotent like
+    /// [`EvidenceStore::put`]: an intact copy is not written again, an altered one is replaced.
+    pub async fn put_document(
+        &self,
+        case_id: &str,
+        number: usize,
+        bytes: &[u8],
+    ) -> Result<StoredEvidence, StoreError> {
+        let digest = sm3_hex(bytes);
+        let size = bytes.len() as u64;
+        let key = Self::document_key(case_id, number, &digest)?;
+        match self.get_document(case_id, number, &digest).await {
+            Ok(_) => {
+                return Ok(StoredEvidence {
+                    digest,
+                    size,
+                    new: false,
+                })
+            }
+            Err(StoreError::ArchiveMissing { .. } | StoreError::ArchiveCorrupt { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        match &self.backend {
+            Backend::Local { root } => Self::write_file(root, &root.join(&key), bytes).await?,
+            Backend::Object {
+                store,
+                prefix,
+                label,
+            } => {
+                store
+                    .put(
+                        &Self::key_location(prefix, &key),
+                        PutPayload::from(bytes.to_vec()),
+                    )
+                    .await
+                    .map_err(|e| Self::backend_error(label, e))?;
+            }
+        }
+        Ok(StoredEvidence {
+            digest,
+            size,
+            new: true,
+        })
+    }
+
+    /// Reads the archived PDF of notice `number`, refusing it unless it still has `digest`.
+    pub async fn get_document(
+        &self,
+        case_id: &str,
+        number: usize,
+        digest: &str,
+    ) -> Result<Vec<u8>, StoreError> {
+        let key = Self::document_key(case_id, number, digest)?;
+        let missing = || StoreError::ArchiveMissing { key: key.clone() };
+        let bytes = match &self.backend {
+            Backend::Local { root } => {
+                let path = root.join(&key);
+                match tokio::fs::read(&path).await {
+                    Ok(b) => b,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
+                    Err(e) => return Err(io(&path)(e)),
+                }
+            }
+            Backend::Object {
+                store,
+                prefix,
+                label,
+            } => {
+                let got = match store.get(&Self::key_location(prefix, &key)).await {
+                    Ok(r) => r,
+                    Err(object_store::Error::NotFound { .. }) => return Err(missing()),
+                    Err(e) => return Err(Self::backend_error(label, e)),
+                };
+                got.bytes()
+                    .await
+                    .map_err(|e| Self::backend_error(label, e))?
+                    .to_vec()
+            }
+        };
+        let actual = sm3_hex(&bytes);
+        if actual != digest {
+            return Err(StoreError::ArchiveCorrupt {
+                key,
+                expected: digest.to_string(),
+                actual,
+            });
+        }
+        Ok(bytes)
+    }
 }
 
 #[cfg(test)]
@@ -406,6 +541,29 @@ mod tests {
             EvidenceStore::location("", &"0f".repeat(32)).as_ref(),
             format!("sm3/0f/{}", "0f".repeat(32))
         );
+    }
+
+    #[test]
+    fn document_keys_stay_in_their_key_space() {
+        let d = "ab".repeat(32);
+        assert_eq!(
+            EvidenceStore::document_key("A2024-000001", 3, &d).unwrap(),
+            format!("documents/A2024-000001/3-{d}.pdf")
+        );
+        for case in ["", "../x", "a/b", "_directory", ".hidden", "案件"] {
+            assert!(
+                matches!(
+                    EvidenceStore::document_key(case, 1, &d),
+                    Err(StoreError::ArchiveKey(_))
+                ),
+                "{case}"
+            );
+        }
+        assert!(EvidenceStore::document_key("A1", 0, &d).is_err());
+        assert!(matches!(
+            EvidenceStore::document_key("A1", 1, "../../etc"),
+            Err(StoreError::BadDigest(_))
+        ));
     }
 
     #[test]

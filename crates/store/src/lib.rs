@@ -79,6 +79,21 @@ pub enum StoreError {
     /// The object store failed (unreachable, refused); `detail` is the client's own text.
     #[error("证据存储（{location}）操作失败：{detail}")]
     EvidenceBackend { location: String, detail: String },
+    /// An archived document (issue 6's sealed notices) is not where its seal says it is.
+    #[error("存档文件 {key} 不存在")]
+    ArchiveMissing { key: String },
+    /// An archived document no longer has the digest its seal recorded.
+    #[error(
+        "存档文件 {key} 已损坏或被篡改：记录的 SM3 摘要为 {expected}，存储内容的摘要为 {actual}"
+    )]
+    ArchiveCorrupt {
+        key: String,
+        expected: String,
+        actual: String,
+    },
+    /// An archive key that could leave its key space (a case id with separators, number 0).
+    #[error("存档位置无效：{0}")]
+    ArchiveKey(String),
     /// A refused change to the directory (organisations, people, grants, experts, tokens); the
     /// message says what and why.
     #[error("{0}")]

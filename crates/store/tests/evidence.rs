@@ -46,6 +46,103 @@ impl Tamper {
     }
 }
 
+impl Tamper {
+    /// Overwrites the object at `key` below the root or prefix (archived documents).
+    async fn overwrite_key(&self, key: &str, bytes: &[u8]) {
+        match self {
+            Tamper::Dir(root) => std::fs::write(root.join(key), bytes).unwrap(),
+            Tamper::Object(store, prefix) => {
+                let key = if prefix.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{prefix}/{key}")
+                };
+                store
+                    .put(&ObjectPath::from(key), PutPayload::from(bytes.to_vec()))
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+}
+
+/// Archived documents (issue 6): a sealed notice's PDF under `documents/<case>/<n>-<sm3>.pdf`,
+/// idempotent, read back only with the digest its seal recorded.
+async fn document_cases(label: &str, ev: &EvidenceStore, tamper: &Tamper) {
+    let pdf = binary(40 * 1024, 6);
+    let a = ev.put_document("A2024-000001", 1, &pdf).await.unwrap();
+    assert!(a.new, "{label}");
+    assert_eq!(a.digest, sm3_hex(&pdf), "{label}");
+    assert!(
+        !ev.put_document("A2024-000001", 1, &pdf).await.unwrap().new,
+        "{label}"
+    );
+    assert_eq!(
+        ev.get_document("A2024-000001", 1, &a.digest).await.unwrap(),
+        pdf,
+        "{label}"
+    );
+    // Not the evidence of the same digest, nor another case's or number's document.
+    assert!(
+        matches!(
+            ev.get(&a.digest).await,
+            Err(StoreError::EvidenceMissing { .. })
+        ),
+        "{label}"
+    );
+    for (case, n) in [("A2024-000002", 1), ("A2024-000001", 2)] {
+        assert!(
+            matches!(
+                ev.get_document(case, n, &a.digest).await,
+                Err(StoreError::ArchiveMissing { .. })
+            ),
+            "{label}: {case} {n}"
+        );
+    }
+    // Another rendering of the same number (a racing writer whose append lost) lands beside it.
+    let other = binary(1000, 8);
+    let b = ev.put_document("A2024-000001", 1, &other).await.unwrap();
+    assert_eq!(
+        ev.get_document("A2024-000001", 1, &a.digest).await.unwrap(),
+        pdf,
+        "{label}"
+    );
+    assert_eq!(
+        ev.get_document("A2024-000001", 1, &b.digest).await.unwrap(),
+        other,
+        "{label}"
+    );
+    // Altered behind the store's back: refused, naming the recorded and the present digest.
+    let key = EvidenceStore::document_key("A2024-000001", 1, &a.digest).unwrap();
+    tamper.overwrite_key(&key, b"forged").await;
+    match ev.get_document("A2024-000001", 1, &a.digest).await {
+        Err(e @ StoreError::ArchiveCorrupt { .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains(&a.digest), "{label}: {msg}");
+            assert!(msg.contains(&sm3_hex(b"forged")), "{label}: {msg}");
+        }
+        other => panic!("{label}: an altered archive was served: {other:?}"),
+    }
+    // Archiving the genuine bytes again restores them.
+    assert!(
+        ev.put_document("A2024-000001", 1, &pdf).await.unwrap().new,
+        "{label}"
+    );
+    assert_eq!(
+        ev.get_document("A2024-000001", 1, &a.digest).await.unwrap(),
+        pdf,
+        "{label}"
+    );
+    // Case ids that could leave the key space are refused before any I/O.
+    assert!(
+        matches!(
+            ev.put_document("../x", 1, &pdf).await,
+            Err(StoreError::ArchiveKey(_))
+        ),
+        "{label}"
+    );
+}
+
 /// Deterministic binary content of `n` bytes (a xorshift stream), unlike any text case.
 fn binary(n: usize, seed: u64) -> Vec<u8> {
     let mut x = seed | 1;
@@ -163,6 +260,11 @@ async fn local_directory() {
     let plain = EvidenceStore::open(root.to_str().unwrap()).unwrap();
     let text = "现场执法记录仪视频摘要".as_bytes();
     assert_eq!(plain.get(&sm3_hex(text)).await.unwrap(), text);
+    document_cases("local", &ev, &Tamper::Dir(root.clone())).await;
+    let d = sm3_hex(&binary(40 * 1024, 6));
+    assert!(root
+        .join(format!("documents/A2024-000001/1-{d}.pdf"))
+        .is_file());
 }
 
 #[tokio::test]
@@ -178,6 +280,15 @@ async fn object_store_in_memory() {
     // The key layout is sm3/<first two hex digits>/<digest> below the prefix.
     let d = sm3_hex("现场执法记录仪视频摘要".as_bytes());
     let key = format!("cases/evidence/sm3/{}/{d}", &d[..2]);
+    assert!(mem.head(&ObjectPath::from(key)).await.is_ok());
+    document_cases(
+        "memory",
+        &ev,
+        &Tamper::Object(mem.clone(), "cases/evidence".into()),
+    )
+    .await;
+    let d = sm3_hex(&binary(40 * 1024, 6));
+    let key = format!("cases/evidence/documents/A2024-000001/1-{d}.pdf");
     assert!(mem.head(&ObjectPath::from(key)).await.is_ok());
 }
 
@@ -207,6 +318,7 @@ async fn s3_compatible_server() {
     let d = sm3_hex("现场执法记录仪视频摘要".as_bytes());
     let key = format!("{prefix}/sm3/{}/{d}", &d[..2]);
     assert!(direct.head(&ObjectPath::from(key)).await.is_ok());
+    document_cases("s3", &ev, &Tamper::Object(direct.clone(), prefix.clone())).await;
 }
 
 #[tokio::test]
