@@ -6,7 +6,19 @@
 //! Every process implements [`Process`]. The service stores its events in the one event log
 //! (with `cases.kind = P::KIND`), the server renders its pages and API from [`ActionSpec`]s
 //! and [`Process::facts`], and the access policies scope it by [`Process::links`]. So a new
-//! process is a new module here plus one registration in the service and the server.
+//! process is a new module here plus one line in [`registry::PROCESSES`] and its actions in the
+//! access schema (ARCHITECTURE.md, "Adding a process").
+//!
+//! Notes for the authors of processes (changes to this trait since it was first committed):
+//! - Action ids start with the process's `KIND` and `_` (`incident_acknowledge`): they are also
+//!   the Cedar action ids, unique across the schema, and the server finds the process of an
+//!   action by that prefix ([`registry::by_action`]).
+//! - [`Ctx`] gained `names` (the directory's names of the ids a command mentions); build one in
+//!   tests with [`Ctx::new`] and set the fields you need.
+//! - [`Process::fires_event`] (default: no) marks the open steps whose passing fires one of
+//!   [`Process::due_events`], so the scheduler claims them.
+//! - The service decides [`Process::follow_up`] commands with an actor whose only role is
+//!   `Role::System` at the case's organisation; `decide` should accept them from it.
 //!
 //! Conventions shared by every process (as in the workflow):
 //! - Commands and events are serde data tagged by `action` / `type`, snake_case ids.
@@ -15,12 +27,15 @@
 //! - A period's last day belongs to the period (`due`); an act on or before `due` is in time.
 //! - Dates come from `Ctx::today`; nothing here reads a clock.
 
+pub mod registry;
+
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use chrono::NaiveDate;
 use lvzhi_calendar::Calendar;
 pub use lvzhi_workflow::{Actor, By, Document, DocumentKind, Org, Role};
+pub use registry::{by_action, by_kind, AnyCase, CaseType, DecidedEvent, Registered, PROCESSES};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +84,35 @@ pub struct Ctx<'a> {
     /// For each of this case's [`Process::recurrence_keys`], the other cases (ids, oldest
     /// first) that carry the same key: what recurrence flags are decided on (000 §31, 002 §17).
     pub recurrence: BTreeMap<String, Vec<String>>,
+    /// The names of record of the people and organisations of the directory whose ids appear
+    /// as string values anywhere in the command (a `Person` or `Org` field's value), by id: a
+    /// command names people and organisations by id, and the process records their names as
+    /// the directory has them. An id missing here is not in the directory.
+    pub names: BTreeMap<String, String>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context with no organisation chain, recurrence or names (tests; the service fills
+    /// them from the record).
+    pub fn new(today: NaiveDate, calendar: &'a Calendar) -> Self {
+        Ctx {
+            today,
+            calendar,
+            org_chain: Vec::new(),
+            recurrence: BTreeMap::new(),
+            names: BTreeMap::new(),
+        }
+    }
+
+    /// The name of record of a person or organisation named by id in the command.
+    pub fn name(&self, id: &str) -> Option<&str> {
+        self.names.get(id).map(String::as_str).or_else(|| {
+            self.org_chain
+                .iter()
+                .find(|o| o.id == id)
+                .map(|o| o.name.as_str())
+        })
+    }
 }
 
 /// One open step with a statutory or set period.
@@ -227,6 +271,12 @@ pub trait Process: 'static + Send + Sync {
     /// System events due on `ctx.today` (a period that fires something when it passes).
     fn due_events(_state: &Self::State, _ctx: &Ctx<'_>) -> Vec<Event<Self::Kind>> {
         Vec::new()
+    }
+
+    /// Whether passing this open step fires one of `due_events`: the scheduler then claims the
+    /// case the day after the step's due day. The others are reminders and overdue flags only.
+    fn fires_event(_deadline: &OpenDeadline) -> bool {
+        false
     }
 
     /// A system command to decide after each recorded command, given the looked-up context

@@ -113,6 +113,12 @@ impl From<ServiceError> for AppError {
             }
             ServiceError::Exists(_) => AppError::Conflict(e.to_string()),
             ServiceError::CorruptEvent { .. } => AppError::Internal(e.to_string()),
+            ServiceError::Process(_) => AppError::Unprocessable(e.to_string()),
+            ServiceError::UnknownKind(_) => AppError::NotFound(e.to_string()),
+            ServiceError::Command { path, message } => {
+                AppError::BadRequest(crate::api::extract::command_error_zh(&path, &message))
+            }
+            ServiceError::NotAProcessCreation(_) => AppError::BadRequest(e.to_string()),
         }
     }
 }

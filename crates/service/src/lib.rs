@@ -11,7 +11,11 @@
 //! The clock is an argument (`today`, `now`): tests and replays choose it; the binary passes the
 //! real one.
 
+mod process;
+
 use std::collections::BTreeMap;
+
+pub use process::{ProcessCase, ProcessDeadlineView, ProcessView, RECURRENCE};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use lvzhi_calendar::{Calendar, Period};
@@ -46,6 +50,17 @@ pub enum ServiceError {
     NotACreation,
     #[error("{0}")]
     Facts(String),
+    /// Refused by a process of `lvzhi_processes` (its Chinese reason).
+    #[error("{0}")]
+    Process(#[from] lvzhi_processes::ProcessError),
+    #[error("案件类型“{0}”不存在")]
+    UnknownKind(String),
+    /// A command that is not a command of the process: serde's words and the field's path (the
+    /// server words them in Chinese).
+    #[error("办理命令无法识别（{path}）：{message}")]
+    Command { path: String, message: String },
+    #[error("{0}只能通过立案操作开始")]
+    NotAProcessCreation(&'static str),
     #[error("案件 {case_id} 的第 {version} 个事件无法读取（{detail}），请运行 lvzhi audit verify 检查记录")]
     CorruptEvent {
         case_id: String,
@@ -253,6 +268,8 @@ impl Service {
                 provisional: d.provisional,
                 article: d.article.clone(),
                 fires_event: d.step.fires_event(),
+                role: d.responsible.id().to_string(),
+                label: d.label.clone(),
             })
             .collect();
         Ok(Projection {
@@ -458,6 +475,14 @@ impl Service {
                 break;
             }
             for c in claimed {
+                if let Some(kind) = self.case_kind(&c.case_id).await? {
+                    if kind != APPLICATION {
+                        if self.tick_process(&c.case_id, today, now).await? {
+                            fired.push(c.case_id);
+                        }
+                        continue;
+                    }
+                }
                 let loaded = self.load(&c.case_id).await?;
                 let version = loaded.stored.len() as i64;
                 let mut state = loaded.state;

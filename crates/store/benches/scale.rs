@@ -63,6 +63,8 @@ async fn generate(store: &Store, from: u64, to: u64) {
                         provisional: false,
                         article: "000 §16".into(),
                         fires_event: false,
+                        role: String::new(),
+                        label: String::new(),
                     }],
                     links: Vec::new(),
                 };

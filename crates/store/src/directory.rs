@@ -27,12 +27,14 @@ pub const DIRECTORY_CASE: &str = "_directory";
 const DIRECTORY_ROLE: &str = "administrator";
 
 /// Link relations through which a person sees a case (as applicant, panel member or outside
-/// expert); a constant list in the SQL, never a user value.
-const PERSON_RELATIONS_SQL: &str = "'applicant', 'panel', 'external'";
+/// expert of an application, or the officer a process case is about); a constant list in the
+/// SQL, never a user value.
+const PERSON_RELATIONS_SQL: &str = "'applicant', 'panel', 'external', 'subject'";
 
-/// Link relations naming an organisation, each opening the case to one list of a scope.
-const ESCALATION_RELATION_SQL: &str = "'parent_committee'";
-const UNIT_RELATION_SQL: &str = "'applying_unit'";
+/// Link relations naming an organisation, each opening the case to one list of a scope: the
+/// application's names first, then those of the other processes (`lvzhi_processes::Process::links`).
+const ESCALATION_RELATION_SQL: &str = "'parent_committee', 'escalated_to'";
+const UNIT_RELATION_SQL: &str = "'applying_unit', 'unit'";
 const DEPARTMENT_RELATION_SQL: &str = "'department'";
 
 /// An organisation; `parent_id` places it in the tree (none for a root).
@@ -120,11 +122,11 @@ pub struct CaseLink {
 pub struct CaseScope {
     /// Cases whose `org_id` is one of these.
     pub orgs: Vec<String>,
-    /// Or linked to this person by relation `applicant`, `panel` or `external`.
+    /// Or linked to this person by relation `applicant`, `panel`, `external` or `subject`.
     pub person: Option<String>,
-    /// Or with a `parent_committee` link whose target is one of these.
+    /// Or with a `parent_committee` or `escalated_to` link whose target is one of these.
     pub escalated_orgs: Vec<String>,
-    /// Or with an `applying_unit` link whose target is one of these (所在单位, 000 §12).
+    /// Or with an `applying_unit` or `unit` link whose target is one of these (所在单位, 000 §12).
     pub unit_orgs: Vec<String>,
     /// Or with a `department` link whose target is one of these (原问责决定部门, 000 §26).
     pub department_orgs: Vec<String>,
@@ -156,6 +158,11 @@ pub struct ScopedDeadline {
     pub due: NaiveDate,
     pub provisional: bool,
     pub article: String,
+    /// The case's kind (`application`, `incident`, …).
+    pub kind: String,
+    /// Who must act, and the step in Chinese, as the projection wrote them (may be empty).
+    pub role: String,
+    pub label: String,
 }
 
 /// The time a directory event is recorded at. The directory API takes no clock argument (unlike
@@ -388,7 +395,7 @@ fn scope_sql(scope: &CaseScope, args: &mut Args) -> ScopeSql {
     ] {
         if !targets.is_empty() {
             parts.push(format!(
-                "SELECT l.case_id FROM case_links l WHERE l.relation = {relation} AND l.target IN ({})",
+                "SELECT l.case_id FROM case_links l WHERE l.relation IN ({relation}) AND l.target IN ({})",
                 args.list(targets)
             ));
         }
@@ -1005,6 +1012,24 @@ impl Store {
         )
     }
 
+    /// The cases linked to `target` by `relation`, in case id order (ids are numbered in order
+    /// of opening per year and kind): e.g. the earlier cases sharing a recurrence key (000 §31,
+    /// 002 §17). At most `limit`.
+    pub async fn cases_linked(
+        &self,
+        relation: &str,
+        target: &str,
+        limit: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        fetch_rows!(
+            self,
+            "SELECT case_id FROM case_links WHERE target = $1 AND relation = $2 \
+             ORDER BY case_id LIMIT $3",
+            [target, relation, limit],
+            |r| Ok(r.try_get::<String, _>(0)?)
+        )
+    }
+
     /// The links of several cases in one query (a listed page checks every row's parties).
     pub async fn case_links_many(
         &self,
@@ -1154,7 +1179,8 @@ impl Store {
         let filter = where_clause(&conds);
         let limit = args.int(limit.max(0));
         let sql = format!(
-            "SELECT d.case_id, c.title, c.state, c.org_id, d.step, d.due, d.provisional, d.article \
+            "SELECT d.case_id, c.title, c.state, c.org_id, d.step, d.due, d.provisional, d.article, \
+             c.kind, d.role, d.label \
              FROM deadlines d JOIN cases c ON c.case_id = d.case_id {filter} \
              ORDER BY d.due, d.case_id, d.step LIMIT {limit}"
         );
@@ -1176,6 +1202,9 @@ impl Store {
                             due: parse_date(&due)?,
                             provisional: r.try_get(6)?,
                             article: r.try_get(7)?,
+                            kind: r.try_get(8)?,
+                            role: r.try_get(9)?,
+                            label: r.try_get(10)?,
                         })
                     })
                     .collect()

@@ -163,6 +163,11 @@ pub struct DeadlineRow {
     /// Passing this deadline fires a system event (only 视为受理, 000 §13, today); the others
     /// are reminders and overdue flags, never claimed by the scheduler.
     pub fires_event: bool,
+    /// The role id that must act (`office`, …): the inbox shows the step to its holders. Empty
+    /// when the writer does not say (the inbox then falls back to its own table).
+    pub role: String,
+    /// The step in Chinese (`上级维权办确认收到报告`); empty when the writer does not say.
+    pub label: String,
 }
 
 /// What the read models look like after an append: the case row and all its open deadlines.
@@ -311,7 +316,7 @@ macro_rules! write_projection {
                         .await?;
                     for d in &p.deadlines {
                         sqlx::query(
-                            "INSERT INTO deadlines (case_id, step, due, provisional, article, fires_event) VALUES ($1, $2, $3, $4, $5, $6)",
+                            "INSERT INTO deadlines (case_id, step, due, provisional, article, fires_event, role, label) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                         )
                         .bind(case_id)
                         .bind(&d.step)
@@ -319,6 +324,8 @@ macro_rules! write_projection {
                         .bind(d.provisional)
                         .bind(&d.article)
                         .bind(d.fires_event)
+                        .bind(&d.role)
+                        .bind(&d.label)
                         .execute(&mut *tx)
                         .await?;
                     }
@@ -769,7 +776,7 @@ impl Store {
                     .await?;
                 for d in deadlines {
                     sqlx::query(
-                        "INSERT INTO deadlines (case_id, step, due, provisional, article, fires_event) VALUES ($1, $2, $3, $4, $5, $6)",
+                        "INSERT INTO deadlines (case_id, step, due, provisional, article, fires_event, role, label) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     )
                     .bind(case_id)
                     .bind(&d.step)
@@ -777,6 +784,8 @@ impl Store {
                     .bind(d.provisional)
                     .bind(&d.article)
                     .bind(d.fires_event)
+                    .bind(&d.role)
+                    .bind(&d.label)
                     .execute(&mut *tx)
                     .await?;
                 }

@@ -33,6 +33,11 @@ const STEPS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0005_directory.sqlite.sql"),
         include_str!("../migrations/0005_directory.postgres.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/0006_deadline_role.sqlite.sql"),
+        include_str!("../migrations/0006_deadline_role.postgres.sql"),
+    ),
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS lvzhi_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";

@@ -104,6 +104,8 @@ fn projection(state: &str, org_id: &str, due: Option<&str>, links: Vec<CaseLink>
                 provisional: false,
                 article: "000 §16".into(),
                 fires_event: false,
+                role: String::new(),
+                label: String::new(),
             })
             .into_iter()
             .collect(),

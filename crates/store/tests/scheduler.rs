@@ -69,6 +69,8 @@ fn acceptance(due: &str) -> DeadlineRow {
         provisional: false,
         article: "000 §13".into(),
         fires_event: true,
+        role: String::new(),
+        label: String::new(),
     }
 }
 
@@ -103,6 +105,8 @@ async fn projection_replaces_open_deadlines_and_lists_by_due_date() {
             provisional: false,
             article: "000 §16".into(),
             fires_event: false,
+            role: String::new(),
+            label: String::new(),
         };
         store
             .append_projected(
@@ -290,6 +294,8 @@ async fn overdue_reminders_are_listed_but_never_claimed() {
             provisional: false,
             article: "000 §16".into(),
             fires_event: false,
+            role: String::new(),
+            label: String::new(),
         };
         store
             .append_projected(

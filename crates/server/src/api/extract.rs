@@ -135,6 +135,12 @@ pub fn from_value<T: DeserializeOwned + Serialize>(
     Ok(parsed)
 }
 
+/// A process command that does not read (`ServiceError::Command`): serde's words in Chinese,
+/// naming the field at fault.
+pub fn command_error_zh(path: &str, message: &str) -> String {
+    with_path(path, &serde_message_zh(message))
+}
+
 fn with_path(path: &str, message: &str) -> String {
     if path.is_empty() || path == "." {
         format!("请求内容有误：{message}")

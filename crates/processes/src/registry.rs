@@ -1,0 +1,360 @@
+//! Every process as one object the service and the server can hold without knowing its types:
+//! [`CaseType`] (what the process is, how to open and replay a case of it) and [`AnyCase`] (one
+//! replayed case: decide a command, fire what is due, the follow-up loop, and everything the read
+//! model and the pages show). Both are implemented once, generically, for every [`Process`], so a
+//! process registers by one line in [`PROCESSES`].
+//!
+//! Commands and events cross this boundary as JSON: a command as the API and the forms build it
+//! (`{"action": "incident_acknowledge", …}`), an event as the exact payload the store hashes.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use chrono::NaiveDate;
+use lvzhi_calendar::Calendar;
+use serde_json::Value;
+
+use crate::{
+    ActionSpec, Actor, By, Ctx, Document, Event, Fact, OpenDeadline, Process, ProcessError, Role,
+    Summary,
+};
+
+/// The registered processes, each by its `KIND`. To add one: implement [`Process`] in a module
+/// of this crate and add `&Registered::<YourProcess>(PhantomData)` here; the service stores it,
+/// the server serves its pages and API, and the access schema needs its actions (see
+/// ARCHITECTURE.md, "Adding a process").
+pub static PROCESSES: &[&dyn CaseType] = &[];
+
+/// The registered process of a read-model kind.
+pub fn by_kind(kind: &str) -> Option<&'static dyn CaseType> {
+    PROCESSES.iter().copied().find(|p| p.kind() == kind)
+}
+
+/// The registered process whose action ids start with `KIND_` (every process action id does:
+/// they are also Cedar action ids, unique across the schema).
+pub fn by_action(action: &str) -> Option<&'static dyn CaseType> {
+    PROCESSES.iter().copied().find(|p| {
+        action
+            .strip_prefix(p.kind())
+            .is_some_and(|rest| rest.starts_with('_'))
+    })
+}
+
+/// An event decided by a process, ready for the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecidedEvent {
+    pub on: NaiveDate,
+    pub by: By,
+    /// The event kind's id (the store's `kind` column).
+    pub kind_id: &'static str,
+    /// The event in one Chinese line (the timeline).
+    pub description: String,
+    /// The whole [`Event`] as JSON: the payload the store keeps and hashes.
+    pub payload: Value,
+}
+
+/// A command that is not a command of the process: where in the JSON and serde's own words (the
+/// server translates them into Chinese with the field's path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandShapeError {
+    /// The path of the field at fault (`victims[1].relation`), empty for the whole command.
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for CommandShapeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() || self.path == "." {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// A command parsed by its process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandInfo {
+    /// The command's `action` id.
+    pub action: &'static str,
+    /// Whether it opens a case.
+    pub opens: bool,
+    /// The command as the process reads it, serialised back: fields it does not keep are absent
+    /// (the server refuses a command that had any, so nothing is dropped silently).
+    pub normalised: Value,
+}
+
+/// A recorded event that no longer reads as an event of its process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplayError {
+    /// The index of the event in the case (0 for the first).
+    pub index: usize,
+    pub detail: String,
+}
+
+/// A process, without its types.
+pub trait CaseType: Send + Sync {
+    fn kind(&self) -> &'static str;
+    fn name_zh(&self) -> &'static str;
+    fn id_prefix(&self) -> &'static str;
+    /// Reads a command of this process.
+    fn parse_command(&self, command: &Value) -> Result<CommandInfo, CommandShapeError>;
+    /// A case with no events yet (what an opening command is decided against).
+    fn new_case(&self) -> Box<dyn AnyCase>;
+    /// A case replayed from its stored payloads, oldest first.
+    fn replay(&self, payloads: &[&str]) -> Result<Box<dyn AnyCase>, ReplayError>;
+    /// The actions that open a case of this process, for `actor` (the "新建" pages).
+    fn opening_actions(&self, actor: &Actor) -> Vec<ActionSpec> {
+        self.new_case().actions(actor)
+    }
+}
+
+/// One replayed case of some process.
+pub trait AnyCase: Send + Sync {
+    fn case_type(&self) -> &'static dyn CaseType;
+    /// Events recorded (the case's version in the store).
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Decides `command` for `actor` and, when accepted, applies the events to this case.
+    /// A refused or unreadable command changes nothing.
+    fn execute(
+        &mut self,
+        command: &Value,
+        actor: &Actor,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<DecidedEvent>, ProcessError>;
+    /// The system events due on `ctx.today`, applied.
+    fn fire_due(&mut self, ctx: &Ctx<'_>) -> Vec<DecidedEvent>;
+    /// The follow-up system command for `ctx`, decided as the system and applied; `None` when
+    /// there is none. A refused follow-up is an error of the process (reported, not recorded).
+    fn follow_up(&mut self, ctx: &Ctx<'_>) -> Result<Option<Vec<DecidedEvent>>, ProcessError>;
+    fn summary(&self) -> Summary;
+    fn facts(&self) -> Vec<Fact>;
+    fn links(&self) -> Vec<(String, String)>;
+    fn deadlines(&self, calendar: &Calendar) -> Vec<OpenDeadline>;
+    /// Whether passing `deadline` fires a system event ([`Process::fires_event`]).
+    fn fires_event(&self, deadline: &OpenDeadline) -> bool;
+    fn actions(&self, actor: &Actor) -> Vec<ActionSpec>;
+    fn recurrence_keys(&self) -> Vec<String>;
+    fn documents(&self) -> Vec<Document>;
+    /// Each recorded event's day and Chinese line, oldest first (the timeline).
+    fn timeline(&self) -> Vec<(NaiveDate, String)>;
+    /// The replayed state as JSON (the API's `state`).
+    fn state_json(&self) -> Value;
+    fn clone_box(&self) -> Box<dyn AnyCase>;
+}
+
+impl Clone for Box<dyn AnyCase> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
+/// The registration of a process `P`: a zero-sized handle implementing [`CaseType`].
+pub struct Registered<P>(pub PhantomData<fn() -> P>);
+
+struct Typed<P: Process> {
+    state: P::State,
+    events: Vec<Event<P::Kind>>,
+}
+
+impl<P: Process> Clone for Typed<P> {
+    fn clone(&self) -> Self {
+        Typed {
+            state: self.state.clone(),
+            events: self.events.clone(),
+        }
+    }
+}
+
+fn decided<P: Process>(e: &Event<P::Kind>) -> Result<DecidedEvent, ProcessError> {
+    let payload =
+        serde_json::to_value(e).map_err(|x| ProcessError::new(format!("事件无法序列化：{x}")))?;
+    Ok(DecidedEvent {
+        on: e.on,
+        by: e.by.clone(),
+        kind_id: P::kind_id(&e.kind),
+        description: P::describe(&e.kind),
+        payload,
+    })
+}
+
+fn parse<P: Process>(command: &Value) -> Result<P::Command, CommandShapeError> {
+    serde_path_to_error::deserialize::<_, P::Command>(command).map_err(|e| CommandShapeError {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })
+}
+
+impl<P: Process> Typed<P> {
+    fn record(&mut self, events: Vec<Event<P::Kind>>) -> Result<Vec<DecidedEvent>, ProcessError> {
+        let out = events
+            .iter()
+            .map(decided::<P>)
+            .collect::<Result<Vec<_>, _>>()?;
+        for e in events {
+            self.state = P::apply(std::mem::take(&mut self.state), &e);
+            self.events.push(e);
+        }
+        Ok(out)
+    }
+
+    /// The system as an actor at the case's organisation (follow-ups and due events).
+    fn system(&self, ctx: &Ctx<'_>) -> Actor {
+        let org = ctx
+            .org_chain
+            .first()
+            .map(|o| o.id.clone())
+            .unwrap_or_else(|| P::summary(&self.state).org_id);
+        Actor {
+            person_id: By::system().person_id,
+            roles: vec![Role::System],
+            org_id: org,
+        }
+    }
+}
+
+impl<P: Process> AnyCase for Typed<P> {
+    fn case_type(&self) -> &'static dyn CaseType {
+        &Registered::<P>(PhantomData)
+    }
+
+    fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    fn execute(
+        &mut self,
+        command: &Value,
+        actor: &Actor,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<DecidedEvent>, ProcessError> {
+        let command = parse::<P>(command).map_err(|e| {
+            ProcessError::new(format!("办理命令不符合“{}”的格式（{e}）", P::NAME_ZH))
+        })?;
+        if P::opens(&command) != self.events.is_empty() {
+            return Err(ProcessError::new(if self.events.is_empty() {
+                format!("新的{}只能通过立案操作开始", P::NAME_ZH)
+            } else {
+                format!("该{}已经立案，不能重复立案", P::NAME_ZH)
+            }));
+        }
+        let events = P::decide(&self.state, &command, actor, ctx)?;
+        self.record(events)
+    }
+
+    fn fire_due(&mut self, ctx: &Ctx<'_>) -> Vec<DecidedEvent> {
+        let due = P::due_events(&self.state, ctx);
+        self.record(due).unwrap_or_default()
+    }
+
+    fn follow_up(&mut self, ctx: &Ctx<'_>) -> Result<Option<Vec<DecidedEvent>>, ProcessError> {
+        let Some(command) = P::follow_up(&self.state, ctx) else {
+            return Ok(None);
+        };
+        let actor = self.system(ctx);
+        let events = P::decide(&self.state, &command, &actor, ctx)?;
+        if events.is_empty() {
+            return Ok(None);
+        }
+        self.record(events).map(Some)
+    }
+
+    fn summary(&self) -> Summary {
+        P::summary(&self.state)
+    }
+
+    fn facts(&self) -> Vec<Fact> {
+        P::facts(&self.state)
+    }
+
+    fn links(&self) -> Vec<(String, String)> {
+        P::links(&self.state)
+    }
+
+    fn deadlines(&self, calendar: &Calendar) -> Vec<OpenDeadline> {
+        P::deadlines(&self.state, calendar)
+    }
+
+    fn fires_event(&self, deadline: &OpenDeadline) -> bool {
+        P::fires_event(deadline)
+    }
+
+    fn actions(&self, actor: &Actor) -> Vec<ActionSpec> {
+        P::actions(&self.state, actor)
+    }
+
+    fn recurrence_keys(&self) -> Vec<String> {
+        P::recurrence_keys(&self.state)
+    }
+
+    fn documents(&self) -> Vec<Document> {
+        P::documents(&self.events)
+    }
+
+    fn timeline(&self) -> Vec<(NaiveDate, String)> {
+        self.events
+            .iter()
+            .map(|e| (e.on, P::describe(&e.kind)))
+            .collect()
+    }
+
+    fn state_json(&self) -> Value {
+        serde_json::to_value(&self.state).unwrap_or(Value::Null)
+    }
+
+    fn clone_box(&self) -> Box<dyn AnyCase> {
+        Box::new(self.clone())
+    }
+}
+
+impl<P: Process> CaseType for Registered<P> {
+    fn kind(&self) -> &'static str {
+        P::KIND
+    }
+
+    fn name_zh(&self) -> &'static str {
+        P::NAME_ZH
+    }
+
+    fn id_prefix(&self) -> &'static str {
+        P::ID_PREFIX
+    }
+
+    fn parse_command(&self, command: &Value) -> Result<CommandInfo, CommandShapeError> {
+        let parsed = parse::<P>(command)?;
+        let normalised = serde_json::to_value(&parsed).map_err(|e| CommandShapeError {
+            path: String::new(),
+            message: e.to_string(),
+        })?;
+        Ok(CommandInfo {
+            action: P::action_id(&parsed),
+            opens: P::opens(&parsed),
+            normalised,
+        })
+    }
+
+    fn new_case(&self) -> Box<dyn AnyCase> {
+        Box::new(Typed::<P> {
+            state: P::State::default(),
+            events: Vec::new(),
+        })
+    }
+
+    fn replay(&self, payloads: &[&str]) -> Result<Box<dyn AnyCase>, ReplayError> {
+        let mut events = Vec::with_capacity(payloads.len());
+        for (index, p) in payloads.iter().enumerate() {
+            let e: Event<P::Kind> = serde_json::from_str(p).map_err(|x| ReplayError {
+                index,
+                detail: x.to_string(),
+            })?;
+            events.push(e);
+        }
+        Ok(Box::new(Typed::<P> {
+            state: P::replay(&events),
+            events,
+        }))
+    }
+}
