@@ -10,6 +10,21 @@
 //!
 //! The clock is an argument (`today`, `now`): tests and replays choose it; the binary passes the
 //! real one.
+//!
+//! # Sealing issued notices (issue 6)
+//!
+//! With [`Service::with_sealing`], every notice the events of a command issue (受理, 不予受理,
+//! 视为受理 by the scheduler, the opinion, replies, …) is typeset to PDF *before* the append, by
+//! a renderer the server or binary supplies (it calls `lvzhi-documents`; this crate does not
+//! depend on typst), archived under `documents/<case>/<n>-<sm3>.pdf` in the evidence store,
+//! and its SM3 digest recorded as a [`EventKind::DocumentSealed`] event right after the event
+//! that issued it, in the same append. The digest is of the bytes archived.
+//!
+//! A notice that cannot be sealed (no CJK font, the archive unreachable) never costs the
+//! command: its events are recorded without the seal, the failure goes to the log, and the
+//! outer layers show the notice as 未定稿 ([`unsealed_documents`] tells them which).
+//! Bulk imports ([`Service::import_batch`]) seal nothing: their notices were issued on paper,
+//! and the paper is what a later check compares.
 
 mod process;
 
@@ -17,15 +32,17 @@ use std::collections::BTreeMap;
 
 pub use process::{ProcessCase, ProcessDeadlineView, ProcessView, RECURRENCE};
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use lvzhi_calendar::{Calendar, Period};
 use lvzhi_store::{
-    CaseLink, CaseRow, DeadlineRow, DueDeadline, NewEvent, Projection, Store, StoreError,
-    StoredEvent,
+    CaseLink, CaseRow, DeadlineRow, DueDeadline, EvidenceStore, NewEvent, Projection, Store,
+    StoreError, StoredEvent,
 };
 use lvzhi_workflow::{
-    due_events, execute, open_deadlines, try_apply, Actor, Command, Event, OpenDeadline,
-    ProcedurePeriods, State, WorkflowError,
+    due_events, execute, open_deadlines, try_apply, Actor, Command, Document, DocumentSeal, Event,
+    EventKind, OpenDeadline, ProcedurePeriods, State, WorkflowError,
 };
 use serde::Serialize;
 
@@ -91,6 +108,8 @@ pub struct CaseView {
     pub deadlines: Vec<DeadlineView>,
     pub timeline: Vec<TimelineEntry>,
     pub documents: Vec<lvzhi_workflow::Document>,
+    /// The seals of the documents sealed so far (issue 6), by document number.
+    pub seals: Vec<DocumentSeal>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,6 +143,47 @@ pub type FactCheck =
 /// One case of a bulk import: its id and its commands, each with who gave it and on which day.
 pub type ImportedCase = (String, Vec<(Actor, Command, NaiveDate)>);
 
+/// A notice typeset for printing: the PDF that is archived and whose digest is sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedPdf {
+    pub pdf: Vec<u8>,
+    pub pages: u32,
+    /// The font families the PDF is set in.
+    pub fonts: Vec<String>,
+}
+
+/// Typesets an issued notice (GB/T 9704) — supplied by the server or the binary, which call
+/// `lvzhi-documents`. CPU-bound: the service runs it on the blocking pool. `Err` is one Chinese
+/// sentence saying why (e.g. no CJK font installed).
+pub type RenderPdf = dyn Fn(&Document) -> Result<RenderedPdf, String> + Send + Sync;
+
+/// How issued notices are sealed: the renderer and the archive their PDFs are kept in.
+#[derive(Clone)]
+struct Sealing {
+    render: Arc<RenderPdf>,
+    archive: EvidenceStore,
+}
+
+/// The documents a command's events issued without a seal following them (issue 6): notices
+/// whose PDF could not be rendered or archived, to be shown as 未定稿. Numbers count from
+/// `first` (the number of the case's first document among `events`).
+pub fn unsealed_documents(events: &[Event], first: usize) -> Vec<(usize, &Document)> {
+    let mut out = Vec::new();
+    let mut n = first;
+    for (i, e) in events.iter().enumerate() {
+        if let Some(d) = e.kind.document() {
+            let sealed = events[i + 1..].iter().any(
+                |x| matches!(&x.kind, EventKind::DocumentSealed { seal } if seal.document == n),
+            );
+            if !sealed {
+                out.push((n, d));
+            }
+            n += 1;
+        }
+    }
+    out
+}
+
 /// The record service for 000 applications. A clone shares the store's pool and the fact check
 /// and copies the calendar.
 #[derive(Clone)]
@@ -132,6 +192,7 @@ pub struct Service {
     calendar: Calendar,
     periods: ProcedurePeriods,
     fact_check: Option<SharedFactCheck>,
+    sealing: Option<Sealing>,
 }
 
 type SharedFactCheck = std::sync::Arc<
@@ -205,7 +266,130 @@ impl Service {
             calendar,
             periods,
             fact_check: None,
+            sealing: None,
         }
+    }
+
+    /// Seals every notice issued from now on: rendered by `render`, archived in `archive`, its
+    /// SM3 recorded in the same append as the event that issued it (see the crate docs).
+    pub fn with_sealing(mut self, render: Arc<RenderPdf>, archive: EvidenceStore) -> Self {
+        self.sealing = Some(Sealing { render, archive });
+        self
+    }
+
+    /// Whether issued notices are sealed.
+    pub fn seals_documents(&self) -> bool {
+        self.sealing.is_some()
+    }
+
+    /// Typesets a notice with the sealing renderer (for a notice issued before sealing, shown
+    /// as 未定稿). `None` when the service seals nothing.
+    pub async fn render_document(
+        &self,
+        document: &Document,
+    ) -> Option<Result<RenderedPdf, String>> {
+        let sealing = self.sealing.as_ref()?;
+        Some(Self::render_blocking(sealing, document).await)
+    }
+
+    /// The archive of sealed PDFs, when the service seals.
+    pub fn archive(&self) -> Option<&EvidenceStore> {
+        self.sealing.as_ref().map(|s| &s.archive)
+    }
+
+    async fn render_blocking(
+        sealing: &Sealing,
+        document: &Document,
+    ) -> Result<RenderedPdf, String> {
+        let render = sealing.render.clone();
+        let document = document.clone();
+        match tokio::task::spawn_blocking(move || render(&document)).await {
+            Ok(r) => r,
+            Err(e) => Err(format!("文书排版异常中止（{e}）")),
+        }
+    }
+
+    /// Renders the notices `events` issue (numbered from `first`), before any case id is final.
+    async fn render_issued(&self, events: &[Event], first: usize) -> Vec<(usize, RenderedPdf)> {
+        let Some(sealing) = &self.sealing else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut n = first;
+        for e in events {
+            if let Some(d) = e.kind.document() {
+                match Self::render_blocking(sealing, d).await {
+                    Ok(r) => out.push((n, r)),
+                    // Not sealed, still recorded: a missing seal is not a lost case.
+                    Err(why) => eprintln!(
+                        "document seal skipped: notice {n} ({}) not rendered: {why}",
+                        d.title
+                    ),
+                }
+                n += 1;
+            }
+        }
+        out
+    }
+
+    /// Archives the rendered notices under `case_id` and returns `events` with a seal after
+    /// each notice archived, each checked against `state` (the state the events lead to).
+    async fn seal_into(
+        &self,
+        case_id: &str,
+        events: &[Event],
+        first: usize,
+        rendered: &[(usize, RenderedPdf)],
+        state: &State,
+    ) -> Vec<Event> {
+        let Some(sealing) = &self.sealing else {
+            return events.to_vec();
+        };
+        let mut out = Vec::with_capacity(events.len() + rendered.len());
+        let mut checked = state.clone();
+        let mut n = first;
+        for e in events {
+            out.push(e.clone());
+            let Some(d) = e.kind.document() else { continue };
+            let this = n;
+            n += 1;
+            let Some((_, r)) = rendered.iter().find(|(k, _)| *k == this) else {
+                continue;
+            };
+            let stored = match sealing.archive.put_document(case_id, this, &r.pdf).await {
+                Ok(s) => s,
+                Err(err) => {
+                    eprintln!(
+                        "document seal skipped: case {case_id} notice {this} not archived: {err}"
+                    );
+                    continue;
+                }
+            };
+            let seal = Event {
+                on: e.on,
+                by: e.by.clone(),
+                kind: EventKind::DocumentSealed {
+                    seal: DocumentSeal {
+                        document: this,
+                        title: d.title.clone(),
+                        sm3: stored.digest,
+                        bytes: stored.size,
+                        pages: r.pages,
+                        fonts: r.fonts.clone(),
+                    },
+                },
+            };
+            match try_apply(checked.clone(), &seal) {
+                Ok(next) => {
+                    checked = next;
+                    out.push(seal);
+                }
+                Err(err) => {
+                    eprintln!("document seal skipped: case {case_id} notice {this}: {err}")
+                }
+            }
+        }
+        out
     }
 
     /// Refuses commands whose facts the pack does not know or whose values have the wrong type.
@@ -370,14 +554,25 @@ impl Service {
             &self.periods,
         )?;
         let projection = self.projection(&state)?;
-        let new_events = events
-            .iter()
-            .map(|e| to_new_event(e, now))
-            .collect::<Result<Vec<_>, _>>()?;
         if let Some(id) = case_id {
             if !valid_case_id(id) {
                 return Err(ServiceError::BadCaseId(id.to_string()));
             }
+        }
+        // Typeset once; archived under whichever id the case gets.
+        let rendered = self.render_issued(&events, 1).await;
+        let sealed = |id: String| {
+            let (events, rendered, state) = (&events, &rendered, &state);
+            async move {
+                let events = self.seal_into(&id, events, 1, rendered, state).await;
+                events
+                    .iter()
+                    .map(|e| to_new_event(e, now))
+                    .collect::<Result<Vec<_>, _>>()
+            }
+        };
+        if let Some(id) = case_id {
+            let new_events = sealed(id.to_string()).await?;
             return match self
                 .store
                 .append_projected(id, 0, &new_events, Some(&projection))
@@ -392,6 +587,7 @@ impl Service {
         let mut n = self.store.count_cases(APPLICATION).await? + 1;
         loop {
             let id = format!("A{}-{:06}", today.year(), n);
+            let new_events = sealed(id.clone()).await?;
             match self
                 .store
                 .append_projected(&id, 0, &new_events, Some(&projection))
@@ -436,6 +632,7 @@ impl Service {
             }
         }
         // A passed deadline's system event comes first (000 §13: 逾期未告知的视为受理).
+        let loaded_documents = loaded.state.documents.len();
         let mut state = loaded.state;
         let mut events = Vec::new();
         for e in due_events(&state, today, &self.calendar, &self.periods)? {
@@ -446,6 +643,11 @@ impl Service {
             execute(&state, command, actor, today, &self.calendar, &self.periods)?;
         events.append(&mut decided);
         let projection = self.projection(&state)?;
+        let first = loaded_documents + 1;
+        let rendered = self.render_issued(&events, first).await;
+        let events = self
+            .seal_into(case_id, &events, first, &rendered, &state)
+            .await;
         let new_events = events
             .iter()
             .map(|e| to_new_event(e, now))
@@ -485,6 +687,7 @@ impl Service {
                 }
                 let loaded = self.load(&c.case_id).await?;
                 let version = loaded.stored.len() as i64;
+                let first = loaded.state.documents.len() + 1;
                 let mut state = loaded.state;
                 let mut events = Vec::new();
                 for e in due_events(&state, today, &self.calendar, &self.periods)? {
@@ -500,6 +703,11 @@ impl Service {
                         .await?;
                     continue;
                 }
+                // 视为受理's notice is sealed like any other (000 §13).
+                let rendered = self.render_issued(&events, first).await;
+                let events = self
+                    .seal_into(&c.case_id, &events, first, &rendered, &state)
+                    .await;
                 let new_events = events
                     .iter()
                     .map(|e| to_new_event(e, now))
@@ -558,6 +766,7 @@ impl Service {
             .iter()
             .filter_map(|e| e.kind.document().cloned())
             .collect();
+        let seals = state.seals.values().cloned().collect();
         Ok(CaseView {
             case_id: case_id.to_string(),
             version: loaded.stored.len() as i64,
@@ -568,6 +777,7 @@ impl Service {
             deadlines,
             timeline,
             documents,
+            seals,
         })
     }
 

@@ -1,0 +1,294 @@
+//! Sealing issued notices (issue 6): the PDF of every notice a command issues is rendered before
+//! the append, archived, and its SM3 recorded in the same append right after the event that
+//! issued it; a notice that cannot be rendered is still issued, unsealed. The renderer here is a
+//! stand-in (the server's typesets with typst): the service only needs bytes, pages and fonts.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use lvzhi_calendar::{Calendar, Period};
+use lvzhi_service::{unsealed_documents, RenderPdf, RenderedPdf, Service};
+use lvzhi_store::{sm3_hex, EvidenceStore, Store};
+use lvzhi_workflow::{Actor, Command, Document, EventKind, Role};
+
+fn periods() -> lvzhi_workflow::ProcedurePeriods {
+    let values = [
+        ("acceptance", "7wd"),
+        ("opinion", "30wd"),
+        ("extension_1", "15wd"),
+        ("extension_2", "15wd"),
+        ("reconsideration_apply", "10wd"),
+        ("reconsideration_reply", "15wd"),
+        ("re_review_apply", "10wd"),
+        ("re_review_reply", "30wd"),
+        ("publicity", "5d"),
+    ];
+    let map: BTreeMap<String, Period> = values
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.parse().unwrap()))
+        .collect();
+    Service::periods_from(&map).unwrap()
+}
+
+/// A stand-in PDF: the title and text as bytes. `fail` makes it refuse, as the real one does
+/// without a CJK font.
+fn renderer(fail: Arc<AtomicBool>) -> Arc<RenderPdf> {
+    Arc::new(move |d: &Document| {
+        if fail.load(Ordering::SeqCst) {
+            return Err("未找到可用的中文字体".to_string());
+        }
+        Ok(RenderedPdf {
+            pdf: format!("%PDF {}\n{}", d.title, d.text).into_bytes(),
+            pages: 1,
+            fonts: vec!["Noto Serif CJK SC".to_string()],
+        })
+    })
+}
+
+struct Env {
+    _dir: tempfile::TempDir,
+    service: Service,
+    archive: EvidenceStore,
+    fail: Arc<AtomicBool>,
+}
+
+async fn env() -> Env {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("seal.db").display());
+    let archive = EvidenceStore::new(dir.path().join("evidence"));
+    let fail = Arc::new(AtomicBool::new(false));
+    let service = Service::new(
+        Store::open(&url).await.unwrap(),
+        Calendar::embedded(),
+        periods(),
+    )
+    .with_sealing(renderer(fail.clone()), archive.clone());
+    Env {
+        _dir: dir,
+        service,
+        archive,
+        fail,
+    }
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn file_command() -> (Actor, Command) {
+    let v: serde_json::Value = serde_json::from_str(include_str!("fixtures/file.json")).unwrap();
+    (
+        serde_json::from_value(v["actor"].clone()).unwrap(),
+        serde_json::from_value(v["command"].clone()).unwrap(),
+    )
+}
+
+fn office() -> Actor {
+    Actor::new("o-wang", &[Role::Office], "org-zuoqi")
+}
+
+#[tokio::test]
+async fn issue6_000_s13_the_acceptance_notice_is_sealed_in_the_same_append() {
+    let e = env().await;
+    let (officer, file) = file_command();
+    let now = Utc.with_ymd_and_hms(2024, 9, 27, 2, 0, 0).unwrap();
+    let (id, _) = e
+        .service
+        .create(None, &officer, &file, d("2024-09-27"), now)
+        .await
+        .unwrap();
+    e.service
+        .act(
+            &id,
+            Some(1),
+            &office(),
+            &Command::Register,
+            d("2024-09-30"),
+            now,
+        )
+        .await
+        .unwrap();
+    let (version, events) = e
+        .service
+        .act(
+            &id,
+            Some(2),
+            &office(),
+            &Command::Accept,
+            d("2024-10-08"),
+            now,
+        )
+        .await
+        .unwrap();
+    // The notice and its seal, one append: the case moved by two versions.
+    assert_eq!(version, 4);
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0].kind.id(), "accepted");
+    let EventKind::DocumentSealed { seal } = &events[1].kind else {
+        panic!("no seal after the notice: {events:?}");
+    };
+    assert_eq!(events[1].by, events[0].by, "sealed by whoever issued it");
+    assert_eq!(events[1].on, events[0].on);
+    let notice = events[0].kind.document().unwrap();
+    assert_eq!(
+        (seal.document, seal.title.as_str()),
+        (1, notice.title.as_str())
+    );
+    assert!(unsealed_documents(&events, 1).is_empty());
+
+    // The digest is of the bytes archived, and they are the notice's.
+    let pdf = e.archive.get_document(&id, 1, &seal.sm3).await.unwrap();
+    assert_eq!(sm3_hex(&pdf), seal.sm3);
+    assert_eq!(seal.bytes, pdf.len() as u64);
+    assert!(String::from_utf8_lossy(&pdf).contains(&notice.title));
+
+    // The trail shows it; the stage is the acceptance's; the chain verifies.
+    let view = e.service.view(&id, d("2024-10-08")).await.unwrap();
+    assert_eq!(view.stage, "under_review");
+    assert_eq!(view.seals.len(), 1);
+    let last = view.timeline.last().unwrap();
+    assert_eq!(last.kind, "document_sealed");
+    assert!(
+        last.description
+            .contains(&format!("文书定稿（{}，SM3 {}）", notice.title, seal.sm3)),
+        "{}",
+        last.description
+    );
+    assert_eq!(e.service.store().verify().await.unwrap().problem, None);
+}
+
+#[tokio::test]
+async fn issue6_a_notice_that_cannot_be_rendered_is_still_issued_unsealed() {
+    let e = env().await;
+    let (officer, file) = file_command();
+    let now = Utc.with_ymd_and_hms(2024, 9, 27, 2, 0, 0).unwrap();
+    let (id, _) = e
+        .service
+        .create(Some("A-NOFONT"), &officer, &file, d("2024-09-27"), now)
+        .await
+        .unwrap();
+    e.service
+        .act(
+            &id,
+            None,
+            &office(),
+            &Command::Register,
+            d("2024-09-30"),
+            now,
+        )
+        .await
+        .unwrap();
+    e.fail.store(true, Ordering::SeqCst);
+    let (version, events) = e
+        .service
+        .act(&id, None, &office(), &Command::Accept, d("2024-10-08"), now)
+        .await
+        .unwrap();
+    assert_eq!(version, 3, "accepted, no seal");
+    let unsealed = unsealed_documents(&events, 1);
+    assert_eq!(unsealed.len(), 1);
+    assert_eq!(unsealed[0].0, 1);
+    let view = e.service.view(&id, d("2024-10-08")).await.unwrap();
+    assert_eq!(view.stage, "under_review");
+    assert!(view.seals.is_empty());
+    // On demand, the renderer is the service's.
+    e.fail.store(false, Ordering::SeqCst);
+    let fresh = e
+        .service
+        .render_document(&view.documents[0])
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&fresh.pdf).contains(&view.documents[0].title));
+}
+
+#[tokio::test]
+async fn issue6_000_s12_s13_ex_officio_and_deemed_acceptance_notices_are_sealed_too() {
+    let e = env().await;
+    let (_, file) = file_command();
+    let Command::File { form, .. } = file else {
+        panic!("fixture is a file command")
+    };
+    let now = Utc.with_ymd_and_hms(2024, 9, 27, 2, 0, 0).unwrap();
+    // 000 §12 ¶2: opened by the office, its notice numbered 1 in the new case.
+    let (ex, v) = e
+        .service
+        .create(
+            None,
+            &office(),
+            &Command::OpenExOfficio {
+                form: form.clone(),
+                grounds: "信访举报反映的线索".into(),
+            },
+            d("2024-09-27"),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(v, 2);
+    let view = e.service.view(&ex, d("2024-09-27")).await.unwrap();
+    assert_eq!(view.seals.len(), 1);
+    assert_eq!(view.seals[0].document, 1);
+    assert!(e
+        .archive
+        .get_document(&ex, 1, &view.seals[0].sm3)
+        .await
+        .is_ok());
+
+    // 000 §13: the scheduler's 视为受理 carries a notice, sealed by the system.
+    let (officer, file) = file_command();
+    let (id, _) = e
+        .service
+        .create(None, &officer, &file, d("2024-09-27"), now)
+        .await
+        .unwrap();
+    let t = Utc.with_ymd_and_hms(2024, 10, 13, 0, 5, 0).unwrap();
+    assert_eq!(
+        e.service.tick(d("2024-10-13"), t, "a").await.unwrap(),
+        vec![id.clone()]
+    );
+    let view = e.service.view(&id, d("2024-10-13")).await.unwrap();
+    let kinds: Vec<&str> = view.timeline.iter().map(|t| t.kind.as_str()).collect();
+    assert_eq!(kinds, ["filed", "deemed_accepted", "document_sealed"]);
+    assert_eq!(view.timeline[2].role, "system");
+    assert_eq!(view.seals[0].title, view.documents[0].title);
+    assert_eq!(e.service.store().verify().await.unwrap().problem, None);
+}
+
+#[tokio::test]
+async fn issue6_without_sealing_nothing_is_rendered_or_sealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("plain.db").display());
+    let service = Service::new(
+        Store::open(&url).await.unwrap(),
+        Calendar::embedded(),
+        periods(),
+    );
+    assert!(!service.seals_documents());
+    let (officer, file) = file_command();
+    let now = Utc.with_ymd_and_hms(2024, 9, 27, 2, 0, 0).unwrap();
+    let (id, _) = service
+        .create(None, &officer, &file, d("2024-09-27"), now)
+        .await
+        .unwrap();
+    service
+        .act(
+            &id,
+            None,
+            &office(),
+            &Command::Register,
+            d("2024-09-30"),
+            now,
+        )
+        .await
+        .unwrap();
+    let (v, events) = service
+        .act(&id, None, &office(), &Command::Accept, d("2024-10-08"), now)
+        .await
+        .unwrap();
+    assert_eq!((v, events.len()), (3, 1));
+    let view = service.view(&id, d("2024-10-08")).await.unwrap();
+    assert!(service.render_document(&view.documents[0]).await.is_none());
+}
