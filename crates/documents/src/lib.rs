@@ -82,6 +82,12 @@ pub const KINDS: &[(DocumentKind, &str, &str)] = &[
         "撤销或者变更问责决定建议书",
     ),
     (DocumentKind::PublicityNotice, "publicity_notice", "公示"),
+    (
+        DocumentKind::RectificationNotice,
+        "rectification_notice",
+        "整改通知书",
+    ),
+    (DocumentKind::RiskWarning, "risk_warning", "易错风险警示提醒函"),
 ];
 
 const TEMPLATE: &str = include_str!("templates/notice.typ");

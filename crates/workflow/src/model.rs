@@ -566,6 +566,10 @@ pub enum DocumentKind {
     ReReviewReply,
     Recommendation,
     PublicityNotice,
+    /// 整改通知书 of a rectification (000 §31 ¶2, 002 §16).
+    RectificationNotice,
+    /// 易错风险警示提醒函 to a unit where a category of mistake recurs (002 §17, 003).
+    RiskWarning,
 }
 
 /// A written notice with its full text, produced by the event that requires it.
