@@ -415,6 +415,43 @@ fn scope_sql(scope: &CaseScope, args: &mut Args) -> ScopeSql {
     }
 }
 
+/// The scope as separate conditions over the alias `c` of `cases`, one per organisation and one
+/// per kind of link, for the pages that take the first N rows in an order: each part is read
+/// off its own ordered index and cut at N, and their union re-ordered — bounded work whatever
+/// the number of visible cases (at 100k cases on SQLite the single set form took 160–380 ms to
+/// gather every visible case before ordering; this takes a few ms). `None`: no restriction;
+/// an empty list: nothing visible. `org_column` is the column an organisation part tests
+/// (`c.org_id`, or `d.org_id` for deadlines, which carry their case's organisation).
+fn scope_parts(scope: &CaseScope, args: &mut Args, org_column: &str) -> Option<Vec<String>> {
+    if scope.all {
+        return None;
+    }
+    let mut parts: Vec<String> = scope
+        .orgs
+        .iter()
+        .map(|o| format!("{org_column} = {}", args.text(o)))
+        .collect();
+    if let Some(person) = &scope.person {
+        parts.push(format!(
+            "c.case_id IN (SELECT l.case_id FROM case_links l WHERE l.target = {} AND l.relation IN ({PERSON_RELATIONS_SQL}))",
+            args.text(person)
+        ));
+    }
+    for (relation, targets) in [
+        (ESCALATION_RELATION_SQL, &scope.escalated_orgs),
+        (UNIT_RELATION_SQL, &scope.unit_orgs),
+        (DEPARTMENT_RELATION_SQL, &scope.department_orgs),
+    ] {
+        if !targets.is_empty() {
+            parts.push(format!(
+                "c.case_id IN (SELECT l.case_id FROM case_links l WHERE l.relation IN ({relation}) AND l.target IN ({}))",
+                args.list(targets)
+            ));
+        }
+    }
+    Some(parts)
+}
+
 fn where_clause(conds: &[String]) -> String {
     if conds.is_empty() {
         String::new()
@@ -1103,22 +1140,75 @@ impl Store {
         };
         // Count and page share the scope's set form: each part read off its own index.
         let mut count_args = Args::default();
-        let scope = scope_sql(&q.scope, &mut count_args);
+        let scope = match (
+            &self.pool,
+            scope_parts(&q.scope, &mut count_args, "c.org_id"),
+        ) {
+            // SQLite counts fastest with one pass over the cases, each row tested against the
+            // parts (`+` keeps the planner from an index-per-part OR plan): 15–25 ms against
+            // 55–75 ms for the set form at 100k cases, with or without ANALYZE statistics.
+            // PostgreSQL keeps the set form (its OR plan scanned every case, 0.6 s).
+            (Pool::Sqlite(_), Some(parts)) if parts.len() > 1 => ScopeSql::Where(format!(
+                "({})",
+                parts
+                    .iter()
+                    .map(|p| format!("+{p}"))
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            )),
+            _ => {
+                count_args = Args::default();
+                scope_sql(&q.scope, &mut count_args)
+            }
+        };
         let Some(count_filter) = filters(&mut count_args, scope) else {
             return Ok((Vec::new(), 0));
         };
         let count_sql = format!("SELECT COUNT(*) FROM cases c {count_filter}");
         let mut args = Args::default();
-        let scope = scope_sql(&q.scope, &mut args);
-        let Some(filter) = filters(&mut args, scope) else {
-            return Ok((Vec::new(), 0));
+        let page_sql = match scope_parts(&q.scope, &mut args, "c.org_id") {
+            // Each part's first offset+limit rows off its own ordered index, then their union
+            // ordered and cut (see `scope_parts`).
+            Some(parts) if !parts.is_empty() => {
+                let rest = filters(&mut args, ScopeSql::Everything).unwrap_or_default();
+                let rest = rest.strip_prefix("WHERE ").unwrap_or(&rest).to_string();
+                let first = args.int(q.offset.max(0).saturating_add(q.limit.max(0)));
+                let selects: Vec<String> = parts
+                    .iter()
+                    .map(|part| {
+                        let mut conds = vec![part.clone()];
+                        if !rest.is_empty() {
+                            conds.push(rest.clone());
+                        }
+                        format!(
+                            "SELECT * FROM (SELECT c.case_id FROM cases c {} \
+                             ORDER BY c.updated_at DESC, c.case_id LIMIT {first}) p",
+                            where_clause(&conds)
+                        )
+                    })
+                    .collect();
+                let limit = args.int(q.limit.max(0));
+                let offset = args.int(q.offset.max(0));
+                format!(
+                    "SELECT c.case_id, c.kind, c.state, c.org_id, c.title, c.version, c.updated_at \
+                     FROM ({}) k JOIN cases c ON c.case_id = k.case_id \
+                     ORDER BY c.updated_at DESC, c.case_id LIMIT {limit} OFFSET {offset}",
+                    selects.join(" UNION ")
+                )
+            }
+            _ => {
+                let scope = scope_sql(&q.scope, &mut args);
+                let Some(filter) = filters(&mut args, scope) else {
+                    return Ok((Vec::new(), 0));
+                };
+                let limit = args.int(q.limit.max(0));
+                let offset = args.int(q.offset.max(0));
+                format!(
+                    "SELECT c.case_id, c.kind, c.state, c.org_id, c.title, c.version, c.updated_at \
+                     FROM cases c {filter} ORDER BY c.updated_at DESC, c.case_id LIMIT {limit} OFFSET {offset}"
+                )
+            }
         };
-        let limit = args.int(q.limit.max(0));
-        let offset = args.int(q.offset.max(0));
-        let page_sql = format!(
-            "SELECT c.case_id, c.kind, c.state, c.org_id, c.title, c.version, c.updated_at \
-             FROM cases c {filter} ORDER BY c.updated_at DESC, c.case_id LIMIT {limit} OFFSET {offset}"
-        );
         macro_rules! go {
             ($p:expr) => {{
                 // Only placeholders and constant text were written into the SQL (see `Args`).
@@ -1167,23 +1257,53 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ScopedDeadline>, StoreError> {
         let mut args = Args::default();
-        let mut conds = Vec::new();
-        match scope_sql(scope, &mut args) {
-            ScopeSql::Nothing => return Ok(Vec::new()),
-            ScopeSql::Everything => {}
-            ScopeSql::Where(c) => conds.push(c),
-        }
-        if let Some(until) = until {
-            conds.push(format!("d.due <= {}", args.text(&until.to_string())));
-        }
-        let filter = where_clause(&conds);
+        let until = until.map(|u| args.text(&u.to_string()));
         let limit = args.int(limit.max(0));
-        let sql = format!(
-            "SELECT d.case_id, c.title, c.state, c.org_id, d.step, d.due, d.provisional, d.article, \
-             c.kind, d.role, d.label \
-             FROM deadlines d JOIN cases c ON c.case_id = d.case_id {filter} \
-             ORDER BY d.due, d.case_id, d.step LIMIT {limit}"
-        );
+        let columns = "d.case_id, c.title, c.state, c.org_id, d.step, d.due, d.provisional, \
+                       d.article, c.kind, d.role, d.label";
+        let sql = match scope_parts(scope, &mut args, "d.org_id") {
+            Some(parts) if parts.is_empty() => return Ok(Vec::new()),
+            // Each part's first `limit` deadlines by due day — an organisation's off the
+            // (org_id, due) index — then their union ordered and cut (see `scope_parts`).
+            Some(parts) => {
+                let selects: Vec<String> = parts
+                    .iter()
+                    .map(|part| {
+                        let mut conds = vec![part.clone()];
+                        if let Some(u) = &until {
+                            conds.push(format!("d.due <= {u}"));
+                        }
+                        let join = if part.starts_with("d.") {
+                            ""
+                        } else {
+                            " JOIN cases c ON c.case_id = d.case_id"
+                        };
+                        format!(
+                            "SELECT * FROM (SELECT d.case_id, d.step FROM deadlines d{join} {} \
+                             ORDER BY d.due, d.case_id, d.step LIMIT {limit}) p",
+                            where_clause(&conds)
+                        )
+                    })
+                    .collect();
+                format!(
+                    "SELECT {columns} FROM ({}) k \
+                     JOIN deadlines d ON d.case_id = k.case_id AND d.step = k.step \
+                     JOIN cases c ON c.case_id = d.case_id \
+                     ORDER BY d.due, d.case_id, d.step LIMIT {limit}",
+                    selects.join(" UNION ")
+                )
+            }
+            None => {
+                let filter = until
+                    .as_ref()
+                    .map(|u| format!("WHERE d.due <= {u}"))
+                    .unwrap_or_default();
+                format!(
+                    "SELECT {columns} FROM deadlines d JOIN cases c ON c.case_id = d.case_id {filter} \
+                     ORDER BY d.due, d.case_id, d.step LIMIT {limit}"
+                )
+            }
+        };
         macro_rules! go {
             ($p:expr) => {{
                 // Only placeholders and constant text were written into the SQL (see `Args`).

@@ -316,7 +316,7 @@ macro_rules! write_projection {
                         .await?;
                     for d in &p.deadlines {
                         sqlx::query(
-                            "INSERT INTO deadlines (case_id, step, due, provisional, article, fires_event, role, label) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                            "INSERT INTO deadlines (case_id, step, due, provisional, article, fires_event, role, label, org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT c.org_id FROM cases c WHERE c.case_id = $1))",
                         )
                         .bind(case_id)
                         .bind(&d.step)
@@ -776,7 +776,7 @@ impl Store {
                     .await?;
                 for d in deadlines {
                     sqlx::query(
-                        "INSERT INTO deadlines (case_id, step, due, provisional, article, fires_event, role, label) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        "INSERT INTO deadlines (case_id, step, due, provisional, article, fires_event, role, label, org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT c.org_id FROM cases c WHERE c.case_id = $1))",
                     )
                     .bind(case_id)
                     .bind(&d.step)

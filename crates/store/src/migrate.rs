@@ -38,6 +38,11 @@ const STEPS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0006_deadline_role.sqlite.sql"),
         include_str!("../migrations/0006_deadline_role.postgres.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/0007_deadline_org.sqlite.sql"),
+        include_str!("../migrations/0007_deadline_org.postgres.sql"),
+    ),
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS lvzhi_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";

@@ -668,6 +668,23 @@ async fn query_cases_keeps_to_the_scope() {
         assert_eq!(run(page(2, 10)).await, (vec![], 5));
         assert_eq!(run(page(0, 0)).await, (vec![], 5));
         assert_eq!(run(page(-1, -1)).await, (vec![], 5));
+        // Paging a scope of several parts (each part cut at offset+limit, then merged): the
+        // pages follow one another without a gap or a repeat, a case reached two ways once.
+        let scoped = scope(&["a", "b"], Some("p1"), &["cx"]);
+        let (every, total) = run(query(scoped.clone())).await;
+        assert_eq!(total, every.len() as i64);
+        let mut paged = Vec::new();
+        for offset in 0..total + 1 {
+            let mut q = query(scoped.clone());
+            (q.limit, q.offset) = (1, offset);
+            let (page, t) = run(q).await;
+            assert_eq!(t, total);
+            paged.extend(page);
+        }
+        assert_eq!(paged, every);
+        let mut q = query(scoped.clone());
+        (q.limit, q.offset) = (2, 1);
+        assert_eq!(run(q).await.0, every[1..3].to_vec());
         // The directory stream is no case: numbering and plain lists never see it.
         assert_eq!(store.count_cases("application").await.unwrap(), 5);
         assert_eq!(store.list_cases(None, None, 100, 0).await.unwrap().len(), 5);
@@ -720,6 +737,16 @@ async fn query_deadlines_by_due_day_within_the_scope() {
             [pair("C4", "2024-10-05"), pair("C1", "2024-10-10")]
         );
         assert!(due(&CaseScope::default(), None, 10).await.is_empty());
+        // Several parts, each cut at the limit before they are merged: still the first by due
+        // day over the whole scope.
+        let wide = scope(&["a", "c"], Some("p1"), &["cx"]);
+        let every = due(&wide, None, 10).await;
+        for limit in 1..every.len() {
+            assert_eq!(
+                due(&wide, None, limit as i64).await,
+                every[..limit].to_vec()
+            );
+        }
         let row = store
             .query_deadlines(&scope(&["c"], None, &[]), None, 10)
             .await
