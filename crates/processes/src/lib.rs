@@ -29,6 +29,7 @@
 
 pub mod rectification;
 pub mod registry;
+pub mod result_use;
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;

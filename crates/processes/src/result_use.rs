@@ -1,0 +1,664 @@
+//! Result use (结果运用): for one officer, every determination that protects them and what each
+//! must not affect, so personnel staff see it where they decide on assessments, promotion,
+//! awards and the rest (000 §30, 003 "免责结果怎么用", 002 §14).
+//!
+//! # What protects, and from what
+//!
+//! - **依法履职免责** (an issued 000 determination of exemption naming the officer): the four of
+//!   000 §30 — (一) 各类考核, (二) 干部提拔任用、职务职级和警衔晋升, (三) 评先评优、表彰奖励,
+//!   (四) 党代会代表、人大代表、政协委员资格 — and, by reference, 003's 提拔交流 and 职称评聘.
+//! - **容错** (an issued 000 determination of tolerance, or a rectification, which every
+//!   tolerated mistake opens): 000 §30 names only exempted officers, so the items come from 003
+//!   ("对经认定免责减责的单位和民警，在平时(绩效)考核、年度考评、评先评优、表彰奖励、提拔交流、
+//!   职称评聘等方面不受影响或不作负面评价") and 002 §14 ("予以容错的，不作为执法错误认定"), by
+//!   reference.
+//!
+//! 002 and 003 are other bodies' rules (兴安盟国防动员办公室; 福建省监狱管理局); items resting
+//! only on them are marked `by_reference` and the page says "参照". Two caveats go with every
+//! determination: 000 §25 (flaws and breaches of internal rules are still dealt with and count in
+//! 执法质量绩效考评) — which limits 003's "考核不受影响" for the police of 000 — and, where a
+//! rectification of the same mistake was flagged, 000 §31 ¶2 (recurrence, ineffective
+//! rectification, concealment, refusal or defiance are dealt with by accountability, which the
+//! protection does not cover).
+//!
+//! A determination listed is one *issued* (opinion or reply in force); whether it is final
+//! (000 §23 "申请人无意见或经复议复核") is the caller's to say (it needs the calendar and the
+//! pack's periods), and the page shows it.
+
+use chrono::NaiveDate;
+use lvzhi_calendar::date_zh;
+use lvzhi_workflow::{Outcome, Protection, State as Application};
+use serde::Serialize;
+
+use crate::rectification::{self, State as Rectification, REFERRAL_GROUNDS};
+
+/// An area of personnel decisions a protected determination must not affect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Area {
+    /// 各类考核.
+    Assessments,
+    /// 干部提拔任用、职务职级和警衔晋升.
+    Promotion,
+    /// 评先评优、表彰奖励.
+    Awards,
+    /// 党代会代表、人大代表、政协委员资格.
+    DeputyStatus,
+    /// 交流 (提拔交流).
+    Exchange,
+    /// 职称评聘.
+    ProfessionalTitles,
+    /// 执法错误认定.
+    ErrorRecord,
+}
+
+impl Area {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Area::Assessments => "考核",
+            Area::Promotion => "提拔任用、职务职级和警衔晋升",
+            Area::Awards => "评先评优、表彰奖励",
+            Area::DeputyStatus => "党代会代表、人大代表、政协委员资格",
+            Area::Exchange => "交流",
+            Area::ProfessionalTitles => "职称评聘",
+            Area::ErrorRecord => "执法错误认定",
+        }
+    }
+
+    /// The area of one of the workflow's four protections (000 §30).
+    pub fn of(p: Protection) -> Area {
+        match p {
+            Protection::Assessments => Area::Assessments,
+            Protection::Promotion => Area::Promotion,
+            Protection::Awards => Area::Awards,
+            Protection::DeputyStatus => Area::DeputyStatus,
+        }
+    }
+}
+
+/// One thing a determination must not affect, with the words and the article it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Safeguard {
+    pub area: Area,
+    pub area_zh: &'static str,
+    /// What exactly, in the regulation's words.
+    pub scope: &'static str,
+    /// 不受影响 / 不作负面评价 / 不作为执法错误认定.
+    pub rule: &'static str,
+    pub article: &'static str,
+    /// Rests only on another body's rules (002, 003): applied by reference.
+    pub by_reference: bool,
+}
+
+/// A limit of the protection, with its article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Caveat {
+    pub text: String,
+    pub article: String,
+}
+
+/// Where a protected determination comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// An issued determination of a 000 application.
+    Application,
+    /// A rectification whose tolerated mistake is not among the applications given.
+    Rectification,
+}
+
+/// One protected determination of the officer and what it must not affect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProtectedDetermination {
+    pub case_id: String,
+    pub source: Source,
+    pub outcome: &'static str,
+    /// The determination in one line (`应当依法履职免责`, `可以容错（减轻）`).
+    pub summary: String,
+    /// The matter (申请事项) or, for a rectification, the category of mistake.
+    pub matter: String,
+    /// The day the opinion (or the rectification) was issued.
+    pub issued_on: Option<NaiveDate>,
+    /// Final (000 §23), as the caller established; a rectification's tolerance is final.
+    pub is_final: bool,
+    /// Publicity turned up a substantiated objection: the determination awaits revision.
+    pub in_question: bool,
+    pub safeguards: Vec<Safeguard>,
+    /// The protections of 000 §30 the unit recorded as applied.
+    pub applied: Vec<Area>,
+    /// Rectifications of the mistake (tolerance), with their stage in Chinese.
+    pub rectifications: Vec<(String, String)>,
+    pub caveats: Vec<Caveat>,
+}
+
+/// An application as the caller hands it over: its id, replayed state and finality.
+#[derive(Debug, Clone, Copy)]
+pub struct ApplicationRecord<'a> {
+    pub case_id: &'a str,
+    pub state: &'a Application,
+    pub is_final: bool,
+}
+
+const S003: &str = "003";
+
+/// 000 §30 for exempted officers, then 003's additions.
+fn exemption_safeguards() -> Vec<Safeguard> {
+    vec![
+        Safeguard {
+            area: Area::Assessments,
+            area_zh: Area::Assessments.zh(),
+            scope: "工作考核、任期考核、任职试用期满考核等各类考核",
+            rule: "不受影响",
+            article: "000 §30(一)",
+            by_reference: false,
+        },
+        Safeguard {
+            area: Area::Promotion,
+            area_zh: Area::Promotion.zh(),
+            scope: "干部提拔任用、职务职级和警衔晋升",
+            rule: "不受影响",
+            article: "000 §30(二)",
+            by_reference: false,
+        },
+        Safeguard {
+            area: Area::Awards,
+            area_zh: Area::Awards.zh(),
+            scope: "评先评优、表彰奖励",
+            rule: "不受影响",
+            article: "000 §30(三)",
+            by_reference: false,
+        },
+        Safeguard {
+            area: Area::DeputyStatus,
+            area_zh: Area::DeputyStatus.zh(),
+            scope: "党代会代表、人大代表、政协委员资格",
+            rule: "不受影响",
+            article: "000 §30(四)",
+            by_reference: false,
+        },
+        Safeguard {
+            area: Area::Exchange,
+            area_zh: Area::Exchange.zh(),
+            scope: "提拔交流",
+            rule: "不受影响或不作负面评价",
+            article: S003,
+            by_reference: true,
+        },
+        Safeguard {
+            area: Area::ProfessionalTitles,
+            area_zh: Area::ProfessionalTitles.zh(),
+            scope: "职称评聘",
+            rule: "不受影响或不作负面评价",
+            article: S003,
+            by_reference: true,
+        },
+    ]
+}
+
+/// 003's list for 免责减责 and 002 §14 for tolerance (000 §30 names exempted officers only).
+fn tolerance_safeguards() -> Vec<Safeguard> {
+    let r = "不受影响或不作负面评价";
+    vec![
+        Safeguard {
+            area: Area::Assessments,
+            area_zh: Area::Assessments.zh(),
+            scope: "平时（绩效）考核、年度考评",
+            rule: r,
+            article: S003,
+            by_reference: true,
+        },
+        Safeguard {
+            area: Area::Promotion,
+            area_zh: Area::Promotion.zh(),
+            scope: "提拔",
+            rule: r,
+            article: S003,
+            by_reference: true,
+        },
+        Safeguard {
+            area: Area::Awards,
+            area_zh: Area::Awards.zh(),
+            scope: "评先评优、表彰奖励",
+            rule: r,
+            article: S003,
+            by_reference: true,
+        },
+        Safeguard {
+            area: Area::Exchange,
+            area_zh: Area::Exchange.zh(),
+            scope: "交流",
+            rule: r,
+            article: S003,
+            by_reference: true,
+        },
+        Safeguard {
+            area: Area::ProfessionalTitles,
+            area_zh: Area::ProfessionalTitles.zh(),
+            scope: "职称评聘",
+            rule: r,
+            article: S003,
+            by_reference: true,
+        },
+        Safeguard {
+            area: Area::ErrorRecord,
+            area_zh: Area::ErrorRecord.zh(),
+            scope: "经研究决定予以容错的",
+            rule: "不作为执法错误认定",
+            article: "002 §14",
+            by_reference: true,
+        },
+    ]
+}
+
+/// 000 §25: no discipline, no legal liability, but flaws still dealt with and counted.
+fn s25() -> Caveat {
+    Caveat {
+        text: "依法履职免责容错不受纪律处分，不承担法律责任；但存在执法瑕疵或者违反内部规定的情形，仍应视情适当予以处理，并纳入执法质量绩效考评".to_string(),
+        article: "000 §25".to_string(),
+    }
+}
+
+/// What a rectification's flags take out of the protection (000 §31 ¶2).
+fn rectification_caveats(case_id: &str, r: &Rectification) -> Vec<Caveat> {
+    r.referrals
+        .iter()
+        .map(|f| {
+            let ground = REFERRAL_GROUNDS
+                .iter()
+                .find(|(id, _)| *id == f.ground)
+                .map_or(f.ground.as_str(), |(_, zh)| zh);
+            let strict = matches!(&*f.ground, "concealment" | "refusal" | "defiance");
+            Caveat {
+                text: format!(
+                    "纠错整改{case_id}于{}标记“{ground}”，{}；该问责处理不在上述保障之列",
+                    date_zh(f.on),
+                    if strict {
+                        "应当从严处理"
+                    } else {
+                        "应当依规依纪依法问责处理"
+                    }
+                ),
+                article: "000 §31¶2".to_string(),
+            }
+        })
+        .collect()
+}
+
+fn is_about(r: &Rectification, officer_id: &str) -> bool {
+    r.officer
+        .as_ref()
+        .is_some_and(|o| o.person_id == officer_id)
+}
+
+/// The officer's protected determinations, applications first (in the order given), then the
+/// rectifications whose mistake is not among them; with what each must not affect.
+pub fn protected_determinations(
+    officer_id: &str,
+    applications: &[ApplicationRecord<'_>],
+    rectifications: &[(&str, &Rectification)],
+) -> Vec<ProtectedDetermination> {
+    let mut out = Vec::new();
+    let mut covered: Vec<&str> = Vec::new();
+    for a in applications {
+        let s = a.state;
+        if !s.applicant_ids().contains(&officer_id) || !s.stage.has_opinion() {
+            continue;
+        }
+        let Some(d) = s.determination.as_ref().filter(|d| d.excuses()) else {
+            continue;
+        };
+        let exempt = d.outcome == Outcome::Exemption;
+        let linked: Vec<&(&str, &Rectification)> = rectifications
+            .iter()
+            .filter(|(_, r)| is_about(r, officer_id) && r.source_case.as_deref() == Some(a.case_id))
+            .collect();
+        covered.extend(linked.iter().map(|(id, _)| *id));
+        let mut caveats = vec![s25()];
+        for (id, r) in &linked {
+            caveats.extend(rectification_caveats(id, r));
+        }
+        if !exempt && linked.is_empty() {
+            caveats.push(Caveat {
+                text: "对适用容错的民警，应当制定并落实有针对性的纠错和整改措施；尚无该事项的纠错整改记录".to_string(),
+                article: "000 §31¶2".to_string(),
+            });
+        }
+        let applied = s
+            .result_use
+            .get(officer_id)
+            .map(|r| r.protections.iter().map(|p| Area::of(*p)).collect())
+            .unwrap_or_default();
+        out.push(ProtectedDetermination {
+            case_id: a.case_id.to_string(),
+            source: Source::Application,
+            outcome: d.outcome.zh(),
+            summary: d.summary_zh(),
+            matter: s
+                .form
+                .as_ref()
+                .map(|f| f.matter.trim().to_string())
+                .unwrap_or_default(),
+            issued_on: s.opinion_issued_on,
+            is_final: a.is_final,
+            in_question: s.determination_in_question,
+            safeguards: if exempt {
+                exemption_safeguards()
+            } else {
+                tolerance_safeguards()
+            },
+            applied,
+            rectifications: linked
+                .iter()
+                .map(|(id, r)| (id.to_string(), r.stage.zh().to_string()))
+                .collect(),
+            caveats,
+        });
+    }
+    for (id, r) in rectifications {
+        if !is_about(r, officer_id) || covered.contains(id) || r.stage == rectification::Stage::New
+        {
+            continue;
+        }
+        let mut caveats = vec![s25()];
+        caveats.extend(rectification_caveats(id, r));
+        out.push(ProtectedDetermination {
+            case_id: id.to_string(),
+            source: Source::Rectification,
+            outcome: Outcome::Tolerance.zh(),
+            summary: match &r.source_case {
+                Some(c) => format!("容错（免责容错案件{c}）"),
+                None => "容错".to_string(),
+            },
+            matter: r.category.zh(),
+            issued_on: r.opened_on,
+            is_final: true,
+            in_question: false,
+            safeguards: tolerance_safeguards(),
+            applied: Vec::new(),
+            rectifications: vec![(id.to_string(), r.stage.zh().to_string())],
+            caveats,
+        });
+    }
+    out
+}
+
+/// The protections every listed determination gives in one area, for a decision in that area
+/// (e.g. a promotion board asks about `Area::Promotion`): each determination's case id with the
+/// safeguard that applies.
+pub fn for_area(list: &[ProtectedDetermination], area: Area) -> Vec<(&str, &Safeguard)> {
+    list.iter()
+        .flat_map(|d| {
+            d.safeguards
+                .iter()
+                .filter(move |s| s.area == area)
+                .map(move |s| (d.case_id.as_str(), s))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rectification::{Category, Referral, Stage as RStage};
+    use lvzhi_workflow::{
+        ApplicationForm, By, Determination, Modality, Officer, Org, ResultUse, Stage,
+    };
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn org(id: &str, name: &str) -> Org {
+        Org {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+
+    fn application(outcome: Outcome) -> Application {
+        let determination = Determination {
+            outcome,
+            modality: Modality::Shall,
+            leniency: (outcome == Outcome::Tolerance).then_some(lvzhi_workflow::Leniency::Waived),
+            basis: "依据".into(),
+            articles: vec!["000 §7(一)".into()],
+            original_decision_improper: false,
+            departure_reasons: None,
+        };
+        let form = ApplicationForm {
+            applicants: vec![Officer {
+                person_id: "p-zhang".into(),
+                name: "张伟".into(),
+            }],
+            applying_unit: org("bayan", "巴彦浩特派出所"),
+            committee: org("zuoqi", "阿拉善左旗公安局"),
+            parent_committee: None,
+            matter: "制止斗殴致人轻伤".into(),
+            accountability_decision: None,
+            facts: Default::default(),
+        };
+        Application {
+            stage: Stage::OpinionIssued,
+            form: Some(form),
+            determination: Some(determination),
+            opinion_issued_on: Some(d(2026, 2, 10)),
+            ..Application::default()
+        }
+    }
+
+    fn areas(p: &ProtectedDetermination) -> Vec<Area> {
+        p.safeguards.iter().map(|s| s.area).collect()
+    }
+
+    #[test]
+    fn s30_000_an_exemption_protects_the_four_and_003_adds_exchange_and_titles() {
+        let a = application(Outcome::Exemption);
+        let list = protected_determinations(
+            "p-zhang",
+            &[ApplicationRecord {
+                case_id: "A2026-000001",
+                state: &a,
+                is_final: true,
+            }],
+            &[],
+        );
+        assert_eq!(list.len(), 1);
+        let p = &list[0];
+        assert_eq!(p.outcome, "依法履职免责");
+        assert_eq!(
+            areas(p),
+            vec![
+                Area::Assessments,
+                Area::Promotion,
+                Area::Awards,
+                Area::DeputyStatus,
+                Area::Exchange,
+                Area::ProfessionalTitles
+            ]
+        );
+        // The four of 000 §30 bind; 003's two are by reference.
+        for s in &p.safeguards[..4] {
+            assert!(s.article.starts_with("000 §30(") && !s.by_reference);
+        }
+        assert!(p.safeguards[4..]
+            .iter()
+            .all(|s| s.by_reference && s.article == "003"));
+        assert_eq!(
+            p.safeguards[0].scope,
+            "工作考核、任期考核、任职试用期满考核等各类考核"
+        );
+        assert_eq!(p.safeguards[3].scope, "党代会代表、人大代表、政协委员资格");
+        assert_eq!(p.caveats[0].article, "000 §25");
+        assert_eq!(for_area(&list, Area::Promotion).len(), 1);
+    }
+
+    #[test]
+    fn s30_000_only_issued_excusing_determinations_of_the_officer_are_listed() {
+        let mut a = application(Outcome::Exclusion);
+        let list = |a: &Application, who: &str| {
+            protected_determinations(
+                who,
+                &[ApplicationRecord {
+                    case_id: "A1",
+                    state: a,
+                    is_final: false,
+                }],
+                &[],
+            )
+        };
+        assert!(list(&a, "p-zhang").is_empty());
+        a = application(Outcome::Exemption);
+        assert!(list(&a, "p-other").is_empty());
+        a.stage = Stage::OpinionApproved;
+        assert!(list(&a, "p-zhang").is_empty(), "approved, not yet issued");
+    }
+
+    #[test]
+    fn s14_002_003_tolerance_is_protected_by_reference_and_asks_for_a_rectification_000_s31() {
+        let a = application(Outcome::Tolerance);
+        let list = protected_determinations(
+            "p-zhang",
+            &[ApplicationRecord {
+                case_id: "A1",
+                state: &a,
+                is_final: true,
+            }],
+            &[],
+        );
+        let p = &list[0];
+        assert!(
+            !areas(p).contains(&Area::DeputyStatus),
+            "000 §30 is for exemption"
+        );
+        assert!(areas(p).contains(&Area::ProfessionalTitles));
+        assert!(p
+            .safeguards
+            .iter()
+            .any(|s| s.article == "002 §14" && s.rule == "不作为执法错误认定"));
+        assert!(p.safeguards.iter().all(|s| s.by_reference));
+        assert!(p.caveats.iter().any(|c| c.article == "000 §31¶2"));
+    }
+
+    fn rectification(source: Option<&str>, flagged: Option<&str>) -> Rectification {
+        Rectification {
+            stage: RStage::Open,
+            officer: Some(Officer {
+                person_id: "p-zhang".into(),
+                name: "张伟".into(),
+            }),
+            source_case: source.map(String::from),
+            category: Category {
+                id: "recording".into(),
+                detail: None,
+            },
+            opened_on: Some(d(2026, 3, 2)),
+            referrals: flagged
+                .map(|g| Referral {
+                    on: d(2026, 3, 2),
+                    by: By::system(),
+                    ground: g.into(),
+                    description: "同一类型错误再次发生".into(),
+                    earlier: vec!["J2025-000001".into()],
+                })
+                .into_iter()
+                .collect(),
+            ..Rectification::default()
+        }
+    }
+
+    #[test]
+    fn s31_000_a_flagged_rectification_limits_the_protection_of_its_tolerance() {
+        let a = application(Outcome::Tolerance);
+        let r = rectification(Some("A1"), Some("recurrence"));
+        let list = protected_determinations(
+            "p-zhang",
+            &[ApplicationRecord {
+                case_id: "A1",
+                state: &a,
+                is_final: true,
+            }],
+            &[("J2026-000002", &r)],
+        );
+        assert_eq!(
+            list.len(),
+            1,
+            "the rectification belongs to its application"
+        );
+        let p = &list[0];
+        assert_eq!(
+            p.rectifications,
+            vec![("J2026-000002".to_string(), "整改中".to_string())]
+        );
+        let c = p.caveats.iter().find(|c| c.article == "000 §31¶2").unwrap();
+        assert!(c.text.contains("同一类型错误再次发生"));
+        assert!(c.text.contains("应当依规依纪依法问责处理"));
+        assert!(c.text.contains("不在上述保障之列"));
+        // Refusal to rectify: 从严处理.
+        let r = rectification(Some("A1"), Some("refusal"));
+        let list = protected_determinations(
+            "p-zhang",
+            &[ApplicationRecord {
+                case_id: "A1",
+                state: &a,
+                is_final: true,
+            }],
+            &[("J2026-000002", &r)],
+        );
+        assert!(list[0]
+            .caveats
+            .iter()
+            .any(|c| c.text.contains("应当从严处理")));
+    }
+
+    #[test]
+    fn s14_002_a_rectification_without_its_application_is_listed_as_a_tolerance() {
+        let r = rectification(None, None);
+        let other = Rectification {
+            officer: Some(Officer {
+                person_id: "p-li".into(),
+                name: "李强".into(),
+            }),
+            ..rectification(None, None)
+        };
+        let list = protected_determinations(
+            "p-zhang",
+            &[],
+            &[("J2026-000003", &r), ("J2026-000004", &other)],
+        );
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].source, Source::Rectification);
+        assert_eq!(list[0].outcome, "容错");
+        assert_eq!(list[0].matter, "执法全流程记录不到位");
+        assert!(list[0].caveats.iter().all(|c| c.article != "000 §31¶2"));
+    }
+
+    #[test]
+    fn s30_000_protections_recorded_as_applied_are_shown() {
+        let mut a = application(Outcome::Exemption);
+        a.result_use.insert(
+            "p-zhang".into(),
+            ResultUse {
+                protections: Protection::ALL.to_vec(),
+                ..ResultUse::default()
+            },
+        );
+        let list = protected_determinations(
+            "p-zhang",
+            &[ApplicationRecord {
+                case_id: "A1",
+                state: &a,
+                is_final: true,
+            }],
+            &[],
+        );
+        assert_eq!(
+            list[0].applied,
+            vec![
+                Area::Assessments,
+                Area::Promotion,
+                Area::Awards,
+                Area::DeputyStatus
+            ]
+        );
+    }
+}
