@@ -88,6 +88,21 @@ pub const KINDS: &[(DocumentKind, &str, &str)] = &[
         "整改通知书",
     ),
     (DocumentKind::RiskWarning, "risk_warning", "易错风险警示提醒函"),
+    (
+        DocumentKind::IncidentReport,
+        "incident_report",
+        "维权案（事）件报告",
+    ),
+    (
+        DocumentKind::NameClearingNotice,
+        "name_clearing_notice",
+        "正名通知书",
+    ),
+    (
+        DocumentKind::ComplaintOutcome,
+        "complaint_outcome",
+        "举报核查情况反馈（说明）",
+    ),
 ];
 
 const TEMPLATE: &str = include_str!("templates/notice.typ");

@@ -27,6 +27,8 @@
 //! - A period's last day belongs to the period (`due`); an act on or before `due` is in time.
 //! - Dates come from `Ctx::today`; nothing here reads a clock.
 
+pub mod incident;
+pub mod name_clearing;
 pub mod rectification;
 pub mod registry;
 pub mod result_use;

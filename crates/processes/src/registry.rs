@@ -23,7 +23,10 @@ use crate::{
 /// of this crate and add `&Registered::<YourProcess>(PhantomData)` here; the service stores it,
 /// the server serves its pages and API, and the access schema needs its actions (see
 /// ARCHITECTURE.md, "Adding a process").
-pub static PROCESSES: &[&dyn CaseType] = &[];
+pub static PROCESSES: &[&dyn CaseType] = &[
+    &Registered::<crate::incident::Incident>(PhantomData),
+    &Registered::<crate::name_clearing::NameClearing>(PhantomData),
+];
 
 /// The registered process of a read-model kind.
 pub fn by_kind(kind: &str) -> Option<&'static dyn CaseType> {

@@ -570,6 +570,12 @@ pub enum DocumentKind {
     RectificationNotice,
     /// 易错风险警示提醒函 to a unit where a category of mistake recurs (002 §17, 003).
     RiskWarning,
+    /// 维权案（事）件报告 to a level above (001 §17).
+    IncidentReport,
+    /// 正名通知书 (001 §29(五)).
+    NameClearingNotice,
+    /// 举报核查情况的反馈或者说明 (002 §18).
+    ComplaintOutcome,
 }
 
 /// A written notice with its full text, produced by the event that requires it.

@@ -1,0 +1,1865 @@
+//! 维权案（事）件: an officer's authority infringed while, or because of, doing their duty
+//! lawfully (001 §8), from intake to the end of its handling, with the reports a serious incident
+//! must make to every level above (001 §17) and the 台账 that tracks 立案、调查、处理 (001 §29(六)).
+//!
+//! - Intake (001 §15): the officer themself, a near relative (entered by the office or the unit on
+//!   their behalf), or the unit reports to the office of the agency the officer belongs to; the
+//!   office also opens a case on a clue it finds. Every intake names its type (the ten of 001 §8),
+//!   the victims — the officer, near relatives as 001 §32 defines them (夫、妻、父、母、子、女、同胞
+//!   兄弟姊妹, nobody else), auxiliary police and cadets (001 §33) — and, for an off-duty officer,
+//!   that they met an emergency within their duties and identified themself (001 §31).
+//! - Mandatory escalation (001 §17): casualties, an attack on a police agency or a mass incident,
+//!   a cross-region incident, or the office's own decision. A report to the office of every level
+//!   above the handling agency, up to the root of the directory (the regional 公安厅 in a regional
+//!   deployment), is created automatically as a follow-up of the command that gave the ground;
+//!   each report carries its own deadline for acknowledgement and stays open until that level's
+//!   office acknowledges it. The period is local (001 §17 and §29(一) say "逐级报告", "第一时间"):
+//!   [`ACK_WORKING_DAYS`] working days.
+//! - Measures along the way: protective measures (001 §11), help with a civil or incidental civil
+//!   suit (§9), clarification against malicious or false media reports (§12), payments from the
+//!   comfort fund (§7(六)), and the referral of the officer's own violations found meanwhile (§16).
+//! - Closing needs the handling recorded and every report acknowledged: the 台账 follows the case
+//!   to its end ([`ledger`]).
+
+use chrono::NaiveDate;
+use lvzhi_calendar::{date_zh, Calendar, Period};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
+    OpenDeadline, Org, Process, ProcessError, Role, Summary,
+};
+
+/// Working days a level above has to acknowledge an escalation report (a local setting: 001 §17
+/// and §29(一) require the report "第一时间" without a period).
+pub const ACK_WORKING_DAYS: u32 = 1;
+
+/// The process.
+pub struct Incident;
+
+/// The ten situations of 001 §8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentType {
+    /// (一) 受到暴力袭击.
+    ViolentAttack,
+    /// (二) 被车辆冲撞、碾轧、拖拽、剐蹭.
+    Vehicle,
+    /// (三) 被聚众哄闹、围堵拦截、冲击、阻碍.
+    Obstruction,
+    /// (四) 受到扣押、撕咬、拉扯、推搡等侵犯.
+    PhysicalInterference,
+    /// (五) 被恶意投诉、炒作.
+    MaliciousComplaint,
+    /// (六) 本人及其近亲属受到威胁、恐吓、侮辱、谩骂、诽谤、骚扰.
+    Threats,
+    /// (七) 本人及其近亲属受到诬告陷害、打击报复.
+    FalseAccusation,
+    /// (八) 本人及其近亲属个人隐私被侵犯.
+    Privacy,
+    /// (九) 被错误追究责任或者受到不公正处分、处理.
+    WrongfulAccountability,
+    /// (十) 执法权威受到侵犯的其他情形.
+    Other,
+}
+
+impl IncidentType {
+    pub const ALL: [IncidentType; 10] = [
+        IncidentType::ViolentAttack,
+        IncidentType::Vehicle,
+        IncidentType::Obstruction,
+        IncidentType::PhysicalInterference,
+        IncidentType::MaliciousComplaint,
+        IncidentType::Threats,
+        IncidentType::FalseAccusation,
+        IncidentType::Privacy,
+        IncidentType::WrongfulAccountability,
+        IncidentType::Other,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            IncidentType::ViolentAttack => "violent_attack",
+            IncidentType::Vehicle => "vehicle",
+            IncidentType::Obstruction => "obstruction",
+            IncidentType::PhysicalInterference => "physical_interference",
+            IncidentType::MaliciousComplaint => "malicious_complaint",
+            IncidentType::Threats => "threats",
+            IncidentType::FalseAccusation => "false_accusation",
+            IncidentType::Privacy => "privacy",
+            IncidentType::WrongfulAccountability => "wrongful_accountability",
+            IncidentType::Other => "other",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            IncidentType::ViolentAttack => "受到暴力袭击",
+            IncidentType::Vehicle => "被车辆冲撞、碾轧、拖拽、剐蹭",
+            IncidentType::Obstruction => "被聚众哄闹、围堵拦截、冲击、阻碍",
+            IncidentType::PhysicalInterference => "受到扣押、撕咬、拉扯、推搡等侵犯",
+            IncidentType::MaliciousComplaint => "被恶意投诉、炒作",
+            IncidentType::Threats => "本人及其近亲属受到威胁、恐吓、侮辱、谩骂、诽谤、骚扰",
+            IncidentType::FalseAccusation => "本人及其近亲属受到诬告陷害、打击报复",
+            IncidentType::Privacy => "本人及其近亲属个人隐私被侵犯",
+            IncidentType::WrongfulAccountability => "被错误追究责任或者受到不公正处分、处理",
+            IncidentType::Other => "执法权威受到侵犯的其他情形",
+        }
+    }
+
+    /// The item of 001 §8 (`001 §8(一)`).
+    pub fn article(self) -> String {
+        const ITEMS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+        let i = Self::ALL.iter().position(|t| *t == self).unwrap_or(9);
+        format!("001 §8({})", ITEMS[i])
+    }
+}
+
+/// Who brought the incident to the office (001 §15).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// 民警本人.
+    Officer,
+    /// 民警的近亲属 (entered by the office or the unit).
+    Relative,
+    /// 民警所在单位.
+    Unit,
+    /// 维权办发现线索主动启动.
+    Office,
+}
+
+impl Source {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Source::Officer => "民警本人提出",
+            Source::Relative => "民警近亲属提出",
+            Source::Unit => "民警所在单位提出",
+            Source::Office => "维权办发现线索主动启动",
+        }
+    }
+}
+
+/// Who was harmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VictimKind {
+    /// 民警本人.
+    Officer,
+    /// 民警的近亲属 (001 §3, §8(六)–(八), §11; defined by 001 §32).
+    NearRelative,
+    /// 警务辅助人员 (001 §33).
+    Auxiliary,
+    /// 公安院校派遣配合执行警务活动的学员 (001 §33).
+    Cadet,
+    /// 协助执法的其他公安机关工作人员 (001 §33: 参照执行).
+    OtherStaff,
+}
+
+impl VictimKind {
+    pub const ALL: [VictimKind; 5] = [
+        VictimKind::Officer,
+        VictimKind::NearRelative,
+        VictimKind::Auxiliary,
+        VictimKind::Cadet,
+        VictimKind::OtherStaff,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            VictimKind::Officer => "officer",
+            VictimKind::NearRelative => "near_relative",
+            VictimKind::Auxiliary => "auxiliary",
+            VictimKind::Cadet => "cadet",
+            VictimKind::OtherStaff => "other_staff",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            VictimKind::Officer => "民警本人",
+            VictimKind::NearRelative => "民警近亲属",
+            VictimKind::Auxiliary => "警务辅助人员",
+            VictimKind::Cadet => "公安院校派遣学员",
+            VictimKind::OtherStaff => "协助执法的其他公安机关工作人员",
+        }
+    }
+}
+
+/// A person harmed by the incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Victim {
+    pub name: String,
+    pub kind: VictimKind,
+    /// For a near relative: their relation to the officer (丈夫、母亲、弟弟 …; 001 §32).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub relation: String,
+    /// The harm suffered (受伤情况、财产损失), if any.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub harm: String,
+}
+
+/// The grounds of 001 §17 on which an incident must be reported up to the 公安厅维权办.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ground {
+    /// (一) 造成民警伤亡.
+    Casualties,
+    /// (二) 公安机关被打砸冲击.
+    AgencyAttacked,
+    /// (二) 因执法办案形成群体性事件等影响较大.
+    MassIncident,
+    /// (三) 跨区域.
+    CrossRegion,
+    /// (四) 维权办认为需要上报.
+    OfficeDecision,
+}
+
+impl Ground {
+    pub const ALL: [Ground; 5] = [
+        Ground::Casualties,
+        Ground::AgencyAttacked,
+        Ground::MassIncident,
+        Ground::CrossRegion,
+        Ground::OfficeDecision,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Ground::Casualties => "casualties",
+            Ground::AgencyAttacked => "agency_attacked",
+            Ground::MassIncident => "mass_incident",
+            Ground::CrossRegion => "cross_region",
+            Ground::OfficeDecision => "office_decision",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Ground::Casualties => "造成民警伤亡（001 §17(一)）",
+            Ground::AgencyAttacked => "公安机关被打砸冲击（001 §17(二)）",
+            Ground::MassIncident => "因执法办案形成群体性事件等影响较大（001 §17(二)）",
+            Ground::CrossRegion => "跨区域的案（事）件（001 §17(三)）",
+            Ground::OfficeDecision => "维权办认为需要上报处理（001 §17(四)）",
+        }
+    }
+}
+
+/// The facts given at intake, common to the officer's, the relative's and the unit's report
+/// and to the office's own opening.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Intake {
+    /// The officer whose authority was infringed (a person id of the directory).
+    pub officer: String,
+    /// The officer's unit (an organisation id).
+    pub unit: String,
+    /// The agency whose 维权办 handles the case: the agency the officer belongs to (001 §15).
+    pub org: String,
+    pub incident_type: IncidentType,
+    pub occurred_on: NaiveDate,
+    pub place: String,
+    pub description: String,
+    #[serde(default)]
+    pub victims: Vec<Victim>,
+    /// Off duty at the time (001 §31).
+    #[serde(default)]
+    pub off_duty: bool,
+    /// Off duty: met an emergency within their duties (001 §31).
+    #[serde(default)]
+    pub emergency: bool,
+    /// Off duty: identified themself as a police officer before acting (001 §31).
+    #[serde(default)]
+    pub identified_self: bool,
+    /// 001 §17(一).
+    #[serde(default)]
+    pub casualties: bool,
+    /// 001 §17(二), first half.
+    #[serde(default)]
+    pub agency_attacked: bool,
+    /// 001 §17(二), second half.
+    #[serde(default)]
+    pub mass_incident: bool,
+    /// 001 §17(三).
+    #[serde(default)]
+    pub cross_region: bool,
+}
+
+/// A civil claim the office helps with (001 §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuitKind {
+    /// 刑事附带民事诉讼.
+    IncidentalCivil,
+    /// 民事诉讼.
+    Civil,
+}
+
+impl SuitKind {
+    pub fn zh(self) -> &'static str {
+        match self {
+            SuitKind::IncidentalCivil => "刑事附带民事诉讼",
+            SuitKind::Civil => "民事诉讼",
+        }
+    }
+}
+
+/// A command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Command {
+    /// 提出维护执法权威申请 (001 §15): by the officer, a near relative or the unit.
+    IncidentReport {
+        #[serde(flatten)]
+        intake: Intake,
+        source: Source,
+        /// For a near relative's application: their name and relation (001 §32).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reporter_name: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reporter_relation: String,
+    },
+    /// 主动启动 on a clue the office found (001 §15).
+    IncidentOpen {
+        #[serde(flatten)]
+        intake: Intake,
+        clue: String,
+    },
+    IncidentAddVictim {
+        #[serde(flatten)]
+        victim: Victim,
+    },
+    /// The office's decision to report up (001 §17(四)), or a ground found after intake.
+    IncidentEscalate {
+        grounds: Vec<Ground>,
+        reason: String,
+    },
+    /// The reports to every level not yet reported to (the system's follow-up, 001 §17).
+    IncidentReportUp,
+    /// A level above acknowledges the report it received.
+    IncidentAcknowledge {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
+    /// 调查: progress of the investigation by the 办案部门 (001 §7(七), §29(六)).
+    IncidentInvestigate {
+        findings: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        handling_unit: String,
+    },
+    /// 保护措施 (001 §11).
+    IncidentProtect {
+        protected: String,
+        measures: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        taken_by: String,
+    },
+    /// Help with a civil or incidental civil suit (001 §9).
+    IncidentCivilSuit {
+        suit: SuitKind,
+        loss: String,
+        assistance: String,
+    },
+    /// Clarifying facts against malicious or false media reports (001 §12).
+    IncidentMedia {
+        outlet: String,
+        clarification: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        coordinated_with: String,
+    },
+    /// A payment from the comfort fund (001 §7(六)).
+    IncidentComfortPayment {
+        recipient: String,
+        amount_yuan: i64,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        basis: String,
+    },
+    /// The officer's own violation found along the way, referred to the department (001 §16).
+    IncidentReferViolation { department: String, problem: String },
+    /// 处理: how the infringement was dealt with (the offender's liability, 001 §7(七), §13).
+    IncidentRecordHandling { result: String },
+    /// 办结.
+    IncidentClose {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        summary: String,
+    },
+}
+
+/// The officer as recorded (id and name of record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Officer {
+    pub person_id: String,
+    pub name: String,
+}
+
+/// The intake as recorded, with the names of record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntakeRecord {
+    pub officer: Officer,
+    pub unit: Org,
+    pub org: Org,
+    pub incident_type: IncidentType,
+    pub occurred_on: NaiveDate,
+    pub place: String,
+    pub description: String,
+    pub victims: Vec<Victim>,
+    pub off_duty: bool,
+    pub grounds: Vec<Ground>,
+}
+
+/// A report to a level above (001 §17).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub level: Org,
+    pub reported_on: NaiveDate,
+    pub due: NaiveDate,
+    pub provisional: bool,
+    pub acknowledged_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub acknowledged_by: String,
+}
+
+/// A measure taken for the officer (001 §7(六), §9, §11, §12, §16).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Measure {
+    pub on: NaiveDate,
+    /// `protection`, `civil_suit`, `media`, `comfort_payment`, `referral`.
+    pub kind: String,
+    pub article: String,
+    pub text: String,
+}
+
+/// An event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Kind {
+    Reported {
+        intake: IntakeRecord,
+        source: Source,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reporter: Option<(String, String)>,
+    },
+    Opened {
+        intake: IntakeRecord,
+        clue: String,
+    },
+    VictimAdded {
+        victim: Victim,
+    },
+    EscalationDecided {
+        grounds: Vec<Ground>,
+        reason: String,
+    },
+    ReportedUp {
+        report: Report,
+        document: Document,
+    },
+    Acknowledged {
+        level: Org,
+        note: String,
+    },
+    Investigated {
+        findings: String,
+        handling_unit: String,
+    },
+    MeasureTaken {
+        measure: Measure,
+    },
+    HandlingRecorded {
+        result: String,
+    },
+    Closed {
+        summary: String,
+    },
+}
+
+/// Where the case stands (001 §29(六): 立案、调查、处理 to the end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    #[default]
+    New,
+    /// 已立案.
+    Registered,
+    /// 调查中.
+    Investigating,
+    /// 已处理.
+    Handled,
+    /// 已办结.
+    Closed,
+}
+
+impl Stage {
+    pub fn id(self) -> &'static str {
+        match self {
+            Stage::New => "new",
+            Stage::Registered => "registered",
+            Stage::Investigating => "investigating",
+            Stage::Handled => "handled",
+            Stage::Closed => "closed",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Stage::New => "尚未立案",
+            Stage::Registered => "已立案",
+            Stage::Investigating => "调查中",
+            Stage::Handled => "已处理",
+            Stage::Closed => "已办结",
+        }
+    }
+}
+
+/// The replayed case.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IncidentState {
+    pub stage: Stage,
+    pub intake: Option<IntakeRecord>,
+    pub source: Option<Source>,
+    /// A near relative who applied: (name, relation).
+    pub reporter: Option<(String, String)>,
+    pub clue: Option<String>,
+    pub opened_on: Option<NaiveDate>,
+    pub victims: Vec<Victim>,
+    pub grounds: Vec<Ground>,
+    pub escalation_reasons: Vec<String>,
+    pub reports: Vec<Report>,
+    /// (day, findings, 办案部门).
+    pub investigations: Vec<(NaiveDate, String, String)>,
+    pub measures: Vec<Measure>,
+    pub handling: Option<(NaiveDate, String)>,
+    pub closed: Option<(NaiveDate, String)>,
+}
+
+impl IncidentState {
+    pub fn org(&self) -> Option<&Org> {
+        self.intake.as_ref().map(|i| &i.org)
+    }
+
+    /// Reports not yet acknowledged.
+    pub fn pending_reports(&self) -> impl Iterator<Item = &Report> {
+        self.reports.iter().filter(|r| r.acknowledged_on.is_none())
+    }
+
+    /// The levels above the handling agency that must receive a report and have none yet.
+    fn unreported<'c>(&self, chain: &'c [Org]) -> Vec<&'c Org> {
+        if self.grounds.is_empty() {
+            return Vec::new();
+        }
+        chain
+            .iter()
+            .skip(1)
+            .filter(|o| !self.reports.iter().any(|r| r.level.id == o.id))
+            .collect()
+    }
+}
+
+/// The relations that make a near relative under 001 §32 (夫、妻、父、母、子、女、同胞兄弟姊妹),
+/// in the words people write them, each with the canonical relation.
+const NEAR_RELATIVES: &[(&str, &str)] = &[
+    ("spouse", "配偶"),
+    ("配偶", "配偶"),
+    ("夫", "丈夫"),
+    ("丈夫", "丈夫"),
+    ("妻", "妻子"),
+    ("妻子", "妻子"),
+    ("爱人", "配偶"),
+    ("father", "父亲"),
+    ("父", "父亲"),
+    ("父亲", "父亲"),
+    ("mother", "母亲"),
+    ("母", "母亲"),
+    ("母亲", "母亲"),
+    ("son", "儿子"),
+    ("子", "儿子"),
+    ("儿子", "儿子"),
+    ("daughter", "女儿"),
+    ("女", "女儿"),
+    ("女儿", "女儿"),
+    ("sibling", "同胞兄弟姊妹"),
+    ("同胞兄弟姊妹", "同胞兄弟姊妹"),
+    ("同胞兄弟", "同胞兄弟"),
+    ("同胞姐妹", "同胞姐妹"),
+    ("兄弟", "同胞兄弟"),
+    ("姐妹", "同胞姐妹"),
+    ("哥哥", "哥哥"),
+    ("弟弟", "弟弟"),
+    ("姐姐", "姐姐"),
+    ("妹妹", "妹妹"),
+    ("兄", "哥哥"),
+    ("弟", "弟弟"),
+    ("姐", "姐姐"),
+    ("妹", "妹妹"),
+    ("胞兄", "哥哥"),
+    ("胞弟", "弟弟"),
+    ("胞姐", "姐姐"),
+    ("胞妹", "妹妹"),
+];
+
+/// The relation in its canonical words if it makes a near relative under 001 §32, or why not.
+pub fn near_relative(name: &str, relation: &str) -> Result<&'static str, ProcessError> {
+    let r = relation.trim();
+    if r.is_empty() {
+        return Err(ProcessError::citing(
+            format!("请填写“{name}”与民警的关系：近亲属受害人须写明关系（001 §32）"),
+            "001 §32",
+        ));
+    }
+    NEAR_RELATIVES
+        .iter()
+        .find(|(w, _)| *w == r)
+        .map(|(_, c)| *c)
+        .ok_or_else(|| {
+            ProcessError::citing(
+                format!(
+                    "“{name}”是民警的“{r}”，不属于近亲属，不能作为民警近亲属受害人：001 §32 所称近亲属仅指夫、妻、父、母、子、女、同胞兄弟姊妹"
+                ),
+                "001 §32",
+            )
+        })
+}
+
+fn nonempty(what: &str, s: &str) -> Result<String, ProcessError> {
+    let t = s.trim();
+    if t.is_empty() {
+        Err(ProcessError::new(format!("{what}不能为空")))
+    } else {
+        Ok(t.to_string())
+    }
+}
+
+fn check_victim(v: &Victim) -> Result<Victim, ProcessError> {
+    let name = nonempty("受害人姓名", &v.name)?;
+    let relation = match v.kind {
+        VictimKind::NearRelative => near_relative(&name, &v.relation)?.to_string(),
+        _ => String::new(),
+    };
+    Ok(Victim {
+        name,
+        kind: v.kind,
+        relation,
+        harm: v.harm.trim().to_string(),
+    })
+}
+
+fn org_of(ctx: &Ctx<'_>, id: &str, what: &str) -> Result<Org, ProcessError> {
+    let name = ctx
+        .name(id)
+        .ok_or_else(|| ProcessError::new(format!("{what}“{id}”不在组织机构名录中")))?;
+    Ok(Org {
+        id: id.to_string(),
+        name: name.to_string(),
+    })
+}
+
+fn grounds_of(i: &Intake) -> Vec<Ground> {
+    let mut g = Vec::new();
+    if i.casualties {
+        g.push(Ground::Casualties);
+    }
+    if i.agency_attacked {
+        g.push(Ground::AgencyAttacked);
+    }
+    if i.mass_incident {
+        g.push(Ground::MassIncident);
+    }
+    if i.cross_region {
+        g.push(Ground::CrossRegion);
+    }
+    g
+}
+
+/// Checks an intake and records it with the names of record.
+fn check_intake(i: &Intake, ctx: &Ctx<'_>) -> Result<IntakeRecord, ProcessError> {
+    let officer_name = ctx
+        .name(&i.officer)
+        .ok_or_else(|| ProcessError::new(format!("民警“{}”不在人员名录中", i.officer)))?;
+    let unit = org_of(ctx, &i.unit, "民警所在单位")?;
+    let org = org_of(ctx, &i.org, "受理的维权办所在公安机关")?;
+    if i.occurred_on > ctx.today {
+        return Err(ProcessError::new("事件发生日期不能晚于今日"));
+    }
+    let place = nonempty("事发地点", &i.place)?;
+    let description = nonempty("事件经过", &i.description)?;
+    // 001 §31: off duty, the regulation protects an officer who met an emergency within their
+    // duties and identified themself before acting.
+    if i.off_duty && !(i.emergency && i.identified_self) {
+        return Err(ProcessError::citing(
+            "民警在非工作时间受到侵害的，须是遇到职责范围内的紧急情形、表明身份后进行先期处置时受到不法侵害，方依本办法维护其执法权威（001 §31）",
+            "001 §31",
+        ));
+    }
+    let victims = i
+        .victims
+        .iter()
+        .map(check_victim)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(IntakeRecord {
+        officer: Officer {
+            person_id: i.officer.clone(),
+            name: officer_name.to_string(),
+        },
+        unit,
+        org,
+        incident_type: i.incident_type,
+        occurred_on: i.occurred_on,
+        place,
+        description,
+        victims,
+        off_duty: i.off_duty,
+        grounds: grounds_of(i),
+    })
+}
+
+fn by(actor: &Actor, role: Role) -> By {
+    By {
+        person_id: actor.person_id.clone(),
+        role,
+    }
+}
+
+fn forbidden(what: &str) -> ProcessError {
+    ProcessError::new(format!("您无权{what}"))
+}
+
+/// The office of the handling agency.
+fn handling_office(s: &IncidentState, actor: &Actor, what: &str) -> Result<By, ProcessError> {
+    match s.org() {
+        Some(org) if actor.has(Role::Office) && actor.org_id == org.id => {
+            Ok(by(actor, Role::Office))
+        }
+        Some(org) => Err(ProcessError::new(format!(
+            "{what}应由{}维权办办理",
+            org.name
+        ))),
+        None => Err(forbidden(what)),
+    }
+}
+
+fn report_document(
+    intake: &IntakeRecord,
+    s: &IncidentState,
+    level: &Org,
+    on: NaiveDate,
+) -> Document {
+    let grounds: Vec<&str> = s.grounds.iter().map(|g| g.zh()).collect();
+    let victims: Vec<String> = s
+        .victims
+        .iter()
+        .map(|v| {
+            let mut t = format!("{}（{}", v.name, v.kind.zh());
+            if !v.relation.is_empty() {
+                t.push_str(&format!("，系民警的{}", v.relation));
+            }
+            if !v.harm.is_empty() {
+                t.push_str(&format!("，{}", v.harm));
+            }
+            t.push('）');
+            t
+        })
+        .collect();
+    let mut text = format!("{}维权办：\n", level.name);
+    text.push_str(&format!(
+        "\u{3000}\u{3000}{}，{}民警{}在{}{}（{}）。",
+        date_zh(intake.occurred_on),
+        intake.unit.name,
+        intake.officer.name,
+        intake.place,
+        intake.incident_type.zh(),
+        intake.incident_type.article()
+    ));
+    text.push_str(&format!("事件经过：{}\n", intake.description));
+    if !victims.is_empty() {
+        text.push_str(&format!(
+            "\u{3000}\u{3000}受害人：{}。\n",
+            victims.join("；")
+        ));
+    }
+    text.push_str(&format!(
+        "\u{3000}\u{3000}本案（事）件属于{}，依照《内蒙古公安机关维护公安民警执法权威工作实施办法》第十七条的规定，逐级报告。本机关维权办已于{}立案，将全程跟踪、督办，续报处理情况。\n",
+        grounds.join("、"),
+        s.opened_on.map(date_zh).unwrap_or_else(|| date_zh(on)),
+    ));
+    text.push_str(&format!("\n{}维权办\n{}", intake.org.name, date_zh(on)));
+    Document {
+        kind: DocumentKind::IncidentReport,
+        title: format!(
+            "关于{}民警{}执法权威受到侵害案（事）件的报告",
+            intake.unit.name, intake.officer.name
+        ),
+        addressee: format!("{}维权办", level.name),
+        copy_to: Vec::new(),
+        text,
+        issued_on: on,
+    }
+}
+
+fn event(on: NaiveDate, by: By, kind: Kind) -> Event<Kind> {
+    Event { on, by, kind }
+}
+
+fn open_events(
+    s: &IncidentState,
+    intake: IntakeRecord,
+    on: NaiveDate,
+    by: By,
+    kind: impl FnOnce(IntakeRecord) -> Kind,
+) -> Result<Vec<Event<Kind>>, ProcessError> {
+    if s.stage != Stage::New {
+        return Err(ProcessError::new("该维权案（事）件已经立案"));
+    }
+    Ok(vec![event(on, by, kind(intake))])
+}
+
+impl Incident {
+    fn decide_open(
+        s: &IncidentState,
+        command: &Command,
+        actor: &Actor,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Event<Kind>>, ProcessError> {
+        match command {
+            Command::IncidentReport {
+                intake,
+                source,
+                reporter_name,
+                reporter_relation,
+            } => {
+                let record = check_intake(intake, ctx)?;
+                // 001 §15: the officer, a near relative or the unit applies; a relative's
+                // application is entered by the office or the unit that received it.
+                let (role, reporter) = match source {
+                    Source::Officer => {
+                        if !(actor.has(Role::Officer) && actor.person_id == intake.officer) {
+                            return Err(ProcessError::citing(
+                                "以“民警本人提出”申请的，应由该民警本人提交（001 §15）",
+                                "001 §15",
+                            ));
+                        }
+                        (Role::Officer, None)
+                    }
+                    Source::Relative => {
+                        let role = if actor.has(Role::Office) {
+                            Role::Office
+                        } else if actor.has(Role::Unit) {
+                            Role::Unit
+                        } else {
+                            return Err(ProcessError::citing(
+                                "近亲属提出的申请由受理的维权办或民警所在单位登记（001 §15）",
+                                "001 §15",
+                            ));
+                        };
+                        let name = nonempty("提出申请的近亲属姓名", reporter_name)?;
+                        let relation = near_relative(&name, reporter_relation)?;
+                        (role, Some((name, relation.to_string())))
+                    }
+                    Source::Unit => {
+                        if !actor.has(Role::Unit) {
+                            return Err(ProcessError::citing(
+                                "以“民警所在单位提出”申请的，应由该单位提交（001 §15）",
+                                "001 §15",
+                            ));
+                        }
+                        (Role::Unit, None)
+                    }
+                    Source::Office => {
+                        return Err(ProcessError::citing(
+                            "维权办发现线索的，请使用“主动启动”（001 §15）",
+                            "001 §15",
+                        ))
+                    }
+                };
+                let source = *source;
+                open_events(s, record, ctx.today, by(actor, role), |intake| {
+                    Kind::Reported {
+                        intake,
+                        source,
+                        reporter,
+                    }
+                })
+            }
+            Command::IncidentOpen { intake, clue } => {
+                let record = check_intake(intake, ctx)?;
+                if !(actor.has(Role::Office) && actor.org_id == intake.org) {
+                    return Err(ProcessError::citing(
+                        "主动启动应由受理的维权办办理（001 §15）",
+                        "001 §15",
+                    ));
+                }
+                let clue = nonempty("发现的线索", clue)?;
+                open_events(s, record, ctx.today, by(actor, Role::Office), |intake| {
+                    Kind::Opened { intake, clue }
+                })
+            }
+            _ => Err(ProcessError::new(
+                "尚未立案的维权案（事）件只能提出申请或者主动启动",
+            )),
+        }
+    }
+}
+
+fn text_field(name: &str, label: &str, required: bool) -> Field {
+    Field::new(name, label, FieldKind::Text, required)
+}
+
+fn long_field(name: &str, label: &str, required: bool) -> Field {
+    Field::new(name, label, FieldKind::LongText, required)
+}
+
+fn options<T: Copy>(
+    all: &[T],
+    id: impl Fn(T) -> &'static str,
+    zh: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|t| (id(*t).to_string(), zh(*t).to_string()))
+        .collect()
+}
+
+fn victim_fields() -> Vec<Field> {
+    vec![
+        text_field("name", "姓名", true),
+        Field::new(
+            "kind",
+            "身份",
+            FieldKind::Choice {
+                options: options(&VictimKind::ALL, VictimKind::id, VictimKind::zh),
+            },
+            true,
+        ),
+        text_field("relation", "与民警的关系（近亲属填写）", false)
+            .help("仅限夫、妻、父、母、子、女、同胞兄弟姊妹（001 §32）"),
+        text_field("harm", "受侵害情况", false),
+    ]
+}
+
+fn intake_fields() -> Vec<Field> {
+    vec![
+        Field::new("officer", "当事民警", FieldKind::Person, true),
+        Field::new("unit", "民警所在单位", FieldKind::Org, true),
+        Field::new("org", "受理的维权办所在公安机关", FieldKind::Org, true)
+            .help("民警所属公安机关（001 §15）"),
+        Field::new(
+            "incident_type",
+            "侵害情形",
+            FieldKind::Choice {
+                options: options(&IncidentType::ALL, IncidentType::id, IncidentType::zh),
+            },
+            true,
+        )
+        .help("001 §8 所列十种情形"),
+        Field::new("occurred_on", "发生日期", FieldKind::Date, true),
+        text_field("place", "事发地点", true),
+        long_field("description", "事件经过", true),
+        Field::new(
+            "victims",
+            "受害人",
+            FieldKind::Rows {
+                fields: victim_fields(),
+                max: 20,
+            },
+            false,
+        )
+        .help("民警本人、近亲属（001 §32）、警务辅助人员和学员（001 §33）"),
+        Field::new("off_duty", "事发时为非工作时间", FieldKind::Bool, false)
+            .help("非工作时间的，须遇到职责范围内的紧急情形并表明身份（001 §31）"),
+        Field::new(
+            "emergency",
+            "遇到职责范围内的紧急情形",
+            FieldKind::Bool,
+            false,
+        ),
+        Field::new(
+            "identified_self",
+            "已表明人民警察身份",
+            FieldKind::Bool,
+            false,
+        ),
+        Field::new("casualties", "造成民警伤亡", FieldKind::Bool, false)
+            .help("001 §17(一)：须逐级上报"),
+        Field::new(
+            "agency_attacked",
+            "公安机关被打砸冲击",
+            FieldKind::Bool,
+            false,
+        )
+        .help("001 §17(二)：须逐级上报"),
+        Field::new(
+            "mass_incident",
+            "形成群体性事件等影响较大",
+            FieldKind::Bool,
+            false,
+        )
+        .help("001 §17(二)：须逐级上报"),
+        Field::new("cross_region", "跨区域", FieldKind::Bool, false)
+            .help("001 §17(三)：须逐级上报"),
+    ]
+}
+
+fn spec(id: &str, label: &str, article: &str, role: Role, fields: Vec<Field>) -> ActionSpec {
+    ActionSpec {
+        id: id.to_string(),
+        label: label.to_string(),
+        article: article.to_string(),
+        role,
+        fields,
+    }
+}
+
+fn measure(on: NaiveDate, kind: &str, article: &str, text: String) -> Kind {
+    Kind::MeasureTaken {
+        measure: Measure {
+            on,
+            kind: kind.to_string(),
+            article: article.to_string(),
+            text,
+        },
+    }
+}
+
+/// One row of the 台账 (001 §29(六)): every incident's 立案、调查、处理 to the end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerRow {
+    pub officer: String,
+    pub unit: String,
+    pub org: String,
+    pub incident_type: String,
+    pub occurred_on: Option<NaiveDate>,
+    /// 立案 (the day of intake) and how.
+    pub registered_on: Option<NaiveDate>,
+    pub source: String,
+    /// 调查: the last recorded progress.
+    pub investigation: String,
+    /// 处理.
+    pub handling: String,
+    /// Measures taken, one line each.
+    pub measures: String,
+    /// 001 §17: each level reported to and whether it acknowledged.
+    pub escalation: String,
+    pub stage: String,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// The case's 台账 row.
+pub fn ledger(s: &IncidentState) -> LedgerRow {
+    let i = s.intake.as_ref();
+    LedgerRow {
+        officer: i.map(|i| i.officer.name.clone()).unwrap_or_default(),
+        unit: i.map(|i| i.unit.name.clone()).unwrap_or_default(),
+        org: i.map(|i| i.org.name.clone()).unwrap_or_default(),
+        incident_type: i
+            .map(|i| i.incident_type.zh().to_string())
+            .unwrap_or_default(),
+        occurred_on: i.map(|i| i.occurred_on),
+        registered_on: s.opened_on,
+        source: s.source.map(|x| x.zh().to_string()).unwrap_or_default(),
+        investigation: s
+            .investigations
+            .last()
+            .map(|(d, f, u)| {
+                if u.is_empty() {
+                    format!("{}：{f}", date_zh(*d))
+                } else {
+                    format!("{}：{f}（{u}）", date_zh(*d))
+                }
+            })
+            .unwrap_or_default(),
+        handling: s
+            .handling
+            .as_ref()
+            .map(|(d, r)| format!("{}：{r}", date_zh(*d)))
+            .unwrap_or_default(),
+        measures: s
+            .measures
+            .iter()
+            .map(|m| format!("{} {}（{}）", date_zh(m.on), m.text, m.article))
+            .collect::<Vec<_>>()
+            .join("；"),
+        escalation: s
+            .reports
+            .iter()
+            .map(|r| match r.acknowledged_on {
+                Some(d) => format!("{}（{}确认收到）", r.level.name, date_zh(d)),
+                None => format!("{}（待确认，限{}）", r.level.name, date_zh(r.due)),
+            })
+            .collect::<Vec<_>>()
+            .join("；"),
+        stage: s.stage.zh().to_string(),
+        closed_on: s.closed.as_ref().map(|(d, _)| *d),
+    }
+}
+
+impl Process for Incident {
+    const KIND: &'static str = "incident";
+    const NAME_ZH: &'static str = "维权案（事）件";
+    const ID_PREFIX: &'static str = "W";
+
+    type State = IncidentState;
+    type Command = Command;
+    type Kind = Kind;
+
+    fn opens(command: &Command) -> bool {
+        matches!(
+            command,
+            Command::IncidentReport { .. } | Command::IncidentOpen { .. }
+        )
+    }
+
+    fn action_id(command: &Command) -> &'static str {
+        match command {
+            Command::IncidentReport { .. } => "incident_report",
+            Command::IncidentOpen { .. } => "incident_open",
+            Command::IncidentAddVictim { .. } => "incident_add_victim",
+            Command::IncidentEscalate { .. } => "incident_escalate",
+            Command::IncidentReportUp => "incident_report_up",
+            Command::IncidentAcknowledge { .. } => "incident_acknowledge",
+            Command::IncidentInvestigate { .. } => "incident_investigate",
+            Command::IncidentProtect { .. } => "incident_protect",
+            Command::IncidentCivilSuit { .. } => "incident_civil_suit",
+            Command::IncidentMedia { .. } => "incident_media",
+            Command::IncidentComfortPayment { .. } => "incident_comfort_payment",
+            Command::IncidentReferViolation { .. } => "incident_refer_violation",
+            Command::IncidentRecordHandling { .. } => "incident_record_handling",
+            Command::IncidentClose { .. } => "incident_close",
+        }
+    }
+
+    fn decide(
+        s: &IncidentState,
+        command: &Command,
+        actor: &Actor,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Event<Kind>>, ProcessError> {
+        if Self::opens(command) || s.stage == Stage::New {
+            return Self::decide_open(s, command, actor, ctx);
+        }
+        if s.stage == Stage::Closed {
+            return Err(ProcessError::new("该维权案（事）件已经办结"));
+        }
+        let Some(intake) = s.intake.as_ref() else {
+            return Err(ProcessError::new("该维权案（事）件尚未立案"));
+        };
+        let today = ctx.today;
+        let one = |by: By, kind: Kind| -> Result<Vec<Event<Kind>>, ProcessError> {
+            Ok(vec![event(today, by, kind)])
+        };
+        match command {
+            Command::IncidentReport { .. } | Command::IncidentOpen { .. } => {
+                Err(ProcessError::new("该维权案（事）件已经立案"))
+            }
+            Command::IncidentAddVictim { victim } => {
+                // The office, or the officer themself (their own relative harmed too, 001 §11).
+                let by = if actor.has(Role::Officer) && actor.person_id == intake.officer.person_id
+                {
+                    by(actor, Role::Officer)
+                } else {
+                    handling_office(s, actor, "登记受害人")?
+                };
+                let victim = check_victim(victim)?;
+                if s.victims.contains(&victim) {
+                    return Err(ProcessError::new(format!(
+                        "受害人“{}”已经登记",
+                        victim.name
+                    )));
+                }
+                one(by, Kind::VictimAdded { victim })
+            }
+            Command::IncidentEscalate { grounds, reason } => {
+                let by = handling_office(s, actor, "决定上报")?;
+                let reason = nonempty("上报理由", reason)?;
+                if grounds.is_empty() {
+                    return Err(ProcessError::citing(
+                        "请选择上报的情形（001 §17 所列四项之一）",
+                        "001 §17",
+                    ));
+                }
+                if ctx.org_chain.len() < 2 {
+                    return Err(ProcessError::citing(
+                        format!(
+                            "{}没有上级公安机关，无需逐级上报（001 §17）",
+                            intake.org.name
+                        ),
+                        "001 §17",
+                    ));
+                }
+                let mut grounds = grounds.clone();
+                grounds.sort();
+                grounds.dedup();
+                one(by, Kind::EscalationDecided { grounds, reason })
+            }
+            Command::IncidentReportUp => {
+                if !actor.has(Role::System) {
+                    return Err(ProcessError::citing(
+                        "逐级上报的报告由系统依 001 §17 自动生成，请使用“决定上报”",
+                        "001 §17",
+                    ));
+                }
+                let mut events = Vec::new();
+                for level in s.unreported(&ctx.org_chain) {
+                    let d = ctx
+                        .calendar
+                        .add(today, Period::WorkingDays(ACK_WORKING_DAYS))
+                        .map_err(|e| ProcessError::new(format!("无法计算确认期限：{e}")))?;
+                    events.push(event(
+                        today,
+                        By::system(),
+                        Kind::ReportedUp {
+                            report: Report {
+                                level: level.clone(),
+                                reported_on: today,
+                                due: d.due,
+                                provisional: d.provisional,
+                                acknowledged_on: None,
+                                acknowledged_by: String::new(),
+                            },
+                            document: report_document(intake, s, level, today),
+                        },
+                    ));
+                }
+                Ok(events)
+            }
+            Command::IncidentAcknowledge { note } => {
+                let Some(report) = s
+                    .pending_reports()
+                    .find(|r| actor.has(Role::Office) && r.level.id == actor.org_id)
+                else {
+                    return Err(ProcessError::citing(
+                        "只有收到本案（事）件报告、尚未确认的上级维权办可以确认收到（001 §17）",
+                        "001 §17",
+                    ));
+                };
+                one(
+                    by(actor, Role::Office),
+                    Kind::Acknowledged {
+                        level: report.level.clone(),
+                        note: note.trim().to_string(),
+                    },
+                )
+            }
+            Command::IncidentInvestigate {
+                findings,
+                handling_unit,
+            } => {
+                let by = handling_office(s, actor, "记录调查情况")?;
+                if s.stage == Stage::Handled {
+                    return Err(ProcessError::new("已经记录处理结果，不能再记录调查情况"));
+                }
+                one(
+                    by,
+                    Kind::Investigated {
+                        findings: nonempty("调查情况", findings)?,
+                        handling_unit: handling_unit.trim().to_string(),
+                    },
+                )
+            }
+            Command::IncidentProtect {
+                protected,
+                measures,
+                taken_by,
+            } => {
+                let by = handling_office(s, actor, "记录保护措施")?;
+                let protected = nonempty("受保护的人员", protected)?;
+                let measures = nonempty("保护措施", measures)?;
+                let mut text = format!("对{protected}采取保护措施：{measures}");
+                if !taken_by.trim().is_empty() {
+                    text.push_str(&format!("（{}）", taken_by.trim()));
+                }
+                one(by, measure(today, "protection", "001 §11", text))
+            }
+            Command::IncidentCivilSuit {
+                suit,
+                loss,
+                assistance,
+            } => {
+                let by = handling_office(s, actor, "记录诉讼帮助")?;
+                let text = format!(
+                    "帮助民警提起{}：损失{}；帮助内容：{}",
+                    suit.zh(),
+                    nonempty("人身或者财产损失", loss)?,
+                    nonempty("帮助内容", assistance)?
+                );
+                one(by, measure(today, "civil_suit", "001 §9", text))
+            }
+            Command::IncidentMedia {
+                outlet,
+                clarification,
+                coordinated_with,
+            } => {
+                let by = handling_office(s, actor, "记录澄清事实")?;
+                let mut text = format!(
+                    "针对{}的恶意炒作或者失实报道澄清事实：{}",
+                    nonempty("媒体", outlet)?,
+                    nonempty("澄清内容", clarification)?
+                );
+                if !coordinated_with.trim().is_empty() {
+                    text.push_str(&format!("（协调{}）", coordinated_with.trim()));
+                }
+                one(by, measure(today, "media", "001 §12", text))
+            }
+            Command::IncidentComfortPayment {
+                recipient,
+                amount_yuan,
+                basis,
+            } => {
+                let by = handling_office(s, actor, "记录抚慰金发放")?;
+                if *amount_yuan <= 0 {
+                    return Err(ProcessError::new("抚慰金金额应为正整数（元）"));
+                }
+                let mut text = format!(
+                    "向{}发放抚慰专项资金 {amount_yuan} 元",
+                    nonempty("领取人", recipient)?
+                );
+                if !basis.trim().is_empty() {
+                    text.push_str(&format!("（{}）", basis.trim()));
+                }
+                one(by, measure(today, "comfort_payment", "001 §7(六)", text))
+            }
+            Command::IncidentReferViolation {
+                department,
+                problem,
+            } => {
+                let by = handling_office(s, actor, "移送民警违法违纪问题")?;
+                let text = format!(
+                    "发现民警存在违法违纪问题，移送{}：{}",
+                    nonempty("移送部门", department)?,
+                    nonempty("问题", problem)?
+                );
+                one(by, measure(today, "referral", "001 §16", text))
+            }
+            Command::IncidentRecordHandling { result } => {
+                let by = handling_office(s, actor, "记录处理结果")?;
+                if s.investigations.is_empty() {
+                    return Err(ProcessError::citing(
+                        "请先记录调查情况，再记录处理结果（001 §29(六)）",
+                        "001 §29(六)",
+                    ));
+                }
+                one(
+                    by,
+                    Kind::HandlingRecorded {
+                        result: nonempty("处理结果", result)?,
+                    },
+                )
+            }
+            Command::IncidentClose { summary } => {
+                let by = handling_office(s, actor, "办结")?;
+                if s.handling.is_none() {
+                    return Err(ProcessError::citing(
+                        "尚未记录处理结果，不能办结：台账须跟踪立案、调查、处理全程（001 §29(六)）",
+                        "001 §29(六)",
+                    ));
+                }
+                let pending: Vec<&str> =
+                    s.pending_reports().map(|r| r.level.name.as_str()).collect();
+                if !pending.is_empty() {
+                    return Err(ProcessError::citing(
+                        format!(
+                            "{}尚未确认收到本案（事）件的报告，不能办结（001 §17）",
+                            pending.join("、")
+                        ),
+                        "001 §17",
+                    ));
+                }
+                one(
+                    by,
+                    Kind::Closed {
+                        summary: summary.trim().to_string(),
+                    },
+                )
+            }
+        }
+    }
+
+    fn apply(mut s: IncidentState, e: &Event<Kind>) -> IncidentState {
+        match &e.kind {
+            Kind::Reported {
+                intake,
+                source,
+                reporter,
+            } => {
+                s.stage = Stage::Registered;
+                s.victims = intake.victims.clone();
+                s.grounds = intake.grounds.clone();
+                s.intake = Some(intake.clone());
+                s.source = Some(*source);
+                s.reporter = reporter.clone();
+                s.opened_on = Some(e.on);
+            }
+            Kind::Opened { intake, clue } => {
+                s.stage = Stage::Registered;
+                s.victims = intake.victims.clone();
+                s.grounds = intake.grounds.clone();
+                s.intake = Some(intake.clone());
+                s.source = Some(Source::Office);
+                s.clue = Some(clue.clone());
+                s.opened_on = Some(e.on);
+            }
+            Kind::VictimAdded { victim } => s.victims.push(victim.clone()),
+            Kind::EscalationDecided { grounds, reason } => {
+                for g in grounds {
+                    if !s.grounds.contains(g) {
+                        s.grounds.push(*g);
+                    }
+                }
+                s.escalation_reasons.push(reason.clone());
+            }
+            Kind::ReportedUp { report, .. } => {
+                if !s.reports.iter().any(|r| r.level.id == report.level.id) {
+                    s.reports.push(report.clone());
+                }
+            }
+            Kind::Acknowledged { level, .. } => {
+                if let Some(r) = s
+                    .reports
+                    .iter_mut()
+                    .find(|r| r.level.id == level.id && r.acknowledged_on.is_none())
+                {
+                    r.acknowledged_on = Some(e.on);
+                    r.acknowledged_by = e.by.person_id.clone();
+                }
+            }
+            Kind::Investigated {
+                findings,
+                handling_unit,
+            } => {
+                s.stage = Stage::Investigating;
+                s.investigations
+                    .push((e.on, findings.clone(), handling_unit.clone()));
+            }
+            Kind::MeasureTaken { measure } => s.measures.push(measure.clone()),
+            Kind::HandlingRecorded { result } => {
+                s.stage = Stage::Handled;
+                s.handling = Some((e.on, result.clone()));
+            }
+            Kind::Closed { summary } => {
+                s.stage = Stage::Closed;
+                s.closed = Some((e.on, summary.clone()));
+            }
+        }
+        s
+    }
+
+    fn deadlines(s: &IncidentState, _calendar: &Calendar) -> Vec<OpenDeadline> {
+        if s.stage == Stage::Closed {
+            return Vec::new();
+        }
+        s.pending_reports()
+            .map(|r| OpenDeadline {
+                step: format!("escalation_ack:{}", r.level.id),
+                label: format!("{}维权办确认收到报告", r.level.name),
+                due: r.due,
+                provisional: r.provisional,
+                article: "001 §17".to_string(),
+                role: Role::Office,
+            })
+            .collect()
+    }
+
+    fn follow_up(s: &IncidentState, ctx: &Ctx<'_>) -> Option<Command> {
+        // 001 §17: a ground once known sends the report to every level not yet reported to.
+        let handling = s.org()?;
+        if s.stage == Stage::Closed || ctx.org_chain.first().map(|o| &o.id) != Some(&handling.id) {
+            return None;
+        }
+        (!s.unreported(&ctx.org_chain).is_empty()).then_some(Command::IncidentReportUp)
+    }
+
+    fn actions(s: &IncidentState, actor: &Actor) -> Vec<ActionSpec> {
+        let mut out = Vec::new();
+        if s.stage == Stage::New {
+            if actor.has(Role::Officer) || actor.has(Role::Unit) || actor.has(Role::Office) {
+                let mut fields = vec![Field::new(
+                    "source",
+                    "申请人",
+                    FieldKind::Choice {
+                        options: [Source::Officer, Source::Relative, Source::Unit]
+                            .iter()
+                            .map(|x| {
+                                let id = match x {
+                                    Source::Officer => "officer",
+                                    Source::Relative => "relative",
+                                    _ => "unit",
+                                };
+                                (id.to_string(), x.zh().to_string())
+                            })
+                            .collect(),
+                    },
+                    true,
+                )
+                .help("民警本人、近亲属或者所在单位（001 §15）")];
+                fields.push(text_field("reporter_name", "提出申请的近亲属姓名", false));
+                fields.push(
+                    text_field("reporter_relation", "近亲属与民警的关系", false)
+                        .help("仅限夫、妻、父、母、子、女、同胞兄弟姊妹（001 §32）"),
+                );
+                fields.extend(intake_fields());
+                let role = if actor.has(Role::Office) {
+                    Role::Office
+                } else if actor.has(Role::Unit) {
+                    Role::Unit
+                } else {
+                    Role::Officer
+                };
+                out.push(spec(
+                    "incident_report",
+                    "提出维护执法权威申请",
+                    "001 §15",
+                    role,
+                    fields,
+                ));
+            }
+            if actor.has(Role::Office) {
+                let mut fields = vec![long_field("clue", "发现的线索", true)];
+                fields.extend(intake_fields());
+                out.push(spec(
+                    "incident_open",
+                    "主动启动（发现线索）",
+                    "001 §15",
+                    Role::Office,
+                    fields,
+                ));
+            }
+            return out;
+        }
+        if s.stage == Stage::Closed {
+            return out;
+        }
+        let Some(intake) = &s.intake else {
+            return out;
+        };
+        let handling = actor.has(Role::Office) && actor.org_id == intake.org.id;
+        if actor.has(Role::Office) && s.pending_reports().any(|r| r.level.id == actor.org_id) {
+            out.push(spec(
+                "incident_acknowledge",
+                "确认收到上报",
+                "001 §17",
+                Role::Office,
+                vec![text_field("note", "批示或者备注", false)],
+            ));
+        }
+        let own = actor.has(Role::Officer) && actor.person_id == intake.officer.person_id;
+        if handling || own {
+            out.push(spec(
+                "incident_add_victim",
+                "登记受害人",
+                "001 §32、§33",
+                if handling {
+                    Role::Office
+                } else {
+                    Role::Officer
+                },
+                victim_fields(),
+            ));
+        }
+        if !handling {
+            return out;
+        }
+        out.push(spec(
+            "incident_escalate",
+            "决定逐级上报",
+            "001 §17",
+            Role::Office,
+            vec![
+                Field::new(
+                    "grounds",
+                    "上报情形",
+                    FieldKind::MultiChoice {
+                        options: options(&Ground::ALL, Ground::id, Ground::zh),
+                    },
+                    true,
+                ),
+                long_field("reason", "上报理由", true),
+            ],
+        ));
+        if s.stage != Stage::Handled {
+            out.push(spec(
+                "incident_investigate",
+                "记录调查情况",
+                "001 §29(六)",
+                Role::Office,
+                vec![
+                    long_field("findings", "调查情况", true),
+                    text_field("handling_unit", "办案部门", false),
+                ],
+            ));
+        }
+        out.push(spec(
+            "incident_protect",
+            "采取保护措施",
+            "001 §11",
+            Role::Office,
+            vec![
+                text_field("protected", "受保护的人员", true),
+                long_field("measures", "保护措施", true),
+                text_field("taken_by", "采取措施的机关", false),
+            ],
+        ));
+        out.push(spec(
+            "incident_civil_suit",
+            "帮助提起诉讼",
+            "001 §9",
+            Role::Office,
+            vec![
+                Field::new(
+                    "suit",
+                    "诉讼类型",
+                    FieldKind::Choice {
+                        options: vec![
+                            (
+                                "incidental_civil".to_string(),
+                                SuitKind::IncidentalCivil.zh().to_string(),
+                            ),
+                            ("civil".to_string(), SuitKind::Civil.zh().to_string()),
+                        ],
+                    },
+                    true,
+                ),
+                long_field("loss", "人身或者财产损失", true),
+                long_field("assistance", "帮助内容", true),
+            ],
+        ));
+        out.push(spec(
+            "incident_media",
+            "澄清事实、消除影响",
+            "001 §12",
+            Role::Office,
+            vec![
+                text_field("outlet", "媒体", true),
+                long_field("clarification", "澄清内容", true),
+                text_field("coordinated_with", "协调的新闻宣传主管部门", false),
+            ],
+        ));
+        out.push(spec(
+            "incident_comfort_payment",
+            "发放抚慰金",
+            "001 §7(六)",
+            Role::Office,
+            vec![
+                text_field("recipient", "领取人", true),
+                Field::new("amount_yuan", "金额（元）", FieldKind::Integer, true),
+                text_field("basis", "依据（使用规范条目）", false),
+            ],
+        ));
+        out.push(spec(
+            "incident_refer_violation",
+            "移送民警违法违纪问题",
+            "001 §16",
+            Role::Office,
+            vec![
+                text_field("department", "移送部门", true),
+                long_field("problem", "发现的问题", true),
+            ],
+        ));
+        if !s.investigations.is_empty() {
+            out.push(spec(
+                "incident_record_handling",
+                "记录处理结果",
+                "001 §29(六)",
+                Role::Office,
+                vec![long_field("result", "处理结果", true)],
+            ));
+        }
+        if s.handling.is_some() && s.pending_reports().next().is_none() {
+            out.push(spec(
+                "incident_close",
+                "办结",
+                "001 §29(六)",
+                Role::Office,
+                vec![long_field("summary", "办结情况", false)],
+            ));
+        }
+        out
+    }
+
+    fn summary(s: &IncidentState) -> Summary {
+        let (org_id, title) = match &s.intake {
+            Some(i) => (
+                i.org.id.clone(),
+                format!(
+                    "{}民警{}{}",
+                    i.unit.name,
+                    i.officer.name,
+                    i.incident_type.zh()
+                ),
+            ),
+            None => (String::new(), String::new()),
+        };
+        Summary {
+            stage: s.stage.id().to_string(),
+            stage_zh: s.stage.zh().to_string(),
+            org_id,
+            title,
+        }
+    }
+
+    fn facts(s: &IncidentState) -> Vec<Fact> {
+        let mut out = Vec::new();
+        let Some(i) = &s.intake else {
+            return out;
+        };
+        out.push(Fact::new(
+            "当事民警",
+            format!("{}（{}）", i.officer.name, i.unit.name),
+        ));
+        out.push(Fact::new("受理的维权办", format!("{}维权办", i.org.name)));
+        out.push(Fact::new(
+            "侵害情形",
+            format!("{}（{}）", i.incident_type.zh(), i.incident_type.article()),
+        ));
+        out.push(Fact::new("发生日期", date_zh(i.occurred_on)));
+        out.push(Fact::new("事发地点", i.place.clone()));
+        out.push(Fact::new("事件经过", i.description.clone()));
+        if i.off_duty {
+            out.push(Fact::new(
+                "非工作时间",
+                "遇到职责范围内的紧急情形，已表明身份后先期处置（001 §31）",
+            ));
+        }
+        let mut source = s.source.map(|x| x.zh().to_string()).unwrap_or_default();
+        if let Some((name, relation)) = &s.reporter {
+            source.push_str(&format!("：{name}（民警的{relation}）"));
+        }
+        if let Some(c) = &s.clue {
+            source.push_str(&format!("：{c}"));
+        }
+        out.push(Fact::new(
+            "立案",
+            format!(
+                "{}，{source}（001 §15）",
+                s.opened_on.map(date_zh).unwrap_or_default()
+            ),
+        ));
+        if !s.victims.is_empty() {
+            let v: Vec<String> = s
+                .victims
+                .iter()
+                .map(|v| {
+                    let mut t = format!("{}（{}", v.name, v.kind.zh());
+                    if !v.relation.is_empty() {
+                        t.push_str(&format!("·{}", v.relation));
+                    }
+                    t.push('）');
+                    if !v.harm.is_empty() {
+                        t.push_str(&format!("：{}", v.harm));
+                    }
+                    t
+                })
+                .collect();
+            out.push(Fact::new("受害人", v.join("；")));
+        }
+        if !s.grounds.is_empty() {
+            let g: Vec<&str> = s.grounds.iter().map(|g| g.zh()).collect();
+            out.push(Fact::new("逐级上报情形", g.join("；")));
+        }
+        if !s.reports.is_empty() {
+            out.push(Fact::new("上报情况", ledger(s).escalation));
+        }
+        let row = ledger(s);
+        if !row.investigation.is_empty() {
+            out.push(Fact::new("调查", row.investigation));
+        }
+        for m in &s.measures {
+            out.push(Fact::new(
+                "维权措施",
+                format!("{} {}（{}）", date_zh(m.on), m.text, m.article),
+            ));
+        }
+        if !row.handling.is_empty() {
+            out.push(Fact::new("处理", row.handling));
+        }
+        if let Some((d, summary)) = &s.closed {
+            out.push(Fact::new(
+                "办结",
+                if summary.is_empty() {
+                    date_zh(*d)
+                } else {
+                    format!("{}：{summary}", date_zh(*d))
+                },
+            ));
+        }
+        out
+    }
+
+    fn links(s: &IncidentState) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Some(i) = &s.intake {
+            out.push(("subject".to_string(), i.officer.person_id.clone()));
+            out.push(("unit".to_string(), i.unit.id.clone()));
+        }
+        for r in &s.reports {
+            out.push(("escalated_to".to_string(), r.level.id.clone()));
+        }
+        out
+    }
+
+    fn describe(kind: &Kind) -> String {
+        match kind {
+            Kind::Reported {
+                intake,
+                source,
+                reporter,
+            } => {
+                let who = match reporter {
+                    Some((n, r)) => format!("{}（{n}，民警的{r}）", source.zh()),
+                    None => source.zh().to_string(),
+                };
+                format!(
+                    "立案：{who}，民警{}{}（{}）",
+                    intake.officer.name,
+                    intake.incident_type.zh(),
+                    intake.incident_type.article()
+                )
+            }
+            Kind::Opened { intake, .. } => format!(
+                "立案：维权办发现线索主动启动，民警{}{}（001 §15）",
+                intake.officer.name,
+                intake.incident_type.zh()
+            ),
+            Kind::VictimAdded { victim } => {
+                format!("登记受害人：{}（{}）", victim.name, victim.kind.zh())
+            }
+            Kind::EscalationDecided { grounds, .. } => {
+                let g: Vec<&str> = grounds.iter().map(|g| g.zh()).collect();
+                format!("决定逐级上报：{}", g.join("、"))
+            }
+            Kind::ReportedUp { report, .. } => format!(
+                "向{}维权办报告（001 §17），限{}前确认收到",
+                report.level.name,
+                date_zh(report.due)
+            ),
+            Kind::Acknowledged { level, .. } => format!("{}维权办确认收到报告", level.name),
+            Kind::Investigated { findings, .. } => format!("调查：{findings}"),
+            Kind::MeasureTaken { measure } => format!("{}（{}）", measure.text, measure.article),
+            Kind::HandlingRecorded { result } => format!("处理：{result}"),
+            Kind::Closed { .. } => "办结（001 §29(六)）".to_string(),
+        }
+    }
+
+    fn kind_id(kind: &Kind) -> &'static str {
+        match kind {
+            Kind::Reported { .. } => "reported",
+            Kind::Opened { .. } => "opened",
+            Kind::VictimAdded { .. } => "victim_added",
+            Kind::EscalationDecided { .. } => "escalation_decided",
+            Kind::ReportedUp { .. } => "reported_up",
+            Kind::Acknowledged { .. } => "acknowledged",
+            Kind::Investigated { .. } => "investigated",
+            Kind::MeasureTaken { .. } => "measure_taken",
+            Kind::HandlingRecorded { .. } => "handling_recorded",
+            Kind::Closed { .. } => "closed",
+        }
+    }
+
+    fn documents(events: &[Event<Kind>]) -> Vec<Document> {
+        events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                Kind::ReportedUp { document, .. } => Some(document.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

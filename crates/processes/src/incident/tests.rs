@@ -1,0 +1,626 @@
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use lvzhi_calendar::Calendar;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+use super::*;
+use crate::registry::{AnyCase, CaseType, Registered};
+
+static CAL: LazyLock<Calendar> = LazyLock::new(Calendar::embedded);
+
+const ZQ: &str = "alszq-gaj";
+const MENG: &str = "als-gaj";
+const GAT: &str = "nmg-gat";
+const BH: &str = "alszq-bhht";
+const OFFICER: &str = "p-bateer";
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn org(id: &str, name: &str) -> Org {
+    Org {
+        id: id.into(),
+        name: name.into(),
+    }
+}
+
+/// The chain of 阿拉善左旗公安局 up to the 厅, and the directory's names.
+fn ctx(today: NaiveDate) -> Ctx<'static> {
+    let mut c = Ctx::new(today, &CAL);
+    c.org_chain = vec![
+        org(ZQ, "阿拉善左旗公安局"),
+        org(MENG, "阿拉善盟公安局"),
+        org(GAT, "内蒙古自治区公安厅"),
+    ];
+    c.names = BTreeMap::from([
+        (OFFICER.to_string(), "巴特尔".to_string()),
+        (BH.to_string(), "巴彦浩特派出所".to_string()),
+        (ZQ.to_string(), "阿拉善左旗公安局".to_string()),
+    ]);
+    c
+}
+
+fn officer() -> Actor {
+    Actor::new(OFFICER, &[Role::Officer], BH)
+}
+
+fn office(org: &str) -> Actor {
+    Actor::new(&format!("p-office-{org}"), &[Role::Office], org)
+}
+
+fn unit() -> Actor {
+    Actor::new("p-liujianguo", &[Role::Unit], BH)
+}
+
+fn intake(extra: Value) -> Value {
+    let mut v = json!({
+        "officer": OFFICER,
+        "unit": BH,
+        "org": ZQ,
+        "incident_type": "violent_attack",
+        "occurred_on": "2026-03-02",
+        "place": "巴彦浩特镇团结路",
+        "description": "民警巴特尔处置纠纷时被当事人持械袭击，头部受伤",
+        "victims": [{ "name": "巴特尔", "kind": "officer", "harm": "头部轻伤" }],
+    });
+    if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {
+        base.extend(more);
+    }
+    v
+}
+
+fn report(extra: Value) -> Value {
+    let mut v = intake(extra);
+    v["action"] = json!("incident_report");
+    if v.get("source").is_none() {
+        v["source"] = json!("officer");
+    }
+    v
+}
+
+/// Runs a command as the service does: the command, then the follow-ups as the system.
+fn run(
+    case: &mut Box<dyn AnyCase>,
+    command: Value,
+    actor: &Actor,
+    c: &Ctx<'_>,
+) -> Result<Vec<crate::DecidedEvent>, ProcessError> {
+    let mut work = case.clone();
+    let mut events = work.execute(&command, actor, c)?;
+    while let Some(mut more) = work.follow_up(c)? {
+        events.append(&mut more);
+    }
+    *case = work;
+    Ok(events)
+}
+
+fn new_case() -> Box<dyn AnyCase> {
+    Registered::<Incident>(std::marker::PhantomData).new_case()
+}
+
+fn state(case: &dyn AnyCase) -> IncidentState {
+    serde_json::from_value(case.state_json()).unwrap()
+}
+
+fn opened(extra: Value) -> Box<dyn AnyCase> {
+    let mut case = new_case();
+    run(
+        &mut case,
+        report(extra),
+        &officer(),
+        &ctx(day("2026-03-02")),
+    )
+    .unwrap();
+    case
+}
+
+#[test]
+fn s17_casualty_escalates_to_every_level_001() {
+    let mut case = new_case();
+    let c = ctx(day("2026-03-02"));
+    let events = run(
+        &mut case,
+        report(json!({ "casualties": true })),
+        &officer(),
+        &c,
+    )
+    .unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind_id).collect();
+    assert_eq!(kinds, ["reported", "reported_up", "reported_up"]);
+    // A report to the 盟 and to the 厅, each with its own deadline and its own document.
+    let d = case.deadlines(&CAL);
+    assert_eq!(d.len(), 2);
+    assert_eq!(d[0].step, format!("escalation_ack:{MENG}"));
+    assert_eq!(d[1].step, format!("escalation_ack:{GAT}"));
+    assert!(d
+        .iter()
+        .all(|x| x.article == "001 §17" && x.role == Role::Office));
+    // 2026-03-02 is a Monday: one working day.
+    assert_eq!(d[0].due, day("2026-03-03"));
+    let docs = case.documents();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[0].kind, DocumentKind::IncidentReport);
+    assert_eq!(docs[0].addressee, "阿拉善盟公安局维权办");
+    assert!(
+        docs[1].text.contains("造成民警伤亡（001 §17(一)）"),
+        "{}",
+        docs[1].text
+    );
+    assert!(case.links().contains(&("escalated_to".into(), GAT.into())));
+    // Each level acknowledges; its deadline closes.
+    let c2 = ctx(day("2026-03-03"));
+    run(
+        &mut case,
+        json!({ "action": "incident_acknowledge" }),
+        &office(MENG),
+        &c2,
+    )
+    .unwrap();
+    assert_eq!(case.deadlines(&CAL).len(), 1);
+    let again = run(
+        &mut case,
+        json!({ "action": "incident_acknowledge" }),
+        &office(MENG),
+        &c2,
+    );
+    assert_eq!(again.unwrap_err().article.as_deref(), Some("001 §17"));
+    run(
+        &mut case,
+        json!({ "action": "incident_acknowledge", "note": "请持续跟踪" }),
+        &office(GAT),
+        &c2,
+    )
+    .unwrap();
+    assert!(case.deadlines(&CAL).is_empty());
+    let s = state(&*case);
+    assert!(s
+        .reports
+        .iter()
+        .all(|r| r.acknowledged_on == Some(day("2026-03-03"))));
+    // Nothing more to report: the follow-up is settled.
+    assert!(case.follow_up(&c2).unwrap().is_none());
+}
+
+#[test]
+fn s17_an_incident_without_a_ground_is_not_reported_until_the_office_decides_001() {
+    let mut case = opened(json!({}));
+    assert!(case.deadlines(&CAL).is_empty());
+    let c = ctx(day("2026-03-04"));
+    // Only the handling office decides (§17(四)); the officer cannot.
+    let cmd = json!({ "action": "incident_escalate", "grounds": ["office_decision"], "reason": "社会影响较大" });
+    assert!(run(&mut case, cmd.clone(), &officer(), &c).is_err());
+    assert!(run(&mut case, cmd.clone(), &office(MENG), &c).is_err());
+    let events = run(&mut case, cmd, &office(ZQ), &c).unwrap();
+    assert_eq!(events.len(), 3, "the decision and two reports");
+    assert_eq!(case.deadlines(&CAL).len(), 2);
+    // Escalating again adds no second report to a level already reported to.
+    let events = run(
+        &mut case,
+        json!({ "action": "incident_escalate", "grounds": ["cross_region"], "reason": "涉及邻省" }),
+        &office(ZQ),
+        &c,
+    )
+    .unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(state(&*case).reports.len(), 2);
+}
+
+#[test]
+fn s17_the_system_alone_makes_the_reports_001() {
+    let mut case = opened(json!({}));
+    let err = run(
+        &mut case,
+        json!({ "action": "incident_report_up" }),
+        &office(ZQ),
+        &ctx(day("2026-03-02")),
+    )
+    .unwrap_err();
+    assert_eq!(err.article.as_deref(), Some("001 §17"));
+}
+
+#[test]
+fn s32_near_relative_outside_the_definition_is_refused_as_victim_001() {
+    for relation in ["表兄弟", "岳父", "祖父", "堂妹", ""] {
+        let err = match run(
+            &mut new_case(),
+            report(
+                json!({ "victims": [{ "name": "王强", "kind": "near_relative", "relation": relation }] }),
+            ),
+            &officer(),
+            &ctx(day("2026-03-02")),
+        ) {
+            Err(e) => e,
+            Ok(_) => panic!("{relation} accepted"),
+        };
+        assert_eq!(err.article.as_deref(), Some("001 §32"), "{relation}");
+        if !relation.is_empty() {
+            assert!(err.message.contains(relation), "{}", err.message);
+            assert!(err.message.contains("夫、妻、父、母、子、女、同胞兄弟姊妹"));
+        }
+    }
+    // Added later, the same rule applies; nothing is recorded.
+    let mut case = opened(json!({}));
+    let before = case.len();
+    let err = run(
+        &mut case,
+        json!({ "action": "incident_add_victim", "name": "李四", "kind": "near_relative", "relation": "岳父" }),
+        &office(ZQ),
+        &ctx(day("2026-03-03")),
+    )
+    .unwrap_err();
+    assert_eq!(err.article.as_deref(), Some("001 §32"));
+    assert_eq!(case.len(), before);
+}
+
+#[test]
+fn s32_spouse_parents_children_and_full_siblings_are_near_relatives_001() {
+    for (relation, canonical) in [
+        ("妻子", "妻子"),
+        ("丈夫", "丈夫"),
+        ("父亲", "父亲"),
+        ("母", "母亲"),
+        ("儿子", "儿子"),
+        ("女儿", "女儿"),
+        ("弟弟", "弟弟"),
+        ("同胞兄弟姊妹", "同胞兄弟姊妹"),
+    ] {
+        assert_eq!(near_relative("某", relation).unwrap(), canonical);
+    }
+    let mut case = opened(json!({}));
+    // The officer adds their own mother, threatened too (001 §8(六), §11).
+    run(
+        &mut case,
+        json!({ "action": "incident_add_victim", "name": "其木格", "kind": "near_relative", "relation": "母亲", "harm": "受到电话威胁" }),
+        &officer(),
+        &ctx(day("2026-03-03")),
+    )
+    .unwrap();
+    let s = state(&*case);
+    assert_eq!(s.victims.len(), 2);
+    assert_eq!(s.victims[1].relation, "母亲");
+}
+
+#[test]
+fn s33_auxiliary_police_and_cadets_are_victims_001() {
+    let case = opened(json!({ "victims": [
+        { "name": "张辅警", "kind": "auxiliary", "harm": "手臂擦伤" },
+        { "name": "李学员", "kind": "cadet" },
+    ] }));
+    let s = state(&*case);
+    assert_eq!(s.victims[0].kind, VictimKind::Auxiliary);
+    assert_eq!(s.victims[1].kind, VictimKind::Cadet);
+    assert!(case
+        .facts()
+        .iter()
+        .any(|f| f.value.contains("警务辅助人员")));
+}
+
+#[test]
+fn s31_an_off_duty_officer_is_protected_only_after_identifying_themself_in_an_emergency_001() {
+    let c = ctx(day("2026-03-02"));
+    let err = run(
+        &mut new_case(),
+        report(json!({ "off_duty": true, "emergency": true })),
+        &officer(),
+        &c,
+    )
+    .unwrap_err();
+    assert_eq!(err.article.as_deref(), Some("001 §31"));
+    let mut case = new_case();
+    run(
+        &mut case,
+        report(json!({ "off_duty": true, "emergency": true, "identified_self": true })),
+        &officer(),
+        &c,
+    )
+    .unwrap();
+    assert!(case.facts().iter().any(|f| f.label == "非工作时间"));
+}
+
+#[test]
+fn s15_who_may_apply_and_how_001() {
+    let c = ctx(day("2026-03-02"));
+    // Another officer cannot apply "as the officer".
+    let other = Actor::new("p-wang", &[Role::Officer], BH);
+    assert_eq!(
+        run(&mut new_case(), report(json!({})), &other, &c)
+            .unwrap_err()
+            .article
+            .as_deref(),
+        Some("001 §15")
+    );
+    // The unit applies for its officer.
+    let mut case = new_case();
+    run(&mut case, report(json!({ "source": "unit" })), &unit(), &c).unwrap();
+    assert_eq!(state(&*case).source, Some(Source::Unit));
+    // A near relative's application, entered by the office, names the relative (001 §32).
+    let err = run(
+        &mut new_case(),
+        report(
+            json!({ "source": "relative", "reporter_name": "王强", "reporter_relation": "表兄弟" }),
+        ),
+        &office(ZQ),
+        &c,
+    )
+    .unwrap_err();
+    assert_eq!(err.article.as_deref(), Some("001 §32"));
+    let mut case = new_case();
+    run(
+        &mut case,
+        report(
+            json!({ "source": "relative", "reporter_name": "其木格", "reporter_relation": "妻子" }),
+        ),
+        &office(ZQ),
+        &c,
+    )
+    .unwrap();
+    assert_eq!(
+        state(&*case).reporter,
+        Some(("其木格".into(), "妻子".into()))
+    );
+    // The office opens on a clue it found.
+    let mut open = intake(json!({ "clue": "网络巡查发现辱骂民警的视频" }));
+    open["action"] = json!("incident_open");
+    let mut case = new_case();
+    run(&mut case, open.clone(), &office(ZQ), &c).unwrap();
+    assert_eq!(state(&*case).source, Some(Source::Office));
+    assert_eq!(
+        run(&mut new_case(), open, &unit(), &c)
+            .unwrap_err()
+            .article
+            .as_deref(),
+        Some("001 §15")
+    );
+}
+
+#[test]
+fn s8_an_unknown_person_or_organisation_or_a_future_day_is_refused() {
+    let c = ctx(day("2026-03-02"));
+    let err = run(
+        &mut new_case(),
+        report(json!({ "officer": "p-nobody" })),
+        &officer(),
+        &c,
+    )
+    .unwrap_err();
+    assert!(err.message.contains("p-nobody"), "{}", err.message);
+    let err = run(
+        &mut new_case(),
+        report(json!({ "occurred_on": "2026-03-09" })),
+        &officer(),
+        &c,
+    )
+    .unwrap_err();
+    assert!(err.message.contains("不能晚于今日"));
+    // An unknown type is not a command of the process.
+    let err = run(
+        &mut new_case(),
+        report(json!({ "incident_type": "rumour" })),
+        &officer(),
+        &c,
+    )
+    .unwrap_err();
+    assert!(err.message.contains("格式"), "{}", err.message);
+}
+
+#[test]
+fn s8_the_ten_types_cite_their_items_001() {
+    let articles: Vec<String> = IncidentType::ALL.iter().map(|t| t.article()).collect();
+    assert_eq!(articles[0], "001 §8(一)");
+    assert_eq!(articles[9], "001 §8(十)");
+    let mut ids: Vec<&str> = IncidentType::ALL.iter().map(|t| t.id()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 10);
+    for t in IncidentType::ALL {
+        assert_eq!(serde_json::to_value(t).unwrap(), json!(t.id()));
+    }
+}
+
+#[test]
+fn s9_s11_s12_s16_s7_measures_are_recorded_with_their_articles_001() {
+    let mut case = opened(json!({}));
+    let c = ctx(day("2026-03-04"));
+    let cmds = [
+        json!({ "action": "incident_protect", "protected": "巴特尔及其家属", "measures": "安排住所周边巡逻", "taken_by": "巴彦浩特派出所" }),
+        json!({ "action": "incident_civil_suit", "suit": "incidental_civil", "loss": "医疗费 3200 元", "assistance": "法制大队协助起草附带民事诉状" }),
+        json!({ "action": "incident_media", "outlet": "某短视频平台", "clarification": "发布警情通报，澄清事实" }),
+        json!({ "action": "incident_comfort_payment", "recipient": "巴特尔", "amount_yuan": 2000 }),
+        json!({ "action": "incident_refer_violation", "department": "阿拉善左旗公安局纪检监察室", "problem": "执法记录仪未全程开启" }),
+    ];
+    for cmd in cmds {
+        run(&mut case, cmd, &office(ZQ), &c).unwrap();
+    }
+    let articles: Vec<String> = state(&*case)
+        .measures
+        .iter()
+        .map(|m| m.article.clone())
+        .collect();
+    assert_eq!(
+        articles,
+        ["001 §11", "001 §9", "001 §12", "001 §7(六)", "001 §16"]
+    );
+    let err = run(
+        &mut case,
+        json!({ "action": "incident_comfort_payment", "recipient": "巴特尔", "amount_yuan": 0 }),
+        &office(ZQ),
+        &c,
+    )
+    .unwrap_err();
+    assert!(err.message.contains("正整数"));
+    // Only the handling office records them.
+    assert!(run(
+        &mut case,
+        json!({ "action": "incident_protect", "protected": "巴特尔", "measures": "巡逻" }),
+        &office(MENG),
+        &c
+    )
+    .is_err());
+}
+
+#[test]
+fn s29_the_ledger_tracks_registration_investigation_and_handling_to_the_end_001() {
+    let mut case = opened(json!({ "casualties": true }));
+    let c = ctx(day("2026-03-05"));
+    let close = json!({ "action": "incident_close", "summary": "行为人已被依法处理" });
+    let handle =
+        json!({ "action": "incident_record_handling", "result": "行为人因妨害公务罪被刑事拘留" });
+    // Handling needs an investigation first; closing needs handling and every acknowledgement.
+    assert_eq!(
+        run(&mut case, handle.clone(), &office(ZQ), &c)
+            .unwrap_err()
+            .article
+            .as_deref(),
+        Some("001 §29(六)")
+    );
+    run(
+        &mut case,
+        json!({ "action": "incident_investigate", "findings": "已调取执法记录仪视频，固定证据", "handling_unit": "刑侦大队" }),
+        &office(ZQ),
+        &c,
+    )
+    .unwrap();
+    run(&mut case, handle, &office(ZQ), &c).unwrap();
+    let err = run(&mut case, close.clone(), &office(ZQ), &c).unwrap_err();
+    assert_eq!(err.article.as_deref(), Some("001 §17"));
+    assert!(err.message.contains("阿拉善盟公安局"), "{}", err.message);
+    for level in [MENG, GAT] {
+        run(
+            &mut case,
+            json!({ "action": "incident_acknowledge" }),
+            &office(level),
+            &c,
+        )
+        .unwrap();
+    }
+    assert!(Incident::actions(&state(&*case), &office(ZQ))
+        .iter()
+        .any(|a| a.id == "incident_close"));
+    run(&mut case, close, &office(ZQ), &c).unwrap();
+    let s = state(&*case);
+    assert_eq!(s.stage, Stage::Closed);
+    let row = ledger(&s);
+    assert_eq!(row.registered_on, Some(day("2026-03-02")));
+    assert!(row.investigation.contains("刑侦大队"));
+    assert!(row.handling.contains("刑事拘留"));
+    assert!(row
+        .escalation
+        .contains("内蒙古自治区公安厅（2026年3月5日确认收到）"));
+    assert_eq!(row.closed_on, Some(day("2026-03-05")));
+    assert!(
+        case.actions(&office(ZQ)).is_empty(),
+        "nothing more once closed"
+    );
+    assert!(run(
+        &mut case,
+        json!({ "action": "incident_investigate", "findings": "补充" }),
+        &office(ZQ),
+        &c
+    )
+    .is_err());
+}
+
+#[test]
+fn actions_offer_what_the_guards_accept() {
+    let empty = IncidentState::default();
+    let ids = |a: &[ActionSpec]| a.iter().map(|x| x.id.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&Incident::actions(&empty, &officer())),
+        ["incident_report"]
+    );
+    assert_eq!(
+        ids(&Incident::actions(&empty, &office(ZQ))),
+        ["incident_report", "incident_open"]
+    );
+    let case = opened(json!({ "casualties": true }));
+    let s = state(&*case);
+    assert_eq!(
+        ids(&Incident::actions(&s, &office(MENG))),
+        ["incident_acknowledge"]
+    );
+    assert_eq!(
+        ids(&Incident::actions(&s, &officer())),
+        ["incident_add_victim"]
+    );
+    let mine = ids(&Incident::actions(&s, &office(ZQ)));
+    assert!(mine.contains(&"incident_investigate".to_string()));
+    assert!(!mine.contains(&"incident_close".to_string()));
+    // Every action id starts with the kind (they are Cedar ids too).
+    for a in Incident::actions(&s, &office(ZQ)) {
+        assert!(a.id.starts_with("incident_"));
+    }
+}
+
+#[test]
+fn replaying_the_recorded_payloads_gives_the_same_case() {
+    let mut case = new_case();
+    let c = ctx(day("2026-03-02"));
+    let mut payloads = Vec::new();
+    for e in run(
+        &mut case,
+        report(json!({ "casualties": true })),
+        &officer(),
+        &c,
+    )
+    .unwrap()
+    {
+        payloads.push(e.payload.to_string());
+    }
+    for e in run(
+        &mut case,
+        json!({ "action": "incident_acknowledge" }),
+        &office(MENG),
+        &c,
+    )
+    .unwrap()
+    {
+        payloads.push(e.payload.to_string());
+    }
+    let refs: Vec<&str> = payloads.iter().map(String::as_str).collect();
+    let replayed = Registered::<Incident>(std::marker::PhantomData)
+        .replay(&refs)
+        .unwrap();
+    assert_eq!(replayed.state_json(), case.state_json());
+    assert_eq!(replayed.summary(), case.summary());
+    assert_eq!(replayed.timeline().len(), 4);
+}
+
+proptest! {
+    /// Whatever the office and the levels above do, in any order: at most one report per level,
+    /// the open deadlines are exactly the unacknowledged reports, and a closed case has none.
+    #[test]
+    fn reports_and_deadlines_stay_consistent(steps in prop::collection::vec(0u8..7, 0..20), casualties in any::<bool>()) {
+        let mut case = new_case();
+        let c = ctx(day("2026-03-02"));
+        run(&mut case, report(json!({ "casualties": casualties })), &officer(), &c).unwrap();
+        for step in steps {
+            let (cmd, actor) = match step {
+                0 => (json!({ "action": "incident_escalate", "grounds": ["office_decision"], "reason": "需要上报" }), office(ZQ)),
+                1 => (json!({ "action": "incident_acknowledge" }), office(MENG)),
+                2 => (json!({ "action": "incident_acknowledge" }), office(GAT)),
+                3 => (json!({ "action": "incident_investigate", "findings": "调查中" }), office(ZQ)),
+                4 => (json!({ "action": "incident_record_handling", "result": "已处理" }), office(ZQ)),
+                5 => (json!({ "action": "incident_close" }), office(ZQ)),
+                _ => (json!({ "action": "incident_add_victim", "name": "其木格", "kind": "near_relative", "relation": "妻子" }), officer()),
+            };
+            let before = case.len();
+            if run(&mut case, cmd, &actor, &c).is_err() {
+                prop_assert_eq!(case.len(), before);
+            }
+        }
+        let s = state(&*case);
+        let mut levels: Vec<&str> = s.reports.iter().map(|r| r.level.id.as_str()).collect();
+        levels.sort();
+        let n = levels.len();
+        levels.dedup();
+        prop_assert_eq!(levels.len(), n);
+        let pending = s.reports.iter().filter(|r| r.acknowledged_on.is_none()).count();
+        prop_assert_eq!(case.deadlines(&CAL).len(), if s.stage == Stage::Closed { 0 } else { pending });
+        if s.stage == Stage::Closed {
+            prop_assert_eq!(pending, 0);
+        }
+    }
+}

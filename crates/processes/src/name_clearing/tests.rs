@@ -1,0 +1,306 @@
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use lvzhi_calendar::Calendar;
+use serde_json::{json, Value};
+
+use super::*;
+use crate::registry::{AnyCase, CaseType, Registered};
+
+static CAL: LazyLock<Calendar> = LazyLock::new(Calendar::embedded);
+
+const ZQ: &str = "alszq-gaj";
+const BH: &str = "alszq-bhht";
+const OFFICER: &str = "p-wangzhiqiang";
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn ctx(today: &str) -> Ctx<'static> {
+    let mut c = Ctx::new(day(today), &CAL);
+    c.names = BTreeMap::from([
+        (OFFICER.to_string(), "王志强".to_string()),
+        (BH.to_string(), "巴彦浩特派出所".to_string()),
+        (ZQ.to_string(), "阿拉善左旗公安局".to_string()),
+    ]);
+    c
+}
+
+fn office() -> Actor {
+    Actor::new("p-zhaomin", &[Role::Office], ZQ)
+}
+
+fn receive(finding: &str, complainant: &str) -> Value {
+    json!({
+        "action": "name_clearing_receive",
+        "officer": OFFICER,
+        "unit": BH,
+        "org": ZQ,
+        "complaint": "办理纠纷案件时收受当事人财物",
+        "complaint_received_on": "2026-02-10",
+        "complainant": complainant,
+        "complainant_name": if complainant == "real_name" { "赵某" } else { "" },
+        "handed_over_by": "阿拉善左旗公安局纪检监察室",
+        "finding": finding,
+        "investigation": "经调取银行流水、询问当事人，举报内容系捏造",
+    })
+}
+
+fn new_case() -> Box<dyn AnyCase> {
+    Registered::<NameClearing>(std::marker::PhantomData).new_case()
+}
+
+fn run(
+    case: &mut Box<dyn AnyCase>,
+    cmd: Value,
+    actor: &Actor,
+    c: &Ctx<'_>,
+) -> Result<(), ProcessError> {
+    case.execute(&cmd, actor, c).map(|_| ())
+}
+
+fn state(case: &dyn AnyCase) -> NameClearingState {
+    serde_json::from_value(case.state_json()).unwrap()
+}
+
+fn reviewed(finding: &str, complainant: &str) -> Box<dyn AnyCase> {
+    let mut case = new_case();
+    run(
+        &mut case,
+        receive(finding, complainant),
+        &office(),
+        &ctx("2026-03-02"),
+    )
+    .unwrap();
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_review", "confirmed": true, "opinion": "材料齐全，核查结论属实" }),
+        &office(),
+        &ctx("2026-03-03"),
+    )
+    .unwrap();
+    case
+}
+
+#[test]
+fn s29_5_a_false_accusation_closes_with_a_notice_and_a_referral_001() {
+    let mut case = new_case();
+    run(
+        &mut case,
+        receive("false_accusation", "real_name"),
+        &office(),
+        &ctx("2026-03-02"),
+    )
+    .unwrap();
+    // One deadline, set locally (15 working days), for the review and the notice.
+    let d = case.deadlines(&CAL);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].article, "001 §29(五)");
+    assert_eq!(d[0].due, day("2026-03-23"));
+    let c = ctx("2026-03-03");
+    let close = json!({ "action": "name_clearing_close" });
+    let err = case.execute(&close, &office(), &c).unwrap_err();
+    assert!(err.message.contains("审查"), "{}", err.message);
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_review", "confirmed": true, "opinion": "核查结论属实" }),
+        &office(),
+        &c,
+    )
+    .unwrap();
+    let err = case.execute(&close, &office(), &c).unwrap_err();
+    assert!(
+        err.message.contains("正名通知书") && err.message.contains("追究"),
+        "{}",
+        err.message
+    );
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_issue_notice", "scope": "阿拉善左旗公安局全体民警", "means": "circular", "clarification": "王志强同志不存在收受当事人财物的问题" }),
+        &office(),
+        &c,
+    )
+    .unwrap();
+    assert!(
+        case.deadlines(&CAL).is_empty(),
+        "the notice ends the period"
+    );
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_refer", "department": "阿拉善左旗公安局法制大队", "liability": "涉嫌诬告陷害，依法追究法律责任" }),
+        &office(),
+        &c,
+    )
+    .unwrap();
+    run(&mut case, close, &office(), &c).unwrap();
+    let docs = case.documents();
+    assert_eq!(docs.len(), 1);
+    let n = &docs[0];
+    assert_eq!(n.kind, DocumentKind::NameClearingNotice);
+    assert_eq!(n.title, "正名通知书");
+    assert_eq!(n.addressee, "阿拉善左旗公安局全体民警");
+    assert!(n.text.contains("系诬告"), "{}", n.text);
+    assert!(n
+        .text
+        .contains("在阿拉善左旗公安局全体民警范围内以通报方式公开"));
+    assert!(n.text.contains("第二十九条第（五）项"));
+    let s = state(&*case);
+    assert_eq!(s.stage, Stage::Closed);
+    assert!(s.referral.is_some());
+    assert!(case.actions(&office()).is_empty());
+}
+
+#[test]
+fn s18_an_untrue_real_name_complaint_gets_feedback_and_no_notice_002() {
+    let mut case = reviewed("untrue", "real_name");
+    let c = ctx("2026-03-04");
+    let ids: Vec<String> = case
+        .actions(&office())
+        .iter()
+        .map(|a| a.id.clone())
+        .collect();
+    assert_eq!(ids, ["name_clearing_feedback"]);
+    let err = case
+        .execute(
+            &json!({ "action": "name_clearing_issue_notice", "scope": "全局", "means": "circular", "clarification": "x" }),
+            &office(),
+            &c,
+        )
+        .unwrap_err();
+    assert_eq!(err.article.as_deref(), Some("002 §18"));
+    let err = case
+        .execute(
+            &json!({ "action": "name_clearing_explain", "scope": "全局", "content": "x" }),
+            &office(),
+            &c,
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.article.as_deref(),
+        Some("002 §18"),
+        "explanations are for anonymous reports"
+    );
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_feedback", "content": "举报内容经查不属实。" }),
+        &office(),
+        &c,
+    )
+    .unwrap();
+    let docs = case.documents();
+    assert_eq!(docs[0].kind, DocumentKind::ComplaintOutcome);
+    assert_eq!(docs[0].addressee, "赵某");
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_close" }),
+        &office(),
+        &c,
+    )
+    .unwrap();
+}
+
+#[test]
+fn s18_an_unfounded_anonymous_complaint_is_explained_within_a_scope_002() {
+    let mut case = reviewed("unfounded", "anonymous");
+    let c = ctx("2026-03-04");
+    assert!(case
+        .execute(&json!({ "action": "name_clearing_close" }), &office(), &c)
+        .unwrap_err()
+        .message
+        .contains("说明情况"));
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_explain", "scope": "巴彦浩特派出所", "content": "匿名反映的问题查无实据。" }),
+        &office(),
+        &c,
+    )
+    .unwrap();
+    assert!(case.documents()[0]
+        .text
+        .contains("现在巴彦浩特派出所范围内予以说明"));
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_close" }),
+        &office(),
+        &c,
+    )
+    .unwrap();
+}
+
+#[test]
+fn s18_a_real_name_report_must_name_the_reporter_002() {
+    let mut cmd = receive("untrue", "real_name");
+    cmd["complainant_name"] = json!("");
+    let err = new_case()
+        .execute(&cmd, &office(), &ctx("2026-03-02"))
+        .unwrap_err();
+    assert_eq!(err.article.as_deref(), Some("002 §18"));
+}
+
+#[test]
+fn s29_5_only_the_handling_office_receives_and_acts_001() {
+    let other = Actor::new("p-yangfan", &[Role::Office], "als-gaj");
+    let unit = Actor::new("p-liujianguo", &[Role::Unit], BH);
+    let c = ctx("2026-03-02");
+    assert!(new_case()
+        .execute(&receive("defamation", "anonymous"), &unit, &c)
+        .is_err());
+    assert!(new_case()
+        .execute(&receive("defamation", "anonymous"), &other, &c)
+        .is_err());
+    let mut case = new_case();
+    run(&mut case, receive("defamation", "anonymous"), &office(), &c).unwrap();
+    assert!(case
+        .execute(
+            &json!({ "action": "name_clearing_review", "confirmed": true, "opinion": "属实" }),
+            &other,
+            &c
+        )
+        .is_err());
+    assert!(case.actions(&other).is_empty());
+    assert!(case.actions(&unit).is_empty());
+}
+
+#[test]
+fn a_review_that_does_not_confirm_the_finding_closes_without_a_notice() {
+    let mut case = new_case();
+    let c = ctx("2026-03-02");
+    run(&mut case, receive("frame_up", "real_name"), &office(), &c).unwrap();
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_review", "confirmed": false, "opinion": "核查材料不足以认定陷害，退回受理部门补充核查" }),
+        &office(),
+        &c,
+    )
+    .unwrap();
+    assert!(case.deadlines(&CAL).is_empty());
+    let ids: Vec<String> = case
+        .actions(&office())
+        .iter()
+        .map(|a| a.id.clone())
+        .collect();
+    assert_eq!(ids, ["name_clearing_close"]);
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_close" }),
+        &office(),
+        &c,
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_findings_map_to_their_articles() {
+    for f in Finding::ALL {
+        let a = f.article();
+        assert!(a == "001 §29(五)" || a == "002 §18");
+        assert_eq!(
+            f.clears(),
+            !matches!(f, Finding::Untrue | Finding::Unfounded)
+        );
+    }
+    assert_eq!(Finding::FalseAccusation.article(), "001 §29(五)");
+    assert_eq!(Finding::MaliciousSmear.article(), "002 §18");
+}
