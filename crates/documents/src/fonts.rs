@@ -10,7 +10,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst_kit::fonts::{FontPath, FontStore};
 
-/// The four typefaces GB/T 9704 names for a notice.
+/// The typefaces GB/T 9704 names for a notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -22,10 +22,18 @@ pub enum Role {
     Song,
     /// 黑体: first-level headings.
     Hei,
+    /// 楷体: second-level headings (GB/T 9704 §7.3.3 practice); office edits in the DOCX.
+    Kai,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::FangSong, Role::XiaoBiaoSong, Role::Song, Role::Hei];
+    pub const ALL: [Role; 5] = [
+        Role::FangSong,
+        Role::XiaoBiaoSong,
+        Role::Song,
+        Role::Hei,
+        Role::Kai,
+    ];
 
     pub fn zh(self) -> &'static str {
         match self {
@@ -33,6 +41,7 @@ impl Role {
             Role::XiaoBiaoSong => "小标宋",
             Role::Song => "宋体",
             Role::Hei => "黑体",
+            Role::Kai => "楷体",
         }
     }
 
@@ -78,6 +87,17 @@ impl Role {
                 "Source Han Sans SC",
                 "WenQuanYi Zen Hei",
                 "Noto Serif CJK SC",
+            ],
+            Role::Kai => &[
+                "KaiTi_GB2312",
+                "KaiTi",
+                "FZKai-Z03S",
+                "STKaiti",
+                "AR PL UKai CN",
+                "LXGW WenKai",
+                "Noto Serif CJK SC",
+                "Source Han Serif SC",
+                "Noto Sans CJK SC",
             ],
         }
     }

@@ -4,6 +4,7 @@
 //! The notice's text is handed to a fixed template as data (`sys.inputs`), never spliced into
 //! markup, so whatever a user typed — `#`, `*`, `$`, `[` — prints as written.
 
+mod docx;
 mod fonts;
 
 use std::sync::LazyLock;
@@ -17,6 +18,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
+pub use docx::{docx_family, render_docx};
 pub use fonts::{Fonts, Role, RoleFont};
 
 /// The issuing organ's 版头 (GB/T 9704 §7.2): 发文机关标志 in red, and the 发文字号.
