@@ -55,6 +55,8 @@ pub const ROLES: &[(&str, &str)] = &[
     ("original_department", "原问责决定部门"),
     ("higher_committee", "上一级维权委"),
     ("administrator", "系统管理员"),
+    ("legal_affairs", "法制部门"),
+    ("inspectorate", "警务督察部门"),
 ];
 
 /// The Chinese name of a role id (the id itself when unknown).

@@ -85,6 +85,31 @@ pub const KINDS: &[(DocumentKind, &str, &str)] = &[
     ),
     (DocumentKind::PublicityNotice, "publicity_notice", "公示"),
     (
+        DocumentKind::FaultDetermination,
+        "fault_determination",
+        "执法过错责任认定书",
+    ),
+    (
+        DocumentKind::FaultDecision,
+        "fault_decision",
+        "执法过错责任追究决定书",
+    ),
+    (
+        DocumentKind::FaultAppealReply,
+        "fault_appeal_reply",
+        "执法过错申诉答复书",
+    ),
+    (
+        DocumentKind::SanctionReviewOpinion,
+        "sanction_review_opinion",
+        "处分申诉复核意见书",
+    ),
+    (
+        DocumentKind::CorrectionOrder,
+        "correction_order",
+        "限期纠正通知书",
+    ),
+    (
         DocumentKind::RectificationNotice,
         "rectification_notice",
         "整改通知书",

@@ -27,11 +27,13 @@
 //! - A period's last day belongs to the period (`due`); an act on or before `due` is in time.
 //! - Dates come from `Ctx::today`; nothing here reads a clock.
 
+pub mod enforcement_fault;
 pub mod incident;
 pub mod name_clearing;
 pub mod rectification;
 pub mod registry;
 pub mod result_use;
+pub mod sanction_appeal;
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;

@@ -35,6 +35,12 @@ pub enum Role {
     System,
     /// 系统管理员: organisations and people, never case decisions.
     Administrator,
+    /// 法制部门: checks and determines enforcement-fault cases and proposes how to deal with
+    /// them (004 §26).
+    LegalAffairs,
+    /// 警务督察部门: decides enforcement-fault discipline with 人事 (004 §26¶2), orders unfair
+    /// sanctions corrected within a deadline (001 §28).
+    Inspectorate,
 }
 
 impl Role {
@@ -53,6 +59,8 @@ impl Role {
             Role::HigherCommittee => "higher_committee",
             Role::System => "system",
             Role::Administrator => "administrator",
+            Role::LegalAffairs => "legal_affairs",
+            Role::Inspectorate => "inspectorate",
         }
     }
 
@@ -71,6 +79,8 @@ impl Role {
             Role::HigherCommittee => "上一级维权委",
             Role::System => "系统",
             Role::Administrator => "系统管理员",
+            Role::LegalAffairs => "法制部门",
+            Role::Inspectorate => "警务督察部门",
         }
     }
 }
@@ -566,6 +576,16 @@ pub enum DocumentKind {
     ReReviewReply,
     Recommendation,
     PublicityNotice,
+    /// 执法过错责任认定书 (004 §26).
+    FaultDetermination,
+    /// 执法过错责任追究决定书 (004 §16, §26¶2).
+    FaultDecision,
+    /// 执法过错申诉答复书 (004 §27).
+    FaultAppealReply,
+    /// 处分申诉复核意见书 (001 §27).
+    SanctionReviewOpinion,
+    /// 限期纠正通知书 (001 §28).
+    CorrectionOrder,
     /// 整改通知书 of a rectification (000 §31 ¶2, 002 §16).
     RectificationNotice,
     /// 易错风险警示提醒函 to a unit where a category of mistake recurs (002 §17, 003).

@@ -1,0 +1,1013 @@
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use lvzhi_calendar::Calendar;
+use lvzhi_rules::PackSet;
+use proptest::prelude::*;
+
+use super::*;
+
+const ZQ: &str = "zq";
+const MENG: &str = "meng";
+const BH: &str = "bh";
+
+static PACKS: LazyLock<PackSet> = LazyLock::new(|| {
+    PackSet::load([
+        ("004.toml", include_str!("../../../../packs/004.toml")),
+        (
+            "004-2016.toml",
+            include_str!("../../../../packs/004-2016.toml"),
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("pack 004 does not load: {e}"))
+});
+static CAL: LazyLock<Calendar> = LazyLock::new(Calendar::embedded);
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn org(id: &str, name: &str) -> Org {
+    Org {
+        id: id.into(),
+        name: name.into(),
+    }
+}
+
+fn ctx(today: NaiveDate) -> Ctx<'static> {
+    let mut c = Ctx::new(today, &CAL);
+    c.org_chain = vec![
+        org(ZQ, "阿拉善左旗公安局"),
+        org(MENG, "阿拉善盟公安局"),
+        org("nmg", "内蒙古自治区公安厅"),
+    ];
+    c.names.insert(BH.into(), "巴彦浩特派出所".into());
+    c
+}
+
+fn legal() -> Actor {
+    Actor::new("fz1", &[Role::LegalAffairs], ZQ)
+}
+fn insp() -> Actor {
+    Actor::new("dc1", &[Role::Inspectorate], ZQ)
+}
+fn insp_meng() -> Actor {
+    Actor::new("dc9", &[Role::Inspectorate], MENG)
+}
+fn officer(id: &str) -> Actor {
+    Actor::new(id, &[Role::Officer], BH)
+}
+fn system() -> Actor {
+    Actor::new("system", &[Role::System], ZQ)
+}
+
+/// A case with its events, driven step by step.
+#[derive(Default, Clone)]
+struct Case {
+    state: FaultState,
+    events: Vec<Event<Kind>>,
+}
+
+impl Case {
+    fn try_run(&mut self, cmd: Command, actor: &Actor, on: &str) -> Result<(), ProcessError> {
+        self.try_run_in(cmd, actor, &ctx(d(on)))
+    }
+
+    fn try_run_in(&mut self, cmd: Command, actor: &Actor, c: &Ctx<'_>) -> Result<(), ProcessError> {
+        let evs = EnforcementFault::decide(&self.state, &cmd, actor, c)?;
+        for e in evs {
+            self.state = EnforcementFault::apply(self.state.clone(), &e);
+            self.events.push(e);
+        }
+        Ok(())
+    }
+
+    fn run(&mut self, cmd: Command, actor: &Actor, on: &str) {
+        if let Err(e) = self.try_run(cmd.clone(), actor, on) {
+            panic!("{cmd:?} refused: {e}");
+        }
+    }
+
+    fn refused(&mut self, cmd: Command, actor: &Actor, on: &str) -> ProcessError {
+        let before = self.state.clone();
+        match self.try_run(cmd.clone(), actor, on) {
+            Ok(()) => panic!("{cmd:?} accepted"),
+            Err(e) => {
+                assert_eq!(self.state, before, "a refusal changes nothing");
+                e
+            }
+        }
+    }
+
+    fn assess(&mut self, on: &str) {
+        let a = assess(&PACKS, &self.state).unwrap_or_else(|e| panic!("{e}"));
+        self.run(Command::Assess { assessment: a }, &legal(), on);
+    }
+
+    fn docs(&self) -> Vec<Document> {
+        EnforcementFault::documents(&self.events)
+    }
+}
+
+fn person(name: &str, role: &str) -> CasePerson {
+    CasePerson {
+        name: name.into(),
+        person_id: None,
+        role: role.into(),
+        opinion: String::new(),
+        at_fault: false,
+        overrode_correct_opinion: false,
+        unauthorised_act: false,
+        falsified_or_concealed: false,
+        false_appraisal: false,
+        wrong_reply: false,
+    }
+}
+
+fn open() -> Command {
+    Command::Open {
+        error_type: "wrongful_criminal_measure".into(),
+        error_on: d("2024-06-03"),
+        case_name: "王某涉嫌盗窃案".into(),
+        description: "对无犯罪事实的王某错误采取刑事拘留".into(),
+        unit: BH.into(),
+    }
+}
+
+/// 004 §9: the handler and the reviewer proposed release; the approver overrode them.
+fn overriding_approver() -> Vec<CasePerson> {
+    vec![
+        CasePerson {
+            opinion: "证据不足，建议不予刑事拘留".into(),
+            person_id: Some("p-zhang".into()),
+            ..person("张某", "handler")
+        },
+        CasePerson {
+            opinion: "同意办案人意见".into(),
+            person_id: Some("p-zhao".into()),
+            ..person("赵某", "reviewer")
+        },
+        CasePerson {
+            opinion: "决定刑事拘留".into(),
+            person_id: Some("p-li".into()),
+            at_fault: true,
+            overrode_correct_opinion: true,
+            ..person("李某", "approver")
+        },
+    ]
+}
+
+fn confirm() -> Command {
+    Command::Confirm {
+        shares: vec![],
+        outcome: None,
+        reasons: String::new(),
+        proposal: "建议对李某予以通报批评、延期晋级".into(),
+    }
+}
+
+fn decide(name: &str, measures: &[&str]) -> Command {
+    Command::Decide {
+        name: name.into(),
+        measures: measures.iter().map(|m| m.to_string()).collect(),
+        discipline: None,
+        waived: false,
+        approved_by: "局长王某某".into(),
+        reasons: "审批时不采纳办案人、审核人的正确意见，造成错误拘留".into(),
+    }
+}
+
+/// Opened, people and circumstances recorded, assessed by the engine.
+fn assessed(people: Vec<CasePerson>, circ: Circumstances) -> Case {
+    let mut c = Case::default();
+    c.run(open(), &legal(), "2024-07-01");
+    c.run(Command::RecordPeople { people }, &legal(), "2024-07-02");
+    c.run(
+        Command::RecordCircumstances {
+            circumstances: circ,
+        },
+        &legal(),
+        "2024-07-02",
+    );
+    c.assess("2024-07-03");
+    c
+}
+
+/// The §9 case up to the decision on the approver (2024-09-02).
+fn decided_s9() -> Case {
+    let mut c = assessed(overriding_approver(), Circumstances::default());
+    c.run(confirm(), &legal(), "2024-07-05");
+    c.run(
+        decide("李某", &["circulated_criticism", "deferred_promotion"]),
+        &insp(),
+        "2024-09-02",
+    );
+    c
+}
+
+#[test]
+fn s9_approver_who_overrode_correct_opinion_bears_responsibility_004() {
+    let mut c = assessed(overriding_approver(), Circumstances::default());
+    let a = c.state.assessment.clone().unwrap();
+    assert_eq!(a.outcome, "none");
+    let li = a.share_of("李某").unwrap();
+    assert_eq!((li.share.as_str(), li.allocation.as_str()), ("all", "a9"));
+    assert_eq!(li.citations, vec!["004 §9"]);
+    for n in ["张某", "赵某"] {
+        assert_eq!(a.share_of(n).unwrap().share, "not_liable", "{n}");
+    }
+    c.run(confirm(), &legal(), "2024-07-05");
+    let conf = c.state.confirmation.clone().unwrap();
+    assert!(!conf.departs);
+    assert_eq!(c.state.stage().0, "confirmed");
+    // The handler whose correct opinion was overridden is not dealt with.
+    let e = c.refused(
+        decide("张某", &["circulated_criticism"]),
+        &insp(),
+        "2024-09-02",
+    );
+    assert_eq!(e.article.as_deref(), Some("004 §9"));
+    assert!(e.message.contains("不承担执法过错责任"), "{e}");
+    c.run(
+        decide("李某", &["circulated_criticism"]),
+        &insp(),
+        "2024-09-02",
+    );
+    assert_eq!(c.state.stage().0, "decided");
+    let docs = c.docs();
+    let det = &docs[0];
+    assert_eq!(det.kind, DocumentKind::FaultDetermination);
+    assert!(
+        det.text
+            .contains("李某（审批人）全部责任（《规定》第九条）"),
+        "{}",
+        det.text
+    );
+    assert!(
+        det.text.contains("张某（办案人）不承担责任"),
+        "{}",
+        det.text
+    );
+    let dec = &docs[1];
+    assert_eq!(dec.kind, DocumentKind::FaultDecision);
+    assert_eq!(dec.addressee, "李某同志");
+    assert!(
+        dec.text.contains("你全部责任（《规定》第九条）"),
+        "{}",
+        dec.text
+    );
+    assert!(dec.text.contains("通报批评"));
+}
+
+#[test]
+fn s8_all_at_fault_approver_bears_main_responsibility_004() {
+    let people = vec![
+        CasePerson {
+            at_fault: true,
+            ..person("张某", "handler")
+        },
+        CasePerson {
+            at_fault: true,
+            ..person("赵某", "reviewer")
+        },
+        CasePerson {
+            at_fault: true,
+            ..person("李某", "approver")
+        },
+    ];
+    let c = assessed(people, Circumstances::default());
+    let a = c.state.assessment.unwrap();
+    assert_eq!(a.share_of("李某").unwrap().share, "main");
+    assert_eq!(a.share_of("张某").unwrap().share, "separate");
+    assert_eq!(a.share_of("赵某").unwrap().share, "separate");
+}
+
+#[test]
+fn s12_false_appraisal_puts_main_responsibility_on_the_appraiser_004() {
+    let people = vec![
+        CasePerson {
+            at_fault: true,
+            false_appraisal: true,
+            ..person("王某", "appraiser")
+        },
+        person("张某", "handler"),
+    ];
+    let c = assessed(people, Circumstances::default());
+    let a = c.state.assessment.unwrap();
+    assert_eq!(a.share_of("王某").unwrap().share, "main");
+    assert!(a.share_of("张某").is_none());
+}
+
+#[test]
+fn s26_confirmation_departing_from_computed_allocation_needs_reasons_004() {
+    let mut c = assessed(overriding_approver(), Circumstances::default());
+    let departing = Command::Confirm {
+        shares: vec![ShareInput {
+            name: "赵某".into(),
+            share: "secondary".into(),
+        }],
+        outcome: None,
+        reasons: "  ".into(),
+        proposal: "建议通报批评".into(),
+    };
+    let e = c.refused(departing.clone(), &legal(), "2024-07-05");
+    assert!(e.message.contains("应当写明理由"), "{e}");
+    let Command::Confirm {
+        shares,
+        outcome,
+        proposal,
+        ..
+    } = departing
+    else {
+        unreachable!()
+    };
+    c.run(
+        Command::Confirm {
+            shares,
+            outcome,
+            reasons: "审核人未认真审核证据，对错误拘留负有一定责任".into(),
+            proposal,
+        },
+        &legal(),
+        "2024-07-05",
+    );
+    let conf = c.state.confirmation.clone().unwrap();
+    assert!(conf.departs);
+    let zhao = conf.shares.iter().find(|s| s.name == "赵某").unwrap();
+    assert_eq!(
+        (zhao.computed.as_str(), zhao.share.as_str()),
+        ("not_liable", "secondary")
+    );
+    let det = &c.docs()[0];
+    assert!(
+        det.text
+            .contains("赵某按规则计算为不承担责任，认定为次要责任"),
+        "{}",
+        det.text
+    );
+    assert!(det.text.contains("审核人未认真审核证据"));
+    // The reviewer confirmed as secondarily responsible may now be dealt with.
+    c.run(
+        decide("赵某", &["written_self_examination"]),
+        &insp(),
+        "2024-07-10",
+    );
+}
+
+#[test]
+fn s7_assessment_of_changed_people_is_stale_and_confirmation_waits_for_a_new_one_004() {
+    let mut c = assessed(overriding_approver(), Circumstances::default());
+    let old = c.state.assessment.clone().unwrap();
+    let mut people = overriding_approver();
+    people[1].at_fault = true;
+    c.run(Command::RecordPeople { people }, &legal(), "2024-07-04");
+    assert_eq!(c.state.stage().0, "investigating");
+    let e = c.refused(confirm(), &legal(), "2024-07-05");
+    assert_eq!(e.article.as_deref(), Some("004 §7"));
+    let e = c.refused(Command::Assess { assessment: old }, &legal(), "2024-07-05");
+    assert!(e.message.contains("重新计算"), "{e}");
+    c.assess("2024-07-05");
+    c.run(confirm(), &legal(), "2024-07-05");
+}
+
+#[test]
+fn s9_only_an_approver_overrides_and_s7_roles_come_from_the_list_004() {
+    let mut c = Case::default();
+    c.run(open(), &legal(), "2024-07-01");
+    let e = c.refused(
+        Command::RecordPeople {
+            people: vec![CasePerson {
+                overrode_correct_opinion: true,
+                ..person("张某", "handler")
+            }],
+        },
+        &legal(),
+        "2024-07-02",
+    );
+    assert_eq!(e.article.as_deref(), Some("004 §9"));
+    assert!(e.message.contains("只适用于审批人"), "{e}");
+    let e = c.refused(
+        Command::RecordPeople {
+            people: vec![person("张某", "clerk")],
+        },
+        &legal(),
+        "2024-07-02",
+    );
+    assert!(e.message.contains("办案角色"), "{e}");
+    let e = c.refused(
+        Command::RecordPeople {
+            people: vec![person("张某", "handler"), person("张某", "reviewer")],
+        },
+        &legal(),
+        "2024-07-02",
+    );
+    assert!(e.message.contains("重复"), "{e}");
+}
+
+#[test]
+fn s6_error_type_must_be_one_of_the_sixteen_and_only_legal_affairs_opens_004() {
+    let mut c = Case::default();
+    let e = c.refused(open(), &insp(), "2024-07-01");
+    assert!(e.message.contains("法制部门"), "{e}");
+    let Command::Open {
+        error_on,
+        case_name,
+        description,
+        unit,
+        ..
+    } = open()
+    else {
+        unreachable!()
+    };
+    let e = c.refused(
+        Command::Open {
+            error_type: "rudeness".into(),
+            error_on,
+            case_name,
+            description,
+            unit,
+        },
+        &legal(),
+        "2024-07-01",
+    );
+    assert_eq!(e.article.as_deref(), Some("004 §6"));
+    c.run(open(), &legal(), "2024-07-01");
+    assert_eq!(c.state.unit, Some(org(BH, "巴彦浩特派出所")));
+    let s = EnforcementFault::summary(&c.state);
+    assert_eq!((s.stage.as_str(), s.org_id.as_str()), ("investigating", ZQ));
+    assert!(s.title.contains("第六条第（七）项"), "{}", s.title);
+}
+
+#[test]
+fn s14_exemption_closes_the_case_and_nobody_is_dealt_with_004() {
+    let mut people = overriding_approver();
+    people[2].overrode_correct_opinion = false;
+    let mut c = assessed(
+        people,
+        Circumstances {
+            exemptions: vec!["executing_superior_order".into()],
+            ..Default::default()
+        },
+    );
+    assert_eq!(c.state.assessment.as_ref().unwrap().outcome, "exemption");
+    c.run(
+        Command::Confirm {
+            shares: vec![],
+            outcome: None,
+            reasons: String::new(),
+            proposal: "不追究有关人员责任".into(),
+        },
+        &legal(),
+        "2024-07-05",
+    );
+    assert_eq!(c.state.stage().0, "closed");
+    assert!(c.state.liable().is_empty());
+    let e = c.refused(
+        decide("李某", &["circulated_criticism"]),
+        &insp(),
+        "2024-07-06",
+    );
+    assert!(e.message.contains("不能作出处理决定"), "{e}");
+    assert!(c.docs()[0].text.contains("依照《规定》第十四条，不追究"));
+    assert!(EnforcementFault::recurrence_keys(&c.state).is_empty());
+}
+
+#[test]
+fn s16_each_liable_person_gets_a_measure_and_s23_waiver_needs_mitigation_004() {
+    let mut c = decided_s9();
+    // Without §23 circumstances there is no waiver.
+    let mut c2 = assessed(overriding_approver(), Circumstances::default());
+    c2.run(confirm(), &legal(), "2024-07-05");
+    let e = c2.refused(decide("李某", &[]), &insp(), "2024-07-06");
+    assert_eq!(e.article.as_deref(), Some("004 §16"));
+    let mut waive = decide("李某", &[]);
+    if let Command::Decide { waived, .. } = &mut waive {
+        *waived = true;
+    }
+    let e = c2.refused(waive.clone(), &insp(), "2024-07-06");
+    assert_eq!(e.article.as_deref(), Some("004 §23"));
+    let e = c2.refused(decide("李某", &["caning"]), &insp(), "2024-07-06");
+    assert_eq!(e.article.as_deref(), Some("004 §16"));
+    // With §23(二) the approver may be waived.
+    let mut c3 = assessed(
+        overriding_approver(),
+        Circumstances {
+            mitigations: vec!["admitted_and_corrected".into()],
+            ..Default::default()
+        },
+    );
+    let a = c3.state.assessment.clone().unwrap();
+    assert_eq!(
+        (a.outcome.as_str(), a.leniency.clone()),
+        (
+            "tolerance",
+            vec!["lighter".to_string(), "waived".to_string()]
+        )
+    );
+    c3.run(confirm(), &legal(), "2024-07-05");
+    c3.run(waive, &insp(), "2024-07-06");
+    assert!(c3.docs()[1].text.contains("免予追究执法过错责任"));
+    // A waived person has nothing to appeal.
+    let e = c3.refused(
+        Command::Appeal {
+            to: AppealTo::SameLevel,
+            reasons: "不服".into(),
+        },
+        &officer("p-li"),
+        "2024-07-07",
+    );
+    assert_eq!(e.article.as_deref(), Some("004 §27"));
+    // §17 discipline is a 处分, not an organisational measure.
+    let mut cmd = decide("李某", &["circulated_criticism"]);
+    if let Command::Decide { discipline, .. } = &mut cmd {
+        *discipline = Some(Sanction::Admonition);
+    }
+    let mut c4 = assessed(overriding_approver(), Circumstances::default());
+    c4.run(confirm(), &legal(), "2024-07-05");
+    let e = c4.refused(cmd, &insp(), "2024-07-06");
+    assert_eq!(e.article.as_deref(), Some("004 §17"));
+    // A person decided once is not decided again.
+    let e = c.refused(
+        decide("李某", &["circulated_criticism"]),
+        &insp(),
+        "2024-09-03",
+    );
+    assert!(e.message.contains("不能作出处理决定"), "{e}");
+}
+
+#[test]
+fn s27_appeal_window_and_reply_counted_in_days_on_the_calendar_004() {
+    let c = decided_s9();
+    let s = &c.state.standings["李某"];
+    // 2024-09-02 + 30 日 = 2024-10-02, inside the National Day holiday: the next working day.
+    assert_eq!(s.decision.appeal_due, d("2024-10-08"));
+    assert_eq!(s.decision.appeal_article, "本地设置");
+    assert!(c.docs()[1].text.contains("至2024年10月8日"));
+    let appeal = Command::Appeal {
+        to: AppealTo::SameLevel,
+        reasons: "办案人、审核人意见并非全部正确，不应由本人承担全部责任".into(),
+    };
+    let mut late = c.clone();
+    let e = late.refused(appeal.clone(), &officer("p-li"), "2024-10-09");
+    assert!(e.message.contains("2024年10月8日"), "{e}");
+    // Only the person dealt with appeals.
+    let mut other = c.clone();
+    let e = other.refused(appeal.clone(), &officer("p-zhang"), "2024-09-10");
+    assert!(e.message.contains("本人"), "{e}");
+    let mut c = c;
+    c.run(appeal.clone(), &officer("p-li"), "2024-10-08");
+    let a = c.state.standings["李某"].appeal.clone().unwrap();
+    // 2024-10-08 + 30 日 = 2024-11-07 (a Thursday).
+    assert_eq!(a.reply_due, d("2024-11-07"));
+    assert_eq!(c.state.stage().0, "appealed");
+    let dl = EnforcementFault::deadlines(&c.state, &CAL);
+    assert_eq!(dl.len(), 1);
+    assert_eq!(
+        (dl[0].due, dl[0].article.as_str(), dl[0].role),
+        (d("2024-11-07"), "004 §27", Role::Inspectorate)
+    );
+    let e = c.refused(appeal, &officer("p-li"), "2024-10-08");
+    assert!(e.message.contains("已经"), "{e}");
+    // A reply after the last day is recorded as late.
+    c.run(
+        Command::AnswerAppeal {
+            name: "李某".into(),
+            result: AppealResult::Upheld,
+            measures: vec![],
+            discipline: None,
+            reasons: "审批人不采纳正确意见，应当承担全部责任".into(),
+        },
+        &insp(),
+        "2024-11-08",
+    );
+    assert!(EnforcementFault::deadlines(&c.state, &CAL).is_empty());
+    let reply = c.docs().pop().unwrap();
+    assert_eq!(reply.kind, DocumentKind::FaultAppealReply);
+    assert!(reply.text.contains("维持原决定"));
+    assert!(EnforcementFault::facts(&c.state)
+        .iter()
+        .any(|f| f.value.contains("逾期答复")));
+}
+
+#[test]
+fn s27_appeal_to_the_higher_agency_is_answered_there_004() {
+    let mut c = decided_s9();
+    c.run(
+        Command::Appeal {
+            to: AppealTo::Higher,
+            reasons: "不服".into(),
+        },
+        &officer("p-li"),
+        "2024-09-05",
+    );
+    assert!(EnforcementFault::links(&c.state).contains(&("escalated_to".into(), MENG.into())));
+    assert!(EnforcementFault::actions(&c.state, &insp())
+        .iter()
+        .all(|a| a.id != "enforcement_fault_answer_appeal"));
+    let answer = Command::AnswerAppeal {
+        name: "李某".into(),
+        result: AppealResult::Revoked,
+        measures: vec![],
+        discipline: None,
+        reasons: "原决定认定事实不清".into(),
+    };
+    let e = c.refused(answer.clone(), &insp(), "2024-09-20");
+    assert!(e.message.contains("阿拉善盟公安局"), "{e}");
+    c.run(answer, &insp_meng(), "2024-09-20");
+    let s = &c.state.standings["李某"];
+    assert!(s.revoked && s.measures.is_empty());
+    let reply = c.docs().pop().unwrap();
+    assert!(
+        reply.text.ends_with("阿拉善盟公安局\n2024年9月20日"),
+        "{}",
+        reply.text
+    );
+    assert_eq!(reply.copy_to, vec!["阿拉善左旗公安局".to_string()]);
+}
+
+#[test]
+fn s27_reply_may_lighten_but_never_make_heavier_001_s27() {
+    let mut c = decided_s9();
+    c.run(
+        Command::Appeal {
+            to: AppealTo::SameLevel,
+            reasons: "处理过重".into(),
+        },
+        &officer("p-li"),
+        "2024-09-05",
+    );
+    let change = |measures: &[&str], discipline: Option<Sanction>| Command::AnswerAppeal {
+        name: "李某".into(),
+        result: AppealResult::Changed,
+        measures: measures.iter().map(|m| m.to_string()).collect(),
+        discipline,
+        reasons: "综合考虑其认错态度".into(),
+    };
+    let e = c.refused(
+        change(&["circulated_criticism", "suspension"], None),
+        &insp(),
+        "2024-09-10",
+    );
+    assert_eq!(e.article.as_deref(), Some("001 §27"));
+    let e = c.refused(
+        change(&["circulated_criticism"], Some(Sanction::Warning)),
+        &insp(),
+        "2024-09-10",
+    );
+    assert_eq!(e.article.as_deref(), Some("001 §27"));
+    let e = c.refused(
+        change(&["circulated_criticism", "deferred_promotion"], None),
+        &insp(),
+        "2024-09-10",
+    );
+    assert!(e.message.contains("维持原决定"), "{e}");
+    c.run(
+        change(&["circulated_criticism"], None),
+        &insp(),
+        "2024-09-10",
+    );
+    assert_eq!(
+        c.state.standings["李某"].measures,
+        vec!["circulated_criticism"]
+    );
+}
+
+#[test]
+fn s22_decision_and_each_change_are_recorded_in_the_file_004() {
+    let mut c = decided_s9();
+    let file = Command::RecordInFile {
+        name: "李某".into(),
+        note: "已归入人事档案".into(),
+    };
+    let e = c.refused(file.clone(), &legal(), "2024-09-03");
+    assert!(e.message.contains("警务督察部门"), "{e}");
+    let e = c.refused(
+        Command::RecordInFile {
+            name: "张某".into(),
+            note: String::new(),
+        },
+        &insp(),
+        "2024-09-03",
+    );
+    assert_eq!(e.article.as_deref(), Some("004 §22"));
+    c.run(file.clone(), &insp(), "2024-09-03");
+    assert_eq!(c.state.stage().0, "closed");
+    c.refused(file.clone(), &insp(), "2024-09-03");
+    // An appeal is still possible within its window, and a change asks for a new record.
+    c.run(
+        Command::Appeal {
+            to: AppealTo::SameLevel,
+            reasons: "处理过重".into(),
+        },
+        &officer("p-li"),
+        "2024-09-05",
+    );
+    c.run(
+        Command::AnswerAppeal {
+            name: "李某".into(),
+            result: AppealResult::Changed,
+            measures: vec!["circulated_criticism".into()],
+            discipline: None,
+            reasons: "酌情减轻".into(),
+        },
+        &insp(),
+        "2024-09-10",
+    );
+    assert_eq!(c.state.stage().0, "decided");
+    c.run(file, &insp(), "2024-09-11");
+    assert_eq!(c.state.standings["李某"].filed_version, Some(2));
+    assert_eq!(c.state.stage().0, "closed");
+}
+
+#[test]
+fn s20_severe_impact_flags_leadership_responsibility_004() {
+    let mut c = assessed(
+        overriding_approver(),
+        Circumstances {
+            severe_impact: true,
+            ..Default::default()
+        },
+    );
+    c.run(confirm(), &legal(), "2024-07-05");
+    assert!(c.state.confirmation.as_ref().unwrap().leadership);
+    assert!(c.docs()[0]
+        .text
+        .contains("追究领导责任（《规定》第二十条）"));
+    assert!(EnforcementFault::facts(&c.state)
+        .iter()
+        .any(|f| f.label == "领导责任（第二十条）" && f.value == "应当追究"));
+    let mut quiet = assessed(overriding_approver(), Circumstances::default());
+    quiet.run(confirm(), &legal(), "2024-07-05");
+    assert!(!quiet.state.confirmation.unwrap().leadership);
+}
+
+#[test]
+fn s21_serious_error_bars_the_unit_from_advanced_collective_this_year_004() {
+    let mut c = assessed(
+        overriding_approver(),
+        Circumstances {
+            serious_error: true,
+            ..Default::default()
+        },
+    );
+    c.run(confirm(), &legal(), "2024-07-05");
+    assert_eq!(c.state.award_barred, Some((2024, "serious".to_string())));
+    assert!(c.docs()[0]
+        .text
+        .contains("巴彦浩特派出所发生严重的执法过错，2024年度不得评选为先进集体"));
+    // Already barred: no follow-up.
+    let mut cx = ctx(d("2024-07-05"));
+    cx.recurrence
+        .insert("unit:bh|year:2024".into(), vec!["F2024-000001".into()]);
+    assert_eq!(EnforcementFault::follow_up(&c.state, &cx), None);
+}
+
+#[test]
+fn s21_second_error_of_a_unit_in_a_year_bars_it_by_follow_up_004() {
+    let mut c = assessed(overriding_approver(), Circumstances::default());
+    assert!(EnforcementFault::recurrence_keys(&c.state).is_empty());
+    c.run(confirm(), &legal(), "2024-07-05");
+    assert_eq!(
+        EnforcementFault::recurrence_keys(&c.state),
+        vec!["unit:bh|year:2024".to_string()]
+    );
+    assert_eq!(c.state.award_barred, None);
+    // No other case of the unit this year: nothing follows.
+    let mut cx = ctx(d("2024-07-05"));
+    assert_eq!(EnforcementFault::follow_up(&c.state, &cx), None);
+    cx.recurrence
+        .insert("unit:bh|year:2024".into(), vec!["F2024-000001".into()]);
+    let cmd = EnforcementFault::follow_up(&c.state, &cx).unwrap();
+    // Only the system records it.
+    let e = c.refused(cmd.clone(), &legal(), "2024-07-05");
+    assert!(e.message.contains("系统"), "{e}");
+    c.try_run_in(cmd, &system(), &cx).unwrap();
+    assert_eq!(c.state.award_barred, Some((2024, "repeated".to_string())));
+    assert_eq!(EnforcementFault::follow_up(&c.state, &cx), None);
+    assert!(EnforcementFault::describe(&c.events.last().unwrap().kind).contains("多次发生执法过错"));
+}
+
+#[test]
+fn citations_read_as_the_regulation_writes_them() {
+    assert_eq!(cite("§6(七)"), "第六条第（七）项");
+    assert_eq!(cite("004 §9"), "第九条");
+    assert_eq!(cite("§26¶2"), "第二十六条第二款");
+    assert_eq!(cite("§14"), "第十四条");
+    assert_eq!(cite("000 §7"), "000 §7");
+}
+
+#[test]
+fn commands_and_events_round_trip_as_json_with_their_action_ids() {
+    let c = decided_s9();
+    for e in &c.events {
+        let json = serde_json::to_string(e).unwrap();
+        let back: Event<Kind> = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, e);
+    }
+    let v = serde_json::to_value(open()).unwrap();
+    assert_eq!(v["action"], "enforcement_fault_open");
+    for (id, _) in ACTIONS {
+        assert!(id.starts_with("enforcement_fault_"), "{id}");
+    }
+    // A form's circumstances arrive flat; empty optional ids read as absent.
+    let cmd: Command = serde_json::from_value(serde_json::json!({
+        "action": "enforcement_fault_record_circumstances",
+        "mitigations": ["minor_negligence"],
+        "severe_impact": true
+    }))
+    .unwrap();
+    assert_eq!(
+        cmd,
+        Command::RecordCircumstances {
+            circumstances: Circumstances {
+                mitigations: vec!["minor_negligence".into()],
+                severe_impact: true,
+                ..Default::default()
+            }
+        }
+    );
+    let cmd: Command = serde_json::from_value(serde_json::json!({
+        "action": "enforcement_fault_open", "error_type": "refused_duty",
+        "error_on": "2024-01-02", "case_name": "x", "description": "y", "unit": "bh"
+    }))
+    .unwrap();
+    assert!(matches!(cmd, Command::Open { unit, .. } if unit == "bh"));
+    // A person's empty directory id reads as none.
+    let p: CasePerson = serde_json::from_value(serde_json::json!({
+        "name": "王某", "role": "appraiser", "person_id": " "
+    }))
+    .unwrap();
+    assert_eq!(p.person_id, None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties
+
+/// A command for `action` that should be accepted when the action is offered.
+fn sample(state: &FaultState, action: &str, actor: &Actor, pick: usize) -> Option<Command> {
+    let names: Vec<String> = state.people.iter().map(|p| p.name.clone()).collect();
+    Some(match action {
+        "enforcement_fault_open" => open(),
+        "enforcement_fault_record_people" => {
+            let mut people = overriding_approver();
+            if pick % 3 == 1 {
+                people[2].overrode_correct_opinion = false;
+                for p in &mut people {
+                    p.at_fault = true;
+                }
+            } else if pick % 3 == 2 {
+                people[0].falsified_or_concealed = true;
+                people[0].at_fault = true;
+            }
+            Command::RecordPeople { people }
+        }
+        "enforcement_fault_record_circumstances" => Command::RecordCircumstances {
+            circumstances: match pick % 4 {
+                0 => Circumstances::default(),
+                1 => Circumstances {
+                    mitigations: vec!["minor_negligence".into()],
+                    ..Default::default()
+                },
+                2 => Circumstances {
+                    exemptions: vec!["law_unclear".into()],
+                    ..Default::default()
+                },
+                _ => Circumstances {
+                    aggravations: vec!["repeated_errors".into()],
+                    severe_impact: true,
+                    serious_error: true,
+                    ..Default::default()
+                },
+            },
+        },
+        "enforcement_fault_assess" => Command::Assess {
+            assessment: assess(&PACKS, state).ok()?,
+        },
+        "enforcement_fault_confirm" => confirm(),
+        "enforcement_fault_decide" => {
+            let name = state.undecided().first()?.name.clone();
+            let tolerance = state.confirmation.as_ref()?.outcome == "tolerance";
+            let mut cmd = decide(&name, &["circulated_criticism", "deferred_promotion"]);
+            if tolerance && pick % 2 == 0 {
+                cmd = decide(&name, &[]);
+                if let Command::Decide { waived, .. } = &mut cmd {
+                    *waived = true;
+                }
+            }
+            cmd
+        }
+        "enforcement_fault_record_in_file" => Command::RecordInFile {
+            name: state.unfiled().first()?.decision.name.clone(),
+            note: String::new(),
+        },
+        "enforcement_fault_appeal" => Command::Appeal {
+            to: if pick % 2 == 0 {
+                AppealTo::SameLevel
+            } else {
+                AppealTo::Higher
+            },
+            reasons: "不服".into(),
+        },
+        "enforcement_fault_answer_appeal" => {
+            // The actor's own when there is one, else any: an inspectorate elsewhere must be
+            // refused it.
+            let pending = state.pending_appeals();
+            let (name, _) = pending
+                .iter()
+                .find(|(_, a)| a.receiving.id == actor.org_id)
+                .or(pending.first())
+                .copied()?;
+            let s = &state.standings[name];
+            let (result, measures) = match pick % 3 {
+                0 => (AppealResult::Upheld, vec![]),
+                1 if s.measures.len() > 1 => (AppealResult::Changed, s.measures[..1].to_vec()),
+                _ => (AppealResult::Revoked, vec![]),
+            };
+            Command::AnswerAppeal {
+                name: name.clone(),
+                result,
+                measures,
+                discipline: s.discipline,
+                reasons: "复查".into(),
+            }
+        }
+        _ => {
+            let _ = names;
+            return None;
+        }
+    })
+}
+
+fn actors() -> Vec<Actor> {
+    vec![
+        legal(),
+        insp(),
+        insp_meng(),
+        officer("p-li"),
+        officer("p-zhang"),
+        officer("p-zhao"),
+        officer("p-none"),
+        Actor::new("x", &[Role::Office], ZQ),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Driving a case by the actions offered to random actors (so it reaches decisions and
+    /// appeals), and probing every actor and action at each step:
+    /// - every action offered to an actor is accepted for a sample command (inside the appeal
+    ///   window: at most 20 steps of at most 2 days, the decision at the 6th step at the
+    ///   earliest);
+    /// - an action not offered to an actor is refused for the sample command;
+    /// - replaying the recorded events, read back from JSON, gives the state step by step.
+    #[test]
+    fn offered_actions_are_accepted_and_replay_equals_incremental_state(
+        steps in proptest::collection::vec(
+            (0usize..64, 0usize..6, 0u64..3), 1..20)
+    ) {
+        let mut c = Case::default();
+        let mut day = d("2024-07-01");
+        let everyone = actors();
+        for (choice, pick, advance) in steps {
+            day = day + chrono::Days::new(advance);
+            let cx = ctx(day);
+            // Every actor and action: offered iff accepted.
+            for actor in &everyone {
+                let offered = EnforcementFault::actions(&c.state, actor);
+                for (id, _) in ACTIONS {
+                    let Some(cmd) = sample(&c.state, id, actor, pick) else { continue };
+                    let result = EnforcementFault::decide(&c.state, &cmd, actor, &cx);
+                    if offered.iter().any(|a| a.id == id) {
+                        prop_assert!(result.is_ok(), "{id} offered to {actor:?} but refused: {:?}", result.err());
+                    } else {
+                        prop_assert!(result.is_err(), "{id} not offered to {actor:?} but accepted");
+                    }
+                }
+            }
+            // The step: one of the actions offered to anyone.
+            let pairs: Vec<(&Actor, String)> = everyone
+                .iter()
+                .flat_map(|a| EnforcementFault::actions(&c.state, a).into_iter().map(move |s| (a, s.id)))
+                .collect();
+            if pairs.is_empty() {
+                continue;
+            }
+            let (actor, id) = &pairs[choice % pairs.len()];
+            let Some(cmd) = sample(&c.state, id, actor, pick) else {
+                prop_assert!(false, "no sample command for offered {id}");
+                continue;
+            };
+            let evs = EnforcementFault::decide(&c.state, &cmd, actor, &cx);
+            prop_assert!(evs.is_ok(), "{id} offered to {actor:?} but refused: {:?}", evs.err());
+            for e in evs.unwrap_or_default() {
+                let json = serde_json::to_string(&e).unwrap();
+                let back: Event<Kind> = serde_json::from_str(&json).unwrap();
+                c.state = EnforcementFault::apply(c.state.clone(), &back);
+                c.events.push(back);
+            }
+            prop_assert_eq!(&EnforcementFault::replay(&c.events), &c.state);
+            prop_assert_eq!(c.state.version as usize, c.events.len());
+        }
+    }
+}
