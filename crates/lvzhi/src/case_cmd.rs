@@ -144,7 +144,7 @@ fn read_request(path: &Path) -> Result<Request, AppError> {
     })
 }
 
-async fn service(
+pub(crate) async fn service(
     data_dir: &Path,
     db: Option<String>,
     calendar: Calendar,

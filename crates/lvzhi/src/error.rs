@@ -52,4 +52,16 @@ pub enum AppError {
     /// The web application (already one Chinese sentence).
     #[error("{0}")]
     Server(#[from] lvzhi_server::AppError),
+    #[error("字体目录 {0} 不存在或不是目录")]
+    FontsDir(PathBuf),
+    #[error("输出文件路径 {0} 无效：应为文件路径")]
+    OutPath(PathBuf),
+    /// Writing an output file, with the reason in Chinese.
+    #[error("无法写入 {path}：{reason}")]
+    WriteOut { path: PathBuf, reason: String },
+    #[error("案件 {case} 中没有{kind}（该文书尚未出具）")]
+    NoDocument { case: String, kind: String },
+    /// Typesetting or packing a notice (lvzhi-documents): already one Chinese sentence.
+    #[error("{0}")]
+    Document(String),
 }

@@ -6,6 +6,7 @@ mod calendar_cmd;
 mod calendar_store;
 mod case_cmd;
 mod cli_error;
+mod document_cmd;
 mod error;
 mod pack_store;
 mod policy_cmd;
@@ -76,6 +77,12 @@ pub enum Command {
     /// 在终端逐项询问仍可能改变结论的问题 / Ask only the questions that can change the outcome
     #[command(disable_help_flag = true)]
     Interview(policy_cmd::InterviewArgs),
+    /// 公文文书：种类列表，按 GB/T 9704 输出 PDF 或可编辑的 DOCX / Official documents: PDF or DOCX
+    #[command(subcommand, disable_help_flag = true)]
+    Document(document_cmd::DocumentCommand),
+    /// 文书所用字体：各字体角色使用的字体及其来源 / Which fonts the documents are set in
+    #[command(disable_help_flag = true)]
+    Fonts(document_cmd::FontsCommand),
     /// 启动网页应用（--demo 载入演示数据）/ Run the web application (--demo: with demo data)
     #[command(disable_help_flag = true)]
     Serve(serve_cmd::ServeArgs),
@@ -121,6 +128,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Policy(cmd) => policy_cmd::run(cmd),
         Command::Evaluate(args) => policy_cmd::evaluate(args),
         Command::Interview(args) => policy_cmd::interview(args),
+        Command::Document(cmd) => document_cmd::run(&cli.data_dir, cmd),
+        Command::Fonts(cmd) => document_cmd::fonts(&cli.data_dir, cmd),
         Command::Serve(args) => serve_cmd::run(&cli.data_dir, args),
     }
 }
