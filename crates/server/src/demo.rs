@@ -350,13 +350,23 @@ pub fn accounts() -> Vec<DemoAccount> {
 
 // ---- the expert pool (000 §18–19) ----
 
-/// (id, name, category of 000 §18, affiliation, linked person).
-const EXPERTS: &[(&str, &str, ExternalCategory, &str, Option<&str>)] = &[
+/// (id, name, category of 000 §18, affiliation, linked person, retained by: 聘请律师 of 001 §26).
+/// The 盟局 retains two lawyers; the 左旗局 only one, so its 维权办 sees the 001 §26 warning.
+type ExpertSeed = (
+    &'static str,
+    &'static str,
+    ExternalCategory,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+const EXPERTS: &[ExpertSeed] = &[
     (
         "e-tuya",
         "图雅",
         ExternalCategory::Deputy,
         "阿拉善盟人大代表，阿拉善左旗某牧民专业合作社理事长",
+        None,
         None,
     ),
     (
@@ -365,12 +375,14 @@ const EXPERTS: &[(&str, &str, ExternalCategory, &str, Option<&str>)] = &[
         ExternalCategory::PoliticalLegalStaff,
         "阿拉善左旗人民检察院检察官",
         None,
+        None,
     ),
     (
         "e-wangying",
         "王颖",
         ExternalCategory::PoliticalLegalStaff,
         "阿拉善盟中级人民法院法官",
+        None,
         None,
     ),
     (
@@ -379,12 +391,14 @@ const EXPERTS: &[(&str, &str, ExternalCategory, &str, Option<&str>)] = &[
         ExternalCategory::LegalExpert,
         "内蒙古某律师事务所律师",
         Some(EXPERT),
+        Some(MENG),
     ),
     (
         "e-chenzhiyuan",
         "陈志远",
         ExternalCategory::LegalExpert,
         "内蒙古大学法学院副教授",
+        None,
         None,
     ),
     (
@@ -393,12 +407,14 @@ const EXPERTS: &[(&str, &str, ExternalCategory, &str, Option<&str>)] = &[
         ExternalCategory::FrontlineOfficer,
         "额济纳旗公安局达来呼布派出所民警（基层民警代表）",
         None,
+        None,
     ),
     (
         "e-zhaoguilan",
         "赵桂兰",
         ExternalCategory::PublicRepresentative,
         "巴彦浩特镇某社区居民委员会主任",
+        None,
         None,
     ),
     (
@@ -407,6 +423,23 @@ const EXPERTS: &[(&str, &str, ExternalCategory, &str, Option<&str>)] = &[
         ExternalCategory::Other,
         "阿拉善盟心理健康指导中心心理咨询师",
         None,
+        None,
+    ),
+    (
+        "e-sunwei",
+        "孙伟",
+        ExternalCategory::LegalExpert,
+        "内蒙古某律师事务所律师，阿拉善盟公安局法律顾问",
+        None,
+        Some(MENG),
+    ),
+    (
+        "e-wulan",
+        "乌兰",
+        ExternalCategory::LegalExpert,
+        "阿拉善左旗某律师事务所律师，阿拉善左旗公安局法律顾问",
+        None,
+        Some(ZQ),
     ),
 ];
 
@@ -809,7 +842,7 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>, AppError> {
     for p in PEOPLE {
         put_person(app, p).await?;
     }
-    for (id, name, category, affiliation, person) in EXPERTS {
+    for (id, name, category, affiliation, person, retained_by) in EXPERTS {
         let category = serde_json::to_value(category)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
@@ -828,6 +861,7 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>, AppError> {
                         "已审核第十九条所列七项条件，均符合；参与具体案件前另行书面声明无利害关系"
                             .to_string(),
                     active: true,
+                    retained_by: retained_by.map(str::to_string),
                 },
             )
             .await?;

@@ -85,6 +85,7 @@ async fn start() -> Server {
                 person_id: None,
                 note: String::new(),
                 active: true,
+                retained_by: None,
             },
         )
         .await

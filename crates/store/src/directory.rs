@@ -87,7 +87,14 @@ pub struct ExpertRecord {
     pub person_id: Option<String>,
     pub note: String,
     pub active: bool,
+    /// The organisation that retains this expert as its lawyer (聘请律师, 001 §26); a retained
+    /// lawyer is an active `legal_expert` with this set.
+    #[serde(default)]
+    pub retained_by: Option<String>,
 }
+
+/// The expert category a retained lawyer belongs to (000 §18(三) 法学专家、知名律师).
+pub const LAWYER_CATEGORY: &str = "legal_expert";
 
 /// A live session, found by the hash of its cookie.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -765,12 +772,18 @@ impl Store {
             .map_err(|x| StoreError::Payload(x.to_string()))?;
         let event = directory_event(actor, "expert_put", e, now())?;
         directory_tx!(self, event, |tx| {
+            if let Some(org) = &e.retained_by {
+                if count_in!(tx, "SELECT COUNT(*) FROM orgs WHERE id = $1", [org]) == 0 {
+                    return Err(refused(format!("聘请单位 {org} 不存在")));
+                }
+            }
             sqlx::query(
-                "INSERT INTO experts (id, name, category, affiliation, eligibility, person_id, note, active) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                "INSERT INTO experts (id, name, category, affiliation, eligibility, person_id, note, active, retained_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, category = excluded.category, \
                  affiliation = excluded.affiliation, eligibility = excluded.eligibility, \
-                 person_id = excluded.person_id, note = excluded.note, active = excluded.active",
+                 person_id = excluded.person_id, note = excluded.note, active = excluded.active, \
+                 retained_by = excluded.retained_by",
             )
             .bind(&e.id)
             .bind(&e.name)
@@ -780,6 +793,7 @@ impl Store {
             .bind(e.person_id.as_deref())
             .bind(&e.note)
             .bind(e.active)
+            .bind(e.retained_by.as_deref())
             .execute(&mut *tx)
             .await?;
             ((), true)
@@ -791,7 +805,7 @@ impl Store {
     pub async fn experts(&self) -> Result<Vec<ExpertRecord>, StoreError> {
         fetch_rows!(
             self,
-            "SELECT id, name, category, affiliation, eligibility, person_id, note, active \
+            "SELECT id, name, category, affiliation, eligibility, person_id, note, active, retained_by \
              FROM experts ORDER BY id",
             [],
             |r| {
@@ -807,10 +821,25 @@ impl Store {
                     person_id: r.try_get(5)?,
                     note: r.try_get(6)?,
                     active: r.try_get(7)?,
+                    retained_by: r.try_get(8)?,
                     id,
                 })
             }
         )
+    }
+
+    /// How many retained lawyers each organisation has (001 §26: active experts of
+    /// [`LAWYER_CATEGORY`] retained by it); organisations with none are absent.
+    pub async fn retained_lawyers(&self) -> Result<BTreeMap<String, i64>, StoreError> {
+        let rows = fetch_rows!(
+            self,
+            "SELECT retained_by, COUNT(*) FROM experts \
+             WHERE active AND category = $1 AND retained_by IS NOT NULL \
+             GROUP BY retained_by",
+            [LAWYER_CATEGORY],
+            |r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?))
+        )?;
+        Ok(rows.into_iter().collect())
     }
 
     // ---- sessions (operational state: not chained) ----

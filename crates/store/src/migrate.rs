@@ -43,6 +43,11 @@ const STEPS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0007_deadline_org.sqlite.sql"),
         include_str!("../migrations/0007_deadline_org.postgres.sql"),
     ),
+    (
+        8,
+        include_str!("../migrations/0008_expert_retained_by.sqlite.sql"),
+        include_str!("../migrations/0008_expert_retained_by.postgres.sql"),
+    ),
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS lvzhi_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";

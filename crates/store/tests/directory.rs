@@ -303,6 +303,7 @@ async fn grants_and_experts() {
             person_id: None,
             note: String::new(),
             active: true,
+            retained_by: None,
         };
         store.put_expert(ADMIN, &expert).await.unwrap();
         let retired = ExpertRecord {
@@ -310,7 +311,42 @@ async fn grants_and_experts() {
             ..expert.clone()
         };
         store.put_expert(ADMIN, &retired).await.unwrap();
-        assert_eq!(store.experts().await.unwrap(), [retired]);
+        assert_eq!(store.experts().await.unwrap(), std::slice::from_ref(&retired));
+        // 001 §26: lawyers retained by an organisation, counted while active and of the
+        // lawyers' category; the organisation must exist.
+        let ghost = ExpertRecord {
+            retained_by: Some("nowhere".into()),
+            ..retired.clone()
+        };
+        let err = store.put_expert(ADMIN, &ghost).await.unwrap_err();
+        assert!(err.to_string().contains("聘请单位 nowhere 不存在"), "{err}");
+        let lawyer = |id: &str, category: &str, active: bool| ExpertRecord {
+            id: id.into(),
+            category: category.into(),
+            active,
+            retained_by: Some("alashan".into()),
+            ..retired.clone()
+        };
+        store
+            .put_expert(ADMIN, &lawyer("e1", "legal_expert", true))
+            .await
+            .unwrap();
+        store
+            .put_expert(ADMIN, &lawyer("e2", "legal_expert", false))
+            .await
+            .unwrap();
+        store
+            .put_expert(ADMIN, &lawyer("e3", "other", true))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.experts().await.unwrap()[0].retained_by.as_deref(),
+            Some("alashan")
+        );
+        assert_eq!(
+            store.retained_lawyers().await.unwrap(),
+            std::collections::BTreeMap::from([("alashan".to_string(), 1)])
+        );
         // Idempotent grants and revocations record nothing the second time.
         assert_eq!(
             directory_kinds(&store).await,
@@ -321,6 +357,9 @@ async fn grants_and_experts() {
                 "grant_added",
                 "grant_added",
                 "grant_revoked",
+                "expert_put",
+                "expert_put",
+                "expert_put",
                 "expert_put",
                 "expert_put"
             ]

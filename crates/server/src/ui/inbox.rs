@@ -121,6 +121,7 @@ async fn inbox(
 ) -> PageResult {
     let list = items(&app, &user, 200).await?;
     let overdue = list.iter().filter(|i| i.overdue).count();
+    let lawyers = super::lawyers::of_office(&app, &user).await?;
     Ok(page(
         &app,
         &user,
@@ -129,6 +130,7 @@ async fn inbox(
         html! {
             (flash(q.msg.as_deref()))
             h1 { "我的待办" }
+            (super::lawyers::warning(&lawyers))
             p.summary {
                 "共 " strong { (list.len()) } " 项待办"
                 @if overdue > 0 { "，其中 " strong.overdue { (overdue) } " 项已逾期" }

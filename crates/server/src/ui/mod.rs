@@ -9,6 +9,7 @@ pub mod case_page;
 pub mod cases;
 pub mod evidence;
 pub mod inbox;
+pub mod lawyers;
 pub mod login;
 
 use axum::extract::FromRequestParts;

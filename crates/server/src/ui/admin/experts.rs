@@ -5,19 +5,23 @@
 //!
 //! The pool is shared by every committee of the tree, so it is kept by the administrators of a
 //! top-level organisation; every administrator may consult it.
+//!
+//! A lawyer of the pool may also be recorded as retained by an organisation (聘请律师, 001 §26
+//! "各级公安机关聘请律师不少于2人"): an active member of the 法学专家、知名律师 category with a
+//! 聘请单位 counts towards that organisation's two (see `ui::lawyers`).
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use lvzhi_store::ExpertRecord;
+use lvzhi_store::{ExpertRecord, LAWYER_CATEGORY};
 use lvzhi_workflow::Eligibility;
 use maud::{html, Markup};
 
 use super::people::person_options;
 use super::{
-    admin_page, check_name, check_text, error_box, notice, refused, require_admin, require_org,
-    require_top, Msg, Refusal, Scope,
+    admin_page, check_name, check_text, error_box, notice, org_options, refused, require_admin,
+    require_org, require_top, Msg, Refusal, Scope,
 };
 use crate::app::App;
 use crate::auth::{self, CsrfForm, User};
@@ -108,6 +112,8 @@ struct ExpertForm {
     person: String,
     note: String,
     active: bool,
+    /// The organisation retaining the lawyer (001 §26), empty for none.
+    retained_by: String,
 }
 
 impl Default for ExpertForm {
@@ -120,6 +126,7 @@ impl Default for ExpertForm {
             person: String::new(),
             note: String::new(),
             active: true,
+            retained_by: String::new(),
         }
     }
 }
@@ -134,6 +141,7 @@ impl ExpertForm {
             person: f.text("person"),
             note: f.text("note"),
             active: f.get("active").is_some(),
+            retained_by: f.text("retained_by"),
         }
     }
 
@@ -149,6 +157,7 @@ impl ExpertForm {
             person: e.person_id.clone().unwrap_or_default(),
             note: e.note.clone(),
             active: e.active,
+            retained_by: e.retained_by.clone().unwrap_or_default(),
         }
     }
 }
@@ -184,6 +193,15 @@ fn form_fields(app: &App, scope: &Scope, f: &ExpertForm, current_person: Option<
                 (person_options(&dir, scope, &f.person))
             }
         }
+        label { "聘请单位（001 §26：作为该单位聘请的律师，类别须为法学专家、知名律师）"
+            select name="retained_by" {
+                option value="" selected[f.retained_by.is_empty()] { "不是聘请律师" }
+                @if !f.retained_by.is_empty() && !scope.contains(&f.retained_by) {
+                    option value=(f.retained_by) selected { (dir.org_name(&f.retained_by)) }
+                }
+                (org_options(&dir, scope, &f.retained_by))
+            }
+        }
         label { "备注" textarea name="note" maxlength="1000" { (f.note) } }
         label.check { input type="checkbox" name="active" value="1" checked[f.active]; "在库（可被邀请）" }
     }
@@ -213,7 +231,7 @@ fn render_list(
                     @if experts.is_empty() { p.empty { "专家库中尚无人员。" } }
                     @else {
                         table.list {
-                            thead { tr { th { "姓名" } th { "类别" } th { "工作单位" } th { "七项条件" } th { "关联人员" } th { "状态" } } }
+                            thead { tr { th { "姓名" } th { "类别" } th { "工作单位" } th { "七项条件" } th { "关联人员" } th { "聘请单位" } th { "状态" } } }
                             tbody {
                                 @for e in experts {
                                     @let unmet = CONDITIONS.len() - met(&e.eligibility).len();
@@ -223,6 +241,7 @@ fn render_list(
                                         td { (e.affiliation) }
                                         td { @if unmet == 0 { span.ok-text { "均已核实" } } @else { span.bad-text { (unmet) " 项未核实" } } }
                                         td { @if let Some(p) = &e.person_id { (dir.person_name(p)) } @else { "—" } }
+                                        td { @if let Some(o) = &e.retained_by { (dir.org_name(o)) } @else { "—" } }
                                         td { @if e.active { "在库" } @else { span.empty { "停用" } } }
                                     }
                                 }
@@ -298,6 +317,22 @@ async fn check(
         .and_then(|()| check_text("工作单位及职务", &f.affiliation, 200, false))
         .and_then(|()| check_text("备注", &f.note, 1000, true))
         .and_then(|()| {
+            if f.retained_by.is_empty() || f.category == LAWYER_CATEGORY {
+                Ok(())
+            } else {
+                Err(Refusal::bad(
+                    "聘请律师应当归入“法学专家、知名律师、相关领域专业人员”类别（001 §26）",
+                ))
+            }
+        })
+        .and_then(|()| {
+            if f.retained_by.is_empty() || app.directory().orgs.contains_key(&f.retained_by) {
+                Ok(())
+            } else {
+                Err(Refusal::bad(format!("聘请单位“{}”不存在", f.retained_by)))
+            }
+        })
+        .and_then(|()| {
             match f
                 .conditions
                 .iter()
@@ -321,6 +356,7 @@ fn record(id: &str, f: &ExpertForm) -> Result<ExpertRecord, AppError> {
         person_id: (!f.person.is_empty()).then(|| f.person.clone()),
         note: f.note.clone(),
         active: f.active,
+        retained_by: (!f.retained_by.is_empty()).then(|| f.retained_by.clone()),
     })
 }
 
@@ -400,6 +436,7 @@ fn render_edit(
                             @for (id, zh) in CONDITIONS { @if met(&e.eligibility).contains(id) { (zh) br; } }
                         }
                         dt { "备注" } dd { (crate::ui::multiline(&e.note)) }
+                        dt { "聘请单位" } dd { @if let Some(o) = &e.retained_by { (app.directory().org_name(o)) } @else { "—" } }
                         dt { "状态" } dd { @if e.active { "在库" } @else { "停用" } }
                     }
                     p.hint { "专家库由全系统共用，只有顶层机构的系统管理员可以修改。" }

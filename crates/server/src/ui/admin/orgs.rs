@@ -20,6 +20,7 @@ use super::{
 use crate::app::App;
 use crate::auth::{CsrfForm, User};
 use crate::error::AppError;
+use crate::ui::lawyers::{self, Shortfall};
 use crate::ui::{csrf_field, PageResult, PageUser};
 
 /// Kinds of organisation (the bodies the seed regulations cover, and their departments).
@@ -84,6 +85,7 @@ fn render_list(
     msg: Option<&str>,
     error: Option<&str>,
     f: &OrgForm,
+    lawyers: &[Shortfall],
 ) -> Response {
     let dir = app.directory();
     let mut people: BTreeMap<&str, usize> = BTreeMap::new();
@@ -99,6 +101,7 @@ fn render_list(
         html! {
             (notice(msg))
             h1 { "组织机构" }
+            (lawyers::warning(lawyers))
             div.columns {
                 div.main-col {
                     section.card {
@@ -157,6 +160,7 @@ async fn list_page(
     Query(q): Query<Msg>,
 ) -> PageResult {
     let scope = require_admin(&app, &user)?;
+    let lawyers = lawyers::shortfalls(&app, |id| scope.contains(id)).await?;
     Ok(render_list(
         &app,
         &user,
@@ -164,6 +168,7 @@ async fn list_page(
         q.msg.as_deref(),
         None,
         &OrgForm::default(),
+        &lawyers,
     ))
 }
 
@@ -208,7 +213,8 @@ async fn add(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm) -
     let scope = require_admin(&app, &user)?;
     let f = OrgForm::from(&form);
     if let Err(r) = check_new(&app, &user, &scope, &f).await? {
-        let page = render_list(&app, &user, &scope, None, Some(&r.message), &f);
+        let lawyers = lawyers::shortfalls(&app, |id| scope.contains(id)).await?;
+        let page = render_list(&app, &user, &scope, None, Some(&r.message), &f, &lawyers);
         return Ok(refused(r.status, page));
     }
     let record = OrgRecord {
@@ -219,7 +225,8 @@ async fn add(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm) -
     };
     if let Err(e) = app.store().put_org(&user.person.id, &record).await {
         let r = Refusal::from_app(e.into())?;
-        let page = render_list(&app, &user, &scope, None, Some(&r.message), &f);
+        let lawyers = lawyers::shortfalls(&app, |id| scope.contains(id)).await?;
+        let page = render_list(&app, &user, &scope, None, Some(&r.message), &f, &lawyers);
         return Ok(refused(r.status, page));
     }
     app.reload_directory().await?;
