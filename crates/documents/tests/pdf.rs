@@ -179,6 +179,87 @@ fn notices() -> Vec<(Document, Vec<&'static str>)> {
             vec!["公示", "第二十三条", "2024年11月8日", "政务公开栏"],
         ),
     ]
+    .into_iter()
+    .chain(process_notices())
+    .collect()
+}
+
+/// The notices of the 执法过错 (004) and heavy-sanction appeal (001 §27–28) processes, as
+/// `lvzhi_processes` writes them.
+fn process_notices() -> Vec<(Document, Vec<&'static str>)> {
+    let notice = |kind, title: &str, addressee: &str, body: &[&str], signer: &str| Document {
+        kind,
+        title: title.into(),
+        addressee: addressee.into(),
+        copy_to: vec!["巴彦浩特派出所".into()],
+        text: format!(
+            "{addressee}：\n{}\n\n{signer}\n2024年9月2日",
+            body.iter()
+                .map(|p| format!("\u{3000}\u{3000}{p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        issued_on: d(2024, 9, 2),
+    };
+    vec![
+        (
+            notice(
+                DocumentKind::FaultDetermination,
+                "执法过错责任认定书",
+                "阿拉善左旗公安局警务督察部门、人事部门",
+                &[
+                    "阿拉善左旗公安局“王某涉嫌盗窃案”（2024年6月3日）中发生的执法过错，经检查，认定如下：",
+                    "一、执法过错情形：错误采取刑事强制措施（《规定》第六条第（七）项）。",
+                    "二、责任划分：李某（审批人）全部责任（《规定》第九条）；张某（办案人）不承担责任。",
+                ],
+                "阿拉善左旗公安局法制部门",
+            ),
+            vec!["执法过错责任认定书", "第九条", "全部责任"],
+        ),
+        (
+            notice(
+                DocumentKind::FaultDecision,
+                "执法过错责任追究决定书",
+                "李某同志",
+                &[
+                    "依照《规定》第十六条，经局长王某某审批，决定对你作出如下处理：通报批评、延期晋级、晋职。",
+                    "如不服本决定，可以自收到本决定之日起30日内（至2024年10月8日）向本级或者上级公安机关申诉。",
+                ],
+                "阿拉善左旗公安局",
+            ),
+            vec!["执法过错责任追究决定书", "第十六条", "2024年10月8日"],
+        ),
+        (
+            notice(
+                DocumentKind::FaultAppealReply,
+                "执法过错申诉答复书",
+                "李某同志",
+                &["你提出的申诉收悉。依照《规定》第二十七条，经复查，维持原决定。"],
+                "阿拉善盟公安局",
+            ),
+            vec!["执法过错申诉答复书", "第二十七条", "维持原决定"],
+        ),
+        (
+            notice(
+                DocumentKind::SanctionReviewOpinion,
+                "处分申诉复核意见书",
+                "阿拉善左旗公安局政治处",
+                &["经复核，本委认为该记大过处分不当，建议撤销原决定。"],
+                "阿拉善左旗公安局维护民警执法权威工作委员会",
+            ),
+            vec!["处分申诉复核意见书", "记大过", "建议撤销原决定"],
+        ),
+        (
+            notice(
+                DocumentKind::CorrectionOrder,
+                "限期纠正通知书",
+                "阿拉善左旗公安局政治处",
+                &["依照《公安机关维护民警执法权威工作规定》第二十八条，请你部门于2024年10月8日前予以纠正。"],
+                "阿拉善左旗公安局警务督察部门",
+            ),
+            vec!["限期纠正通知书", "第二十八条", "2024年10月8日"],
+        ),
+    ]
 }
 
 fn poppler() -> bool {

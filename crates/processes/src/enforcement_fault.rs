@@ -2003,14 +2003,14 @@ fn determination_document(
         ));
     }
     t.push_str(&format!("\n\n{org}法制部门\n{}", date_zh(on)));
-    Document {
+    headed(Document {
         kind: DocumentKind::FaultDetermination,
         title: "执法过错责任认定书".into(),
         addressee: format!("{org}警务督察部门、人事部门"),
         copy_to: state.unit.iter().map(|u| u.name.clone()).collect(),
         text: t,
         issued_on: on,
-    }
+    })
 }
 
 fn quoted(s: &str) -> String {
@@ -2085,14 +2085,14 @@ fn decision_document(
         filing.to_chinese()
     ));
     t.push_str(&format!("\n\n{org}\n{}", date_zh(on)));
-    Document {
+    headed(Document {
         kind: DocumentKind::FaultDecision,
         title: "执法过错责任追究决定书".into(),
         addressee: format!("{}同志", d.name),
         copy_to: state.unit.iter().map(|u| u.name.clone()).collect(),
         text: t,
         issued_on: on,
-    }
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -2132,7 +2132,7 @@ fn appeal_reply_document(
         ));
     }
     t.push_str(&format!("\n\n{}\n{}", appeal.receiving.name, date_zh(on)));
-    Document {
+    headed(Document {
         kind: DocumentKind::FaultAppealReply,
         title: "执法过错申诉答复书".into(),
         addressee: format!("{}同志", s.decision.name),
@@ -2145,7 +2145,7 @@ fn appeal_reply_document(
         },
         text: t,
         issued_on: on,
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2970,3 +2970,9 @@ impl Process for EnforcementFault {
 
 #[cfg(test)]
 mod tests;
+
+/// The text of record starts with the addressee line (主送), as every notice of the workflow.
+fn headed(mut doc: Document) -> Document {
+    doc.text = format!("{}：\n{}", doc.addressee, doc.text);
+    doc
+}

@@ -1005,14 +1005,14 @@ fn opinion_document(state: &AppealState, f: &Filing, o: &OpinionRecord) -> Docum
     } else {
         (format!("{}同志", f.officer_name), vec![f.unit.name.clone()])
     };
-    Document {
+    headed(Document {
         kind: DocumentKind::SanctionReviewOpinion,
         title: "处分申诉复核意见书".into(),
         addressee,
         copy_to,
         text: t,
         issued_on: o.on,
-    }
+    })
 }
 
 fn order_document(
@@ -1037,14 +1037,14 @@ fn order_document(
         f.committee.name,
         date_zh(on)
     );
-    Document {
+    headed(Document {
         kind: DocumentKind::CorrectionOrder,
         title: "限期纠正通知书".into(),
         addressee: f.department.name.clone(),
         copy_to: vec![office_name(&f.committee)],
         text: t,
         issued_on: on,
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1590,3 +1590,9 @@ impl Process for SanctionAppeal {
 
 #[cfg(test)]
 mod tests;
+
+/// The text of record starts with the addressee line (主送), as every notice of the workflow.
+fn headed(mut doc: Document) -> Document {
+    doc.text = format!("{}：\n{}", doc.addressee, doc.text);
+    doc
+}
