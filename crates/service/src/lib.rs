@@ -27,6 +27,7 @@
 //! and the paper is what a later check compares.
 
 mod process;
+mod result_use;
 
 use std::collections::BTreeMap;
 

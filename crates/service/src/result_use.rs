@@ -1,0 +1,70 @@
+//! Result use (结果运用, 000 §30, 003): an officer's protected determinations gathered from the
+//! record — the applications naming them as applicant, the rectifications about them — and
+//! handed to `lvzhi_processes::result_use`, which says what each must not affect.
+
+use chrono::NaiveDate;
+use lvzhi_processes::rectification::{Rectification, State as RectificationState};
+use lvzhi_processes::result_use::{
+    protected_determinations, ApplicationRecord, ProtectedDetermination,
+};
+use lvzhi_processes::Process;
+use lvzhi_workflow::{is_final, State};
+
+use crate::{Service, ServiceError, APPLICATION};
+
+/// How many cases of one officer are read (an officer with more is not a realistic record).
+const MAX_CASES: i64 = 500;
+
+impl Service {
+    /// The officer's protected determinations and what each must not affect, today.
+    pub async fn result_use(
+        &self,
+        officer_id: &str,
+        today: NaiveDate,
+    ) -> Result<Vec<ProtectedDetermination>, ServiceError> {
+        let mut applications: Vec<(String, State, bool)> = Vec::new();
+        for id in self
+            .store
+            .cases_linked("applicant", officer_id, MAX_CASES)
+            .await?
+        {
+            if self.case_kind(&id).await?.as_deref() != Some(APPLICATION) {
+                continue;
+            }
+            let loaded = self.load(&id).await?;
+            let fin = is_final(&loaded.state, today, &self.calendar, &self.periods)?;
+            applications.push((id, loaded.state, fin));
+        }
+        let mut rectifications: Vec<(String, RectificationState)> = Vec::new();
+        for id in self
+            .store
+            .cases_linked("subject", officer_id, MAX_CASES)
+            .await?
+        {
+            if self.case_kind(&id).await?.as_deref() != Some(Rectification::KIND) {
+                continue;
+            }
+            let loaded = self.load_process(&id).await?;
+            let state: RectificationState = serde_json::from_value(loaded.case.state_json())
+                .map_err(|e| ServiceError::CorruptEvent {
+                    case_id: id.clone(),
+                    version: loaded.version(),
+                    detail: e.to_string(),
+                })?;
+            rectifications.push((id, state));
+        }
+        let apps: Vec<ApplicationRecord<'_>> = applications
+            .iter()
+            .map(|(id, state, fin)| ApplicationRecord {
+                case_id: id,
+                state,
+                is_final: *fin,
+            })
+            .collect();
+        let rects: Vec<(&str, &RectificationState)> = rectifications
+            .iter()
+            .map(|(id, s)| (id.as_str(), s))
+            .collect();
+        Ok(protected_determinations(officer_id, &apps, &rects))
+    }
+}
