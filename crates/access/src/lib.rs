@@ -119,6 +119,9 @@ pub struct Access {
     schema: Schema,
     authorizer: Authorizer,
     actions: Vec<String>,
+    /// The actions whose resource is a case (the others apply to organisations: filing,
+    /// opening a case, administering), from the schema's `appliesTo`.
+    case_actions: HashSet<String>,
     /// Each action's entity and those of its groups (`accept` in `handle`), from the schema:
     /// what a decision needs of the action hierarchy.
     action_entities: HashMap<EntityUid, Vec<Entity>>,
@@ -173,6 +176,15 @@ impl Access {
             .filter(|a| !groups.contains(a))
             .collect();
         actions.sort();
+        let mut case_actions = HashSet::new();
+        for a in schema.actions() {
+            let applies_to_case = schema
+                .resources_for_action(a)
+                .is_some_and(|mut ts| ts.any(|t| t.to_string() == "Case"));
+            if applies_to_case {
+                case_actions.insert(a.id().unescaped().to_string());
+            }
+        }
         let all = schema
             .action_entities()
             .map_err(|e| AccessError::Schema(e.to_string()))?;
@@ -193,6 +205,7 @@ impl Access {
             schema,
             authorizer: Authorizer::new(),
             actions,
+            case_actions,
             action_entities,
         })
     }
@@ -204,8 +217,14 @@ impl Access {
 
     /// Whether the schema declares `action` for cases (as opposed to organisations).
     pub fn is_case_action(&self, action: &str) -> bool {
-        !matches!(action, "file" | "open_ex_officio" | "administer")
-            && self.actions.iter().any(|a| a == action)
+        self.case_actions.contains(action)
+    }
+
+    /// Whether the schema declares `action` at all (an action, not a group).
+    pub fn is_action(&self, action: &str) -> bool {
+        self.actions
+            .binary_search_by(|a| a.as_str().cmp(action))
+            .is_ok()
     }
 
     /// The organisation tree as entities. `orgs` is (id, parent id); every parent must be

@@ -193,3 +193,85 @@ fn subtree_lists_the_organisation_and_everything_below() {
     assert!(!t.is_within("xam", "nmg"));
     assert_eq!(t.parent("azq"), Some("als"));
 }
+
+/// An incident handled at 阿拉善左旗 about an officer of its 派出所 (parties as the server maps a
+/// process case's links: the officer as an applicant, their unit as the applying unit).
+fn incident() -> CaseParties {
+    CaseParties {
+        case_id: "W2026-000001".into(),
+        org_id: "azq".into(),
+        applying_unit: "azq-bh".into(),
+        applicants: vec!["p-zhang".into()],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn process_actions_are_case_or_organisation_actions_by_their_schema() {
+    let a = Access::new().unwrap();
+    assert!(a.is_case_action("incident_acknowledge"));
+    assert!(a.is_case_action("name_clearing_issue_notice"));
+    assert!(
+        !a.is_case_action("incident_report"),
+        "opens a case: on an Org"
+    );
+    assert!(!a.is_case_action("name_clearing_receive"));
+    assert!(!a.is_case_action("file"));
+    assert!(!a.is_case_action("process_handle"), "a group");
+    assert!(a.is_action("incident_report") && !a.is_action("no_such_action"));
+}
+
+#[test]
+fn s17_every_level_above_handles_an_escalated_incident_001() {
+    let a = Access::new().unwrap();
+    let t = tree(&a);
+    let c = incident();
+    // 001 §17: the reports go up to the 盟 and the 厅; their offices see and acknowledge.
+    for org in ["azq", "als", "nmg"] {
+        let office = who("p-o", &[("office", org)]);
+        assert!(a.allows(&t, &office, "view", Resource::Case(&c)), "{org}");
+        assert!(
+            a.allows(&t, &office, "incident_acknowledge", Resource::Case(&c)),
+            "{org}"
+        );
+    }
+    let sibling = who("p-so", &[("office", "ayq")]);
+    assert!(!a.allows(&t, &sibling, "view", Resource::Case(&c)));
+    assert!(!a.allows(&t, &sibling, "incident_acknowledge", Resource::Case(&c)));
+}
+
+#[test]
+fn s15_who_reports_an_incident_001() {
+    let a = Access::new().unwrap();
+    let t = tree(&a);
+    let officer = who("p-zhang", &[("officer", "azq-bh")]);
+    let unit = who("p-unit", &[("unit", "azq-bh")]);
+    let office = who("p-o", &[("office", "azq")]);
+    let other = who("p-x", &[("officer", "ayq")]);
+    for s in [&officer, &unit, &office] {
+        assert!(a.allows(&t, s, "incident_report", Resource::Org("azq-bh")));
+    }
+    assert!(!a.allows(&t, &other, "incident_report", Resource::Org("azq-bh")));
+    // Opening on a clue is the office's alone (001 §15, second sentence).
+    assert!(a.allows(&t, &office, "incident_open", Resource::Org("azq-bh")));
+    assert!(!a.allows(&t, &unit, "incident_open", Resource::Org("azq-bh")));
+    assert!(!a.allows(
+        &t,
+        &officer,
+        "name_clearing_receive",
+        Resource::Org("azq-bh")
+    ));
+}
+
+#[test]
+fn the_subject_officer_sees_and_adds_to_their_own_incident_but_does_not_handle_it() {
+    let a = Access::new().unwrap();
+    let t = tree(&a);
+    let c = incident();
+    let officer = who("p-zhang", &[("officer", "azq-bh")]);
+    let colleague = who("p-li", &[("officer", "azq-bh")]);
+    assert!(a.allows(&t, &officer, "view", Resource::Case(&c)));
+    assert!(a.allows(&t, &officer, "incident_add_victim", Resource::Case(&c)));
+    assert!(!a.allows(&t, &officer, "incident_close", Resource::Case(&c)));
+    assert!(!a.allows(&t, &colleague, "view", Resource::Case(&c)));
+}

@@ -1098,6 +1098,15 @@ impl Process for Incident {
     type Command = Command;
     type Kind = Kind;
 
+    fn stages() -> &'static [(&'static str, &'static str)] {
+        &[
+            ("registered", "已立案"),
+            ("investigating", "调查中"),
+            ("handled", "已处理"),
+            ("closed", "已办结"),
+        ]
+    }
+
     fn opens(command: &Command) -> bool {
         matches!(
             command,
@@ -1445,7 +1454,7 @@ impl Process for Incident {
         }
         s.pending_reports()
             .map(|r| OpenDeadline {
-                step: format!("escalation_ack:{}", r.level.id),
+                step: format!("escalation_ack@{}", r.level.id),
                 label: format!("{}维权办确认收到报告", r.level.name),
                 due: r.due,
                 provisional: r.provisional,

@@ -17,6 +17,11 @@
 //!   tests with [`Ctx::new`] and set the fields you need.
 //! - [`Process::fires_event`] (default: no) marks the open steps whose passing fires one of
 //!   [`Process::due_events`], so the scheduler claims them.
+//! - An open step whose id ends in `@<organisation id>` is for the holders of its role at that
+//!   organisation only (the inbox shows it to them): `escalation_ack@als-gaj`.
+//! - [`Process::stages`] (default: none) lists the stage ids and Chinese names for the lists.
+//! - An opening action is authorised (Cedar, on an `Org`) for the organisation its command
+//!   names in the field `unit`, or else `org`: name one of them so.
 //! - The service decides [`Process::follow_up`] commands with an actor whose only role is
 //!   `Role::System` at the case's organisation; `decide` should accept them from it.
 //!
@@ -277,6 +282,13 @@ pub trait Process: 'static + Send + Sync {
     /// System events due on `ctx.today` (a period that fires something when it passes).
     fn due_events(_state: &Self::State, _ctx: &Ctx<'_>) -> Vec<Event<Self::Kind>> {
         Vec::new()
+    }
+
+    /// The stages a case of this process goes through, as (id, Chinese name), in order: the
+    /// case list's filter and the Chinese name of a listed case's stage. Default: none listed
+    /// (the list then shows the stage id).
+    fn stages() -> &'static [(&'static str, &'static str)] {
+        &[]
     }
 
     /// Whether passing this open step fires one of `due_events`: the scheduler then claims the

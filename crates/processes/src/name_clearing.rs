@@ -409,6 +409,15 @@ impl Process for NameClearing {
     type Command = Command;
     type Kind = Kind;
 
+    fn stages() -> &'static [(&'static str, &'static str)] {
+        &[
+            ("received", "待审查"),
+            ("reviewed", "已审查"),
+            ("not_confirmed", "审查未予认定"),
+            ("closed", "已办结"),
+        ]
+    }
+
     fn opens(command: &Command) -> bool {
         matches!(command, Command::NameClearingReceive { .. })
     }

@@ -26,6 +26,7 @@ use crate::{
 pub static PROCESSES: &[&dyn CaseType] = &[
     &Registered::<crate::incident::Incident>(PhantomData),
     &Registered::<crate::name_clearing::NameClearing>(PhantomData),
+    &Registered::<crate::rectification::Rectification>(PhantomData),
 ];
 
 /// The registered process of a read-model kind.
@@ -102,6 +103,8 @@ pub trait CaseType: Send + Sync {
     fn id_prefix(&self) -> &'static str;
     /// Reads a command of this process.
     fn parse_command(&self, command: &Value) -> Result<CommandInfo, CommandShapeError>;
+    /// The stages as (id, Chinese name), in order ([`Process::stages`]).
+    fn stages(&self) -> &'static [(&'static str, &'static str)];
     /// A case with no events yet (what an opening command is decided against).
     fn new_case(&self) -> Box<dyn AnyCase>;
     /// A case replayed from its stored payloads, oldest first.
@@ -324,6 +327,10 @@ impl<P: Process> CaseType for Registered<P> {
 
     fn id_prefix(&self) -> &'static str {
         P::ID_PREFIX
+    }
+
+    fn stages(&self) -> &'static [(&'static str, &'static str)] {
+        P::stages()
     }
 
     fn parse_command(&self, command: &Value) -> Result<CommandInfo, CommandShapeError> {

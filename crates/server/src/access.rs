@@ -38,12 +38,17 @@ pub fn parties_from_links(case_id: &str, org_id: &str, links: &[CaseLink]) -> Ca
     for l in links {
         let t = l.target.clone();
         match l.relation.as_str() {
-            "applying_unit" => p.applying_unit = t,
-            "applicant" => p.applicants.push(t),
+            // The processes' relations (`lvzhi_processes::Process::links`): the officer a case
+            // is about reads as an applicant, their unit as the applying unit.
+            "applying_unit" | "unit" => p.applying_unit = t,
+            "applicant" | "subject" => p.applicants.push(t),
             "panel" => p.panel.push(t),
             "external" => p.externals.push(t),
             "recused" => p.recused.push(t),
             "parent_committee" => p.escalated_to = Some(t),
+            "escalated_to" => {
+                p.escalated_to.get_or_insert(t);
+            }
             "department" => p.department = Some(t),
             _ => {}
         }

@@ -24,6 +24,7 @@ pub mod demo;
 pub mod error;
 pub mod interview;
 pub mod packs;
+pub mod processes;
 pub mod scheduler;
 pub mod security;
 pub mod ui;

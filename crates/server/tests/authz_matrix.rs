@@ -12,7 +12,11 @@
 //!   and a denied one in 403 `access_denied`;
 //! - `file` / `open_ex_officio` on organisations: `POST /api/v1/cases` with a form whose facts
 //!   the pack refuses, so an allowed request ends in 400 before anything is written, and a
-//!   denied one in 403.
+//!   denied one in 403;
+//! - every action of the other processes (issue 7: 维权 incidents, 正名, …) on a case of its
+//!   kind in and out of scope: `POST /api/v1/cases/{id}/act` with a stale `expected_version`
+//!   (allowed → 409), and their opening actions on the organisations with a command the process
+//!   refuses (a future day: allowed → 422), denied → 403 either way.
 //!
 //! The chain head is the same before and after: the matrix writes nothing. A few hand-checked
 //! cells make sure the test fails if the policies were emptied or widened.
@@ -203,6 +207,120 @@ async fn out_of_scope_case(app: &App) -> String {
     case_id
 }
 
+/// An incident and a 正名 case in scope (阿拉善左旗公安局, about an officer of 巴彦浩特派出所)
+/// and out of scope (福建省监狱管理局, about 林峰 of 福州监狱), by kind: (in, out).
+async fn process_cases(app: &App) -> BTreeMap<&'static str, (String, String)> {
+    let today = common::today();
+    let now = app.clock().now();
+    let service = app.service();
+    let mut out = BTreeMap::new();
+    let incident = |officer: &str, unit: &str, org: &str| {
+        json!({
+            "action": "incident_report", "source": "unit", "officer": officer, "unit": unit,
+            "org": org, "incident_type": "obstruction", "occurred_on": today.to_string(),
+            "place": "辖区", "description": "权限矩阵测试：执法时被围堵", "casualties": true,
+        })
+    };
+    let clearing = |officer: &str, unit: &str, org: &str| {
+        json!({
+            "action": "name_clearing_receive", "officer": officer, "unit": unit, "org": org,
+            "complaint": "权限矩阵测试", "complaint_received_on": today.to_string(),
+            "complainant": "anonymous", "handed_over_by": "纪检监察部门",
+            "finding": "defamation", "investigation": "经核查系诽谤",
+        })
+    };
+    let rectification = |officer: &str, unit: &str| {
+        json!({
+            "action": "rectification_open", "officer": officer, "unit": unit,
+            "category": "recording", "occurred_on": today.to_string(),
+            "cause": "权限矩阵测试：执法记录不全，予以容错", "items": ["补齐执法记录"],
+            "requirements": "严格落实执法全流程记录", "due": (today + Duration::days(30)).to_string(),
+        })
+    };
+    // Not the officer himself: nobody opens a rectification about themself.
+    let office_fj_other = lvzhi_workflow::Actor::new("p-authz-fj-office", &[Role::Office], FUJIAN);
+    let unit_bh = lvzhi_workflow::Actor::new("p-liujianguo", &[Role::Unit], "alszq-bhht");
+    let unit_fj = lvzhi_workflow::Actor::new(FJ_OFFICER, &[Role::Unit], FUZHOU_PRISON);
+    let office_zq = lvzhi_workflow::Actor::new("p-zhaomin", &[Role::Office], ZUOQI);
+    let office_fj = lvzhi_workflow::Actor::new(FJ_OFFICER, &[Role::Office], FUJIAN);
+    for (kind, in_cmd, in_actor, out_cmd, out_actor) in [
+        (
+            "incident",
+            incident("p-bateer", "alszq-bhht", ZUOQI),
+            &unit_bh,
+            incident(FJ_OFFICER, FUZHOU_PRISON, FUJIAN),
+            &unit_fj,
+        ),
+        (
+            "name_clearing",
+            clearing("p-bateer", "alszq-bhht", ZUOQI),
+            &office_zq,
+            clearing(FJ_OFFICER, FUZHOU_PRISON, FUJIAN),
+            &office_fj,
+        ),
+        (
+            "rectification",
+            rectification("p-bateer", "alszq-bhht"),
+            &office_zq,
+            rectification(FJ_OFFICER, FUZHOU_PRISON),
+            &office_fj_other,
+        ),
+    ] {
+        let (a, _, _) = service
+            .create_process(kind, None, in_actor, &in_cmd, today, now)
+            .await
+            .unwrap_or_else(|e| panic!("the in-scope {kind} opens: {e}"));
+        let (b, _, _) = service
+            .create_process(kind, None, out_actor, &out_cmd, today, now)
+            .await
+            .unwrap_or_else(|e| panic!("the out-of-scope {kind} opens: {e}"));
+        out.insert(kind, (a, b));
+    }
+    out
+}
+
+/// The opening probe of a process: a command of its opening action naming `unit`, dated in the
+/// future, so that a permitted request is refused by the process (422) and writes nothing.
+fn process_creation_probe(
+    kind: &str,
+    action: &str,
+    unit: &str,
+    committee: &str,
+    officer: &str,
+) -> Value {
+    let tomorrow = (common::today() + Duration::days(1)).to_string();
+    let command = match action {
+        "rectification_open" => json!({
+            "action": action, "officer": officer, "unit": unit, "category": "recording",
+            "occurred_on": tomorrow, "cause": "权限矩阵测试：不应立案", "items": ["不应立案"],
+            "requirements": "权限矩阵测试", "due": tomorrow,
+        }),
+        "name_clearing_receive" => json!({
+            "action": action, "officer": officer, "unit": unit, "org": committee,
+            "complaint": "权限矩阵测试：不应立案", "complaint_received_on": tomorrow,
+            "complainant": "anonymous", "handed_over_by": "纪检监察部门",
+            "finding": "defamation", "investigation": "权限矩阵测试",
+        }),
+        _ => json!({
+            "action": action, "source": "unit", "clue": "权限矩阵测试", "officer": officer,
+            "unit": unit, "org": committee, "incident_type": "other", "occurred_on": tomorrow,
+            "place": "辖区", "description": "权限矩阵测试：不应立案",
+        }),
+    };
+    let mut command = command;
+    if action == "rectification_open" {
+        return json!({ "kind": kind, "command": command });
+    }
+    if action == "incident_open" {
+        if let Value::Object(o) = &mut command {
+            o.remove("source");
+        }
+    } else if let Value::Object(o) = &mut command {
+        o.remove("clue");
+    }
+    json!({ "kind": kind, "command": command })
+}
+
 /// The creation probe: a filing (or ex officio opening) for `unit` naming `applicant`, with a
 /// fact the pack does not know, so that a permitted request is refused (400) before anything is
 /// written.
@@ -334,6 +452,9 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
     let third_parties = parties_of(&app, &third_case).await;
     assert!(third_parties.recused.contains(&member.person_id));
 
+    // A case of each other process in and out of scope (issue 7).
+    let process_cases = process_cases(&app).await;
+
     // From here on nothing may be written.
     let head_before = store.head().await.expect("chain head");
 
@@ -342,6 +463,7 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
         .actions()
         .iter()
         .filter(|a| app.access().is_case_action(a))
+        .filter(|a| lvzhi_processes::by_action(a).is_none())
         .cloned()
         .collect();
     assert!(actions.len() >= 35, "{actions:?}");
@@ -470,6 +592,96 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
         }
     }
 
+    // The other processes: each case action on a case of its kind in and out of scope, each
+    // opening action on the two organisations.
+    let process_actions: Vec<String> = app
+        .access()
+        .actions()
+        .iter()
+        .filter(|a| lvzhi_processes::by_action(a).is_some())
+        .cloned()
+        .collect();
+    assert!(
+        process_actions.iter().any(|a| a == "incident_acknowledge"),
+        "{process_actions:?}"
+    );
+    for p in &personas {
+        for action in &process_actions {
+            let Some(process) = lvzhi_processes::by_action(action) else {
+                continue;
+            };
+            let mut row = [false; 2];
+            if app.access().is_case_action(action) {
+                let Some((in_id, out_id)) = process_cases.get(process.kind()) else {
+                    panic!("no sample case of {} for {action}", process.kind());
+                };
+                for (i, case_id) in [in_id, out_id].into_iter().enumerate() {
+                    let loaded = app.service().load_process(case_id).await.expect("loads");
+                    let parties = lvzhi_server::processes::parties(case_id, &loaded);
+                    let allowed = expected(&app, &p.person_id, action, Resource::Case(&parties));
+                    row[i] = allowed;
+                    cells += 1;
+                    let r = server
+                        .call(
+                            Method::POST,
+                            &format!("/api/v1/cases/{case_id}/act"),
+                            &p.token,
+                            Some(&json!({ "expected_version": 999_999, "command": { "action": action } })),
+                        )
+                        .await;
+                    let ok = if allowed {
+                        r.status == 409
+                    } else {
+                        r.status == 403 && r.code() == "access_denied"
+                    };
+                    if !ok {
+                        failures.push(format!(
+                            "{} ({}) {action} on {case_id}: policies say {}, server answered {} {}",
+                            p.label,
+                            p.person_id,
+                            mark(allowed),
+                            r.status,
+                            r.body
+                        ));
+                    }
+                }
+            } else {
+                for (i, (unit, committee, applicant)) in org_targets.iter().enumerate() {
+                    let allowed = expected(&app, &p.person_id, action, Resource::Org(unit));
+                    row[i] = allowed;
+                    cells += 1;
+                    let body =
+                        process_creation_probe(process.kind(), action, unit, committee, applicant);
+                    let r = server
+                        .call(Method::POST, "/api/v1/cases", &p.token, Some(&body))
+                        .await;
+                    let ok = if allowed {
+                        r.status == 422
+                    } else {
+                        r.status == 403
+                    };
+                    if !ok {
+                        failures.push(format!(
+                            "{} ({}) {action} for {unit}: policies say {}, server answered {} {}",
+                            p.label,
+                            p.person_id,
+                            mark(allowed),
+                            r.status,
+                            r.body
+                        ));
+                    }
+                }
+            }
+            table.push((
+                p.label.clone(),
+                p.person_id.clone(),
+                action.clone(),
+                row[0],
+                row[1],
+            ));
+        }
+    }
+
     println!();
     println!(
         "authorisation matrix: in scope = case {in_case} (organisation actions: {}), out of scope = case {out_case} (organisation actions: {FUZHOU_PRISON})",
@@ -518,6 +730,28 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
     assert_eq!(cell("panel_member", "accept"), (false, false));
     assert_eq!(cell("unit", "register"), (false, false));
     assert_eq!(cell("office", "file"), (true, false), "000 §12");
+    assert_eq!(
+        cell("office", "incident_investigate"),
+        (true, false),
+        "001 §29(六)"
+    );
+    assert_eq!(cell("officer", "incident_report"), (true, false), "001 §15");
+    assert_eq!(cell("officer", "incident_close"), (false, false));
+    assert_eq!(
+        cell("officer", "incident_add_victim"),
+        (true, false),
+        "001 §32"
+    );
+    assert_eq!(
+        cell("unit", "name_clearing_receive"),
+        (false, false),
+        "001 §29(五)"
+    );
+    assert_eq!(
+        cell("office", "name_clearing_issue_notice"),
+        (true, false),
+        "001 §29(五)"
+    );
     assert!(
         table.iter().all(|(_, _, _, _, out)| !out),
         "nobody of the 阿拉善 directory acts on a case handled in 福建"

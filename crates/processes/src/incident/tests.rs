@@ -134,8 +134,8 @@ fn s17_casualty_escalates_to_every_level_001() {
     // A report to the 盟 and to the 厅, each with its own deadline and its own document.
     let d = case.deadlines(&CAL);
     assert_eq!(d.len(), 2);
-    assert_eq!(d[0].step, format!("escalation_ack:{MENG}"));
-    assert_eq!(d[1].step, format!("escalation_ack:{GAT}"));
+    assert_eq!(d[0].step, format!("escalation_ack@{MENG}"));
+    assert_eq!(d[1].step, format!("escalation_ack@{GAT}"));
     assert!(d
         .iter()
         .all(|x| x.article == "001 §17" && x.role == Role::Office));

@@ -72,6 +72,9 @@ pub struct InboxView {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCaseRequest {
+    /// 案件类型：application（免责容错申请，缺省）、incident（维权案（事）件）、name_clearing（正名）等。其他类型的 command 为该类型的立案命令，如 {"kind":"incident","command":{"action":"incident_report",…}}，字段见 /new 页面的立案表单或各类型的说明。
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// 立案操作：action 为 file（提出申请）或 open_ex_officio（主动启动），其余字段与 lvzhi case create 的命令 JSON 相同。
     #[schema(schema_with = super::creation_command_schema)]
     pub command: Command,
@@ -513,8 +516,14 @@ fn normalise_creation(dir: &Directory, command: &mut Command) -> Result<(), AppE
 pub async fn create_case(
     State(app): State<App>,
     ApiUser(user): ApiUser,
-    ApiJson(req): ApiJson<CreateCaseRequest>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<CreatedCase>), AppError> {
+    if let Some((case_id, version)) =
+        super::processes::create_if_process(&app, &user, &body).await?
+    {
+        return Ok((StatusCode::CREATED, Json(CreatedCase { case_id, version })));
+    }
+    let req: CreateCaseRequest = super::extract::from_value(body)?;
     let mut command = req.command;
     let dir = app.directory();
     normalise_creation(&dir, &mut command)?;
@@ -678,7 +687,7 @@ fn action_view(id: &str) -> ActionView {
     description = "案件的阶段、当事人、未届满的期限（含剩余工作日）、已记录的事实、现行认定意见、时间线（审计链）、文书，以及当前用户现在可以办理的事项。",
     params(("id" = String, Path, description = "案件编号")),
     responses(
-        (status = 200, description = "案件详情", body = CaseDetail),
+        (status = 200, description = "案件详情：免责容错申请为 CaseDetail，维权案（事）件、正名等为 ProcessCaseDetail", body = super::processes::AnyCaseDetail),
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
         (status = 403, description = "无权查看该案件", body = ErrorBody),
         (status = 404, description = "案件不存在", body = ErrorBody),
@@ -688,7 +697,12 @@ pub async fn get_case(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<CaseDetail>, AppError> {
+) -> Result<Json<super::processes::AnyCaseDetail>, AppError> {
+    if crate::processes::process_kind(&app, &id).await?.is_some() {
+        let ctx = crate::processes::load(&app, &user, &id).await?;
+        let detail = super::processes::detail(&app, &user, &ctx);
+        return Ok(Json(detail.into()));
+    }
     let ctx = load_case(&app, &user, &id).await?;
     let today = app.clock().today();
     let view = app.service().view(&ctx.loaded.case_id, today).await?;
@@ -742,6 +756,7 @@ pub async fn get_case(
             .collect(),
         documents: documents_of(&ctx),
     }))
+    .map(|Json(d)| Json(d.into()))
 }
 
 fn recorded(e: &Event) -> Result<RecordedEvent, AppError> {

@@ -56,6 +56,7 @@ const GLOSSARY: &[(&str, &str, &str)] = &[
     ("InboxItem", "article", "依据条款。"),
     ("InboxItem", "overdue", "是否已逾期。"),
     ("InboxItem", "working_days_left", "距届满日的工作日数（逾期为负数）。"),
+    ("InboxItem", "state_zh", "案件阶段名称。"),
     ("CaseListPage", "", "一页案件。"),
     ("CaseListPage", "total", "符合条件的案件总数。"),
     ("CaseListPage", "page", "页码，从 1 起。"),

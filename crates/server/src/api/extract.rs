@@ -149,6 +149,12 @@ fn with_path(path: &str, message: &str) -> String {
     }
 }
 
+/// The first field of a sent JSON value that its parsed form does not keep (see
+/// [`unknown_field`]), as a dotted path.
+pub fn unknown_field_path(sent: &serde_json::Value, kept: &serde_json::Value) -> Option<String> {
+    unknown_field(sent, kept, String::new())
+}
+
 /// The first key of `input` (depth first, as a dotted path) that the parsed value does not
 /// carry back. Absent-and-empty values (`null`, `false`, `0`, `""`, `[]`, `{}`) are tolerated:
 /// they mean the same as leaving the field out.

@@ -13,6 +13,7 @@ pub mod admin;
 pub mod cases;
 pub mod docs;
 pub mod extract;
+pub mod processes;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -38,6 +39,8 @@ pub const ROUTES: &[(&str, &str, Make)] = &[
     ("POST", "/api/v1/cases", || post(cases::create_case)),
     ("GET", "/api/v1/cases/{id}", || get(cases::get_case)),
     ("POST", "/api/v1/cases/{id}/actions", || post(cases::act)),
+    ("POST", "/api/v1/cases/{id}/act", || post(processes::act)),
+    ("GET", "/api/v1/incidents/ledger", || get(processes::ledger)),
     ("GET", "/api/v1/cases/{id}/evaluation", || {
         get(cases::case_evaluation)
     }),
@@ -114,8 +117,11 @@ pub fn command_schema() -> Schema {
 }
 
 pub fn creation_command_schema() -> Schema {
+    let mut ids = vec!["file".to_string(), "open_ex_officio".to_string()];
+    ids.extend(processes::opening_action_ids());
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     command_schema_of(
-        &["file", "open_ex_officio"],
+        &ids,
         "立案命令：{\"action\":\"file\",\"form\":{申请表}} 或 {\"action\":\"open_ex_officio\",\"form\":{申请表},\"grounds\":\"发现的情形或者线索\"}。申请表含 applicants（[{person_id,name}]）、applying_unit 与 committee（{id,name}）、可选的 parent_committee、matter（申请事项）、可选的 accountability_decision（{department,sanction,decided_on,document_number}）和 facts。",
     )
 }
@@ -161,6 +167,8 @@ impl Modify for Security {
         cases::create_case,
         cases::get_case,
         cases::act,
+        processes::act,
+        processes::ledger,
         cases::case_evaluation,
         cases::documents,
         cases::document,

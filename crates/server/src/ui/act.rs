@@ -110,6 +110,9 @@ async fn act_page(
     Path((id, action)): Path<(String, String)>,
     Query(q): Query<ActQuery>,
 ) -> PageResult {
+    if crate::processes::process_kind(&app, &id).await?.is_some() {
+        return super::process::act_page(&app, &user, &id, &action).await;
+    }
     let ctx = load_case(&app, &user, &id).await?;
     let spec = find_spec(&action)?;
     ensure_available(&app, &user, &ctx, spec)?;
@@ -136,6 +139,9 @@ async fn act_submit(
     Path((id, action)): Path<(String, String)>,
     form: CsrfForm,
 ) -> PageResult {
+    if crate::processes::process_kind(&app, &id).await?.is_some() {
+        return super::process::act_submit(&app, &user, &id, &action, &form).await;
+    }
     let ctx = load_case(&app, &user, &id).await?;
     let spec = find_spec(&action)?;
     ensure_available(&app, &user, &ctx, spec)?;

@@ -42,6 +42,18 @@ pub struct CaseCtx {
 /// Loads a case; 404 when it does not exist, 403 when the user may not see it. The refusal is
 /// the same whether or not the user could have guessed the id.
 pub async fn load_case(app: &App, user: &User, case_id: &str) -> Result<CaseCtx, AppError> {
+    if crate::processes::process_kind(app, case_id)
+        .await?
+        .is_some()
+    {
+        // A case of another process has its own pages and API (`crate::processes`): the scope
+        // is checked first, so the answer says nothing to whoever may not see the case.
+        let p = crate::processes::load(app, user, case_id).await?;
+        return Err(AppError::NotFound(format!(
+            "案件 {case_id} 是{}，没有免责容错申请的这项内容",
+            p.loaded.process.name_zh()
+        )));
+    }
     let loaded = app.service().load(case_id).await?;
     let parties = access::parties(case_id, &loaded.state);
     access::require(app, user, "view", &parties)?;
@@ -411,6 +423,9 @@ async fn case_page(
     Path(id): Path<String>,
     Query(q): Query<Msg>,
 ) -> PageResult {
+    if crate::processes::process_kind(&app, &id).await?.is_some() {
+        return super::process::case_page(&app, &user, &id, q.msg.as_deref()).await;
+    }
     let ctx = load_case(&app, &user, &id).await?;
     let facts = ctx
         .loaded

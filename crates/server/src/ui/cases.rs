@@ -36,8 +36,26 @@ pub const STAGES: &[&str] = &[
     "re_review_replied",
 ];
 
-/// Case kinds (the application procedure today; the other processes of issue 7 add theirs).
-pub const KINDS: &[(&str, &str)] = &[("application", "免责容错申请")];
+/// Case kinds: the application procedure, then every registered process
+/// (`lvzhi_processes::PROCESSES`).
+pub fn kinds() -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![("application", "免责容错申请")];
+    out.extend(
+        lvzhi_processes::PROCESSES
+            .iter()
+            .map(|p| (p.kind(), p.name_zh())),
+    );
+    out
+}
+
+/// Whether `s` is a stage of the application or of a registered process.
+fn known_stage(s: &str) -> bool {
+    STAGES.contains(&s)
+        || s == "new"
+        || lvzhi_processes::PROCESSES
+            .iter()
+            .any(|p| p.stages().iter().any(|(id, _)| *id == s))
+}
 
 pub const PAGE_SIZE: i64 = 20;
 
@@ -89,7 +107,7 @@ pub async fn list(app: &App, user: &User, f: &ListFilter) -> Result<CaseListPage
     let page = f.page.unwrap_or(1).clamp(1, 100_000);
     let state = nonempty(&f.state);
     if let Some(s) = &state {
-        if !STAGES.contains(&s.as_str()) && s != "new" {
+        if !known_stage(s) {
             return Err(AppError::BadRequest(format!("案件状态“{s}”无效")));
         }
     }
@@ -140,7 +158,8 @@ pub async fn list(app: &App, user: &User, f: &ListFilter) -> Result<CaseListPage
 
 fn item(dir: &crate::app::Directory, r: ListedCase) -> CaseListItem {
     CaseListItem {
-        state_zh: stage_zh(&r.case.state),
+        state_zh: crate::processes::stage_zh(&r.case.kind, &r.case.state)
+            .unwrap_or_else(|| stage_zh(&r.case.state)),
         org_name: dir.org_name(&r.case.org_id),
         case_id: r.case_id,
         kind: r.case.kind,
@@ -212,6 +231,11 @@ async fn list_page(
                         @for s in STAGES {
                             option value=(s) selected[f.state.as_deref() == Some(*s)] { (stage_zh(s)) }
                         }
+                        @for p in lvzhi_processes::PROCESSES {
+                            @for (s, zh) in p.stages() {
+                                option value=(s) selected[f.state.as_deref() == Some(*s)] { (p.name_zh()) "：" (zh) }
+                            }
+                        }
                     }
                 }
                 @if !visible_orgs.is_empty() {
@@ -227,8 +251,8 @@ async fn list_page(
                 label { "类型"
                     select name="kind" {
                         option value="" { "全部" }
-                        @for (id, zh) in KINDS {
-                            option value=(id) selected[f.kind.as_deref() == Some(*id)] { (zh) }
+                        @for (id, zh) in kinds() {
+                            option value=(id) selected[f.kind.as_deref() == Some(id)] { (zh) }
                         }
                     }
                 }

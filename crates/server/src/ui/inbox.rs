@@ -57,6 +57,7 @@ pub struct InboxItem {
     pub case_id: String,
     pub title: String,
     pub state: String,
+    pub state_zh: String,
     pub step: String,
     pub step_zh: String,
     #[schema(value_type = String, format = Date)]
@@ -80,7 +81,13 @@ pub async fn items(app: &App, user: &User, limit: i64) -> Result<Vec<InboxItem>,
     let links = app.store().case_links_many(&ids).await?;
     let mut out = Vec::new();
     for r in rows {
-        if !step_roles(&r.step).iter().any(|role| user.has_role(role)) {
+        let process = r.kind != lvzhi_service::APPLICATION && !r.role.is_empty();
+        let shown = if process {
+            crate::processes::step_is_for(user, &r.step, &r.role)
+        } else {
+            step_roles(&r.step).iter().any(|role| user.has_role(role))
+        };
+        if !shown {
             continue;
         }
         let none = Vec::new();
@@ -94,7 +101,15 @@ pub async fn items(app: &App, user: &User, limit: i64) -> Result<Vec<InboxItem>,
             .map(|e| e.working_days)
             .unwrap_or_default();
         out.push(InboxItem {
-            step_zh: step_zh(&r.step),
+            state_zh: match crate::processes::stage_zh(&r.kind, &r.state) {
+                Some(zh) => zh,
+                None => stage_zh(&r.state),
+            },
+            step_zh: if process {
+                r.label.clone()
+            } else {
+                step_zh(&r.step)
+            },
             overdue: today > r.due,
             working_days_left: left,
             case_id: r.case_id,
@@ -145,7 +160,7 @@ async fn inbox(
                         @for i in &list {
                             tr class=@if i.overdue { "overdue" } {
                                 td { a href={ "/cases/" (i.case_id) } { (i.case_id) } br; small { (i.title) } }
-                                td { (i.step_zh) br; small { (stage_zh(&i.state)) } }
+                                td { (i.step_zh) br; small { (i.state_zh) } }
                                 td { (date_zh(i.due)) @if i.provisional { " " span.badge.provisional title="该年度节假日安排尚未导入，按周末推算" { "暂定" } } }
                                 td { (days_left(i.overdue, i.working_days_left)) }
                                 td { (i.article) }

@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod inbox;
 pub mod lawyers;
 pub mod login;
+pub mod process;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<App> {
         .merge(case_page::routes())
         .merge(evidence::routes())
         .merge(act::routes())
+        .merge(process::routes())
         .merge(apply::routes())
         .merge(admin::routes())
 }
@@ -161,6 +163,7 @@ pub fn page(app: &App, user: &User, title: &str, active: &str, body: Markup) -> 
         ("inbox", "/", "我的待办"),
         ("cases", "/cases", "案件"),
         ("apply", "/cases/new", "免责容错申请"),
+        ("new", "/new", "新建"),
     ];
     let markup = html! {
         (DOCTYPE)

@@ -1,0 +1,540 @@
+//! The other processes of the seeds through the server (issue 7): 维权 incidents (001 §8–17,
+//! §29(六), §31–33) and 正名 (001 §29(五), 002 §18), over the API and the pages, on a directory
+//! of three levels: 内蒙古自治区公安厅 → 阿拉善盟公安局 → 阿拉善左旗公安局 → 巴彦浩特派出所.
+
+mod common;
+
+use common::{Client, Target, Who};
+use lvzhi_server::App;
+use serde_json::{json, Value};
+
+const GAT: &str = "nmg-gat";
+const MENG: &str = "als-gaj";
+const ZQ: &str = "alszq-gaj";
+const BH: &str = "alszq-bhht";
+const YQ: &str = "alsyq-gaj";
+
+const OFFICER: &str = "p-bateer";
+const OFFICE_ZQ: &str = "p-zhaomin";
+const OFFICE_MENG: &str = "p-yangfan";
+const OFFICE_GAT: &str = "p-gat-office";
+const UNIT: &str = "p-liujianguo";
+const OTHER: &str = "p-chenhao";
+
+/// (id, name, organisation, grants as (role, organisation)).
+type Person = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+struct World {
+    app: App,
+    target: Target,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    fn as_(&self, person: &str) -> Client {
+        Client::new(&self.target, Who::bearer(&format!("token-{person}")))
+    }
+}
+
+async fn world() -> World {
+    let t = common::fresh(common::day("2026-03-02")).await;
+    let app = t.app.clone();
+    common::add_orgs(
+        &app,
+        &[
+            common::org(GAT, None, "内蒙古自治区公安厅", "police"),
+            common::org(MENG, Some(GAT), "阿拉善盟公安局", "police"),
+            common::org(ZQ, Some(MENG), "阿拉善左旗公安局", "police"),
+            common::org(BH, Some(ZQ), "巴彦浩特派出所", "police"),
+            common::org(YQ, Some(MENG), "阿拉善右旗公安局", "police"),
+        ],
+    )
+    .await;
+    let people: [Person; 6] = [
+        (OFFICER, "巴特尔", BH, &[("officer", BH)]),
+        (OFFICE_ZQ, "赵敏", ZQ, &[("office", ZQ)]),
+        (OFFICE_MENG, "杨帆", MENG, &[("office", MENG)]),
+        (OFFICE_GAT, "乌兰", GAT, &[("office", GAT)]),
+        (UNIT, "刘建国", BH, &[("unit", BH)]),
+        (OTHER, "陈浩", YQ, &[("officer", YQ)]),
+    ];
+    for (id, name, org, grants) in people {
+        common::add_person(&app, &common::person(id, name, org, "民警", None), grants).await;
+        common::add_token(&app, &format!("t-{id}"), &format!("token-{id}"), id).await;
+    }
+    app.reload_directory().await.expect("directory reloads");
+    World {
+        target: Target::in_process(&app),
+        app,
+        _dir: t.dir,
+    }
+}
+
+fn incident_report(extra: Value) -> Value {
+    let mut command = json!({
+        "action": "incident_report",
+        "source": "officer",
+        "officer": OFFICER,
+        "unit": BH,
+        "org": ZQ,
+        "incident_type": "violent_attack",
+        "occurred_on": "2026-03-01",
+        "place": "巴彦浩特镇团结路",
+        "description": "处置纠纷时被当事人持械袭击，头部受伤",
+        "victims": [{ "name": "巴特尔", "kind": "officer", "harm": "头部轻伤" }],
+        "casualties": true,
+    });
+    if let (Value::Object(c), Value::Object(more)) = (&mut command, extra) {
+        c.extend(more);
+    }
+    json!({ "kind": "incident", "command": command })
+}
+
+async fn detail(w: &World, who: &str, id: &str) -> Value {
+    let r = w.as_(who).get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()
+}
+
+async fn act(w: &World, who: &str, id: &str, command: Value) -> common::Reply {
+    let version = detail(w, OFFICE_ZQ, id).await["version"].as_i64();
+    w.as_(who)
+        .post_json(
+            &format!("/api/v1/cases/{id}/act"),
+            &json!({ "expected_version": version, "command": command }),
+        )
+        .await
+}
+
+fn steps(d: &Value) -> Vec<String> {
+    d["deadlines"]
+        .as_array()
+        .expect("deadlines")
+        .iter()
+        .map(|x| x["step"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn s17_a_casualty_incident_is_reported_up_two_levels_and_each_level_acknowledges_001() {
+    let w = world().await;
+    let r = w
+        .as_(OFFICER)
+        .post_json("/api/v1/cases", &incident_report(json!({})))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["case_id"].as_str().expect("case id").to_string();
+    assert_eq!(id, "W2026-000001");
+
+    // Reported to the 盟 and to the 厅, each with its own deadline and report (001 §17).
+    let d = detail(&w, OFFICE_ZQ, &id).await;
+    assert_eq!(d["kind"], "incident");
+    assert_eq!(d["stage"], "registered");
+    assert_eq!(
+        steps(&d),
+        [
+            format!("escalation_ack@{MENG}"),
+            format!("escalation_ack@{GAT}")
+        ]
+    );
+    assert_eq!(d["deadlines"][0]["article"], "001 §17");
+    assert_eq!(d["deadlines"][0]["due"], "2026-03-03");
+    let docs = d["documents"].as_array().expect("documents");
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[0]["kind"], "incident_report");
+    assert_eq!(docs[1]["addressee"], "内蒙古自治区公安厅维权办");
+    let timeline = d["timeline"].as_array().expect("timeline");
+    assert_eq!(timeline.len(), 3);
+    assert!(timeline
+        .iter()
+        .all(|t| t["hash"].as_str().is_some_and(|h| h.len() == 64)));
+
+    // Each level finds its own step in its inbox, and only its own.
+    let inbox = |who: &'static str| {
+        let w = &w;
+        async move {
+            let r = w.as_(who).get("/api/v1/inbox").await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            r.json()["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["step"].as_str().unwrap_or_default().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(inbox(OFFICE_MENG).await, [format!("escalation_ack@{MENG}")]);
+    assert_eq!(inbox(OFFICE_GAT).await, [format!("escalation_ack@{GAT}")]);
+    assert!(inbox(OFFICE_ZQ).await.is_empty());
+
+    // The 旗 office cannot acknowledge for the 盟; the 盟 and then the 厅 do.
+    let r = act(
+        &w,
+        OFFICE_ZQ,
+        &id,
+        json!({ "action": "incident_acknowledge" }),
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = act(
+        &w,
+        OFFICE_MENG,
+        &id,
+        json!({ "action": "incident_acknowledge" }),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        steps(&detail(&w, OFFICE_ZQ, &id).await),
+        [format!("escalation_ack@{GAT}")]
+    );
+    let r = act(
+        &w,
+        OFFICE_GAT,
+        &id,
+        json!({ "action": "incident_acknowledge", "note": "请做好民警救治" }),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["events"][0]["kind"], "acknowledged");
+    assert!(steps(&detail(&w, OFFICE_ZQ, &id).await).is_empty());
+
+    // The office investigates, records the handling and closes; the 台账 shows it to the end.
+    for command in [
+        json!({ "action": "incident_investigate", "findings": "调取执法记录仪视频，固定证据", "handling_unit": "刑侦大队" }),
+        json!({ "action": "incident_protect", "protected": "巴特尔及其家属", "measures": "住所周边巡逻" }),
+        json!({ "action": "incident_record_handling", "result": "行为人因妨害公务罪被刑事拘留" }),
+        json!({ "action": "incident_close", "summary": "已依法处理" }),
+    ] {
+        let r = act(&w, OFFICE_ZQ, &id, command).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let d = detail(&w, OFFICE_ZQ, &id).await;
+    assert_eq!(d["stage"], "closed");
+    assert_eq!(d["stage_zh"], "已办结");
+    let r = w.as_(OFFICE_ZQ).get("/api/v1/incidents/ledger").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let item = &r.json()["items"][0];
+    assert_eq!(item["case_id"], id.as_str());
+    assert_eq!(item["registered_on"], "2026-03-02");
+    assert!(item["escalation"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("内蒙古自治区公安厅（2026年3月2日确认收到）"));
+    assert!(item["handling"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("刑事拘留"));
+
+    // The record verifies.
+    let report = w.app.store().verify().await.expect("chain verifies");
+    assert!(report.problem.is_none(), "{:?}", report.problem);
+}
+
+#[tokio::test]
+async fn s32_a_near_relative_outside_the_definition_is_refused_as_victim_001() {
+    let w = world().await;
+    let head = w.app.store().head().await.expect("head");
+    for relation in ["表兄弟", "岳父"] {
+        let r = w
+            .as_(OFFICER)
+            .post_json(
+                "/api/v1/cases",
+                &incident_report(json!({ "victims": [{ "name": "王强", "kind": "near_relative", "relation": relation }] })),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        let message = r.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(message.contains(relation), "{message}");
+        assert!(message.contains("001 §32"), "{message}");
+        assert!(
+            message.contains("夫、妻、父、母、子、女、同胞兄弟姊妹"),
+            "{message}"
+        );
+    }
+    // Nothing was written.
+    assert_eq!(w.app.store().head().await.expect("head"), head);
+    // A mother is a near relative (001 §32), and added later by the officer themself.
+    let r = w
+        .as_(OFFICER)
+        .post_json(
+            "/api/v1/cases",
+            &incident_report(json!({ "casualties": false })),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["case_id"].as_str().expect("id").to_string();
+    let r = act(&w, OFFICER, &id, json!({ "action": "incident_add_victim", "name": "李四", "kind": "near_relative", "relation": "岳父" })).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("001 §32"));
+    let r = act(&w, OFFICER, &id, json!({ "action": "incident_add_victim", "name": "其木格", "kind": "near_relative", "relation": "母亲" })).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The officer does not handle the case.
+    let r = act(&w, OFFICER, &id, json!({ "action": "incident_close" })).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(r.code(), "access_denied");
+}
+
+#[tokio::test]
+async fn incidents_are_scoped_by_the_policies_and_commands_are_checked() {
+    let w = world().await;
+    let r = w
+        .as_(OFFICER)
+        .post_json(
+            "/api/v1/cases",
+            &incident_report(json!({ "casualties": false })),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["case_id"].as_str().expect("id").to_string();
+    // The officer and their unit see it; an officer of another banner does not.
+    for who in [OFFICER, UNIT, OFFICE_ZQ, OFFICE_MENG, OFFICE_GAT] {
+        assert_eq!(
+            w.as_(who).get(&format!("/api/v1/cases/{id}")).await.status,
+            200,
+            "{who}"
+        );
+    }
+    let r = w.as_(OTHER).get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(r.status, 403);
+    assert_eq!(r.code(), "access_denied");
+    let r = w.as_(OTHER).get("/api/v1/cases?kind=incident").await;
+    assert_eq!(r.json()["total"], 0);
+    let r = w.as_(OFFICER).get("/api/v1/cases?kind=incident").await;
+    assert_eq!(r.json()["cases"][0]["state_zh"], "已立案");
+    // Another banner's officer cannot report for this 派出所 (001 §15).
+    let r = w
+        .as_(OTHER)
+        .post_json("/api/v1/cases", &incident_report(json!({})))
+        .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    // Malformed requests get a Chinese 400 naming the field, and write nothing.
+    let r = w
+        .as_(OFFICER)
+        .post_json(
+            "/api/v1/cases",
+            &incident_report(json!({ "incident_type": "rumour" })),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("rumour") && r.body.contains("violent_attack"),
+        "{}",
+        r.body
+    );
+    let r = w
+        .as_(OFFICER)
+        .post_json("/api/v1/cases", &incident_report(json!({ "surprise": 1 })))
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("surprise"), "{}", r.body);
+    let r = w
+        .as_(OFFICER)
+        .post_json(
+            "/api/v1/cases",
+            &json!({ "kind": "nonsense", "command": {} }),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    // A stale version is refused (409); an application route is told where to go.
+    let r = w
+        .as_(OFFICE_ZQ)
+        .post_json(&format!("/api/v1/cases/{id}/act"), &json!({ "expected_version": 99, "command": { "action": "incident_investigate", "findings": "x" } }))
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    let r = w
+        .as_(OFFICE_ZQ)
+        .post_json(
+            &format!("/api/v1/cases/{id}/act"),
+            &json!({ "command": { "action": "accept" } }),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = w
+        .as_(OFFICE_ZQ)
+        .get(&format!("/api/v1/cases/{id}/evaluation"))
+        .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+}
+
+#[tokio::test]
+async fn s29_5_a_false_accusation_is_cleared_with_a_notice_001() {
+    let w = world().await;
+    let receive = json!({
+        "kind": "name_clearing",
+        "command": {
+            "action": "name_clearing_receive",
+            "officer": OFFICER,
+            "unit": BH,
+            "org": ZQ,
+            "complaint": "办理纠纷案件时收受当事人财物",
+            "complaint_received_on": "2026-02-10",
+            "complainant": "real_name",
+            "complainant_name": "赵某",
+            "handed_over_by": "阿拉善左旗公安局纪检监察室",
+            "finding": "false_accusation",
+            "investigation": "经调取银行流水、询问当事人，举报内容系捏造",
+        }
+    });
+    // Only the office receives the materials.
+    let r = w.as_(UNIT).post_json("/api/v1/cases", &receive).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = w.as_(OFFICE_ZQ).post_json("/api/v1/cases", &receive).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["case_id"].as_str().expect("id").to_string();
+    assert_eq!(id, "Z2026-000001");
+    let d = detail(&w, OFFICE_ZQ, &id).await;
+    assert_eq!(steps(&d), ["name_clearing"]);
+    for command in [
+        json!({ "action": "name_clearing_review", "confirmed": true, "opinion": "核查结论属实" }),
+        json!({ "action": "name_clearing_issue_notice", "scope": "阿拉善左旗公安局全体民警", "means": "circular", "clarification": "巴特尔同志不存在收受当事人财物的问题" }),
+        json!({ "action": "name_clearing_refer", "department": "阿拉善左旗公安局法制大队", "liability": "涉嫌诬告陷害，依法追究责任" }),
+        json!({ "action": "name_clearing_close" }),
+    ] {
+        let r = act(&w, OFFICE_ZQ, &id, command).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let d = detail(&w, OFFICER, &id).await;
+    assert_eq!(d["stage"], "closed");
+    let notice = &d["documents"][0];
+    assert_eq!(notice["kind"], "name_clearing_notice");
+    assert_eq!(notice["title"], "正名通知书");
+    assert_eq!(notice["addressee"], "阿拉善左旗公安局全体民警");
+    let text = notice["text"].as_str().unwrap_or_default();
+    assert!(text.contains("系诬告"), "{text}");
+    assert!(
+        text.contains("在阿拉善左旗公安局全体民警范围内以通报方式公开"),
+        "{text}"
+    );
+    // The notice as a page, for the officer it clears.
+    let session = common::add_session(&w.app, OFFICER).await;
+    let page = Client::new(&w.target, session)
+        .get(&format!("/cases/{id}/notices/1"))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("正名通知书") && page.body.contains("系诬告"));
+}
+
+#[tokio::test]
+async fn the_pages_open_show_and_act_on_a_process_case_from_its_field_specs() {
+    let w = world().await;
+    let officer = Client::new(&w.target, common::add_session(&w.app, OFFICER).await);
+    let office = Client::new(&w.target, common::add_session(&w.app, OFFICE_ZQ).await);
+    // "新建" lists what the officer may open; the form is drawn from the fields.
+    let r = officer.get("/new").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("/new/incident/incident_report"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("name_clearing_receive"));
+    let r = officer.get("/new/incident/incident_report").await;
+    assert_eq!(r.status, 200);
+    for name in [
+        "incident_type",
+        "victims.0.name",
+        "victims.2.relation",
+        "casualties",
+        "occurred_on",
+    ] {
+        assert!(r.body.contains(&format!("name=\"{name}\"")), "{name}");
+    }
+    let base = [
+        ("source", "officer"),
+        ("officer", OFFICER),
+        ("unit", BH),
+        ("org", ZQ),
+        ("incident_type", "threats"),
+        ("occurred_on", "2026-02-27"),
+        ("place", "巴彦浩特镇"),
+        ("description", "民警家属接到威胁电话"),
+        ("victims.0.name", "巴特尔"),
+        ("victims.0.kind", "officer"),
+        ("victims.1.name", "王强"),
+        ("victims.1.kind", "near_relative"),
+    ];
+    // A cousin is refused; the form comes back with the reason and what was entered.
+    let mut fields = base.to_vec();
+    fields.push(("victims.1.relation", "表兄弟"));
+    let r = officer.post("/new/incident/incident_report", &fields).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("001 §32"));
+    assert!(r.body.contains("value=\"表兄弟\""));
+    let mut fields = base.to_vec();
+    fields.push(("victims.1.relation", "弟弟"));
+    let r = officer.post("/new/incident/incident_report", &fields).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let location = r.location();
+    assert!(location.starts_with("/cases/W2026-"), "{location}");
+    let id = location
+        .trim_start_matches("/cases/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    // The case page: facts, actions, timeline.
+    let page = office.get(&format!("/cases/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("王强（民警近亲属·弟弟）"),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains(&format!("/cases/{id}/act/incident_escalate")));
+    assert!(page.body.contains("SM3"));
+    // The office decides to report up (001 §17(四)) through the form.
+    let form = office
+        .get(&format!("/cases/{id}/act/incident_escalate"))
+        .await;
+    assert_eq!(form.status, 200);
+    let version = common::attr(&form.body, "name=\"expected_version\" value=\"").expect("version");
+    let r = office
+        .post(
+            &format!("/cases/{id}/act/incident_escalate"),
+            &[
+                ("expected_version", &version),
+                ("grounds", "office_decision"),
+                ("reason", "威胁持续，影响较大"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = office.get(&format!("/cases/{id}")).await;
+    assert!(page.body.contains("阿拉善盟公安局维权办确认收到报告"));
+    assert!(page.body.contains("内蒙古自治区公安厅维权办确认收到报告"));
+    // An action the officer may not take is refused with the policies' answer.
+    let r = officer
+        .get(&format!("/cases/{id}/act/incident_close"))
+        .await;
+    assert_eq!(r.status, 403);
+    // The 台账 as CSV, with its Chinese headers.
+    let csv = office.get("/incidents/ledger.csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").starts_with("text/csv"));
+    assert!(
+        csv.body
+            .starts_with("\u{feff}案件编号,当事民警,所在单位,受理维权办,侵害情形"),
+        "{}",
+        csv.body
+    );
+    assert!(csv.body.contains(&id));
+    // The inbox of the 盟 office shows the step in Chinese.
+    let meng = Client::new(&w.target, common::add_session(&w.app, OFFICE_MENG).await);
+    let inbox = meng.get("/").await;
+    assert!(
+        inbox.body.contains("阿拉善盟公安局维权办确认收到报告"),
+        "{}",
+        inbox.body
+    );
+}
