@@ -6,6 +6,7 @@
 
 mod docx;
 mod fonts;
+mod form;
 
 use std::sync::LazyLock;
 
@@ -20,6 +21,7 @@ use typst_layout::PagedDocument;
 
 pub use docx::{docx_family, render_docx};
 pub use fonts::{Fonts, Role, RoleFont};
+pub use form::{render_application_form_pdf, FormDetails, OfficerParticulars};
 
 /// The issuing organ's 版头 (GB/T 9704 §7.2): 发文机关标志 in red, and the 发文字号.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -221,6 +223,12 @@ fn inputs(doc: &Document, header: Option<&Header>, fonts: &Fonts) -> Dict {
         None => Value::None,
     };
     d.insert("header".into(), header);
+    d.insert("fonts".into(), font_inputs(fonts));
+    d
+}
+
+/// The font stack of each role, as every template reads it (`sys.inputs.fonts`).
+fn font_inputs(fonts: &Fonts) -> Value {
     let mut f = Dict::new();
     let stack = |role| -> Value {
         let v: Vec<Value> = fonts.stack(role).into_iter().map(str_value).collect();
@@ -231,13 +239,14 @@ fn inputs(doc: &Document, header: Option<&Header>, fonts: &Fonts) -> Dict {
     f.insert("song".into(), stack(Role::Song));
     f.insert("hei".into(), stack(Role::Hei));
     f.insert("xbsong-weight".into(), fonts.title_weight().into_value());
-    d.insert("fonts".into(), f.into_value());
-    d
+    f.into_value()
 }
 
 struct NoticeWorld<'a> {
     library: LazyHash<Library>,
     fonts: &'a Fonts,
+    /// The template: the notice's, or the application form's.
+    main: &'a Source,
 }
 
 impl World for NoticeWorld<'_> {
@@ -250,12 +259,12 @@ impl World for NoticeWorld<'_> {
     }
 
     fn main(&self) -> FileId {
-        MAIN.id()
+        self.main.id()
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == MAIN.id() {
-            Ok(MAIN.clone())
+        if id == self.main.id() {
+            Ok(self.main.clone())
         } else {
             Err(FileError::AccessDenied)
         }
@@ -282,16 +291,18 @@ pub fn render_pdf(
     org_header: Option<&Header>,
     fonts: &Fonts,
 ) -> Result<Vec<u8>, DocumentError> {
+    typeset(&MAIN, inputs(doc, org_header, fonts), fonts)
+}
+
+/// Compiles a template with its inputs and exports the PDF.
+fn typeset(main: &Source, inputs: Dict, fonts: &Fonts) -> Result<Vec<u8>, DocumentError> {
     if !fonts.has_cjk() {
         return Err(DocumentError::NoCjkFont);
     }
     let world = NoticeWorld {
-        library: LazyHash::new(
-            Library::builder()
-                .with_inputs(inputs(doc, org_header, fonts))
-                .build(),
-        ),
+        library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
         fonts,
+        main,
     };
     let result = typst::compile::<PagedDocument>(&world).output;
     // Keep typst's memoisation cache from growing without bound in a long-running server.
