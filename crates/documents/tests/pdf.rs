@@ -5,6 +5,7 @@
 
 #[path = "../../workflow/tests/common/mod.rs"]
 mod common;
+mod poppler;
 
 use std::io::Write;
 use std::process::Command as Process;
@@ -15,6 +16,7 @@ use lvzhi_calendar::{Deadline, Period};
 use lvzhi_documents::{render_pdf, Fonts, Header, KINDS};
 use lvzhi_workflow::documents as docs;
 use lvzhi_workflow::*;
+use poppler::{is_page_number, lines_of, words, Word, MM};
 
 static FONTS: LazyLock<Fonts> = LazyLock::new(|| Fonts::discover(None));
 
@@ -468,23 +470,94 @@ fn markup_in_a_value_prints_literally() {
     assert!(text.contains(&squeeze(evil)), "{text}");
 }
 
+/// Characters names use that GB2312 fonts (仿宋_GB2312 …) lack: U+3400 㐀 and U+4DAE 䶮 (CJK
+/// Ext. A), U+20BB7 𠮷 (Ext. B, outside the BMP), U+32A3 ㊣ (enclosed).
+const RARE: &str = "申请人姓名含㐀、䶮、𠮷字，印有㊣字。";
+
 #[test]
 fn a_character_outside_the_main_font_falls_back() {
     if !poppler() {
         return;
     }
     let f = form();
-    // U+3400 (CJK Ext. A) and U+20BB7 𠮷 (Ext. B), common in names.
     let doc = docs::rejection_notice(
         &f,
         Some(Filer::Officer),
         d(2024, 9, 27),
         d(2024, 10, 8),
-        "申请人姓名含㐀与𠮷字。",
+        RARE,
     );
     let pdf = render_pdf(&doc, None, &FONTS).unwrap();
     let text = squeeze(&pdftotext(&pdf, &["-layout"]));
-    assert!(text.contains("申请人姓名含㐀与𠮷字"), "{text}");
+    assert!(text.contains(RARE), "{text}");
+    assert_no_tofu(&pdf, RARE);
+}
+
+/// No glyph is typst's .notdef box: every character of `s` is in some embedded font's glyphs,
+/// which pdftotext maps back (a missing glyph comes back as nothing or U+FFFD).
+fn assert_no_tofu(pdf: &[u8], s: &str) {
+    let text = pdftotext(pdf, &["-layout"]);
+    assert!(!text.contains('\u{fffd}'), "{text}");
+    for c in s.chars() {
+        assert!(text.contains(c), "{c} missing: {text}");
+    }
+}
+
+/// The embedded fonts' names (pdffonts), without the subset prefix ("ABCDEF+").
+fn embedded_fonts(pdf: &[u8]) -> Vec<String> {
+    let f = write_tmp(pdf);
+    let out = Process::new("pdffonts").arg(f.path()).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|n| n.split_once('+').map_or(n, |(_, n)| n).to_string())
+        .collect()
+}
+
+/// With an office's own body font lacking a character (as 仿宋_GB2312 lacks 𠮷), the glyph comes
+/// from a free CJK font and is printed, not a box. AR PL UKai (Debian fonts-arphic-ukai) stands
+/// in for the configured font: it has GB2312 and Ext. A but not 𠮷.
+#[test]
+fn a_character_outside_the_configured_body_font_comes_from_a_free_fallback() {
+    if !poppler() {
+        return;
+    }
+    let (Some(kai), Some(sans)) = (
+        FONTS.path_of("AR PL UKai CN"),
+        FONTS.path_of("Noto Sans CJK SC"),
+    ) else {
+        println!("skipped: AR PL UKai CN or Noto Sans CJK SC missing (apt-get install fonts-arphic-ukai fonts-noto-cjk)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for p in [&kai, &sans] {
+        let p = std::path::Path::new(p);
+        std::os::unix::fs::symlink(p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let fonts = Fonts::from_dir(dir.path());
+    let body = fonts.role(lvzhi_documents::Role::FangSong).unwrap();
+    assert_eq!(body.family.as_deref(), Some("AR PL UKai CN"));
+    let f = form();
+    let doc = docs::rejection_notice(
+        &f,
+        Some(Filer::Officer),
+        d(2024, 9, 27),
+        d(2024, 10, 8),
+        RARE,
+    );
+    let pdf = render_pdf(&doc, None, &fonts).unwrap();
+    let text = squeeze(&pdftotext(&pdf, &["-layout"]));
+    assert!(text.contains(RARE), "{text}");
+    assert_no_tofu(&pdf, RARE);
+    let embedded = embedded_fonts(&pdf);
+    assert!(embedded.iter().any(|n| n.contains("UKai")), "{embedded:?}");
+    assert!(
+        embedded.iter().any(|n| n.contains("NotoSansCJK")),
+        "no fallback font for 𠮷: {embedded:?}"
+    );
 }
 
 #[test]
@@ -494,6 +567,131 @@ fn fonts_report_a_family_for_every_role() {
     }
     if FONTS.has_cjk() {
         assert!(FONTS.roles().iter().all(|r| r.family.is_some()));
+    }
+}
+
+/// A notice made directly: the addressee, paragraphs (indented), the signer and the date.
+fn notice(paras: &[String]) -> Document {
+    let body: Vec<String> = paras
+        .iter()
+        .map(|p| format!("\u{3000}\u{3000}{p}"))
+        .collect();
+    Document {
+        kind: DocumentKind::AcceptanceNotice,
+        title: "免责容错申请受理通知书".into(),
+        addressee: "张伟同志".into(),
+        copy_to: vec![],
+        text: format!(
+            "张伟同志：\n{}\n\n阿拉善左旗公安局维护民警执法权威工作委员会办公室\n2024年10月8日",
+            body.join("\n")
+        ),
+        issued_on: d(2024, 10, 8),
+    }
+}
+
+/// `n` ideographs without punctuation, so that every full line holds exactly 28.
+fn ideographs(n: usize) -> String {
+    "依法履职免责容错纠错维护民警执法权威"
+        .chars()
+        .cycle()
+        .take(n)
+        .collect()
+}
+
+/// GB/T 9704 §5.2.1: 22 lines of 28 characters on a full page of 3号 body text, the lines
+/// filling the 156 × 225 mm type area (their glyph boxes from its top and left edge to its
+/// bottom and right edge).
+#[test]
+fn a_full_page_holds_22_lines_of_28_characters() {
+    if !poppler() {
+        return;
+    }
+    // One paragraph of 70 lines: page 2 is body text only.
+    let doc = notice(&[ideographs(70 * 28 - 2)]);
+    let pdf = render_pdf(&doc, None, &FONTS).unwrap();
+    let ws = words(&pdf);
+    let body: Vec<Word> = ws
+        .iter()
+        .filter(|w| w.page == 2 && !is_page_number(w))
+        .cloned()
+        .collect();
+    let lines = lines_of(&body, 2);
+    assert_eq!(lines.len(), 22, "{lines:?}");
+    for (_, text) in &lines {
+        assert_eq!(text.chars().count(), 28, "{text}");
+    }
+    let pitch: Vec<f64> = lines.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    for p in &pitch {
+        assert!((p - pitch[0]).abs() < 0.05, "uneven line pitch: {pitch:?}");
+    }
+    let (x0, x1) = body
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), w| (a.min(w.x0), b.max(w.x1)));
+    let (y0, y1) = body
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), w| (a.min(w.y0), b.max(w.y1)));
+    // The em boxes of the glyphs (pdftotext's boxes) span the type area to within a point.
+    assert!((x0 - 28.0 * MM).abs() < 1.0, "left edge {x0}");
+    assert!((x1 - 184.0 * MM).abs() < 1.0, "right edge {x1}");
+    assert!((y0 - 37.0 * MM).abs() < 1.0, "top edge {y0}");
+    assert!((y1 - 262.0 * MM).abs() < 1.0, "bottom edge {y1}");
+}
+
+/// The page where the date of a notice is printed, and the line of that page (from 0) where
+/// the body's last words are, when they are there above the signer.
+fn signature_page(pdf: &[u8], last_words: &str, signer: &str) -> (usize, Option<usize>) {
+    let ws = words(pdf);
+    let pages = ws.iter().map(|w| w.page).max().unwrap();
+    let page = (1..=pages)
+        .rev()
+        .find(|p| {
+            lines_of(&ws, *p)
+                .iter()
+                .any(|(_, t)| t.contains("2024年10月8日"))
+        })
+        .unwrap();
+    let lines = lines_of(&ws, page);
+    let signer_at = lines.iter().position(|(_, t)| t.contains(signer)).unwrap();
+    let body_at = lines.iter().position(|(_, t)| t.contains(last_words));
+    (page, body_at.filter(|b| *b < signer_at))
+}
+
+/// GB/T 9704 §7.3.5: the signature and the date are never alone at the top of a page; when the
+/// body ends a page, its last lines go over with them. The body is shifted line by line over a
+/// whole page, for last paragraphs of one, three (going over whole) and five lines (its last two
+/// going over) and of two pages.
+#[test]
+fn the_signature_never_stands_alone_at_the_top_of_a_page() {
+    if !poppler() {
+        return;
+    }
+    let signer = "维护民警执法权威工作委员会办公室";
+    for last_len in [5, 3 * 28 - 2, 5 * 28 - 2, 50 * 28 - 2] {
+        // Shifts at which the end of the body stands at the top of the signature's page.
+        let mut at_top = 0;
+        for k in 0..=23 {
+            let last = format!("{}末尾标记。", ideographs(last_len - 5));
+            let paras = vec![ideographs(k * 28 + 26), last];
+            let pdf = render_pdf(&notice(&paras), None, &FONTS).unwrap();
+            let (page, end_line) = signature_page(&pdf, "末尾标记", signer);
+            let Some(end_line) = end_line else {
+                panic!("last paragraph of {last_len} characters after {k} lines: the signature is alone on page {page}");
+            };
+            if end_line <= 2 {
+                at_top += 1;
+            }
+            // Whatever moved stays inside the type area, and is printed once.
+            let text = squeeze(&pdftotext(&pdf, &["-layout"]));
+            assert_eq!(text.matches("末尾标记").count(), 1);
+            for w in words(&pdf).iter().filter(|w| !is_page_number(w)) {
+                assert!(w.y0 >= 37.0 * MM - 1.0 && w.y1 <= 262.0 * MM + 0.5, "{w:?}");
+            }
+        }
+        // The shifts reached the case the rule is about.
+        assert!(
+            at_top > 0,
+            "{last_len}: the body never ended at a page's foot"
+        );
     }
 }
 

@@ -1687,6 +1687,14 @@ impl Process for Rectification {
         }
     }
 
+    fn stages() -> &'static [(&'static str, &'static str)] {
+        &[
+            ("open", "整改中"),
+            ("reported", "整改完成情况待核验"),
+            ("verified", "整改完成，已核验"),
+        ]
+    }
+
     /// Passing the rectification's last day fires [`EventKind::Overdue`].
     fn fires_event(deadline: &OpenDeadline) -> bool {
         deadline.step == "rectification"

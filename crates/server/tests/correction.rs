@@ -6,9 +6,11 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{org, person, Client, Target, Who};
+use chrono::Duration;
+use common::{org, person, Client, Reply, Target, Who};
 use lvzhi_server::App;
 use lvzhi_store::ExpertRecord;
+use serde_json::{json, Value};
 
 /// 阿拉善盟公安局 (meng) › 阿拉善左旗公安局 (zq) › 巴彦浩特派出所 (bh); each bureau with a 维权办.
 async fn directory(app: &App) {
@@ -30,15 +32,79 @@ async fn directory(app: &App) {
         ("bh-unit", "刘建国", "bh", &[("unit", "bh")][..]),
         ("zhang", "张伟", "bh", &[("officer", "bh")][..]),
         ("wang", "王强", "bh", &[("officer", "bh")][..]),
+        ("li", "李明", "bh", &[("officer", "bh")][..]),
     ] {
         common::add_person(app, &person(id, name, at, "", None), grants).await;
         common::add_session(app, id).await;
+        common::add_token(app, &format!("t-{id}"), &format!("token-{id}"), id).await;
     }
     app.reload_directory().await.expect("directory");
 }
 
 fn client(app: &App, id: &str) -> Client {
     Client::new(&Target::in_process(app), Who::session_of(id))
+}
+
+/// The API as `id` (a bearer token).
+fn api(app: &App, id: &str) -> Client {
+    Client::new(
+        &Target::in_process(app),
+        Who::bearer(&format!("token-{id}")),
+    )
+}
+
+fn day(offset: i64) -> String {
+    (common::today() + Duration::days(offset)).to_string()
+}
+
+/// The opening command of a rectification of `officer` (of 巴彦浩特派出所).
+fn opening(officer: &str, category: &str, occurred: i64) -> Value {
+    json!({
+        "action": "rectification_open", "officer": officer, "unit": "bh",
+        "category": category, "occurred_on": day(occurred),
+        "cause": "现场处置中未全程开启执法记录仪，经认定予以容错",
+        "items": ["补齐执法记录", "参加执法规范化培训"],
+        "requirements": "严格落实执法全流程记录制度", "methods": ["reminder_talk"],
+        "due": day(30),
+    })
+}
+
+/// Opens a rectification as the 左旗 office; its id and the events recorded.
+async fn open(app: &App, command: Value) -> (String, Vec<Value>) {
+    let r = api(app, "zq-office")
+        .post_json(
+            "/api/v1/cases",
+            &json!({ "kind": "rectification", "command": command }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["case_id"].as_str().unwrap_or_default().to_string();
+    let detail = api(app, "zq-office")
+        .get(&format!("/api/v1/cases/{id}"))
+        .await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
+    let kinds = detail.json()["timeline"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    (id, kinds)
+}
+
+/// Runs an action on a case as `who` through the API.
+async fn act(app: &App, who: &str, id: &str, command: Value) -> Reply {
+    api(app, who)
+        .post_json(
+            &format!("/api/v1/cases/{id}/act"),
+            &json!({ "command": command }),
+        )
+        .await
+}
+
+fn timeline_kinds(timeline: &[Value]) -> Vec<String> {
+    timeline
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap_or_default().to_string())
+        .collect()
 }
 
 fn lawyer(id: &str, retained_by: &str, active: bool) -> ExpertRecord {
@@ -69,21 +135,30 @@ async fn s26_001_an_agency_with_fewer_than_two_retained_lawyers_is_warned() {
         lawyer("l3", "zq", true),
         lawyer("l4", "zq", false),
     ] {
-        app.store().put_expert(common::SETUP, &e).await.expect("expert");
+        app.store()
+            .put_expert(common::SETUP, &e)
+            .await
+            .expect("expert");
     }
     let warning = "聘请律师不足";
     let admin = client(app, "admin");
     let orgs = admin.get("/admin/orgs").await;
     assert_eq!(orgs.status, StatusCode::OK);
     assert!(orgs.body.contains(warning), "{}", orgs.body);
-    assert!(orgs.body.contains("各级公安机关聘请律师不少于2人（001 §26）"));
+    assert!(orgs
+        .body
+        .contains("各级公安机关聘请律师不少于2人（001 §26）"));
     assert!(orgs.body.contains("阿拉善左旗公安局目前聘请 1 人"));
     assert!(!orgs.body.contains("阿拉善盟公安局目前聘请"));
     assert!(!orgs.body.contains("巴彦浩特派出所目前聘请"));
 
     let zq = client(app, "zq-office").get("/").await;
     assert_eq!(zq.status, StatusCode::OK);
-    assert!(zq.body.contains("阿拉善左旗公安局目前聘请 1 人"), "{}", zq.body);
+    assert!(
+        zq.body.contains("阿拉善左旗公安局目前聘请 1 人"),
+        "{}",
+        zq.body
+    );
     let meng = client(app, "meng-office").get("/").await;
     assert!(!meng.body.contains(warning));
     // Not the office: no compliance warning in an officer's inbox.
@@ -123,5 +198,373 @@ async fn s26_001_an_agency_with_fewer_than_two_retained_lawyers_is_warned() {
     let list = admin.get("/admin/experts").await;
     assert!(list.body.contains("钱律师"));
     assert!(!admin.get("/admin/orgs").await.body.contains(warning));
-    assert!(!client(app, "zq-office").get("/").await.body.contains(warning));
+    assert!(!client(app, "zq-office")
+        .get("/")
+        .await
+        .body
+        .contains(warning));
+}
+
+/// 000 §31 ¶2, 002 §15–17: the office opens a rectification with its notice; the officer asks
+/// for more time (refused, then granted by the 主任 with a new last day); the unit records a
+/// follow-up visit; the officer reports completion, the office sends it back once and then
+/// verifies it. Each step by someone else is refused and writes nothing.
+#[tokio::test]
+async fn s16_002_a_rectification_with_an_extension_follow_up_and_verified_completion() {
+    let env = common::fresh(common::today()).await;
+    let app = &env.app;
+    directory(app).await;
+    let (id, timeline) = open(app, opening("zhang", "recording", -10)).await;
+    assert!(id.starts_with("J2026-"), "{id}");
+    assert_eq!(
+        timeline_kinds(&timeline),
+        ["opened", "recurrence_checked"],
+        "the system's recurrence check is recorded with the opening"
+    );
+    let detail = api(app, "zhang").get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(
+        detail.status,
+        StatusCode::OK,
+        "the officer sees their own rectification"
+    );
+    let d = detail.json();
+    assert_eq!(d["kind_zh"], "纠错整改");
+    assert_eq!(d["stage_zh"], "整改中");
+    let notice = &d["documents"][0];
+    assert_eq!(notice["title"], "整改通知书", "{notice}");
+    let text = notice.to_string();
+    for part in ["张伟同志", "纠错事由", "补齐执法记录"] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+    let facts = d["facts"].to_string();
+    assert!(facts.contains("巴彦浩特派出所"), "{facts}");
+    let offered: Vec<String> = d["available_actions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        offered.contains(&"rectification_request_extension".to_string()),
+        "{offered:?}"
+    );
+    assert!(
+        !offered.contains(&"rectification_verify".to_string()),
+        "{offered:?}"
+    );
+
+    // Another officer of the same station may not ask on this one's behalf.
+    let ask = json!({
+        "action": "rectification_request_extension", "requested_due": day(60),
+        "reasons": "执法规范化培训班次年一月才开班",
+    });
+    let r = act(app, "wang", &id, ask.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = act(app, "zhang", &id, ask.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let refuse = json!({
+        "action": "rectification_decide_extension", "granted": false,
+        "reasons": "培训可参加线上班次，不属于特殊情况",
+    });
+    let r = act(app, "zq-office", &id, refuse).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = act(app, "zhang", &id, ask).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The officer cannot decide their own request.
+    let grant = json!({
+        "action": "rectification_decide_extension", "granted": true,
+        "new_due": day(45), "reasons": "线上班次已满，确属特殊情况",
+    });
+    let r = act(app, "zhang", &id, grant.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = act(app, "zq-director", &id, grant).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let visit = json!({
+        "action": "rectification_record_follow_up", "method": "visit",
+        "findings": "已补齐执法记录，已报名培训",
+    });
+    let r = act(app, "bh-unit", &id, visit).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let report = json!({ "action": "rectification_report_completion", "summary": "两项均已完成" });
+    let r = act(app, "zhang", &id, report.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Verification is the office's; the unit is refused by the policies or the process.
+    let verify = json!({ "action": "rectification_verify", "findings": "经核验，整改到位" });
+    let r = act(app, "bh-unit", &id, verify.clone()).await;
+    assert!(r.status == StatusCode::FORBIDDEN, "{}", r.body);
+    let back = json!({
+        "action": "rectification_return", "reasons": "培训结业证明未附", "new_due": day(50),
+    });
+    let r = act(app, "zq-office", &id, back).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = act(app, "zhang", &id, report).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = act(app, "zq-office", &id, verify).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let d = api(app, "zq-office")
+        .get(&format!("/api/v1/cases/{id}"))
+        .await
+        .json();
+    assert_eq!(d["stage"], "verified");
+    let facts = d["facts"].to_string();
+    for part in [
+        "不同意（培训可参加线上班次，不属于特殊情况）",
+        "同意延长至",
+        "原定",
+        "实地回访",
+        "退回继续整改：培训结业证明未附",
+        "核验通过：经核验，整改到位",
+    ] {
+        assert!(facts.contains(part), "{part}: {facts}");
+    }
+    assert_eq!(
+        timeline_kinds(
+            d["timeline"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+        ),
+        [
+            "opened",
+            "recurrence_checked",
+            "extension_requested",
+            "extension_decided",
+            "extension_requested",
+            "extension_decided",
+            "follow_up_recorded",
+            "completion_reported",
+            "returned",
+            "completion_reported",
+            "completion_verified"
+        ]
+    );
+    // The case page shows the same record.
+    let page = client(app, "zq-office").get(&format!("/cases/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("整改完成，已核验"), "{}", page.body);
+    assert!(page.body.contains("整改通知书"));
+    assert!(app.store().verify().await.expect("chain").events > 0);
+}
+
+/// 000 §31 ¶2: the same officer's second rectification of the same category is flagged for
+/// accountability by the system, naming the earlier case; another category, or another
+/// officer, is not.
+#[tokio::test]
+async fn s31_000_the_same_officer_repeating_a_category_is_flagged_for_accountability() {
+    let env = common::fresh(common::today()).await;
+    let app = &env.app;
+    directory(app).await;
+    // The first a year earlier: the officer's recurrence knows no window (000 §31 ¶2), the
+    // unit's risk point counts one year (002 §17), so only the officer is flagged here.
+    let (first, _) = open(app, opening("zhang", "recording", -400)).await;
+    let (other_category, t) = open(app, opening("zhang", "evidence", -100)).await;
+    assert_eq!(timeline_kinds(&t), ["opened", "recurrence_checked"]);
+    let (other_officer, t) = open(app, opening("wang", "recording", -90)).await;
+    assert_eq!(timeline_kinds(&t), ["opened", "recurrence_checked"]);
+    let (second, t) = open(app, opening("zhang", "recording", -5)).await;
+    assert_eq!(
+        timeline_kinds(&t),
+        ["opened", "recurrence_checked", "accountability_referred"]
+    );
+    let flag = &t[2];
+    assert_eq!(flag["actor"], "system");
+    let d = api(app, "zq-office")
+        .get(&format!("/api/v1/cases/{second}"))
+        .await
+        .json();
+    let referral = &d["state"]["referrals"][0];
+    assert_eq!(referral["ground"], "recurrence");
+    assert_eq!(referral["earlier"], json!([first]));
+    let facts = d["facts"].to_string();
+    assert!(facts.contains("同一类型错误再次发生"), "{facts}");
+    assert!(facts.contains(&first), "{facts}");
+    // The earlier cases stay as they were.
+    for id in [&first, &other_category, &other_officer] {
+        let d = api(app, "zq-office")
+            .get(&format!("/api/v1/cases/{id}"))
+            .await
+            .json();
+        assert_eq!(d["state"]["referrals"], json!([]), "{id}");
+    }
+    // The office refers an ineffective rectification itself (000 §31 ¶2); the system's ground
+    // is not the office's to claim.
+    let r = act(
+        app,
+        "zq-office",
+        &first,
+        json!({ "action": "rectification_refer_accountability", "ground": "recurrence", "description": "x" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = act(
+        app,
+        "zq-office",
+        &first,
+        json!({ "action": "rectification_refer_accountability", "ground": "ineffective", "description": "回访发现仍未全程记录" }),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+/// 002 §17, 003 易错风险点: the third rectification of one category in one unit within the year
+/// (two earlier, the local threshold) raises a risk point and a warning letter to the unit;
+/// the unit reads it on the case.
+#[tokio::test]
+async fn s17_002_a_category_recurring_in_a_unit_raises_a_risk_point_with_a_warning() {
+    let env = common::fresh(common::today()).await;
+    let app = &env.app;
+    directory(app).await;
+    let (a, _) = open(app, opening("zhang", "custody", -60)).await;
+    let (b, t) = open(app, opening("wang", "custody", -30)).await;
+    assert_eq!(
+        timeline_kinds(&t),
+        ["opened", "recurrence_checked"],
+        "one earlier: below the threshold"
+    );
+    let (c, t) = open(app, opening("li", "custody", -3)).await;
+    assert_eq!(
+        timeline_kinds(&t),
+        ["opened", "recurrence_checked", "risk_point_raised"]
+    );
+    let d = api(app, "bh-unit").get(&format!("/api/v1/cases/{c}")).await;
+    assert_eq!(
+        d.status,
+        StatusCode::OK,
+        "the unit sees its officers' cases"
+    );
+    let d = d.json();
+    let warning = d["documents"]
+        .as_array()
+        .and_then(|docs| docs.iter().find(|x| x["title"] == "易错风险警示提醒函"))
+        .cloned()
+        .unwrap_or_default();
+    let text = warning.to_string();
+    assert!(text.contains("巴彦浩特派出所"), "{text}");
+    assert!(
+        text.contains("已有3起“看管、羁押安全管理疏漏”类工作失误"),
+        "{text}"
+    );
+    assert!(text.contains(&a) && text.contains(&b), "{text}");
+    assert!(text.contains("第三十二条"), "{text}");
+    let facts = d["facts"].to_string();
+    assert!(facts.contains("易错风险点"), "{facts}");
+    // Different officers: nobody is flagged for accountability.
+    assert_eq!(d["state"]["referrals"], json!([]));
+}
+
+/// 000 §30, 003: an officer's result-use page lists their protected determinations and what
+/// each must not affect, for the unit and the office that decide; an officer is refused; the
+/// API gives the same.
+#[tokio::test]
+async fn s30_000_the_officers_result_use_page_for_personnel_staff() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = common::demo_app(dir.path()).await;
+    for id in ["p-liujianguo", "p-zhaomin", "p-bateer"] {
+        common::add_session(&app, id).await;
+        common::add_token(&app, &format!("t-{id}"), &format!("token-{id}"), id).await;
+    }
+    // 李娜 (巴彦浩特派出所): exempted, protections applied by the unit (demo).
+    let unit = client(&app, "p-liujianguo");
+    let r = unit.get("/people/p-lina").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for part in [
+        "依法履职免责",
+        "工作考核、任期考核、任职试用期满考核等各类考核",
+        "干部提拔任用、职务职级和警衔晋升",
+        "评先评优、表彰奖励",
+        "党代会代表、人大代表、政协委员资格",
+        "000 §30(四)",
+        "职称评聘",
+        "（参照）",
+        "已落实",
+        "000 §25",
+    ] {
+        assert!(r.body.contains(part), "{part}");
+    }
+    let list = unit.get("/people").await;
+    assert!(list.body.contains("/people/p-lina"), "{}", list.body);
+    assert!(list.body.contains("结果运用"));
+    // The officer of another station is outside the unit's organisation.
+    assert_eq!(
+        unit.get("/people/p-gaozhigang").await.status,
+        StatusCode::FORBIDDEN
+    );
+    // An officer is not personnel staff.
+    let officer = client(&app, "p-bateer");
+    assert_eq!(
+        officer.get("/people/p-lina").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(!officer.get("/").await.body.contains("href=\"/people\""));
+    let r = api(&app, "p-bateer")
+        .get("/api/v1/people/p-lina/result-use")
+        .await;
+    assert_eq!(r.code(), "access_denied", "{}", r.body);
+    assert_eq!(
+        api(&app, "p-liujianguo")
+            .get("/api/v1/people/nobody/result-use")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let v = api(&app, "p-liujianguo")
+        .get("/api/v1/people/p-lina/result-use")
+        .await;
+    assert_eq!(v.status, StatusCode::OK, "{}", v.body);
+    let v = v.json();
+    let d = &v["determinations"][0];
+    assert_eq!(d["outcome"], "依法履职免责");
+    assert_eq!(d["safeguards"][0]["article"], "000 §30(一)");
+    assert_eq!(d["safeguards"][3]["area"], "deputy_status");
+    assert_eq!(d["safeguards"][5]["by_reference"], true);
+    assert_eq!(
+        d["applied"],
+        json!(["assessments", "promotion", "awards", "deputy_status"])
+    );
+
+    // 高志刚 (温都尔勒图派出所): tolerated; the 左旗 office opens his rectification from that
+    // application, and the office's page shows both, with 003 and 002 §14 by reference.
+    let source = app
+        .store()
+        .cases_linked("applicant", "p-gaozhigang", 10)
+        .await
+        .expect("links")
+        .into_iter()
+        .next()
+        .expect("his application");
+    let mut command = json!({
+        "action": "rectification_open", "officer": "p-gaozhigang", "unit": "alszq-wdelt",
+        "source_case": source, "category": "emergency_judgement", "occurred_on": day(-150),
+        "cause": "紧急情况下判断失误，经认定予以容错", "items": ["参加现场处置培训"],
+        "requirements": "总结教训，提高现场判断能力", "due": day(30),
+    });
+    let r = api(&app, "p-zhaomin")
+        .post_json(
+            "/api/v1/cases",
+            &json!({ "kind": "rectification", "command": command.take() }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let rect = r.json()["case_id"].as_str().unwrap_or_default().to_string();
+    let office = client(&app, "p-zhaomin");
+    let r = office.get("/people/p-gaozhigang").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for part in [
+        "容错",
+        source.as_str(),
+        rect.as_str(),
+        "整改中",
+        "平时（绩效）考核、年度考评",
+        "不作为执法错误认定",
+        "002 §14",
+    ] {
+        assert!(r.body.contains(part), "{part}");
+    }
+    assert!(
+        !r.body.contains("000 §30(四)"),
+        "deputy status is 000 §30's, for exemption only"
+    );
 }

@@ -13,6 +13,7 @@ pub mod admin;
 pub mod cases;
 pub mod docs;
 pub mod extract;
+pub mod people;
 pub mod processes;
 
 use std::collections::BTreeMap;
@@ -53,6 +54,9 @@ pub const ROUTES: &[(&str, &str, Make)] = &[
     ("POST", "/api/v1/evaluate", || post(cases::evaluate)),
     ("GET", "/api/v1/policy/facts", || get(cases::policy_facts)),
     ("GET", "/api/v1/orgs", || get(cases::orgs)),
+    ("GET", "/api/v1/people/{id}/result-use", || {
+        get(people::get_result_use)
+    }),
     ("GET", "/api/v1/admin/people", || get(admin::people)),
     ("POST", "/api/v1/admin/people", || post(admin::put_person)),
     ("POST", "/api/v1/admin/grants", || post(admin::add_grant)),
@@ -175,6 +179,7 @@ impl Modify for Security {
         cases::evaluate,
         cases::policy_facts,
         cases::orgs,
+        people::get_result_use,
         admin::people,
         admin::put_person,
         admin::add_grant,
@@ -194,6 +199,7 @@ impl Modify for Security {
         (name = "系统建议", description = "规则引擎依政策包给出的建议结论"),
         (name = "政策", description = "政策包的事实清单"),
         (name = "组织机构", description = "组织机构树"),
+        (name = "结果运用", description = "民警的免责容错认定及其不得影响的事项（000 §30、003）"),
         (name = "系统管理", description = "人员、角色和接口令牌（须有系统管理权限）"),
         (name = "文档", description = "接口文档本身"),
     )

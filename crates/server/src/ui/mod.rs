@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod inbox;
 pub mod lawyers;
 pub mod login;
+pub mod people;
 pub mod process;
 
 use axum::extract::FromRequestParts;
@@ -41,6 +42,7 @@ pub fn routes() -> Router<App> {
         .merge(act::routes())
         .merge(process::routes())
         .merge(apply::routes())
+        .merge(people::routes())
         .merge(admin::routes())
 }
 
@@ -181,6 +183,9 @@ pub fn page(app: &App, user: &User, title: &str, active: &str, body: Markup) -> 
                     nav {
                         @for (id, href, label) in nav {
                             a href=(href) class=@if id == active { "active" } { (label) }
+                        }
+                        @if people::reads_result_use(user) {
+                            a href="/people" class=@if active == "people" { "active" } { "结果运用" }
                         }
                         @if is_admin {
                             a href="/admin" class=@if active == "admin" { "active" } { "系统管理" }
