@@ -31,6 +31,10 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::error::AppError;
 
+// The demo's 维权 incidents and 正名 cases (issue 7).
+#[path = "demo_processes.rs"]
+mod processes;
+
 /// A demo account as printed at start.
 pub struct DemoAccount {
     pub login: String,
@@ -286,6 +290,15 @@ const PEOPLE: &[PersonDef] = &[
         "parent-office",
         &[("office", MENG)],
         "杨帆，阿拉善盟公安局维权办工作人员（上一级维权委）",
+    ),
+    account(
+        processes::GAT_OFFICE,
+        "乌兰",
+        GAT,
+        "警务督察总队、维权办工作人员",
+        "gat-office",
+        &[("office", GAT)],
+        "乌兰，内蒙古自治区公安厅维权办工作人员（接收逐级上报的维权案（事）件，001 §17）",
     ),
     officer("p-suhe", "苏和", BH),
     officer("p-lina", "李娜", BH),
@@ -946,6 +959,7 @@ async fn cases(s: &mut Seeder) -> Result<(), AppError> {
     ex_officio(s).await?;
     registered(s).await?;
     filed(s).await?;
+    processes::seed(s).await?;
     Ok(())
 }
 
