@@ -1,0 +1,298 @@
+//! The processes of `lvzhi_processes` through the record service, on SQLite and PostgreSQL: case
+//! ids per kind, the organisation chain read from the directory (001 §17: a report to every level
+//! above, made as the system's follow-up in the same append), names of record from the
+//! directory, refused commands writing nothing, stale versions refused, and the read model
+//! (kind, stage, deadlines with their role and label, links).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use lvzhi_calendar::{Calendar, Period};
+use lvzhi_service::{Service, ServiceError};
+use lvzhi_store::{CaseQuery, CaseScope, OrgRecord, PersonRecord, Store, StoreError};
+use lvzhi_workflow::{Actor, Role, PERIOD_IDS};
+use serde_json::json;
+
+static SEQ: AtomicU32 = AtomicU32::new(0);
+
+fn periods() -> lvzhi_workflow::ProcedurePeriods {
+    let values = [
+        ("acceptance", "7wd"),
+        ("opinion", "30wd"),
+        ("extension_1", "15wd"),
+        ("extension_2", "15wd"),
+        ("reconsideration_apply", "10wd"),
+        ("reconsideration_reply", "15wd"),
+        ("re_review_apply", "10wd"),
+        ("re_review_reply", "30wd"),
+        ("publicity", "5d"),
+    ];
+    let map: BTreeMap<String, Period> = values
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.parse().unwrap()))
+        .collect();
+    assert_eq!(map.len(), PERIOD_IDS.len());
+    Service::periods_from(&map).unwrap()
+}
+
+/// A service on SQLite, and on PostgreSQL unless `LVZHI_TEST_PG=off` (a fresh schema each).
+async fn services(dir: &tempfile::TempDir) -> Vec<Service> {
+    let mut urls = vec![format!("sqlite://{}", dir.path().join("p.db").display())];
+    let base = std::env::var("LVZHI_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    if base != "off" {
+        let micros = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_micros();
+        let url = format!(
+            "{base}?schema=t_{}_{}_{micros}",
+            std::process::id(),
+            700 + SEQ.fetch_add(1, Ordering::SeqCst)
+        );
+        match Store::open(&url).await {
+            Ok(_) => urls.push(url),
+            Err(e) => eprintln!("PostgreSQL tests skipped: {e}"),
+        }
+    }
+    let mut out = Vec::new();
+    for url in urls {
+        let store = Store::open(&url).await.unwrap();
+        for (id, parent, name) in [
+            ("nmg-gat", None, "内蒙古自治区公安厅"),
+            ("als-gaj", Some("nmg-gat"), "阿拉善盟公安局"),
+            ("alszq-gaj", Some("als-gaj"), "阿拉善左旗公安局"),
+            ("alszq-bhht", Some("alszq-gaj"), "巴彦浩特派出所"),
+        ] {
+            store
+                .put_org(
+                    "test",
+                    &OrgRecord {
+                        id: id.into(),
+                        parent_id: parent.map(str::to_string),
+                        name: name.into(),
+                        kind: "police".into(),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        store
+            .put_person(
+                "test",
+                &PersonRecord {
+                    id: "p-bateer".into(),
+                    name: "巴特尔".into(),
+                    org_id: "alszq-bhht".into(),
+                    title: "民警".into(),
+                    login: None,
+                    must_change_password: false,
+                    disabled: false,
+                },
+            )
+            .await
+            .unwrap();
+        out.push(Service::new(store, Calendar::embedded(), periods()));
+    }
+    out
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn report(casualties: bool) -> serde_json::Value {
+    json!({
+        "action": "incident_report", "source": "officer", "officer": "p-bateer",
+        "unit": "alszq-bhht", "org": "alszq-gaj", "incident_type": "violent_attack",
+        "occurred_on": "2026-03-01", "place": "巴彦浩特镇", "description": "执法时被袭击",
+        "casualties": casualties,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s17_the_reports_climb_the_directory_in_the_same_append_001() {
+    let dir = tempfile::tempdir().unwrap();
+    let officer = Actor::new("p-bateer", &[Role::Officer], "alszq-bhht");
+    let office = |org: &str| Actor::new("p-office", &[Role::Office], org);
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+    let today = day("2026-03-02");
+    for svc in services(&dir).await {
+        // The officer names his unit; the chain is the handling agency's (阿拉善左旗), not his.
+        let (id, version, events) = svc
+            .create_process("incident", None, &officer, &report(true), today, now)
+            .await
+            .unwrap();
+        assert_eq!(id, "W2026-000001");
+        assert_eq!(version, 3, "the report and two reports up, in one append");
+        let kinds: Vec<&str> = events.iter().map(|e| e.kind_id).collect();
+        assert_eq!(kinds, ["reported", "reported_up", "reported_up"]);
+        assert_eq!(events[1].by.role, Role::System);
+        let store = svc.store();
+        let (row, v) = store.case_row(&id).await.unwrap().unwrap();
+        assert_eq!(
+            (row.kind.as_str(), row.state.as_str(), v),
+            ("incident", "registered", 3)
+        );
+        assert_eq!(row.title, "巴彦浩特派出所民警巴特尔受到暴力袭击");
+        // Deadlines carry their role and Chinese label; links the officer, unit and levels.
+        let scope = CaseScope {
+            all: true,
+            ..Default::default()
+        };
+        let due = store.query_deadlines(&scope, None, 10).await.unwrap();
+        let mut got: Vec<(String, String, String)> = due
+            .iter()
+            .map(|d| (d.step.clone(), d.role.clone(), d.label.clone()))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (
+                    "escalation_ack@als-gaj".to_string(),
+                    "office".to_string(),
+                    "阿拉善盟公安局维权办确认收到报告".to_string()
+                ),
+                (
+                    "escalation_ack@nmg-gat".to_string(),
+                    "office".to_string(),
+                    "内蒙古自治区公安厅维权办确认收到报告".to_string()
+                ),
+            ]
+        );
+        let links: Vec<(String, String)> = store
+            .case_links(&id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.relation, l.target))
+            .collect();
+        for l in [
+            ("subject", "p-bateer"),
+            ("unit", "alszq-bhht"),
+            ("escalated_to", "als-gaj"),
+            ("escalated_to", "nmg-gat"),
+        ] {
+            assert!(links.contains(&(l.0.to_string(), l.1.to_string())), "{l:?}");
+        }
+        // The scope by person finds the officer's own case through the subject link.
+        let (mine, n) = store
+            .query_cases(&CaseQuery {
+                scope: CaseScope {
+                    person: Some("p-bateer".into()),
+                    ..Default::default()
+                },
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!((n, mine[0].case_id.as_str()), (1, id.as_str()));
+
+        // A refused command writes nothing; a stale version is refused.
+        let head = store.head().await.unwrap();
+        let err = svc
+            .act_process(
+                &id,
+                None,
+                &office("alszq-gaj"),
+                &json!({ "action": "incident_acknowledge" }),
+                today,
+                now,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Process(_)), "{err}");
+        let err = svc
+            .act_process(
+                &id,
+                Some(2),
+                &office("als-gaj"),
+                &json!({ "action": "incident_acknowledge" }),
+                today,
+                now,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::Store(StoreError::Conflict { .. })),
+            "{err}"
+        );
+        let err = svc
+            .act_process(
+                &id,
+                None,
+                &office("als-gaj"),
+                &json!({ "action": "nope" }),
+                today,
+                now,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Command { .. }), "{err}");
+        assert_eq!(store.head().await.unwrap(), head);
+
+        // Each level acknowledges; its deadline closes.
+        for level in ["als-gaj", "nmg-gat"] {
+            svc.act_process(
+                &id,
+                None,
+                &office(level),
+                &json!({ "action": "incident_acknowledge" }),
+                today,
+                now,
+            )
+            .await
+            .unwrap();
+        }
+        assert!(store
+            .query_deadlines(&scope, None, 10)
+            .await
+            .unwrap()
+            .is_empty());
+        let loaded = svc.load_process(&id).await.unwrap();
+        let view = svc.view_process(&loaded, today);
+        assert_eq!(view.timeline.len(), 5);
+        assert!(view.deadlines.is_empty());
+        assert_eq!(view.documents.len(), 2);
+
+        // Numbering per kind; an opening command on an existing case and an unknown kind.
+        let (id2, _, events) = svc
+            .create_process("incident", None, &officer, &report(false), today, now)
+            .await
+            .unwrap();
+        assert_eq!(id2, "W2026-000002");
+        assert_eq!(events.len(), 1, "no ground, no report");
+        let err = svc
+            .act_process(&id2, None, &officer, &report(false), today, now)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::Exists(_)), "{err}");
+        let err = svc
+            .create_process("nonsense", None, &officer, &report(false), today, now)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::UnknownKind(_)), "{err}");
+        // The audit chain verifies.
+        assert!(store.verify().await.unwrap().problem.is_none());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_come_from_the_directory_and_unknown_ids_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let officer = Actor::new("p-bateer", &[Role::Officer], "alszq-bhht");
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+    for svc in services(&dir).await {
+        let mut cmd = report(false);
+        cmd["unit"] = json!("no-such-unit");
+        let err = svc
+            .create_process("incident", None, &officer, &cmd, day("2026-03-02"), now)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("no-such-unit"), "{err}");
+        assert_eq!(svc.store().count_cases("incident").await.unwrap(), 0);
+    }
+}
