@@ -7,6 +7,7 @@
 mod docx;
 mod fonts;
 mod form;
+mod sealed;
 
 use std::sync::LazyLock;
 
@@ -22,6 +23,7 @@ use typst_layout::PagedDocument;
 pub use docx::{docx_family, render_docx};
 pub use fonts::{Fonts, Role, RoleFont};
 pub use form::{render_application_form_pdf, FormDetails, OfficerParticulars};
+pub use sealed::{render_pdf_detailed, RenderedPdf};
 
 /// The issuing organ's 版头 (GB/T 9704 §7.2): 发文机关标志 in red, and the 发文字号.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -116,7 +118,11 @@ pub const KINDS: &[(DocumentKind, &str, &str)] = &[
         "rectification_notice",
         "整改通知书",
     ),
-    (DocumentKind::RiskWarning, "risk_warning", "易错风险警示提醒函"),
+    (
+        DocumentKind::RiskWarning,
+        "risk_warning",
+        "易错风险警示提醒函",
+    ),
     (
         DocumentKind::IncidentReport,
         "incident_report",
@@ -296,6 +302,11 @@ pub fn render_pdf(
 
 /// Compiles a template with its inputs and exports the PDF.
 fn typeset(main: &Source, inputs: Dict, fonts: &Fonts) -> Result<Vec<u8>, DocumentError> {
+    export(&compile(main, inputs, fonts)?)
+}
+
+/// Lays out a template with its inputs (the pages, before export).
+fn compile(main: &Source, inputs: Dict, fonts: &Fonts) -> Result<PagedDocument, DocumentError> {
     if !fonts.has_cjk() {
         return Err(DocumentError::NoCjkFont);
     }
@@ -307,15 +318,19 @@ fn typeset(main: &Source, inputs: Dict, fonts: &Fonts) -> Result<Vec<u8>, Docume
     let result = typst::compile::<PagedDocument>(&world).output;
     // Keep typst's memoisation cache from growing without bound in a long-running server.
     typst::comemo::evict(10);
-    let document = result.map_err(|errs| {
+    result.map_err(|errs| {
         DocumentError::Typeset(
             errs.iter()
                 .map(|e| e.message.to_string())
                 .collect::<Vec<_>>()
                 .join("；"),
         )
-    })?;
-    typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errs| {
+    })
+}
+
+/// The PDF of laid-out pages.
+fn export(document: &PagedDocument) -> Result<Vec<u8>, DocumentError> {
+    typst_pdf::pdf(document, &typst_pdf::PdfOptions::default()).map_err(|errs| {
         DocumentError::Export(
             errs.iter()
                 .map(|e| e.message.to_string())

@@ -52,6 +52,12 @@ pub struct ServeArgs {
     /// 证据文件存储位置：目录路径、file:///目录 或 s3://存储桶/前缀?endpoint=地址&region=区域（S3 凭据取自 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY 环境变量），默认为数据目录中的 evidence / Where evidence files are kept: a directory, file:///DIR or s3://BUCKET/PREFIX?endpoint=URL&region=NAME (default: DATA_DIR/evidence)
     #[arg(long, value_name = "URL")]
     pub evidence: Option<String>,
+    /// 公文字体目录（仿宋_GB2312、方正小标宋等），优先于系统字体；默认为数据目录中的 fonts（如存在）/ Fonts directory searched before the system's (default: DATA_DIR/fonts if present)
+    #[arg(long, value_name = "DIR")]
+    pub fonts: Option<PathBuf>,
+    /// 出具文书时不生成定稿 PDF（文书标注“未定稿”，下载时现时排版）/ Do not typeset, archive and seal notices when issued
+    #[arg(long)]
+    pub no_seal: bool,
 }
 
 /// Calendars and packs kept under the data directory, as the CLI keeps them.
@@ -100,6 +106,14 @@ pub fn run(data_dir: &Path, args: ServeArgs) -> Result<(), AppError> {
         secure_cookies: args.secure_cookies,
         remind_within_wd: args.remind_within,
         evidence_url: args.evidence.clone(),
+        // As `lvzhi document render` and `lvzhi fonts` choose it: the one given (which must
+        // exist), or DATA_DIR/fonts if present.
+        fonts_dir: match &args.fonts {
+            Some(dir) if dir.is_dir() => Some(dir.clone()),
+            Some(dir) => return Err(AppError::FontsDir(dir.clone())),
+            None => Some(data_dir.join("fonts")).filter(|d| d.is_dir()),
+        },
+        seal_documents: !args.no_seal,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

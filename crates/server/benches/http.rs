@@ -109,6 +109,9 @@ fn main() {
             secure_cookies: false,
             remind_within_wd: 3,
             evidence_url: None,
+            // The load is the record's, not the typesetter's (100k imported cases seal nothing).
+            fonts_dir: None,
+            seal_documents: false,
         })
         .await
         .expect("app");

@@ -14,6 +14,7 @@ use lvzhi_store::{EvidenceStore, GrantRecord, OrgRecord, PersonRecord, Store};
 
 use crate::clock::Clock;
 use crate::error::AppError;
+use crate::typeset::Typesetter;
 
 /// Files kept under the data directory, owned by the binary (calendars, uploaded packs).
 /// The server asks through this trait so that the CLI and the pages store them the same way.
@@ -42,8 +43,14 @@ pub struct ServeConfig {
     /// Working days before a due date at which reminders start (000 §13 etc.).
     pub remind_within_wd: u32,
     /// Where evidence files are kept: a directory path, `file:///…` or `s3://bucket/prefix?…`
-    /// (see `EvidenceStore::open`); `None` is `DATA_DIR/evidence`.
+    /// (see `EvidenceStore::open`); `None` is `DATA_DIR/evidence`. Sealed notices' PDFs are
+    /// archived there too, under `documents/`.
     pub evidence_url: Option<String>,
+    /// The office's fonts (仿宋_GB2312 …), searched before the system's (issue 6).
+    pub fonts_dir: Option<PathBuf>,
+    /// Typeset, archive and seal every notice when it is issued (issue 6). Off, notices are
+    /// typeset on demand and shown as 未定稿.
+    pub seal_documents: bool,
 }
 
 /// The directory as the server reads it on every request: rebuilt after each change.
@@ -92,6 +99,8 @@ impl Directory {
 struct Inner {
     store: Store,
     evidence: EvidenceStore,
+    typesetter: Arc<Typesetter>,
+    seal_documents: bool,
     access: Access,
     clock: Clock,
     files: Arc<dyn DataFiles>,
@@ -108,10 +117,22 @@ struct Inner {
 #[derive(Clone)]
 pub struct App(Arc<Inner>);
 
-fn build_service(store: &Store, calendar: &Calendar, packs: &PackSet) -> Result<Service, AppError> {
+/// What the service seals issued notices with, when it does.
+type Sealing = Option<(Arc<Typesetter>, EvidenceStore)>;
+
+fn build_service(
+    store: &Store,
+    calendar: &Calendar,
+    packs: &PackSet,
+    sealing: &Sealing,
+) -> Result<Service, AppError> {
     let periods = crate::packs::procedure_periods(packs).map_err(AppError::Startup)?;
-    Ok(Service::new(store.clone(), calendar.clone(), periods)
-        .with_fact_check(crate::packs::fact_check(packs.clone())))
+    let service = Service::new(store.clone(), calendar.clone(), periods)
+        .with_fact_check(crate::packs::fact_check(packs.clone()));
+    Ok(match sealing {
+        Some((typesetter, archive)) => service.with_sealing(typesetter.renderer(), archive.clone()),
+        None => service,
+    })
 }
 
 fn read<T: Clone>(lock: &RwLock<Arc<T>>) -> Arc<T> {
@@ -148,11 +169,17 @@ impl App {
             None => EvidenceStore::new(config.data_dir.join("evidence")),
         };
         let access = Access::new().map_err(|e| AppError::Startup(e.to_string()))?;
-        let service = build_service(&store, &config.calendar, &config.packs)?;
+        let typesetter = Arc::new(Typesetter::new(config.fonts_dir.clone()));
+        let sealing = config
+            .seal_documents
+            .then(|| (typesetter.clone(), evidence.clone()));
+        let service = build_service(&store, &config.calendar, &config.packs, &sealing)?;
         let directory = load_directory(&store, &access).await?;
         Ok(App(Arc::new(Inner {
             store,
             evidence,
+            typesetter,
+            seal_documents: config.seal_documents,
             access,
             clock: config.clock,
             files: config.files,
@@ -175,6 +202,15 @@ impl App {
     }
     pub fn access(&self) -> &Access {
         &self.0.access
+    }
+    /// Typesets notices (PDF, DOCX) with the configured fonts.
+    pub fn typesetter(&self) -> &Arc<Typesetter> {
+        &self.0.typesetter
+    }
+    fn sealing(&self) -> Sealing {
+        self.0
+            .seal_documents
+            .then(|| (self.0.typesetter.clone(), self.0.evidence.clone()))
     }
     pub fn clock(&self) -> Clock {
         self.0.clock
@@ -213,7 +249,7 @@ impl App {
 
     /// Replaces the calendar in force (after an import) and the service counting with it.
     pub fn set_calendar(&self, calendar: Calendar) -> Result<(), AppError> {
-        let service = build_service(&self.0.store, &calendar, &self.packs())?;
+        let service = build_service(&self.0.store, &calendar, &self.packs(), &self.sealing())?;
         write(&self.0.calendar, calendar);
         write(&self.0.service, service);
         Ok(())
@@ -221,7 +257,7 @@ impl App {
 
     /// Replaces the policy packs in force (after a pack is loaded).
     pub fn set_packs(&self, packs: PackSet) -> Result<(), AppError> {
-        let service = build_service(&self.0.store, &self.calendar(), &packs)?;
+        let service = build_service(&self.0.store, &self.calendar(), &packs, &self.sealing())?;
         write(&self.0.packs, packs);
         write(&self.0.service, service);
         Ok(())

@@ -29,6 +29,10 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// Something the server needs is missing for now (e.g. no CJK font to typeset a notice);
+    /// the message says what, so an operator can fix it.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("提交的表单已过期或来源无法确认，请刷新页面后重新提交")]
     Csrf,
     #[error("{0}")]
@@ -50,6 +54,7 @@ impl AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Startup(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -66,6 +71,7 @@ impl AppError {
             AppError::Unprocessable(_) => "refused",
             AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::Unavailable(_) => "unavailable",
             AppError::Startup(_) | AppError::Internal(_) => "internal",
         }
     }

@@ -12,7 +12,9 @@
 //!   from the workflow state, list scopes;
 //! - `ui`: the pages; `api`: the JSON API and its OpenAPI 3.1 document;
 //! - [`demo`]: the demo organisation tree, accounts, expert pool and cases in every state;
-//! - [`scheduler`]: the in-server scheduler (due system events, reminders).
+//! - [`scheduler`]: the in-server scheduler (due system events, reminders);
+//! - [`typeset`]: notices typeset with `lvzhi-documents` — sealed when issued, downloaded as PDF
+//!   and DOCX.
 
 pub mod access;
 pub mod actions;
@@ -27,6 +29,7 @@ pub mod packs;
 pub mod processes;
 pub mod scheduler;
 pub mod security;
+pub mod typeset;
 pub mod ui;
 
 pub use app::{router, App, DataFiles, ServeConfig};

@@ -424,6 +424,11 @@ async fn the_whole_procedure_in_a_browser() {
         .await;
     assert_eq!(b.stage().await, "已受理、审查论证中");
     b.shot("accepted").await;
+    // Issue 6: the notice's PDF and editable DOCX are linked from the case page.
+    b.find(&format!("a.pdf[href='/cases/{case}/documents/1.pdf']"))
+        .await;
+    b.find(&format!("a.docx[href='/cases/{case}/documents/1.docx']"))
+        .await;
 
     b.open_step(&case, "组成审查论证组").await;
     b.wait_text(&["马俊", "高岩", "回避审查"]).await;

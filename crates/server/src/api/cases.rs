@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use lvzhi_workflow::{Command, Document, Event, Org, State as CaseState};
@@ -22,6 +23,7 @@ use crate::interview::{self, EvaluationView, FactView};
 use crate::packs::APPLICATION_PACK;
 use crate::ui::case_page::{actors, available, load_case, run_command, CaseCtx};
 use crate::ui::cases::{CaseListPage, ListFilter};
+use crate::ui::documents::{issued, parse_file, Format, Issued};
 use crate::ui::inbox::InboxItem;
 
 // ---------------------------------------------------------------------------------------------
@@ -231,6 +233,27 @@ pub struct DocumentView {
     pub text: String,
     /// 出具日期。
     pub issued_on: NaiveDate,
+    /// 定稿：出具时生成并存档的 PDF 及其 SM3 摘要（记入审计链）；出具时未定稿的为空，其 PDF 为现时排版。
+    pub seal: Option<SealView>,
+    /// PDF 下载地址（已定稿的为存档的定稿 PDF）。
+    pub pdf: String,
+    /// DOCX 下载地址（可编辑，现时生成）。
+    pub docx: String,
+}
+
+/// 文书的定稿记录。
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SealView {
+    /// 定稿 PDF 的 SM3 摘要（64 位十六进制）：用于核对打印件或转发的文件是否为本系统出具。
+    pub sm3: String,
+    /// 文件大小（字节）。
+    pub bytes: u64,
+    /// 页数。
+    pub pages: u32,
+    /// 排版所用字体。
+    pub fonts: Vec<String>,
+    /// 定稿日期。
+    pub sealed_on: Option<NaiveDate>,
 }
 
 /// 案件文书。
@@ -295,8 +318,10 @@ pub struct ActionResult {
     pub case_id: String,
     /// 办理后的案件版本。
     pub version: i64,
-    /// 本次记录的事件（含此前已到期而由系统先行记录的事件，如视为受理）。
+    /// 本次记录的事件（含此前已到期而由系统先行记录的事件，如视为受理，以及所出具文书的定稿）。
     pub events: Vec<RecordedEvent>,
+    /// 本次出具但未能定稿（定稿 PDF 未能生成或存档，原因见系统日志）的文书序号；办理本身已记录。
+    pub unsealed_documents: Vec<usize>,
 }
 
 /// 一个已记录的事件。
@@ -652,25 +677,33 @@ fn parties_view(s: &CaseState) -> PartiesView {
     }
 }
 
-fn document_view(n: usize, d: &Document) -> DocumentView {
+fn document_view(case_id: &str, i: &Issued<'_>) -> DocumentView {
+    let d: &Document = i.document;
+    let base = format!("/api/v1/cases/{case_id}/documents/{}", i.n);
     DocumentView {
-        n,
+        n: i.n,
         kind: id_of(&d.kind),
         title: d.title.clone(),
         addressee: d.addressee.clone(),
         copy_to: d.copy_to.clone(),
         text: d.text.clone(),
         issued_on: d.issued_on,
+        seal: i.seal.map(|s| SealView {
+            sm3: s.sm3.clone(),
+            bytes: s.bytes,
+            pages: s.pages,
+            fonts: s.fonts.clone(),
+            sealed_on: i.sealed_on,
+        }),
+        pdf: format!("{base}.pdf"),
+        docx: format!("{base}.docx"),
     }
 }
 
 fn documents_of(ctx: &CaseCtx) -> Vec<DocumentView> {
-    ctx.loaded
-        .events
+    issued(ctx)
         .iter()
-        .filter_map(|e| e.kind.document())
-        .enumerate()
-        .map(|(i, d)| document_view(i + 1, d))
+        .map(|i| document_view(&ctx.loaded.case_id, i))
         .collect()
 }
 
@@ -803,10 +836,20 @@ pub async fn act(
     let ctx = load_case(&app, &user, &id).await?;
     let (version, events) =
         run_command(&app, &user, &ctx, &req.command, req.expected_version).await?;
+    let unsealed_documents = if app.service().seals_documents() {
+        let first = ctx.loaded.state.documents.len() + 1;
+        lvzhi_service::unsealed_documents(&events, first)
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Json(ActionResult {
         case_id: ctx.loaded.case_id.clone(),
         version,
         events: events.iter().map(recorded).collect::<Result<_, _>>()?,
+        unsealed_documents,
     }))
 }
 
@@ -898,11 +941,11 @@ pub async fn documents(
     }))
 }
 
-/// Path of one document.
+/// Path of one document: `n`, or `n.pdf` / `n.docx` for its files.
 #[derive(Debug, Deserialize)]
 pub struct DocumentPath {
     id: String,
-    n: usize,
+    n: String,
 }
 
 #[utoipa::path(
@@ -925,13 +968,70 @@ pub async fn document(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(DocumentPath { id, n }): ApiPath<DocumentPath>,
-) -> Result<Json<DocumentView>, AppError> {
+) -> Result<Response, AppError> {
+    let Some((n, format)) = parse_file(&n) else {
+        let shown: String = n.chars().take(40).collect();
+        return Err(AppError::BadRequest(format!(
+            "文书序号“{shown}”无效：应为从 1 起的正整数，下载文件时加 .pdf 或 .docx"
+        )));
+    };
     let ctx = load_case(&app, &user, &id).await?;
-    documents_of(&ctx)
-        .into_iter()
-        .find(|d| d.n == n)
-        .map(Json)
-        .ok_or_else(|| AppError::NotFound(format!("案件 {id} 没有第 {n} 份文书")))
+    if format != Format::Page {
+        return crate::ui::documents::file(&app, &ctx, n, format).await;
+    }
+    let i = crate::ui::documents::one(&ctx, n)?;
+    Ok(Json(document_view(&ctx.loaded.case_id, &i)).into_response())
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/cases/{id}/documents/{n}.pdf", tag = "案件",
+    summary = "文书的 PDF",
+    description = "案件第 n 份文书的 PDF（GB/T 9704-2012 版式，A4）。已定稿的文书返回出具时存档的定稿 PDF，其 SM3 摘要与文书的 seal.sm3 相同，每次读取均重新校验；未定稿的文书现时排版，文件名标注“未定稿”。与查看案件的权限相同。Content-Disposition 以 RFC 5987 的 filename* 给出中文文件名。",
+    params(
+        ("id" = String, Path, description = "案件编号"),
+        ("n" = usize, Path, description = "文书序号，从 1 起"),
+    ),
+    responses(
+        (status = 200, description = "PDF 文件", content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, description = "序号不是正整数", body = ErrorBody),
+        (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
+        (status = 403, description = "无权查看该案件", body = ErrorBody),
+        (status = 404, description = "案件或文书不存在", body = ErrorBody),
+        (status = 409, description = "定稿 PDF 的存档已损坏、被篡改或缺失且无法按原样重新生成", body = ErrorBody),
+        (status = 503, description = "暂时无法排版（如未安装中文字体）", body = ErrorBody),
+    )
+)]
+pub async fn document_pdf(
+    app: State<App>,
+    user: ApiUser,
+    path: ApiPath<DocumentPath>,
+) -> Result<Response, AppError> {
+    document(app, user, path).await
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/cases/{id}/documents/{n}.docx", tag = "案件",
+    summary = "文书的 DOCX",
+    description = "案件第 n 份文书的 Word 文档（DOCX），内容和结构与 PDF 相同，供机关在打印前编辑；现时生成，不是定稿文件。与查看案件的权限相同。",
+    params(
+        ("id" = String, Path, description = "案件编号"),
+        ("n" = usize, Path, description = "文书序号，从 1 起"),
+    ),
+    responses(
+        (status = 200, description = "DOCX 文件", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 400, description = "序号不是正整数", body = ErrorBody),
+        (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
+        (status = 403, description = "无权查看该案件", body = ErrorBody),
+        (status = 404, description = "案件或文书不存在", body = ErrorBody),
+        (status = 503, description = "暂时无法生成（如未安装中文字体）", body = ErrorBody),
+    )
+)]
+pub async fn document_docx(
+    app: State<App>,
+    user: ApiUser,
+    path: ApiPath<DocumentPath>,
+) -> Result<Response, AppError> {
+    document(app, user, path).await
 }
 
 #[utoipa::path(

@@ -51,6 +51,13 @@ pub const ROUTES: &[(&str, &str, Make)] = &[
     ("GET", "/api/v1/cases/{id}/documents/{n}", || {
         get(cases::document)
     }),
+    // Served by the `{n}` route, which reads the suffix (the router has no suffix parameters).
+    ("GET", "/api/v1/cases/{id}/documents/{n}.pdf", || {
+        get(cases::document_pdf)
+    }),
+    ("GET", "/api/v1/cases/{id}/documents/{n}.docx", || {
+        get(cases::document_docx)
+    }),
     ("POST", "/api/v1/evaluate", || post(cases::evaluate)),
     ("GET", "/api/v1/policy/facts", || get(cases::policy_facts)),
     ("GET", "/api/v1/orgs", || get(cases::orgs)),
@@ -72,9 +79,21 @@ pub const ROUTES: &[(&str, &str, Make)] = &[
     ("GET", "/api/docs", || get(docs::page)),
 ];
 
+/// The router's path of a documented one: `{n}.pdf` is routed as `{n}`.
+fn router_path(path: &str) -> &str {
+    match path.rsplit_once("}.") {
+        Some((stem, ext)) if !ext.contains('/') => &path[..stem.len() + 1],
+        _ => path,
+    }
+}
+
 pub fn routes() -> Router<App> {
     let mut by_path: BTreeMap<&str, MethodRouter<App>> = BTreeMap::new();
     for (_, path, make) in ROUTES {
+        if router_path(path) != *path {
+            // Its handler is the plain path's, which dispatches on the suffix.
+            continue;
+        }
         let m = make();
         let merged = match by_path.remove(path) {
             Some(existing) => existing.merge(m),
@@ -176,6 +195,8 @@ impl Modify for Security {
         cases::case_evaluation,
         cases::documents,
         cases::document,
+        cases::document_pdf,
+        cases::document_docx,
         cases::evaluate,
         cases::policy_facts,
         cases::orgs,

@@ -168,9 +168,14 @@ async fn act_submit(
     }
     .await;
     match result {
-        Ok(_) => Ok(
-            Redirect::to(&format!("/cases/{}?msg=recorded", ctx.loaded.case_id)).into_response(),
-        ),
+        Ok((_, events)) => {
+            // A notice issued without its seal is said so at once (issue 6): recorded, 未定稿.
+            let first = ctx.loaded.state.documents.len() + 1;
+            let unsealed = app.service().seals_documents()
+                && !lvzhi_service::unsealed_documents(&events, first).is_empty();
+            let msg = if unsealed { "unsealed" } else { "recorded" };
+            Ok(Redirect::to(&format!("/cases/{}?msg={msg}", ctx.loaded.case_id)).into_response())
+        }
         Err(e @ (AppError::Unauthenticated | AppError::Internal(_) | AppError::Startup(_))) => {
             Err(e.into())
         }

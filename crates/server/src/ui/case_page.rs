@@ -29,7 +29,6 @@ pub fn routes() -> Router<App> {
         .route("/cases/{id}", get(case_page))
         .route("/cases/{id}/interview", post(interview_submit))
         .route("/cases/{id}/interview/live", post(interview_live))
-        .route("/cases/{id}/documents/{n}", get(document_page))
 }
 
 /// A case loaded for a user who may see it.
@@ -388,9 +387,20 @@ async fn render(
                     h2 { "文书" }
                     @if view.documents.is_empty() { p.empty { "尚无文书。" } }
                     @else {
-                        ul {
-                            @for (n, d) in view.documents.iter().enumerate() {
-                                li { a href={ "/cases/" (id) "/documents/" (n + 1) } { (d.title) } " · " (date_zh(d.issued_on)) }
+                        ul.documents {
+                            @for d in super::documents::issued(ctx) {
+                                li {
+                                    a href={ "/cases/" (id) "/documents/" (d.n) } { (d.document.title) }
+                                    " · " (date_zh(d.document.issued_on)) " · "
+                                    a.pdf href={ "/cases/" (id) "/documents/" (d.n) ".pdf" } { "PDF" }
+                                    " · "
+                                    a.docx href={ "/cases/" (id) "/documents/" (d.n) ".docx" } { "DOCX" }
+                                    " "
+                                    @match d.seal {
+                                        Some(seal) => small.hash title={ "定稿 PDF 的 SM3 摘要：" (seal.sm3) } { "已定稿 · SM3 " (seal.sm3.get(..16).unwrap_or(&seal.sm3)) "…" }
+                                        None => span.badge.provisional title="出具时未生成定稿 PDF；下载的 PDF 为现时排版" { "未定稿" }
+                                    }
+                                }
                             }
                         }
                     }
@@ -491,36 +501,4 @@ async fn interview_live(
         recommendation_panel(&evaluation),
     )
         .into_response())
-}
-
-async fn document_page(
-    State(app): State<App>,
-    PageUser(user): PageUser,
-    Path((id, n)): Path<(String, usize)>,
-) -> PageResult {
-    let ctx = load_case(&app, &user, &id).await?;
-    let docs: Vec<&lvzhi_workflow::Document> = ctx
-        .loaded
-        .events
-        .iter()
-        .filter_map(|e| e.kind.document())
-        .collect();
-    let Some(doc) = n.checked_sub(1).and_then(|i| docs.get(i)) else {
-        return Err(AppError::NotFound(format!("案件 {id} 没有第 {n} 份文书")).into());
-    };
-    Ok(page(
-        &app,
-        &user,
-        &doc.title,
-        "cases",
-        html! {
-            p.noprint { a href={ "/cases/" (id) } { "← 返回案件 " (id) } }
-            article.document {
-                h1 { (doc.title) }
-                // The text of record carries its own addressee line and paragraph indents.
-                div.text { @for para in doc.text.split('\n') { p.asis { (para) } } }
-                @if !doc.copy_to.is_empty() { p.copy { "抄送：" (doc.copy_to.join("、")) } }
-            }
-        },
-    ))
 }

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod apply;
 pub mod case_page;
 pub mod cases;
+pub mod documents;
 pub mod evidence;
 pub mod inbox;
 pub mod lawyers;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<App> {
         .merge(inbox::routes())
         .merge(cases::routes())
         .merge(case_page::routes())
+        .merge(documents::routes())
         .merge(evidence::routes())
         .merge(act::routes())
         .merge(process::routes())
@@ -104,6 +106,7 @@ impl IntoResponse for PageError {
             StatusCode::NOT_FOUND => "未找到",
             StatusCode::CONFLICT => "记录已变化",
             StatusCode::TOO_MANY_REQUESTS => "请稍后再试",
+            StatusCode::SERVICE_UNAVAILABLE => "暂时无法提供",
             StatusCode::INTERNAL_SERVER_ERROR => "系统错误",
             _ => "无法办理",
         };
@@ -242,6 +245,7 @@ pub fn flash(code: Option<&str>) -> Markup {
     let text = match code {
         Some("saved") => "已保存。",
         Some("recorded") => "已记录，案件审计链已更新。",
+        Some("unsealed") => "已记录，案件审计链已更新。但所出具文书的定稿 PDF 未能生成或存档（原因已写入系统日志），该文书标注为“未定稿”，仍可查看和下载。",
         Some("password") => "密码已修改。",
         Some("imported") => "已导入。",
         _ => return html! {},

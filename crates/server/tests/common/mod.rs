@@ -112,7 +112,24 @@ pub fn packs() -> PackSet {
 }
 
 /// The application on the database in `dir` (created when new), its clock fixed on `today`.
+/// Notices are not sealed (see [`open_sealing`]).
 pub async fn open(dir: &Path, today: NaiveDate, demo: bool, files: Arc<dyn DataFiles>) -> App {
+    open_with(dir, today, demo, files, false).await
+}
+
+/// [`open`], sealing every notice issued (typeset with the system's fonts, archived in
+/// `DATA_DIR/evidence/documents`, SM3 recorded), as `lvzhi serve` does.
+pub async fn open_sealing(dir: &Path, today: NaiveDate) -> App {
+    open_with(dir, today, false, Arc::new(NoFiles), true).await
+}
+
+pub async fn open_with(
+    dir: &Path,
+    today: NaiveDate,
+    demo: bool,
+    files: Arc<dyn DataFiles>,
+    seal_documents: bool,
+) -> App {
     App::open(ServeConfig {
         addr: "127.0.0.1:0".to_string(),
         db_url: format!("sqlite://{}", dir.join("lvzhi.db").display()),
@@ -126,6 +143,8 @@ pub async fn open(dir: &Path, today: NaiveDate, demo: bool, files: Arc<dyn DataF
         remind_within_wd: 3,
         // The default: DATA_DIR/evidence.
         evidence_url: None,
+        fonts_dir: None,
+        seal_documents,
     })
     .await
     .expect("the server opens its database")
