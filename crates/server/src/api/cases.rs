@@ -241,6 +241,22 @@ pub struct DocumentView {
     pub docx: String,
 }
 
+/// A file's bytes in the OpenAPI document (a binary string, not an array of numbers).
+pub struct FileBody;
+
+impl utoipa::PartialSchema for FileBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .description(Some("文件内容（二进制）"))
+            .into()
+    }
+}
+
+impl ToSchema for FileBody {}
+
 /// 文书的定稿记录。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct SealView {
@@ -992,7 +1008,7 @@ pub async fn document(
         ("n" = usize, Path, description = "文书序号，从 1 起"),
     ),
     responses(
-        (status = 200, description = "PDF 文件", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "PDF 文件", content_type = "application/pdf", body = FileBody),
         (status = 400, description = "序号不是正整数", body = ErrorBody),
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
         (status = 403, description = "无权查看该案件", body = ErrorBody),
@@ -1018,7 +1034,7 @@ pub async fn document_pdf(
         ("n" = usize, Path, description = "文书序号，从 1 起"),
     ),
     responses(
-        (status = 200, description = "DOCX 文件", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = Vec<u8>),
+        (status = 200, description = "DOCX 文件", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document", body = FileBody),
         (status = 400, description = "序号不是正整数", body = ErrorBody),
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
         (status = 403, description = "无权查看该案件", body = ErrorBody),

@@ -21,73 +21,85 @@ use crate::error::AppError;
 /// The Cedar action that reads an officer's result use (resource: their organisation).
 pub const VIEW_RESULT_USE: &str = "view_result_use";
 
-/// One thing a determination must not affect.
+/// 一项认定不得影响的事项。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SafeguardView {
-    /// `assessments`, `promotion`, `awards`, `deputy_status`, `exchange`,
-    /// `professional_titles`, `error_record`.
+    /// 事项代码：assessments（考核）、promotion（提拔任用、职务职级和警衔晋升）、awards（评先评优、表彰奖励）、deputy_status（党代会代表、人大代表、政协委员资格）、exchange（交流）、professional_titles（职称评聘）、error_record（执法错误认定）。
     pub area: String,
-    /// 考核, 提拔任用、职务职级和警衔晋升 …
+    /// 事项名称。
     pub area_zh: String,
-    /// What exactly, in the regulation's words.
+    /// 规定原文所列的范围。
     pub scope: String,
-    /// 不受影响 / 不作负面评价 / 不作为执法错误认定.
+    /// 要求：不受影响、不受影响或不作负面评价、不作为执法错误认定。
     pub rule: String,
-    /// `000 §30(一)`, `003`, `002 §14`.
+    /// 依据条款，如 000 §30(一)、003、002 §14。
     pub article: String,
-    /// Rests only on another body's rules (002, 003): applied by reference (参照).
+    /// 仅依据其他地区、系统的规定（002、003），参照适用。
     pub by_reference: bool,
 }
 
-/// A limit of the protection, with its article.
+/// 保障的限度。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaveatView {
+    /// 说明。
     pub text: String,
+    /// 依据条款。
     pub article: String,
 }
 
-/// A rectification of the tolerated mistake.
+/// 该错误的纠错整改案件。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RectificationRef {
+    /// 案件编号。
     pub case_id: String,
+    /// 阶段名称。
     pub stage_zh: String,
 }
 
-/// One protected determination.
+/// 一项免责、容错认定。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DeterminationView {
+    /// 案件编号。
     pub case_id: String,
-    /// `application` (an issued 000 determination) or `rectification` (a tolerated mistake
-    /// whose application is not on record).
+    /// 来源：application（免责容错申请已出具的认定）或 rectification（纠错整改案件，其容错认定不在本系统记录中）。
     pub source: String,
-    /// 依法履职免责 / 容错.
+    /// 认定：依法履职免责或容错。
     pub outcome: String,
-    /// The determination in one line (应当依法履职免责, 可以容错（减轻）).
+    /// 认定结论，如“应当依法履职免责”“可以容错（减轻）”。
     pub summary: String,
-    /// 申请事项, or the category of mistake.
+    /// 申请事项，或纠错整改的错误类型。
     pub matter: String,
+    /// 出具日期（纠错整改为启动日期）。
     #[schema(value_type = Option<String>, format = Date)]
     pub issued_on: Option<NaiveDate>,
-    /// Final (000 §23).
+    /// 认定已生效（000 §23）。
     pub is_final: bool,
-    /// A substantiated objection in publicity: awaiting revision (000 §23).
+    /// 公示期间反映的问题经核实，认定意见待修改（000 §23）。
     pub in_question: bool,
-    /// 已生效 / 尚未生效 / 公示中反映的问题经核实，认定意见待修改.
+    /// 状态说明。
     pub status_zh: String,
+    /// 不得影响的事项。
     pub safeguards: Vec<SafeguardView>,
-    /// The protections of 000 §30 the unit recorded as applied (area ids).
+    /// 所在单位已落实的 000 §30 保障（事项代码）。
     pub applied: Vec<String>,
+    /// 该错误的纠错整改案件。
     pub rectifications: Vec<RectificationRef>,
+    /// 需要注意的事项。
     pub caveats: Vec<CaveatView>,
 }
 
-/// An officer's result use.
+/// 民警的结果运用情况。
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ResultUseView {
+    /// 人员编号。
     pub person_id: String,
+    /// 姓名。
     pub name: String,
+    /// 所在单位编号。
     pub org_id: String,
+    /// 所在单位名称。
     pub org_name: String,
+    /// 已出具的免责、容错认定及纠错整改，每项附不得影响的事项。
     pub determinations: Vec<DeterminationView>,
 }
 
