@@ -2592,6 +2592,17 @@ impl Process for EnforcementFault {
         matches!(command, Command::Open { .. })
     }
 
+    fn stages() -> &'static [(&'static str, &'static str)] {
+        &[
+            ("investigating", "调查核实"),
+            ("assessed", "待认定责任"),
+            ("confirmed", "待作出处理决定"),
+            ("appealed", "申诉审查中"),
+            ("decided", "待记入档案"),
+            ("closed", "已办结"),
+        ]
+    }
+
     fn action_id(command: &Command) -> &'static str {
         match command {
             Command::Open { .. } => "enforcement_fault_open",

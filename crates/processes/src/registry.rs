@@ -27,6 +27,8 @@ pub static PROCESSES: &[&dyn CaseType] = &[
     &Registered::<crate::incident::Incident>(PhantomData),
     &Registered::<crate::name_clearing::NameClearing>(PhantomData),
     &Registered::<crate::rectification::Rectification>(PhantomData),
+    &Registered::<crate::enforcement_fault::EnforcementFault>(PhantomData),
+    &Registered::<crate::sanction_appeal::SanctionAppeal>(PhantomData),
 ];
 
 /// The registered process of a read-model kind.

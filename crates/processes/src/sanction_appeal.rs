@@ -1305,6 +1305,18 @@ impl Process for SanctionAppeal {
         matches!(command, Command::File { .. })
     }
 
+    fn stages() -> &'static [(&'static str, &'static str)] {
+        &[
+            ("hearing", "待听取陈述"),
+            ("rechecking", "全面复核中"),
+            ("awaiting_department", "待作出决定部门纠正"),
+            ("awaiting_order", "待督察督促纠正"),
+            ("ordered", "限期纠正中"),
+            ("verifying", "待督察核验纠正情况"),
+            ("closed", "已办结"),
+        ]
+    }
+
     fn action_id(command: &Command) -> &'static str {
         match command {
             Command::File { .. } => "sanction_appeal_file",

@@ -99,6 +99,13 @@ pub fn scope(app: &App, user: &User) -> CaseScope {
                 scope.escalated_orgs.extend(sub);
             }
             "higher_committee" => scope.escalated_orgs.extend(sub),
+            // 法制 (004 §26) sees the cases of its subtree; 督察 also those appealed to it
+            // (004 §27): the policies `legal-affairs-subtree`, `inspectorate-subtree-and-appeals`.
+            "legal_affairs" => scope.orgs.extend(sub),
+            "inspectorate" => {
+                scope.orgs.extend(sub.iter().cloned());
+                scope.escalated_orgs.extend(sub);
+            }
             "unit" => scope.unit_orgs.extend(sub),
             "original_department" => scope.department_orgs.extend(sub),
             "officer" | "panel_member" | "external_expert" => {

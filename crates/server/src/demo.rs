@@ -117,6 +117,9 @@ const EXPERT: &str = "p-eerdun";
 const DEPT: &str = "p-hanbing";
 const MENG_DIRECTOR: &str = "p-bayin";
 const MENG_OFFICE: &str = "p-yangfan";
+/// 法制部门 and 警务督察部门 of 阿拉善左旗公安局 (004 §26, 001 §28).
+const LEGAL: &str = "p-guoming";
+const INSPECTORATE: &str = "p-zhouqiang";
 /// Written last: its presence means the seed completed.
 const ADMIN: &str = "p-admin";
 
@@ -272,6 +275,24 @@ const PEOPLE: &[PersonDef] = &[
         "department",
         &[("original_department", MENG_DC)],
         "韩冰，阿拉善盟公安局督察支队（原问责决定部门）",
+    ),
+    account(
+        LEGAL,
+        "郭明",
+        ZQ_FZ,
+        "法制大队民警",
+        "legal",
+        &[("legal_affairs", ZQ)],
+        "郭明，阿拉善左旗公安局法制大队（执法过错案件的检查认定，004 §26）",
+    ),
+    account(
+        INSPECTORATE,
+        "周强",
+        ZQ,
+        "警务督察大队民警",
+        "inspectorate",
+        &[("inspectorate", ZQ)],
+        "周强，阿拉善左旗公安局警务督察大队（执法过错处理决定，004 §26；督促纠正不公正处分，001 §28）",
     ),
     account(
         MENG_DIRECTOR,

@@ -128,6 +128,12 @@ pub async fn run(
         )));
     }
     access::require(app, user, &action, &ctx.parties)?;
+    // A stale version is the service's to refuse (409) before anything is computed.
+    let command = &if expected_version.is_some_and(|v| v != ctx.version()) {
+        command.clone()
+    } else {
+        with_engine_results(app, ctx, &action, command)?
+    };
     let mut candidates: Vec<Actor> = actors(user)
         .into_iter()
         .filter(|a| ctx.loaded.case.actions(a).iter().any(|s| s.id == action))
@@ -163,6 +169,33 @@ pub async fn run(
         }
     }
     Err(last.unwrap_or_else(AppError::forbidden_case))
+}
+
+/// What a command takes from the policy engine rather than from the person: the 执法过错
+/// assessment (004 §7–13) is computed here from the case's recorded people and circumstances
+/// with the packs in force, replacing whatever the request carried, so the record holds the
+/// engine's result. The process refuses it as stale if the case changed in between.
+fn with_engine_results(
+    app: &App,
+    ctx: &ProcessCtx,
+    action: &str,
+    command: &Value,
+) -> Result<Value, AppError> {
+    use lvzhi_processes::enforcement_fault::{assess, FaultState};
+    if action != "enforcement_fault_assess" {
+        return Ok(command.clone());
+    }
+    let state: FaultState = serde_json::from_value(ctx.loaded.case.state_json())
+        .map_err(|e| AppError::Internal(format!("enforcement fault state unreadable: {e}")))?;
+    let assessment =
+        assess(&app.packs(), &state).map_err(|e| AppError::Unprocessable(e.message))?;
+    let assessment = serde_json::to_value(assessment)
+        .map_err(|e| AppError::Internal(format!("assessment not serialisable: {e}")))?;
+    let mut command = command.clone();
+    if let Value::Object(m) = &mut command {
+        m.insert("assessment".to_string(), assessment);
+    }
+    Ok(command)
 }
 
 /// The organisation an opening command is asked about: its `unit`, or else its `org`.

@@ -48,6 +48,8 @@ const FUZHOU_PRISON: &str = "fj-fzjy";
 const FJ_OFFICER: &str = "p-authz-linfeng";
 /// The officer of 阿拉善右旗公安局 in the demo.
 const OTHER_BANNER_OFFICER: &str = "p-chenhao";
+/// The demo's 法制部门 of 阿拉善左旗公安局 (004 §26).
+const LEGAL_ZQ: &str = "p-guoming";
 
 struct Server {
     target: Target,
@@ -276,6 +278,82 @@ async fn process_cases(app: &App) -> BTreeMap<&'static str, (String, String)> {
             .unwrap_or_else(|e| panic!("the out-of-scope {kind} opens: {e}"));
         out.insert(kind, (a, b));
     }
+    // 执法过错 (004): opened by the 法制部门 on the 派出所 (the officer recorded as its handler, so
+    // the subject's actions are probed too) and on 福州监狱.
+    let fault = |unit: &str| {
+        json!({
+            "action": "enforcement_fault_open", "error_type": "refused_duty",
+            "error_on": today.to_string(), "case_name": "权限矩阵测试",
+            "description": "权限矩阵测试：拖延履行法定职责", "unit": unit,
+        })
+    };
+    let legal_zq = lvzhi_workflow::Actor::new(LEGAL_ZQ, &[Role::LegalAffairs], ZUOQI);
+    let legal_fj = lvzhi_workflow::Actor::new("p-authz-fj-legal", &[Role::LegalAffairs], FUJIAN);
+    let (a, _, _) = service
+        .create_process(
+            "enforcement_fault",
+            None,
+            &legal_zq,
+            &fault("alszq-bhht"),
+            today,
+            now,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the in-scope enforcement fault opens: {e}"));
+    let people = json!({
+        "action": "enforcement_fault_record_people",
+        "people": [{ "name": "巴特尔", "person_id": "p-bateer", "role": "handler", "at_fault": true }],
+    });
+    service
+        .act_process(&a, None, &legal_zq, &people, today, now)
+        .await
+        .unwrap_or_else(|e| panic!("the in-scope enforcement fault records its people: {e}"));
+    let (b, _, _) = service
+        .create_process(
+            "enforcement_fault",
+            None,
+            &legal_fj,
+            &fault(FUZHOU_PRISON),
+            today,
+            now,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the out-of-scope enforcement fault opens: {e}"));
+    out.insert("enforcement_fault", (a, b));
+    // 处分申诉复核 (001 §27): filed by 巴特尔 to 阿拉善左旗, by 林峰 to 福建省监狱管理局.
+    let appeal = |officer: &str, unit: &str, committee: &str, department: &str| {
+        json!({
+            "action": "sanction_appeal_file", "officer_id": officer, "unit": unit,
+            "committee_id": committee, "measure": "major_demerit", "department_id": department,
+            "decided_on": today.to_string(), "conduct": "权限矩阵测试：依法采取强制措施",
+            "reasons": "权限矩阵测试",
+        })
+    };
+    let officer_bh = lvzhi_workflow::Actor::new("p-bateer", &[Role::Officer], "alszq-bhht");
+    let officer_fj = lvzhi_workflow::Actor::new(FJ_OFFICER, &[Role::Officer], FUZHOU_PRISON);
+    let (a, _, _) = service
+        .create_process(
+            "sanction_appeal",
+            None,
+            &officer_bh,
+            &appeal("p-bateer", "alszq-bhht", ZUOQI, "als-gaj-dczd"),
+            today,
+            now,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the in-scope sanction appeal is filed: {e}"));
+    let (b, _, _) = service
+        .create_process(
+            "sanction_appeal",
+            None,
+            &officer_fj,
+            &appeal(FJ_OFFICER, FUZHOU_PRISON, FUJIAN, FUJIAN),
+            today,
+            now,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the out-of-scope sanction appeal is filed: {e}"));
+    out.insert("sanction_appeal", (a, b));
     out
 }
 
@@ -295,6 +373,15 @@ fn process_creation_probe(
             "occurred_on": tomorrow, "cause": "权限矩阵测试：不应立案", "items": ["不应立案"],
             "requirements": "权限矩阵测试", "due": tomorrow,
         }),
+        "enforcement_fault_open" => json!({
+            "action": action, "error_type": "refused_duty", "error_on": tomorrow,
+            "case_name": "权限矩阵测试", "description": "权限矩阵测试：不应立案", "unit": unit,
+        }),
+        "sanction_appeal_file" => json!({
+            "action": action, "officer_id": officer, "unit": unit, "committee_id": committee,
+            "measure": "major_demerit", "department_id": committee, "decided_on": tomorrow,
+            "conduct": "权限矩阵测试", "reasons": "权限矩阵测试：不应立案",
+        }),
         "name_clearing_receive" => json!({
             "action": action, "officer": officer, "unit": unit, "org": committee,
             "complaint": "权限矩阵测试：不应立案", "complaint_received_on": tomorrow,
@@ -308,7 +395,10 @@ fn process_creation_probe(
         }),
     };
     let mut command = command;
-    if action == "rectification_open" {
+    if matches!(
+        action,
+        "rectification_open" | "enforcement_fault_open" | "sanction_appeal_file"
+    ) {
         return json!({ "kind": kind, "command": command });
     }
     if action == "incident_open" {
@@ -390,7 +480,8 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
         .expect("cases listed");
     assert!(listed.len() >= 10, "the demo has cases at 阿拉善左旗");
     let mut ranked = Vec::new();
-    for c in &listed {
+    // Applications only: the demo's other processes are probed below, by kind.
+    for c in listed.iter().filter(|c| c.case.kind == "application") {
         let parties = parties_of(&app, &c.case_id).await;
         let seen = personas
             .iter()

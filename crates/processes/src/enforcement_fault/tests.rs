@@ -1008,6 +1008,9 @@ proptest! {
             }
             prop_assert_eq!(&EnforcementFault::replay(&c.events), &c.state);
             prop_assert_eq!(c.state.version as usize, c.events.len());
+            // Every stage a case reaches is one the lists know.
+            let stage = c.state.stage().0;
+            prop_assert!(EnforcementFault::stages().iter().any(|(id, _)| *id == stage), "{stage}");
         }
     }
 }

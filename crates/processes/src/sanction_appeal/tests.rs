@@ -720,6 +720,9 @@ proptest! {
             }
             prop_assert_eq!(&SanctionAppeal::replay(&c.events), &c.state);
             prop_assert_eq!(c.state.version as usize, c.events.len());
+            // Every stage a case reaches is one the lists know.
+            let stage = c.state.stage().0;
+            prop_assert!(SanctionAppeal::stages().iter().any(|(id, _)| *id == stage), "{stage}");
         }
     }
 }
