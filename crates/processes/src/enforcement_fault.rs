@@ -2357,14 +2357,10 @@ fn actions_for(state: &FaultState, actor: &Actor) -> Vec<ActionSpec> {
                         "与计算结果不同的责任认定",
                         FieldKind::Rows {
                             fields: vec![
-                                Field::new(
-                                    "name",
-                                    "涉案人员",
-                                    FieldKind::Choice {
-                                        options: names_opts(&names),
-                                    },
-                                    true,
-                                ),
+                                // Text, not a choice: a table row counts as filled
+                                // by its text cells.
+                                Field::new("name", "涉案人员姓名", FieldKind::Text, true)
+                                    .help(&format!("本案涉案人员：{}", names.join("、"))),
                                 Field::new(
                                     "share",
                                     "认定的责任",

@@ -411,3 +411,134 @@ async fn enforcement_fault_cases_are_scoped_by_the_policies() {
     assert_eq!(form.status, 200);
     assert!(form.body.contains("取消评选先进的资格"), "{}", form.body);
 }
+
+/// Posts an action's form as the page does, with the version the form was drawn at.
+async fn post_form(
+    client: &Client,
+    id: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> common::Reply {
+    let form = client.get(&format!("/cases/{id}/act/{action}")).await;
+    assert_eq!(form.status, 200, "{action}: {}", form.body);
+    let version = common::attr(&form.body, "name=\"expected_version\" value=\"").expect("version");
+    let mut all = vec![("expected_version", version.as_str())];
+    all.extend_from_slice(fields);
+    client
+        .post(&format!("/cases/{id}/act/{action}"), &all)
+        .await
+}
+
+#[tokio::test]
+async fn the_pages_take_a_fault_case_from_its_people_to_the_decision_004() {
+    let w = world().await;
+    let legal = Client::new(&w.target, common::add_session(&w.app, LEGAL).await);
+    let insp = Client::new(&w.target, common::add_session(&w.app, INSP).await);
+    // 新建 offers the 法制部门 the opening form, drawn from its fields.
+    let r = legal.get("/new").await;
+    assert!(
+        r.body
+            .contains("/new/enforcement_fault/enforcement_fault_open"),
+        "{}",
+        r.body
+    );
+    let r = legal
+        .post(
+            "/new/enforcement_fault/enforcement_fault_open",
+            &[
+                ("error_type", "wrongful_criminal_measure"),
+                ("error_on", "2026-01-12"),
+                ("case_name", "王某涉嫌盗窃案"),
+                ("description", "对没有犯罪事实的王某错误采取刑事拘留"),
+                ("unit", BH),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = r
+        .location()
+        .trim_start_matches("/cases/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(id.starts_with("F2026-"), "{id}");
+    // The people as a table: a row per person, the §9 override a checkbox.
+    let r = post_form(
+        &legal,
+        &id,
+        "enforcement_fault_record_people",
+        &[
+            ("people.0.name", "张伟"),
+            ("people.0.person_id", ZHANG),
+            ("people.0.role", "handler"),
+            ("people.0.opinion", "证据不足，建议不予刑事拘留"),
+            ("people.1.name", "赵磊"),
+            ("people.1.person_id", ZHAO),
+            ("people.1.role", "reviewer"),
+            ("people.2.name", "李军"),
+            ("people.2.person_id", LI),
+            ("people.2.role", "approver"),
+            ("people.2.at_fault", "true"),
+            ("people.2.overrode_correct_opinion", "true"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = post_form(
+        &legal,
+        &id,
+        "enforcement_fault_record_circumstances",
+        &[("severe_impact", "true")],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = post_form(&legal, &id, "enforcement_fault_assess", &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = legal.get(&format!("/cases/{id}")).await;
+    assert!(
+        page.body.contains("李军全部责任（第九条）"),
+        "{}",
+        page.body
+    );
+    // A departing confirmation without reasons comes back with the reason and what was entered.
+    let departing = [
+        ("shares.0.name", "赵磊"),
+        ("shares.0.share", "secondary"),
+        ("proposal", "建议对李军予以通报批评"),
+    ];
+    let r = post_form(&legal, &id, "enforcement_fault_confirm", &departing).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("应当写明理由"), "{}", r.body);
+    let mut with_reasons = departing.to_vec();
+    with_reasons.push(("reasons", "审核人未认真审核证据"));
+    let r = post_form(&legal, &id, "enforcement_fault_confirm", &with_reasons).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The 督察 decides with several §16 measures ticked.
+    let r = post_form(
+        &insp,
+        &id,
+        "enforcement_fault_decide",
+        &[
+            ("name", "李军"),
+            ("measures", "circulated_criticism"),
+            ("measures", "deferred_promotion"),
+            ("approved_by", "局长王建华"),
+            ("reasons", "审批时不采纳正确意见"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let d = detail(&w, LEGAL, &id).await;
+    assert_eq!(
+        d["state"]["standings"]["李军"]["measures"],
+        json!(["circulated_criticism", "deferred_promotion"])
+    );
+    assert_eq!(fact(&d, "领导责任（第二十条）"), "应当追究");
+    let page = insp.get(&format!("/cases/{id}")).await;
+    assert!(
+        page.body.contains("执法过错责任追究决定书"),
+        "{}",
+        page.body
+    );
+}
