@@ -152,6 +152,20 @@ async fn s26_001_an_agency_with_fewer_than_two_retained_lawyers_is_warned() {
     assert!(!orgs.body.contains("阿拉善盟公安局目前聘请"));
     assert!(!orgs.body.contains("巴彦浩特派出所目前聘请"));
 
+    // The same through the API, for the administrator and for each office.
+    let v = api(app, "admin").get("/api/v1/compliance/lawyers").await;
+    assert_eq!(v.status, StatusCode::OK, "{}", v.body);
+    assert_eq!(
+        v.json()["shortfalls"],
+        json!([{ "org_id": "zq", "org_name": "阿拉善左旗公安局", "retained": 1, "required": 2 }])
+    );
+    let v = api(app, "meng-office")
+        .get("/api/v1/compliance/lawyers")
+        .await;
+    assert_eq!(v.json()["shortfalls"], json!([]));
+    let v = api(app, "zhang").get("/api/v1/compliance/lawyers").await;
+    assert_eq!(v.json()["shortfalls"], json!([]));
+
     let zq = client(app, "zq-office").get("/").await;
     assert_eq!(zq.status, StatusCode::OK);
     assert!(
@@ -203,6 +217,10 @@ async fn s26_001_an_agency_with_fewer_than_two_retained_lawyers_is_warned() {
         .await
         .body
         .contains(warning));
+    let v = api(app, "zq-office")
+        .get("/api/v1/compliance/lawyers")
+        .await;
+    assert_eq!(v.json()["shortfalls"], json!([]));
 }
 
 /// 000 §31 ¶2, 002 §15–17: the office opens a rectification with its notice; the officer asks

@@ -64,6 +64,9 @@ pub const ROUTES: &[(&str, &str, Make)] = &[
     ("GET", "/api/v1/people/{id}/result-use", || {
         get(people::get_result_use)
     }),
+    ("GET", "/api/v1/compliance/lawyers", || {
+        get(people::lawyer_shortfalls)
+    }),
     ("GET", "/api/v1/admin/people", || get(admin::people)),
     ("POST", "/api/v1/admin/people", || post(admin::put_person)),
     ("POST", "/api/v1/admin/grants", || post(admin::add_grant)),
@@ -201,6 +204,7 @@ impl Modify for Security {
         cases::policy_facts,
         cases::orgs,
         people::get_result_use,
+        people::lawyer_shortfalls,
         admin::people,
         admin::put_person,
         admin::add_grant,

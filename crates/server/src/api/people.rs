@@ -220,3 +220,28 @@ pub async fn get_result_use(
 ) -> Result<Json<ResultUseView>, AppError> {
     Ok(Json(result_use(&app, &user, &id).await?))
 }
+
+/// 聘请律师不足的机构。
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LawyerShortfalls {
+    /// 聘请律师不足 2 人的公安机关（设有维权办的），为空表示均已达到要求。
+    pub shortfalls: Vec<crate::ui::lawyers::Shortfall>,
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/compliance/lawyers", tag = "结果运用",
+    summary = "聘请律师不足的机构（001 §26）",
+    description = "各级公安机关聘请律师不少于2人（001 §26）。列出当前用户所管理的机构（系统管理员）或所在维权办的机构中，聘请律师不足2人的公安机关；其他用户得到空列表。",
+    responses(
+        (status = 200, description = "聘请律师不足的机构", body = LawyerShortfalls),
+        (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
+    )
+)]
+pub async fn lawyer_shortfalls(
+    State(app): State<App>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<LawyerShortfalls>, AppError> {
+    Ok(Json(LawyerShortfalls {
+        shortfalls: crate::ui::lawyers::visible(&app, &user).await?,
+    }))
+}

@@ -20,14 +20,16 @@ use crate::error::AppError;
 /// 001 §26 ¶2.
 pub const MINIMUM: i64 = 2;
 
-/// An agency retaining fewer lawyers than 001 §26 requires.
+/// 聘请律师不足的机构（001 §26）。
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Shortfall {
+    /// 机构编号。
     pub org_id: String,
+    /// 机构名称。
     pub org_name: String,
-    /// Lawyers it retains now.
+    /// 目前聘请的律师人数（专家库中在库、类别为法学专家、知名律师并登记为该机构聘请的人员）。
     pub retained: i64,
-    /// What 001 §26 requires (2).
+    /// 001 §26 要求的最少人数（2）。
     pub required: i64,
 }
 
@@ -75,6 +77,21 @@ pub async fn of_office(app: &App, user: &User) -> Result<Vec<Shortfall>, AppErro
         return Ok(Vec::new());
     }
     shortfalls(app, |id| orgs.iter().any(|o| o == id)).await
+}
+
+/// The shortfalls `user` is concerned with: the agencies of the organisations they administer
+/// (the organisation page) and those whose 维权办 they work in (the inbox).
+pub async fn visible(app: &App, user: &User) -> Result<Vec<Shortfall>, AppError> {
+    let dir = app.directory();
+    let admin = user.orgs_with("administrator");
+    let office = user.orgs_with("office");
+    if admin.is_empty() && office.is_empty() {
+        return Ok(Vec::new());
+    }
+    shortfalls(app, |id| {
+        office.iter().any(|o| o == id) || admin.iter().any(|a| dir.tree.is_within(id, a))
+    })
+    .await
 }
 
 /// The warning box, or nothing when every agency complies.
