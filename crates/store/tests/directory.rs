@@ -311,7 +311,10 @@ async fn grants_and_experts() {
             ..expert.clone()
         };
         store.put_expert(ADMIN, &retired).await.unwrap();
-        assert_eq!(store.experts().await.unwrap(), std::slice::from_ref(&retired));
+        assert_eq!(
+            store.experts().await.unwrap(),
+            std::slice::from_ref(&retired)
+        );
         // 001 §26: lawyers retained by an organisation, counted while active and of the
         // lawyers' category; the organisation must exist.
         let ghost = ExpertRecord {
