@@ -34,6 +34,9 @@ use crate::error::AppError;
 // The demo's 维权 incidents and 正名 cases (issue 7).
 #[path = "demo_processes.rs"]
 mod processes;
+// The demo's 执法过错 cases and heavy-sanction appeals (issue 7).
+#[path = "demo_fault.rs"]
+mod fault;
 
 /// A demo account as printed at start.
 pub struct DemoAccount {
@@ -981,6 +984,7 @@ async fn cases(s: &mut Seeder) -> Result<(), AppError> {
     registered(s).await?;
     filed(s).await?;
     processes::seed(s).await?;
+    fault::seed(s).await?;
     Ok(())
 }
 

@@ -236,3 +236,54 @@ async fn the_demo_shows_incidents_and_name_clearing() {
     assert_eq!(docs[0].title, "正名通知书");
     assert_eq!(z1.case.summary().stage, "closed");
 }
+
+/// The demo's 执法过错 cases (004) and heavy-sanction appeals (001 §27–28): the §9 case decided
+/// on the approver alone and appealed, its reply due in the 督察's inbox; a §14 exemption closed
+/// with its 认定书; a 记大过 ordered corrected by a deadline in the deciding department's inbox.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_shows_enforcement_faults_and_sanction_appeals() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path(), day("2026-03-18")).await;
+    demo::seed(&app).await.unwrap();
+    let today = app.clock().today();
+    let f1 = app.service().load_process("F2026-000001").await.unwrap();
+    assert_eq!(f1.case.summary().stage, "appealed");
+    let facts = f1.case.facts();
+    let allocation = facts
+        .iter()
+        .find(|f| f.label == "认定的责任划分")
+        .map(|f| f.value.clone())
+        .unwrap_or_default();
+    assert!(allocation.contains("吴刚全部责任"), "{allocation}");
+    assert!(allocation.contains("孟凡不承担责任"), "{allocation}");
+    let view = app.service().view_process(&f1, today);
+    assert_eq!(view.deadlines.len(), 1);
+    assert_eq!(view.deadlines[0].deadline.article, "004 §27");
+    let inspectorate = user(&app, "p-zhouqiang");
+    let inbox = lvzhi_server::ui::inbox::items(&app, &inspectorate, 50)
+        .await
+        .unwrap();
+    assert!(
+        inbox.iter().any(|i| i.case_id == "F2026-000001"),
+        "{inbox:?}"
+    );
+    let f2 = app.service().load_process("F2026-000002").await.unwrap();
+    assert_eq!(f2.case.summary().stage, "closed");
+    assert_eq!(f2.case.documents()[0].title, "执法过错责任认定书");
+    let s1 = app.service().load_process("S2026-000001").await.unwrap();
+    assert_eq!(s1.case.summary().stage, "ordered");
+    let titles: Vec<String> = s1.case.documents().into_iter().map(|d| d.title).collect();
+    assert_eq!(titles, ["处分申诉复核意见书", "限期纠正通知书"]);
+    let department = user(&app, "p-hanbing");
+    let inbox = lvzhi_server::ui::inbox::items(&app, &department, 50)
+        .await
+        .unwrap();
+    assert!(
+        inbox.iter().any(|i| i.case_id == "S2026-000001"),
+        "{inbox:?}"
+    );
+    let s2 = app.service().load_process("S2026-000002").await.unwrap();
+    assert_eq!(s2.case.summary().stage, "rechecking");
+    let report = app.store().verify().await.unwrap();
+    assert!(report.problem.is_none(), "{:?}", report.problem);
+}
