@@ -586,3 +586,129 @@ async fn s30_000_the_officers_result_use_page_for_personnel_staff() {
         "deputy status is 000 §30's, for exemption only"
     );
 }
+
+/// The same steps through the pages, from the forms the process's field specs draw: the office
+/// opens a rectification on the 新建 page (person and unit chosen from the directory, items one
+/// a line, ways of correction ticked), the officer finds the last day in their inbox and asks
+/// for more time, and the 主任 grants it with the checkbox (000 §31 ¶2, 002 §16).
+#[tokio::test]
+async fn s16_002_the_rectification_pages_open_and_extend_a_rectification() {
+    let env = common::fresh(common::today()).await;
+    let app = &env.app;
+    directory(app).await;
+    let office = client(app, "zq-office");
+    let form = office.get("/new/rectification/rectification_open").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    for part in [
+        "当事民警",
+        "所在单位",
+        "错误类型",
+        "纠错事项",
+        "整改期限",
+        "约谈提醒",
+    ] {
+        assert!(form.body.contains(part), "{part}");
+    }
+    let (occurred, due) = (day(-7), day(20));
+    let fields = [
+        ("officer", "zhang"),
+        ("unit", "bh"),
+        ("category", "evidence"),
+        ("occurred_on", occurred.as_str()),
+        ("cause", "询问笔录未经被询问人核对签名，经认定予以容错"),
+        (
+            "items",
+            "补正询问笔录\n学习《公安机关办理行政案件程序规定》",
+        ),
+        ("requirements", "按规定补正，并书面说明"),
+        ("methods", "reminder_talk"),
+        ("methods", "supervision_letter"),
+        ("due", due.as_str()),
+    ];
+    // A missing required field is named and nothing is opened.
+    let r = office
+        .post("/new/rectification/rectification_open", &fields[..3])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("请填写“错误发生日期”"), "{}", r.body);
+    let r = office
+        .post("/new/rectification/rectification_open", &fields)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = r
+        .location()
+        .trim_start_matches("/cases/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let page = office.get(&format!("/cases/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for part in [
+        "1. 补正询问笔录",
+        "约谈提醒、发函提醒督办",
+        "整改通知书",
+        "张伟",
+    ] {
+        assert!(page.body.contains(part), "{part}: {}", page.body);
+    }
+    // The officer's inbox names the last day.
+    let officer = client(app, "zhang");
+    let inbox = officer.get("/").await;
+    assert!(
+        inbox.body.contains("完成整改并报告整改情况"),
+        "{}",
+        inbox.body
+    );
+    assert!(inbox.body.contains(&id));
+    let path = format!("/cases/{id}/act/rectification_request_extension");
+    let form = officer.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let version = common::attr(&form.body, "name=\"expected_version\" value=\"").expect("version");
+    let later = day(40);
+    let r = officer
+        .post(
+            &path,
+            &[
+                ("expected_version", version.as_str()),
+                ("requested_due", later.as_str()),
+                ("reasons", "需待原案当事人到案后补正笔录"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The office's inbox: the extension to decide.
+    let inbox = office.get("/").await;
+    assert!(
+        inbox.body.contains("对延长整改期限的申请作出决定"),
+        "{}",
+        inbox.body
+    );
+    let director = client(app, "zq-director");
+    let path = format!("/cases/{id}/act/rectification_decide_extension");
+    let form = director.get(&path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let version = common::attr(&form.body, "name=\"expected_version\" value=\"").expect("version");
+    let r = director
+        .post(
+            &path,
+            &[
+                ("expected_version", version.as_str()),
+                ("granted", "1"),
+                ("reasons", "当事人外出务工，确属特殊情况"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let d = api(app, "zhang")
+        .get(&format!("/api/v1/cases/{id}"))
+        .await
+        .json();
+    assert_eq!(d["state"]["due"], json!(later));
+    assert_eq!(d["state"]["original_due"], json!(due));
+    // The officer is not offered the office's steps.
+    let r = officer
+        .get(&format!("/cases/{id}/act/rectification_verify"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
