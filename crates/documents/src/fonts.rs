@@ -56,7 +56,9 @@ impl Role {
                 "STFangsong",
                 "Noto Serif CJK SC",
                 "Source Han Serif SC",
+                "AR PL UMing",
                 "AR PL UMing CN",
+                "AR PL UKai",
                 "AR PL UKai CN",
                 "LXGW WenKai",
                 "Noto Sans CJK SC",
@@ -67,6 +69,7 @@ impl Role {
                 "STZhongsong",
                 "Noto Serif CJK SC",
                 "Source Han Serif SC",
+                "AR PL UMing",
                 "AR PL UMing CN",
                 "Noto Sans CJK SC",
             ],
@@ -76,6 +79,7 @@ impl Role {
                 "STSong",
                 "Noto Serif CJK SC",
                 "Source Han Serif SC",
+                "AR PL UMing",
                 "AR PL UMing CN",
                 "Noto Sans CJK SC",
             ],
@@ -93,6 +97,7 @@ impl Role {
                 "KaiTi",
                 "FZKai-Z03S",
                 "STKaiti",
+                "AR PL UKai",
                 "AR PL UKai CN",
                 "LXGW WenKai",
                 "Noto Serif CJK SC",
@@ -124,7 +129,9 @@ const FREE: &[&str] = &[
     "Noto Sans CJK SC",
     "Source Han Serif SC",
     "Source Han Sans SC",
+    "AR PL UMing",
     "AR PL UMing CN",
+    "AR PL UKai",
     "AR PL UKai CN",
     "LXGW WenKai",
     "WenQuanYi Zen Hei",
@@ -246,13 +253,18 @@ impl Fonts {
         self.store.font(index)
     }
 
-    /// Where a family's first face is loaded from (for `lvzhi fonts`).
+    /// Where a family is loaded from (for `lvzhi fonts`): its regular face's file, as body text
+    /// uses it, not the first face found (which may be the bold one).
     pub fn path_of(&self, family: &str) -> Option<String> {
-        let index = self
-            .store
-            .book()
-            .select_family(&family.to_lowercase())
-            .next()?;
+        let book = self.store.book();
+        let index = book.select(
+            &family.to_lowercase(),
+            typst::text::FontVariant::new(
+                typst::text::FontStyle::Normal,
+                typst::text::FontWeight::REGULAR,
+                typst::text::FontStretch::NORMAL,
+            ),
+        )?;
         let source = self.store.source(index)?;
         let any: &dyn std::any::Any = source;
         any.downcast_ref::<FontPath>()

@@ -379,3 +379,22 @@ fn samples() {
         std::fs::write(format!("{dir}/{i:02}.docx"), docx).unwrap();
     }
 }
+
+/// Debian's fonts-arphic-ukai (installed by `.ci/run`) is named "AR PL UKai" by typst, without
+/// the "CN" fontconfig shows; the 楷体 role finds it by that name.
+#[test]
+fn the_kai_role_finds_ar_pl_ukai_by_typst_s_name() {
+    if !FONTS.families().iter().any(|f| f == "AR PL UKai") {
+        println!("skipped: AR PL UKai not installed (apt-get install fonts-arphic-ukai)");
+        return;
+    }
+    let kai = FONTS.role(lvzhi_documents::Role::Kai).unwrap();
+    let official = FONTS
+        .families()
+        .iter()
+        .any(|f| ["KaiTi_GB2312", "KaiTi", "FZKai-Z03S", "STKaiti"].contains(&f.as_str()));
+    if !official {
+        assert_eq!(kai.family.as_deref(), Some("AR PL UKai"));
+        assert!(!kai.official);
+    }
+}
