@@ -45,8 +45,10 @@ use std::fmt::Debug;
 
 use chrono::NaiveDate;
 use lvzhi_calendar::Calendar;
-pub use lvzhi_workflow::{Actor, By, Document, DocumentKind, Org, Role};
-pub use registry::{by_action, by_kind, AnyCase, CaseType, DecidedEvent, Registered, PROCESSES};
+pub use lvzhi_workflow::{Actor, By, Document, DocumentKind, DocumentSeal, Org, Role};
+pub use registry::{
+    by_action, by_kind, AnyCase, CaseType, DecidedEvent, Registered, SealEntry, PROCESSES,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 

@@ -14,10 +14,44 @@ use chrono::NaiveDate;
 use lvzhi_calendar::Calendar;
 use serde_json::Value;
 
+use serde::{Deserialize, Serialize};
+
 use crate::{
-    ActionSpec, Actor, By, Ctx, Document, Event, Fact, OpenDeadline, Process, ProcessError, Role,
-    Summary,
+    ActionSpec, Actor, By, Ctx, Document, DocumentSeal, Event, Fact, OpenDeadline, Process,
+    ProcessError, Role, Summary,
 };
+
+/// The `type` of the event that seals an issued notice, in every process as in the 000
+/// application (`lvzhi_workflow::EventKind::DocumentSealed`): the same payload shape, so one
+/// reader of the log understands both.
+pub const DOCUMENT_SEALED: &str = "document_sealed";
+
+/// The seal event's kind, stored exactly as the workflow stores its own
+/// (`{"type": "document_sealed", "document": 1, "title": …, "sm3": …}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum SealKind {
+    DocumentSealed {
+        #[serde(flatten)]
+        seal: DocumentSeal,
+    },
+}
+
+/// One sealed notice of a process case: where the seal stands in the case's log and what it
+/// records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SealEntry {
+    /// The seal's index among all the case's recorded events (from 0).
+    pub at: usize,
+    pub on: NaiveDate,
+    pub by: By,
+    pub seal: DocumentSeal,
+}
+
+/// The timeline's line for a seal, as the application's (`文书定稿（标题，SM3 …）`).
+pub fn describe_seal(seal: &DocumentSeal) -> String {
+    format!("文书定稿（{}，SM3 {}）", seal.title, seal.sm3)
+}
 
 /// The registered processes, each by its `KIND`. To add one: implement [`Process`] in a module
 /// of this crate and add `&Registered::<YourProcess>(PhantomData)` here; the service stores it,
@@ -147,6 +181,19 @@ pub trait AnyCase: Send + Sync {
     fn actions(&self, actor: &Actor) -> Vec<ActionSpec>;
     fn recurrence_keys(&self) -> Vec<String>;
     fn documents(&self) -> Vec<Document>;
+    /// The seals of the case's notices, in the order recorded (issue 6: the PDF of a notice
+    /// archived and its SM3 recorded, as for the application's notices).
+    fn seals(&self) -> Vec<SealEntry>;
+    /// Records the seal of notice `seal.document` (from 1, in order of issue), decided by the
+    /// service after it archived the PDF. Refused unless the case issued that notice with that
+    /// title, it is not sealed yet and the digest is well formed: a seal never names a notice the
+    /// record does not hold, and the first seal of a notice stands.
+    fn seal(
+        &mut self,
+        on: NaiveDate,
+        by: By,
+        seal: DocumentSeal,
+    ) -> Result<DecidedEvent, ProcessError>;
     /// Each recorded event's day and Chinese line, oldest first (the timeline).
     fn timeline(&self) -> Vec<(NaiveDate, String)>;
     /// The replayed state as JSON (the API's `state`).
@@ -165,7 +212,10 @@ pub struct Registered<P>(pub PhantomData<fn() -> P>);
 
 struct Typed<P: Process> {
     state: P::State,
+    /// The process's own events, in order (what `P::replay` and `P::documents` read).
     events: Vec<Event<P::Kind>>,
+    /// The seals recorded among them (not events of the process: they change nothing in it).
+    seals: Vec<SealEntry>,
 }
 
 impl<P: Process> Clone for Typed<P> {
@@ -173,6 +223,7 @@ impl<P: Process> Clone for Typed<P> {
         Typed {
             state: self.state.clone(),
             events: self.events.clone(),
+            seals: self.seals.clone(),
         }
     }
 }
@@ -230,7 +281,7 @@ impl<P: Process> AnyCase for Typed<P> {
     }
 
     fn len(&self) -> usize {
-        self.events.len()
+        self.events.len() + self.seals.len()
     }
 
     fn execute(
@@ -302,11 +353,69 @@ impl<P: Process> AnyCase for Typed<P> {
         P::documents(&self.events)
     }
 
+    fn seals(&self) -> Vec<SealEntry> {
+        self.seals.clone()
+    }
+
+    fn seal(
+        &mut self,
+        on: NaiveDate,
+        by: By,
+        seal: DocumentSeal,
+    ) -> Result<DecidedEvent, ProcessError> {
+        let documents = P::documents(&self.events);
+        let issued = seal
+            .document
+            .checked_sub(1)
+            .and_then(|i| documents.get(i))
+            .is_some_and(|d| d.title == seal.title);
+        if !issued
+            || !seal.well_formed()
+            || self.seals.iter().any(|s| s.seal.document == seal.document)
+        {
+            return Err(ProcessError::new(format!(
+                "第 {} 份文书（{}）不能定稿：本案没有出具该文书、已经定稿或摘要无效",
+                seal.document, seal.title
+            )));
+        }
+        let event = Event {
+            on,
+            by: by.clone(),
+            kind: SealKind::DocumentSealed { seal: seal.clone() },
+        };
+        let payload = serde_json::to_value(&event)
+            .map_err(|x| ProcessError::new(format!("事件无法序列化：{x}")))?;
+        let decided = DecidedEvent {
+            on,
+            by: by.clone(),
+            kind_id: DOCUMENT_SEALED,
+            description: describe_seal(&seal),
+            payload,
+        };
+        self.seals.push(SealEntry {
+            at: self.len(),
+            on,
+            by,
+            seal,
+        });
+        Ok(decided)
+    }
+
     fn timeline(&self) -> Vec<(NaiveDate, String)> {
-        self.events
-            .iter()
-            .map(|e| (e.on, P::describe(&e.kind)))
-            .collect()
+        let mut out = Vec::with_capacity(self.len());
+        let mut events = self.events.iter();
+        let mut seals = self.seals.iter().peekable();
+        for at in 0..self.len() {
+            match seals.next_if(|s| s.at == at) {
+                Some(s) => out.push((s.on, describe_seal(&s.seal))),
+                None => {
+                    if let Some(e) = events.next() {
+                        out.push((e.on, P::describe(&e.kind)));
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn state_json(&self) -> Value {
@@ -352,21 +461,40 @@ impl<P: Process> CaseType for Registered<P> {
         Box::new(Typed::<P> {
             state: P::State::default(),
             events: Vec::new(),
+            seals: Vec::new(),
         })
     }
 
     fn replay(&self, payloads: &[&str]) -> Result<Box<dyn AnyCase>, ReplayError> {
         let mut events = Vec::with_capacity(payloads.len());
+        let mut seals = Vec::new();
         for (index, p) in payloads.iter().enumerate() {
-            let e: Event<P::Kind> = serde_json::from_str(p).map_err(|x| ReplayError {
-                index,
-                detail: x.to_string(),
-            })?;
-            events.push(e);
+            match serde_json::from_str::<Event<P::Kind>>(p) {
+                Ok(e) => events.push(e),
+                Err(x) => match serde_json::from_str::<Event<SealKind>>(p) {
+                    Ok(Event {
+                        on,
+                        by,
+                        kind: SealKind::DocumentSealed { seal },
+                    }) => seals.push(SealEntry {
+                        at: index,
+                        on,
+                        by,
+                        seal,
+                    }),
+                    Err(_) => {
+                        return Err(ReplayError {
+                            index,
+                            detail: x.to_string(),
+                        })
+                    }
+                },
+            }
         }
         Ok(Box::new(Typed::<P> {
             state: P::replay(&events),
             events,
+            seals,
         }))
     }
 }

@@ -14,11 +14,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use lvzhi_processes::registry::{by_kind, AnyCase, CaseType, DecidedEvent};
-use lvzhi_processes::{Actor, Ctx, Org, ProcessError};
+use lvzhi_processes::{Actor, By, Ctx, DocumentSeal, Org, ProcessError};
 use lvzhi_store::{CaseLink, CaseRow, DeadlineRow, NewEvent, Projection, StoreError, StoredEvent};
 use serde::Serialize;
 
-use crate::{valid_case_id, Service, ServiceError, TimelineEntry};
+use crate::{valid_case_id, RenderedPdf, Service, ServiceError, TimelineEntry};
 
 /// The read model relation under which a case's recurrence keys are kept (target: the key).
 pub const RECURRENCE: &str = "recurrence";
@@ -60,6 +60,9 @@ pub struct ProcessView {
     pub deadlines: Vec<ProcessDeadlineView>,
     pub timeline: Vec<TimelineEntry>,
     pub documents: Vec<lvzhi_processes::Document>,
+    /// The seals of the notices (`seal.document` from 1): the SM3 of each archived PDF and the
+    /// day it was sealed.
+    pub seals: Vec<lvzhi_processes::SealEntry>,
     pub links: Vec<(String, String)>,
     pub state: serde_json::Value,
 }
@@ -305,6 +308,73 @@ impl Service {
         }
     }
 
+    /// Typesets the notices of `case` numbered `first` and after (those the events about to be
+    /// appended issue), before the append, as for applications (issue 6). Nothing when the
+    /// service does not seal; a notice that cannot be typeset is left unsealed (logged).
+    async fn render_process_documents(
+        &self,
+        case: &dyn AnyCase,
+        first: usize,
+    ) -> Vec<(usize, String, RenderedPdf)> {
+        let Some(sealing) = &self.sealing else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, d) in case.documents().iter().enumerate().skip(first - 1) {
+            let n = i + 1;
+            match Self::render_blocking(sealing, d).await {
+                Ok(r) => out.push((n, d.title.clone(), r)),
+                Err(why) => eprintln!(
+                    "document seal skipped: notice {n} ({}) not rendered: {why}",
+                    d.title
+                ),
+            }
+        }
+        out
+    }
+
+    /// Archives the rendered notices under `case_id` and records their seals on `case`: the
+    /// seal events to append after the events that issued the notices, in the same append. The
+    /// seals are by the person whose act issued the notices (`by`), on `on`. A notice that
+    /// cannot be archived stays unsealed (a missing seal never costs the command).
+    async fn seal_process_documents(
+        &self,
+        case_id: &str,
+        case: &mut Box<dyn AnyCase>,
+        rendered: &[(usize, String, RenderedPdf)],
+        on: NaiveDate,
+        by: &By,
+    ) -> Vec<DecidedEvent> {
+        let Some(sealing) = &self.sealing else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (n, title, r) in rendered {
+            let stored = match sealing.archive.put_document(case_id, *n, &r.pdf).await {
+                Ok(s) => s,
+                Err(err) => {
+                    eprintln!(
+                        "document seal skipped: case {case_id} notice {n} not archived: {err}"
+                    );
+                    continue;
+                }
+            };
+            let seal = DocumentSeal {
+                document: *n,
+                title: title.clone(),
+                sm3: stored.digest,
+                bytes: stored.size,
+                pages: r.pages,
+                fonts: r.fonts.clone(),
+            };
+            match case.seal(on, by.clone(), seal) {
+                Ok(e) => out.push(e),
+                Err(err) => eprintln!("document seal skipped: case {case_id} notice {n}: {err}"),
+            }
+        }
+        out
+    }
+
     /// Opens a case of the process `kind` with one of its opening commands (JSON, as the API
     /// takes it). Without an id, the next free `<ID_PREFIX><year>-<n>` is used. Returns the id,
     /// the version and the events recorded (the command's and its follow-ups').
@@ -355,11 +425,32 @@ impl Service {
             .await?;
         authorize(&*case)?;
         let projection = self.process_projection(process, &*case);
-        let new_events: Vec<NewEvent> = events.iter().map(|e| to_new(e, now)).collect();
         if let Some(id) = case_id {
             if !valid_case_id(id) {
                 return Err(ServiceError::BadCaseId(id.to_string()).into());
             }
+        }
+        // Typeset once; archived and sealed under whichever id the case gets.
+        let rendered = self.render_process_documents(&*case, 1).await;
+        let by = events
+            .first()
+            .map(|e| e.by.clone())
+            .unwrap_or_else(By::system);
+        let sealed = |id: String| {
+            let (events, rendered, by, case) = (&events, &rendered, &by, &case);
+            async move {
+                let mut case = case.clone();
+                let mut all = events.clone();
+                all.extend(
+                    self.seal_process_documents(&id, &mut case, rendered, today, by)
+                        .await,
+                );
+                let new_events: Vec<NewEvent> = all.iter().map(|e| to_new(e, now)).collect();
+                (all, new_events)
+            }
+        };
+        if let Some(id) = case_id {
+            let (events, new_events) = sealed(id.to_string()).await;
             return match self
                 .store
                 .append_projected(id, 0, &new_events, Some(&projection))
@@ -381,6 +472,7 @@ impl Service {
             + 1;
         loop {
             let id = format!("{}{}-{:06}", process.id_prefix(), today.year(), n);
+            let (events, new_events) = sealed(id.clone()).await;
             match self
                 .store
                 .append_projected(&id, 0, &new_events, Some(&projection))
@@ -428,16 +520,28 @@ impl Service {
             return Err(ServiceError::Exists(case_id.to_string()));
         }
         let mut case = loaded.case;
+        let issued_before = case.documents().len();
         let org = case.summary().org_id;
         let ctx = self
             .process_ctx(today, &org, &*case, Some(case_id), None)
             .await?;
         let mut events = case.fire_due(&ctx);
-        events.append(
-            &mut self
-                .decide_process(&mut case, Some(case_id), command, actor, today)
-                .await?,
-        );
+        let decided = self
+            .decide_process(&mut case, Some(case_id), command, actor, today)
+            .await?;
+        let by = decided
+            .first()
+            .or(events.first())
+            .map(|e| e.by.clone())
+            .unwrap_or_else(By::system);
+        events.extend(decided);
+        let rendered = self
+            .render_process_documents(&*case, issued_before + 1)
+            .await;
+        let mut seals = self
+            .seal_process_documents(case_id, &mut case, &rendered, today, &by)
+            .await;
+        events.append(&mut seals);
         let projection = self.process_projection(loaded.process, &*case);
         let new_events: Vec<NewEvent> = events.iter().map(|e| to_new(e, now)).collect();
         let v = self
@@ -458,12 +562,22 @@ impl Service {
         let loaded = self.load_process(case_id).await?;
         let version = loaded.version();
         let mut case = loaded.case;
+        let issued_before = case.documents().len();
         let org = case.summary().org_id;
         let ctx = self
             .process_ctx(today, &org, &*case, Some(case_id), None)
             .await?;
-        let events = case.fire_due(&ctx);
+        let mut events = case.fire_due(&ctx);
         let projection = self.process_projection(loaded.process, &*case);
+        if !events.is_empty() {
+            let rendered = self
+                .render_process_documents(&*case, issued_before + 1)
+                .await;
+            let mut seals = self
+                .seal_process_documents(case_id, &mut case, &rendered, today, &By::system())
+                .await;
+            events.append(&mut seals);
+        }
         if events.is_empty() {
             // Nothing due after all: refresh the read model so the row is not claimed again.
             self.store
@@ -533,6 +647,7 @@ impl Service {
             deadlines,
             timeline,
             documents: case.documents(),
+            seals: case.seals(),
             links: case.links(),
             state: case.state_json(),
         }

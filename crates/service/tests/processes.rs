@@ -296,3 +296,106 @@ async fn names_come_from_the_directory_and_unknown_ids_are_refused() {
         assert_eq!(svc.store().count_cases("incident").await.unwrap(), 0);
     }
 }
+
+/// A stand-in typesetter (the server's uses typst): the title and text as bytes; `fail` makes it
+/// refuse, as the real one does without a CJK font.
+fn stand_in_renderer(
+    fail: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::sync::Arc<lvzhi_service::RenderPdf> {
+    std::sync::Arc::new(move |d: &lvzhi_workflow::Document| {
+        if fail.load(Ordering::SeqCst) {
+            return Err("未找到可用的中文字体".to_string());
+        }
+        Ok(lvzhi_service::RenderedPdf {
+            pdf: format!("%PDF {}\n{}", d.title, d.text).into_bytes(),
+            pages: 1,
+            fonts: vec!["Noto Serif CJK SC".to_string()],
+        })
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn process_notices_are_sealed_in_the_append_that_issues_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let officer = Actor::new("p-bateer", &[Role::Officer], "alszq-bhht");
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+    let today = day("2026-03-02");
+    for (i, svc) in services(&dir).await.into_iter().enumerate() {
+        let archive = lvzhi_store::EvidenceStore::new(dir.path().join(format!("archive-{i}")));
+        let fail = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let svc = svc.with_sealing(stand_in_renderer(fail.clone()), archive.clone());
+
+        // 001 §17: the two reports up are notices; each is sealed after the events, same append.
+        let (id, version, events) = svc
+            .create_process("incident", None, &officer, &report(true), today, now)
+            .await
+            .unwrap();
+        let kinds: Vec<&str> = events.iter().map(|e| e.kind_id).collect();
+        assert_eq!(
+            kinds,
+            [
+                "reported",
+                "reported_up",
+                "reported_up",
+                "document_sealed",
+                "document_sealed"
+            ]
+        );
+        assert_eq!(version, 5);
+        assert_eq!(
+            events[3].by.person_id, "p-bateer",
+            "sealed for the act that issued it"
+        );
+        let loaded = svc.load_process(&id).await.unwrap();
+        let docs = loaded.case.documents();
+        let seals = loaded.case.seals();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(seals.len(), 2);
+        for (n, doc) in docs.iter().enumerate() {
+            let n = n + 1;
+            let seal = &seals.iter().find(|s| s.seal.document == n).unwrap().seal;
+            assert_eq!(seal.title, doc.title);
+            // The digest is of the bytes archived, and the archive gives them back.
+            let bytes = archive.get_document(&id, n, &seal.sm3).await.unwrap();
+            assert_eq!(lvzhi_store::sm3_hex(&bytes), seal.sm3);
+            assert!(String::from_utf8_lossy(&bytes).contains(&doc.title));
+        }
+        let view = svc.view_process(&loaded, today);
+        assert_eq!(view.timeline.len(), 5);
+        assert!(
+            view.timeline[3].description.starts_with("文书定稿（")
+                && view.timeline[3].description.contains(&seals[0].seal.sm3),
+            "{:?}",
+            view.timeline[3]
+        );
+        assert_eq!(view.timeline[3].kind, "document_sealed");
+
+        // A command that issues no notice seals nothing.
+        let (v, events) = svc
+            .act_process(
+                &id,
+                Some(5),
+                &Actor::new("p-office", &[Role::Office], "als-gaj"),
+                &json!({ "action": "incident_acknowledge" }),
+                today,
+                now,
+            )
+            .await
+            .unwrap();
+        assert_eq!(v, 6);
+        assert!(events.iter().all(|e| e.kind_id != "document_sealed"));
+
+        // A notice that cannot be typeset is still issued, unsealed: a missing seal never costs
+        // the case.
+        fail.store(true, Ordering::SeqCst);
+        let (id2, v2, events) = svc
+            .create_process("incident", None, &officer, &report(true), today, now)
+            .await
+            .unwrap();
+        assert_eq!(v2, 3);
+        assert!(events.iter().all(|e| e.kind_id != "document_sealed"));
+        let loaded = svc.load_process(&id2).await.unwrap();
+        assert_eq!(loaded.case.documents().len(), 2);
+        assert!(loaded.case.seals().is_empty());
+    }
+}
