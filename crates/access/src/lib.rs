@@ -86,6 +86,9 @@ pub struct Subject {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CaseParties {
     pub case_id: String,
+    /// The case type (`application`, or a process's kind such as `enforcement_fault`): the
+    /// 法制部门 and the 督察 see only the kinds they work on (004 §26–27, 001 §28).
+    pub kind: String,
     /// The handling committee's organisation.
     pub org_id: String,
     pub applying_unit: String,
@@ -282,6 +285,10 @@ impl Access {
                 }
                 let u = uid("Case", &c.case_id)?;
                 let mut attrs = HashMap::new();
+                attrs.insert(
+                    "kind".to_string(),
+                    RestrictedExpression::new_string(c.kind.clone()),
+                );
                 attrs.insert(
                     "org".to_string(),
                     RestrictedExpression::new_entity_uid(uid("Org", &c.org_id)?),

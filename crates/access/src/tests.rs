@@ -33,6 +33,7 @@ fn who(person: &str, grants: &[(&str, &str)]) -> Subject {
 fn case() -> CaseParties {
     CaseParties {
         case_id: "A2024-000001".into(),
+        kind: "application".into(),
         org_id: "azq".into(),
         applying_unit: "azq-bh".into(),
         applicants: vec!["p-zhang".into()],
@@ -199,6 +200,7 @@ fn subtree_lists_the_organisation_and_everything_below() {
 fn incident() -> CaseParties {
     CaseParties {
         case_id: "W2026-000001".into(),
+        kind: "incident".into(),
         org_id: "azq".into(),
         applying_unit: "azq-bh".into(),
         applicants: vec!["p-zhang".into()],
@@ -274,4 +276,117 @@ fn the_subject_officer_sees_and_adds_to_their_own_incident_but_does_not_handle_i
     assert!(a.allows(&t, &officer, "incident_add_victim", Resource::Case(&c)));
     assert!(!a.allows(&t, &officer, "incident_close", Resource::Case(&c)));
     assert!(!a.allows(&t, &colleague, "view", Resource::Case(&c)));
+}
+
+/// A case of `kind` handled at 阿拉善左旗 about the officer of its 派出所 (as [`incident`]).
+fn case_of(kind: &str, id: &str) -> CaseParties {
+    CaseParties {
+        case_id: id.into(),
+        kind: kind.into(),
+        ..incident()
+    }
+}
+
+#[test]
+fn s26_004_legal_affairs_sees_and_acts_on_enforcement_faults_of_its_subtree_only() {
+    let a = Access::new().unwrap();
+    let t = tree(&a);
+    let fault = case_of("enforcement_fault", "F2026-000001");
+    let here = who("p-legal-zq", &[("legal_affairs", "azq")]);
+    let above = who("p-legal-als", &[("legal_affairs", "als")]);
+    let sibling = who("p-legal-yq", &[("legal_affairs", "ayq")]);
+    for s in [&here, &above] {
+        assert!(a.allows(&t, s, "view", Resource::Case(&fault)));
+        assert!(a.allows(&t, s, "enforcement_fault_confirm", Resource::Case(&fault)));
+    }
+    assert!(!a.allows(&t, &sibling, "view", Resource::Case(&fault)));
+    // The other cases of the same subtree are the 维权委's, not the 法制部门's: an incident, an
+    // application, a rectification, a 正名 case or an appeal against a sanction.
+    for other in [
+        incident(),
+        case(),
+        case_of("rectification", "J2026-000001"),
+        case_of("name_clearing", "Z2026-000001"),
+        case_of("sanction_appeal", "S2026-000001"),
+    ] {
+        let ans = a.check(&t, &here, "view", Resource::Case(&other)).unwrap();
+        assert!(!ans.allowed, "{}: {:?}", other.kind, ans.policies);
+        assert!(
+            !a.allows(&t, &above, "view", Resource::Case(&other)),
+            "{}",
+            other.kind
+        );
+    }
+    // A process_legal action on a case of another kind is refused too (not only the view).
+    assert!(!a.allows(
+        &t,
+        &here,
+        "enforcement_fault_confirm",
+        Resource::Case(&case_of("incident", "W2026-000009"))
+    ));
+}
+
+#[test]
+fn s28_001_s26_004_inspectorate_sees_enforcement_faults_and_sanction_appeals_only() {
+    let a = Access::new().unwrap();
+    let t = tree(&a);
+    let here = who("p-dc-zq", &[("inspectorate", "azq")]);
+    let fault = case_of("enforcement_fault", "F2026-000001");
+    let appeal = case_of("sanction_appeal", "S2026-000001");
+    assert!(a.allows(&t, &here, "view", Resource::Case(&fault)));
+    assert!(a.allows(
+        &t,
+        &here,
+        "enforcement_fault_decide",
+        Resource::Case(&fault)
+    ));
+    assert!(a.allows(&t, &here, "view", Resource::Case(&appeal)));
+    assert!(a.allows(
+        &t,
+        &here,
+        "sanction_appeal_order_correction",
+        Resource::Case(&appeal)
+    ));
+    for other in [
+        incident(),
+        case(),
+        case_of("rectification", "J2026-000001"),
+        case_of("name_clearing", "Z2026-000001"),
+    ] {
+        assert!(
+            !a.allows(&t, &here, "view", Resource::Case(&other)),
+            "{}",
+            other.kind
+        );
+    }
+    // 004 §27: an appeal brought to the 盟's 督察 from a 旗 it is not the subtree of (here an
+    // escalation target outside the line), of those two kinds only.
+    let xam = who("p-dc-x", &[("inspectorate", "xam")]);
+    let mut appealed = fault.clone();
+    appealed.escalated_to = Some("xam".into());
+    assert!(a.allows(&t, &xam, "view", Resource::Case(&appealed)));
+    assert!(!a.allows(&t, &xam, "view", Resource::Case(&fault)));
+    let mut escalated_incident = incident();
+    escalated_incident.escalated_to = Some("xam".into());
+    assert!(!a.allows(&t, &xam, "view", Resource::Case(&escalated_incident)));
+}
+
+#[test]
+fn a_case_of_unknown_kind_is_seen_by_the_committee_as_before() {
+    // The kind restricts the 法制部门 and the 督察 only: the office sees every kind it handles.
+    let a = Access::new().unwrap();
+    let t = tree(&a);
+    let office = who("p-o", &[("office", "azq")]);
+    for kind in [
+        "application",
+        "incident",
+        "enforcement_fault",
+        "rectification",
+        "",
+    ] {
+        assert!(
+            a.allows(&t, &office, "view", Resource::Case(&case_of(kind, "X1"))),
+            "{kind}"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! person see (every listed row is checked against the policies again before it is shown).
 
 use lvzhi_access::{CaseParties, Resource};
-use lvzhi_store::{CaseLink, CaseScope};
+use lvzhi_store::{CaseLink, CaseScope, KindScope};
 
 // The links themselves are written by `lvzhi_service::case_links` with every append.
 use lvzhi_workflow::State;
@@ -12,11 +12,19 @@ use crate::app::App;
 use crate::auth::User;
 use crate::error::AppError;
 
-/// The parties of a case as the policies read them.
+/// The kinds of case the 法制部门 works on (004 §26): the policy `legal-affairs-subtree`.
+pub const LEGAL_AFFAIRS_KINDS: &[&str] = &["enforcement_fault"];
+
+/// The kinds of case the 警务督察部门 works on (004 §26¶2, §27; 001 §28): the policy
+/// `inspectorate-subtree-and-appeals`.
+pub const INSPECTORATE_KINDS: &[&str] = &["enforcement_fault", "sanction_appeal"];
+
+/// The parties of an application as the policies read them.
 pub fn parties(case_id: &str, s: &State) -> CaseParties {
     let owned = |v: Vec<&str>| v.into_iter().map(str::to_string).collect::<Vec<_>>();
     CaseParties {
         case_id: case_id.to_string(),
+        kind: lvzhi_service::APPLICATION.to_string(),
         org_id: s.committee_org().map(|o| o.id.clone()).unwrap_or_default(),
         applying_unit: s.applying_unit().map(|o| o.id.clone()).unwrap_or_default(),
         applicants: owned(s.applicant_ids()),
@@ -28,10 +36,17 @@ pub fn parties(case_id: &str, s: &State) -> CaseParties {
     }
 }
 
-/// Parties rebuilt from the read model's links and the case row's organisation (for lists).
-pub fn parties_from_links(case_id: &str, org_id: &str, links: &[CaseLink]) -> CaseParties {
+/// Parties rebuilt from the read model's links and the case row's kind and organisation (for
+/// lists, and for the processes' cases).
+pub fn parties_from_links(
+    case_id: &str,
+    kind: &str,
+    org_id: &str,
+    links: &[CaseLink],
+) -> CaseParties {
     let mut p = CaseParties {
         case_id: case_id.to_string(),
+        kind: kind.to_string(),
         org_id: org_id.to_string(),
         ..Default::default()
     };
@@ -87,8 +102,10 @@ pub fn may_org(app: &App, user: &User, action: &str, org_id: &str) -> bool {
 /// The SQL scope of the cases `user` may see, mirroring the `view` policies: committee roles
 /// see their subtrees, units the cases of their subtree's officers, departments the cases on
 /// their decisions, parent committees the cases escalated to them, and people the cases they
-/// are linked to. Recusal is applied by the per-row policy check.
+/// are linked to, the 法制部门 and the 督察 the cases of their kinds (so a list's total counts only
+/// rows it may show). Recusal is applied by the per-row policy check.
 pub fn scope(app: &App, user: &User) -> CaseScope {
+    let owned = |v: &[&str]| v.iter().map(|k| k.to_string()).collect::<Vec<_>>();
     let dir = app.directory();
     let mut scope = CaseScope::default();
     for g in &user.subject.grants {
@@ -99,13 +116,19 @@ pub fn scope(app: &App, user: &User) -> CaseScope {
                 scope.escalated_orgs.extend(sub);
             }
             "higher_committee" => scope.escalated_orgs.extend(sub),
-            // 法制 (004 §26) sees the cases of its subtree; 督察 also those appealed to it
-            // (004 §27): the policies `legal-affairs-subtree`, `inspectorate-subtree-and-appeals`.
-            "legal_affairs" => scope.orgs.extend(sub),
-            "inspectorate" => {
-                scope.orgs.extend(sub.iter().cloned());
-                scope.escalated_orgs.extend(sub);
-            }
+            // 法制 (004 §26) sees the enforcement-fault cases of its subtree; 督察 those and the
+            // appeals against sanctions, also when appealed to it (004 §27, 001 §28): the
+            // policies `legal-affairs-subtree`, `inspectorate-subtree-and-appeals`.
+            "legal_affairs" => scope.by_kind.push(KindScope {
+                kinds: owned(LEGAL_AFFAIRS_KINDS),
+                orgs: sub,
+                escalated_orgs: Vec::new(),
+            }),
+            "inspectorate" => scope.by_kind.push(KindScope {
+                kinds: owned(INSPECTORATE_KINDS),
+                orgs: sub.clone(),
+                escalated_orgs: sub,
+            }),
             "unit" => scope.unit_orgs.extend(sub),
             "original_department" => scope.department_orgs.extend(sub),
             "officer" | "panel_member" | "external_expert" => {

@@ -57,7 +57,12 @@ pub fn parties(case_id: &str, loaded: &ProcessCase) -> CaseParties {
         .into_iter()
         .map(|(relation, target)| CaseLink { relation, target })
         .collect();
-    access::parties_from_links(case_id, &loaded.case.summary().org_id, &links)
+    access::parties_from_links(
+        case_id,
+        loaded.process.kind(),
+        &loaded.case.summary().org_id,
+        &links,
+    )
 }
 
 /// Loads a process case; 404 when it does not exist, 403 when the user may not see it.

@@ -432,6 +432,15 @@ fn creation_probe(app: &App, action: &str, unit: &str, committee: &str, applican
     json!({ "command": command })
 }
 
+/// Whether `org` is at or below an organisation where the persona holds a grant.
+fn dir_within(app: &App, org: &str, p: &Persona) -> bool {
+    let dir = app.directory();
+    dir.subject(&p.person_id)
+        .grants
+        .iter()
+        .any(|g| dir.tree.is_within(org, &g.org_id))
+}
+
 fn mark(allowed: bool) -> &'static str {
     if allowed {
         "allow"
@@ -847,6 +856,102 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
         table.iter().all(|(_, _, _, _, out)| !out),
         "nobody of the 阿拉善 directory acts on a case handled in 福建"
     );
+
+    // 法制部门 and 督察 work on their kinds of case only (004 §26–27, 001 §28): an application
+    // or an incident of their own subtree is closed to them, the enforcement-fault case open,
+    // and to the 督察 the appeal against a sanction too — by the policies and by the server.
+    let legal = by_label("legal_affairs");
+    let inspector = by_label("inspectorate");
+    let (incident_in, _) = &process_cases["incident"];
+    let (fault_in, _) = &process_cases["enforcement_fault"];
+    let (appeal_in, _) = &process_cases["sanction_appeal"];
+    let (rectification_in, _) = &process_cases["rectification"];
+    for (p, case_id, visible) in [
+        (legal, &in_case, false),
+        (legal, incident_in, false),
+        (legal, rectification_in, false),
+        (legal, appeal_in, false),
+        (legal, fault_in, true),
+        (inspector, &in_case, false),
+        (inspector, incident_in, false),
+        (inspector, rectification_in, false),
+        (inspector, appeal_in, true),
+        (inspector, fault_in, true),
+    ] {
+        let parties = if case_id == &in_case {
+            in_parties.clone()
+        } else {
+            let loaded = app.service().load_process(case_id).await.expect("loads");
+            lvzhi_server::processes::parties(case_id, &loaded)
+        };
+        assert!(
+            dir_within(&app, &parties.org_id, p),
+            "{case_id} is handled in {}'s subtree",
+            p.label
+        );
+        assert_eq!(
+            expected(&app, &p.person_id, "view", Resource::Case(&parties)),
+            visible,
+            "{} view {case_id} ({})",
+            p.label,
+            parties.kind
+        );
+        let r = server
+            .call(
+                Method::GET,
+                &format!("/api/v1/cases/{case_id}"),
+                &p.token,
+                None,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            if visible { 200 } else { 403 },
+            "{} GET {case_id}: {}",
+            p.label,
+            r.body
+        );
+    }
+    // Their lists count exactly the rows they are shown, all of their kinds.
+    for (p, kinds) in [
+        (legal, &["enforcement_fault"][..]),
+        (inspector, &["enforcement_fault", "sanction_appeal"][..]),
+    ] {
+        let r = server
+            .call(Method::GET, "/api/v1/cases", &p.token, None)
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let body = r.json_or_null();
+        let rows = body["cases"].as_array().expect("cases");
+        assert_eq!(
+            body["total"].as_i64(),
+            Some(rows.len() as i64),
+            "{}: {body}",
+            p.label
+        );
+        assert!(rows.iter().any(|c| c["case_id"] == fault_in.as_str()));
+        for c in rows {
+            let kind = c["kind"].as_str().unwrap_or_default();
+            assert!(kinds.contains(&kind), "{} lists {c}", p.label);
+        }
+        // The inbox: steps of those kinds only (执法过错 F…, 处分申诉 S…).
+        let r = server
+            .call(Method::GET, "/api/v1/inbox", &p.token, None)
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let inbox = r.json_or_null();
+        for item in inbox["items"].as_array().expect("items") {
+            let id = item["case_id"].as_str().unwrap_or_default();
+            let prefix = if id.starts_with('F') {
+                "enforcement_fault"
+            } else if id.starts_with('S') {
+                "sanction_appeal"
+            } else {
+                "other"
+            };
+            assert!(kinds.contains(&prefix), "{} inbox {item}", p.label);
+        }
+    }
     // The server, for the same cells.
     let r = server
         .call(

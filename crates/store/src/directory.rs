@@ -137,8 +137,23 @@ pub struct CaseScope {
     pub unit_orgs: Vec<String>,
     /// Or with a `department` link whose target is one of these (原问责决定部门, 000 §26).
     pub department_orgs: Vec<String>,
+    /// Or of certain kinds only, handled at or escalated to certain organisations (the 法制部门
+    /// sees the enforcement-fault cases of its subtree, the 督察 those and the appeals against
+    /// sanctions: 004 §26–27, 001 §28).
+    pub by_kind: Vec<KindScope>,
     /// No restriction.
     pub all: bool,
+}
+
+/// A part of a [`CaseScope`] limited to some kinds of case: a case of one of `kinds` whose
+/// `org_id` is one of `orgs`, or with a `parent_committee` or `escalated_to` link to one of
+/// `escalated_orgs`. No kind admits nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KindScope {
+    pub kinds: Vec<String>,
+    pub orgs: Vec<String>,
+    pub escalated_orgs: Vec<String>,
 }
 
 /// A page of cases within a scope, with optional filters.
@@ -407,6 +422,24 @@ fn scope_sql(scope: &CaseScope, args: &mut Args) -> ScopeSql {
             ));
         }
     }
+    for k in scope.by_kind.iter().filter(|k| !k.kinds.is_empty()) {
+        if !k.orgs.is_empty() {
+            let kinds = args.list(&k.kinds);
+            parts.push(format!(
+                "SELECT o.case_id FROM cases o WHERE o.kind IN ({kinds}) AND o.org_id IN ({})",
+                args.list(&k.orgs)
+            ));
+        }
+        if !k.escalated_orgs.is_empty() {
+            let targets = args.list(&k.escalated_orgs);
+            parts.push(format!(
+                "SELECT l.case_id FROM case_links l JOIN cases o ON o.case_id = l.case_id \
+                 WHERE l.relation IN ({ESCALATION_RELATION_SQL}) AND l.target IN ({targets}) \
+                 AND o.kind IN ({})",
+                args.list(&k.kinds)
+            ));
+        }
+    }
     match orgs {
         None if parts.is_empty() => ScopeSql::Nothing,
         Some(list) if parts.is_empty() => ScopeSql::Where(format!("c.org_id IN ({list})")),
@@ -453,6 +486,25 @@ fn scope_parts(scope: &CaseScope, args: &mut Args, org_column: &str) -> Option<V
             parts.push(format!(
                 "c.case_id IN (SELECT l.case_id FROM case_links l WHERE l.relation IN ({relation}) AND l.target IN ({}))",
                 args.list(targets)
+            ));
+        }
+    }
+    // A kind-limited organisation is one part per organisation too (off the same index, the
+    // kind tested on the rows it reads); these parts name `c.kind`, so deadlines join `cases`.
+    for k in scope.by_kind.iter().filter(|k| !k.kinds.is_empty()) {
+        for o in &k.orgs {
+            let kinds = args.list(&k.kinds);
+            parts.push(format!(
+                "(c.kind IN ({kinds}) AND {org_column} = {})",
+                args.text(o)
+            ));
+        }
+        if !k.escalated_orgs.is_empty() {
+            let targets = args.list(&k.escalated_orgs);
+            parts.push(format!(
+                "(c.kind IN ({}) AND c.case_id IN (SELECT l.case_id FROM case_links l \
+                 WHERE l.relation IN ({ESCALATION_RELATION_SQL}) AND l.target IN ({targets})))",
+                args.list(&k.kinds)
             ));
         }
     }
@@ -1302,10 +1354,12 @@ impl Store {
                         if let Some(u) = &until {
                             conds.push(format!("d.due <= {u}"));
                         }
-                        let join = if part.starts_with("d.") {
-                            ""
-                        } else {
+                        // An organisation's part reads deadlines alone; the others test
+                        // the case (its links or its kind).
+                        let join = if part.contains("c.") {
                             " JOIN cases c ON c.case_id = d.case_id"
+                        } else {
+                            ""
                         };
                         format!(
                             "SELECT * FROM (SELECT d.case_id, d.step FROM deadlines d{join} {} \

@@ -31,7 +31,8 @@ use sqlx::Row;
 pub use chain::{link_hash, sm3_hex, Link, GENESIS};
 pub use directory::{
     ApiTokenRecord, CaseLink, CaseQuery, CaseScope, Credentials, ExpertRecord, GrantRecord,
-    OrgRecord, PersonRecord, ScopedDeadline, SessionRecord, DIRECTORY_CASE, LAWYER_CATEGORY,
+    KindScope, OrgRecord, PersonRecord, ScopedDeadline, SessionRecord, DIRECTORY_CASE,
+    LAWYER_CATEGORY,
 };
 pub use evidence::{EvidenceStore, StoredEvidence};
 

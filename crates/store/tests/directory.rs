@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use lvzhi_store::{
-    CaseLink, CaseQuery, CaseRow, CaseScope, DeadlineRow, ExpertRecord, GrantRecord, NewEvent,
-    OrgRecord, PersonRecord, Projection, Store, StoreError, DIRECTORY_CASE,
+    CaseLink, CaseQuery, CaseRow, CaseScope, DeadlineRow, ExpertRecord, GrantRecord, KindScope,
+    NewEvent, OrgRecord, PersonRecord, Projection, Store, StoreError, DIRECTORY_CASE,
 };
 
 static SCHEMA_SEQ: AtomicU32 = AtomicU32::new(0);
@@ -812,6 +812,123 @@ async fn query_deadlines_by_due_day_within_the_scope() {
                 false
             )
         );
+    }
+}
+
+/// Cases of several kinds for the kind-limited scope: (id, kind, organisation, due, links).
+async fn cases_of_kinds(store: &Store) {
+    let cases = [
+        ("K1", "enforcement_fault", "a", Some("2024-10-01"), vec![]),
+        ("K2", "incident", "a", Some("2024-10-02"), vec![]),
+        (
+            "K3",
+            "sanction_appeal",
+            "c",
+            Some("2024-10-03"),
+            vec![link("escalated_to", "x")],
+        ),
+        (
+            "K4",
+            "enforcement_fault",
+            "z",
+            None,
+            vec![link("escalated_to", "x")],
+        ),
+        (
+            "K5",
+            "incident",
+            "z",
+            Some("2024-10-04"),
+            vec![link("escalated_to", "x")],
+        ),
+        ("K6", "application", "a", Some("2024-10-05"), vec![]),
+    ];
+    for (i, (id, kind, org_id, due, links)) in cases.into_iter().enumerate() {
+        let mut p = projection("registered", org_id, due, links);
+        p.case.kind = kind.to_string();
+        store
+            .append_projected(id, 0, &[ev("filed", t(10, i as u32))], Some(&p))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_kind_limited_scope_counts_and_lists_only_its_kinds() {
+    // 法制部门 and 督察 (004 §26–27, 001 §28): the list's total is of the rows it may show.
+    let dir = tempfile::tempdir().unwrap();
+    for store in stores(&dir).await {
+        cases_of_kinds(&store).await;
+        let inspect = CaseScope {
+            by_kind: vec![KindScope {
+                kinds: vec!["enforcement_fault".into(), "sanction_appeal".into()],
+                orgs: vec!["a".into()],
+                escalated_orgs: vec!["x".into()],
+            }],
+            ..CaseScope::default()
+        };
+        let (page, total) = store.query_cases(&query(inspect.clone())).await.unwrap();
+        assert_eq!((ids(&page), total), (vec!["K4", "K3", "K1"], 3));
+        // Paged one by one: the same rows, the same total on every page.
+        let mut paged = Vec::new();
+        for offset in 0..4 {
+            let mut q = query(inspect.clone());
+            (q.limit, q.offset) = (1, offset);
+            let (page, t) = store.query_cases(&q).await.unwrap();
+            assert_eq!(t, 3);
+            paged.extend(page.into_iter().map(|c| c.case_id));
+        }
+        assert_eq!(paged, ["K4", "K3", "K1"]);
+        let legal = CaseScope {
+            by_kind: vec![KindScope {
+                kinds: vec!["enforcement_fault".into()],
+                orgs: vec!["a".into(), "c".into()],
+                ..KindScope::default()
+            }],
+            ..CaseScope::default()
+        };
+        let (page, total) = store.query_cases(&query(legal.clone())).await.unwrap();
+        assert_eq!((ids(&page), total), (vec!["K1"], 1));
+        // With another part (a person), and filtered by kind.
+        let mut both = legal.clone();
+        both.orgs = vec!["z".into()];
+        let (page, total) = store.query_cases(&query(both.clone())).await.unwrap();
+        assert_eq!((ids(&page), total), (vec!["K5", "K4", "K1"], 3));
+        let mut q = query(both);
+        q.kind = Some("incident".into());
+        let (page, total) = store.query_cases(&q).await.unwrap();
+        assert_eq!((ids(&page), total), (vec!["K5"], 1));
+        // No kind admits nothing.
+        let none = CaseScope {
+            by_kind: vec![KindScope {
+                orgs: vec!["a".into()],
+                ..KindScope::default()
+            }],
+            ..CaseScope::default()
+        };
+        assert_eq!(store.query_cases(&query(none.clone())).await.unwrap().1, 0);
+        // Deadlines: the same cases' open steps only.
+        let due: Vec<String> = store
+            .query_deadlines(&inspect, None, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|x| x.case_id)
+            .collect();
+        assert_eq!(due, ["K1", "K3"]);
+        let due: Vec<String> = store
+            .query_deadlines(&legal, None, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|x| x.case_id)
+            .collect();
+        assert_eq!(due, ["K1"]);
+        assert!(store
+            .query_deadlines(&none, None, 10)
+            .await
+            .unwrap()
+            .is_empty());
     }
 }
 

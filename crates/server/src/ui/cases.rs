@@ -142,7 +142,8 @@ pub async fn list(app: &App, user: &User, f: &ListFilter) -> Result<CaseListPage
     let mut cases = Vec::with_capacity(rows.len());
     for r in rows {
         let case_links = links.get(&r.case_id).unwrap_or(&none);
-        let parties = access::parties_from_links(&r.case_id, &r.case.org_id, case_links);
+        let parties =
+            access::parties_from_links(&r.case_id, &r.case.kind, &r.case.org_id, case_links);
         if !access::may(app, user, "view", &parties) {
             continue;
         }
@@ -209,12 +210,15 @@ async fn list_page(
     let pages = ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let visible_orgs: Vec<(String, String)> = {
         let scope = access::scope(&app, &user);
+        // The organisations whose cases the user sees, whatever the kind (法制、督察 see some).
         let mut v: Vec<(String, String)> = scope
             .orgs
             .iter()
+            .chain(scope.by_kind.iter().flat_map(|k| k.orgs.iter()))
             .map(|o| (o.clone(), dir.org_name(o)))
             .collect();
         v.sort();
+        v.dedup();
         v
     };
     Ok(page(

@@ -92,7 +92,7 @@ pub async fn items(app: &App, user: &User, limit: i64) -> Result<Vec<InboxItem>,
         }
         let none = Vec::new();
         let case_links = links.get(&r.case_id).unwrap_or(&none);
-        let parties = access::parties_from_links(&r.case_id, &r.org_id, case_links);
+        let parties = access::parties_from_links(&r.case_id, &r.kind, &r.org_id, case_links);
         if !access::may(app, user, "view", &parties) {
             continue;
         }
