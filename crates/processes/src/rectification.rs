@@ -20,7 +20,15 @@
 //!    the same officer already has a rectification of the same category (key
 //!    `officer:P|category:C`, any time); the office refers 整改效果不明显 (依规依纪依法问责处理)
 //!    and 隐瞒问题、拒不整改、对抗组织 (从严处理).
-//! 6. **Risk point** (002 §17 "同一类问题频繁出现或者同一领域集中出现的易错情形 … 找出易错风险点
+//! 6. **Offices above** the handling organisation (recorded with the opening: its chain in the
+//!    directory then) see the case and may do two things: record a follow-up (000 §31 ¶2 sets
+//!    回访教育、跟踪管理 on 各级公安机关; 002 §17 "跟踪了解纠错对象的整改情况") and refer for
+//!    accountability on what they find (000 §31 ¶2 "对隐瞒问题、拒不整改、对抗组织的，应当从严
+//!    处理", again of 各级公安机关; 003 "从严审查处理"). Extensions, verification and sending back
+//!    stay with the office that issued the 整改通知书 — it ordered the rectification, the officer
+//!    reports to it ("将整改情况书面报告本办", 002 §16: 责成限期纠正 … 申请适当延长), and an office
+//!    above that orders a rectification itself opens the case and so is that office.
+//! 7. **Risk point** (002 §17 "同一类问题频繁出现或者同一领域集中出现的易错情形 … 找出易错风险点
 //!    … 并警示提醒", 003 "易错风险点", 000 §32 共性问题): when the officer's unit already had
 //!    [`UNIT_RISK_EARLIER_CASES`] rectifications of the same category in the same year (key
 //!    `unit:O|category:C|year:Y`), the system raises a risk point and issues a warning to the
@@ -213,6 +221,9 @@ pub struct FollowUp {
     pub by: By,
     pub method: String,
     pub findings: String,
+    /// The office above the handling organisation that followed up, if one did.
+    #[serde(default)]
+    pub superior: Option<Org>,
 }
 
 /// A completion report and what the office found.
@@ -254,6 +265,9 @@ pub struct Referral {
     pub description: String,
     /// The earlier cases of a recurrence.
     pub earlier: Vec<String>,
+    /// The office above the handling organisation that referred, if one did.
+    #[serde(default)]
+    pub superior: Option<Org>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,6 +291,9 @@ pub struct State {
     pub unit: Option<Org>,
     /// The organisation whose office handles the case.
     pub office: Option<Org>,
+    /// The organisations above it when the case was opened, nearest first: their offices see
+    /// the case, follow up and refer (000 §31 ¶2, 002 §17).
+    pub superiors: Vec<Org>,
     /// The 000 application the tolerated mistake was determined in.
     pub source_case: Option<String>,
     pub category: Category,
@@ -392,6 +409,10 @@ pub struct Opening {
     pub officer: Officer,
     pub unit: Org,
     pub office: Org,
+    /// The organisations above the office, nearest first (none in cases opened before they
+    /// were recorded: then only the office acts).
+    #[serde(default)]
+    pub superiors: Vec<Org>,
     #[serde(default)]
     pub source_case: Option<String>,
     pub category: Category,
@@ -425,6 +446,9 @@ pub enum EventKind {
     FollowUpRecorded {
         method: String,
         findings: String,
+        /// An office above the handling organisation (000 §31 ¶2, 002 §17).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        superior: Option<Org>,
     },
     CompletionReported {
         summary: String,
@@ -449,6 +473,9 @@ pub enum EventKind {
         description: String,
         #[serde(default)]
         earlier: Vec<String>,
+        /// An office above the handling organisation (000 §31 ¶2).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        superior: Option<Org>,
     },
     RiskPointRaised {
         unit: Org,
@@ -484,6 +511,8 @@ enum Party {
     Office,
     /// The handling organisation's 主任 or 副主任.
     Leader,
+    /// The office of an organisation above the handling one (recorded at opening).
+    Superior,
 }
 
 impl Party {
@@ -491,7 +520,7 @@ impl Party {
         match self {
             Party::Subject => &[Role::Officer],
             Party::Unit => &[Role::Unit],
-            Party::Office => &[Role::Office],
+            Party::Office | Party::Superior => &[Role::Office],
             Party::Leader => &[Role::Director, Role::DeputyDirector],
         }
     }
@@ -508,6 +537,7 @@ impl Party {
             }
             Party::Unit => s.unit.as_ref(),
             Party::Office | Party::Leader => s.office.as_ref(),
+            Party::Superior => s.superiors.iter().find(|o| o.id == actor.org_id),
         }?;
         if org.id != actor.org_id {
             return None;
@@ -521,8 +551,19 @@ impl Party {
             Party::Unit => "当事民警所在单位",
             Party::Office => "办理机关维权办",
             Party::Leader => "办理机关维权委主任或副主任",
+            Party::Superior => "上级机关维权办",
         }
     }
+}
+
+/// The office above the handling organisation `actor` acts for, if they act as one (an office
+/// grant at the handling organisation itself comes first).
+fn superior_of(s: &State, actor: &Actor) -> Option<Org> {
+    if Party::Office.role_of(s, actor).is_some() {
+        return None;
+    }
+    Party::Superior.role_of(s, actor)?;
+    s.superiors.iter().find(|o| o.id == actor.org_id).cloned()
 }
 
 /// The role `actor` takes the step in, trying the parties in order, or why not.
@@ -553,6 +594,16 @@ fn acting(
         }
     }
     let who: Vec<&str> = parties.iter().map(|p| p.zh()).collect();
+    if Party::Superior.role_of(s, actor).is_some() {
+        // An office above sees the case: say what it may do instead (000 §31 ¶2, 002 §16–17).
+        return Err(refused(
+            format!(
+                "“{action}”应当由发出整改通知书的{}办理；上级机关维权办可以记录回访、提出问责处理",
+                who.join("或者")
+            ),
+            article,
+        ));
+    }
     Err(refused(
         format!("“{action}”应当由{}办理", who.join("或者")),
         article,
@@ -774,6 +825,7 @@ fn decide(
                 .filter(|o| o.id == actor.org_id)
                 .cloned()
                 .ok_or_else(|| ProcessError::new("未能确定办理纠错整改的机关"))?;
+            let superiors: Vec<Org> = ctx.org_chain.iter().skip(1).cloned().collect();
             let category = Category {
                 id: choice(CATEGORIES, category, "错误类型")?,
                 detail: category_detail
@@ -849,6 +901,7 @@ fn decide(
                     officer,
                     unit,
                     office,
+                    superiors,
                     source_case,
                     category,
                     occurred_on: *occurred_on,
@@ -951,13 +1004,24 @@ fn decide(
         }
         Command::RecordFollowUp { method, findings } => {
             const A: &str = "记录回访";
-            let by = acting(s, actor, &[Party::Office, Party::Unit], A, "000 §31¶2")?;
+            let by = acting(
+                s,
+                actor,
+                &[Party::Office, Party::Unit, Party::Superior],
+                A,
+                "000 §31¶2",
+            )?;
             let method = choice(FOLLOW_UP_METHODS, method, "回访方式")?;
             let findings = text(findings, "应当记录回访了解的整改情况", "002 §17")?;
+            let superior = superior_of(s, actor).filter(|_| by.role == Role::Office);
             Ok(ev(
                 today,
                 by,
-                EventKind::FollowUpRecorded { method, findings },
+                EventKind::FollowUpRecorded {
+                    method,
+                    findings,
+                    superior,
+                },
             ))
         }
         Command::ReportCompletion { summary } => {
@@ -999,7 +1063,7 @@ fn decide(
             description,
         } => {
             const A: &str = "提出问责处理";
-            let by = acting(s, actor, &[Party::Office], A, "000 §31¶2")?;
+            let by = acting(s, actor, &[Party::Office, Party::Superior], A, "000 §31¶2")?;
             let ground = choice(REFERRAL_GROUNDS, ground, "问责事由")?;
             if ground == "recurrence" {
                 return Err(refused(
@@ -1008,6 +1072,7 @@ fn decide(
                 ));
             }
             let description = text(description, "应当写明问责的事实和理由", "000 §31¶2")?;
+            let superior = superior_of(s, actor);
             Ok(ev(
                 today,
                 by,
@@ -1015,6 +1080,7 @@ fn decide(
                     ground,
                     description,
                     earlier: Vec::new(),
+                    superior,
                 },
             ))
         }
@@ -1054,6 +1120,7 @@ fn decide(
                             officer_earlier.join("、")
                         ),
                         earlier: officer_earlier,
+                        superior: None,
                     },
                 });
             }
@@ -1096,6 +1163,7 @@ fn apply(mut s: State, e: &Event<EventKind>) -> State {
             s.officer = Some(o.officer.clone());
             s.unit = Some(o.unit.clone());
             s.office = Some(o.office.clone());
+            s.superiors = o.superiors.clone();
             s.source_case = o.source_case.clone();
             s.category = o.category.clone();
             s.occurred_on = Some(o.occurred_on);
@@ -1138,11 +1206,16 @@ fn apply(mut s: State, e: &Event<EventKind>) -> State {
                 s.overdue = None;
             }
         }
-        EventKind::FollowUpRecorded { method, findings } => s.follow_ups.push(FollowUp {
+        EventKind::FollowUpRecorded {
+            method,
+            findings,
+            superior,
+        } => s.follow_ups.push(FollowUp {
             on: e.on,
             by: e.by.clone(),
             method: method.clone(),
             findings: findings.clone(),
+            superior: superior.clone(),
         }),
         EventKind::CompletionReported { summary } => {
             s.stage = Stage::Reported;
@@ -1194,12 +1267,14 @@ fn apply(mut s: State, e: &Event<EventKind>) -> State {
             ground,
             description,
             earlier,
+            superior,
         } => s.referrals.push(Referral {
             on: e.on,
             by: e.by.clone(),
             ground: ground.clone(),
             description: description.clone(),
             earlier: earlier.clone(),
+            superior: superior.clone(),
         }),
         EventKind::RiskPointRaised {
             unit,
@@ -1455,7 +1530,7 @@ const STEPS: &[(&str, &[Party], &[Stage])] = &[
     ),
     (
         "rectification_record_follow_up",
-        &[Party::Office, Party::Unit],
+        &[Party::Office, Party::Unit, Party::Superior],
         &[Stage::Open, Stage::Reported, Stage::Verified],
     ),
     (
@@ -1467,7 +1542,7 @@ const STEPS: &[(&str, &[Party], &[Stage])] = &[
     ("rectification_return", &[Party::Office], &[Stage::Reported]),
     (
         "rectification_refer_accountability",
-        &[Party::Office],
+        &[Party::Office, Party::Superior],
         &[Stage::Open, Stage::Reported, Stage::Verified],
     ),
 ];
@@ -1514,10 +1589,15 @@ fn describe(kind: &EventKind) -> String {
             reasons,
             ..
         } => format!("不同意延长整改期限。理由：{reasons}"),
-        EventKind::FollowUpRecorded { method, findings } => {
+        EventKind::FollowUpRecorded {
+            method,
+            findings,
+            superior,
+        } => {
             format!(
-                "回访（{}）：{findings}",
-                label_of(FOLLOW_UP_METHODS, method)
+                "回访（{}{}）：{findings}",
+                label_of(FOLLOW_UP_METHODS, method),
+                by_superior(superior.as_ref())
             )
         }
         EventKind::CompletionReported { summary } => format!("报告整改完成情况：{summary}"),
@@ -1549,10 +1629,12 @@ fn describe(kind: &EventKind) -> String {
         EventKind::AccountabilityReferred {
             ground,
             description,
+            superior,
             ..
         } => format!(
-            "标记问责处理（{}）：{description}",
-            label_of(REFERRAL_GROUNDS, ground)
+            "标记问责处理（{}{}）：{description}",
+            label_of(REFERRAL_GROUNDS, ground),
+            by_superior(superior.as_ref())
         ),
         EventKind::RiskPointRaised {
             unit,
@@ -1565,6 +1647,13 @@ fn describe(kind: &EventKind) -> String {
             earlier.len() + 1
         ),
     }
+}
+
+/// `，阿拉善盟公安局维权办` after what an office above did, nothing otherwise.
+fn by_superior(superior: Option<&Org>) -> String {
+    superior
+        .map(|o| format!("，{}维权办", o.name))
+        .unwrap_or_default()
 }
 
 fn kind_id(kind: &EventKind) -> &'static str {
@@ -1580,6 +1669,15 @@ fn kind_id(kind: &EventKind) -> &'static str {
         EventKind::RecurrenceChecked { .. } => "recurrence_checked",
         EventKind::AccountabilityReferred { .. } => "accountability_referred",
         EventKind::RiskPointRaised { .. } => "risk_point_raised",
+    }
+}
+
+/// A step of the handling office only: `STEP@<office id>` (the inbox shows it to that office's
+/// holders of the role, not to the offices above that see the case).
+fn office_step(step: &str, s: &State) -> String {
+    match &s.office {
+        Some(o) => format!("{step}@{}", o.id),
+        None => step.to_string(),
     }
 }
 
@@ -1637,8 +1735,9 @@ impl Process for Rectification {
                         role: Role::Officer,
                     });
                     if s.pending_extension().is_some() {
+                        // The issuing office's step, not its superiors' (they see the case).
                         out.push(OpenDeadline {
-                            step: "extension_decision".to_string(),
+                            step: office_step("extension_decision", s),
                             label: "对延长整改期限的申请作出决定".to_string(),
                             due,
                             provisional: false,
@@ -1652,7 +1751,7 @@ impl Process for Rectification {
                 if let Some(r) = s.pending_report() {
                     if let Ok(d) = calendar.add(r.on, VERIFY_PERIOD) {
                         out.push(OpenDeadline {
-                            step: "verification".to_string(),
+                            step: office_step("verification", s),
                             label: "核验整改完成情况".to_string(),
                             due: d.due,
                             provisional: d.provisional,
@@ -1828,9 +1927,10 @@ impl Process for Rectification {
             f.push(Fact::new(
                 "回访",
                 format!(
-                    "{}（{}）：{}",
+                    "{}（{}{}）：{}",
                     date_zh(v.on),
                     label_of(FOLLOW_UP_METHODS, &v.method),
+                    by_superior(v.superior.as_ref()),
                     v.findings
                 ),
             ));
@@ -1866,9 +1966,10 @@ impl Process for Rectification {
             f.push(Fact::new(
                 "问责处理",
                 format!(
-                    "{}（{}）：{}",
+                    "{}（{}{}）：{}",
                     date_zh(r.on),
                     label_of(REFERRAL_GROUNDS, &r.ground),
+                    by_superior(r.superior.as_ref()),
                     r.description
                 ),
             ));
@@ -2114,7 +2215,7 @@ mod tests {
         let dl = Rectification::deadlines(&s, &CAL);
         assert!(dl
             .iter()
-            .any(|x| x.step == "extension_decision" && x.due == d(2026, 3, 31)));
+            .any(|x| x.step == "extension_decision@zuoqi" && x.due == d(2026, 3, 31)));
         assert!(decide(&s, &ask, &unit(), &cx).is_err());
         // The officer cannot decide their own request.
         let grant = Command::DecideExtension {
@@ -2210,7 +2311,7 @@ mod tests {
         assert_eq!(s.stage, Stage::Reported);
         // Verification due within the locally set period: 10 working days after 2026-03-25.
         let dl = Rectification::deadlines(&s, &CAL);
-        assert_eq!(dl[0].step, "verification");
+        assert_eq!(dl[0].step, "verification@zuoqi");
         assert_eq!(dl[0].due, d(2026, 4, 9));
         assert_eq!(dl[0].article, "本地设置");
         let back = Command::ReturnRectification {
@@ -2341,6 +2442,204 @@ mod tests {
             Rectification::recurrence_keys(&s)[0],
             "officer:p-zhang|category:other/涉案财物登记遗漏"
         );
+    }
+
+    fn meng_office() -> Actor {
+        Actor::new("p-meng-office", &[Role::Office], "meng")
+    }
+
+    fn ids(specs: Vec<ActionSpec>) -> Vec<String> {
+        specs.into_iter().map(|a| a.id).collect()
+    }
+
+    #[test]
+    fn s31_000_s17_002_the_office_above_follows_up_and_refers_but_does_not_decide() {
+        let s = opened(BTreeMap::new());
+        assert_eq!(s.superiors.len(), 1);
+        assert_eq!(s.superiors[0].id, "meng");
+        let above = meng_office();
+        // What the pages offer it: the two steps of 各级公安机关 (000 §31 ¶2), nothing else.
+        assert_eq!(
+            ids(Rectification::actions(&s, &above)),
+            [
+                "rectification_record_follow_up",
+                "rectification_refer_accountability"
+            ]
+        );
+        // Another banner's office is no superior: nothing.
+        let far = Actor::new("p-far", &[Role::Office], "ejina");
+        assert!(Rectification::actions(&s, &far).is_empty());
+        let cx = ctx(d(2026, 3, 10));
+        let visit = Command::RecordFollowUp {
+            method: "visit".into(),
+            findings: "盟局维权办实地回访，执法记录已补齐".into(),
+        };
+        assert!(decide(&s, &visit, &far, &cx).is_err());
+        let (s, events) = run(s, &visit, &above, &cx);
+        assert_eq!(events[0].by.role, Role::Office);
+        assert_eq!(events[0].by.person_id, "p-meng-office");
+        let f = &s.follow_ups[0];
+        assert_eq!(f.superior.as_ref().map(|o| o.id.as_str()), Some("meng"));
+        assert_eq!(
+            describe(&events[0].kind),
+            "回访（实地回访，阿拉善盟公安局维权办）：盟局维权办实地回访，执法记录已补齐"
+        );
+        // The handling office's own visit names no superior.
+        let (s, events) = run(s, &visit, &office(), &cx);
+        assert!(matches!(
+            &events[0].kind,
+            EventKind::FollowUpRecorded { superior: None, .. }
+        ));
+        // The extension is the issuing office's to decide (002 §16), and its inbox step only.
+        let ask = Command::RequestExtension {
+            requested_due: d(2026, 4, 30),
+            reasons: "培训班四月开班".into(),
+        };
+        let (s, _) = run(s, &ask, &officer(), &cx);
+        assert!(Rectification::deadlines(&s, &CAL)
+            .iter()
+            .any(|x| x.step == "extension_decision@zuoqi"));
+        let grant = Command::DecideExtension {
+            granted: true,
+            new_due: None,
+            reasons: "确有特殊情况".into(),
+        };
+        let err = decide(&s, &grant, &above, &cx).unwrap_err();
+        assert_eq!(err.article.as_deref(), Some("002 §16"));
+        assert!(err.message.contains("发出整改通知书的"), "{}", err.message);
+        assert!(
+            err.message.contains("上级机关维权办可以记录回访"),
+            "{}",
+            err.message
+        );
+        let (s, _) = run(s, &grant, &office(), &cx);
+        // Verification and sending back too (002 §16–17: reported to the office that ordered it).
+        let report = Command::ReportCompletion {
+            summary: "两项均已完成".into(),
+        };
+        let (s, _) = run(s, &report, &officer(), &ctx(d(2026, 4, 20)));
+        assert_eq!(
+            ids(Rectification::actions(&s, &above)),
+            [
+                "rectification_record_follow_up",
+                "rectification_refer_accountability"
+            ]
+        );
+        let verify = Command::VerifyCompletion {
+            findings: "整改到位".into(),
+        };
+        let back = Command::ReturnRectification {
+            reasons: "未附培训证明".into(),
+            new_due: d(2026, 5, 15),
+        };
+        let cx = ctx(d(2026, 4, 22));
+        assert_eq!(
+            decide(&s, &verify, &above, &cx)
+                .unwrap_err()
+                .article
+                .as_deref(),
+            Some("002 §17")
+        );
+        assert!(decide(&s, &back, &above, &cx).is_err());
+        // It refers what its follow-up found (000 §31 ¶2 "隐瞒问题 … 从严处理").
+        let refer = Command::ReferAccountability {
+            ground: "concealment".into(),
+            description: "回访发现培训记录系事后补签".into(),
+        };
+        let (s, events) = run(s, &refer, &above, &cx);
+        assert!(s.flagged());
+        assert_eq!(
+            s.referrals[0].superior.as_ref().map(|o| o.name.as_str()),
+            Some("阿拉善盟公安局")
+        );
+        assert!(describe(&events[0].kind).contains("隐瞒问题，阿拉善盟公安局维权办"));
+        let (s, _) = run(s, &verify, &office(), &cx);
+        assert_eq!(s.stage, Stage::Verified);
+        // After completion it still follows up (跟踪管理).
+        let (s, _) = run(s, &visit, &above, &ctx(d(2026, 6, 1)));
+        assert_eq!(s.follow_ups.len(), 3);
+    }
+
+    #[test]
+    fn s16_002_an_office_above_that_orders_a_rectification_is_its_office_and_verifies_it() {
+        // 阿拉善盟 orders the rectification of an officer of a 旗's 派出所: it opens the case, so
+        // the officer reports to it and it verifies; the 旗's office below is not in its chain.
+        let mut cx = ctx(d(2026, 3, 2));
+        cx.org_chain = vec![
+            Org {
+                id: "meng".into(),
+                name: "阿拉善盟公安局".into(),
+            },
+            Org {
+                id: "nmg".into(),
+                name: "内蒙古自治区公安厅".into(),
+            },
+        ];
+        let (s, _) = run(
+            State::default(),
+            &open_cmd("recording", d(2026, 2, 20), d(2026, 3, 31)),
+            &meng_office(),
+            &cx,
+        );
+        assert_eq!(s.office.as_ref().map(|o| o.id.as_str()), Some("meng"));
+        assert_eq!(s.superiors.len(), 1);
+        assert_eq!(s.superiors[0].id, "nmg");
+        let (s, _) = run(
+            s,
+            &Command::ReportCompletion {
+                summary: "已完成".into(),
+            },
+            &officer(),
+            &ctx(d(2026, 3, 20)),
+        );
+        let verify = Command::VerifyCompletion {
+            findings: "整改到位".into(),
+        };
+        let cx = ctx(d(2026, 3, 23));
+        assert!(decide(&s, &verify, &office(), &cx).is_err(), "the 旗 below");
+        assert!(Rectification::actions(&s, &office()).is_empty());
+        let (s, events) = run(s, &verify, &meng_office(), &cx);
+        assert_eq!(s.stage, Stage::Verified);
+        assert_eq!(events[0].by.person_id, "p-meng-office");
+    }
+
+    #[test]
+    fn an_opening_recorded_without_its_superiors_replays_and_only_its_office_acts() {
+        // Cases opened before the chain was recorded: the opening's JSON has no `superiors`.
+        let cx = ctx(d(2026, 3, 2));
+        let events = decide(
+            &State::default(),
+            &open_cmd("recording", d(2026, 2, 20), d(2026, 3, 31)),
+            &office(),
+            &cx,
+        )
+        .unwrap();
+        let mut json = serde_json::to_value(&events[0].kind).unwrap();
+        assert!(json.get("superiors").is_some());
+        json.as_object_mut().unwrap().remove("superiors");
+        let kind: EventKind = serde_json::from_value(json).unwrap();
+        let s = apply(
+            State::default(),
+            &Event {
+                on: events[0].on,
+                by: events[0].by.clone(),
+                kind,
+            },
+        );
+        assert!(s.superiors.is_empty());
+        assert!(Rectification::actions(&s, &meng_office()).is_empty());
+        let visit = Command::RecordFollowUp {
+            method: "phone".into(),
+            findings: "电话回访".into(),
+        };
+        assert!(decide(&s, &visit, &meng_office(), &cx).is_err());
+        assert!(decide(&s, &visit, &office(), &cx).is_ok());
+        // A follow-up recorded before `superior` existed reads as the office's own.
+        let old: EventKind = serde_json::from_value(serde_json::json!({
+            "type": "follow_up_recorded", "method": "visit", "findings": "已回访"
+        }))
+        .unwrap();
+        assert_eq!(describe(&old), "回访（实地回访）：已回访");
     }
 
     #[test]

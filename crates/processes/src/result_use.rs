@@ -559,6 +559,7 @@ mod tests {
                     ground: g.into(),
                     description: "同一类型错误再次发生".into(),
                     earlier: vec!["J2025-000001".into()],
+                    superior: None,
                 })
                 .into_iter()
                 .collect(),

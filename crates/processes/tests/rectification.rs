@@ -49,12 +49,20 @@ fn ctx(
         id: anchor.into(),
         name: name.into(),
     }];
+    // 阿拉善左旗 is under 阿拉善盟, whose office follows up and refers (000 §31 ¶2, 002 §17).
+    if anchor == "zuoqi" {
+        c.org_chain.push(Org {
+            id: "meng".into(),
+            name: "阿拉善盟公安局".into(),
+        });
+    }
     c.recurrence = recurrence.clone();
     c
 }
 
 /// Everyone who might try something: the office, 主任, 副主任, the officer, their unit, another
-/// officer, another organisation's office, and the officer also holding an office grant.
+/// officer, another organisation's office, the office above, and the officer also holding an
+/// office grant.
 fn actors() -> Vec<Actor> {
     vec![
         Actor::new("p-office", &[Role::Office], "zuoqi"),
@@ -64,6 +72,7 @@ fn actors() -> Vec<Actor> {
         Actor::new("p-unit", &[Role::Unit], "bayan"),
         Actor::new("p-li", &[Role::Officer], "bayan"),
         Actor::new("p-far", &[Role::Office], "ejina"),
+        Actor::new("p-meng", &[Role::Office], "meng"),
         Actor::new("p-zhang", &[Role::Officer, Role::Office], "zuoqi"),
     ]
 }
