@@ -39,6 +39,8 @@ pub mod rectification;
 pub mod registry;
 pub mod result_use;
 pub mod sanction_appeal;
+#[cfg(test)]
+mod testing;
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;

@@ -6,6 +6,7 @@ use lvzhi_rules::PackSet;
 use proptest::prelude::*;
 
 use super::*;
+use crate::testing::{check_offered_equals_accepted, Driven};
 
 const ZQ: &str = "zq";
 const MENG: &str = "meng";
@@ -62,50 +63,12 @@ fn system() -> Actor {
 }
 
 /// A case with its events, driven step by step.
-#[derive(Default, Clone)]
-struct Case {
-    state: FaultState,
-    events: Vec<Event<Kind>>,
-}
+type Case = crate::testing::Case<EnforcementFault>;
 
 impl Case {
-    fn try_run(&mut self, cmd: Command, actor: &Actor, on: &str) -> Result<(), ProcessError> {
-        self.try_run_in(cmd, actor, &ctx(d(on)))
-    }
-
-    fn try_run_in(&mut self, cmd: Command, actor: &Actor, c: &Ctx<'_>) -> Result<(), ProcessError> {
-        let evs = EnforcementFault::decide(&self.state, &cmd, actor, c)?;
-        for e in evs {
-            self.state = EnforcementFault::apply(self.state.clone(), &e);
-            self.events.push(e);
-        }
-        Ok(())
-    }
-
-    fn run(&mut self, cmd: Command, actor: &Actor, on: &str) {
-        if let Err(e) = self.try_run(cmd.clone(), actor, on) {
-            panic!("{cmd:?} refused: {e}");
-        }
-    }
-
-    fn refused(&mut self, cmd: Command, actor: &Actor, on: &str) -> ProcessError {
-        let before = self.state.clone();
-        match self.try_run(cmd.clone(), actor, on) {
-            Ok(()) => panic!("{cmd:?} accepted"),
-            Err(e) => {
-                assert_eq!(self.state, before, "a refusal changes nothing");
-                e
-            }
-        }
-    }
-
     fn assess(&mut self, on: &str) {
         let a = assess(&PACKS, &self.state).unwrap_or_else(|e| panic!("{e}"));
         self.run(Command::Assess { assessment: a }, &legal(), on);
-    }
-
-    fn docs(&self) -> Vec<Document> {
-        EnforcementFault::documents(&self.events)
     }
 }
 
@@ -843,112 +806,130 @@ fn commands_and_events_round_trip_as_json_with_their_action_ids() {
 // ---------------------------------------------------------------------------------------------
 // Properties
 
-/// A command for `action` that should be accepted when the action is offered.
-fn sample(state: &FaultState, action: &str, actor: &Actor, pick: usize) -> Option<Command> {
-    let names: Vec<String> = state.people.iter().map(|p| p.name.clone()).collect();
-    Some(match action {
-        "enforcement_fault_open" => open(),
-        "enforcement_fault_record_people" => {
-            let mut people = overriding_approver();
-            if pick % 3 == 1 {
-                people[2].overrode_correct_opinion = false;
-                for p in &mut people {
-                    p.at_fault = true;
-                }
-            } else if pick % 3 == 2 {
-                people[0].falsified_or_concealed = true;
-                people[0].at_fault = true;
-            }
-            Command::RecordPeople { people }
-        }
-        "enforcement_fault_record_circumstances" => Command::RecordCircumstances {
-            circumstances: match pick % 4 {
-                0 => Circumstances::default(),
-                1 => Circumstances {
-                    mitigations: vec!["minor_negligence".into()],
-                    ..Default::default()
-                },
-                2 => Circumstances {
-                    exemptions: vec!["law_unclear".into()],
-                    ..Default::default()
-                },
-                _ => Circumstances {
-                    aggravations: vec!["repeated_errors".into()],
-                    severe_impact: true,
-                    serious_error: true,
-                    ..Default::default()
-                },
-            },
-        },
-        "enforcement_fault_assess" => Command::Assess {
-            assessment: assess(&PACKS, state).ok()?,
-        },
-        "enforcement_fault_confirm" => confirm(),
-        "enforcement_fault_decide" => {
-            let name = state.undecided().first()?.name.clone();
-            let tolerance = state.confirmation.as_ref()?.outcome == "tolerance";
-            let mut cmd = decide(&name, &["circulated_criticism", "deferred_promotion"]);
-            if tolerance && pick % 2 == 0 {
-                cmd = decide(&name, &[]);
-                if let Command::Decide { waived, .. } = &mut cmd {
-                    *waived = true;
-                }
-            }
-            cmd
-        }
-        "enforcement_fault_record_in_file" => Command::RecordInFile {
-            name: state.unfiled().first()?.decision.name.clone(),
-            note: String::new(),
-        },
-        "enforcement_fault_appeal" => Command::Appeal {
-            to: if pick % 2 == 0 {
-                AppealTo::SameLevel
-            } else {
-                AppealTo::Higher
-            },
-            reasons: "不服".into(),
-        },
-        "enforcement_fault_answer_appeal" => {
-            // The actor's own when there is one, else any: an inspectorate elsewhere must be
-            // refused it.
-            let pending = state.pending_appeals();
-            let (name, _) = pending
-                .iter()
-                .find(|(_, a)| a.receiving.id == actor.org_id)
-                .or(pending.first())
-                .copied()?;
-            let s = &state.standings[name];
-            let (result, measures) = match pick % 3 {
-                0 => (AppealResult::Upheld, vec![]),
-                1 if s.measures.len() > 1 => (AppealResult::Changed, s.measures[..1].to_vec()),
-                _ => (AppealResult::Revoked, vec![]),
-            };
-            Command::AnswerAppeal {
-                name: name.clone(),
-                result,
-                measures,
-                discipline: s.discipline,
-                reasons: "复查".into(),
-            }
-        }
-        _ => {
-            let _ = names;
-            return None;
-        }
-    })
-}
+impl Driven for EnforcementFault {
+    const ACTIONS: &'static [(&'static str, &'static str)] = &ACTIONS;
 
-fn actors() -> Vec<Actor> {
-    vec![
-        legal(),
-        insp(),
-        insp_meng(),
-        officer("p-li"),
-        officer("p-zhang"),
-        officer("p-zhao"),
-        officer("p-none"),
-        Actor::new("x", &[Role::Office], ZQ),
-    ]
+    fn ctx(today: NaiveDate) -> Ctx<'static> {
+        ctx(today)
+    }
+
+    fn actors() -> Vec<Actor> {
+        vec![
+            legal(),
+            insp(),
+            insp_meng(),
+            officer("p-li"),
+            officer("p-zhang"),
+            officer("p-zhao"),
+            officer("p-none"),
+            Actor::new("x", &[Role::Office], ZQ),
+        ]
+    }
+
+    /// A command for `action` that should be accepted when the action is offered.
+    fn sample(
+        state: &FaultState,
+        action: &str,
+        actor: &Actor,
+        pick: usize,
+        _today: NaiveDate,
+    ) -> Option<Command> {
+        let names: Vec<String> = state.people.iter().map(|p| p.name.clone()).collect();
+        Some(match action {
+            "enforcement_fault_open" => open(),
+            "enforcement_fault_record_people" => {
+                let mut people = overriding_approver();
+                if pick % 3 == 1 {
+                    people[2].overrode_correct_opinion = false;
+                    for p in &mut people {
+                        p.at_fault = true;
+                    }
+                } else if pick % 3 == 2 {
+                    people[0].falsified_or_concealed = true;
+                    people[0].at_fault = true;
+                }
+                Command::RecordPeople { people }
+            }
+            "enforcement_fault_record_circumstances" => Command::RecordCircumstances {
+                circumstances: match pick % 4 {
+                    0 => Circumstances::default(),
+                    1 => Circumstances {
+                        mitigations: vec!["minor_negligence".into()],
+                        ..Default::default()
+                    },
+                    2 => Circumstances {
+                        exemptions: vec!["law_unclear".into()],
+                        ..Default::default()
+                    },
+                    _ => Circumstances {
+                        aggravations: vec!["repeated_errors".into()],
+                        severe_impact: true,
+                        serious_error: true,
+                        ..Default::default()
+                    },
+                },
+            },
+            "enforcement_fault_assess" => Command::Assess {
+                assessment: assess(&PACKS, state).ok()?,
+            },
+            "enforcement_fault_confirm" => confirm(),
+            "enforcement_fault_decide" => {
+                let name = state.undecided().first()?.name.clone();
+                let tolerance = state.confirmation.as_ref()?.outcome == "tolerance";
+                let mut cmd = decide(&name, &["circulated_criticism", "deferred_promotion"]);
+                if tolerance && pick % 2 == 0 {
+                    cmd = decide(&name, &[]);
+                    if let Command::Decide { waived, .. } = &mut cmd {
+                        *waived = true;
+                    }
+                }
+                cmd
+            }
+            "enforcement_fault_record_in_file" => Command::RecordInFile {
+                name: state.unfiled().first()?.decision.name.clone(),
+                note: String::new(),
+            },
+            "enforcement_fault_appeal" => Command::Appeal {
+                to: if pick % 2 == 0 {
+                    AppealTo::SameLevel
+                } else {
+                    AppealTo::Higher
+                },
+                reasons: "不服".into(),
+            },
+            "enforcement_fault_answer_appeal" => {
+                // The actor's own when there is one, else any: an inspectorate elsewhere must be
+                // refused it.
+                let pending = state.pending_appeals();
+                let (name, _) = pending
+                    .iter()
+                    .find(|(_, a)| a.receiving.id == actor.org_id)
+                    .or(pending.first())
+                    .copied()?;
+                let s = &state.standings[name];
+                let (result, measures) = match pick % 3 {
+                    0 => (AppealResult::Upheld, vec![]),
+                    1 if s.measures.len() > 1 => (AppealResult::Changed, s.measures[..1].to_vec()),
+                    _ => (AppealResult::Revoked, vec![]),
+                };
+                Command::AnswerAppeal {
+                    name: name.clone(),
+                    result,
+                    measures,
+                    discipline: s.discipline,
+                    reasons: "复查".into(),
+                }
+            }
+            _ => {
+                let _ = names;
+                return None;
+            }
+        })
+    }
+
+    fn version(state: &FaultState) -> u64 {
+        state.version
+    }
 }
 
 proptest! {
@@ -966,51 +947,6 @@ proptest! {
         steps in proptest::collection::vec(
             (0usize..64, 0usize..6, 0u64..3), 1..20)
     ) {
-        let mut c = Case::default();
-        let mut day = d("2024-07-01");
-        let everyone = actors();
-        for (choice, pick, advance) in steps {
-            day = day + chrono::Days::new(advance);
-            let cx = ctx(day);
-            // Every actor and action: offered iff accepted.
-            for actor in &everyone {
-                let offered = EnforcementFault::actions(&c.state, actor);
-                for (id, _) in ACTIONS {
-                    let Some(cmd) = sample(&c.state, id, actor, pick) else { continue };
-                    let result = EnforcementFault::decide(&c.state, &cmd, actor, &cx);
-                    if offered.iter().any(|a| a.id == id) {
-                        prop_assert!(result.is_ok(), "{id} offered to {actor:?} but refused: {:?}", result.err());
-                    } else {
-                        prop_assert!(result.is_err(), "{id} not offered to {actor:?} but accepted");
-                    }
-                }
-            }
-            // The step: one of the actions offered to anyone.
-            let pairs: Vec<(&Actor, String)> = everyone
-                .iter()
-                .flat_map(|a| EnforcementFault::actions(&c.state, a).into_iter().map(move |s| (a, s.id)))
-                .collect();
-            if pairs.is_empty() {
-                continue;
-            }
-            let (actor, id) = &pairs[choice % pairs.len()];
-            let Some(cmd) = sample(&c.state, id, actor, pick) else {
-                prop_assert!(false, "no sample command for offered {id}");
-                continue;
-            };
-            let evs = EnforcementFault::decide(&c.state, &cmd, actor, &cx);
-            prop_assert!(evs.is_ok(), "{id} offered to {actor:?} but refused: {:?}", evs.err());
-            for e in evs.unwrap_or_default() {
-                let json = serde_json::to_string(&e).unwrap();
-                let back: Event<Kind> = serde_json::from_str(&json).unwrap();
-                c.state = EnforcementFault::apply(c.state.clone(), &back);
-                c.events.push(back);
-            }
-            prop_assert_eq!(&EnforcementFault::replay(&c.events), &c.state);
-            prop_assert_eq!(c.state.version as usize, c.events.len());
-            // Every stage a case reaches is one the lists know.
-            let stage = c.state.stage().0;
-            prop_assert!(EnforcementFault::stages().iter().any(|(id, _)| *id == stage), "{stage}");
-        }
+        check_offered_equals_accepted::<EnforcementFault>(d("2024-07-01"), &steps)?;
     }
 }

@@ -5,6 +5,7 @@ use lvzhi_calendar::Calendar;
 use proptest::prelude::*;
 
 use super::*;
+use crate::testing::{check_offered_equals_accepted, Driven};
 
 const BH: &str = "bh";
 const ZQ: &str = "zq";
@@ -57,43 +58,8 @@ fn insp() -> Actor {
     Actor::new("dc1", &[Role::Inspectorate], ZQ)
 }
 
-#[derive(Default, Clone)]
-struct Case {
-    state: AppealState,
-    events: Vec<Event<Kind>>,
-}
-
-impl Case {
-    fn try_run(&mut self, cmd: Command, actor: &Actor, on: &str) -> Result<(), ProcessError> {
-        let evs = SanctionAppeal::decide(&self.state, &cmd, actor, &ctx(d(on)))?;
-        for e in evs {
-            self.state = SanctionAppeal::apply(self.state.clone(), &e);
-            self.events.push(e);
-        }
-        Ok(())
-    }
-
-    fn run(&mut self, cmd: Command, actor: &Actor, on: &str) {
-        if let Err(e) = self.try_run(cmd.clone(), actor, on) {
-            panic!("{cmd:?} refused: {e}");
-        }
-    }
-
-    fn refused(&mut self, cmd: Command, actor: &Actor, on: &str) -> ProcessError {
-        let before = self.state.clone();
-        match self.try_run(cmd.clone(), actor, on) {
-            Ok(()) => panic!("{cmd:?} accepted"),
-            Err(e) => {
-                assert_eq!(self.state, before, "a refusal changes nothing");
-                e
-            }
-        }
-    }
-
-    fn docs(&self) -> Vec<Document> {
-        SanctionAppeal::documents(&self.events)
-    }
-}
+/// A case with its events, driven step by step.
+type Case = crate::testing::Case<SanctionAppeal>;
 
 fn file(measure: Measure) -> Command {
     Command::File {
@@ -579,98 +545,110 @@ fn commands_and_events_round_trip_with_their_action_ids() {
 // ---------------------------------------------------------------------------------------------
 // Properties
 
-/// A command for `action` that should be accepted when the action is offered to `actor`.
-fn sample(
-    state: &AppealState,
-    action: &str,
-    actor: &Actor,
-    pick: usize,
-    today: NaiveDate,
-) -> Option<Command> {
-    let f = state.filing.as_ref();
-    Some(match action {
-        "sanction_appeal_file" => {
-            let mut cmd = file(if pick % 2 == 0 {
-                Measure::Sanction(Sanction::MajorDemerit)
-            } else {
-                Measure::Dismissal
-            });
-            if let Command::File { officer_id, .. } = &mut cmd {
-                if actor.has(Role::Officer) {
-                    *officer_id = actor.person_id.clone();
-                }
-            }
-            cmd
-        }
-        "sanction_appeal_hear" => Command::Hear {
-            statement: "陈述".into(),
-        },
-        "sanction_appeal_recheck" => {
-            let (a, _) = ASPECTS[pick % 4];
-            recheck(a, pick % 3 != 0)
-        }
-        "sanction_appeal_opinion" => {
-            if state.rechecks.values().any(|r| !r.proper) && pick % 2 == 0 {
-                if pick % 4 == 0 {
-                    improper_opinion()
+impl Driven for SanctionAppeal {
+    const ACTIONS: &'static [(&'static str, &'static str)] = &ACTIONS;
+
+    fn ctx(today: NaiveDate) -> Ctx<'static> {
+        ctx(today)
+    }
+
+    fn actors() -> Vec<Actor> {
+        vec![
+            officer(),
+            Actor::new("p-other", &[Role::Officer], BH),
+            office(),
+            director(),
+            deputy(),
+            dept(),
+            Actor::new("x", &[Role::OriginalDepartment], "meng-zz"),
+            insp(),
+            Actor::new("u", &[Role::Unit], BH),
+        ]
+    }
+
+    /// A command for `action` that should be accepted when the action is offered to `actor`.
+    fn sample(
+        state: &AppealState,
+        action: &str,
+        actor: &Actor,
+        pick: usize,
+        today: NaiveDate,
+    ) -> Option<Command> {
+        let f = state.filing.as_ref();
+        Some(match action {
+            "sanction_appeal_file" => {
+                let mut cmd = file(if pick % 2 == 0 {
+                    Measure::Sanction(Sanction::MajorDemerit)
                 } else {
-                    Command::Opinion {
-                        improper: true,
-                        proposal: Some(Proposal::Lighten),
-                        proposed: Some(Measure::Sanction(Sanction::Warning)),
-                        opinion: "变更".into(),
+                    Measure::Dismissal
+                });
+                if let Command::File { officer_id, .. } = &mut cmd {
+                    if actor.has(Role::Officer) {
+                        *officer_id = actor.person_id.clone();
                     }
                 }
-            } else {
-                Command::Opinion {
-                    improper: false,
-                    proposal: None,
-                    proposed: None,
-                    opinion: "适当".into(),
+                cmd
+            }
+            "sanction_appeal_hear" => Command::Hear {
+                statement: "陈述".into(),
+            },
+            "sanction_appeal_recheck" => {
+                let (a, _) = ASPECTS[pick % 4];
+                recheck(a, pick % 3 != 0)
+            }
+            "sanction_appeal_opinion" => {
+                if state.rechecks.values().any(|r| !r.proper) && pick % 2 == 0 {
+                    if pick % 4 == 0 {
+                        improper_opinion()
+                    } else {
+                        Command::Opinion {
+                            improper: true,
+                            proposal: Some(Proposal::Lighten),
+                            proposed: Some(Measure::Sanction(Sanction::Warning)),
+                            opinion: "变更".into(),
+                        }
+                    }
+                } else {
+                    Command::Opinion {
+                        improper: false,
+                        proposal: None,
+                        proposed: None,
+                        opinion: "适当".into(),
+                    }
                 }
             }
-        }
-        "sanction_appeal_department_answer" => Command::DepartmentAnswer {
-            corrected: pick % 2 == 0,
-            now: None,
-            reasons: "答复".into(),
-        },
-        "sanction_appeal_order_correction" => Command::OrderCorrection {
-            findings: "核查属实".into(),
-            requirements: "撤销".into(),
-            deadline: today + chrono::Days::new(20),
-        },
-        "sanction_appeal_report_correction" => Command::ReportCorrection {
-            now: if pick % 2 == 0 {
-                None
-            } else {
-                Some(Measure::Sanction(Sanction::Warning))
+            "sanction_appeal_department_answer" => Command::DepartmentAnswer {
+                corrected: pick % 2 == 0,
+                now: None,
+                reasons: "答复".into(),
             },
-            description: "已纠正".into(),
-        },
-        "sanction_appeal_verify_correction" => Command::VerifyCorrection {
-            verified: pick % 3 == 0,
-            note: "核验".into(),
-        },
-        _ => {
-            let _ = f;
-            return None;
-        }
-    })
-}
+            "sanction_appeal_order_correction" => Command::OrderCorrection {
+                findings: "核查属实".into(),
+                requirements: "撤销".into(),
+                deadline: today + chrono::Days::new(20),
+            },
+            "sanction_appeal_report_correction" => Command::ReportCorrection {
+                now: if pick % 2 == 0 {
+                    None
+                } else {
+                    Some(Measure::Sanction(Sanction::Warning))
+                },
+                description: "已纠正".into(),
+            },
+            "sanction_appeal_verify_correction" => Command::VerifyCorrection {
+                verified: pick % 3 == 0,
+                note: "核验".into(),
+            },
+            _ => {
+                let _ = f;
+                return None;
+            }
+        })
+    }
 
-fn actors() -> Vec<Actor> {
-    vec![
-        officer(),
-        Actor::new("p-other", &[Role::Officer], BH),
-        office(),
-        director(),
-        deputy(),
-        dept(),
-        Actor::new("x", &[Role::OriginalDepartment], "meng-zz"),
-        insp(),
-        Actor::new("u", &[Role::Unit], BH),
-    ]
+    fn version(state: &AppealState) -> u64 {
+        state.version
+    }
 }
 
 proptest! {
@@ -683,46 +661,6 @@ proptest! {
     fn offered_actions_are_accepted_and_replay_equals_incremental_state(
         steps in proptest::collection::vec((0usize..64, 0usize..12, 0u64..4), 1..24)
     ) {
-        let mut c = Case::default();
-        let mut day = d("2024-06-03");
-        let everyone = actors();
-        for (choice, pick, advance) in steps {
-            day = day + chrono::Days::new(advance);
-            let cx = ctx(day);
-            for actor in &everyone {
-                let offered = SanctionAppeal::actions(&c.state, actor);
-                for (id, _) in ACTIONS {
-                    let Some(cmd) = sample(&c.state, id, actor, pick, day) else { continue };
-                    let result = SanctionAppeal::decide(&c.state, &cmd, actor, &cx);
-                    if offered.iter().any(|a| a.id == id) {
-                        prop_assert!(result.is_ok(), "{id} offered to {actor:?} but refused: {:?}", result.err());
-                    } else {
-                        prop_assert!(result.is_err(), "{id} not offered to {actor:?} but accepted");
-                    }
-                }
-            }
-            let pairs: Vec<(&Actor, String)> = everyone
-                .iter()
-                .flat_map(|a| SanctionAppeal::actions(&c.state, a).into_iter().map(move |s| (a, s.id)))
-                .collect();
-            if pairs.is_empty() {
-                continue;
-            }
-            let (actor, id) = &pairs[choice % pairs.len()];
-            let cmd = sample(&c.state, id, actor, pick, day);
-            prop_assert!(cmd.is_some(), "no sample command for offered {id}");
-            let evs = SanctionAppeal::decide(&c.state, cmd.as_ref().unwrap(), actor, &cx);
-            prop_assert!(evs.is_ok(), "{id} offered to {actor:?} but refused: {:?}", evs.err());
-            for e in evs.unwrap_or_default() {
-                let back: Event<Kind> = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
-                c.state = SanctionAppeal::apply(c.state.clone(), &back);
-                c.events.push(back);
-            }
-            prop_assert_eq!(&SanctionAppeal::replay(&c.events), &c.state);
-            prop_assert_eq!(c.state.version as usize, c.events.len());
-            // Every stage a case reaches is one the lists know.
-            let stage = c.state.stage().0;
-            prop_assert!(SanctionAppeal::stages().iter().any(|(id, _)| *id == stage), "{stage}");
-        }
+        check_offered_equals_accepted::<SanctionAppeal>(d("2024-06-03"), &steps)?;
     }
 }

@@ -1,0 +1,194 @@
+//! What the processes' tests share: a case driven command by command ([`Case`]), and the
+//! properties every process keeps, checked by one driver over each process's own generators
+//! ([`Driven`]): the actions offered to an actor are exactly those it accepts from them, and
+//! replaying the recorded events, read back from their JSON as the store reads them, gives the
+//! state reached step by step.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+use crate::{Actor, Ctx, Document, Event, Process, ProcessError};
+
+/// A day written `YYYY-MM-DD` (tests only).
+pub(crate) fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+/// A process as its tests drive it: the world of a decision, who may act, and a command for
+/// each action that should be accepted whenever the action is offered.
+pub(crate) trait Driven: Process<State: PartialEq> {
+    /// Every action of the process, as (id, Chinese label): what each actor is probed with.
+    const ACTIONS: &'static [(&'static str, &'static str)];
+
+    /// The context of a decision on `today` (organisations, names, packs as the tests have them).
+    fn ctx(today: NaiveDate) -> Ctx<'static>;
+
+    /// Everyone who may try to act, in and out of the case's organisations.
+    fn actors() -> Vec<Actor>;
+
+    /// A command for `action` by `actor` in `state`, varied by `pick`; `None` when the state
+    /// gives nothing to act on.
+    fn sample(
+        state: &Self::State,
+        action: &str,
+        actor: &Actor,
+        pick: usize,
+        today: NaiveDate,
+    ) -> Option<Self::Command>;
+
+    /// The state's version: the number of events applied.
+    fn version(state: &Self::State) -> u64;
+}
+
+/// A case with its events, driven step by step.
+pub(crate) struct Case<P: Process> {
+    pub state: P::State,
+    pub events: Vec<Event<P::Kind>>,
+}
+
+impl<P: Process> Default for Case<P> {
+    fn default() -> Self {
+        Case {
+            state: P::State::default(),
+            events: Vec::new(),
+        }
+    }
+}
+
+impl<P: Process> Clone for Case<P> {
+    fn clone(&self) -> Self {
+        Case {
+            state: self.state.clone(),
+            events: self.events.clone(),
+        }
+    }
+}
+
+impl<P: Driven> Case<P> {
+    /// Decides `cmd` on the day `on` (`YYYY-MM-DD`) and applies its events.
+    pub fn try_run(
+        &mut self,
+        cmd: P::Command,
+        actor: &Actor,
+        on: &str,
+    ) -> Result<(), ProcessError> {
+        self.try_run_in(cmd, actor, &P::ctx(day(on)))
+    }
+
+    pub fn try_run_in(
+        &mut self,
+        cmd: P::Command,
+        actor: &Actor,
+        c: &Ctx<'_>,
+    ) -> Result<(), ProcessError> {
+        for e in P::decide(&self.state, &cmd, actor, c)? {
+            self.state = P::apply(self.state.clone(), &e);
+            self.events.push(e);
+        }
+        Ok(())
+    }
+
+    /// [`Case::try_run`], panicking with the refusal.
+    pub fn run(&mut self, cmd: P::Command, actor: &Actor, on: &str) {
+        if let Err(e) = self.try_run(cmd.clone(), actor, on) {
+            panic!("{cmd:?} refused: {e}");
+        }
+    }
+
+    /// The refusal of `cmd`, asserting that it changed nothing.
+    pub fn refused(&mut self, cmd: P::Command, actor: &Actor, on: &str) -> ProcessError {
+        let before = self.state.clone();
+        match self.try_run(cmd.clone(), actor, on) {
+            Ok(()) => panic!("{cmd:?} accepted"),
+            Err(e) => {
+                assert_eq!(self.state, before, "a refusal changes nothing");
+                e
+            }
+        }
+    }
+
+    pub fn docs(&self) -> Vec<Document> {
+        P::documents(&self.events)
+    }
+}
+
+/// Drives a case from `start` by the actions offered to random actors, so that it reaches the
+/// later stages, and at each step (choice, pick, days to advance):
+/// - probes every actor with every action: offered iff the sample command is accepted;
+/// - takes one offered action (the `choice`-th of all actors' offers) with its sample command,
+///   which must be accepted, and records its events through [`check_replay`].
+pub(crate) fn check_offered_equals_accepted<P: Driven>(
+    start: NaiveDate,
+    steps: &[(usize, usize, u64)],
+) -> Result<(), TestCaseError> {
+    let mut c = Case::<P>::default();
+    let mut today = start;
+    let everyone = P::actors();
+    for &(choice, pick, advance) in steps {
+        today = today + chrono::Days::new(advance);
+        let cx = P::ctx(today);
+        for actor in &everyone {
+            let offered = P::actions(&c.state, actor);
+            for (id, _) in P::ACTIONS {
+                let Some(cmd) = P::sample(&c.state, id, actor, pick, today) else {
+                    continue;
+                };
+                let result = P::decide(&c.state, &cmd, actor, &cx);
+                if offered.iter().any(|a| a.id == *id) {
+                    prop_assert!(
+                        result.is_ok(),
+                        "{id} offered to {actor:?} but refused: {:?}",
+                        result.err()
+                    );
+                } else {
+                    prop_assert!(
+                        result.is_err(),
+                        "{id} not offered to {actor:?} but accepted"
+                    );
+                }
+            }
+        }
+        let pairs: Vec<(&Actor, String)> = everyone
+            .iter()
+            .flat_map(|a| P::actions(&c.state, a).into_iter().map(move |s| (a, s.id)))
+            .collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        let (actor, id) = &pairs[choice % pairs.len()];
+        let Some(cmd) = P::sample(&c.state, id, actor, pick, today) else {
+            return Err(TestCaseError::fail(format!(
+                "no sample command for offered {id}"
+            )));
+        };
+        let events = P::decide(&c.state, &cmd, actor, &cx);
+        prop_assert!(
+            events.is_ok(),
+            "{id} offered to {actor:?} but refused: {:?}",
+            events.err()
+        );
+        check_replay(&mut c, events.unwrap_or_default())?;
+    }
+    Ok(())
+}
+
+/// Records `events` on the case as the store gives them back (each read from its JSON), then
+/// checks that replaying the whole record equals the state reached incrementally, that the
+/// version counts the events, and that the stage reached is one the lists know.
+pub(crate) fn check_replay<P: Driven>(
+    c: &mut Case<P>,
+    events: Vec<Event<P::Kind>>,
+) -> Result<(), TestCaseError> {
+    for e in events {
+        let json = serde_json::to_string(&e).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let back: Event<P::Kind> =
+            serde_json::from_str(&json).map_err(|e| TestCaseError::fail(format!("{e}: {json}")))?;
+        c.state = P::apply(c.state.clone(), &back);
+        c.events.push(back);
+    }
+    prop_assert_eq!(&P::replay(&c.events), &c.state);
+    prop_assert_eq!(P::version(&c.state) as usize, c.events.len());
+    let stage = P::summary(&c.state).stage;
+    prop_assert!(P::stages().iter().any(|(id, _)| *id == stage), "{stage}");
+    Ok(())
+}
