@@ -7,6 +7,9 @@
 // Each test binary uses part of this module.
 #![allow(dead_code)]
 
+/// The browser tests' harness: headless Chromium on the demo server through WebDriver.
+pub mod browser;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -560,4 +563,13 @@ pub fn between(html: &str, prefix: &str, end: &str) -> Option<String> {
     let start = html.find(prefix)? + prefix.len();
     let len = html[start..].find(end)?;
     Some(html[start..start + len].to_string())
+}
+
+/// The case id in a case page's path or a redirect's location (`/cases/W2026-000006?msg=recorded`).
+pub fn case_of(at: &str) -> String {
+    at.trim_start_matches("/cases/")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
