@@ -7,50 +7,36 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::Duration;
-use common::{org, person, Client, Reply, Target, Who};
-use lvzhi_server::App;
+use common::org;
+use common::world::{post_form, Account, World};
 use lvzhi_store::ExpertRecord;
 use serde_json::{json, Value};
 
+const PEOPLE: [Account; 9] = [
+    ("admin", "管理员", "meng", &[("administrator", "meng")]),
+    ("meng-office", "杨帆", "meng", &[("office", "meng")]),
+    ("zq-office", "赵敏", "zq", &[("office", "zq")]),
+    ("zq-director", "李振华", "zq", &[("director", "zq")]),
+    ("zq-hr", "周静", "zq", &[("unit", "zq")]),
+    ("bh-unit", "刘建国", "bh", &[("unit", "bh")]),
+    ("zhang", "张伟", "bh", &[("officer", "bh")]),
+    ("wang", "王强", "bh", &[("officer", "bh")]),
+    ("li", "李明", "bh", &[("officer", "bh")]),
+];
+
 /// 阿拉善盟公安局 (meng) › 阿拉善左旗公安局 (zq) › 巴彦浩特派出所 (bh); each bureau with a 维权办.
-async fn directory(app: &App) {
-    common::add_orgs(
-        app,
+async fn world() -> World {
+    World::new(
+        common::today(),
         &[
             org("meng", None, "阿拉善盟公安局", "police"),
             org("zq", Some("meng"), "阿拉善左旗公安局", "police"),
             org("bh", Some("zq"), "巴彦浩特派出所", "police"),
         ],
+        &PEOPLE,
+        "zq-office",
     )
-    .await;
-    for (id, name, at, grants) in [
-        ("admin", "管理员", "meng", &[("administrator", "meng")][..]),
-        ("meng-office", "杨帆", "meng", &[("office", "meng")][..]),
-        ("zq-office", "赵敏", "zq", &[("office", "zq")][..]),
-        ("zq-director", "李振华", "zq", &[("director", "zq")][..]),
-        ("zq-hr", "周静", "zq", &[("unit", "zq")][..]),
-        ("bh-unit", "刘建国", "bh", &[("unit", "bh")][..]),
-        ("zhang", "张伟", "bh", &[("officer", "bh")][..]),
-        ("wang", "王强", "bh", &[("officer", "bh")][..]),
-        ("li", "李明", "bh", &[("officer", "bh")][..]),
-    ] {
-        common::add_person(app, &person(id, name, at, "", None), grants).await;
-        common::add_session(app, id).await;
-        common::add_token(app, &format!("t-{id}"), &format!("token-{id}"), id).await;
-    }
-    app.reload_directory().await.expect("directory");
-}
-
-fn client(app: &App, id: &str) -> Client {
-    Client::new(&Target::in_process(app), Who::session_of(id))
-}
-
-/// The API as `id` (a bearer token).
-fn api(app: &App, id: &str) -> Client {
-    Client::new(
-        &Target::in_process(app),
-        Who::bearer(&format!("token-{id}")),
-    )
+    .await
 }
 
 fn day(offset: i64) -> String {
@@ -70,34 +56,18 @@ fn opening(officer: &str, category: &str, occurred: i64) -> Value {
 }
 
 /// Opens a rectification as the 左旗 office; its id and the events recorded.
-async fn open(app: &App, command: Value) -> (String, Vec<Value>) {
-    let r = api(app, "zq-office")
-        .post_json(
-            "/api/v1/cases",
+async fn open(w: &World, command: Value) -> (String, Vec<Value>) {
+    let id = w
+        .open(
+            "zq-office",
             &json!({ "kind": "rectification", "command": command }),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.json()["case_id"].as_str().unwrap_or_default().to_string();
-    let detail = api(app, "zq-office")
-        .get(&format!("/api/v1/cases/{id}"))
-        .await;
-    assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
-    let kinds = detail.json()["timeline"]
+    let timeline = w.detail("zq-office", &id).await["timeline"]
         .as_array()
         .cloned()
         .unwrap_or_default();
-    (id, kinds)
-}
-
-/// Runs an action on a case as `who` through the API.
-async fn act(app: &App, who: &str, id: &str, command: Value) -> Reply {
-    api(app, who)
-        .post_json(
-            &format!("/api/v1/cases/{id}/act"),
-            &json!({ "command": command }),
-        )
-        .await
+    (id, timeline)
 }
 
 fn timeline_kinds(timeline: &[Value]) -> Vec<String> {
@@ -126,22 +96,21 @@ fn lawyer(id: &str, retained_by: &str, active: bool) -> ExpertRecord {
 /// inactive lawyers do not count; registering a second lawyer clears the warning.
 #[tokio::test]
 async fn s26_001_an_agency_with_fewer_than_two_retained_lawyers_is_warned() {
-    let env = common::fresh(common::today()).await;
-    let app = &env.app;
-    directory(app).await;
+    let w = world().await;
     for e in [
         lawyer("l1", "meng", true),
         lawyer("l2", "meng", true),
         lawyer("l3", "zq", true),
         lawyer("l4", "zq", false),
     ] {
-        app.store()
+        w.app
+            .store()
             .put_expert(common::SETUP, &e)
             .await
             .expect("expert");
     }
     let warning = "聘请律师不足";
-    let admin = client(app, "admin");
+    let admin = w.pages("admin");
     let orgs = admin.get("/admin/orgs").await;
     assert_eq!(orgs.status, StatusCode::OK);
     assert!(orgs.body.contains(warning), "{}", orgs.body);
@@ -153,30 +122,28 @@ async fn s26_001_an_agency_with_fewer_than_two_retained_lawyers_is_warned() {
     assert!(!orgs.body.contains("巴彦浩特派出所目前聘请"));
 
     // The same through the API, for the administrator and for each office.
-    let v = api(app, "admin").get("/api/v1/compliance/lawyers").await;
+    let v = w.api("admin").get("/api/v1/compliance/lawyers").await;
     assert_eq!(v.status, StatusCode::OK, "{}", v.body);
     assert_eq!(
         v.json()["shortfalls"],
         json!([{ "org_id": "zq", "org_name": "阿拉善左旗公安局", "retained": 1, "required": 2 }])
     );
-    let v = api(app, "meng-office")
-        .get("/api/v1/compliance/lawyers")
-        .await;
+    let v = w.api("meng-office").get("/api/v1/compliance/lawyers").await;
     assert_eq!(v.json()["shortfalls"], json!([]));
-    let v = api(app, "zhang").get("/api/v1/compliance/lawyers").await;
+    let v = w.api("zhang").get("/api/v1/compliance/lawyers").await;
     assert_eq!(v.json()["shortfalls"], json!([]));
 
-    let zq = client(app, "zq-office").get("/").await;
+    let zq = w.pages("zq-office").get("/").await;
     assert_eq!(zq.status, StatusCode::OK);
     assert!(
         zq.body.contains("阿拉善左旗公安局目前聘请 1 人"),
         "{}",
         zq.body
     );
-    let meng = client(app, "meng-office").get("/").await;
+    let meng = w.pages("meng-office").get("/").await;
     assert!(!meng.body.contains(warning));
     // Not the office: no compliance warning in an officer's inbox.
-    assert!(!client(app, "zhang").get("/").await.body.contains(warning));
+    assert!(!w.pages("zhang").get("/").await.body.contains(warning));
 
     // A lawyer must be of the lawyers' category: refused, nothing written.
     let refused = admin
@@ -195,7 +162,7 @@ async fn s26_001_an_agency_with_fewer_than_two_retained_lawyers_is_warned() {
     assert!(refused
         .body
         .contains("聘请律师应当归入“法学专家、知名律师、相关领域专业人员”类别（001 §26）"));
-    assert_eq!(app.store().experts().await.expect("experts").len(), 4);
+    assert_eq!(w.app.store().experts().await.expect("experts").len(), 4);
     let added = admin
         .post(
             "/admin/experts",
@@ -212,14 +179,8 @@ async fn s26_001_an_agency_with_fewer_than_two_retained_lawyers_is_warned() {
     let list = admin.get("/admin/experts").await;
     assert!(list.body.contains("钱律师"));
     assert!(!admin.get("/admin/orgs").await.body.contains(warning));
-    assert!(!client(app, "zq-office")
-        .get("/")
-        .await
-        .body
-        .contains(warning));
-    let v = api(app, "zq-office")
-        .get("/api/v1/compliance/lawyers")
-        .await;
+    assert!(!w.pages("zq-office").get("/").await.body.contains(warning));
+    let v = w.api("zq-office").get("/api/v1/compliance/lawyers").await;
     assert_eq!(v.json()["shortfalls"], json!([]));
 }
 
@@ -229,17 +190,15 @@ async fn s26_001_an_agency_with_fewer_than_two_retained_lawyers_is_warned() {
 /// verifies it. Each step by someone else is refused and writes nothing.
 #[tokio::test]
 async fn s16_002_a_rectification_with_an_extension_follow_up_and_verified_completion() {
-    let env = common::fresh(common::today()).await;
-    let app = &env.app;
-    directory(app).await;
-    let (id, timeline) = open(app, opening("zhang", "recording", -10)).await;
+    let w = world().await;
+    let (id, timeline) = open(&w, opening("zhang", "recording", -10)).await;
     assert!(id.starts_with("J2026-"), "{id}");
     assert_eq!(
         timeline_kinds(&timeline),
         ["opened", "recurrence_checked"],
         "the system's recurrence check is recorded with the opening"
     );
-    let detail = api(app, "zhang").get(&format!("/api/v1/cases/{id}")).await;
+    let detail = w.api("zhang").get(&format!("/api/v1/cases/{id}")).await;
     assert_eq!(
         detail.status,
         StatusCode::OK,
@@ -277,54 +236,51 @@ async fn s16_002_a_rectification_with_an_extension_follow_up_and_verified_comple
         "action": "rectification_request_extension", "requested_due": day(60),
         "reasons": "执法规范化培训班次年一月才开班",
     });
-    let r = act(app, "wang", &id, ask.clone()).await;
+    let r = w.act("wang", &id, ask.clone()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    let r = act(app, "zhang", &id, ask.clone()).await;
+    let r = w.act("zhang", &id, ask.clone()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let refuse = json!({
         "action": "rectification_decide_extension", "granted": false,
         "reasons": "培训可参加线上班次，不属于特殊情况",
     });
-    let r = act(app, "zq-office", &id, refuse).await;
+    let r = w.act("zq-office", &id, refuse).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = act(app, "zhang", &id, ask).await;
+    let r = w.act("zhang", &id, ask).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // The officer cannot decide their own request.
     let grant = json!({
         "action": "rectification_decide_extension", "granted": true,
         "new_due": day(45), "reasons": "线上班次已满，确属特殊情况",
     });
-    let r = act(app, "zhang", &id, grant.clone()).await;
+    let r = w.act("zhang", &id, grant.clone()).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    let r = act(app, "zq-director", &id, grant).await;
+    let r = w.act("zq-director", &id, grant).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let visit = json!({
         "action": "rectification_record_follow_up", "method": "visit",
         "findings": "已补齐执法记录，已报名培训",
     });
-    let r = act(app, "bh-unit", &id, visit).await;
+    let r = w.act("bh-unit", &id, visit).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let report = json!({ "action": "rectification_report_completion", "summary": "两项均已完成" });
-    let r = act(app, "zhang", &id, report.clone()).await;
+    let r = w.act("zhang", &id, report.clone()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // Verification is the office's; the unit is refused by the policies or the process.
     let verify = json!({ "action": "rectification_verify", "findings": "经核验，整改到位" });
-    let r = act(app, "bh-unit", &id, verify.clone()).await;
+    let r = w.act("bh-unit", &id, verify.clone()).await;
     assert!(r.status == StatusCode::FORBIDDEN, "{}", r.body);
     let back = json!({
         "action": "rectification_return", "reasons": "培训结业证明未附", "new_due": day(50),
     });
-    let r = act(app, "zq-office", &id, back).await;
+    let r = w.act("zq-office", &id, back).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = act(app, "zhang", &id, report).await;
+    let r = w.act("zhang", &id, report).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = act(app, "zq-office", &id, verify).await;
+    let r = w.act("zq-office", &id, verify).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
-    let d = api(app, "zq-office")
-        .get(&format!("/api/v1/cases/{id}"))
-        .await
-        .json();
+    let d = w.detail("zq-office", &id).await;
     assert_eq!(d["stage"], "verified");
     let facts = d["facts"].to_string();
     for part in [
@@ -359,11 +315,11 @@ async fn s16_002_a_rectification_with_an_extension_follow_up_and_verified_comple
         ]
     );
     // The case page shows the same record.
-    let page = client(app, "zq-office").get(&format!("/cases/{id}")).await;
+    let page = w.pages("zq-office").get(&format!("/cases/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("整改完成，已核验"), "{}", page.body);
     assert!(page.body.contains("整改通知书"));
-    assert!(app.store().verify().await.expect("chain").events > 0);
+    assert!(w.app.store().verify().await.expect("chain").events > 0);
 }
 
 /// 000 §31 ¶2: the same officer's second rectification of the same category is flagged for
@@ -371,27 +327,22 @@ async fn s16_002_a_rectification_with_an_extension_follow_up_and_verified_comple
 /// officer, is not.
 #[tokio::test]
 async fn s31_000_the_same_officer_repeating_a_category_is_flagged_for_accountability() {
-    let env = common::fresh(common::today()).await;
-    let app = &env.app;
-    directory(app).await;
+    let w = world().await;
     // The first a year earlier: the officer's recurrence knows no window (000 §31 ¶2), the
     // unit's risk point counts one year (002 §17), so only the officer is flagged here.
-    let (first, _) = open(app, opening("zhang", "recording", -400)).await;
-    let (other_category, t) = open(app, opening("zhang", "evidence", -100)).await;
+    let (first, _) = open(&w, opening("zhang", "recording", -400)).await;
+    let (other_category, t) = open(&w, opening("zhang", "evidence", -100)).await;
     assert_eq!(timeline_kinds(&t), ["opened", "recurrence_checked"]);
-    let (other_officer, t) = open(app, opening("wang", "recording", -90)).await;
+    let (other_officer, t) = open(&w, opening("wang", "recording", -90)).await;
     assert_eq!(timeline_kinds(&t), ["opened", "recurrence_checked"]);
-    let (second, t) = open(app, opening("zhang", "recording", -5)).await;
+    let (second, t) = open(&w, opening("zhang", "recording", -5)).await;
     assert_eq!(
         timeline_kinds(&t),
         ["opened", "recurrence_checked", "accountability_referred"]
     );
     let flag = &t[2];
     assert_eq!(flag["actor"], "system");
-    let d = api(app, "zq-office")
-        .get(&format!("/api/v1/cases/{second}"))
-        .await
-        .json();
+    let d = w.detail("zq-office", &second).await;
     let referral = &d["state"]["referrals"][0];
     assert_eq!(referral["ground"], "recurrence");
     assert_eq!(referral["earlier"], json!([first]));
@@ -400,25 +351,18 @@ async fn s31_000_the_same_officer_repeating_a_category_is_flagged_for_accountabi
     assert!(facts.contains(&first), "{facts}");
     // The earlier cases stay as they were.
     for id in [&first, &other_category, &other_officer] {
-        let d = api(app, "zq-office")
-            .get(&format!("/api/v1/cases/{id}"))
-            .await
-            .json();
+        let d = w.detail("zq-office", id).await;
         assert_eq!(d["state"]["referrals"], json!([]), "{id}");
     }
     // The office refers an ineffective rectification itself (000 §31 ¶2); the system's ground
     // is not the office's to claim.
-    let r = act(
-        app,
-        "zq-office",
+    let r = w.act("zq-office",
         &first,
         json!({ "action": "rectification_refer_accountability", "ground": "recurrence", "description": "x" }),
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    let r = act(
-        app,
-        "zq-office",
+    let r = w.act("zq-office",
         &first,
         json!({ "action": "rectification_refer_accountability", "ground": "ineffective", "description": "回访发现仍未全程记录" }),
     )
@@ -431,22 +375,20 @@ async fn s31_000_the_same_officer_repeating_a_category_is_flagged_for_accountabi
 /// the unit reads it on the case.
 #[tokio::test]
 async fn s17_002_a_category_recurring_in_a_unit_raises_a_risk_point_with_a_warning() {
-    let env = common::fresh(common::today()).await;
-    let app = &env.app;
-    directory(app).await;
-    let (a, _) = open(app, opening("zhang", "custody", -60)).await;
-    let (b, t) = open(app, opening("wang", "custody", -30)).await;
+    let w = world().await;
+    let (a, _) = open(&w, opening("zhang", "custody", -60)).await;
+    let (b, t) = open(&w, opening("wang", "custody", -30)).await;
     assert_eq!(
         timeline_kinds(&t),
         ["opened", "recurrence_checked"],
         "one earlier: below the threshold"
     );
-    let (c, t) = open(app, opening("li", "custody", -3)).await;
+    let (c, t) = open(&w, opening("li", "custody", -3)).await;
     assert_eq!(
         timeline_kinds(&t),
         ["opened", "recurrence_checked", "risk_point_raised"]
     );
-    let d = api(app, "bh-unit").get(&format!("/api/v1/cases/{c}")).await;
+    let d = w.api("bh-unit").get(&format!("/api/v1/cases/{c}")).await;
     assert_eq!(
         d.status,
         StatusCode::OK,
@@ -477,14 +419,9 @@ async fn s17_002_a_category_recurring_in_a_unit_raises_a_risk_point_with_a_warni
 /// API gives the same.
 #[tokio::test]
 async fn s30_000_the_officers_result_use_page_for_personnel_staff() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = common::demo_app(dir.path()).await;
-    for id in ["p-liujianguo", "p-zhaomin", "p-bateer"] {
-        common::add_session(&app, id).await;
-        common::add_token(&app, &format!("t-{id}"), &format!("token-{id}"), id).await;
-    }
+    let w = World::demo(&["p-liujianguo", "p-zhaomin", "p-bateer"], "p-zhaomin").await;
     // 李娜 (巴彦浩特派出所): exempted, protections applied by the unit (demo).
-    let unit = client(&app, "p-liujianguo");
+    let unit = w.pages("p-liujianguo");
     let r = unit.get("/people/p-lina").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     for part in [
@@ -510,25 +447,27 @@ async fn s30_000_the_officers_result_use_page_for_personnel_staff() {
         StatusCode::FORBIDDEN
     );
     // An officer is not personnel staff.
-    let officer = client(&app, "p-bateer");
+    let officer = w.pages("p-bateer");
     assert_eq!(
         officer.get("/people/p-lina").await.status,
         StatusCode::FORBIDDEN
     );
     assert!(!officer.get("/").await.body.contains("href=\"/people\""));
-    let r = api(&app, "p-bateer")
+    let r = w
+        .api("p-bateer")
         .get("/api/v1/people/p-lina/result-use")
         .await;
     assert_eq!(r.code(), "access_denied", "{}", r.body);
     assert_eq!(
-        api(&app, "p-liujianguo")
+        w.api("p-liujianguo")
             .get("/api/v1/people/nobody/result-use")
             .await
             .status,
         StatusCode::NOT_FOUND
     );
 
-    let v = api(&app, "p-liujianguo")
+    let v = w
+        .api("p-liujianguo")
         .get("/api/v1/people/p-lina/result-use")
         .await;
     assert_eq!(v.status, StatusCode::OK, "{}", v.body);
@@ -545,7 +484,8 @@ async fn s30_000_the_officers_result_use_page_for_personnel_staff() {
 
     // 高志刚 (温都尔勒图派出所): tolerated; the 左旗 office opens his rectification from that
     // application, and the office's page shows both, with 003 and 002 §14 by reference.
-    let source = app
+    let source = w
+        .app
         .store()
         .cases_linked("applicant", "p-gaozhigang", 10)
         .await
@@ -559,15 +499,13 @@ async fn s30_000_the_officers_result_use_page_for_personnel_staff() {
         "cause": "紧急情况下判断失误，经认定予以容错", "items": ["参加现场处置培训"],
         "requirements": "总结教训，提高现场判断能力", "due": day(30),
     });
-    let r = api(&app, "p-zhaomin")
-        .post_json(
-            "/api/v1/cases",
+    let rect = w
+        .open(
+            "p-zhaomin",
             &json!({ "kind": "rectification", "command": command.take() }),
         )
         .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let rect = r.json()["case_id"].as_str().unwrap_or_default().to_string();
-    let office = client(&app, "p-zhaomin");
+    let office = w.pages("p-zhaomin");
     let r = office.get("/people/p-gaozhigang").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     for part in [
@@ -593,10 +531,8 @@ async fn s30_000_the_officers_result_use_page_for_personnel_staff() {
 /// for more time, and the 主任 grants it with the checkbox (000 §31 ¶2, 002 §16).
 #[tokio::test]
 async fn s16_002_the_rectification_pages_open_and_extend_a_rectification() {
-    let env = common::fresh(common::today()).await;
-    let app = &env.app;
-    directory(app).await;
-    let office = client(app, "zq-office");
+    let w = world().await;
+    let office = w.pages("zq-office");
     let form = office.get("/new/rectification/rectification_open").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     for part in [
@@ -635,13 +571,7 @@ async fn s16_002_the_rectification_pages_open_and_extend_a_rectification() {
         .post("/new/rectification/rectification_open", &fields)
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let id = r
-        .location()
-        .trim_start_matches("/cases/")
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let id = common::case_of(&r.location());
     let page = office.get(&format!("/cases/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     for part in [
@@ -653,7 +583,7 @@ async fn s16_002_the_rectification_pages_open_and_extend_a_rectification() {
         assert!(page.body.contains(part), "{part}: {}", page.body);
     }
     // The officer's inbox names the last day.
-    let officer = client(app, "zhang");
+    let officer = w.pages("zhang");
     let inbox = officer.get("/").await;
     assert!(
         inbox.body.contains("完成整改并报告整改情况"),
@@ -661,21 +591,17 @@ async fn s16_002_the_rectification_pages_open_and_extend_a_rectification() {
         inbox.body
     );
     assert!(inbox.body.contains(&id));
-    let path = format!("/cases/{id}/act/rectification_request_extension");
-    let form = officer.get(&path).await;
-    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    let version = common::attr(&form.body, "name=\"expected_version\" value=\"").expect("version");
     let later = day(40);
-    let r = officer
-        .post(
-            &path,
-            &[
-                ("expected_version", version.as_str()),
-                ("requested_due", later.as_str()),
-                ("reasons", "需待原案当事人到案后补正笔录"),
-            ],
-        )
-        .await;
+    let r = post_form(
+        &officer,
+        &id,
+        "rectification_request_extension",
+        &[
+            ("requested_due", later.as_str()),
+            ("reasons", "需待原案当事人到案后补正笔录"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // The office's inbox: the extension to decide.
     let inbox = office.get("/").await;
@@ -684,26 +610,19 @@ async fn s16_002_the_rectification_pages_open_and_extend_a_rectification() {
         "{}",
         inbox.body
     );
-    let director = client(app, "zq-director");
-    let path = format!("/cases/{id}/act/rectification_decide_extension");
-    let form = director.get(&path).await;
-    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    let version = common::attr(&form.body, "name=\"expected_version\" value=\"").expect("version");
-    let r = director
-        .post(
-            &path,
-            &[
-                ("expected_version", version.as_str()),
-                ("granted", "1"),
-                ("reasons", "当事人外出务工，确属特殊情况"),
-            ],
-        )
-        .await;
+    let director = w.pages("zq-director");
+    let r = post_form(
+        &director,
+        &id,
+        "rectification_decide_extension",
+        &[
+            ("granted", "1"),
+            ("reasons", "当事人外出务工，确属特殊情况"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let d = api(app, "zhang")
-        .get(&format!("/api/v1/cases/{id}"))
-        .await
-        .json();
+    let d = w.detail("zhang", &id).await;
     assert_eq!(d["state"]["due"], json!(later));
     assert_eq!(d["state"]["original_due"], json!(due));
     // The officer is not offered the office's steps.

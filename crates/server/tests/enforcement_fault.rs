@@ -5,15 +5,8 @@
 
 mod common;
 
-use common::{Client, Target, Who};
-use lvzhi_server::App;
+use common::world::{post_form, three_levels, Account, World, BH, MENG, YQ, ZQ};
 use serde_json::{json, Value};
-
-const GAT: &str = "nmg-gat";
-const MENG: &str = "als-gaj";
-const ZQ: &str = "alszq-gaj";
-const BH: &str = "alszq-bhht";
-const YQ: &str = "alsyq-gaj";
 
 const LEGAL: &str = "p-fazhi";
 const LEGAL_YQ: &str = "p-fazhi-yq";
@@ -26,60 +19,19 @@ const ZHANG: &str = "p-zhangwei";
 const ZHAO: &str = "p-zhaolei";
 const OTHER: &str = "p-chenhao";
 
-/// A person of the directory: id, name, organisation and role grants.
-type Account = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-);
-
-struct World {
-    app: App,
-    target: Target,
-    _dir: tempfile::TempDir,
-}
-
-impl World {
-    fn as_(&self, person: &str) -> Client {
-        Client::new(&self.target, Who::bearer(&format!("token-{person}")))
-    }
-}
+const PEOPLE: [Account; 8] = [
+    (LEGAL, "孙法", ZQ, &[("legal_affairs", ZQ)]),
+    (LEGAL_YQ, "钱法", YQ, &[("legal_affairs", YQ)]),
+    (INSP, "周督", ZQ, &[("inspectorate", ZQ)]),
+    (INSP_MENG, "吴督", MENG, &[("inspectorate", MENG)]),
+    (LI, "李军", ZQ, &[("officer", ZQ)]),
+    (ZHANG, "张伟", BH, &[("officer", BH)]),
+    (ZHAO, "赵磊", BH, &[("officer", BH)]),
+    (OTHER, "陈浩", YQ, &[("officer", YQ)]),
+];
 
 async fn world() -> World {
-    let t = common::fresh(common::day("2026-03-02")).await;
-    let app = t.app.clone();
-    common::add_orgs(
-        &app,
-        &[
-            common::org(GAT, None, "内蒙古自治区公安厅", "police"),
-            common::org(MENG, Some(GAT), "阿拉善盟公安局", "police"),
-            common::org(ZQ, Some(MENG), "阿拉善左旗公安局", "police"),
-            common::org(BH, Some(ZQ), "巴彦浩特派出所", "police"),
-            common::org(YQ, Some(MENG), "阿拉善右旗公安局", "police"),
-        ],
-    )
-    .await;
-    let people: [Account; 8] = [
-        (LEGAL, "孙法", ZQ, &[("legal_affairs", ZQ)]),
-        (LEGAL_YQ, "钱法", YQ, &[("legal_affairs", YQ)]),
-        (INSP, "周督", ZQ, &[("inspectorate", ZQ)]),
-        (INSP_MENG, "吴督", MENG, &[("inspectorate", MENG)]),
-        (LI, "李军", ZQ, &[("officer", ZQ)]),
-        (ZHANG, "张伟", BH, &[("officer", BH)]),
-        (ZHAO, "赵磊", BH, &[("officer", BH)]),
-        (OTHER, "陈浩", YQ, &[("officer", YQ)]),
-    ];
-    for (id, name, org, grants) in people {
-        common::add_person(&app, &common::person(id, name, org, "民警", None), grants).await;
-        common::add_token(&app, &format!("t-{id}"), &format!("token-{id}"), id).await;
-    }
-    app.reload_directory().await.expect("directory reloads");
-    World {
-        target: Target::in_process(&app),
-        app,
-        _dir: t.dir,
-    }
+    World::new(common::day("2026-03-02"), &three_levels(), &PEOPLE, LEGAL).await
 }
 
 fn open_command() -> Value {
@@ -109,22 +61,6 @@ fn people() -> Value {
     })
 }
 
-async fn detail(w: &World, who: &str, id: &str) -> Value {
-    let r = w.as_(who).get(&format!("/api/v1/cases/{id}")).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    r.json()
-}
-
-async fn act(w: &World, who: &str, id: &str, command: Value) -> common::Reply {
-    let version = detail(w, LEGAL, id).await["version"].as_i64();
-    w.as_(who)
-        .post_json(
-            &format!("/api/v1/cases/{id}/act"),
-            &json!({ "expected_version": version, "command": command }),
-        )
-        .await
-}
-
 fn fact(d: &Value, label: &str) -> String {
     d["facts"]
         .as_array()
@@ -138,19 +74,14 @@ fn fact(d: &Value, label: &str) -> String {
 
 /// Opened, people and circumstances recorded, assessed on the server, confirmed.
 async fn confirmed(w: &World) -> String {
-    let r = w
-        .as_(LEGAL)
-        .post_json("/api/v1/cases", &open_command())
-        .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["case_id"].as_str().expect("case id").to_string();
+    let id = w.open(LEGAL, &open_command()).await;
     for command in [
         people(),
         json!({ "action": "enforcement_fault_record_circumstances" }),
         json!({ "action": "enforcement_fault_assess" }),
         json!({ "action": "enforcement_fault_confirm", "proposal": "建议对李军予以通报批评、延期晋级" }),
     ] {
-        let r = act(w, LEGAL, &id, command).await;
+        let r = w.act(LEGAL, &id, command).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
     id
@@ -161,7 +92,7 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
     let w = world().await;
     let id = confirmed(&w).await;
     assert_eq!(id, "F2026-000001");
-    let d = detail(&w, LEGAL, &id).await;
+    let d = w.detail(LEGAL, &id).await;
     assert_eq!(d["kind"], "enforcement_fault");
     assert_eq!(d["stage"], "confirmed");
     // The engine's allocation, computed on the server from pack 004, and the confirmation.
@@ -190,7 +121,7 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
         })
     };
     let head = w.app.store().head().await.expect("head");
-    let r = act(&w, INSP, &id, decide("张伟")).await;
+    let r = w.act(INSP, &id, decide("张伟")).await;
     assert_eq!(r.status, 422, "{}", r.body);
     let message = r.json()["error"]["message"]
         .as_str()
@@ -206,11 +137,11 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
         "a refusal writes nothing"
     );
     // The 法制部门 does not decide (§26¶2).
-    let r = act(&w, LEGAL, &id, decide("李军")).await;
+    let r = w.act(LEGAL, &id, decide("李军")).await;
     assert_eq!(r.status, 403, "{}", r.body);
-    let r = act(&w, INSP, &id, decide("李军")).await;
+    let r = w.act(INSP, &id, decide("李军")).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let d = detail(&w, LI, &id).await;
+    let d = w.detail(LI, &id).await;
     assert_eq!(d["stage"], "decided");
     let decision = &d["documents"][1];
     assert_eq!(decision["kind"], "fault_decision");
@@ -222,9 +153,9 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
     assert!(text.contains("至2026年4月1日"), "{text}");
 
     // The approver appeals to the 盟 (§27); only the 盟's 督察 answers, within 30 日.
-    let r = act(&w, LI, &id, json!({ "action": "enforcement_fault_appeal", "to": "higher", "reasons": "办案人意见亦有不当" })).await;
+    let r = w.act(LI, &id, json!({ "action": "enforcement_fault_appeal", "to": "higher", "reasons": "办案人意见亦有不当" })).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let d = detail(&w, INSP_MENG, &id).await;
+    let d = w.detail(INSP_MENG, &id).await;
     assert_eq!(d["stage"], "appealed");
     assert_eq!(d["deadlines"][0]["step"], "appeal_reply:李军");
     assert_eq!(d["deadlines"][0]["due"], "2026-04-01");
@@ -236,7 +167,7 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
         "measures": ["circulated_criticism"],
         "reasons": "综合考虑其认错态度，酌情变更",
     });
-    let r = act(&w, INSP, &id, answer.clone()).await;
+    let r = w.act(INSP, &id, answer.clone()).await;
     assert!(
         r.status == 403 || r.status == 422,
         "{}: {}",
@@ -250,12 +181,12 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
         "measures": ["circulated_criticism", "suspension"],
         "reasons": "加重",
     });
-    let r = act(&w, INSP_MENG, &id, heavier).await;
+    let r = w.act(INSP_MENG, &id, heavier).await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("001 §27"), "{}", r.body);
-    let r = act(&w, INSP_MENG, &id, answer).await;
+    let r = w.act(INSP_MENG, &id, answer).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let d = detail(&w, LI, &id).await;
+    let d = w.detail(LI, &id).await;
     let reply = d["documents"]
         .as_array()
         .expect("documents")
@@ -269,15 +200,15 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
         .contains("阿拉善盟公安局"));
 
     // §22: the changed decision goes into the file; the case is done.
-    let r = act(
-        &w,
-        INSP,
-        &id,
-        json!({ "action": "enforcement_fault_record_in_file", "name": "李军", "note": "已归档" }),
-    )
-    .await;
+    let r = w
+        .act(
+            INSP,
+            &id,
+            json!({ "action": "enforcement_fault_record_in_file", "name": "李军", "note": "已归档" }),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let d = detail(&w, LEGAL, &id).await;
+    let d = w.detail(LEGAL, &id).await;
     assert_eq!(d["stage"], "closed");
     assert!(fact(&d, "处理：李军").contains("已记入档案"));
 
@@ -288,26 +219,17 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
 #[tokio::test]
 async fn the_server_records_the_engines_assessment_not_one_sent_by_the_client_004() {
     let w = world().await;
-    let r = w
-        .as_(LEGAL)
-        .post_json("/api/v1/cases", &open_command())
-        .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["case_id"].as_str().expect("case id").to_string();
+    let id = w.open(LEGAL, &open_command()).await;
     // Nothing to compute before the people and the circumstances are recorded.
-    let r = act(
-        &w,
-        LEGAL,
-        &id,
-        json!({ "action": "enforcement_fault_assess" }),
-    )
-    .await;
+    let r = w
+        .act(LEGAL, &id, json!({ "action": "enforcement_fault_assess" }))
+        .await;
     assert_eq!(r.status, 422, "{}", r.body);
     for command in [
         people(),
         json!({ "action": "enforcement_fault_record_circumstances", "severe_impact": true }),
     ] {
-        let r = act(&w, LEGAL, &id, command).await;
+        let r = w.act(LEGAL, &id, command).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
     // A forged result putting everything on the handler is replaced by the engine's.
@@ -320,40 +242,40 @@ async fn the_server_records_the_engines_assessment_not_one_sent_by_the_client_00
             "periods": { "appeal_reply": "30d" }
         }
     });
-    let r = act(&w, LEGAL, &id, forged).await;
+    let r = w.act(LEGAL, &id, forged).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let d = detail(&w, LEGAL, &id).await;
+    let d = w.detail(LEGAL, &id).await;
     let computed = fact(&d, "规则计算的责任划分");
     assert!(computed.contains("李军全部责任"), "{computed}");
     assert!(computed.contains("张伟不承担责任"), "{computed}");
     // A departing confirmation needs its reasons (004 §26); §20 follows the engine.
-    let r = act(
-        &w,
-        LEGAL,
-        &id,
-        json!({
-            "action": "enforcement_fault_confirm",
-            "shares": [{ "name": "赵磊", "share": "secondary" }],
-            "proposal": "建议通报批评",
-        }),
-    )
-    .await;
+    let r = w
+        .act(
+            LEGAL,
+            &id,
+            json!({
+                "action": "enforcement_fault_confirm",
+                "shares": [{ "name": "赵磊", "share": "secondary" }],
+                "proposal": "建议通报批评",
+            }),
+        )
+        .await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("应当写明理由"), "{}", r.body);
-    let r = act(
-        &w,
-        LEGAL,
-        &id,
-        json!({
-            "action": "enforcement_fault_confirm",
-            "shares": [{ "name": "赵磊", "share": "secondary" }],
-            "reasons": "审核人未认真审核证据",
-            "proposal": "建议通报批评",
-        }),
-    )
-    .await;
+    let r = w
+        .act(
+            LEGAL,
+            &id,
+            json!({
+                "action": "enforcement_fault_confirm",
+                "shares": [{ "name": "赵磊", "share": "secondary" }],
+                "reasons": "审核人未认真审核证据",
+                "proposal": "建议通报批评",
+            }),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let d = detail(&w, LEGAL, &id).await;
+    let d = w.detail(LEGAL, &id).await;
     assert_eq!(fact(&d, "领导责任（第二十条）"), "应当追究");
     assert!(fact(&d, "与计算结果不同的理由").contains("审核人未认真审核证据"));
 }
@@ -362,43 +284,37 @@ async fn the_server_records_the_engines_assessment_not_one_sent_by_the_client_00
 async fn enforcement_fault_cases_are_scoped_by_the_policies() {
     let w = world().await;
     // The 法制部门 of another banner cannot open a case on this 派出所.
-    let r = w
-        .as_(LEGAL_YQ)
-        .post_json("/api/v1/cases", &open_command())
-        .await;
+    let r = w.create(LEGAL_YQ, &open_command()).await;
     assert_eq!(r.status, 403, "{}", r.body);
     // Nor can an officer.
-    let r = w
-        .as_(ZHANG)
-        .post_json("/api/v1/cases", &open_command())
-        .await;
+    let r = w.create(ZHANG, &open_command()).await;
     assert_eq!(r.status, 403, "{}", r.body);
     let id = confirmed(&w).await;
     // The people involved, the 法制 and 督察 of the handling agency and above see it; another
     // banner's do not.
     for who in [LEGAL, INSP, INSP_MENG, LI, ZHANG, ZHAO] {
         assert_eq!(
-            w.as_(who).get(&format!("/api/v1/cases/{id}")).await.status,
+            w.api(who).get(&format!("/api/v1/cases/{id}")).await.status,
             200,
             "{who}"
         );
     }
     for who in [OTHER, LEGAL_YQ] {
-        let r = w.as_(who).get(&format!("/api/v1/cases/{id}")).await;
+        let r = w.api(who).get(&format!("/api/v1/cases/{id}")).await;
         assert_eq!(r.status, 403, "{who}");
     }
     let r = w
-        .as_(OTHER)
+        .api(OTHER)
         .get("/api/v1/cases?kind=enforcement_fault")
         .await;
     assert_eq!(r.json()["total"], 0);
     let r = w
-        .as_(INSP)
+        .api(INSP)
         .get("/api/v1/cases?kind=enforcement_fault")
         .await;
     assert_eq!(r.json()["total"], 1);
     // The case page shows the facts and offers the 督察 its decision.
-    let insp = Client::new(&w.target, common::add_session(&w.app, INSP).await);
+    let insp = w.pages(INSP);
     let page = insp.get(&format!("/cases/{id}")).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("认定的责任划分"), "{}", page.body);
@@ -412,28 +328,11 @@ async fn enforcement_fault_cases_are_scoped_by_the_policies() {
     assert!(form.body.contains("取消评选先进的资格"), "{}", form.body);
 }
 
-/// Posts an action's form as the page does, with the version the form was drawn at.
-async fn post_form(
-    client: &Client,
-    id: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-) -> common::Reply {
-    let form = client.get(&format!("/cases/{id}/act/{action}")).await;
-    assert_eq!(form.status, 200, "{action}: {}", form.body);
-    let version = common::attr(&form.body, "name=\"expected_version\" value=\"").expect("version");
-    let mut all = vec![("expected_version", version.as_str())];
-    all.extend_from_slice(fields);
-    client
-        .post(&format!("/cases/{id}/act/{action}"), &all)
-        .await
-}
-
 #[tokio::test]
 async fn the_pages_take_a_fault_case_from_its_people_to_the_decision_004() {
     let w = world().await;
-    let legal = Client::new(&w.target, common::add_session(&w.app, LEGAL).await);
-    let insp = Client::new(&w.target, common::add_session(&w.app, INSP).await);
+    let legal = w.pages(LEGAL);
+    let insp = w.pages(INSP);
     // 新建 offers the 法制部门 the opening form, drawn from its fields.
     let r = legal.get("/new").await;
     assert!(
@@ -455,13 +354,7 @@ async fn the_pages_take_a_fault_case_from_its_people_to_the_decision_004() {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let id = r
-        .location()
-        .trim_start_matches("/cases/")
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let id = common::case_of(&r.location());
     assert!(id.starts_with("F2026-"), "{id}");
     // The people as a table: a row per person, the §9 override a checkbox.
     let r = post_form(
@@ -529,7 +422,7 @@ async fn the_pages_take_a_fault_case_from_its_people_to_the_decision_004() {
     )
     .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let d = detail(&w, LEGAL, &id).await;
+    let d = w.detail(LEGAL, &id).await;
     assert_eq!(
         d["state"]["standings"]["李军"]["measures"],
         json!(["circulated_criticism", "deferred_promotion"])

@@ -4,15 +4,8 @@
 
 mod common;
 
-use common::{Client, Target, Who};
-use lvzhi_server::App;
+use common::world::{post_form, three_levels, Account, World, BH, GAT, MENG, YQ, ZQ};
 use serde_json::{json, Value};
-
-const GAT: &str = "nmg-gat";
-const MENG: &str = "als-gaj";
-const ZQ: &str = "alszq-gaj";
-const BH: &str = "alszq-bhht";
-const YQ: &str = "alsyq-gaj";
 
 const OFFICER: &str = "p-bateer";
 const OFFICE_ZQ: &str = "p-zhaomin";
@@ -21,58 +14,23 @@ const OFFICE_GAT: &str = "p-gat-office";
 const UNIT: &str = "p-liujianguo";
 const OTHER: &str = "p-chenhao";
 
-/// (id, name, organisation, grants as (role, organisation)).
-type Person = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-);
-
-struct World {
-    app: App,
-    target: Target,
-    _dir: tempfile::TempDir,
-}
-
-impl World {
-    fn as_(&self, person: &str) -> Client {
-        Client::new(&self.target, Who::bearer(&format!("token-{person}")))
-    }
-}
+const PEOPLE: [Account; 6] = [
+    (OFFICER, "巴特尔", BH, &[("officer", BH)]),
+    (OFFICE_ZQ, "赵敏", ZQ, &[("office", ZQ)]),
+    (OFFICE_MENG, "杨帆", MENG, &[("office", MENG)]),
+    (OFFICE_GAT, "乌兰", GAT, &[("office", GAT)]),
+    (UNIT, "刘建国", BH, &[("unit", BH)]),
+    (OTHER, "陈浩", YQ, &[("officer", YQ)]),
+];
 
 async fn world() -> World {
-    let t = common::fresh(common::day("2026-03-02")).await;
-    let app = t.app.clone();
-    common::add_orgs(
-        &app,
-        &[
-            common::org(GAT, None, "内蒙古自治区公安厅", "police"),
-            common::org(MENG, Some(GAT), "阿拉善盟公安局", "police"),
-            common::org(ZQ, Some(MENG), "阿拉善左旗公安局", "police"),
-            common::org(BH, Some(ZQ), "巴彦浩特派出所", "police"),
-            common::org(YQ, Some(MENG), "阿拉善右旗公安局", "police"),
-        ],
+    World::new(
+        common::day("2026-03-02"),
+        &three_levels(),
+        &PEOPLE,
+        OFFICE_ZQ,
     )
-    .await;
-    let people: [Person; 6] = [
-        (OFFICER, "巴特尔", BH, &[("officer", BH)]),
-        (OFFICE_ZQ, "赵敏", ZQ, &[("office", ZQ)]),
-        (OFFICE_MENG, "杨帆", MENG, &[("office", MENG)]),
-        (OFFICE_GAT, "乌兰", GAT, &[("office", GAT)]),
-        (UNIT, "刘建国", BH, &[("unit", BH)]),
-        (OTHER, "陈浩", YQ, &[("officer", YQ)]),
-    ];
-    for (id, name, org, grants) in people {
-        common::add_person(&app, &common::person(id, name, org, "民警", None), grants).await;
-        common::add_token(&app, &format!("t-{id}"), &format!("token-{id}"), id).await;
-    }
-    app.reload_directory().await.expect("directory reloads");
-    World {
-        target: Target::in_process(&app),
-        app,
-        _dir: t.dir,
-    }
+    .await
 }
 
 fn incident_report(extra: Value) -> Value {
@@ -95,22 +53,6 @@ fn incident_report(extra: Value) -> Value {
     json!({ "kind": "incident", "command": command })
 }
 
-async fn detail(w: &World, who: &str, id: &str) -> Value {
-    let r = w.as_(who).get(&format!("/api/v1/cases/{id}")).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    r.json()
-}
-
-async fn act(w: &World, who: &str, id: &str, command: Value) -> common::Reply {
-    let version = detail(w, OFFICE_ZQ, id).await["version"].as_i64();
-    w.as_(who)
-        .post_json(
-            &format!("/api/v1/cases/{id}/act"),
-            &json!({ "expected_version": version, "command": command }),
-        )
-        .await
-}
-
 fn steps(d: &Value) -> Vec<String> {
     d["deadlines"]
         .as_array()
@@ -123,16 +65,11 @@ fn steps(d: &Value) -> Vec<String> {
 #[tokio::test]
 async fn s17_a_casualty_incident_is_reported_up_two_levels_and_each_level_acknowledges_001() {
     let w = world().await;
-    let r = w
-        .as_(OFFICER)
-        .post_json("/api/v1/cases", &incident_report(json!({})))
-        .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["case_id"].as_str().expect("case id").to_string();
+    let id = w.open(OFFICER, &incident_report(json!({}))).await;
     assert_eq!(id, "W2026-000001");
 
     // Reported to the 盟 and to the 厅, each with its own deadline and report (001 §17).
-    let d = detail(&w, OFFICE_ZQ, &id).await;
+    let d = w.detail(OFFICE_ZQ, &id).await;
     assert_eq!(d["kind"], "incident");
     assert_eq!(d["stage"], "registered");
     assert_eq!(
@@ -158,7 +95,7 @@ async fn s17_a_casualty_incident_is_reported_up_two_levels_and_each_level_acknow
     let inbox = |who: &'static str| {
         let w = &w;
         async move {
-            let r = w.as_(who).get("/api/v1/inbox").await;
+            let r = w.api(who).get("/api/v1/inbox").await;
             assert_eq!(r.status, 200, "{}", r.body);
             r.json()["items"]
                 .as_array()
@@ -173,36 +110,32 @@ async fn s17_a_casualty_incident_is_reported_up_two_levels_and_each_level_acknow
     assert!(inbox(OFFICE_ZQ).await.is_empty());
 
     // The 旗 office cannot acknowledge for the 盟; the 盟 and then the 厅 do.
-    let r = act(
-        &w,
-        OFFICE_ZQ,
-        &id,
-        json!({ "action": "incident_acknowledge" }),
-    )
-    .await;
+    let r = w
+        .act(OFFICE_ZQ, &id, json!({ "action": "incident_acknowledge" }))
+        .await;
     assert_eq!(r.status, 422, "{}", r.body);
-    let r = act(
-        &w,
-        OFFICE_MENG,
-        &id,
-        json!({ "action": "incident_acknowledge" }),
-    )
-    .await;
+    let r = w
+        .act(
+            OFFICE_MENG,
+            &id,
+            json!({ "action": "incident_acknowledge" }),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(
-        steps(&detail(&w, OFFICE_ZQ, &id).await),
+        steps(&w.detail(OFFICE_ZQ, &id).await),
         [format!("escalation_ack@{GAT}")]
     );
-    let r = act(
-        &w,
-        OFFICE_GAT,
-        &id,
-        json!({ "action": "incident_acknowledge", "note": "请做好民警救治" }),
-    )
-    .await;
+    let r = w
+        .act(
+            OFFICE_GAT,
+            &id,
+            json!({ "action": "incident_acknowledge", "note": "请做好民警救治" }),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["events"][0]["kind"], "acknowledged");
-    assert!(steps(&detail(&w, OFFICE_ZQ, &id).await).is_empty());
+    assert!(steps(&w.detail(OFFICE_ZQ, &id).await).is_empty());
 
     // The office investigates, records the handling and closes; the 台账 shows it to the end.
     for command in [
@@ -211,13 +144,13 @@ async fn s17_a_casualty_incident_is_reported_up_two_levels_and_each_level_acknow
         json!({ "action": "incident_record_handling", "result": "行为人因妨害公务罪被刑事拘留" }),
         json!({ "action": "incident_close", "summary": "已依法处理" }),
     ] {
-        let r = act(&w, OFFICE_ZQ, &id, command).await;
+        let r = w.act(OFFICE_ZQ, &id, command).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
-    let d = detail(&w, OFFICE_ZQ, &id).await;
+    let d = w.detail(OFFICE_ZQ, &id).await;
     assert_eq!(d["stage"], "closed");
     assert_eq!(d["stage_zh"], "已办结");
-    let r = w.as_(OFFICE_ZQ).get("/api/v1/incidents/ledger").await;
+    let r = w.api(OFFICE_ZQ).get("/api/v1/incidents/ledger").await;
     assert_eq!(r.status, 200, "{}", r.body);
     let item = &r.json()["items"][0];
     assert_eq!(item["case_id"], id.as_str());
@@ -241,13 +174,7 @@ async fn s32_a_near_relative_outside_the_definition_is_refused_as_victim_001() {
     let w = world().await;
     let head = w.app.store().head().await.expect("head");
     for relation in ["表兄弟", "岳父"] {
-        let r = w
-            .as_(OFFICER)
-            .post_json(
-                "/api/v1/cases",
-                &incident_report(json!({ "victims": [{ "name": "王强", "kind": "near_relative", "relation": relation }] })),
-            )
-            .await;
+        let r = w.create(OFFICER, &incident_report(json!({ "victims": [{ "name": "王强", "kind": "near_relative", "relation": relation }] }))).await;
         assert_eq!(r.status, 422, "{}", r.body);
         let message = r.json()["error"]["message"]
             .as_str()
@@ -263,22 +190,18 @@ async fn s32_a_near_relative_outside_the_definition_is_refused_as_victim_001() {
     // Nothing was written.
     assert_eq!(w.app.store().head().await.expect("head"), head);
     // A mother is a near relative (001 §32), and added later by the officer themself.
-    let r = w
-        .as_(OFFICER)
-        .post_json(
-            "/api/v1/cases",
-            &incident_report(json!({ "casualties": false })),
-        )
+    let id = w
+        .open(OFFICER, &incident_report(json!({ "casualties": false })))
         .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["case_id"].as_str().expect("id").to_string();
-    let r = act(&w, OFFICER, &id, json!({ "action": "incident_add_victim", "name": "李四", "kind": "near_relative", "relation": "岳父" })).await;
+    let r = w.act(OFFICER, &id, json!({ "action": "incident_add_victim", "name": "李四", "kind": "near_relative", "relation": "岳父" })).await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("001 §32"));
-    let r = act(&w, OFFICER, &id, json!({ "action": "incident_add_victim", "name": "其木格", "kind": "near_relative", "relation": "母亲" })).await;
+    let r = w.act(OFFICER, &id, json!({ "action": "incident_add_victim", "name": "其木格", "kind": "near_relative", "relation": "母亲" })).await;
     assert_eq!(r.status, 200, "{}", r.body);
     // The officer does not handle the case.
-    let r = act(&w, OFFICER, &id, json!({ "action": "incident_close" })).await;
+    let r = w
+        .act(OFFICER, &id, json!({ "action": "incident_close" }))
+        .await;
     assert_eq!(r.status, 403, "{}", r.body);
     assert_eq!(r.code(), "access_denied");
 }
@@ -286,41 +209,31 @@ async fn s32_a_near_relative_outside_the_definition_is_refused_as_victim_001() {
 #[tokio::test]
 async fn incidents_are_scoped_by_the_policies_and_commands_are_checked() {
     let w = world().await;
-    let r = w
-        .as_(OFFICER)
-        .post_json(
-            "/api/v1/cases",
-            &incident_report(json!({ "casualties": false })),
-        )
+    let id = w
+        .open(OFFICER, &incident_report(json!({ "casualties": false })))
         .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["case_id"].as_str().expect("id").to_string();
     // The officer and their unit see it; an officer of another banner does not.
     for who in [OFFICER, UNIT, OFFICE_ZQ, OFFICE_MENG, OFFICE_GAT] {
         assert_eq!(
-            w.as_(who).get(&format!("/api/v1/cases/{id}")).await.status,
+            w.api(who).get(&format!("/api/v1/cases/{id}")).await.status,
             200,
             "{who}"
         );
     }
-    let r = w.as_(OTHER).get(&format!("/api/v1/cases/{id}")).await;
+    let r = w.api(OTHER).get(&format!("/api/v1/cases/{id}")).await;
     assert_eq!(r.status, 403);
     assert_eq!(r.code(), "access_denied");
-    let r = w.as_(OTHER).get("/api/v1/cases?kind=incident").await;
+    let r = w.api(OTHER).get("/api/v1/cases?kind=incident").await;
     assert_eq!(r.json()["total"], 0);
-    let r = w.as_(OFFICER).get("/api/v1/cases?kind=incident").await;
+    let r = w.api(OFFICER).get("/api/v1/cases?kind=incident").await;
     assert_eq!(r.json()["cases"][0]["state_zh"], "已立案");
     // Another banner's officer cannot report for this 派出所 (001 §15).
-    let r = w
-        .as_(OTHER)
-        .post_json("/api/v1/cases", &incident_report(json!({})))
-        .await;
+    let r = w.create(OTHER, &incident_report(json!({}))).await;
     assert_eq!(r.status, 403, "{}", r.body);
     // Malformed requests get a Chinese 400 naming the field, and write nothing.
     let r = w
-        .as_(OFFICER)
-        .post_json(
-            "/api/v1/cases",
+        .create(
+            OFFICER,
             &incident_report(json!({ "incident_type": "rumour" })),
         )
         .await;
@@ -331,27 +244,22 @@ async fn incidents_are_scoped_by_the_policies_and_commands_are_checked() {
         r.body
     );
     let r = w
-        .as_(OFFICER)
-        .post_json("/api/v1/cases", &incident_report(json!({ "surprise": 1 })))
+        .create(OFFICER, &incident_report(json!({ "surprise": 1 })))
         .await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("surprise"), "{}", r.body);
     let r = w
-        .as_(OFFICER)
-        .post_json(
-            "/api/v1/cases",
-            &json!({ "kind": "nonsense", "command": {} }),
-        )
+        .create(OFFICER, &json!({ "kind": "nonsense", "command": {} }))
         .await;
     assert_eq!(r.status, 400, "{}", r.body);
     // A stale version is refused (409); an application route is told where to go.
     let r = w
-        .as_(OFFICE_ZQ)
+        .api(OFFICE_ZQ)
         .post_json(&format!("/api/v1/cases/{id}/act"), &json!({ "expected_version": 99, "command": { "action": "incident_investigate", "findings": "x" } }))
         .await;
     assert_eq!(r.status, 409, "{}", r.body);
     let r = w
-        .as_(OFFICE_ZQ)
+        .api(OFFICE_ZQ)
         .post_json(
             &format!("/api/v1/cases/{id}/act"),
             &json!({ "command": { "action": "accept" } }),
@@ -359,7 +267,7 @@ async fn incidents_are_scoped_by_the_policies_and_commands_are_checked() {
         .await;
     assert_eq!(r.status, 400, "{}", r.body);
     let r = w
-        .as_(OFFICE_ZQ)
+        .api(OFFICE_ZQ)
         .get(&format!("/api/v1/cases/{id}/evaluation"))
         .await;
     assert_eq!(r.status, 404, "{}", r.body);
@@ -385,13 +293,11 @@ async fn s29_5_a_false_accusation_is_cleared_with_a_notice_001() {
         }
     });
     // Only the office receives the materials.
-    let r = w.as_(UNIT).post_json("/api/v1/cases", &receive).await;
+    let r = w.create(UNIT, &receive).await;
     assert_eq!(r.status, 403, "{}", r.body);
-    let r = w.as_(OFFICE_ZQ).post_json("/api/v1/cases", &receive).await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["case_id"].as_str().expect("id").to_string();
+    let id = w.open(OFFICE_ZQ, &receive).await;
     assert_eq!(id, "Z2026-000001");
-    let d = detail(&w, OFFICE_ZQ, &id).await;
+    let d = w.detail(OFFICE_ZQ, &id).await;
     assert_eq!(steps(&d), ["name_clearing"]);
     for command in [
         json!({ "action": "name_clearing_review", "confirmed": true, "opinion": "核查结论属实" }),
@@ -399,10 +305,10 @@ async fn s29_5_a_false_accusation_is_cleared_with_a_notice_001() {
         json!({ "action": "name_clearing_refer", "department": "阿拉善左旗公安局法制大队", "liability": "涉嫌诬告陷害，依法追究责任" }),
         json!({ "action": "name_clearing_close" }),
     ] {
-        let r = act(&w, OFFICE_ZQ, &id, command).await;
+        let r = w.act(OFFICE_ZQ, &id, command).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
-    let d = detail(&w, OFFICER, &id).await;
+    let d = w.detail(OFFICER, &id).await;
     assert_eq!(d["stage"], "closed");
     let notice = &d["documents"][0];
     assert_eq!(notice["kind"], "name_clearing_notice");
@@ -415,8 +321,8 @@ async fn s29_5_a_false_accusation_is_cleared_with_a_notice_001() {
         "{text}"
     );
     // The notice as a page, for the officer it clears.
-    let session = common::add_session(&w.app, OFFICER).await;
-    let page = Client::new(&w.target, session)
+    let page = w
+        .pages(OFFICER)
         .get(&format!("/cases/{id}/notices/1"))
         .await;
     assert_eq!(page.status, 200);
@@ -426,8 +332,8 @@ async fn s29_5_a_false_accusation_is_cleared_with_a_notice_001() {
 #[tokio::test]
 async fn the_pages_open_show_and_act_on_a_process_case_from_its_field_specs() {
     let w = world().await;
-    let officer = Client::new(&w.target, common::add_session(&w.app, OFFICER).await);
-    let office = Client::new(&w.target, common::add_session(&w.app, OFFICE_ZQ).await);
+    let officer = w.pages(OFFICER);
+    let office = w.pages(OFFICE_ZQ);
     // "新建" lists what the officer may open; the form is drawn from the fields.
     let r = officer.get("/new").await;
     assert_eq!(r.status, 200);
@@ -475,12 +381,7 @@ async fn the_pages_open_show_and_act_on_a_process_case_from_its_field_specs() {
     assert_eq!(r.status, 303, "{}", r.body);
     let location = r.location();
     assert!(location.starts_with("/cases/W2026-"), "{location}");
-    let id = location
-        .trim_start_matches("/cases/")
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let id = common::case_of(&location);
     // The case page: facts, actions, timeline.
     let page = office.get(&format!("/cases/{id}")).await;
     assert_eq!(page.status, 200);
@@ -494,21 +395,16 @@ async fn the_pages_open_show_and_act_on_a_process_case_from_its_field_specs() {
         .contains(&format!("/cases/{id}/act/incident_escalate")));
     assert!(page.body.contains("SM3"));
     // The office decides to report up (001 §17(四)) through the form.
-    let form = office
-        .get(&format!("/cases/{id}/act/incident_escalate"))
-        .await;
-    assert_eq!(form.status, 200);
-    let version = common::attr(&form.body, "name=\"expected_version\" value=\"").expect("version");
-    let r = office
-        .post(
-            &format!("/cases/{id}/act/incident_escalate"),
-            &[
-                ("expected_version", &version),
-                ("grounds", "office_decision"),
-                ("reason", "威胁持续，影响较大"),
-            ],
-        )
-        .await;
+    let r = post_form(
+        &office,
+        &id,
+        "incident_escalate",
+        &[
+            ("grounds", "office_decision"),
+            ("reason", "威胁持续，影响较大"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = office.get(&format!("/cases/{id}")).await;
     assert!(page.body.contains("阿拉善盟公安局维权办确认收到报告"));
@@ -530,7 +426,7 @@ async fn the_pages_open_show_and_act_on_a_process_case_from_its_field_specs() {
     );
     assert!(csv.body.contains(&id));
     // The inbox of the 盟 office shows the step in Chinese.
-    let meng = Client::new(&w.target, common::add_session(&w.app, OFFICE_MENG).await);
+    let meng = w.pages(OFFICE_MENG);
     let inbox = meng.get("/").await;
     assert!(
         inbox.body.contains("阿拉善盟公安局维权办确认收到报告"),

@@ -6,15 +6,12 @@
 
 mod common;
 
-use common::{Client, Target, Who};
-use lvzhi_server::App;
+use common::org;
+use common::world::{Account, World, BH, MENG, YQ, ZQ};
 use serde_json::{json, Value};
 
-const MENG: &str = "als-gaj";
-const ZQ: &str = "alszq-gaj";
-const BH: &str = "alszq-bhht";
+/// The 左旗's 政治处, which decided the sanction.
 const ZZC: &str = "alszq-zzc";
-const YQ: &str = "alsyq-gaj";
 
 const OFFICER: &str = "p-wangqiang";
 const OFFICE: &str = "p-zhaomin";
@@ -23,58 +20,29 @@ const DEPT: &str = "p-zhengzhi";
 const INSP: &str = "p-ducha";
 const OTHER: &str = "p-chenhao";
 
-/// A person of the directory: id, name, organisation and role grants.
-type Account = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-);
-
-struct World {
-    app: App,
-    target: Target,
-    _dir: tempfile::TempDir,
-}
-
-impl World {
-    fn as_(&self, person: &str) -> Client {
-        Client::new(&self.target, Who::bearer(&format!("token-{person}")))
-    }
-}
+const PEOPLE: [Account; 6] = [
+    (OFFICER, "王强", BH, &[("officer", BH)]),
+    (OFFICE, "赵敏", ZQ, &[("office", ZQ)]),
+    (DIRECTOR, "高志刚", ZQ, &[("director", ZQ)]),
+    (DEPT, "刘政", ZZC, &[("original_department", ZZC)]),
+    (INSP, "周督", ZQ, &[("inspectorate", ZQ)]),
+    (OTHER, "陈浩", YQ, &[("officer", YQ)]),
+];
 
 async fn world() -> World {
-    let t = common::fresh(common::day("2026-03-02")).await;
-    let app = t.app.clone();
-    common::add_orgs(
-        &app,
+    World::new(
+        common::day("2026-03-02"),
         &[
-            common::org(MENG, None, "阿拉善盟公安局", "police"),
-            common::org(ZQ, Some(MENG), "阿拉善左旗公安局", "police"),
-            common::org(BH, Some(ZQ), "巴彦浩特派出所", "police"),
-            common::org(ZZC, Some(ZQ), "阿拉善左旗公安局政治处", "department"),
-            common::org(YQ, Some(MENG), "阿拉善右旗公安局", "police"),
+            org(MENG, None, "阿拉善盟公安局", "police"),
+            org(ZQ, Some(MENG), "阿拉善左旗公安局", "police"),
+            org(BH, Some(ZQ), "巴彦浩特派出所", "police"),
+            org(ZZC, Some(ZQ), "阿拉善左旗公安局政治处", "department"),
+            org(YQ, Some(MENG), "阿拉善右旗公安局", "police"),
         ],
+        &PEOPLE,
+        OFFICE,
     )
-    .await;
-    let people: [Account; 6] = [
-        (OFFICER, "王强", BH, &[("officer", BH)]),
-        (OFFICE, "赵敏", ZQ, &[("office", ZQ)]),
-        (DIRECTOR, "高志刚", ZQ, &[("director", ZQ)]),
-        (DEPT, "刘政", ZZC, &[("original_department", ZZC)]),
-        (INSP, "周督", ZQ, &[("inspectorate", ZQ)]),
-        (OTHER, "陈浩", YQ, &[("officer", YQ)]),
-    ];
-    for (id, name, org, grants) in people {
-        common::add_person(&app, &common::person(id, name, org, "民警", None), grants).await;
-        common::add_token(&app, &format!("t-{id}"), &format!("token-{id}"), id).await;
-    }
-    app.reload_directory().await.expect("directory reloads");
-    World {
-        target: Target::in_process(&app),
-        app,
-        _dir: t.dir,
-    }
+    .await
 }
 
 fn file(measure: &str) -> Value {
@@ -95,31 +63,12 @@ fn file(measure: &str) -> Value {
     })
 }
 
-async fn detail(w: &World, who: &str, id: &str) -> Value {
-    let r = w.as_(who).get(&format!("/api/v1/cases/{id}")).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    r.json()
-}
-
-async fn act(w: &World, who: &str, id: &str, command: Value) -> common::Reply {
-    let version = detail(w, OFFICE, id).await["version"].as_i64();
-    w.as_(who)
-        .post_json(
-            &format!("/api/v1/cases/{id}/act"),
-            &json!({ "expected_version": version, "command": command }),
-        )
-        .await
-}
-
 #[tokio::test]
 async fn s27_a_sanction_lighter_than_a_major_demerit_is_refused_citing_the_article_001() {
     let w = world().await;
     let head = w.app.store().head().await.expect("head");
     for (measure, zh) in [("demerit", "记过"), ("warning", "警告")] {
-        let r = w
-            .as_(OFFICER)
-            .post_json("/api/v1/cases", &file(measure))
-            .await;
+        let r = w.create(OFFICER, &file(measure)).await;
         assert_eq!(r.status, 422, "{}", r.body);
         let message = r.json()["error"]["message"]
             .as_str()
@@ -135,16 +84,10 @@ async fn s27_a_sanction_lighter_than_a_major_demerit_is_refused_citing_the_artic
         "nothing written"
     );
     // 辞退 is covered beside the heavy sanctions.
-    let r = w
-        .as_(OFFICER)
-        .post_json("/api/v1/cases", &file("dismissal"))
-        .await;
+    let r = w.create(OFFICER, &file("dismissal")).await;
     assert_eq!(r.status, 201, "{}", r.body);
     // An officer of another banner may not appeal for this 派出所's officer.
-    let r = w
-        .as_(OTHER)
-        .post_json("/api/v1/cases", &file("demotion"))
-        .await;
+    let r = w.create(OTHER, &file("demotion")).await;
     assert_eq!(r.status, 403, "{}", r.body);
 }
 
@@ -152,14 +95,9 @@ async fn s27_a_sanction_lighter_than_a_major_demerit_is_refused_citing_the_artic
 async fn s27_s28_unfair_sanction_reviewed_and_ordered_corrected_by_a_deadline_to_verification_001()
 {
     let w = world().await;
-    let r = w
-        .as_(OFFICER)
-        .post_json("/api/v1/cases", &file("major_demerit"))
-        .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.json()["case_id"].as_str().expect("id").to_string();
+    let id = w.open(OFFICER, &file("major_demerit")).await;
     assert_eq!(id, "S2026-000001");
-    let d = detail(&w, OFFICE, &id).await;
+    let d = w.detail(OFFICE, &id).await;
     assert_eq!(
         (d["kind"].as_str(), d["stage"].as_str()),
         (Some("sanction_appeal"), Some("hearing"))
@@ -173,9 +111,9 @@ async fn s27_s28_unfair_sanction_reviewed_and_ordered_corrected_by_a_deadline_to
         "proposal": "revoke",
         "opinion": "民警系依法履职，建议撤销记大过处分",
     });
-    let r = act(&w, DIRECTOR, &id, opinion.clone()).await;
+    let r = w.act(DIRECTOR, &id, opinion.clone()).await;
     assert_eq!(r.status, 422, "{}", r.body);
-    let r = act(&w, OFFICE, &id, json!({ "action": "sanction_appeal_hear", "statement": "驾驶人冲撞民警，不得已采取强制措施" })).await;
+    let r = w.act(OFFICE, &id, json!({ "action": "sanction_appeal_hear", "statement": "驾驶人冲撞民警，不得已采取强制措施" })).await;
     assert_eq!(r.status, 200, "{}", r.body);
     for (aspect, proper, finding) in [
         (
@@ -187,15 +125,15 @@ async fn s27_s28_unfair_sanction_reviewed_and_ordered_corrected_by_a_deadline_to
         ("basis", true, "所引依据本身无误"),
         ("procedure", false, "未听取民警陈述申辩"),
     ] {
-        let r = act(&w, OFFICE, &id, json!({ "action": "sanction_appeal_recheck", "aspect": aspect, "proper": proper, "finding": finding })).await;
+        let r = w.act(OFFICE, &id, json!({ "action": "sanction_appeal_recheck", "aspect": aspect, "proper": proper, "finding": finding })).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
     // The office does not give the committee's opinion; the director does.
-    let r = act(&w, OFFICE, &id, opinion.clone()).await;
+    let r = w.act(OFFICE, &id, opinion.clone()).await;
     assert_eq!(r.status, 403, "{}", r.body);
-    let r = act(&w, DIRECTOR, &id, opinion).await;
+    let r = w.act(DIRECTOR, &id, opinion).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let d = detail(&w, DEPT, &id).await;
+    let d = w.detail(DEPT, &id).await;
     assert_eq!(d["stage"], "awaiting_department");
     let doc = &d["documents"][0];
     assert_eq!(doc["kind"], "sanction_review_opinion");
@@ -205,7 +143,7 @@ async fn s27_s28_unfair_sanction_reviewed_and_ordered_corrected_by_a_deadline_to
     assert!(text.contains("建议撤销原决定"), "{text}");
 
     // The department declines; the 督察 orders the correction by a deadline (001 §28).
-    let r = act(&w, DEPT, &id, json!({ "action": "sanction_appeal_department_answer", "corrected": false, "reasons": "认为处分并无不当" })).await;
+    let r = w.act(DEPT, &id, json!({ "action": "sanction_appeal_department_answer", "corrected": false, "reasons": "认为处分并无不当" })).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let order = json!({
         "action": "sanction_appeal_order_correction",
@@ -213,11 +151,11 @@ async fn s27_s28_unfair_sanction_reviewed_and_ordered_corrected_by_a_deadline_to
         "requirements": "撤销记大过处分，恢复其相应待遇",
         "deadline": "2026-03-31",
     });
-    let r = act(&w, OFFICE, &id, order.clone()).await;
+    let r = w.act(OFFICE, &id, order.clone()).await;
     assert_eq!(r.status, 403, "{}", r.body);
-    let r = act(&w, INSP, &id, order).await;
+    let r = w.act(INSP, &id, order).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let d = detail(&w, DEPT, &id).await;
+    let d = w.detail(DEPT, &id).await;
     assert_eq!(d["stage"], "ordered");
     let deadline = &d["deadlines"][0];
     assert_eq!(deadline["step"], "correction:1");
@@ -236,39 +174,39 @@ async fn s27_s28_unfair_sanction_reviewed_and_ordered_corrected_by_a_deadline_to
         .unwrap_or_default()
         .contains("请你部门于2026年3月31日前予以纠正"));
     // The department's inbox shows the step.
-    let inbox = w.as_(DEPT).get("/api/v1/inbox").await;
+    let inbox = w.api(DEPT).get("/api/v1/inbox").await;
     assert_eq!(inbox.status, 200, "{}", inbox.body);
     assert!(inbox.body.contains("correction:1"), "{}", inbox.body);
 
     // The department reports; the 督察 verifies; the case closes.
-    let r = act(
-        &w,
-        DEPT,
-        &id,
-        json!({ "action": "sanction_appeal_report_correction", "description": "已撤销记大过处分" }),
-    )
-    .await;
+    let r = w
+        .act(
+            DEPT,
+            &id,
+            json!({ "action": "sanction_appeal_report_correction", "description": "已撤销记大过处分" }),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(detail(&w, OFFICE, &id).await["deadlines"]
+    assert!(w.detail(OFFICE, &id).await["deadlines"]
         .as_array()
         .expect("deadlines")
         .is_empty());
-    let r = act(&w, INSP, &id, json!({ "action": "sanction_appeal_verify_correction", "verified": true, "note": "处分已撤销，待遇已恢复" })).await;
+    let r = w.act(INSP, &id, json!({ "action": "sanction_appeal_verify_correction", "verified": true, "note": "处分已撤销，待遇已恢复" })).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let d = detail(&w, OFFICER, &id).await;
+    let d = w.detail(OFFICER, &id).await;
     assert_eq!(d["stage"], "closed");
     assert_eq!(d["stage_zh"], "已办结（已纠正）");
 
     // Scope: the officer, the committee, the department and the 督察 see it; others do not.
     for who in [OFFICER, OFFICE, DIRECTOR, DEPT, INSP] {
         assert_eq!(
-            w.as_(who).get(&format!("/api/v1/cases/{id}")).await.status,
+            w.api(who).get(&format!("/api/v1/cases/{id}")).await.status,
             200,
             "{who}"
         );
     }
     assert_eq!(
-        w.as_(OTHER)
+        w.api(OTHER)
             .get(&format!("/api/v1/cases/{id}"))
             .await
             .status,

@@ -9,6 +9,8 @@
 
 /// The browser tests' harness: headless Chromium on the demo server through WebDriver.
 pub mod browser;
+/// The process tests' world: a directory with tokens and sessions, and the API calls on cases.
+pub mod world;
 
 use std::net::SocketAddr;
 use std::path::Path;
