@@ -14,7 +14,7 @@ use lvzhi_workflow::{Command, Document, Event, Org, State as CaseState};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{ApiJson, ApiPath, ApiQuery, ErrorBody};
+use super::extract::{id_of, ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::access;
 use crate::app::{App, Directory};
 use crate::auth::{ApiUser, User, Via};
@@ -353,7 +353,7 @@ pub struct RecordedEvent {
     pub role: String,
     /// 中文描述。
     pub description: String,
-    /// 事件的完整记录（办理流程的事件 JSON，含所出具文书的全文）。
+    /// 事件的完整记录（JSON，含所出具文书的全文）。
     #[schema(value_type = Object)]
     pub event: serde_json::Value,
 }
@@ -635,13 +635,6 @@ fn org_ref(o: &Org) -> OrgRef {
     OrgRef {
         id: o.id.clone(),
         name: o.name.clone(),
-    }
-}
-
-fn id_of<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
     }
 }
 

@@ -93,6 +93,15 @@ fn is_json(ct: Option<&HeaderValue>) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// The API code of a value that serialises as a string (a unit variant such as a document kind
+/// or a role): what the API's `kind`, `category`, `area`… fields carry; empty for anything else.
+pub fn id_of<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 /// Parses a JSON body into `T` with Chinese messages naming the field at fault.
 pub fn parse_json<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<T, AppError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {

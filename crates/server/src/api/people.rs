@@ -12,7 +12,7 @@ use lvzhi_processes::result_use::{ProtectedDetermination, Source};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::extract::{ApiPath, ErrorBody};
+use super::extract::{id_of, ApiPath, ErrorBody};
 use crate::access;
 use crate::app::App;
 use crate::auth::{ApiUser, User};
@@ -101,13 +101,6 @@ pub struct ResultUseView {
     pub org_name: String,
     /// 已出具的免责、容错认定及纠错整改，每项附不得影响的事项。
     pub determinations: Vec<DeterminationView>,
-}
-
-fn id_of<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 pub fn status_zh(d: &ProtectedDetermination) -> &'static str {

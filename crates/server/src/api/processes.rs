@@ -11,7 +11,8 @@ use lvzhi_processes::registry::{by_kind, DecidedEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{ApiJson, ApiPath, ErrorBody};
+use super::cases::RecordedEvent;
+use super::extract::{from_value, id_of, ApiJson, ApiPath, ErrorBody};
 use crate::app::App;
 use crate::auth::{ApiUser, User};
 use crate::error::AppError;
@@ -149,24 +150,6 @@ pub struct ProcessActionRequest {
     pub command: serde_json::Value,
 }
 
-/// 一个已记录的事件。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ProcessRecordedEvent {
-    /// 事件类型代码。
-    pub kind: String,
-    /// 办理日期。
-    pub on: NaiveDate,
-    /// 办理人编号（系统事件为 system）。
-    pub person_id: String,
-    /// 办理人角色代码。
-    pub role: String,
-    /// 中文描述。
-    pub description: String,
-    /// 事件的完整记录（JSON，含所出具文书的全文）。
-    #[schema(value_type = Object)]
-    pub event: serde_json::Value,
-}
-
 /// 办理结果。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ProcessActionResult {
@@ -175,7 +158,7 @@ pub struct ProcessActionResult {
     /// 办理后的案件版本。
     pub version: i64,
     /// 本次记录的事件（含由此自动生成的事件，如逐级上报的报告，001 §17）。
-    pub events: Vec<ProcessRecordedEvent>,
+    pub events: Vec<RecordedEvent>,
 }
 
 /// 维权工作台账的一行（001 §29(六)）。
@@ -218,21 +201,14 @@ pub struct LedgerView {
     pub items: Vec<LedgerItem>,
 }
 
-fn recorded(e: &DecidedEvent) -> ProcessRecordedEvent {
-    ProcessRecordedEvent {
+fn recorded(e: &DecidedEvent) -> RecordedEvent {
+    RecordedEvent {
         kind: e.kind_id.to_string(),
         on: e.on,
         person_id: e.by.person_id.clone(),
         role: e.by.role.id().to_string(),
         description: e.description.clone(),
         event: e.payload.clone(),
-    }
-}
-
-fn id_of<T: Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
     }
 }
 
@@ -312,6 +288,14 @@ pub fn detail(app: &App, user: &User, ctx: &ProcessCtx) -> ProcessCaseDetail {
     }
 }
 
+/// The body of `POST /api/v1/cases` for a process: the case type and its opening command.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProcessCreateRequest {
+    kind: String,
+    command: serde_json::Value,
+}
+
 /// `POST /api/v1/cases` for a process kind: `{"kind": "incident", "command": {…}}`. `None` when
 /// the body asks for an application (no `kind`, or `application`).
 pub async fn create_if_process(
@@ -322,14 +306,14 @@ pub async fn create_if_process(
     let kind = match body.get("kind") {
         None | Some(serde_json::Value::Null) => return Ok(None),
         Some(serde_json::Value::String(k)) if k == lvzhi_service::APPLICATION => return Ok(None),
-        Some(serde_json::Value::String(k)) => k.clone(),
+        Some(serde_json::Value::String(k)) => k,
         Some(_) => {
             return Err(AppError::BadRequest(
                 "字段“kind”有误：应为案件类型代码（字符串）".to_string(),
             ))
         }
     };
-    let process = by_kind(&kind).ok_or_else(|| {
+    let process = by_kind(kind).ok_or_else(|| {
         AppError::BadRequest(format!(
             "案件类型“{kind}”不存在；可用的类型：application、{}",
             lvzhi_processes::PROCESSES
@@ -339,21 +323,8 @@ pub async fn create_if_process(
                 .join("、")
         ))
     })?;
-    let Some(obj) = body.as_object() else {
-        return Err(AppError::BadRequest("请求体应为一个 JSON 对象".to_string()));
-    };
-    if let Some(k) = obj
-        .keys()
-        .find(|k| !matches!(k.as_str(), "kind" | "command"))
-    {
-        return Err(AppError::BadRequest(format!(
-            "请求中含有系统不接受的字段“{k}”，请检查字段名称是否拼写正确"
-        )));
-    }
-    let command = obj
-        .get("command")
-        .ok_or_else(|| AppError::BadRequest("请求缺少字段“command”（立案命令）".to_string()))?;
-    let (case_id, version, _) = processes::create(app, user, process, command).await?;
+    let req: ProcessCreateRequest = from_value(body.clone())?;
+    let (case_id, version, _) = processes::create(app, user, process, &req.command).await?;
     Ok(Some((case_id, version)))
 }
 
