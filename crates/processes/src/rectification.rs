@@ -1672,6 +1672,21 @@ fn kind_id(kind: &EventKind) -> &'static str {
     }
 }
 
+/// The officer's step to rectify by `due`: `rectification` while its passing is still to be
+/// recorded (the one step that fires, see [`Process::fires_event`]); once the passing is
+/// recorded, or while an extension request awaits its decision (nothing fires then, 002 §16),
+/// another id — else the scheduler would claim the passed step again and again, finding
+/// nothing to fire.
+fn rectification_step(s: &State, due: NaiveDate) -> &'static str {
+    if s.overdue == Some(due) {
+        "rectification_overdue"
+    } else if s.pending_extension().is_some() {
+        "rectification_awaiting_extension"
+    } else {
+        "rectification"
+    }
+}
+
 /// A step of the handling office only: `STEP@<office id>` (the inbox shows it to that office's
 /// holders of the role, not to the offices above that see the case).
 fn office_step(step: &str, s: &State) -> String {
@@ -1727,7 +1742,7 @@ impl Process for Rectification {
             Stage::Open => {
                 if let Some(due) = s.due {
                     out.push(OpenDeadline {
-                        step: "rectification".to_string(),
+                        step: rectification_step(s, due).to_string(),
                         label: "完成整改并报告整改情况".to_string(),
                         due,
                         provisional: false,
@@ -1794,7 +1809,8 @@ impl Process for Rectification {
         ]
     }
 
-    /// Passing the rectification's last day fires [`EventKind::Overdue`].
+    /// Passing the rectification's last day fires [`EventKind::Overdue`] (once: the step is then
+    /// `rectification_overdue`).
     fn fires_event(deadline: &OpenDeadline) -> bool {
         deadline.step == "rectification"
     }
@@ -2275,6 +2291,18 @@ mod tests {
         let s2 = due.iter().fold(s.clone(), apply);
         assert!(Rectification::due_events(&s2, &late).is_empty());
         assert_eq!(Rectification::summary(&s2).stage_zh, "整改中（已逾期）");
+        // The scheduler claims the step that fires, and only until its passing is recorded.
+        let firing = |s: &State| -> Vec<(String, bool)> {
+            Rectification::deadlines(s, &CAL)
+                .into_iter()
+                .map(|x| {
+                    let f = Rectification::fires_event(&x);
+                    (x.step, f)
+                })
+                .collect()
+        };
+        assert_eq!(firing(&s), [("rectification".to_string(), true)]);
+        assert_eq!(firing(&s2), [("rectification_overdue".to_string(), false)]);
         // Asked before the last day: not overdue while the office decides.
         let ask = Command::RequestExtension {
             requested_due: d(2026, 4, 30),
@@ -2282,6 +2310,8 @@ mod tests {
         };
         let (s3, _) = run(s, &ask, &officer(), &ctx(d(2026, 3, 30)));
         assert!(Rectification::due_events(&s3, &late).is_empty());
+        assert!(firing(&s3).contains(&("rectification_awaiting_extension".to_string(), false)));
+        assert!(!firing(&s3).iter().any(|(_, f)| *f));
         // An overdue officer may still ask; a grant clears the overdue mark.
         let (s4, _) = run(s2, &ask, &officer(), &late);
         let grant = Command::DecideExtension {
