@@ -37,6 +37,9 @@ mod processes;
 // The demo's 执法过错 cases and heavy-sanction appeals (issue 7).
 #[path = "demo_fault.rs"]
 mod fault;
+// The demo's 纠错整改 cases (issue 7).
+#[path = "demo_rectification.rs"]
+mod rectification;
 
 /// A demo account as printed at start.
 pub struct DemoAccount {
@@ -985,6 +988,7 @@ async fn cases(s: &mut Seeder) -> Result<(), AppError> {
     filed(s).await?;
     processes::seed(s).await?;
     fault::seed(s).await?;
+    rectification::seed(s).await?;
     Ok(())
 }
 

@@ -287,3 +287,91 @@ async fn the_demo_shows_enforcement_faults_and_sanction_appeals() {
     let report = app.store().verify().await.unwrap();
     assert!(report.problem.is_none(), "{:?}", report.problem);
 }
+
+/// The demo's 纠错整改 cases (000 §31 ¶2, 002 §15–17): an extension granted and the 盟's office's
+/// follow-up; one verified from 高志刚's tolerance; one overdue; the same officer's repeat
+/// flagged for accountability; the unit's third mistake of the year raised as a risk point with
+/// its warning letter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_shows_rectifications() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path(), day("2026-03-18")).await;
+    demo::seed(&app).await.unwrap();
+    let load = |id: &'static str| {
+        let app = app.clone();
+        async move { app.service().load_process(id).await.unwrap() }
+    };
+    let state = |c: &lvzhi_service::ProcessCase| c.case.state_json();
+
+    // 002 §16: asked, granted by the 主任, the last day moved past today; 000 §31 ¶2: the 盟.
+    let j1 = load("J2026-000001").await;
+    assert_eq!(j1.case.summary().stage, "open");
+    let s1 = state(&j1);
+    assert_eq!(s1["extensions"][0]["decision"]["granted"], true);
+    assert_eq!(s1["extensions"][0]["decision"]["by"]["role"], "director");
+    let due = s1["due"].as_str().unwrap();
+    assert!(due > "2026-03-18", "{due}");
+    assert_ne!(s1["due"], s1["original_due"]);
+    assert_eq!(s1["follow_ups"][1]["superior"]["id"], "als-gaj");
+    assert!(j1
+        .case
+        .facts()
+        .iter()
+        .any(|f| f.label == "回访" && f.value.contains("阿拉善盟公安局维权办")));
+
+    // Verified, from the application it was tolerated in.
+    let j2 = load("J2026-000002").await;
+    assert_eq!(j2.case.summary().stage, "verified");
+    let source = state(&j2)["source_case"].as_str().unwrap().to_string();
+    let origin = app.service().load(&source).await.unwrap();
+    assert!(origin.state.applicant_ids().contains(&"p-gaozhigang"));
+
+    // Overdue: recorded by the system when the office followed up, in the officer's deadlines.
+    let j3 = load("J2026-000003").await;
+    assert!(j3.case.summary().stage_zh.contains("已逾期"));
+    assert!(j3
+        .stored
+        .iter()
+        .any(|e| e.kind == "overdue" && e.actor == "system"));
+    let view = app.service().view_process(&j3, app.clock().today());
+    assert!(view.deadlines.iter().any(|d| d.overdue));
+
+    // 000 §31 ¶2: the same officer, the same category — flagged on opening.
+    let j4 = load("J2026-000004").await;
+    let s4 = state(&j4);
+    assert_eq!(s4["referrals"][0]["ground"], "recurrence");
+    assert_eq!(
+        s4["referrals"][0]["earlier"],
+        serde_json::json!(["J2026-000001"])
+    );
+    assert!(s4["risk_point"].is_null());
+
+    // 002 §17: the unit's third evidence mistake of the year — a risk point and its letter.
+    let j5 = load("J2026-000005").await;
+    let s5 = state(&j5);
+    assert_eq!(
+        s5["risk_point"]["earlier"],
+        serde_json::json!(["J2026-000001", "J2026-000004"])
+    );
+    assert!(s5["referrals"].as_array().unwrap().is_empty());
+    let titles: Vec<String> = j5.case.documents().into_iter().map(|d| d.title).collect();
+    assert_eq!(titles, ["整改通知书", "易错风险警示提醒函"]);
+    assert_eq!(j5.case.documents()[1].addressee, "巴彦浩特派出所");
+
+    // The office lists all five; so does the 盟's office above it (it sees and follows up);
+    // the 右旗's office none.
+    let f = ListFilter {
+        kind: Some("rectification".into()),
+        ..ListFilter::default()
+    };
+    for (person, n) in [("p-zhaomin", 5), ("p-yangfan", 5), ("p-chenhao", 0)] {
+        let listed = cases::list(&app, &user(&app, person), &f).await.unwrap();
+        assert_eq!(
+            (listed.total, listed.cases.len()),
+            (n, n as usize),
+            "{person}"
+        );
+    }
+    let report = app.store().verify().await.unwrap();
+    assert!(report.problem.is_none(), "{:?}", report.problem);
+}
