@@ -10,6 +10,7 @@
 //! (see [`extract`]).
 
 pub mod admin;
+pub mod application_form;
 pub mod cases;
 pub mod docs;
 pub mod extract;
@@ -57,6 +58,9 @@ pub const ROUTES: &[(&str, &str, Make)] = &[
     }),
     ("GET", "/api/v1/cases/{id}/documents/{n}.docx", || {
         get(cases::document_docx)
+    }),
+    ("GET", "/api/v1/cases/{id}/application-form.pdf", || {
+        get(application_form::application_form_pdf)
     }),
     ("POST", "/api/v1/evaluate", || post(cases::evaluate)),
     ("GET", "/api/v1/policy/facts", || get(cases::policy_facts)),
@@ -200,6 +204,7 @@ impl Modify for Security {
         cases::document,
         cases::document_pdf,
         cases::document_docx,
+        application_form::application_form_pdf,
         cases::evaluate,
         cases::policy_facts,
         cases::orgs,

@@ -457,6 +457,11 @@ fn render(
             "民警认为有符合免责的情形而受到问责处理，或者认为有符合容错的情形而受到过重问责处理的，民警本人或者所在单位可以向本级维权办提出申请（000 §12）。"
             "维权办应当在收到申请后7个工作日内决定是否受理，逾期未告知的视为受理（000 §13）。带 * 的各项必填。"
         }
+            p.hint.noprint {
+                "需要手写填报的，可"
+                a.pdf href="/forms/application-form.pdf" { "下载空白申请表（PDF）" }
+                "，填写、签字、所在单位签署意见并盖章后交本级维权办。"
+            }
             (csrf_field(user))
             div.annex-head {
                 span { "单位（盖章）：" span.fill { @if !unit.is_empty() { (dir.org_name(unit)) } } }

@@ -321,6 +321,7 @@ async fn render(
         div.case-head {
             h1 { (view.title) }
             p { span.case-id { (id) } " · " span.stage { (view.stage_zh) } " · 版本 " (view.version) }
+            p.noprint { a.pdf href={ "/cases/" (id) "/application-form.pdf" } { "下载免责容错申请表（PDF，供签字盖章）" } }
         }
         div.columns {
             div.main-col {

@@ -4,6 +4,7 @@
 
 pub mod act;
 pub mod admin;
+pub mod application_form;
 pub mod apply;
 pub mod case_page;
 pub mod cases;
@@ -44,6 +45,7 @@ pub fn routes() -> Router<App> {
         .merge(act::routes())
         .merge(process::routes())
         .merge(apply::routes())
+        .merge(application_form::routes())
         .merge(people::routes())
         .merge(admin::routes())
 }

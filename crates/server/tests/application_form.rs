@@ -1,0 +1,199 @@
+//! The 免责容错申请表 (000 §12 and its annex) served by the server over HTTP: filled from an
+//! application of the demo at `/cases/{id}/application-form.pdf` and
+//! `GET /api/v1/cases/{id}/application-form.pdf` — the applicant's name, unit, post and the
+//! matter read back from the PDF with poppler — to exactly those who may view the case (an
+//! officer of another banner gets 403), no 申请表 for a case of another process; the blank form
+//! at `/forms/application-form.pdf` linked from the apply page; the case page links the filled
+//! one; the OpenAPI document lists the route.
+
+mod common;
+
+use std::process::Command as Process;
+
+use axum::http::{header, StatusCode};
+use common::{add_session, add_token, encode, Client, Reply, Target, Who};
+use lvzhi_server::App;
+
+const OFFICER: &str = "form-officer-token";
+const OFFICE: &str = "form-office-token";
+const OUTSIDER: &str = "form-outsider-token";
+const TITLE: &str = "公安民警免责容错申请表";
+
+/// The text poppler extracts in typesetting order (a table cell's lines together), without the
+/// spaces and line breaks it puts between CJK glyphs; `None` (printed) without pdftotext.
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("form.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    match Process::new("pdftotext")
+        .arg("-raw")
+        .arg(&path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) if out.status.success() => Some(
+            String::from_utf8_lossy(&out.stdout)
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect(),
+        ),
+        Ok(out) => panic!("pdftotext failed: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(_) => {
+            println!("skipped: pdftotext missing (apt-get install poppler-utils)");
+            None
+        }
+    }
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A PDF download: type, no caching, an attachment named in ASCII and in Chinese.
+fn is_pdf_download(r: &Reply, ascii_name: &str, chinese_name: &str) {
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.header(header::CONTENT_TYPE), "application/pdf");
+    assert_eq!(r.header(header::CACHE_CONTROL), "no-store");
+    let cd = r.header(header::CONTENT_DISPOSITION);
+    assert!(
+        cd.starts_with(&format!("attachment; filename=\"{ascii_name}\"")),
+        "{cd}"
+    );
+    assert!(
+        cd.contains(&format!("filename*=UTF-8''{}", encode(chinese_name))),
+        "{cd}"
+    );
+    assert!(r.bytes.starts_with(b"%PDF-"), "not a PDF");
+}
+
+/// An application of 巴特尔 in the demo, and its form's 申请事项 (before any 事实与理由).
+async fn bateer_application(app: &App) -> (String, String, String) {
+    let ids = app
+        .store()
+        .cases_linked("applicant", "p-bateer", 10)
+        .await
+        .unwrap();
+    let id = ids
+        .into_iter()
+        .find(|id| id.starts_with('A'))
+        .expect("巴特尔 has an application in the demo");
+    let loaded = app.service().load(&id).await.unwrap();
+    let form = loaded.state.form.expect("an application has its form");
+    let matter = match form.matter.split_once("事实与理由：") {
+        Some((m, _)) => m.trim_end().trim_end_matches('。').to_string(),
+        None => form.matter.clone(),
+    };
+    (id, matter, form.applying_unit.name)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_application_form_is_downloaded_filled_to_those_who_may_view_and_blank_to_anyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = common::demo_app(dir.path()).await;
+    add_token(&app, "t-form-officer", OFFICER, "p-bateer").await;
+    add_token(&app, "t-form-office", OFFICE, "p-zhaomin").await;
+    add_token(&app, "t-form-outsider", OUTSIDER, "p-chenhao").await;
+    let officer_session = add_session(&app, "p-bateer").await;
+    let outsider_session = add_session(&app, "p-chenhao").await;
+    let target = Target::tcp(common::serve(app.clone()).await);
+    let api = |token: &str| Client::new(&target, Who::bearer(token));
+    let (id, matter, unit) = bateer_application(&app).await;
+    let path = format!("/api/v1/cases/{id}/application-form.pdf");
+
+    // The applicant, through the API: the form filled from the case.
+    let r = api(OFFICER).get(&path).await;
+    is_pdf_download(
+        &r,
+        &format!("{id}-application-form.pdf"),
+        &format!("{id}-{TITLE}.pdf"),
+    );
+    let filled = r.bytes.clone();
+    if let Some(text) = pdf_text(&filled) {
+        for want in [TITLE, "巴特尔", &squeeze(&matter), &squeeze(&unit), "民警"] {
+            assert!(text.contains(want), "lacks {want}: {text}");
+        }
+        // Received on a day of record: the head of the form carries it (000 §13).
+        assert!(text.contains("时间：20"), "{text}");
+        // 申请事项 has its row: "事实与理由：" is not printed joined to it.
+        assert!(!text.contains("事实与理由：民警"), "{text}");
+    }
+    // The office that handles it, the same form.
+    let r = api(OFFICE).get(&path).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.bytes.starts_with(b"%PDF-"));
+
+    // An officer of another banner may not view the case: 403, and no PDF.
+    let r = api(OUTSIDER).get(&path).await;
+    let message = r.error(StatusCode::FORBIDDEN);
+    assert_eq!(r.code(), "access_denied");
+    assert!(message.contains("无权"), "{message}");
+    assert!(!r.bytes.starts_with(b"%PDF-"));
+    // Nor a case that does not exist, nor one of another process (no 申请表 there).
+    let r = api(OFFICE)
+        .get("/api/v1/cases/A2026-999999/application-form.pdf")
+        .await;
+    r.error(StatusCode::NOT_FOUND);
+    let year = common::TODAY.0;
+    let r = api(OFFICE)
+        .get(&format!(
+            "/api/v1/cases/J{year}-000001/application-form.pdf"
+        ))
+        .await;
+    let message = r.error(StatusCode::NOT_FOUND);
+    assert!(message.contains("纠错整改"), "{message}");
+    // Without a token: 401.
+    let r = Client::new(&target, Who::Nobody).get(&path).await;
+    r.error(StatusCode::UNAUTHORIZED);
+
+    // The pages: the case page links the filled form, which the applicant downloads; the
+    // outsider is refused.
+    let page = Client::new(&target, officer_session.clone());
+    let r = page.get(&format!("/cases/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let link = format!("href=\"/cases/{id}/application-form.pdf\"");
+    assert!(r.body.contains(&link), "the case page links the form");
+    let r = page.get(&format!("/cases/{id}/application-form.pdf")).await;
+    is_pdf_download(
+        &r,
+        &format!("{id}-application-form.pdf"),
+        &format!("{id}-{TITLE}.pdf"),
+    );
+    let r = Client::new(&target, outsider_session.clone())
+        .get(&format!("/cases/{id}/application-form.pdf"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.bytes.starts_with(b"%PDF-"));
+
+    // The blank form, linked from the apply page, for any signed-in user: nothing of a case.
+    let r = page.get("/cases/new").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("href=\"/forms/application-form.pdf\""));
+    let r = Client::new(&target, outsider_session)
+        .get("/forms/application-form.pdf")
+        .await;
+    is_pdf_download(&r, "application-form.pdf", &format!("{TITLE}（空白）.pdf"));
+    assert_ne!(r.bytes, filled);
+    if let Some(text) = pdf_text(&r.bytes) {
+        for want in [TITLE, "工作单位", "申请事项", "事实与理由", "申请人签名"] {
+            assert!(text.contains(want), "lacks {want}: {text}");
+        }
+        assert!(!text.contains("巴特尔"), "{text}");
+        assert!(!text.contains(&squeeze(&matter)), "{text}");
+    }
+    // Signed out: the login page.
+    let r = Client::new(&target, Who::Nobody)
+        .get("/forms/application-form.pdf")
+        .await;
+    assert!(r.status.is_redirection(), "{}", r.status);
+    assert!(r.location().starts_with("/login"), "{}", r.location());
+
+    // The OpenAPI document lists the route, with its PDF reply.
+    let r = Client::new(&target, Who::Nobody)
+        .get("/api/openapi.json")
+        .await;
+    let doc = r.json();
+    let op = &doc["paths"]["/api/v1/cases/{id}/application-form.pdf"]["get"];
+    assert!(op.is_object(), "not documented");
+    assert!(op["responses"]["200"]["content"]["application/pdf"].is_object());
+    assert!(op["responses"]["403"].is_object());
+}
