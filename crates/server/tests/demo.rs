@@ -319,6 +319,32 @@ async fn the_demo_shows_rectifications() {
         .iter()
         .any(|f| f.label == "回访" && f.value.contains("阿拉善盟公安局维权办")));
 
+    // What the pages offer the 盟's office on it — the policies and the process together: to
+    // follow up and refer (000 §31 ¶2), nothing the issuing office decides (002 §16–17).
+    let offered = |person: &'static str| {
+        let app = app.clone();
+        async move {
+            let u = user(&app, person);
+            let ctx = lvzhi_server::processes::load(&app, &u, "J2026-000001")
+                .await
+                .unwrap();
+            lvzhi_server::processes::available(&app, &u, &ctx)
+                .into_iter()
+                .map(|(spec, _)| spec.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        offered("p-yangfan").await,
+        [
+            "rectification_record_follow_up",
+            "rectification_refer_accountability"
+        ]
+    );
+    assert!(offered("p-zhaomin")
+        .await
+        .contains(&"rectification_record_follow_up".to_string()));
+
     // Verified, from the application it was tolerated in.
     let j2 = load("J2026-000002").await;
     assert_eq!(j2.case.summary().stage, "verified");
