@@ -176,7 +176,8 @@ async fn a_name_clearing_closes_with_its_notice_in_a_browser() {
     b.confirm(&case, "办结", &["已办结"]).await;
     b.shot("closed").await;
 
-    b.click(&format!("a[href='/cases/{case}/notices/1']")).await;
+    b.click(&format!("a[href='/cases/{case}/documents/1']"))
+        .await;
     b.wait_text(&[
         "正名通知书",
         "系诬告",

@@ -20,6 +20,7 @@ const OFFICER: &str = "officer-token-0001";
 const OFFICE: &str = "office-token-0001";
 const OUTSIDER: &str = "outsider-token-0001";
 const ACCEPTANCE: &str = "免责容错申请受理通知书";
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 struct Env {
     app: App,
@@ -131,6 +132,10 @@ fn pdftotext(pdf: &[u8]) -> Option<String> {
 }
 
 fn file_reply_checks(r: &Reply, content_type: &str, ext: &str) {
+    file_reply_checks_titled(r, content_type, ext, ACCEPTANCE)
+}
+
+fn file_reply_checks_titled(r: &Reply, content_type: &str, ext: &str, title: &str) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.header(header::CONTENT_TYPE), content_type);
     assert_eq!(r.header(header::CACHE_CONTROL), "no-store");
@@ -139,7 +144,7 @@ fn file_reply_checks(r: &Reply, content_type: &str, ext: &str) {
     assert!(cd.contains(&format!("-1.{ext}\"")), "{cd}");
     // RFC 5987: the Chinese title, percent-encoded UTF-8.
     assert!(cd.contains("filename*=UTF-8''"), "{cd}");
-    assert!(cd.contains(&enc(ACCEPTANCE)), "{cd}");
+    assert!(cd.contains(&enc(title)), "{cd}");
 }
 
 /// Percent-encoded UTF-8, as RFC 5987 writes non-ASCII characters.
@@ -472,4 +477,120 @@ async fn issue6_without_a_seal_the_notice_is_typeset_on_demand_and_marked_unseal
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("未定稿"), "{}", r.body);
+}
+
+/// A casualty 维权 incident (001 §17) at 左旗局 reported up to the 盟局: the report is a notice of
+/// the incident process, sealed and served like the application's (issue 7 on issue 6's
+/// machinery): the API lists it with its seal, the PDF served is the archived one, the 核对 form
+/// and the older `/notices/n` address show the same sealed notice, an outsider is refused.
+#[tokio::test]
+async fn issue7_001_s17_an_incident_report_up_is_sealed_downloaded_and_checked() {
+    let e = env(true).await;
+    let opened = e
+        .api(OFFICER)
+        .post_json(
+            "/api/v1/cases",
+            &json!({ "kind": "incident", "command": {
+                "action": "incident_report", "source": "officer", "officer": "p-off",
+                "unit": "zq-pcs", "org": "zq", "incident_type": "violent_attack",
+                "occurred_on": "2024-10-08", "place": "巴彦浩特镇团结路",
+                "description": "民警王民警处置纠纷时被当事人持械袭击，头部受伤",
+                "victims": [{ "name": "王民警", "kind": "officer", "harm": "头部轻伤" }],
+                "casualties": true
+            } }),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    let id = opened.json()["case_id"].as_str().unwrap().to_string();
+
+    // The detail lists the report with its seal and file addresses; the trail records the seal.
+    let detail = e.api(OFFICE).get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
+    let d = detail.json();
+    let doc = &d["documents"][0];
+    let title = doc["title"].as_str().unwrap().to_string();
+    let sm3 = doc["seal"]["sm3"].as_str().expect("sealed").to_string();
+    assert_eq!(sm3.len(), 64);
+    assert_eq!(doc["pdf"], format!("/api/v1/cases/{id}/documents/1.pdf"));
+    assert!(
+        d["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["description"] == format!("文书定稿（{title}，SM3 {sm3}）")),
+        "{}",
+        d["timeline"]
+    );
+    // The documents list of the API is the same for every case kind.
+    let list = e
+        .api(OFFICE)
+        .get(&format!("/api/v1/cases/{id}/documents"))
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert_eq!(list.json()["documents"][0]["seal"]["sm3"], sm3.as_str());
+
+    // The PDF served is the archived one: its SM3 is the recorded digest; poppler reads it.
+    let pdf = e
+        .api(OFFICE)
+        .get(&format!("/api/v1/cases/{id}/documents/1.pdf"))
+        .await;
+    file_reply_checks_titled(&pdf, "application/pdf", "pdf", &title);
+    assert_eq!(sm3_hex(&pdf.bytes), sm3);
+    if let Some(text) = pdftotext(&pdf.bytes) {
+        let flat: String = text.split_whitespace().collect();
+        assert!(flat.contains(&title), "{text}");
+        assert!(flat.contains("持械袭击"), "{text}");
+    }
+    let docx = e
+        .api(OFFICE)
+        .get(&format!("/api/v1/cases/{id}/documents/1.docx"))
+        .await;
+    file_reply_checks_titled(&docx, DOCX, "docx", &title);
+
+    // The case page links the files with the seal; the notice page under both addresses.
+    let office = e.page("p-office");
+    let page = office.get(&format!("/cases/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("/cases/{id}/documents/1.pdf")));
+    assert!(page.body.contains("已定稿"));
+    for path in [
+        format!("/cases/{id}/documents/1"),
+        format!("/cases/{id}/notices/1"),
+    ] {
+        let p = office.get(&path).await;
+        assert_eq!(p.status, StatusCode::OK, "{path}");
+        assert!(p.body.contains(&sm3) && p.body.contains("核对"), "{path}");
+    }
+    // 核对: the genuine file matches, an altered one does not.
+    let path = format!("/cases/{id}/documents/1/check");
+    let csrf = ("_csrf", "csrf-p-office");
+    let r = check(
+        &office,
+        &path,
+        multipart(&[csrf], Some(("报告.pdf", &pdf.bytes))),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("一致：文件“报告.pdf”"), "{}", r.body);
+    let mut altered = pdf.bytes.clone();
+    let last = altered.len() - 10;
+    altered[last] ^= 1;
+    let r = check(
+        &office,
+        &path,
+        multipart(&[csrf], Some(("报告.pdf", &altered))),
+    )
+    .await;
+    assert!(r.body.contains("不一致"), "{}", r.body);
+
+    // Exactly to those who may view the case.
+    for path in [
+        format!("/api/v1/cases/{id}/documents/1.pdf"),
+        format!("/api/v1/cases/{id}/documents"),
+    ] {
+        let r = e.api(OUTSIDER).get(&path).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+    }
+    let r = e.page("p-yq").get(&format!("/cases/{id}/notices/1")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

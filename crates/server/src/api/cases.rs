@@ -21,9 +21,9 @@ use crate::auth::{ApiUser, User, Via};
 use crate::error::AppError;
 use crate::interview::{self, EvaluationView, FactView};
 use crate::packs::APPLICATION_PACK;
-use crate::ui::case_page::{actors, available, load_case, run_command, CaseCtx};
+use crate::ui::case_page::{actors, available, load_case, run_command};
 use crate::ui::cases::{CaseListPage, ListFilter};
-use crate::ui::documents::{issued, parse_file, Format, Issued};
+use crate::ui::documents::{parse_file, CaseDocuments, Format, Issued};
 use crate::ui::inbox::InboxItem;
 
 // ---------------------------------------------------------------------------------------------
@@ -686,8 +686,8 @@ fn parties_view(s: &CaseState) -> PartiesView {
     }
 }
 
-fn document_view(case_id: &str, i: &Issued<'_>) -> DocumentView {
-    let d: &Document = i.document;
+fn document_view(case_id: &str, i: &Issued) -> DocumentView {
+    let d: &Document = &i.document;
     let base = format!("/api/v1/cases/{case_id}/documents/{}", i.n);
     DocumentView {
         n: i.n,
@@ -697,7 +697,7 @@ fn document_view(case_id: &str, i: &Issued<'_>) -> DocumentView {
         copy_to: d.copy_to.clone(),
         text: d.text.clone(),
         issued_on: d.issued_on,
-        seal: i.seal.map(|s| SealView {
+        seal: i.seal.as_ref().map(|s| SealView {
             sm3: s.sm3.clone(),
             bytes: s.bytes,
             pages: s.pages,
@@ -709,10 +709,10 @@ fn document_view(case_id: &str, i: &Issued<'_>) -> DocumentView {
     }
 }
 
-fn documents_of(ctx: &CaseCtx) -> Vec<DocumentView> {
-    issued(ctx)
+fn documents_of(docs: &CaseDocuments) -> Vec<DocumentView> {
+    docs.items
         .iter()
-        .map(|i| document_view(&ctx.loaded.case_id, i))
+        .map(|i| document_view(&docs.case_id, i))
         .collect()
 }
 
@@ -796,7 +796,7 @@ pub async fn get_case(
                 hash: t.hash,
             })
             .collect(),
-        documents: documents_of(&ctx),
+        documents: documents_of(&CaseDocuments::of_application(&ctx)),
     }))
     .map(|Json(d)| Json(d.into()))
 }
@@ -943,10 +943,10 @@ pub async fn documents(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<DocumentsView>, AppError> {
-    let ctx = load_case(&app, &user, &id).await?;
+    let docs = CaseDocuments::load(&app, &user, &id).await?;
     Ok(Json(DocumentsView {
-        documents: documents_of(&ctx),
-        case_id: ctx.loaded.case_id,
+        documents: documents_of(&docs),
+        case_id: docs.case_id,
     }))
 }
 
@@ -984,12 +984,12 @@ pub async fn document(
             "文书序号“{shown}”无效：应为从 1 起的正整数，下载文件时加 .pdf 或 .docx"
         )));
     };
-    let ctx = load_case(&app, &user, &id).await?;
+    let docs = CaseDocuments::load(&app, &user, &id).await?;
     if format != Format::Page {
-        return crate::ui::documents::file(&app, &ctx, n, format).await;
+        return crate::ui::documents::file(&app, &docs, n, format).await;
     }
-    let i = crate::ui::documents::one(&ctx, n)?;
-    Ok(Json(document_view(&ctx.loaded.case_id, &i)).into_response())
+    let i = docs.one(n)?;
+    Ok(Json(document_view(&docs.case_id, i)).into_response())
 }
 
 #[utoipa::path(

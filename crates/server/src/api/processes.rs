@@ -79,6 +79,12 @@ pub struct ProcessDocumentItem {
     pub text: String,
     /// 出具日期。
     pub issued_on: NaiveDate,
+    /// 定稿记录：出具时生成的 PDF 已存档，其 SM3 摘要记入审计链；未定稿时为空。
+    pub seal: Option<super::cases::SealView>,
+    /// PDF 下载地址（已定稿的返回定稿 PDF）。
+    pub pdf: String,
+    /// DOCX 下载地址（可编辑，现时生成）。
+    pub docx: String,
 }
 
 /// 时间线中的一条记录（审计链中的一个事件）。
@@ -215,6 +221,7 @@ fn recorded(e: &DecidedEvent) -> RecordedEvent {
 /// The detail of a process case for `user`.
 pub fn detail(app: &App, user: &User, ctx: &ProcessCtx) -> ProcessCaseDetail {
     let view = app.service().view_process(&ctx.loaded, app.clock().today());
+    let files = format!("/api/v1/cases/{}/documents", view.case_id);
     ProcessCaseDetail {
         org_name: app.directory().org_name(&view.org_id),
         case_id: view.case_id,
@@ -261,13 +268,28 @@ pub fn detail(app: &App, user: &User, ctx: &ProcessCtx) -> ProcessCaseDetail {
             .documents
             .into_iter()
             .enumerate()
-            .map(|(i, d)| ProcessDocumentItem {
-                n: i + 1,
-                kind: id_of(&d.kind),
-                title: d.title,
-                addressee: d.addressee,
-                text: d.text,
-                issued_on: d.issued_on,
+            .map(|(i, d)| {
+                let n = i + 1;
+                let base = format!("{files}/{n}");
+                ProcessDocumentItem {
+                    n,
+                    kind: id_of(&d.kind),
+                    title: d.title,
+                    addressee: d.addressee,
+                    text: d.text,
+                    issued_on: d.issued_on,
+                    seal: view.seals.iter().find(|s| s.seal.document == n).map(|s| {
+                        super::cases::SealView {
+                            sm3: s.seal.sm3.clone(),
+                            bytes: s.seal.bytes,
+                            pages: s.seal.pages,
+                            fonts: s.seal.fonts.clone(),
+                            sealed_on: Some(s.on),
+                        }
+                    }),
+                    pdf: format!("{base}.pdf"),
+                    docx: format!("{base}.docx"),
+                }
             })
             .collect(),
         timeline: view

@@ -185,6 +185,7 @@ fn parties_section(s: &CaseState) -> Markup {
                 dt { "受理的维权委" } dd { (form.committee.name) }
                 @if let Some(p) = &form.parent_committee { dt { "上一级维权委" } dd { (p.name) } }
                 dt { "申请事项" } dd { (multiline(&form.matter)) }
+                @if let Some(st) = &form.statement { dt { "事实与理由" } dd { (multiline(st)) } }
                 @if !s.panel.is_empty() {
                     dt { "审查论证组" }
                     dd { @for (i, m) in s.panel.iter().enumerate() { @if i > 0 { "、" } (m.name) } }
@@ -389,7 +390,7 @@ async fn render(
                     @if view.documents.is_empty() { p.empty { "尚无文书。" } }
                     @else {
                         ul.documents {
-                            @for d in super::documents::issued(ctx) {
+                            @for d in super::documents::CaseDocuments::of_application(ctx).items {
                                 li {
                                     a href={ "/cases/" (id) "/documents/" (d.n) } { (d.document.title) }
                                     " · " (date_zh(d.document.issued_on)) " · "
@@ -397,7 +398,7 @@ async fn render(
                                     " · "
                                     a.docx href={ "/cases/" (id) "/documents/" (d.n) ".docx" } { "DOCX" }
                                     " "
-                                    @match d.seal {
+                                    @match &d.seal {
                                         Some(seal) => small.hash title={ "定稿 PDF 的 SM3 摘要：" (seal.sm3) } { "已定稿 · SM3 " (seal.sm3.get(..16).unwrap_or(&seal.sm3)) "…" }
                                         None => span.badge.provisional title="出具时未生成定稿 PDF；下载的 PDF 为现时排版" { "未定稿" }
                                     }

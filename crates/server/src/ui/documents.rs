@@ -23,6 +23,7 @@ use super::{csrf_field, page, PageResult, PageUser};
 use crate::app::App;
 use crate::auth::{constant_eq, User};
 use crate::error::AppError;
+use crate::processes::ProcessCtx;
 
 /// The largest file the 核对 form takes (a notice's PDF is tens of kilobytes).
 const MAX_CHECK_BYTES: usize = 20 * 1024 * 1024;
@@ -63,42 +64,98 @@ pub fn parse_file(file: &str) -> Option<(usize, Format)> {
 
 /// One issued notice of a case: its number (from 1, in order of issue), its text of record,
 /// its seal (if sealed) and the day it was sealed.
-pub struct Issued<'a> {
+#[derive(Debug, Clone)]
+pub struct Issued {
     pub n: usize,
-    pub document: &'a Document,
-    pub seal: Option<&'a DocumentSeal>,
+    pub document: Document,
+    pub seal: Option<DocumentSeal>,
     pub sealed_on: Option<chrono::NaiveDate>,
 }
 
-/// The case's notices in order of issue, with their seals.
-pub fn issued(ctx: &CaseCtx) -> Vec<Issued<'_>> {
-    let s = &ctx.loaded.state;
-    let sealed_on = |n: usize| {
-        ctx.loaded.events.iter().find_map(|e| match &e.kind {
-            EventKind::DocumentSealed { seal } if seal.document == n => Some(e.on),
-            _ => None,
-        })
-    };
-    ctx.loaded
-        .events
-        .iter()
-        .filter_map(|e| e.kind.document())
-        .enumerate()
-        .map(|(i, document)| Issued {
-            n: i + 1,
-            document,
-            seal: s.seals.get(&(i + 1)),
-            sealed_on: sealed_on(i + 1),
-        })
-        .collect()
+/// The notices of one case of any process (the 000 application or one of `lvzhi_processes`),
+/// as the document pages, downloads and API read them: every case's notices are numbered,
+/// sealed, downloaded and checked the same way.
+#[derive(Debug, Clone)]
+pub struct CaseDocuments {
+    pub case_id: String,
+    pub items: Vec<Issued>,
 }
 
-/// The notice `n` of the case, or 404.
-pub fn one<'a>(ctx: &'a CaseCtx, n: usize) -> Result<Issued<'a>, AppError> {
-    issued(ctx)
-        .into_iter()
-        .find(|d| d.n == n)
-        .ok_or_else(|| AppError::NotFound(format!("案件 {} 没有第 {n} 份文书", ctx.loaded.case_id)))
+impl CaseDocuments {
+    /// The notices of an application, with their seals.
+    pub fn of_application(ctx: &CaseCtx) -> Self {
+        let s = &ctx.loaded.state;
+        let sealed_on = |n: usize| {
+            ctx.loaded.events.iter().find_map(|e| match &e.kind {
+                EventKind::DocumentSealed { seal } if seal.document == n => Some(e.on),
+                _ => None,
+            })
+        };
+        let items = ctx
+            .loaded
+            .events
+            .iter()
+            .filter_map(|e| e.kind.document())
+            .enumerate()
+            .map(|(i, document)| Issued {
+                n: i + 1,
+                document: document.clone(),
+                seal: s.seals.get(&(i + 1)).cloned(),
+                sealed_on: sealed_on(i + 1),
+            })
+            .collect();
+        CaseDocuments {
+            case_id: ctx.loaded.case_id.clone(),
+            items,
+        }
+    }
+
+    /// The notices of a case of another process, with their seals.
+    pub fn of_process(ctx: &ProcessCtx) -> Self {
+        let seals = ctx.loaded.case.seals();
+        let items = ctx
+            .loaded
+            .case
+            .documents()
+            .into_iter()
+            .enumerate()
+            .map(|(i, document)| {
+                let seal = seals.iter().find(|s| s.seal.document == i + 1);
+                Issued {
+                    n: i + 1,
+                    document,
+                    seal: seal.map(|s| s.seal.clone()),
+                    sealed_on: seal.map(|s| s.on),
+                }
+            })
+            .collect();
+        CaseDocuments {
+            case_id: ctx.loaded.case_id.clone(),
+            items,
+        }
+    }
+
+    /// The notices of case `case_id` of whichever process, for a user who may view it (404 when
+    /// it does not exist, 403 when the user may not see it, as the case page).
+    pub async fn load(app: &App, user: &User, case_id: &str) -> Result<Self, AppError> {
+        if crate::processes::process_kind(app, case_id)
+            .await?
+            .is_some()
+        {
+            let ctx = crate::processes::load(app, user, case_id).await?;
+            return Ok(Self::of_process(&ctx));
+        }
+        let ctx = load_case(app, user, case_id).await?;
+        Ok(Self::of_application(&ctx))
+    }
+
+    /// The notice `n`, or 404.
+    pub fn one(&self, n: usize) -> Result<&Issued, AppError> {
+        self.items
+            .iter()
+            .find(|d| d.n == n)
+            .ok_or_else(|| AppError::NotFound(format!("案件 {} 没有第 {n} 份文书", self.case_id)))
+    }
 }
 
 fn typeset_failed(why: String) -> AppError {
@@ -108,8 +165,8 @@ fn typeset_failed(why: String) -> AppError {
 
 /// The PDF of a notice and whether it is the sealed one: the archived file, re-hashed against
 /// its seal; or, without a seal, typeset now.
-pub async fn pdf(app: &App, case_id: &str, d: &Issued<'_>) -> Result<(Vec<u8>, bool), AppError> {
-    let Some(seal) = d.seal else {
+pub async fn pdf(app: &App, case_id: &str, d: &Issued) -> Result<(Vec<u8>, bool), AppError> {
+    let Some(seal) = &d.seal else {
         let typesetter = app.typesetter().clone();
         let document = d.document.clone();
         let r = crate::typeset::blocking(move || typesetter.pdf(&document))
@@ -149,7 +206,7 @@ pub async fn pdf(app: &App, case_id: &str, d: &Issued<'_>) -> Result<(Vec<u8>, b
 }
 
 /// The notice as an editable DOCX, typeset now.
-pub async fn docx(app: &App, d: &Issued<'_>) -> Result<Vec<u8>, AppError> {
+pub async fn docx(app: &App, d: &Issued) -> Result<Vec<u8>, AppError> {
     let typesetter = app.typesetter().clone();
     let document = d.document.clone();
     crate::typeset::blocking(move || typesetter.docx(&document))
@@ -172,7 +229,7 @@ fn rfc5987(s: &str) -> String {
 
 /// `A2026-000001-1-免责容错申请受理通知书.pdf` (with `（未定稿）` when unsealed) in UTF-8, and
 /// the ASCII `A2026-000001-1.pdf` for old clients (RFC 6266 / RFC 5987).
-pub fn content_disposition(case_id: &str, d: &Issued<'_>, ext: &str, sealed: bool) -> String {
+pub fn content_disposition(case_id: &str, d: &Issued, ext: &str, sealed: bool) -> String {
     let title: String = d
         .document
         .title
@@ -203,27 +260,27 @@ pub fn file_response(bytes: Vec<u8>, content_type: &'static str, disposition: &s
 /// The PDF or DOCX of notice `n`, for pages and the API alike.
 pub async fn file(
     app: &App,
-    ctx: &CaseCtx,
+    docs: &CaseDocuments,
     n: usize,
     format: Format,
 ) -> Result<Response, AppError> {
-    let id = &ctx.loaded.case_id;
-    let d = one(ctx, n)?;
+    let id = &docs.case_id;
+    let d = docs.one(n)?;
     match format {
         Format::Docx => {
-            let bytes = docx(app, &d).await?;
+            let bytes = docx(app, d).await?;
             Ok(file_response(
                 bytes,
                 DOCX,
-                &content_disposition(id, &d, "docx", d.seal.is_some()),
+                &content_disposition(id, d, "docx", d.seal.is_some()),
             ))
         }
         _ => {
-            let (bytes, sealed) = pdf(app, id, &d).await?;
+            let (bytes, sealed) = pdf(app, id, d).await?;
             Ok(file_response(
                 bytes,
                 PDF,
-                &content_disposition(id, &d, "pdf", sealed),
+                &content_disposition(id, d, "pdf", sealed),
             ))
         }
     }
@@ -237,12 +294,19 @@ async fn document(
     let Some((n, format)) = parse_file(&file_name) else {
         return Err(AppError::NotFound("请求的页面不存在".to_string()).into());
     };
-    let ctx = load_case(&app, &user, &id).await?;
+    let docs = CaseDocuments::load(&app, &user, &id).await?;
     if format != Format::Page {
-        return Ok(file(&app, &ctx, n, format).await?);
+        return Ok(file(&app, &docs, n, format).await?);
     }
-    let d = one(&ctx, n)?;
-    Ok(render(&app, &user, &ctx, &d, None))
+    let d = docs.one(n)?;
+    Ok(render(&app, &user, &docs, d, None))
+}
+
+/// The page of notice `n` of a case of any process (also `/cases/{id}/notices/{n}`).
+pub async fn notice_page(app: &App, user: &User, id: &str, n: usize) -> PageResult {
+    let docs = CaseDocuments::load(app, user, id).await?;
+    let d = docs.one(n)?;
+    Ok(render(app, user, &docs, d, None))
 }
 
 /// The outcome of a 核对.
@@ -256,12 +320,12 @@ pub struct CheckResult {
     pub other: Option<usize>,
 }
 
-fn seal_section(ctx: &CaseCtx, d: &Issued<'_>) -> Markup {
-    let id = &ctx.loaded.case_id;
+fn seal_section(docs: &CaseDocuments, d: &Issued) -> Markup {
+    let id = &docs.case_id;
     html! {
         section.card.noprint id="seal" {
             h2 { "定稿与核对" }
-            @match d.seal {
+            @match &d.seal {
                 Some(seal) => {
                     p { span.badge { "已定稿" } " 出具时生成的 PDF 已存档，其 SM3 摘要记入案件审计链"
                         @if let Some(on) = d.sealed_on { "（" (date_zh(on)) "）" } "。" }
@@ -284,8 +348,13 @@ fn seal_section(ctx: &CaseCtx, d: &Issued<'_>) -> Markup {
     }
 }
 
-fn check_form(user: &User, ctx: &CaseCtx, d: &Issued<'_>, result: Option<&CheckResult>) -> Markup {
-    let id = &ctx.loaded.case_id;
+fn check_form(
+    user: &User,
+    docs: &CaseDocuments,
+    d: &Issued,
+    result: Option<&CheckResult>,
+) -> Markup {
+    let id = &docs.case_id;
     html! {
         section.card.noprint id="check" {
             h2 { "核对" }
@@ -321,12 +390,12 @@ fn check_form(user: &User, ctx: &CaseCtx, d: &Issued<'_>, result: Option<&CheckR
 fn render(
     app: &App,
     user: &User,
-    ctx: &CaseCtx,
-    d: &Issued<'_>,
+    docs: &CaseDocuments,
+    d: &Issued,
     result: Option<&CheckResult>,
 ) -> Response {
-    let id = &ctx.loaded.case_id;
-    let doc = d.document;
+    let id = &docs.case_id;
+    let doc = &d.document;
     page(
         app,
         user,
@@ -334,8 +403,8 @@ fn render(
         "cases",
         html! {
             p.noprint { a href={ "/cases/" (id) } { "← 返回案件 " (id) } }
-            (seal_section(ctx, d))
-            (check_form(user, ctx, d, result))
+            (seal_section(docs, d))
+            (check_form(user, docs, d, result))
             article.document {
                 h1 { (doc.title) }
                 // The text of record carries its own addressee line and paragraph indents.
@@ -378,7 +447,7 @@ async fn check(
     let Some((n, Format::Page)) = parse_file(&n) else {
         return Err(AppError::NotFound("请求的页面不存在".to_string()).into());
     };
-    let ctx = load_case(&app, &user, &id).await?;
+    let docs = CaseDocuments::load(&app, &user, &id).await?;
     let mut multipart = multipart.map_err(|_| {
         AppError::BadRequest("核对内容无法识别：请通过文书页面的表单上传文件或粘贴摘要".to_string())
     })?;
@@ -402,8 +471,8 @@ async fn check(
     if csrf.is_empty() || !constant_eq(&csrf, user.csrf()) {
         return Err(AppError::Csrf.into());
     }
-    let d = one(&ctx, n)?;
-    let Some(seal) = d.seal else {
+    let d = docs.one(n)?;
+    let Some(seal) = &d.seal else {
         return Err(
             AppError::Unprocessable(format!("第 {n} 份文书未定稿，没有可供核对的摘要")).into(),
         );
@@ -437,10 +506,9 @@ async fn check(
     let matches = digest == seal.sm3;
     let other = (!matches)
         .then(|| {
-            ctx.loaded
-                .state
-                .seals
-                .values()
+            docs.items
+                .iter()
+                .filter_map(|i| i.seal.as_ref())
                 .find(|s| s.sm3 == digest)
                 .map(|s| s.document)
         })
@@ -451,7 +519,7 @@ async fn check(
         matches,
         other,
     };
-    Ok(render(&app, &user, &ctx, &d, Some(&result)))
+    Ok(render(&app, &user, &docs, d, Some(&result)))
 }
 
 #[cfg(test)]
@@ -505,7 +573,7 @@ mod tests {
         };
         let d = Issued {
             n: 1,
-            document: &document,
+            document,
             seal: None,
             sealed_on: None,
         };

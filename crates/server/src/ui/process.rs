@@ -275,8 +275,20 @@ pub async fn case_page(app: &App, user: &User, id: &str, msg: Option<&str>) -> P
                     @if view.documents.is_empty() { p.empty { "尚无文书。" } }
                     @else {
                         ul.documents {
-                            @for (n, d) in view.documents.iter().enumerate() {
-                                li { a href={ "/cases/" (id) "/notices/" (n + 1) } { (d.title) } " · " (d.addressee) " · " (date_zh(d.issued_on)) }
+                            @for (i, d) in view.documents.iter().enumerate() {
+                                @let n = i + 1;
+                                li {
+                                    a href={ "/cases/" (id) "/documents/" (n) } { (d.title) }
+                                    " · " (d.addressee) " · " (date_zh(d.issued_on)) " · "
+                                    a.pdf href={ "/cases/" (id) "/documents/" (n) ".pdf" } { "PDF" }
+                                    " · "
+                                    a.docx href={ "/cases/" (id) "/documents/" (n) ".docx" } { "DOCX" }
+                                    " "
+                                    @match view.seals.iter().find(|s| s.seal.document == n) {
+                                        Some(s) => small.hash title={ "定稿 PDF 的 SM3 摘要：" (s.seal.sm3) } { "已定稿 · SM3 " (s.seal.sm3.get(..16).unwrap_or(&s.seal.sm3)) "…" }
+                                        None => span.badge.provisional title="出具时未生成定稿 PDF；下载的 PDF 为现时排版" { "未定稿" }
+                                    }
+                                }
                             }
                         }
                     }
@@ -527,33 +539,14 @@ struct NoticePath {
     n: usize,
 }
 
+/// The notice page under its older address: the same page as `/cases/{id}/documents/{n}`, for
+/// any process (links printed or bookmarked before the notices were sealed keep working).
 async fn notice_page(
     State(app): State<App>,
     PageUser(user): PageUser,
     Path(NoticePath { id, n }): Path<NoticePath>,
 ) -> PageResult {
-    if processes::process_kind(&app, &id).await?.is_none() {
-        return Ok(Redirect::to(&format!("/cases/{id}/documents/{n}")).into_response());
-    }
-    let ctx = processes::load(&app, &user, &id).await?;
-    let docs = ctx.loaded.case.documents();
-    let Some(doc) = n.checked_sub(1).and_then(|i| docs.get(i)) else {
-        return Err(AppError::NotFound(format!("案件 {id} 没有第 {n} 份文书")).into());
-    };
-    Ok(page(
-        &app,
-        &user,
-        &doc.title,
-        "cases",
-        html! {
-            p.noprint { a href={ "/cases/" (id) } { "← 返回案件 " (id) } }
-            article.document {
-                h1 { (doc.title) }
-                div.text { @for para in doc.text.split('\n') { p.asis { (para) } } }
-                @if !doc.copy_to.is_empty() { p.copy { "抄送：" (doc.copy_to.join("、")) } }
-            }
-        },
-    ))
+    super::documents::notice_page(&app, &user, &id, n).await
 }
 
 // ---- 台账 (001 §29(六)) ----
