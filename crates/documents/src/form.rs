@@ -82,8 +82,25 @@ fn opt(s: Option<String>) -> Value {
     str_value(s.unwrap_or_default())
 }
 
-/// The web form records 申请事项 and 事实与理由 as one text ("…。事实与理由：…", see the
-/// server's apply page); the paper form has a row for each.
+/// 申请事项 and the paragraphs of 事实与理由, a row each on the paper form: from the form's
+/// `statement`, or — for forms recorded before it, when the apply page joined the two into one
+/// text ("…。事实与理由：…") — split back out of `matter`.
+fn matter_and_reasons(form: &ApplicationForm) -> (String, Vec<String>) {
+    match &form.statement {
+        Some(statement) => (
+            form.matter.trim().to_string(),
+            statement
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect(),
+        ),
+        None => split_matter(&form.matter),
+    }
+}
+
+/// A joined "…。事实与理由：…" split into 申请事项 and its reasons.
 fn split_matter(matter: &str) -> (String, Vec<String>) {
     match matter.split_once("事实与理由：") {
         Some((m, r)) => {
@@ -129,7 +146,7 @@ fn inputs(form: Option<&ApplicationForm>, details: &FormDetails, fonts: &Fonts) 
                 .map(|a| officer(&a.name, details.officers.get(&a.person_id)))
                 .collect();
             d.insert("officers".into(), officers.into_value());
-            let (matter, reasons) = split_matter(&form.matter);
+            let (matter, reasons) = matter_and_reasons(form);
             d.insert("matter".into(), str_value(matter));
             let reasons: Vec<Value> = reasons.into_iter().map(str_value).collect();
             d.insert("reasons".into(), reasons.into_value());
@@ -186,6 +203,44 @@ mod tests {
         assert_eq!(r, vec!["民警依法处置。", "现场有录像。"]);
         let (m, r) = split_matter("申请免责");
         assert_eq!((m.as_str(), r.len()), ("申请免责", 0));
+    }
+
+    #[test]
+    fn a_separate_statement_is_its_own_row_and_a_joined_one_is_split() {
+        let mut f = ApplicationForm {
+            applicants: Vec::new(),
+            applying_unit: lvzhi_workflow::Org {
+                id: "u".into(),
+                name: "巴彦浩特派出所".into(),
+            },
+            committee: lvzhi_workflow::Org {
+                id: "c".into(),
+                name: "阿拉善左旗公安局".into(),
+            },
+            parent_committee: None,
+            matter: "申请对记过处分适用免责。事实与理由：民警依法处置。".into(),
+            statement: None,
+            accountability_decision: None,
+            facts: BTreeMap::new(),
+        };
+        // Recorded before `statement`: split back.
+        assert_eq!(
+            matter_and_reasons(&f),
+            (
+                "申请对记过处分适用免责".to_string(),
+                vec!["民警依法处置。".to_string()]
+            )
+        );
+        // With its own statement, the matter is printed as it is and the statement by line.
+        f.matter = " 申请对记过处分适用免责 ".into();
+        f.statement = Some("民警依法处置。\n\n  现场有录像。 ".into());
+        assert_eq!(
+            matter_and_reasons(&f),
+            (
+                "申请对记过处分适用免责".to_string(),
+                vec!["民警依法处置。".to_string(), "现场有录像。".to_string()]
+            )
+        );
     }
 
     #[test]

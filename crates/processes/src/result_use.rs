@@ -434,6 +434,7 @@ mod tests {
             committee: org("zuoqi", "阿拉善左旗公安局"),
             parent_committee: None,
             matter: "制止斗殴致人轻伤".into(),
+            statement: None,
             accountability_decision: None,
             facts: Default::default(),
         };

@@ -162,6 +162,7 @@ fn main() {
             committee: org(&office.org_id),
             parent_committee: dirx.tree.parent(&office.org_id).map(org),
             matter: "现场处置中依法使用警械致嫌疑人受伤，申请免责".into(),
+            statement: None,
             accountability_decision: None,
             facts: Default::default(),
         };

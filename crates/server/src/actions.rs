@@ -1291,6 +1291,7 @@ mod tests {
                 },
                 parent_committee: None,
                 matter: "申请免责".into(),
+                statement: None,
                 accountability_decision: None,
                 facts: Default::default(),
             }),

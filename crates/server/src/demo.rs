@@ -737,6 +737,7 @@ impl Seeder {
             committee: org(ZQ),
             parent_committee: Some(org(MENG)),
             matter: matter.to_string(),
+            statement: None,
             accountability_decision: decision.map(|(sanction, dept, decided_on, serial)| {
                 // 文号 of the deciding department: 督察 or 纪检 of 阿拉善盟公安局.
                 let prefix = if dept == MENG_JJ {

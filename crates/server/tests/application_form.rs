@@ -197,3 +197,119 @@ async fn the_application_form_is_downloaded_filled_to_those_who_may_view_and_bla
     assert!(op["responses"]["200"]["content"]["application/pdf"].is_object());
     assert!(op["responses"]["403"].is_object());
 }
+
+/// 事实与理由 apart from 申请事项: the apply page records it as the form's `statement`, the
+/// API shows it, the 申请表 prints both in their rows, and the notices quote 申请事项 alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_statement_is_recorded_apart_and_printed_in_its_own_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = common::demo_app(dir.path()).await;
+    add_token(&app, "t-form-officer", OFFICER, "p-bateer").await;
+    add_token(&app, "t-form-office", OFFICE, "p-zhaomin").await;
+    let officer_session = add_session(&app, "p-bateer").await;
+    let target = Target::tcp(common::serve(app.clone()).await);
+    let page = Client::new(&target, officer_session);
+    let matter = "申请对警告处分适用依法履职免责";
+    let r = page
+        .post(
+            "/cases/new",
+            &[
+                ("applying_unit", "alszq-bhht"),
+                ("applicant", "p-bateer"),
+                ("matter", matter),
+                (
+                    "reasons",
+                    "依法盘查时相对人突然逃跑摔伤。\r\n\r\n  全程开启执法记录仪。  ",
+                ),
+                ("decision.department", "als-gaj-dczd"),
+                ("decision.sanction", "warning"),
+                ("decision.decided_on", "2026-11-10"),
+                ("op", "file"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = r
+        .location()
+        .strip_prefix("/cases/")
+        .and_then(|l| l.split('?').next())
+        .unwrap()
+        .to_string();
+    let form = app.service().load(&id).await.unwrap().state.form.unwrap();
+    assert_eq!(form.matter, matter);
+    assert_eq!(
+        form.statement.as_deref(),
+        Some("依法盘查时相对人突然逃跑摔伤。\n全程开启执法记录仪。")
+    );
+    // The API's case detail shows it apart; the case page too.
+    let api = Client::new(&target, Who::bearer(OFFICE));
+    let r = api.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let detail = r.json();
+    assert_eq!(detail["parties"]["matter"], matter);
+    assert_eq!(
+        detail["parties"]["statement"],
+        "依法盘查时相对人突然逃跑摔伤。\n全程开启执法记录仪。"
+    );
+    let r = page.get(&format!("/cases/{id}")).await;
+    assert!(r.body.contains("<dt>事实与理由</dt>"), "{}", r.body);
+    // The 申请表: both rows, nothing joined.
+    let r = api
+        .get(&format!("/api/v1/cases/{id}/application-form.pdf"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    if let Some(text) = pdf_text(&r.bytes) {
+        for want in [
+            matter,
+            "依法盘查时相对人突然逃跑摔伤。",
+            "全程开启执法记录仪。",
+        ] {
+            assert!(text.contains(want), "lacks {want}: {text}");
+        }
+        assert!(!text.contains("事实与理由：依法"), "{text}");
+    }
+    // An application through the API with a statement: recorded as sent.
+    let r = Client::new(&target, Who::bearer(OFFICER))
+        .post_json(
+            "/api/v1/cases",
+            &serde_json::json!({ "command": { "action": "file", "form": {
+                "applicants": [{ "person_id": "p-bateer", "name": "巴特尔" }],
+                "applying_unit": { "id": "alszq-bhht", "name": "巴彦浩特派出所" },
+                "committee": { "id": "alszq-gaj", "name": "阿拉善左旗公安局" },
+                "matter": matter,
+                "statement": "经接口提交的事实与理由。",
+                "accountability_decision": {
+                    "department": { "id": "als-gaj-dczd", "name": "阿拉善盟公安局督察支队" },
+                    "sanction": "warning", "decided_on": "2026-11-10",
+                },
+            } } }),
+        )
+        .await;
+    assert!(r.status.is_success(), "{} {}", r.status, r.body);
+    let api_id = r.json()["case_id"].as_str().unwrap().to_string();
+    let form = app
+        .service()
+        .load(&api_id)
+        .await
+        .unwrap()
+        .state
+        .form
+        .unwrap();
+    assert_eq!(form.statement.as_deref(), Some("经接口提交的事实与理由。"));
+    // The notices quote the 申请事项 alone: accept, and the 受理通知书 has no statement.
+    let office = Client::new(&target, Who::bearer(OFFICE));
+    for action in ["register", "accept"] {
+        let v = app.service().load(&id).await.unwrap().stored.len();
+        let r = office
+            .post_json(
+                &format!("/api/v1/cases/{id}/actions"),
+                &serde_json::json!({ "expected_version": v, "command": { "action": action } }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{action}: {}", r.body);
+    }
+    let docs = app.service().load(&id).await.unwrap().state.documents;
+    let notice = docs.last().expect("the acceptance notice");
+    assert!(notice.text.contains(matter), "{}", notice.text);
+    assert!(!notice.text.contains("依法盘查时"), "{}", notice.text);
+}

@@ -180,6 +180,7 @@ async fn out_of_scope_case(app: &App) -> String {
         },
         parent_committee: None,
         matter: "申请对警告处分适用依法履职免责".to_string(),
+        statement: None,
         accountability_decision: Some(AccountabilityDecision {
             department: Org {
                 id: FUJIAN.to_string(),

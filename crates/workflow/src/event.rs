@@ -643,6 +643,7 @@ mod tests {
             committee: org(),
             parent_committee: None,
             matter: "事项".into(),
+            statement: None,
             accountability_decision: None,
             facts: BTreeMap::new(),
         }

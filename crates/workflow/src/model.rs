@@ -212,8 +212,13 @@ pub struct ApplicationForm {
     /// The parent organisation whose 维权委 hears a 复核 (000 §21: 盟公安局维权委).
     #[serde(default)]
     pub parent_committee: Option<Org>,
-    /// 申请事项.
+    /// 申请事项: what is asked, quoted by the written notices (000 §13, §16, §23).
     pub matter: String,
+    /// 事实与理由: the statement of facts and reasons, in its own row of the 申请表 (000 annex)
+    /// and not quoted by the notices. Forms recorded before this field existed carry it joined
+    /// to `matter` after "事实与理由：" (`lvzhi_documents`' 申请表 splits it back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
     #[serde(default)]
     pub accountability_decision: Option<AccountabilityDecision>,
     /// Facts in the policy pack's vocabulary; opaque to the workflow.

@@ -160,6 +160,8 @@ pub struct PartiesView {
     pub escalated_to: Option<OrgRef>,
     /// 申请事项。
     pub matter: Option<String>,
+    /// 事实与理由（此项单列之前提交的申请，事实与理由并在申请事项中）。
+    pub statement: Option<String>,
     /// 审查论证组成员。
     pub panel: Vec<PanelMemberView>,
     /// 经批准参与审查论证的特邀人员。
@@ -657,6 +659,7 @@ fn parties_view(s: &CaseState) -> PartiesView {
         department: s.department_org().map(org_ref),
         escalated_to: s.escalated_to().map(org_ref),
         matter: Some(form.matter.clone()),
+        statement: form.statement.clone(),
         panel: s
             .panel
             .iter()

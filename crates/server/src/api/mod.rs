@@ -152,7 +152,7 @@ pub fn creation_command_schema() -> Schema {
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     command_schema_of(
         &ids,
-        "立案命令：{\"action\":\"file\",\"form\":{申请表}} 或 {\"action\":\"open_ex_officio\",\"form\":{申请表},\"grounds\":\"发现的情形或者线索\"}。申请表含 applicants（[{person_id,name}]）、applying_unit 与 committee（{id,name}）、可选的 parent_committee、matter（申请事项）、可选的 accountability_decision（{department,sanction,decided_on,document_number}）和 facts。",
+        "立案命令：{\"action\":\"file\",\"form\":{申请表}} 或 {\"action\":\"open_ex_officio\",\"form\":{申请表},\"grounds\":\"发现的情形或者线索\"}。申请表含 applicants（[{person_id,name}]）、applying_unit 与 committee（{id,name}）、可选的 parent_committee、matter（申请事项，书面文书引用）、可选的 statement（事实与理由，载入申请表）、可选的 accountability_decision（{department,sanction,decided_on,document_number}）和 facts。",
     )
 }
 

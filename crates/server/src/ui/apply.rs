@@ -286,28 +286,21 @@ fn read_form(
     if reasons.chars().count() > MAX_REASONS {
         return Err(bad(format!("“事实与理由”不能超过 {MAX_REASONS} 个字")));
     }
-    // The workflow's form has one text, 申请事项, which the written notices quote inside a
-    // sentence (000 §13, §16, §23): the statement of facts and reasons joins it on one line.
-    let matter = if reasons.is_empty() {
-        matter.to_string()
-    } else {
-        let reasons: Vec<&str> = reasons
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect();
-        format!(
-            "{}。事实与理由：{}",
-            matter.trim_end_matches(['。', '.', '；', ';']),
-            reasons.join(" ")
-        )
-    };
+    // 申请事项 is quoted by the written notices inside a sentence (000 §13, §16, §23); 事实与理由
+    // is kept apart, line by line, for the 申请表's own row.
+    let reasons: Vec<&str> = reasons
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let statement = (!reasons.is_empty()).then(|| reasons.join("\n"));
     Ok(ApplicationForm {
         applicants,
         applying_unit: org(&dir, unit),
         committee: org(&dir, &committee),
         parent_committee: parent,
-        matter,
+        matter: matter.to_string(),
+        statement,
         accountability_decision: decision(&dir, values)?,
         facts: Default::default(),
     })
@@ -511,7 +504,7 @@ fn render(
                             input id="f-matter" type="text" name="matter" value=(val(values, "matter")) required maxlength="500" placeholder="如：申请对××问责处理决定适用依法履职免责";
                             label for="f-reasons" { "事实与理由" }
                             textarea id="f-reasons" name="reasons" rows="7" maxlength="3000" { (val(values, "reasons")) }
-                            p.hint.noprint { "简要写明履职经过、损害后果或者不良影响、受到的问责处理，以及认为符合免责或者容错情形的理由（000 §7、§8），不超过3000字；详细材料可在立案后作为证据提交。申请事项和事实与理由将载入受理通知等书面文书。" }
+                            p.hint.noprint { "简要写明履职经过、损害后果或者不良影响、受到的问责处理，以及认为符合免责或者容错情形的理由（000 §7、§8），不超过3000字；详细材料可在立案后作为证据提交。申请事项将载入受理通知等书面文书，事实与理由载入申请表。" }
                         }
                     }
                     tr {

@@ -96,6 +96,7 @@ pub fn form() -> ApplicationForm {
         committee: org(QI, "阿拉善左旗公安局"),
         parent_committee: Some(org(MENG, "阿拉善盟公安局")),
         matter: "依法制止持刀伤人行为时致违法行为人受伤，被给予记过处分".to_string(),
+        statement: None,
         accountability_decision: Some(AccountabilityDecision {
             department: org(DEPT, "阿拉善左旗公安局督察大队"),
             sanction: Sanction::Demerit,
