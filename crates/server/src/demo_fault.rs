@@ -8,7 +8,6 @@
 
 use chrono::Days;
 use lvzhi_processes::enforcement_fault::{assess, FaultState};
-use lvzhi_service::ServiceError;
 use lvzhi_workflow::{Actor, Role};
 use serde_json::{json, Value};
 
@@ -24,25 +23,11 @@ async fn open(
     actor: &Actor,
     command: Value,
 ) -> Result<bool, AppError> {
-    let day = s.wd(n)?;
-    match s
-        .service
-        .create_process(kind, Some(id), actor, &command, day, s.now)
-        .await
-    {
-        Ok(_) => Ok(true),
-        Err(ServiceError::Exists(_)) => Ok(false),
-        Err(e) => Err(failed(&format!("案件 {id}"), e)),
-    }
+    Ok(s.open_process(kind, id, n, actor, command).await?.is_some())
 }
 
 async fn act(s: &Seeder, id: &str, n: u32, actor: &Actor, command: Value) -> Result<(), AppError> {
-    let day = s.wd(n)?;
-    s.service
-        .act_process(id, None, actor, &command, day, s.now)
-        .await
-        .map(|_| ())
-        .map_err(|e| failed(&format!("案件 {id}"), e))
+    s.act_process(id, n, actor, command).await
 }
 
 /// Records the engine's allocation for the case's recorded people and circumstances, as the

@@ -26,8 +26,9 @@ fn zq_office() -> Actor {
 }
 
 impl Seeder {
-    /// Opens a case of `kind` with a fixed id `n` working days ago; `None` when it exists.
-    async fn open_process(
+    /// Opens a case of `kind` with a fixed id `n` working days ago; `None` when it exists (the
+    /// seed is resumable). Every process's demo opens its cases so.
+    pub(super) async fn open_process(
         &self,
         kind: &str,
         id: &str,
@@ -47,7 +48,8 @@ impl Seeder {
         }
     }
 
-    async fn act_process(
+    /// Acts on a process case `n` working days ago.
+    pub(super) async fn act_process(
         &self,
         id: &str,
         n: u32,

@@ -12,7 +12,6 @@
 //! risk point, as the rule says.
 
 use chrono::{Datelike, Duration};
-use lvzhi_service::ServiceError;
 use lvzhi_workflow::{Actor, Role};
 use serde_json::{json, Value};
 
@@ -21,26 +20,14 @@ use crate::error::AppError;
 
 /// Opens a case with a fixed id `n` working days ago; `false` when it exists already.
 async fn open(s: &Seeder, id: &str, n: u32, command: Value) -> Result<bool, AppError> {
-    let day = s.wd(n)?;
     let office = Actor::new(OFFICE, &[Role::Office], ZQ);
-    match s
-        .service
-        .create_process("rectification", Some(id), &office, &command, day, s.now)
-        .await
-    {
-        Ok(_) => Ok(true),
-        Err(ServiceError::Exists(_)) => Ok(false),
-        Err(e) => Err(failed(&format!("案件 {id}"), e)),
-    }
+    Ok(s.open_process("rectification", id, n, &office, command)
+        .await?
+        .is_some())
 }
 
 async fn act(s: &Seeder, id: &str, n: u32, actor: &Actor, command: Value) -> Result<(), AppError> {
-    let day = s.wd(n)?;
-    s.service
-        .act_process(id, None, actor, &command, day, s.now)
-        .await
-        .map(|_| ())
-        .map_err(|e| failed(&format!("案件 {id}"), e))
+    s.act_process(id, n, actor, command).await
 }
 
 /// The 免责容错 application of `person`, if the demo has one (the rectification's source).

@@ -17,7 +17,7 @@ use axum::Router;
 use lvzhi_documents::{render_application_form_pdf, FormDetails, OfficerParticulars};
 
 use super::case_page::load_case;
-use super::documents::{file_response, PDF};
+use super::documents::{file_response, rfc5987, PDF};
 use super::{PageResult, PageUser};
 use crate::app::App;
 use crate::auth::User;
@@ -30,19 +30,6 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/cases/{id}/application-form.pdf", get(filled_page))
         .route("/forms/application-form.pdf", get(blank_page))
-}
-
-/// `filename*` (RFC 5987) encoding: UTF-8, percent-encoded but for the attribute characters.
-fn rfc5987(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// `attachment` with an ASCII name and the Chinese one (`A2026-000001-公安民警免责容错申请表.pdf`).

@@ -214,8 +214,8 @@ pub async fn docx(app: &App, d: &Issued) -> Result<Vec<u8>, AppError> {
         .map_err(typeset_failed)
 }
 
-/// Percent-encodes everything but RFC 5987's `attr-char`.
-fn rfc5987(s: &str) -> String {
+/// Percent-encodes everything but RFC 5987's `attr-char` (the `filename*` of every download).
+pub(crate) fn rfc5987(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {

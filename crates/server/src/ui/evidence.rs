@@ -17,6 +17,7 @@ use lvzhi_workflow::{Command, Evidence};
 use maud::{html, Markup};
 
 use super::case_page::{available, load_case, run_command, CaseCtx};
+use super::documents::rfc5987;
 use super::{csrf_field, PageResult, PageUser};
 use crate::access;
 use crate::app::App;
@@ -264,19 +265,6 @@ fn content_disposition(file_name: &str, digest: &str) -> String {
         "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
         rfc5987(file_name)
     )
-}
-
-/// Percent-encodes everything but RFC 5987's `attr-char`.
-fn rfc5987(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
