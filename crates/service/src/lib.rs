@@ -310,27 +310,61 @@ impl Service {
         }
     }
 
-    /// Renders the notices `events` issue (numbered from `first`), before any case id is final.
-    async fn render_issued(&self, events: &[Event], first: usize) -> Vec<(usize, RenderedPdf)> {
+    /// Typesets numbered notices with the sealing renderer, before any case id is final (every
+    /// process's notices, the application's and the others'). A notice that cannot be typeset
+    /// is logged and left out: not sealed, still recorded — a missing seal is not a lost case.
+    async fn render_numbered(
+        &self,
+        // A Vec, not an iterator: adapters' closures held across the awaits would make the
+        // future not `Send` for every lifetime (axum's handlers and the scheduler spawn it).
+        documents: Vec<(usize, &Document)>,
+    ) -> Vec<(usize, RenderedPdf)> {
         let Some(sealing) = &self.sealing else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        let mut n = first;
-        for e in events {
-            if let Some(d) = e.kind.document() {
-                match Self::render_blocking(sealing, d).await {
-                    Ok(r) => out.push((n, r)),
-                    // Not sealed, still recorded: a missing seal is not a lost case.
-                    Err(why) => eprintln!(
-                        "document seal skipped: notice {n} ({}) not rendered: {why}",
-                        d.title
-                    ),
-                }
-                n += 1;
+        for (n, d) in documents {
+            match Self::render_blocking(sealing, d).await {
+                Ok(r) => out.push((n, r)),
+                Err(why) => eprintln!(
+                    "document seal skipped: notice {n} ({}) not rendered: {why}",
+                    d.title
+                ),
             }
         }
         out
+    }
+
+    /// Renders the notices `events` issue (numbered from `first`).
+    async fn render_issued(&self, events: &[Event], first: usize) -> Vec<(usize, RenderedPdf)> {
+        let issued = events.iter().filter_map(|e| e.kind.document());
+        let numbered = issued.enumerate().map(|(i, d)| (first + i, d)).collect();
+        self.render_numbered(numbered).await
+    }
+
+    /// Archives notice `n` of `case_id` as rendered and gives the seal that records it; `None`
+    /// (logged) when the archive refuses it, and the notice stays unsealed.
+    async fn archive_sealed(
+        sealing: &Sealing,
+        case_id: &str,
+        n: usize,
+        title: &str,
+        r: &RenderedPdf,
+    ) -> Option<DocumentSeal> {
+        match sealing.archive.put_document(case_id, n, &r.pdf).await {
+            Ok(stored) => Some(DocumentSeal {
+                document: n,
+                title: title.to_string(),
+                sm3: stored.digest,
+                bytes: stored.size,
+                pages: r.pages,
+                fonts: r.fonts.clone(),
+            }),
+            Err(err) => {
+                eprintln!("document seal skipped: case {case_id} notice {n} not archived: {err}");
+                None
+            }
+        }
     }
 
     /// Archives the rendered notices under `case_id` and returns `events` with a seal after
@@ -357,28 +391,13 @@ impl Service {
             let Some((_, r)) = rendered.iter().find(|(k, _)| *k == this) else {
                 continue;
             };
-            let stored = match sealing.archive.put_document(case_id, this, &r.pdf).await {
-                Ok(s) => s,
-                Err(err) => {
-                    eprintln!(
-                        "document seal skipped: case {case_id} notice {this} not archived: {err}"
-                    );
-                    continue;
-                }
+            let Some(seal) = Self::archive_sealed(sealing, case_id, this, &d.title, r).await else {
+                continue;
             };
             let seal = Event {
                 on: e.on,
                 by: e.by.clone(),
-                kind: EventKind::DocumentSealed {
-                    seal: DocumentSeal {
-                        document: this,
-                        title: d.title.clone(),
-                        sm3: stored.digest,
-                        bytes: stored.size,
-                        pages: r.pages,
-                        fonts: r.fonts.clone(),
-                    },
-                },
+                kind: EventKind::DocumentSealed { seal },
             };
             match try_apply(checked.clone(), &seal) {
                 Ok(next) => {

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use lvzhi_processes::registry::{by_kind, AnyCase, CaseType, DecidedEvent};
-use lvzhi_processes::{Actor, By, Ctx, DocumentSeal, Org, ProcessError};
+use lvzhi_processes::{Actor, By, Ctx, Org, ProcessError};
 use lvzhi_store::{CaseLink, CaseRow, DeadlineRow, NewEvent, Projection, StoreError, StoredEvent};
 use serde::Serialize;
 
@@ -315,22 +315,14 @@ impl Service {
         &self,
         case: &dyn AnyCase,
         first: usize,
-    ) -> Vec<(usize, String, RenderedPdf)> {
-        let Some(sealing) = &self.sealing else {
+    ) -> Vec<(usize, RenderedPdf)> {
+        if self.sealing.is_none() {
             return Vec::new();
-        };
-        let mut out = Vec::new();
-        for (i, d) in case.documents().iter().enumerate().skip(first - 1) {
-            let n = i + 1;
-            match Self::render_blocking(sealing, d).await {
-                Ok(r) => out.push((n, d.title.clone(), r)),
-                Err(why) => eprintln!(
-                    "document seal skipped: notice {n} ({}) not rendered: {why}",
-                    d.title
-                ),
-            }
         }
-        out
+        let documents = case.documents();
+        let numbered = documents.iter().enumerate().map(|(i, d)| (i + 1, d));
+        let numbered = numbered.skip(first - 1).collect();
+        self.render_numbered(numbered).await
     }
 
     /// Archives the rendered notices under `case_id` and records their seals on `case`: the
@@ -341,31 +333,21 @@ impl Service {
         &self,
         case_id: &str,
         case: &mut Box<dyn AnyCase>,
-        rendered: &[(usize, String, RenderedPdf)],
+        rendered: &[(usize, RenderedPdf)],
         on: NaiveDate,
         by: &By,
     ) -> Vec<DecidedEvent> {
         let Some(sealing) = &self.sealing else {
             return Vec::new();
         };
+        let documents = case.documents();
         let mut out = Vec::new();
-        for (n, title, r) in rendered {
-            let stored = match sealing.archive.put_document(case_id, *n, &r.pdf).await {
-                Ok(s) => s,
-                Err(err) => {
-                    eprintln!(
-                        "document seal skipped: case {case_id} notice {n} not archived: {err}"
-                    );
-                    continue;
-                }
+        for (n, r) in rendered {
+            let Some(d) = n.checked_sub(1).and_then(|i| documents.get(i)) else {
+                continue;
             };
-            let seal = DocumentSeal {
-                document: *n,
-                title: title.clone(),
-                sm3: stored.digest,
-                bytes: stored.size,
-                pages: r.pages,
-                fonts: r.fonts.clone(),
+            let Some(seal) = Self::archive_sealed(sealing, case_id, *n, &d.title, r).await else {
+                continue;
             };
             match case.seal(on, by.clone(), seal) {
                 Ok(e) => out.push(e),
