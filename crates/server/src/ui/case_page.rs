@@ -41,27 +41,43 @@ pub struct CaseCtx {
 /// Loads a case; 404 when it does not exist, 403 when the user may not see it. The refusal is
 /// the same whether or not the user could have guessed the id.
 pub async fn load_case(app: &App, user: &User, case_id: &str) -> Result<CaseCtx, AppError> {
+    match load_any(app, user, case_id).await? {
+        AnyCaseCtx::Application(ctx) => Ok(*ctx),
+        // A case of another process has its own pages and API (`crate::processes`): the scope
+        // was checked first, so the answer says nothing to whoever may not see the case.
+        AnyCaseCtx::Process(p) => Err(AppError::NotFound(format!(
+            "案件 {case_id} 是{}，没有免责容错申请的这项内容",
+            p.loaded.process.name_zh()
+        ))),
+    }
+}
+
+/// A case of any process, loaded for a user who may view it.
+pub enum AnyCaseCtx {
+    // Boxed: both are large, and of quite different sizes.
+    Application(Box<CaseCtx>),
+    Process(Box<crate::processes::ProcessCtx>),
+}
+
+/// Loads a case of whichever process (its kind read once); 404 when it does not exist, 403 when
+/// the user may not see it.
+pub async fn load_any(app: &App, user: &User, case_id: &str) -> Result<AnyCaseCtx, AppError> {
     if crate::processes::process_kind(app, case_id)
         .await?
         .is_some()
     {
-        // A case of another process has its own pages and API (`crate::processes`): the scope
-        // is checked first, so the answer says nothing to whoever may not see the case.
         let p = crate::processes::load(app, user, case_id).await?;
-        return Err(AppError::NotFound(format!(
-            "案件 {case_id} 是{}，没有免责容错申请的这项内容",
-            p.loaded.process.name_zh()
-        )));
+        return Ok(AnyCaseCtx::Process(Box::new(p)));
     }
     let loaded = app.service().load(case_id).await?;
     let parties = access::parties(case_id, &loaded.state);
     access::require(app, user, "view", &parties)?;
     let version = loaded.stored.len() as i64;
-    Ok(CaseCtx {
+    Ok(AnyCaseCtx::Application(Box::new(CaseCtx {
         loaded,
         parties,
         version,
-    })
+    })))
 }
 
 /// The user as workflow actors: one per organisation where they hold roles (the workflow
@@ -387,25 +403,7 @@ async fn render(
                 }
                 section.card {
                     h2 { "文书" }
-                    @if view.documents.is_empty() { p.empty { "尚无文书。" } }
-                    @else {
-                        ul.documents {
-                            @for d in super::documents::CaseDocuments::of_application(ctx).items {
-                                li {
-                                    a href={ "/cases/" (id) "/documents/" (d.n) } { (d.document.title) }
-                                    " · " (date_zh(d.document.issued_on)) " · "
-                                    a.pdf href={ "/cases/" (id) "/documents/" (d.n) ".pdf" } { "PDF" }
-                                    " · "
-                                    a.docx href={ "/cases/" (id) "/documents/" (d.n) ".docx" } { "DOCX" }
-                                    " "
-                                    @match &d.seal {
-                                        Some(seal) => small.hash title={ "定稿 PDF 的 SM3 摘要：" (seal.sm3) } { "已定稿 · SM3 " (seal.sm3.get(..16).unwrap_or(&seal.sm3)) "…" }
-                                        None => span.badge.provisional title="出具时未生成定稿 PDF；下载的 PDF 为现时排版" { "未定稿" }
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    (super::documents::CaseDocuments::of_application(ctx).list(false))
                     (super::evidence::section(user, ctx, actions.contains(&"add_evidence")))
                 }
                 section.card {

@@ -14,11 +14,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use lvzhi_calendar::date_zh;
+use lvzhi_processes::SealEntry;
 use lvzhi_store::{sm3_hex, StoreError};
 use lvzhi_workflow::{Document, DocumentSeal, EventKind};
 use maud::{html, Markup};
 
-use super::case_page::{load_case, CaseCtx};
+use super::case_page::{load_any, AnyCaseCtx, CaseCtx};
 use super::{csrf_field, page, PageResult, PageUser};
 use crate::app::App;
 use crate::auth::{constant_eq, User};
@@ -112,11 +113,14 @@ impl CaseDocuments {
 
     /// The notices of a case of another process, with their seals.
     pub fn of_process(ctx: &ProcessCtx) -> Self {
-        let seals = ctx.loaded.case.seals();
-        let items = ctx
-            .loaded
-            .case
-            .documents()
+        let case = &ctx.loaded.case;
+        Self::of_process_parts(&ctx.loaded.case_id, case.documents(), &case.seals())
+    }
+
+    /// The notices of a process case from its documents and seals as loaded (the case page has
+    /// them in its view already).
+    pub fn of_process_parts(case_id: &str, documents: Vec<Document>, seals: &[SealEntry]) -> Self {
+        let items = documents
             .into_iter()
             .enumerate()
             .map(|(i, document)| {
@@ -130,23 +134,46 @@ impl CaseDocuments {
             })
             .collect();
         CaseDocuments {
-            case_id: ctx.loaded.case_id.clone(),
+            case_id: case_id.to_string(),
             items,
+        }
+    }
+
+    /// The case page's list of the notices: each with its page, its PDF and DOCX, and its seal
+    /// (已定稿 · SM3 …) or 未定稿; `addressee` adds each notice's 主送.
+    pub fn list(&self, addressee: bool) -> Markup {
+        let id = &self.case_id;
+        html! {
+            @if self.items.is_empty() { p.empty { "尚无文书。" } }
+            @else {
+                ul.documents {
+                    @for d in &self.items {
+                        li {
+                            a href={ "/cases/" (id) "/documents/" (d.n) } { (d.document.title) }
+                            @if addressee { " · " (d.document.addressee) }
+                            " · " (date_zh(d.document.issued_on)) " · "
+                            a.pdf href={ "/cases/" (id) "/documents/" (d.n) ".pdf" } { "PDF" }
+                            " · "
+                            a.docx href={ "/cases/" (id) "/documents/" (d.n) ".docx" } { "DOCX" }
+                            " "
+                            @match &d.seal {
+                                Some(seal) => small.hash title={ "定稿 PDF 的 SM3 摘要：" (seal.sm3) } { "已定稿 · SM3 " (seal.sm3.get(..16).unwrap_or(&seal.sm3)) "…" }
+                                None => span.badge.provisional title="出具时未生成定稿 PDF；下载的 PDF 为现时排版" { "未定稿" }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
     /// The notices of case `case_id` of whichever process, for a user who may view it (404 when
     /// it does not exist, 403 when the user may not see it, as the case page).
     pub async fn load(app: &App, user: &User, case_id: &str) -> Result<Self, AppError> {
-        if crate::processes::process_kind(app, case_id)
-            .await?
-            .is_some()
-        {
-            let ctx = crate::processes::load(app, user, case_id).await?;
-            return Ok(Self::of_process(&ctx));
-        }
-        let ctx = load_case(app, user, case_id).await?;
-        Ok(Self::of_application(&ctx))
+        Ok(match load_any(app, user, case_id).await? {
+            AnyCaseCtx::Application(ctx) => Self::of_application(&ctx),
+            AnyCaseCtx::Process(ctx) => Self::of_process(&ctx),
+        })
     }
 
     /// The notice `n`, or 404.

@@ -272,26 +272,7 @@ pub async fn case_page(app: &App, user: &User, id: &str, msg: Option<&str>) -> P
                 }
                 section.card {
                     h2 { "文书" }
-                    @if view.documents.is_empty() { p.empty { "尚无文书。" } }
-                    @else {
-                        ul.documents {
-                            @for (i, d) in view.documents.iter().enumerate() {
-                                @let n = i + 1;
-                                li {
-                                    a href={ "/cases/" (id) "/documents/" (n) } { (d.title) }
-                                    " · " (d.addressee) " · " (date_zh(d.issued_on)) " · "
-                                    a.pdf href={ "/cases/" (id) "/documents/" (n) ".pdf" } { "PDF" }
-                                    " · "
-                                    a.docx href={ "/cases/" (id) "/documents/" (n) ".docx" } { "DOCX" }
-                                    " "
-                                    @match view.seals.iter().find(|s| s.seal.document == n) {
-                                        Some(s) => small.hash title={ "定稿 PDF 的 SM3 摘要：" (s.seal.sm3) } { "已定稿 · SM3 " (s.seal.sm3.get(..16).unwrap_or(&s.seal.sm3)) "…" }
-                                        None => span.badge.provisional title="出具时未生成定稿 PDF；下载的 PDF 为现时排版" { "未定稿" }
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    (super::documents::CaseDocuments::of_process_parts(id, view.documents.clone(), &view.seals).list(true))
                 }
                 section.card {
                     h2 { "时间线（审计链）" }
