@@ -29,7 +29,7 @@ fn squash(s: &str) -> String {
 }
 
 fn seed(prefix: &str) -> String {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/regulations");
     let name = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(|e| e.ok())
