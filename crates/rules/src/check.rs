@@ -278,14 +278,21 @@ pub fn analyse(pack: &Pack, prog: &Program) -> Vec<Finding> {
         });
         let names: Vec<&str> = members.iter().map(|r| prog.rules[*r].id.as_str()).collect();
         match res {
-            Search::TooLarge(size) => out.push(finding(
-                Level::Info,
-                "not_proved",
-                format!(
-                    "规则组（{}）读取的事实组合有 {size} 种，超过枚举上限 {COMPONENT_CAP}，未逐一列举。",
-                    names.join("、")
-                ),
-            )),
+            // Too many to count: the SAT solver still finds whether some combination is left
+            // undecided, and one such combination.
+            Search::TooLarge(size) => {
+                if let Some(v) = crate::fidelity::undecided_example(prog, &members) {
+                    out.push(finding(
+                        Level::Info,
+                        "undecided",
+                        format!(
+                            "规则组（{}）：{size} 种事实组合中有没有任何规则作出决定的组合（按一般规定处理），例如：{}。",
+                            names.join("、"),
+                            prog.show(&v, &all)
+                        ),
+                    ));
+                }
+            }
             _ if undecided > 0 => out.push(finding(
                 Level::Info,
                 "undecided",
@@ -393,7 +400,9 @@ impl PackSet {
             out.extend(xref_findings(self, p));
             if let Ok(prog) = self.program(&p.meta.id) {
                 out.extend(analyse(p, prog));
+                out.extend(crate::fidelity::fidelity(p, prog));
             }
+            out.extend(crate::fidelity::allocation_fidelity(self, p));
         }
         out
     }

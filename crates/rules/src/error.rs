@@ -62,6 +62,12 @@ pub enum InputError {
     },
     #[error("政策包 {pack} 未定义责任划分（[[role]] 与 [[allocation]]）")]
     NoAllocation { pack: String },
+    #[error("政策包 {pack} 中没有情形“{situation}”（可选情形：{known}）")]
+    UnknownSituation {
+        pack: String,
+        situation: String,
+        known: String,
+    },
 }
 
 /// Levenshtein distance over characters, for "did you mean" hints.

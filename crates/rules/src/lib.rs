@@ -14,19 +14,24 @@ mod alloc;
 mod check;
 pub mod cond;
 mod error;
+mod fidelity;
 mod pack;
 mod program;
 mod set;
 
-pub use alloc::{AllocationResult, Person, PersonShare};
+pub use alloc::{AllocQuestion, AllocationResult, Person, PersonShare};
 pub use check::{analyse, xref_findings, Finding, Level};
 pub use error::{distance, hint, nearest, InputError, PackError, PackErrors};
 pub use pack::{
     article_within, parse_pack, split_citation, Allocation, Article, ArticleKind, Assertion,
     Example, Expect, Fact, FactType, Leniency, Meta, Modality, Outcome, Pack, PeriodDef,
-    Precedence, Procedure, Role, Rule, RuleKind, Share, Value, Xref,
+    Precedence, Procedure, Role, Rule, RuleKind, Share, Situation, Value, Xref,
 };
 pub use program::{
-    Defeat, Evaluation, FactDef, Key, Program, Question, Tri, COMPONENT_CAP, MAX_RULES,
+    Defeat, Evaluation, FactDef, Floor, Key, Program, Question, SituationDef, Tri, COMPONENT_CAP,
+    MAX_RULES,
 };
-pub use set::{typed, CoverageRow, Decision, ExampleResult, Input, PackSet};
+pub use set::{
+    typed, CoverageRow, Decision, ExampleResult, Input, Interview, PackSet, SituationOption,
+    SituationQuestion,
+};

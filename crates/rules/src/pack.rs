@@ -38,6 +38,20 @@ struct RawPack {
     role: Vec<S<RawRole>>,
     #[serde(default)]
     allocation: Vec<S<RawAllocation>>,
+    #[serde(default)]
+    situation: Vec<S<RawSituation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSituation {
+    id: S<String>,
+    label: String,
+    fact: S<String>,
+    #[serde(default)]
+    articles: Vec<S<String>>,
+    #[serde(default)]
+    note: String,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +139,13 @@ struct RawRule {
     explain: String,
     #[serde(default)]
     kind: Option<S<String>>,
+    /// The situation this rule belongs to (a `[[situation]]` id).
+    #[serde(default)]
+    situation: Option<S<String>>,
+    /// General rules this (specific) rule displaces while its situation holds; present (even
+    /// empty) on every specific rule.
+    #[serde(default)]
+    specializes: Option<Vec<S<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -230,6 +251,17 @@ struct RawExpect {
     fired: Option<Vec<S<String>>>,
     #[serde(default)]
     questions: Option<Vec<S<String>>>,
+    /// The mandatory minimum expected with a discretionary excuse.
+    #[serde(default)]
+    floor: Option<S<RawFloor>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFloor {
+    outcome: S<String>,
+    #[serde(default)]
+    leniency: Vec<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -273,6 +305,12 @@ pub enum Outcome {
     Exclusion,
     Aggravation,
     None,
+    /// 正名: a false accusation found so (001 §29(五), 002 §18) — the officer's name is
+    /// publicly cleared.
+    NameClearing,
+    /// 澄清: a complaint found untrue but not malicious (002 §18) — the result is fed back to a
+    /// real-name reporter, or explained within a suitable circle for an anonymous one.
+    Clarification,
 }
 
 impl Outcome {
@@ -283,6 +321,8 @@ impl Outcome {
             "exclusion" => Outcome::Exclusion,
             "aggravation" => Outcome::Aggravation,
             "none" => Outcome::None,
+            "name_clearing" => Outcome::NameClearing,
+            "clarification" => Outcome::Clarification,
             _ => return None,
         })
     }
@@ -293,6 +333,8 @@ impl Outcome {
             Outcome::Exclusion => "exclusion",
             Outcome::Aggravation => "aggravation",
             Outcome::None => "none",
+            Outcome::NameClearing => "name_clearing",
+            Outcome::Clarification => "clarification",
         }
     }
     pub fn zh(self) -> &'static str {
@@ -302,11 +344,36 @@ impl Outcome {
             Outcome::Exclusion => "不予容错",
             Outcome::Aggravation => "从重追究",
             Outcome::None => "不适用免责容错（依规追究）",
+            Outcome::NameClearing => "正名（澄清事实、消除影响）",
+            Outcome::Clarification => "举报不实（反馈结果或者说明情况）",
         }
     }
-    /// Excuses are what an exclusion defeats (000 §9, DESIGN §4).
+    /// Excuses are what an exclusion or aggravation must defeat (000 §9, DESIGN §4): every
+    /// outcome that clears the officer, including 正名 and the clarification of an untrue
+    /// complaint — nothing inexcusable may come out as one of them.
     pub fn is_excuse(self) -> bool {
-        matches!(self, Outcome::Exemption | Outcome::Tolerance)
+        matches!(
+            self,
+            Outcome::Exemption
+                | Outcome::Tolerance
+                | Outcome::NameClearing
+                | Outcome::Clarification
+        )
+    }
+    /// What makes a case inexcusable: 不予容错 and 从重.
+    pub fn is_bar(self) -> bool {
+        matches!(self, Outcome::Exclusion | Outcome::Aggravation)
+    }
+    /// How lenient an excuse is, for lex specialis (a general rule must not give what the
+    /// specific one refuses, or more): tolerance < exemption < clarification < name clearing.
+    pub fn excuse_rank(self) -> u8 {
+        match self {
+            Outcome::Tolerance => 1,
+            Outcome::Exemption => 2,
+            Outcome::Clarification => 3,
+            Outcome::NameClearing => 4,
+            _ => 0,
+        }
     }
 }
 
@@ -504,6 +571,12 @@ pub struct Rule {
     pub group: String,
     pub explain: String,
     pub kind: RuleKind,
+    /// The `[[situation]]` this rule belongs to, if any.
+    pub situation: Option<String>,
+    /// Whether this rule is the specific one for its situation (it declares `specializes`).
+    pub specific: bool,
+    /// General rules this specific rule displaces while its situation holds (lex specialis).
+    pub specializes: Vec<String>,
     /// Byte offset of the condition in the file, for link-time errors.
     pub when_at: usize,
     pub at: usize,
@@ -557,6 +630,8 @@ pub struct Expect {
     pub leniency: Option<Vec<Leniency>>,
     pub fired: Option<Vec<String>>,
     pub questions: Option<Vec<String>>,
+    /// The expected mandatory floor: (outcome, leniency).
+    pub floor: Option<(Outcome, Vec<Leniency>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -643,6 +718,19 @@ pub struct Allocation {
     pub explain: String,
 }
 
+/// A kind of situation a case can be in (000 §7's weapons, custody, self-harm …): what the
+/// situation-first interview asks first, and what a specific article governs.
+#[derive(Debug, Clone)]
+pub struct Situation {
+    pub id: String,
+    /// The option as the user reads it (Chinese).
+    pub label: String,
+    /// The bool fact that holds exactly when the case is in this situation.
+    pub fact: String,
+    pub articles: Vec<String>,
+    pub note: String,
+}
+
 /// A validated pack.
 #[derive(Debug, Clone)]
 pub struct Pack {
@@ -659,6 +747,7 @@ pub struct Pack {
     pub examples: Vec<Example>,
     pub roles: Vec<Role>,
     pub allocations: Vec<Allocation>,
+    pub situations: Vec<Situation>,
     pub(crate) loc: Locator,
     /// Expected fired rules not in this pack: (rule id, offset, section), checked at link.
     pub(crate) deferred_fired: Vec<(String, usize, String)>,
@@ -673,6 +762,9 @@ impl Pack {
     }
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
+    }
+    pub fn situation(&self, id: &str) -> Option<&Situation> {
+        self.situations.iter().find(|s| s.id == id)
     }
     /// The procedural periods by id (what the workflow reads).
     pub fn period_map(&self) -> BTreeMap<String, Period> {
@@ -785,7 +877,15 @@ enum Scope {
     Roles,
 }
 
-const OUTCOME_VALUES: [&str; 5] = ["exemption", "tolerance", "exclusion", "aggravation", "none"];
+const OUTCOME_VALUES: [&str; 7] = [
+    "exemption",
+    "tolerance",
+    "exclusion",
+    "aggravation",
+    "none",
+    "name_clearing",
+    "clarification",
+];
 
 /// Parses and checks a condition; errors name the section and point at the column.
 fn condition(
@@ -1308,6 +1408,48 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
         }
     }
 
+    // [[situation]]
+    let mut seen = HashMap::new();
+    let mut situations = Vec::new();
+    for x in &raw.situation {
+        let at = x.span().start;
+        let x = x.get_ref();
+        dup(&mut ctx, &mut seen, &x.id, "情形");
+        let section = format!("情形 {}", x.id.get_ref());
+        let arts = article_refs(&mut ctx, &article_ids, &x.articles, &section, false, at);
+        match fact_types.get(x.fact.get_ref()) {
+            Some((FactType::Bool, _, false)) => {}
+            Some(_) => ctx.err(
+                x.fact.span().start,
+                &section,
+                format!(
+                    "{section} 的 fact“{}”应为是/否类型的案件事实（不能是逐人事实）",
+                    x.fact.get_ref()
+                ),
+            ),
+            None => ctx.err(
+                x.fact.span().start,
+                &section,
+                format!(
+                    "{section} 的 fact“{}”未定义{}",
+                    x.fact.get_ref(),
+                    hint(x.fact.get_ref(), fact_types.keys().map(String::as_str))
+                ),
+            ),
+        }
+        if x.label.trim().is_empty() {
+            ctx.err(at, &section, format!("{section} 缺少选项文字（label）"));
+        }
+        situations.push(Situation {
+            id: x.id.get_ref().clone(),
+            label: x.label.clone(),
+            fact: x.fact.get_ref().clone(),
+            articles: arts,
+            note: x.note.clone(),
+        });
+    }
+    let situation_ids: BTreeSet<String> = situations.iter().map(|x| x.id.clone()).collect();
+
     // [[rule]]
     let mut seen = HashMap::new();
     let mut rules = Vec::new();
@@ -1356,7 +1498,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
                         o.span().start,
                         &section,
                         format!(
-                            "{section} 的结果“{}”无效（可选值：exemption、tolerance、exclusion、aggravation、none）",
+                            "{section} 的结果“{}”无效（可选值：exemption、tolerance、exclusion、aggravation、none、name_clearing、clarification）",
                             o.get_ref()
                         ),
                     );
@@ -1439,6 +1581,14 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
                 group: r.group.clone(),
                 explain: r.explain.clone(),
                 kind,
+                situation: r.situation.as_ref().map(|x| x.get_ref().clone()),
+                specific: r.specializes.is_some(),
+                specializes: r
+                    .specializes
+                    .iter()
+                    .flatten()
+                    .map(|x| x.get_ref().clone())
+                    .collect(),
                 when_at: loc.string_start(&r.when.span()),
                 at,
             });
@@ -1449,6 +1599,77 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
         .iter()
         .map(|r| r.get_ref().id.get_ref().clone())
         .collect();
+    // Lex specialis (DESIGN §4): a specific rule names the situation it governs and the
+    // general rules it displaces there; both must exist and be decision rules.
+    let decision_ids: BTreeSet<String> = raw
+        .rule
+        .iter()
+        .filter(|r| {
+            r.get_ref()
+                .kind
+                .as_ref()
+                .is_none_or(|k| k.get_ref() != "consequence")
+        })
+        .map(|r| r.get_ref().id.get_ref().clone())
+        .collect();
+    for r in &raw.rule {
+        let at = r.span().start;
+        let r = r.get_ref();
+        let section = format!("规则 {}", r.id.get_ref());
+        let consequence = r
+            .kind
+            .as_ref()
+            .is_some_and(|k| k.get_ref() == "consequence");
+        if let Some(x) = &r.situation {
+            if !situation_ids.contains(x.get_ref()) {
+                ctx.err(
+                    x.span().start,
+                    &section,
+                    format!(
+                        "{section} 的 situation“{}”未定义{}",
+                        x.get_ref(),
+                        hint(x.get_ref(), situation_ids.iter().map(String::as_str))
+                    ),
+                );
+            }
+        }
+        let specializes: &[S<String>] = r.specializes.as_deref().unwrap_or(&[]);
+        if r.specializes.is_some() {
+            if consequence {
+                ctx.err(
+                    at,
+                    &section,
+                    format!("{section} 是附随后果规则，不能声明 specializes"),
+                );
+            }
+            if r.situation.is_none() {
+                ctx.err(
+                    at,
+                    &section,
+                    format!("{section} 声明了 specializes（特别规定），须以 situation 注明其所规定的情形"),
+                );
+            }
+        }
+        for g in specializes {
+            if g.get_ref() == r.id.get_ref() {
+                ctx.err(
+                    g.span().start,
+                    &section,
+                    format!("{section} 的 specializes 不能包含自身"),
+                );
+            } else if !decision_ids.contains(g.get_ref()) {
+                ctx.err(
+                    g.span().start,
+                    &section,
+                    format!(
+                        "{section} 的 specializes 引用的“{}”不是本政策包的决定规则{}",
+                        g.get_ref(),
+                        hint(g.get_ref(), decision_ids.iter().map(String::as_str))
+                    ),
+                );
+            }
+        }
+    }
     let groups: BTreeSet<String> = raw
         .rule
         .iter()
@@ -1648,7 +1869,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
                 ctx.err(
                     oo.span().start,
                     &section,
-                    format!("{section} 预期的结果“{v}”无效（可选值：exemption、tolerance、exclusion、aggravation、none、undetermined）"),
+                    format!("{section} 预期的结果“{v}”无效（可选值：exemption、tolerance、exclusion、aggravation、none、name_clearing、clarification、undetermined）"),
                 );
             }
         } else if e.shares.is_none() {
@@ -1766,6 +1987,24 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
             .questions
             .as_ref()
             .map(|v| v.iter().map(|q| q.get_ref().clone()).collect());
+        let floor = e.floor.as_ref().and_then(|f| {
+            let f = f.get_ref();
+            let o = Outcome::parse(f.outcome.get_ref());
+            if o.is_none() {
+                ctx.err(
+                    f.outcome.span().start,
+                    &section,
+                    format!("{section} 预期的保底结论“{}”无效", f.outcome.get_ref()),
+                );
+            }
+            let mut l: Vec<Leniency> = f
+                .leniency
+                .iter()
+                .filter_map(|x| Leniency::parse(x.get_ref()))
+                .collect();
+            l.sort();
+            o.map(|o| (o, l))
+        });
         examples.push(Example {
             id: ex.id.get_ref().clone(),
             articles: arts,
@@ -1781,6 +2020,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
                 leniency,
                 fired,
                 questions,
+                floor,
             },
         });
     }
@@ -1908,6 +2148,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
         examples,
         roles,
         allocations,
+        situations,
         loc: loc.clone(),
         deferred_fired: deferred,
     };
@@ -1973,6 +2214,7 @@ fn section_at(text: &str, at: usize) -> String {
         "role" => "角色",
         "xref" => "交叉引用",
         "precedence" => "优先规则",
+        "situation" => "情形",
         "pack" => "[pack]",
         _ => "",
     };

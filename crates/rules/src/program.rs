@@ -175,10 +175,18 @@ pub(crate) struct CRule {
     pub modality: Modality,
     pub leniency: u8,
     pub explain: String,
+    /// The condition the engine decides by: the pack's `when`, and for a general rule also
+    /// "not in the situation of a specific rule that displaces it" (lex specialis).
     pub when: Expr,
+    /// The pack's own `when` (for explanations: a displaced rule is shown as set aside).
+    pub raw_when: Expr,
     pub reads: Vec<usize>,
     /// Citations added by `pack(...)` atoms: ("004-2016 §21", note).
     pub via: Vec<(String, String)>,
+    /// (specific rule, its situation's fact): this rule gives way while that fact holds.
+    pub displaced_by: Vec<(usize, usize)>,
+    /// The situation fact of a specific rule (one with `specializes`).
+    pub situation: Option<usize>,
 }
 
 /// The most decision rules one pack may have (defeat sets are 128-bit masks).
@@ -201,10 +209,27 @@ pub struct Program {
     /// (stronger, weaker) → (reason, citations).
     pub(crate) reasons: HashMap<(usize, usize), (String, Vec<String>)>,
     pub(crate) assertions: Vec<(String, Expr, String)>,
+    /// Facts some assertion reads (the only ones an assertion can imply).
+    assertion_facts: Vec<usize>,
+    /// The pack's `[[situation]]`s, for the situation-first interview.
+    pub situations: Vec<SituationDef>,
+    /// Classes whose rules are discretionary excuses (`may`): defeating a mandatory excuse,
+    /// they leave it as the floor.
+    may_excuse_classes: u128,
     /// Rule equivalence classes (same outcome, modality, leniency and defeat relations).
     class_of: Vec<usize>,
     class_rep: Vec<usize>,
     class_defeaters: Vec<u128>,
+}
+
+/// A situation of the pack, resolved.
+#[derive(Debug, Clone)]
+pub struct SituationDef {
+    pub id: String,
+    pub label: String,
+    /// Index of its fact in [`Program::facts`].
+    pub fact: usize,
+    pub articles: Vec<String>,
 }
 
 /// The decision a set of effective rules gives.
@@ -214,27 +239,41 @@ pub struct Key {
     pub outcome: Option<Outcome>,
     pub modality: Option<Modality>,
     pub leniency: u8,
+    /// The mandatory minimum when the outcome is a discretionary (`may`) excuse that set
+    /// aside a mandatory (`shall`) one: (outcome, leniency), always `shall` (002 §10 ¶1–¶2:
+    /// 可以免除, and if not, 应当从轻、减轻).
+    pub floor: Option<(Outcome, u8)>,
+}
+
+fn score(outcome: Option<Outcome>, modality: Option<Modality>, leniency: u8) -> i32 {
+    let shall = i32::from(modality == Some(Modality::Shall));
+    match outcome {
+        Some(Outcome::NameClearing) => 60 + shall,
+        Some(Outcome::Clarification) => 50 + shall,
+        Some(Outcome::Exemption) => 40 + shall,
+        Some(Outcome::Tolerance) => {
+            let best = if leniency & Leniency::Waived.bit() != 0 {
+                3
+            } else if leniency & Leniency::Reduced.bit() != 0 {
+                2
+            } else {
+                1
+            };
+            20 + best * 4 + shall
+        }
+        None | Some(Outcome::None) | Some(Outcome::Exclusion) => 10,
+        Some(Outcome::Aggravation) => 1 - shall,
+    }
 }
 
 impl Key {
-    /// Leniency score for 从旧兼从轻 (docs/policy-packs.md "Outcomes and their order").
+    /// Leniency score for 从旧兼从轻 (docs/policy-packs.md "Outcomes and their order"); a
+    /// mandatory floor breaks ties.
     pub fn lenient_score(&self) -> i32 {
-        let shall = i32::from(self.modality == Some(Modality::Shall));
-        match self.outcome {
-            Some(Outcome::Exemption) => 40 + shall,
-            Some(Outcome::Tolerance) => {
-                let best = if self.leniency & Leniency::Waived.bit() != 0 {
-                    3
-                } else if self.leniency & Leniency::Reduced.bit() != 0 {
-                    2
-                } else {
-                    1
-                };
-                20 + best * 4 + shall
-            }
-            None | Some(Outcome::None) | Some(Outcome::Exclusion) => 10,
-            Some(Outcome::Aggravation) => 1 - shall,
-        }
+        score(self.outcome, self.modality, self.leniency) * 100
+            + self
+                .floor
+                .map_or(0, |(o, l)| score(Some(o), Some(Modality::Shall), l))
     }
     pub fn outcome_id(&self) -> &'static str {
         self.outcome.map_or("none", Outcome::id)
@@ -250,13 +289,15 @@ impl Key {
 /// Outcome severity when effective rules disagree without a stated precedence (the static
 /// check reports such pairs): the least lenient wins, so an unresolved conflict never grants
 /// an excuse by accident.
-fn severity(o: Outcome) -> u8 {
+pub(crate) fn severity(o: Outcome) -> u8 {
     match o {
-        Outcome::Exemption => 0,
-        Outcome::Tolerance => 1,
-        Outcome::None => 2,
-        Outcome::Exclusion => 3,
-        Outcome::Aggravation => 4,
+        Outcome::NameClearing => 0,
+        Outcome::Clarification => 1,
+        Outcome::Exemption => 2,
+        Outcome::Tolerance => 3,
+        Outcome::None => 4,
+        Outcome::Exclusion => 5,
+        Outcome::Aggravation => 6,
     }
 }
 
@@ -539,7 +580,21 @@ impl Compiler<'_> {
             (x.means.0 == pid && x.means.1 == article) || (x.cites.0 == pid && x.cites.1 == article)
         });
         let expect = xref.and_then(|x| x.expect);
-        let note = xref.map(|x| x.note.clone()).unwrap_or_default();
+        let mut note = xref.map(|x| x.note.clone()).unwrap_or_default();
+        // A paraphrased text (`verbatim = false`) is never presented as settled: every note that
+        // relies on it says so, whatever the citing pack's author wrote.
+        if !other.meta.verbatim {
+            let caution = format!(
+                "注意：政策包 {pid} 的条文为转述而非原文，所引条文的序号和内容须以官方文本核对。"
+            );
+            if !note.contains("转述") {
+                note = if note.is_empty() {
+                    caution
+                } else {
+                    format!("{note}{caution}")
+                };
+            }
+        }
         via.push((format!("{pid} {article}"), note));
         self.add_facts(other);
         stack.push(pid.to_string());
@@ -612,9 +667,12 @@ impl Program {
                 modality: r.modality,
                 leniency: r.leniency.iter().fold(0, |m, l| m | l.bit()),
                 explain: r.explain.clone(),
+                raw_when: when.clone(),
                 when,
                 reads: reads.into_iter().collect(),
                 via,
+                displaced_by: Vec::new(),
+                situation: None,
             };
             match r.kind {
                 RuleKind::Decision => {
@@ -675,6 +733,64 @@ impl Program {
         for (f, a) in facts.iter_mut().zip(asked_exprs) {
             f.asked_if = a;
         }
+        // Lex specialis (DESIGN §4): while a specific rule's situation holds, the general
+        // rules it names give way, whatever their own conditions say — the specific article's
+        // conditions decide (000 §7(二) for weapons over §7(一), 001 §24 over §18).
+        let situation_fact = |sid: &str| -> Option<usize> {
+            pack.situation(sid)
+                .and_then(|x| c.index.get(&x.fact).copied())
+        };
+        let pos_by_id: HashMap<&str, usize> = rules
+            .iter()
+            .enumerate()
+            .map(|(k, r)| (r.id.as_str(), k))
+            .collect();
+        let mut displacers: Vec<Vec<(usize, usize)>> = vec![Vec::new(); rules.len()];
+        let mut situated: Vec<Option<usize>> = vec![None; rules.len()];
+        for r in pack.rules.iter().filter(|r| r.kind == RuleKind::Decision) {
+            let (Some(&sk), Some(sf)) = (
+                pos_by_id.get(r.id.as_str()),
+                r.situation.as_deref().and_then(situation_fact),
+            ) else {
+                continue;
+            };
+            if !r.specific {
+                continue;
+            }
+            situated[sk] = Some(sf);
+            for g in &r.specializes {
+                if let Some(&gk) = pos_by_id.get(g.as_str()) {
+                    displacers[gk].push((sk, sf));
+                }
+            }
+        }
+        for (k, rule) in rules.iter_mut().enumerate() {
+            rule.situation = situated[k];
+            if displacers[k].is_empty() {
+                continue;
+            }
+            let mut parts = vec![rule.raw_when.clone()];
+            for (_, sf) in &displacers[k] {
+                parts.push(Expr::Not(Box::new(Expr::Fact(*sf))));
+            }
+            rule.when = Expr::And(parts);
+            let mut reads = BTreeSet::new();
+            rule.when.reads(&mut reads);
+            rule.reads = reads.into_iter().collect();
+            rule.displaced_by = std::mem::take(&mut displacers[k]);
+        }
+        let situations: Vec<SituationDef> = pack
+            .situations
+            .iter()
+            .filter_map(|x| {
+                Some(SituationDef {
+                    id: x.id.clone(),
+                    label: x.label.clone(),
+                    fact: c.index.get(&x.fact).copied()?,
+                    articles: x.articles.clone(),
+                })
+            })
+            .collect();
         // Finite domains for enumeration: booleans and choices as they are; numbers and dates
         // by the thresholds the conditions compare them with (one below, at, one above).
         let mut lits = Vec::new();
@@ -790,6 +906,17 @@ impl Program {
             .enumerate()
             .map(|(i, f)| (f.id.clone(), i))
             .collect();
+        let may_excuse_classes = class_rep.iter().enumerate().fold(0u128, |m, (c, &q)| {
+            if rules[q].outcome.is_excuse() && rules[q].modality == Modality::May {
+                m | (1u128 << c)
+            } else {
+                m
+            }
+        });
+        let mut af = BTreeSet::new();
+        for (_, e, _) in &assertions {
+            e.reads(&mut af);
+        }
         Ok(Program {
             pack: pack.meta.id.clone(),
             facts,
@@ -799,6 +926,9 @@ impl Program {
             defeaters,
             reasons,
             assertions,
+            assertion_facts: af.into_iter().collect(),
+            situations,
+            may_excuse_classes,
             class_of,
             class_rep,
             class_defeaters,
@@ -835,6 +965,7 @@ impl Program {
                     outcome: None,
                     modality: None,
                     leniency: 0,
+                    floor: None,
                 }
             }
             Some(b) => b,
@@ -850,10 +981,32 @@ impl Program {
                 leniency |= r.leniency;
             }
         }
+        // A discretionary excuse never takes away a mandatory one (002 §10 ¶1–¶2): a `shall`
+        // excuse set aside only by `may` excuses stays as the floor of a `may` decision.
+        let mut floor: Option<(Outcome, u8)> = None;
+        if modality == Modality::May && best.is_excuse() {
+            for c in bits(fired) {
+                let by = fired & self.class_defeaters[c];
+                let r = &self.rules[self.class_rep[c]];
+                if by == 0
+                    || by & !self.may_excuse_classes != 0
+                    || !r.outcome.is_excuse()
+                    || r.modality != Modality::Shall
+                {
+                    continue;
+                }
+                floor = match floor {
+                    Some((o, l)) if o == r.outcome => Some((o, l | r.leniency)),
+                    Some((o, l)) if o.excuse_rank() > r.outcome.excuse_rank() => Some((o, l)),
+                    _ => Some((r.outcome, r.leniency)),
+                };
+            }
+        }
         Key {
             outcome: Some(best),
             modality: Some(modality),
             leniency,
+            floor,
         }
     }
 
@@ -873,7 +1026,54 @@ impl Program {
     }
 
     /// Evaluates a case. `facts` is indexed like [`Program::facts`]; `None` = unknown.
+    /// Facts the assertions force, given what is known: an unknown fact all of whose values
+    /// but one would violate an assertion that the known facts do not already violate takes
+    /// that value (weapon_use_lawful = 是 implies weapon_harm = 是 in 000). Sound, not complete;
+    /// it changes no decision and no question (a forced fact can never be decisive), only what
+    /// the explanation can show as established.
+    pub fn implied(&self, facts: &[Option<Value>]) -> (Vec<Option<Value>>, Vec<(usize, usize)>) {
+        let mut v: Vec<Option<Value>> = facts.to_vec();
+        v.resize(self.facts.len(), None);
+        let mut implied = Vec::new();
+        if self.assertions.is_empty() {
+            return (v, implied);
+        }
+        let live: Vec<usize> = (0..self.assertions.len())
+            .filter(|a| self.assertions[*a].1.eval(&v, None) != Tri::True)
+            .collect();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &f in &self.assertion_facts {
+                if v[f].is_some() {
+                    continue;
+                }
+                let mut ok = Vec::new();
+                let mut by = None;
+                for val in &self.facts[f].domain {
+                    v[f] = Some(val.clone());
+                    match live
+                        .iter()
+                        .find(|a| self.assertions[**a].1.eval(&v, None) == Tri::True)
+                    {
+                        Some(a) => by = Some(*a),
+                        None => ok.push(val.clone()),
+                    }
+                }
+                v[f] = None;
+                if let (1, Some(a)) = (ok.len(), by) {
+                    v[f] = ok.pop();
+                    implied.push((f, a));
+                    changed = true;
+                }
+            }
+        }
+        (v, implied)
+    }
+
     pub fn evaluate(&self, facts: &[Option<Value>]) -> Evaluation {
+        let (facts, implied) = self.implied(facts);
+        let facts = facts.as_slice();
         let mut tri = Vec::with_capacity(self.rules.len());
         let mut fired = 0u128;
         for (i, r) in self.rules.iter().enumerate() {
@@ -888,6 +1088,16 @@ impl Program {
             if e.eval(facts, None) == Tri::True {
                 notes.push(format!(
                     "所给事实违反断言 {id}：{msg}；请核实事实后再作判断。"
+                ));
+            }
+        }
+        for (f, a) in &implied {
+            let (id, _, msg) = &self.assertions[*a];
+            if let Some(v) = &facts[*f] {
+                notes.push(format!(
+                    "依断言 {id}（{msg}），由已知事实推定“{}”为{}。",
+                    self.facts[*f].question,
+                    v.describe()
                 ));
             }
         }
@@ -925,6 +1135,43 @@ impl Program {
                     reason: reasons.join("；"),
                 });
             }
+        }
+        // General rules whose own conditions hold but whose situation a specific rule governs.
+        for (r, rule) in self.rules.iter().enumerate() {
+            if rule.displaced_by.is_empty()
+                || fired & (1u128 << r) != 0
+                || rule.raw_when.eval(facts, None) != Tri::True
+            {
+                continue;
+            }
+            let by: Vec<&(usize, usize)> = rule
+                .displaced_by
+                .iter()
+                .filter(|(_, sf)| matches!(facts.get(*sf), Some(Some(Value::Bool(true)))))
+                .collect();
+            if by.is_empty() {
+                continue;
+            }
+            defeated.push(Defeat {
+                rule: rule.id.clone(),
+                by: by.iter().map(|(s, _)| self.rules[*s].id.clone()).collect(),
+                reason: by
+                    .iter()
+                    .map(|(s, sf)| {
+                        format!(
+                            "本案属于{}（{}）专门规定的情形（{}），应以该规定的条件为准，不适用一般规定（特别规定优先于一般规定）",
+                            self.rules[*s]
+                                .articles
+                                .first()
+                                .map(|a| format!("{} {a}", self.pack))
+                                .unwrap_or_default(),
+                            self.rules[*s].id,
+                            self.facts[*sf].question.trim_end_matches('？')
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            });
         }
         let mut citations: Vec<String> = Vec::new();
         let push = |c: String, cs: &mut Vec<String>| {
@@ -1018,6 +1265,56 @@ impl Program {
                 names.join("、")
             ));
         }
+        let floor = key.and_then(|k| k.floor).map(|(o, l)| {
+            let rules: Vec<usize> = bits(fired)
+                .filter(|r| {
+                    let rule = &self.rules[*r];
+                    let by = fired & self.defeaters[*r];
+                    rule.outcome == o
+                        && rule.modality == Modality::Shall
+                        && by != 0
+                        && bits(by).all(|d| {
+                            self.rules[d].outcome.is_excuse()
+                                && self.rules[d].modality == Modality::May
+                        })
+                })
+                .collect();
+            Floor {
+                outcome: o,
+                modality: Modality::Shall,
+                leniency: Key {
+                    outcome: Some(o),
+                    modality: Some(Modality::Shall),
+                    leniency: l,
+                    floor: None,
+                }
+                .leniency_list(),
+                rules: rules.iter().map(|r| self.rules[*r].id.clone()).collect(),
+            }
+        });
+        if let Some(fl) = &floor {
+            for r in &fl.rules {
+                if let Some(rule) = self.rules.iter().find(|x| &x.id == r) {
+                    for a in &rule.articles {
+                        push(format!("{} {a}", self.pack), &mut citations);
+                    }
+                    if !rule.explain.is_empty() {
+                        explanations.push(format!("{}（{}，保底）", rule.explain, rule.id));
+                    }
+                }
+            }
+            let l: Vec<&str> = fl.leniency.iter().map(|l| l.zh()).collect();
+            notes.push(format!(
+                "“可以”的结论不取消“应当”的结论：不予{}的，仍应当{}（规则 {}）。",
+                key.and_then(|k| k.outcome).map_or("", |o| o.zh()),
+                if l.is_empty() {
+                    fl.outcome.zh().to_string()
+                } else {
+                    format!("{}（{}）", fl.outcome.zh(), l.join("、"))
+                },
+                fl.rules.join("、")
+            ));
+        }
         let mut fired_ids: Vec<String> = bits(fired).map(|r| self.rules[r].id.clone()).collect();
         for c in &self.consequences {
             if c.when.eval(facts, outcome_now) == Tri::True {
@@ -1068,6 +1365,11 @@ impl Program {
             notes,
             explanations,
             key,
+            floor,
+            implied: implied
+                .iter()
+                .filter_map(|(f, _)| facts[*f].clone().map(|v| (self.facts[*f].id.clone(), v)))
+                .collect(),
             possible: analysis.keys,
         }
     }
@@ -1446,7 +1748,22 @@ pub struct Evaluation {
     /// The `explain` texts of the rules that decided, in Chinese.
     pub explanations: Vec<String>,
     pub key: Option<Key>,
+    /// The mandatory minimum of a discretionary excuse (002 §10 ¶1 under ¶2), if any.
+    pub floor: Option<Floor>,
+    /// Facts the engine inferred from the known ones through the pack's assertions.
+    pub implied: Vec<(String, Value)>,
     pub(crate) possible: HashSet<Key>,
+}
+
+/// The mandatory decision that remains when a discretionary (`may`) excuse is the outcome:
+/// 可以免除责任, and where not granted, 应当从轻、减轻处理或者予以免责 (002 §10).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Floor {
+    pub outcome: Outcome,
+    pub modality: Modality,
+    pub leniency: Vec<Leniency>,
+    /// The mandatory rules that give it.
+    pub rules: Vec<String>,
 }
 
 impl Evaluation {

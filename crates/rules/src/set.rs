@@ -660,6 +660,21 @@ impl PackSet {
                                 ));
                             }
                         }
+                        if let Some((fo, fl)) = &x.floor {
+                            let got = e.floor.as_ref().map(|f| (f.outcome, f.leniency.clone()));
+                            if got.as_ref() != Some(&(*fo, fl.clone())) {
+                                failures.push(format!(
+                                    "保底结论应为 {} [{}]，实际为 {}",
+                                    fo.id(),
+                                    fl.iter().map(|l| l.id()).collect::<Vec<_>>().join(", "),
+                                    got.map_or("（无）".to_string(), |(o, l)| format!(
+                                        "{} [{}]",
+                                        o.id(),
+                                        l.iter().map(|l| l.id()).collect::<Vec<_>>().join(", ")
+                                    ))
+                                ));
+                            }
+                        }
                         if let Some(q) = &x.questions {
                             let got: Vec<String> =
                                 e.questions.iter().map(|q| q.fact.clone()).collect();
@@ -769,6 +784,141 @@ impl PackSet {
             });
         }
         Ok(rows)
+    }
+}
+
+/// One option of the situation question.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SituationOption {
+    pub id: String,
+    /// The option as the user reads it.
+    pub label: String,
+    /// The fact it answers (true when chosen, false when not).
+    pub fact: String,
+    pub articles: Vec<String>,
+}
+
+/// The first question of a situation-first interview: which of the pack's situations the case
+/// is in. Several may be chosen; those not chosen do not apply.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SituationQuestion {
+    pub question: String,
+    pub options: Vec<SituationOption>,
+}
+
+/// One step of a situation-first interview (issue 15 item 7): the evaluation so far, the
+/// situation question while a situation is still open and could change the outcome, and the
+/// other decisive questions, most decisive first. Every question is decisive (the engine's
+/// exact `questions`); answering the situation question is answering the situations' facts,
+/// after which only what can still change the outcome within those situations is asked.
+#[derive(Debug, Clone)]
+pub struct Interview {
+    pub decision: Decision,
+    pub situation: Option<SituationQuestion>,
+    pub questions: Vec<crate::program::Question>,
+}
+
+impl PackSet {
+    /// The next step of the interview of a case under pack `id` (dates as for
+    /// [`PackSet::evaluate`]). Pure: the caller keeps the facts and calls again after each
+    /// answer; [`PackSet::situation_answer`] turns the chosen situations into facts.
+    pub fn interview(
+        &self,
+        id: &str,
+        facts: &[(String, Value)],
+        conduct: Option<NaiveDate>,
+        decision: Option<NaiveDate>,
+    ) -> Result<Interview, InputError> {
+        let decision = self.evaluate(id, facts, conduct, decision)?;
+        let prog = self.program(id)?;
+        let known = |f: &str| {
+            facts.iter().any(|(k, _)| k == f)
+                || decision.evaluation.implied.iter().any(|(k, _)| k == f)
+        };
+        let asked: Vec<&str> = decision
+            .evaluation
+            .questions
+            .iter()
+            .map(|q| q.fact.as_str())
+            .collect();
+        let open: Vec<&crate::program::SituationDef> = prog
+            .situations
+            .iter()
+            .filter(|x| !known(&prog.facts[x.fact].id))
+            .collect();
+        let offered = open
+            .iter()
+            .any(|x| asked.contains(&prog.facts[x.fact].id.as_str()));
+        let (situation, questions) = if offered {
+            let facts_of: Vec<&str> = open
+                .iter()
+                .map(|x| prog.facts[x.fact].id.as_str())
+                .collect();
+            (
+                Some(SituationQuestion {
+                    question: "本案涉及下列哪些情形？（可选多项；未选的视为不涉及）".to_string(),
+                    options: open
+                        .iter()
+                        .map(|x| SituationOption {
+                            id: x.id.clone(),
+                            label: x.label.clone(),
+                            fact: prog.facts[x.fact].id.clone(),
+                            articles: x.articles.iter().map(|a| format!("{id} {a}")).collect(),
+                        })
+                        .collect(),
+                }),
+                decision
+                    .evaluation
+                    .questions
+                    .iter()
+                    .filter(|q| !facts_of.contains(&q.fact.as_str()))
+                    .cloned()
+                    .collect(),
+            )
+        } else {
+            (None, decision.evaluation.questions.clone())
+        };
+        Ok(Interview {
+            decision,
+            situation,
+            questions,
+        })
+    }
+
+    /// The facts an answer to the situation question gives: each situation of pack `id` whose
+    /// fact is not among `known` holds if chosen and does not otherwise.
+    pub fn situation_answer(
+        &self,
+        id: &str,
+        known: &[(String, Value)],
+        chosen: &[String],
+    ) -> Result<Vec<(String, Value)>, InputError> {
+        let prog = self.program(id)?;
+        for c in chosen {
+            if !prog.situations.iter().any(|x| &x.id == c) {
+                return Err(InputError::UnknownSituation {
+                    pack: id.to_string(),
+                    situation: c.clone(),
+                    known: prog
+                        .situations
+                        .iter()
+                        .map(|x| format!("{}（{}）", x.id, x.label))
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                });
+            }
+        }
+        Ok(prog
+            .situations
+            .iter()
+            .filter(|x| !known.iter().any(|(k, _)| *k == prog.facts[x.fact].id))
+            .map(|x| {
+                (
+                    prog.facts[x.fact].id.clone(),
+                    Value::Bool(chosen.contains(&x.id)),
+                )
+            })
+            .collect())
     }
 }
 

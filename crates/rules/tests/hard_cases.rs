@@ -22,6 +22,11 @@ fn clean() -> Vec<(String, Value)> {
         b("other_exclusion", false),
         b("evidence_lost_recording_violation", false),
         b("concealed_or_refused_rectification", false),
+        // The specific situations of 000 §7(二)–(四) do not apply (lex specialis: while one
+        // is open, the general §7(一) cannot decide).
+        b("weapon_harm", false),
+        b("subject_own_cause_on_scene", false),
+        b("custody_casualty", false),
     ]
 }
 
@@ -97,11 +102,15 @@ fn art_000_s7_unknown_facts_ask_exactly_the_decisive_questions() {
             b("coercive_measure_lawful", true),
             b("within_necessary_limit", true),
             b("timely_rescue", true),
+            b("weapon_harm", false),
+            b("subject_own_cause_on_scene", false),
+            b("custody_casualty", false),
         ],
     );
     assert_eq!(e.outcome, "undetermined");
     let mut q: Vec<String> = e.questions.iter().map(|q| q.fact.clone()).collect();
     q.sort();
+    // §31 ¶2 only for officers already given tolerance: asked through previously_tolerated.
     let mut want = vec![
         "person_category",
         "off_duty",
@@ -111,6 +120,7 @@ fn art_000_s7_unknown_facts_ask_exactly_the_decisive_questions() {
         "prohibited_act",
         "other_exclusion",
         "evidence_lost_recording_violation",
+        "previously_tolerated",
         "concealed_or_refused_rectification",
     ];
     want.sort();
@@ -146,7 +156,9 @@ fn art_000_s7_1_a_false_fact_removes_the_rules_other_questions() {
         .questions
         .iter()
         .any(|q| q.fact == "within_necessary_limit"));
-    assert!(e.questions.iter().any(|q| q.fact == "weapon_use_lawful"));
+    assert!(e.questions.iter().any(|q| q.fact == "law_changed"));
+    // Weapons are not the situation (clean()): §7(二)'s conditions are not asked either.
+    assert!(!e.questions.iter().any(|q| q.fact == "weapon_use_lawful"));
 }
 
 #[test]
@@ -204,7 +216,9 @@ fn art_000_s8_shall_and_s8_p2_may_are_kept_apart() {
         may.citations
     );
     assert!(
-        may.notes.iter().any(|n| n.contains("2016年修订本第二十条")),
+        may.notes
+            .iter()
+            .any(|n| n.contains("2016年修订本") && n.contains("转述")),
         "{:?}",
         may.notes
     );
@@ -380,6 +394,8 @@ fn art_004_s14_cong_jiu_jian_cong_qing_new_evidence_only_under_2016() {
     .collect();
     facts.push(b("other_enforcement_fault", true));
     facts.push(b("new_evidence_changed_conclusion", true));
+    // 004 §14's causal condition: the error was not produced by falsification (§6(二)).
+    facts.push(b("falsified_or_coerced_evidence", false));
     let d = lvzhi_calendar::parse_date;
     let r = s
         .evaluate("004", &facts, d("2015-06-01"), d("2017-03-01"))
@@ -504,12 +520,14 @@ fn art_004_s24_cong_jiu_jian_cong_qing_asks_only_what_can_change_the_lenient_res
         .map(|q| q.fact.as_str())
         .collect();
     q.sort();
-    // Forged evidence aggravates only under 2016, and the 1999 result is then the lighter one:
-    // its answer cannot change what applies, so it is not asked.
+    // Forged evidence now aggravates under 2016 even against §21 (its §19 prevails), so it
+    // can change which version is lighter; falsification is 1999 §14's causal condition.
     assert_eq!(
         q,
         [
             "executing_superior_order",
+            "falsified_or_coerced_evidence",
+            "forged_evidence",
             "new_evidence_changed_conclusion"
         ]
     );

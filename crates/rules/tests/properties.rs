@@ -98,23 +98,27 @@ proptest! {
         let qs: Vec<usize> = e.questions.iter().map(|q| prog.fact_index(&q.fact).unwrap()).collect();
         let size: usize = qs.iter().map(|i| prog.facts[*i].domain.len()).product();
         prop_assume!(size <= 1 << 12);
-        // Facts that are neither known nor asked cannot matter: complete them with any value.
-        // (Greedily, keeping clear of the assertions.)
-        let mut base = facts.clone();
-        for i in 0..base.len() {
-            if base[i].is_none() && !qs.contains(&i) {
-                for v in &prog.facts[i].domain {
-                    base[i] = Some(v.clone());
-                    if !violates(&prog.evaluate(&base)) {
-                        break;
+        // Facts that are neither known nor asked cannot matter: complete them with any value
+        // the assertions allow once the questions are answered (a value they force — e.g.
+        // 000's weapon_harm once weapon_use_lawful = 是 — first, then greedily).
+        let complete = |mut f: Vec<Option<Value>>| -> Vec<Option<Value>> {
+            f = prog.implied(&f).0;
+            for i in 0..f.len() {
+                if f[i].is_none() && !qs.contains(&i) {
+                    for v in &prog.facts[i].domain {
+                        f[i] = Some(v.clone());
+                        if !violates(&prog.evaluate(&f)) {
+                            break;
+                        }
                     }
                 }
             }
-        }
+            f
+        };
         let mut keys = std::collections::HashMap::new();
         for code in 0..size {
             let mut c = code;
-            let mut f = base.clone();
+            let mut f = facts.clone();
             let mut digits = Vec::new();
             for i in &qs {
                 let d = prog.facts[*i].domain.len();
@@ -122,6 +126,7 @@ proptest! {
                 digits.push(c % d);
                 c /= d;
             }
+            let f = complete(f);
             if !violates(&prog.evaluate(&f)) {
                 keys.insert(digits, prog.point_key(&f));
             }
