@@ -39,42 +39,60 @@ struct Enc<'p> {
 }
 
 impl<'p> Enc<'p> {
-    fn new(prog: &'p Program) -> Self {
+    fn blank(prog: &'p Program) -> Self {
         let mut s = BasicSolver::default();
         let t = s.new_var_default();
         let tru = Lit::new(t, true);
         s.add_clause_reuse(&mut vec![tru]);
-        let mut e = Enc {
+        Enc {
             prog,
             s,
             tru,
             vals: Vec::new(),
             fired: Vec::new(),
             eff: Vec::new(),
-        };
-        for f in &prog.facts {
+        }
+    }
+
+    /// Literals per fact and value: constants for the known facts outside `free`, variables
+    /// (exactly one value) for the others.
+    fn fact_lits(&mut self, known: &[Option<Value>], free: &BTreeSet<usize>) -> Vec<Vec<Lit>> {
+        let prog = self.prog;
+        let mut out = Vec::new();
+        for (i, f) in prog.facts.iter().enumerate() {
+            if let (false, Some(Some(v))) = (free.contains(&i), known.get(i)) {
+                out.push(
+                    f.domain
+                        .iter()
+                        .map(|d| if d == v { self.tru } else { !self.tru })
+                        .collect(),
+                );
+                continue;
+            }
             let lits: Vec<Lit> =
                 if f.domain.len() == 2 && f.domain.iter().all(|v| matches!(v, Value::Bool(_))) {
                     // Prefer `false`: a falsifying assignment then names only what it needs.
-                    let v = Lit::new(e.s.new_var(lbool::FALSE, true), true);
+                    let v = Lit::new(self.s.new_var(lbool::FALSE, true), true);
                     // domain order is [false, true]
                     vec![!v, v]
                 } else {
-                    let lits: Vec<Lit> = f
-                        .domain
-                        .iter()
-                        .map(|_| Lit::new(e.s.new_var_default(), true))
-                        .collect();
-                    e.s.add_clause_reuse(&mut lits.clone());
+                    let lits: Vec<Lit> = f.domain.iter().map(|_| self.fresh()).collect();
+                    self.s.add_clause_reuse(&mut lits.clone());
                     for i in 0..lits.len() {
                         for j in (i + 1)..lits.len() {
-                            e.s.add_clause_reuse(&mut vec![!lits[i], !lits[j]]);
+                            self.s.add_clause_reuse(&mut vec![!lits[i], !lits[j]]);
                         }
                     }
                     lits
                 };
-            e.vals.push(lits);
+            out.push(lits);
         }
+        out
+    }
+
+    fn new(prog: &'p Program) -> Self {
+        let mut e = Enc::blank(prog);
+        e.vals = e.fact_lits(&[], &BTreeSet::new());
         for (_, never, _) in &prog.assertions {
             let l = e.expr(never);
             e.s.add_clause_reuse(&mut vec![!l]);
@@ -255,6 +273,122 @@ const EXCUSES: [Outcome; 4] = [
     Outcome::NameClearing,
     Outcome::Clarification,
 ];
+
+/// A group solved: its reachable class patterns, and per fact the pattern pairs it moves between.
+pub(crate) type Solved = (Vec<u128>, Vec<std::collections::HashSet<(u128, u128)>>);
+
+/// The reachable class patterns of a group of rules over its unknown `facts` (the known ones
+/// fixed as in `known`, the group's assertions respected), and per fact the pattern pairs one
+/// change of that fact moves between — what `Program::enumerate` lists, for groups too large
+/// to list. `None` when the group has too many classes (more than 6).
+pub(crate) fn component_by_sat(
+    prog: &Program,
+    facts: &[usize],
+    rules: &[usize],
+    classes: &[usize],
+    assertions: &[usize],
+    known: &[Option<Value>],
+) -> Option<Solved> {
+    let mut cls: Vec<usize> = classes.to_vec();
+    cls.sort();
+    cls.dedup();
+    if cls.len() > 6 {
+        return None;
+    }
+    let mut enc = Enc::blank(prog);
+    let free: BTreeSet<usize> = facts.iter().copied().collect();
+    enc.vals = enc.fact_lits(known, &free);
+    for a in assertions {
+        let l = enc.expr(&prog.assertions[*a].1);
+        enc.s.add_clause_reuse(&mut vec![!l]);
+    }
+    // Class c of the group fires iff one of its rules does.
+    let class_lits = |enc: &mut Enc| -> Vec<Lit> {
+        let fired: Vec<Lit> = rules
+            .iter()
+            .map(|r| enc.expr(&prog.rules[*r].when))
+            .collect();
+        cls.iter()
+            .map(|c| {
+                let ls: Vec<Lit> = fired
+                    .iter()
+                    .zip(classes)
+                    .filter(|(_, k)| *k == c)
+                    .map(|(l, _)| *l)
+                    .collect();
+                enc.or(ls)
+            })
+            .collect()
+    };
+    let a_cls = class_lits(&mut enc);
+    let mask_of = |bits: usize| -> u128 {
+        cls.iter()
+            .enumerate()
+            .filter(|(j, _)| bits & (1 << j) != 0)
+            .fold(0u128, |m, (_, c)| m | (1u128 << c))
+    };
+    let assume = |lits: &[Lit], bits: usize| -> Vec<Lit> {
+        lits.iter()
+            .enumerate()
+            .map(|(j, l)| if bits & (1 << j) != 0 { *l } else { !*l })
+            .collect()
+    };
+    let mut reachable = Vec::new();
+    for bits in 0..(1usize << cls.len()) {
+        if enc.s.solve_limited(&assume(&a_cls, bits)) == lbool::TRUE {
+            reachable.push(bits);
+        }
+    }
+    let patterns: Vec<u128> = reachable.iter().map(|b| mask_of(*b)).collect();
+    let mut flips = vec![std::collections::HashSet::new(); facts.len()];
+    if reachable.len() > 1 {
+        for (fi, f) in facts.iter().enumerate() {
+            // A second copy of the group in which only fact f may differ; its constraints
+            // hold only under `act`, so that later queries are not bound by them.
+            let act = enc.fresh();
+            let saved = enc.vals[*f].clone();
+            let other: Vec<Lit> = saved.iter().map(|_| enc.fresh()).collect();
+            if other.len() > 2 || saved.len() != 2 {
+                enc.s.add_clause_reuse(&mut other.clone());
+                for i in 0..other.len() {
+                    for j in (i + 1)..other.len() {
+                        enc.s.add_clause_reuse(&mut vec![!other[i], !other[j]]);
+                    }
+                }
+            } else {
+                // A bool: the second copy's literals are each other's negation.
+                enc.s.add_clause_reuse(&mut vec![other[0], other[1]]);
+                enc.s.add_clause_reuse(&mut vec![!other[0], !other[1]]);
+            }
+            for (k, l) in saved.iter().enumerate() {
+                enc.s.add_clause_reuse(&mut vec![!act, !*l, !other[k]]);
+            }
+            enc.vals[*f] = other;
+            for a in assertions {
+                let l = enc.expr(&prog.assertions[*a].1);
+                enc.s.add_clause_reuse(&mut vec![!act, !l]);
+            }
+            let b_cls = class_lits(&mut enc);
+            enc.vals[*f] = saved;
+            for (i, p1) in reachable.iter().enumerate() {
+                for p2 in reachable.iter().skip(i + 1) {
+                    let mut a = assume(&a_cls, *p1);
+                    a.extend(assume(&b_cls, *p2));
+                    a.push(act);
+                    let mut b = assume(&a_cls, *p2);
+                    b.extend(assume(&b_cls, *p1));
+                    b.push(act);
+                    if enc.s.solve_limited(&a) == lbool::TRUE
+                        || enc.s.solve_limited(&b) == lbool::TRUE
+                    {
+                        flips[fi].insert((mask_of(*p1), mask_of(*p2)));
+                    }
+                }
+            }
+        }
+    }
+    Some((patterns, flips))
+}
 
 /// An assignment (respecting the assertions) under which none of `rules` fires, for the
 /// "undecided" information of `policy check` on groups too large to enumerate.

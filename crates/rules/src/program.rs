@@ -1630,6 +1630,22 @@ impl Program {
         }
         c.flips = vec![HashSet::new(); c.facts.len()];
         if size > COMPONENT_CAP {
+            // Too many combinations to list: a SAT solver answers the same two questions
+            // exactly (which class patterns are reachable; which pattern pairs one change of
+            // each fact moves between), as long as the group has few rule classes.
+            let classes: Vec<usize> = c.rules.iter().map(|r| self.class_of[*r]).collect();
+            if let Some((patterns, flips)) = crate::fidelity::component_by_sat(
+                self,
+                &c.facts,
+                &c.rules,
+                &classes,
+                &c.assertions,
+                scratch,
+            ) {
+                c.patterns = patterns;
+                c.flips = flips;
+                return true;
+            }
             c.overflow = true;
             // Over-approximate: every combination of the group's rule classes.
             let cls: Vec<usize> = c.rules.iter().map(|r| self.class_of[*r]).collect();
