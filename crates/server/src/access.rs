@@ -92,6 +92,22 @@ pub fn require(
     }
 }
 
+/// Refuses a case the user may not view exactly as a case that does not exist (404, the
+/// service's own words), so that case ids cannot be probed (issue 19 item 7): whether a case
+/// outside one's scope exists is itself not one's business.
+pub fn require_view(
+    app: &App,
+    user: &User,
+    case_id: &str,
+    parties: &CaseParties,
+) -> Result<(), AppError> {
+    if may(app, user, "view", parties) {
+        Ok(())
+    } else {
+        Err(lvzhi_service::ServiceError::NotFound(case_id.to_string()).into())
+    }
+}
+
 /// Whether `user` may do `action` for an organisation (file, open ex officio, administer).
 pub fn may_org(app: &App, user: &User, action: &str, org_id: &str) -> bool {
     let dir = app.directory();

@@ -298,7 +298,19 @@ pub fn router(app: App) -> Router {
         .merge(crate::ui::routes())
         .merge(crate::api::routes())
         .fallback(crate::ui::not_found)
-        .layer(axum::middleware::from_fn(crate::security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::once::pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::once::api,
+        ))
+        .layer(axum::middleware::from_fn(crate::rejections::chinese))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::security::headers,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
         .with_state(app)
 }

@@ -6,9 +6,15 @@
 //! - CSRF: each session has its own random token, embedded in every form and checked on every
 //!   state-changing page request ([`CsrfForm`]). SameSite=Strict already stops cross-site posts
 //!   in current browsers; the token keeps older ones and same-site attackers out too.
-//! - Login limiting: after [`MAX_FAILURES`] failed attempts on one login within
-//!   [`FAILURE_WINDOW_MIN`] minutes, further attempts are refused until the window passes
-//!   (checked in the database, so several server processes share the count).
+//! - Login limiting (issue 19): failures within [`FAILURE_WINDOW_MIN`] minutes are counted for
+//!   the login from this client, the login from anywhere, and the client on any login; past
+//!   each one's free allowance the next attempt waits a delay that doubles with every further
+//!   failure (from [`BASE_DELAY_SECS`] up to the window). Guesses from elsewhere do not lock
+//!   the officer out at his own desk, distributed guessing and password spraying are slowed,
+//!   and hammering does not lengthen the wait (refused attempts are not failures). Each
+//!   attempt is reserved in the database before its password is checked and counts as a
+//!   failure until it is resolved, so concurrent guesses — on one server or several on one
+//!   PostgreSQL — cannot all check a password before any is counted.
 //! - API clients: `Authorization: Bearer <token>` issued and revoked by an administrator; the
 //!   database keeps the token's SM3 digest only. Bearer requests need no CSRF token (no
 //!   ambient credential is involved).
@@ -20,17 +26,29 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use axum::Form;
 use chrono::{DateTime, Duration, Utc};
 use lvzhi_access::Subject;
-use lvzhi_store::PersonRecord;
+use lvzhi_store::{AttemptStatus, Failures, PersonRecord};
 
 use crate::app::App;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "lvzhi_session";
-pub const MAX_FAILURES: i64 = 5;
+/// Failures of one login from one client before its attempts are delayed.
+pub const PAIR_FREE_FAILURES: i64 = 5;
+/// Failures of one login from any client before its attempts are delayed (distributed
+/// guessing); higher than the pair's, so another's guessing alone delays the officer late.
+pub const LOGIN_FREE_FAILURES: i64 = 20;
+/// Failures of one client on any login before its attempts are delayed (password spraying).
+pub const CLIENT_FREE_FAILURES: i64 = 30;
+/// Failures older than this no longer count.
 pub const FAILURE_WINDOW_MIN: i64 = 15;
+/// The first delay past an allowance; it doubles with each further failure, up to the window.
+pub const BASE_DELAY_SECS: i64 = 30;
+/// The longest login accepted (a longer one is refused with its own message, unchecked).
+pub const MAX_LOGIN_CHARS: usize = 64;
+/// The longest password checked (argon2 would hash anything; a megabyte is not a password).
+pub const MAX_PASSWORD_CHARS: usize = 128;
 /// Sessions last a working day; an idle office PC does not stay signed in overnight.
 pub const SESSION_HOURS: i64 = 10;
 
@@ -64,7 +82,15 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::internal(format!("argon2: {e}")))
 }
 
+/// How many passwords this process has checked (the login limit's tests count them).
+static PASSWORD_CHECKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn password_checks() -> u64 {
+    PASSWORD_CHECKS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 pub fn verify_password(password: &str, phc: &str) -> bool {
+    PASSWORD_CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     match PasswordHash::new(phc) {
         Ok(h) => Argon2::default()
             .verify_password(password.as_bytes(), &h)
@@ -192,21 +218,58 @@ pub async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<User>
 
 /// Outcome of a login attempt.
 pub enum Login {
-    Ok { token: String, must_change: bool },
+    Ok {
+        token: String,
+        must_change: bool,
+    },
     Refused,
-    Locked,
+    /// Too many recent failures: try again after this many seconds (no password was checked).
+    Throttled {
+        wait_secs: i64,
+    },
 }
 
-/// Checks a login and opens a session. Every attempt is recorded for limiting.
-pub async fn login(app: &App, login: &str, password: &str) -> Result<Login, AppError> {
+/// How long an attempt must still wait past `free` failures, if at all: the delay doubles
+/// with each failure beyond the allowance, from [`BASE_DELAY_SECS`] to the whole window.
+fn wait(f: Failures, free: i64, now: DateTime<Utc>) -> Option<i64> {
+    if f.count < free {
+        return None;
+    }
+    let over = u32::try_from(f.count - free).unwrap_or(u32::MAX).min(16);
+    let delay = (BASE_DELAY_SECS << over).min(FAILURE_WINDOW_MIN * 60);
+    let until = f.last? + Duration::seconds(delay);
+    (until > now).then(|| (until - now).num_seconds().max(1))
+}
+
+/// Checks a login from `client` (its address; empty when unknown) and opens a session.
+pub async fn login(
+    app: &App,
+    login: &str,
+    password: &str,
+    client: &str,
+) -> Result<Login, AppError> {
     let now = app.clock().now();
     let login = login.trim();
+    let store = app.store();
+    // Reserved first, counted as a failure until resolved (see the module docs).
+    let attempt = random_token();
+    store
+        .reserve_login_attempt(&attempt, login, client, now)
+        .await?;
     let since = now - Duration::minutes(FAILURE_WINDOW_MIN);
-    if app.store().failed_logins_since(login, since).await? >= MAX_FAILURES {
-        app.store().record_login_attempt(login, now, false).await?;
-        return Ok(Login::Locked);
+    let f = store.login_failures(login, client, since, &attempt).await?;
+    let waits = [
+        wait(f.pair, PAIR_FREE_FAILURES, now),
+        wait(f.login, LOGIN_FREE_FAILURES, now),
+        wait(f.client, CLIENT_FREE_FAILURES, now),
+    ];
+    if let Some(wait_secs) = waits.into_iter().flatten().max() {
+        store
+            .resolve_login_attempt(&attempt, AttemptStatus::Throttled)
+            .await?;
+        return Ok(Login::Throttled { wait_secs });
     }
-    let creds = app.store().credentials_by_login(login).await?;
+    let creds = store.credentials_by_login(login).await?;
     let ok = match &creds {
         Some(c) if !c.disabled => verify_password(password, &c.password_hash),
         // Spend the same time on unknown logins so timing does not reveal which exist.
@@ -215,20 +278,34 @@ pub async fn login(app: &App, login: &str, password: &str) -> Result<Login, AppE
             false
         }
     };
-    app.store().record_login_attempt(login, now, ok).await?;
+    let status = if ok {
+        AttemptStatus::Ok
+    } else {
+        AttemptStatus::Failed
+    };
+    store.resolve_login_attempt(&attempt, status).await?;
     let Some(c) = creds.filter(|_| ok) else {
         return Ok(Login::Refused);
     };
     let token = random_token();
     let csrf = random_token();
     let expires: DateTime<Utc> = now + Duration::hours(SESSION_HOURS);
-    app.store()
+    store
         .create_session(&token_digest(&token), &c.person_id, &csrf, now, expires)
         .await?;
     Ok(Login::Ok {
         token,
         must_change: c.must_change_password,
     })
+}
+
+/// A wait in words: 秒 under two minutes, else whole 分钟 (rounded up).
+pub fn wait_zh(secs: i64) -> String {
+    if secs < 120 {
+        format!("{secs} 秒")
+    } else {
+        format!("{} 分钟", (secs + 59) / 60)
+    }
 }
 
 /// An argon2id hash of a random password nobody knows, for constant-time refusals.
@@ -314,22 +391,55 @@ impl CsrfForm {
 }
 
 impl FromRequest<App> for CsrfForm {
-    type Rejection = crate::ui::PageError;
+    /// A page: the refusal, or the first answer to a form submitted again.
+    type Rejection = axum::response::Response;
 
     async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
-        let user = authenticate(app, req.headers()).await?;
-        let Form(fields): Form<Vec<(String, String)>> = Form::from_request(req, app)
+        use axum::response::IntoResponse;
+        let page = |e: AppError| crate::ui::PageError(e).into_response();
+        let user = authenticate(app, req.headers()).await.map_err(page)?;
+        let form_type = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+        if !form_type {
+            return Err(page(AppError::BadRequest(
+                "提交内容无法识别：请通过页面上的表单提交".to_string(),
+            )));
+        }
+        let extensions = req.extensions().clone();
+        let path = req.uri().path().to_string();
+        // The body limit of the route (DefaultBodyLimit) applies; past it, say so.
+        let bytes = axum::body::Bytes::from_request(req, app)
             .await
-            .map_err(|_| AppError::BadRequest("表单内容无法识别".to_string()))?;
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::PayloadTooLarge(
+                        "提交的表单内容过大，超出了允许的大小（8 MiB）".to_string(),
+                    )
+                } else {
+                    AppError::BadRequest("表单内容未能完整接收，请重新提交".to_string())
+                }
+            })
+            .map_err(page)?;
+        let fields = crate::rejections::checked_form(&bytes).map_err(page)?;
         let sent = fields
             .iter()
             .find(|(k, _)| k == "_csrf")
             .map(|(_, v)| v.as_str())
             .unwrap_or_default();
         match user {
-            Some(u) if constant_eq(sent, u.csrf()) && !sent.is_empty() => Ok(CsrfForm(fields)),
-            Some(_) => Err(AppError::Csrf.into()),
-            None => Err(AppError::Unauthenticated.into()),
+            Some(u) if constant_eq(sent, u.csrf()) && !sent.is_empty() => {
+                let once = fields
+                    .iter()
+                    .find(|(k, _)| k == "_once")
+                    .map(|(_, v)| v.as_str());
+                crate::once::claim_form(app, &u, &extensions, &path, once).await?;
+                Ok(CsrfForm(fields))
+            }
+            Some(_) => Err(page(AppError::Csrf)),
+            None => Err(page(AppError::Unauthenticated)),
         }
     }
 }
@@ -350,6 +460,24 @@ mod tests {
     #[test]
     fn dummy_hash_parses_so_unknown_logins_cost_the_same() {
         assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn delays_double_past_the_allowance_up_to_the_window() {
+        let now = Utc::now();
+        let at = |count, secs_ago| Failures {
+            count,
+            last: Some(now - Duration::seconds(secs_ago)),
+        };
+        assert_eq!(wait(at(4, 0), 5, now), None);
+        assert_eq!(wait(at(5, 0), 5, now), Some(30));
+        assert_eq!(wait(at(5, 20), 5, now), Some(10));
+        assert_eq!(wait(at(5, 30), 5, now), None);
+        assert_eq!(wait(at(6, 0), 5, now), Some(60));
+        assert_eq!(wait(at(8, 0), 5, now), Some(240));
+        assert_eq!(wait(at(50, 0), 5, now), Some(FAILURE_WINDOW_MIN * 60));
+        assert_eq!(wait_zh(30), "30 秒");
+        assert_eq!(wait_zh(121), "3 分钟");
     }
 
     #[test]

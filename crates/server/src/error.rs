@@ -29,6 +29,9 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// A body past the route's limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// Something the server needs is missing for now (e.g. no CJK font to typeset a notice);
     /// the message says what, so an operator can fix it.
     #[error("{0}")]
@@ -54,6 +57,7 @@ impl AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Startup(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -71,6 +75,7 @@ impl AppError {
             AppError::Unprocessable(_) => "refused",
             AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::Unavailable(_) => "unavailable",
             AppError::Startup(_) | AppError::Internal(_) => "internal",
         }
@@ -125,6 +130,8 @@ impl From<ServiceError> for AppError {
                 AppError::BadRequest(crate::api::extract::command_error_zh(&path, &message))
             }
             ServiceError::NotAProcessCreation(_) => AppError::BadRequest(e.to_string()),
+            ServiceError::EvidenceNotUploaded { .. } => AppError::Unprocessable(e.to_string()),
+            ServiceError::TooLong(_) => AppError::BadRequest(e.to_string()),
         }
     }
 }

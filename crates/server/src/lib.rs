@@ -25,8 +25,10 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod interview;
+pub mod once;
 pub mod packs;
 pub mod processes;
+pub mod rejections;
 pub mod scheduler;
 pub mod security;
 pub mod typeset;
@@ -59,7 +61,9 @@ pub async fn serve(config: ServeConfig) -> Result<(), AppError> {
     scheduler::spawn(app.clone());
     println!("履职系统已启动：http://{local}/");
     let router = router(app);
-    axum::serve(listener, router)
+    // The peer address reaches the login limit (per client, issue 19).
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -65,11 +65,11 @@ pub fn parties(case_id: &str, loaded: &ProcessCase) -> CaseParties {
     )
 }
 
-/// Loads a process case; 404 when it does not exist, 403 when the user may not see it.
+/// Loads a process case; 404 when it does not exist or the user may not see it.
 pub async fn load(app: &App, user: &User, case_id: &str) -> Result<ProcessCtx, AppError> {
     let loaded = app.service().load_process(case_id).await?;
     let parties = parties(case_id, &loaded);
-    access::require(app, user, "view", &parties)?;
+    access::require_view(app, user, case_id, &parties)?;
     Ok(ProcessCtx { loaded, parties })
 }
 

@@ -148,6 +148,16 @@ pub async fn pass(app: &App, owner: &str) -> PassReport {
         Ok(r) => report.reminders = r,
         Err(e) => report.reminder_error = Some(detail(e)),
     }
+    // Kept answers of one-use submissions and sign-in attempts are needed for a day at most
+    // (the longest sign-in delay is the 15-minute window; a retried submission comes within
+    // minutes). Housekeeping: a failure is only logged.
+    if let Err(e) = app
+        .store()
+        .prune_guards(now - chrono::Duration::hours(24))
+        .await
+    {
+        eprintln!("scheduler: pruning sign-in attempts and submissions failed: {e}");
+    }
     report
 }
 

@@ -1,16 +1,22 @@
 //! Security headers on every response. The content security policy allows no inline script
 //! and no source outside the server: every asset is embedded and served from `/assets/`.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+
+use crate::app::App;
 
 pub const CSP: &str =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-pub async fn headers(req: Request, next: Next) -> Response {
+/// HSTS when the server runs behind TLS (`--secure-cookies`): a year, subdomains included; a
+/// browser that has seen it never again speaks plain HTTP to this host (issue 19 item 7).
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+pub async fn headers(State(app): State<App>, req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/assets/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -35,6 +41,12 @@ pub async fn headers(req: Request, next: Next) -> Response {
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
     );
+    if app.secure_cookies() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     if !is_asset {
         // Case pages hold personal and disciplinary data: never kept in a shared cache.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -289,7 +289,7 @@ async fn the_officer_files_and_the_office_registers_and_accepts() {
     // Someone else's case: not even visible.
     get(&e.app, &format!("/api/v1/cases/{case_id}"), OUTSIDER)
         .await
-        .error(StatusCode::FORBIDDEN);
+        .error(StatusCode::NOT_FOUND);
     get(&e.app, "/api/v1/cases/A2024-999999", OFFICE)
         .await
         .error(StatusCode::NOT_FOUND);

@@ -122,11 +122,11 @@ async fn the_application_form_is_downloaded_filled_to_those_who_may_view_and_bla
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.bytes.starts_with(b"%PDF-"));
 
-    // An officer of another banner may not view the case: 403, and no PDF.
+    // An officer of another banner may not view the case: 404 as for a missing case (issue 19), and no PDF.
     let r = api(OUTSIDER).get(&path).await;
-    let message = r.error(StatusCode::FORBIDDEN);
-    assert_eq!(r.code(), "access_denied");
-    assert!(message.contains("无权"), "{message}");
+    let message = r.error(StatusCode::NOT_FOUND);
+    assert_eq!(r.code(), "not_found");
+    assert!(message.contains("不存在"), "{message}");
     assert!(!r.bytes.starts_with(b"%PDF-"));
     // Nor a case that does not exist, nor one of another process (no 申请表 there).
     let r = api(OFFICE)
@@ -161,7 +161,7 @@ async fn the_application_form_is_downloaded_filled_to_those_who_may_view_and_bla
     let r = Client::new(&target, outsider_session.clone())
         .get(&format!("/cases/{id}/application-form.pdf"))
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(!r.bytes.starts_with(b"%PDF-"));
 
     // The blank form, linked from the apply page, for any signed-in user: nothing of a case.

@@ -6,17 +6,19 @@
 //! each cell the expected decision comes from the policies (`Access::check`); the server is then
 //! asked over HTTP with the persona's bearer token:
 //!
-//! - `view`: `GET /api/v1/cases/{id}` answers 200 when allowed, 403 `access_denied` when denied;
+//! - `view`: `GET /api/v1/cases/{id}` answers 200 when allowed, 404 `not_found` when denied —
+//!   the answer for a case that does not exist, so ids cannot be probed (issue 19);
 //! - every workflow action: `POST /api/v1/cases/{id}/actions` with a well-formed sample command
 //!   and a stale `expected_version`, so an allowed request ends in 409 and nothing is written,
-//!   and a denied one in 403 `access_denied`;
+//!   and a denied one in 403 `access_denied` (404 `not_found` when the case is not the
+//!   person's to view);
 //! - `file` / `open_ex_officio` on organisations: `POST /api/v1/cases` with a form whose facts
 //!   the pack refuses, so an allowed request ends in 400 before anything is written, and a
 //!   denied one in 403;
 //! - every action of the other processes (issue 7: 维权 incidents, 正名, …) on a case of its
 //!   kind in and out of scope: `POST /api/v1/cases/{id}/act` with a stale `expected_version`
 //!   (allowed → 409), and their opening actions on the organisations with a command the process
-//!   refuses (a future day: allowed → 422), denied → 403 either way.
+//!   refuses (a future day: allowed → 422), denied → 403 (404 for a case not theirs to view).
 //!
 //! The chain head is the same before and after: the matrix writes nothing. A few hand-checked
 //! cells make sure the test fails if the policies were emptied or widened.
@@ -603,12 +605,22 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
                         )
                         .await
                 };
-                let want = match (action.as_str(), allowed) {
-                    ("view", true) => 200,
-                    (_, true) => 409,
-                    (_, false) => 403,
+                // A case the person may not view is answered as a missing one (issue 19: ids
+                // cannot be probed); one they may view but not act on, 403.
+                let viewable = expected(&app, &p.person_id, "view", Resource::Case(parties));
+                let want = match (action.as_str(), allowed, viewable) {
+                    ("view", true, _) => 200,
+                    (_, true, _) => 409,
+                    (_, false, false) => 404,
+                    (_, false, true) => 403,
                 };
-                let code_ok = allowed || r.code() == "access_denied";
+                let code_ok = allowed
+                    || r.code()
+                        == if viewable {
+                            "access_denied"
+                        } else {
+                            "not_found"
+                        };
                 if r.status != want || !code_ok {
                     failures.push(format!(
                         "{} ({}) {action} on {case_id}: policies say {}, server answered {} {}",
@@ -730,10 +742,13 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
                             Some(&json!({ "expected_version": 999_999, "command": { "action": action } })),
                         )
                         .await;
+                    let viewable = expected(&app, &p.person_id, "view", Resource::Case(&parties));
                     let ok = if allowed {
                         r.status == 409
-                    } else {
+                    } else if viewable {
                         r.status == 403 && r.code() == "access_denied"
+                    } else {
+                        r.status == 404 && r.code() == "not_found"
                     };
                     if !ok {
                         failures.push(format!(
@@ -907,7 +922,7 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
             .await;
         assert_eq!(
             r.status,
-            if visible { 200 } else { 403 },
+            if visible { 200 } else { 404 },
             "{} GET {case_id}: {}",
             p.label,
             r.body
@@ -972,11 +987,11 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
             None,
         )
         .await;
-    assert_eq!(r.status, 403, "{}", r.body);
-    assert_eq!(r.code(), "access_denied");
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(r.code(), "not_found");
     assert_eq!(
         r.json_or_null()["error"]["message"],
-        "您无权查看或办理该案件"
+        format!("案件 {in_case} 不存在")
     );
 
     // 回避: the committee member sees the cases of the committee, but not the one she was
@@ -1001,8 +1016,8 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
             None,
         )
         .await;
-    assert_eq!(r.status, 403, "recused person may not view: {}", r.body);
-    assert_eq!(r.code(), "access_denied");
+    assert_eq!(r.status, 404, "recused person may not view: {}", r.body);
+    assert_eq!(r.code(), "not_found");
     let r = server
         .call(
             Method::GET,

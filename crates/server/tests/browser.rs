@@ -259,7 +259,9 @@ async fn the_whole_procedure_in_a_browser() {
     // 7. The officer of another banner may not open the case.
     b.sign_in(OTHER_BANNER_OFFICER).await;
     b.goto(&format!("/cases/{case}")).await;
-    b.wait_text(&["无权访问", "您无权查看或办理该案件"]).await;
+    // Answered as a case that does not exist (issue 19: ids cannot be probed).
+    b.wait_text(&["未找到", &format!("案件 {case} 不存在")])
+        .await;
     assert!(!b.text().await.contains("申请对警告处分适用依法履职免责"));
     b.shot("other-unit-refused").await;
 

@@ -237,7 +237,7 @@ async fn s16_002_a_rectification_with_an_extension_follow_up_and_verified_comple
         "reasons": "执法规范化培训班次年一月才开班",
     });
     let r = w.act("wang", &id, ask.clone()).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
     let r = w.act("zhang", &id, ask.clone()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let refuse = json!({

@@ -117,13 +117,16 @@ async fn every_demo_account_signs_in_and_scope_keeps_other_units_out() {
     let app = open(dir.path(), day("2026-03-18")).await;
     let accounts = demo::seed(&app).await.unwrap();
     for a in &accounts {
-        match auth::login(&app, &a.login, &a.password).await.unwrap() {
+        match auth::login(&app, &a.login, &a.password, "127.0.0.1")
+            .await
+            .unwrap()
+        {
             Login::Ok { .. } => {}
             _ => panic!("{} cannot sign in with {}", a.login, a.password),
         }
     }
     assert!(matches!(
-        auth::login(&app, "office", "wrong-password-1")
+        auth::login(&app, "office", "wrong-password-1", "127.0.0.1")
             .await
             .unwrap(),
         Login::Refused

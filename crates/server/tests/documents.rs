@@ -265,8 +265,8 @@ async fn issue6_000_s13_an_accepted_case_has_its_notice_sealed_and_served_as_rec
             .api(OUTSIDER)
             .get(&format!("/api/v1/cases/{id}/documents/{path}"))
             .await;
-        let m = r.error(StatusCode::FORBIDDEN);
-        assert!(m.contains("无权"), "{m}");
+        let m = r.error(StatusCode::NOT_FOUND);
+        assert!(m.contains("不存在"), "{m}");
         assert!(!r.body.contains(ACCEPTANCE));
     }
     assert_eq!(
@@ -274,7 +274,7 @@ async fn issue6_000_s13_an_accepted_case_has_its_notice_sealed_and_served_as_rec
             .get(&format!("/api/v1/cases/{id}"))
             .await
             .status,
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
     // No such notice, no such case, no such format.
     e.api(OFFICE)
@@ -374,7 +374,7 @@ async fn issue6_the_case_page_links_the_files_and_the_check_tells_match_from_mis
     let outsider = e.page("p-yq");
     for p in ["1", "1.pdf", "1.docx"] {
         let r = outsider.get(&format!("/cases/{id}/documents/{p}")).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "{p}");
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{p}");
         assert!(!r.body.contains(&sm3));
     }
     let r = check(
@@ -383,7 +383,7 @@ async fn issue6_the_case_page_links_the_files_and_the_check_tells_match_from_mis
         multipart(&[("_csrf", "csrf-p-yq"), ("digest", &sm3)], None),
     )
     .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(!r.body.contains("一致"));
     // Paths that name no notice.
     for p in ["0", "2", "1.txt", "x.pdf"] {
@@ -589,8 +589,8 @@ async fn issue7_001_s17_an_incident_report_up_is_sealed_downloaded_and_checked()
         format!("/api/v1/cases/{id}/documents"),
     ] {
         let r = e.api(OUTSIDER).get(&path).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.body);
     }
     let r = e.page("p-yq").get(&format!("/cases/{id}/notices/1")).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }

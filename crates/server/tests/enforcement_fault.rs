@@ -301,7 +301,7 @@ async fn enforcement_fault_cases_are_scoped_by_the_policies() {
     }
     for who in [OTHER, LEGAL_YQ] {
         let r = w.api(who).get(&format!("/api/v1/cases/{id}")).await;
-        assert_eq!(r.status, 403, "{who}");
+        assert_eq!(r.status, 404, "{who}");
     }
     let r = w
         .api(OTHER)

@@ -37,10 +37,12 @@ async fn env() -> Env {
         ("zhang", "张三", "pcs", "officer"),
         ("wang", "王办", "zuoqi", "office"),
         ("li", "李四", "youqi", "officer"),
+        ("zhao", "赵办", "youqi", "office"),
     ] {
         let p = person(id, name, org_id, "民警", Some(id));
         common::add_person(&app, &p, &[(role, org_id)]).await;
         common::add_session(&app, id).await;
+        common::add_token(&app, &format!("t-{id}"), &format!("api-{id}"), id).await;
     }
     app.reload_directory().await.unwrap();
     Env {
@@ -106,14 +108,20 @@ impl Env {
 
     /// Files an application as 张三 and returns the case id.
     async fn filed(&self) -> String {
+        self.filed_by("zhang", "pcs").await
+    }
+
+    /// Files an application as `who` of unit `unit` and returns the case id.
+    async fn filed_by(&self, who: &str, unit: &str) -> String {
+        let csrf = format!("csrf-{who}");
         let r = self
             .post_form(
-                "zhang",
+                who,
                 "/cases/new",
                 &[
-                    ("_csrf", "csrf-zhang"),
-                    ("applying_unit", "pcs"),
-                    ("applicant", "zhang"),
+                    ("_csrf", &csrf),
+                    ("applying_unit", unit),
+                    ("applicant", who),
                     ("matter", "申请对警告处分适用依法履职免责"),
                     ("reasons", "依法处置警情时相对人自伤"),
                     ("decision.department", "duca"),
@@ -239,10 +247,11 @@ async fn refusals_outside_the_case_and_for_digests_not_in_it() {
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
 
-    // An officer of another unit may neither download nor upload (policies: 403).
+    // An officer of another unit may neither download nor upload: the case is not his to
+    // see, answered as a missing one (issue 19).
     let r = e.get("li", &format!("/cases/{id}/evidence/{digest}")).await;
-    assert_eq!(r.status, 403, "{}", r.body);
-    assert!(r.body.contains("无权"), "{}", r.body);
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(r.body.contains("不存在"), "{}", r.body);
     let other = b"another file".to_vec();
     let r = e
         .upload(
@@ -251,7 +260,7 @@ async fn refusals_outside_the_case_and_for_digests_not_in_it() {
             multipart(&[("_csrf", "csrf-li")], Some(("x.txt", &other))),
         )
         .await;
-    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(r.status, 404, "{}", r.body);
     let d = sm3_hex(&other);
     assert!(
         !e.evidence_dir.join(&d[..2]).join(&d).exists(),
@@ -386,4 +395,179 @@ async fn files_up_to_50_mib_are_accepted_and_larger_ones_refused() {
         .await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("不能超过 50 MiB"), "{}", r.body);
+}
+
+/// The API's multipart upload of evidence (issue 19).
+fn api_upload_request(case: &str) -> request::Builder {
+    Request::post(format!("/api/v1/cases/{case}/evidence")).header(
+        header::CONTENT_TYPE,
+        format!("multipart/form-data; boundary={BOUNDARY}"),
+    )
+}
+
+/// Issue 19 item 1, the attack as found: 李四 may not see 张三's case, but recorded 张三's
+/// digest on his own case through `add_evidence` and then read 张三's 询问笔录 byte for byte
+/// through his own case. A digest no upload to the case produced is refused in Chinese and
+/// nothing is recorded; the API takes the bytes themselves (multipart), as the page does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_digest_seen_elsewhere_records_nothing_and_reads_nothing() {
+    let e = env().await;
+    let zhang_case = e.filed().await;
+    let secret = "询问笔录：张三案的当事人陈述（不应外泄）"
+        .as_bytes()
+        .to_vec();
+    let digest = sm3_hex(&secret);
+    let r = e
+        .upload(
+            "zhang",
+            &zhang_case,
+            multipart(&[("_csrf", "csrf-zhang")], Some(("询问笔录.txt", &secret))),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    let li_case = e.filed_by("li", "youqi").await;
+    let li = Client::new(&e.target, Who::bearer("api-li"));
+    assert_eq!(
+        li.get(&format!("/api/v1/cases/{zhang_case}")).await.status,
+        404
+    );
+    let never = "0f".repeat(32);
+    for sm3 in [digest.as_str(), never.as_str()] {
+        let r = li
+            .post_json(
+                &format!("/api/v1/cases/{li_case}/actions"),
+                &serde_json::json!({"command": {"action": "add_evidence",
+                    "evidence": {"sm3": sm3, "file_name": "x.txt"}}}),
+            )
+            .await;
+        assert_eq!(r.status, 422, "{sm3}: {}", r.body);
+        assert!(
+            r.error(axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+                .contains("仅凭摘要不能登记"),
+            "{}",
+            r.body
+        );
+        // The page's action form is refused the same way.
+        let r = e
+            .post_form(
+                "li",
+                &format!("/cases/{li_case}/act/add_evidence"),
+                &[
+                    ("_csrf", "csrf-li"),
+                    ("evidence.sm3", sm3),
+                    ("evidence.file_name", "x.txt"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{sm3}: {}", r.body);
+        let r = e
+            .get("li", &format!("/cases/{li_case}/evidence/{sm3}"))
+            .await;
+        assert_eq!(r.status, 404, "{sm3}: {}", r.body);
+        assert!(!r
+            .bytes
+            .windows(secret.len())
+            .any(|w| w == secret.as_slice()));
+    }
+    let detail = li.get(&format!("/api/v1/cases/{li_case}")).await.json();
+    assert!(
+        !detail.to_string().contains(&digest),
+        "nothing recorded: {detail}"
+    );
+
+    // The action's page is the upload form itself, not a field for a digest.
+    let page = e
+        .get("li", &format!("/cases/{li_case}/act/add_evidence"))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("enctype=\"multipart/form-data\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("name=\"evidence.sm3\""),
+        "{}",
+        page.body
+    );
+
+    // With the bytes, through the API: recorded, and readable through his own case.
+    let own = "李四本人的现场照片".as_bytes().to_vec();
+    let r = li
+        .send(
+            api_upload_request(&li_case),
+            multipart(&[("description", "现场照片")], Some(("照片.jpg", &own))),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.json()["events"][0]["kind"],
+        "evidence_added",
+        "{}",
+        r.body
+    );
+    let r = e
+        .get(
+            "li",
+            &format!("/cases/{li_case}/evidence/{}", sm3_hex(&own)),
+        )
+        .await;
+    assert_eq!((r.status.as_u16(), r.bytes), (200, own));
+    // The same bytes as 张三's, uploaded by 李四 himself, are his to record: he has them.
+    let r = li
+        .send(
+            api_upload_request(&li_case),
+            multipart(&[], Some(("同一文件.txt", &secret))),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The API upload asks for the file and the case's scope like the page.
+    let r = li
+        .send(
+            api_upload_request(&zhang_case),
+            multipart(&[], Some(("y.txt", b"y"))),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let r = li
+        .send(
+            api_upload_request(&li_case),
+            multipart(&[("description", "无文件")], None),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("请选择要上传的证据文件"), "{}", r.body);
+}
+
+/// Issue 19 item 7: the page's CSRF token is checked before the file is read, so a large body
+/// without it is refused at once rather than read whole. The body here never ends: read whole,
+/// the request would hang.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_without_its_token_is_refused_before_the_file_is_read() {
+    let e = env().await;
+    let id = e.filed().await;
+    let head = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    );
+    let chunk = vec![b'x'; 1024 * 1024];
+    use futures_util::StreamExt;
+    let stream = futures_util::stream::iter(
+        std::iter::once(Ok::<_, std::io::Error>(head.into_bytes()))
+            .chain(std::iter::repeat_with(move || Ok(chunk.clone())).take(40)),
+    )
+    .chain(futures_util::stream::pending());
+    let body = axum::body::Body::from_stream(stream);
+    let r = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        e.session("wang").send(upload_request(&id), body),
+    )
+    .await
+    .expect("refused without reading the endless body");
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(
+        r.body.contains("提交的表单已过期或来源无法确认"),
+        "{}",
+        r.body
+    );
 }

@@ -378,7 +378,7 @@ async fn the_procedure_runs_through_the_forms_to_the_departments_answer() {
         .await,
         "recusal",
     );
-    assert_eq!(s.get("ji", &format!("/cases/{id}")).await.status, 403);
+    assert_eq!(s.get("ji", &format!("/cases/{id}")).await.status, 404);
     let r = s.get("wang", &format!("/cases/{id}")).await;
     assert!(r.body.contains("纪检员") && !r.body.contains("冒名"));
     let r = s.get("wang", &act("form_panel")).await;

@@ -221,8 +221,8 @@ async fn incidents_are_scoped_by_the_policies_and_commands_are_checked() {
         );
     }
     let r = w.api(OTHER).get(&format!("/api/v1/cases/{id}")).await;
-    assert_eq!(r.status, 403);
-    assert_eq!(r.code(), "access_denied");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.code(), "not_found");
     let r = w.api(OTHER).get("/api/v1/cases?kind=incident").await;
     assert_eq!(r.json()["total"], 0);
     let r = w.api(OFFICER).get("/api/v1/cases?kind=incident").await;

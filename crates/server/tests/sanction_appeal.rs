@@ -210,7 +210,7 @@ async fn s27_s28_unfair_sanction_reviewed_and_ordered_corrected_by_a_deadline_to
             .get(&format!("/api/v1/cases/{id}"))
             .await
             .status,
-        403
+        404
     );
     let report = w.app.store().verify().await.expect("chain verifies");
     assert!(report.problem.is_none(), "{:?}", report.problem);

@@ -31,6 +31,8 @@ mod result_use;
 
 use std::collections::BTreeMap;
 
+pub mod audit;
+pub mod limits;
 pub use process::{ProcessCase, ProcessDeadlineView, ProcessView, RECURRENCE};
 
 use std::sync::Arc;
@@ -79,6 +81,13 @@ pub enum ServiceError {
     Command { path: String, message: String },
     #[error("{0}只能通过立案操作开始")]
     NotAProcessCreation(&'static str),
+    /// A text, list or map past its limit (`limits`).
+    #[error("{0}")]
+    TooLong(#[from] limits::TooLong),
+    /// Evidence named by its digest without proof that this person uploaded the file to this
+    /// case (issue 19): a digest seen elsewhere must not make another case's file readable.
+    #[error("证据文件须随登记一并上传：未找到您在 {hours} 小时内向本案件上传该文件（SM3 {sm3_short}…）的记录，仅凭摘要不能登记证据材料")]
+    EvidenceNotUploaded { sm3_short: String, hours: i64 },
     #[error("案件 {case_id} 的第 {version} 个事件无法读取（{detail}），请运行 lvzhi audit verify 检查记录")]
     CorruptEvent {
         case_id: String,
@@ -260,6 +269,80 @@ fn to_new_event(e: &Event, now: DateTime<Utc>) -> Result<NewEvent, ServiceError>
     })
 }
 
+/// How long an evidence upload receipt lets its uploader record the file on the case.
+pub const UPLOAD_RECEIPT_HOURS: i64 = 24;
+
+/// The (notice number, SM3) a `document_sealed` event's payload names: the same shape in every
+/// process (`{"on", "by", "kind": {"type": "document_sealed", "document", "sm3", …}}`).
+fn sealed_in(kind: &str, payload: &serde_json::Value) -> Option<(usize, String)> {
+    let k = payload.get("kind")?;
+    if kind != "document_sealed" || k.get("type")?.as_str()? != "document_sealed" {
+        return None;
+    }
+    let n = usize::try_from(k.get("document")?.as_u64()?).ok()?;
+    Some((n, k.get("sm3")?.as_str()?.to_string()))
+}
+
+impl Service {
+    /// Appends a case's events and read model. When the append does not go through (a lost
+    /// race, a number taken, a failed write), the PDFs archived for its seals are removed
+    /// unless the case's record names them after all (issue 19: the archive holds only what
+    /// was committed, never a 受理通知书 beside the recorded 不予受理通知书).
+    pub(crate) async fn append_archived(
+        &self,
+        case_id: &str,
+        expected_version: i64,
+        events: &[NewEvent],
+        projection: &Projection,
+    ) -> Result<i64, StoreError> {
+        let result = self
+            .store
+            .append_projected(case_id, expected_version, events, Some(projection))
+            .await;
+        if result.is_err() {
+            self.discard_unrecorded(case_id, events).await;
+        }
+        result
+    }
+
+    async fn discard_unrecorded(&self, case_id: &str, attempted: &[NewEvent]) {
+        let Some(sealing) = &self.sealing else {
+            return;
+        };
+        let written: Vec<(usize, String)> = attempted
+            .iter()
+            .filter_map(|e| sealed_in(&e.kind, &e.payload))
+            .collect();
+        if written.is_empty() {
+            return;
+        }
+        // Read after the failure: a winner's append is committed, and a name both typeset
+        // (the same notice, byte for byte) stays with the winner.
+        let recorded: std::collections::BTreeSet<(usize, String)> =
+            match self.store.events(case_id).await {
+                Ok(stored) => stored
+                    .iter()
+                    .filter_map(|s| {
+                        let payload = serde_json::from_str(&s.payload).ok()?;
+                        sealed_in(&s.kind, &payload)
+                    })
+                    .collect(),
+                Err(e) => {
+                    eprintln!("archive cleanup skipped: case {case_id}: {e}");
+                    return;
+                }
+            };
+        for (n, sm3) in written {
+            if recorded.contains(&(n, sm3.clone())) {
+                continue;
+            }
+            if let Err(e) = sealing.archive.remove_document(case_id, n, &sm3).await {
+                eprintln!("archive cleanup failed: case {case_id} notice {n}: {e}");
+            }
+        }
+    }
+}
+
 impl Service {
     pub fn new(store: Store, calendar: Calendar, periods: ProcedurePeriods) -> Self {
         Service {
@@ -419,6 +502,10 @@ impl Service {
     }
 
     fn check_facts(&self, command: &Command) -> Result<(), ServiceError> {
+        // Every command's texts and lists first (issue 19: one limit for every front end).
+        let value =
+            serde_json::to_value(command).map_err(|x| StoreError::Payload(x.to_string()))?;
+        limits::check(&value)?;
         let facts = match command {
             Command::File { form, .. } | Command::OpenExOfficio { form, .. } => &form.facts,
             Command::UpdateFacts { facts } => facts,
@@ -427,6 +514,37 @@ impl Service {
         match &self.fact_check {
             Some(check) => check(facts).map_err(ServiceError::Facts),
             None => Ok(()),
+        }
+    }
+
+    /// `add_evidence` records a file only with the uploader's receipt for this case, made
+    /// within [`UPLOAD_RECEIPT_HOURS`] (the upload and the record are one request on the pages
+    /// and the API; the window covers a client that uploads, then records).
+    async fn check_possession(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+        command: &Command,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let Command::AddEvidence { evidence } = command else {
+            return Ok(());
+        };
+        let uploaded = self
+            .store
+            .evidence_uploaded_at(case_id, &actor.person_id, &evidence.sm3)
+            .await?;
+        match uploaded {
+            Some(at)
+                if now - at <= chrono::Duration::hours(UPLOAD_RECEIPT_HOURS)
+                    && at <= now + chrono::Duration::minutes(5) =>
+            {
+                Ok(())
+            }
+            _ => Err(ServiceError::EvidenceNotUploaded {
+                sm3_short: evidence.sm3.chars().take(12).collect(),
+                hours: UPLOAD_RECEIPT_HOURS,
+            }),
         }
     }
 
@@ -593,11 +711,7 @@ impl Service {
         };
         if let Some(id) = case_id {
             let new_events = sealed(id.to_string()).await?;
-            return match self
-                .store
-                .append_projected(id, 0, &new_events, Some(&projection))
-                .await
-            {
+            return match self.append_archived(id, 0, &new_events, &projection).await {
                 Ok(v) => Ok((id.to_string(), v)),
                 Err(StoreError::Conflict { .. }) => Err(ServiceError::Exists(id.to_string())),
                 Err(e) => Err(e.into()),
@@ -608,11 +722,7 @@ impl Service {
         loop {
             let id = format!("A{}-{:06}", today.year(), n);
             let new_events = sealed(id.clone()).await?;
-            match self
-                .store
-                .append_projected(&id, 0, &new_events, Some(&projection))
-                .await
-            {
+            match self.append_archived(&id, 0, &new_events, &projection).await {
                 Ok(v) => return Ok((id, v)),
                 Err(StoreError::Conflict { .. }) => n += 1,
                 Err(e) => return Err(e.into()),
@@ -661,6 +771,8 @@ impl Service {
         }
         let (state, mut decided) =
             execute(&state, command, actor, today, &self.calendar, &self.periods)?;
+        // After the workflow accepted the step, so a refusal gives its own reason first.
+        self.check_possession(case_id, actor, command, now).await?;
         events.append(&mut decided);
         let projection = self.projection(&state)?;
         let first = loaded_documents + 1;
@@ -673,8 +785,7 @@ impl Service {
             .map(|e| to_new_event(e, now))
             .collect::<Result<Vec<_>, _>>()?;
         let v = self
-            .store
-            .append_projected(case_id, version, &new_events, Some(&projection))
+            .append_archived(case_id, version, &new_events, &projection)
             .await?;
         Ok((v, events))
     }
@@ -733,8 +844,7 @@ impl Service {
                     .map(|e| to_new_event(e, now))
                     .collect::<Result<Vec<_>, _>>()?;
                 match self
-                    .store
-                    .append_projected(&c.case_id, version, &new_events, Some(&projection))
+                    .append_archived(&c.case_id, version, &new_events, &projection)
                     .await
                 {
                     Ok(_) => fired.push(c.case_id),

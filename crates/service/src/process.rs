@@ -392,6 +392,7 @@ impl Service {
         F: FnOnce(&dyn AnyCase) -> Result<(), E> + Send,
     {
         let process = by_kind(kind).ok_or_else(|| ServiceError::UnknownKind(kind.to_string()))?;
+        crate::limits::check(command).map_err(ServiceError::from)?;
         let info = process
             .parse_command(command)
             .map_err(|e| ServiceError::Command {
@@ -433,11 +434,7 @@ impl Service {
         };
         if let Some(id) = case_id {
             let (events, new_events) = sealed(id.to_string()).await;
-            return match self
-                .store
-                .append_projected(id, 0, &new_events, Some(&projection))
-                .await
-            {
+            return match self.append_archived(id, 0, &new_events, &projection).await {
                 Ok(v) => Ok((id.to_string(), v, events)),
                 Err(StoreError::Conflict { .. }) => {
                     Err(ServiceError::Exists(id.to_string()).into())
@@ -455,11 +452,7 @@ impl Service {
         loop {
             let id = format!("{}{}-{:06}", process.id_prefix(), today.year(), n);
             let (events, new_events) = sealed(id.clone()).await;
-            match self
-                .store
-                .append_projected(&id, 0, &new_events, Some(&projection))
-                .await
-            {
+            match self.append_archived(&id, 0, &new_events, &projection).await {
                 Ok(v) => return Ok((id, v, events)),
                 Err(StoreError::Conflict { .. }) => n += 1,
                 Err(e) => return Err(ServiceError::from(e).into()),
@@ -479,6 +472,7 @@ impl Service {
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<(i64, Vec<DecidedEvent>), ServiceError> {
+        crate::limits::check(command)?;
         let loaded = self.load_process(case_id).await?;
         let version = loaded.version();
         if let Some(expected) = expected_version {
@@ -527,8 +521,7 @@ impl Service {
         let projection = self.process_projection(loaded.process, &*case);
         let new_events: Vec<NewEvent> = events.iter().map(|e| to_new(e, now)).collect();
         let v = self
-            .store
-            .append_projected(case_id, version, &new_events, Some(&projection))
+            .append_archived(case_id, version, &new_events, &projection)
             .await?;
         Ok((v, events))
     }
@@ -569,8 +562,7 @@ impl Service {
         }
         let new_events: Vec<NewEvent> = events.iter().map(|e| to_new(e, now)).collect();
         match self
-            .store
-            .append_projected(case_id, version, &new_events, Some(&projection))
+            .append_archived(case_id, version, &new_events, &projection)
             .await
         {
             Ok(_) => Ok(true),

@@ -292,3 +292,206 @@ async fn issue6_without_sealing_nothing_is_rendered_or_sealed() {
     let view = service.view(&id, d("2024-10-08")).await.unwrap();
     assert!(service.render_document(&view.documents[0]).await.is_none());
 }
+
+/// Issue 19 item 5: in each of 50 accept-vs-reject races the loser's notice PDF stayed under
+/// `documents/<case>/` (a 受理通知书 beside the recorded 不予受理通知书), in every backup and
+/// every S3 listing, contradicting the record. Now the archive holds exactly the notices the
+/// record seals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn issue19_a_lost_race_leaves_no_notice_in_the_archive() {
+    let e = env().await;
+    let (officer, file) = file_command();
+    let now = Utc.with_ymd_and_hms(2024, 9, 27, 2, 0, 0).unwrap();
+    let service = Arc::new(e.service);
+    let mut recorded = Vec::new();
+    let mut wins = BTreeMap::new();
+    for _ in 0..50 {
+        let (id, _) = service
+            .create(None, &officer, &file, d("2024-09-27"), now)
+            .await
+            .unwrap();
+        service
+            .act(
+                &id,
+                Some(1),
+                &office(),
+                &Command::Register,
+                d("2024-09-30"),
+                now,
+            )
+            .await
+            .unwrap();
+        let race = |command: Command| {
+            let (service, id) = (service.clone(), id.clone());
+            tokio::spawn(async move {
+                service
+                    .act(&id, Some(2), &office(), &command, d("2024-10-08"), now)
+                    .await
+            })
+        };
+        let accept = race(Command::Accept);
+        let reject = race(Command::Reject {
+            reasons: "申请事项不属于本级维权委受理范围".to_string(),
+        });
+        let (a, r) = (accept.await.unwrap(), reject.await.unwrap());
+        assert!(a.is_ok() != r.is_ok(), "exactly one wins: {a:?} {r:?}");
+        *wins
+            .entry(if a.is_ok() { "accept" } else { "reject" })
+            .or_insert(0) += 1;
+        let loaded = service.load(&id).await.unwrap();
+        for ev in &loaded.events {
+            if let EventKind::DocumentSealed { seal } = &ev.kind {
+                recorded.push((id.clone(), seal.document, seal.sm3.clone()));
+            }
+        }
+    }
+    recorded.sort();
+    let inventory = e.archive.inventory().await.unwrap();
+    assert_eq!(recorded.len(), 50, "one sealed notice per case");
+    assert_eq!(
+        inventory.documents, recorded,
+        "the archive holds exactly the recorded notices ({wins:?})"
+    );
+}
+
+fn add_evidence(sm3: &str, name: &str) -> Command {
+    Command::AddEvidence {
+        evidence: lvzhi_workflow::Evidence {
+            sm3: sm3.to_string(),
+            file_name: name.to_string(),
+            description: String::new(),
+        },
+    }
+}
+
+/// Issue 19 item 1: `add_evidence` records a file only with its uploader's receipt for the case;
+/// and the evidence audit finds what the attack left in records made before (here through the
+/// paper-era import, which decides without receipts): a digest first recorded on another
+/// case, a file that was never uploaded, and the store's orphans.
+#[tokio::test]
+async fn issue19_evidence_needs_its_upload_and_the_audit_finds_what_does_not() {
+    let e = env().await;
+    let (officer, file) = file_command();
+    let now = Utc.with_ymd_and_hms(2024, 9, 27, 2, 0, 0).unwrap();
+    let (a, _) = e
+        .service
+        .create(None, &officer, &file, d("2024-09-27"), now)
+        .await
+        .unwrap();
+    let bytes = "询问笔录：当事人陈述".as_bytes();
+    let stored = e.archive.put(bytes).await.unwrap();
+    // Without a receipt: refused, in Chinese, nothing recorded.
+    let refused = e
+        .service
+        .act(
+            &a,
+            Some(1),
+            &officer,
+            &add_evidence(&stored.digest, "笔录.txt"),
+            d("2024-09-28"),
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("仅凭摘要不能登记"),
+        "{refused}"
+    );
+    // Another person's receipt for the same case is not this person's.
+    e.service
+        .store()
+        .record_evidence_upload(&a, "o-wang", &stored.digest, now)
+        .await
+        .unwrap();
+    assert!(e
+        .service
+        .act(
+            &a,
+            Some(1),
+            &officer,
+            &add_evidence(&stored.digest, "笔录.txt"),
+            d("2024-09-28"),
+            now
+        )
+        .await
+        .is_err());
+    e.service
+        .store()
+        .record_evidence_upload(&a, &officer.person_id, &stored.digest, now)
+        .await
+        .unwrap();
+    e.service
+        .act(
+            &a,
+            Some(1),
+            &officer,
+            &add_evidence(&stored.digest, "笔录.txt"),
+            d("2024-09-28"),
+            now,
+        )
+        .await
+        .expect("with the uploader's receipt");
+    // Records without receipts, as before the fix: B names A's digest; C a digest never stored.
+    let never = "0f".repeat(32);
+    // By the applicant himself: a receipt is for one case, and B's has none.
+    let other = officer.clone();
+    let cases = vec![
+        (
+            "A2024-000902".to_string(),
+            vec![
+                (other.clone(), file.clone(), d("2024-09-29")),
+                (
+                    other.clone(),
+                    add_evidence(&stored.digest, "x.txt"),
+                    d("2024-09-29"),
+                ),
+            ],
+        ),
+        (
+            "A2024-000903".to_string(),
+            vec![
+                (other.clone(), file.clone(), d("2024-09-29")),
+                (
+                    other.clone(),
+                    add_evidence(&never, "y.txt"),
+                    d("2024-09-29"),
+                ),
+            ],
+        ),
+    ];
+    e.service.import_batch(&cases, now).await.unwrap();
+    let orphan = e
+        .archive
+        .put(b"an upload whose command was refused")
+        .await
+        .unwrap();
+    e.archive
+        .put_document("A2024-000904", 1, b"%PDF a notice of a killed append")
+        .await
+        .unwrap();
+
+    let audit = lvzhi_service::audit::audit_evidence(e.service.store(), &e.archive)
+        .await
+        .unwrap();
+    assert_eq!(audit.records, 3);
+    assert!(audit.has_findings());
+    let suspect: Vec<_> = audit
+        .not_uploaded_here
+        .iter()
+        .map(|r| r.case_id.as_str())
+        .collect();
+    assert_eq!(suspect, ["A2024-000902"]);
+    assert_eq!(
+        audit.not_uploaded_here[0].first_case.as_deref(),
+        Some(a.as_str())
+    );
+    let missing: Vec<_> = audit.missing_files.iter().map(|r| r.sm3.as_str()).collect();
+    assert_eq!(missing, [never.as_str()]);
+    assert_eq!(
+        audit.unverifiable, 1,
+        "C's own first record cannot be told from an upload"
+    );
+    assert_eq!(audit.orphan_files, [orphan.digest]);
+    assert_eq!(audit.orphan_notices.len(), 1);
+    assert_eq!(audit.orphan_notices[0].0, "A2024-000904");
+}

@@ -1074,38 +1074,6 @@ impl Store {
 
     // ---- sign-in attempts (operational state: not chained) ----
 
-    pub async fn record_login_attempt(
-        &self,
-        login: &str,
-        at: DateTime<Utc>,
-        ok: bool,
-    ) -> Result<(), StoreError> {
-        execute!(
-            self,
-            "INSERT INTO login_attempts (login, at, ok) VALUES ($1, $2, $3)",
-            [login, format_at(&at), ok]
-        );
-        Ok(())
-    }
-
-    /// Failed attempts on a login at or after `since` and after its last success in that window
-    /// (a successful sign-in clears the count).
-    pub async fn failed_logins_since(
-        &self,
-        login: &str,
-        since: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
-        let since = format_at(&since);
-        let n = fetch_opt!(
-            self,
-            "SELECT COUNT(*) FROM login_attempts WHERE login = $1 AND at >= $2 AND NOT ok \
-             AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE login = $1 AND at >= $2 AND ok), '')",
-            [login, &since],
-            |r| Ok(r.try_get::<i64, _>(0)?)
-        )?;
-        Ok(n.unwrap_or(0))
-    }
-
     /// Forgets attempts older than `before` (housekeeping); returns how many.
     pub async fn prune_login_attempts(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
         Ok(execute!(
@@ -1419,3 +1387,8 @@ impl Store {
         }
     }
 }
+
+// Declared after the query macros above, which it uses.
+#[path = "guard.rs"]
+mod guard;
+pub use guard::{Answer, AttemptStatus, Claim, Failures, LoginFailures, Submission, UploadReceipt};

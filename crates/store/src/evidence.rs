@@ -493,6 +493,138 @@ impl EvidenceStore {
         }
         Ok(bytes)
     }
+
+    /// Removes the archived PDF of notice `number` with `digest` (a notice typeset for an
+    /// append that lost: its file must not outlive the attempt). Removing what is not there
+    /// is not an error.
+    pub async fn remove_document(
+        &self,
+        case_id: &str,
+        number: usize,
+        digest: &str,
+    ) -> Result<(), StoreError> {
+        let key = Self::document_key(case_id, number, digest)?;
+        match &self.backend {
+            Backend::Local { root } => {
+                let path = root.join(&key);
+                match tokio::fs::remove_file(&path).await {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io(&path)(e)),
+                }
+                // Leave no empty case directory behind.
+                if let Some(dir) = path.parent() {
+                    let _ = tokio::fs::remove_dir(dir).await;
+                }
+                Ok(())
+            }
+            Backend::Object {
+                store,
+                prefix,
+                label,
+            } => match store.delete(&Self::key_location(prefix, &key)).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(Self::backend_error(label, e)),
+            },
+        }
+    }
+
+    /// Everything the store holds: evidence files by digest and archived notices by case,
+    /// number and digest (for the audit's orphan and missing-file checks). Temporary files of
+    /// interrupted writes are left out; names that fit neither form are listed as `other`.
+    pub async fn inventory(&self) -> Result<Inventory, StoreError> {
+        let mut inv = Inventory::default();
+        match &self.backend {
+            Backend::Local { root } => {
+                let mut stack = vec![root.clone()];
+                while let Some(dir) = stack.pop() {
+                    let mut entries = match tokio::fs::read_dir(&dir).await {
+                        Ok(e) => e,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        Err(e) => return Err(io(&dir)(e)),
+                    };
+                    while let Some(entry) = entries.next_entry().await.map_err(io(&dir))? {
+                        let path = entry.path();
+                        let file_type = entry.file_type().await.map_err(io(&path))?;
+                        if file_type.is_dir() {
+                            stack.push(path);
+                        } else if let Ok(rel) = path.strip_prefix(root) {
+                            let rel: Vec<String> = rel
+                                .components()
+                                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                                .collect();
+                            inv.add_local(&rel);
+                        }
+                    }
+                }
+            }
+            Backend::Object {
+                store,
+                prefix,
+                label,
+            } => {
+                use futures_util::StreamExt;
+                let root = (!prefix.is_empty()).then(|| ObjectPath::from(prefix.as_str()));
+                let mut listing = store.list(root.as_ref());
+                while let Some(meta) = listing.next().await {
+                    let meta = meta.map_err(|e| Self::backend_error(label, e))?;
+                    let key = meta.location.as_ref();
+                    let rel = match prefix.is_empty() {
+                        true => key,
+                        false => key
+                            .strip_prefix(prefix.as_str())
+                            .unwrap_or(key)
+                            .trim_start_matches('/'),
+                    };
+                    let parts: Vec<String> = rel.split('/').map(str::to_string).collect();
+                    match parts.first().map(String::as_str) {
+                        Some("sm3") => inv.add_local(&parts[1..]),
+                        _ => inv.add_local(&parts),
+                    }
+                }
+            }
+        }
+        inv.evidence.sort();
+        inv.documents.sort();
+        inv.other.sort();
+        Ok(inv)
+    }
+}
+
+/// What an evidence store holds (see [`EvidenceStore::inventory`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inventory {
+    /// Evidence files, by SM3 digest.
+    pub evidence: Vec<String>,
+    /// Archived notices: (case id, notice number, SM3 digest).
+    pub documents: Vec<(String, usize, String)>,
+    /// Anything else (not written by lvzhi).
+    pub other: Vec<String>,
+}
+
+impl Inventory {
+    /// Sorts one relative path (local layout: `ab/<digest>`, `documents/<case>/<n>-<d>.pdf`).
+    fn add_local(&mut self, parts: &[String]) {
+        match parts {
+            [name] | [_, name] if name.starts_with('.') && name.ends_with(".tmp") => {}
+            [_, _, name] if name.starts_with('.') && name.ends_with(".tmp") => {}
+            [shard, digest] if valid_digest(digest) && digest.starts_with(shard.as_str()) => {
+                self.evidence.push(digest.clone())
+            }
+            [dir, case, file] if dir == "documents" => {
+                let parsed = file
+                    .strip_suffix(".pdf")
+                    .and_then(|f| f.split_once('-'))
+                    .and_then(|(n, d)| Some((n.parse::<usize>().ok()?, d)))
+                    .filter(|(_, d)| valid_digest(d));
+                match parsed {
+                    Some((n, d)) => self.documents.push((case.clone(), n, d.to_string())),
+                    None => self.other.push(parts.join("/")),
+                }
+            }
+            _ => self.other.push(parts.join("/")),
+        }
+    }
 }
 
 #[cfg(test)]

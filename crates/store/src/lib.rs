@@ -30,11 +30,14 @@ use sqlx::Row;
 
 pub use chain::{link_hash, sm3_hex, Link, GENESIS};
 pub use directory::{
+    Answer, AttemptStatus, Claim, Failures, LoginFailures, Submission, UploadReceipt,
+};
+pub use directory::{
     ApiTokenRecord, CaseLink, CaseQuery, CaseScope, Credentials, ExpertRecord, GrantRecord,
     KindScope, OrgRecord, PersonRecord, ScopedDeadline, SessionRecord, DIRECTORY_CASE,
     LAWYER_CATEGORY,
 };
-pub use evidence::{EvidenceStore, StoredEvidence};
+pub use evidence::{EvidenceStore, Inventory, StoredEvidence};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -665,6 +668,29 @@ impl Store {
                 .collect(),
             Pool::Postgres(p) => sqlx::query(q)
                 .bind(case_id)
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(row_event_pg)
+                .collect(),
+        }
+    }
+
+    /// Every event of one kind, in chain order (for audits across cases: the evidence records,
+    /// the seals). Uses no index: an audit reads the whole log anyway.
+    pub async fn events_of_kind(&self, kind: &str) -> Result<Vec<StoredEvent>, StoreError> {
+        let q = "SELECT seq, case_id, case_version, at, actor, role, kind, reason, payload, prev_hash, hash \
+                 FROM events WHERE kind = $1 ORDER BY seq";
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::query(q)
+                .bind(kind)
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(row_event_sqlite)
+                .collect(),
+            Pool::Postgres(p) => sqlx::query(q)
+                .bind(kind)
                 .fetch_all(p)
                 .await?
                 .iter()

@@ -48,6 +48,11 @@ const STEPS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0008_expert_retained_by.sqlite.sql"),
         include_str!("../migrations/0008_expert_retained_by.postgres.sql"),
     ),
+    (
+        9,
+        include_str!("../migrations/0009_guards.sqlite.sql"),
+        include_str!("../migrations/0009_guards.postgres.sql"),
+    ),
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS lvzhi_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";

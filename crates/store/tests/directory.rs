@@ -468,51 +468,165 @@ async fn revoked_tokens_are_refused() {
 }
 
 #[tokio::test]
-async fn failed_logins_are_counted_since_the_last_success() {
+async fn failed_logins_are_counted_per_pair_login_and_client_since_the_last_success() {
+    use lvzhi_store::AttemptStatus::{Failed, Ok as Good, Throttled};
     let dir = tempfile::tempdir().unwrap();
     for store in stores(&dir).await {
-        for (at, ok) in [
-            (t(8, 0), false),
-            (t(9, 0), false),
-            (t(9, 5), false),
-            (t(9, 10), true),
-            (t(9, 20), false),
-            (t(9, 30), false),
-        ] {
-            store.record_login_attempt("zhang", at, ok).await.unwrap();
+        let mut n = 0;
+        let mut attempt = |login: &'static str, client: &'static str, at, status| {
+            n += 1;
+            (format!("a{n}"), login, client, at, status)
+        };
+        let attempts = [
+            attempt("zhang", "10.0.0.1", t(8, 0), Some(Failed)),
+            attempt("zhang", "10.0.0.1", t(9, 0), Some(Failed)),
+            attempt("zhang", "10.0.0.9", t(9, 5), Some(Failed)),
+            attempt("zhang", "10.0.0.1", t(9, 10), Some(Good)),
+            attempt("zhang", "10.0.0.1", t(9, 20), Some(Failed)),
+            attempt("zhang", "10.0.0.9", t(9, 30), None),
+            attempt("zhang", "10.0.0.9", t(9, 31), Some(Throttled)),
+            attempt("li", "10.0.0.9", t(9, 25), Some(Failed)),
+        ];
+        for (id, login, client, at, status) in &attempts {
+            store
+                .reserve_login_attempt(id, login, client, *at)
+                .await
+                .unwrap();
+            if let Some(s) = status {
+                store.resolve_login_attempt(id, *s).await.unwrap();
+            }
         }
+        let f = store
+            .login_failures("zhang", "10.0.0.9", t(8, 30), "asking")
+            .await
+            .unwrap();
+        // The pair's own failures (zhang's success was from another client): 9:05 and the
+        // pending 9:30 (counted until resolved), not the throttled 9:31.
+        assert_eq!(f.pair.count, 2);
+        assert_eq!(f.pair.last, Some(t(9, 30)));
+        // The login's, after its 9:10 success: 9:20 and 9:30.
+        assert_eq!(f.login.count, 2);
+        // The client's failures are not cleared by zhang's success: 9:05, 9:25 (li), 9:30.
+        assert_eq!(f.client.count, 3);
+        // The attempt asking is left out of its own counts.
+        let f = store
+            .login_failures("zhang", "10.0.0.9", t(8, 30), "a6")
+            .await
+            .unwrap();
+        assert_eq!((f.pair.count, f.login.count, f.client.count), (1, 1, 2));
+        let f = store
+            .login_failures("wang", "10.0.0.2", t(7, 0), "x")
+            .await
+            .unwrap();
+        assert_eq!((f.pair.count, f.login.count, f.client.count), (0, 0, 0));
+        assert_eq!(f.login.last, None);
+    }
+}
+
+#[tokio::test]
+async fn submissions_are_claimed_once_and_answered_again() {
+    use lvzhi_store::{Answer, Claim};
+    let dir = tempfile::tempdir().unwrap();
+    for store in stores(&dir).await {
+        let c = store
+            .claim_submission("s1", "k1", "fp", t(9, 0))
+            .await
+            .unwrap();
+        assert_eq!(c, Claim::Claimed);
+        let Claim::Existing(pending) = store
+            .claim_submission("s1", "k1", "fp", t(9, 1))
+            .await
+            .unwrap()
+        else {
+            panic!("a second claim must find the first");
+        };
+        assert!(!pending.completed);
+        // Another credential's key of the same text is its own.
+        assert_eq!(
+            store
+                .claim_submission("s2", "k1", "fp", t(9, 1))
+                .await
+                .unwrap(),
+            Claim::Claimed
+        );
         store
-            .record_login_attempt("li", t(9, 25), false)
+            .complete_submission(
+                "s1",
+                "k1",
+                Answer {
+                    status: 303,
+                    content_type: "",
+                    location: "/cases/A2026-000001",
+                    body: b"",
+                },
+            )
+            .await
+            .unwrap();
+        let Claim::Existing(done) = store
+            .claim_submission("s1", "k1", "fp", t(9, 2))
+            .await
+            .unwrap()
+        else {
+            panic!("completed");
+        };
+        assert!(done.completed);
+        assert_eq!(done.status, 303);
+        assert_eq!(done.location, "/cases/A2026-000001");
+        // A released claim (the request wrote nothing) may be claimed again; a completed one
+        // is not released.
+        store.release_submission("s2", "k1").await.unwrap();
+        assert_eq!(
+            store
+                .claim_submission("s2", "k1", "fp", t(9, 3))
+                .await
+                .unwrap(),
+            Claim::Claimed
+        );
+        store.release_submission("s1", "k1").await.unwrap();
+        assert!(store.submission("s1", "k1").await.unwrap().is_some());
+        assert!(store.prune_guards(t(10, 0)).await.unwrap() >= 2);
+        assert!(store.submission("s1", "k1").await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn evidence_upload_receipts_are_per_case_and_person() {
+    let dir = tempfile::tempdir().unwrap();
+    for store in stores(&dir).await {
+        let d = "ab".repeat(32);
+        store
+            .record_evidence_upload("A2026-000001", "p-a", &d, t(9, 0))
             .await
             .unwrap();
         assert_eq!(
-            store.failed_logins_since("zhang", t(8, 30)).await.unwrap(),
-            2
+            store
+                .evidence_uploaded_at("A2026-000001", "p-a", &d)
+                .await
+                .unwrap(),
+            Some(t(9, 0))
         );
         assert_eq!(
-            store.failed_logins_since("zhang", t(9, 25)).await.unwrap(),
-            1
+            store
+                .evidence_uploaded_at("A2026-000002", "p-a", &d)
+                .await
+                .unwrap(),
+            None
         );
-        // A window before the success: only failures after it count.
         assert_eq!(
-            store.failed_logins_since("zhang", t(7, 0)).await.unwrap(),
-            2
+            store
+                .evidence_uploaded_at("A2026-000001", "p-b", &d)
+                .await
+                .unwrap(),
+            None
         );
-        assert_eq!(store.failed_logins_since("li", t(7, 0)).await.unwrap(), 1);
-        assert_eq!(store.failed_logins_since("wang", t(7, 0)).await.unwrap(), 0);
-        // Without a success in the window, every failure in it counts.
+        // A repeated upload renews the receipt.
         store
-            .record_login_attempt("zhao", t(8, 0), false)
+            .record_evidence_upload("A2026-000001", "p-a", &d, t(9, 30))
             .await
             .unwrap();
-        store
-            .record_login_attempt("zhao", t(8, 1), false)
-            .await
-            .unwrap();
-        assert_eq!(store.failed_logins_since("zhao", t(8, 1)).await.unwrap(), 1);
-        assert_eq!(store.failed_logins_since("zhao", t(7, 0)).await.unwrap(), 2);
-        assert_eq!(store.prune_login_attempts(t(9, 0)).await.unwrap(), 3);
-        assert_eq!(store.head().await.unwrap().seq, 0);
+        let all = store.evidence_uploads().await.unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].uploaded_at, t(9, 30));
     }
 }
 

@@ -21,7 +21,7 @@ use crate::auth::{ApiUser, User, Via};
 use crate::error::AppError;
 use crate::interview::{self, EvaluationView, FactView};
 use crate::packs::APPLICATION_PACK;
-use crate::ui::case_page::{actors, available, load_case, run_command};
+use crate::ui::case_page::{actors, available, load_case, run_command, CaseCtx};
 use crate::ui::cases::{CaseListPage, ListFilter};
 use crate::ui::documents::{parse_file, CaseDocuments, Format, Issued};
 use crate::ui::inbox::InboxItem;
@@ -848,21 +848,31 @@ pub async fn act(
     let ctx = load_case(&app, &user, &id).await?;
     let (version, events) =
         run_command(&app, &user, &ctx, &req.command, req.expected_version).await?;
+    action_result(&app, &ctx, version, &events).map(Json)
+}
+
+/// What an application's command recorded, as the API answers it.
+pub(crate) fn action_result(
+    app: &App,
+    ctx: &CaseCtx,
+    version: i64,
+    events: &[Event],
+) -> Result<ActionResult, AppError> {
     let unsealed_documents = if app.service().seals_documents() {
         let first = ctx.loaded.state.documents.len() + 1;
-        lvzhi_service::unsealed_documents(&events, first)
+        lvzhi_service::unsealed_documents(events, first)
             .into_iter()
             .map(|(n, _)| n)
             .collect()
     } else {
         Vec::new()
     };
-    Ok(Json(ActionResult {
+    Ok(ActionResult {
         case_id: ctx.loaded.case_id.clone(),
         version,
         events: events.iter().map(recorded).collect::<Result<_, _>>()?,
         unsealed_documents,
-    }))
+    })
 }
 
 /// The dates 从旧兼从轻 compares for a case: the decision's date from the linked accountability

@@ -13,6 +13,7 @@ pub mod admin;
 pub mod application_form;
 pub mod cases;
 pub mod docs;
+pub mod evidence;
 pub mod extract;
 pub mod people;
 pub mod processes;
@@ -42,6 +43,11 @@ pub const ROUTES: &[(&str, &str, Make)] = &[
     ("GET", "/api/v1/cases/{id}", || get(cases::get_case)),
     ("POST", "/api/v1/cases/{id}/actions", || post(cases::act)),
     ("POST", "/api/v1/cases/{id}/act", || post(processes::act)),
+    ("POST", "/api/v1/cases/{id}/evidence", || {
+        post(evidence::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(
+            crate::ui::evidence::MAX_BODY_BYTES,
+        ))
+    }),
     ("GET", "/api/v1/incidents/ledger", || get(processes::ledger)),
     ("GET", "/api/v1/cases/{id}/evaluation", || {
         get(cases::case_evaluation)
@@ -118,7 +124,16 @@ pub fn routes() -> Router<App> {
 /// The schema of a workflow command (`lvzhi_workflow::Command`, not derivable here): an object
 /// tagged by `action`, one of the action ids.
 fn command_schema_of(ids: &[&str], description: &str) -> Schema {
-    ObjectBuilder::new()
+    use lvzhi_service::limits;
+    let description = format!(
+        "{description}\n\n长度限制（页面与接口相同，超出的请求被拒绝、不作记录）：下列字段各有上限；其他文字字段不超过 {} 个字符，编号（id 及以 _id 结尾的字段）不超过 {} 个字符，任何列表不超过 {} 项，任何对象不超过 {} 项，嵌套不超过 {} 层。",
+        limits::TEXT_CHARS,
+        limits::ID_CHARS,
+        limits::LIST_ITEMS,
+        limits::MAP_ENTRIES,
+        limits::DEPTH
+    );
+    let mut b = ObjectBuilder::new()
         .schema_type(Type::Object)
         .description(Some(description))
         .property(
@@ -128,8 +143,22 @@ fn command_schema_of(ids: &[&str], description: &str) -> Schema {
                 .description(Some("操作代码"))
                 .enum_values(Some(ids.iter().copied())),
         )
-        .required("action")
-        .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+        .required("action");
+    for (key, max, label) in limits::NAMED {
+        if *key == "action" {
+            continue;
+        }
+        b = b.property(
+            *key,
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some(format!(
+                    "{label}（凡出现于命令任何层次的同名字段均受此限）"
+                )))
+                .max_length(Some(*max)),
+        );
+    }
+    b.additional_properties(Some(AdditionalProperties::FreeForm(true)))
         .build()
         .into()
 }
@@ -198,6 +227,7 @@ impl Modify for Security {
         cases::get_case,
         cases::act,
         processes::act,
+        evidence::upload_evidence,
         processes::ledger,
         cases::case_evaluation,
         cases::documents,

@@ -116,6 +116,9 @@ async fn act_page(
     let ctx = load_case(&app, &user, &id).await?;
     let spec = find_spec(&action)?;
     ensure_available(&app, &user, &ctx, spec)?;
+    if spec.id == "add_evidence" {
+        return Ok(super::evidence::upload_page(&app, &user, &ctx));
+    }
     if spec.id == "update_facts" {
         // Facts are answered question by question in the case page's interview.
         return Ok(

@@ -8,7 +8,8 @@
 //! Typeset on demand by `lvzhi-documents` (`render_application_form_pdf`) on the blocking pool;
 //! the form is not a notice, so it is neither sealed nor archived.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -50,19 +51,20 @@ fn disposition(case_id: Option<&str>) -> String {
     )
 }
 
-fn typeset_failed(why: String) -> AppError {
-    eprintln!("application form typesetting failed: {why}");
-    AppError::Unavailable(format!("申请表暂时无法生成：{why}"))
-}
-
 /// Typesets the form on the blocking pool: filled from `filled` (the form and its details) or
-/// blank.
+/// blank. The same inputs give the same PDF, so the last few are kept by a digest of their
+/// inputs (issue 19: a form downloaded again is not typeset again; the case's version changes
+/// its inputs, and so does an officer's post in the directory).
 async fn typeset(
     app: &App,
     filled: Option<(lvzhi_workflow::ApplicationForm, FormDetails)>,
-) -> Result<Vec<u8>, AppError> {
+) -> Result<Arc<Vec<u8>>, AppError> {
+    let key = lvzhi_store::sm3_hex(format!("{filled:?}").as_bytes());
+    if let Some(pdf) = cached(&key) {
+        return Ok(pdf);
+    }
     let fonts = app.typesetter().fonts();
-    crate::typeset::blocking(move || {
+    let pdf = crate::typeset::blocking(move || {
         let r = match &filled {
             Some((form, details)) => render_application_form_pdf(Some(form), details, &fonts),
             None => render_application_form_pdf(None, &FormDetails::default(), &fonts),
@@ -70,7 +72,38 @@ async fn typeset(
         r.map_err(|e| e.to_string())
     })
     .await
-    .map_err(typeset_failed)
+    .map_err(AppError::from)?;
+    let pdf = Arc::new(pdf);
+    keep(key, pdf.clone());
+    Ok(pdf)
+}
+
+/// How many typeset forms are kept.
+const CACHED_FORMS: usize = 32;
+
+/// Typeset forms by the digest of their inputs, the most recently used first.
+type FormCache = Mutex<VecDeque<(String, Arc<Vec<u8>>)>>;
+
+fn cache() -> &'static FormCache {
+    static CACHE: OnceLock<FormCache> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(VecDeque::new()))
+}
+
+fn cached(key: &str) -> Option<Arc<Vec<u8>>> {
+    let mut c = cache().lock().ok()?;
+    let i = c.iter().position(|(k, _)| k == key)?;
+    let hit = c.remove(i)?;
+    let pdf = hit.1.clone();
+    c.push_front(hit);
+    Some(pdf)
+}
+
+fn keep(key: String, pdf: Arc<Vec<u8>>) {
+    if let Ok(mut c) = cache().lock() {
+        c.retain(|(k, _)| *k != key);
+        c.push_front((key, pdf));
+        c.truncate(CACHED_FORMS);
+    }
 }
 
 /// The filled form of application `case_id` as `user` may download it: 404 for no such
@@ -104,13 +137,17 @@ pub async fn filled(app: &App, user: &User, case_id: &str) -> Result<Response, A
     }
     details.officers = officers;
     let pdf = typeset(app, Some((form, details))).await?;
-    Ok(file_response(pdf, PDF, &disposition(Some(case_id))))
+    Ok(file_response(
+        pdf.to_vec(),
+        PDF,
+        &disposition(Some(case_id)),
+    ))
 }
 
 /// The blank form, for handwriting.
 pub async fn blank(app: &App) -> Result<Response, AppError> {
     let pdf = typeset(app, None).await?;
-    Ok(file_response(pdf, PDF, &disposition(None)))
+    Ok(file_response(pdf.to_vec(), PDF, &disposition(None)))
 }
 
 async fn filled_page(

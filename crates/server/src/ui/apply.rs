@@ -35,9 +35,10 @@ pub fn routes() -> Router<App> {
 
 type Values = Vec<(String, String)>;
 
-/// Longest matter, and longest statement of facts and reasons, in characters.
-const MAX_MATTER: usize = 500;
-const MAX_REASONS: usize = 3_000;
+/// Longest matter, and longest statement of facts and reasons, in characters: the service's
+/// limits for every front end (issue 19), checked here first for the form's own message.
+const MAX_MATTER: usize = lvzhi_service::limits::MATTER_CHARS;
+const MAX_REASONS: usize = lvzhi_service::limits::STATEMENT_CHARS;
 
 fn val<'a>(values: &'a [(String, String)], name: &str) -> &'a str {
     values
@@ -501,9 +502,9 @@ fn render(
                     tr {
                         th { label for="f-matter" { "申请事项" span.req { "*" } } }
                         td colspan="3" {
-                            input id="f-matter" type="text" name="matter" value=(val(values, "matter")) required maxlength="500" placeholder="如：申请对××问责处理决定适用依法履职免责";
+                            input id="f-matter" type="text" name="matter" value=(val(values, "matter")) required maxlength=(lvzhi_service::limits::MATTER_CHARS) placeholder="如：申请对××问责处理决定适用依法履职免责";
                             label for="f-reasons" { "事实与理由" }
-                            textarea id="f-reasons" name="reasons" rows="7" maxlength="3000" { (val(values, "reasons")) }
+                            textarea id="f-reasons" name="reasons" rows="7" maxlength=(lvzhi_service::limits::STATEMENT_CHARS) { (val(values, "reasons")) }
                             p.hint.noprint { "简要写明履职经过、损害后果或者不良影响、受到的问责处理，以及认为符合免责或者容错情形的理由（000 §7、§8），不超过3000字；详细材料可在立案后作为证据提交。申请事项将载入受理通知等书面文书，事实与理由载入申请表。" }
                         }
                     }

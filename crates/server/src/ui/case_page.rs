@@ -59,8 +59,8 @@ pub enum AnyCaseCtx {
     Process(Box<crate::processes::ProcessCtx>),
 }
 
-/// Loads a case of whichever process (its kind read once); 404 when it does not exist, 403 when
-/// the user may not see it.
+/// Loads a case of whichever process (its kind read once); 404 when it does not exist or the
+/// user may not see it (the same answer).
 pub async fn load_any(app: &App, user: &User, case_id: &str) -> Result<AnyCaseCtx, AppError> {
     if crate::processes::process_kind(app, case_id)
         .await?
@@ -71,7 +71,7 @@ pub async fn load_any(app: &App, user: &User, case_id: &str) -> Result<AnyCaseCt
     }
     let loaded = app.service().load(case_id).await?;
     let parties = access::parties(case_id, &loaded.state);
-    access::require(app, user, "view", &parties)?;
+    access::require_view(app, user, case_id, &parties)?;
     let version = loaded.stored.len() as i64;
     Ok(AnyCaseCtx::Application(Box::new(CaseCtx {
         loaded,

@@ -185,11 +185,6 @@ impl CaseDocuments {
     }
 }
 
-fn typeset_failed(why: String) -> AppError {
-    eprintln!("document typesetting failed: {why}");
-    AppError::Unavailable(format!("文书暂时无法生成：{why}"))
-}
-
 /// The PDF of a notice and whether it is the sealed one: the archived file, re-hashed against
 /// its seal; or, without a seal, typeset now.
 pub async fn pdf(app: &App, case_id: &str, d: &Issued) -> Result<(Vec<u8>, bool), AppError> {
@@ -198,7 +193,7 @@ pub async fn pdf(app: &App, case_id: &str, d: &Issued) -> Result<(Vec<u8>, bool)
         let document = d.document.clone();
         let r = crate::typeset::blocking(move || typesetter.pdf(&document))
             .await
-            .map_err(typeset_failed)?;
+            .map_err(AppError::from)?;
         return Ok((r.pdf, false));
     };
     match app.evidence().get_document(case_id, d.n, &seal.sm3).await {
@@ -210,7 +205,7 @@ pub async fn pdf(app: &App, case_id: &str, d: &Issued) -> Result<(Vec<u8>, bool)
             let document = d.document.clone();
             let again = crate::typeset::blocking(move || typesetter.pdf(&document))
                 .await
-                .map_err(typeset_failed)?;
+                .map_err(AppError::from)?;
             if sm3_hex(&again.pdf) == seal.sm3 {
                 eprintln!("document archive: {key} was missing; restored from a re-typeset copy");
                 let _ = app.evidence().put_document(case_id, d.n, &again.pdf).await;
@@ -238,7 +233,7 @@ pub async fn docx(app: &App, d: &Issued) -> Result<Vec<u8>, AppError> {
     let document = d.document.clone();
     crate::typeset::blocking(move || typesetter.docx(&document))
         .await
-        .map_err(typeset_failed)
+        .map_err(AppError::from)
 }
 
 /// Percent-encodes everything but RFC 5987's `attr-char` (the `filename*` of every download).

@@ -1,8 +1,10 @@
 //! Evidence files of a case (000 §14–15: the applicant 举证, the office and the panel gather
 //! materials): upload from the case page and download.
 //!
-//! A file is stored by its SM3 digest first, then recorded on the case with the workflow command
-//! `add_evidence` — the policies and the workflow decide who may and when, as for every step.
+//! A file is stored by its SM3 digest first, with an upload receipt of its uploader for the case,
+//! then recorded on the case with the workflow command `add_evidence` — the policies and the
+//! workflow decide who may and when, as for every step, and the service records a digest only
+//! with the uploader's receipt (issue 19: a digest alone is no proof of possession).
 //! A download is served only for a digest recorded on a case the user may see, and the content
 //! is re-hashed on every read: an altered file is refused, never served as evidence.
 
@@ -27,7 +29,7 @@ use crate::error::AppError;
 /// The largest evidence file accepted.
 pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
 /// The request may carry the file plus the form's other fields and the multipart framing.
-const MAX_BODY_BYTES: usize = MAX_FILE_BYTES + 256 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = MAX_FILE_BYTES + 256 * 1024;
 const MAX_DESCRIPTION_CHARS: usize = 2000;
 const MAX_NAME_CHARS: usize = 255;
 
@@ -61,32 +63,60 @@ pub fn section(user: &User, ctx: &CaseCtx, can_add: bool) -> Markup {
                 }
             }
         }
-        @if can_add {
-            form.upload method="post" action={ "/cases/" (id) "/evidence" } enctype="multipart/form-data" {
-                (csrf_field(user))
-                input type="hidden" name="expected_version" value=(ctx.version);
-                label {
-                    "证据文件"
-                    input type="file" name="file" required;
-                }
-                label {
-                    "说明"
-                    input type="text" name="description" maxlength=(MAX_DESCRIPTION_CHARS) placeholder="如：现场执法记录仪视频、询问笔录";
-                }
-                p.hint { "单个文件不超过 50 MiB。文件按 SM3 摘要存证，每次下载时重新校验，内容被改动的文件不会提供下载。" }
-                div.buttons { button.primary type="submit" { "上传并登记证据" } }
+        @if can_add { (upload_form(user, ctx)) }
+    }
+}
+
+/// The upload form: the file with its description, recorded on the case in the same request.
+fn upload_form(user: &User, ctx: &CaseCtx) -> Markup {
+    let id = &ctx.loaded.case_id;
+    html! {
+        form.upload method="post" action={ "/cases/" (id) "/evidence" } enctype="multipart/form-data" {
+            // First, so that the server checks it before it reads the file (issue 19).
+            (csrf_field(user))
+            input type="hidden" name="expected_version" value=(ctx.version);
+            label {
+                "证据文件"
+                input type="file" name="file" required;
             }
+            label {
+                "说明"
+                input type="text" name="description" maxlength=(MAX_DESCRIPTION_CHARS) placeholder="如：现场执法记录仪视频、询问笔录";
+            }
+            p.hint { "单个文件不超过 50 MiB。文件按 SM3 摘要存证，每次下载时重新校验，内容被改动的文件不会提供下载。" }
+            div.buttons { button.primary type="submit" { "上传并登记证据" } }
         }
     }
 }
 
-/// The fields of an upload.
+/// The 添加证据材料 action's page: the upload form itself (the file goes with its record; a
+/// digest typed by hand is no evidence).
+pub(crate) fn upload_page(app: &App, user: &User, ctx: &CaseCtx) -> axum::response::Response {
+    let id = &ctx.loaded.case_id;
+    super::page(
+        app,
+        user,
+        "添加证据材料",
+        "cases",
+        html! {
+            section.narrow {
+                p { a href={ "/cases/" (id) } { "← 返回案件 " (id) } }
+                h1 { "添加证据材料" }
+                p.hint { "申请人、申请单位、维权办和审查论证组可以在审查期间提交证据材料（000 §14–15）。" }
+                (upload_form(user, ctx))
+            }
+        },
+    )
+}
+
+/// An evidence upload as read from a multipart body (the page's form or the API's request).
 #[derive(Default)]
-struct Upload {
-    csrf: String,
-    description: String,
-    expected_version: Option<i64>,
-    file: Option<(String, Vec<u8>)>,
+pub(crate) struct Upload {
+    pub description: String,
+    pub expected_version: Option<i64>,
+    pub file: Option<(String, Vec<u8>)>,
+    /// The page form's one-use submission token, if it sent one.
+    pub once: Option<String>,
 }
 
 fn too_large() -> AppError {
@@ -101,12 +131,22 @@ fn multipart_error(e: MultipartError) -> AppError {
     }
 }
 
-async fn read_upload(multipart: &mut Multipart) -> Result<Upload, AppError> {
+/// Reads an upload. With `csrf` (the page's session token), the form's `_csrf` field must
+/// come before the file and match, so a request without it is refused before the file's bytes
+/// are read (issue 19: a 40 MiB body without a token is not read whole before the 403).
+pub(crate) async fn read_upload(
+    multipart: &mut Multipart,
+    csrf: Option<&str>,
+) -> Result<Upload, AppError> {
     let mut up = Upload::default();
+    let mut csrf_ok = csrf.is_none();
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
             "file" => {
+                if !csrf_ok {
+                    return Err(AppError::Csrf);
+                }
                 if up.file.is_some() {
                     return Err(AppError::BadRequest("一次只能上传一个证据文件".to_string()));
                 }
@@ -114,17 +154,37 @@ async fn read_upload(multipart: &mut Multipart) -> Result<Upload, AppError> {
                 let bytes = field.bytes().await.map_err(multipart_error)?;
                 up.file = Some((file_name, bytes.to_vec()));
             }
-            "_csrf" => up.csrf = field.text().await.map_err(multipart_error)?,
+            "_csrf" => {
+                let sent = field.text().await.map_err(multipart_error)?;
+                match csrf {
+                    Some(expected) if !sent.is_empty() && constant_eq(&sent, expected) => {
+                        csrf_ok = true
+                    }
+                    Some(_) => return Err(AppError::Csrf),
+                    None => {}
+                }
+            }
+            "_once" => up.once = Some(field.text().await.map_err(multipart_error)?),
             "description" => up.description = field.text().await.map_err(multipart_error)?,
             "expected_version" => {
                 let v = field.text().await.map_err(multipart_error)?;
-                up.expected_version = v.trim().parse().ok();
+                let v = v.trim();
+                if !v.is_empty() {
+                    up.expected_version = Some(v.parse().map_err(|_| {
+                        AppError::BadRequest(
+                            "expected_version 应为整数（案件当前的版本号）".to_string(),
+                        )
+                    })?);
+                }
             }
             // Anything else is not ours: read past it.
             _ => {
                 field.bytes().await.map_err(multipart_error)?;
             }
         }
+    }
+    if !csrf_ok {
+        return Err(AppError::Csrf);
     }
     Ok(up)
 }
@@ -146,10 +206,65 @@ fn clean_file_name(raw: &str) -> Result<String, AppError> {
     Ok(name)
 }
 
+/// Stores an uploaded file, gives its uploader a receipt for this case, and records it on the
+/// case with `add_evidence` — one step for the page and the API. The service records a digest
+/// only with its uploader's receipt for the case (issue 19), so evidence is never recorded on
+/// the strength of a digest seen elsewhere. When the workflow would refuse the step now,
+/// nothing is stored and the refusal is the workflow's own (403/422).
+pub(crate) async fn record_upload(
+    app: &App,
+    user: &User,
+    ctx: &CaseCtx,
+    up: Upload,
+) -> Result<(i64, Vec<lvzhi_workflow::Event>), AppError> {
+    let Some((raw_name, bytes)) = up.file else {
+        return Err(AppError::BadRequest("请选择要上传的证据文件".to_string()));
+    };
+    if raw_name.trim().is_empty() && bytes.is_empty() {
+        return Err(AppError::BadRequest("请选择要上传的证据文件".to_string()));
+    }
+    let file_name = clean_file_name(&raw_name)?;
+    if bytes.is_empty() {
+        return Err(AppError::BadRequest(format!(
+            "证据文件“{file_name}”是空文件，请检查后重新上传"
+        )));
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    let description = up.description.trim().to_string();
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "说明不能超过 {MAX_DESCRIPTION_CHARS} 个字符"
+        )));
+    }
+    let sm3 = sm3_hex(&bytes);
+    let command = Command::AddEvidence {
+        evidence: Evidence {
+            sm3: sm3.clone(),
+            file_name,
+            description,
+        },
+    };
+    if available(app, user, ctx).contains(&"add_evidence") {
+        app.evidence().put(&bytes).await?;
+        app.store()
+            .record_evidence_upload(
+                &ctx.loaded.case_id,
+                &user.person.id,
+                &sm3,
+                app.clock().now(),
+            )
+            .await?;
+    }
+    run_command(app, user, ctx, &command, up.expected_version).await
+}
+
 async fn upload(
     State(app): State<App>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
+    extensions: axum::http::Extensions,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> PageResult {
     let ctx = load_case(&app, &user, &id).await?;
@@ -158,51 +273,14 @@ async fn upload(
     let mut multipart = multipart.map_err(|_| {
         AppError::BadRequest("上传内容无法识别：请通过案件页面的表单上传证据文件".to_string())
     })?;
-    let up = read_upload(&mut multipart).await?;
-    // The form's CSRF token, checked as `CsrfForm` checks it, before anything is stored.
-    if up.csrf.is_empty() || !constant_eq(&up.csrf, user.csrf()) {
-        return Err(AppError::Csrf.into());
+    let up = read_upload(&mut multipart, Some(user.csrf())).await?;
+    let path = format!("/cases/{id}/evidence");
+    if let Err(first) =
+        crate::once::claim_form(&app, &user, &extensions, &path, up.once.as_deref()).await
+    {
+        return Ok(first);
     }
-    let Some((raw_name, bytes)) = up.file else {
-        return Err(AppError::BadRequest("请选择要上传的证据文件".to_string()).into());
-    };
-    if raw_name.trim().is_empty() && bytes.is_empty() {
-        return Err(AppError::BadRequest("请选择要上传的证据文件".to_string()).into());
-    }
-    let file_name = clean_file_name(&raw_name)?;
-    if bytes.is_empty() {
-        return Err(AppError::BadRequest(format!(
-            "证据文件“{file_name}”是空文件，请检查后重新上传"
-        ))
-        .into());
-    }
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(too_large().into());
-    }
-    let description = up.description.trim().to_string();
-    if description.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err(
-            AppError::BadRequest(format!("说明不能超过 {MAX_DESCRIPTION_CHARS} 个字符")).into(),
-        );
-    }
-    let command = Command::AddEvidence {
-        evidence: Evidence {
-            sm3: sm3_hex(&bytes),
-            file_name,
-            description,
-        },
-    };
-    // The file is stored before the record names it, so a recorded digest always has its file.
-    // When the workflow would refuse the step now, nothing is stored: the refusal comes from
-    // the workflow itself (its reason, 403/422), and the file only if it was accepted after all.
-    let open = available(&app, &user, &ctx).contains(&"add_evidence");
-    if open {
-        app.evidence().put(&bytes).await?;
-    }
-    run_command(&app, &user, &ctx, &command, up.expected_version).await?;
-    if !open {
-        app.evidence().put(&bytes).await?;
-    }
+    record_upload(&app, &user, &ctx, up).await?;
     Ok(Redirect::to(&format!("/cases/{id}?msg=recorded#evidence")).into_response())
 }
 

@@ -1,7 +1,7 @@
 //! Sign in, sign out, change password.
 
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -32,7 +32,7 @@ fn login_form(message: Option<&str>, login: &str) -> Response {
                     label { "密码" input name="password" type="password" autocomplete="current-password" required; }
                     button.primary type="submit" { "登录" }
                 }
-                p.hint { "连续 " (auth::MAX_FAILURES) " 次密码错误后，该账户须等待 " (auth::FAILURE_WINDOW_MIN) " 分钟方可再次登录。" }
+                p.hint { "密码连续输错 " (auth::PAIR_FREE_FAILURES) " 次后，须稍候才能再次尝试，每再错一次等待时间加倍（最长 " (auth::FAILURE_WINDOW_MIN) " 分钟）。" }
             }
         },
     )
@@ -50,15 +50,43 @@ struct LoginForm {
     password: String,
 }
 
-async fn login_submit(State(app): State<App>, Form(f): Form<LoginForm>) -> PageResult {
-    if f.login.trim().is_empty() || f.password.is_empty() || f.login.len() > 200 {
-        return Ok((
-            axum::http::StatusCode::BAD_REQUEST,
-            login_form(Some("请输入用户名和密码"), ""),
-        )
-            .into_response());
+/// The client's address as the listener saw it (empty in tests that call the router directly).
+/// Behind a reverse proxy this is the proxy's: the per-client limit then applies to it as one.
+pub(crate) fn client_address(req_ext: &axum::http::Extensions) -> String {
+    req_ext
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+fn refused(status: StatusCode, message: &str, login: &str) -> PageResult {
+    Ok((status, login_form(Some(message), login)).into_response())
+}
+
+async fn login_submit(
+    State(app): State<App>,
+    ext: axum::http::Extensions,
+    Form(f): Form<LoginForm>,
+) -> PageResult {
+    let login = f.login.trim();
+    if login.is_empty() || f.password.is_empty() {
+        return refused(StatusCode::BAD_REQUEST, "请输入用户名和密码", login);
     }
-    match auth::login(&app, &f.login, &f.password).await? {
+    if login.chars().count() > auth::MAX_LOGIN_CHARS {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            &format!("用户名不能超过 {} 个字符", auth::MAX_LOGIN_CHARS),
+            "",
+        );
+    }
+    if f.password.chars().count() > auth::MAX_PASSWORD_CHARS {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            &format!("密码不能超过 {} 个字符", auth::MAX_PASSWORD_CHARS),
+            login,
+        );
+    }
+    match auth::login(&app, login, &f.password, &client_address(&ext)).await? {
         Login::Ok { token, must_change } => {
             let to = if must_change && !app.is_demo() {
                 "/password"
@@ -71,22 +99,18 @@ async fn login_submit(State(app): State<App>, Form(f): Form<LoginForm>) -> PageR
             )
                 .into_response())
         }
-        Login::Refused => Ok((
-            axum::http::StatusCode::UNAUTHORIZED,
-            login_form(Some("用户名或密码不正确"), f.login.trim()),
-        )
-            .into_response()),
-        Login::Locked => Ok((
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            login_form(
-                Some(&format!(
-                    "该账户密码错误次数过多，请 {} 分钟后再试",
-                    auth::FAILURE_WINDOW_MIN
-                )),
-                f.login.trim(),
-            ),
-        )
-            .into_response()),
+        Login::Refused => refused(StatusCode::UNAUTHORIZED, "用户名或密码不正确", login),
+        Login::Throttled { wait_secs } => {
+            let mut res = refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("登录失败次数过多，请 {} 后再试", auth::wait_zh(wait_secs)),
+                login,
+            )?;
+            if let Ok(v) = wait_secs.to_string().parse() {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            Ok(res)
+        }
     }
 }
 
@@ -164,7 +188,8 @@ async fn password_submit(
     // Every other session of this person ends: a changed password locks out old devices.
     app.store().delete_sessions_of(&user.person.id).await?;
     app.reload_directory().await?;
-    let fresh = match auth::login(&app, &login, new).await? {
+    // The person just proved the current password; the new one opens the fresh session.
+    let fresh = match auth::login(&app, &login, new, "").await? {
         Login::Ok { token, .. } => Some(token),
         _ => None,
     };

@@ -103,24 +103,33 @@ impl IntoResponse for PageError {
         if let AppError::Internal(detail) | AppError::Startup(detail) = &e {
             eprintln!("internal error: {detail}");
         }
-        let title = match e.status() {
-            StatusCode::FORBIDDEN => "无权访问",
-            StatusCode::NOT_FOUND => "未找到",
-            StatusCode::CONFLICT => "记录已变化",
-            StatusCode::TOO_MANY_REQUESTS => "请稍后再试",
-            StatusCode::SERVICE_UNAVAILABLE => "暂时无法提供",
-            StatusCode::INTERNAL_SERVER_ERROR => "系统错误",
-            _ => "无法办理",
-        };
-        let body = html! {
-            div.notice.error role="alert" {
-                h1 { (title) }
-                p { (e.to_string()) }
-                p { a href="/" { "回到我的待办" } " · " a href="/cases" { "案件列表" } }
-            }
-        };
-        (e.status(), bare_page(title, body)).into_response()
+        error_page(e.status(), &e.to_string())
     }
+}
+
+/// An error as a page: its title by the status, the sentence, and the ways back.
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    let title = match status {
+        StatusCode::FORBIDDEN => "无权访问",
+        StatusCode::NOT_FOUND => "未找到",
+        StatusCode::CONFLICT => "记录已变化",
+        StatusCode::TOO_MANY_REQUESTS => "请稍后再试",
+        StatusCode::PAYLOAD_TOO_LARGE => "提交内容过大",
+        StatusCode::URI_TOO_LONG | StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "请求过大",
+        StatusCode::METHOD_NOT_ALLOWED => "请求方法不受支持",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "提交内容无法识别",
+        StatusCode::SERVICE_UNAVAILABLE => "暂时无法提供",
+        StatusCode::INTERNAL_SERVER_ERROR => "系统错误",
+        _ => "无法办理",
+    };
+    let body = html! {
+        div.notice.error role="alert" {
+            h1 { (title) }
+            p { (message) }
+            p { a href="/" { "回到我的待办" } " · " a href="/cases" { "案件列表" } }
+        }
+    };
+    (status, bare_page(title, body)).into_response()
 }
 
 pub type PageResult = Result<Response, PageError>;
@@ -238,8 +247,13 @@ pub fn bare_page(title: &str, body: Markup) -> Response {
 }
 
 /// The hidden CSRF field every form carries.
+/// With it, the form's one-use submission token: a double click or a browser's retry of the
+/// same form writes once (issue 19, `crate::once`).
 pub fn csrf_field(user: &User) -> Markup {
-    html! { input type="hidden" name="_csrf" value=(user.csrf()); }
+    html! {
+        input type="hidden" name="_csrf" value=(user.csrf());
+        input type="hidden" name="_once" value=(crate::once::token());
+    }
 }
 
 /// A flash message passed through `?msg=` after a redirect (only fixed texts are shown).

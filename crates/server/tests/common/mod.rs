@@ -182,7 +182,8 @@ pub async fn serve(app: App) -> SocketAddr {
         .expect("a loopback port");
     let addr = listener.local_addr().expect("the bound address");
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router(app)).await;
+        let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let _ = axum::serve(listener, service).await;
     });
     addr
 }
