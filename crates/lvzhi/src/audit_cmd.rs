@@ -34,14 +34,31 @@ pub fn default_db(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("lvzhi.db").display())
 }
 
+/// Creates the directory a SQLite database file lives in (the data directory for the default
+/// database), and nothing else: `--db` naming another database, or PostgreSQL, must not leave
+/// an empty `./lvzhi-data` behind (issue 19 item 7).
+pub fn ensure_sqlite_dir(url: &str) -> Result<(), AppError> {
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return Ok(());
+    };
+    let path = rest.trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or("");
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(());
+    }
+    match Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => std::fs::create_dir_all(dir)
+            .map_err(|source| AppError::Write {
+                path: dir.to_path_buf(),
+                source,
+            }),
+        _ => Ok(()),
+    }
+}
+
 async fn open(data_dir: &Path, db: Option<String>) -> Result<Store, AppError> {
     let url = db.unwrap_or_else(|| default_db(data_dir));
-    if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(data_dir).map_err(|source| AppError::Write {
-            path: data_dir.to_path_buf(),
-            source,
-        })?;
-    }
+    ensure_sqlite_dir(&url)?;
     Ok(Store::open(&url).await?)
 }
 

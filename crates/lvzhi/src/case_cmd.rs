@@ -150,12 +150,7 @@ pub(crate) async fn service(
     calendar: Calendar,
 ) -> Result<Service, AppError> {
     let url = db.unwrap_or_else(|| default_db(data_dir));
-    if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(data_dir).map_err(|source| AppError::Write {
-            path: data_dir.to_path_buf(),
-            source,
-        })?;
-    }
+    crate::audit_cmd::ensure_sqlite_dir(&url)?;
     let store = Store::open(&url).await?;
     // The same packs and fact check as `serve`: built-in packs, or stored ones replacing them.
     let set = crate::pack_store::load(data_dir)?;

@@ -106,7 +106,31 @@ fn parse() -> Result<Cli, clap::Error> {
     Cli::from_arg_matches(&matches)
 }
 
+/// Every command prints with `println!`, which panics when stdout is a closed pipe
+/// (`lvzhi interview --pack 000 | head`, `lvzhi calendar years | head`). A reader that stopped
+/// reading is not an error: the command ends quietly with exit code 0. Every other panic keeps
+/// the default report.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if (msg.starts_with("failed printing to stdout")
+            || msg.starts_with("failed printing to stderr"))
+            && msg.contains("Broken pipe")
+        {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => return cli_error::report(e),

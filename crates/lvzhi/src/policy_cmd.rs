@@ -151,6 +151,17 @@ fn allocate(id: &str, path: &Path, json: bool) -> Result<(), AppError> {
     for (a, by) in &r.defeated {
         println!("不适用的一般规定：{a}（被 {} 取代）", by.join("、"));
     }
+    if !r.determined {
+        println!("责任划分尚不能确定，尚需查明：");
+        for (i, q) in r.questions.iter().enumerate() {
+            let who = if q.person.is_empty() {
+                String::new()
+            } else {
+                format!("{}：", q.person)
+            };
+            println!("  {}. {who}{}（{}）", i + 1, q.question, q.fact);
+        }
+    }
     for n in &r.notes {
         println!("说明：{n}");
     }
@@ -521,12 +532,34 @@ fn show(p: &Pack) {
             ),
             lvzhi_rules::RuleKind::Consequence => "附随后果".to_string(),
         };
+        let special = if r.specific {
+            format!(
+                "（特别规定：情形 {}；该情形下排除 {}）",
+                r.situation.as_deref().unwrap_or(""),
+                if r.specializes.is_empty() {
+                    "—".to_string()
+                } else {
+                    r.specializes.join("、")
+                }
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "规则 {}（{}）[{}] {}",
+            "规则 {}（{}）[{}] {}{special}",
             r.id,
             r.articles.join("、"),
             kind,
             r.explain
+        );
+    }
+    for x in &p.situations {
+        println!(
+            "情形 {}（{}）：{}（事实 {}）",
+            x.id,
+            x.articles.join("、"),
+            x.label,
+            x.fact
         );
     }
     for x in &p.periods {
@@ -566,6 +599,17 @@ struct EvaluationOut<'a> {
     citations: &'a [String],
     questions: Vec<QuestionOut<'a>>,
     notes: Vec<String>,
+    /// The mandatory minimum of a discretionary excuse (002 §10): present only then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    floor: Option<FloorOut>,
+}
+
+#[derive(Serialize)]
+struct FloorOut {
+    outcome: &'static str,
+    modality: &'static str,
+    leniency: Vec<&'static str>,
+    rules: Vec<String>,
 }
 
 fn to_json(e: &Evaluation) -> EvaluationOut<'_> {
@@ -585,6 +629,12 @@ fn to_json(e: &Evaluation) -> EvaluationOut<'_> {
             })
             .collect(),
         notes: e.explanations.iter().chain(&e.notes).cloned().collect(),
+        floor: e.floor.as_ref().map(|f| FloorOut {
+            outcome: f.outcome.id(),
+            modality: f.modality.id(),
+            leniency: f.leniency.iter().map(|l| l.id()).collect(),
+            rules: f.rules.clone(),
+        }),
     }
 }
 
@@ -604,7 +654,21 @@ fn outcome_zh(e: &Evaluation) -> String {
             } else {
                 format!("；从宽幅度：{}", l.join("、"))
             };
-            format!("{o}{m}{l}")
+            let floor = e.floor.as_ref().map_or(String::new(), |f| {
+                let l: Vec<&str> = f.leniency.iter().map(|l| l.zh()).collect();
+                format!(
+                    "；不予{}的，仍{}{}{}",
+                    o,
+                    f.modality.zh(),
+                    f.outcome.zh(),
+                    if l.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（{}）", l.join("、"))
+                    }
+                )
+            });
+            format!("{o}{m}{l}{floor}")
         }
     }
 }
@@ -765,30 +829,113 @@ fn parse_answer(
     }
 }
 
+/// Reads one answer line; `None` at the end of input.
+fn read_line(
+    lines: &mut impl Iterator<Item = std::io::Result<String>>,
+) -> Result<Option<String>, AppError> {
+    print!("> ");
+    let _ = std::io::stdout().flush();
+    match lines.next() {
+        None => Ok(None),
+        Some(l) => l
+            .map(Some)
+            .map_err(|e| AppError::Policy(format!("无法读取输入：{e}"))),
+    }
+}
+
+/// Parses the answer to the situation question: option numbers separated by spaces, commas
+/// or 、, or 0 for none of them.
+fn parse_situations(line: &str, n: usize) -> Result<Vec<usize>, String> {
+    let mut out = Vec::new();
+    for part in line
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '，' | '、'))
+        .filter(|p| !p.is_empty())
+    {
+        match part.parse::<usize>() {
+            Ok(0) => {}
+            Ok(k) if k <= n => out.push(k - 1),
+            _ => {
+                return Err(format!(
+                    "请输入选项编号 1–{n}（可输入多个，以空格分隔；均不涉及请输入 0）"
+                ))
+            }
+        }
+    }
+    if out.is_empty() && !line.split_whitespace().any(|p| p == "0") {
+        return Err(format!(
+            "请输入选项编号 1–{n}（可输入多个，以空格分隔；均不涉及请输入 0）"
+        ));
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The situation-first interview (issue 15 item 7): which situations the case is in first,
+/// then only the questions that can still change the outcome, most decisive first.
 pub fn interview(args: InterviewArgs) -> Result<(), AppError> {
     let set = builtin()?;
-    set.pack(&args.pack)
-        .map_err(|e| AppError::Policy(e.to_string()))?;
     let title = set
         .pack(&args.pack)
         .map(|p| p.meta.title.clone())
-        .unwrap_or_default();
+        .map_err(|e| AppError::Policy(e.to_string()))?;
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
-    let mut out = std::io::stdout();
     let mut facts: Vec<(String, Value)> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
-    println!("依据《{title}》逐项询问。只会询问仍可能改变结论的问题；输入“跳过”可暂不回答。");
+    let mut situation_skipped = false;
+    let has_situations = set
+        .program(&args.pack)
+        .is_ok_and(|p| !p.situations.is_empty());
+    if has_situations {
+        println!("依据《{title}》逐项询问：先问本案涉及哪些情形，再只问仍可能改变结论的问题；输入“跳过”可暂不回答。");
+    } else {
+        println!("依据《{title}》逐项询问。只会询问仍可能改变结论的问题；输入“跳过”可暂不回答。");
+    }
     loop {
-        let d = set
-            .evaluate(&args.pack, &facts, args.conduct_date, args.decision_date)
+        let step = set
+            .interview(&args.pack, &facts, args.conduct_date, args.decision_date)
             .map_err(|e| AppError::Policy(e.to_string()))?;
-        let next = d
-            .evaluation
-            .questions
-            .iter()
-            .find(|q| !skipped.contains(&q.fact))
-            .cloned();
+        let d = &step.decision;
+        if let (Some(sq), false) = (&step.situation, situation_skipped) {
+            println!();
+            println!("{}", sq.question);
+            for (i, o) in sq.options.iter().enumerate() {
+                println!("  {}. {}（{}）", i + 1, o.label, o.articles.join("、"));
+            }
+            loop {
+                let Some(line) = read_line(&mut lines)? else {
+                    println!();
+                    println!("输入已结束，以下为依目前所知事实得出的结果。");
+                    print_text(&d.evaluation, &d.applied);
+                    return Ok(());
+                };
+                if matches!(line.trim(), "跳过" | "skip" | "?" | "？" | "不知道") {
+                    situation_skipped = true;
+                    break;
+                }
+                match parse_situations(&line, sq.options.len()) {
+                    Ok(chosen) => {
+                        let ids: Vec<String> =
+                            chosen.iter().map(|k| sq.options[*k].id.clone()).collect();
+                        let add = set
+                            .situation_answer(&args.pack, &facts, &ids)
+                            .map_err(|e| AppError::Policy(e.to_string()))?;
+                        facts.extend(add);
+                        break;
+                    }
+                    Err(h) => println!("无法识别“{}”：{h}", line.trim()),
+                }
+            }
+            continue;
+        }
+        // Skipping the situation question leaves its facts to be asked one by one.
+        let pool = if step.situation.is_some() {
+            &d.evaluation.questions
+        } else {
+            &step.questions
+        };
+        let next = pool.iter().find(|q| !skipped.contains(&q.fact)).cloned();
         let Some(q) = next else {
             println!();
             print_text(&d.evaluation, &d.applied);
@@ -801,15 +948,12 @@ pub fn interview(args: InterviewArgs) -> Result<(), AppError> {
             println!("  {}. {label}", i + 1);
         }
         loop {
-            print!("> ");
-            let _ = out.flush();
-            let Some(line) = lines.next() else {
+            let Some(line) = read_line(&mut lines)? else {
                 println!();
                 println!("输入已结束，以下为依目前所知事实得出的结果。");
                 print_text(&d.evaluation, &d.applied);
                 return Ok(());
             };
-            let line = line.map_err(|e| AppError::Policy(format!("无法读取输入：{e}")))?;
             if matches!(line.trim(), "跳过" | "skip" | "?" | "？" | "不知道") {
                 skipped.push(q.fact.clone());
                 break;

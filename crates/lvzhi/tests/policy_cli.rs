@@ -173,7 +173,7 @@ fn evaluate_json_has_exactly_the_contract_fields() {
     let dir = tempfile::tempdir().unwrap();
     let f = facts_file(
         dir.path(),
-        r#"{"facts":{"person_category":"serving_officer","off_duty":false,"intentional_violation":false,"improper_gain":true,"prohibited_act":false,"other_exclusion":false,"evidence_lost_recording_violation":false,"concealed_or_refused_rectification":false,"coercive_measure_lawful":true,"within_necessary_limit":true,"timely_rescue":true}}"#,
+        r#"{"facts":{"person_category":"serving_officer","off_duty":false,"intentional_violation":false,"improper_gain":true,"prohibited_act":false,"other_exclusion":false,"evidence_lost_recording_violation":false,"concealed_or_refused_rectification":false,"coercive_measure_lawful":true,"within_necessary_limit":true,"timely_rescue":true,"weapon_harm":false,"subject_own_cause_on_scene":false,"custody_casualty":false}}"#,
     );
     let o = lvzhi(&["evaluate", "--pack", "000", "--facts", &f, "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -228,6 +228,8 @@ fn evaluate_with_dates_applies_the_more_lenient_version() {
     }
     facts.insert("other_enforcement_fault".into(), true.into());
     facts.insert("executing_superior_order".into(), true.into());
+    // 004 §14's causal condition (issue 15): the error was not produced by falsification.
+    facts.insert("falsified_or_coerced_evidence".into(), false.into());
     let json = serde_json::json!({"facts": facts, "conduct_date": "2015-06-01", "decision_date": "2017-03-01"});
     let f = facts_file(dir.path(), &json.to_string());
     let o = lvzhi(&["evaluate", "--pack", "004", "--facts", &f, "--json"]);
@@ -288,16 +290,22 @@ fn interview(answers: &str) -> Output {
 
 #[test]
 fn interview_over_a_pipe_asks_only_decisive_questions_and_concludes() {
-    // 在职民警；工作时间；无第九条、第十一条、第三十一条情形（七问）；其后依法抓捕、未超限度、
-    // 及时施救（三问）。The questions adapt to the answers; three "是" settle §7(一).
-    let script = "1\n否\n否\n否\n否\n否\n否\n否\n是\n是\n是\n";
+    // Situation first (issue 15 item 7): 1 = 强制措施中造成伤亡, no other situation. Then 在职民警;
+    // 工作时间; 无第九条、第十一条情形（六问）; 依法抓捕、未超限度、及时施救（三问）. The questions
+    // adapt to the answers; three "是" settle §7(一).
+    let script = "1\n1\n否\n否\n否\n否\n否\n否\n是\n是\n是\n";
     let o = interview(script);
     let out = stdout(&o);
     assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(out.contains("本案涉及下列哪些情形？"), "{out}");
     assert!(out.contains("结论：免责（不予追究）（应当）"), "{out}");
     assert!(out.contains("000 §7(一)"), "{out}");
-    // A tolerance question can never change an exemption: it must not be asked.
+    // A tolerance question can never change an exemption: it must not be asked; nor can a
+    // question of a situation the case is not in (custody, weapons), nor §31 ¶2's.
     assert!(!out.contains("是否因现场情况紧急而判断失误"), "{out}");
+    assert!(!out.contains("看管、羁押场所设置是否安全规范"), "{out}");
+    assert!(!out.contains("使用武器、警械后是否及时报告"), "{out}");
+    assert!(!out.contains("隐瞒问题、拒不整改"), "{out}");
     assert_eq!(out.matches("> ").count(), 11, "{out}");
 }
 
@@ -361,7 +369,8 @@ fn interview_with_dates_compares_the_two_versions() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // The first question decides at once: a change in the law exempts under 2016.
+    // The first question decides at once: corruption aggravates under both versions (004 §24,
+    // 2016 §19), and the aggravations now come before any excuse (issue 15).
     child
         .stdin
         .take()
