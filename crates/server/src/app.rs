@@ -161,9 +161,12 @@ impl App {
                 ))
             })?;
         }
-        let store = Store::open(&config.db_url)
+        let mut store = Store::open(&config.db_url)
             .await
             .map_err(|e| AppError::Startup(e.to_string()))?;
+        if let Some(at) = config.clock.frozen_at() {
+            store = store.with_fixed_now(at);
+        }
         let evidence = match &config.evidence_url {
             Some(url) => EvidenceStore::open(url).map_err(|e| AppError::Startup(e.to_string()))?,
             None => EvidenceStore::new(config.data_dir.join("evidence")),

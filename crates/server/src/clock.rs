@@ -7,6 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Clock {
     fixed: Option<NaiveDate>,
+    /// A frozen instant: `now` never moves (the golden record's reproducible runs).
+    frozen: Option<DateTime<Utc>>,
 }
 
 /// The Beijing calendar day of an instant.
@@ -16,15 +18,33 @@ pub fn beijing_day(now: DateTime<Utc>) -> NaiveDate {
 
 impl Clock {
     pub fn real() -> Self {
-        Clock { fixed: None }
+        Clock::default()
     }
 
     pub fn fixed(day: NaiveDate) -> Self {
-        Clock { fixed: Some(day) }
+        Clock {
+            fixed: Some(day),
+            frozen: None,
+        }
+    }
+
+    /// Time stands still at `at` (today is its Beijing day): every record made under this clock
+    /// comes out the same on every run. For tests of the record itself, never for serving.
+    pub fn frozen(at: DateTime<Utc>) -> Self {
+        Clock {
+            fixed: Some(beijing_day(at)),
+            frozen: Some(at),
+        }
+    }
+
+    /// The frozen instant, if time stands still.
+    pub fn frozen_at(&self) -> Option<DateTime<Utc>> {
+        self.frozen
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        DateTime::<Utc>::from(std::time::SystemTime::now())
+        self.frozen
+            .unwrap_or_else(|| DateTime::<Utc>::from(std::time::SystemTime::now()))
     }
 
     /// Today's statutory day.

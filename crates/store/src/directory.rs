@@ -187,12 +187,6 @@ pub struct ScopedDeadline {
     pub label: String,
 }
 
-/// The time a directory event is recorded at. The directory API takes no clock argument (unlike
-/// case appends, whose time the workflow decides), and chrono's clock feature is off.
-fn now() -> DateTime<Utc> {
-    DateTime::<Utc>::from(std::time::SystemTime::now())
-}
-
 fn refused(message: String) -> StoreError {
     StoreError::Directory(message)
 }
@@ -531,7 +525,7 @@ impl Store {
         if org.parent_id.as_deref() == Some(org.id.as_str()) {
             return Err(refused(format!("机构 {} 不能以自身为上级机构", org.id)));
         }
-        let event = directory_event(actor, "org_put", org, now())?;
+        let event = directory_event(actor, "org_put", org, self.now())?;
         directory_tx!(self, event, |tx| {
             if let Some(parent) = &org.parent_id {
                 if count_in!(tx, "SELECT COUNT(*) FROM orgs WHERE id = $1", [parent]) == 0 {
@@ -610,7 +604,7 @@ impl Store {
         if let Some(login) = &p.login {
             required("登录名", login)?;
         }
-        let event = directory_event(actor, "person_put", p, now())?;
+        let event = directory_event(actor, "person_put", p, self.now())?;
         directory_tx!(self, event, |tx| {
             if count_in!(tx, "SELECT COUNT(*) FROM orgs WHERE id = $1", [&p.org_id]) == 0 {
                 return Err(refused(format!("机构 {} 不存在", p.org_id)));
@@ -699,7 +693,7 @@ impl Store {
             "person_id": person_id,
             "must_change_password": must_change,
         });
-        let event = directory_event(actor, "password_set", &payload, now())?;
+        let event = directory_event(actor, "password_set", &payload, self.now())?;
         directory_tx!(self, event, |tx| {
             let n = sqlx::query(
                 "UPDATE people SET password_hash = $2, must_change_password = $3 WHERE id = $1",
@@ -743,7 +737,7 @@ impl Store {
     /// and records nothing.
     pub async fn grant(&self, actor: &str, g: &GrantRecord) -> Result<(), StoreError> {
         required("角色", &g.role)?;
-        let event = directory_event(actor, "grant_added", g, now())?;
+        let event = directory_event(actor, "grant_added", g, self.now())?;
         directory_tx!(self, event, |tx| {
             if count_in!(
                 tx,
@@ -772,7 +766,7 @@ impl Store {
 
     /// Takes a role away; revoking what is not held changes nothing and records nothing.
     pub async fn revoke_grant(&self, actor: &str, g: &GrantRecord) -> Result<(), StoreError> {
-        let event = directory_event(actor, "grant_revoked", g, now())?;
+        let event = directory_event(actor, "grant_revoked", g, self.now())?;
         directory_tx!(self, event, |tx| {
             let n = sqlx::query(
                 "DELETE FROM grants WHERE person_id = $1 AND role = $2 AND org_id = $3",
@@ -822,7 +816,7 @@ impl Store {
         required("专家姓名", &e.name)?;
         let eligibility = serde_json::to_string(&e.eligibility)
             .map_err(|x| StoreError::Payload(x.to_string()))?;
-        let event = directory_event(actor, "expert_put", e, now())?;
+        let event = directory_event(actor, "expert_put", e, self.now())?;
         directory_tx!(self, event, |tx| {
             if let Some(org) = &e.retained_by {
                 if count_in!(tx, "SELECT COUNT(*) FROM orgs WHERE id = $1", [org]) == 0 {
