@@ -374,6 +374,43 @@ fn no_excuse_survives_an_exclusion_or_aggravation() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// 003 (the news report) names eight families of situations (§6(一)–(八)) a choice decides;
+/// each, on a clean case, with each of §11's bars in turn: none survives.
+#[test]
+fn art_003_6_no_named_family_survives_section_11() {
+    let set = common::set();
+    let reg = REGULATIONS.iter().find(|r| r.pack == "003").unwrap();
+    let families = [
+        "exploratory_trial",
+        "pilot_first",
+        "development_fault",
+        "strict_rule_compliance",
+        "sentence_execution_case",
+        "police_equipment_weapons",
+        "emergency_response",
+        "prisoner_medical_care",
+    ];
+    let mut tried = 0;
+    for fam in families {
+        let base = background(
+            &set,
+            "003",
+            &[("situation_family", fam), ("domain", "law_enforcement")],
+        );
+        assert!(is_excuse(&eval(&set, "003", &base)), "{fam}");
+        for (bar, facts) in reg.bars {
+            tried += 1;
+            let e = eval(&set, "003", &with(&base, facts, &[]));
+            assert!(
+                !is_excuse(&e) && e.outcome != "undetermined",
+                "{fam} + {bar}: {}",
+                e.outcome
+            );
+        }
+    }
+    println!("003 §6 families × §11 bars tried: {tried}");
+}
+
 /// (pack, specific article, its situation fact, its own conditions, the general articles'
 /// conditions: each met in turn).
 struct Specific {
