@@ -72,6 +72,10 @@ fn bench(c: &mut Criterion) {
         "other_exclusion",
         "evidence_lost_recording_violation",
         "concealed_or_refused_rectification",
+        // The specific situations of 000 §7(二)–(四) ruled out (lex specialis, issue 15).
+        "weapon_harm",
+        "subject_own_cause_on_scene",
+        "custody_casualty",
     ] {
         put(k, Value::Bool(false));
     }
