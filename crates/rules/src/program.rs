@@ -1091,11 +1091,9 @@ impl Program {
                 ));
             }
         }
-        // Only what is inferred to hold is worth a note: a "no" inferred because a situation
-        // does not apply would read as a finding about the officer.
         for (f, a) in &implied {
             let (id, _, msg) = &self.assertions[*a];
-            if let Some(v) = facts[*f].as_ref().filter(|v| **v != Value::Bool(false)) {
+            if let Some(v) = &facts[*f] {
                 notes.push(format!(
                     "依断言 {id}（{msg}），由已知事实推定“{}”为{}。",
                     self.facts[*f].question,
