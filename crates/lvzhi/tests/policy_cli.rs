@@ -301,11 +301,13 @@ fn interview_over_a_pipe_asks_only_decisive_questions_and_concludes() {
     assert!(out.contains("结论：免责（不予追究）（应当）"), "{out}");
     assert!(out.contains("000 §7(一)"), "{out}");
     // A tolerance question can never change an exemption: it must not be asked; nor can a
-    // question of a situation the case is not in (custody, weapons), nor §31 ¶2's.
-    assert!(!out.contains("是否因现场情况紧急而判断失误"), "{out}");
-    assert!(!out.contains("看管、羁押场所设置是否安全规范"), "{out}");
-    assert!(!out.contains("使用武器、警械后是否及时报告"), "{out}");
-    assert!(!out.contains("隐瞒问题、拒不整改"), "{out}");
+    // question of a situation the case is not in (custody, weapons), nor §31 ¶2's. (The
+    // conclusion's notes may name such facts as inferred "否"; only the questions count here.)
+    let asked = out.split("结论：").next().unwrap_or_default();
+    assert!(!asked.contains("是否因现场情况紧急而判断失误"), "{out}");
+    assert!(!asked.contains("看管、羁押场所设置是否安全规范"), "{out}");
+    assert!(!asked.contains("使用武器、警械后是否及时报告"), "{out}");
+    assert!(!asked.contains("隐瞒问题、拒不整改"), "{out}");
     assert_eq!(out.matches("> ").count(), 11, "{out}");
 }
 

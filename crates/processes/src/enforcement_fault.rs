@@ -51,13 +51,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
-use lvzhi_calendar::{date_zh, Calendar, Period};
-use lvzhi_workflow::Sanction;
+use lvzhi_calendar::{date_zh, Period};
+use lvzhi_case::Sanction;
 use serde::{Deserialize, Serialize};
 
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
-    OpenDeadline, Org, Process, ProcessError, Role, Summary,
+    OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
 };
 
 /// The policy pack the process evaluates: the seed's 1999 text.
@@ -2579,6 +2579,7 @@ impl Process for EnforcementFault {
     const KIND: &'static str = "enforcement_fault";
     const NAME_ZH: &'static str = "执法过错案件";
     const ID_PREFIX: &'static str = "F";
+    const PACK: &'static str = "004";
 
     type State = FaultState;
     type Command = Command;
@@ -2630,7 +2631,7 @@ impl Process for EnforcementFault {
         apply_event(state, event)
     }
 
-    fn deadlines(state: &FaultState, _calendar: &Calendar) -> Vec<OpenDeadline> {
+    fn deadlines(state: &FaultState, _rules: &Rules<'_>) -> Vec<OpenDeadline> {
         state
             .pending_appeals()
             .into_iter()
@@ -2662,7 +2663,7 @@ impl Process for EnforcementFault {
         unit_year_key(state).into_iter().collect()
     }
 
-    fn actions(state: &FaultState, actor: &Actor) -> Vec<ActionSpec> {
+    fn actions(state: &FaultState, actor: &Actor, _ctx: &Ctx<'_>) -> Vec<ActionSpec> {
         actions_for(state, actor)
     }
 

@@ -13,8 +13,8 @@
 //!   above the handling agency, up to the root of the directory (the regional 公安厅 in a regional
 //!   deployment), is created automatically as a follow-up of the command that gave the ground;
 //!   each report carries its own deadline for acknowledgement and stays open until that level's
-//!   office acknowledges it. The period is local (001 §17 and §29(一) say "逐级报告", "第一时间"):
-//!   [`ACK_WORKING_DAYS`] working days.
+//!   office acknowledges it. The period is the pack's [`ACK_PERIOD`], a local setting (001 §17
+//!   and §29(一) say "逐级报告", "第一时间"; pack 001 sets 1 工作日).
 //! - Measures along the way: protective measures (001 §11), help with a civil or incidental civil
 //!   suit (§9), clarification against malicious or false media reports (§12), payments from the
 //!   comfort fund (§7(六)), and the referral of the officer's own violations found meanwhile (§16).
@@ -22,17 +22,17 @@
 //!   to its end ([`ledger`]).
 
 use chrono::NaiveDate;
-use lvzhi_calendar::{date_zh, Calendar, Period};
+use lvzhi_calendar::date_zh;
 use serde::{Deserialize, Serialize};
 
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
-    OpenDeadline, Org, Process, ProcessError, Role, Summary,
+    OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
 };
 
-/// Working days a level above has to acknowledge an escalation report (a local setting: 001 §17
-/// and §29(一) require the report "第一时间" without a period).
-pub const ACK_WORKING_DAYS: u32 = 1;
+/// The pack's period for a level above to acknowledge an escalation report (a local setting:
+/// 001 §17 and §29(一) require the report "第一时间" without a period).
+pub const ACK_PERIOD: &str = "incident_ack";
 
 /// The process.
 pub struct Incident;
@@ -1093,6 +1093,7 @@ impl Process for Incident {
     const KIND: &'static str = "incident";
     const NAME_ZH: &'static str = "维权案（事）件";
     const ID_PREFIX: &'static str = "W";
+    const PACK: &'static str = "001";
 
     type State = IncidentState;
     type Command = Command;
@@ -1204,10 +1205,11 @@ impl Process for Incident {
                     ));
                 }
                 let mut events = Vec::new();
+                let ack = ctx.periods.need(ACK_PERIOD, "上级维权办确认收到报告")?;
                 for level in s.unreported(&ctx.org_chain) {
                     let d = ctx
                         .calendar
-                        .add(today, Period::WorkingDays(ACK_WORKING_DAYS))
+                        .add(today, ack)
                         .map_err(|e| ProcessError::new(format!("无法计算确认期限：{e}")))?;
                     events.push(event(
                         today,
@@ -1448,7 +1450,7 @@ impl Process for Incident {
         s
     }
 
-    fn deadlines(s: &IncidentState, _calendar: &Calendar) -> Vec<OpenDeadline> {
+    fn deadlines(s: &IncidentState, _rules: &Rules<'_>) -> Vec<OpenDeadline> {
         if s.stage == Stage::Closed {
             return Vec::new();
         }
@@ -1473,7 +1475,7 @@ impl Process for Incident {
         (!s.unreported(&ctx.org_chain).is_empty()).then_some(Command::IncidentReportUp)
     }
 
-    fn actions(s: &IncidentState, actor: &Actor) -> Vec<ActionSpec> {
+    fn actions(s: &IncidentState, actor: &Actor, _ctx: &Ctx<'_>) -> Vec<ActionSpec> {
         let mut out = Vec::new();
         if s.stage == Stage::New {
             if actor.has(Role::Officer) || actor.has(Role::Unit) || actor.has(Role::Office) {

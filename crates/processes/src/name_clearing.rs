@@ -9,21 +9,21 @@
 //!   stated scope when it was anonymous.
 //! - 003 (澄清保护): the means — 谈心谈话、召开会议、通报 — are recorded with the scope.
 //!
-//! The regulation says "及时" without a period; the office's step carries a locally set deadline
-//! of [`REVIEW_WORKING_DAYS`] working days from receipt.
+//! The regulation says "及时" without a period; the office's step carries the pack's locally
+//! set period [`REVIEW_PERIOD`] from receipt (pack 001 sets 15 工作日).
 
 use chrono::NaiveDate;
-use lvzhi_calendar::{date_zh, Calendar, Period};
+use lvzhi_calendar::date_zh;
 use serde::{Deserialize, Serialize};
 
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
-    OpenDeadline, Org, Process, ProcessError, Role, Summary,
+    OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
 };
 
-/// Working days from receipt for the review and its outcome (a local setting: 001 §29(五) and
-/// 002 §18 say "及时").
-pub const REVIEW_WORKING_DAYS: u32 = 15;
+/// The pack's period from receipt for the review and its outcome (a local setting: 001 §29(五)
+/// and 002 §18 say "及时").
+pub const REVIEW_PERIOD: &str = "complaint_review";
 
 pub struct NameClearing;
 
@@ -404,6 +404,7 @@ impl Process for NameClearing {
     const KIND: &'static str = "name_clearing";
     const NAME_ZH: &'static str = "正名";
     const ID_PREFIX: &'static str = "Z";
+    const PACK: &'static str = "001";
 
     type State = NameClearingState;
     type Command = Command;
@@ -478,9 +479,10 @@ impl Process for NameClearing {
                     "002 §18",
                 ));
             }
+            let review = ctx.periods.need(REVIEW_PERIOD, "审查核实举报")?;
             let d = ctx
                 .calendar
-                .add(today, Period::WorkingDays(REVIEW_WORKING_DAYS))
+                .add(today, review)
                 .map_err(|e| ProcessError::new(format!("无法计算审查期限：{e}")))?;
             let complaint = Complaint {
                 officer: Officer {
@@ -748,7 +750,7 @@ impl Process for NameClearing {
         s
     }
 
-    fn deadlines(s: &NameClearingState, _calendar: &Calendar) -> Vec<OpenDeadline> {
+    fn deadlines(s: &NameClearingState, _rules: &Rules<'_>) -> Vec<OpenDeadline> {
         let Some((due, provisional)) = s.due else {
             return Vec::new();
         };
@@ -777,7 +779,7 @@ impl Process for NameClearing {
         }]
     }
 
-    fn actions(s: &NameClearingState, actor: &Actor) -> Vec<ActionSpec> {
+    fn actions(s: &NameClearingState, actor: &Actor, _ctx: &Ctx<'_>) -> Vec<ActionSpec> {
         if !actor.has(Role::Office) {
             return Vec::new();
         }

@@ -47,26 +47,26 @@
 //!   `other` recur by that name (whitespace ignored).
 //! - **Extensions** may be asked for while the rectification is open, also once overdue; one
 //!   request at a time. The office decides by the current last day (its deadline on the inbox).
-//! - **Verification** is due within [`VERIFY_PERIOD`] of the report (a local setting: the seeds
-//!   set no period).
+//! - **Verification** is due within the pack's [`VERIFY_PERIOD`] of the report (a local setting:
+//!   the seeds set no period; pack 000 sets 10 工作日).
 
 use chrono::{Datelike, NaiveDate};
-use lvzhi_calendar::{date_zh, Calendar, Period};
+use lvzhi_calendar::date_zh;
 use lvzhi_workflow::documents::{office_name, REGULATION};
 use lvzhi_workflow::Officer;
 use serde::{Deserialize, Serialize};
 
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
-    OpenDeadline, Org, Process, ProcessError, Role, Summary,
+    OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
 };
 
 /// Earlier rectifications of the same category in the same unit and year from which a risk
 /// point is raised (本地设置: 002 §17 and 003 say "频繁出现""集中出现" without a number).
 pub const UNIT_RISK_EARLIER_CASES: usize = 2;
 
-/// The office's period to verify a reported completion (本地设置: no seed sets one).
-pub const VERIFY_PERIOD: Period = Period::WorkingDays(10);
+/// The pack's period for the office to verify a reported completion (本地设置: no seed sets one).
+pub const VERIFY_PERIOD: &str = "rectification_verify";
 
 const INDENT: &str = "\u{3000}\u{3000}";
 
@@ -1700,6 +1700,7 @@ impl Process for Rectification {
     const KIND: &'static str = "rectification";
     const NAME_ZH: &'static str = "纠错整改";
     const ID_PREFIX: &'static str = "J";
+    const PACK: &'static str = "000";
 
     type State = State;
     type Command = Command;
@@ -1736,7 +1737,7 @@ impl Process for Rectification {
         apply(state, event)
     }
 
-    fn deadlines(s: &State, calendar: &Calendar) -> Vec<OpenDeadline> {
+    fn deadlines(s: &State, rules: &Rules<'_>) -> Vec<OpenDeadline> {
         let mut out = Vec::new();
         match s.stage {
             Stage::Open => {
@@ -1764,7 +1765,8 @@ impl Process for Rectification {
             }
             Stage::Reported => {
                 if let Some(r) = s.pending_report() {
-                    if let Ok(d) = calendar.add(r.on, VERIFY_PERIOD) {
+                    let verify = rules.periods.get(VERIFY_PERIOD);
+                    if let Some(Ok(d)) = verify.map(|p| rules.calendar.add(r.on, p)) {
                         out.push(OpenDeadline {
                             step: office_step("verification", s),
                             label: "核验整改完成情况".to_string(),
@@ -1824,7 +1826,7 @@ impl Process for Rectification {
         a.into_iter().chain(b).collect()
     }
 
-    fn actions(s: &State, actor: &Actor) -> Vec<ActionSpec> {
+    fn actions(s: &State, actor: &Actor, _ctx: &Ctx<'_>) -> Vec<ActionSpec> {
         if s.stage == Stage::New {
             return if actor.has(Role::Office) {
                 action_spec("rectification_open", Role::Office)
@@ -2039,6 +2041,8 @@ impl Process for Rectification {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::any_ctx;
+    use lvzhi_calendar::Calendar;
     use std::collections::BTreeMap;
     use std::sync::LazyLock;
 
@@ -2049,7 +2053,7 @@ mod tests {
     }
 
     fn ctx(today: NaiveDate) -> Ctx<'static> {
-        let mut c = Ctx::new(today, &CAL);
+        let mut c = Ctx::new(today, &CAL, crate::testing::periods(Rectification::PACK));
         c.names = BTreeMap::from([
             ("p-zhang".to_string(), "张伟".to_string()),
             ("bayan".to_string(), "巴彦浩特派出所".to_string()),
@@ -2202,9 +2206,9 @@ mod tests {
         // An office of an organisation the service did not resolve as the handling one.
         let elsewhere = Actor::new("p-x", &[Role::Office], "other-org");
         assert!(decide(&State::default(), &c, &elsewhere, &cx).is_err());
-        assert!(Rectification::actions(&State::default(), &officer()).is_empty());
+        assert!(Rectification::actions(&State::default(), &officer(), &any_ctx()).is_empty());
         assert_eq!(
-            Rectification::actions(&State::default(), &office())[0].id,
+            Rectification::actions(&State::default(), &office(), &any_ctx())[0].id,
             "rectification_open"
         );
     }
@@ -2228,7 +2232,7 @@ mod tests {
         let (s, _) = run(s, &ask, &officer(), &cx);
         assert!(s.pending_extension().is_some());
         // The office must decide by the current last day; no second request meanwhile.
-        let dl = Rectification::deadlines(&s, &CAL);
+        let dl = Rectification::deadlines(&s, &any_ctx().rules());
         assert!(dl
             .iter()
             .any(|x| x.step == "extension_decision@zuoqi" && x.due == d(2026, 3, 31)));
@@ -2293,7 +2297,7 @@ mod tests {
         assert_eq!(Rectification::summary(&s2).stage_zh, "整改中（已逾期）");
         // The scheduler claims the step that fires, and only until its passing is recorded.
         let firing = |s: &State| -> Vec<(String, bool)> {
-            Rectification::deadlines(s, &CAL)
+            Rectification::deadlines(s, &any_ctx().rules())
                 .into_iter()
                 .map(|x| {
                     let f = Rectification::fires_event(&x);
@@ -2340,7 +2344,7 @@ mod tests {
         let (s, _) = run(s, &report, &officer(), &ctx(d(2026, 3, 25)));
         assert_eq!(s.stage, Stage::Reported);
         // Verification due within the locally set period: 10 working days after 2026-03-25.
-        let dl = Rectification::deadlines(&s, &CAL);
+        let dl = Rectification::deadlines(&s, &any_ctx().rules());
         assert_eq!(dl[0].step, "verification@zuoqi");
         assert_eq!(dl[0].due, d(2026, 4, 9));
         assert_eq!(dl[0].article, "本地设置");
@@ -2358,7 +2362,7 @@ mod tests {
         assert!(decide(&s, &verify, &unit(), &ctx(d(2026, 4, 13))).is_err());
         let (s, _) = run(s, &verify, &office(), &ctx(d(2026, 4, 13)));
         assert_eq!(s.stage, Stage::Verified);
-        assert!(Rectification::deadlines(&s, &CAL).is_empty());
+        assert!(Rectification::deadlines(&s, &any_ctx().rules()).is_empty());
         // Follow-up continues after completion (跟踪管理).
         let (s, _) = run(s, &visit, &office(), &ctx(d(2026, 6, 1)));
         assert_eq!(s.follow_ups.len(), 2);
@@ -2490,7 +2494,7 @@ mod tests {
         let above = meng_office();
         // What the pages offer it: the two steps of 各级公安机关 (000 §31 ¶2), nothing else.
         assert_eq!(
-            ids(Rectification::actions(&s, &above)),
+            ids(Rectification::actions(&s, &above, &any_ctx())),
             [
                 "rectification_record_follow_up",
                 "rectification_refer_accountability"
@@ -2498,7 +2502,7 @@ mod tests {
         );
         // Another banner's office is no superior: nothing.
         let far = Actor::new("p-far", &[Role::Office], "ejina");
-        assert!(Rectification::actions(&s, &far).is_empty());
+        assert!(Rectification::actions(&s, &far, &any_ctx()).is_empty());
         let cx = ctx(d(2026, 3, 10));
         let visit = Command::RecordFollowUp {
             method: "visit".into(),
@@ -2526,7 +2530,7 @@ mod tests {
             reasons: "培训班四月开班".into(),
         };
         let (s, _) = run(s, &ask, &officer(), &cx);
-        assert!(Rectification::deadlines(&s, &CAL)
+        assert!(Rectification::deadlines(&s, &any_ctx().rules())
             .iter()
             .any(|x| x.step == "extension_decision@zuoqi"));
         let grant = Command::DecideExtension {
@@ -2549,7 +2553,7 @@ mod tests {
         };
         let (s, _) = run(s, &report, &officer(), &ctx(d(2026, 4, 20)));
         assert_eq!(
-            ids(Rectification::actions(&s, &above)),
+            ids(Rectification::actions(&s, &above, &any_ctx())),
             [
                 "rectification_record_follow_up",
                 "rectification_refer_accountability"
@@ -2627,7 +2631,7 @@ mod tests {
         };
         let cx = ctx(d(2026, 3, 23));
         assert!(decide(&s, &verify, &office(), &cx).is_err(), "the 旗 below");
-        assert!(Rectification::actions(&s, &office()).is_empty());
+        assert!(Rectification::actions(&s, &office(), &any_ctx()).is_empty());
         let (s, events) = run(s, &verify, &meng_office(), &cx);
         assert_eq!(s.stage, Stage::Verified);
         assert_eq!(events[0].by.person_id, "p-meng-office");
@@ -2657,7 +2661,7 @@ mod tests {
             },
         );
         assert!(s.superiors.is_empty());
-        assert!(Rectification::actions(&s, &meng_office()).is_empty());
+        assert!(Rectification::actions(&s, &meng_office(), &any_ctx()).is_empty());
         let visit = Command::RecordFollowUp {
             method: "phone".into(),
             findings: "电话回访".into(),
@@ -2704,7 +2708,7 @@ mod tests {
         // Every offered form names a command field the command reads.
         let s = opened(BTreeMap::new());
         for a in [office(), officer(), unit(), director()] {
-            for spec in Rectification::actions(&s, &a) {
+            for spec in Rectification::actions(&s, &a, &any_ctx()) {
                 assert!(ACTIONS.iter().any(|(id, _)| *id == spec.id));
             }
         }

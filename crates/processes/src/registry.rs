@@ -11,14 +11,13 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use chrono::NaiveDate;
-use lvzhi_calendar::Calendar;
 use serde_json::Value;
 
 use serde::{Deserialize, Serialize};
 
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentSeal, Event, Fact, OpenDeadline, Process,
-    ProcessError, Role, Summary,
+    ProcessError, Role, Rules, Summary,
 };
 
 /// The `type` of the event that seals an issued notice, in every process as in the 000
@@ -58,6 +57,7 @@ pub fn describe_seal(seal: &DocumentSeal) -> String {
 /// the server serves its pages and API, and the access schema needs its actions (see
 /// ARCHITECTURE.md, "Adding a process").
 pub static PROCESSES: &[&dyn CaseType] = &[
+    &Registered::<lvzhi_workflow::Application>(PhantomData),
     &Registered::<crate::incident::Incident>(PhantomData),
     &Registered::<crate::name_clearing::NameClearing>(PhantomData),
     &Registered::<crate::rectification::Rectification>(PhantomData),
@@ -89,6 +89,8 @@ pub struct DecidedEvent {
     pub kind_id: &'static str,
     /// The event in one Chinese line (the timeline).
     pub description: String,
+    /// The stated "why" of the step, for the log's `reason` column.
+    pub reason: Option<String>,
     /// The whole [`Event`] as JSON: the payload the store keeps and hashes.
     pub payload: Value,
 }
@@ -122,6 +124,10 @@ pub struct CommandInfo {
     /// The command as the process reads it, serialised back: fields it does not keep are absent
     /// (the server refuses a command that had any, so nothing is dropped silently).
     pub normalised: Value,
+    /// The answered facts it carries, to check against the pack's vocabulary.
+    pub facts: Option<std::collections::BTreeMap<String, Value>>,
+    /// The digest of the evidence file it records, which its uploader must have uploaded.
+    pub evidence: Option<String>,
 }
 
 /// A recorded event that no longer reads as an event of its process.
@@ -137,6 +143,8 @@ pub trait CaseType: Send + Sync {
     fn kind(&self) -> &'static str;
     fn name_zh(&self) -> &'static str;
     fn id_prefix(&self) -> &'static str;
+    /// The pack whose periods its cases count by, unless bound otherwise ([`Process::PACK`]).
+    fn pack(&self) -> &'static str;
     /// Reads a command of this process.
     fn parse_command(&self, command: &Value) -> Result<CommandInfo, CommandShapeError>;
     /// The stages as (id, Chinese name), in order ([`Process::stages`]).
@@ -146,8 +154,8 @@ pub trait CaseType: Send + Sync {
     /// A case replayed from its stored payloads, oldest first.
     fn replay(&self, payloads: &[&str]) -> Result<Box<dyn AnyCase>, ReplayError>;
     /// The actions that open a case of this process, for `actor` (the "新建" pages).
-    fn opening_actions(&self, actor: &Actor) -> Vec<ActionSpec> {
-        self.new_case().actions(actor)
+    fn opening_actions(&self, actor: &Actor, ctx: &Ctx<'_>) -> Vec<ActionSpec> {
+        self.new_case().actions(actor, ctx)
     }
 }
 
@@ -175,12 +183,18 @@ pub trait AnyCase: Send + Sync {
     fn summary(&self) -> Summary;
     fn facts(&self) -> Vec<Fact>;
     fn links(&self) -> Vec<(String, String)>;
-    fn deadlines(&self, calendar: &Calendar) -> Vec<OpenDeadline>;
+    fn deadlines(&self, rules: &Rules<'_>) -> Vec<OpenDeadline>;
     /// Whether passing `deadline` fires a system event ([`Process::fires_event`]).
     fn fires_event(&self, deadline: &OpenDeadline) -> bool;
-    fn actions(&self, actor: &Actor) -> Vec<ActionSpec>;
+    fn actions(&self, actor: &Actor, ctx: &Ctx<'_>) -> Vec<ActionSpec>;
     fn recurrence_keys(&self) -> Vec<String>;
     fn documents(&self) -> Vec<Document>;
+    /// The process's own events recorded (seals not counted).
+    fn event_count(&self) -> usize;
+    /// For each notice issued (in order, the first is notice 1), the index among the process's
+    /// own events of the event that issued it: a seal is recorded right after it, by the same
+    /// person on the same day.
+    fn document_issuers(&self) -> Vec<usize>;
     /// The seals of the case's notices, in the order recorded (issue 6: the PDF of a notice
     /// archived and its SM3 recorded, as for the application's notices).
     fn seals(&self) -> Vec<SealEntry>;
@@ -236,6 +250,7 @@ fn decided<P: Process>(e: &Event<P::Kind>) -> Result<DecidedEvent, ProcessError>
         by: e.by.clone(),
         kind_id: P::kind_id(&e.kind),
         description: P::describe(&e.kind),
+        reason: P::reason(&e.kind),
         payload,
     })
 }
@@ -333,16 +348,16 @@ impl<P: Process> AnyCase for Typed<P> {
         P::links(&self.state)
     }
 
-    fn deadlines(&self, calendar: &Calendar) -> Vec<OpenDeadline> {
-        P::deadlines(&self.state, calendar)
+    fn deadlines(&self, rules: &Rules<'_>) -> Vec<OpenDeadline> {
+        P::deadlines(&self.state, rules)
     }
 
     fn fires_event(&self, deadline: &OpenDeadline) -> bool {
         P::fires_event(deadline)
     }
 
-    fn actions(&self, actor: &Actor) -> Vec<ActionSpec> {
-        P::actions(&self.state, actor)
+    fn actions(&self, actor: &Actor, ctx: &Ctx<'_>) -> Vec<ActionSpec> {
+        P::actions(&self.state, actor, ctx)
     }
 
     fn recurrence_keys(&self) -> Vec<String> {
@@ -351,6 +366,21 @@ impl<P: Process> AnyCase for Typed<P> {
 
     fn documents(&self) -> Vec<Document> {
         P::documents(&self.events)
+    }
+
+    fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    fn document_issuers(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        for i in 0..self.events.len() {
+            let issued = P::documents(&self.events[..=i]).len();
+            while out.len() < issued {
+                out.push(i);
+            }
+        }
+        out
     }
 
     fn seals(&self) -> Vec<SealEntry> {
@@ -390,8 +420,19 @@ impl<P: Process> AnyCase for Typed<P> {
             by: by.clone(),
             kind_id: DOCUMENT_SEALED,
             description: describe_seal(&seal),
+            reason: None,
             payload,
         };
+        if let Some(kind) = P::seal_kind(&seal) {
+            self.state = P::apply(
+                std::mem::take(&mut self.state),
+                &Event {
+                    on,
+                    by: by.clone(),
+                    kind,
+                },
+            );
+        }
         self.seals.push(SealEntry {
             at: self.len(),
             on,
@@ -440,6 +481,10 @@ impl<P: Process> CaseType for Registered<P> {
         P::ID_PREFIX
     }
 
+    fn pack(&self) -> &'static str {
+        P::PACK
+    }
+
     fn stages(&self) -> &'static [(&'static str, &'static str)] {
         P::stages()
     }
@@ -454,6 +499,8 @@ impl<P: Process> CaseType for Registered<P> {
             action: P::action_id(&parsed),
             opens: P::opens(&parsed),
             normalised,
+            facts: P::command_facts(&parsed).cloned(),
+            evidence: P::command_evidence(&parsed).map(str::to_string),
         })
     }
 
@@ -468,31 +515,49 @@ impl<P: Process> CaseType for Registered<P> {
     fn replay(&self, payloads: &[&str]) -> Result<Box<dyn AnyCase>, ReplayError> {
         let mut events = Vec::with_capacity(payloads.len());
         let mut seals = Vec::new();
+        let mut state = P::State::default();
         for (index, p) in payloads.iter().enumerate() {
+            // A seal first, whatever the process: it is kept beside the process's events (and
+            // folded into its state when the process keeps seals, as the application does).
+            if let Ok(Event {
+                on,
+                by,
+                kind: SealKind::DocumentSealed { seal },
+            }) = serde_json::from_str::<Event<SealKind>>(p)
+            {
+                if let Some(kind) = P::seal_kind(&seal) {
+                    state = P::apply(
+                        state,
+                        &Event {
+                            on,
+                            by: by.clone(),
+                            kind,
+                        },
+                    );
+                }
+                seals.push(SealEntry {
+                    at: index,
+                    on,
+                    by,
+                    seal,
+                });
+                continue;
+            }
             match serde_json::from_str::<Event<P::Kind>>(p) {
-                Ok(e) => events.push(e),
-                Err(x) => match serde_json::from_str::<Event<SealKind>>(p) {
-                    Ok(Event {
-                        on,
-                        by,
-                        kind: SealKind::DocumentSealed { seal },
-                    }) => seals.push(SealEntry {
-                        at: index,
-                        on,
-                        by,
-                        seal,
-                    }),
-                    Err(_) => {
-                        return Err(ReplayError {
-                            index,
-                            detail: x.to_string(),
-                        })
-                    }
-                },
+                Ok(e) => {
+                    state = P::apply(state, &e);
+                    events.push(e);
+                }
+                Err(x) => {
+                    return Err(ReplayError {
+                        index,
+                        detail: x.to_string(),
+                    })
+                }
             }
         }
         Ok(Box::new(Typed::<P> {
-            state: P::replay(&events),
+            state,
             events,
             seals,
         }))

@@ -32,14 +32,14 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::NaiveDate;
-use lvzhi_calendar::{date_zh, Calendar};
+use lvzhi_calendar::date_zh;
+use lvzhi_case::Sanction;
 use lvzhi_workflow::documents::{committee_name, office_name};
-use lvzhi_workflow::Sanction;
 use serde::{Deserialize, Serialize};
 
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
-    OpenDeadline, Org, Process, ProcessError, Role, Summary,
+    OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
 };
 
 const INDENT: &str = "\u{3000}\u{3000}";
@@ -1296,6 +1296,7 @@ impl Process for SanctionAppeal {
     const KIND: &'static str = "sanction_appeal";
     const NAME_ZH: &'static str = "处分申诉复核";
     const ID_PREFIX: &'static str = "S";
+    const PACK: &'static str = "001";
 
     type State = AppealState;
     type Command = Command;
@@ -1346,7 +1347,8 @@ impl Process for SanctionAppeal {
         apply_event(state, event)
     }
 
-    fn deadlines(state: &AppealState, calendar: &Calendar) -> Vec<OpenDeadline> {
+    fn deadlines(state: &AppealState, rules: &Rules<'_>) -> Vec<OpenDeadline> {
+        let calendar = rules.calendar;
         let Some(f) = &state.filing else {
             return Vec::new();
         };
@@ -1369,7 +1371,7 @@ impl Process for SanctionAppeal {
         }
     }
 
-    fn actions(state: &AppealState, actor: &Actor) -> Vec<ActionSpec> {
+    fn actions(state: &AppealState, actor: &Actor, _ctx: &Ctx<'_>) -> Vec<ActionSpec> {
         actions_for(state, actor)
     }
 

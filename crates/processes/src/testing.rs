@@ -7,7 +7,50 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-use crate::{Actor, Ctx, Document, Event, Process, ProcessError};
+use crate::{Actor, Ctx, Document, Event, Periods, Process, ProcessError};
+
+/// The periods of a shipped pack (`packs/ID.toml`), as the service gives a process of that pack.
+pub(crate) fn periods(pack: &str) -> &'static Periods {
+    static ALL: std::sync::LazyLock<std::collections::BTreeMap<String, Periods>> =
+        std::sync::LazyLock::new(|| {
+            let set = lvzhi_rules::PackSet::load([
+                ("000.toml", include_str!("../../../packs/000.toml")),
+                ("001.toml", include_str!("../../../packs/001.toml")),
+                ("002.toml", include_str!("../../../packs/002.toml")),
+                ("003.toml", include_str!("../../../packs/003.toml")),
+                ("004.toml", include_str!("../../../packs/004.toml")),
+                (
+                    "004-2016.toml",
+                    include_str!("../../../packs/004-2016.toml"),
+                ),
+            ])
+            .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"));
+            set.packs()
+                .map(|p| (p.meta.id.clone(), Periods::new(p.period_map())))
+                .collect()
+        });
+    ALL.get(pack).unwrap_or_else(|| Periods::none())
+}
+
+/// Every shipped pack's periods together (their ids do not collide).
+fn all_periods() -> &'static Periods {
+    static ALL: std::sync::LazyLock<Periods> = std::sync::LazyLock::new(|| {
+        let mut map = std::collections::BTreeMap::new();
+        for pack in ["000", "001", "002", "003", "004"] {
+            map.extend(periods(pack).0.clone());
+        }
+        Periods::new(map)
+    });
+    &ALL
+}
+
+/// A context for asking a case what may be done and what is due (the calendar and every
+/// shipped pack's periods), without a directory.
+pub(crate) fn any_ctx() -> Ctx<'static> {
+    static CAL: std::sync::LazyLock<lvzhi_calendar::Calendar> =
+        std::sync::LazyLock::new(lvzhi_calendar::Calendar::embedded);
+    Ctx::new(day("2026-01-05"), &CAL, all_periods())
+}
 
 /// A day written `YYYY-MM-DD` (tests only).
 pub(crate) fn day(s: &str) -> NaiveDate {
@@ -128,7 +171,7 @@ pub(crate) fn check_offered_equals_accepted<P: Driven>(
         today = today + chrono::Days::new(advance);
         let cx = P::ctx(today);
         for actor in &everyone {
-            let offered = P::actions(&c.state, actor);
+            let offered = P::actions(&c.state, actor, &any_ctx());
             for (id, _) in P::ACTIONS {
                 let Some(cmd) = P::sample(&c.state, id, actor, pick, today) else {
                     continue;
@@ -150,7 +193,11 @@ pub(crate) fn check_offered_equals_accepted<P: Driven>(
         }
         let pairs: Vec<(&Actor, String)> = everyone
             .iter()
-            .flat_map(|a| P::actions(&c.state, a).into_iter().map(move |s| (a, s.id)))
+            .flat_map(|a| {
+                P::actions(&c.state, a, &any_ctx())
+                    .into_iter()
+                    .map(move |s| (a, s.id))
+            })
             .collect();
         if pairs.is_empty() {
             continue;

@@ -14,6 +14,29 @@ use proptest::prelude::*;
 
 static CAL: LazyLock<Calendar> = LazyLock::new(Calendar::embedded);
 
+/// The periods of the shipped packs the processes here count by (000's and 001's).
+static PERIODS: LazyLock<lvzhi_processes::Periods> = LazyLock::new(|| {
+    let set = lvzhi_rules::PackSet::load([
+        ("000.toml", include_str!("../../../packs/000.toml")),
+        ("001.toml", include_str!("../../../packs/001.toml")),
+        ("004.toml", include_str!("../../../packs/004.toml")),
+        (
+            "004-2016.toml",
+            include_str!("../../../packs/004-2016.toml"),
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"));
+    let mut map = std::collections::BTreeMap::new();
+    for p in set.packs() {
+        map.extend(p.period_map());
+    }
+    lvzhi_processes::Periods::new(map)
+});
+
+fn any_ctx() -> Ctx<'static> {
+    Ctx::new(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), &CAL, &PERIODS)
+}
+
 fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
 }
@@ -30,7 +53,7 @@ fn ctx(
     actor: &Actor,
     recurrence: &BTreeMap<String, Vec<String>>,
 ) -> Ctx<'static> {
-    let mut c = Ctx::new(today, &CAL);
+    let mut c = Ctx::new(today, &CAL, &PERIODS);
     c.names = BTreeMap::from([
         ("p-zhang".to_string(), "张伟".to_string()),
         ("p-li".to_string(), "李强".to_string()),
@@ -209,7 +232,7 @@ proptest! {
             prop_assert!(Rectification::due_events(&state, &cx).is_empty());
             // Every action offered to anyone is accepted from them with honest content.
             for a in &people {
-                for spec in Rectification::actions(&state, a) {
+                for spec in Rectification::actions(&state, a, &any_ctx()) {
                     let c = sample(&spec.id, &state, today, variant, a);
                     prop_assert_eq!(Rectification::action_id(&c), spec.id.as_str());
                     let r = Rectification::decide(&state, &c, a, &ctx(today, &state, a, &recurrence));
@@ -220,7 +243,7 @@ proptest! {
             let actor = &people[who];
             let id = IDS[what];
             let c = if honest { sample(id, &state, today, variant, actor) } else { careless(id, &state, today, variant, actor) };
-            let offered: Vec<String> = Rectification::actions(&state, actor).into_iter().map(|s| s.id).collect();
+            let offered: Vec<String> = Rectification::actions(&state, actor, &any_ctx()).into_iter().map(|s| s.id).collect();
             match Rectification::decide(&state, &c, actor, &ctx(today, &state, actor, &recurrence)) {
                 Ok(new) => {
                     // Only the system's own check is never offered to a person.

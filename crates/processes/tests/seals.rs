@@ -13,12 +13,31 @@ use serde_json::json;
 
 static CAL: LazyLock<Calendar> = LazyLock::new(Calendar::embedded);
 
+/// The periods of the shipped packs the processes here count by (000's and 001's).
+static PERIODS: LazyLock<lvzhi_processes::Periods> = LazyLock::new(|| {
+    let set = lvzhi_rules::PackSet::load([
+        ("000.toml", include_str!("../../../packs/000.toml")),
+        ("001.toml", include_str!("../../../packs/001.toml")),
+        ("004.toml", include_str!("../../../packs/004.toml")),
+        (
+            "004-2016.toml",
+            include_str!("../../../packs/004-2016.toml"),
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"));
+    let mut map = std::collections::BTreeMap::new();
+    for p in set.packs() {
+        map.extend(p.period_map());
+    }
+    lvzhi_processes::Periods::new(map)
+});
+
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
 fn ctx() -> Ctx<'static> {
-    let mut c = Ctx::new(day("2026-03-02"), &CAL);
+    let mut c = Ctx::new(day("2026-03-02"), &CAL, &PERIODS);
     c.org_chain = [
         ("alszq-gaj", "阿拉善左旗公安局"),
         ("als-gaj", "阿拉善盟公安局"),

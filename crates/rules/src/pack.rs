@@ -169,6 +169,8 @@ struct RawPeriod {
     articles: Vec<S<String>>,
     #[serde(default)]
     description: String,
+    #[serde(default)]
+    local: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -598,6 +600,9 @@ pub struct PeriodDef {
     pub from: String,
     pub articles: Vec<String>,
     pub description: String,
+    /// Why the length is a local setting (本地设置), when the article sets the step but no
+    /// number of days: a unit's own pack may choose another.
+    pub local: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -1727,6 +1732,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
                 from: p.from.clone(),
                 articles: arts,
                 description: p.description.clone(),
+                local: p.local.clone().filter(|l| !l.trim().is_empty()),
             }),
             Err(e) => ctx.err(p.period.span().start, &section, format!("{section}：{e}")),
         }

@@ -88,6 +88,8 @@ fn art_000_periods_have_the_ids_the_workflow_reads() {
         ("re_review_reply", "30wd"),
         ("reconsideration_apply", "10wd"),
         ("reconsideration_reply", "15wd"),
+        // The rectification's verification (000 §31¶2), a local setting the pack marks so.
+        ("rectification_verify", "10wd"),
     ];
     assert_eq!(
         got,

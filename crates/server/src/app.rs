@@ -126,7 +126,7 @@ fn build_service(
     packs: &PackSet,
     sealing: &Sealing,
 ) -> Result<Service, AppError> {
-    let periods = crate::packs::procedure_periods(packs).map_err(AppError::Startup)?;
+    let periods = crate::packs::all_periods(packs).map_err(AppError::Startup)?;
     let service = Service::new(store.clone(), calendar.clone(), periods)
         .with_fact_check(crate::packs::fact_check(packs.clone()));
     Ok(match sealing {

@@ -124,7 +124,11 @@ impl From<ServiceError> for AppError {
             }
             ServiceError::Exists(_) => AppError::Conflict(e.to_string()),
             ServiceError::CorruptEvent { .. } => AppError::Internal(e.to_string()),
-            ServiceError::Process(_) => AppError::Unprocessable(e.to_string()),
+            ServiceError::Process(p) => match p.refusal {
+                lvzhi_processes::Refusal::Forbidden => AppError::Forbidden(p.to_string()),
+                lvzhi_processes::Refusal::Invalid => AppError::BadRequest(p.to_string()),
+                lvzhi_processes::Refusal::Refused => AppError::Unprocessable(p.to_string()),
+            },
             ServiceError::UnknownKind(_) => AppError::NotFound(e.to_string()),
             ServiceError::Command { path, message } => {
                 AppError::BadRequest(crate::api::extract::command_error_zh(&path, &message))

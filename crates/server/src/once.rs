@@ -7,8 +7,9 @@
 //!
 //! Keys live in the scope of the credential that sent them (the SM3 of the session or bearer
 //! token), so one person's key never answers another's request. A page form's claim is kept
-//! only when the request succeeded (a redirect or a page); a refused form releases it, so the
-//! corrected form goes through. An API key keeps every answer but a server failure, and is
+//! only when the request wrote and redirected (post, redirect, get); a refused form releases
+//! it, so the corrected form goes through, and so does a form answered with a page (the live
+//! re-evaluation of the interview posts the same form again and again). An API key keeps every answer but a server failure, and is
 //! bound to the request it was first used for: the same key on another request is refused.
 
 use std::sync::{Arc, Mutex};
@@ -69,26 +70,19 @@ pub async fn pages(State(app): State<App>, mut req: Request, next: Next) -> Resp
     let Some((scope, key)) = slot.take() else {
         return res;
     };
-    let status = res.status();
-    if status.is_redirection() {
+    // Only a redirect is kept: a form that wrote something answers with one (post, redirect,
+    // get). A page answered directly is no write to repeat — a live re-evaluation posts the same
+    // form again and again and must get a fresh answer each time — so its claim is released,
+    // as a refused form's is.
+    if res.status().is_redirection() {
         let location = res
             .headers()
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("/")
             .to_string();
-        keep(&app, &scope, &key, status, "", &location, &[]).await;
+        keep(&app, &scope, &key, res.status(), "", &location, &[]).await;
         return res;
-    }
-    if status.is_success() {
-        let (parts, body) = res.into_parts();
-        let Ok(bytes) = axum::body::to_bytes(body, MAX_KEPT_BYTES).await else {
-            release(&app, &scope, &key).await;
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        };
-        let ct = content_type(&parts.headers);
-        keep(&app, &scope, &key, status, &ct, "", &bytes).await;
-        return Response::from_parts(parts, Body::from(bytes));
     }
     release(&app, &scope, &key).await;
     res

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use lvzhi_rules::{Input, PackSet};
-use lvzhi_service::{FactCheck, Service, ServiceError};
+use lvzhi_service::{FactCheck, PackPeriods, Periods};
 use lvzhi_workflow::ProcedurePeriods;
 
 /// The pack whose procedure the application workflow follows.
@@ -14,7 +14,17 @@ pub const APPLICATION_PACK: &str = "000";
 
 pub fn procedure_periods(set: &PackSet) -> Result<ProcedurePeriods, String> {
     let pack = set.pack(APPLICATION_PACK).map_err(|e| e.to_string())?;
-    Service::periods_from(&pack.period_map()).map_err(|e: ServiceError| e.to_string())
+    ProcedurePeriods::from_map(&pack.period_map()).map_err(|e| e.to_string())
+}
+
+/// The periods of every pack in force, by pack id: what each process counts by (issue 14:
+/// periods are data for every process). The application's are checked whole.
+pub fn all_periods(set: &PackSet) -> Result<PackPeriods, String> {
+    procedure_periods(set)?;
+    Ok(set
+        .packs()
+        .map(|p| (p.meta.id.clone(), Periods::new(p.period_map())))
+        .collect())
 }
 
 /// A JSON fact value as the engine's input; `None` for null (unknown).

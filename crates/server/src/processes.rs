@@ -46,7 +46,17 @@ pub async fn process_kind(
         .service()
         .case_kind(case_id)
         .await?
-        .and_then(|k| by_kind(&k)))
+        .and_then(|k| by_kind(&k))
+        .filter(|p| p.kind() != lvzhi_service::APPLICATION))
+}
+
+/// The registered processes other than the application, whose pages and API are still their
+/// own (issue 14: until the one case layer serves them all).
+pub fn others() -> impl Iterator<Item = &'static dyn CaseType> {
+    PROCESSES
+        .iter()
+        .copied()
+        .filter(|p| p.kind() != lvzhi_service::APPLICATION)
 }
 
 /// The parties of a process case, as the policies read them.
@@ -76,9 +86,11 @@ pub async fn load(app: &App, user: &User, case_id: &str) -> Result<ProcessCtx, A
 /// The actions the user may take now, each with the actor (the user at one organisation) the
 /// process offers it to, in the process's order.
 pub fn available(app: &App, user: &User, ctx: &ProcessCtx) -> Vec<(ActionSpec, Actor)> {
+    let service = app.service();
+    let vctx = service.view_ctx(ctx.loaded.process, app.clock().today());
     let mut out: Vec<(ActionSpec, Actor)> = Vec::new();
     for actor in actors(user) {
-        for spec in ctx.loaded.case.actions(&actor) {
+        for spec in ctx.loaded.case.actions(&actor, &vctx) {
             if out.iter().any(|(s, _)| s.id == spec.id) {
                 continue;
             }
@@ -139,9 +151,17 @@ pub async fn run(
     } else {
         with_engine_results(app, ctx, &action, command)?
     };
+    let service = app.service();
+    let vctx = service.view_ctx(ctx.loaded.process, app.clock().today());
     let mut candidates: Vec<Actor> = actors(user)
         .into_iter()
-        .filter(|a| ctx.loaded.case.actions(a).iter().any(|s| s.id == action))
+        .filter(|a| {
+            ctx.loaded
+                .case
+                .actions(a, &vctx)
+                .iter()
+                .any(|s| s.id == action)
+        })
         .collect();
     if candidates.is_empty() {
         // Not offered now: let the service check the version and the process give its reason.
@@ -249,11 +269,12 @@ pub async fn create(
     }
     let service = app.service();
     let (today, now) = (app.clock().today(), app.clock().now());
+    let vctx = service.view_ctx(process, today);
     let mut candidates: Vec<Actor> = actors(user)
         .into_iter()
         .filter(|a| {
             process
-                .opening_actions(a)
+                .opening_actions(a, &vctx)
                 .iter()
                 .any(|s| s.id == info.action)
         })
@@ -296,12 +317,14 @@ pub async fn create(
 }
 
 /// The processes the user can open a case of, with the opening actions offered to them.
-pub fn openable(user: &User) -> Vec<(&'static dyn CaseType, Vec<ActionSpec>)> {
+pub fn openable(app: &App, user: &User) -> Vec<(&'static dyn CaseType, Vec<ActionSpec>)> {
+    let service = app.service();
     let mut out = Vec::new();
-    for p in PROCESSES.iter().copied() {
+    for p in others() {
+        let vctx = service.view_ctx(p, app.clock().today());
         let mut specs: Vec<ActionSpec> = Vec::new();
         for actor in actors(user) {
-            for s in p.opening_actions(&actor) {
+            for s in p.opening_actions(&actor, &vctx) {
                 if !specs.iter().any(|x| x.id == s.id) {
                     specs.push(s);
                 }
@@ -315,10 +338,17 @@ pub fn openable(user: &User) -> Vec<(&'static dyn CaseType, Vec<ActionSpec>)> {
 }
 
 /// The opening action `action` of `process` as offered to the user.
-pub fn opening_spec(user: &User, process: &dyn CaseType, action: &str) -> Option<ActionSpec> {
+pub fn opening_spec(
+    app: &App,
+    user: &User,
+    process: &dyn CaseType,
+    action: &str,
+) -> Option<ActionSpec> {
+    let service = app.service();
+    let vctx = service.view_ctx(process, app.clock().today());
     actors(user)
         .iter()
-        .flat_map(|a| process.opening_actions(a))
+        .flat_map(|a| process.opening_actions(a, &vctx))
         .find(|s| s.id == action)
 }
 

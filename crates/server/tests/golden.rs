@@ -108,6 +108,37 @@ async fn cases(app: &App) -> Value {
         let case = if kind == "application" {
             let v = service.view(&id, today).await.expect("view");
             let state = service.load(&id).await.expect("load").state;
+            // The one engine replays the application exactly as the workflow does (issue 14).
+            let engine = service.load_process(&id).await.expect("engine load");
+            let e = service.view_process(&engine, today);
+            assert_eq!(e.state, json!(state), "{id}: the engine's state");
+            assert_eq!(
+                (e.version, &e.stage, &e.title),
+                (v.version, &v.stage, &v.title),
+                "{id}"
+            );
+            assert_eq!(
+                e.deadlines
+                    .iter()
+                    .map(|d| json!([
+                        d.deadline.step,
+                        d.deadline.due,
+                        d.deadline.role.id(),
+                        d.deadline.article
+                    ]))
+                    .collect::<Vec<_>>(),
+                v.deadlines
+                    .iter()
+                    .map(|d| json!([
+                        d.deadline.step.id(),
+                        d.deadline.due,
+                        d.deadline.responsible.id(),
+                        d.deadline.article
+                    ]))
+                    .collect::<Vec<_>>(),
+                "{id}: the engine's deadlines"
+            );
+            assert_eq!(e.documents, v.documents, "{id}: the engine's notices");
             json!({
                 "kind": kind,
                 "version": v.version,
@@ -204,6 +235,11 @@ async fn the_demo_records_and_shows_exactly_what_it_did_before_the_refactor() {
         app.store().close().await;
         std::fs::copy(&db, golden_dir().join("demo.db")).expect("database");
         return;
+    }
+    if let Ok(path) = std::env::var("LVZHI_GOLDEN_DUMP") {
+        let pretty = serde_json::to_string_pretty(&got).expect("json") + "\n";
+        std::fs::write(&path, pretty).expect("dump");
+        std::fs::write(format!("{path}.head"), &head_line).expect("dump");
     }
     let want: Value = serde_json::from_str(&read("cases.json")).expect("snapshot JSON");
     assert!(

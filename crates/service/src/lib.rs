@@ -26,27 +26,31 @@
 //! Bulk imports ([`Service::import_batch`]) seal nothing: their notices were issued on paper,
 //! and the paper is what a later check compares.
 
-mod process;
+mod engine;
 mod result_use;
 
 use std::collections::BTreeMap;
 
 pub mod audit;
 pub mod limits;
-pub use process::{ProcessCase, ProcessDeadlineView, ProcessView, RECURRENCE};
+pub use engine::{ImportedProcessCase, ProcessCase, ProcessDeadlineView, ProcessView, RECURRENCE};
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use lvzhi_calendar::{Calendar, Period};
+pub use lvzhi_processes::Periods;
 use lvzhi_store::{
-    CaseLink, CaseRow, DeadlineRow, DueDeadline, EvidenceStore, NewEvent, Projection, Store,
-    StoreError, StoredEvent,
+    CaseLink, DueDeadline, EvidenceStore, NewEvent, Projection, Store, StoreError, StoredEvent,
 };
 use lvzhi_workflow::{
-    due_events, execute, open_deadlines, try_apply, Actor, Command, Document, DocumentSeal, Event,
-    EventKind, OpenDeadline, ProcedurePeriods, State, WorkflowError,
+    open_deadlines, Actor, Command, Document, DocumentSeal, Event, EventKind, OpenDeadline,
+    ProcedurePeriods, State, WorkflowError,
 };
+
+/// The periods of every pack in force, by pack id (`000`, `001`, …): what each process counts
+/// by ([`lvzhi_processes::CaseType::pack`]).
+pub type PackPeriods = BTreeMap<String, Periods>;
 use serde::Serialize;
 
 /// The case kind stored in the read model for 000 applications.
@@ -200,7 +204,7 @@ pub fn unsealed_documents(events: &[Event], first: usize) -> Vec<(usize, &Docume
 pub struct Service {
     store: Store,
     calendar: Calendar,
-    periods: ProcedurePeriods,
+    periods: PackPeriods,
     fact_check: Option<SharedFactCheck>,
     sealing: Option<Sealing>,
 }
@@ -212,39 +216,21 @@ type SharedFactCheck = std::sync::Arc<
 /// Who and which organisations a case involves, as the read model's `case_links` rows: what
 /// the server's access scope lists cases by (the policies re-check every row).
 pub fn case_links(state: &State) -> Vec<CaseLink> {
-    let mut out = Vec::new();
-    let mut push = |relation: &str, target: &str| {
-        if !target.is_empty() {
-            out.push(CaseLink {
-                relation: relation.to_string(),
-                target: target.to_string(),
-            });
-        }
-    };
-    if let Some(o) = state.applying_unit() {
-        push("applying_unit", &o.id);
-    }
-    for p in state.applicant_ids() {
-        push("applicant", p);
-    }
-    for p in state.panel_ids() {
-        push("panel", p);
-    }
-    for p in state.external_ids() {
-        push("external", p);
-    }
-    for p in state.recused_ids() {
-        push("recused", p);
-    }
-    if let Some(o) = state.escalated_to() {
-        push("parent_committee", &o.id);
-    }
-    if let Some(o) = state.department_org() {
-        push("department", &o.id);
-    }
-    out.sort_by(|a, b| (&a.relation, &a.target).cmp(&(&b.relation, &b.target)));
-    out.dedup();
-    out
+    lvzhi_workflow::process::links(state)
+        .into_iter()
+        .map(|(relation, target)| CaseLink { relation, target })
+        .collect()
+}
+
+/// The application process, as registered.
+fn application() -> &'static dyn lvzhi_processes::CaseType {
+    static APPLICATION_PROCESS: lvzhi_processes::Registered<lvzhi_workflow::Application> =
+        lvzhi_processes::Registered(std::marker::PhantomData);
+    &APPLICATION_PROCESS
+}
+
+fn command_json(command: &Command) -> Result<serde_json::Value, ServiceError> {
+    serde_json::to_value(command).map_err(|x| StoreError::Payload(x.to_string()).into())
 }
 
 /// Case ids: letters, digits, `-` and `_`, not starting with `_` (reserved for the store's own
@@ -256,17 +242,6 @@ fn valid_case_id(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-fn to_new_event(e: &Event, now: DateTime<Utc>) -> Result<NewEvent, ServiceError> {
-    Ok(NewEvent {
-        kind: e.kind.id().to_string(),
-        actor: e.by.person_id.clone(),
-        role: e.by.role.id().to_string(),
-        at: now,
-        reason: e.reason().map(str::to_string),
-        payload: serde_json::to_value(e).map_err(|x| StoreError::Payload(x.to_string()))?,
-    })
 }
 
 /// How long an evidence upload receipt lets its uploader record the file on the case.
@@ -344,7 +319,7 @@ impl Service {
 }
 
 impl Service {
-    pub fn new(store: Store, calendar: Calendar, periods: ProcedurePeriods) -> Self {
+    pub fn new(store: Store, calendar: Calendar, periods: PackPeriods) -> Self {
         Service {
             store,
             calendar,
@@ -418,13 +393,6 @@ impl Service {
         out
     }
 
-    /// Renders the notices `events` issue (numbered from `first`).
-    async fn render_issued(&self, events: &[Event], first: usize) -> Vec<(usize, RenderedPdf)> {
-        let issued = events.iter().filter_map(|e| e.kind.document());
-        let numbered = issued.enumerate().map(|(i, d)| (first + i, d)).collect();
-        self.render_numbered(numbered).await
-    }
-
     /// Archives notice `n` of `case_id` as rendered and gives the seal that records it; `None`
     /// (logged) when the archive refuses it, and the notice stays unsealed.
     async fn archive_sealed(
@@ -450,102 +418,10 @@ impl Service {
         }
     }
 
-    /// Archives the rendered notices under `case_id` and returns `events` with a seal after
-    /// each notice archived, each checked against `state` (the state the events lead to).
-    async fn seal_into(
-        &self,
-        case_id: &str,
-        events: &[Event],
-        first: usize,
-        rendered: &[(usize, RenderedPdf)],
-        state: &State,
-    ) -> Vec<Event> {
-        let Some(sealing) = &self.sealing else {
-            return events.to_vec();
-        };
-        let mut out = Vec::with_capacity(events.len() + rendered.len());
-        let mut checked = state.clone();
-        let mut n = first;
-        for e in events {
-            out.push(e.clone());
-            let Some(d) = e.kind.document() else { continue };
-            let this = n;
-            n += 1;
-            let Some((_, r)) = rendered.iter().find(|(k, _)| *k == this) else {
-                continue;
-            };
-            let Some(seal) = Self::archive_sealed(sealing, case_id, this, &d.title, r).await else {
-                continue;
-            };
-            let seal = Event {
-                on: e.on,
-                by: e.by.clone(),
-                kind: EventKind::DocumentSealed { seal },
-            };
-            match try_apply(checked.clone(), &seal) {
-                Ok(next) => {
-                    checked = next;
-                    out.push(seal);
-                }
-                Err(err) => {
-                    eprintln!("document seal skipped: case {case_id} notice {this}: {err}")
-                }
-            }
-        }
-        out
-    }
-
     /// Refuses commands whose facts the pack does not know or whose values have the wrong type.
     pub fn with_fact_check(mut self, check: FactCheck) -> Self {
         self.fact_check = Some(std::sync::Arc::from(check));
         self
-    }
-
-    fn check_facts(&self, command: &Command) -> Result<(), ServiceError> {
-        // Every command's texts and lists first (issue 19: one limit for every front end).
-        let value =
-            serde_json::to_value(command).map_err(|x| StoreError::Payload(x.to_string()))?;
-        limits::check(&value)?;
-        let facts = match command {
-            Command::File { form, .. } | Command::OpenExOfficio { form, .. } => &form.facts,
-            Command::UpdateFacts { facts } => facts,
-            _ => return Ok(()),
-        };
-        match &self.fact_check {
-            Some(check) => check(facts).map_err(ServiceError::Facts),
-            None => Ok(()),
-        }
-    }
-
-    /// `add_evidence` records a file only with the uploader's receipt for this case, made
-    /// within [`UPLOAD_RECEIPT_HOURS`] (the upload and the record are one request on the pages
-    /// and the API; the window covers a client that uploads, then records).
-    async fn check_possession(
-        &self,
-        case_id: &str,
-        actor: &Actor,
-        command: &Command,
-        now: DateTime<Utc>,
-    ) -> Result<(), ServiceError> {
-        let Command::AddEvidence { evidence } = command else {
-            return Ok(());
-        };
-        let uploaded = self
-            .store
-            .evidence_uploaded_at(case_id, &actor.person_id, &evidence.sm3)
-            .await?;
-        match uploaded {
-            Some(at)
-                if now - at <= chrono::Duration::hours(UPLOAD_RECEIPT_HOURS)
-                    && at <= now + chrono::Duration::minutes(5) =>
-            {
-                Ok(())
-            }
-            _ => Err(ServiceError::EvidenceNotUploaded {
-                sm3_short: evidence.sm3.chars().take(12).collect(),
-                hours: UPLOAD_RECEIPT_HOURS,
-            }),
-        }
     }
 
     pub fn store(&self) -> &Store {
@@ -581,93 +457,33 @@ impl Service {
         })
     }
 
-    fn projection(&self, state: &State) -> Result<Projection, ServiceError> {
-        let deadlines = open_deadlines(state, &self.calendar, &self.periods)?
-            .into_iter()
-            .map(|d| DeadlineRow {
-                step: d.step.id().to_string(),
-                due: d.due,
-                provisional: d.provisional,
-                article: d.article.clone(),
-                fires_event: d.step.fires_event(),
-                role: d.responsible.id().to_string(),
-                label: d.label.clone(),
-            })
-            .collect();
-        Ok(Projection {
-            case: CaseRow {
-                kind: APPLICATION.to_string(),
-                state: state.stage.id().to_string(),
-                org_id: state.org_id().unwrap_or_default().to_string(),
-                title: state.title(),
-            },
-            deadlines,
-            // Filled from the case's parties once the workflow exposes them.
-            links: case_links(state),
-        })
+    /// The application's periods (pack `000`), as the workflow reads them.
+    pub fn application_periods(&self) -> Result<ProcedurePeriods, ServiceError> {
+        let periods = self.periods_of(application());
+        Ok(ProcedurePeriods::from_map(&periods.0)?)
     }
 
-    /// Records many cases at once, all or nothing, in one transaction: the bulk import of a
-    /// unit's paper-era cases (and the load benchmark's 100k cases). Each case is a sequence of
-    /// commands decided by the workflow exactly as `create` and `act` would, on its own day;
-    /// nothing is written unless every command of every case is accepted.
+    /// Records many applications at once (see [`Service::import_cases`]): the bulk import of a
+    /// unit's paper-era applications and the load benchmark's cases.
     pub async fn import_batch(
         &self,
         cases: &[ImportedCase],
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
-        let mut prepared = Vec::with_capacity(cases.len());
+        let mut items = Vec::with_capacity(cases.len());
         for (case_id, commands) in cases {
-            if !valid_case_id(case_id) {
-                return Err(ServiceError::BadCaseId(case_id.clone()));
+            let mut converted = Vec::with_capacity(commands.len());
+            for (actor, command, today) in commands {
+                converted.push((actor.clone(), command_json(command)?, *today));
             }
-            let mut state = State::default();
-            let mut events = Vec::new();
-            for (i, (actor, command, today)) in commands.iter().enumerate() {
-                let opens = matches!(
-                    command,
-                    Command::File { .. } | Command::OpenExOfficio { .. }
-                );
-                if opens != (i == 0) {
-                    return Err(ServiceError::NotACreation);
-                }
-                self.check_facts(command)?;
-                let (next, mut decided) = execute(
-                    &state,
-                    command,
-                    actor,
-                    *today,
-                    &self.calendar,
-                    &self.periods,
-                )?;
-                state = next;
-                events.append(&mut decided);
-            }
-            let projection = self.projection(&state)?;
-            let new_events = events
-                .iter()
-                .map(|e| to_new_event(e, now))
-                .collect::<Result<Vec<_>, _>>()?;
-            prepared.push((case_id.as_str(), new_events, projection));
+            items.push((APPLICATION.to_string(), case_id.clone(), converted));
         }
-        let items: Vec<lvzhi_store::BatchItem<'_>> = prepared
-            .iter()
-            .map(|(id, events, projection)| lvzhi_store::BatchItem {
-                case_id: id,
-                expected_version: 0,
-                events,
-                projection: Some(projection),
-            })
-            .collect();
-        match self.store.append_batch(&items).await {
-            Ok(_) => Ok(()),
-            Err(StoreError::Conflict { case_id, .. }) => Err(ServiceError::Exists(case_id)),
-            Err(e) => Err(e.into()),
-        }
+        self.import_cases(&items, now).await
     }
 
-    /// Opens a new case with a `file` or `open_ex_officio` command. Without an id, the next
-    /// free `A<year>-<n>` is used.
+    /// Opens an application with a `file` or `open_ex_officio` command (the one engine's
+    /// [`Service::create_process`] for kind `application`). Without an id, the next free
+    /// `A<year>-<n>` is used.
     pub async fn create(
         &self,
         case_id: Option<&str>,
@@ -682,57 +498,21 @@ impl Service {
         ) {
             return Err(ServiceError::NotACreation);
         }
-        self.check_facts(command)?;
-        let (state, events) = execute(
-            &State::default(),
-            command,
-            actor,
-            today,
-            &self.calendar,
-            &self.periods,
-        )?;
-        let projection = self.projection(&state)?;
-        if let Some(id) = case_id {
-            if !valid_case_id(id) {
-                return Err(ServiceError::BadCaseId(id.to_string()));
-            }
-        }
-        // Typeset once; archived under whichever id the case gets.
-        let rendered = self.render_issued(&events, 1).await;
-        let sealed = |id: String| {
-            let (events, rendered, state) = (&events, &rendered, &state);
-            async move {
-                let events = self.seal_into(&id, events, 1, rendered, state).await;
-                events
-                    .iter()
-                    .map(|e| to_new_event(e, now))
-                    .collect::<Result<Vec<_>, _>>()
-            }
-        };
-        if let Some(id) = case_id {
-            let new_events = sealed(id.to_string()).await?;
-            return match self.append_archived(id, 0, &new_events, &projection).await {
-                Ok(v) => Ok((id.to_string(), v)),
-                Err(StoreError::Conflict { .. }) => Err(ServiceError::Exists(id.to_string())),
-                Err(e) => Err(e.into()),
-            };
-        }
-        // Sequential numbers per year; a number taken by a concurrent writer is skipped.
-        let mut n = self.store.count_cases(APPLICATION).await? + 1;
-        loop {
-            let id = format!("A{}-{:06}", today.year(), n);
-            let new_events = sealed(id.clone()).await?;
-            match self.append_archived(&id, 0, &new_events, &projection).await {
-                Ok(v) => return Ok((id, v)),
-                Err(StoreError::Conflict { .. }) => n += 1,
-                Err(e) => return Err(e.into()),
-            }
-        }
+        let (id, v, _) = self
+            .create_process(
+                APPLICATION,
+                case_id,
+                actor,
+                &command_json(command)?,
+                today,
+                now,
+            )
+            .await?;
+        Ok((id, v))
     }
 
-    /// Runs `command` on a case. `expected_version`, when given, is the version the user saw:
-    /// if the case changed since, the command is refused rather than applied to a state the
-    /// user did not see. Returns the new version and the events recorded.
+    /// Runs `command` on an application (the one engine's [`Service::act_process`]), and gives
+    /// the events recorded as the workflow's.
     pub async fn act(
         &self,
         case_id: &str,
@@ -748,113 +528,27 @@ impl Service {
         ) {
             return Err(ServiceError::Exists(case_id.to_string()));
         }
-        self.check_facts(command)?;
-        let loaded = self.load(case_id).await?;
-        let version = loaded.stored.len() as i64;
-        if let Some(expected) = expected_version {
-            if expected != version {
-                return Err(StoreError::Conflict {
-                    case_id: case_id.to_string(),
-                    expected,
-                    actual: version,
-                }
-                .into());
-            }
-        }
-        // A passed deadline's system event comes first (000 §13: 逾期未告知的视为受理).
-        let loaded_documents = loaded.state.documents.len();
-        let mut state = loaded.state;
-        let mut events = Vec::new();
-        for e in due_events(&state, today, &self.calendar, &self.periods)? {
-            state = try_apply(state, &e)?;
-            events.push(e);
-        }
-        let (state, mut decided) =
-            execute(&state, command, actor, today, &self.calendar, &self.periods)?;
-        // After the workflow accepted the step, so a refusal gives its own reason first.
-        self.check_possession(case_id, actor, command, now).await?;
-        events.append(&mut decided);
-        let projection = self.projection(&state)?;
-        let first = loaded_documents + 1;
-        let rendered = self.render_issued(&events, first).await;
-        let events = self
-            .seal_into(case_id, &events, first, &rendered, &state)
-            .await;
-        let new_events = events
-            .iter()
-            .map(|e| to_new_event(e, now))
-            .collect::<Result<Vec<_>, _>>()?;
-        let v = self
-            .append_archived(case_id, version, &new_events, &projection)
+        let (v, decided) = self
+            .act_process(
+                case_id,
+                expected_version,
+                actor,
+                &command_json(command)?,
+                today,
+                now,
+            )
             .await?;
+        let events = decided
+            .into_iter()
+            .map(|d| {
+                serde_json::from_value(d.payload).map_err(|x| ServiceError::CorruptEvent {
+                    case_id: case_id.to_string(),
+                    version: v,
+                    detail: x.to_string(),
+                })
+            })
+            .collect::<Result<Vec<Event>, _>>()?;
         Ok((v, events))
-    }
-
-    /// One scheduler pass: leases due deadlines, fires their system events, and returns the
-    /// cases it fired for. Safe to run from several processes at once (see `Store::claim_due`).
-    pub async fn tick(
-        &self,
-        today: NaiveDate,
-        now: DateTime<Utc>,
-        owner: &str,
-    ) -> Result<Vec<String>, ServiceError> {
-        let mut fired = Vec::new();
-        loop {
-            let claimed = self
-                .store
-                .claim_due(today, owner, now, std::time::Duration::from_secs(120), 100)
-                .await?;
-            if claimed.is_empty() {
-                break;
-            }
-            for c in claimed {
-                if let Some(kind) = self.case_kind(&c.case_id).await? {
-                    if kind != APPLICATION {
-                        if self.tick_process(&c.case_id, today, now).await? {
-                            fired.push(c.case_id);
-                        }
-                        continue;
-                    }
-                }
-                let loaded = self.load(&c.case_id).await?;
-                let version = loaded.stored.len() as i64;
-                let first = loaded.state.documents.len() + 1;
-                let mut state = loaded.state;
-                let mut events = Vec::new();
-                for e in due_events(&state, today, &self.calendar, &self.periods)? {
-                    state = try_apply(state, &e)?;
-                    events.push(e);
-                }
-                let projection = self.projection(&state)?;
-                if events.is_empty() {
-                    // Nothing due after all (e.g. the deadline moved): refresh the read model
-                    // so the stale row is not claimed again.
-                    self.store
-                        .replace_deadlines(&c.case_id, &projection.deadlines)
-                        .await?;
-                    continue;
-                }
-                // 视为受理's notice is sealed like any other (000 §13).
-                let rendered = self.render_issued(&events, first).await;
-                let events = self
-                    .seal_into(&c.case_id, &events, first, &rendered, &state)
-                    .await;
-                let new_events = events
-                    .iter()
-                    .map(|e| to_new_event(e, now))
-                    .collect::<Result<Vec<_>, _>>()?;
-                match self
-                    .append_archived(&c.case_id, version, &new_events, &projection)
-                    .await
-                {
-                    Ok(_) => fired.push(c.case_id),
-                    // Someone acted on the case meanwhile; their append already handled it.
-                    Err(StoreError::Conflict { .. }) => {}
-                    Err(e) => return Err(e.into()),
-                }
-            }
-        }
-        Ok(fired)
     }
 
     /// The case as `case show` presents it.
@@ -862,7 +556,7 @@ impl Service {
         let loaded = self.load(case_id).await?;
         let state = &loaded.state;
         let mut deadlines = Vec::new();
-        for d in open_deadlines(state, &self.calendar, &self.periods)? {
+        for d in open_deadlines(state, &self.calendar, &self.application_periods()?)? {
             let left = self
                 .calendar
                 .working_days_between(today, d.due)
@@ -936,8 +630,13 @@ impl Service {
         Ok(rows)
     }
 
-    /// Periods by id, as the workflow reads them from the policy pack.
-    pub fn periods_from(map: &BTreeMap<String, Period>) -> Result<ProcedurePeriods, ServiceError> {
-        Ok(ProcedurePeriods::from_map(map)?)
+    /// The periods of pack `000` (id → period), checked as the application reads them, as the
+    /// periods of every pack in force when no other pack is loaded (tests, the CLI's one pack).
+    pub fn periods_from(map: &BTreeMap<String, Period>) -> Result<PackPeriods, ServiceError> {
+        ProcedurePeriods::from_map(map)?;
+        Ok(BTreeMap::from([(
+            <lvzhi_workflow::Application as lvzhi_processes::Process>::PACK.to_string(),
+            Periods::new(map.clone()),
+        )]))
     }
 }

@@ -32,7 +32,12 @@ impl Service {
                 continue;
             }
             let loaded = self.load(&id).await?;
-            let fin = is_final(&loaded.state, today, &self.calendar, &self.periods)?;
+            let fin = is_final(
+                &loaded.state,
+                today,
+                &self.calendar,
+                &self.application_periods()?,
+            )?;
             applications.push((id, loaded.state, fin));
         }
         let mut rectifications: Vec<(String, RectificationState)> = Vec::new();

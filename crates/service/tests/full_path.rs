@@ -14,7 +14,7 @@ use lvzhi_workflow::{Actor, Command};
 
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
-fn periods() -> lvzhi_workflow::ProcedurePeriods {
+fn periods() -> lvzhi_service::PackPeriods {
     let map: BTreeMap<String, Period> = [
         ("acceptance", "7wd"),
         ("opinion", "30wd"),

@@ -13,7 +13,7 @@ use lvzhi_service::{unsealed_documents, RenderPdf, RenderedPdf, Service};
 use lvzhi_store::{sm3_hex, EvidenceStore, Store};
 use lvzhi_workflow::{Actor, Command, Document, EventKind, Role};
 
-fn periods() -> lvzhi_workflow::ProcedurePeriods {
+fn periods() -> lvzhi_service::PackPeriods {
     let values = [
         ("acceptance", "7wd"),
         ("opinion", "30wd"),

@@ -14,7 +14,7 @@ use lvzhi_workflow::{Actor, Command, Role, PERIOD_IDS};
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
 /// 000's periods as its pack states them (000 §13, §16, §18, §20, §21, §23).
-fn periods() -> lvzhi_workflow::ProcedurePeriods {
+fn periods() -> lvzhi_service::PackPeriods {
     let values = [
         ("acceptance", "7wd"),
         ("opinion", "30wd"),
@@ -189,7 +189,11 @@ async fn a_refused_command_writes_nothing_and_a_stale_version_is_refused() {
             )
             .await
             .unwrap_err();
-        assert!(matches!(err, ServiceError::Workflow(_)), "{err}");
+        // The workflow's refusal, through the one engine, kept as another role's step.
+        assert!(
+            matches!(&err, ServiceError::Process(p) if p.refusal == lvzhi_processes::Refusal::Forbidden),
+            "{err}"
+        );
         // Rejection without reasons is refused (000 §13: 书面告知不予受理的理由).
         let reject = Command::Reject {
             reasons: "  ".into(),

@@ -532,7 +532,15 @@ impl Event {
     /// The stated "why" of the step, for the trail's reason column: rejection reasons,
     /// grounds, findings, justifications.
     pub fn reason(&self) -> Option<&str> {
-        let r = match &self.kind {
+        self.kind.reason()
+    }
+}
+
+impl EventKind {
+    /// The stated "why" of the step, for the trail's reason column: rejection reasons,
+    /// grounds, findings, justifications.
+    pub fn reason(&self) -> Option<&str> {
+        let r = match self {
             EventKind::OpenedExOfficio { grounds, .. }
             | EventKind::ExternalParticipantApproved { grounds, .. }
             | EventKind::ReviewExtended { grounds, .. }
@@ -554,9 +562,7 @@ impl Event {
         };
         Some(r).filter(|r| !r.is_empty())
     }
-}
 
-impl EventKind {
     /// The written notice this event issued, if it issued one (000 §13, §16, §18, §20, §21,
     /// §22–23, §26): the text of record, kept inside the event so it never changes.
     pub fn document(&self) -> Option<&Document> {

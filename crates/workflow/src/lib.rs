@@ -76,6 +76,7 @@ mod error;
 mod event;
 mod model;
 mod periods;
+pub mod process;
 mod state;
 
 pub use available::{available_actions, sample_commands};
@@ -88,6 +89,7 @@ pub use error::WorkflowError;
 pub use event::{action_label, Command, Event, EventKind, ACTIONS};
 pub use model::*;
 pub use periods::{ProcedurePeriods, PERIOD_IDS};
+pub use process::Application;
 pub use state::{
     apply, event_zh, try_apply, AcceptanceKind, AppealRecord, AppealReply, Compensation,
     DepartmentRecommendation, Objection, Oversight, Publicity, ResultUse, Stage, State,

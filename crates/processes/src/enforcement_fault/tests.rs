@@ -1,3 +1,4 @@
+use crate::testing::any_ctx;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -36,7 +37,7 @@ fn org(id: &str, name: &str) -> Org {
 }
 
 fn ctx(today: NaiveDate) -> Ctx<'static> {
-    let mut c = Ctx::new(today, &CAL);
+    let mut c = Ctx::new(today, &CAL, crate::testing::periods(EnforcementFault::PACK));
     c.org_chain = vec![
         org(ZQ, "阿拉善左旗公安局"),
         org(MENG, "阿拉善盟公安局"),
@@ -523,7 +524,7 @@ fn s27_appeal_window_and_reply_counted_in_days_on_the_calendar_004() {
     // 2024-10-08 + 30 日 = 2024-11-07 (a Thursday).
     assert_eq!(a.reply_due, d("2024-11-07"));
     assert_eq!(c.state.stage().0, "appealed");
-    let dl = EnforcementFault::deadlines(&c.state, &CAL);
+    let dl = EnforcementFault::deadlines(&c.state, &any_ctx().rules());
     assert_eq!(dl.len(), 1);
     assert_eq!(
         (dl[0].due, dl[0].article.as_str(), dl[0].role),
@@ -543,7 +544,7 @@ fn s27_appeal_window_and_reply_counted_in_days_on_the_calendar_004() {
         &insp(),
         "2024-11-08",
     );
-    assert!(EnforcementFault::deadlines(&c.state, &CAL).is_empty());
+    assert!(EnforcementFault::deadlines(&c.state, &any_ctx().rules()).is_empty());
     let reply = c.docs().pop().unwrap();
     assert_eq!(reply.kind, DocumentKind::FaultAppealReply);
     assert!(reply.text.contains("维持原决定"));
@@ -564,7 +565,7 @@ fn s27_appeal_to_the_higher_agency_is_answered_there_004() {
         "2024-09-05",
     );
     assert!(EnforcementFault::links(&c.state).contains(&("escalated_to".into(), MENG.into())));
-    assert!(EnforcementFault::actions(&c.state, &insp())
+    assert!(EnforcementFault::actions(&c.state, &insp(), &any_ctx())
         .iter()
         .all(|a| a.id != "enforcement_fault_answer_appeal"));
     let answer = Command::AnswerAppeal {

@@ -1,3 +1,4 @@
+use crate::testing::any_ctx;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -30,7 +31,7 @@ fn org(id: &str, name: &str) -> Org {
 
 /// The chain of 阿拉善左旗公安局 up to the 厅, and the directory's names.
 fn ctx(today: NaiveDate) -> Ctx<'static> {
-    let mut c = Ctx::new(today, &CAL);
+    let mut c = Ctx::new(today, &CAL, crate::testing::periods(Incident::PACK));
     c.org_chain = vec![
         org(ZQ, "阿拉善左旗公安局"),
         org(MENG, "阿拉善盟公安局"),
@@ -132,7 +133,7 @@ fn s17_casualty_escalates_to_every_level_001() {
     let kinds: Vec<&str> = events.iter().map(|e| e.kind_id).collect();
     assert_eq!(kinds, ["reported", "reported_up", "reported_up"]);
     // A report to the 盟 and to the 厅, each with its own deadline and its own document.
-    let d = case.deadlines(&CAL);
+    let d = case.deadlines(&any_ctx().rules());
     assert_eq!(d.len(), 2);
     assert_eq!(d[0].step, format!("escalation_ack@{MENG}"));
     assert_eq!(d[1].step, format!("escalation_ack@{GAT}"));
@@ -160,7 +161,7 @@ fn s17_casualty_escalates_to_every_level_001() {
         &c2,
     )
     .unwrap();
-    assert_eq!(case.deadlines(&CAL).len(), 1);
+    assert_eq!(case.deadlines(&any_ctx().rules()).len(), 1);
     let again = run(
         &mut case,
         json!({ "action": "incident_acknowledge" }),
@@ -175,7 +176,7 @@ fn s17_casualty_escalates_to_every_level_001() {
         &c2,
     )
     .unwrap();
-    assert!(case.deadlines(&CAL).is_empty());
+    assert!(case.deadlines(&any_ctx().rules()).is_empty());
     let s = state(&*case);
     assert!(s
         .reports
@@ -188,7 +189,7 @@ fn s17_casualty_escalates_to_every_level_001() {
 #[test]
 fn s17_an_incident_without_a_ground_is_not_reported_until_the_office_decides_001() {
     let mut case = opened(json!({}));
-    assert!(case.deadlines(&CAL).is_empty());
+    assert!(case.deadlines(&any_ctx().rules()).is_empty());
     let c = ctx(day("2026-03-04"));
     // Only the handling office decides (§17(四)); the officer cannot.
     let cmd = json!({ "action": "incident_escalate", "grounds": ["office_decision"], "reason": "社会影响较大" });
@@ -196,7 +197,7 @@ fn s17_an_incident_without_a_ground_is_not_reported_until_the_office_decides_001
     assert!(run(&mut case, cmd.clone(), &office(MENG), &c).is_err());
     let events = run(&mut case, cmd, &office(ZQ), &c).unwrap();
     assert_eq!(events.len(), 3, "the decision and two reports");
-    assert_eq!(case.deadlines(&CAL).len(), 2);
+    assert_eq!(case.deadlines(&any_ctx().rules()).len(), 2);
     // Escalating again adds no second report to a level already reported to.
     let events = run(
         &mut case,
@@ -496,7 +497,7 @@ fn s29_the_ledger_tracks_registration_investigation_and_handling_to_the_end_001(
         )
         .unwrap();
     }
-    assert!(Incident::actions(&state(&*case), &office(ZQ))
+    assert!(Incident::actions(&state(&*case), &office(ZQ), &any_ctx())
         .iter()
         .any(|a| a.id == "incident_close"));
     run(&mut case, close, &office(ZQ), &c).unwrap();
@@ -511,7 +512,7 @@ fn s29_the_ledger_tracks_registration_investigation_and_handling_to_the_end_001(
         .contains("内蒙古自治区公安厅（2026年3月5日确认收到）"));
     assert_eq!(row.closed_on, Some(day("2026-03-05")));
     assert!(
-        case.actions(&office(ZQ)).is_empty(),
+        case.actions(&office(ZQ), &any_ctx()).is_empty(),
         "nothing more once closed"
     );
     assert!(run(
@@ -528,28 +529,28 @@ fn actions_offer_what_the_guards_accept() {
     let empty = IncidentState::default();
     let ids = |a: &[ActionSpec]| a.iter().map(|x| x.id.clone()).collect::<Vec<_>>();
     assert_eq!(
-        ids(&Incident::actions(&empty, &officer())),
+        ids(&Incident::actions(&empty, &officer(), &any_ctx())),
         ["incident_report"]
     );
     assert_eq!(
-        ids(&Incident::actions(&empty, &office(ZQ))),
+        ids(&Incident::actions(&empty, &office(ZQ), &any_ctx())),
         ["incident_report", "incident_open"]
     );
     let case = opened(json!({ "casualties": true }));
     let s = state(&*case);
     assert_eq!(
-        ids(&Incident::actions(&s, &office(MENG))),
+        ids(&Incident::actions(&s, &office(MENG), &any_ctx())),
         ["incident_acknowledge"]
     );
     assert_eq!(
-        ids(&Incident::actions(&s, &officer())),
+        ids(&Incident::actions(&s, &officer(), &any_ctx())),
         ["incident_add_victim"]
     );
-    let mine = ids(&Incident::actions(&s, &office(ZQ)));
+    let mine = ids(&Incident::actions(&s, &office(ZQ), &any_ctx()));
     assert!(mine.contains(&"incident_investigate".to_string()));
     assert!(!mine.contains(&"incident_close".to_string()));
     // Every action id starts with the kind (they are Cedar ids too).
-    for a in Incident::actions(&s, &office(ZQ)) {
+    for a in Incident::actions(&s, &office(ZQ), &any_ctx()) {
         assert!(a.id.starts_with("incident_"));
     }
 }
@@ -618,7 +619,7 @@ proptest! {
         levels.dedup();
         prop_assert_eq!(levels.len(), n);
         let pending = s.reports.iter().filter(|r| r.acknowledged_on.is_none()).count();
-        prop_assert_eq!(case.deadlines(&CAL).len(), if s.stage == Stage::Closed { 0 } else { pending });
+        prop_assert_eq!(case.deadlines(&any_ctx().rules()).len(), if s.stage == Stage::Closed { 0 } else { pending });
         if s.stage == Stage::Closed {
             prop_assert_eq!(pending, 0);
         }

@@ -1,3 +1,4 @@
+use crate::testing::any_ctx;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -19,7 +20,11 @@ fn day(s: &str) -> NaiveDate {
 }
 
 fn ctx(today: &str) -> Ctx<'static> {
-    let mut c = Ctx::new(day(today), &CAL);
+    let mut c = Ctx::new(
+        day(today),
+        &CAL,
+        crate::testing::periods(NameClearing::PACK),
+    );
     c.names = BTreeMap::from([
         (OFFICER.to_string(), "王志强".to_string()),
         (BH.to_string(), "巴彦浩特派出所".to_string()),
@@ -95,7 +100,7 @@ fn s29_5_a_false_accusation_closes_with_a_notice_and_a_referral_001() {
     )
     .unwrap();
     // One deadline, set locally (15 working days), for the review and the notice.
-    let d = case.deadlines(&CAL);
+    let d = case.deadlines(&any_ctx().rules());
     assert_eq!(d.len(), 1);
     assert_eq!(d[0].article, "001 §29(五)");
     assert_eq!(d[0].due, day("2026-03-23"));
@@ -124,7 +129,7 @@ fn s29_5_a_false_accusation_closes_with_a_notice_and_a_referral_001() {
     )
     .unwrap();
     assert!(
-        case.deadlines(&CAL).is_empty(),
+        case.deadlines(&any_ctx().rules()).is_empty(),
         "the notice ends the period"
     );
     run(
@@ -149,7 +154,7 @@ fn s29_5_a_false_accusation_closes_with_a_notice_and_a_referral_001() {
     let s = state(&*case);
     assert_eq!(s.stage, Stage::Closed);
     assert!(s.referral.is_some());
-    assert!(case.actions(&office()).is_empty());
+    assert!(case.actions(&office(), &any_ctx()).is_empty());
 }
 
 #[test]
@@ -157,7 +162,7 @@ fn s18_an_untrue_real_name_complaint_gets_feedback_and_no_notice_002() {
     let mut case = reviewed("untrue", "real_name");
     let c = ctx("2026-03-04");
     let ids: Vec<String> = case
-        .actions(&office())
+        .actions(&office(), &any_ctx())
         .iter()
         .map(|a| a.id.clone())
         .collect();
@@ -259,8 +264,8 @@ fn s29_5_only_the_handling_office_receives_and_acts_001() {
             &c
         )
         .is_err());
-    assert!(case.actions(&other).is_empty());
-    assert!(case.actions(&unit).is_empty());
+    assert!(case.actions(&other, &any_ctx()).is_empty());
+    assert!(case.actions(&unit, &any_ctx()).is_empty());
 }
 
 #[test]
@@ -275,9 +280,9 @@ fn a_review_that_does_not_confirm_the_finding_closes_without_a_notice() {
         &c,
     )
     .unwrap();
-    assert!(case.deadlines(&CAL).is_empty());
+    assert!(case.deadlines(&any_ctx().rules()).is_empty());
     let ids: Vec<String> = case
-        .actions(&office())
+        .actions(&office(), &any_ctx())
         .iter()
         .map(|a| a.id.clone())
         .collect();

@@ -1,3 +1,4 @@
+use crate::testing::any_ctx;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -27,7 +28,7 @@ fn org(id: &str, name: &str) -> Org {
 
 /// The chain of the officer's 派出所; the command's ids named as the directory has them.
 fn ctx(today: NaiveDate) -> Ctx<'static> {
-    let mut c = Ctx::new(today, &CAL);
+    let mut c = Ctx::new(today, &CAL, crate::testing::periods(SanctionAppeal::PACK));
     c.org_chain = vec![
         org(BH, "巴彦浩特派出所"),
         org(ZQ, "阿拉善左旗公安局"),
@@ -161,7 +162,7 @@ fn s27_lighter_sanctions_are_refused_and_heavy_ones_or_dismissal_accepted_001() 
         assert!(s.title.contains(heavy.zh()), "{}", s.title);
     }
     // The form offers only what the article covers.
-    let form = SanctionAppeal::actions(&AppealState::default(), &officer());
+    let form = SanctionAppeal::actions(&AppealState::default(), &officer(), &any_ctx());
     let measure = form[0].fields.iter().find(|f| f.name == "measure").unwrap();
     let FieldKind::Choice { options } = &measure.kind else {
         panic!("{measure:?}")
@@ -258,7 +259,7 @@ fn s27_committee_hears_the_officer_and_rechecks_facts_reasons_basis_and_procedur
     };
     let e = c.refused(opinion.clone(), &director(), "2024-06-07");
     assert!(e.message.contains("尚未复核理由、程序"), "{e}");
-    assert!(SanctionAppeal::actions(&c.state, &director()).is_empty());
+    assert!(SanctionAppeal::actions(&c.state, &director(), &any_ctx()).is_empty());
     c.run(recheck("reasons", true), &office(), "2024-06-07");
     c.run(recheck("procedure", true), &office(), "2024-06-07");
     // Only 主任 or 副主任 give the committee's opinion.
@@ -436,7 +437,7 @@ fn s28_unfair_treatment_ordered_corrected_by_a_deadline_tracked_to_verification_
         "{}",
         doc.text
     );
-    let dl = SanctionAppeal::deadlines(&c.state, &CAL);
+    let dl = SanctionAppeal::deadlines(&c.state, &any_ctx().rules());
     assert_eq!(dl.len(), 1);
     assert_eq!(
         (
@@ -457,7 +458,7 @@ fn s28_unfair_treatment_ordered_corrected_by_a_deadline_tracked_to_verification_
         "2024-07-22",
     );
     assert_eq!(c.state.stage().0, "verifying");
-    assert!(SanctionAppeal::deadlines(&c.state, &CAL).is_empty());
+    assert!(SanctionAppeal::deadlines(&c.state, &any_ctx().rules()).is_empty());
     assert!(SanctionAppeal::describe(&c.events.last().unwrap().kind).contains("逾期"));
     c.run(
         Command::VerifyCorrection {
@@ -469,13 +470,13 @@ fn s28_unfair_treatment_ordered_corrected_by_a_deadline_tracked_to_verification_
     );
     assert_eq!(c.state.stage().0, "ordered");
     assert_eq!(
-        SanctionAppeal::deadlines(&c.state, &CAL)[0].due,
+        SanctionAppeal::deadlines(&c.state, &any_ctx().rules())[0].due,
         d("2024-07-19")
     );
     // A new deadline after the rejected report.
     c.run(order("2024-08-09"), &insp(), "2024-07-24");
     assert_eq!(
-        SanctionAppeal::deadlines(&c.state, &CAL)[0].due,
+        SanctionAppeal::deadlines(&c.state, &any_ctx().rules())[0].due,
         d("2024-08-09")
     );
     assert_eq!(c.state.orders.len(), 2);
@@ -496,11 +497,11 @@ fn s28_unfair_treatment_ordered_corrected_by_a_deadline_tracked_to_verification_
         "2024-08-06",
     );
     assert_eq!(c.state.stage(), ("closed", "已办结（已纠正）"));
-    assert!(SanctionAppeal::deadlines(&c.state, &CAL).is_empty());
+    assert!(SanctionAppeal::deadlines(&c.state, &any_ctx().rules()).is_empty());
     assert!(SanctionAppeal::facts(&c.state)
         .iter()
         .any(|f| f.label == "纠正结果" && f.value.contains("原决定已撤销")));
-    assert!(SanctionAppeal::actions(&c.state, &insp()).is_empty());
+    assert!(SanctionAppeal::actions(&c.state, &insp(), &any_ctx()).is_empty());
 }
 
 #[test]

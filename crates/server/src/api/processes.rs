@@ -338,8 +338,7 @@ pub async fn create_if_process(
     let process = by_kind(kind).ok_or_else(|| {
         AppError::BadRequest(format!(
             "案件类型“{kind}”不存在；可用的类型：application、{}",
-            lvzhi_processes::PROCESSES
-                .iter()
+            crate::processes::others()
                 .map(|p| p.kind())
                 .collect::<Vec<_>>()
                 .join("、")
@@ -455,9 +454,14 @@ pub fn opening_action_ids() -> Vec<String> {
         &[Role::Officer, Role::Unit, Role::Office, Role::Director],
         "",
     );
-    let mut ids: Vec<String> = lvzhi_processes::PROCESSES
-        .iter()
-        .flat_map(|p| p.opening_actions(&everyone))
+    let calendar = lvzhi_calendar::Calendar::embedded();
+    let ctx = lvzhi_processes::Ctx::new(
+        chrono::NaiveDate::MIN,
+        &calendar,
+        lvzhi_processes::Periods::none(),
+    );
+    let mut ids: Vec<String> = crate::processes::others()
+        .flat_map(|p| p.opening_actions(&everyone, &ctx))
         .map(|s| s.id)
         .collect();
     ids.dedup();

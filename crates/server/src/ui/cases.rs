@@ -40,11 +40,7 @@ pub const STAGES: &[&str] = &[
 /// (`lvzhi_processes::PROCESSES`).
 pub fn kinds() -> Vec<(&'static str, &'static str)> {
     let mut out = vec![("application", "免责容错申请")];
-    out.extend(
-        lvzhi_processes::PROCESSES
-            .iter()
-            .map(|p| (p.kind(), p.name_zh())),
-    );
+    out.extend(crate::processes::others().map(|p| (p.kind(), p.name_zh())));
     out
 }
 
@@ -52,9 +48,7 @@ pub fn kinds() -> Vec<(&'static str, &'static str)> {
 fn known_stage(s: &str) -> bool {
     STAGES.contains(&s)
         || s == "new"
-        || lvzhi_processes::PROCESSES
-            .iter()
-            .any(|p| p.stages().iter().any(|(id, _)| *id == s))
+        || crate::processes::others().any(|p| p.stages().iter().any(|(id, _)| *id == s))
 }
 
 pub const PAGE_SIZE: i64 = 20;
@@ -235,7 +229,7 @@ async fn list_page(
                         @for s in STAGES {
                             option value=(s) selected[f.state.as_deref() == Some(*s)] { (stage_zh(s)) }
                         }
-                        @for p in lvzhi_processes::PROCESSES {
+                        @for p in crate::processes::others() {
                             @for (s, zh) in p.stages() {
                                 option value=(s) selected[f.state.as_deref() == Some(*s)] { (p.name_zh()) "：" (zh) }
                             }

@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use lvzhi_calendar::date_zh;
 use lvzhi_processes::incident::{self, IncidentState, LedgerRow};
-use lvzhi_processes::registry::{by_kind, CaseType};
+use lvzhi_processes::registry::CaseType;
 use lvzhi_processes::{ActionSpec, Field, FieldKind};
 use lvzhi_store::CaseQuery;
 use maud::{html, Markup};
@@ -410,7 +410,7 @@ pub async fn act_submit(
 
 /// "新建": the processes the user can open a case of, with their opening actions.
 async fn new_index(State(app): State<App>, PageUser(user): PageUser) -> PageResult {
-    let list = processes::openable(&user);
+    let list = processes::openable(&app, &user);
     let body = html! {
         h1 { "新建案件" }
         section.card {
@@ -433,16 +433,19 @@ async fn new_index(State(app): State<App>, PageUser(user): PageUser) -> PageResu
 }
 
 fn find_process(kind: &str) -> Result<&'static dyn CaseType, AppError> {
-    by_kind(kind).ok_or_else(|| AppError::NotFound(format!("案件类型“{kind}”不存在")))
+    processes::others()
+        .find(|p| p.kind() == kind)
+        .ok_or_else(|| AppError::NotFound(format!("案件类型“{kind}”不存在")))
 }
 
 fn opening(
+    app: &App,
     user: &User,
     kind: &str,
     action: &str,
 ) -> Result<(&'static dyn CaseType, ActionSpec), AppError> {
     let p = find_process(kind)?;
-    let spec = processes::opening_spec(user, p, action).ok_or_else(|| {
+    let spec = processes::opening_spec(app, user, p, action).ok_or_else(|| {
         AppError::Forbidden(format!("您的角色不能办理“{}”的这一立案事项", p.name_zh()))
     })?;
     Ok((p, spec))
@@ -471,7 +474,7 @@ async fn new_form(
     PageUser(user): PageUser,
     Path((kind, action)): Path<(String, String)>,
 ) -> PageResult {
-    let (p, spec) = opening(&user, &kind, &action)?;
+    let (p, spec) = opening(&app, &user, &kind, &action)?;
     let c = Choices::for_user(&app, &user);
     // The officer's own form starts with themself and their unit.
     let mut values = Vec::new();
@@ -490,7 +493,7 @@ async fn new_submit(
     Path((kind, action)): Path<(String, String)>,
     form: CsrfForm,
 ) -> PageResult {
-    let (p, spec) = opening(&user, &kind, &action)?;
+    let (p, spec) = opening(&app, &user, &kind, &action)?;
     let values: Vec<(String, String)> = form
         .0
         .iter()

@@ -1,22 +1,32 @@
-//! The other processes of the seeds (`lvzhi_processes`: 维权 incidents, 正名, …) on the same
-//! record as the 000 application: the same steps in the same order — load and replay, fire what
-//! is due, decide, append with the version read and the read model in one transaction — for any
-//! registered process, by its `kind`.
+//! The one engine (issue 14): every registered process — the 000 application as much as 维权
+//! incidents, 正名, 执法过错, appeals against heavy sanctions and rectifications — goes the same
+//! steps in the same order, by its `kind`:
+//!
+//! 1. load the case's events and replay them through its process;
+//! 2. fire any system event already due (视为受理, 000 §13; a passed last day) — a command never
+//!    acts on a case whose deadline has silently passed;
+//! 3. check the command: its texts against the limits, its facts against the pack, then let the
+//!    process decide it (pure: a refused command writes nothing), and for evidence, that its
+//!    uploader uploaded the file to this case;
+//! 4. decide the process's follow-ups as the system until it has none;
+//! 5. typeset, archive and seal the notices issued, each seal right after the event that issued
+//!    it;
+//! 6. append the events with the version read, with the case's read model, in one transaction.
 //!
 //! What the service adds around a process's pure `decide` is the world outside the case, as the
-//! process's [`Ctx`]: the organisation chain from the directory (for 001 §17's report to every
-//! level) and the earlier cases that share a recurrence key (read model links of relation
-//! [`RECURRENCE`]; 000 §31, 002 §17). After each command the process's follow-up is decided as
-//! the system until it has none, so e.g. an escalation report or a recurrence flag is recorded in
-//! the same append as the command that caused it.
+//! process's [`Ctx`]: the periods of its pack, the organisation chain from the directory (001
+//! §17's report to every level), the earlier cases that share a recurrence key (read model links
+//! of relation [`RECURRENCE`]; 000 §31, 002 §17) and the directory's names of the ids a command
+//! mentions.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use lvzhi_processes::registry::{by_kind, AnyCase, CaseType, DecidedEvent};
-use lvzhi_processes::{Actor, By, Ctx, Org, ProcessError};
+use lvzhi_processes::registry::{by_kind, AnyCase, CaseType, CommandInfo, DecidedEvent};
+use lvzhi_processes::{Actor, Ctx, Org, Periods, ProcessError, Rules};
 use lvzhi_store::{CaseLink, CaseRow, DeadlineRow, NewEvent, Projection, StoreError, StoredEvent};
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::{valid_case_id, RenderedPdf, Service, ServiceError, TimelineEntry};
 
@@ -30,7 +40,7 @@ const MAX_FOLLOW_UPS: usize = 16;
 /// How many earlier cases of one recurrence key are looked up.
 const MAX_RECURRENCE: i64 = 200;
 
-/// A process case loaded from the store.
+/// A case loaded from the store, of any process.
 #[derive(Clone)]
 pub struct ProcessCase {
     pub case_id: String,
@@ -45,7 +55,7 @@ impl ProcessCase {
     }
 }
 
-/// A process case as its page and the API show it.
+/// A case as its page and the API show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProcessView {
     pub case_id: String,
@@ -76,6 +86,10 @@ pub struct ProcessDeadlineView {
     pub working_days_left: i64,
 }
 
+/// One case of a bulk import: its process, its id and its commands (JSON, as the API takes
+/// them), each with who gave it and on which day.
+pub type ImportedProcessCase = (String, String, Vec<(Actor, Value, NaiveDate)>);
+
 fn refused(e: ProcessError) -> ServiceError {
     ServiceError::Process(e)
 }
@@ -86,17 +100,17 @@ fn to_new(e: &DecidedEvent, now: DateTime<Utc>) -> NewEvent {
         actor: e.by.person_id.clone(),
         role: e.by.role.id().to_string(),
         at: now,
-        reason: None,
+        reason: e.reason.clone(),
         payload: e.payload.clone(),
     }
 }
 
 /// Every string value of a JSON document (a command's ids are among them).
-fn collect_strings<'v>(v: &'v serde_json::Value, out: &mut Vec<&'v str>) {
+fn collect_strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
     match v {
-        serde_json::Value::String(s) => out.push(s),
-        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
-        serde_json::Value::Object(o) => o.values().for_each(|x| collect_strings(x, out)),
+        Value::String(s) => out.push(s),
+        Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| collect_strings(x, out)),
         _ => {}
     }
 }
@@ -109,13 +123,44 @@ fn lookup_worthy(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
 }
 
+fn parse(process: &dyn CaseType, command: &Value) -> Result<CommandInfo, ServiceError> {
+    process
+        .parse_command(command)
+        .map_err(|e| ServiceError::Command {
+            path: e.path,
+            message: e.message,
+        })
+}
+
 impl Service {
+    /// The periods a case of `process` counts by: those of its pack (empty when the pack is
+    /// not loaded; its steps then say which period is missing).
+    pub fn periods_of(&self, process: &dyn CaseType) -> &Periods {
+        self.periods
+            .get(process.pack())
+            .unwrap_or_else(|| Periods::none())
+    }
+
+    /// The calendar and periods a case of `process` is counted by.
+    pub fn rules_of(&self, process: &dyn CaseType) -> Rules<'_> {
+        Rules {
+            calendar: &self.calendar,
+            periods: self.periods_of(process),
+        }
+    }
+
+    /// A context for asking a case what may be done today (the pages' and the API's offered
+    /// actions): its periods and the calendar, without the directory's lookups.
+    pub fn view_ctx(&self, process: &dyn CaseType, today: NaiveDate) -> Ctx<'_> {
+        Ctx::new(today, &self.calendar, self.periods_of(process))
+    }
+
     /// The kind of a stored case (`application`, `incident`, …), from the read model.
     pub async fn case_kind(&self, case_id: &str) -> Result<Option<String>, ServiceError> {
         Ok(self.store.case_row(case_id).await?.map(|(row, _)| row.kind))
     }
 
-    /// Loads and replays a case of a registered process.
+    /// Loads and replays a case of any registered process.
     pub async fn load_process(&self, case_id: &str) -> Result<ProcessCase, ServiceError> {
         let Some((row, _)) = self.store.case_row(case_id).await? else {
             return Err(ServiceError::NotFound(case_id.to_string()));
@@ -164,15 +209,16 @@ impl Service {
         Ok(chain)
     }
 
-    /// The context a process decides in: today, the calendar, the chain above `org_id` and the
-    /// other cases sharing each of `case`'s recurrence keys.
+    /// The context a process decides in: today, the calendar and its pack's periods, the chain
+    /// above `org_id`, the other cases sharing each of `case`'s recurrence keys, and the
+    /// directory's names of the ids `command` mentions.
     async fn process_ctx(
         &self,
         today: NaiveDate,
         org_id: &str,
         case: &dyn AnyCase,
         case_id: Option<&str>,
-        command: Option<&serde_json::Value>,
+        command: Option<&Value>,
     ) -> Result<Ctx<'_>, ServiceError> {
         let org_chain = self.org_chain(org_id).await?;
         let mut names = BTreeMap::new();
@@ -201,13 +247,11 @@ impl Service {
             ids.retain(|id| Some(id.as_str()) != case_id);
             recurrence.insert(key, ids);
         }
-        Ok(Ctx {
-            today,
-            calendar: &self.calendar,
-            org_chain,
-            recurrence,
-            names,
-        })
+        let mut ctx = Ctx::new(today, &self.calendar, self.periods_of(case.case_type()));
+        ctx.org_chain = org_chain;
+        ctx.recurrence = recurrence;
+        ctx.names = names;
+        Ok(ctx)
     }
 
     /// The organisation a case is handled at, or for a case not yet opened the actor's.
@@ -220,13 +264,23 @@ impl Service {
         }
     }
 
+    /// The checks every command passes before it is decided: its texts and lists against the
+    /// limits (issue 19), and the facts it answers against the pack's vocabulary.
+    fn check_command(&self, command: &Value, info: &CommandInfo) -> Result<(), ServiceError> {
+        crate::limits::check(command)?;
+        if let (Some(facts), Some(check)) = (&info.facts, &self.fact_check) {
+            check(facts).map_err(ServiceError::Facts)?;
+        }
+        Ok(())
+    }
+
     /// Decides `command` on `case` (a clone is changed only when everything is accepted), then
     /// the process's follow-ups as the system: the events to append, in order.
     async fn decide_process(
         &self,
         case: &mut Box<dyn AnyCase>,
         case_id: Option<&str>,
-        command: &serde_json::Value,
+        command: &Value,
         actor: &Actor,
         today: NaiveDate,
     ) -> Result<Vec<DecidedEvent>, ServiceError> {
@@ -267,12 +321,46 @@ impl Service {
         )))
     }
 
-    /// The read model of a process case: its row, open deadlines, and links (with one
-    /// `recurrence` link per recurrence key).
-    fn process_projection(&self, process: &dyn CaseType, case: &dyn AnyCase) -> Projection {
+    /// `add_evidence` (of any process) records a file only with its uploader's receipt for
+    /// this case, made within [`crate::UPLOAD_RECEIPT_HOURS`] (issue 19).
+    async fn check_possession(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+        info: &CommandInfo,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let Some(sm3) = &info.evidence else {
+            return Ok(());
+        };
+        let uploaded = self
+            .store
+            .evidence_uploaded_at(case_id, &actor.person_id, sm3)
+            .await?;
+        match uploaded {
+            Some(at)
+                if now - at <= chrono::Duration::hours(crate::UPLOAD_RECEIPT_HOURS)
+                    && at <= now + chrono::Duration::minutes(5) =>
+            {
+                Ok(())
+            }
+            _ => Err(ServiceError::EvidenceNotUploaded {
+                sm3_short: sm3.chars().take(12).collect(),
+                hours: crate::UPLOAD_RECEIPT_HOURS,
+            }),
+        }
+    }
+
+    /// The read model of a case: its row, open deadlines, and links (with one `recurrence`
+    /// link per recurrence key).
+    pub(crate) fn process_projection(
+        &self,
+        process: &dyn CaseType,
+        case: &dyn AnyCase,
+    ) -> Projection {
         let summary = case.summary();
         let deadlines = case
-            .deadlines(&self.calendar)
+            .deadlines(&self.rules_of(process))
             .into_iter()
             .map(|d| DeadlineRow {
                 fires_event: case.fires_event(&d),
@@ -309,8 +397,8 @@ impl Service {
     }
 
     /// Typesets the notices of `case` numbered `first` and after (those the events about to be
-    /// appended issue), before the append, as for applications (issue 6). Nothing when the
-    /// service does not seal; a notice that cannot be typeset is left unsealed (logged).
+    /// appended issue), before the append (issue 6). Nothing when the service does not seal; a
+    /// notice that cannot be typeset is left unsealed (logged).
     async fn render_process_documents(
         &self,
         case: &dyn AnyCase,
@@ -325,33 +413,53 @@ impl Service {
         self.render_numbered(numbered).await
     }
 
-    /// Archives the rendered notices under `case_id` and records their seals on `case`: the
-    /// seal events to append after the events that issued the notices, in the same append. The
-    /// seals are by the person whose act issued the notices (`by`), on `on`. A notice that
-    /// cannot be archived stays unsealed (a missing seal never costs the command).
-    async fn seal_process_documents(
+    /// Archives the rendered notices under `case_id` and records their seals on `case`, each
+    /// right after the event (among `events`, the case's last process events) that issued it,
+    /// by the same person on the same day. A notice that cannot be archived stays unsealed (a
+    /// missing seal never costs the command).
+    async fn sealed(
         &self,
         case_id: &str,
         case: &mut Box<dyn AnyCase>,
+        events: Vec<DecidedEvent>,
         rendered: &[(usize, RenderedPdf)],
-        on: NaiveDate,
-        by: &By,
     ) -> Vec<DecidedEvent> {
         let Some(sealing) = &self.sealing else {
-            return Vec::new();
+            return events;
         };
+        if rendered.is_empty() {
+            return events;
+        }
+        let issuers = case.document_issuers();
         let documents = case.documents();
-        let mut out = Vec::new();
+        let base = case.event_count().saturating_sub(events.len());
+        let mut after: BTreeMap<usize, Vec<lvzhi_processes::DocumentSeal>> = BTreeMap::new();
         for (n, r) in rendered {
-            let Some(d) = n.checked_sub(1).and_then(|i| documents.get(i)) else {
+            let (Some(&issuer), Some(d)) = (
+                n.checked_sub(1).and_then(|i| issuers.get(i)),
+                n.checked_sub(1).and_then(|i| documents.get(i)),
+            ) else {
                 continue;
             };
-            let Some(seal) = Self::archive_sealed(sealing, case_id, *n, &d.title, r).await else {
+            let Some(at) = issuer.checked_sub(base) else {
                 continue;
             };
-            match case.seal(on, by.clone(), seal) {
-                Ok(e) => out.push(e),
-                Err(err) => eprintln!("document seal skipped: case {case_id} notice {n}: {err}"),
+            if let Some(seal) = Self::archive_sealed(sealing, case_id, *n, &d.title, r).await {
+                after.entry(at).or_default().push(seal);
+            }
+        }
+        let mut out = Vec::with_capacity(events.len() + rendered.len());
+        for (i, e) in events.into_iter().enumerate() {
+            let (on, by) = (e.on, e.by.clone());
+            out.push(e);
+            for seal in after.remove(&i).unwrap_or_default() {
+                let n = seal.document;
+                match case.seal(on, by.clone(), seal) {
+                    Ok(s) => out.push(s),
+                    Err(err) => {
+                        eprintln!("document seal skipped: case {case_id} notice {n}: {err}")
+                    }
+                }
             }
         }
         out
@@ -359,13 +467,13 @@ impl Service {
 
     /// Opens a case of the process `kind` with one of its opening commands (JSON, as the API
     /// takes it). Without an id, the next free `<ID_PREFIX><year>-<n>` is used. Returns the id,
-    /// the version and the events recorded (the command's and its follow-ups').
+    /// the version and the events recorded (the command's, its follow-ups' and the seals).
     pub async fn create_process(
         &self,
         kind: &str,
         case_id: Option<&str>,
         actor: &Actor,
-        command: &serde_json::Value,
+        command: &Value,
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<(String, i64, Vec<DecidedEvent>), ServiceError> {
@@ -382,7 +490,7 @@ impl Service {
         kind: &str,
         case_id: Option<&str>,
         actor: &Actor,
-        command: &serde_json::Value,
+        command: &Value,
         today: NaiveDate,
         now: DateTime<Utc>,
         authorize: F,
@@ -393,14 +501,15 @@ impl Service {
     {
         let process = by_kind(kind).ok_or_else(|| ServiceError::UnknownKind(kind.to_string()))?;
         crate::limits::check(command).map_err(ServiceError::from)?;
-        let info = process
-            .parse_command(command)
-            .map_err(|e| ServiceError::Command {
-                path: e.path,
-                message: e.message,
-            })?;
+        let info = parse(process, command)?;
         if !info.opens {
             return Err(ServiceError::NotAProcessCreation(process.name_zh()).into());
+        }
+        self.check_command(command, &info)?;
+        if let Some(id) = case_id {
+            if !valid_case_id(id) {
+                return Err(ServiceError::BadCaseId(id.to_string()).into());
+            }
         }
         let mut case = process.new_case();
         let events = self
@@ -408,26 +517,13 @@ impl Service {
             .await?;
         authorize(&*case)?;
         let projection = self.process_projection(process, &*case);
-        if let Some(id) = case_id {
-            if !valid_case_id(id) {
-                return Err(ServiceError::BadCaseId(id.to_string()).into());
-            }
-        }
         // Typeset once; archived and sealed under whichever id the case gets.
         let rendered = self.render_process_documents(&*case, 1).await;
-        let by = events
-            .first()
-            .map(|e| e.by.clone())
-            .unwrap_or_else(By::system);
         let sealed = |id: String| {
-            let (events, rendered, by, case) = (&events, &rendered, &by, &case);
+            let (events, rendered, case) = (&events, &rendered, &case);
             async move {
                 let mut case = case.clone();
-                let mut all = events.clone();
-                all.extend(
-                    self.seal_process_documents(&id, &mut case, rendered, today, by)
-                        .await,
-                );
+                let all = self.sealed(&id, &mut case, events.clone(), rendered).await;
                 let new_events: Vec<NewEvent> = all.iter().map(|e| to_new(e, now)).collect();
                 (all, new_events)
             }
@@ -460,15 +556,16 @@ impl Service {
         }
     }
 
-    /// Runs a command on a process case, as `act` does for applications: due system events
-    /// first, then the command, then its follow-ups, appended with the version read (or the
-    /// version the user saw, when given).
+    /// Runs a command on a case of any process: due system events first, then the command,
+    /// then its follow-ups, appended with the version read (or the version the user saw, when
+    /// given: if the case changed since, the command is refused rather than applied to a state
+    /// the user did not see).
     pub async fn act_process(
         &self,
         case_id: &str,
         expected_version: Option<i64>,
         actor: &Actor,
-        command: &serde_json::Value,
+        command: &Value,
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<(i64, Vec<DecidedEvent>), ServiceError> {
@@ -485,16 +582,11 @@ impl Service {
                 .into());
             }
         }
-        let info = loaded
-            .process
-            .parse_command(command)
-            .map_err(|e| ServiceError::Command {
-                path: e.path,
-                message: e.message,
-            })?;
+        let info = parse(loaded.process, command)?;
         if info.opens {
             return Err(ServiceError::Exists(case_id.to_string()));
         }
+        self.check_command(command, &info)?;
         let mut case = loaded.case;
         let issued_before = case.documents().len();
         let org = case.summary().org_id;
@@ -505,19 +597,13 @@ impl Service {
         let decided = self
             .decide_process(&mut case, Some(case_id), command, actor, today)
             .await?;
-        let by = decided
-            .first()
-            .or(events.first())
-            .map(|e| e.by.clone())
-            .unwrap_or_else(By::system);
+        // After the process accepted the step, so a refusal gives its own reason first.
+        self.check_possession(case_id, actor, &info, now).await?;
         events.extend(decided);
         let rendered = self
             .render_process_documents(&*case, issued_before + 1)
             .await;
-        let mut seals = self
-            .seal_process_documents(case_id, &mut case, &rendered, today, &by)
-            .await;
-        events.append(&mut seals);
+        let events = self.sealed(case_id, &mut case, events, &rendered).await;
         let projection = self.process_projection(loaded.process, &*case);
         let new_events: Vec<NewEvent> = events.iter().map(|e| to_new(e, now)).collect();
         let v = self
@@ -526,8 +612,8 @@ impl Service {
         Ok((v, events))
     }
 
-    /// Fires the due system events of a process case (the scheduler's pass for a case with an
-    /// open deadline that has passed). Returns whether anything was recorded.
+    /// Fires the due system events of a case of any process (the scheduler's pass for a case
+    /// with an open deadline that has passed). Returns whether anything was recorded.
     pub async fn tick_process(
         &self,
         case_id: &str,
@@ -542,41 +628,115 @@ impl Service {
         let ctx = self
             .process_ctx(today, &org, &*case, Some(case_id), None)
             .await?;
-        let mut events = case.fire_due(&ctx);
+        let events = case.fire_due(&ctx);
         let projection = self.process_projection(loaded.process, &*case);
-        if !events.is_empty() {
-            let rendered = self
-                .render_process_documents(&*case, issued_before + 1)
-                .await;
-            let mut seals = self
-                .seal_process_documents(case_id, &mut case, &rendered, today, &By::system())
-                .await;
-            events.append(&mut seals);
-        }
         if events.is_empty() {
-            // Nothing due after all: refresh the read model so the row is not claimed again.
+            // Nothing due after all (e.g. the deadline moved): refresh the read model so the
+            // stale row is not claimed again.
             self.store
                 .replace_deadlines(case_id, &projection.deadlines)
                 .await?;
             return Ok(false);
         }
+        // 视为受理's notice (000 §13) and every other notice a passing day issues is sealed.
+        let rendered = self
+            .render_process_documents(&*case, issued_before + 1)
+            .await;
+        let events = self.sealed(case_id, &mut case, events, &rendered).await;
         let new_events: Vec<NewEvent> = events.iter().map(|e| to_new(e, now)).collect();
         match self
             .append_archived(case_id, version, &new_events, &projection)
             .await
         {
             Ok(_) => Ok(true),
+            // Someone acted on the case meanwhile; their append already handled it.
             Err(StoreError::Conflict { .. }) => Ok(false),
             Err(e) => Err(e.into()),
         }
     }
 
-    /// A process case as its page shows it.
+    /// One scheduler pass: leases due deadlines, fires their system events, and returns the
+    /// cases it fired for. Safe to run from several processes at once (see `Store::claim_due`).
+    pub async fn tick(
+        &self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        owner: &str,
+    ) -> Result<Vec<String>, ServiceError> {
+        let mut fired = Vec::new();
+        loop {
+            let claimed = self
+                .store
+                .claim_due(today, owner, now, std::time::Duration::from_secs(120), 100)
+                .await?;
+            if claimed.is_empty() {
+                break;
+            }
+            for c in claimed {
+                if self.tick_process(&c.case_id, today, now).await? {
+                    fired.push(c.case_id);
+                }
+            }
+        }
+        Ok(fired)
+    }
+
+    /// Records many cases at once, all or nothing, in one transaction: the bulk import of a
+    /// unit's paper-era cases (and the load benchmark's 100k cases). Each case is a sequence of
+    /// commands decided by its process exactly as `create_process` and `act_process` would
+    /// decide them, each on its own day (without the directory's lookups: an import names what
+    /// it needs); nothing is written unless every command of every case is accepted. Imports
+    /// seal nothing: their originals are on paper.
+    pub async fn import_cases(
+        &self,
+        cases: &[ImportedProcessCase],
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let mut prepared = Vec::with_capacity(cases.len());
+        for (kind, case_id, commands) in cases {
+            if !valid_case_id(case_id) {
+                return Err(ServiceError::BadCaseId(case_id.clone()));
+            }
+            let process =
+                by_kind(kind).ok_or_else(|| ServiceError::UnknownKind(kind.to_string()))?;
+            let mut case = process.new_case();
+            let mut events = Vec::new();
+            for (i, (actor, command, today)) in commands.iter().enumerate() {
+                crate::limits::check(command)?;
+                let info = parse(process, command)?;
+                if info.opens != (i == 0) {
+                    return Err(ServiceError::NotACreation);
+                }
+                self.check_command(command, &info)?;
+                let ctx = Ctx::new(*today, &self.calendar, self.periods_of(process));
+                events.extend(case.execute(command, actor, &ctx).map_err(refused)?);
+            }
+            let projection = self.process_projection(process, &*case);
+            let new_events: Vec<NewEvent> = events.iter().map(|e| to_new(e, now)).collect();
+            prepared.push((case_id.as_str(), new_events, projection));
+        }
+        let items: Vec<lvzhi_store::BatchItem<'_>> = prepared
+            .iter()
+            .map(|(id, events, projection)| lvzhi_store::BatchItem {
+                case_id: id,
+                expected_version: 0,
+                events,
+                projection: Some(projection),
+            })
+            .collect();
+        match self.store.append_batch(&items).await {
+            Ok(_) => Ok(()),
+            Err(StoreError::Conflict { case_id, .. }) => Err(ServiceError::Exists(case_id)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A case as its page shows it.
     pub fn view_process(&self, loaded: &ProcessCase, today: NaiveDate) -> ProcessView {
         let case = &*loaded.case;
         let summary = case.summary();
         let deadlines = case
-            .deadlines(&self.calendar)
+            .deadlines(&self.rules_of(loaded.process))
             .into_iter()
             .map(|d| {
                 let left = self

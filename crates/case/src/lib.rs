@@ -1,0 +1,18 @@
+//! lvzhi-case: what every process shares.
+//!
+//! - [`words`]: the glossary's shared nouns (DESIGN §2) — [`Role`], [`Actor`], [`By`], [`Org`],
+//!   [`Sanction`], written notices ([`Document`]) and their seals ([`DocumentSeal`]). Their JSON
+//!   is the recorded events' (the store hashes it): a renamed field is a broken record.
+//! - [`process`]: the [`Process`] trait every case type implements, the context a command is
+//!   decided in, and what a case shows (deadlines, action forms, summary, facts).
+//!
+//! Pure: no I/O, no clock.
+
+pub mod process;
+pub mod words;
+
+pub use process::{
+    ActionSpec, Ctx, Event, Fact, Field, FieldKind, OpenDeadline, Periods, Process, ProcessError,
+    Refusal, Rules, Summary,
+};
+pub use words::*;

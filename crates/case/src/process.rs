@@ -1,0 +1,407 @@
+//! The process abstraction: one recorded step ([`Event`]), the context a command is decided in
+//! ([`Ctx`]), what the pages and the API show of a case (open deadlines, action forms, summary,
+//! facts), and the [`Process`] trait every case type implements — the 000 application as much
+//! as 维权 incidents, 正名, 执法过错, appeals against heavy sanctions and rectifications.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+
+use chrono::NaiveDate;
+use lvzhi_calendar::{Calendar, Period};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::words::{Actor, By, Document, DocumentSeal, Org, Role};
+
+/// One recorded step of a case of any process: when, by whom (in which role), and what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event<K> {
+    pub on: NaiveDate,
+    pub by: By,
+    pub kind: K,
+}
+
+/// A refused command: the reason, in one formal Chinese sentence, and the article it rests on
+/// where there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ProcessError {
+    pub message: String,
+    pub article: Option<String>,
+    pub refusal: Refusal,
+}
+
+/// What kind of refusal: the front ends answer each differently (422, 403, 400), and a person
+/// acting in several roles is tried in the next one only when refused for the role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Refusal {
+    /// The procedure does not allow it now: stage, time, content (422).
+    #[default]
+    Refused,
+    /// The step belongs to another role or organisation (403).
+    Forbidden,
+    /// Malformed input, no article involved (400).
+    Invalid,
+}
+
+impl ProcessError {
+    pub fn new(message: impl Into<String>) -> Self {
+        ProcessError {
+            message: message.into(),
+            article: None,
+            refusal: Refusal::Refused,
+        }
+    }
+
+    pub fn citing(message: impl Into<String>, article: &str) -> Self {
+        ProcessError {
+            message: message.into(),
+            article: Some(article.to_string()),
+            refusal: Refusal::Refused,
+        }
+    }
+
+    /// The step is another role's.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ProcessError {
+            refusal: Refusal::Forbidden,
+            ..ProcessError::new(message)
+        }
+    }
+
+    /// Malformed input.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        ProcessError {
+            refusal: Refusal::Invalid,
+            ..ProcessError::new(message)
+        }
+    }
+}
+
+/// The periods a case counts by, from the pack that governs it: period id → period
+/// (`opinion` → 30 工作日). Periods are data (DESIGN §4): a unit's own pack changes them without
+/// a rebuild, and no process carries a number of days in Rust.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Periods(pub BTreeMap<String, Period>);
+
+impl Periods {
+    pub fn new(map: BTreeMap<String, Period>) -> Self {
+        Periods(map)
+    }
+
+    pub fn get(&self, id: &str) -> Option<Period> {
+        self.0.get(id).copied()
+    }
+
+    /// The period `id`, or a refusal naming it: a command whose period the governing pack does
+    /// not set cannot be decided (nothing is recorded), and the message says what to add.
+    pub fn need(&self, id: &str, what: &str) -> Result<Period, ProcessError> {
+        self.get(id).ok_or_else(|| {
+            ProcessError::new(format!(
+                "政策包未规定{what}的期限（period {id}），无法计算截止日期；请系统管理员在政策包中补充后再办理"
+            ))
+        })
+    }
+
+    /// A static empty set (a context that counts nothing: lists, tests).
+    pub fn none() -> &'static Periods {
+        static NONE: std::sync::OnceLock<Periods> = std::sync::OnceLock::new();
+        NONE.get_or_init(Periods::default)
+    }
+}
+
+/// What open deadlines are counted by: the official calendar and the case's periods.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    pub calendar: &'a Calendar,
+    pub periods: &'a Periods,
+}
+
+/// What the service looks up for a command before it is decided: the world outside the case.
+#[derive(Debug, Clone)]
+pub struct Ctx<'a> {
+    pub today: NaiveDate,
+    pub calendar: &'a Calendar,
+    /// The periods of the pack that governs the case.
+    pub periods: &'a Periods,
+    /// The organisation handling the case first, then each organisation above it up to the
+    /// root of the directory (阿拉善左旗公安局 → 阿拉善盟公安局 → 内蒙古自治区公安厅): the chain a
+    /// mandatory escalation report climbs (001 §17).
+    pub org_chain: Vec<Org>,
+    /// For each of this case's [`Process::recurrence_keys`], the other cases (ids, oldest
+    /// first) that carry the same key: what recurrence flags are decided on (000 §31, 002 §17).
+    pub recurrence: BTreeMap<String, Vec<String>>,
+    /// The names of record of the people and organisations of the directory whose ids appear
+    /// as string values anywhere in the command (a `Person` or `Org` field's value), by id: a
+    /// command names people and organisations by id, and the process records their names as
+    /// the directory has them. An id missing here is not in the directory.
+    pub names: BTreeMap<String, String>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context with no organisation chain, recurrence or names (tests, and what the pages
+    /// ask of a case; the service fills them from the record before a command is decided).
+    pub fn new(today: NaiveDate, calendar: &'a Calendar, periods: &'a Periods) -> Self {
+        Ctx {
+            today,
+            calendar,
+            periods,
+            org_chain: Vec::new(),
+            recurrence: BTreeMap::new(),
+            names: BTreeMap::new(),
+        }
+    }
+
+    /// The calendar and periods deadlines are counted by.
+    pub fn rules(&self) -> Rules<'a> {
+        Rules {
+            calendar: self.calendar,
+            periods: self.periods,
+        }
+    }
+
+    /// The name of record of a person or organisation named by id in the command.
+    pub fn name(&self, id: &str) -> Option<&str> {
+        self.names.get(id).map(String::as_str).or_else(|| {
+            self.org_chain
+                .iter()
+                .find(|o| o.id == id)
+                .map(|o| o.name.as_str())
+        })
+    }
+}
+
+/// One open step with a statutory or set period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenDeadline {
+    /// Stable id of the step within the process (`escalation_ack:ORG`, `appeal_reply`, …).
+    pub step: String,
+    /// What must be done, in Chinese (`上级维权办确认收到报告`).
+    pub label: String,
+    pub due: NaiveDate,
+    pub provisional: bool,
+    /// The article that sets the period (`001 §17`), or `本地设置` for a locally set one.
+    pub article: String,
+    /// Who must act (role id).
+    pub role: Role,
+}
+
+/// How a form field is entered and how its value appears in the command's JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FieldKind {
+    /// One line of text → JSON string.
+    Text,
+    /// Several lines → JSON string.
+    LongText,
+    /// `YYYY-MM-DD` → JSON string.
+    Date,
+    /// A checkbox → JSON bool (absent = false).
+    Bool,
+    /// A whole number → JSON number.
+    Integer,
+    /// One of fixed options (id, Chinese label) → JSON string of the id.
+    Choice { options: Vec<(String, String)> },
+    /// Several of fixed options → JSON array of ids.
+    MultiChoice { options: Vec<(String, String)> },
+    /// One item per line → JSON array of strings (empty lines dropped).
+    Lines,
+    /// A person of the directory, by id → JSON string.
+    Person,
+    /// An organisation of the directory, by id → JSON string.
+    Org,
+    /// Repeated rows of sub-fields → JSON array of objects (a table on the page).
+    Rows { fields: Vec<Field>, max: usize },
+}
+
+/// One field of an action's form. `name` is the command's JSON key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub label: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    /// A hint under the field (the article, what counts), in Chinese; may be empty.
+    pub help: String,
+}
+
+impl Field {
+    pub fn new(name: &str, label: &str, kind: FieldKind, required: bool) -> Self {
+        Field {
+            name: name.to_string(),
+            label: label.to_string(),
+            kind,
+            required,
+            help: String::new(),
+        }
+    }
+
+    pub fn help(mut self, help: &str) -> Self {
+        self.help = help.to_string();
+        self
+    }
+}
+
+/// An action someone may take now on a case (or to open one): what the page shows as a
+/// button and form, and what the API accepts as `{"action": id, …fields}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionSpec {
+    /// The command's `action` tag, also the Cedar action id (`incident_report_up`).
+    pub id: String,
+    /// The button's Chinese label.
+    pub label: String,
+    /// The article the step implements.
+    pub article: String,
+    /// The role in which the actor takes it (recorded in the event's `by`).
+    pub role: Role,
+    pub fields: Vec<Field>,
+}
+
+/// The case's line in lists and its read model row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Stage id (`reported`, `closed`, …) and its Chinese name.
+    pub stage: String,
+    pub stage_zh: String,
+    /// The organisation whose 维权委/office handles the case (the access scope's anchor).
+    pub org_id: String,
+    pub title: String,
+}
+
+/// A labelled fact about the case for its page (当事民警, 事件类型, 责任划分 …), in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+impl Fact {
+    pub fn new(label: &str, value: impl Into<String>) -> Self {
+        Fact {
+            label: label.to_string(),
+            value: value.into(),
+        }
+    }
+}
+
+/// A case type. Implemented by a unit struct per process (`Incident`, `NameClearing`, …).
+pub trait Process: 'static + Send + Sync {
+    /// The read model's `cases.kind` (glossary id: `incident`, `name_clearing`,
+    /// `enforcement_fault`, `sanction_appeal`, `rectification`).
+    const KIND: &'static str;
+    /// The Chinese name of the case type (`维权事件`).
+    const NAME_ZH: &'static str;
+    /// The prefix of generated case ids (`W` → `W2026-000001`).
+    const ID_PREFIX: &'static str;
+    /// The pack whose periods a case of this process counts by, unless the organisation's
+    /// bindings name another (`000`, `001`, `004`).
+    const PACK: &'static str;
+
+    type State: Default + Clone + Debug + Serialize + Send + Sync;
+    type Command: Clone + Debug + Serialize + DeserializeOwned + Send + Sync;
+    type Kind: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
+
+    /// Whether the command opens a case (only such a command may be a case's first).
+    fn opens(command: &Self::Command) -> bool;
+
+    /// The command's action id (its `action` tag).
+    fn action_id(command: &Self::Command) -> &'static str;
+
+    /// Decides a command against the state: the events to record, or why not.
+    fn decide(
+        state: &Self::State,
+        command: &Self::Command,
+        actor: &Actor,
+        ctx: &Ctx<'_>,
+    ) -> Result<Vec<Event<Self::Kind>>, ProcessError>;
+
+    /// Applies one recorded event (total: replay never fails on a recorded event).
+    fn apply(state: Self::State, event: &Event<Self::Kind>) -> Self::State;
+
+    fn replay(events: &[Event<Self::Kind>]) -> Self::State {
+        events
+            .iter()
+            .fold(Self::State::default(), |s, e| Self::apply(s, e))
+    }
+
+    /// The open steps with their due dates.
+    fn deadlines(state: &Self::State, rules: &Rules<'_>) -> Vec<OpenDeadline>;
+
+    /// System events due on `ctx.today` (a period that fires something when it passes).
+    fn due_events(_state: &Self::State, _ctx: &Ctx<'_>) -> Vec<Event<Self::Kind>> {
+        Vec::new()
+    }
+
+    /// The stages a case of this process goes through, as (id, Chinese name), in order: the
+    /// case list's filter and the Chinese name of a listed case's stage. Default: none listed
+    /// (the list then shows the stage id).
+    fn stages() -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
+    /// Whether passing this open step fires one of `due_events`: the scheduler then claims the
+    /// case the day after the step's due day. The others are reminders and overdue flags only.
+    fn fires_event(_deadline: &OpenDeadline) -> bool {
+        false
+    }
+
+    /// A system command to decide after each recorded command, given the looked-up context
+    /// (e.g. a recurrence flag when `ctx.recurrence` shows an earlier case with the same key).
+    /// The service decides it as `By::system()` until this returns `None`.
+    fn follow_up(_state: &Self::State, _ctx: &Ctx<'_>) -> Option<Self::Command> {
+        None
+    }
+
+    /// Keys under which cases of this kind recur (`officer:P|category:C`, `unit:O|category:C`).
+    fn recurrence_keys(_state: &Self::State) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The actions `actor` could take now by role and stage (access policies are checked
+    /// separately by the server). On an empty state: the opening actions.
+    fn actions(state: &Self::State, actor: &Actor, ctx: &Ctx<'_>) -> Vec<ActionSpec>;
+
+    fn summary(state: &Self::State) -> Summary;
+
+    /// The case's facts for its page, in order.
+    fn facts(state: &Self::State) -> Vec<Fact>;
+
+    /// Who and which organisations the case involves, as (relation, id): the read model's
+    /// `case_links`, which the access policies scope lists by. Relations in use: `subject`
+    /// (an officer the case is about — sees their own case), `unit` (their unit),
+    /// `escalated_to` (an organisation that must receive a report), `department`, `recused`.
+    fn links(state: &Self::State) -> Vec<(String, String)>;
+
+    /// The event in one Chinese line for the timeline.
+    fn describe(kind: &Self::Kind) -> String;
+
+    /// The event kind's id (its `type` tag), stored in the log's `kind` column.
+    fn kind_id(kind: &Self::Kind) -> &'static str;
+
+    /// The written notices issued so far, in order.
+    fn documents(events: &[Event<Self::Kind>]) -> Vec<Document>;
+
+    /// The reason an event records, for the log's `reason` column (the application records
+    /// the grounds of a refusal or an appeal there; default none).
+    fn reason(_kind: &Self::Kind) -> Option<String> {
+        None
+    }
+
+    /// The process's own event for a seal, when its state keeps seals (the application's
+    /// `document_sealed`; default none: the registry keeps seals beside the process's events).
+    fn seal_kind(_seal: &DocumentSeal) -> Option<Self::Kind> {
+        None
+    }
+
+    /// The answered facts a command carries, checked against the pack's vocabulary before it
+    /// is decided (the application's form and fact updates; default none).
+    fn command_facts(_command: &Self::Command) -> Option<&BTreeMap<String, serde_json::Value>> {
+        None
+    }
+
+    /// The digest of an evidence file a command records, which its uploader must have uploaded
+    /// to the case (issue 19; default none).
+    fn command_evidence(_command: &Self::Command) -> Option<&str> {
+        None
+    }
+}

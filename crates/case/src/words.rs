@@ -1,0 +1,282 @@
+//! The words every process shares (DESIGN §2): who acts and in which role, the record of who
+//! acted, organisations, the sanctions an accountability decision imposes, and the written
+//! notices with their seals. They were the 000 application's; every process owns them now.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Who a person acts as (DESIGN §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 民警 (applicant officer).
+    Officer,
+    /// 申请单位 / 所在单位.
+    Unit,
+    /// 维权办 staff.
+    Office,
+    /// 维权委主任.
+    Director,
+    /// 维权委副主任.
+    DeputyDirector,
+    /// 维权委成员.
+    CommitteeMember,
+    /// 审查论证组成员.
+    PanelMember,
+    /// 邀请参与审查论证的人员 (000 §18).
+    ExternalExpert,
+    /// 原问责决定部门.
+    OriginalDepartment,
+    /// 上一级维权委 (receives 复核, 000 §21).
+    HigherCommittee,
+    /// The system itself (deemed acceptance, 000 §13).
+    System,
+    /// 系统管理员: organisations and people, never case decisions.
+    Administrator,
+    /// 法制部门: checks and determines enforcement-fault cases and proposes how to deal with
+    /// them (004 §26).
+    LegalAffairs,
+    /// 警务督察部门: decides enforcement-fault discipline with 人事 (004 §26¶2), orders unfair
+    /// sanctions corrected within a deadline (001 §28).
+    Inspectorate,
+}
+
+impl Role {
+    /// The role's id, as serialised (`office`, `deputy_director`, …).
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Unit => "unit",
+            Role::Office => "office",
+            Role::Director => "director",
+            Role::DeputyDirector => "deputy_director",
+            Role::CommitteeMember => "committee_member",
+            Role::PanelMember => "panel_member",
+            Role::ExternalExpert => "external_expert",
+            Role::OriginalDepartment => "original_department",
+            Role::HigherCommittee => "higher_committee",
+            Role::System => "system",
+            Role::Administrator => "administrator",
+            Role::LegalAffairs => "legal_affairs",
+            Role::Inspectorate => "inspectorate",
+        }
+    }
+
+    /// The role's Chinese name as documents and messages write it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::Officer => "申请民警",
+            Role::Unit => "申请单位",
+            Role::Office => "维权办",
+            Role::Director => "维权委主任",
+            Role::DeputyDirector => "维权委副主任",
+            Role::CommitteeMember => "维权委成员",
+            Role::PanelMember => "审查论证组成员",
+            Role::ExternalExpert => "特邀审查论证人员",
+            Role::OriginalDepartment => "原问责决定部门",
+            Role::HigherCommittee => "上一级维权委",
+            Role::System => "系统",
+            Role::Administrator => "系统管理员",
+            Role::LegalAffairs => "法制部门",
+            Role::Inspectorate => "警务督察部门",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.zh())
+    }
+}
+
+/// The person issuing a command: their id, every role they hold, and their organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub person_id: String,
+    pub roles: Vec<Role>,
+    pub org_id: String,
+}
+
+impl Actor {
+    pub fn new(person_id: &str, roles: &[Role], org_id: &str) -> Self {
+        Self {
+            person_id: person_id.to_string(),
+            roles: roles.to_vec(),
+            org_id: org_id.to_string(),
+        }
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// Who an event is recorded against: the person and the one role they acted in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct By {
+    pub person_id: String,
+    pub role: Role,
+}
+
+impl By {
+    pub fn system() -> Self {
+        Self {
+            person_id: "system".to_string(),
+            role: Role::System,
+        }
+    }
+}
+
+/// An organisation as documents name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+}
+
+/// Sanctions of an accountability decision, lightest first, so that "heavier" is `>`.
+/// Organisational measures (诫勉, 责令检查, 通报批评) rank below formal discipline, whose order
+/// is that of 警告、记过、记大过、降级、撤职、开除.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sanction {
+    /// 诫勉.
+    Admonition,
+    /// 责令作出书面检查.
+    WrittenSelfExamination,
+    /// 通报批评.
+    CirculatedCriticism,
+    /// 警告.
+    Warning,
+    /// 记过.
+    Demerit,
+    /// 记大过.
+    MajorDemerit,
+    /// 降级.
+    Demotion,
+    /// 撤职.
+    RemovalFromPost,
+    /// 开除.
+    Expulsion,
+}
+
+impl Sanction {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Sanction::Admonition => "诫勉",
+            Sanction::WrittenSelfExamination => "责令作出书面检查",
+            Sanction::CirculatedCriticism => "通报批评",
+            Sanction::Warning => "警告",
+            Sanction::Demerit => "记过",
+            Sanction::MajorDemerit => "记大过",
+            Sanction::Demotion => "降级",
+            Sanction::RemovalFromPost => "撤职",
+            Sanction::Expulsion => "开除",
+        }
+    }
+}
+
+/// The Chinese name of a sanction or its absence (revoked).
+pub fn sanction_zh(s: Option<Sanction>) -> &'static str {
+    s.map(Sanction::zh).unwrap_or("撤销（不予处理）")
+}
+
+/// Kinds of written document the procedure produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    AcceptanceNotice,
+    RejectionNotice,
+    DeemedAcceptanceNotice,
+    ExOfficioNotice,
+    ExtensionApproval,
+    ReviewOpinion,
+    ReconsiderationReply,
+    ReReviewReply,
+    Recommendation,
+    PublicityNotice,
+    /// 执法过错责任认定书 (004 §26).
+    FaultDetermination,
+    /// 执法过错责任追究决定书 (004 §16, §26¶2).
+    FaultDecision,
+    /// 执法过错申诉答复书 (004 §27).
+    FaultAppealReply,
+    /// 处分申诉复核意见书 (001 §27).
+    SanctionReviewOpinion,
+    /// 限期纠正通知书 (001 §28).
+    CorrectionOrder,
+    /// 整改通知书 of a rectification (000 §31 ¶2, 002 §16).
+    RectificationNotice,
+    /// 易错风险警示提醒函 to a unit where a category of mistake recurs (002 §17, 003).
+    RiskWarning,
+    /// 维权案（事）件报告 to a level above (001 §17).
+    IncidentReport,
+    /// 正名通知书 (001 §29(五)).
+    NameClearingNotice,
+    /// 举报核查情况的反馈或者说明 (002 §18).
+    ComplaintOutcome,
+}
+
+/// A written notice with its full text, produced by the event that requires it.
+/// Rendering (PDF/DOCX, GB/T 9704) and document numbers belong to other layers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub kind: DocumentKind,
+    pub title: String,
+    /// 主送.
+    pub addressee: String,
+    /// 抄送 / 抄告.
+    #[serde(default)]
+    pub copy_to: Vec<String>,
+    pub text: String,
+    pub issued_on: NaiveDate,
+}
+
+/// The seal of an issued notice (issue 6): the SM3 digest of the PDF archived when the notice
+/// was issued, so a printed copy can later be matched to the record. The workflow only keeps
+/// what the service recorded; rendering and archiving are the outer layers' (the workflow stays
+/// pure).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentSeal {
+    /// Which notice: its number among the case's documents, from 1 in order of issue.
+    pub document: usize,
+    /// The notice's title, as a check that the seal names the document it was made for.
+    pub title: String,
+    /// SM3 (GM/T 0004-2012) of the archived PDF, 64 lowercase hex digits.
+    pub sm3: String,
+    /// Size of the PDF in bytes.
+    pub bytes: u64,
+    pub pages: u32,
+    /// The font families the PDF was typeset in (official faces or free stand-ins).
+    #[serde(default)]
+    pub fonts: Vec<String>,
+}
+
+impl DocumentSeal {
+    /// Whether `sm3` has the form of an SM3 digest (64 lowercase hex digits).
+    pub fn well_formed(&self) -> bool {
+        self.sm3.len() == 64
+            && self
+                .sm3
+                .bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanctions_order_from_lightest_and_revocation_is_lightest_of_all() {
+        assert!(Sanction::Admonition < Sanction::Warning);
+        assert!(Sanction::Warning < Sanction::Demerit);
+        assert!(Sanction::MajorDemerit < Sanction::Demotion);
+        assert!(Sanction::RemovalFromPost < Sanction::Expulsion);
+        // `Option<Sanction>`: `None` (revoked) is below every sanction.
+        assert!(None < Some(Sanction::Admonition));
+        assert_eq!(sanction_zh(None), "撤销（不予处理）");
+    }
+}
