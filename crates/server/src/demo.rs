@@ -559,6 +559,11 @@ fn coercive() -> Facts {
         ("coercive_measure_lawful", json!(true)),
         ("within_necessary_limit", json!(true)),
         ("timely_rescue", json!(true)),
+        // 000 §7(二)–(四) govern their own situations (issue 15): the general §7(一) decides
+        // only once they are ruled out.
+        ("weapon_harm", json!(false)),
+        ("subject_own_cause_on_scene", json!(false)),
+        ("custody_casualty", json!(false)),
     ])
 }
 
@@ -579,7 +584,13 @@ fn custody() -> Facts {
 }
 
 fn law_changed() -> Facts {
-    established(&[("law_changed", json!(true))])
+    // 000 §7(五) gives way to §7(二)–(四) in their situations (issue 15): ruled out here.
+    established(&[
+        ("law_changed", json!(true)),
+        ("weapon_harm", json!(false)),
+        ("subject_own_cause_on_scene", json!(false)),
+        ("custody_casualty", json!(false)),
+    ])
 }
 
 fn emergency() -> Facts {
