@@ -1,23 +1,27 @@
-//! `lvzhi case …`: the application cases of record (issue 4's contract), for administrators and
-//! scripted checks. Requests are JSON files:
+//! `lvzhi case …`: the cases of record of every process (issue 4's contract, on the one engine of
+//! issue 14), for administrators and scripted checks. Requests are JSON files:
 //!
 //! ```json
 //! { "actor": {"person_id": "o-wang", "roles": ["office"], "org_id": "org-zuoqi"},
 //!   "today": "2024-09-30",            // optional: the statutory day; default today in Beijing
 //!   "expected_version": 2,            // optional (act): the version the user saw
-//!   "case_id": "A2024-000001",        // optional (create): otherwise numbered A<year>-<n>
+//!   "case_id": "A2024-000001",        // optional (create): otherwise numbered by the process
+//!   "kind": "incident",               // optional (create): the process; default application
 //!   "command": {"action": "accept"} }
 //! ```
+//!
+//! A command is the process's JSON command, as the API takes it; `act` needs no kind (the
+//! case has one).
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Subcommand;
 use lvzhi_calendar::{date_zh, parse_date, Calendar, Period};
+use lvzhi_processes::{by_kind, Actor};
 use lvzhi_service::Service;
 use lvzhi_store::Store;
-use lvzhi_workflow::{Actor, Command};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::audit_cmd::default_db;
 use crate::error::AppError;
@@ -116,7 +120,68 @@ struct Request {
     expected_version: Option<i64>,
     #[serde(default)]
     case_id: Option<String>,
-    command: Command,
+    /// The process of a new case (default: the application).
+    #[serde(default)]
+    kind: Option<String>,
+    command: serde_json::Value,
+}
+
+/// A recorded event as the CLI prints it (JSON).
+#[derive(Serialize)]
+struct Recorded<'a> {
+    kind: &'a str,
+    on: NaiveDate,
+    person_id: &'a str,
+    role: &'a str,
+    description: &'a str,
+    event: &'a serde_json::Value,
+}
+
+fn recorded(e: &lvzhi_processes::DecidedEvent) -> Recorded<'_> {
+    Recorded {
+        kind: e.kind_id,
+        on: e.on,
+        person_id: &e.by.person_id,
+        role: e.by.role.id(),
+        description: &e.description,
+        event: &e.payload,
+    }
+}
+
+/// A person's name of record, or the id when the directory has no such person.
+async fn name_of(svc: &Service, id: &str) -> String {
+    match svc.store().person(id).await {
+        Ok(Some(p)) => p.name,
+        _ => id.to_string(),
+    }
+}
+
+/// One line of a timeline: the day, who (role and name) and what.
+async fn line(svc: &Service, on: NaiveDate, person: &str, role: &str, what: &str) -> String {
+    let role_zh = serde_json::from_value::<lvzhi_processes::Role>(serde_json::json!(role))
+        .map(|r| r.zh())
+        .unwrap_or(role);
+    if person == "system" {
+        format!("{}　系统：{what}", date_zh(on))
+    } else {
+        format!(
+            "{}　{role_zh}{}：{what}",
+            date_zh(on),
+            name_of(svc, person).await
+        )
+    }
+}
+
+/// The Chinese name of a stage of a kind (the id itself when unknown).
+fn stage_zh(kind: &str, stage: &str) -> String {
+    by_kind(kind)
+        .and_then(|p| {
+            p.stages()
+                .iter()
+                .find(|(id, _)| *id == stage)
+                .map(|(_, zh)| zh.to_string())
+        })
+        .unwrap_or_else(|| stage.to_string())
 }
 
 /// Statutory days are Beijing days, whatever the server's time zone. UTC+8 has no daylight
@@ -174,13 +239,28 @@ pub fn run(data_dir: &Path, cmd: CaseCommand) -> Result<(), AppError> {
                 let svc = service(data_dir, db, calendar).await?;
                 let now = now();
                 let today = req.today.unwrap_or_else(|| beijing_today(now));
-                let (id, version) = svc
-                    .create(req.case_id.as_deref(), &req.actor, &req.command, today, now)
+                let kind = req.kind.as_deref().unwrap_or(lvzhi_service::APPLICATION);
+                let (id, version, events) = svc
+                    .create_process(
+                        kind,
+                        req.case_id.as_deref(),
+                        &req.actor,
+                        &req.command,
+                        today,
+                        now,
+                    )
                     .await?;
                 if json {
-                    print_json(&serde_json::json!({ "case_id": id, "version": version }))?;
+                    let events: Vec<_> = events.iter().map(recorded).collect();
+                    print_json(&serde_json::json!({
+                        "case_id": id, "kind": kind, "version": version, "events": events,
+                    }))?;
                 } else {
                     println!("已立案：{id}（版本 {version}）");
+                    for e in &events {
+                        let l = line(&svc, e.on, &e.by.person_id, e.by.role.id(), &e.description);
+                        println!("  {}", l.await);
+                    }
                 }
                 svc.store().close().await;
                 Ok(())
@@ -190,8 +270,13 @@ pub fn run(data_dir: &Path, cmd: CaseCommand) -> Result<(), AppError> {
                 let svc = service(data_dir, db, calendar).await?;
                 let now = now();
                 let today = req.today.unwrap_or_else(|| beijing_today(now));
+                if req.kind.is_some() {
+                    return Err(AppError::Policy(
+                        "办理已有案件的请求不需要 kind：案件类型以案件为准".to_string(),
+                    ));
+                }
                 let (version, events) = svc
-                    .act(
+                    .act_process(
                         &id,
                         req.expected_version,
                         &req.actor,
@@ -201,13 +286,15 @@ pub fn run(data_dir: &Path, cmd: CaseCommand) -> Result<(), AppError> {
                     )
                     .await?;
                 if json {
+                    let events: Vec<_> = events.iter().map(recorded).collect();
                     print_json(
                         &serde_json::json!({ "case_id": id, "version": version, "events": events }),
                     )?;
                 } else {
                     println!("已记录（案件 {id}，版本 {version}）：");
                     for e in &events {
-                        println!("  {}", e.describe_zh());
+                        let l = line(&svc, e.on, &e.by.person_id, e.by.role.id(), &e.description);
+                        println!("  {}", l.await);
                     }
                 }
                 svc.store().close().await;
@@ -221,16 +308,20 @@ pub fn run(data_dir: &Path, cmd: CaseCommand) -> Result<(), AppError> {
             } => {
                 let svc = service(data_dir, db, calendar).await?;
                 let today = today.unwrap_or_else(|| beijing_today(now()));
-                let view = svc.view(&id, today).await?;
-                svc.store().close().await;
+                let loaded = svc.load_process(&id).await?;
+                let view = svc.view_process(&loaded, today);
                 if json {
+                    svc.store().close().await;
                     return print_json(&view);
                 }
                 println!(
-                    "案件 {}（版本 {}）：{}",
-                    view.case_id, view.version, view.title
+                    "{}（{}，版本 {}）：{}",
+                    view.case_id, view.kind_zh, view.version, view.title
                 );
                 println!("状态：{}", view.stage_zh);
+                for f in &view.facts {
+                    println!("{}：{}", f.label, f.value);
+                }
                 if view.deadlines.is_empty() {
                     println!("未届期限：无");
                 }
@@ -252,10 +343,30 @@ pub fn run(data_dir: &Path, cmd: CaseCommand) -> Result<(), AppError> {
                         d.deadline.article
                     );
                 }
+                if !view.documents.is_empty() {
+                    println!("文书：");
+                    for (n, d) in view.documents.iter().enumerate() {
+                        let sealed = view.seals.iter().any(|s| s.seal.document == n + 1);
+                        println!(
+                            "  {}. {}（{}）{}",
+                            n + 1,
+                            d.title,
+                            date_zh(d.issued_on),
+                            if sealed { "，已定稿" } else { "" }
+                        );
+                    }
+                }
                 println!("时间线：");
                 for t in &view.timeline {
-                    println!("  [{}] {}", t.version, t.description);
+                    let l = line(&svc, t.on, &t.actor, &t.role, &t.description).await;
+                    match &t.reason {
+                        Some(r) if !t.description.contains(r.as_str()) => {
+                            println!("  [{}] {l}。理由：{r}", t.version)
+                        }
+                        _ => println!("  [{}] {l}", t.version),
+                    }
                 }
+                svc.store().close().await;
                 Ok(())
             }
             CaseCommand::List {
@@ -294,13 +405,34 @@ pub fn run(data_dir: &Path, cmd: CaseCommand) -> Result<(), AppError> {
                     .list_cases(state.as_deref(), None, 500, 0)
                     .await?;
                 svc.store().close().await;
+                let rows: Vec<serde_json::Value> = rows
+                    .into_iter()
+                    .map(|r| {
+                        let kind_zh = by_kind(&r.case.kind).map_or("", |p| p.name_zh());
+                        serde_json::json!({
+                            "case_id": r.case_id,
+                            "kind": r.case.kind,
+                            "kind_zh": kind_zh,
+                            "state": r.case.state,
+                            "state_zh": stage_zh(&r.case.kind, &r.case.state),
+                            "org_id": r.case.org_id,
+                            "title": r.case.title,
+                            "version": r.version,
+                            "updated_at": r.updated_at,
+                        })
+                    })
+                    .collect();
                 if json {
                     return print_json(&rows);
                 }
                 for r in &rows {
                     println!(
-                        "{} [{}] {}（版本 {}）",
-                        r.case_id, r.case.state, r.case.title, r.version
+                        "{} {}（{}）{}（版本 {}）",
+                        r["case_id"].as_str().unwrap_or_default(),
+                        r["kind_zh"].as_str().unwrap_or_default(),
+                        r["state_zh"].as_str().unwrap_or_default(),
+                        r["title"].as_str().unwrap_or_default(),
+                        r["version"]
                     );
                 }
                 if rows.is_empty() {

@@ -162,7 +162,11 @@ pub fn run(data_dir: &Path, cmd: DocumentCommand) -> Result<(), AppError> {
                 let today = beijing_today(chrono::DateTime::<chrono::Utc>::from(
                     std::time::SystemTime::now(),
                 ));
-                let view = svc.view(&case, today).await;
+                // A case of any process (issue 14): its notices as the engine replays them.
+                let view = match svc.load_process(&case).await {
+                    Ok(loaded) => Ok(svc.view_process(&loaded, today)),
+                    Err(e) => Err(e),
+                };
                 svc.store().close().await;
                 Ok::<_, AppError>(view?)
             })?;
