@@ -204,6 +204,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
                 "阿拉善左旗公安局政务公开栏及内网门户",
                 d(2024, 11, 4),
                 &deadline(d(2024, 11, 4), Period::Days(5), d(2024, 11, 8)),
+                Period::Days(5),
             ),
             None,
         ),

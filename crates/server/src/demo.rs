@@ -1098,7 +1098,10 @@ impl Seeder {
     ) -> Result<(), AppError> {
         self.act(c, declared_n, applicant, Command::DeclareNoObjection)
             .await?;
-        let command = Command::StartPublicity { place: text(place) };
+        let command = Command::StartPublicity {
+            place: text(place),
+            days: None,
+        };
         self.act(c, started_n, &office(), command).await
     }
 }

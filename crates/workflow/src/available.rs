@@ -211,6 +211,7 @@ pub fn sample_commands(state: &State, action_id: &str, today: NaiveDate) -> Vec<
         }
         "start_publicity" => vec![Command::StartPublicity {
             place: text("申请人所在单位"),
+            days: None,
         }],
         "record_objection" => vec![Command::RecordObjection {
             summary: text("公示期间收到的反映"),

@@ -269,7 +269,8 @@ pub fn open_deadlines(
         _ => {}
     }
     if let Some(pb) = s.publicity.as_ref().filter(|pb| pb.closed_on.is_none()) {
-        let d = cal.add(pb.started_on, p.publicity)?;
+        let period = pb.days.map(Period::Days).unwrap_or(p.publicity);
+        let d = cal.add(pb.started_on, period)?;
         out.push(OpenDeadline::new(
             Step::Publicity,
             Role::Office,

@@ -3,7 +3,7 @@
 //! so a refused command changes nothing.
 
 use chrono::NaiveDate;
-use lvzhi_calendar::{date_zh, Calendar};
+use lvzhi_calendar::{date_zh, Calendar, Period};
 
 use crate::deadlines::{acceptance_deadline, appeal_window, chain, is_final, opinion_deadline};
 use crate::documents;
@@ -993,7 +993,7 @@ impl<'a> Ctx<'a> {
                 reasoning,
                 revised,
             } => self.reply(AppealKind::ReReview, *upheld, reasoning, revised),
-            Command::StartPublicity { place } => {
+            Command::StartPublicity { place, days } => {
                 const A: &str = "开始公示";
                 let by = self.office(A, "000 §23")?;
                 let d = self.require_final(A, "000 §23")?;
@@ -1010,14 +1010,34 @@ impl<'a> Ctx<'a> {
                     return Err(refused("认定意见正在复查，不能公示", "000 §23"));
                 }
                 nonempty(place, "公示地点（申请人所在单位）不能为空", "000 §23")?;
-                let ends = self.cal.add(today, self.p.publicity)?;
-                let document = documents::publicity_notice(self.form()?, d, place, today, &ends);
+                // 000 §23: 不少于五日 — the pack's period is the minimum; the office may set longer.
+                let minimum = self.p.publicity;
+                let period = match (days, minimum) {
+                    (None, _) => minimum,
+                    (Some(n), Period::Days(min)) if *n >= min && *n <= 365 => Period::Days(*n),
+                    (Some(n), Period::Days(min)) => {
+                        return Err(refused(
+                            format!("公示期不少于{min}日，且不超过365日（所填为{n}日）"),
+                            "000 §23",
+                        ))
+                    }
+                    (Some(_), _) => {
+                        return Err(refused(
+                            "政策包将公示期规定为工作日，公示期只能按政策包的规定计算",
+                            "000 §23",
+                        ))
+                    }
+                };
+                let ends = self.cal.add(today, period)?;
+                let document =
+                    documents::publicity_notice(self.form()?, d, place, today, &ends, minimum);
                 Ok(self.ev(
                     by,
                     EventKind::PublicityStarted {
                         place: place.trim().to_string(),
                         ends_on: ends.due,
                         document,
+                        days: days.filter(|_| period != minimum),
                     },
                 ))
             }
@@ -1082,10 +1102,11 @@ impl<'a> Ctx<'a> {
                     return Err(refused("本案不在公示期间", "000 §23"));
                 };
                 if today <= pb.ends_on {
+                    let period = pb.days.map(Period::Days).unwrap_or(self.p.publicity);
                     return Err(refused(
                         format!(
-                            "公示期不少于{}，至{}届满，届满前不能结束公示",
-                            self.p.publicity.to_chinese(),
+                            "公示期为{}，至{}届满，届满前不能结束公示",
+                            period.to_chinese(),
                             date_zh(pb.ends_on)
                         ),
                         "000 §23",
@@ -1225,22 +1246,16 @@ impl<'a> Ctx<'a> {
                         sanction_zh(s.current_sanction)
                     )));
                 }
-                // `None` (revoked) orders below every sanction, so `>` is "heavier".
-                if s.appealed() && *sanction > s.current_sanction {
-                    return Err(refused(
-                        format!(
-                            "申请人已申请复议复核，不得因此加重处理：现行处理为“{}”，不能变更为较重的“{}”",
-                            sanction_zh(s.current_sanction),
-                            sanction_zh(*sanction)
-                        ),
-                        "000 §21",
-                    ));
-                }
+                // `None` (revoked) orders below every sanction, so `>` is "heavier". 000 §21 ¶3
+                // forbids a heavier sanction *because of* an appeal; whether it was is for the
+                // committee to establish, so the change is recorded as decided and flagged.
+                let heavier_after_appeal = s.appealed() && *sanction > s.current_sanction;
                 Ok(self.ev(
                     by,
                     EventKind::SanctionChanged {
                         sanction: *sanction,
                         reason: reason.trim().to_string(),
+                        heavier_after_appeal,
                     },
                 ))
             }
@@ -1518,6 +1533,23 @@ impl<'a> Ctx<'a> {
                 ),
                 article,
             ));
+        }
+        // 000 §20: the second extension is for a matter that "经延长期限仍未能审查论证完毕" — it
+        // is granted within the first extension's added period, once the original last day has
+        // passed, never together with the first.
+        if round == 2 {
+            if let Some(accepted) = s.accepted_on {
+                let original = self.cal.add(accepted, self.p.opinion)?.due;
+                if self.today <= original {
+                    return Err(refused(
+                        format!(
+                            "再次延长限于经延长期限仍未能审查论证完毕的情形：原定期限于{}届满，延长期间方可再次延长",
+                            date_zh(original)
+                        ),
+                        article,
+                    ));
+                }
+            }
         }
         let new_due = chain(self.cal.add(current.due, period)?, &current);
         let form = self.form()?;

@@ -437,16 +437,22 @@ pub fn publicity_notice(
     place: &str,
     on: NaiveDate,
     ends: &Deadline,
+    minimum: lvzhi_calendar::Period,
 ) -> Document {
+    // The minimum alone as before; a longer period set by the office says both (000 §23).
+    let length = if ends.period == minimum {
+        format!("不少于{}", minimum.to_chinese())
+    } else {
+        format!("共{}（不少于{}）", ends.period.to_chinese(), minimum.to_chinese())
+    };
     let text = format!(
-        "{INDENT}根据{REGULATION}第二十三条的规定，现将{names}同志（{unit}）的免责容错认定意见予以公示：\n{INDENT}申请事项：{m}。\n{INDENT}认定意见：{summary}。\n{INDENT}公示地点：{place}。公示期自{start}起，不少于{p}，至{end}止。公示期间，对申请人有不符合免责或者减轻责任情形的证据或者线索的，可以向{office}反映，本办将认真甄别核实。{sig}",
+        "{INDENT}根据{REGULATION}第二十三条的规定，现将{names}同志（{unit}）的免责容错认定意见予以公示：\n{INDENT}申请事项：{m}。\n{INDENT}认定意见：{summary}。\n{INDENT}公示地点：{place}。公示期自{start}起，{length}，至{end}止。公示期间，对申请人有不符合免责或者减轻责任情形的证据或者线索的，可以向{office}反映，本办将认真甄别核实。{sig}",
         names = applicant_names(form),
         unit = form.applying_unit.name,
         m = form.matter.trim(),
         summary = d.summary_zh(),
         place = place.trim(),
         start = date_zh(on),
-        p = ends.period.to_chinese(),
         end = last_day(ends),
         office = office_name(&form.committee),
         sig = sign(&office_name(&form.committee), on),

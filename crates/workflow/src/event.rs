@@ -139,6 +139,9 @@ pub enum EventKind {
         place: String,
         ends_on: NaiveDate,
         document: Document,
+        /// The length in 日 the office set when longer than the pack's minimum (000 §23).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        days: Option<u32>,
     },
     ObjectionRecorded {
         summary: String,
@@ -165,12 +168,16 @@ pub enum EventKind {
         #[serde(default)]
         justification: Option<String>,
     },
-    /// A change of the linked accountability decision (`None`: revoked). Never heavier after
-    /// an appeal (000 §21 ¶3).
+    /// A change of the linked accountability decision (`None`: revoked). Recorded as decided,
+    /// even heavier after an appeal: the record must say what was decided. A heavier one after a
+    /// 复议 or 复核 is flagged (000 §21 ¶3 forbids it *because of* the appeal, §37(六) makes
+    /// retaliation an accountability matter) for the committee to review.
     SanctionChanged {
         #[serde(default)]
         sanction: Option<Sanction>,
         reason: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        heavier_after_appeal: bool,
     },
     /// 纪检监察机关 / 检察机关 involvement (000 §29).
     OversightRecorded {
@@ -322,6 +329,10 @@ pub enum Command {
     },
     StartPublicity {
         place: String,
+        /// The publicity's length in 日, when longer than the pack's minimum (000 §23:
+        /// 不少于五日); absent, the minimum.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        days: Option<u32>,
     },
     RecordObjection {
         summary: String,
@@ -522,6 +533,13 @@ impl Event {
         }
         if let EventKind::DocumentSealed { seal } = &self.kind {
             line.push_str(&format!("（{}，SM3 {}）", seal.title, seal.sm3));
+        }
+        if let EventKind::SanctionChanged {
+            heavier_after_appeal: true,
+            ..
+        } = &self.kind
+        {
+            line.push_str("（申请复议复核后加重处理，须审查是否因申请而加重：000 §21¶3、§37(六)）");
         }
         if let Some(r) = self.reason() {
             line.push_str(&format!("。理由：{r}"));
@@ -748,7 +766,10 @@ mod tests {
                 reasoning: t(),
                 revised: None,
             },
-            Command::StartPublicity { place: t() },
+            Command::StartPublicity {
+                place: t(),
+                days: None,
+            },
             Command::RecordObjection { summary: t() },
             Command::ResolveObjection {
                 index: 0,

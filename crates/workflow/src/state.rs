@@ -136,6 +136,9 @@ pub struct Publicity {
     pub place: String,
     pub started_on: NaiveDate,
     pub ends_on: NaiveDate,
+    /// Its length in 日 when the office set it longer than the pack's minimum (000 §23).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
     pub objections: Vec<Objection>,
     pub closed_on: Option<NaiveDate>,
 }
@@ -243,6 +246,10 @@ pub struct State {
     /// The accountability decision's present sanction (`None`: revoked or no decision linked).
     pub current_sanction: Option<Sanction>,
     pub sanction_history: Vec<(NaiveDate, Option<Sanction>, String)>,
+    /// Days on which the linked decision was made heavier after a 复议 or 复核 had been filed:
+    /// each is for the committee to review (000 §21 ¶3, §37(六); 001 §30).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heavier_after_appeal: Vec<NaiveDate>,
     pub department_recommendation: Option<DepartmentRecommendation>,
     pub oversight: Vec<Oversight>,
     pub compensation: Option<Compensation>,
@@ -541,11 +548,13 @@ pub fn apply(mut s: State, e: &Event) -> State {
             place,
             ends_on,
             document,
+            days,
         } => {
             s.publicity = Some(Publicity {
                 place: place.clone(),
                 started_on: on,
                 ends_on: *ends_on,
+                days: *days,
                 objections: Vec::new(),
                 closed_on: None,
             });
@@ -615,9 +624,16 @@ pub fn apply(mut s: State, e: &Event) -> State {
                     .push((on, new, "采纳维权委撤销或变更原决定的建议".to_string()));
             }
         }
-        EventKind::SanctionChanged { sanction, reason } => {
+        EventKind::SanctionChanged {
+            sanction,
+            reason,
+            heavier_after_appeal,
+        } => {
             s.current_sanction = *sanction;
             s.sanction_history.push((on, *sanction, reason.clone()));
+            if *heavier_after_appeal {
+                s.heavier_after_appeal.push(on);
+            }
         }
         EventKind::OversightRecorded {
             body,

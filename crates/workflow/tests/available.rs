@@ -211,6 +211,7 @@ fn art_13_14_16_23_26_27_each_party_sees_its_next_steps_along_the_main_path() {
         &office(),
         Command::StartPublicity {
             place: "巴彦浩特派出所公示栏".into(),
+            days: None,
         },
         day,
     );

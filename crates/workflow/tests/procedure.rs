@@ -134,6 +134,7 @@ fn art_13_16_23_26_27_accepted_opinion_no_appeal_publicity_recommendation_adopte
         &office(),
         Command::StartPublicity {
             place: "巴彦浩特派出所".into(),
+            days: None,
         },
         d(2024, 11, 29),
     );
@@ -145,6 +146,7 @@ fn art_13_16_23_26_27_accepted_opinion_no_appeal_publicity_recommendation_adopte
         &office(),
         Command::StartPublicity {
             place: "巴彦浩特派出所公示栏".into(),
+            days: None,
         },
         d(2024, 12, 2),
     );
@@ -356,6 +358,21 @@ fn art_18_20_two_extensions_deputy_may_grant_the_first_only_the_director_the_sec
     );
     // +15 working days from 11-18.
     assert_eq!(c.deadlines()[0].due, d(2024, 12, 9));
+    // 000 §20: the second extension is for a matter still not finished after the first — not
+    // granted with it, only once the original last day (11-18) has passed.
+    for day in [d(2024, 11, 1), d(2024, 11, 18)] {
+        let msg = c.refused(
+            &director(),
+            Command::ExtendReview {
+                grounds: "仍需补充鉴定".into(),
+            },
+            day,
+        );
+        assert!(
+            msg.contains("延长期间方可再次延长") && msg.contains("2024年11月18日"),
+            "{msg}"
+        );
+    }
     let doc = c.last_document();
     assert_eq!(doc.kind, DocumentKind::ExtensionApproval);
     assert!(
@@ -529,6 +546,7 @@ fn art_21_reconsideration_then_re_review_at_the_parent_committee() {
         &office(),
         Command::StartPublicity {
             place: "巴彦浩特派出所".into(),
+            days: None,
         },
         d(2024, 12, 20),
     );
@@ -657,9 +675,12 @@ fn art_21_no_second_reconsideration_on_the_same_reason_unless_new_evidence() {
 }
 
 #[test]
-fn art_21_no_heavier_sanction_after_an_appeal() {
+fn art_21_a_heavier_sanction_after_an_appeal_is_recorded_and_flagged_for_review() {
+    // 000 §21 ¶3 forbids a heavier sanction *because of* an appeal; the record must say what was
+    // decided, so a heavier one is recorded — and flagged for the committee to review whether
+    // the appeal was the cause (000 §37(六): retaliation is an accountability matter).
     let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
-    // Before any appeal the accountability process runs on its own (000 §22).
+    // Before any appeal the accountability process runs on its own (000 §22): not flagged.
     c.ok(
         &department(),
         Command::RecordSanctionChange {
@@ -668,6 +689,7 @@ fn art_21_no_heavier_sanction_after_an_appeal() {
         },
         d(2024, 11, 18),
     );
+    assert!(c.state.heavier_after_appeal.is_empty());
     c.ok(
         &officer(),
         Command::ApplyReconsideration {
@@ -676,23 +698,23 @@ fn art_21_no_heavier_sanction_after_an_appeal() {
         },
         d(2024, 11, 20),
     );
-    for heavier in [Sanction::Demotion, Sanction::Expulsion] {
-        let msg = c.refused(
-            &department(),
-            Command::RecordSanctionChange {
-                sanction: Some(heavier),
-                reason: "从严处理".into(),
-            },
-            d(2024, 11, 25),
-        );
-        assert!(
-            msg.contains("不得因此加重处理")
-                && msg.contains("记大过")
-                && msg.ends_with("（000 §21）"),
-            "{msg}"
-        );
-    }
-    assert_eq!(c.state.current_sanction, Some(Sanction::MajorDemerit));
+    c.ok(
+        &department(),
+        Command::RecordSanctionChange {
+            sanction: Some(Sanction::Demotion),
+            reason: "从严处理".into(),
+        },
+        d(2024, 11, 25),
+    );
+    assert_eq!(c.state.current_sanction, Some(Sanction::Demotion));
+    assert_eq!(c.state.heavier_after_appeal, vec![d(2024, 11, 25)]);
+    let last = c.events.last().unwrap();
+    assert!(
+        matches!(&last.kind, EventKind::SanctionChanged { heavier_after_appeal: true, .. }),
+        "{last:?}"
+    );
+    assert!(last.describe_zh().contains("复议复核后加重处理"), "{}", last.describe_zh());
+    // A lighter change after the appeal is recorded and not flagged.
     c.ok(
         &department(),
         Command::RecordSanctionChange {
@@ -702,6 +724,7 @@ fn art_21_no_heavier_sanction_after_an_appeal() {
         d(2024, 11, 26),
     );
     assert_eq!(c.state.current_sanction, Some(Sanction::Warning));
+    assert_eq!(c.state.heavier_after_appeal.len(), 1);
 }
 
 #[test]
@@ -1075,6 +1098,27 @@ fn art_12_who_may_file() {
 }
 
 #[test]
+fn art_23_publicity_lasts_at_least_five_days_and_the_office_may_set_longer() {
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    c.ok(&officer(), Command::DeclareNoObjection, d(2024, 11, 18));
+    let publicity = |days| Command::StartPublicity {
+        place: "派出所".into(),
+        days,
+    };
+    // 不少于五日: fewer is refused.
+    let msg = c.refused(&office(), publicity(Some(3)), d(2024, 11, 18));
+    assert!(msg.contains("公示期不少于5日") && msg.contains("000 §23"), "{msg}");
+    c.ok(&office(), publicity(Some(10)), d(2024, 11, 18));
+    assert_eq!(c.deadlines()[0].step, Step::Publicity);
+    assert_eq!(c.deadlines()[0].due, d(2024, 11, 28));
+    let doc = c.last_document();
+    assert!(doc.text.contains("共10日（不少于5日）"), "{}", doc.text);
+    // Closing before its last day is refused, on it too; after it, allowed.
+    c.refused(&office(), Command::ClosePublicity, d(2024, 11, 26));
+    c.ok(&office(), Command::ClosePublicity, d(2024, 11, 29));
+}
+
+#[test]
 fn art_23_objections_must_be_resolved_before_publicity_closes() {
     let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
     c.ok(&officer(), Command::DeclareNoObjection, d(2024, 11, 18));
@@ -1083,6 +1127,7 @@ fn art_23_objections_must_be_resolved_before_publicity_closes() {
         &office(),
         Command::StartPublicity {
             place: "派出所".into(),
+            days: None,
         },
         d(2024, 11, 18),
     );

@@ -228,6 +228,7 @@ fn command(i: u8, k: u8, today: chrono::NaiveDate, s: &State) -> (Command, Actor
         25 => (
             Command::StartPublicity {
                 place: text("派出所"),
+                days: None,
             },
             office(),
         ),

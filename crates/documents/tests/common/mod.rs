@@ -184,6 +184,7 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
                 "阿拉善左旗公安局政务公开栏",
                 d(2024, 11, 4),
                 &deadline(d(2024, 11, 4), Period::Days(5), d(2024, 11, 8)),
+                Period::Days(5),
             ),
             vec!["公示", "第二十三条", "2024年11月8日", "政务公开栏"],
         ),
