@@ -164,20 +164,24 @@ async fn art_000_s13_to_s27_the_whole_procedure_on_both_backends() {
                 .map(|t| (&t.kind, t.version))
                 .collect::<Vec<_>>()
         );
-        // A heavier sanction after the appeal is refused (000 §21 ¶3), and nothing is written.
-        let head = s.store().head().await.unwrap();
+        // A heavier sanction after the appeal is recorded as decided and flagged for the
+        // committee (000 §21 ¶3): the record must say what was decided; §37(六) may apply.
         let heavier = cmd(
             r#"{"action":"record_sanction_change","sanction":"major_demerit","reason":"复核后加重处分"}"#,
         );
-        let refused = s
+        let (v, events) = s
             .act(&id, None, &department, &heavier, d("2024-12-30"), now)
             .await
-            .unwrap_err()
-            .to_string();
-        assert!(refused.contains("000 §21"), "{refused}");
-        assert_eq!(s.store().head().await.unwrap(), head);
+            .unwrap();
+        assert_eq!(v, 17);
+        assert!(
+            events
+                .iter()
+                .any(|e| e.describe_zh().contains("复议复核后加重处理")),
+            "{events:?}"
+        );
         assert_eq!(s.store().verify().await.unwrap().problem, None);
         let (row, v) = s.store().case_row(&id).await.unwrap().unwrap();
-        assert_eq!((row.state.as_str(), v), (view.stage.as_str(), 16));
+        assert_eq!((row.state.as_str(), v), (view.stage.as_str(), 17));
     }
 }

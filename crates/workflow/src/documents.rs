@@ -443,7 +443,11 @@ pub fn publicity_notice(
     let length = if ends.period == minimum {
         format!("不少于{}", minimum.to_chinese())
     } else {
-        format!("共{}（不少于{}）", ends.period.to_chinese(), minimum.to_chinese())
+        format!(
+            "共{}（不少于{}）",
+            ends.period.to_chinese(),
+            minimum.to_chinese()
+        )
     };
     let text = format!(
         "{INDENT}根据{REGULATION}第二十三条的规定，现将{names}同志（{unit}）的免责容错认定意见予以公示：\n{INDENT}申请事项：{m}。\n{INDENT}认定意见：{summary}。\n{INDENT}公示地点：{place}。公示期自{start}起，{length}，至{end}止。公示期间，对申请人有不符合免责或者减轻责任情形的证据或者线索的，可以向{office}反映，本办将认真甄别核实。{sig}",

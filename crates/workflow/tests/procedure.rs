@@ -710,10 +710,20 @@ fn art_21_a_heavier_sanction_after_an_appeal_is_recorded_and_flagged_for_review(
     assert_eq!(c.state.heavier_after_appeal, vec![d(2024, 11, 25)]);
     let last = c.events.last().unwrap();
     assert!(
-        matches!(&last.kind, EventKind::SanctionChanged { heavier_after_appeal: true, .. }),
+        matches!(
+            &last.kind,
+            EventKind::SanctionChanged {
+                heavier_after_appeal: true,
+                ..
+            }
+        ),
         "{last:?}"
     );
-    assert!(last.describe_zh().contains("复议复核后加重处理"), "{}", last.describe_zh());
+    assert!(
+        last.describe_zh().contains("复议复核后加重处理"),
+        "{}",
+        last.describe_zh()
+    );
     // A lighter change after the appeal is recorded and not flagged.
     c.ok(
         &department(),
@@ -1107,7 +1117,10 @@ fn art_23_publicity_lasts_at_least_five_days_and_the_office_may_set_longer() {
     };
     // 不少于五日: fewer is refused.
     let msg = c.refused(&office(), publicity(Some(3)), d(2024, 11, 18));
-    assert!(msg.contains("公示期不少于5日") && msg.contains("000 §23"), "{msg}");
+    assert!(
+        msg.contains("公示期不少于5日") && msg.contains("000 §23"),
+        "{msg}"
+    );
     c.ok(&office(), publicity(Some(10)), d(2024, 11, 18));
     assert_eq!(c.deadlines()[0].step, Step::Publicity);
     assert_eq!(c.deadlines()[0].due, d(2024, 11, 28));
