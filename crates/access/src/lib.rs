@@ -16,9 +16,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
 
+use std::sync::Mutex;
+
 use cedar_policy::{
-    Authorizer, Context, Decision, Entities, Entity, EntityId, EntityTypeName, EntityUid,
-    PolicySet, Request, RestrictedExpression, Schema, ValidationMode, Validator,
+    ActionConstraint, Authorizer, Context, Decision, Entities, Entity, EntityId, EntityTypeName,
+    EntityUid, PolicySet, Request, RestrictedExpression, Schema, ValidationMode, Validator,
 };
 use serde::Serialize;
 
@@ -118,16 +120,44 @@ pub struct Answer {
 /// Compiled policies and schema.
 #[derive(Debug, Clone)]
 pub struct Access {
-    policies: PolicySet,
     schema: Schema,
     authorizer: Authorizer,
     actions: Vec<String>,
     /// The actions whose resource is a case (the others apply to organisations: filing,
     /// opening a case, administering), from the schema's `appliesTo`.
     case_actions: HashSet<String>,
-    /// Each action's entity and those of its groups (`accept` in `handle`), from the schema:
-    /// what a decision needs of the action hierarchy.
-    action_entities: HashMap<EntityUid, Vec<Entity>>,
+    /// Entity type names, parsed once: parsing one for every uid of every decision was a
+    /// visible share of its cost (issue 21).
+    types: Types,
+    /// What a decision needs of each action (ids and groups alike), computed once.
+    by_action: HashMap<String, ActionInfo>,
+    /// Whether every policy reads a case only through what a [`Decider`] keys its cache by
+    /// (see [`case_reads_are_keyed`]); if not, a decider asks Cedar about every case.
+    keyed: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Types {
+    org: EntityTypeName,
+    person: EntityTypeName,
+    actor: EntityTypeName,
+    case: EntityTypeName,
+    action: EntityTypeName,
+}
+
+/// One action as a decision needs it.
+#[derive(Debug, Clone)]
+struct ActionInfo {
+    uid: EntityUid,
+    /// The action's entity and those of its groups (`accept` in `handle`), from the schema.
+    entities: Vec<Entity>,
+    /// The policies whose action scope admits this action: no other policy can be satisfied by
+    /// a request for it, so evaluating only these gives the same decision and the same reasons.
+    policies: PolicySet,
+    /// Whether a request with a case (an organisation) as its resource is valid for the action
+    /// under the schema (validity depends on the types only, never on the ids).
+    on_case: bool,
+    on_org: bool,
 }
 
 /// The organisation tree, checked once per change of the directory (every parent known, no
@@ -138,17 +168,19 @@ pub struct OrgTree {
     parents: BTreeMap<String, Option<String>>,
 }
 
-fn uid(ty: &str, id: &str) -> Result<EntityUid, AccessError> {
-    let t = EntityTypeName::from_str(ty).map_err(|e| AccessError::Request(e.to_string()))?;
-    Ok(EntityUid::from_type_name_and_id(t, EntityId::new(id)))
+fn set_of(ty: &EntityTypeName, ids: &[String]) -> RestrictedExpression {
+    RestrictedExpression::new_set(
+        ids.iter()
+            .map(|id| RestrictedExpression::new_entity_uid(uid_of(ty, id))),
+    )
 }
 
-fn set_of(ty: &str, ids: &[String]) -> Result<RestrictedExpression, AccessError> {
-    let items = ids
-        .iter()
-        .map(|id| uid(ty, id).map(RestrictedExpression::new_entity_uid))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(RestrictedExpression::new_set(items))
+fn uid_of(ty: &EntityTypeName, id: &str) -> EntityUid {
+    EntityUid::from_type_name_and_id(ty.clone(), EntityId::new(id))
+}
+
+fn type_name(ty: &str) -> Result<EntityTypeName, AccessError> {
+    EntityTypeName::from_str(ty).map_err(|e| AccessError::Schema(e.to_string()))
 }
 
 impl Access {
@@ -169,6 +201,13 @@ impl Access {
             let errors: Vec<String> = result.validation_errors().map(|e| e.to_string()).collect();
             return Err(AccessError::Invalid(errors.join("；")));
         }
+        let types = Types {
+            org: type_name("Org")?,
+            person: type_name("Person")?,
+            actor: type_name("Actor")?,
+            case: type_name("Case")?,
+            action: type_name("Action")?,
+        };
         let groups: HashSet<String> = schema
             .action_groups()
             .map(|a| a.id().unescaped().to_string())
@@ -192,24 +231,60 @@ impl Access {
             .action_entities()
             .map_err(|e| AccessError::Schema(e.to_string()))?;
         let by_uid: HashMap<EntityUid, Entity> = all.iter().map(|e| (e.uid(), e.clone())).collect();
-        let mut action_entities = HashMap::new();
+        // Validity of a request depends on the types of its principal and resource only.
+        let principal = uid_of(&types.actor, "_");
+        let valid = |action: &EntityUid, resource: EntityUid| {
+            Request::new(
+                principal.clone(),
+                action.clone(),
+                resource,
+                Context::empty(),
+                Some(&schema),
+            )
+            .is_ok()
+        };
+        let mut by_action = HashMap::new();
         for e in all.iter() {
+            let action = e.uid();
             let mut chain = vec![e.clone()];
             // The schema's action entities already list every ancestor group as a parent.
             for (uid, group) in &by_uid {
-                if uid != &e.uid() && all.is_ancestor_of(uid, &e.uid()) {
+                if uid != &action && all.is_ancestor_of(uid, &action) {
                     chain.push(group.clone());
                 }
             }
-            action_entities.insert(e.uid(), chain);
+            let admits = |u: &EntityUid| u == &action || all.is_ancestor_of(u, &action);
+            let mut own = PolicySet::new();
+            let mut sliced = true;
+            for p in policies.policies() {
+                let applies = match p.action_constraint() {
+                    ActionConstraint::Any => true,
+                    ActionConstraint::Eq(u) => admits(&u),
+                    ActionConstraint::In(us) => us.iter().any(admits),
+                };
+                if applies && own.add(p.clone()).is_err() {
+                    sliced = false;
+                }
+            }
+            let info = ActionInfo {
+                on_case: valid(&action, uid_of(&types.case, "_")),
+                on_org: valid(&action, uid_of(&types.org, "_")),
+                // A policy that cannot stand alone (a linked template) keeps the whole set.
+                policies: if sliced { own } else { policies.clone() },
+                entities: chain,
+                uid: action.clone(),
+            };
+            by_action.insert(action.id().unescaped().to_string(), info);
         }
+        let keyed = case_reads_are_keyed(&policies);
         Ok(Access {
-            policies,
             schema,
             authorizer: Authorizer::new(),
             actions,
             case_actions,
-            action_entities,
+            types,
+            by_action,
+            keyed,
         })
     }
 
@@ -253,6 +328,25 @@ impl Access {
         Ok(OrgTree { parents })
     }
 
+    /// Decisions for one person over one request (a page, an API call): see [`Decider`].
+    pub fn decider<'a>(&'a self, tree: &'a OrgTree, subject: &'a Subject) -> Decider<'a> {
+        let grants: Vec<usize> = subject
+            .grants
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| tree.parents.contains_key(&g.org_id))
+            .map(|(i, _)| i)
+            .collect();
+        Decider {
+            access: self,
+            tree,
+            subject,
+            keyed: self.keyed && grants.len() <= 64,
+            grants,
+            memo: Mutex::new(Memo::default()),
+        }
+    }
+
     /// Asks whether `subject` may perform `action` on `resource`.
     pub fn check(
         &self,
@@ -261,7 +355,29 @@ impl Access {
         action: &str,
         resource: Resource<'_>,
     ) -> Result<Answer, AccessError> {
-        let action_uid = uid("Action", action)?;
+        // A grant at an organisation no longer in the tree grants nothing; with no grant left
+        // nothing is asked, so nothing can be wrong with the request either.
+        let grants: Vec<(usize, &Grant)> = subject
+            .grants
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| tree.parents.contains_key(&g.org_id))
+            .collect();
+        let Some((first, _)) = grants.first() else {
+            return Ok(Answer {
+                allowed: false,
+                policies: Vec::new(),
+            });
+        };
+        let info = self.by_action.get(action).filter(|i| match resource {
+            Resource::Case(_) => i.on_case,
+            Resource::Org(_) => i.on_org,
+        });
+        let Some(info) = info else {
+            // The schema refuses the request: let Cedar say why, in its own words.
+            return Err(self.invalid_request(subject, *first, action, resource));
+        };
+        let t = &self.types;
         // The organisations this decision involves, with their ancestors (for `in`).
         let mut orgs: BTreeSet<&str> = BTreeSet::new();
         let mut involve = |id: &str| {
@@ -283,34 +399,34 @@ impl Access {
                 if let Some(o) = &c.department {
                     involve(o);
                 }
-                let u = uid("Case", &c.case_id)?;
-                let mut attrs = HashMap::new();
+                let u = uid_of(&t.case, &c.case_id);
+                let mut attrs = HashMap::with_capacity(10);
                 attrs.insert(
                     "kind".to_string(),
                     RestrictedExpression::new_string(c.kind.clone()),
                 );
                 attrs.insert(
                     "org".to_string(),
-                    RestrictedExpression::new_entity_uid(uid("Org", &c.org_id)?),
+                    RestrictedExpression::new_entity_uid(uid_of(&t.org, &c.org_id)),
                 );
                 attrs.insert(
                     "applying_unit".to_string(),
-                    RestrictedExpression::new_entity_uid(uid("Org", &c.applying_unit)?),
+                    RestrictedExpression::new_entity_uid(uid_of(&t.org, &c.applying_unit)),
                 );
-                attrs.insert("applicants".to_string(), set_of("Person", &c.applicants)?);
-                attrs.insert("panel".to_string(), set_of("Person", &c.panel)?);
-                attrs.insert("externals".to_string(), set_of("Person", &c.externals)?);
-                attrs.insert("recused".to_string(), set_of("Person", &c.recused)?);
+                attrs.insert("applicants".to_string(), set_of(&t.person, &c.applicants));
+                attrs.insert("panel".to_string(), set_of(&t.person, &c.panel));
+                attrs.insert("externals".to_string(), set_of(&t.person, &c.externals));
+                attrs.insert("recused".to_string(), set_of(&t.person, &c.recused));
                 if let Some(o) = &c.escalated_to {
                     attrs.insert(
                         "escalated_to".to_string(),
-                        RestrictedExpression::new_entity_uid(uid("Org", o)?),
+                        RestrictedExpression::new_entity_uid(uid_of(&t.org, o)),
                     );
                 }
                 if let Some(o) = &c.department {
                     attrs.insert(
                         "department".to_string(),
-                        RestrictedExpression::new_entity_uid(uid("Org", o)?),
+                        RestrictedExpression::new_entity_uid(uid_of(&t.org, o)),
                     );
                 }
                 let e = Entity::new(u.clone(), attrs, HashSet::new())
@@ -319,42 +435,33 @@ impl Access {
             }
             Resource::Org(id) => {
                 involve(id);
-                (uid("Org", id)?, None)
+                (uid_of(&t.org, id), None)
             }
         };
-        // A grant at an organisation no longer in the tree grants nothing.
-        let grants: Vec<(usize, &Grant)> = subject
-            .grants
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| tree.parents.contains_key(&g.org_id))
-            .collect();
         for (_, g) in &grants {
             involve(&g.org_id);
         }
-        let mut entities = Vec::with_capacity(orgs.len() + grants.len() + 1);
+        let mut entities = Vec::with_capacity(orgs.len() + grants.len() + 1 + info.entities.len());
         for id in &orgs {
             let mut ps = HashSet::new();
             if let Some(Some(p)) = tree.parents.get(*id) {
-                ps.insert(uid("Org", p)?);
+                ps.insert(uid_of(&t.org, p));
             }
-            entities.push(Entity::new_no_attrs(uid("Org", id)?, ps));
+            entities.push(Entity::new_no_attrs(uid_of(&t.org, id), ps));
         }
+        let person = RestrictedExpression::new_entity_uid(uid_of(&t.person, &subject.person_id));
         let mut principals = Vec::with_capacity(grants.len());
         for (i, g) in &grants {
-            let principal = uid("Actor", &format!("{}#{i}", subject.person_id))?;
-            let mut attrs = HashMap::new();
-            attrs.insert(
-                "person".to_string(),
-                RestrictedExpression::new_entity_uid(uid("Person", &subject.person_id)?),
-            );
+            let principal = uid_of(&t.actor, &format!("{}#{i}", subject.person_id));
+            let mut attrs = HashMap::with_capacity(3);
+            attrs.insert("person".to_string(), person.clone());
             attrs.insert(
                 "role".to_string(),
                 RestrictedExpression::new_string(g.role.clone()),
             );
             attrs.insert(
                 "org".to_string(),
-                RestrictedExpression::new_entity_uid(uid("Org", &g.org_id)?),
+                RestrictedExpression::new_entity_uid(uid_of(&t.org, &g.org_id)),
             );
             entities.push(
                 Entity::new(principal.clone(), attrs, HashSet::new())
@@ -365,32 +472,30 @@ impl Access {
         if let Some(e) = resource_entity {
             entities.push(e);
         }
-        if let Some(chain) = self.action_entities.get(&action_uid) {
-            entities.extend(chain.iter().cloned());
-        }
+        entities.extend(info.entities.iter().cloned());
         // The entities are built here from typed data, so they need no schema validation; the
-        // request is still validated against the schema.
+        // request's validity under the schema was settled above from its types.
         let entities = Entities::from_entities(entities, None)
             .map_err(|e| AccessError::Request(e.to_string()))?;
         let mut permitted = Vec::new();
         for principal in principals {
             let request = Request::new(
                 principal,
-                action_uid.clone(),
+                info.uid.clone(),
                 resource_uid.clone(),
                 Context::empty(),
-                Some(&self.schema),
+                None,
             )
             .map_err(|e| AccessError::Request(e.to_string()))?;
             let response = self
                 .authorizer
-                .is_authorized(&request, &self.policies, &entities);
+                .is_authorized(&request, &info.policies, &entities);
 
             let reasons: Vec<String> = response
                 .diagnostics()
                 .reason()
                 .map(|p| {
-                    self.policies
+                    info.policies
                         .annotation(p, "id")
                         .map(str::to_string)
                         .unwrap_or_else(|| p.to_string())
@@ -417,6 +522,33 @@ impl Access {
         })
     }
 
+    /// The error Cedar gives for a request the schema refuses (an unknown action, or an action
+    /// of organisations asked about a case), for the first grant that counts.
+    fn invalid_request(
+        &self,
+        subject: &Subject,
+        grant: usize,
+        action: &str,
+        resource: Resource<'_>,
+    ) -> AccessError {
+        let t = &self.types;
+        let resource = match resource {
+            Resource::Case(c) => uid_of(&t.case, &c.case_id),
+            Resource::Org(id) => uid_of(&t.org, id),
+        };
+        match Request::new(
+            uid_of(&t.actor, &format!("{}#{grant}", subject.person_id)),
+            uid_of(&t.action, action),
+            resource,
+            Context::empty(),
+            Some(&self.schema),
+        ) {
+            Err(e) => AccessError::Request(e.to_string()),
+            // Unreachable while validity depends on types only; refused all the same.
+            Ok(_) => AccessError::Request(format!("操作“{action}”不适用于该对象")),
+        }
+    }
+
     /// Shorthand for [`Self::check`] that treats an error as a refusal (fail closed).
     pub fn allows(
         &self,
@@ -428,6 +560,269 @@ impl Access {
         self.check(tree, subject, action, resource)
             .map(|a| a.allowed)
             .unwrap_or(false)
+    }
+}
+
+/// Decisions for one person during one request, for pages that ask about many cases (the
+/// inbox, the case list, the API's lists): the answer for a case is asked of Cedar once per
+/// distinct *key* and reused for every other case with the same key.
+///
+/// The key is what the policies can read of a case: its kind, for each of its organisations
+/// (handling, applying unit, escalation target, department) whether it is present and which of
+/// the person's grants it lies within (`resource.X in principal.org`), and whether the person
+/// is among its applicants, panel, externals and recused (`resource.X.contains(principal.
+/// person)`). At start, [`Access`] checks that every policy reads a case only in those forms
+/// (no case id, no entity literal but actions, no other use of an attribute); when one does
+/// not, the decider asks Cedar about every case. Either way every answer is exactly the one
+/// [`Access::check`] gives — the cache changes the cost, never the decision (a property test
+/// holds the two against each other). A page of 200 cases in a few organisations costs a few
+/// Cedar decisions instead of 200.
+///
+/// Holds the tree and subject of the request; build one per request (the directory may change
+/// between requests).
+#[derive(Debug)]
+pub struct Decider<'a> {
+    access: &'a Access,
+    tree: &'a OrgTree,
+    subject: &'a Subject,
+    /// Indices of the grants that count (at organisations in the tree), in order.
+    grants: Vec<usize>,
+    keyed: bool,
+    memo: Mutex<Memo>,
+}
+
+/// What a decider remembers. Actions and kinds are numbered in the order first seen, so a key
+/// is a few integers: no allocation to look one up.
+#[derive(Debug, Default)]
+struct Memo {
+    actions: Vec<String>,
+    kinds: Vec<String>,
+    /// For each organisation seen: which grants' organisations it lies within (bit per grant).
+    within: HashMap<String, u64>,
+    cases: HashMap<CaseKey, Result<Answer, AccessError>>,
+    orgs: HashMap<(u32, String), Result<Answer, AccessError>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct CaseKey {
+    action: u32,
+    kind: u32,
+    org: u64,
+    applying_unit: u64,
+    escalated_to: Option<u64>,
+    department: Option<u64>,
+    /// applicant, panel, external, recused: whether the person is one.
+    member: u8,
+}
+
+fn number(names: &mut Vec<String>, name: &str) -> u32 {
+    match names.iter().position(|n| n == name) {
+        Some(i) => i as u32,
+        None => {
+            names.push(name.to_string());
+            (names.len() - 1) as u32
+        }
+    }
+}
+
+impl Decider<'_> {
+    /// As [`Access::check`] for this decider's tree and subject.
+    pub fn check(&self, action: &str, resource: Resource<'_>) -> Result<Answer, AccessError> {
+        let (a, tree, subject) = (self.access, self.tree, self.subject);
+        // The cache holds no lock across a Cedar call that might panic; a poisoned one (a
+        // panic elsewhere while holding it) is still a valid cache.
+        let lock = || self.memo.lock().unwrap_or_else(|e| e.into_inner());
+        match resource {
+            Resource::Org(id) => {
+                let key = {
+                    let mut m = lock();
+                    let key = (number(&mut m.actions, action), id.to_string());
+                    if let Some(hit) = m.orgs.get(&key) {
+                        return hit.clone();
+                    }
+                    key
+                };
+                let answer = a.check(tree, subject, action, resource);
+                lock().orgs.insert(key, answer.clone());
+                answer
+            }
+            Resource::Case(c) if self.keyed => {
+                let key = {
+                    let mut m = lock();
+                    let key = self.case_key(&mut m, action, c);
+                    if let Some(hit) = m.cases.get(&key) {
+                        return hit.clone();
+                    }
+                    key
+                };
+                let answer = a.check(tree, subject, action, resource);
+                lock().cases.insert(key, answer.clone());
+                answer
+            }
+            Resource::Case(_) => a.check(tree, subject, action, resource),
+        }
+    }
+
+    /// As [`Access::allows`]: an error is a refusal.
+    pub fn allows(&self, action: &str, resource: Resource<'_>) -> bool {
+        if let (Resource::Case(c), true) = (resource, self.keyed) {
+            // The common case, without cloning the cached answer.
+            let mut m = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+            let key = self.case_key(&mut m, action, c);
+            if let Some(hit) = m.cases.get(&key) {
+                return hit.as_ref().is_ok_and(|a| a.allowed);
+            }
+        }
+        self.check(action, resource)
+            .map(|a| a.allowed)
+            .unwrap_or(false)
+    }
+
+    fn case_key(&self, m: &mut Memo, action: &str, c: &CaseParties) -> CaseKey {
+        let me = self.subject.person_id.as_str();
+        let has = |v: &[String]| v.iter().any(|p| p == me);
+        let member = u8::from(has(&c.applicants))
+            | u8::from(has(&c.panel)) << 1
+            | u8::from(has(&c.externals)) << 2
+            | u8::from(has(&c.recused)) << 3;
+        CaseKey {
+            action: number(&mut m.actions, action),
+            kind: number(&mut m.kinds, &c.kind),
+            org: self.within(m, &c.org_id),
+            applying_unit: self.within(m, &c.applying_unit),
+            escalated_to: c.escalated_to.as_deref().map(|o| self.within(m, o)),
+            department: c.department.as_deref().map(|o| self.within(m, o)),
+            member,
+        }
+    }
+
+    /// Which of the subject's grants' organisations `org` lies within (Cedar's `in` over the
+    /// tree: the organisation itself or an ancestor; an organisation outside the tree lies
+    /// within none, as it is no grant's organisation).
+    fn within(&self, m: &mut Memo, org: &str) -> u64 {
+        if let Some(bits) = m.within.get(org) {
+            return *bits;
+        }
+        let bits = self.grants.iter().enumerate().fold(0u64, |bits, (j, g)| {
+            if self.tree.is_within(org, &self.subject.grants[*g].org_id) {
+                bits | 1 << j
+            } else {
+                bits
+            }
+        });
+        m.within.insert(org.to_string(), bits);
+        bits
+    }
+}
+
+/// The case attributes a decider keys organisations by, and those it keys membership by.
+const KEYED_ORGS: &[&str] = &["org", "applying_unit", "escalated_to", "department"];
+const KEYED_SETS: &[&str] = &["applicants", "panel", "externals", "recused"];
+
+/// Whether every policy that can apply to a case reads the case only as a [`Decider`]'s key
+/// records it: `resource.kind` anywhere; `resource has …`; an organisation attribute only as
+/// `resource.X in principal.org`; a set of people only as `resource.X.contains(principal.
+/// person)`; no bare `resource` (so no case id), no template slot, and no entity literal other
+/// than an action. The policies as JSON (Cedar's EST) are walked for these shapes; anything
+/// unrecognised answers "no", which only costs speed.
+fn case_reads_are_keyed(policies: &PolicySet) -> bool {
+    policies.policies().all(|p| {
+        if !p.is_static() {
+            return false;
+        }
+        match p.to_json() {
+            Ok(j) => policy_is_keyed(&j),
+            Err(_) => false,
+        }
+    })
+}
+
+fn policy_is_keyed(p: &serde_json::Value) -> bool {
+    let scope = |part: &str| -> (Option<&str>, Option<&str>, bool) {
+        let s = &p[part];
+        (
+            s["op"].as_str(),
+            s["entity_type"].as_str(),
+            s.get("in").is_some() || s.get("entity").is_some() || s.get("slot").is_some(),
+        )
+    };
+    let (rop, rtype, rnamed) = scope("resource");
+    if rop == Some("is") && rtype == Some("Org") && !rnamed {
+        // Never satisfied by a case: its conditions cannot matter to one.
+        return true;
+    }
+    let resource_ok = !rnamed && matches!(rop, Some("All") | Some("is"));
+    let (pop, _, pnamed) = scope("principal");
+    let principal_ok = !pnamed && matches!(pop, Some("All") | Some("is"));
+    let conditions_ok = p["conditions"]
+        .as_array()
+        .is_some_and(|cs| cs.iter().all(|c| expr_is_keyed(&c["body"])));
+    resource_ok && principal_ok && conditions_ok
+}
+
+fn attr_of<'v>(e: &'v serde_json::Value, var: &str) -> Option<&'v str> {
+    let dot = e.get(".")?;
+    (dot["left"]["Var"].as_str() == Some(var))
+        .then(|| dot["attr"].as_str())
+        .flatten()
+}
+
+fn expr_is_keyed(e: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match e {
+        J::Object(m) => {
+            if let Some(v) = m.get("Value") {
+                return literal_is_keyed(v);
+            }
+            if m.contains_key("Slot") {
+                return false;
+            }
+            if let Some(v) = m.get("Var") {
+                // `resource` in any position not recognised below.
+                return v.as_str() != Some("resource");
+            }
+            if attr_of(e, "resource") == Some("kind") {
+                return true;
+            }
+            if let Some(x) = m.get("in") {
+                if attr_of(&x["left"], "resource").is_some_and(|a| KEYED_ORGS.contains(&a))
+                    && attr_of(&x["right"], "principal") == Some("org")
+                {
+                    return true;
+                }
+            }
+            if let Some(x) = m.get("contains") {
+                if attr_of(&x["left"], "resource").is_some_and(|a| KEYED_SETS.contains(&a))
+                    && attr_of(&x["right"], "principal") == Some("person")
+                {
+                    return true;
+                }
+            }
+            if let Some(x) = m.get("has") {
+                if x["left"]["Var"].as_str() == Some("resource") {
+                    return true;
+                }
+            }
+            m.values().all(expr_is_keyed)
+        }
+        J::Array(a) => a.iter().all(expr_is_keyed),
+        _ => true,
+    }
+}
+
+/// A literal may name actions only (an organisation or a person named in a policy would make
+/// the decision depend on more than the key).
+fn literal_is_keyed(v: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match v {
+        J::Object(m) => {
+            if let Some(e) = m.get("__entity") {
+                return e["type"].as_str() == Some("Action");
+            }
+            m.values().all(literal_is_keyed)
+        }
+        J::Array(a) => a.iter().all(literal_is_keyed),
+        _ => true,
     }
 }
 
@@ -446,7 +841,7 @@ impl OrgTree {
 
     /// Whether `org` is `ancestor` or below it.
     pub fn is_within(&self, org: &str, ancestor: &str) -> bool {
-        let mut at = Some(org.to_string());
+        let mut at = Some(org);
         let mut steps = 0;
         while let Some(cur) = at {
             if cur == ancestor {
@@ -456,7 +851,7 @@ impl OrgTree {
             if steps > self.parents.len() {
                 return false;
             }
-            at = self.parents.get(&cur).cloned().flatten();
+            at = self.parents.get(cur).and_then(|p| p.as_deref());
         }
         false
     }

@@ -390,3 +390,309 @@ fn a_case_of_unknown_kind_is_seen_by_the_committee_as_before() {
         );
     }
 }
+
+// ---- Decisions once per request (issue 21) ----------------------------------------------------
+
+/// The decision as it was made before issue 21, kept as the reference the faster paths are held
+/// against: every policy evaluated, every request validated against the schema, every entity
+/// type name parsed again.
+fn reference_check(
+    policies_text: &str,
+    schema_text: &str,
+    tree: &OrgTree,
+    subject: &Subject,
+    action: &str,
+    resource: Resource<'_>,
+) -> Result<Answer, AccessError> {
+    let (schema, _) = Schema::from_cedarschema_str(schema_text).unwrap();
+    let policies = PolicySet::from_str(policies_text).unwrap();
+    let uid = |ty: &str, id: &str| -> EntityUid {
+        EntityUid::from_type_name_and_id(EntityTypeName::from_str(ty).unwrap(), EntityId::new(id))
+    };
+    let set = |ids: &[String]| {
+        RestrictedExpression::new_set(
+            ids.iter()
+                .map(|i| RestrictedExpression::new_entity_uid(uid("Person", i))),
+        )
+    };
+    let all = schema.action_entities().unwrap();
+    let action_uid = uid("Action", action);
+    let mut chain = Vec::new();
+    for e in all.iter() {
+        if e.uid() == action_uid || all.is_ancestor_of(&e.uid(), &action_uid) {
+            chain.push(e.clone());
+        }
+    }
+    let mut orgs: BTreeSet<String> = BTreeSet::new();
+    let mut involve = |id: &str| {
+        let mut at = tree.contains(id).then(|| id.to_string());
+        while let Some(cur) = at {
+            if !orgs.insert(cur.clone()) {
+                break;
+            }
+            at = tree.parent(&cur).map(str::to_string);
+        }
+    };
+    let (resource_uid, resource_entity) = match resource {
+        Resource::Case(c) => {
+            involve(&c.org_id);
+            involve(&c.applying_unit);
+            if let Some(o) = &c.escalated_to {
+                involve(o);
+            }
+            if let Some(o) = &c.department {
+                involve(o);
+            }
+            let u = uid("Case", &c.case_id);
+            let mut attrs = HashMap::new();
+            attrs.insert(
+                "kind".into(),
+                RestrictedExpression::new_string(c.kind.clone()),
+            );
+            attrs.insert(
+                "org".into(),
+                RestrictedExpression::new_entity_uid(uid("Org", &c.org_id)),
+            );
+            attrs.insert(
+                "applying_unit".into(),
+                RestrictedExpression::new_entity_uid(uid("Org", &c.applying_unit)),
+            );
+            attrs.insert("applicants".into(), set(&c.applicants));
+            attrs.insert("panel".into(), set(&c.panel));
+            attrs.insert("externals".into(), set(&c.externals));
+            attrs.insert("recused".into(), set(&c.recused));
+            if let Some(o) = &c.escalated_to {
+                attrs.insert(
+                    "escalated_to".into(),
+                    RestrictedExpression::new_entity_uid(uid("Org", o)),
+                );
+            }
+            if let Some(o) = &c.department {
+                attrs.insert(
+                    "department".into(),
+                    RestrictedExpression::new_entity_uid(uid("Org", o)),
+                );
+            }
+            (
+                u.clone(),
+                Some(Entity::new(u, attrs, HashSet::new()).unwrap()),
+            )
+        }
+        Resource::Org(id) => {
+            involve(id);
+            (uid("Org", id), None)
+        }
+    };
+    let grants: Vec<(usize, &Grant)> = subject
+        .grants
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| tree.contains(&g.org_id))
+        .collect();
+    for (_, g) in &grants {
+        involve(&g.org_id);
+    }
+    let mut entities = Vec::new();
+    for id in &orgs {
+        let ps: HashSet<EntityUid> = tree.parent(id).map(|p| uid("Org", p)).into_iter().collect();
+        entities.push(Entity::new_no_attrs(uid("Org", id), ps));
+    }
+    let mut principals = Vec::new();
+    for (i, g) in &grants {
+        let principal = uid("Actor", &format!("{}#{i}", subject.person_id));
+        let mut attrs = HashMap::new();
+        attrs.insert(
+            "person".into(),
+            RestrictedExpression::new_entity_uid(uid("Person", &subject.person_id)),
+        );
+        attrs.insert(
+            "role".into(),
+            RestrictedExpression::new_string(g.role.clone()),
+        );
+        attrs.insert(
+            "org".into(),
+            RestrictedExpression::new_entity_uid(uid("Org", &g.org_id)),
+        );
+        entities.push(Entity::new(principal.clone(), attrs, HashSet::new()).unwrap());
+        principals.push(principal);
+    }
+    entities.extend(resource_entity);
+    entities.extend(chain);
+    let entities = Entities::from_entities(entities, None).unwrap();
+    let mut permitted = Vec::new();
+    for principal in principals {
+        let request = Request::new(
+            principal,
+            action_uid.clone(),
+            resource_uid.clone(),
+            Context::empty(),
+            Some(&schema),
+        )
+        .map_err(|e| AccessError::Request(e.to_string()))?;
+        let response = Authorizer::new().is_authorized(&request, &policies, &entities);
+        let reasons: Vec<String> = response
+            .diagnostics()
+            .reason()
+            .map(|p| policies.annotation(p, "id").unwrap_or("?").to_string())
+            .collect();
+        match response.decision() {
+            Decision::Allow => permitted.extend(reasons),
+            Decision::Deny if !reasons.is_empty() => {
+                return Ok(Answer {
+                    allowed: false,
+                    policies: reasons,
+                })
+            }
+            Decision::Deny => {}
+        }
+    }
+    permitted.sort();
+    permitted.dedup();
+    Ok(Answer {
+        allowed: !permitted.is_empty(),
+        policies: permitted,
+    })
+}
+
+const TREE_ORGS: &[&str] = &["nmg", "als", "azq", "azq-bh", "ayq", "als-jc", "xam"];
+const PEOPLE: &[&str] = &["p1", "p2", "p3"];
+const KINDS: &[&str] = &[
+    "application",
+    "incident",
+    "enforcement_fault",
+    "sanction_appeal",
+    "rectification",
+];
+
+mod prop {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// An organisation of the tree, one outside it, or none.
+    fn org() -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => proptest::sample::select(TREE_ORGS).prop_map(str::to_string),
+            1 => Just("elsewhere".to_string()),
+            1 => Just(String::new()),
+        ]
+    }
+
+    fn people() -> impl Strategy<Value = Vec<String>> {
+        proptest::sample::subsequence(PEOPLE, 0..=2)
+            .prop_map(|v| v.into_iter().map(str::to_string).collect())
+    }
+
+    fn case() -> impl Strategy<Value = CaseParties> {
+        (
+            (0u8..4).prop_map(|i| format!("C{i}")),
+            proptest::sample::select(KINDS),
+            (org(), org()),
+            (people(), people(), people(), people()),
+            (proptest::option::of(org()), proptest::option::of(org())),
+        )
+            .prop_map(
+                |(case_id, kind, (o, u), (a, p, x, r), (e, d))| CaseParties {
+                    case_id,
+                    kind: kind.to_string(),
+                    org_id: o,
+                    applying_unit: u,
+                    applicants: a,
+                    panel: p,
+                    externals: x,
+                    recused: r,
+                    escalated_to: e,
+                    department: d,
+                },
+            )
+    }
+
+    fn subject() -> impl Strategy<Value = Subject> {
+        (
+            proptest::sample::select(PEOPLE),
+            proptest::collection::vec(
+                (proptest::sample::select(ROLES).prop_map(|r| r.0), org()),
+                0..=3,
+            ),
+        )
+            .prop_map(|(p, gs)| Subject {
+                person_id: p.to_string(),
+                grants: gs
+                    .into_iter()
+                    .map(|(role, org_id)| Grant {
+                        role: role.to_string(),
+                        org_id,
+                    })
+                    .collect(),
+            })
+    }
+
+    fn action(a: &Access) -> impl Strategy<Value = String> {
+        let mut names: Vec<String> = a.actions().to_vec();
+        // A group and an unknown action: both refused by the schema.
+        names.push("handle".into());
+        names.push("no_such_action".into());
+        proptest::sample::select(names)
+    }
+
+    /// Policies that name an organisation and a case id: the decider must notice that its key
+    /// does not cover them, and ask about every case.
+    const UNKEYED: &str = r#"
+        @id("named-org")
+        permit (principal, action == Action::"view", resource is Case)
+        when { resource.org == Org::"azq" };
+        @id("named-case")
+        permit (principal, action in Action::"handle", resource == Case::"C1");
+    "#;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// The fast paths give exactly the old decision (allowed, deciding policies, errors):
+        /// `check` with its sliced policies and schema-free requests, and a decider's cache.
+        #[test]
+        fn decider_and_check_agree_with_the_reference(
+            who in subject(),
+            asks in proptest::collection::vec(
+                (action(&Access::new().unwrap()), case(), org(), any::<bool>()),
+                1..40,
+            ),
+        ) {
+            let shipped = Access::new().unwrap();
+            let unkeyed_text = format!("{POLICIES}\n{UNKEYED}");
+            let unkeyed = Access::from_texts(&unkeyed_text, SCHEMA).unwrap();
+            prop_assert!(shipped.keyed);
+            prop_assert!(!unkeyed.keyed);
+            for (a, text) in [(&shipped, POLICIES), (&unkeyed, unkeyed_text.as_str())] {
+                let t = tree(a);
+                let d = a.decider(&t, &who);
+                for (act, c, o, on_case) in &asks {
+                    let r = if *on_case { Resource::Case(c) } else { Resource::Org(o) };
+                    let want = reference_check(text, SCHEMA, &t, &who, act, r);
+                    prop_assert_eq!(&a.check(&t, &who, act, r), &want, "{} {:?}", act, r);
+                    prop_assert_eq!(&d.check(act, r), &want, "{} {:?}", act, r);
+                    prop_assert_eq!(d.allows(act, r), want.as_ref().is_ok_and(|w| w.allowed));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_decider_asks_cedar_once_per_key_not_once_per_case() {
+    let a = Access::new().unwrap();
+    let t = tree(&a);
+    let office = who("p-o", &[("office", "als")]);
+    let d = a.decider(&t, &office);
+    for i in 0..200 {
+        let mut c = case();
+        c.case_id = format!("A{i}");
+        c.applicants = vec![format!("p{i}")];
+        assert!(d.allows("view", Resource::Case(&c)));
+    }
+    // Different applicants, none of them the office: one key.
+    assert_eq!(d.memo.lock().unwrap().cases.len(), 1);
+    let mut recused = case();
+    recused.recused = vec!["p-o".into()];
+    assert!(!d.allows("view", Resource::Case(&recused)));
+    assert_eq!(d.memo.lock().unwrap().cases.len(), 2);
+}

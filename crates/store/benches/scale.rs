@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use lvzhi_calendar::{Calendar, Period};
-use lvzhi_store::{BatchItem, CaseRow, DeadlineRow, NewEvent, Projection, Store};
+use lvzhi_store::{
+    BatchItem, CaseLink, CaseQuery, CaseRow, CaseScope, DeadlineRow, NewEvent, Projection, Store,
+};
 
 fn event(kind: &str, i: u64) -> NewEvent {
     NewEvent {
@@ -31,6 +33,140 @@ fn event(kind: &str, i: u64) -> NewEvent {
 fn due_of(i: u64) -> NaiveDate {
     let first = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     first + chrono::Days::new(i.wrapping_mul(2_654_435_761) % 1096)
+}
+
+/// Who a generated case involves, as a server's projection would say: its officer, their unit,
+/// and for one case in ten the committee above (a 复核).
+fn links_of(k: u64) -> Vec<CaseLink> {
+    let mut links = vec![
+        CaseLink {
+            relation: "applicant".into(),
+            target: format!("p{}", k % 977),
+        },
+        CaseLink {
+            relation: "applying_unit".into(),
+            target: format!("unit-{}", k % 200),
+        },
+    ];
+    if k % 10 == 0 {
+        links.push(CaseLink {
+            relation: "parent_committee".into(),
+            target: "root".into(),
+        });
+    }
+    links
+}
+
+/// The scopes the pages list by, as the server derives them: the office at the top (every
+/// organisation, and what is escalated to any of them), the office of one organisation, a unit,
+/// and an officer.
+fn scopes() -> Vec<(&'static str, CaseScope)> {
+    let mut all: Vec<String> = (0..40).map(|o| format!("org-{o}")).collect();
+    all.push("root".into());
+    all.sort();
+    vec![
+        (
+            "office at the top",
+            CaseScope {
+                orgs: all.clone(),
+                escalated_orgs: all,
+                ..Default::default()
+            },
+        ),
+        (
+            "office of one org",
+            CaseScope {
+                orgs: vec!["org-3".into()],
+                escalated_orgs: vec!["org-3".into()],
+                ..Default::default()
+            },
+        ),
+        (
+            "unit",
+            CaseScope {
+                unit_orgs: vec!["unit-7".into()],
+                ..Default::default()
+            },
+        ),
+        (
+            "officer",
+            CaseScope {
+                person: Some("p5".into()),
+                ..Default::default()
+            },
+        ),
+    ]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// The median of `runs` timings of `f`.
+async fn time<F, Fut, T>(runs: usize, mut f: F) -> (Duration, T)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut times = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        last = Some(f().await);
+        times.push(t.elapsed());
+    }
+    (median(times), last.expect("at least one run"))
+}
+
+/// The lists the pages show: a case-list page (20 rows, with its total, first and 50th page) per
+/// scope, the inbox's 200 deadlines and the links of its 200 cases.
+async fn measure_lists(store: &Store) {
+    for (name, scope) in scopes() {
+        let q = CaseQuery {
+            scope: scope.clone(),
+            limit: 20,
+            ..Default::default()
+        };
+        let (first, (rows, total)) =
+            time(30, || async { store.query_cases(&q).await.unwrap() }).await;
+        let deep = CaseQuery {
+            offset: 20 * 49,
+            ..q.clone()
+        };
+        let (page50, _) = time(30, || async { store.query_cases(&deep).await.unwrap() }).await;
+        let accepted = CaseQuery {
+            state: Some("accepted".into()),
+            ..q.clone()
+        };
+        let (filtered, _) =
+            time(30, || async { store.query_cases(&accepted).await.unwrap() }).await;
+        println!(
+            "    list, {name:<18}: page 1 ({} rows of {total}) {:>8.3} ms; page 50 {:>8.3} ms; state filter {:>8.3} ms",
+            rows.len(),
+            ms(first),
+            ms(page50),
+            ms(filtered)
+        );
+        let (inbox, rows) = time(30, || async {
+            store.query_deadlines(&scope, None, 200).await.unwrap()
+        })
+        .await;
+        let ids: Vec<String> = rows.iter().map(|r| r.case_id.clone()).collect();
+        let (one_by_one, _) = time(5, || async {
+            for id in &ids {
+                store.case_links(id).await.unwrap();
+            }
+        })
+        .await;
+        let (many, _) = time(30, || async { store.case_links_many(&ids).await.unwrap() }).await;
+        println!(
+            "    inbox, {name:<17}: {} deadlines {:>8.3} ms; their links one by one {:>8.3} ms, in one query {:>8.3} ms",
+            rows.len(),
+            ms(inbox),
+            ms(one_by_one),
+            ms(many)
+        );
+    }
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -66,7 +202,7 @@ async fn generate(store: &Store, from: u64, to: u64) {
                         role: String::new(),
                         label: String::new(),
                     }],
-                    links: Vec::new(),
+                    links: links_of(k),
                 };
                 (format!("A-{k:07}"), events, p)
             })
@@ -108,6 +244,7 @@ async fn measure_queries(store: &Store, cal: &Calendar, n: u64) {
         median(due_times).as_secs_f64() * 1e3,
         median(timeline).as_secs_f64() * 1e3
     );
+    measure_lists(store).await;
 }
 
 async fn measure_appends(url: &str, plain: PlainPool) {
