@@ -327,6 +327,19 @@ pub fn share_zh(id: &str) -> &str {
     pair_zh(&SHARES, id)
 }
 
+/// What a share says of the person, as a predicate: "应当承担主要责任", "不承担责任".
+pub fn share_sentence(id: &str) -> String {
+    match id {
+        "not_liable" => "不承担责任".to_string(),
+        "separate" => "应当与其他责任人分别承担责任".to_string(),
+        "liable" => "应当承担责任".to_string(),
+        other => match share_zh(other) {
+            "" => "应当承担相应责任".to_string(),
+            zh => format!("应当承担{zh}"),
+        },
+    }
+}
+
 /// The Chinese name of a person's role id (`approver` → 审批人).
 pub fn person_role_zh(id: &str) -> &str {
     pair_zh(&PERSON_ROLES, id)
@@ -2039,7 +2052,7 @@ fn decision_document(
         person_role_zh(&share.role),
         state.error_on.map(date_zh).unwrap_or_default(),
         state.error_label(),
-        share_zh(&share.share),
+        share_sentence(&share.share),
         if share.citations.is_empty() {
             String::new()
         } else {
@@ -2081,7 +2094,7 @@ fn decision_document(
         last.push_str("（节假日安排尚未公布，该日期为暂定）");
     }
     t.push_str(&format!(
-        "{INDENT}如不服本决定，可以自收到本决定之日起{}内（至{last}）向本级或者上级公安机关申诉；接受申诉的公安机关应当在三十日内作出答复（《规定》第二十七条）。申诉期间，本决定不停止执行。",
+        "{INDENT}如不服本决定，可以向本级或者上级公安机关申诉，接受申诉的公安机关应当在三十日内作出答复（《规定》第二十七条）。申诉应当自收到本决定之日起{}内（至{last}）提出（该期限为本机关的规定，《规定》未作规定）。",
         filing.to_chinese()
     ));
     t.push_str(&format!("\n\n{org}\n{}", date_zh(on)));

@@ -1,4 +1,4 @@
-//! Appeals against heavy sanctions (001 §27–28, 《公安机关维护民警执法权威工作规定》).
+//! Appeals against heavy sanctions (001 §27–28, 《内蒙古公安机关维护公安民警执法权威工作实施办法》).
 //!
 //! An officer sanctioned with 记大过 or heavier, or dismissed (辞退), for acts of duty, appeals to
 //! the 维权委 of their agency (001 §27). The 维权办 hears the officer's statement and re-checks the
@@ -44,8 +44,9 @@ use crate::{
 
 const INDENT: &str = "\u{3000}\u{3000}";
 
-/// The regulation, named in full at first mention.
-const REGULATION: &str = "《公安机关维护民警执法权威工作规定》";
+/// The regulation whose articles these notices cite (001 §27, §28: the 内蒙古 办法; the
+/// 公安部's own 规定 numbers its articles otherwise).
+const REGULATION: &str = "《内蒙古公安机关维护公安民警执法权威工作实施办法》";
 
 /// A contested measure: a 处分 or 辞退.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1015,6 +1016,20 @@ fn opinion_document(state: &AppealState, f: &Filing, o: &OpinionRecord) -> Docum
     })
 }
 
+/// The findings as one sentence led by 经核查 — once, whether or not the 督察 wrote it.
+fn findings_sentence(findings: &str) -> String {
+    let f = findings.trim();
+    let f = f
+        .strip_prefix("经核查")
+        .map(|r| r.trim_start_matches(['，', ',']))
+        .unwrap_or(f);
+    if f.ends_with('。') {
+        format!("经核查，{f}")
+    } else {
+        format!("经核查，{f}。")
+    }
+}
+
 fn order_document(
     f: &Filing,
     findings: &str,
@@ -1023,15 +1038,11 @@ fn order_document(
     on: NaiveDate,
 ) -> Document {
     let t = format!(
-        "{INDENT}{}同志因依法履行职责、行使职权，受到你部门{}作出的{}。经核查，{}依照{REGULATION}第二十八条，请你部门于{}前予以纠正，并将纠正情况书面报告警务督察部门。\n{INDENT}纠正要求：{}\n\n{}警务督察部门\n{}",
+        "{INDENT}{}同志因依法履行职责、行使职权，受到你部门{}作出的{}。{}依照{REGULATION}第二十八条，请你部门于{}前予以纠正，并将纠正情况书面报告警务督察部门。\n{INDENT}纠正要求：{}\n\n{}警务督察部门\n{}",
         f.officer_name,
         date_zh(f.decided_on),
         f.measure.with_noun(),
-        if findings.ends_with('。') {
-            findings.to_string()
-        } else {
-            format!("{findings}。")
-        },
+        findings_sentence(findings),
         date_zh(deadline),
         requirements,
         f.committee.name,

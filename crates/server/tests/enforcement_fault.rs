@@ -148,7 +148,10 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
     assert_eq!(decision["addressee"], "李军同志");
     let text = decision["text"].as_str().unwrap_or_default();
     assert!(text.starts_with("李军同志："), "{text}");
-    assert!(text.contains("你全部责任（《规定》第九条）"), "{text}");
+    assert!(
+        text.contains("你应当承担全部责任（《规定》第九条）"),
+        "{text}"
+    );
     // 2026-03-02 + 30 日 = 2026-04-01, a Wednesday.
     assert!(text.contains("至2026年4月1日"), "{text}");
 

@@ -215,12 +215,24 @@ fn s9_approver_who_overrode_correct_opinion_bears_responsibility_004() {
     let dec = &docs[1];
     assert_eq!(dec.kind, DocumentKind::FaultDecision);
     assert_eq!(dec.addressee, "李某同志");
+    // A sentence, not "你全部责任" (issue 20).
     assert!(
-        dec.text.contains("你全部责任（《规定》第九条）"),
+        dec.text
+            .contains("经认定，你应当承担全部责任（《规定》第九条）"),
         "{}",
         dec.text
     );
     assert!(dec.text.contains("通报批评"));
+    // 004 §27 sets the 30 日 reply; the filing window is the organ's own rule and is said to be
+    // (issue 20), and "不停止执行" is not the article's: gone.
+    assert!(
+        dec.text
+            .contains("接受申诉的公安机关应当在三十日内作出答复（《规定》第二十七条）")
+            && dec.text.contains("该期限为本机关的规定，《规定》未作规定")
+            && !dec.text.contains("不停止执行"),
+        "{}",
+        dec.text
+    );
 }
 
 #[test]

@@ -437,6 +437,16 @@ fn s28_unfair_treatment_ordered_corrected_by_a_deadline_tracked_to_verification_
         "{}",
         doc.text
     );
+    // 001 §28 is the 内蒙古 办法's article, cited by its title; 经核查 once (issue 20: the
+    // notice said "经核查，经核查，" and cited the 公安部's 规定 with the 办法's numbers).
+    assert_eq!(doc.text.matches("经核查").count(), 1, "{}", doc.text);
+    assert!(
+        doc.text
+            .contains("依照《内蒙古公安机关维护公安民警执法权威工作实施办法》第二十八条"),
+        "{}",
+        doc.text
+    );
+    assert!(!doc.text.contains("《公安机关维护民警执法权威工作规定》"));
     let dl = SanctionAppeal::deadlines(&c.state, &any_ctx().rules());
     assert_eq!(dl.len(), 1);
     assert_eq!(
