@@ -186,7 +186,9 @@ pub struct OpenDeadline {
     pub role: Role,
 }
 
-/// How a form field is entered and how its value appears in the command's JSON.
+/// How a form field is entered and how its value appears in the command's JSON. One generic
+/// form renderer and one form → command builder (the server's) serve every kind, so a process
+/// describes its forms here and nothing else.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldKind {
@@ -200,7 +202,8 @@ pub enum FieldKind {
     Bool,
     /// A whole number → JSON number.
     Integer,
-    /// One of fixed options (id, Chinese label) → JSON string of the id.
+    /// One of fixed options (id, Chinese label) → JSON string of the id. An option with an empty
+    /// id names what leaving the choice empty means (the field is then left out of the command).
     Choice { options: Vec<(String, String)> },
     /// Several of fixed options → JSON array of ids.
     MultiChoice { options: Vec<(String, String)> },
@@ -212,6 +215,32 @@ pub enum FieldKind {
     Org,
     /// Repeated rows of sub-fields → JSON array of objects (a table on the page).
     Rows { fields: Vec<Field>, max: usize },
+    /// An explicit choice between two answers, `yes` first → JSON bool; never defaulted.
+    YesNo { yes: String, no: String },
+    /// A whole number of at least 0 → JSON number.
+    Amount,
+    /// Items separated by 、，,；; or line breaks → JSON array of strings, as citations are
+    /// written (`000 §7(一)、000 §8`).
+    List,
+    /// One of the case's own items (an objection, an oversight record), as (its position, its
+    /// label) → JSON number of the position.
+    Index { options: Vec<(u64, String)> },
+    /// A nested object of its own fields → JSON object under the field's name (its fields are
+    /// named `name.field` on the page). When not required it is left out unless one of its
+    /// fields is filled, and then its required fields are required.
+    Object { fields: Vec<Field> },
+    /// The name of record of the person or organisation chosen in the sibling field `of` →
+    /// JSON string, filled by the server from the directory (or the expert pool): a name is
+    /// never taken from what a person typed.
+    NameOf { of: String },
+    /// An expert of the pool (000 §18–19), by person id → JSON string.
+    Expert,
+    /// Answers to the governing pack's fact questions → JSON object (fact id → value), answered
+    /// in the case page's interview.
+    Facts,
+    /// An evidence file uploaded with the step → JSON object `{sm3, file_name, description}` of
+    /// the file as stored; whoever records it must have uploaded it to the case (issue 19).
+    Evidence,
 }
 
 /// One field of an action's form. `name` is the command's JSON key.
@@ -223,6 +252,10 @@ pub struct Field {
     pub required: bool,
     /// A hint under the field (the article, what counts), in Chinese; may be empty.
     pub help: String,
+    /// An optional text the command always carries: left empty, it is sent as `""` rather than
+    /// left out (the command's type requires the key).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub always_sent: bool,
 }
 
 impl Field {
@@ -233,12 +266,34 @@ impl Field {
             kind,
             required,
             help: String::new(),
+            always_sent: false,
         }
     }
 
     pub fn help(mut self, help: &str) -> Self {
         self.help = help.to_string();
         self
+    }
+
+    /// Sent as `""` when left empty (see [`Field::always_sent`]).
+    pub fn always_sent(mut self) -> Self {
+        self.always_sent = true;
+        self
+    }
+
+    /// Whether the value must be chosen rather than typed (the pages and messages say 请选择).
+    pub fn is_choice(&self) -> bool {
+        matches!(
+            self.kind,
+            FieldKind::Choice { .. }
+                | FieldKind::MultiChoice { .. }
+                | FieldKind::YesNo { .. }
+                | FieldKind::Index { .. }
+                | FieldKind::Person
+                | FieldKind::Org
+                | FieldKind::Expert
+                | FieldKind::Rows { .. }
+        )
     }
 }
 
@@ -297,7 +352,7 @@ pub trait Process: 'static + Send + Sync {
     /// bindings name another (`000`, `001`, `004`).
     const PACK: &'static str;
 
-    type State: Default + Clone + Debug + Serialize + Send + Sync;
+    type State: Default + Clone + Debug + Serialize + Send + Sync + 'static;
     type Command: Clone + Debug + Serialize + DeserializeOwned + Send + Sync;
     type Kind: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
 
@@ -360,6 +415,24 @@ pub trait Process: 'static + Send + Sync {
     /// The actions `actor` could take now by role and stage (access policies are checked
     /// separately by the server). On an empty state: the opening actions.
     fn actions(state: &Self::State, actor: &Actor, ctx: &Ctx<'_>) -> Vec<ActionSpec>;
+
+    /// One sentence on what the step `action` records, shown above its form (default none).
+    fn intro(_action: &str) -> &'static str {
+        ""
+    }
+
+    /// The form of `action` as it stands on a new case, for the API's documentation of a step
+    /// no generated case reaches (default none: the documentation walks cases to find forms).
+    fn form(_action: &str) -> Option<Vec<crate::Field>> {
+        None
+    }
+
+    /// The roles, besides the responsible one, whose holders see the open step `step` in their
+    /// inbox (the application's opinion period concerns the panel and the committee's leaders
+    /// as much as the office; default none).
+    fn inbox_roles(_step: &str) -> &'static [Role] {
+        &[]
+    }
 
     fn summary(state: &Self::State) -> Summary;
 

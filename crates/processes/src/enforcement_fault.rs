@@ -2659,6 +2659,20 @@ impl Process for EnforcementFault {
             .collect()
     }
 
+    fn intro(action: &str) -> &'static str {
+        match action {
+            "enforcement_fault_bar_unit_award" => {
+                "本年度多次发生执法过错的单位，系统在确认责任后即记录其本年度不得评选为先进集体（《规定》第二十一条），用户和客户端不能提交。"
+            }
+            _ => "",
+        }
+    }
+
+    fn form(action: &str) -> Option<Vec<crate::Field>> {
+        // The system's step has no form (see `intro`).
+        (action == "enforcement_fault_bar_unit_award").then(Vec::new)
+    }
+
     fn follow_up(state: &FaultState, ctx: &Ctx<'_>) -> Option<Command> {
         if state.award_barred.is_some() {
             return None;

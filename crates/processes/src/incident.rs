@@ -1466,6 +1466,20 @@ impl Process for Incident {
             .collect()
     }
 
+    fn intro(action: &str) -> &'static str {
+        match action {
+            "incident_report_up" => {
+                "逐级上报的报告由系统在决定上报后依 001 §17 自动生成并送达各上级维权办，用户和客户端不能提交。"
+            }
+            _ => "",
+        }
+    }
+
+    fn form(action: &str) -> Option<Vec<crate::Field>> {
+        // The system's step has no form (see `intro`).
+        (action == "incident_report_up").then(Vec::new)
+    }
+
     fn follow_up(s: &IncidentState, ctx: &Ctx<'_>) -> Option<Command> {
         // 001 §17: a ground once known sends the report to every level not yet reported to.
         let handling = s.org()?;

@@ -779,6 +779,13 @@ impl Process for NameClearing {
         }]
     }
 
+    fn form(action: &str) -> Option<Vec<Field>> {
+        // Open only after a finding of 不属实 or 查无实据 (002 §18), which a generated case
+        // seldom reaches: the documentation takes the forms from here.
+        matches!(action, "name_clearing_feedback" | "name_clearing_explain")
+            .then(|| outcome_fields(action))
+    }
+
     fn actions(s: &NameClearingState, actor: &Actor, _ctx: &Ctx<'_>) -> Vec<ActionSpec> {
         if !actor.has(Role::Office) {
             return Vec::new();
@@ -867,7 +874,7 @@ impl Process for NameClearing {
                         "name_clearing_feedback",
                         "向实名举报人反馈结果",
                         "002 §18",
-                        vec![Field::new("content", "反馈内容", FieldKind::LongText, true)],
+                        outcome_fields("name_clearing_feedback"),
                     ));
                 }
             } else if s.explanation.is_none() {
@@ -875,10 +882,7 @@ impl Process for NameClearing {
                     "name_clearing_explain",
                     "在一定范围内说明情况",
                     "002 §18",
-                    vec![
-                        Field::new("scope", "说明的范围", FieldKind::Text, true),
-                        Field::new("content", "说明内容", FieldKind::LongText, true),
-                    ],
+                    outcome_fields("name_clearing_explain"),
                 ));
             }
         }
@@ -1077,3 +1081,15 @@ fn unreachable_receive() -> Result<Vec<Event<Kind>>, ProcessError> {
 
 #[cfg(test)]
 mod tests;
+
+/// The forms of 002 §18's answers to an untrue complaint: feedback to a real-name complainant,
+/// or an explanation within a scope after an anonymous one.
+fn outcome_fields(action: &str) -> Vec<Field> {
+    match action {
+        "name_clearing_explain" => vec![
+            Field::new("scope", "说明的范围", FieldKind::Text, true),
+            Field::new("content", "说明内容", FieldKind::LongText, true),
+        ],
+        _ => vec![Field::new("content", "反馈内容", FieldKind::LongText, true)],
+    }
+}

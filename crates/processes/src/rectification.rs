@@ -1817,6 +1817,20 @@ impl Process for Rectification {
         deadline.step == "rectification"
     }
 
+    fn intro(action: &str) -> &'static str {
+        match action {
+            "rectification_check_recurrence" => {
+                "启动纠错整改后，系统即核查同一民警、同一单位此前的同类纠错记录并记入本案，用户和客户端不能提交。"
+            }
+            _ => "",
+        }
+    }
+
+    fn form(action: &str) -> Option<Vec<crate::Field>> {
+        // The system's step has no form (see `intro`).
+        (action == "rectification_check_recurrence").then(Vec::new)
+    }
+
     fn follow_up(s: &State, _ctx: &Ctx<'_>) -> Option<Command> {
         (s.stage != Stage::New && s.recurrence.is_none()).then_some(Command::CheckRecurrence)
     }

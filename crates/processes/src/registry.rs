@@ -16,7 +16,7 @@ use serde_json::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ActionSpec, Actor, By, Ctx, Document, DocumentSeal, Event, Fact, OpenDeadline, Process,
+    ActionSpec, Actor, By, Ctx, Document, DocumentSeal, Event, Fact, Field, OpenDeadline, Process,
     ProcessError, Role, Rules, Summary,
 };
 
@@ -157,6 +157,19 @@ pub trait CaseType: Send + Sync {
     fn opening_actions(&self, actor: &Actor, ctx: &Ctx<'_>) -> Vec<ActionSpec> {
         self.new_case().actions(actor, ctx)
     }
+    /// Every action id of the process: the `action` tags its commands deserialise from, read
+    /// from the command type itself (so nothing lists them by hand), in its declaration order.
+    fn action_ids(&self) -> &'static [String];
+    /// Whether `action` is one of the process's actions.
+    fn has_action(&self, action: &str) -> bool {
+        self.action_ids().iter().any(|a| a == action)
+    }
+    /// One sentence on what the step `action` records ([`Process::intro`]).
+    fn intro(&self, action: &str) -> &'static str;
+    /// The form of `action` on a new case ([`Process::form`]).
+    fn form(&self, action: &str) -> Option<Vec<Field>>;
+    /// The roles besides the responsible one that see an open step ([`Process::inbox_roles`]).
+    fn inbox_roles(&self, step: &str) -> &'static [Role];
 }
 
 /// One replayed case of some process.
@@ -212,6 +225,9 @@ pub trait AnyCase: Send + Sync {
     fn timeline(&self) -> Vec<(NaiveDate, String)>;
     /// The replayed state as JSON (the API's `state`).
     fn state_json(&self) -> Value;
+    /// The replayed state itself, for a page that shows what only its process's state holds:
+    /// downcast it to that process's `State` (`lvzhi_workflow::State` for the application).
+    fn state_any(&self) -> &dyn std::any::Any;
     fn clone_box(&self) -> Box<dyn AnyCase>;
 }
 
@@ -253,6 +269,26 @@ fn decided<P: Process>(e: &Event<P::Kind>) -> Result<DecidedEvent, ProcessError>
         reason: P::reason(&e.kind),
         payload,
     })
+}
+
+/// The `action` tags of `P`'s commands. A command type is an enum tagged by `action`, and serde
+/// names every tag it knows when it meets one it does not: that list is the process's actions,
+/// exactly as its type declares them.
+fn command_tags<P: Process>() -> Vec<String> {
+    let probe = serde_json::json!({ "action": "\u{1}" });
+    let Err(e) = serde_json::from_value::<P::Command>(probe) else {
+        return Vec::new();
+    };
+    let message = e.to_string();
+    let Some((_, expected)) = message.split_once("expected") else {
+        return Vec::new();
+    };
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 fn parse<P: Process>(command: &Value) -> Result<P::Command, CommandShapeError> {
@@ -463,6 +499,10 @@ impl<P: Process> AnyCase for Typed<P> {
         serde_json::to_value(&self.state).unwrap_or(Value::Null)
     }
 
+    fn state_any(&self) -> &dyn std::any::Any {
+        &self.state
+    }
+
     fn clone_box(&self) -> Box<dyn AnyCase> {
         Box::new(self.clone())
     }
@@ -487,6 +527,33 @@ impl<P: Process> CaseType for Registered<P> {
 
     fn stages(&self) -> &'static [(&'static str, &'static str)] {
         P::stages()
+    }
+
+    fn action_ids(&self) -> &'static [String] {
+        // One list per process, read once: the statics of a generic function are shared by
+        // every instance, so the lists are kept by kind.
+        static IDS: std::sync::OnceLock<
+            std::sync::Mutex<std::collections::BTreeMap<&'static str, &'static [String]>>,
+        > = std::sync::OnceLock::new();
+        let map = IDS.get_or_init(Default::default);
+        let mut map = match map.lock() {
+            Ok(m) => m,
+            Err(p) => p.into_inner(),
+        };
+        map.entry(P::KIND)
+            .or_insert_with(|| Box::leak(command_tags::<P>().into_boxed_slice()))
+    }
+
+    fn intro(&self, action: &str) -> &'static str {
+        P::intro(action)
+    }
+
+    fn form(&self, action: &str) -> Option<Vec<Field>> {
+        P::form(action)
+    }
+
+    fn inbox_roles(&self, step: &str) -> &'static [Role] {
+        P::inbox_roles(step)
     }
 
     fn parse_command(&self, command: &Value) -> Result<CommandInfo, CommandShapeError> {
@@ -561,5 +628,39 @@ impl<P: Process> CaseType for Registered<P> {
             events,
             seals,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_process_names_its_actions_from_its_command_type() {
+        for p in PROCESSES {
+            let ids = p.action_ids();
+            assert!(ids.len() >= 2, "{}: {ids:?}", p.kind());
+            for id in ids {
+                // Each is a tag of the command type: a command of it is at worst incomplete.
+                let e = p
+                    .parse_command(&serde_json::json!({ "action": id }))
+                    .err()
+                    .map(|e| e.message)
+                    .unwrap_or_default();
+                assert!(!e.contains("unknown variant"), "{}: {id}: {e}", p.kind());
+                assert!(p.has_action(id));
+                if p.kind() != "application" {
+                    assert!(id.starts_with(&format!("{}_", p.kind())), "{id}");
+                    assert_eq!(by_action(id).map(|q| q.kind()), Some(p.kind()));
+                }
+            }
+            assert!(!p.has_action("no_such_action"));
+        }
+        let app = by_kind("application").expect("the application is registered");
+        let ids = app.action_ids();
+        assert_eq!(ids.len(), lvzhi_workflow::ACTIONS.len());
+        for (id, _) in lvzhi_workflow::ACTIONS {
+            assert!(app.has_action(id), "{id}");
+        }
     }
 }

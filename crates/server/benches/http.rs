@@ -239,7 +239,7 @@ fn main() {
                 t.elapsed().as_secs_f64() * 1e3
             );
             let t = Instant::now();
-            let items = lvzhi_server::ui::inbox::items(&app, &user, 200)
+            let items = lvzhi_server::cases::lists::inbox(&app, &user, 200)
                 .await
                 .expect("inbox");
             println!(
@@ -259,7 +259,7 @@ fn main() {
                 t.elapsed().as_secs_f64() * 1e3
             );
             let t = Instant::now();
-            let page = lvzhi_server::ui::cases::list(&app, &user, &Default::default())
+            let page = lvzhi_server::cases::lists::list(&app, &user, &Default::default())
                 .await
                 .expect("list");
             println!(

@@ -1,12 +1,9 @@
 //! The bridge between the record and the Cedar policies of `lvzhi-access`: who a case involves
-//! (from the workflow state), and the SQL scope that lists exactly the cases the policies let a
+//! (from its process's links), and the SQL scope that lists exactly the cases the policies let a
 //! person see (every listed row is checked against the policies again before it is shown).
 
 use lvzhi_access::{CaseParties, Resource};
-use lvzhi_store::{CaseLink, CaseScope, KindScope};
-
-// The links themselves are written by `lvzhi_service::case_links` with every append.
-use lvzhi_workflow::State;
+use lvzhi_store::{CaseScope, KindScope};
 
 use crate::app::App;
 use crate::auth::User;
@@ -19,30 +16,16 @@ pub const LEGAL_AFFAIRS_KINDS: &[&str] = &["enforcement_fault"];
 /// `inspectorate-subtree-and-appeals`.
 pub const INSPECTORATE_KINDS: &[&str] = &["enforcement_fault", "sanction_appeal"];
 
-/// The parties of an application as the policies read them.
-pub fn parties(case_id: &str, s: &State) -> CaseParties {
-    let owned = |v: Vec<&str>| v.into_iter().map(str::to_string).collect::<Vec<_>>();
-    CaseParties {
-        case_id: case_id.to_string(),
-        kind: lvzhi_service::APPLICATION.to_string(),
-        org_id: s.committee_org().map(|o| o.id.clone()).unwrap_or_default(),
-        applying_unit: s.applying_unit().map(|o| o.id.clone()).unwrap_or_default(),
-        applicants: owned(s.applicant_ids()),
-        panel: owned(s.panel_ids()),
-        externals: owned(s.external_ids()),
-        recused: owned(s.recused_ids()),
-        escalated_to: s.escalated_to().map(|o| o.id.clone()),
-        department: s.department_org().map(|o| o.id.clone()),
-    }
-}
-
-/// Parties rebuilt from the read model's links and the case row's kind and organisation (for
-/// lists, and for the processes' cases).
-pub fn parties_from_links(
+/// The parties of a case as the policies read them, from its kind, its handling organisation
+/// and who and which organisations it involves as (relation, id) — what its process names
+/// (`AnyCase::links`) and the read model keeps (`case_links`), so a loaded case and a listed row
+/// are asked about alike. An officer a case is about reads as an applicant, their unit as the
+/// applying unit.
+pub fn parties<'a>(
     case_id: &str,
     kind: &str,
     org_id: &str,
-    links: &[CaseLink],
+    links: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> CaseParties {
     let mut p = CaseParties {
         case_id: case_id.to_string(),
@@ -50,11 +33,9 @@ pub fn parties_from_links(
         org_id: org_id.to_string(),
         ..Default::default()
     };
-    for l in links {
-        let t = l.target.clone();
-        match l.relation.as_str() {
-            // The processes' relations (`lvzhi_processes::Process::links`): the officer a case
-            // is about reads as an applicant, their unit as the applying unit.
+    for (relation, target) in links {
+        let t = target.to_string();
+        match relation {
             "applying_unit" | "unit" => p.applying_unit = t,
             "applicant" | "subject" => p.applicants.push(t),
             "panel" => p.panel.push(t),

@@ -4,8 +4,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use axum::routing::get;
-use axum::Router;
 use lvzhi_access::{Access, Grant, OrgTree, Subject};
 use lvzhi_calendar::Calendar;
 use lvzhi_rules::PackSet;
@@ -120,15 +118,30 @@ pub struct App(Arc<Inner>);
 /// What the service seals issued notices with, when it does.
 type Sealing = Option<(Arc<Typesetter>, EvidenceStore)>;
 
+/// The directory as the service reads a command's context from it (no store reads).
+impl lvzhi_service::Directory for Directory {
+    fn org(&self, id: &str) -> Option<(&str, Option<&str>)> {
+        self.orgs
+            .get(id)
+            .map(|o| (o.name.as_str(), o.parent_id.as_deref()))
+    }
+
+    fn person_name(&self, id: &str) -> Option<&str> {
+        self.people.get(id).map(|p| p.name.as_str())
+    }
+}
+
 fn build_service(
     store: &Store,
     calendar: &Calendar,
     packs: &PackSet,
     sealing: &Sealing,
+    directory: Arc<Directory>,
 ) -> Result<Service, AppError> {
     let periods = crate::packs::all_periods(packs).map_err(AppError::Startup)?;
     let service = Service::new(store.clone(), calendar.clone(), periods)
-        .with_fact_check(crate::packs::fact_check(packs.clone()));
+        .with_fact_check(crate::packs::fact_check(packs.clone()))
+        .with_directory(directory);
     Ok(match sealing {
         Some((typesetter, archive)) => service.with_sealing(typesetter.renderer(), archive.clone()),
         None => service,
@@ -144,9 +157,13 @@ fn read<T: Clone>(lock: &RwLock<Arc<T>>) -> Arc<T> {
 }
 
 fn write<T>(lock: &RwLock<Arc<T>>, value: T) {
+    replace(lock, Arc::new(value));
+}
+
+fn replace<T>(lock: &RwLock<Arc<T>>, value: Arc<T>) {
     match lock.write() {
-        Ok(mut g) => *g = Arc::new(value),
-        Err(p) => *p.into_inner() = Arc::new(value),
+        Ok(mut g) => *g = value,
+        Err(p) => *p.into_inner() = value,
     }
 }
 
@@ -176,8 +193,14 @@ impl App {
         let sealing = config
             .seal_documents
             .then(|| (typesetter.clone(), evidence.clone()));
-        let service = build_service(&store, &config.calendar, &config.packs, &sealing)?;
-        let directory = load_directory(&store, &access).await?;
+        let directory = Arc::new(load_directory(&store, &access).await?);
+        let service = build_service(
+            &store,
+            &config.calendar,
+            &config.packs,
+            &sealing,
+            directory.clone(),
+        )?;
         Ok(App(Arc::new(Inner {
             store,
             evidence,
@@ -192,7 +215,7 @@ impl App {
             packs: RwLock::new(Arc::new(config.packs)),
             calendar: RwLock::new(Arc::new(config.calendar)),
             service: RwLock::new(Arc::new(service)),
-            directory: RwLock::new(Arc::new(directory)),
+            directory: RwLock::new(directory),
         })))
     }
 
@@ -243,16 +266,31 @@ impl App {
         read(&self.0.directory)
     }
 
-    /// Re-reads the directory after a change (organisations, people, grants).
+    /// Re-reads the directory after a change (organisations, people, grants), and gives the
+    /// service the new one (it reads a command's context from it).
     pub async fn reload_directory(&self) -> Result<(), AppError> {
-        let d = load_directory(&self.0.store, &self.0.access).await?;
-        write(&self.0.directory, d);
+        let d = Arc::new(load_directory(&self.0.store, &self.0.access).await?);
+        let service = build_service(
+            &self.0.store,
+            &self.calendar(),
+            &self.packs(),
+            &self.sealing(),
+            d.clone(),
+        )?;
+        replace(&self.0.directory, d);
+        write(&self.0.service, service);
         Ok(())
     }
 
     /// Replaces the calendar in force (after an import) and the service counting with it.
     pub fn set_calendar(&self, calendar: Calendar) -> Result<(), AppError> {
-        let service = build_service(&self.0.store, &calendar, &self.packs(), &self.sealing())?;
+        let service = build_service(
+            &self.0.store,
+            &calendar,
+            &self.packs(),
+            &self.sealing(),
+            self.directory(),
+        )?;
         write(&self.0.calendar, calendar);
         write(&self.0.service, service);
         Ok(())
@@ -260,7 +298,13 @@ impl App {
 
     /// Replaces the policy packs in force (after a pack is loaded).
     pub fn set_packs(&self, packs: PackSet) -> Result<(), AppError> {
-        let service = build_service(&self.0.store, &self.calendar(), &packs, &self.sealing())?;
+        let service = build_service(
+            &self.0.store,
+            &self.calendar(),
+            &packs,
+            &self.sealing(),
+            self.directory(),
+        )?;
         write(&self.0.packs, packs);
         write(&self.0.service, service);
         Ok(())
@@ -292,28 +336,4 @@ async fn load_directory(store: &Store, access: &Access) -> Result<Directory, App
         people,
         grants,
     })
-}
-
-/// Every route of the server.
-pub fn router(app: App) -> Router {
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .merge(crate::ui::routes())
-        .merge(crate::api::routes())
-        .fallback(crate::ui::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            crate::once::pages,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            crate::once::api,
-        ))
-        .layer(axum::middleware::from_fn(crate::rejections::chinese))
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            crate::security::headers,
-        ))
-        .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
-        .with_state(app)
 }

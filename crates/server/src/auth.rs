@@ -31,6 +31,7 @@ use lvzhi_access::Subject;
 use lvzhi_store::{AttemptStatus, Failures, PersonRecord};
 
 use crate::app::App;
+use crate::cases::form::FormValues;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "lvzhi_session";
@@ -365,39 +366,28 @@ pub fn constant_eq(a: &str, b: &str) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// A page form whose `_csrf` field matched the session's token. Fields in order, repeated
-/// names kept (checkbox lists).
-pub struct CsrfForm(pub Vec<(String, String)>);
-
-impl CsrfForm {
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn text(&self, name: &str) -> String {
-        self.get(name).unwrap_or_default().trim().to_string()
-    }
-
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
+/// A page's form submission: the signed-in user — authenticated once, here — and the form's
+/// values, read only after its `_csrf` field matched the session's token (and its one-use token
+/// was claimed, `crate::once`). Fields in order, repeated names kept (checkbox lists).
+pub struct PageForm {
+    pub user: User,
+    pub values: FormValues,
 }
 
-impl FromRequest<App> for CsrfForm {
+impl FromRequest<App> for PageForm {
     /// A page: the refusal, or the first answer to a form submitted again.
     type Rejection = axum::response::Response;
 
     async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
         let page = |e: AppError| crate::ui::PageError(e).into_response();
-        let user = authenticate(app, req.headers()).await.map_err(page)?;
+        let user = match authenticate(app, req.headers()).await.map_err(page)? {
+            Some(u) => u,
+            None => return Err(page(AppError::Unauthenticated)),
+        };
+        if let Some(to) = crate::ui::password_first(app, &user, req.uri().path()) {
+            return Err(to);
+        }
         let form_type = req
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
@@ -429,18 +419,18 @@ impl FromRequest<App> for CsrfForm {
             .find(|(k, _)| k == "_csrf")
             .map(|(_, v)| v.as_str())
             .unwrap_or_default();
-        match user {
-            Some(u) if constant_eq(sent, u.csrf()) && !sent.is_empty() => {
-                let once = fields
-                    .iter()
-                    .find(|(k, _)| k == "_once")
-                    .map(|(_, v)| v.as_str());
-                crate::once::claim_form(app, &u, &extensions, &path, once).await?;
-                Ok(CsrfForm(fields))
-            }
-            Some(_) => Err(page(AppError::Csrf)),
-            None => Err(page(AppError::Unauthenticated)),
+        if sent.is_empty() || !constant_eq(sent, user.csrf()) {
+            return Err(page(AppError::Csrf));
         }
+        let once = fields
+            .iter()
+            .find(|(k, _)| k == "_once")
+            .map(|(_, v)| v.as_str());
+        crate::once::claim_form(app, &user, &extensions, &path, once).await?;
+        Ok(PageForm {
+            user,
+            values: FormValues::new(fields),
+        })
     }
 }
 

@@ -918,6 +918,7 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>, AppError> {
             )
             .await?;
     }
+    app.reload_directory().await?;
     let mut s = Seeder {
         service: app.service(),
         calendar: app.calendar(),

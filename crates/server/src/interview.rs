@@ -9,8 +9,15 @@ use chrono::NaiveDate;
 use lvzhi_rules::{split_citation, FactType, PackSet, Value};
 use serde::Serialize;
 
+use crate::cases::form::FormValues;
 use crate::error::AppError;
-use crate::packs::{json_input, APPLICATION_PACK};
+use crate::packs::json_input;
+
+/// The pack whose facts an application's interview asks (000): what the API's evaluator and
+/// fact list answer for.
+pub fn application_pack() -> &'static str {
+    <lvzhi_workflow::Application as lvzhi_processes::Process>::PACK
+}
 
 /// A question of the pack's vocabulary, as the interview form shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -72,10 +79,10 @@ pub struct EvaluationView {
     pub applied: String,
 }
 
-/// The pack's questions in order.
-pub fn facts(packs: &PackSet) -> Result<Vec<FactView>, AppError> {
+/// The questions of pack `pack_id`, in order.
+pub fn facts(packs: &PackSet, pack_id: &str) -> Result<Vec<FactView>, AppError> {
     let pack = packs
-        .pack(APPLICATION_PACK)
+        .pack(pack_id)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(pack
         .facts
@@ -102,13 +109,14 @@ pub fn facts(packs: &PackSet) -> Result<Vec<FactView>, AppError> {
 /// Values are typed by the pack (an unknown id or a wrong value is refused in Chinese).
 pub fn facts_from_form(
     packs: &PackSet,
-    fields: &[(String, String)],
+    pack_id: &str,
+    fields: &FormValues,
 ) -> Result<BTreeMap<String, serde_json::Value>, AppError> {
     let pack = packs
-        .pack(APPLICATION_PACK)
+        .pack(pack_id)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let mut out = BTreeMap::new();
-    for (k, v) in fields {
+    for (k, v) in fields.pairs() {
         let Some(id) = k.strip_prefix("fact.") else {
             continue;
         };
@@ -118,7 +126,7 @@ pub fn facts_from_form(
         }
         let Some(f) = pack.fact(id) else {
             return Err(AppError::BadRequest(format!(
-                "事实“{id}”不在政策包 {APPLICATION_PACK} 的事实清单中"
+                "事实“{id}”不在政策包 {pack_id} 的事实清单中"
             )));
         };
         let value = match f.ty {
@@ -169,10 +177,10 @@ pub fn evaluate(
         }
     }
     let typed: Vec<(String, Value)> = packs
-        .typed_facts(APPLICATION_PACK, &given)
+        .typed_facts(application_pack(), &given)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let d = packs
-        .evaluate(APPLICATION_PACK, &typed, conduct, decision)
+        .evaluate(application_pack(), &typed, conduct, decision)
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let e = &d.evaluation;
     let summary_zh = match e.key {

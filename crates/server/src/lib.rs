@@ -17,26 +17,52 @@
 //!   and DOCX.
 
 pub mod access;
-pub mod actions;
 pub mod api;
 pub mod app;
+pub mod application_form;
 pub mod auth;
+pub mod cases;
 pub mod clock;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod interview;
+pub mod lawyers;
+pub mod notices;
 pub mod once;
 pub mod packs;
-pub mod processes;
 pub mod rejections;
 pub mod scheduler;
 pub mod security;
 pub mod typeset;
 pub mod ui;
 
-pub use app::{router, App, DataFiles, ServeConfig};
+pub use app::{App, DataFiles, ServeConfig};
 pub use clock::Clock;
 pub use error::AppError;
+
+/// Every route of the server: the pages, the API, and the layers every request passes — the
+/// one-use tokens of forms and API keys (`once`), the Chinese answer of every framework
+/// rejection (`rejections`), the security headers, the body limit.
+pub fn router(app: App) -> axum::Router {
+    axum::Router::new()
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .merge(ui::routes())
+        .merge(api::routes())
+        .fallback(ui::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            once::pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), once::api))
+        .layer(axum::middleware::from_fn(rejections::chinese))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            security::headers,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
+        .with_state(app)
+}
 
 /// Starts the server and runs until Ctrl-C.
 pub async fn serve(config: ServeConfig) -> Result<(), AppError> {

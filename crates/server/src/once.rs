@@ -37,7 +37,7 @@ const WAIT: Duration = Duration::from_secs(10);
 /// The largest answer kept for a repeat (a page or a JSON result; files are not writes).
 const MAX_KEPT_BYTES: usize = 2 * 1024 * 1024;
 /// The largest API body fingerprinted (an evidence upload with its framing).
-const MAX_FINGERPRINT_BYTES: usize = crate::ui::evidence::MAX_BODY_BYTES;
+const MAX_FINGERPRINT_BYTES: usize = crate::evidence::MAX_BODY_BYTES;
 
 /// The claim a page form's extractor made, for the layer to complete or release once the
 /// handler has answered.

@@ -246,9 +246,16 @@ async fn the_statement_is_recorded_apart_and_printed_in_its_own_row() {
     let r = api.get(&format!("/api/v1/cases/{id}")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let detail = r.json();
-    assert_eq!(detail["parties"]["matter"], matter);
+    let fact = |label: &str| {
+        detail["facts"]
+            .as_array()
+            .and_then(|facts| facts.iter().find(|f| f["label"] == label))
+            .map(|f| f["value"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(fact("申请事项"), matter);
     assert_eq!(
-        detail["parties"]["statement"],
+        fact("事实与理由"),
         "依法盘查时相对人突然逃跑摔伤。\n全程开启执法记录仪。"
     );
     let r = page.get(&format!("/cases/{id}")).await;

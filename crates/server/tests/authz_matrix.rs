@@ -108,8 +108,12 @@ fn personas(app: &App) -> Vec<Persona> {
 }
 
 async fn parties_of(app: &App, case_id: &str) -> CaseParties {
-    let loaded = app.service().load(case_id).await.expect("the case loads");
-    lvzhi_server::access::parties(case_id, &loaded.state)
+    let loaded = app
+        .service()
+        .load_process(case_id)
+        .await
+        .expect("the case loads");
+    lvzhi_server::cases::parties(&loaded)
 }
 
 fn expected(app: &App, person_id: &str, action: &str, resource: Resource<'_>) -> bool {
@@ -730,7 +734,7 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
                 };
                 for (i, case_id) in [in_id, out_id].into_iter().enumerate() {
                     let loaded = app.service().load_process(case_id).await.expect("loads");
-                    let parties = lvzhi_server::processes::parties(case_id, &loaded);
+                    let parties = lvzhi_server::cases::parties(&loaded);
                     let allowed = expected(&app, &p.person_id, action, Resource::Case(&parties));
                     row[i] = allowed;
                     cells += 1;
@@ -898,7 +902,7 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
             in_parties.clone()
         } else {
             let loaded = app.service().load_process(case_id).await.expect("loads");
-            lvzhi_server::processes::parties(case_id, &loaded)
+            lvzhi_server::cases::parties(&loaded)
         };
         assert!(
             dir_within(&app, &parties.org_id, p),

@@ -116,7 +116,7 @@ async fn the_whole_procedure_in_a_browser() {
     b.shot("panel-form").await;
     let text = b.confirm(&case, "组成审查论证组", &["审查论证组"]).await;
     assert!(
-        text.contains("马俊、高岩") || text.contains("高岩、马俊"),
+        text.contains("马俊（法制）、高岩（纪检）") || text.contains("高岩（纪检）、马俊（法制）"),
         "{text}"
     );
     b.shot("panel-formed").await;

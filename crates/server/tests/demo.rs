@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use common::day;
 use lvzhi_server::auth::{self, Login, User, Via};
-use lvzhi_server::ui::cases::{self, ListFilter};
+use lvzhi_server::cases::lists::{self as cases, ListFilter};
 use lvzhi_server::{access, demo, scheduler, App};
 use lvzhi_workflow::AcceptanceKind;
 
@@ -77,9 +77,10 @@ async fn seeding_twice_gives_the_same_cases_in_every_stage_with_an_intact_chain(
 
     // Every stage of the procedure is shown (at most one missing).
     let stages: BTreeSet<&str> = first.iter().map(|(_, s, _)| s.as_str()).collect();
-    let missing: Vec<&&str> = lvzhi_server::ui::cases::STAGES
+    let missing: Vec<&str> = lvzhi_workflow::process::STAGES
         .iter()
-        .filter(|s| !stages.contains(**s))
+        .map(|s| s.id())
+        .filter(|s| !stages.contains(*s))
         .collect();
     assert!(missing.len() <= 1, "stages missing: {missing:?}");
 
@@ -135,9 +136,10 @@ async fn every_demo_account_signs_in_and_scope_keeps_other_units_out() {
     // A case of 巴特尔 (巴彦浩特派出所): he and his unit see it; 阿拉善右旗公安局's officer does not.
     let mut own = None;
     for (id, _, _) in cases(&app).await {
-        let loaded = app.service().load(&id).await.unwrap();
-        if loaded.state.applicant_ids().contains(&"p-bateer") {
-            own = Some(access::parties(&id, &loaded.state));
+        let loaded = app.service().load_process(&id).await.unwrap();
+        let parties = lvzhi_server::cases::parties(&loaded);
+        if parties.kind == "application" && parties.applicants.iter().any(|a| a == "p-bateer") {
+            own = Some(parties);
             break;
         }
     }
@@ -223,13 +225,13 @@ async fn the_demo_shows_incidents_and_name_clearing() {
         .collect();
     assert_eq!(acks, [("escalation_ack@nmg-gat", true)]);
     let gat = user(&app, "p-wulan");
-    let inbox = lvzhi_server::ui::inbox::items(&app, &gat, 50)
+    let inbox = lvzhi_server::cases::lists::inbox(&app, &gat, 50)
         .await
         .unwrap();
     assert!(inbox.iter().any(|i| i.case_id == "W2026-000001"
         && i.overdue
         && i.step_zh.contains("内蒙古自治区公安厅")));
-    let ledger = lvzhi_server::ui::process::ledger_rows(&app, &user(&app, "p-zhaomin"))
+    let ledger = lvzhi_server::cases::lists::ledger(&app, &user(&app, "p-zhaomin"))
         .await
         .unwrap();
     assert_eq!(ledger.len(), 3);
@@ -263,7 +265,7 @@ async fn the_demo_shows_enforcement_faults_and_sanction_appeals() {
     assert_eq!(view.deadlines.len(), 1);
     assert_eq!(view.deadlines[0].deadline.article, "004 §27");
     let inspectorate = user(&app, "p-zhouqiang");
-    let inbox = lvzhi_server::ui::inbox::items(&app, &inspectorate, 50)
+    let inbox = lvzhi_server::cases::lists::inbox(&app, &inspectorate, 50)
         .await
         .unwrap();
     assert!(
@@ -278,7 +280,7 @@ async fn the_demo_shows_enforcement_faults_and_sanction_appeals() {
     let titles: Vec<String> = s1.case.documents().into_iter().map(|d| d.title).collect();
     assert_eq!(titles, ["处分申诉复核意见书", "限期纠正通知书"]);
     let department = user(&app, "p-hanbing");
-    let inbox = lvzhi_server::ui::inbox::items(&app, &department, 50)
+    let inbox = lvzhi_server::cases::lists::inbox(&app, &department, 50)
         .await
         .unwrap();
     assert!(
@@ -328,10 +330,10 @@ async fn the_demo_shows_rectifications() {
         let app = app.clone();
         async move {
             let u = user(&app, person);
-            let ctx = lvzhi_server::processes::load(&app, &u, "J2026-000001")
+            let ctx = lvzhi_server::cases::load(&app, &u, "J2026-000001")
                 .await
                 .unwrap();
-            lvzhi_server::processes::available(&app, &u, &ctx)
+            lvzhi_server::cases::available(&app, &u, &ctx)
                 .into_iter()
                 .map(|(spec, _)| spec.id)
                 .collect::<Vec<_>>()

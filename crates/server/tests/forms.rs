@@ -269,7 +269,10 @@ async fn steps_are_offered_only_when_open_and_refusals_keep_the_form() {
             "wang",
             &id,
             "form_panel",
-            &[("members", "zhao"), ("members.zhao.category", "legal")],
+            &[
+                ("members.zhao.person_id", "zhao"),
+                ("members.zhao.category", "legal"),
+            ],
         )
         .await;
     assert_eq!(r.status, 400, "{}", r.body);
@@ -278,7 +281,10 @@ async fn steps_are_offered_only_when_open_and_refusals_keep_the_form() {
             "wang",
             &id,
             "form_panel",
-            &[("members", "fa"), ("members.fa.category", "legal")],
+            &[
+                ("members.fa.person_id", "fa"),
+                ("members.fa.category", "legal"),
+            ],
         )
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
@@ -289,9 +295,9 @@ async fn steps_are_offered_only_when_open_and_refusals_keep_the_form() {
             &id,
             "form_panel",
             &[
-                ("members", "fa"),
+                ("members.fa.person_id", "fa"),
                 ("members.fa.category", "legal"),
-                ("members", "ji"),
+                ("members.ji.person_id", "ji"),
                 ("members.ji.category", "discipline"),
                 ("members.ji.name", "冒名"),
             ],
@@ -353,9 +359,9 @@ async fn the_procedure_runs_through_the_forms_to_the_departments_answer() {
     ok(&s.act("wang", &id, "register", &[]).await, "register");
     ok(&s.act("wang", &id, "accept", &[]).await, "accept");
     let panel = [
-        ("members", "fa"),
+        ("members.fa.person_id", "fa"),
         ("members.fa.category", "legal"),
-        ("members", "ji"),
+        ("members.ji.person_id", "ji"),
         ("members.ji.category", "discipline"),
     ];
     ok(&s.act("wang", &id, "form_panel", &panel).await, "panel");
@@ -388,9 +394,9 @@ async fn the_procedure_runs_through_the_forms_to_the_departments_answer() {
         r.body
     );
     let repanel = [
-        ("members", "fa"),
+        ("members.fa.person_id", "fa"),
         ("members.fa.category", "legal"),
-        ("members", "pcsp"),
+        ("members.pcsp.person_id", "pcsp"),
         ("members.pcsp.category", "discipline"),
     ];
     ok(

@@ -40,6 +40,18 @@ const MAX_FOLLOW_UPS: usize = 16;
 /// How many earlier cases of one recurrence key are looked up.
 const MAX_RECURRENCE: i64 = 200;
 
+/// The directory as a command's context reads it: organisations with their parents, and the
+/// names of record of people and organisations. A service given one
+/// ([`Service::with_directory`]) reads these from it instead of the store; it must be the
+/// directory as the store has it (the server rebuilds its service whenever it reloads its
+/// directory).
+pub trait Directory: Send + Sync {
+    /// An organisation's name of record and its parent's id.
+    fn org(&self, id: &str) -> Option<(&str, Option<&str>)>;
+    /// A person's name of record.
+    fn person_name(&self, id: &str) -> Option<&str>;
+}
+
 /// A case loaded from the store, of any process.
 #[derive(Clone)]
 pub struct ProcessCase {
@@ -195,6 +207,17 @@ impl Service {
             if id.is_empty() || chain.iter().any(|o: &Org| o.id == id) || chain.len() > 64 {
                 break;
             }
+            if let Some(dir) = &self.directory {
+                let Some((name, parent)) = dir.org(&id) else {
+                    break;
+                };
+                at = parent.map(str::to_string);
+                chain.push(Org {
+                    name: name.to_string(),
+                    id,
+                });
+                continue;
+            }
             match self.store.org(&id).await? {
                 Some(o) => {
                     at = o.parent_id.clone();
@@ -229,6 +252,15 @@ impl Service {
             strings.dedup();
             for s in strings {
                 if !lookup_worthy(s) {
+                    continue;
+                }
+                if let Some(dir) = &self.directory {
+                    let name = dir
+                        .person_name(s)
+                        .or_else(|| dir.org(s).map(|(name, _)| name));
+                    if let Some(name) = name {
+                        names.insert(s.to_string(), name.to_string());
+                    }
                     continue;
                 }
                 if let Some(p) = self.store.person(s).await? {
@@ -571,6 +603,24 @@ impl Service {
     ) -> Result<(i64, Vec<DecidedEvent>), ServiceError> {
         crate::limits::check(command)?;
         let loaded = self.load_process(case_id).await?;
+        self.act_loaded(&loaded, expected_version, actor, command, today, now)
+            .await
+    }
+
+    /// As [`Self::act_process`] on a case already loaded (the server loads a case once per
+    /// request, to check who may act on it, and acts on that): nothing is read again, and the
+    /// append states the version loaded, so a case changed since is refused, never overwritten.
+    pub async fn act_loaded(
+        &self,
+        loaded: &ProcessCase,
+        expected_version: Option<i64>,
+        actor: &Actor,
+        command: &Value,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, Vec<DecidedEvent>), ServiceError> {
+        crate::limits::check(command)?;
+        let case_id = loaded.case_id.as_str();
         let version = loaded.version();
         if let Some(expected) = expected_version {
             if expected != version {
@@ -587,7 +637,7 @@ impl Service {
             return Err(ServiceError::Exists(case_id.to_string()));
         }
         self.check_command(command, &info)?;
-        let mut case = loaded.case;
+        let mut case = loaded.case.clone();
         let issued_before = case.documents().len();
         let org = case.summary().org_id;
         let ctx = self

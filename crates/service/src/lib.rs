@@ -33,7 +33,9 @@ use std::collections::BTreeMap;
 
 pub mod audit;
 pub mod limits;
-pub use engine::{ImportedProcessCase, ProcessCase, ProcessDeadlineView, ProcessView, RECURRENCE};
+pub use engine::{
+    Directory, ImportedProcessCase, ProcessCase, ProcessDeadlineView, ProcessView, RECURRENCE,
+};
 
 use std::sync::Arc;
 
@@ -207,6 +209,8 @@ pub struct Service {
     periods: PackPeriods,
     fact_check: Option<SharedFactCheck>,
     sealing: Option<Sealing>,
+    /// The directory a command's context is read from instead of the store, when given.
+    directory: Option<Arc<dyn Directory>>,
 }
 
 type SharedFactCheck = std::sync::Arc<
@@ -326,7 +330,16 @@ impl Service {
             periods,
             fact_check: None,
             sealing: None,
+            directory: None,
         }
+    }
+
+    /// Reads the world outside a case — the organisation chain and the names of the ids a
+    /// command mentions — from `directory` rather than the store (see [`Directory`]): the
+    /// server gives the directory it keeps in memory, so a command costs no reads for them.
+    pub fn with_directory(mut self, directory: Arc<dyn Directory>) -> Self {
+        self.directory = Some(directory);
+        self
     }
 
     /// Seals every notice issued from now on: rendered by `render`, archived in `archive`, its

@@ -260,8 +260,127 @@ impl std::fmt::Display for ChainProblem {
 
 #[derive(Debug, Clone)]
 enum Pool {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
+    Sqlite(Counted<SqlitePool>),
+    Postgres(Counted<PgPool>),
+}
+
+/// A connection pool whose reads are counted: every `SELECT` (or `WITH …`) statement run on the
+/// pool itself, outside a transaction, adds one to [`Store::reads`]. Statements inside an
+/// append's transaction are part of the write and not counted. The count is what a test of the
+/// cost of a request looks at (issue 14: a POST that accepts an application reads at most three
+/// times); it costs one atomic add per statement.
+#[derive(Debug, Clone)]
+struct Counted<P> {
+    pool: P,
+    reads: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<P> Counted<P> {
+    fn new(pool: P) -> Self {
+        Counted {
+            pool,
+            reads: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)),
+        }
+    }
+}
+
+impl<P> std::ops::Deref for Counted<P> {
+    type Target = P;
+
+    fn deref(&self) -> &P {
+        &self.pool
+    }
+}
+
+/// A statement on its way to the driver: counted as a read when the driver takes its SQL and
+/// the SQL reads.
+struct Peek<E> {
+    inner: E,
+    reads: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+fn is_read(sql: &str) -> bool {
+    let head: String = sql
+        .trim_start()
+        .chars()
+        .take(6)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    head.starts_with("SELECT") || head.starts_with("WITH")
+}
+
+impl<'q, DB: sqlx::Database, E: sqlx::Execute<'q, DB>> sqlx::Execute<'q, DB> for Peek<E> {
+    fn sql(self) -> sqlx::SqlStr {
+        let sql = self.inner.sql();
+        if is_read(sql.as_str()) {
+            self.reads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        sql
+    }
+
+    fn statement(&self) -> Option<&DB::Statement> {
+        self.inner.statement()
+    }
+
+    fn take_arguments(
+        &mut self,
+    ) -> Result<Option<<DB as sqlx::Database>::Arguments>, sqlx::error::BoxDynError> {
+        self.inner.take_arguments()
+    }
+
+    fn persistent(&self) -> bool {
+        self.inner.persistent()
+    }
+}
+
+impl<'p, DB: sqlx::Database> sqlx::Executor<'p> for &'_ Counted<sqlx::Pool<DB>>
+where
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    type Database = DB;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures_util::stream::BoxStream<
+        'e,
+        Result<sqlx::Either<DB::QueryResult, DB::Row>, sqlx::Error>,
+    >
+    where
+        E: 'q + sqlx::Execute<'q, DB>,
+    {
+        let query = Peek {
+            inner: query,
+            reads: self.reads.clone(),
+        };
+        (&self.pool).fetch_many(query)
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures_util::future::BoxFuture<'e, Result<Option<DB::Row>, sqlx::Error>>
+    where
+        E: 'q + sqlx::Execute<'q, DB>,
+    {
+        let query = Peek {
+            inner: query,
+            reads: self.reads.clone(),
+        };
+        (&self.pool).fetch_optional(query)
+    }
+
+    fn prepare_with<'e>(
+        self,
+        sql: sqlx::SqlStr,
+        parameters: &'e [<DB as sqlx::Database>::TypeInfo],
+    ) -> futures_util::future::BoxFuture<'e, Result<<DB as sqlx::Database>::Statement, sqlx::Error>>
+    where
+        'p: 'e,
+    {
+        (&self.pool).prepare_with(sql, parameters)
+    }
 }
 
 /// One case's part of a batch append.
@@ -524,7 +643,7 @@ impl Store {
                 .connect_with(opts)
                 .await
                 .map_err(StoreError::Connect)?;
-            (Pool::Sqlite(pool), None)
+            (Pool::Sqlite(Counted::new(pool)), None)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let (base, schema) = split_schema(url);
             let mut opts = PgConnectOptions::from_str(base)
@@ -558,7 +677,7 @@ impl Store {
                 .connect_with(opts)
                 .await
                 .map_err(StoreError::Connect)?;
-            (Pool::Postgres(pool), schema)
+            (Pool::Postgres(Counted::new(pool)), schema)
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
@@ -584,6 +703,16 @@ impl Store {
         }
         self.close().await;
         Ok(())
+    }
+
+    /// How many reads this store (and every clone of it) has made: statements that read, run
+    /// outside a transaction (see [`Counted`]). For tests of what a request costs.
+    pub fn reads(&self) -> u64 {
+        let reads = match &self.pool {
+            Pool::Sqlite(p) => &p.reads,
+            Pool::Postgres(p) => &p.reads,
+        };
+        reads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn backend(&self) -> Backend {
@@ -1072,14 +1201,14 @@ impl Store {
 
     pub(crate) fn pool_sqlite(&self) -> Option<&SqlitePool> {
         match &self.pool {
-            Pool::Sqlite(p) => Some(p),
+            Pool::Sqlite(p) => Some(&p.pool),
             Pool::Postgres(_) => None,
         }
     }
 
     pub(crate) fn pool_pg(&self) -> Option<&PgPool> {
         match &self.pool {
-            Pool::Postgres(p) => Some(p),
+            Pool::Postgres(p) => Some(&p.pool),
             Pool::Sqlite(_) => None,
         }
     }

@@ -29,5 +29,5 @@ pub async fn application_form_pdf(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, AppError> {
-    crate::ui::application_form::filled(&app, &user, &id).await
+    crate::application_form::filled(&app, &user, &id).await
 }

@@ -1,7 +1,8 @@
-//! The API of the pages: who I am, my inbox, the case list, a case with what I may do on it,
-//! acting on it, its documents, the recommended determination, the fact vocabulary and the
-//! organisation tree. Each handler reuses the page logic (`ui::…`, `interview::…`), so the API
-//! and the pages can never disagree about who may see or do what.
+//! The API of the pages: who I am, my inbox, the case list, a case of any process with what I
+//! may do on it, opening a case and acting on it, its documents, the recommended determination,
+//! the fact vocabulary, the organisation tree and the 维权 台账. Each handler renders what the
+//! one case layer (`crate::cases`) returns, as the pages do, so the API and the pages can never
+//! disagree about who may see or do what.
 
 use std::collections::BTreeMap;
 
@@ -10,21 +11,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use lvzhi_workflow::{Command, Document, Event, Org, State as CaseState};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::extract::{id_of, ApiJson, ApiPath, ApiQuery, ErrorBody};
-use crate::access;
+use super::extract::{ApiJson, ApiPath, ApiQuery, ErrorBody};
 use crate::app::{App, Directory};
-use crate::auth::{ApiUser, User, Via};
+use crate::auth::{ApiUser, Via};
+use crate::cases::lists::{CaseListPage, InboxItem, ListFilter};
+use crate::cases::view::{self, ActionResult, CaseDetail, CreatedCase, DocumentView};
+use crate::cases::{self, CaseCtx};
 use crate::error::AppError;
 use crate::interview::{self, EvaluationView, FactView};
-use crate::packs::APPLICATION_PACK;
-use crate::ui::case_page::{actors, available, load_case, run_command, CaseCtx};
-use crate::ui::cases::{CaseListPage, ListFilter};
-use crate::ui::documents::{parse_file, CaseDocuments, Format, Issued};
-use crate::ui::inbox::InboxItem;
+use crate::notices::{file, parse_file, CaseDocuments, Format};
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -70,177 +68,28 @@ pub struct InboxView {
     pub items: Vec<InboxItem>,
 }
 
-/// 立案请求。
+/// 立案请求：案件类型及其立案命令。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCaseRequest {
-    /// 案件类型：application（免责容错申请，缺省）、incident（维权案（事）件）、name_clearing（正名）等。其他类型的 command 为该类型的立案命令，如 {"kind":"incident","command":{"action":"incident_report",…}}，字段见 /new 页面的立案表单或各类型的说明。
+    /// 案件类型代码：application（免责容错申请，缺省）、incident（维权案（事）件）、name_clearing（正名）、enforcement_fault（执法过错）、sanction_appeal（处分申诉）、rectification（纠错整改）。
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// 立案操作：action 为 file（提出申请）或 open_ex_officio（主动启动），其余字段与 lvzhi case create 的命令 JSON 相同。
-    #[schema(schema_with = super::creation_command_schema)]
-    pub command: Command,
-    /// 收到申请的日期（仅适用于 file；维权办补录纸质申请时填写，缺省为今日）。
+    /// 该类型的立案命令：action 为立案操作代码，其余字段见各类型的命令（如 Commands_application 中的 file、Commands_incident 中的 incident_report）。
+    #[schema(schema_with = super::opening_commands)]
+    pub command: serde_json::Value,
+}
+
+/// 办理请求。
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    /// 提交所依据的案件版本；案件已被他人更新时拒绝办理（409）。
     #[serde(default)]
-    pub received_on: Option<NaiveDate>,
-}
-
-/// 新立案件。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct CreatedCase {
-    /// 案件编号（A年度-序号）。
-    pub case_id: String,
-    /// 案件版本（已记录的事件数）。
-    pub version: i64,
-}
-
-/// 可以办理的事项。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ActionView {
-    /// 操作代码，即命令 JSON 的 action 字段。
-    pub id: String,
-    /// 操作的中文名称。
-    pub label: String,
-}
-
-/// 机构。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct OrgRef {
-    /// 机构编号。
-    pub id: String,
-    /// 机构名称。
-    pub name: String,
-}
-
-/// 人员。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PersonRef {
-    /// 人员编号。
-    pub person_id: String,
-    /// 姓名。
-    pub name: String,
-}
-
-/// 审查论证组成员。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PanelMemberView {
-    /// 人员编号。
-    pub person_id: String,
-    /// 姓名。
-    pub name: String,
-    /// 类别：legal（法制）、discipline（纪检）、original_department（原问责处理决定作出部门）。
-    pub category: String,
-}
-
-/// 已回避的人员（000 §19(六)）。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct RecusedView {
-    /// 人员编号。
-    pub person_id: String,
-    /// 姓名。
-    pub name: String,
-    /// 回避理由。
-    pub reason: String,
-}
-
-/// 案件的当事人与有关机关。
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-pub struct PartiesView {
-    /// 申请民警。
-    pub applicants: Vec<PersonRef>,
-    /// 申请单位（所在单位）。
-    pub applying_unit: Option<OrgRef>,
-    /// 受理的维权委所在机构。
-    pub committee: Option<OrgRef>,
-    /// 上一级维权委所在机构（受理复核）。
-    pub parent_committee: Option<OrgRef>,
-    /// 作出原问责处理决定的部门。
-    pub department: Option<OrgRef>,
-    /// 复核所报送的机关。
-    pub escalated_to: Option<OrgRef>,
-    /// 申请事项。
-    pub matter: Option<String>,
-    /// 事实与理由（此项单列之前提交的申请，事实与理由并在申请事项中）。
-    pub statement: Option<String>,
-    /// 审查论证组成员。
-    pub panel: Vec<PanelMemberView>,
-    /// 经批准参与审查论证的特邀人员。
-    pub externals: Vec<PersonRef>,
-    /// 已回避的人员。
-    pub recused: Vec<RecusedView>,
-}
-
-/// 未届满的期限。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct DeadlineItem {
-    /// 步骤代码。
-    pub step: String,
-    /// 步骤名称。
-    pub label: String,
-    /// 应当办理的角色代码。
-    pub responsible: String,
-    /// 应当办理的角色名称。
-    pub responsible_zh: String,
-    /// 届满日（含当日）。
-    pub due: NaiveDate,
-    /// 是否暂定（届满日所在年度的节假日安排尚未导入，按周末推算）。
-    pub provisional: bool,
-    /// 依据条款。
-    pub article: String,
-    /// 是否已逾期。
-    pub overdue: bool,
-    /// 距届满日的工作日数（逾期为负数）。
-    pub working_days_left: i64,
-}
-
-/// 时间线中的一条记录（审计链中的一个事件）。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TimelineItem {
-    /// 在审计链中的序号。
-    pub seq: i64,
-    /// 记录后案件的版本。
-    pub version: i64,
-    /// 记录时间（UTC，RFC 3339）。
-    pub recorded_at: String,
-    /// 办理日期。
-    pub on: NaiveDate,
-    /// 事件类型代码。
-    pub kind: String,
-    /// 办理人编号。
-    pub actor: String,
-    /// 办理人角色代码。
-    pub role: String,
-    /// 中文描述。
-    pub description: String,
-    /// 所述理由。
-    pub reason: Option<String>,
-    /// 本事件的 SM3 链哈希。
-    pub hash: String,
-}
-
-/// 一份文书及其全文。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct DocumentView {
-    /// 序号，从 1 起，按出具先后。
-    pub n: usize,
-    /// 文书种类代码（acceptance_notice、rejection_notice、deemed_acceptance_notice、ex_officio_notice、extension_approval、review_opinion、reconsideration_reply、re_review_reply、recommendation、publicity_notice）。
-    pub kind: String,
-    /// 标题。
-    pub title: String,
-    /// 主送。
-    pub addressee: String,
-    /// 抄送。
-    pub copy_to: Vec<String>,
-    /// 全文。
-    pub text: String,
-    /// 出具日期。
-    pub issued_on: NaiveDate,
-    /// 定稿：出具时生成并存档的 PDF 及其 SM3 摘要（记入审计链）；出具时未定稿的为空，其 PDF 为现时排版。
-    pub seal: Option<SealView>,
-    /// PDF 下载地址（已定稿的为存档的定稿 PDF）。
-    pub pdf: String,
-    /// DOCX 下载地址（可编辑，现时生成）。
-    pub docx: String,
+    pub expected_version: Option<i64>,
+    /// 办理命令：action 为本案类型的操作代码，其余字段见该类型的命令，或案件详情 available_actions 中该事项的 fields。
+    #[schema(schema_with = super::case_commands)]
+    pub command: serde_json::Value,
 }
 
 /// A file's bytes in the OpenAPI document (a binary string, not an array of numbers).
@@ -259,105 +108,13 @@ impl utoipa::PartialSchema for FileBody {
 
 impl ToSchema for FileBody {}
 
-/// 文书的定稿记录。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct SealView {
-    /// 定稿 PDF 的 SM3 摘要（64 位十六进制）：用于核对打印件或转发的文件是否为本系统出具。
-    pub sm3: String,
-    /// 文件大小（字节）。
-    pub bytes: u64,
-    /// 页数。
-    pub pages: u32,
-    /// 排版所用字体。
-    pub fonts: Vec<String>,
-    /// 定稿日期。
-    pub sealed_on: Option<NaiveDate>,
-}
-
 /// 案件文书。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DocumentsView {
     /// 案件编号。
     pub case_id: String,
     /// 文书，按出具先后。
     pub documents: Vec<DocumentView>,
-}
-
-/// 案件详情。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct CaseDetail {
-    /// 案件编号。
-    pub case_id: String,
-    /// 案件版本（已记录的事件数），办理时作为 expected_version 提交。
-    pub version: i64,
-    /// 阶段代码。
-    pub stage: String,
-    /// 阶段名称。
-    pub stage_zh: String,
-    /// 案件标题。
-    pub title: String,
-    /// 受理机构编号。
-    pub org_id: Option<String>,
-    /// 受理机构名称。
-    pub org_name: Option<String>,
-    /// 当事人与有关机关。
-    pub parties: PartiesView,
-    /// 当前用户现在可以办理的事项（访问控制策略与办理程序均允许）。
-    pub available_actions: Vec<ActionView>,
-    /// 未届满的期限。
-    pub deadlines: Vec<DeadlineItem>,
-    /// 已记录的案件事实（政策包 000 的事实代码及其取值）。
-    #[schema(value_type = Object)]
-    pub facts: BTreeMap<String, serde_json::Value>,
-    /// 现行认定意见的中文摘要（尚未作出时为空）。
-    pub determination_zh: Option<String>,
-    /// 时间线（审计链）。
-    pub timeline: Vec<TimelineItem>,
-    /// 已出具的文书。
-    pub documents: Vec<DocumentView>,
-}
-
-/// 办理请求。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ActionRequest {
-    /// 提交所依据的案件版本；案件已被他人更新时拒绝办理（409）。
-    #[serde(default)]
-    pub expected_version: Option<i64>,
-    /// 办理命令：action 为操作代码，其余字段与 lvzhi case act 的命令 JSON 相同。
-    #[schema(schema_with = super::command_schema)]
-    pub command: Command,
-}
-
-/// 办理结果。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ActionResult {
-    /// 案件编号。
-    pub case_id: String,
-    /// 办理后的案件版本。
-    pub version: i64,
-    /// 本次记录的事件（含此前已到期而由系统先行记录的事件，如视为受理，以及所出具文书的定稿）。
-    pub events: Vec<RecordedEvent>,
-    /// 本次出具但未能定稿（定稿 PDF 未能生成或存档，原因见系统日志）的文书序号；办理本身已记录。
-    pub unsealed_documents: Vec<usize>,
-}
-
-/// 一个已记录的事件。
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct RecordedEvent {
-    /// 事件类型代码。
-    pub kind: String,
-    /// 办理日期。
-    pub on: NaiveDate,
-    /// 办理人编号（系统事件为 system）。
-    pub person_id: String,
-    /// 办理人角色代码。
-    pub role: String,
-    /// 中文描述。
-    pub description: String,
-    /// 事件的完整记录（JSON，含所出具文书的全文）。
-    #[schema(value_type = Object)]
-    pub event: serde_json::Value,
 }
 
 /// 评估请求（与 lvzhi evaluate 的输入相同）。
@@ -404,6 +161,46 @@ pub struct OrgItem {
 pub struct OrgsView {
     /// 全部机构，按树的先序排列，下级紧随上级。
     pub orgs: Vec<OrgItem>,
+}
+
+/// 维权工作台账的一行（001 §29(六)）。
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LedgerItem {
+    /// 案件编号。
+    pub case_id: String,
+    /// 当事民警。
+    pub officer: String,
+    /// 所在单位。
+    pub unit: String,
+    /// 受理维权办所在公安机关。
+    pub org: String,
+    /// 侵害情形（001 §8）。
+    pub incident_type: String,
+    /// 发生日期。
+    pub occurred_on: Option<NaiveDate>,
+    /// 立案日期。
+    pub registered_on: Option<NaiveDate>,
+    /// 立案方式（001 §15）。
+    pub source: String,
+    /// 调查：最近一次记录的情况。
+    pub investigation: String,
+    /// 处理。
+    pub handling: String,
+    /// 维权措施（001 §7(六)、§9、§11、§12、§16）。
+    pub measures: String,
+    /// 逐级上报及各级确认情况（001 §17）。
+    pub escalation: String,
+    /// 状态。
+    pub stage: String,
+    /// 办结日期。
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// 维权工作台账。
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LedgerView {
+    /// 当前用户可以查看的全部维权案（事）件，最近更新的在前。
+    pub items: Vec<LedgerItem>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -468,7 +265,7 @@ pub async fn inbox(
     ApiUser(user): ApiUser,
 ) -> Result<Json<InboxView>, AppError> {
     Ok(Json(InboxView {
-        items: crate::ui::inbox::items(&app, &user, 200).await?,
+        items: crate::cases::lists::inbox(&app, &user, 200).await?,
     }))
 }
 
@@ -488,342 +285,71 @@ pub async fn list_cases(
     ApiUser(user): ApiUser,
     ApiQuery(filter): ApiQuery<ListFilter>,
 ) -> Result<Json<CaseListPage>, AppError> {
-    Ok(Json(crate::ui::cases::list(&app, &user, &filter).await?))
-}
-
-/// The directory's record of an organisation named in a form; the name of record replaces
-/// whatever name the client sent.
-fn known_org(dir: &Directory, org: &mut Org, what: &str) -> Result<(), AppError> {
-    match dir.orgs.get(&org.id) {
-        Some(o) => {
-            org.name = o.name.clone();
-            Ok(())
-        }
-        None => Err(AppError::Unprocessable(format!(
-            "{what}“{}”不在组织机构名录中",
-            org.id
-        ))),
-    }
-}
-
-/// Checks and completes a creation command against the directory: the organisations and the
-/// applicants must be on record, and their names are those of record.
-fn normalise_creation(dir: &Directory, command: &mut Command) -> Result<(), AppError> {
-    let form = match command {
-        Command::File { form, .. } | Command::OpenExOfficio { form, .. } => form,
-        _ => {
-            return Err(AppError::BadRequest(
-                "立案只能通过“提出申请”（file）或“主动启动”（open_ex_officio）操作；办理已有案件请使用 POST /api/v1/cases/{id}/actions"
-                    .to_string(),
-            ))
-        }
-    };
-    known_org(dir, &mut form.applying_unit, "申请单位")?;
-    known_org(dir, &mut form.committee, "受理的维权委所在机构")?;
-    if let Some(p) = &mut form.parent_committee {
-        known_org(dir, p, "上一级维权委所在机构")?;
-    }
-    if let Some(d) = &mut form.accountability_decision {
-        // The department may be outside the directory (another authority); named as sent then.
-        if let Some(o) = dir.orgs.get(&d.department.id) {
-            d.department.name = o.name.clone();
-        }
-    }
-    for a in &mut form.applicants {
-        match dir.people.get(&a.person_id) {
-            Some(p) => a.name = p.name.clone(),
-            None => {
-                return Err(AppError::Unprocessable(format!(
-                    "申请民警“{}”不在人员名录中",
-                    a.person_id
-                )))
-            }
-        }
-    }
-    Ok(())
+    Ok(Json(crate::cases::lists::list(&app, &user, &filter).await?))
 }
 
 #[utoipa::path(
     post, path = "/api/v1/cases", tag = "案件",
-    summary = "立案：提出申请或主动启动",
-    description = "民警本人、所在单位或代为登记的本级维权办提出免责容错申请（file，000 §12 第一款），或本级维权办主动启动（open_ex_officio，000 §12 第二款）。申请单位、受理机构和申请民警须在名录中，其名称以名录为准。",
+    summary = "立案",
+    description = "以当前用户的身份新立一件案件：kind 为案件类型（缺省为免责容错申请），command 为该类型的立案命令（各类型的命令见本文档的 Commands_* 组件）。先按访问控制策略核对当前用户能否为命令所指的单位立案，再由该类型的办理程序决定；命令中的人员、机构名称以名录为准。免责容错申请由民警本人、所在单位或者代为登记的本级维权办提出（file，000 §12 第一款），或由本级维权办主动启动（open_ex_officio，000 §12 第二款）。",
     request_body = CreateCaseRequest,
     responses(
         (status = 201, description = "已立案", body = CreatedCase),
-        (status = 400, description = "请求内容有误", body = ErrorBody),
+        (status = 400, description = "请求内容有误，或不是该类型的立案命令", body = ErrorBody),
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
-        (status = 403, description = "无权为该单位立案", body = ErrorBody),
+        (status = 403, description = "无权为该单位立案，或网页会话缺少 X-CSRF-Token", body = ErrorBody),
         (status = 422, description = "机构或人员不在名录中，或办理程序不允许", body = ErrorBody),
     )
 )]
 pub async fn create_case(
     State(app): State<App>,
     ApiUser(user): ApiUser,
-    ApiJson(body): ApiJson<serde_json::Value>,
+    ApiJson(req): ApiJson<CreateCaseRequest>,
 ) -> Result<(StatusCode, Json<CreatedCase>), AppError> {
-    if let Some((case_id, version)) =
-        super::processes::create_if_process(&app, &user, &body).await?
-    {
-        return Ok((StatusCode::CREATED, Json(CreatedCase { case_id, version })));
-    }
-    let req: CreateCaseRequest = super::extract::from_value(body)?;
-    let mut command = req.command;
-    let dir = app.directory();
-    normalise_creation(&dir, &mut command)?;
-    let (action, unit, refusal) = match &mut command {
-        Command::File { form, received_on } => {
-            if let Some(r) = req.received_on {
-                match received_on {
-                    Some(given) if *given != r => {
-                        return Err(AppError::BadRequest(
-                            "received_on 与命令中的收到日期不一致".to_string(),
-                        ))
-                    }
-                    _ => *received_on = Some(r),
-                }
-            }
-            (
-                "file",
-                form.applying_unit.id.clone(),
-                "您无权为该单位提出免责容错申请：申请由民警本人、所在单位或本级维权办提出（000 §12）",
-            )
-        }
-        Command::OpenExOfficio { form, .. } => {
-            if req.received_on.is_some() {
-                return Err(AppError::BadRequest(
-                    "主动启动不适用收到申请的日期（received_on）".to_string(),
-                ));
-            }
-            (
-                "open_ex_officio",
-                form.applying_unit.id.clone(),
-                "您无权对该单位主动启动免责容错工作：应由本级维权办启动（000 §12）",
-            )
-        }
-        // normalise_creation refused every other command.
-        _ => return Err(AppError::internal("creation command expected")),
-    };
-    if !access::may_org(&app, &user, action, &unit) {
-        return Err(AppError::AccessDenied(refusal.to_string()));
-    }
-    let (case_id, version) = create_as(&app, &user, &command).await?;
-    Ok((StatusCode::CREATED, Json(CreatedCase { case_id, version })))
-}
-
-/// Creates the case as whichever of the user's organisations the workflow accepts (officer of
-/// the applicants, the applying unit, or the handling committee's office).
-async fn create_as(app: &App, user: &User, command: &Command) -> Result<(String, i64), AppError> {
-    let service = app.service();
-    let now = app.clock().now();
-    let today = app.clock().today();
-    let mut last: Option<AppError> = None;
-    for actor in actors(user) {
-        match service.create(None, &actor, command, today, now).await {
-            Ok(r) => return Ok(r),
-            Err(e) => {
-                let e: AppError = e.into();
-                let forbidden = matches!(e, AppError::Forbidden(_));
-                last = Some(e);
-                if !forbidden {
-                    break;
-                }
-            }
-        }
-    }
-    Err(last.unwrap_or_else(|| AppError::Forbidden("您没有可以办理立案的角色".to_string())))
-}
-
-fn org_ref(o: &Org) -> OrgRef {
-    OrgRef {
-        id: o.id.clone(),
-        name: o.name.clone(),
-    }
-}
-
-fn parties_view(s: &CaseState) -> PartiesView {
-    let Some(form) = &s.form else {
-        return PartiesView::default();
-    };
-    PartiesView {
-        applicants: form
-            .applicants
-            .iter()
-            .map(|o| PersonRef {
-                person_id: o.person_id.clone(),
-                name: o.name.clone(),
-            })
-            .collect(),
-        applying_unit: Some(org_ref(&form.applying_unit)),
-        committee: Some(org_ref(&form.committee)),
-        parent_committee: form.parent_committee.as_ref().map(org_ref),
-        department: s.department_org().map(org_ref),
-        escalated_to: s.escalated_to().map(org_ref),
-        matter: Some(form.matter.clone()),
-        statement: form.statement.clone(),
-        panel: s
-            .panel
-            .iter()
-            .map(|m| PanelMemberView {
-                person_id: m.person_id.clone(),
-                name: m.name.clone(),
-                category: id_of(&m.category),
-            })
-            .collect(),
-        externals: s
-            .externals
-            .iter()
-            .map(|x| PersonRef {
-                person_id: x.person_id.clone(),
-                name: x.name.clone(),
-            })
-            .collect(),
-        recused: s
-            .recused
-            .iter()
-            .map(|(id, name, reason)| RecusedView {
-                person_id: id.clone(),
-                name: name.clone(),
-                reason: reason.clone(),
-            })
-            .collect(),
-    }
-}
-
-fn document_view(case_id: &str, i: &Issued) -> DocumentView {
-    let d: &Document = &i.document;
-    let base = format!("/api/v1/cases/{case_id}/documents/{}", i.n);
-    DocumentView {
-        n: i.n,
-        kind: id_of(&d.kind),
-        title: d.title.clone(),
-        addressee: d.addressee.clone(),
-        copy_to: d.copy_to.clone(),
-        text: d.text.clone(),
-        issued_on: d.issued_on,
-        seal: i.seal.as_ref().map(|s| SealView {
-            sm3: s.sm3.clone(),
-            bytes: s.bytes,
-            pages: s.pages,
-            fonts: s.fonts.clone(),
-            sealed_on: i.sealed_on,
+    let kind = req
+        .kind
+        .as_deref()
+        .unwrap_or(<lvzhi_workflow::Application as lvzhi_processes::Process>::KIND);
+    let process = cases::process_of(kind)?;
+    let created = cases::create(&app, &user, process, &req.command).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedCase {
+            case_id: created.case_id,
+            version: created.version,
         }),
-        pdf: format!("{base}.pdf"),
-        docx: format!("{base}.docx"),
-    }
-}
-
-fn documents_of(docs: &CaseDocuments) -> Vec<DocumentView> {
-    docs.items
-        .iter()
-        .map(|i| document_view(&docs.case_id, i))
-        .collect()
-}
-
-fn action_view(id: &str) -> ActionView {
-    ActionView {
-        id: id.to_string(),
-        label: lvzhi_workflow::action_label(id).unwrap_or(id).to_string(),
-    }
+    ))
 }
 
 #[utoipa::path(
     get, path = "/api/v1/cases/{id}", tag = "案件",
     summary = "案件详情",
-    description = "案件的阶段、当事人、未届满的期限（含剩余工作日）、已记录的事实、现行认定意见、时间线（审计链）、文书，以及当前用户现在可以办理的事项。",
+    description = "任一类型案件的阶段、事实、当事人、未届满的期限（含剩余工作日）、时间线（审计链）、文书，以及当前用户现在可以办理的事项及其表单字段。",
     params(("id" = String, Path, description = "案件编号")),
     responses(
-        (status = 200, description = "案件详情：免责容错申请为 CaseDetail，维权案（事）件、正名等为 ProcessCaseDetail", body = super::processes::AnyCaseDetail),
+        (status = 200, description = "案件详情", body = CaseDetail),
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
-        (status = 403, description = "无权查看该案件", body = ErrorBody),
-        (status = 404, description = "案件不存在", body = ErrorBody),
+        (status = 404, description = "案件不存在，或不在当前用户可以查看的范围内", body = ErrorBody),
     )
 )]
 pub async fn get_case(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<super::processes::AnyCaseDetail>, AppError> {
-    if crate::processes::process_kind(&app, &id).await?.is_some() {
-        let ctx = crate::processes::load(&app, &user, &id).await?;
-        let detail = super::processes::detail(&app, &user, &ctx);
-        return Ok(Json(detail.into()));
-    }
-    let ctx = load_case(&app, &user, &id).await?;
-    let today = app.clock().today();
-    let view = app.service().view(&ctx.loaded.case_id, today).await?;
-    let dir = app.directory();
-    let s = &ctx.loaded.state;
-    Ok(Json(CaseDetail {
-        org_name: view.org_id.as_deref().map(|o| dir.org_name(o)),
-        case_id: view.case_id,
-        version: view.version,
-        stage: view.stage,
-        stage_zh: view.stage_zh,
-        title: view.title,
-        org_id: view.org_id,
-        parties: parties_view(s),
-        available_actions: available(&app, &user, &ctx)
-            .into_iter()
-            .map(action_view)
-            .collect(),
-        deadlines: view
-            .deadlines
-            .into_iter()
-            .map(|d| DeadlineItem {
-                step: d.deadline.step.id().to_string(),
-                label: d.deadline.label.clone(),
-                responsible: d.deadline.responsible.id().to_string(),
-                responsible_zh: d.deadline.responsible.zh().to_string(),
-                due: d.deadline.due,
-                provisional: d.deadline.provisional,
-                article: d.deadline.article.clone(),
-                overdue: d.overdue,
-                working_days_left: d.working_days_left,
-            })
-            .collect(),
-        facts: s.form.as_ref().map(|f| f.facts.clone()).unwrap_or_default(),
-        determination_zh: s.determination.as_ref().map(|d| d.summary_zh()),
-        timeline: view
-            .timeline
-            .into_iter()
-            .map(|t| TimelineItem {
-                seq: t.seq,
-                version: t.version,
-                recorded_at: t.recorded_at,
-                on: t.on,
-                kind: t.kind,
-                actor: t.actor,
-                role: t.role,
-                description: t.description,
-                reason: t.reason,
-                hash: t.hash,
-            })
-            .collect(),
-        documents: documents_of(&CaseDocuments::of_application(&ctx)),
-    }))
-    .map(|Json(d)| Json(d.into()))
-}
-
-fn recorded(e: &Event) -> Result<RecordedEvent, AppError> {
-    Ok(RecordedEvent {
-        kind: e.kind.id().to_string(),
-        on: e.on,
-        person_id: e.by.person_id.clone(),
-        role: e.by.role.id().to_string(),
-        description: e.describe_zh(),
-        event: serde_json::to_value(e).map_err(AppError::internal)?,
-    })
+) -> Result<Json<CaseDetail>, AppError> {
+    let ctx = cases::load(&app, &user, &id).await?;
+    Ok(Json(view::detail(&app, &user, &ctx)))
 }
 
 #[utoipa::path(
     post, path = "/api/v1/cases/{id}/actions", tag = "案件",
     summary = "办理案件",
-    description = "以当前用户的身份办理一个事项。先按访问控制策略核对其与本案的关系，再由办理程序核对角色、阶段、期限和必要内容；此前已到期的系统事件（如视为受理，000 §13）先行记录。给出 expected_version 时，案件已被他人更新则拒绝办理。",
+    description = "以当前用户的身份办理任一类型案件的一个事项：command 为本案类型的办理命令（各类型的命令见本文档的 Commands_* 组件，或案件详情 available_actions 中该事项的 fields）。先按访问控制策略核对其与本案的关系，再核对版本，再由办理程序核对角色、阶段、期限和必要内容；此前已到期的系统事件（如视为受理，000 §13）先行记录，由此自动生成的事件（如 001 §17 的逐级上报）一并记录。给出 expected_version 时，案件已被他人更新则拒绝办理。命令中的人员、机构名称以名录为准。",
     params(("id" = String, Path, description = "案件编号")),
     request_body = ActionRequest,
     responses(
         (status = 200, description = "已办理并记入审计链", body = ActionResult),
-        (status = 400, description = "请求内容有误", body = ErrorBody),
+        (status = 400, description = "请求内容有误，或不是本案的办理事项", body = ErrorBody),
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
         (status = 403, description = "访问控制策略或办理程序不允许当前用户办理该事项，或网页会话缺少 X-CSRF-Token", body = ErrorBody),
         (status = 404, description = "案件不存在", body = ErrorBody),
@@ -837,65 +363,67 @@ pub async fn act(
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<ActionRequest>,
 ) -> Result<Json<ActionResult>, AppError> {
-    if matches!(
-        req.command,
-        Command::File { .. } | Command::OpenExOfficio { .. }
-    ) {
-        return Err(AppError::BadRequest(
-            "立案请使用 POST /api/v1/cases；本接口办理已有案件".to_string(),
-        ));
+    let ctx = cases::load(&app, &user, &id).await?;
+    check_command(&ctx, &req.command)?;
+    let outcome = cases::run(&app, &user, &ctx, &req.command, req.expected_version).await?;
+    Ok(Json(view::action_result(ctx.id(), &outcome)))
+}
+
+/// A command sent to act on a case that reads as a command of the case's process must carry no
+/// field the process does not keep: a misspelt optional field is never dropped without a word.
+/// A command that does not read at all is the service's to refuse, after the version check.
+fn check_command(ctx: &CaseCtx, command: &serde_json::Value) -> Result<(), AppError> {
+    let action = cases::action_of(command)?;
+    if !ctx.process().has_action(action) {
+        // The case layer says so in its words.
+        return Ok(());
     }
-    let ctx = load_case(&app, &user, &id).await?;
-    let (version, events) =
-        run_command(&app, &user, &ctx, &req.command, req.expected_version).await?;
-    action_result(&app, &ctx, version, &events).map(Json)
+    match ctx.process().parse_command(command) {
+        Ok(info) => match super::extract::unknown_field_path(command, &info.normalised) {
+            Some(path) => Err(AppError::BadRequest(format!(
+                "请求中含有系统不接受的字段“command.{path}”，请检查字段名称是否拼写正确"
+            ))),
+            None => Ok(()),
+        },
+        // An incomplete command is the service's to refuse after the version check.
+        Err(_) => Ok(()),
+    }
 }
 
-/// What an application's command recorded, as the API answers it.
-pub(crate) fn action_result(
-    app: &App,
-    ctx: &CaseCtx,
-    version: i64,
-    events: &[Event],
-) -> Result<ActionResult, AppError> {
-    let unsealed_documents = if app.service().seals_documents() {
-        let first = ctx.loaded.state.documents.len() + 1;
-        lvzhi_service::unsealed_documents(events, first)
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(ActionResult {
-        case_id: ctx.loaded.case_id.clone(),
-        version,
-        events: events.iter().map(recorded).collect::<Result<_, _>>()?,
-        unsealed_documents,
-    })
-}
-
-/// The dates 从旧兼从轻 compares for a case: the decision's date from the linked accountability
-/// decision; the conduct date is not recorded in the form.
-fn case_dates(s: &CaseState) -> (Option<NaiveDate>, Option<NaiveDate>) {
-    let decision = s
-        .form
-        .as_ref()
-        .and_then(|f| f.accountability_decision.as_ref())
-        .map(|d| d.decided_on);
-    (None, decision)
+#[utoipa::path(
+    post, path = "/api/v1/cases/{id}/act", tag = "案件",
+    summary = "办理案件（旧地址）",
+    description = "与 POST /api/v1/cases/{id}/actions 相同，保留供旧的客户端使用。",
+    params(("id" = String, Path, description = "案件编号")),
+    request_body = ActionRequest,
+    responses(
+        (status = 200, description = "已办理并记入审计链", body = ActionResult),
+        (status = 400, description = "请求内容有误，或不是本案的办理事项", body = ErrorBody),
+        (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
+        (status = 403, description = "访问控制策略或办理程序不允许当前用户办理该事项，或网页会话缺少 X-CSRF-Token", body = ErrorBody),
+        (status = 404, description = "案件不存在", body = ErrorBody),
+        (status = 409, description = "案件已被他人更新（expected_version 已过时）", body = ErrorBody),
+        (status = 422, description = "办理程序不允许（阶段、期限或内容不符合规定）", body = ErrorBody),
+    )
+)]
+pub async fn act_alias(
+    app: State<App>,
+    user: ApiUser,
+    id: ApiPath<String>,
+    req: ApiJson<ActionRequest>,
+) -> Result<Json<ActionResult>, AppError> {
+    act(app, user, id, req).await
 }
 
 #[utoipa::path(
     get, path = "/api/v1/cases/{id}/evaluation", tag = "系统建议",
     summary = "案件的系统建议结论",
-    description = "按案件已记录的事实，依政策包 000 评估出的建议结论：结论及其情态、从宽幅度、适用与被排除的规则、引用条款全文，以及尚可能改变结论的待查明事实。系统建议仅供参考，认定意见由维权委依法作出。",
+    description = "按免责容错申请已记录的事实，依政策包 000 评估出的建议结论：结论及其情态、从宽幅度、适用与被排除的规则、引用条款全文，以及尚可能改变结论的待查明事实。系统建议仅供参考，认定意见由维权委依法作出。其他类型的案件没有事实问询（404）。",
     params(("id" = String, Path, description = "案件编号")),
     responses(
         (status = 200, description = "建议结论", body = EvaluationView),
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
-        (status = 403, description = "无权查看该案件", body = ErrorBody),
-        (status = 404, description = "案件不存在", body = ErrorBody),
+        (status = 404, description = "案件不存在，或不是免责容错申请", body = ErrorBody),
     )
 )]
 pub async fn case_evaluation(
@@ -903,14 +431,23 @@ pub async fn case_evaluation(
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EvaluationView>, AppError> {
-    let ctx = load_case(&app, &user, &id).await?;
-    let s = &ctx.loaded.state;
+    let ctx = cases::load(&app, &user, &id).await?;
+    let Some(s) = ctx.state::<lvzhi_workflow::State>() else {
+        return Err(AppError::NotFound(format!(
+            "案件 {id} 是{}，没有事实问询和系统建议结论",
+            ctx.process().name_zh()
+        )));
+    };
     let facts = s.form.as_ref().map(|f| f.facts.clone()).unwrap_or_default();
-    let (conduct, decision) = case_dates(s);
+    let decision = s
+        .form
+        .as_ref()
+        .and_then(|f| f.accountability_decision.as_ref())
+        .map(|d| d.decided_on);
     Ok(Json(interview::evaluate(
         &app.packs(),
         &facts,
-        conduct,
+        None,
         decision,
     )?))
 }
@@ -958,7 +495,7 @@ pub async fn documents(
 ) -> Result<Json<DocumentsView>, AppError> {
     let docs = CaseDocuments::load(&app, &user, &id).await?;
     Ok(Json(DocumentsView {
-        documents: documents_of(&docs),
+        documents: view::documents(&docs),
         case_id: docs.case_id,
     }))
 }
@@ -999,10 +536,10 @@ pub async fn document(
     };
     let docs = CaseDocuments::load(&app, &user, &id).await?;
     if format != Format::Page {
-        return crate::ui::documents::file(&app, &docs, n, format).await;
+        return file(&app, &docs, n, format).await;
     }
     let i = docs.one(n)?;
-    Ok(Json(document_view(&docs.case_id, i)).into_response())
+    Ok(Json(view::document_view(&docs.case_id, i)).into_response())
 }
 
 #[utoipa::path(
@@ -1070,8 +607,8 @@ pub async fn policy_facts(
     ApiUser(_user): ApiUser,
 ) -> Result<Json<FactsView>, AppError> {
     Ok(Json(FactsView {
-        pack: APPLICATION_PACK.to_string(),
-        facts: interview::facts(&app.packs())?,
+        pack: interview::application_pack().to_string(),
+        facts: interview::facts(&app.packs(), interview::application_pack())?,
     }))
 }
 
@@ -1119,5 +656,42 @@ pub async fn orgs(
 ) -> Result<Json<OrgsView>, AppError> {
     Ok(Json(OrgsView {
         orgs: org_items(&app.directory()),
+    }))
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/incidents/ledger", tag = "案件",
+    summary = "维权工作台账",
+    description = "当前用户可以查看的全部维权案（事）件的台账：立案、调查、处理、维权措施、逐级上报及各级确认情况，直至办结（001 §29(六)）。网页 /incidents/ledger.csv 提供同样内容的 CSV 文件。",
+    responses(
+        (status = 200, description = "台账", body = LedgerView),
+        (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
+    )
+)]
+pub async fn ledger(
+    State(app): State<App>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<LedgerView>, AppError> {
+    let rows = crate::cases::lists::ledger(&app, &user).await?;
+    Ok(Json(LedgerView {
+        items: rows
+            .into_iter()
+            .map(|(case_id, r)| LedgerItem {
+                case_id,
+                officer: r.officer,
+                unit: r.unit,
+                org: r.org,
+                incident_type: r.incident_type,
+                occurred_on: r.occurred_on,
+                registered_on: r.registered_on,
+                source: r.source,
+                investigation: r.investigation,
+                handling: r.handling,
+                measures: r.measures,
+                escalation: r.escalation,
+                stage: r.stage,
+                closed_on: r.closed_on,
+            })
+            .collect(),
     }))
 }

@@ -574,10 +574,10 @@ pub fn render(doc: &Value) -> Markup {
     security(()),
     responses((status = 200, description = "HTML 页面", content_type = "text/html"))
 )]
-pub async fn page() -> Response {
+pub async fn page(axum::extract::State(app): axum::extract::State<crate::app::App>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        render(super::document()),
+        render(super::document(&app)),
     )
         .into_response()
 }

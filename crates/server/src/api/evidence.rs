@@ -6,14 +6,13 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::Json;
 
-use super::cases::{action_result, ActionResult};
 use super::extract::{ApiPath, ErrorBody};
-use crate::access;
 use crate::app::App;
 use crate::auth::ApiUser;
+use crate::cases::view::{action_result, ActionResult};
+use crate::cases::{self};
 use crate::error::AppError;
-use crate::ui::case_page::load_case;
-use crate::ui::evidence::{read_upload, record_upload};
+use crate::evidence::{evidence_step, read_upload, record_upload};
 
 /// 上传证据文件的请求（multipart/form-data）。
 #[derive(utoipa::ToSchema)]
@@ -32,7 +31,7 @@ pub struct EvidenceUpload {
 #[utoipa::path(
     post, path = "/api/v1/cases/{id}/evidence", tag = "案件",
     summary = "上传并登记证据材料",
-    description = "上传一个证据文件并登记到本案（000 §14–15），与案件页面的上传表单相同：文件按 SM3 摘要存证，登记记入审计链。证据文件必须随本请求一并上传；通过 /actions 办理 add_evidence 时，只有本人在 24 小时内向本案上传过的文件才能登记，仅凭摘要不能登记。",
+    description = "上传一个证据文件并登记到本案（000 §14–15），与案件页面的上传表单相同：文件按 SM3 摘要存证，登记记入审计链。证据文件必须随本请求一并上传；通过 /actions 办理登记证据的事项（add_evidence）时，只有本人在 24 小时内向本案上传过的文件才能登记，仅凭摘要不能登记。",
     params(("id" = String, Path, description = "案件编号")),
     request_body(content = EvidenceUpload, content_type = "multipart/form-data"),
     responses(
@@ -51,15 +50,15 @@ pub async fn upload_evidence(
     ApiPath(id): ApiPath<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<ActionResult>, AppError> {
-    let ctx = load_case(&app, &user, &id).await?;
-    // Out of scope: refused before the body is read, so nothing is stored.
-    access::require(&app, &user, "add_evidence", &ctx.parties)?;
+    let ctx = cases::load(&app, &user, &id).await?;
+    // Not open to the user: refused before the body is read, so nothing is stored.
+    let step = evidence_step(&app, &user, &ctx)?;
     let mut multipart = multipart.map_err(|_| {
         AppError::BadRequest(
             "上传内容无法识别：请以 multipart/form-data 提交，文件放在 file 字段".to_string(),
         )
     })?;
     let up = read_upload(&mut multipart, None).await?;
-    let (version, events) = record_upload(&app, &user, &ctx, up).await?;
-    action_result(&app, &ctx, version, &events).map(Json)
+    let outcome = record_upload(&app, &user, &ctx, step, up).await?;
+    Ok(Json(action_result(ctx.id(), &outcome)))
 }

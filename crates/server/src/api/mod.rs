@@ -16,11 +16,12 @@ pub mod docs;
 pub mod evidence;
 pub mod extract;
 pub mod people;
-pub mod processes;
+pub mod schema;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, MethodRouter};
@@ -42,13 +43,14 @@ pub const ROUTES: &[(&str, &str, Make)] = &[
     ("POST", "/api/v1/cases", || post(cases::create_case)),
     ("GET", "/api/v1/cases/{id}", || get(cases::get_case)),
     ("POST", "/api/v1/cases/{id}/actions", || post(cases::act)),
-    ("POST", "/api/v1/cases/{id}/act", || post(processes::act)),
+    // The older address of the same route.
+    ("POST", "/api/v1/cases/{id}/act", || post(cases::act_alias)),
     ("POST", "/api/v1/cases/{id}/evidence", || {
         post(evidence::upload_evidence).layer(axum::extract::DefaultBodyLimit::max(
-            crate::ui::evidence::MAX_BODY_BYTES,
+            crate::evidence::MAX_BODY_BYTES,
         ))
     }),
-    ("GET", "/api/v1/incidents/ledger", || get(processes::ledger)),
+    ("GET", "/api/v1/incidents/ledger", || get(cases::ledger)),
     ("GET", "/api/v1/cases/{id}/evaluation", || {
         get(cases::case_evaluation)
     }),
@@ -121,68 +123,25 @@ pub fn routes() -> Router<App> {
     router.layer(axum::middleware::from_fn(extract::method_not_allowed))
 }
 
-/// The schema of a workflow command (`lvzhi_workflow::Command`, not derivable here): an object
-/// tagged by `action`, one of the action ids.
-fn command_schema_of(ids: &[&str], description: &str) -> Schema {
-    use lvzhi_service::limits;
-    let description = format!(
-        "{description}\n\n长度限制（页面与接口相同，超出的请求被拒绝、不作记录）：下列字段各有上限；其他文字字段不超过 {} 个字符，编号（id 及以 _id 结尾的字段）不超过 {} 个字符，任何列表不超过 {} 项，任何对象不超过 {} 项，嵌套不超过 {} 层。",
-        limits::TEXT_CHARS,
-        limits::ID_CHARS,
-        limits::LIST_ITEMS,
-        limits::MAP_ENTRIES,
-        limits::DEPTH
-    );
-    let mut b = ObjectBuilder::new()
+/// The schema of the `command` of a request to act on a case: filled in by [`document`] with
+/// every process's commands (`schema::components`), generated from the registry.
+pub fn case_commands() -> Schema {
+    ObjectBuilder::new()
         .schema_type(Type::Object)
-        .description(Some(description))
-        .property(
-            "action",
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .description(Some("操作代码"))
-                .enum_values(Some(ids.iter().copied())),
-        )
-        .required("action");
-    for (key, max, label) in limits::NAMED {
-        if *key == "action" {
-            continue;
-        }
-        b = b.property(
-            *key,
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .description(Some(format!(
-                    "{label}（凡出现于命令任何层次的同名字段均受此限）"
-                )))
-                .max_length(Some(*max)),
-        );
-    }
-    b.additional_properties(Some(AdditionalProperties::FreeForm(true)))
+        .description(Some("办理命令：见各 Commands_* 组件"))
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)))
         .build()
         .into()
 }
 
-pub fn command_schema() -> Schema {
-    let ids: Vec<&str> = lvzhi_workflow::ACTIONS
-        .iter()
-        .map(|(id, _)| *id)
-        .filter(|id| !matches!(*id, "file" | "open_ex_officio"))
-        .collect();
-    command_schema_of(
-        &ids,
-        "办理命令（与 lvzhi case act 的命令 JSON 相同）：action 为操作代码，其余字段随操作而定，例如 {\"action\":\"reject\",\"reasons\":\"…\"}。各操作代码及其名称见本文档的“操作一览”。",
-    )
-}
-
-pub fn creation_command_schema() -> Schema {
-    let mut ids = vec!["file".to_string(), "open_ex_officio".to_string()];
-    ids.extend(processes::opening_action_ids());
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    command_schema_of(
-        &ids,
-        "立案命令：{\"action\":\"file\",\"form\":{申请表}} 或 {\"action\":\"open_ex_officio\",\"form\":{申请表},\"grounds\":\"发现的情形或者线索\"}。申请表含 applicants（[{person_id,name}]）、applying_unit 与 committee（{id,name}）、可选的 parent_committee、matter（申请事项，书面文书引用）、可选的 statement（事实与理由，载入申请表）、可选的 accountability_decision（{department,sanction,decided_on,document_number}）和 facts。",
-    )
+/// The schema of the `command` of a request to open a case (filled in as [`case_commands`]).
+pub fn opening_commands() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .description(Some("立案命令：见各 Commands_* 组件"))
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+        .build()
+        .into()
 }
 
 struct Security;
@@ -226,9 +185,9 @@ impl Modify for Security {
         cases::create_case,
         cases::get_case,
         cases::act,
-        processes::act,
+        cases::act_alias,
         evidence::upload_evidence,
-        processes::ledger,
+        cases::ledger,
         cases::case_evaluation,
         cases::documents,
         cases::document,
@@ -266,12 +225,26 @@ impl Modify for Security {
 )]
 pub struct ApiDoc;
 
-/// The document as served: generated once, with Chinese descriptions filled in for the types
-/// the pages share (see [`docs::localise`]) and the error body on every 4xx answer.
-pub fn document() -> &'static serde_json::Value {
+/// The document as served: generated once, with every process's commands as components
+/// (`schema`, from the registry), Chinese descriptions filled in for the types the pages share
+/// (see [`docs::localise`]) and the error body on every 4xx answer.
+pub fn document(app: &App) -> &'static serde_json::Value {
     static DOC: OnceLock<serde_json::Value> = OnceLock::new();
     DOC.get_or_init(|| {
         let mut v = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        let (commands, act, open) = schema::components(app);
+        if let Some(schemas) = v
+            .pointer_mut("/components/schemas")
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            schemas.extend(commands);
+            if let Some(c) = schemas.get_mut("ActionRequest") {
+                c["properties"]["command"] = act;
+            }
+            if let Some(c) = schemas.get_mut("CreateCaseRequest") {
+                c["properties"]["command"] = open;
+            }
+        }
         docs::localise(&mut v);
         v
     })
@@ -284,10 +257,10 @@ pub fn document() -> &'static serde_json::Value {
     security(()),
     responses((status = 200, description = "OpenAPI 3.1 文档", content_type = "application/json", body = Object))
 )]
-pub async fn openapi_json() -> Response {
+pub async fn openapi_json(State(app): State<App>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        axum::Json(document()),
+        axum::Json(document(&app)),
     )
         .into_response()
 }

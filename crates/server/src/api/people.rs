@@ -218,7 +218,7 @@ pub async fn get_result_use(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LawyerShortfalls {
     /// 聘请律师不足 2 人的公安机关（设有维权办的），为空表示均已达到要求。
-    pub shortfalls: Vec<crate::ui::lawyers::Shortfall>,
+    pub shortfalls: Vec<crate::lawyers::Shortfall>,
 }
 
 #[utoipa::path(
@@ -235,6 +235,6 @@ pub async fn lawyer_shortfalls(
     ApiUser(user): ApiUser,
 ) -> Result<Json<LawyerShortfalls>, AppError> {
     Ok(Json(LawyerShortfalls {
-        shortfalls: crate::ui::lawyers::visible(&app, &user).await?,
+        shortfalls: crate::lawyers::visible(&app, &user).await?,
     }))
 }

@@ -21,12 +21,11 @@ use lvzhi_calendar::date_zh;
 use lvzhi_workflow::{AccountabilityDecision, ApplicationForm, Command, Officer, Org, Sanction};
 use maud::{html, Markup};
 
-use super::case_page::actors;
 use super::{csrf_field, page, PageResult, PageUser};
 use crate::access;
-use crate::actions;
 use crate::app::{App, Directory};
-use crate::auth::{CsrfForm, User};
+use crate::auth::{PageForm, User};
+use crate::cases;
 use crate::error::AppError;
 
 pub fn routes() -> Router<App> {
@@ -176,18 +175,9 @@ async fn new_page(State(app): State<App>, PageUser(user): PageUser) -> PageResul
     Ok(render(&app, &user, &units, &values, None))
 }
 
-async fn new_submit(
-    State(app): State<App>,
-    PageUser(user): PageUser,
-    form: CsrfForm,
-) -> PageResult {
+async fn new_submit(State(app): State<App>, PageForm { user, values }: PageForm) -> PageResult {
     let units = filing_units(&app, &user);
-    let values: Values = form
-        .0
-        .iter()
-        .filter(|(k, _)| k != "_csrf")
-        .cloned()
-        .collect();
+    let values: Values = values.pairs().to_vec();
     match submit(&app, &user, &units, &values).await {
         Ok(case_id) => Ok(Redirect::to(&format!("/cases/{case_id}?msg=recorded")).into_response()),
         Err(e @ (AppError::Unauthenticated | AppError::Internal(_) | AppError::Startup(_))) => {
@@ -389,34 +379,19 @@ async fn submit(
         };
         Command::File { form, received_on }
     };
-    let service = app.service();
-    let today = app.clock().today();
-    let now = app.clock().now();
-    let mut last: Option<AppError> = None;
-    // The workflow says in which of the user's roles the filing is made (officer, unit, office).
-    for actor in actors(user) {
-        match service.create(None, &actor, &command, today, now).await {
-            Ok((case_id, _)) => return Ok(case_id),
-            Err(e) => {
-                let e: AppError = e.into();
-                let forbidden = matches!(e, AppError::Forbidden(_));
-                last = Some(e);
-                if !forbidden {
-                    break;
-                }
-            }
-        }
-    }
-    Err(last.unwrap_or_else(|| {
-        AppError::Forbidden("您没有提出免责容错申请的权限（000 §12）".to_string())
-    }))
+    // The case layer asks the policies again and lets the workflow say in which of the user's
+    // roles the filing is made (officer, unit, office).
+    let command = serde_json::to_value(&command).map_err(AppError::internal)?;
+    let process =
+        cases::process_of(<lvzhi_workflow::Application as lvzhi_processes::Process>::KIND)?;
+    Ok(cases::create(app, user, process, &command).await?.case_id)
 }
 
 fn sanction_select(current: &str) -> Markup {
     html! {
         select id="f-sanction" name="decision.sanction" {
             option value="" selected[current.is_empty()] { "请选择" }
-            @for (id, label) in actions::sanction_options() {
+            @for (id, label) in lvzhi_workflow::process::sanction_options() {
                 option value=(id) selected[current == id] { (label) }
             }
         }

@@ -4,166 +4,22 @@
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::Router;
-use chrono::NaiveDate;
-use lvzhi_calendar::Period;
-use lvzhi_store::{CaseQuery, ListedCase};
+use lvzhi_processes::registry::PROCESSES;
 use maud::html;
-use serde::{Deserialize, Serialize};
 
-use super::inbox::stage_zh;
 use super::{page, PageResult, PageUser};
 use crate::access;
 use crate::app::App;
-use crate::auth::User;
-use crate::error::AppError;
+use crate::cases::lists::{kinds, list, ListFilter, PAGE_SIZE};
 
 pub fn routes() -> Router<App> {
     Router::new().route("/cases", get(list_page))
-}
-
-/// The stages of the application procedure, in order, for the filter.
-pub const STAGES: &[&str] = &[
-    "filed",
-    "registered",
-    "rejected",
-    "under_review",
-    "opinion_drafted",
-    "opinion_approved",
-    "opinion_issued",
-    "reconsideration_pending",
-    "reconsideration_replied",
-    "re_review_pending",
-    "re_review_replied",
-];
-
-/// Case kinds: the application procedure, then every registered process
-/// (`lvzhi_processes::PROCESSES`).
-pub fn kinds() -> Vec<(&'static str, &'static str)> {
-    let mut out = vec![("application", "免责容错申请")];
-    out.extend(crate::processes::others().map(|p| (p.kind(), p.name_zh())));
-    out
-}
-
-/// Whether `s` is a stage of the application or of a registered process.
-fn known_stage(s: &str) -> bool {
-    STAGES.contains(&s)
-        || s == "new"
-        || crate::processes::others().any(|p| p.stages().iter().any(|(id, _)| *id == s))
-}
-
-pub const PAGE_SIZE: i64 = 20;
-
-/// List filters, from the query string of the page and of the API.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListFilter {
-    /// Stage id (`under_review`, …).
-    pub state: Option<String>,
-    /// The handling organisation's id.
-    pub org: Option<String>,
-    /// Case kind (`application`).
-    pub kind: Option<String>,
-    /// Only cases with an open step due within this many working days (or overdue).
-    pub due_within: Option<u32>,
-    /// Page number, from 1.
-    pub page: Option<u32>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CaseListPage {
-    pub total: i64,
-    pub page: u32,
-    pub page_size: i64,
-    pub cases: Vec<CaseListItem>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CaseListItem {
-    pub case_id: String,
-    pub kind: String,
-    pub state: String,
-    pub state_zh: String,
-    pub org_id: String,
-    pub org_name: String,
-    pub title: String,
-    pub version: i64,
-    pub updated_at: String,
 }
 
 fn nonempty(s: &Option<String>) -> Option<String> {
     s.as_ref()
         .map(|x| x.trim().to_string())
         .filter(|x| !x.is_empty())
-}
-
-/// One page of the cases `user` may see.
-pub async fn list(app: &App, user: &User, f: &ListFilter) -> Result<CaseListPage, AppError> {
-    let page = f.page.unwrap_or(1).clamp(1, 100_000);
-    let state = nonempty(&f.state);
-    if let Some(s) = &state {
-        if !known_stage(s) {
-            return Err(AppError::BadRequest(format!("案件状态“{s}”无效")));
-        }
-    }
-    let due_until: Option<NaiveDate> = match f.due_within {
-        None => None,
-        Some(n) if n > 366 => {
-            return Err(AppError::BadRequest(
-                "“N 个工作日内届满”的 N 不能超过 366".to_string(),
-            ))
-        }
-        Some(n) => Some(
-            app.calendar()
-                .add(app.clock().today(), Period::WorkingDays(n))
-                .map_err(|e| AppError::BadRequest(e.to_string()))?
-                .due,
-        ),
-    };
-    let q = CaseQuery {
-        scope: access::scope(app, user),
-        state,
-        kind: nonempty(&f.kind),
-        org_id: nonempty(&f.org),
-        due_until,
-        limit: PAGE_SIZE,
-        offset: (i64::from(page) - 1) * PAGE_SIZE,
-    };
-    let (rows, total) = app.store().query_cases(&q).await?;
-    let dir = app.directory();
-    let ids: Vec<String> = rows.iter().map(|r| r.case_id.clone()).collect();
-    let links = app.store().case_links_many(&ids).await?;
-    let none = Vec::new();
-    let mut cases = Vec::with_capacity(rows.len());
-    for r in rows {
-        let case_links = links.get(&r.case_id).unwrap_or(&none);
-        let parties =
-            access::parties_from_links(&r.case_id, &r.case.kind, &r.case.org_id, case_links);
-        if !access::may(app, user, "view", &parties) {
-            continue;
-        }
-        cases.push(item(&dir, r));
-    }
-    Ok(CaseListPage {
-        total,
-        page,
-        page_size: PAGE_SIZE,
-        cases,
-    })
-}
-
-fn item(dir: &crate::app::Directory, r: ListedCase) -> CaseListItem {
-    CaseListItem {
-        state_zh: crate::processes::stage_zh(&r.case.kind, &r.case.state)
-            .unwrap_or_else(|| stage_zh(&r.case.state)),
-        org_name: dir.org_name(&r.case.org_id),
-        case_id: r.case_id,
-        kind: r.case.kind,
-        state: r.case.state,
-        org_id: r.case.org_id,
-        title: r.case.title,
-        version: r.version,
-        updated_at: r.updated_at,
-    }
 }
 
 fn query_string(f: &ListFilter, page: u32) -> String {
@@ -226,10 +82,7 @@ async fn list_page(
                 label { "状态"
                     select name="state" {
                         option value="" { "全部" }
-                        @for s in STAGES {
-                            option value=(s) selected[f.state.as_deref() == Some(*s)] { (stage_zh(s)) }
-                        }
-                        @for p in crate::processes::others() {
+                        @for p in PROCESSES {
                             @for (s, zh) in p.stages() {
                                 option value=(s) selected[f.state.as_deref() == Some(*s)] { (p.name_zh()) "：" (zh) }
                             }

@@ -9,303 +9,61 @@
 
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use lvzhi_calendar::date_zh;
-use lvzhi_processes::SealEntry;
-use lvzhi_store::{sm3_hex, StoreError};
-use lvzhi_workflow::{Document, DocumentSeal, EventKind};
+use lvzhi_store::sm3_hex;
 use maud::{html, Markup};
 
-use super::case_page::{load_any, AnyCaseCtx, CaseCtx};
 use super::{csrf_field, page, PageResult, PageUser};
 use crate::app::App;
 use crate::auth::{constant_eq, User};
 use crate::error::AppError;
-use crate::processes::ProcessCtx;
+use crate::notices::{file, parse_file, CaseDocuments, Format, Issued};
 
 /// The largest file the 核对 form takes (a notice's PDF is tens of kilobytes).
 const MAX_CHECK_BYTES: usize = 20 * 1024 * 1024;
 
-pub const PDF: &str = "application/pdf";
-pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
-pub fn routes() -> Router<App> {
-    Router::new()
-        .route("/cases/{id}/documents/{file}", get(document))
-        .route(
-            "/cases/{id}/documents/{n}/check",
-            post(check).layer(DefaultBodyLimit::max(MAX_CHECK_BYTES + 64 * 1024)),
-        )
-}
-
-/// What a document path asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Page,
-    Pdf,
-    Docx,
-}
-
-/// `3` → the page of notice 3; `3.pdf`, `3.docx` → its files. `None` for anything else.
-pub fn parse_file(file: &str) -> Option<(usize, Format)> {
-    let (n, format) = match file.split_once('.') {
-        None => (file, Format::Page),
-        Some((n, "pdf")) => (n, Format::Pdf),
-        Some((n, "docx")) => (n, Format::Docx),
-        Some(_) => return None,
-    };
-    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) || n.len() > 6 {
-        return None;
-    }
-    n.parse().ok().filter(|n| *n > 0).map(|n| (n, format))
-}
-
-/// One issued notice of a case: its number (from 1, in order of issue), its text of record,
-/// its seal (if sealed) and the day it was sealed.
-#[derive(Debug, Clone)]
-pub struct Issued {
-    pub n: usize,
-    pub document: Document,
-    pub seal: Option<DocumentSeal>,
-    pub sealed_on: Option<chrono::NaiveDate>,
-}
-
-/// The notices of one case of any process (the 000 application or one of `lvzhi_processes`),
-/// as the document pages, downloads and API read them: every case's notices are numbered,
-/// sealed, downloaded and checked the same way.
-#[derive(Debug, Clone)]
-pub struct CaseDocuments {
-    pub case_id: String,
-    pub items: Vec<Issued>,
-}
-
-impl CaseDocuments {
-    /// The notices of an application, with their seals.
-    pub fn of_application(ctx: &CaseCtx) -> Self {
-        let s = &ctx.loaded.state;
-        let sealed_on = |n: usize| {
-            ctx.loaded.events.iter().find_map(|e| match &e.kind {
-                EventKind::DocumentSealed { seal } if seal.document == n => Some(e.on),
-                _ => None,
-            })
-        };
-        let items = ctx
-            .loaded
-            .events
-            .iter()
-            .filter_map(|e| e.kind.document())
-            .enumerate()
-            .map(|(i, document)| Issued {
-                n: i + 1,
-                document: document.clone(),
-                seal: s.seals.get(&(i + 1)).cloned(),
-                sealed_on: sealed_on(i + 1),
-            })
-            .collect();
-        CaseDocuments {
-            case_id: ctx.loaded.case_id.clone(),
-            items,
-        }
-    }
-
-    /// The notices of a case of another process, with their seals.
-    pub fn of_process(ctx: &ProcessCtx) -> Self {
-        let case = &ctx.loaded.case;
-        Self::of_process_parts(&ctx.loaded.case_id, case.documents(), &case.seals())
-    }
-
-    /// The notices of a process case from its documents and seals as loaded (the case page has
-    /// them in its view already).
-    pub fn of_process_parts(case_id: &str, documents: Vec<Document>, seals: &[SealEntry]) -> Self {
-        let items = documents
-            .into_iter()
-            .enumerate()
-            .map(|(i, document)| {
-                let seal = seals.iter().find(|s| s.seal.document == i + 1);
-                Issued {
-                    n: i + 1,
-                    document,
-                    seal: seal.map(|s| s.seal.clone()),
-                    sealed_on: seal.map(|s| s.on),
-                }
-            })
-            .collect();
-        CaseDocuments {
-            case_id: case_id.to_string(),
-            items,
-        }
-    }
-
-    /// The case page's list of the notices: each with its page, its PDF and DOCX, and its seal
-    /// (已定稿 · SM3 …) or 未定稿; `addressee` adds each notice's 主送.
-    pub fn list(&self, addressee: bool) -> Markup {
-        let id = &self.case_id;
-        html! {
-            @if self.items.is_empty() { p.empty { "尚无文书。" } }
-            @else {
-                ul.documents {
-                    @for d in &self.items {
-                        li {
-                            a href={ "/cases/" (id) "/documents/" (d.n) } { (d.document.title) }
-                            @if addressee { " · " (d.document.addressee) }
-                            " · " (date_zh(d.document.issued_on)) " · "
-                            a.pdf href={ "/cases/" (id) "/documents/" (d.n) ".pdf" } { "PDF" }
-                            " · "
-                            a.docx href={ "/cases/" (id) "/documents/" (d.n) ".docx" } { "DOCX" }
-                            " "
-                            @match &d.seal {
-                                Some(seal) => small.hash title={ "定稿 PDF 的 SM3 摘要：" (seal.sm3) } { "已定稿 · SM3 " (seal.sm3.get(..16).unwrap_or(&seal.sm3)) "…" }
-                                None => span.badge.provisional title="出具时未生成定稿 PDF；下载的 PDF 为现时排版" { "未定稿" }
-                            }
+/// A case page's list of its notices: each with its page, its PDF and DOCX, and its seal
+/// (已定稿) or 未定稿; `addressee` adds each notice's 主送. The digests are in 技术信息.
+pub fn list(docs: &CaseDocuments, addressee: bool) -> Markup {
+    let id = &docs.case_id;
+    html! {
+        @if docs.items.is_empty() { p.empty { "尚无文书。" } }
+        @else {
+            ul.documents {
+                @for d in &docs.items {
+                    li {
+                        a href={ "/cases/" (id) "/documents/" (d.n) } { (d.document.title) }
+                        @if addressee { " · " (d.document.addressee) }
+                        " · " (date_zh(d.document.issued_on)) " · "
+                        a.pdf href={ "/cases/" (id) "/documents/" (d.n) ".pdf" } { "PDF" }
+                        " · "
+                        a.docx href={ "/cases/" (id) "/documents/" (d.n) ".docx" } { "DOCX" }
+                        " "
+                        @match &d.seal {
+                            Some(_) => span.badge title="出具时生成的定稿 PDF 已存档，其 SM3 摘要记入审计链" { "已定稿" }
+                            None => span.badge.provisional title="出具时未生成定稿 PDF；下载的 PDF 为现时排版" { "未定稿" }
                         }
                     }
                 }
             }
         }
     }
-
-    /// The notices of case `case_id` of whichever process, for a user who may view it (404 when
-    /// it does not exist, 403 when the user may not see it, as the case page).
-    pub async fn load(app: &App, user: &User, case_id: &str) -> Result<Self, AppError> {
-        Ok(match load_any(app, user, case_id).await? {
-            AnyCaseCtx::Application(ctx) => Self::of_application(&ctx),
-            AnyCaseCtx::Process(ctx) => Self::of_process(&ctx),
-        })
-    }
-
-    /// The notice `n`, or 404.
-    pub fn one(&self, n: usize) -> Result<&Issued, AppError> {
-        self.items
-            .iter()
-            .find(|d| d.n == n)
-            .ok_or_else(|| AppError::NotFound(format!("案件 {} 没有第 {n} 份文书", self.case_id)))
-    }
 }
 
-/// The PDF of a notice and whether it is the sealed one: the archived file, re-hashed against
-/// its seal; or, without a seal, typeset now.
-pub async fn pdf(app: &App, case_id: &str, d: &Issued) -> Result<(Vec<u8>, bool), AppError> {
-    let Some(seal) = &d.seal else {
-        let typesetter = app.typesetter().clone();
-        let document = d.document.clone();
-        let r = crate::typeset::blocking(move || typesetter.pdf(&document))
-            .await
-            .map_err(AppError::from)?;
-        return Ok((r.pdf, false));
-    };
-    match app.evidence().get_document(case_id, d.n, &seal.sm3).await {
-        Ok(bytes) => Ok((bytes, true)),
-        Err(StoreError::ArchiveMissing { key }) => {
-            // Lost from the archive (or the archive moved): typeset again, and serve it only if
-            // it is the very PDF sealed — same text, same fonts give the same bytes.
-            let typesetter = app.typesetter().clone();
-            let document = d.document.clone();
-            let again = crate::typeset::blocking(move || typesetter.pdf(&document))
-                .await
-                .map_err(AppError::from)?;
-            if sm3_hex(&again.pdf) == seal.sm3 {
-                eprintln!("document archive: {key} was missing; restored from a re-typeset copy");
-                let _ = app.evidence().put_document(case_id, d.n, &again.pdf).await;
-                Ok((again.pdf, true))
-            } else {
-                eprintln!("document archive: {key} is missing and a re-typeset copy differs");
-                Err(AppError::Conflict(format!(
-                    "第 {} 份文书的定稿 PDF 不在存档中，重新排版的文件与定稿时记录的 SM3 摘要不一致（字体或排版程序已变化）；请联系系统管理员恢复存档",
-                    d.n
-                )))
-            }
-        }
-        Err(e @ StoreError::ArchiveCorrupt { .. }) => {
-            // Someone changed the archived file: refuse it and leave a trace for the operator.
-            eprintln!("document archive integrity failure: case {case_id}: {e:?}");
-            Err(AppError::Conflict(e.to_string()))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// The notice as an editable DOCX, typeset now.
-pub async fn docx(app: &App, d: &Issued) -> Result<Vec<u8>, AppError> {
-    let typesetter = app.typesetter().clone();
-    let document = d.document.clone();
-    crate::typeset::blocking(move || typesetter.docx(&document))
-        .await
-        .map_err(AppError::from)
-}
-
-/// Percent-encodes everything but RFC 5987's `attr-char` (the `filename*` of every download).
-pub(crate) fn rfc5987(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// `A2026-000001-1-免责容错申请受理通知书.pdf` (with `（未定稿）` when unsealed) in UTF-8, and
-/// the ASCII `A2026-000001-1.pdf` for old clients (RFC 6266 / RFC 5987).
-pub fn content_disposition(case_id: &str, d: &Issued, ext: &str, sealed: bool) -> String {
-    let title: String = d
-        .document
-        .title
-        .chars()
-        .filter(|c| !c.is_control() && !"/\\\"".contains(*c))
-        .collect();
-    let mark = if sealed { "" } else { "（未定稿）" };
-    let name = format!("{case_id}-{}-{title}{mark}.{ext}", d.n);
-    format!(
-        "attachment; filename=\"{case_id}-{}.{ext}\"; filename*=UTF-8''{}",
-        d.n,
-        rfc5987(&name)
-    )
-}
-
-/// A file reply: its type, its name, never cached.
-pub fn file_response(bytes: Vec<u8>, content_type: &'static str, disposition: &str) -> Response {
-    let mut res = (StatusCode::OK, bytes).into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
-}
-
-/// The PDF or DOCX of notice `n`, for pages and the API alike.
-pub async fn file(
-    app: &App,
-    docs: &CaseDocuments,
-    n: usize,
-    format: Format,
-) -> Result<Response, AppError> {
-    let id = &docs.case_id;
-    let d = docs.one(n)?;
-    match format {
-        Format::Docx => {
-            let bytes = docx(app, d).await?;
-            Ok(file_response(
-                bytes,
-                DOCX,
-                &content_disposition(id, d, "docx", d.seal.is_some()),
-            ))
-        }
-        _ => {
-            let (bytes, sealed) = pdf(app, id, d).await?;
-            Ok(file_response(
-                bytes,
-                PDF,
-                &content_disposition(id, d, "pdf", sealed),
-            ))
-        }
-    }
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/cases/{id}/documents/{file}", get(document))
+        // The older address of a notice's page (links printed or bookmarked before the notices
+        // were sealed keep working).
+        .route("/cases/{id}/notices/{n}", get(notice))
+        .route(
+            "/cases/{id}/documents/{n}/check",
+            post(check).layer(DefaultBodyLimit::max(MAX_CHECK_BYTES + 64 * 1024)),
+        )
 }
 
 async fn document(
@@ -324,11 +82,14 @@ async fn document(
     Ok(render(&app, &user, &docs, d, None))
 }
 
-/// The page of notice `n` of a case of any process (also `/cases/{id}/notices/{n}`).
-pub async fn notice_page(app: &App, user: &User, id: &str, n: usize) -> PageResult {
-    let docs = CaseDocuments::load(app, user, id).await?;
+async fn notice(
+    State(app): State<App>,
+    PageUser(user): PageUser,
+    Path((id, n)): Path<(String, usize)>,
+) -> PageResult {
+    let docs = CaseDocuments::load(&app, &user, &id).await?;
     let d = docs.one(n)?;
-    Ok(render(app, user, &docs, d, None))
+    Ok(render(&app, &user, &docs, d, None))
 }
 
 /// The outcome of a 核对.
@@ -549,27 +310,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn document_paths_name_a_page_or_a_file() {
-        assert_eq!(parse_file("3"), Some((3, Format::Page)));
-        assert_eq!(parse_file("12.pdf"), Some((12, Format::Pdf)));
-        assert_eq!(parse_file("1.docx"), Some((1, Format::Docx)));
-        for bad in [
-            "0",
-            "0.pdf",
-            "",
-            ".pdf",
-            "1.txt",
-            "1.pdf.pdf",
-            "-1",
-            "a",
-            "1e3",
-            "9999999",
-        ] {
-            assert_eq!(parse_file(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
     fn pasted_digests_are_normalised() {
         let d = "ab".repeat(32);
         assert_eq!(normalise_digest(&d), Some(d.clone()));
@@ -581,32 +321,5 @@ mod tests {
         assert_eq!(normalise_digest(&d[..63]), None);
         assert_eq!(normalise_digest(&format!("{}zz", &d[..62])), None);
         assert_eq!(normalise_digest(""), None);
-    }
-
-    #[test]
-    fn file_names_carry_the_title_in_utf8_and_mark_unsealed_copies() {
-        let document = Document {
-            kind: lvzhi_workflow::DocumentKind::AcceptanceNotice,
-            title: "免责容错申请受理通知书".into(),
-            addressee: String::new(),
-            copy_to: vec![],
-            text: String::new(),
-            issued_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default(),
-        };
-        let d = Issued {
-            n: 1,
-            document,
-            seal: None,
-            sealed_on: None,
-        };
-        let sealed = content_disposition("A2026-000001", &d, "pdf", true);
-        assert!(sealed.starts_with("attachment; filename=\"A2026-000001-1.pdf\"; filename*=UTF-8''A2026-000001-1-%E5%85%8D"), "{sealed}");
-        assert!(HeaderValue::from_str(&sealed).is_ok());
-        let unsealed = content_disposition("A2026-000001", &d, "docx", false);
-        // （未定稿）
-        assert!(
-            unsealed.ends_with(&format!("{}.docx", rfc5987("（未定稿）"))),
-            "{unsealed}"
-        );
     }
 }

@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use super::{bare_page, csrf_field, page, PageResult, PageUser};
 use crate::app::App;
-use crate::auth::{self, CsrfForm, Login};
+use crate::auth::PageForm;
+use crate::auth::{self, Login};
 use crate::error::AppError;
 
 pub fn routes() -> Router<App> {
@@ -114,7 +115,7 @@ async fn login_submit(
     }
 }
 
-async fn logout(State(app): State<App>, PageUser(user): PageUser, _f: CsrfForm) -> PageResult {
+async fn logout(State(app): State<App>, PageForm { user, .. }: PageForm) -> PageResult {
     if let auth::Via::Session { token_digest, .. } = &user.via {
         app.store().delete_session(token_digest).await?;
     }
@@ -156,8 +157,7 @@ async fn password_page(State(app): State<App>, PageUser(user): PageUser) -> Resp
 
 async fn password_submit(
     State(app): State<App>,
-    PageUser(user): PageUser,
-    f: CsrfForm,
+    PageForm { user, values: f }: PageForm,
 ) -> PageResult {
     let current = f.get("current").unwrap_or_default();
     let new = f.get("new").unwrap_or_default();

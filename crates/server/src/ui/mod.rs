@@ -4,6 +4,7 @@
 
 pub mod act;
 pub mod admin;
+pub mod application;
 pub mod application_form;
 pub mod apply;
 pub mod case_page;
@@ -12,9 +13,9 @@ pub mod documents;
 pub mod evidence;
 pub mod inbox;
 pub mod lawyers;
+pub mod ledger;
 pub mod login;
 pub mod people;
-pub mod process;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -43,7 +44,7 @@ pub fn routes() -> Router<App> {
         .merge(documents::routes())
         .merge(evidence::routes())
         .merge(act::routes())
-        .merge(process::routes())
+        .merge(ledger::routes())
         .merge(apply::routes())
         .merge(application_form::routes())
         .merge(people::routes())
@@ -144,12 +145,8 @@ impl FromRequestParts<App> for PageUser {
     async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
         match authenticate(app, &parts.headers).await {
             Ok(Some(u)) => {
-                if u.person.must_change_password
-                    && !app.is_demo()
-                    && parts.uri.path() != "/password"
-                    && parts.uri.path() != "/logout"
-                {
-                    return Err(Redirect::to("/password").into_response());
+                if let Some(to) = password_first(app, &u, parts.uri.path()) {
+                    return Err(to);
                 }
                 Ok(PageUser(u))
             }
@@ -157,6 +154,13 @@ impl FromRequestParts<App> for PageUser {
             Err(e) => Err(PageError(e).into_response()),
         }
     }
+}
+
+/// Where a user who must change their password (non-demo initial accounts) is sent first,
+/// unless already there or signing out.
+pub fn password_first(app: &App, user: &User, path: &str) -> Option<Response> {
+    (user.person.must_change_password && !app.is_demo() && path != "/password" && path != "/logout")
+        .then(|| Redirect::to("/password").into_response())
 }
 
 /// A whole page in the layout: header with navigation, the user's name and roles, and logout.

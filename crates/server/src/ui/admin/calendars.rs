@@ -19,7 +19,8 @@ use super::{
     admin_page, notice, refused, require_admin, require_top, ImportForm, ImportState, Msg, Scope,
 };
 use crate::app::App;
-use crate::auth::{CsrfForm, User};
+use crate::auth::PageForm;
+use crate::auth::User;
 use crate::ui::{PageResult, PageUser};
 
 /// Largest schedule file accepted (a year's notice is well under 2 KB).
@@ -152,7 +153,7 @@ async fn page(
     ))
 }
 
-async fn import(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm) -> PageResult {
+async fn import(State(app): State<App>, PageForm { user, values: form }: PageForm) -> PageResult {
     let scope = require_admin(&app, &user)?;
     require_top(&scope, "工作日历")?;
     let name = form.text("name");

@@ -24,7 +24,9 @@ use super::{
     require_org, require_top, Msg, Refusal, Scope,
 };
 use crate::app::App;
-use crate::auth::{self, CsrfForm, User};
+use crate::auth::PageForm;
+use crate::auth::{self, User};
+use crate::cases::form::FormValues;
 use crate::error::AppError;
 use crate::ui::{csrf_field, PageResult, PageUser};
 
@@ -132,7 +134,7 @@ impl Default for ExpertForm {
 }
 
 impl ExpertForm {
-    fn from(f: &CsrfForm) -> Self {
+    fn from(f: &FormValues) -> Self {
         ExpertForm {
             name: f.text("name"),
             category: f.text("category"),
@@ -360,7 +362,7 @@ fn record(id: &str, f: &ExpertForm) -> Result<ExpertRecord, AppError> {
     })
 }
 
-async fn add(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm) -> PageResult {
+async fn add(State(app): State<App>, PageForm { user, values: form }: PageForm) -> PageResult {
     let scope = require_admin(&app, &user)?;
     require_top(&scope, "专家库")?;
     let f = ExpertForm::from(&form);
@@ -465,9 +467,8 @@ async fn edit_page(
 
 async fn edit(
     State(app): State<App>,
-    PageUser(user): PageUser,
     Path(id): Path<String>,
-    form: CsrfForm,
+    PageForm { user, values: form }: PageForm,
 ) -> PageResult {
     let scope = require_admin(&app, &user)?;
     require_top(&scope, "专家库")?;

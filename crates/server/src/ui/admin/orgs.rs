@@ -18,7 +18,9 @@ use super::{
     require_admin, require_org, require_top, tree_order, Msg, Refusal, Scope,
 };
 use crate::app::App;
-use crate::auth::{CsrfForm, User};
+use crate::auth::PageForm;
+use crate::auth::User;
+use crate::cases::form::FormValues;
 use crate::error::AppError;
 use crate::ui::lawyers::{self, Shortfall};
 use crate::ui::{csrf_field, PageResult, PageUser};
@@ -57,7 +59,7 @@ struct OrgForm {
 }
 
 impl OrgForm {
-    fn from(f: &CsrfForm) -> Self {
+    fn from(f: &FormValues) -> Self {
         OrgForm {
             id: f.text("id"),
             name: f.text("name"),
@@ -209,7 +211,7 @@ async fn check_new(
     Ok(Ok(()))
 }
 
-async fn add(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm) -> PageResult {
+async fn add(State(app): State<App>, PageForm { user, values: form }: PageForm) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let f = OrgForm::from(&form);
     if let Err(r) = check_new(&app, &user, &scope, &f).await? {
@@ -398,9 +400,8 @@ async fn check_edit(
 
 async fn edit(
     State(app): State<App>,
-    PageUser(user): PageUser,
     Path(id): Path<String>,
-    form: CsrfForm,
+    PageForm { user, values: form }: PageForm,
 ) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let org = load(&app, &id).await?;

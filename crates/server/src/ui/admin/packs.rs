@@ -20,7 +20,8 @@ use super::{
     admin_page, notice, refused, require_admin, require_top, ImportForm, ImportState, Msg, Scope,
 };
 use crate::app::App;
-use crate::auth::{CsrfForm, User};
+use crate::auth::PageForm;
+use crate::auth::User;
 use crate::error::AppError;
 use crate::ui::{PageResult, PageUser};
 
@@ -99,7 +100,7 @@ async fn list_page(
     ))
 }
 
-async fn upload(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm) -> PageResult {
+async fn upload(State(app): State<App>, PageForm { user, values: form }: PageForm) -> PageResult {
     let scope = require_admin(&app, &user)?;
     require_top(&scope, "政策包")?;
     let name = form.text("name");

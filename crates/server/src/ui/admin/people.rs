@@ -23,7 +23,9 @@ use super::{
     require_admin, require_org, tree_order, Refusal, Scope,
 };
 use crate::app::App;
-use crate::auth::{self, CsrfForm, User};
+use crate::auth::PageForm;
+use crate::auth::{self, User};
+use crate::cases::form::FormValues;
 use crate::error::AppError;
 use crate::ui::{csrf_field, PageResult, PageUser};
 
@@ -48,7 +50,7 @@ struct PersonForm {
 }
 
 impl PersonForm {
-    fn from(f: &CsrfForm) -> Self {
+    fn from(f: &FormValues) -> Self {
         PersonForm {
             id: f.text("id"),
             name: f.text("name"),
@@ -288,7 +290,7 @@ fn check_password(login: &str, password: &str, repeat: Option<&str>) -> Result<(
     auth::check_new_password(password).map_err(|e| Refusal::bad(e.to_string()))
 }
 
-async fn add(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm) -> PageResult {
+async fn add(State(app): State<App>, PageForm { user, values: form }: PageForm) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let f = PersonForm::from(&form);
     let mut check = check_person(&app, &user, &f, None).await?;
@@ -509,9 +511,8 @@ async fn person_page(
 
 async fn edit(
     State(app): State<App>,
-    PageUser(user): PageUser,
     Path(id): Path<String>,
-    form: CsrfForm,
+    PageForm { user, values: form }: PageForm,
 ) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let p = load(&app, &user, &id).await?;
@@ -551,9 +552,8 @@ async fn edit(
 
 async fn set_password(
     State(app): State<App>,
-    PageUser(user): PageUser,
     Path(id): Path<String>,
-    form: CsrfForm,
+    PageForm { user, values: form }: PageForm,
 ) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let p = load(&app, &user, &id).await?;
@@ -582,9 +582,8 @@ async fn set_password(
 
 async fn set_status(
     State(app): State<App>,
-    PageUser(user): PageUser,
     Path(id): Path<String>,
-    form: CsrfForm,
+    PageForm { user, values: form }: PageForm,
 ) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let p = load(&app, &user, &id).await?;
@@ -645,9 +644,8 @@ async fn refused_in(
 
 async fn add_grant(
     State(app): State<App>,
-    PageUser(user): PageUser,
     Path(id): Path<String>,
-    form: CsrfForm,
+    PageForm { user, values: form }: PageForm,
 ) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let p = load(&app, &user, &id).await?;
@@ -694,9 +692,8 @@ async fn add_grant(
 
 async fn revoke_grant(
     State(app): State<App>,
-    PageUser(user): PageUser,
     Path(id): Path<String>,
-    form: CsrfForm,
+    PageForm { user, values: form }: PageForm,
 ) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let p = load(&app, &user, &id).await?;

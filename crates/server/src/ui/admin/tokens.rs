@@ -17,7 +17,8 @@ use super::{
     admin_page, check_name, error_box, notice, refused, require_admin, require_org, Refusal, Scope,
 };
 use crate::app::App;
-use crate::auth::{self, CsrfForm, User};
+use crate::auth::PageForm;
+use crate::auth::{self, User};
 use crate::error::AppError;
 use crate::ui::{csrf_field, PageResult, PageUser};
 
@@ -167,7 +168,7 @@ async fn list_page(
     Ok(render(&app, &user, &scope, view).await?)
 }
 
-async fn issue(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm) -> PageResult {
+async fn issue(State(app): State<App>, PageForm { user, values: form }: PageForm) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let person_id = form.text("person");
     let label = form.text("label");
@@ -229,9 +230,8 @@ async fn issue(State(app): State<App>, PageUser(user): PageUser, form: CsrfForm)
 
 async fn revoke(
     State(app): State<App>,
-    PageUser(user): PageUser,
     Path(id): Path<String>,
-    _form: CsrfForm,
+    PageForm { user, .. }: PageForm,
 ) -> PageResult {
     require_admin(&app, &user)?;
     let token = app
