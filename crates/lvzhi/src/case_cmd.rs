@@ -219,11 +219,9 @@ pub(crate) async fn service(
     let store = Store::open(&url).await?;
     // The same packs and fact check as `serve`: built-in packs, or stored ones replacing them.
     let set = crate::pack_store::load(data_dir)?;
-    let periods = lvzhi_server::packs::all_periods(&set).map_err(AppError::Policy)?;
-    Ok(
-        Service::new(store, calendar, periods)
-            .with_fact_check(lvzhi_server::packs::fact_check(set)),
-    )
+    let periods = lvzhi_service::packs::all_periods(&set).map_err(AppError::Policy)?;
+    Ok(Service::new(store, calendar, periods)
+        .with_fact_check(lvzhi_service::packs::fact_check(set)))
 }
 
 pub fn run(data_dir: &Path, cmd: CaseCommand) -> Result<(), AppError> {

@@ -63,7 +63,7 @@ fn link(stored: &[(String, String)]) -> Result<PackSet, AppError> {
     }
     let set = PackSet::load(all).map_err(pack_errors)?;
     // The application workflow takes its periods from 000: a set without them cannot run.
-    lvzhi_server::packs::procedure_periods(&set).map_err(AppError::Policy)?;
+    lvzhi_service::packs::procedure_periods(&set).map_err(AppError::Policy)?;
     Ok(set)
 }
 

@@ -30,7 +30,8 @@ pub mod interview;
 pub mod lawyers;
 pub mod notices;
 pub mod once;
-pub mod packs;
+/// The packs' periods and fact check: the service's (`lvzhi_service::packs`).
+pub use lvzhi_service::packs;
 pub mod rejections;
 pub mod scheduler;
 pub mod security;

@@ -33,6 +33,7 @@ use std::collections::BTreeMap;
 
 pub mod audit;
 pub mod limits;
+pub mod packs;
 pub use engine::{
     Directory, ImportedProcessCase, ProcessCase, ProcessDeadlineView, ProcessView, RECURRENCE,
 };

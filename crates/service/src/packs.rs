@@ -1,12 +1,12 @@
 //! What the application workflow takes from the policy pack of 000: its procedural periods
 //! (000 §13, §16, §18, §20, §21, §23 — a unit with other local periods changes its pack, not the
-//! code) and its fact vocabulary, against which every recorded fact is typed. Shared by the CLI
-//! and the server so both check facts the same way.
+//! code) and its fact vocabulary, against which every recorded fact is typed; and the periods of
+//! every pack in force. Here, in the service, so the CLI and the server wire a service alike.
 
 use std::collections::BTreeMap;
 
+use crate::{FactCheck, PackPeriods, Periods};
 use lvzhi_rules::{Input, PackSet};
-use lvzhi_service::{FactCheck, PackPeriods, Periods};
 use lvzhi_workflow::ProcedurePeriods;
 
 /// The pack whose procedure the application workflow follows.
