@@ -151,15 +151,23 @@ pub async fn docx(app: &App, d: &Issued) -> Result<Vec<u8>, AppError> {
 
 /// Percent-encodes everything but RFC 5987's `attr-char` (the `filename*` of every download).
 pub(crate) fn rfc5987(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    /// What RFC 5987 does not let stand as itself: all but letters, digits and `attr-char`'s
+    /// `!#$&+-.^_`|~`.
+    const NOT_ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'!')
+        .remove(b'#')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'+')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'^')
+        .remove(b'_')
+        .remove(b'`')
+        .remove(b'|')
+        .remove(b'~');
+    utf8_percent_encode(s, NOT_ATTR_CHAR).to_string()
 }
 
 /// `A2026-000001-1-免责容错申请受理通知书.pdf` (with `（未定稿）` when unsealed) in UTF-8, and

@@ -46,22 +46,12 @@ pub fn link_hash(prev_hash: &str, l: &Link<'_>) -> String {
         None => h.update([0u8]),
     }
     field(&mut h, l.payload);
-    hex(&h.finalize())
+    hex::encode(h.finalize())
 }
 
 /// The hex SM3 digest of a byte string (evidence files).
 pub fn sm3_hex(bytes: &[u8]) -> String {
-    hex(&Sm3::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[usize::from(b >> 4)] as char);
-        s.push(DIGITS[usize::from(b & 0x0f)] as char);
-    }
-    s
+    hex::encode(Sm3::digest(bytes))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use maud::html;
 use super::{page, PageResult, PageUser};
 use crate::app::App;
 use crate::cases::lists::ledger;
+use crate::error::AppError;
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -85,43 +86,31 @@ async fn ledger_page(State(app): State<App>, PageUser(user): PageUser) -> PageRe
     Ok(page(&app, &user, "维权工作台账", "cases", body))
 }
 
-/// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. A leading
-/// `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet never reads a cell as a formula.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+/// A cell as the CSV holds it: a leading `=`, `+`, `-` or `@` is prefixed with `'` so a
+/// spreadsheet never reads a cell as a formula (quoting is the `csv` writer's, RFC 4180).
+fn csv_cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {
         s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
     }
 }
 
-/// The ledger as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese).
-pub fn ledger_csv_text(rows: &[(String, LedgerRow)]) -> String {
-    let mut out = String::from("\u{feff}");
-    out.push_str(
-        &LEDGER_HEADERS
-            .iter()
-            .map(|h| csv_field(h))
-            .collect::<Vec<_>>()
-            .join(","),
-    );
-    out.push_str("\r\n");
+/// The ledger as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese;
+/// CRLF line ends).
+pub fn ledger_csv_text(rows: &[(String, LedgerRow)]) -> Result<String, AppError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::from("\u{feff}".as_bytes()));
+    let failed = |e: &dyn std::fmt::Display| AppError::Internal(format!("ledger CSV: {e}"));
+    w.write_record(LEDGER_HEADERS.iter().map(|h| csv_cell(h)))
+        .map_err(|e| failed(&e))?;
     for (id, r) in rows {
-        out.push_str(
-            &ledger_cells(id, r)
-                .iter()
-                .map(|c| csv_field(c))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push_str("\r\n");
+        w.write_record(ledger_cells(id, r).iter().map(|c| csv_cell(c)))
+            .map_err(|e| failed(&e))?;
     }
-    out
+    let bytes = w.into_inner().map_err(|e| failed(&e))?;
+    String::from_utf8(bytes).map_err(|e| failed(&e))
 }
 
 async fn ledger_csv(State(app): State<App>, PageUser(user): PageUser) -> PageResult {
@@ -134,7 +123,7 @@ async fn ledger_csv(State(app): State<App>, PageUser(user): PageUser) -> PageRes
                 "attachment; filename=\"ledger.csv\"; filename*=UTF-8''%E7%BB%B4%E6%9D%83%E5%B7%A5%E4%BD%9C%E5%8F%B0%E8%B4%A6.csv",
             ),
         ],
-        ledger_csv_text(&rows),
+        ledger_csv_text(&rows)?,
     )
         .into_response())
 }
