@@ -129,12 +129,35 @@ fn quiet_on_closed_pipe() {
     }));
 }
 
+/// Logs to stderr at the level `LVZHI_LOG` names (`error`, `warn`, `info`, `debug`, `trace`):
+/// by default what an operator must see — `info` for the server (its scheduler's passes),
+/// `warn` for the other commands (a seal skipped, an archive not cleaned).
+fn init_logs(serving: bool) {
+    use tracing_subscriber::filter::LevelFilter;
+    let level = match std::env::var("LVZHI_LOG").unwrap_or_default().trim() {
+        "error" => LevelFilter::ERROR,
+        "warn" => LevelFilter::WARN,
+        "info" => LevelFilter::INFO,
+        "debug" => LevelFilter::DEBUG,
+        "trace" => LevelFilter::TRACE,
+        "off" => LevelFilter::OFF,
+        _ if serving => LevelFilter::INFO,
+        _ => LevelFilter::WARN,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_ansi(false)
+        .try_init();
+}
+
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => return cli_error::report(e),
     };
+    init_logs(matches!(cli.command, Command::Serve(_)));
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -143,7 +143,7 @@ impl From<ServiceError> for AppError {
 /// JSON error body of the API.
 pub fn json_error(e: &AppError) -> Response {
     if let AppError::Internal(detail) | AppError::Startup(detail) = e {
-        eprintln!("internal error: {detail}");
+        tracing::error!("internal error: {detail}");
     }
     let body = serde_json::json!({ "error": { "code": e.code(), "message": e.to_string() } });
     let mut res = (e.status(), axum::Json(body)).into_response();

@@ -62,6 +62,8 @@ pub fn router(app: App) -> axum::Router {
             security::headers,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(8 * 1024 * 1024))
+        // One span per request (method, path, status, latency) for the logs.
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(app)
 }
 

@@ -120,11 +120,13 @@ pub async fn pdf(app: &App, case_id: &str, d: &Issued) -> Result<(Vec<u8>, bool)
                 .await
                 .map_err(AppError::from)?;
             if sm3_hex(&again.pdf) == seal.sm3 {
-                eprintln!("document archive: {key} was missing; restored from a re-typeset copy");
+                tracing::warn!(
+                    "document archive: {key} was missing; restored from a re-typeset copy"
+                );
                 let _ = app.evidence().put_document(case_id, d.n, &again.pdf).await;
                 Ok((again.pdf, true))
             } else {
-                eprintln!("document archive: {key} is missing and a re-typeset copy differs");
+                tracing::error!("document archive: {key} is missing and a re-typeset copy differs");
                 Err(AppError::Conflict(format!(
                     "第 {} 份文书的定稿 PDF 不在存档中，重新排版的文件与定稿时记录的 SM3 摘要不一致（字体或排版程序已变化）；请联系系统管理员恢复存档",
                     d.n
@@ -133,7 +135,7 @@ pub async fn pdf(app: &App, case_id: &str, d: &Issued) -> Result<(Vec<u8>, bool)
         }
         Err(e @ StoreError::ArchiveCorrupt { .. }) => {
             // Someone changed the archived file: refuse it and leave a trace for the operator.
-            eprintln!("document archive integrity failure: case {case_id}: {e:?}");
+            tracing::error!("document archive integrity failure: case {case_id}: {e:?}");
             Err(AppError::Conflict(e.to_string()))
         }
         Err(e) => Err(e.into()),

@@ -279,13 +279,13 @@ async fn keep(
         body,
     };
     if let Err(e) = app.store().complete_submission(scope, key, answer).await {
-        eprintln!("submission {key}: answer not kept: {e}");
+        tracing::warn!("submission {key}: answer not kept: {e}");
     }
 }
 
 async fn release(app: &App, scope: &str, key: &str) {
     if let Err(e) = app.store().release_submission(scope, key).await {
-        eprintln!("submission {key}: claim not released: {e}");
+        tracing::warn!("submission {key}: claim not released: {e}");
     }
 }
 

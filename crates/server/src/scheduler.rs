@@ -56,19 +56,19 @@ async fn run(app: App, owner: String) {
         match task.await {
             Ok(report) => {
                 for case_id in &report.fired {
-                    eprintln!("scheduler: fired due system events of case {case_id}");
+                    tracing::info!("scheduler: fired due system events of case {case_id}");
                 }
                 if let Some(e) = &report.tick_error {
-                    eprintln!("scheduler: tick failed: {e}");
+                    tracing::error!("scheduler: tick failed: {e}");
                 }
                 if let Some(e) = &report.reminder_error {
-                    eprintln!("scheduler: reminders failed: {e}");
+                    tracing::error!("scheduler: reminders failed: {e}");
                 }
                 for line in log.new_lines(report.today, &report.reminders) {
-                    eprintln!("{line}");
+                    tracing::info!("{line}");
                 }
             }
-            Err(e) => eprintln!("scheduler: pass aborted: {e}"),
+            Err(e) => tracing::error!("scheduler: pass aborted: {e}"),
         }
     }
 }
@@ -156,7 +156,7 @@ pub async fn pass(app: &App, owner: &str) -> PassReport {
         .prune_guards(now - chrono::Duration::hours(24))
         .await
     {
-        eprintln!("scheduler: pruning sign-in attempts and submissions failed: {e}");
+        tracing::warn!("scheduler: pruning sign-in attempts and submissions failed: {e}");
     }
     report
 }

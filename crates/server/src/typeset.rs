@@ -174,7 +174,7 @@ impl From<TypesetError> for crate::error::AppError {
     fn from(e: TypesetError) -> Self {
         match e {
             TypesetError::Failed(why) => {
-                eprintln!("typesetting failed: {why}");
+                tracing::warn!("typesetting failed: {why}");
                 crate::error::AppError::Unavailable(format!("文书暂时无法生成：{why}"))
             }
             other => crate::error::AppError::Unavailable(other.to_string()),

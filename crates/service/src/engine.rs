@@ -489,7 +489,7 @@ impl Service {
                 match case.seal(on, by.clone(), seal) {
                     Ok(s) => out.push(s),
                     Err(err) => {
-                        eprintln!("document seal skipped: case {case_id} notice {n}: {err}")
+                        tracing::warn!("document seal skipped: case {case_id} notice {n}: {err}")
                     }
                 }
             }

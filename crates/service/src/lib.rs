@@ -308,7 +308,7 @@ impl Service {
                     })
                     .collect(),
                 Err(e) => {
-                    eprintln!("archive cleanup skipped: case {case_id}: {e}");
+                    tracing::warn!("archive cleanup skipped: case {case_id}: {e}");
                     return;
                 }
             };
@@ -317,7 +317,7 @@ impl Service {
                 continue;
             }
             if let Err(e) = sealing.archive.remove_document(case_id, n, &sm3).await {
-                eprintln!("archive cleanup failed: case {case_id} notice {n}: {e}");
+                tracing::warn!("archive cleanup failed: case {case_id} notice {n}: {e}");
             }
         }
     }
@@ -398,7 +398,7 @@ impl Service {
         for (n, d) in documents {
             match Self::render_blocking(sealing, d).await {
                 Ok(r) => out.push((n, r)),
-                Err(why) => eprintln!(
+                Err(why) => tracing::warn!(
                     "document seal skipped: notice {n} ({}) not rendered: {why}",
                     d.title
                 ),
@@ -426,7 +426,9 @@ impl Service {
                 fonts: r.fonts.clone(),
             }),
             Err(err) => {
-                eprintln!("document seal skipped: case {case_id} notice {n} not archived: {err}");
+                tracing::warn!(
+                    "document seal skipped: case {case_id} notice {n} not archived: {err}"
+                );
                 None
             }
         }

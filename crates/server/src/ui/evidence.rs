@@ -118,7 +118,7 @@ async fn download(
         Err(e @ StoreError::EvidenceCorrupt { .. }) => {
             // Someone changed the stored file: refuse it and leave a trace for the operator.
             if let StoreError::EvidenceCorrupt { digest, actual } = &e {
-                eprintln!(
+                tracing::error!(
                     "evidence integrity failure: case {id}, object {digest} now hashes to {actual}"
                 );
             }

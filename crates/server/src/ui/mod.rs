@@ -102,7 +102,7 @@ impl IntoResponse for PageError {
             return Redirect::to("/login").into_response();
         }
         if let AppError::Internal(detail) | AppError::Startup(detail) = &e {
-            eprintln!("internal error: {detail}");
+            tracing::error!("internal error: {detail}");
         }
         error_page(e.status(), &e.to_string())
     }
