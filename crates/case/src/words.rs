@@ -44,6 +44,23 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role a person may hold on a case: all but the system and the administrator (who
+    /// administers the directory, never a case).
+    pub const ON_CASES: [Role; 12] = [
+        Role::Officer,
+        Role::Unit,
+        Role::Office,
+        Role::Director,
+        Role::DeputyDirector,
+        Role::CommitteeMember,
+        Role::PanelMember,
+        Role::ExternalExpert,
+        Role::OriginalDepartment,
+        Role::HigherCommittee,
+        Role::LegalAffairs,
+        Role::Inspectorate,
+    ];
+
     /// The role's id, as serialised (`office`, `deputy_director`, …).
     pub fn id(self) -> &'static str {
         match self {

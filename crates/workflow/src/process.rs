@@ -577,6 +577,17 @@ fn object(name: &str, label: &str, fields: Vec<Field>, required: bool) -> Field 
     field(name, label, FieldKind::Object { fields }, required)
 }
 
+/// The name of record of the person or organisation chosen in the field `of` (filled from the
+/// directory by the server, never taken from the client).
+fn name_of(of: &str, label: &str) -> Field {
+    field(
+        "name",
+        label,
+        FieldKind::NameOf { of: of.to_string() },
+        true,
+    )
+}
+
 /// An organisation of the directory named by id, its name of record beside it.
 fn org(name: &str, label: &str, required: bool) -> Field {
     object(
@@ -584,14 +595,7 @@ fn org(name: &str, label: &str, required: bool) -> Field {
         label,
         vec![
             field("id", label, FieldKind::Org, true),
-            field(
-                "name",
-                "名称",
-                FieldKind::NameOf {
-                    of: "id".to_string(),
-                },
-                true,
-            ),
+            name_of("id", "名称"),
         ],
         required,
     )
@@ -698,14 +702,7 @@ fn application_form() -> Field {
                 FieldKind::Rows {
                     fields: vec![
                         field("person_id", "民警", FieldKind::Person, true),
-                        field(
-                            "name",
-                            "姓名",
-                            FieldKind::NameOf {
-                                of: "person_id".to_string(),
-                            },
-                            true,
-                        ),
+                        name_of("person_id", "姓名"),
                     ],
                     max: 50,
                 },
@@ -727,14 +724,7 @@ fn application_form() -> Field {
                         "作出部门",
                         vec![
                             field("id", "作出部门", FieldKind::Text, true),
-                            field(
-                                "name",
-                                "名称",
-                                FieldKind::NameOf {
-                                    of: "id".to_string(),
-                                },
-                                true,
-                            )
+                            name_of("id", "名称")
                             .help("名录中的部门以名录的名称为准；名录之外的机关按所填名称。"),
                         ],
                         true,
@@ -885,14 +875,7 @@ pub fn fields(action: &str, s: &State) -> Option<Vec<Field>> {
             FieldKind::Rows {
                 fields: vec![
                     field("person_id", "成员", FieldKind::Person, true),
-                    field(
-                        "name",
-                        "姓名",
-                        FieldKind::NameOf {
-                            of: "person_id".to_string(),
-                        },
-                        true,
-                    ),
+                    name_of("person_id", "姓名"),
                     choice("category", "成员类别", member_category_options(), true),
                 ],
                 max: 30,
@@ -919,14 +902,7 @@ pub fn fields(action: &str, s: &State) -> Option<Vec<Field>> {
                     "参与人员",
                     vec![
                         field("person_id", "参与人员", FieldKind::Expert, true),
-                        field(
-                            "name",
-                            "姓名",
-                            FieldKind::NameOf {
-                                of: "person_id".to_string(),
-                            },
-                            true,
-                        ),
+                        name_of("person_id", "姓名"),
                         choice("category", "人员类别", external_category_options(), true),
                         object(
                             "eligibility",
@@ -953,14 +929,7 @@ pub fn fields(action: &str, s: &State) -> Option<Vec<Field>> {
         }
         "record_recusal" => vec![
             field("person_id", "回避人员", FieldKind::Person, true),
-            field(
-                "name",
-                "姓名",
-                FieldKind::NameOf {
-                    of: "person_id".to_string(),
-                },
-                true,
-            ),
+            name_of("person_id", "姓名"),
             long("reason", "回避理由", true),
         ],
         "extend_review" => vec![long("grounds", "延长理由", true)

@@ -207,23 +207,9 @@ pub fn catalogue(process: &'static dyn CaseType, app: &App) -> BTreeMap<String, 
             name: format!("{id} 机关"),
         })
         .collect();
-    let roles = [
-        Role::Officer,
-        Role::Unit,
-        Role::Office,
-        Role::Director,
-        Role::DeputyDirector,
-        Role::CommitteeMember,
-        Role::PanelMember,
-        Role::ExternalExpert,
-        Role::OriginalDepartment,
-        Role::HigherCommittee,
-        Role::LegalAffairs,
-        Role::Inspectorate,
-    ];
     let mut actors = Vec::new();
     for org in orgs {
-        for r in roles {
+        for r in Role::ON_CASES {
             actors.push(Actor::new(&format!("p-{}", r.id()), &[r], org));
         }
     }

@@ -349,25 +349,7 @@ fn named_org(fields: &[lvzhi_processes::Field], command: &Value) -> Option<Strin
 /// Everyone a process could offer an opening action to: an actor holding every role a person
 /// may hold (which organisations each may open for is the policies' question).
 fn anyone() -> Actor {
-    use Role::*;
-    Actor::new(
-        "",
-        &[
-            Officer,
-            Unit,
-            Office,
-            Director,
-            DeputyDirector,
-            CommitteeMember,
-            PanelMember,
-            ExternalExpert,
-            OriginalDepartment,
-            HigherCommittee,
-            LegalAffairs,
-            Inspectorate,
-        ],
-        "",
-    )
+    Actor::new("", &Role::ON_CASES, "")
 }
 
 /// The opening action `action` of `process` with the user's actors it is offered to.
