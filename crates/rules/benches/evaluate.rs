@@ -79,7 +79,11 @@ fn bench(c: &mut Criterion) {
     ] {
         put(k, Value::Bool(false));
     }
+    // force_harm too: the hand-written floor's `coercive_lawful` presupposes force (000's
+    // assertion lawful_force_presupposes_force). Without it the full evaluation infers it, but
+    // the decision alone (no inference) measured a case where §7(一) does not fire.
     for k in [
+        "force_harm",
         "coercive_measure_lawful",
         "within_necessary_limit",
         "timely_rescue",
@@ -100,6 +104,7 @@ fn bench(c: &mut Criterion) {
         .collect();
     let empty: Vec<Option<Value>> = vec![None; prog.facts.len()];
     assert_eq!(prog.evaluate(&known).outcome, "exemption");
+    assert_eq!(prog.point_key(&known).outcome_id(), "exemption");
 
     let mut g = c.benchmark_group("000");
     g.bench_function("pack_full_evaluation_known_case", |b| {

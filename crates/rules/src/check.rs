@@ -121,10 +121,6 @@ impl Program {
             .collect::<Vec<_>>()
             .join("，")
     }
-
-    fn fires(&self, r: usize, vals: &[Option<Value>]) -> bool {
-        self.rules[r].when.eval(vals, None) == Tri::True
-    }
 }
 
 impl Expr {

@@ -12,6 +12,7 @@
 
 mod alloc;
 mod check;
+mod compiled;
 pub mod cond;
 mod error;
 mod fidelity;

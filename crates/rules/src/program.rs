@@ -3,9 +3,11 @@
 //! three-valued evaluator with its exact computation of the decisive questions.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use lvzhi_calendar::NaiveDate;
 
+use crate::compiled::Compiled;
 use crate::cond::{Ast, CmpOp, Lit};
 use crate::error::PackError;
 use crate::pack::{FactType, Leniency, Modality, Outcome, Pack, RuleKind, Value};
@@ -19,14 +21,14 @@ pub enum Tri {
 }
 
 impl Tri {
-    fn not(self) -> Tri {
+    pub(crate) fn not(self) -> Tri {
         match self {
             Tri::False => Tri::True,
             Tri::True => Tri::False,
             Tri::Unknown => Tri::Unknown,
         }
     }
-    fn from(b: bool) -> Tri {
+    pub(crate) fn from(b: bool) -> Tri {
         if b {
             Tri::True
         } else {
@@ -217,9 +219,15 @@ pub struct Program {
     /// they leave it as the floor.
     may_excuse_classes: u128,
     /// Rule equivalence classes (same outcome, modality, leniency and defeat relations).
-    class_of: Vec<usize>,
-    class_rep: Vec<usize>,
-    class_defeaters: Vec<u128>,
+    pub(crate) class_of: Vec<usize>,
+    pub(crate) class_rep: Vec<usize>,
+    pub(crate) class_defeaters: Vec<u128>,
+    /// The decision tables built once at compile time (issue 21).
+    pub(crate) compiled: Compiled,
+    /// The analysis of the case with nothing known, which every new case shows (its case page
+    /// evaluates it on every view) and which depends on the program alone: computed on first
+    /// use, then kept.
+    blank: OnceLock<Analysis>,
 }
 
 /// A situation of the pack, resolved.
@@ -917,7 +925,7 @@ impl Program {
         for (_, e, _) in &assertions {
             e.reads(&mut af);
         }
-        Ok(Program {
+        let mut program = Program {
             pack: pack.meta.id.clone(),
             facts,
             index,
@@ -932,7 +940,11 @@ impl Program {
             class_of,
             class_rep,
             class_defeaters,
-        })
+            compiled: Compiled::default(),
+            blank: OnceLock::new(),
+        };
+        program.compiled = Compiled::build(&program);
+        Ok(program)
     }
 
     pub fn fact_index(&self, id: &str) -> Option<usize> {
@@ -943,8 +955,9 @@ impl Program {
         self.rules.len()
     }
 
-    /// The decision of a set of fired classes.
-    fn class_key(&self, fired: u128) -> Key {
+    /// The decision of a set of fired classes, computed (`class_key` looks it up in the
+    /// compiled table when the pack has one).
+    pub(crate) fn class_key_computed(&self, fired: u128) -> Key {
         let mut best: Option<Outcome> = None;
         let mut eff = Vec::new();
         for c in bits(fired) {
@@ -1010,19 +1023,8 @@ impl Program {
         }
     }
 
-    fn classes(&self, rules: u128) -> u128 {
+    pub(crate) fn classes(&self, rules: u128) -> u128 {
         bits(rules).fold(0u128, |m, r| m | (1u128 << self.class_of[r]))
-    }
-
-    /// The decision when every relevant fact is known (unknown rules count as not firing).
-    pub fn point_key(&self, facts: &[Option<Value>]) -> Key {
-        let mut fired = 0u128;
-        for (i, r) in self.rules.iter().enumerate() {
-            if r.when.eval(facts, None) == Tri::True {
-                fired |= 1u128 << i;
-            }
-        }
-        self.class_key(self.classes(fired))
     }
 
     /// Evaluates a case. `facts` is indexed like [`Program::facts`]; `None` = unknown.
@@ -1072,12 +1074,26 @@ impl Program {
     }
 
     pub fn evaluate(&self, facts: &[Option<Value>]) -> Evaluation {
+        self.evaluate_in(facts, Path::Compiled)
+    }
+
+    /// The evaluation as the engine made it before issue 21 (every decision computed, nothing
+    /// kept between evaluations), which the compiled path must equal.
+    #[cfg(test)]
+    pub(crate) fn evaluate_reference(&self, facts: &[Option<Value>]) -> Evaluation {
+        self.evaluate_in(facts, Path::Reference)
+    }
+
+    fn evaluate_in(&self, facts: &[Option<Value>], path: Path) -> Evaluation {
         let (facts, implied) = self.implied(facts);
         let facts = facts.as_slice();
         let mut tri = Vec::with_capacity(self.rules.len());
         let mut fired = 0u128;
         for (i, r) in self.rules.iter().enumerate() {
-            let t = r.when.eval(facts, None);
+            let t = match path {
+                Path::Compiled => self.when(i, facts),
+                Path::Reference => r.when.eval(facts, None),
+            };
             if t == Tri::True {
                 fired |= 1u128 << i;
             }
@@ -1101,7 +1117,13 @@ impl Program {
                 ));
             }
         }
-        let analysis = self.analyse(facts, &tri, fired);
+        let analysis = if path == Path::Compiled && facts.iter().all(Option::is_none) {
+            self.blank
+                .get_or_init(|| self.analyse(facts, &tri, fired, path))
+                .clone()
+        } else {
+            self.analyse(facts, &tri, fired, path)
+        };
         let determined = analysis.keys.len() == 1 && !analysis.overflow;
         let mut key = if determined {
             analysis.keys.iter().next().copied()
@@ -1378,7 +1400,11 @@ impl Program {
     /// can change them. Rules are grouped by the unknown facts they share (with assertions);
     /// each group is enumerated once, and groups combine by rule class (few) rather than by
     /// fact (many).
-    fn analyse(&self, facts: &[Option<Value>], tri: &[Tri], fired: u128) -> Analysis {
+    fn analyse(&self, facts: &[Option<Value>], tri: &[Tri], fired: u128, path: Path) -> Analysis {
+        let key = |m: u128| match path {
+            Path::Compiled => self.class_key(m),
+            Path::Reference => self.class_key_computed(m),
+        };
         let mut undecided: Vec<usize> = (0..self.rules.len())
             .filter(|i| tri[*i] == Tri::Unknown)
             .collect();
@@ -1404,7 +1430,7 @@ impl Program {
                 .filter(|&j| {
                     (0..(1usize << k)).filter(|s| s & (1 << j) == 0).any(|s| {
                         let m = base | mask_of(s);
-                        self.class_key(m) != self.class_key(m | (1u128 << ucls[j]))
+                        key(m) != key(m | (1u128 << ucls[j]))
                     })
                 })
                 .map(|j| ucls[j])
@@ -1413,7 +1439,7 @@ impl Program {
         }
         if undecided.is_empty() {
             return Analysis {
-                keys: [self.class_key(base)].into_iter().collect(),
+                keys: [key(base)].into_iter().collect(),
                 questions: vec![],
                 overflow: false,
             };
@@ -1504,7 +1530,7 @@ impl Program {
         let mut scratch: Vec<Option<Value>> = facts.to_vec();
         scratch.resize(n, None);
         for c in comps.iter_mut() {
-            if !self.enumerate(c, &mut scratch) {
+            if !self.enumerate(c, &mut scratch, path) {
                 overflow = true;
             }
         }
@@ -1536,7 +1562,7 @@ impl Program {
                 }
             }
         }
-        let keys: HashSet<Key> = prefix[k].iter().map(|m| self.class_key(*m)).collect();
+        let keys: HashSet<Key> = prefix[k].iter().map(|m| key(*m)).collect();
         if keys.len() <= 1 && !overflow {
             return Analysis {
                 keys,
@@ -1579,7 +1605,7 @@ impl Program {
                 let mut score = 0;
                 for x in &ctx {
                     for (p1, p2) in pairs {
-                        if self.class_key(x | p1) != self.class_key(x | p2) {
+                        if key(x | p1) != key(x | p2) {
                             score += 1;
                         }
                     }
@@ -1622,7 +1648,7 @@ impl Program {
 
     /// Enumerates one group's facts: its reachable class patterns and, per fact, the pattern
     /// pairs one change of that fact moves between. Returns false if over the cap.
-    fn enumerate(&self, c: &mut Component, scratch: &mut [Option<Value>]) -> bool {
+    fn enumerate(&self, c: &mut Component, scratch: &mut [Option<Value>], path: Path) -> bool {
         let doms: Vec<&Vec<Value>> = c.facts.iter().map(|f| &self.facts[*f].domain).collect();
         let mut size: usize = 1;
         for d in &doms {
@@ -1673,7 +1699,11 @@ impl Program {
                 .all(|ai| self.assertions[*ai].1.eval(scratch, None) != Tri::True);
             table.push(valid.then(|| {
                 c.rules.iter().fold(0u128, |m, r| {
-                    if self.rules[*r].when.eval(scratch, None) == Tri::True {
+                    let fires = match path {
+                        Path::Compiled => self.fires(*r, scratch),
+                        Path::Reference => self.rules[*r].when.eval(scratch, None) == Tri::True,
+                    };
+                    if fires {
                         m | (1u128 << self.class_of[*r])
                     } else {
                         m
@@ -1725,10 +1755,20 @@ struct Component {
     overflow: bool,
 }
 
+#[derive(Debug, Clone)]
 struct Analysis {
     keys: HashSet<Key>,
     questions: Vec<usize>,
     overflow: bool,
+}
+
+/// Which way an evaluation goes: through the compiled tables (always, outside tests) or the
+/// interpreter they replace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Path {
+    Compiled,
+    #[cfg_attr(not(test), allow(dead_code))]
+    Reference,
 }
 
 /// A rule that fired but was defeated.
@@ -1750,7 +1790,7 @@ pub struct Question {
 }
 
 /// The result of an evaluation, with its explanation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
     /// `exemption|tolerance|exclusion|aggravation|none|undetermined`.
     pub outcome: String,
