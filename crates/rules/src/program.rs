@@ -213,6 +213,8 @@ pub struct Program {
     pub(crate) assertions: Vec<(String, Expr, String)>,
     /// Facts some assertion reads (the only ones an assertion can imply).
     assertion_facts: Vec<usize>,
+    /// For each fact, the assertions that read it.
+    assertions_reading: Vec<Vec<usize>>,
     /// The pack's `[[situation]]`s, for the situation-first interview.
     pub situations: Vec<SituationDef>,
     /// Classes whose rules are discretionary excuses (`may`): defeating a mandatory excuse,
@@ -922,8 +924,16 @@ impl Program {
             }
         });
         let mut af = BTreeSet::new();
-        for (_, e, _) in &assertions {
-            e.reads(&mut af);
+        let mut assertions_reading = vec![Vec::new(); facts.len()];
+        for (ai, (_, e, _)) in assertions.iter().enumerate() {
+            let mut rs = BTreeSet::new();
+            e.reads(&mut rs);
+            for f in &rs {
+                if let Some(v) = assertions_reading.get_mut(*f) {
+                    v.push(ai);
+                }
+            }
+            af.extend(rs);
         }
         let mut program = Program {
             pack: pack.meta.id.clone(),
@@ -935,6 +945,7 @@ impl Program {
             reasons,
             assertions,
             assertion_facts: af.into_iter().collect(),
+            assertions_reading,
             situations,
             may_excuse_classes,
             class_of,
@@ -1052,6 +1063,59 @@ impl Program {
                 }
                 let mut ok = Vec::new();
                 let mut by = None;
+                // Only the live assertions that read f can turn true with it: none is true
+                // while f is unknown (the live ones were not at the start, and every implied
+                // value keeps them so), and one that does not read f does not move with it.
+                let reading = self
+                    .assertions_reading
+                    .get(f)
+                    .map_or(&[][..], Vec::as_slice);
+                for val in &self.facts[f].domain {
+                    v[f] = Some(val.clone());
+                    match live
+                        .iter()
+                        .filter(|a| reading.contains(a))
+                        .find(|a| self.assertions[**a].1.eval(&v, None) == Tri::True)
+                    {
+                        Some(a) => by = Some(*a),
+                        None => ok.push(val.clone()),
+                    }
+                }
+                v[f] = None;
+                if let (1, Some(a)) = (ok.len(), by) {
+                    v[f] = ok.pop();
+                    implied.push((f, a));
+                    changed = true;
+                }
+            }
+        }
+        (v, implied)
+    }
+
+    /// `implied` as it was before issue 21, every live assertion tried for every fact.
+    #[cfg(test)]
+    fn implied_reference(
+        &self,
+        facts: &[Option<Value>],
+    ) -> (Vec<Option<Value>>, Vec<(usize, usize)>) {
+        let mut v: Vec<Option<Value>> = facts.to_vec();
+        v.resize(self.facts.len(), None);
+        let mut implied = Vec::new();
+        if self.assertions.is_empty() {
+            return (v, implied);
+        }
+        let live: Vec<usize> = (0..self.assertions.len())
+            .filter(|a| self.assertions[*a].1.eval(&v, None) != Tri::True)
+            .collect();
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &f in &self.assertion_facts {
+                if v[f].is_some() {
+                    continue;
+                }
+                let mut ok = Vec::new();
+                let mut by = None;
                 for val in &self.facts[f].domain {
                     v[f] = Some(val.clone());
                     match live
@@ -1085,7 +1149,13 @@ impl Program {
     }
 
     fn evaluate_in(&self, facts: &[Option<Value>], path: Path) -> Evaluation {
-        let (facts, implied) = self.implied(facts);
+        let (facts, implied) = match path {
+            Path::Compiled => self.implied(facts),
+            #[cfg(test)]
+            Path::Reference => self.implied_reference(facts),
+            #[cfg(not(test))]
+            Path::Reference => self.implied(facts),
+        };
         let facts = facts.as_slice();
         let mut tri = Vec::with_capacity(self.rules.len());
         let mut fired = 0u128;
