@@ -167,6 +167,10 @@ pub struct CaseQuery {
     pub due_until: Option<NaiveDate>,
     pub limit: i64,
     pub offset: i64,
+    /// Count the scope only this far (issue 21): a total above it is reported as `n + 1`, read
+    /// off at most `n + 1` index entries per part of the scope instead of every case it allows.
+    /// `None` counts exactly.
+    pub count_up_to: Option<i64>,
 }
 
 /// An open deadline with enough of its case to list it.
@@ -1207,7 +1211,49 @@ impl Store {
         let Some(count_filter) = filters(&mut count_args, scope) else {
             return Ok((Vec::new(), 0));
         };
-        let count_sql = format!("SELECT COUNT(*) FROM cases c {count_filter}");
+        let count_sql = match q.count_up_to {
+            None => format!("SELECT COUNT(*) FROM cases c {count_filter}"),
+            Some(n) => {
+                // Each part of the scope stops at n + 1 rows off its own index, and so does
+                // their union: if the scope holds more than n cases, some part or the union of
+                // all their rows does, so the count says "more" exactly when there is more.
+                count_args = Args::default();
+                let cap = count_args.int(n.max(0).saturating_add(1));
+                match scope_parts(&q.scope, &mut count_args, "c.org_id") {
+                    Some(parts) if !parts.is_empty() => {
+                        let rest =
+                            filters(&mut count_args, ScopeSql::Everything).unwrap_or_default();
+                        let rest = rest.strip_prefix("WHERE ").unwrap_or(&rest).to_string();
+                        let selects: Vec<String> = parts
+                            .iter()
+                            .map(|part| {
+                                let mut conds = vec![part.clone()];
+                                if !rest.is_empty() {
+                                    conds.push(rest.clone());
+                                }
+                                format!(
+                                    "SELECT * FROM (SELECT c.case_id FROM cases c {} LIMIT {cap}) p",
+                                    where_clause(&conds)
+                                )
+                            })
+                            .collect();
+                        format!(
+                            "SELECT COUNT(*) FROM (SELECT case_id FROM ({}) u LIMIT {cap}) k",
+                            selects.join(" UNION ")
+                        )
+                    }
+                    _ => {
+                        let scope = scope_sql(&q.scope, &mut count_args);
+                        let Some(filter) = filters(&mut count_args, scope) else {
+                            return Ok((Vec::new(), 0));
+                        };
+                        format!(
+                            "SELECT COUNT(*) FROM (SELECT 1 FROM cases c {filter} LIMIT {cap}) k"
+                        )
+                    }
+                }
+            }
+        };
         let mut args = Args::default();
         let page_sql = match scope_parts(&q.scope, &mut args, "c.org_id") {
             // Each part's first offset+limit rows off its own ordered index, then their union
@@ -1260,7 +1306,9 @@ impl Store {
                         .fetch_one($p)
                         .await?
                         .try_get(0)?;
-                if total <= q.offset.max(0) || q.limit <= 0 {
+                // A capped count is no bound on the pages past it.
+                let exact = q.count_up_to.is_none_or(|n| total <= n);
+                if (exact && total <= q.offset.max(0)) || q.limit <= 0 {
                     return Ok((Vec::new(), total));
                 }
                 let rows = bind_all!(sqlx::query(sqlx::AssertSqlSafe(page_sql)), &args.0)

@@ -717,6 +717,17 @@ async fn query_cases_keeps_to_the_scope() {
             let store = store.clone();
             async move {
                 let (page, total) = store.query_cases(&q).await.unwrap();
+                // Counted only so far (issue 21), the same page and the total up to the cap,
+                // one more where there is more, whichever scope's parts hold the cases.
+                for cap in 0..=5 {
+                    let capped = CaseQuery {
+                        count_up_to: Some(cap),
+                        ..q.clone()
+                    };
+                    let (p, t) = store.query_cases(&capped).await.unwrap();
+                    assert_eq!(ids(&p), ids(&page), "{capped:?}");
+                    assert_eq!(t, total.min(cap + 1), "{capped:?}");
+                }
                 (
                     ids(&page)
                         .into_iter()
