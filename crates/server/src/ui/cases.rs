@@ -111,7 +111,11 @@ async fn list_page(
                 button type="submit" { "筛选" }
                 a href="/cases" { "清除" }
             }
-            p.summary { "共 " (result.total) " 件，第 " (result.page) " / " (pages) " 页" }
+            @if result.total_exact {
+                p.summary { "共 " (result.total) " 件，第 " (result.page) " / " (pages) " 页" }
+            } @else {
+                p.summary { "共 " (result.total) " 余件，第 " (result.page) " 页" }
+            }
             @if result.cases.is_empty() {
                 p.empty { "没有符合条件的案件。" }
             } @else {
@@ -132,7 +136,7 @@ async fn list_page(
             }
             nav.pager {
                 @if result.page > 1 { a href=(query_string(&f, result.page - 1)) { "上一页" } }
-                @if i64::from(result.page) < pages { a href=(query_string(&f, result.page + 1)) { "下一页" } }
+                @if result.more { a href=(query_string(&f, result.page + 1)) { "下一页" } }
             }
         },
     ))
