@@ -26,6 +26,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod evidence;
+pub mod grants;
 pub mod interview;
 pub mod lawyers;
 pub mod notices;

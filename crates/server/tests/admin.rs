@@ -6,10 +6,11 @@ mod common;
 
 use std::sync::Arc;
 
-use axum::http::StatusCode;
-use common::{between, org, person, Client, Target};
+use axum::http::{Method, StatusCode};
+use common::{between, org, person, Client, Target, Who};
 use lvzhi_server::{auth, App};
 use lvzhi_store::DIRECTORY_CASE;
+use serde_json::json;
 
 struct Env {
     app: App,
@@ -613,4 +614,71 @@ async fn disabling_an_account_ends_its_sessions_and_experts_record_eligibility()
     assert_eq!(parsed.unmet().len(), 5);
     let list = root.get("/admin/experts").await;
     assert!(list.body.contains("5 项未核实"));
+}
+
+/// The administration pages and the API grant and revoke roles by one set of rules (issue 14):
+/// each request is refused alike — status and words — and a refusal writes nothing. Before,
+/// the API granted a role already held (201) and let an administrator revoke their own
+/// administrator role, which the page refused.
+#[tokio::test]
+async fn pages_and_api_grant_and_revoke_by_the_same_rules() {
+    let env = setup().await;
+    let page = sign_in(&env, "zqadmin").await;
+    common::add_token(&env.app, "t-zq", "token-zq-admin", "zq-admin").await;
+    let api = Client::new(&env.target, Who::bearer("token-zq-admin"));
+    let cases: [(&str, &str, &str, &str, StatusCode); 5] = [
+        ("grant", "officer", "officer", "已在", StatusCode::CONFLICT),
+        (
+            "grant",
+            "officer",
+            "boss",
+            "角色“boss”无效",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "grant",
+            "officer",
+            "",
+            "请选择角色",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("revoke", "officer", "office", "未在", StatusCode::NOT_FOUND),
+        (
+            "revoke",
+            "zq-admin",
+            "administrator",
+            "不能收回本人的系统管理员角色",
+            StatusCode::CONFLICT,
+        ),
+    ];
+    let at = "zq";
+    for (what, person, role, words, status) in cases {
+        let before = chain_len(&env).await;
+        let path = match what {
+            "grant" => format!("/admin/people/{person}/grants"),
+            _ => format!("/admin/people/{person}/grants/revoke"),
+        };
+        let shown = page.post(&path, &[("role", role), ("org", at)]).await;
+        assert_eq!(shown.status, status, "page {what} {role}: {}", shown.body);
+        assert!(
+            shown.body.contains(words),
+            "page {what} {role}: {}",
+            shown.body
+        );
+        let body = json!({ "person_id": person, "role": role, "org_id": at });
+        let answered = match what {
+            "grant" => api.post_json("/api/v1/admin/grants", &body).await,
+            _ => {
+                api.call(
+                    Method::DELETE,
+                    "/api/v1/admin/grants",
+                    Some(("application/json", body.to_string())),
+                )
+                .await
+            }
+        };
+        let message = answered.error(status);
+        assert!(message.contains(words), "API {what} {role}: {message}");
+        assert_eq!(chain_len(&env).await, before, "{what} {role} wrote nothing");
+    }
 }

@@ -6,7 +6,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use lvzhi_store::{GrantRecord, PersonRecord};
+use lvzhi_store::PersonRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,6 +16,7 @@ use crate::access;
 use crate::app::{App, Directory};
 use crate::auth::{self, ApiUser, User};
 use crate::error::AppError;
+use crate::grants;
 
 /// 人员（不含密码）。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -344,36 +345,10 @@ pub async fn put_person(
     Ok((status, Json(view)))
 }
 
-fn check_grant(app: &App, user: &User, g: &GrantInput) -> Result<GrantRecord, AppError> {
-    let dir = app.directory();
-    let role = g.role.trim();
-    if !lvzhi_access::ROLES.iter().any(|(r, _)| *r == role) {
-        let known: Vec<&str> = lvzhi_access::ROLES.iter().map(|(r, _)| *r).collect();
-        return Err(AppError::BadRequest(format!(
-            "角色“{role}”无效，可选的角色为：{}",
-            known.join("、")
-        )));
-    }
-    let person_id = g.person_id.trim();
-    if !dir.people.contains_key(person_id) {
-        return Err(AppError::NotFound(format!("人员“{person_id}”不存在")));
-    }
-    let org_id = g.org_id.trim();
-    if !dir.orgs.contains_key(org_id) {
-        return Err(AppError::NotFound(format!("机构“{org_id}”不存在")));
-    }
-    require_administer(app, user, org_id)?;
-    Ok(GrantRecord {
-        person_id: person_id.to_string(),
-        role: role.to_string(),
-        org_id: org_id.to_string(),
-    })
-}
-
 #[utoipa::path(
     post, path = "/api/v1/admin/grants", tag = "系统管理",
     summary = "授予角色",
-    description = "授予人员在某一机构担任的角色。须有权管理该机构。已担任的角色不重复记录。",
+    description = "授予人员在某一机构担任的角色。须有权管理该机构。已担任的角色不重复授予（409）。",
     request_body = GrantInput,
     responses(
         (status = 201, description = "已授予；返回该人员现有的全部角色", body = [GrantView]),
@@ -381,6 +356,7 @@ fn check_grant(app: &App, user: &User, g: &GrantInput) -> Result<GrantRecord, Ap
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
         (status = 403, description = "无权管理该机构", body = ErrorBody),
         (status = 404, description = "人员或机构不存在", body = ErrorBody),
+        (status = 409, description = "该人员已在该机构担任该角色", body = ErrorBody),
     )
 )]
 pub async fn add_grant(
@@ -388,7 +364,7 @@ pub async fn add_grant(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<GrantInput>,
 ) -> Result<(StatusCode, Json<Vec<GrantView>>), AppError> {
-    let g = check_grant(&app, &user, &input)?;
+    let g = grants::to_grant(&app, &user, &input.person_id, &input.role, &input.org_id)?;
     app.store().grant(&user.person.id, &g).await?;
     app.reload_directory().await?;
     Ok((
@@ -408,6 +384,7 @@ pub async fn add_grant(
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
         (status = 403, description = "无权管理该机构", body = ErrorBody),
         (status = 404, description = "人员、机构不存在，或该人员未担任该角色", body = ErrorBody),
+        (status = 409, description = "不能收回本人的系统管理员角色", body = ErrorBody),
     )
 )]
 pub async fn revoke_grant(
@@ -415,19 +392,7 @@ pub async fn revoke_grant(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<GrantInput>,
 ) -> Result<Json<GrantRevoked>, AppError> {
-    let g = check_grant(&app, &user, &input)?;
-    let held = app
-        .directory()
-        .grants
-        .get(&g.person_id)
-        .is_some_and(|gs| gs.contains(&g));
-    if !held {
-        return Err(AppError::NotFound(format!(
-            "人员“{}”未在该机构担任“{}”",
-            g.person_id,
-            lvzhi_access::role_zh(&g.role)
-        )));
-    }
+    let g = grants::to_revoke(&app, &user, &input.person_id, &input.role, &input.org_id)?;
     app.store().revoke_grant(&user.person.id, &g).await?;
     app.reload_directory().await?;
     Ok(Json(GrantRevoked {

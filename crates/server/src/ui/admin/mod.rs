@@ -134,10 +134,15 @@ impl Refusal {
         }
     }
 
-    /// Refusals of the store (a unique key, a missing reference) keep its message and status.
+    /// Refusals of the store and of the shared rules (a unique key, a missing reference, a role
+    /// already held) keep their message and status, shown beside the form.
     pub fn from_app(e: AppError) -> Result<Self, PageError> {
         match e {
             AppError::BadRequest(m) => Ok(Refusal::bad(m)),
+            AppError::NotFound(m) => Ok(Refusal {
+                status: StatusCode::NOT_FOUND,
+                message: m,
+            }),
             AppError::Conflict(m) | AppError::Unprocessable(m) => Ok(Refusal::conflict(m)),
             other => Err(PageError(other)),
         }

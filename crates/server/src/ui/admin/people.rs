@@ -27,6 +27,7 @@ use crate::auth::PageForm;
 use crate::auth::{self, User};
 use crate::cases::form::FormValues;
 use crate::error::AppError;
+use crate::grants;
 use crate::ui::{csrf_field, PageResult, PageUser};
 
 pub fn routes() -> Router<App> {
@@ -649,41 +650,18 @@ async fn add_grant(
 ) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let p = load(&app, &user, &id).await?;
-    let role = form.text("role");
-    let org = form.text("org");
-    if !ROLES.iter().any(|(r, _)| *r == role) {
-        let r = Refusal::bad(if role.is_empty() {
-            "请选择角色".to_string()
-        } else {
-            format!("角色“{role}”无效，请从列表中选择")
-        });
-        return refused_in(&app, &user, &scope, &p, Section::Grants, r, (&role, &org)).await;
-    }
-    let Some(o) = app.store().org(&org).await? else {
-        let r = Refusal::bad(format!("机构“{org}”不存在"));
-        return refused_in(&app, &user, &scope, &p, Section::Grants, r, (&role, &org)).await;
+    let (role, org) = (form.text("role"), form.text("org"));
+    // The API's rules (crate::grants), refused on the page beside the form.
+    let granted = match grants::to_grant(&app, &user, &p.id, &role, &org) {
+        Ok(g) => app
+            .store()
+            .grant(&user.person.id, &g)
+            .await
+            .map_err(Into::into),
+        Err(e) => Err(e),
     };
-    require_org(&app, &user, &o.id)?;
-    let g = GrantRecord {
-        person_id: p.id.clone(),
-        role: role.clone(),
-        org_id: o.id.clone(),
-    };
-    let held = app.store().grants_of(&p.id).await?;
-    if held
-        .iter()
-        .any(|h| h.role == g.role && h.org_id == g.org_id)
-    {
-        let r = Refusal::conflict(format!(
-            "{}已在“{}”担任“{}”",
-            p.name,
-            o.name,
-            role_zh(&role)
-        ));
-        return refused_in(&app, &user, &scope, &p, Section::Grants, r, (&role, &org)).await;
-    }
-    if let Err(e) = app.store().grant(&user.person.id, &g).await {
-        let r = Refusal::from_app(e.into())?;
+    if let Err(e) = granted {
+        let r = Refusal::from_app(e)?;
         return refused_in(&app, &user, &scope, &p, Section::Grants, r, (&role, &org)).await;
     }
     app.reload_directory().await?;
@@ -697,18 +675,14 @@ async fn revoke_grant(
 ) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let p = load(&app, &user, &id).await?;
-    let role = form.text("role");
-    let org = form.text("org");
-    let held = app.store().grants_of(&p.id).await?;
-    let Some(g) = held.into_iter().find(|h| h.role == role && h.org_id == org) else {
-        let r = Refusal::bad("该人员没有这项角色，可能已被撤销；请刷新页面");
-        return refused_in(&app, &user, &scope, &p, Section::Grants, r, ("", "")).await;
+    let (role, org) = (form.text("role"), form.text("org"));
+    let g = match grants::to_revoke(&app, &user, &p.id, &role, &org) {
+        Ok(g) => g,
+        Err(e) => {
+            let r = Refusal::from_app(e)?;
+            return refused_in(&app, &user, &scope, &p, Section::Grants, r, ("", "")).await;
+        }
     };
-    require_org(&app, &user, &g.org_id)?;
-    if p.id == user.person.id && g.role == "administrator" {
-        let r = Refusal::conflict("不能撤销本人的系统管理员角色，请由其他系统管理员办理");
-        return refused_in(&app, &user, &scope, &p, Section::Grants, r, ("", "")).await;
-    }
     app.store().revoke_grant(&user.person.id, &g).await?;
     app.reload_directory().await?;
     Ok(Redirect::to(&format!("/admin/people/{}?msg=revoked", p.id)).into_response())
