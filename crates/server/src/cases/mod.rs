@@ -188,6 +188,30 @@ pub async fn run(
     command: &Value,
     expected_version: Option<i64>,
 ) -> Result<Outcome, AppError> {
+    run_prepared(app, user, ctx, command, expected_version, false).await
+}
+
+/// As [`run`] for a page's form: a command that does not fit its step is refused in the words
+/// of the step's form (the label of the field at fault), after the names of record and the
+/// engine's results are filled in — once, here — and still after a stale version's 409.
+pub async fn run_form(
+    app: &App,
+    user: &User,
+    ctx: &CaseCtx,
+    command: &Value,
+    expected_version: Option<i64>,
+) -> Result<Outcome, AppError> {
+    run_prepared(app, user, ctx, command, expected_version, true).await
+}
+
+async fn run_prepared(
+    app: &App,
+    user: &User,
+    ctx: &CaseCtx,
+    command: &Value,
+    expected_version: Option<i64>,
+    explain_shape: bool,
+) -> Result<Outcome, AppError> {
     let action = action_of(command)?;
     let process = ctx.process();
     if !process.has_action(action) {
@@ -228,7 +252,13 @@ pub async fn run(
         };
         // Computed whether or not the step is open now: an assessment that cannot be computed
         // yet is refused with the engine's reason (422), not as a malformed command.
-        with_engine_results(app, ctx, action, command)?
+        let command = with_engine_results(app, ctx, action, command)?;
+        if let (true, Some((spec, _))) = (explain_shape, offers.first()) {
+            process
+                .parse_command(&command)
+                .map_err(|e| form::explain(spec, &e))?;
+        }
+        command
     };
     let mut candidates: Vec<Actor> = offers.into_iter().map(|(_, a)| a).collect();
     if candidates.is_empty() {

@@ -541,19 +541,10 @@ async fn act_submit(
     let expected = values
         .get("expected_version")
         .and_then(|v| v.trim().parse::<i64>().ok());
+    // The names of record and the engine's results are the case layer's to fill in (a page's
+    // form carries neither); a shape error comes back in the form's words.
     let result = match form::build(&spec, &values, &options, &interview_facts(&app, &ctx)) {
-        // The names of record and the engine's results first: the process reads the command
-        // with them, and a page's form carries neither.
-        Ok(command) => match form::complete(&app, &spec, &command)
-            .await
-            .and_then(|c| cases::with_engine_results(&app, &ctx, &action, c))
-        {
-            Ok(command) => match ctx.process().parse_command(&command) {
-                Ok(_) => cases::run(&app, &user, &ctx, &command, expected).await,
-                Err(e) => Err(form::explain(&spec, &e)),
-            },
-            Err(e) => Err(e),
-        },
+        Ok(command) => cases::run_form(&app, &user, &ctx, &command, expected).await,
         Err(e) => Err(e),
     };
     match result {
