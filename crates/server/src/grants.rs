@@ -8,7 +8,7 @@ use lvzhi_access::{role_zh, ROLES};
 use lvzhi_store::GrantRecord;
 
 use crate::access;
-use crate::app::App;
+use crate::app::{App, Directory};
 use crate::auth::User;
 use crate::error::AppError;
 
@@ -22,11 +22,7 @@ pub fn to_grant(
 ) -> Result<GrantRecord, AppError> {
     let g = checked(app, user, person_id, role, org_id)?;
     let dir = app.directory();
-    if dir
-        .grants
-        .get(&g.person_id)
-        .is_some_and(|held| held.contains(&g))
-    {
+    if held(&dir, &g) {
         return Err(AppError::Conflict(format!(
             "{}已在“{}”担任“{}”",
             dir.person_name(&g.person_id),
@@ -47,11 +43,7 @@ pub fn to_revoke(
 ) -> Result<GrantRecord, AppError> {
     let g = checked(app, user, person_id, role, org_id)?;
     let dir = app.directory();
-    if !dir
-        .grants
-        .get(&g.person_id)
-        .is_some_and(|held| held.contains(&g))
-    {
+    if !held(&dir, &g) {
         return Err(AppError::NotFound(format!(
             "{}未在“{}”担任“{}”，可能已被收回；请刷新后再办",
             dir.person_name(&g.person_id),
@@ -65,6 +57,10 @@ pub fn to_revoke(
         ));
     }
     Ok(g)
+}
+
+fn held(dir: &Directory, g: &GrantRecord) -> bool {
+    dir.grants.get(&g.person_id).is_some_and(|h| h.contains(g))
 }
 
 /// A known role, an existing person and organisation, and the right to administer it.

@@ -509,6 +509,25 @@ fn scope_parts(scope: &CaseScope, args: &mut Args, org_column: &str) -> Option<V
     Some(parts)
 }
 
+/// The union of the case ids of each part of a scope, each with the `rest` of the filter and
+/// cut by `tail` (an order and a limit), so that each part is read off its own index.
+fn union_of_parts(parts: &[String], rest: &str, tail: &str) -> String {
+    parts
+        .iter()
+        .map(|part| {
+            let mut conds = vec![part.clone()];
+            if !rest.is_empty() {
+                conds.push(rest.to_string());
+            }
+            format!(
+                "SELECT * FROM (SELECT c.case_id FROM cases c {} {tail}) p",
+                where_clause(&conds)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ")
+}
+
 fn where_clause(conds: &[String]) -> String {
     if conds.is_empty() {
         String::new()
@@ -1224,22 +1243,9 @@ impl Store {
                         let rest =
                             filters(&mut count_args, ScopeSql::Everything).unwrap_or_default();
                         let rest = rest.strip_prefix("WHERE ").unwrap_or(&rest).to_string();
-                        let selects: Vec<String> = parts
-                            .iter()
-                            .map(|part| {
-                                let mut conds = vec![part.clone()];
-                                if !rest.is_empty() {
-                                    conds.push(rest.clone());
-                                }
-                                format!(
-                                    "SELECT * FROM (SELECT c.case_id FROM cases c {} LIMIT {cap}) p",
-                                    where_clause(&conds)
-                                )
-                            })
-                            .collect();
                         format!(
                             "SELECT COUNT(*) FROM (SELECT case_id FROM ({}) u LIMIT {cap}) k",
-                            selects.join(" UNION ")
+                            union_of_parts(&parts, &rest, &format!("LIMIT {cap}"))
                         )
                     }
                     _ => {
@@ -1262,27 +1268,17 @@ impl Store {
                 let rest = filters(&mut args, ScopeSql::Everything).unwrap_or_default();
                 let rest = rest.strip_prefix("WHERE ").unwrap_or(&rest).to_string();
                 let first = args.int(q.offset.max(0).saturating_add(q.limit.max(0)));
-                let selects: Vec<String> = parts
-                    .iter()
-                    .map(|part| {
-                        let mut conds = vec![part.clone()];
-                        if !rest.is_empty() {
-                            conds.push(rest.clone());
-                        }
-                        format!(
-                            "SELECT * FROM (SELECT c.case_id FROM cases c {} \
-                             ORDER BY c.updated_at DESC, c.case_id LIMIT {first}) p",
-                            where_clause(&conds)
-                        )
-                    })
-                    .collect();
+                let union = union_of_parts(
+                    &parts,
+                    &rest,
+                    &format!("ORDER BY c.updated_at DESC, c.case_id LIMIT {first}"),
+                );
                 let limit = args.int(q.limit.max(0));
                 let offset = args.int(q.offset.max(0));
                 format!(
                     "SELECT c.case_id, c.kind, c.state, c.org_id, c.title, c.version, c.updated_at \
-                     FROM ({}) k JOIN cases c ON c.case_id = k.case_id \
-                     ORDER BY c.updated_at DESC, c.case_id LIMIT {limit} OFFSET {offset}",
-                    selects.join(" UNION ")
+                     FROM ({union}) k JOIN cases c ON c.case_id = k.case_id \
+                     ORDER BY c.updated_at DESC, c.case_id LIMIT {limit} OFFSET {offset}"
                 )
             }
             _ => {
