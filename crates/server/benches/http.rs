@@ -364,7 +364,7 @@ fn main() {
                 ("/healthz", (format!("{base}/healthz"), String::new())),
                 ("inbox /", page("/")),
                 ("case list", page("/cases")),
-                ("list, state", page("/cases?state=accepted")),
+                ("list, state", page("/cases?state=under_review")),
                 ("list, kind", page("/cases?kind=application")),
                 ("list, org", page(&format!("/cases?org={}", office.org_id))),
                 ("list, due ≤3wd", page("/cases?due_within=3")),
