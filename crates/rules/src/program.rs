@@ -1038,13 +1038,31 @@ impl Program {
         bits(rules).fold(0u128, |m, r| m | (1u128 << self.class_of[r]))
     }
 
-    /// Evaluates a case. `facts` is indexed like [`Program::facts`]; `None` = unknown.
     /// Facts the assertions force, given what is known: an unknown fact all of whose values
     /// but one would violate an assertion that the known facts do not already violate takes
     /// that value (weapon_use_lawful = 是 implies weapon_harm = 是 in 000). Sound, not complete;
     /// it changes no decision and no question (a forced fact can never be decisive), only what
     /// the explanation can show as established.
     pub fn implied(&self, facts: &[Option<Value>]) -> (Vec<Option<Value>>, Vec<(usize, usize)>) {
+        self.implied_trying(facts, true)
+    }
+
+    /// `implied` as it was before issue 21, every live assertion tried for every fact.
+    #[cfg(test)]
+    fn implied_reference(
+        &self,
+        facts: &[Option<Value>],
+    ) -> (Vec<Option<Value>>, Vec<(usize, usize)>) {
+        self.implied_trying(facts, false)
+    }
+
+    /// [`Self::implied`], trying for each fact only the live assertions that read it
+    /// (`only_reading`) or all of them (the reference).
+    fn implied_trying(
+        &self,
+        facts: &[Option<Value>],
+        only_reading: bool,
+    ) -> (Vec<Option<Value>>, Vec<(usize, usize)>) {
         let mut v: Vec<Option<Value>> = facts.to_vec();
         v.resize(self.facts.len(), None);
         let mut implied = Vec::new();
@@ -1074,7 +1092,7 @@ impl Program {
                     v[f] = Some(val.clone());
                     match live
                         .iter()
-                        .filter(|a| reading.contains(a))
+                        .filter(|a| !only_reading || reading.contains(a))
                         .find(|a| self.assertions[**a].1.eval(&v, None) == Tri::True)
                     {
                         Some(a) => by = Some(*a),
@@ -1092,51 +1110,7 @@ impl Program {
         (v, implied)
     }
 
-    /// `implied` as it was before issue 21, every live assertion tried for every fact.
-    #[cfg(test)]
-    fn implied_reference(
-        &self,
-        facts: &[Option<Value>],
-    ) -> (Vec<Option<Value>>, Vec<(usize, usize)>) {
-        let mut v: Vec<Option<Value>> = facts.to_vec();
-        v.resize(self.facts.len(), None);
-        let mut implied = Vec::new();
-        if self.assertions.is_empty() {
-            return (v, implied);
-        }
-        let live: Vec<usize> = (0..self.assertions.len())
-            .filter(|a| self.assertions[*a].1.eval(&v, None) != Tri::True)
-            .collect();
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for &f in &self.assertion_facts {
-                if v[f].is_some() {
-                    continue;
-                }
-                let mut ok = Vec::new();
-                let mut by = None;
-                for val in &self.facts[f].domain {
-                    v[f] = Some(val.clone());
-                    match live
-                        .iter()
-                        .find(|a| self.assertions[**a].1.eval(&v, None) == Tri::True)
-                    {
-                        Some(a) => by = Some(*a),
-                        None => ok.push(val.clone()),
-                    }
-                }
-                v[f] = None;
-                if let (1, Some(a)) = (ok.len(), by) {
-                    v[f] = ok.pop();
-                    implied.push((f, a));
-                    changed = true;
-                }
-            }
-        }
-        (v, implied)
-    }
-
+    /// Evaluates a case. `facts` is indexed like [`Program::facts`]; `None` = unknown.
     pub fn evaluate(&self, facts: &[Option<Value>]) -> Evaluation {
         self.evaluate_in(facts, Path::Compiled)
     }
