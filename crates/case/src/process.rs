@@ -351,6 +351,15 @@ pub trait Process: 'static + Send + Sync {
     /// The pack whose periods a case of this process counts by, unless the organisation's
     /// bindings name another (`000`, `001`, `004`).
     const PACK: &'static str;
+    /// The regulations whose procedure the process carries out (issue 20): a case of it may be
+    /// opened at an organisation only when one of them governs it (`000` for the application,
+    /// `001` for 维权 incidents, `001`/`002` for 正名, `000`/`002`/`003` for 纠错, `004`/`004-2016`
+    /// for 执法过错).
+    const REGULATIONS: &'static [&'static str];
+    /// Whether its procedure is the organisation's *procedure* pack (the application: a unit's
+    /// own copy of 000 governs it, and its periods are that pack's); otherwise the process
+    /// counts by [`Process::PACK`].
+    const PROCEDURE_BOUND: bool = false;
 
     type State: Default + Clone + Debug + Serialize + Send + Sync + 'static;
     type Command: Clone + Debug + Serialize + DeserializeOwned + Send + Sync;
@@ -464,6 +473,19 @@ pub trait Process: 'static + Send + Sync {
     /// `document_sealed`; default none: the registry keeps seals beside the process's events).
     fn seal_kind(_seal: &DocumentSeal) -> Option<Self::Kind> {
         None
+    }
+
+    /// The process's own event for the record of what governs the case, when its state keeps
+    /// it (the application's `case_governed`; default none: the registry keeps it beside the
+    /// process's events, as it keeps seals).
+    fn govern_kind(_governance: &crate::Governance) -> Option<Self::Kind> {
+        None
+    }
+
+    /// Whether `periods` set every period the process counts by: a procedure pack that does
+    /// not cannot govern a case of it (issue 20; default: any).
+    fn check_periods(_periods: &Periods) -> Result<(), ProcessError> {
+        Ok(())
     }
 
     /// The answered facts a command carries, checked against the pack's vocabulary before it

@@ -282,6 +282,61 @@ impl DocumentSeal {
     }
 }
 
+/// One regulation as it governed a case: its pack, the version in force and its title, as
+/// recorded when the case was opened (issue 20: a later change of binding or of the pack never
+/// rewrites what governed an old case).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackRef {
+    pub pack: String,
+    pub version: String,
+    pub title: String,
+}
+
+/// The regulations that govern a case: the *procedure* its body follows (000 for 阿拉善 police,
+/// 002 for 兴安盟国动办, 003 for Fujian's prisons) and the *rule* packs its people are judged by
+/// (000, 001, 004 and 004-2016 for 阿拉善 police), from the bindings of the organisation that
+/// handles it (inherited down the directory's tree).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Governance {
+    pub procedure: PackRef,
+    pub rules: Vec<PackRef>,
+    /// Where the bindings came from: the organisation that set them, or empty when no
+    /// organisation up the chain sets any (the process's own pack governs, as before bindings).
+    #[serde(default)]
+    pub bound_at: String,
+}
+
+impl Governance {
+    /// The packs that govern, procedure first, each once.
+    pub fn pack_ids(&self) -> Vec<&str> {
+        let mut out = vec![self.procedure.pack.as_str()];
+        for r in &self.rules {
+            if !out.contains(&r.pack.as_str()) {
+                out.push(&r.pack);
+            }
+        }
+        out
+    }
+
+    /// One Chinese line: "程序依《…》；认定依《…》、《…》".
+    pub fn describe(&self) -> String {
+        let titles: Vec<String> = self
+            .rules
+            .iter()
+            .map(|r| format!("《{}》", r.title))
+            .collect();
+        format!(
+            "程序依《{}》；认定依{}",
+            self.procedure.title,
+            if titles.is_empty() {
+                "（未指定）".to_string()
+            } else {
+                titles.join("、")
+            }
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

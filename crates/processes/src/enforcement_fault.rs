@@ -2593,6 +2593,8 @@ impl Process for EnforcementFault {
     const NAME_ZH: &'static str = "执法过错案件";
     const ID_PREFIX: &'static str = "F";
     const PACK: &'static str = "004";
+    /// The 1999 text of the seed and its 2016 revision.
+    const REGULATIONS: &'static [&'static str] = &["004", "004-2016"];
 
     type State = FaultState;
     type Command = Command;

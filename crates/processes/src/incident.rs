@@ -1094,6 +1094,7 @@ impl Process for Incident {
     const NAME_ZH: &'static str = "维权案（事）件";
     const ID_PREFIX: &'static str = "W";
     const PACK: &'static str = "001";
+    const REGULATIONS: &'static [&'static str] = &["001"];
 
     type State = IncidentState;
     type Command = Command;

@@ -46,7 +46,9 @@ pub use lvzhi_case::process::{
     ActionSpec, Ctx, Event, Fact, Field, FieldKind, OpenDeadline, Periods, Process, ProcessError,
     Refusal, Rules, Summary,
 };
-pub use lvzhi_case::{Actor, By, Document, DocumentKind, DocumentSeal, Org, Role, Sanction};
+pub use lvzhi_case::{
+    Actor, By, Document, DocumentKind, DocumentSeal, Governance, Org, PackRef, Role, Sanction,
+};
 pub use registry::{
     by_action, by_kind, AnyCase, CaseType, DecidedEvent, Registered, SealEntry, PROCESSES,
 };

@@ -405,6 +405,8 @@ impl Process for NameClearing {
     const NAME_ZH: &'static str = "正名";
     const ID_PREFIX: &'static str = "Z";
     const PACK: &'static str = "001";
+    /// 001 §29(五) for police, 002 §18 for the 国动办's own staff.
+    const REGULATIONS: &'static [&'static str] = &["001", "002"];
 
     type State = NameClearingState;
     type Command = Command;

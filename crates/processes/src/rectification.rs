@@ -1701,6 +1701,8 @@ impl Process for Rectification {
     const NAME_ZH: &'static str = "纠错整改";
     const ID_PREFIX: &'static str = "J";
     const PACK: &'static str = "000";
+    /// 000 §31¶2, 002 §15–17 and 003's 纠错.
+    const REGULATIONS: &'static [&'static str] = &["000", "002", "003"];
 
     type State = State;
     type Command = Command;

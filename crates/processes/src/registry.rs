@@ -16,8 +16,8 @@ use serde_json::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ActionSpec, Actor, By, Ctx, Document, DocumentSeal, Event, Fact, Field, OpenDeadline, Process,
-    ProcessError, Role, Rules, Summary,
+    ActionSpec, Actor, By, Ctx, Document, DocumentSeal, Event, Fact, Field, Governance,
+    OpenDeadline, Periods, Process, ProcessError, Role, Rules, Summary,
 };
 
 /// The `type` of the event that seals an issued notice, in every process as in the 000
@@ -36,6 +36,27 @@ enum SealKind {
     },
 }
 
+/// The `type` of the event that records the regulations governing a case (issue 20), in every
+/// process as in the application (`lvzhi_workflow::EventKind::CaseGoverned`).
+pub const CASE_GOVERNED: &str = "case_governed";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum GovernKind {
+    CaseGoverned {
+        #[serde(flatten)]
+        governance: Governance,
+    },
+}
+
+/// Where the record of what governs a case stands in its log, and what it records.
+#[derive(Debug, Clone, PartialEq)]
+struct GovernedEntry {
+    at: usize,
+    on: NaiveDate,
+    governance: Governance,
+}
+
 /// One sealed notice of a process case: where the seal stands in the case's log and what it
 /// records.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -50,6 +71,11 @@ pub struct SealEntry {
 /// The timeline's line for a seal, as the application's (`文书定稿（标题，SM3 …）`).
 pub fn describe_seal(seal: &DocumentSeal) -> String {
     format!("文书定稿（{}，SM3 {}）", seal.title, seal.sm3)
+}
+
+/// The timeline's line for the record of what governs a case, as the application's.
+pub fn describe_governance(g: &Governance) -> String {
+    format!("确定适用规定（{}）", g.describe())
 }
 
 /// The registered processes, each by its `KIND`. To add one: implement [`Process`] in a module
@@ -145,6 +171,12 @@ pub trait CaseType: Send + Sync {
     fn id_prefix(&self) -> &'static str;
     /// The pack whose periods its cases count by, unless bound otherwise ([`Process::PACK`]).
     fn pack(&self) -> &'static str;
+    /// The regulations whose procedure it carries out ([`Process::REGULATIONS`]).
+    fn regulations(&self) -> &'static [&'static str];
+    /// Whether the organisation's procedure pack governs it ([`Process::PROCEDURE_BOUND`]).
+    fn procedure_bound(&self) -> bool;
+    /// Whether `periods` set every period it counts by ([`Process::check_periods`]).
+    fn check_periods(&self, periods: &Periods) -> Result<(), ProcessError>;
     /// Reads a command of this process.
     fn parse_command(&self, command: &Value) -> Result<CommandInfo, CommandShapeError>;
     /// The stages as (id, Chinese name), in order ([`Process::stages`]).
@@ -211,6 +243,16 @@ pub trait AnyCase: Send + Sync {
     /// The seals of the case's notices, in the order recorded (issue 6: the PDF of a notice
     /// archived and its SM3 recorded, as for the application's notices).
     fn seals(&self) -> Vec<SealEntry>;
+    /// The regulations recorded as governing the case when it was opened (issue 20); `None` for
+    /// a case recorded before bindings, which its process's own pack governs.
+    fn governance(&self) -> Option<&Governance>;
+    /// Records what governs the case, decided by the service right after the opening. Refused
+    /// when the case already records it: what governed a case when it was opened stands.
+    fn govern(
+        &mut self,
+        on: NaiveDate,
+        governance: Governance,
+    ) -> Result<DecidedEvent, ProcessError>;
     /// Records the seal of notice `seal.document` (from 1, in order of issue), decided by the
     /// service after it archived the PDF. Refused unless the case issued that notice with that
     /// title, it is not sealed yet and the digest is well formed: a seal never names a notice the
@@ -246,6 +288,8 @@ struct Typed<P: Process> {
     events: Vec<Event<P::Kind>>,
     /// The seals recorded among them (not events of the process: they change nothing in it).
     seals: Vec<SealEntry>,
+    /// The record of what governs the case (issue 20), kept beside the events as seals are.
+    governed: Option<GovernedEntry>,
 }
 
 impl<P: Process> Clone for Typed<P> {
@@ -254,6 +298,7 @@ impl<P: Process> Clone for Typed<P> {
             state: self.state.clone(),
             events: self.events.clone(),
             seals: self.seals.clone(),
+            governed: self.governed.clone(),
         }
     }
 }
@@ -332,7 +377,7 @@ impl<P: Process> AnyCase for Typed<P> {
     }
 
     fn len(&self) -> usize {
-        self.events.len() + self.seals.len()
+        self.events.len() + self.seals.len() + usize::from(self.governed.is_some())
     }
 
     fn execute(
@@ -423,6 +468,56 @@ impl<P: Process> AnyCase for Typed<P> {
         self.seals.clone()
     }
 
+    fn governance(&self) -> Option<&Governance> {
+        self.governed.as_ref().map(|g| &g.governance)
+    }
+
+    fn govern(
+        &mut self,
+        on: NaiveDate,
+        governance: Governance,
+    ) -> Result<DecidedEvent, ProcessError> {
+        if self.governed.is_some() {
+            return Err(ProcessError::new(
+                "本案立案时已记录适用的规定，不能更改".to_string(),
+            ));
+        }
+        let by = By::system();
+        let event = Event {
+            on,
+            by: by.clone(),
+            kind: GovernKind::CaseGoverned {
+                governance: governance.clone(),
+            },
+        };
+        let payload = serde_json::to_value(&event)
+            .map_err(|x| ProcessError::new(format!("事件无法序列化：{x}")))?;
+        if let Some(kind) = P::govern_kind(&governance) {
+            self.state = P::apply(
+                std::mem::take(&mut self.state),
+                &Event {
+                    on,
+                    by: by.clone(),
+                    kind,
+                },
+            );
+        }
+        let decided = DecidedEvent {
+            on,
+            by,
+            kind_id: CASE_GOVERNED,
+            description: describe_governance(&governance),
+            reason: None,
+            payload,
+        };
+        self.governed = Some(GovernedEntry {
+            at: self.len(),
+            on,
+            governance,
+        });
+        Ok(decided)
+    }
+
     fn seal(
         &mut self,
         on: NaiveDate,
@@ -483,6 +578,10 @@ impl<P: Process> AnyCase for Typed<P> {
         let mut events = self.events.iter();
         let mut seals = self.seals.iter().peekable();
         for at in 0..self.len() {
+            if let Some(g) = self.governed.as_ref().filter(|g| g.at == at) {
+                out.push((g.on, describe_governance(&g.governance)));
+                continue;
+            }
             match seals.next_if(|s| s.at == at) {
                 Some(s) => out.push((s.on, describe_seal(&s.seal))),
                 None => {
@@ -523,6 +622,18 @@ impl<P: Process> CaseType for Registered<P> {
 
     fn pack(&self) -> &'static str {
         P::PACK
+    }
+
+    fn regulations(&self) -> &'static [&'static str] {
+        P::REGULATIONS
+    }
+
+    fn procedure_bound(&self) -> bool {
+        P::PROCEDURE_BOUND
+    }
+
+    fn check_periods(&self, periods: &Periods) -> Result<(), ProcessError> {
+        P::check_periods(periods)
     }
 
     fn stages(&self) -> &'static [(&'static str, &'static str)] {
@@ -576,14 +687,40 @@ impl<P: Process> CaseType for Registered<P> {
             state: P::State::default(),
             events: Vec::new(),
             seals: Vec::new(),
+            governed: None,
         })
     }
 
     fn replay(&self, payloads: &[&str]) -> Result<Box<dyn AnyCase>, ReplayError> {
         let mut events = Vec::with_capacity(payloads.len());
         let mut seals = Vec::new();
+        let mut governed = None;
         let mut state = P::State::default();
         for (index, p) in payloads.iter().enumerate() {
+            // What governs the case, likewise kept beside the process's events (once: `govern`
+            // refuses a second).
+            if let Ok(Event {
+                on,
+                by,
+                kind: GovernKind::CaseGoverned { governance },
+            }) = serde_json::from_str::<Event<GovernKind>>(p)
+            {
+                if governed.is_some() {
+                    return Err(ReplayError {
+                        index,
+                        detail: "本案重复记录了适用的规定".to_string(),
+                    });
+                }
+                if let Some(kind) = P::govern_kind(&governance) {
+                    state = P::apply(state, &Event { on, by, kind });
+                }
+                governed = Some(GovernedEntry {
+                    at: index,
+                    on,
+                    governance,
+                });
+                continue;
+            }
             // A seal first, whatever the process: it is kept beside the process's events (and
             // folded into its state when the process keeps seals, as the application does).
             if let Ok(Event {
@@ -627,6 +764,7 @@ impl<P: Process> CaseType for Registered<P> {
             state,
             events,
             seals,
+            governed,
         }))
     }
 }

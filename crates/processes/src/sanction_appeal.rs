@@ -1308,6 +1308,7 @@ impl Process for SanctionAppeal {
     const NAME_ZH: &'static str = "处分申诉复核";
     const ID_PREFIX: &'static str = "S";
     const PACK: &'static str = "001";
+    const REGULATIONS: &'static [&'static str] = &["001"];
 
     type State = AppealState;
     type Command = Command;

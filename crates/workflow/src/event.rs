@@ -236,6 +236,14 @@ pub enum EventKind {
         #[serde(flatten)]
         seal: DocumentSeal,
     },
+    /// The regulations that govern the case (issue 20): the procedure pack and the rule packs
+    /// bound to the handling organisation when the case was opened, with their versions.
+    /// Recorded by the service right after the opening; a later change of binding never
+    /// rewrites it. Cases recorded before bindings have none (their process's own pack).
+    CaseGoverned {
+        #[serde(flatten)]
+        governance: lvzhi_case::Governance,
+    },
 }
 
 /// What a person asks the workflow to do; `decide` turns it into events or refuses it.
@@ -534,6 +542,9 @@ impl Event {
         if let EventKind::DocumentSealed { seal } = &self.kind {
             line.push_str(&format!("（{}，SM3 {}）", seal.title, seal.sm3));
         }
+        if let EventKind::CaseGoverned { governance } = &self.kind {
+            line.push_str(&format!("（{}）", governance.describe()));
+        }
         if let EventKind::SanctionChanged {
             heavier_after_appeal: true,
             ..
@@ -642,6 +653,7 @@ impl EventKind {
             EventKind::RectificationSet { .. } => "rectification_set",
             EventKind::RecurrenceRecorded { .. } => "recurrence_recorded",
             EventKind::DocumentSealed { .. } => "document_sealed",
+            EventKind::CaseGoverned { .. } => "case_governed",
         }
     }
 }

@@ -130,6 +130,8 @@ impl Process for Application {
     const NAME_ZH: &'static str = "免责容错申请";
     const ID_PREFIX: &'static str = "A";
     const PACK: &'static str = "000";
+    const REGULATIONS: &'static [&'static str] = &["000"];
+    const PROCEDURE_BOUND: bool = true;
 
     type State = State;
     type Command = Command;
@@ -388,6 +390,16 @@ impl Process for Application {
 
     fn seal_kind(seal: &DocumentSeal) -> Option<EventKind> {
         Some(EventKind::DocumentSealed { seal: seal.clone() })
+    }
+
+    fn check_periods(p: &lvzhi_case::Periods) -> Result<(), ProcessError> {
+        periods(p).map(|_| ())
+    }
+
+    fn govern_kind(governance: &lvzhi_case::Governance) -> Option<EventKind> {
+        Some(EventKind::CaseGoverned {
+            governance: governance.clone(),
+        })
     }
 
     fn command_facts(command: &Command) -> Option<&BTreeMap<String, serde_json::Value>> {

@@ -258,6 +258,10 @@ pub struct State {
     /// Seals of issued notices (their archived PDF's SM3), by document number (from 1).
     #[serde(default)]
     pub seals: BTreeMap<usize, DocumentSeal>,
+    /// The regulations that govern the case, as recorded when it was opened (issue 20); none
+    /// for a case recorded before bindings (pack 000 governs it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub governance: Option<lvzhi_case::Governance>,
 }
 
 impl State {
@@ -723,6 +727,10 @@ pub fn apply(mut s: State, e: &Event) -> State {
         EventKind::DocumentSealed { seal } => {
             s.seals.entry(seal.document).or_insert_with(|| seal.clone());
         }
+        // Recorded once, at opening; the first stands.
+        EventKind::CaseGoverned { governance } => {
+            s.governance.get_or_insert_with(|| governance.clone());
+        }
     }
     s
 }
@@ -785,6 +793,7 @@ pub fn try_apply(s: State, e: &Event) -> Result<State, WorkflowError> {
         | EventKind::ReportedUpward { index, .. } => *index < s.oversight.len(),
         EventKind::Recused { person_id, .. } => s.stage != Stage::New && !s.is_recused(person_id),
         // A seal names an issued notice by number and title, once, with a well-formed digest.
+        EventKind::CaseGoverned { .. } => s.governance.is_none(),
         EventKind::DocumentSealed { seal } => {
             seal.well_formed()
                 && !s.seals.contains_key(&seal.document)
@@ -850,6 +859,7 @@ pub fn event_zh(k: &EventKind) -> &'static str {
         EventKind::RectificationSet { .. } => "制定纠错整改措施",
         EventKind::RecurrenceRecorded { .. } => "记录整改不力或同类错误再次发生",
         EventKind::DocumentSealed { .. } => "文书定稿",
+        EventKind::CaseGoverned { .. } => "确定适用规定",
     }
 }
 
