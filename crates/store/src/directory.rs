@@ -46,6 +46,16 @@ pub struct OrgRecord {
     pub kind: String,
 }
 
+/// An organisation's own bindings to policy packs (issue 20): the pack whose procedure its body
+/// follows and the packs its people are judged by. `None` and an empty list inherit from the
+/// organisation above (see `lvzhi_service::governance`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgPacks {
+    pub org_id: String,
+    pub procedure: Option<String>,
+    pub rules: Vec<String>,
+}
+
 /// A person as the directory shows them (never with a password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRecord {
@@ -614,6 +624,119 @@ impl Store {
                 kind: r.try_get(3)?,
             })
         )
+    }
+
+    // ---- bindings to policy packs (issue 20) ----
+
+    /// Sets an organisation's own bindings, replacing what it had (the packs are checked against
+    /// those in force by the caller: the store does not know them). Recorded in the chain as
+    /// `org_packs_put`; setting what is already set records nothing.
+    pub async fn set_org_packs(&self, actor: &str, b: &OrgPacks) -> Result<(), StoreError> {
+        required("机构编号", &b.org_id)?;
+        if let Some(p) = &b.procedure {
+            required("程序政策包", p)?;
+        }
+        let mut rules: Vec<&str> = Vec::with_capacity(b.rules.len());
+        for r in &b.rules {
+            required("认定政策包", r)?;
+            if rules.contains(&r.as_str()) {
+                return Err(refused(format!("认定政策包 {r} 重复")));
+            }
+            rules.push(r);
+        }
+        let current = self.org_packs_of(&b.org_id).await?;
+        if current.as_ref() == Some(b)
+            || (current.is_none() && b.procedure.is_none() && b.rules.is_empty())
+        {
+            return Ok(());
+        }
+        let event = directory_event(actor, "org_packs_put", b, self.now())?;
+        directory_tx!(self, event, |tx| {
+            if count_in!(tx, "SELECT COUNT(*) FROM orgs WHERE id = $1", [&b.org_id]) == 0 {
+                return Err(refused(format!("机构 {} 不存在", b.org_id)));
+            }
+            sqlx::query("DELETE FROM org_packs WHERE org_id = $1")
+                .bind(&b.org_id)
+                .execute(&mut *tx)
+                .await?;
+            let rows = b
+                .procedure
+                .iter()
+                .map(|p| ("procedure", p.as_str(), 0_i64))
+                .chain(
+                    rules
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| ("rules", *r, i as i64)),
+                );
+            for (role, pack, position) in rows {
+                sqlx::query(
+                    "INSERT INTO org_packs (org_id, role, pack_id, position) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&b.org_id)
+                .bind(role)
+                .bind(pack)
+                .bind(position)
+                .execute(&mut *tx)
+                .await?;
+            }
+            ((), true)
+        });
+        Ok(())
+    }
+
+    /// Every organisation's own bindings (organisations that set none are absent), by id.
+    pub async fn org_packs(&self) -> Result<Vec<OrgPacks>, StoreError> {
+        let rows: Vec<(String, String, String)> = fetch_rows!(
+            self,
+            "SELECT org_id, role, pack_id FROM org_packs ORDER BY org_id, role, position",
+            [],
+            |r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))
+        )?;
+        let mut out: Vec<OrgPacks> = Vec::new();
+        for (org_id, role, pack) in rows {
+            if out.last().is_none_or(|b| b.org_id != org_id) {
+                out.push(OrgPacks {
+                    org_id: org_id.clone(),
+                    procedure: None,
+                    rules: Vec::new(),
+                });
+            }
+            if let Some(b) = out.last_mut() {
+                match role.as_str() {
+                    "procedure" => b.procedure = Some(pack),
+                    "rules" => b.rules.push(pack),
+                    other => return Err(StoreError::BadRow(format!("适用规定角色“{other}”"))),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// One organisation's own bindings, `None` when it sets none.
+    pub async fn org_packs_of(&self, org_id: &str) -> Result<Option<OrgPacks>, StoreError> {
+        let rows: Vec<(String, String)> = fetch_rows!(
+            self,
+            "SELECT role, pack_id FROM org_packs WHERE org_id = $1 ORDER BY role, position",
+            [org_id],
+            |r| Ok((r.try_get(0)?, r.try_get(1)?))
+        )?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let mut b = OrgPacks {
+            org_id: org_id.to_string(),
+            procedure: None,
+            rules: Vec::new(),
+        };
+        for (role, pack) in rows {
+            match role.as_str() {
+                "procedure" => b.procedure = Some(pack),
+                "rules" => b.rules.push(pack),
+                other => return Err(StoreError::BadRow(format!("适用规定角色“{other}”"))),
+            }
+        }
+        Ok(Some(b))
     }
 
     // ---- people ----

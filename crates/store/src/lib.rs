@@ -34,7 +34,7 @@ pub use directory::{
 };
 pub use directory::{
     ApiTokenRecord, CaseLink, CaseQuery, CaseScope, Credentials, ExpertRecord, GrantRecord,
-    KindScope, OrgRecord, PersonRecord, ScopedDeadline, SessionRecord, DIRECTORY_CASE,
+    KindScope, OrgPacks, OrgRecord, PersonRecord, ScopedDeadline, SessionRecord, DIRECTORY_CASE,
     LAWYER_CATEGORY,
 };
 pub use evidence::{EvidenceStore, Inventory, StoredEvidence};
