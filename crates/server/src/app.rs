@@ -8,7 +8,7 @@ use lvzhi_access::{Access, Grant, OrgTree, Subject};
 use lvzhi_calendar::Calendar;
 use lvzhi_rules::PackSet;
 use lvzhi_service::Service;
-use lvzhi_store::{EvidenceStore, GrantRecord, OrgRecord, PersonRecord, Store};
+use lvzhi_store::{EvidenceStore, GrantRecord, OrgPacks, OrgRecord, PersonRecord, Store};
 
 use crate::clock::Clock;
 use crate::error::AppError;
@@ -58,6 +58,8 @@ pub struct Directory {
     pub tree: OrgTree,
     pub people: BTreeMap<String, PersonRecord>,
     pub grants: BTreeMap<String, Vec<GrantRecord>>,
+    /// Each organisation's own bindings to policy packs (issue 20), for those that set any.
+    pub org_packs: BTreeMap<String, OrgPacks>,
 }
 
 impl Directory {
@@ -129,6 +131,10 @@ impl lvzhi_service::Directory for Directory {
     fn person_name(&self, id: &str) -> Option<&str> {
         self.people.get(id).map(|p| p.name.as_str())
     }
+
+    fn org_packs(&self, id: &str) -> Option<&OrgPacks> {
+        self.org_packs.get(id)
+    }
 }
 
 fn build_service(
@@ -141,6 +147,7 @@ fn build_service(
     let periods = crate::packs::all_periods(packs).map_err(AppError::Startup)?;
     let service = Service::new(store.clone(), calendar.clone(), periods)
         .with_fact_check(crate::packs::fact_check(packs.clone()))
+        .with_pack_refs(lvzhi_service::packs::pack_refs(packs))
         .with_directory(directory);
     Ok(match sealing {
         Some((typesetter, archive)) => service.with_sealing(typesetter.renderer(), archive.clone()),
@@ -330,10 +337,17 @@ async fn load_directory(store: &Store, access: &Access) -> Result<Directory, App
     for g in store.all_grants().await? {
         grants.entry(g.person_id.clone()).or_default().push(g);
     }
+    let org_packs = store
+        .org_packs()
+        .await?
+        .into_iter()
+        .map(|b| (b.org_id.clone(), b))
+        .collect();
     Ok(Directory {
         orgs: orgs.into_iter().map(|o| (o.id.clone(), o)).collect(),
         tree,
         people,
         grants,
+        org_packs,
     })
 }

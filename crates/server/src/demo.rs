@@ -20,7 +20,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use lvzhi_calendar::Calendar;
 use lvzhi_rules::PackSet;
 use lvzhi_service::{Service, ServiceError};
-use lvzhi_store::{ExpertRecord, GrantRecord, OrgRecord, PersonRecord};
+use lvzhi_store::{ExpertRecord, GrantRecord, OrgPacks, OrgRecord, PersonRecord};
 use lvzhi_workflow::{
     AccountabilityDecision, ApplicationForm, Command, Determination, Eligibility, ExternalCategory,
     ExternalParticipant, Leniency, MemberCategory, Modality, Officer, Org, Outcome, OversightBody,
@@ -91,6 +91,19 @@ const ORGS: &[(&str, Option<&str>, &str, &str)] = &[
     (XAM, None, "兴安盟国防动员办公室", "enforcement"),
     (FJ, None, "福建省监狱管理局", "prison"),
     (FJ_FZ, Some(FJ), "福州监狱", "prison"),
+];
+
+/// The regulations each body of the demo is bound to (issue 20: procedure pack, rule packs),
+/// inherited by every organisation below it. Chosen from the seeds' own scope articles:
+/// 001 §1–2 (全区公安机关) and 004 §2 (every police organ; the 1999 text and its 2016 revision,
+/// between which 从旧兼从轻 decides) for the region; 000 §1 and §38 (全盟公安机关在职人民警察)
+/// for 阿拉善盟, whose procedure is 000's; 002 §2 (兴安盟国防动员办公室全体行政执法人员); 003
+/// (福建省监狱人民警察) for Fujian's prisons.
+const BINDINGS: &[(&str, Option<&str>, &[&str])] = &[
+    (GAT, None, &["001", "004", "004-2016"]),
+    (MENG, Some("000"), &["000", "001", "004", "004-2016"]),
+    (XAM, Some("002"), &["002"]),
+    (FJ, Some("003"), &["003"]),
 ];
 
 fn org_name(id: &str) -> &'static str {
@@ -887,6 +900,26 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>, AppError> {
                     parent_id: parent.map(str::to_string),
                     name: name.to_string(),
                     kind: kind.to_string(),
+                },
+            )
+            .await?;
+    }
+    // Only packs in force are bound (a data directory may have replaced or dropped one).
+    let packs = app.packs();
+    for (org, procedure, rules) in BINDINGS {
+        store
+            .set_org_packs(
+                SEEDER,
+                &OrgPacks {
+                    org_id: org.to_string(),
+                    procedure: procedure
+                        .filter(|p| packs.pack(p).is_ok())
+                        .map(str::to_string),
+                    rules: rules
+                        .iter()
+                        .filter(|r| packs.pack(r).is_ok())
+                        .map(|r| r.to_string())
+                        .collect(),
                 },
             )
             .await?;

@@ -134,7 +134,9 @@ impl From<ServiceError> for AppError {
                 AppError::BadRequest(crate::api::extract::command_error_zh(&path, &message))
             }
             ServiceError::NotAProcessCreation(_) => AppError::BadRequest(e.to_string()),
-            ServiceError::EvidenceNotUploaded { .. } => AppError::Unprocessable(e.to_string()),
+            ServiceError::EvidenceNotUploaded { .. } | ServiceError::NotGoverned(_) => {
+                AppError::Unprocessable(e.to_string())
+            }
             ServiceError::TooLong(_) => AppError::BadRequest(e.to_string()),
         }
     }

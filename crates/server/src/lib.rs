@@ -21,6 +21,7 @@ pub mod api;
 pub mod app;
 pub mod application_form;
 pub mod auth;
+pub mod bindings;
 pub mod cases;
 pub mod clock;
 pub mod demo;

@@ -682,3 +682,96 @@ async fn pages_and_api_grant_and_revoke_by_the_same_rules() {
         assert_eq!(chain_len(&env).await, before, "{what} {role} wrote nothing");
     }
 }
+
+/// Issue 20: which regulations govern an organisation are set on the 组织机构 page and through
+/// `PUT /api/v1/admin/orgs/{id}/packs` by the same rules, inherited down the tree, shown with
+/// where they come from, recorded in the chain, and a refused change writes nothing.
+#[tokio::test]
+async fn issue20_bindings_are_set_on_the_page_and_through_the_api_by_the_same_rules() {
+    let env = setup().await;
+    let page = sign_in(&env, "zqadmin").await;
+    common::add_token(&env.app, "t-root", "token-root-admin", "root-admin").await;
+    let root = Client::new(&env.target, Who::bearer("token-root-admin"));
+    let put = |org: &str, body: serde_json::Value| {
+        let path = format!("/api/v1/admin/orgs/{org}/packs");
+        let root = &root;
+        async move {
+            root.call(
+                Method::PUT,
+                &path,
+                Some(("application/json", body.to_string())),
+            )
+            .await
+        }
+    };
+    // The region's rules, through the API.
+    let before = chain_len(&env).await;
+    let r = put("nmg", json!({ "rules": ["001", "004", "004-2016"] })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["rules"]["packs"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["rules"]["inherited"], json!(false));
+    assert!(v["procedure"].is_null());
+    assert_eq!(chain_len(&env).await, before + 1, "one directory event");
+    // Inherited below, with where from.
+    let v = root.get("/api/v1/admin/orgs/zq/packs").await.json();
+    assert_eq!(v["rules"]["inherited"], json!(true));
+    assert_eq!(v["rules"]["from_org"], json!("nmg"));
+    assert_eq!(v["rules"]["from_org_name"], json!("内蒙古自治区公安厅"));
+    assert_eq!(
+        v["rules"]["packs"][0]["title"],
+        json!("内蒙古公安机关维护公安民警执法权威工作实施办法")
+    );
+
+    // zq's administrator sets zq's own procedure on the page; the page shows both roles.
+    let r = page
+        .post("/admin/orgs/zq/packs", &[("procedure", "000")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = page.get("/admin/orgs/zq").await;
+    assert!(shown.body.contains("适用规定"), "{}", shown.body);
+    assert!(shown
+        .body
+        .contains("阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则"));
+    assert!(shown.body.contains("本机构设定"));
+    assert!(shown.body.contains("继承自内蒙古自治区公安厅"));
+    let v = root.get("/api/v1/admin/orgs/zq-hr/packs").await.json();
+    assert_eq!(v["procedure"]["packs"][0]["pack"], json!("000"));
+    assert_eq!(v["procedure"]["from_org"], json!("zq"));
+
+    // Refused alike on the page and through the API, with the same words; nothing written.
+    let before = chain_len(&env).await;
+    /// The page's fields, the API's body, the words both answer with, and the status.
+    type Refused<'a> = (&'a [(&'a str, &'a str)], serde_json::Value, &'a str, StatusCode);
+    let refusals: [Refused; 2] = [
+        (
+            &[("procedure", "999")],
+            json!({ "procedure": "999" }),
+            "政策包“999”未加载",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            &[("rules", "001"), ("rules", "001")],
+            json!({ "rules": ["001", "001"] }),
+            "重复",
+            StatusCode::BAD_REQUEST,
+        ),
+    ];
+    for (fields, body, words, status) in refusals {
+        let shown = page.post("/admin/orgs/zq/packs", fields).await;
+        assert_eq!(shown.status, status, "page {words}: {}", shown.body);
+        assert!(shown.body.contains(words), "page {words}: {}", shown.body);
+        let message = put("zq", body).await.error(status);
+        assert!(message.contains(words), "API {words}: {message}");
+    }
+    // zq's administrator may not bind the region.
+    let shown = page
+        .post("/admin/orgs/nmg/packs", &[("procedure", "000")])
+        .await;
+    assert_eq!(shown.status, StatusCode::FORBIDDEN, "{}", shown.body);
+    assert_eq!(chain_len(&env).await, before, "refusals wrote nothing");
+    // Emptied, the organisation inherits again.
+    let r = put("zq", json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.json()["procedure"].is_null());
+}

@@ -169,6 +169,22 @@ async fn out_of_scope_case(app: &App) -> String {
         )
         .await
         .expect("grant stored");
+    // The matrix is about scope, not about which regulations govern a body (issue 20, tested in
+    // lvzhi-service's `governance` and the demo's tests): the Fujian administration is bound
+    // here to every regulation, so that a case of each kind can be opened out of scope.
+    store
+        .set_org_packs(
+            TESTER,
+            &lvzhi_store::OrgPacks {
+                org_id: FUJIAN.to_string(),
+                procedure: Some("000".to_string()),
+                rules: ["000", "001", "002", "003", "004", "004-2016"]
+                    .map(str::to_string)
+                    .to_vec(),
+            },
+        )
+        .await
+        .expect("bindings stored");
     app.reload_directory().await.expect("directory reloads");
     let today = common::today();
     let form = ApplicationForm {

@@ -22,9 +22,15 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use lvzhi_processes::registry::{by_kind, AnyCase, CaseType, CommandInfo, DecidedEvent};
+use lvzhi_processes::registry::{
+    by_kind, AnyCase, CaseType, CommandInfo, DecidedEvent, CASE_GOVERNED,
+};
 use lvzhi_processes::{Actor, Ctx, Org, Periods, ProcessError, Rules};
-use lvzhi_store::{CaseLink, CaseRow, DeadlineRow, NewEvent, Projection, StoreError, StoredEvent};
+use lvzhi_store::{
+    CaseLink, CaseRow, DeadlineRow, NewEvent, OrgPacks, Projection, StoreError, StoredEvent,
+};
+
+use crate::governance::{self, Bound};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -50,6 +56,8 @@ pub trait Directory: Send + Sync {
     fn org(&self, id: &str) -> Option<(&str, Option<&str>)>;
     /// A person's name of record.
     fn person_name(&self, id: &str) -> Option<&str>;
+    /// An organisation's own bindings to policy packs (issue 20), `None` when it sets none.
+    fn org_packs(&self, id: &str) -> Option<&OrgPacks>;
 }
 
 /// A case loaded from the store, of any process.
@@ -153,18 +161,80 @@ impl Service {
             .unwrap_or_else(|| Periods::none())
     }
 
-    /// The calendar and periods a case of `process` is counted by.
-    pub fn rules_of(&self, process: &dyn CaseType) -> Rules<'_> {
-        Rules {
-            calendar: &self.calendar,
-            periods: self.periods_of(process),
+    /// The periods `case` counts by: its recorded procedure pack's when its process follows
+    /// the organisation's procedure (issue 20), else its process's pack.
+    pub fn periods_of_case(&self, case: &dyn AnyCase) -> &Periods {
+        let process = case.case_type();
+        match case.governance() {
+            Some(g) if process.procedure_bound() => self
+                .periods
+                .get(&g.procedure.pack)
+                .unwrap_or_else(|| Periods::none()),
+            _ => self.periods_of(process),
         }
     }
 
-    /// A context for asking a case what may be done today (the pages' and the API's offered
-    /// actions): its periods and the calendar, without the directory's lookups.
+    /// The calendar and periods `case` is counted by.
+    pub fn rules_of(&self, case: &dyn AnyCase) -> Rules<'_> {
+        Rules {
+            calendar: &self.calendar,
+            periods: self.periods_of_case(case),
+        }
+    }
+
+    /// The bindings to policy packs that apply along an organisation chain (issue 20).
+    pub async fn bound(&self, chain: &[Org]) -> Result<Bound, ServiceError> {
+        let mut own: Vec<(String, Option<OrgPacks>)> = Vec::with_capacity(chain.len());
+        for o in chain {
+            let packs = match &self.directory {
+                Some(dir) => dir.org_packs(&o.id).cloned(),
+                None => self.store.org_packs_of(&o.id).await?,
+            };
+            own.push((o.id.clone(), packs));
+        }
+        Ok(Bound::along(
+            own.iter().map(|(o, p)| (o.as_str(), p.as_ref())),
+        ))
+    }
+
+    /// Whether a case of `process` may be opened where `bound` applies (the 新建 menu offers
+    /// only those): the bindings resolved by the caller, as [`Self::governance_at`] resolves them.
+    pub fn may_open(&self, process: &dyn CaseType, bound: &Bound) -> bool {
+        governance::governance(process, bound, &self.pack_refs, &self.periods, "").is_ok()
+    }
+
+    /// What would govern a new case of `process` at `org_id` (`None` where nothing is bound),
+    /// or why it cannot be opened there.
+    pub async fn governance_at(
+        &self,
+        process: &dyn CaseType,
+        org_id: &str,
+    ) -> Result<Option<lvzhi_processes::Governance>, ServiceError> {
+        let chain = self.org_chain(org_id).await?;
+        let bound = self.bound(&chain).await?;
+        let name = chain
+            .first()
+            .map(|o| o.name.clone())
+            .unwrap_or_else(|| org_id.to_string());
+        Ok(governance::governance(
+            process,
+            &bound,
+            &self.pack_refs,
+            &self.periods,
+            &name,
+        )?)
+    }
+
+    /// A context for asking a new case of `process` what may be done today (the opening
+    /// forms): its pack's periods and the calendar, without the directory's lookups.
     pub fn view_ctx(&self, process: &dyn CaseType, today: NaiveDate) -> Ctx<'_> {
         Ctx::new(today, &self.calendar, self.periods_of(process))
+    }
+
+    /// A context for asking `case` what may be done today (the pages' and the API's offered
+    /// actions): the periods it counts by and the calendar, without the directory's lookups.
+    pub fn case_ctx(&self, case: &dyn AnyCase, today: NaiveDate) -> Ctx<'_> {
+        Ctx::new(today, &self.calendar, self.periods_of_case(case))
     }
 
     /// The kind of a stored case (`application`, `incident`, …), from the read model.
@@ -279,7 +349,7 @@ impl Service {
             ids.retain(|id| Some(id.as_str()) != case_id);
             recurrence.insert(key, ids);
         }
-        let mut ctx = Ctx::new(today, &self.calendar, self.periods_of(case.case_type()));
+        let mut ctx = Ctx::new(today, &self.calendar, self.periods_of_case(case));
         ctx.org_chain = org_chain;
         ctx.recurrence = recurrence;
         ctx.names = names;
@@ -317,25 +387,37 @@ impl Service {
         today: NaiveDate,
     ) -> Result<Vec<DecidedEvent>, ServiceError> {
         let mut work = case.clone();
+        let anchor = Self::anchor(&*work, actor);
         let ctx = self
-            .process_ctx(
-                today,
-                &Self::anchor(&*work, actor),
-                &*work,
-                case_id,
-                Some(command),
-            )
+            .process_ctx(today, &anchor, &*work, case_id, Some(command))
             .await?;
         let mut events = work.execute(command, actor, &ctx).map_err(refused)?;
         // A command that opens a case (or moves it) names its organisation: decide again in the
         // context of that organisation's chain, so escalations climb from the right level.
-        let org = work.summary().org_id;
-        if ctx.org_chain.first().map(|o| o.id.as_str()) != Some(org.as_str()) && !org.is_empty() {
+        let mut org = work.summary().org_id;
+        let moved =
+            ctx.org_chain.first().map(|o| o.id.as_str()) != Some(org.as_str()) && !org.is_empty();
+        if org.is_empty() {
+            org = anchor;
+        }
+        // A new case is governed by the regulations bound to its organisation (issue 20),
+        // recorded first, so its opening is decided under them (their periods) as every later
+        // step is; where they do not provide the process, nothing is recorded.
+        let governed = match case.is_empty() {
+            true => self.governance_at(case.case_type(), &org).await?,
+            false => None,
+        };
+        if moved || governed.is_some() {
             work = case.clone();
+            let mut first = Vec::new();
+            if let Some(g) = governed {
+                first.push(work.govern(today, g).map_err(refused)?);
+            }
             let ctx = self
                 .process_ctx(today, &org, &*work, case_id, Some(command))
                 .await?;
-            events = work.execute(command, actor, &ctx).map_err(refused)?;
+            first.extend(work.execute(command, actor, &ctx).map_err(refused)?);
+            events = first;
         }
         for _ in 0..MAX_FOLLOW_UPS {
             let org = work.summary().org_id;
@@ -392,7 +474,7 @@ impl Service {
     ) -> Projection {
         let summary = case.summary();
         let deadlines = case
-            .deadlines(&self.rules_of(process))
+            .deadlines(&self.rules_of(case))
             .into_iter()
             .map(|d| DeadlineRow {
                 fires_event: case.fires_event(&d),
@@ -464,7 +546,11 @@ impl Service {
         }
         let issuers = case.document_issuers();
         let documents = case.documents();
-        let base = case.event_count().saturating_sub(events.len());
+        // The record of what governs a new case is not one of the process's events.
+        let own = |e: &DecidedEvent| e.kind_id != CASE_GOVERNED;
+        let base = case
+            .event_count()
+            .saturating_sub(events.iter().filter(|e| own(e)).count());
         let mut after: BTreeMap<usize, Vec<lvzhi_processes::DocumentSeal>> = BTreeMap::new();
         for (n, r) in rendered {
             let (Some(&issuer), Some(d)) = (
@@ -481,10 +567,15 @@ impl Service {
             }
         }
         let mut out = Vec::with_capacity(events.len() + rendered.len());
-        for (i, e) in events.into_iter().enumerate() {
-            let (on, by) = (e.on, e.by.clone());
+        let mut i = 0;
+        for e in events {
+            let (on, by, own) = (e.on, e.by.clone(), own(&e));
             out.push(e);
-            for seal in after.remove(&i).unwrap_or_default() {
+            if !own {
+                continue;
+            }
+            i += 1;
+            for seal in after.remove(&(i - 1)).unwrap_or_default() {
                 let n = seal.document;
                 match case.seal(on, by.clone(), seal) {
                     Ok(s) => out.push(s),
@@ -786,7 +877,7 @@ impl Service {
         let case = &*loaded.case;
         let summary = case.summary();
         let deadlines = case
-            .deadlines(&self.rules_of(loaded.process))
+            .deadlines(&self.rules_of(case))
             .into_iter()
             .map(|d| {
                 let left = self

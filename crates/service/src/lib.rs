@@ -27,6 +27,7 @@
 //! and the paper is what a later check compares.
 
 mod engine;
+pub mod governance;
 mod result_use;
 
 use std::collections::BTreeMap;
@@ -95,6 +96,9 @@ pub enum ServiceError {
     /// case (issue 19): a digest seen elsewhere must not make another case's file readable.
     #[error("证据文件须随登记一并上传：未找到您在 {hours} 小时内向本案件上传该文件（SM3 {sm3_short}…）的记录，仅凭摘要不能登记证据材料")]
     EvidenceNotUploaded { sm3_short: String, hours: i64 },
+    /// The regulations bound to the organisation do not provide the process (issue 20).
+    #[error("{0}")]
+    NotGoverned(#[from] governance::NotGoverned),
     #[error("案件 {case_id} 的第 {version} 个事件无法读取（{detail}），请运行 lvzhi audit verify 检查记录")]
     CorruptEvent {
         case_id: String,
@@ -212,6 +216,9 @@ pub struct Service {
     sealing: Option<Sealing>,
     /// The directory a command's context is read from instead of the store, when given.
     directory: Option<Arc<dyn Directory>>,
+    /// The version and title of each pack in force: what a new case records of the packs that
+    /// govern it (issue 20).
+    pack_refs: governance::PackRefs,
 }
 
 type SharedFactCheck = std::sync::Arc<
@@ -332,7 +339,15 @@ impl Service {
             fact_check: None,
             sealing: None,
             directory: None,
+            pack_refs: governance::PackRefs::new(),
         }
+    }
+
+    /// The version and title of every pack in force ([`packs::pack_refs`]), which a new case
+    /// records of the packs that govern it; without them it records their ids only.
+    pub fn with_pack_refs(mut self, refs: governance::PackRefs) -> Self {
+        self.pack_refs = refs;
+        self
     }
 
     /// Reads the world outside a case — the organisation chain and the names of the ids a
@@ -479,6 +494,19 @@ impl Service {
         Ok(ProcedurePeriods::from_map(&periods.0)?)
     }
 
+    /// The periods an application counts by: those of the procedure pack recorded as governing
+    /// it (issue 20), else pack `000`'s.
+    pub fn application_periods_of(&self, state: &State) -> Result<ProcedurePeriods, ServiceError> {
+        let Some(g) = &state.governance else {
+            return self.application_periods();
+        };
+        let periods = self
+            .periods
+            .get(&g.procedure.pack)
+            .unwrap_or_else(|| Periods::none());
+        Ok(ProcedurePeriods::from_map(&periods.0)?)
+    }
+
     /// Records many applications at once (see [`Service::import_cases`]): the bulk import of a
     /// unit's paper-era applications and the load benchmark's cases.
     pub async fn import_batch(
@@ -572,7 +600,7 @@ impl Service {
         let loaded = self.load(case_id).await?;
         let state = &loaded.state;
         let mut deadlines = Vec::new();
-        for d in open_deadlines(state, &self.calendar, &self.application_periods()?)? {
+        for d in open_deadlines(state, &self.calendar, &self.application_periods_of(state)?)? {
             let left = self
                 .calendar
                 .working_days_between(today, d.due)

@@ -27,6 +27,23 @@ pub fn all_periods(set: &PackSet) -> Result<PackPeriods, String> {
         .collect())
 }
 
+/// The version and title of every pack in force, by id: what a new case records of the packs
+/// that govern it (issue 20).
+pub fn pack_refs(set: &PackSet) -> crate::governance::PackRefs {
+    set.packs()
+        .map(|p| {
+            (
+                p.meta.id.clone(),
+                lvzhi_processes::PackRef {
+                    pack: p.meta.id.clone(),
+                    version: p.meta.version.clone(),
+                    title: p.meta.title.clone(),
+                },
+            )
+        })
+        .collect()
+}
+
 /// A JSON fact value as the engine's input; `None` for null (unknown).
 pub fn json_input(key: &str, v: &serde_json::Value) -> Result<Option<Input>, String> {
     Ok(Some(match v {

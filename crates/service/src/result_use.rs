@@ -36,7 +36,7 @@ impl Service {
                 &loaded.state,
                 today,
                 &self.calendar,
-                &self.application_periods()?,
+                &self.application_periods_of(&loaded.state)?,
             )?;
             applications.push((id, loaded.state, fin));
         }

@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, MethodRouter};
+use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::Router;
 use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -84,6 +84,12 @@ pub const ROUTES: &[(&str, &str, Make)] = &[
     ("POST", "/api/v1/admin/grants", || post(admin::add_grant)),
     ("DELETE", "/api/v1/admin/grants", || {
         delete(admin::revoke_grant)
+    }),
+    ("GET", "/api/v1/admin/orgs/{id}/packs", || {
+        get(admin::org_packs)
+    }),
+    ("PUT", "/api/v1/admin/orgs/{id}/packs", || {
+        put(admin::put_org_packs)
     }),
     ("GET", "/api/v1/admin/tokens", || get(admin::tokens)),
     ("POST", "/api/v1/admin/tokens", || post(admin::issue_token)),
@@ -203,6 +209,8 @@ impl Modify for Security {
         admin::put_person,
         admin::add_grant,
         admin::revoke_grant,
+        admin::org_packs,
+        admin::put_org_packs,
         admin::tokens,
         admin::issue_token,
         admin::revoke_token,
@@ -219,7 +227,7 @@ impl Modify for Security {
         (name = "政策", description = "政策包的事实清单"),
         (name = "组织机构", description = "组织机构树"),
         (name = "结果运用", description = "民警的免责容错认定及其不得影响的事项（000 §30、003）"),
-        (name = "系统管理", description = "人员、角色和接口令牌（须有系统管理权限）"),
+        (name = "系统管理", description = "人员、角色、机构适用的规定和接口令牌（须有系统管理权限）"),
         (name = "文档", description = "接口文档本身"),
     )
 )]

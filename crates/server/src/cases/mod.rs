@@ -108,7 +108,7 @@ pub fn actors(user: &User) -> Vec<Actor> {
 /// *and* allowed by the policies.
 pub fn available(app: &App, user: &User, ctx: &CaseCtx) -> Vec<(ActionSpec, Actor)> {
     let service = app.service();
-    let vctx = service.view_ctx(ctx.process(), app.clock().today());
+    let vctx = service.case_ctx(&*ctx.case.case, app.clock().today());
     let mut out: Vec<(ActionSpec, Actor)> = Vec::new();
     for actor in actors(user) {
         for spec in ctx.case.case.actions(&actor, &vctx) {
@@ -229,7 +229,7 @@ async fn run_prepared(
     access::require(app, user, action, &ctx.parties)?;
     let service = app.service();
     let (today, now) = (app.clock().today(), app.clock().now());
-    let vctx = service.view_ctx(process, today);
+    let vctx = service.case_ctx(&*ctx.case.case, today);
     let offers: Vec<(ActionSpec, Actor)> = actors(user)
         .into_iter()
         .filter_map(|a| {
@@ -414,11 +414,16 @@ pub fn opening(app: &App, user: &User, process: &dyn CaseType, action: &str) -> 
 /// The processes the user can open a case of, with the opening actions offered to them.
 pub fn openable(app: &App, user: &User) -> Vec<(&'static dyn CaseType, Vec<ActionSpec>)> {
     let service = app.service();
+    let dir = app.directory();
     let mut out = Vec::new();
     for p in PROCESSES.iter().copied() {
         let vctx = service.view_ctx(p, app.clock().today());
         let mut specs: Vec<ActionSpec> = Vec::new();
         for actor in actors(user) {
+            // Only what the regulations governing the user's organisation provide (issue 20).
+            if !service.may_open(p, &crate::bindings::bound(&dir, &actor.org_id)) {
+                continue;
+            }
             for s in p.opening_actions(&actor, &vctx) {
                 if !specs.iter().any(|x| x.id == s.id) {
                     specs.push(s);

@@ -34,6 +34,9 @@ pub struct CaseDetail {
     pub org_id: String,
     /// 办理机构名称。
     pub org_name: String,
+    /// 本案适用的规定：立案时办理机构所适用的程序规定和认定规定及其版本（立案后调整机构的适用规定不影响本案）；立案早于该项记录或办理机构未设定时为空，依案件类型自身的规定办理。
+    #[schema(value_type = Option<Object>)]
+    pub governance: Option<lvzhi_processes::Governance>,
     /// 案件事实，按页面顺序。
     pub facts: Vec<FactItem>,
     /// 当事人与有关机关（名称以名录为准）。
@@ -356,6 +359,7 @@ pub fn detail(app: &App, user: &User, ctx: &CaseCtx) -> CaseDetail {
             .map(|(s, _)| action_view(ctx, s))
             .collect(),
         documents: documents(&CaseDocuments::of(ctx)),
+        governance: ctx.case.case.governance().cloned(),
         facts: view
             .facts
             .into_iter()

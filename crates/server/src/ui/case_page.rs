@@ -162,6 +162,22 @@ fn render(
                 section.card {
                     h2 { "案件事实" }
                     dl.grid.facts {
+                        @if let Some(g) = &d.governance {
+                            dt { "适用规定" }
+                            dd {
+                                "程序：《" (g.procedure.title) "》"
+                                @if !g.procedure.version.is_empty() { "（" (g.procedure.version) "版）" }
+                                @if !g.rules.is_empty() {
+                                    br;
+                                    "认定："
+                                    @for (i, r) in g.rules.iter().enumerate() {
+                                        @if i > 0 { "、" }
+                                        "《" (r.title) "》"
+                                        @if !r.version.is_empty() { "（" (r.version) "版）" }
+                                    }
+                                }
+                            }
+                        }
                         @for f in &d.facts { dt { (f.label) } dd { (multiline(&f.value)) } }
                     }
                 }

@@ -47,6 +47,7 @@ pub fn routes() -> Router<App> {
     Router::new()
         .route("/admin/orgs", get(list_page).post(add))
         .route("/admin/orgs/{id}", get(edit_page).post(edit))
+        .route("/admin/orgs/{id}/packs", axum::routing::post(set_packs))
 }
 
 /// The fields of the add / edit form, as typed (re-shown when refused).
@@ -242,12 +243,113 @@ async fn load(app: &App, id: &str) -> Result<OrgRecord, AppError> {
         .ok_or_else(|| AppError::NotFound(format!("组织机构“{id}”不存在")))
 }
 
+/// 适用规定: what governs the organisation, where it comes from, and the form that sets its own
+/// (issue 20). The page shows the resolution the service uses for a new case.
+fn packs_card(app: &App, user: &User, org: &OrgRecord, error: Option<&str>) -> maud::Markup {
+    let v = crate::bindings::view(app, &org.id);
+    let packs = app.packs();
+    let all: Vec<(String, String)> = packs
+        .packs()
+        .map(|p| (p.meta.id.clone(), p.meta.title.clone()))
+        .collect();
+    let shown = |b: &Option<crate::bindings::BoundView>| {
+        html! {
+            @match b {
+                None => { span.muted { "未设定" } }
+                Some(b) => {
+                    @for (i, p) in b.packs.iter().enumerate() {
+                        @if i > 0 { "、" }
+                        "《" (p.title) "》"
+                        @if !p.version.is_empty() { small.muted { "（" (p.version) "版）" } }
+                    }
+                    @if b.inherited { " " small.muted { "继承自" (b.from_org_name) } }
+                    @else { " " small.muted { "本机构设定" } }
+                }
+            }
+        }
+    };
+    html! {
+        section.card id="packs" {
+            h2 { "适用规定" }
+            (error_box(error))
+            dl.grid {
+                dt { "程序规定" } dd { (shown(&v.procedure)) }
+                dt { "认定规定" } dd { (shown(&v.rules)) }
+            }
+            @if v.procedure.is_none() && v.rules.is_none() {
+                p.hint { "本机构及其上级机构均未设定适用的规定：新立案件依各程序自身的规定办理。请为本机构或其上级机构设定。" }
+            }
+            form method="post" action={ "/admin/orgs/" (org.id) "/packs" } {
+                (csrf_field(user))
+                label { "程序规定（本机构办理免责容错等案件所依照的程序）"
+                    select name="procedure" {
+                        option value="" selected[v.own_procedure.is_none()] { "（继承上级机构）" }
+                        @for (id, title) in &all {
+                            option value=(id) selected[v.own_procedure.as_deref() == Some(id.as_str())] { "《" (title) "》" }
+                        }
+                    }
+                }
+                fieldset {
+                    legend { "认定规定（评价本机构人员所依据的规定；均不选则继承上级机构）" }
+                    @for (id, title) in &all {
+                        label.check {
+                            input type="checkbox" name="rules" value=(id) checked[v.own_rules.contains(id)];
+                            " 《" (title) "》"
+                        }
+                    }
+                }
+                p.hint { "下级机构未自行设定的，随本机构适用。已立案件仍依其立案时记录的规定办理，不受此处调整影响。" }
+                div.buttons { button.primary type="submit" { "保存适用规定" } }
+            }
+        }
+    }
+}
+
+async fn set_packs(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    PageForm { user, values: form }: PageForm,
+) -> PageResult {
+    let scope = require_admin(&app, &user)?;
+    let org = load(&app, &id).await?;
+    require_org(&app, &user, &org.id)?;
+    let procedure = form.text("procedure");
+    let rules: Vec<String> = form.all("rules").iter().map(|r| r.to_string()).collect();
+    let procedure = (!procedure.is_empty()).then_some(procedure.as_str());
+    if let Err(e) = crate::bindings::set(&app, &user, &org.id, procedure, &rules).await {
+        let r = Refusal::from_app(e)?;
+        let f = OrgForm {
+            id: org.id.clone(),
+            name: org.name.clone(),
+            kind: org.kind.clone(),
+            parent: org.parent_id.clone().unwrap_or_default(),
+        };
+        let page = render_edit_with(&app, &user, &scope, &org, None, None, Some(&r.message), &f);
+        return Ok(refused(r.status, page));
+    }
+    Ok(Redirect::to(&format!("/admin/orgs/{}?msg=saved#packs", org.id)).into_response())
+}
+
 fn render_edit(
     app: &App,
     user: &User,
     scope: &Scope,
     org: &OrgRecord,
     error: Option<&str>,
+    f: &OrgForm,
+) -> Response {
+    render_edit_with(app, user, scope, org, None, error, None, f)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_edit_with(
+    app: &App,
+    user: &User,
+    scope: &Scope,
+    org: &OrgRecord,
+    msg: Option<&str>,
+    error: Option<&str>,
+    packs_error: Option<&str>,
     f: &OrgForm,
 ) -> Response {
     let dir = app.directory();
@@ -291,6 +393,7 @@ fn render_edit(
         "orgs",
         html! {
             p.noprint { a href="/admin/orgs" { "← 返回机构树" } }
+            (notice(msg))
             h1 { (org.name) " " small { code { (org.id) } } }
             section.card {
                 dl.grid {
@@ -326,6 +429,7 @@ fn render_edit(
                     div.buttons { button.primary type="submit" { "保存" } }
                 }
             }
+            (packs_card(app, user, org, packs_error))
         },
     )
 }
@@ -334,6 +438,7 @@ async fn edit_page(
     State(app): State<App>,
     PageUser(user): PageUser,
     Path(id): Path<String>,
+    Query(q): Query<Msg>,
 ) -> PageResult {
     let scope = require_admin(&app, &user)?;
     let org = load(&app, &id).await?;
@@ -344,7 +449,16 @@ async fn edit_page(
         kind: org.kind.clone(),
         parent: org.parent_id.clone().unwrap_or_default(),
     };
-    Ok(render_edit(&app, &user, &scope, &org, None, &f))
+    Ok(render_edit_with(
+        &app,
+        &user,
+        &scope,
+        &org,
+        q.msg.as_deref(),
+        None,
+        None,
+        &f,
+    ))
 }
 
 /// Whether `candidate` is `org` itself or below it, over the stored parents (not the cache).

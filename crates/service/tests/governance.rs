@@ -1,0 +1,339 @@
+//! Which regulations govern whom (issue 20), through the record service on SQLite and
+//! PostgreSQL: an organisation's bindings to policy packs are inherited down the tree, a new case
+//! records the packs and versions that governed it when it was opened and counts by them, a later
+//! change of binding never rewrites an old case, a unit's own copy of 000 changes a new case's
+//! deadlines without a rebuild, and a process the governing regulations do not provide cannot be
+//! opened (nothing is written).
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use lvzhi_rules::PackSet;
+use lvzhi_service::{packs, Service, ServiceError};
+use lvzhi_store::{OrgPacks, OrgRecord, PersonRecord, Store};
+use lvzhi_workflow::{Actor, Role};
+use serde_json::json;
+
+static SEQ: AtomicU32 = AtomicU32::new(0);
+
+/// The shipped packs, and a unit's own copy of 000 (`000-alszq`: another title, a 5-working-day
+/// acceptance period instead of 7).
+fn pack_set() -> PackSet {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| {
+            let name = format!("packs/{}", p.file_name().unwrap().to_string_lossy());
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    let own = files
+        .iter()
+        .find(|(n, _)| n.ends_with("/000.toml"))
+        .unwrap()
+        .1
+        .replacen("id = \"000\"", "id = \"000-alszq\"", 1)
+        .replacen(
+            "title = \"阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则\"",
+            "title = \"阿拉善左旗公安局民警依法履职免责和容错纠错工作规程\"",
+            1,
+        )
+        .replacen(
+            "id = \"acceptance\"\nperiod = \"7wd\"",
+            "id = \"acceptance\"\nperiod = \"5wd\"",
+            1,
+        );
+    assert!(own.contains("period = \"5wd\"") && own.contains("000-alszq"));
+    files.push(("packs/000-alszq.toml".to_string(), own));
+    PackSet::load(files.iter().map(|(a, b)| (a.as_str(), b.as_str()))).unwrap()
+}
+
+async fn services(dir: &tempfile::TempDir) -> Vec<Service> {
+    let set = pack_set();
+    let mut urls = vec![format!("sqlite://{}", dir.path().join("g.db").display())];
+    let base = std::env::var("LVZHI_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    if base != "off" {
+        let micros = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_micros();
+        let url = format!(
+            "{base}?schema=t_{}_{}_{micros}",
+            std::process::id(),
+            900 + SEQ.fetch_add(1, Ordering::SeqCst)
+        );
+        match Store::open(&url).await {
+            Ok(_) => urls.push(url),
+            Err(e) => eprintln!("PostgreSQL tests skipped: {e}"),
+        }
+    }
+    let mut out = Vec::new();
+    for url in urls {
+        let store = Store::open(&url).await.unwrap();
+        for (id, parent, name, kind) in [
+            ("nmg-gat", None, "内蒙古自治区公安厅", "police"),
+            ("als-gaj", Some("nmg-gat"), "阿拉善盟公安局", "police"),
+            ("alszq-gaj", Some("als-gaj"), "阿拉善左旗公安局", "police"),
+            ("alszq-bhht", Some("alszq-gaj"), "巴彦浩特派出所", "police"),
+            ("alyq-gaj", Some("als-gaj"), "阿拉善右旗公安局", "police"),
+            ("xam-gfdb", None, "兴安盟国防动员办公室", "enforcement"),
+            ("other", None, "未设定适用规定的机构", "police"),
+        ] {
+            let org = OrgRecord {
+                id: id.into(),
+                parent_id: parent.map(str::to_string),
+                name: name.into(),
+                kind: kind.into(),
+            };
+            store.put_org("test", &org).await.unwrap();
+        }
+        let person = PersonRecord {
+            id: "p-bateer".into(),
+            name: "巴特尔".into(),
+            org_id: "alszq-bhht".into(),
+            title: "民警".into(),
+            login: None,
+            must_change_password: false,
+            disabled: false,
+        };
+        store.put_person("test", &person).await.unwrap();
+        let bind = |org: &str, procedure: Option<&str>, rules: &[&str]| OrgPacks {
+            org_id: org.into(),
+            procedure: procedure.map(str::to_string),
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+        };
+        for b in [
+            bind("nmg-gat", None, &["001", "004", "004-2016"]),
+            bind("als-gaj", Some("000"), &["000", "001", "004", "004-2016"]),
+            bind("xam-gfdb", Some("002"), &["002"]),
+        ] {
+            store.set_org_packs("test", &b).await.unwrap();
+        }
+        let service = Service::new(store, lvzhi_calendar::Calendar::embedded(), {
+            packs::all_periods(&set).unwrap()
+        })
+        .with_pack_refs(packs::pack_refs(&set));
+        out.push(service);
+    }
+    out
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// An application filed by the officer of 巴彦浩特派出所 to the committee of `committee`.
+fn file(committee: (&str, &str)) -> serde_json::Value {
+    json!({
+        "action": "file",
+        "form": {
+            "applicants": [{ "person_id": "p-bateer", "name": "巴特尔" }],
+            "applying_unit": { "id": "alszq-bhht", "name": "巴彦浩特派出所" },
+            "committee": { "id": committee.0, "name": committee.1 },
+            "parent_committee": { "id": "als-gaj", "name": "阿拉善盟公安局" },
+            "matter": "依法制止持刀伤人行为时致违法行为人受伤，被给予记过处分",
+            "accountability_decision": {
+                "department": { "id": "alszq-gaj", "name": "阿拉善左旗公安局" },
+                "sanction": "demerit",
+                "decided_on": "2026-02-10",
+                "document_number": "左公督〔2026〕3号"
+            },
+            "facts": {}
+        }
+    })
+}
+
+fn officer() -> Actor {
+    Actor::new("p-bateer", &[Role::Officer], "alszq-bhht")
+}
+
+fn acceptance_due(view: &lvzhi_service::ProcessView) -> NaiveDate {
+    view.deadlines
+        .iter()
+        .find(|d| d.deadline.article.contains("§13"))
+        .map(|d| d.deadline.due)
+        .expect("the acceptance deadline (000 §13)")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue20_a_case_records_the_regulations_that_governed_it_and_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (today, now) = (
+        day("2026-03-02"),
+        Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap(),
+    );
+    for s in services(&dir).await {
+        // Inherited: 阿拉善左旗 sets nothing, 阿拉善盟 the procedure and the rules.
+        let (id, _, events) = s
+            .create_process(
+                "application",
+                None,
+                &officer(),
+                &file(("alszq-gaj", "阿拉善左旗公安局")),
+                today,
+                now,
+            )
+            .await
+            .unwrap();
+        assert_eq!(events[0].kind_id, "case_governed", "recorded first");
+        let old = s.load_process(&id).await.unwrap();
+        let g = old.case.governance().expect("governed").clone();
+        assert_eq!(g.procedure.pack, "000");
+        assert_eq!(g.procedure.version, "2022-12-08");
+        assert_eq!(g.bound_at, "als-gaj");
+        let rules: Vec<&str> = g.rules.iter().map(|r| r.pack.as_str()).collect();
+        assert_eq!(rules, ["000", "001", "004", "004-2016"]);
+        // 000 §13: seven working days (2026-03-02 → 2026-03-11).
+        let view = s.view_process(&old, today);
+        assert_eq!(acceptance_due(&view), day("2026-03-11"));
+        assert!(view.timeline[0]
+            .description
+            .contains("阿拉善盟公安机关民警依法履职"));
+
+        // The left banner's own copy of 000, bound on its own organisation: a new case counts
+        // five working days; the old case keeps what governed it.
+        s.store()
+            .set_org_packs(
+                "test",
+                &OrgPacks {
+                    org_id: "alszq-gaj".into(),
+                    procedure: Some("000-alszq".into()),
+                    rules: Vec::new(),
+                },
+            )
+            .await
+            .unwrap();
+        let (new_id, _, _) = s
+            .create_process(
+                "application",
+                None,
+                &officer(),
+                &file(("alszq-gaj", "阿拉善左旗公安局")),
+                today,
+                now,
+            )
+            .await
+            .unwrap();
+        let new = s.load_process(&new_id).await.unwrap();
+        let g2 = new.case.governance().unwrap();
+        assert_eq!(g2.procedure.pack, "000-alszq");
+        assert_eq!(
+            g2.procedure.title,
+            "阿拉善左旗公安局民警依法履职免责和容错纠错工作规程"
+        );
+        // The rules are still inherited from 阿拉善盟.
+        assert_eq!(g2.rules.len(), 4);
+        assert_eq!(
+            acceptance_due(&s.view_process(&new, today)),
+            day("2026-03-09")
+        );
+        let old = s.load_process(&id).await.unwrap();
+        assert_eq!(old.case.governance(), Some(&g));
+        assert_eq!(
+            acceptance_due(&s.view_process(&old, today)),
+            day("2026-03-11")
+        );
+        // The application's own view (the workflow's replay) counts the same.
+        let legacy = s.view(&new_id, today).await.unwrap();
+        assert!(legacy
+            .deadlines
+            .iter()
+            .any(|d| d.deadline.due == day("2026-03-09")));
+
+        // Nothing bound up the chain: nothing recorded, 000 governs as before bindings.
+        let (free, _, events) = s
+            .create_process(
+                "application",
+                None,
+                &officer(),
+                &file(("other", "未设定适用规定的机构")),
+                today,
+                now,
+            )
+            .await
+            .unwrap();
+        assert!(events.iter().all(|e| e.kind_id != "case_governed"));
+        let free = s.load_process(&free).await.unwrap();
+        assert!(free.case.governance().is_none());
+        assert_eq!(
+            acceptance_due(&s.view_process(&free, today)),
+            day("2026-03-11")
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue20_a_process_the_governing_regulations_do_not_provide_is_refused_and_writes_nothing()
+{
+    let dir = tempfile::tempdir().unwrap();
+    let (today, now) = (
+        day("2026-03-02"),
+        Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap(),
+    );
+    for s in services(&dir).await {
+        // 兴安盟国动办 runs 002's procedure (002 §13: the 党组 decides), not 000's application.
+        let before = s.store().head().await.unwrap().seq;
+        let e = s
+            .create_process(
+                "application",
+                None,
+                &Actor::new("p-x", &[Role::Office], "xam-gfdb"),
+                &file(("xam-gfdb", "兴安盟国防动员办公室")),
+                today,
+                now,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::NotGoverned(_)), "{e}");
+        let m = e.to_string();
+        assert!(m.contains("兴安盟国防动员办公室"), "{m}");
+        assert!(
+            m.contains("兴安盟国防动员办公室行政执法"),
+            "the 002 title: {m}"
+        );
+        // 维权 incidents are 001's (全区公安机关): not at the 国动办 ...
+        let incident = |unit: &str, org: &str| {
+            json!({
+                "action": "incident_report", "source": "officer", "officer": "p-bateer",
+                "unit": unit, "org": org, "incident_type": "violent_attack",
+                "occurred_on": "2026-03-01", "place": "某地", "description": "执法时被袭击",
+                "casualties": false,
+            })
+        };
+        let e = s
+            .create_process(
+                "incident",
+                None,
+                &Actor::new("p-bateer", &[Role::Officer], "xam-gfdb"),
+                &incident("xam-gfdb", "xam-gfdb"),
+                today,
+                now,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::NotGoverned(_)), "{e}");
+        assert_eq!(
+            s.store().head().await.unwrap().seq,
+            before,
+            "nothing written"
+        );
+        // ... but at a police organ of the region, 001 governs it (recorded as its procedure).
+        let (id, _, _) = s
+            .create_process(
+                "incident",
+                None,
+                &officer(),
+                &incident("alszq-bhht", "alszq-gaj"),
+                today,
+                now,
+            )
+            .await
+            .unwrap();
+        let case = s.load_process(&id).await.unwrap();
+        assert_eq!(case.case.governance().unwrap().procedure.pack, "001");
+    }
+}
