@@ -25,7 +25,9 @@
 //! The assessment also carries the periods of the pack (`appeal_reply`, 004 §27's 30 日) so
 //! that no period length is written in Rust; the window to appeal is not set by 004 (the seed
 //! says only that the reply is due in 30 日): a pack may set it as `appeal_filing`, else it is
-//! the locally set [`DEFAULT_APPEAL_FILING`] (30 日, as the issue asks), marked `本地设置`.
+//! the locally set [`DEFAULT_APPEAL_FILING`] (30 日, as the issue asks). Either way it is marked
+//! `本地设置`, and the decision notice gives it as the organ's own rule in a sentence apart from
+//! §27's citation, which carries only the appeal and the reply period (issue 20).
 //!
 //! # Interpretations (where the seed leaves a choice)
 //!
@@ -66,6 +68,9 @@ pub const PACK_ID: &str = "004";
 /// The window to appeal a decision when the pack sets none (`appeal_filing`): 30 日 from the
 /// decision, a local setting (the seed's §27 sets only the reply's 30 日).
 pub const DEFAULT_APPEAL_FILING: Period = Period::Days(30);
+
+/// What a period set by the body itself cites in place of an article (the window to appeal).
+const LOCAL_SETTING: &str = "本地设置";
 
 /// The regulation, named in full at first mention.
 const REGULATION: &str = "《公安机关人民警察执法过错责任追究规定》（以下简称《规定》）";
@@ -327,16 +332,25 @@ pub fn share_zh(id: &str) -> &str {
     pair_zh(&SHARES, id)
 }
 
-/// What a share says of the person, as a predicate: "应当承担主要责任", "不承担责任".
-pub fn share_sentence(id: &str) -> String {
+/// A share as what the person bears, a verb phrase to follow a name: "承担主要责任",
+/// "与其他责任人分别承担责任", "不承担责任" (never the bare noun: "李某全部责任", issue 20).
+pub fn share_predicate(id: &str) -> String {
     match id {
         "not_liable" => "不承担责任".to_string(),
-        "separate" => "应当与其他责任人分别承担责任".to_string(),
-        "liable" => "应当承担责任".to_string(),
+        "separate" => "与其他责任人分别承担责任".to_string(),
+        "liable" => "承担责任".to_string(),
         other => match share_zh(other) {
-            "" => "应当承担相应责任".to_string(),
-            zh => format!("应当承担{zh}"),
+            "" => "承担相应责任".to_string(),
+            zh => format!("承担{zh}"),
         },
+    }
+}
+
+/// What a share says of the person in a decision: "应当承担主要责任", "不承担责任".
+pub fn share_sentence(id: &str) -> String {
+    match id {
+        "not_liable" => share_predicate(id),
+        other => format!("应当{}", share_predicate(other)),
     }
 }
 
@@ -494,11 +508,12 @@ impl Assessment {
         self.periods.get("appeal_reply").copied()
     }
 
-    /// The window to appeal: the pack's `appeal_filing`, else the local default.
+    /// The window to appeal: the pack's `appeal_filing`, else the local default — either way
+    /// a local setting, never 004 §27's: §27 sets only the reply's 30 日 (issue 20).
     pub fn appeal_filing(&self) -> (Period, &'static str) {
         match self.periods.get("appeal_filing") {
-            Some(p) => (*p, "004 §27"),
-            None => (DEFAULT_APPEAL_FILING, "本地设置"),
+            Some(p) => (*p, LOCAL_SETTING),
+            None => (DEFAULT_APPEAL_FILING, LOCAL_SETTING),
         }
     }
 }
@@ -1935,7 +1950,7 @@ fn determination_document(
                 "{}（{}）{}{basis}",
                 s.name,
                 person_role_zh(&s.role),
-                share_zh(&s.share)
+                share_predicate(&s.share)
             )
         })
         .collect();
@@ -1947,10 +1962,10 @@ fn determination_document(
             .filter(|s| s.share != s.computed)
             .map(|s| {
                 format!(
-                    "{}按规则计算为{}，认定为{}",
+                    "{}按规则计算{}，认定{}",
                     s.name,
-                    share_zh(&s.computed),
-                    share_zh(&s.share)
+                    share_predicate(&s.computed),
+                    share_predicate(&s.share)
                 )
             })
             .collect();
@@ -2093,8 +2108,19 @@ fn decision_document(
     if d.appeal_due_provisional {
         last.push_str("（节假日安排尚未公布，该日期为暂定）");
     }
+    // 004 §27 under its citation says only what §27 says: the appeal to this or the higher
+    // organ, and the reply within the pack's `appeal_reply` (30 日). The window to file is the
+    // body's own setting (the pack's `appeal_filing` or the local default), said to be so and
+    // kept apart from the citation; it runs from the decision, as `appeal_due` is counted.
+    // Nothing says an appeal does not suspend the decision: no seed article says it of §27.
+    let reply = state
+        .assessment
+        .as_ref()
+        .and_then(Assessment::appeal_reply)
+        .map(|p| format!("在{}内", p.to_chinese()))
+        .unwrap_or_default();
     t.push_str(&format!(
-        "{INDENT}如不服本决定，可以向本级或者上级公安机关申诉，接受申诉的公安机关应当在三十日内作出答复（《规定》第二十七条）。申诉应当自收到本决定之日起{}内（至{last}）提出（该期限为本机关的规定，《规定》未作规定）。",
+        "{INDENT}如不服本决定，可以向本级或者上级公安机关申诉，接受申诉的公安机关应当{reply}作出答复（《规定》第二十七条）。\n{INDENT}申诉期限为本机关的规定（《规定》未规定申诉期限）：申诉应当自本决定作出之日起{}内（至{last}）提出。",
         filing.to_chinese()
     ));
     t.push_str(&format!("\n\n{org}\n{}", date_zh(on)));
@@ -2768,7 +2794,7 @@ impl Process for EnforcementFault {
                     format!(
                         "{}{}{}",
                         p.name,
-                        share_zh(s.map(|s| s.share.as_str()).unwrap_or("not_liable")),
+                        share_predicate(s.map(|s| s.share.as_str()).unwrap_or("not_liable")),
                         s.map(|s| format!("（{}）", cite_all(&s.citations)))
                             .unwrap_or_default()
                     )
@@ -2792,7 +2818,7 @@ impl Process for EnforcementFault {
             let shares: Vec<String> = c
                 .shares
                 .iter()
-                .map(|s| format!("{}{}", s.name, share_zh(&s.share)))
+                .map(|s| format!("{}{}", s.name, share_predicate(&s.share)))
                 .collect();
             f.push(Fact::new(
                 "认定的责任划分",
@@ -2923,7 +2949,7 @@ impl Process for EnforcementFault {
                     let v: Vec<String> = assessment
                         .shares
                         .iter()
-                        .map(|s| format!("{}{}", s.name, share_zh(&s.share)))
+                        .map(|s| format!("{}{}", s.name, share_predicate(&s.share)))
                         .collect();
                     if v.is_empty() {
                         "无人承担责任".to_string()

@@ -1016,12 +1016,17 @@ fn opinion_document(state: &AppealState, f: &Filing, o: &OpinionRecord) -> Docum
     })
 }
 
-/// The findings as one sentence led by 经核查 — once, whether or not the 督察 wrote it.
+/// The findings as one sentence led by 经核查 — once, whether or not the 督察 wrote it, or
+/// wrote it as 经查 (issue 20: the notice said "经核查，经核查，").
 fn findings_sentence(findings: &str) -> String {
     let f = findings.trim();
-    let f = f
-        .strip_prefix("经核查")
-        .map(|r| r.trim_start_matches(['，', ',']))
+    const MARKS: [char; 6] = ['，', ',', '：', ':', ' ', '\u{3000}'];
+    // A lead counts only before a mark: "经查阅材料" keeps its words.
+    let f = ["经核查", "经查明", "经查"]
+        .iter()
+        .filter_map(|lead| f.strip_prefix(lead))
+        .find(|r| r.starts_with(MARKS))
+        .map(|r| r.trim_start_matches(MARKS))
         .unwrap_or(f);
     if f.ends_with('。') {
         format!("经核查，{f}")

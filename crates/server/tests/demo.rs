@@ -259,7 +259,7 @@ async fn the_demo_shows_enforcement_faults_and_sanction_appeals() {
         .find(|f| f.label == "认定的责任划分")
         .map(|f| f.value.clone())
         .unwrap_or_default();
-    assert!(allocation.contains("吴刚全部责任"), "{allocation}");
+    assert!(allocation.contains("吴刚承担全部责任"), "{allocation}");
     assert!(allocation.contains("孟凡不承担责任"), "{allocation}");
     let view = app.service().view_process(&f1, today);
     assert_eq!(view.deadlines.len(), 1);

@@ -97,7 +97,10 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
     assert_eq!(d["stage"], "confirmed");
     // The engine's allocation, computed on the server from pack 004, and the confirmation.
     let computed = fact(&d, "规则计算的责任划分");
-    assert!(computed.contains("李军全部责任（第九条）"), "{computed}");
+    assert!(
+        computed.contains("李军承担全部责任（第九条）"),
+        "{computed}"
+    );
     assert!(computed.contains("张伟不承担责任"), "{computed}");
     assert!(computed.contains("政策包 004"), "{computed}");
     let assessment = &d["state"]["assessment"];
@@ -108,7 +111,7 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
     assert!(determination["text"]
         .as_str()
         .unwrap_or_default()
-        .contains("李军（审批人）全部责任（《规定》第九条）"));
+        .contains("李军（审批人）承担全部责任（《规定》第九条）"));
 
     // The 督察 may not deal with the handler whose correct opinion was overridden.
     let decide = |name: &str| {
@@ -249,7 +252,7 @@ async fn the_server_records_the_engines_assessment_not_one_sent_by_the_client_00
     assert_eq!(r.status, 200, "{}", r.body);
     let d = w.detail(LEGAL, &id).await;
     let computed = fact(&d, "规则计算的责任划分");
-    assert!(computed.contains("李军全部责任"), "{computed}");
+    assert!(computed.contains("李军承担全部责任"), "{computed}");
     assert!(computed.contains("张伟不承担责任"), "{computed}");
     // A departing confirmation needs its reasons (004 §26); §20 follows the engine.
     let r = w
@@ -393,7 +396,7 @@ async fn the_pages_take_a_fault_case_from_its_people_to_the_decision_004() {
     assert_eq!(r.status, 303, "{}", r.body);
     let page = legal.get(&format!("/cases/{id}")).await;
     assert!(
-        page.body.contains("李军全部责任（第九条）"),
+        page.body.contains("李军承担全部责任（第九条）"),
         "{}",
         page.body
     );

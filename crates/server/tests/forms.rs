@@ -425,12 +425,28 @@ async fn the_procedure_runs_through_the_forms_to_the_departments_answer() {
         r.body.contains("value=\"巴彦浩特派出所\""),
         "place prefilled"
     );
+    // 000 §23 公示期不少于五日: the form offers the length; fewer days are refused, citing §23.
+    assert!(r.body.contains("公示天数（日）"), "{}", r.body);
+    let r = s
+        .act(
+            "wang",
+            &id,
+            "start_publicity",
+            &[("place", "巴彦浩特派出所"), ("days", "3")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("公示期不少于5日") && r.body.contains("000 §23"),
+        "{}",
+        r.body
+    );
     ok(
         &s.act(
             "wang",
             &id,
             "start_publicity",
-            &[("place", "巴彦浩特派出所")],
+            &[("place", "巴彦浩特派出所"), ("days", "7")],
         )
         .await,
         "publicity",

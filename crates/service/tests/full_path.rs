@@ -180,6 +180,21 @@ async fn art_000_s13_to_s27_the_whole_procedure_on_both_backends() {
                 .any(|e| e.describe_zh().contains("复议复核后加重处理")),
             "{events:?}"
         );
+        // The case as its page and the API show it carries the flag among its facts.
+        let loaded = s.load_process(&id).await.unwrap();
+        let shown = s.view_process(&loaded, d("2024-12-30"));
+        let flag = shown
+            .facts
+            .iter()
+            .find(|f| f.label.contains("申请复议复核后加重处理"))
+            .unwrap_or_else(|| panic!("{:?}", shown.facts));
+        assert!(
+            flag.value.contains("加重为“记大过”")
+                && flag.value.contains("000 §21¶3")
+                && flag.value.contains("000 §37(六)"),
+            "{}",
+            flag.value
+        );
         assert_eq!(s.store().verify().await.unwrap().problem, None);
         let (row, v) = s.store().case_row(&id).await.unwrap().unwrap();
         assert_eq!((row.state.as_str(), v), (view.stage.as_str(), 17));

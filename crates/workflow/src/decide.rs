@@ -1534,16 +1534,21 @@ impl<'a> Ctx<'a> {
                 article,
             ));
         }
-        // 000 §20: the second extension is for a matter that "经延长期限仍未能审查论证完毕" — it
-        // is granted within the first extension's added period, once the original last day has
-        // passed, never together with the first.
+        // 000 §20: "重大疑难申请事项未能在规定期限内审查论证完毕的，经本级维权委主任批准，作出审查
+        // 论证意见的时间可以再延长 15 个工作日". 再延长 follows §18's extension, so the 规定期限 is
+        // the period as §18 extended it, and "未能…审查论证完毕" is a fact about that period: it can
+        // be known only while the added period runs, never on the day the first extension is
+        // granted. The guard chosen: the second extension is granted within the first's added
+        // period — after the original last day (here) and no later than the extended last day
+        // (the check above). The text names no nearer point, and waiting for the extended last
+        // day itself would leave the 主任 one day to grant it; so the whole added period is open.
         if round == 2 {
             if let Some(accepted) = s.accepted_on {
                 let original = self.cal.add(accepted, self.p.opinion)?.due;
                 if self.today <= original {
                     return Err(refused(
                         format!(
-                            "再次延长限于经延长期限仍未能审查论证完毕的情形：原定期限于{}届满，延长期间方可再次延长",
+                            "再次延长限于第一次延长后仍未能在规定期限内审查论证完毕的重大疑难申请事项：原定审查论证期限至{}届满，第一次延长的期间开始后方可再次延长",
                             date_zh(original)
                         ),
                         article,

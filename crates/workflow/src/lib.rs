@@ -44,13 +44,17 @@
 //!   ignored) is refused unless new evidence is described; a 复议 on a *different* reason may
 //!   follow a 复议 reply within the 复核 window. A second 复核 needs new evidence and must come
 //!   within 10 working days of the 复核 reply, before publicity or the recommendation starts.
-//! - **No heavier punishment** (000 §21 ¶3): once any 复议 or 复核 has been filed, a change of
-//!   the linked accountability decision to a heavier sanction is refused; lighter changes, and
-//!   any change before an appeal, are recorded, because the case never blocks the
-//!   accountability process (000 §22).
-//! - **Publicity** (000 §23): at least the pack's period (5 日, rolled to a working day); it
-//!   closes only after its last day and with every objection verified. A substantiated objection
-//!   holds the recommendation until 主任 or 副主任 revises the determination.
+//! - **No heavier punishment** (000 §21 ¶3 不得因民警申请复议复核而对其加重处理): the article
+//!   forbids a heavier sanction *because of* an appeal, which the record cannot tell. Every
+//!   change of the linked accountability decision is recorded as decided (the record must say
+//!   what was decided; the case never blocks the accountability process, 000 §22); one heavier
+//!   after any 复议 or 复核 was filed is flagged — on the event, in `State::heavier_after_appeal`
+//!   and among the case's facts — for the committee to review as possible retaliation (§37(六)).
+//! - **Publicity** (000 §23 公示期不少于五日): the pack's period (5 日, rolled to a working day)
+//!   is the minimum; the office may set a longer one in 日 when it starts publicity, and fewer
+//!   days are refused. It closes only after its last day and with every objection verified. A
+//!   substantiated objection holds the recommendation until 主任 or 副主任 revises the
+//!   determination.
 //! - **Recusal** (回避, 000 §19(六)): the office of the handling committee records it, with its
 //!   reason, at any stage after filing; an applicant is a party, not a reviewer, and is not
 //!   recused. From then on the person is refused as a panel member or invited participant
@@ -60,6 +64,9 @@
 //!   re-forms a panel that lost one.
 //! - **Extensions** (000 §18, §20): only before the current last day runs out; the first needs
 //!   grounds and 主任 or 副主任, the second 主任; each adds its period to the previous last day.
+//!   §20's second is for a matter 未能在规定期限内审查论证完毕 — the period as §18 extended it —
+//!   so it is granted only within the first's added period (after the original last day), never
+//!   with the first.
 //!
 //! # Invariants
 //!

@@ -325,6 +325,11 @@ impl Process for Application {
                 }
             }
         }
+        // 000 §21 ¶3: a heavier sanction after a 复议 or 复核 is recorded as decided and shown
+        // here for the committee to review whether the appeal was its cause (§37(六)).
+        if let Some(flag) = heavier_after_appeal_fact(state) {
+            out.push(flag);
+        }
         if !state.panel.is_empty() {
             let names = state
                 .panel
@@ -1073,4 +1078,34 @@ pub fn every_form(s: &State) -> Vec<ActionSpec> {
         .iter()
         .filter_map(|(id, _)| form(id, s, Role::Office))
         .collect()
+}
+
+/// The flag of a heavier sanction recorded after a 复议 or 复核 was filed (000 §21 ¶3: 不得因民警
+/// 申请复议复核而对其加重处理; §37(六): 因民警申请申诉加重处理或变相打击报复 is an accountability
+/// matter). lvzhi cannot know the cause, so it records what was decided and says what to review.
+fn heavier_after_appeal_fact(state: &State) -> Option<Fact> {
+    if state.heavier_after_appeal.is_empty() {
+        return None;
+    }
+    let changes: Vec<String> = state
+        .heavier_after_appeal
+        .iter()
+        .map(|on| {
+            let to = state
+                .sanction_history
+                .iter()
+                .rev()
+                .find(|(d, _, _)| d == on)
+                .map(|(_, s, _)| sanction_zh(*s))
+                .unwrap_or_default();
+            format!("{}加重为“{to}”", lvzhi_calendar::date_zh(*on))
+        })
+        .collect();
+    Some(Fact::new(
+        "待审查：申请复议复核后加重处理",
+        format!(
+            "申请人申请复议复核后，原问责处理于{}。公安机关不得因民警申请复议复核而对其加重处理或者变相打击报复（000 §21¶3），请维权委审查是否因申请而加重；属实的，依照有关规定追究相关领导和责任人的责任（000 §37(六)）",
+            changes.join("、")
+        ),
+    ))
 }

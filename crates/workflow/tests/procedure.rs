@@ -358,8 +358,9 @@ fn art_18_20_two_extensions_deputy_may_grant_the_first_only_the_director_the_sec
     );
     // +15 working days from 11-18.
     assert_eq!(c.deadlines()[0].due, d(2024, 12, 9));
-    // 000 §20: the second extension is for a matter still not finished after the first — not
-    // granted with it, only once the original last day (11-18) has passed.
+    // 000 §20 (未能在规定期限内审查论证完毕, the period as §18 extended it): the second extension
+    // is not granted with the first — not the same day, not before the original last day (11-18)
+    // has passed and the first extension's added period begun.
     for day in [d(2024, 11, 1), d(2024, 11, 18)] {
         let msg = c.refused(
             &director(),
@@ -369,7 +370,9 @@ fn art_18_20_two_extensions_deputy_may_grant_the_first_only_the_director_the_sec
             day,
         );
         assert!(
-            msg.contains("延长期间方可再次延长") && msg.contains("2024年11月18日"),
+            msg.contains("第一次延长的期间开始后方可再次延长")
+                && msg.contains("原定审查论证期限至2024年11月18日届满")
+                && msg.contains("000 §20"),
             "{msg}"
         );
     }
@@ -723,6 +726,19 @@ fn art_21_a_heavier_sanction_after_an_appeal_is_recorded_and_flagged_for_review(
         last.describe_zh().contains("复议复核后加重处理"),
         "{}",
         last.describe_zh()
+    );
+    // The case page shows the flag among the case's facts, with the articles to review it by.
+    let facts = <Application as lvzhi_case::Process>::facts(&c.state);
+    let flag = facts
+        .iter()
+        .find(|f| f.label.contains("申请复议复核后加重处理"))
+        .unwrap_or_else(|| panic!("no flag among {facts:?}"));
+    assert!(
+        flag.value.contains("2024年11月25日加重为“降级”")
+            && flag.value.contains("000 §21¶3")
+            && flag.value.contains("000 §37(六)"),
+        "{}",
+        flag.value
     );
     // A lighter change after the appeal is recorded and not flagged.
     c.ok(

@@ -477,6 +477,9 @@ fn run(
         today = today + Days::new(advance);
         // The scheduler runs first, as the server would.
         for e in due_events(&state, today, &CAL, &p).unwrap() {
+            if let Some(doc) = e.kind.document() {
+                prop_assert_eq!(doubled_phrase(&doc.text), None, "{}", doc.text);
+            }
             state = try_apply(state, &e).unwrap();
             events.push(e);
         }
@@ -521,6 +524,16 @@ fn run(
                     prop_assert_eq!(&back, &e);
                     let tag = format!("\"type\":\"{}\"", e.kind.id());
                     prop_assert!(json.contains(&tag), "{} lacks {}", json, tag);
+                    // No notice says a phrase twice in a row (issue 20: "经核查，经核查，").
+                    if let Some(doc) = e.kind.document() {
+                        prop_assert!(
+                            doubled_phrase(&doc.text).is_none(),
+                            "{} says {:?} twice: {}",
+                            doc.title,
+                            doubled_phrase(&doc.text),
+                            doc.text
+                        );
+                    }
                     state = try_apply(state, &e).unwrap();
                     events.push(e);
                 }

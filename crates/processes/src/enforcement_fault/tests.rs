@@ -203,7 +203,7 @@ fn s9_approver_who_overrode_correct_opinion_bears_responsibility_004() {
     assert_eq!(det.kind, DocumentKind::FaultDetermination);
     assert!(
         det.text
-            .contains("李某（审批人）全部责任（《规定》第九条）"),
+            .contains("李某（审批人）承担全部责任（《规定》第九条）"),
         "{}",
         det.text
     );
@@ -227,12 +227,122 @@ fn s9_approver_who_overrode_correct_opinion_bears_responsibility_004() {
     // (issue 20), and "不停止执行" is not the article's: gone.
     assert!(
         dec.text
-            .contains("接受申诉的公安机关应当在三十日内作出答复（《规定》第二十七条）")
-            && dec.text.contains("该期限为本机关的规定，《规定》未作规定")
+            .contains("接受申诉的公安机关应当在30日内作出答复（《规定》第二十七条）")
+            && dec
+                .text
+                .contains("申诉期限为本机关的规定（《规定》未规定申诉期限）")
             && !dec.text.contains("不停止执行"),
         "{}",
         dec.text
     );
+}
+
+#[test]
+fn s27_decision_notice_cites_only_the_reply_and_gives_the_window_as_the_bodys_own_004() {
+    // 004 §27: 可以向本级或者上级公安机关申诉；接受申诉的公安机关应当在三十日内做出答复. It
+    // sets no window to file and says nothing of suspension; a pack that sets `appeal_filing`
+    // sets a local rule, which neither the notice nor the deadline may attribute to §27.
+    let mut c = Case::default();
+    c.run(open(), &legal(), "2024-07-01");
+    c.run(
+        Command::RecordPeople {
+            people: overriding_approver(),
+        },
+        &legal(),
+        "2024-07-02",
+    );
+    c.run(
+        Command::RecordCircumstances {
+            circumstances: Circumstances::default(),
+        },
+        &legal(),
+        "2024-07-02",
+    );
+    let mut a = assess(&PACKS, &c.state).unwrap_or_else(|e| panic!("{e}"));
+    a.periods.insert("appeal_filing".into(), Period::Days(15));
+    c.run(Command::Assess { assessment: a }, &legal(), "2024-07-03");
+    c.run(confirm(), &legal(), "2024-07-05");
+    c.run(
+        decide("李某", &["circulated_criticism"]),
+        &insp(),
+        "2024-09-02",
+    );
+    let s = &c.state.standings["李某"];
+    assert_eq!(s.decision.appeal_article, "本地设置");
+    assert_eq!(s.decision.appeal_due, d("2024-09-18"));
+    let text = &c.docs()[1].text;
+    // The sentence under §27's citation holds only the appeal and the reply period.
+    let cited = text
+        .split(['。', '\n'])
+        .find(|l| l.contains("第二十七条"))
+        .unwrap_or_default();
+    assert_eq!(
+        cited.trim_start_matches('\u{3000}'),
+        "如不服本决定，可以向本级或者上级公安机关申诉，接受申诉的公安机关应当在30日内作出答复（《规定》第二十七条）"
+    );
+    assert!(
+        text.contains("申诉期限为本机关的规定（《规定》未规定申诉期限）：申诉应当自本决定作出之日起15日内（至2024年9月18日）提出。"),
+        "{text}"
+    );
+    assert!(!text.contains("不停止执行"), "{text}");
+    // A late appeal is refused citing the local setting, not §27.
+    let e = c.refused(
+        Command::Appeal {
+            to: AppealTo::SameLevel,
+            reasons: "不服".into(),
+        },
+        &officer("p-li"),
+        "2024-09-19",
+    );
+    assert_eq!(e.article.as_deref(), Some("本地设置"));
+}
+
+#[test]
+fn s26_every_share_reads_as_a_sentence_in_the_notices_004() {
+    // "经认定，你全部责任" and "李某（审批人）全部责任" had no verb (issue 20): every share the
+    // allocations give reads as what the person bears.
+    let c = decided_s9();
+    let standing = &c.state.standings["李某"];
+    for (id, zh) in SHARES {
+        let pred = share_predicate(id);
+        assert!(
+            pred.starts_with("承担") || pred.starts_with("与其他责任人") || pred == "不承担责任",
+            "{id}: {pred}"
+        );
+        let share = ConfirmedShare {
+            name: "李某".into(),
+            role: "approver".into(),
+            share: id.to_string(),
+            computed: id.to_string(),
+            citations: vec!["004 §9".into()],
+        };
+        let doc = decision_document(
+            &c.state,
+            &standing.decision,
+            &share,
+            DEFAULT_APPEAL_FILING,
+            d("2024-09-02"),
+        );
+        let expected = format!("经认定，你{}（《规定》第九条）", share_sentence(id));
+        assert!(doc.text.contains(&expected), "{id}: {}", doc.text);
+        if id != "not_liable" {
+            assert!(!doc.text.contains(&format!("你{zh}")), "{id}: {}", doc.text);
+        }
+        assert!(!doc.text.contains("你应当不承担"), "{id}: {}", doc.text);
+    }
+    assert_eq!(share_sentence("main"), "应当承担主要责任");
+    assert_eq!(share_sentence("separate"), "应当与其他责任人分别承担责任");
+    assert_eq!(share_sentence("not_liable"), "不承担责任");
+    // The 认定书 and the facts name each share with its verb too.
+    let det = &c.docs()[0].text;
+    assert!(det.contains("李某（审批人）承担全部责任"), "{det}");
+    let facts = EnforcementFault::facts(&c.state);
+    let confirmed = facts
+        .iter()
+        .find(|f| f.label == "认定的责任划分")
+        .map(|f| f.value.clone())
+        .unwrap_or_default();
+    assert!(confirmed.contains("李某承担全部责任"), "{confirmed}");
 }
 
 #[test]
@@ -317,7 +427,7 @@ fn s26_confirmation_departing_from_computed_allocation_needs_reasons_004() {
     let det = &c.docs()[0];
     assert!(
         det.text
-            .contains("赵某按规则计算为不承担责任，认定为次要责任"),
+            .contains("赵某按规则计算不承担责任，认定承担次要责任"),
         "{}",
         det.text
     );

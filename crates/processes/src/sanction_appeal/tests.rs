@@ -515,6 +515,54 @@ fn s28_unfair_treatment_ordered_corrected_by_a_deadline_tracked_to_verification_
 }
 
 #[test]
+fn s28_no_notice_of_an_appeal_says_a_phrase_twice_001() {
+    // The 限期纠正通知书 said "经核查，经核查，" when the 督察's findings began as the notice
+    // does (issue 20). Whatever lead the findings carry, every notice of the process — the
+    // opinion, the order, a second order — says each phrase once.
+    for findings in [
+        "经核查，王强同志系依法履职，记大过处分认定事实错误",
+        "经核查：王强同志系依法履职",
+        "经查，王强同志系依法履职。",
+        "经查明，王强同志系依法履职",
+        "王强同志系依法履职",
+    ] {
+        let mut c = found_improper();
+        c.run(
+            Command::DepartmentAnswer {
+                corrected: false,
+                now: None,
+                reasons: "认为处分并无不当".into(),
+            },
+            &dept(),
+            "2024-06-20",
+        );
+        c.run(
+            Command::OrderCorrection {
+                findings: findings.into(),
+                requirements: "撤销记大过处分，恢复其相应待遇".into(),
+                deadline: d("2024-07-19"),
+            },
+            &insp(),
+            "2024-06-21",
+        );
+        let docs = c.docs();
+        assert!(docs.len() >= 2, "{docs:?}");
+        for doc in &docs {
+            assert_eq!(
+                crate::testing::doubled_phrase(&doc.text),
+                None,
+                "{findings}: {}",
+                doc.text
+            );
+        }
+        let order = docs.last().map(|d| d.text.clone()).unwrap_or_default();
+        assert_eq!(order.matches("经核查").count(), 1, "{order}");
+        assert!(!order.contains("经查"), "{order}");
+        assert!(order.contains("经核查，王强同志系依法履职"), "{order}");
+    }
+}
+
+#[test]
 fn s28_no_order_without_a_finding_of_unfair_treatment_001() {
     let mut c = rechecked();
     let e = c.refused(order("2024-07-19"), &insp(), "2024-06-12");
@@ -634,7 +682,7 @@ impl Driven for SanctionAppeal {
                 reasons: "答复".into(),
             },
             "sanction_appeal_order_correction" => Command::OrderCorrection {
-                findings: "核查属实".into(),
+                findings: "民警系依法履职，处分认定事实错误".into(),
                 requirements: "撤销".into(),
                 deadline: today + chrono::Days::new(20),
             },
