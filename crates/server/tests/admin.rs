@@ -742,7 +742,12 @@ async fn issue20_bindings_are_set_on_the_page_and_through_the_api_by_the_same_ru
     // Refused alike on the page and through the API, with the same words; nothing written.
     let before = chain_len(&env).await;
     /// The page's fields, the API's body, the words both answer with, and the status.
-    type Refused<'a> = (&'a [(&'a str, &'a str)], serde_json::Value, &'a str, StatusCode);
+    type Refused<'a> = (
+        &'a [(&'a str, &'a str)],
+        serde_json::Value,
+        &'a str,
+        StatusCode,
+    );
     let refusals: [Refused; 2] = [
         (
             &[("procedure", "999")],
