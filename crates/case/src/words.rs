@@ -290,6 +290,9 @@ pub struct PackRef {
     pub pack: String,
     pub version: String,
     pub title: String,
+    /// The name its notices use after the first mention (`实施细则`); empty: the full title.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub short_title: String,
 }
 
 /// The regulations that govern a case: the *procedure* its body follows (000 for 阿拉善 police,

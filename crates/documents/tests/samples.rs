@@ -88,6 +88,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
     vec![
         (
             docs::acceptance_notice(
+&docs::Regulation::default_000(),
                 &f,
                 Some(Filer::Officer),
                 d(2024, 9, 27),
@@ -98,6 +99,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::rejection_notice(
+&docs::Regulation::default_000(),
                 &f,
                 Some(Filer::Unit),
                 d(2024, 9, 27),
@@ -108,6 +110,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::deemed_acceptance_notice(
+&docs::Regulation::default_000(),
                 &f,
                 Some(Filer::Officer),
                 d(2024, 9, 27),
@@ -119,6 +122,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::ex_officio_notice(
+&docs::Regulation::default_000(),
                 &f,
                 "督察大队在执法监督检查中调阅执法记录仪视频，发现民警处置过程规范，可能具有依法履职免责情形。",
                 d(2024, 10, 8),
@@ -128,6 +132,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::extension_approval(
+&docs::Regulation::default_000(),
                 &f,
                 Some(Filer::Officer),
                 1,
@@ -141,6 +146,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::review_opinion(
+&docs::Regulation::default_000(),
                 &f,
                 Some(Filer::Officer),
                 &ex,
@@ -152,6 +158,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::appeal_reply(
+&docs::Regulation::default_000(),
                 &f,
                 Some(Filer::Officer),
                 AppealKind::Reconsideration,
@@ -171,6 +178,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::appeal_reply(
+&docs::Regulation::default_000(),
                 &f,
                 Some(Filer::Officer),
                 AppealKind::ReReview,
@@ -187,6 +195,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::recommendation(
+&docs::Regulation::default_000(),
                 &f,
                 &decision,
                 Some(Sanction::Demerit),
@@ -199,6 +208,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::publicity_notice(
+&docs::Regulation::default_000(),
                 &f,
                 &exemption(),
                 "阿拉善左旗公安局政务公开栏及内网门户",

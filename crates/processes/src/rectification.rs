@@ -52,7 +52,13 @@
 
 use chrono::{Datelike, NaiveDate};
 use lvzhi_calendar::date_zh;
-use lvzhi_workflow::documents::{office_name, REGULATION};
+use lvzhi_workflow::documents::office_name;
+
+/// 000 named in full at first mention: the notices of a rectification cite 000 §31¶2 and §32
+/// whatever body issues them (issue 20: to come from the governing pack, as the application's
+/// notices now do).
+const REGULATION: &str =
+    "《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》（以下简称《实施细则》）";
 use lvzhi_workflow::Officer;
 use serde::{Deserialize, Serialize};
 

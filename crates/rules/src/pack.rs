@@ -60,6 +60,8 @@ struct RawMeta {
     id: S<String>,
     title: String,
     #[serde(default)]
+    short_title: String,
+    #[serde(default)]
     issuer: String,
     #[serde(default)]
     document_number: String,
@@ -514,6 +516,8 @@ impl Value {
 pub struct Meta {
     pub id: String,
     pub title: String,
+    /// The name notices use after the first mention (`实施细则` for 000); empty: the full title.
+    pub short_title: String,
     pub issuer: String,
     pub document_number: String,
     pub version: String,
@@ -2129,6 +2133,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
     let meta = Meta {
         id: m.id.get_ref().clone(),
         title: m.title.clone(),
+        short_title: m.short_title.clone(),
         issuer: m.issuer.clone(),
         document_number: m.document_number.clone(),
         version: m.version.clone(),

@@ -73,6 +73,7 @@ fn pack_ref(refs: &PackRefs, id: &str) -> PackRef {
         pack: id.to_string(),
         version: String::new(),
         title: format!("政策包 {id}"),
+        short_title: String::new(),
     })
 }
 

@@ -38,6 +38,7 @@ pub fn pack_refs(set: &PackSet) -> crate::governance::PackRefs {
                     pack: p.meta.id.clone(),
                     version: p.meta.version.clone(),
                     title: p.meta.title.clone(),
+                    short_title: p.meta.short_title.clone(),
                 },
             )
         })

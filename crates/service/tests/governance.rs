@@ -41,6 +41,7 @@ fn pack_set() -> PackSet {
             "title = \"阿拉善左旗公安局民警依法履职免责和容错纠错工作规程\"",
             1,
         )
+        .replacen("short_title = \"实施细则\"", "short_title = \"规程\"", 1)
         .replacen(
             "id = \"acceptance\"\nperiod = \"7wd\"",
             "id = \"acceptance\"\nperiod = \"5wd\"",
@@ -243,6 +244,30 @@ async fn issue20_a_case_records_the_regulations_that_governed_it_and_keeps_them(
             .deadlines
             .iter()
             .any(|d| d.deadline.due == day("2026-03-09")));
+        // Its notices cite the unit's own regulation by its own names (issue 20 item 2).
+        let office = Actor::new("p-office", &[Role::Office], "alszq-gaj");
+        for action in ["register", "accept"] {
+            s.act_process(
+                &new_id,
+                None,
+                &office,
+                &json!({ "action": action }),
+                today,
+                now,
+            )
+            .await
+            .unwrap();
+        }
+        let accepted = s.load_process(&new_id).await.unwrap();
+        let notice = &accepted.case.documents()[0].text;
+        assert!(
+            notice.contains(
+                "根据《阿拉善左旗公安局民警依法履职免责和容错纠错工作规程》（以下简称《规程》）第十三条"
+            ),
+            "{notice}"
+        );
+        assert!(notice.contains("《规程》第十六条"), "{notice}");
+        assert!(!notice.contains("实施细则"), "{notice}");
 
         // Nothing bound up the chain: nothing recorded, 000 governs as before bindings.
         let (free, _, events) = s

@@ -302,7 +302,13 @@ pub fn due_events(
             if today > acc.due {
                 let opinion = cal.add(acc.due, p.opinion)?;
                 let document = documents::deemed_acceptance_notice(
-                    form, s.filer, received, &acc, today, &opinion,
+                    &documents::Regulation::of(s.governance.as_ref()),
+                    form,
+                    s.filer,
+                    received,
+                    &acc,
+                    today,
+                    &opinion,
                 );
                 out.push(Event {
                     on: today,

@@ -496,7 +496,13 @@ impl<'a> Ctx<'a> {
                 }
                 nonempty(grounds, "主动启动应当载明发现的情形或者线索", "000 §12")?;
                 let due = self.cal.add(today, self.p.opinion)?;
-                let document = documents::ex_officio_notice(form, grounds, today, &due);
+                let document = documents::ex_officio_notice(
+                    &documents::Regulation::of(s.governance.as_ref()),
+                    form,
+                    grounds,
+                    today,
+                    &due,
+                );
                 Ok(self.ev(
                     self.by(Role::Office),
                     EventKind::OpenedExOfficio {
@@ -541,8 +547,14 @@ impl<'a> Ctx<'a> {
                 match cmd {
                     Command::Reject { reasons } => {
                         nonempty(reasons, "不予受理的，应当书面告知不予受理的理由", "000 §13")?;
-                        let document =
-                            documents::rejection_notice(form, s.filer, received, today, reasons);
+                        let document = documents::rejection_notice(
+                            &documents::Regulation::of(s.governance.as_ref()),
+                            form,
+                            s.filer,
+                            received,
+                            today,
+                            reasons,
+                        );
                         Ok(self.ev(
                             by,
                             EventKind::Rejected {
@@ -553,8 +565,14 @@ impl<'a> Ctx<'a> {
                     }
                     _ => {
                         let due = self.cal.add(today, self.p.opinion)?;
-                        let document =
-                            documents::acceptance_notice(form, s.filer, received, today, &due);
+                        let document = documents::acceptance_notice(
+                            &documents::Regulation::of(s.governance.as_ref()),
+                            form,
+                            s.filer,
+                            received,
+                            today,
+                            &due,
+                        );
                         Ok(self.ev(by, EventKind::Accepted { document }))
                     }
                 }
@@ -910,8 +928,15 @@ impl<'a> Ctx<'a> {
                 let d = s.draft.as_ref().ok_or_else(|| self.wrong_stage(A))?;
                 let accepted = s.accepted_on.unwrap_or(today);
                 let window = self.cal.add(today, self.p.reconsideration_apply)?;
-                let document =
-                    documents::review_opinion(form, s.filer, d, accepted, today, &window);
+                let document = documents::review_opinion(
+                    &documents::Regulation::of(s.governance.as_ref()),
+                    form,
+                    s.filer,
+                    d,
+                    accepted,
+                    today,
+                    &window,
+                );
                 Ok(self.ev(
                     by,
                     EventKind::OpinionIssued {
@@ -1029,8 +1054,15 @@ impl<'a> Ctx<'a> {
                     }
                 };
                 let ends = self.cal.add(today, period)?;
-                let document =
-                    documents::publicity_notice(self.form()?, d, place, today, &ends, minimum);
+                let document = documents::publicity_notice(
+                    &documents::Regulation::of(s.governance.as_ref()),
+                    self.form()?,
+                    d,
+                    place,
+                    today,
+                    &ends,
+                    minimum,
+                );
                 Ok(self.ev(
                     by,
                     EventKind::PublicityStarted {
@@ -1181,6 +1213,7 @@ impl<'a> Ctx<'a> {
                 }
                 nonempty(reasons, "建议应当说明原决定不当的理由", "000 §26")?;
                 let document = documents::recommendation(
+                    &documents::Regulation::of(s.governance.as_ref()),
                     form,
                     decision,
                     Some(current),
@@ -1559,6 +1592,7 @@ impl<'a> Ctx<'a> {
         let new_due = chain(self.cal.add(current.due, period)?, &current);
         let form = self.form()?;
         let document = documents::extension_approval(
+            &documents::Regulation::of(s.governance.as_ref()),
             form,
             s.filer,
             round,
@@ -1747,6 +1781,7 @@ impl<'a> Ctx<'a> {
             ),
         };
         let document = documents::appeal_reply(
+            &documents::Regulation::of(s.governance.as_ref()),
             form,
             s.filer,
             kind,

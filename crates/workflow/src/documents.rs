@@ -6,9 +6,54 @@ use lvzhi_calendar::{date_zh, Deadline};
 
 use crate::model::*;
 
-/// The regulation, named in full at first mention.
-pub const REGULATION: &str =
-    "《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》（以下简称《实施细则》）";
+/// The regulation a notice cites (issue 20): the procedure pack recorded as governing the case
+/// — 000 itself, or a unit's own copy of it under another title — named in full at first
+/// mention and by its short name after. A case recorded before bindings cites 000.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Regulation {
+    pub title: String,
+    /// The name used after the first mention (`实施细则`); empty: the full title each time.
+    pub short: String,
+}
+
+impl Regulation {
+    /// 000, 《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》 (《实施细则》).
+    pub fn default_000() -> Self {
+        Regulation {
+            title: "阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则".to_string(),
+            short: "实施细则".to_string(),
+        }
+    }
+
+    /// The regulation `governance` records as the case's procedure, else 000.
+    pub fn of(governance: Option<&lvzhi_case::Governance>) -> Self {
+        match governance {
+            Some(g) => Regulation {
+                title: g.procedure.title.clone(),
+                short: g.procedure.short_title.clone(),
+            },
+            None => Self::default_000(),
+        }
+    }
+
+    /// "《全称》（以下简称《简称》）" at first mention.
+    pub fn first(&self) -> String {
+        if self.short.is_empty() {
+            format!("《{}》", self.title)
+        } else {
+            format!("《{}》（以下简称《{}》）", self.title, self.short)
+        }
+    }
+
+    /// "《简称》" after the first mention.
+    pub fn short(&self) -> String {
+        if self.short.is_empty() {
+            format!("《{}》", self.title)
+        } else {
+            format!("《{}》", self.short)
+        }
+    }
+}
 
 const INDENT: &str = "\u{3000}\u{3000}";
 
@@ -99,7 +144,7 @@ fn numeral(n: u32) -> String {
 
 /// "000 §7(一)" → "《实施细则》第七条第（一）项", "000 §8¶2" → "《实施细则》第八条第二款";
 /// any other citation is kept as written.
-pub fn cite_zh(citation: &str) -> String {
+pub fn cite_zh(reg: &Regulation, citation: &str) -> String {
     let Some(rest) = citation.trim().strip_prefix("000 §") else {
         return citation.to_string();
     };
@@ -111,7 +156,7 @@ pub fn cite_zh(citation: &str) -> String {
         return citation.to_string();
     }
     let tail = &rest[digits.len()..];
-    let mut out = format!("《实施细则》第{}条", numeral(n));
+    let mut out = format!("{}第{}条", reg.short(), numeral(n));
     if let Some(p) = tail.strip_prefix('¶') {
         match p.parse::<u32>() {
             Ok(k) if (1..=99).contains(&k) => out.push_str(&format!("第{}款", numeral(k))),
@@ -126,15 +171,17 @@ pub fn cite_zh(citation: &str) -> String {
 }
 
 pub fn acceptance_notice(
+    reg: &Regulation,
     form: &ApplicationForm,
     filer: Option<Filer>,
     received_on: NaiveDate,
     on: NaiveDate,
     opinion_due: &Deadline,
 ) -> Document {
+    let (rf, rs) = (reg.first(), reg.short());
     let y = you(filer);
     let text = format!(
-        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。经登记和初查，根据{REGULATION}第十三条的规定，决定予以受理。\n{INDENT}根据《实施细则》第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出。审查论证期间，{y}可以当面陈述、举证、申辩（《实施细则》第十五条）。\n{INDENT}特此通知。{sig}",
+        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。经登记和初查，根据{rf}第十三条的规定，决定予以受理。\n{INDENT}根据{rs}第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出。审查论证期间，{y}可以当面陈述、举证、申辩（{rs}第十五条）。\n{INDENT}特此通知。{sig}",
         addr = addressee(form, filer),
         recv = date_zh(received_on),
         m = matter(form),
@@ -153,15 +200,17 @@ pub fn acceptance_notice(
 }
 
 pub fn rejection_notice(
+    reg: &Regulation,
     form: &ApplicationForm,
     filer: Option<Filer>,
     received_on: NaiveDate,
     on: NaiveDate,
     reasons: &str,
 ) -> Document {
+    let rf = reg.first();
     let y = you(filer);
     let text = format!(
-        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。经登记和初查，根据{REGULATION}第十三条的规定，决定不予受理。\n{INDENT}不予受理的理由如下：{r}\n{INDENT}特此通知。{sig}",
+        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。经登记和初查，根据{rf}第十三条的规定，决定不予受理。\n{INDENT}不予受理的理由如下：{r}\n{INDENT}特此通知。{sig}",
         addr = addressee(form, filer),
         recv = date_zh(received_on),
         m = matter(form),
@@ -179,6 +228,7 @@ pub fn rejection_notice(
 }
 
 pub fn deemed_acceptance_notice(
+    reg: &Regulation,
     form: &ApplicationForm,
     filer: Option<Filer>,
     received_on: NaiveDate,
@@ -186,9 +236,10 @@ pub fn deemed_acceptance_notice(
     on: NaiveDate,
     opinion_due: &Deadline,
 ) -> Document {
+    let (rf, rs) = (reg.first(), reg.short());
     let y = you(filer);
     let text = format!(
-        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。根据{REGULATION}第十三条的规定，应当在{ap}内决定是否受理并书面告知；该期限已于{ad}届满，本办未作出告知，依照该条规定视为受理，受理之日为{ad}。\n{INDENT}根据《实施细则》第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出。\n{INDENT}特此告知。{sig}",
+        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。根据{rf}第十三条的规定，应当在{ap}内决定是否受理并书面告知；该期限已于{ad}届满，本办未作出告知，依照该条规定视为受理，受理之日为{ad}。\n{INDENT}根据{rs}第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出。\n{INDENT}特此告知。{sig}",
         addr = addressee(form, filer),
         recv = date_zh(received_on),
         m = matter(form),
@@ -209,13 +260,15 @@ pub fn deemed_acceptance_notice(
 }
 
 pub fn ex_officio_notice(
+    reg: &Regulation,
     form: &ApplicationForm,
     grounds: &str,
     on: NaiveDate,
     opinion_due: &Deadline,
 ) -> Document {
+    let (rf, rs) = (reg.first(), reg.short());
     let text = format!(
-        "{addr}：\n{INDENT}本办在工作中发现{m}可能具有应当适用免责容错的情形，线索如下：{g}\n{INDENT}根据{REGULATION}第十二条第二款的规定，本办主动启动免责容错审查论证工作，并将自启动之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出（《实施细则》第十六条）。审查论证期间，你可以当面陈述、举证、申辩（《实施细则》第十五条）。\n{INDENT}特此通知。{sig}",
+        "{addr}：\n{INDENT}本办在工作中发现{m}可能具有应当适用免责容错的情形，线索如下：{g}\n{INDENT}根据{rf}第十二条第二款的规定，本办主动启动免责容错审查论证工作，并将自启动之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出（{rs}第十六条）。审查论证期间，你可以当面陈述、举证、申辩（{rs}第十五条）。\n{INDENT}特此通知。{sig}",
         addr = addressee(form, None),
         m = matter(form),
         g = grounds.trim(),
@@ -235,6 +288,7 @@ pub fn ex_officio_notice(
 
 #[allow(clippy::too_many_arguments)]
 pub fn extension_approval(
+    reg: &Regulation,
     form: &ApplicationForm,
     filer: Option<Filer>,
     round: u8,
@@ -244,13 +298,14 @@ pub fn extension_approval(
     old_due: NaiveDate,
     new_due: &Deadline,
 ) -> Document {
+    let rf = reg.first();
     let (article, head) = if round == 1 {
         ("第十八条", "案情重大、情况复杂、有较大影响")
     } else {
         ("第二十条", "重大疑难申请事项未能在规定期限内审查论证完毕")
     };
     let text = format!(
-        "{addr}：\n{INDENT}{y}就{m}提出的免责容错申请，因{head}，具体理由为：{g}经本委{approver}批准，根据{REGULATION}{article}的规定，作出审查论证意见的期限在原定于{old}届满的基础上{again}延长{p}，延长后的期限至{due}届满。\n{INDENT}特此通知。{sig}",
+        "{addr}：\n{INDENT}{y}就{m}提出的免责容错申请，因{head}，具体理由为：{g}经本委{approver}批准，根据{rf}{article}的规定，作出审查论证意见的期限在原定于{old}届满的基础上{again}延长{p}，延长后的期限至{due}届满。\n{INDENT}特此通知。{sig}",
         addr = addressee(form, filer),
         y = you(filer),
         m = quoted(form),
@@ -285,23 +340,24 @@ fn end_sentence(s: &str) -> String {
     }
 }
 
-fn determination_text(d: &Determination) -> String {
+fn determination_text(reg: &Regulation, d: &Determination) -> String {
     let mut s = format!(
         "{INDENT}审查论证认为：{}\n{INDENT}审查论证结论：{}。",
         end_sentence(&d.basis),
         d.summary_zh()
     );
     if !d.articles.is_empty() {
-        let cites: Vec<String> = d.articles.iter().map(|a| cite_zh(a)).collect();
+        let cites: Vec<String> = d.articles.iter().map(|a| cite_zh(reg, a)).collect();
         s.push_str(&format!("依据：{}。", cites.join("、")));
     }
     if d.original_decision_improper {
-        s.push_str("原问责处理决定不当，应当依照《实施细则》第二十二条、第二十六条的规定向原决定作出部门提出撤销或者变更原决定的建议。");
+        s.push_str(&format!("原问责处理决定不当，应当依照{}第二十二条、第二十六条的规定向原决定作出部门提出撤销或者变更原决定的建议。", reg.short()));
     }
     s
 }
 
 pub fn review_opinion(
+    reg: &Regulation,
     form: &ApplicationForm,
     filer: Option<Filer>,
     d: &Determination,
@@ -309,13 +365,14 @@ pub fn review_opinion(
     on: NaiveDate,
     appeal_due: &Deadline,
 ) -> Document {
+    let (rf, rs) = (reg.first(), reg.short());
     let y = you(filer);
     let text = format!(
-        "{addr}：\n{INDENT}{y}就{m}提出的免责容错申请，本委于{acc}受理。依照{REGULATION}第十四条至第十六条的规定，本委组织审查论证组对民警履职行为的合法合规性、采取措施的适度合理性、主客观情况、因果关系以及是否适用免责容错进行了全面审查论证，经本委批准，现出具审查论证意见如下：\n{det}\n{INDENT}{y}如对本意见有异议，可以自收到本意见之日起{p}内向本委申请复议（《实施细则》第二十一条）；本意见于出具当日送达的，最迟应于{due}提出。{sig}",
+        "{addr}：\n{INDENT}{y}就{m}提出的免责容错申请，本委于{acc}受理。依照{rf}第十四条至第十六条的规定，本委组织审查论证组对民警履职行为的合法合规性、采取措施的适度合理性、主客观情况、因果关系以及是否适用免责容错进行了全面审查论证，经本委批准，现出具审查论证意见如下：\n{det}\n{INDENT}{y}如对本意见有异议，可以自收到本意见之日起{p}内向本委申请复议（{rs}第二十一条）；本意见于出具当日送达的，最迟应于{due}提出。{sig}",
         addr = addressee(form, filer),
         m = quoted(form),
         acc = date_zh(accepted_on),
-        det = determination_text(d),
+        det = determination_text(reg, d),
         p = appeal_due.period.to_chinese(),
         due = last_day(appeal_due),
         sig = sign(&committee_name(&form.committee), on),
@@ -332,6 +389,7 @@ pub fn review_opinion(
 
 #[allow(clippy::too_many_arguments)]
 pub fn appeal_reply(
+    reg: &Regulation,
     form: &ApplicationForm,
     filer: Option<Filer>,
     kind: AppealKind,
@@ -344,6 +402,7 @@ pub fn appeal_reply(
     signer: &Org,
     copy_to: Option<&Org>,
 ) -> Document {
+    let (rf, rs) = (reg.first(), reg.short());
     let y = you(filer);
     let verdict = if upheld {
         "维持原审查论证意见".to_string()
@@ -354,7 +413,7 @@ pub fn appeal_reply(
         )
     };
     let mut text = format!(
-        "{addr}：\n{INDENT}{y}就{m}于{filed}提出的{k}申请收悉。依照{REGULATION}第二十一条的规定，本委经审查，答复如下：\n{INDENT}{r}\n{INDENT}{k}意见：{verdict}。",
+        "{addr}：\n{INDENT}{y}就{m}于{filed}提出的{k}申请收悉。依照{rf}第二十一条的规定，本委经审查，答复如下：\n{INDENT}{r}\n{INDENT}{k}意见：{verdict}。",
         addr = addressee(form, filer),
         filed = date_zh(filed_on),
         k = kind.zh(),
@@ -363,18 +422,18 @@ pub fn appeal_reply(
     );
     if !upheld {
         text.push('\n');
-        text.push_str(&determination_text(in_force));
+        text.push_str(&determination_text(reg, in_force));
     }
     if let Some((w, parent)) = next_window {
         text.push_str(&format!(
-            "\n{INDENT}{y}如对本复议意见仍有异议，可以自收到本意见之日起{}内向{}申请复核（《实施细则》第二十一条）；本意见于出具当日送达的，最迟应于{}提出。",
+            "\n{INDENT}{y}如对本复议意见仍有异议，可以自收到本意见之日起{}内向{}申请复核（{rs}第二十一条）；本意见于出具当日送达的，最迟应于{}提出。",
             w.period.to_chinese(),
             committee_name(parent),
             last_day(w)
         ));
     } else {
         text.push_str(&format!(
-            "\n{INDENT}不得因同一事项、以同一事由重复申请复议复核，但有新的证据可能推翻原意见结论的除外（《实施细则》第二十一条第三款）。"
+            "\n{INDENT}不得因同一事项、以同一事由重复申请复议复核，但有新的证据可能推翻原意见结论的除外（{rs}第二十一条第三款）。"
         ));
     }
     text.push_str(&sign(&committee_name(signer), on));
@@ -396,6 +455,7 @@ pub fn appeal_reply(
 }
 
 pub fn recommendation(
+    reg: &Regulation,
     form: &ApplicationForm,
     decision: &AccountabilityDecision,
     current: Option<Sanction>,
@@ -404,8 +464,9 @@ pub fn recommendation(
     reasons: &str,
     on: NaiveDate,
 ) -> Document {
+    let (rf, rs) = (reg.first(), reg.short());
     let text = format!(
-        "{dept}：\n{INDENT}你部门于{date}对{names}作出{s}的问责处理决定{num}。{names}就此提出免责容错申请（申请事项：{m}），本委依照{REGULATION}第十四条至第十六条的规定进行了审查论证，认定{summary}。\n{INDENT}本委认为原问责处理决定不当，理由如下：{r}\n{INDENT}根据《实施细则》第二十二条、第二十六条的规定，现将审查论证意见通报你部门，建议{p}。根据《实施细则》第二十七条的规定，你部门对本建议无正当理由的，应当采纳；不予采纳的，请书面说明正当理由。{sig}",
+        "{dept}：\n{INDENT}你部门于{date}对{names}作出{s}的问责处理决定{num}。{names}就此提出免责容错申请（申请事项：{m}），本委依照{rf}第十四条至第十六条的规定进行了审查论证，认定{summary}。\n{INDENT}本委认为原问责处理决定不当，理由如下：{r}\n{INDENT}根据{rs}第二十二条、第二十六条的规定，现将审查论证意见通报你部门，建议{p}。根据{rs}第二十七条的规定，你部门对本建议无正当理由的，应当采纳；不予采纳的，请书面说明正当理由。{sig}",
         dept = decision.department.name,
         date = date_zh(decision.decided_on),
         names = applicant_names(form),
@@ -432,6 +493,7 @@ pub fn recommendation(
 }
 
 pub fn publicity_notice(
+    reg: &Regulation,
     form: &ApplicationForm,
     d: &Determination,
     place: &str,
@@ -439,6 +501,7 @@ pub fn publicity_notice(
     ends: &Deadline,
     minimum: lvzhi_calendar::Period,
 ) -> Document {
+    let rf = reg.first();
     // The minimum alone as before; a longer period set by the office says both (000 §23).
     let length = if ends.period == minimum {
         format!("不少于{}", minimum.to_chinese())
@@ -450,7 +513,7 @@ pub fn publicity_notice(
         )
     };
     let text = format!(
-        "{INDENT}根据{REGULATION}第二十三条的规定，现将{names}同志（{unit}）的免责容错认定意见予以公示：\n{INDENT}申请事项：{m}。\n{INDENT}认定意见：{summary}。\n{INDENT}公示地点：{place}。公示期自{start}起，{length}，至{end}止。公示期间，对申请人有不符合免责或者减轻责任情形的证据或者线索的，可以向{office}反映，本办将认真甄别核实。{sig}",
+        "{INDENT}根据{rf}第二十三条的规定，现将{names}同志（{unit}）的免责容错认定意见予以公示：\n{INDENT}申请事项：{m}。\n{INDENT}认定意见：{summary}。\n{INDENT}公示地点：{place}。公示期自{start}起，{length}，至{end}止。公示期间，对申请人有不符合免责或者减轻责任情形的证据或者线索的，可以向{office}反映，本办将认真甄别核实。{sig}",
         names = applicant_names(form),
         unit = form.applying_unit.name,
         m = form.matter.trim(),
@@ -499,11 +562,57 @@ mod tests {
 
     #[test]
     fn citations_of_000_read_as_chinese_articles() {
-        assert_eq!(cite_zh("000 §7(一)"), "《实施细则》第七条第（一）项");
-        assert_eq!(cite_zh("000 §21¶3"), "《实施细则》第二十一条第三款");
-        assert_eq!(cite_zh("000 §10"), "《实施细则》第十条");
-        assert_eq!(cite_zh("000 §30"), "《实施细则》第三十条");
-        assert_eq!(cite_zh("004-2016 §21"), "004-2016 §21");
-        assert_eq!(cite_zh("000 §x"), "000 §x");
+        assert_eq!(
+            cite_zh(&Regulation::default_000(), "000 §7(一)"),
+            "《实施细则》第七条第（一）项"
+        );
+        assert_eq!(
+            cite_zh(&Regulation::default_000(), "000 §21¶3"),
+            "《实施细则》第二十一条第三款"
+        );
+        assert_eq!(
+            cite_zh(&Regulation::default_000(), "000 §10"),
+            "《实施细则》第十条"
+        );
+        assert_eq!(
+            cite_zh(&Regulation::default_000(), "000 §30"),
+            "《实施细则》第三十条"
+        );
+        assert_eq!(
+            cite_zh(&Regulation::default_000(), "004-2016 §21"),
+            "004-2016 §21"
+        );
+        assert_eq!(cite_zh(&Regulation::default_000(), "000 §x"), "000 §x");
+    }
+
+    /// Issue 20: the notices cite the procedure pack recorded as governing the case — a unit's
+    /// own copy of 000 by its own title and short name — and 000 for a case from before.
+    #[test]
+    fn issue20_notices_cite_the_governing_procedure_pack() {
+        let g = lvzhi_case::Governance {
+            procedure: lvzhi_case::PackRef {
+                pack: "000-alszq".into(),
+                version: "2026-01-01".into(),
+                title: "阿拉善左旗公安局民警依法履职免责和容错纠错工作规程".into(),
+                short_title: "规程".into(),
+            },
+            rules: Vec::new(),
+            bound_at: "alszq-gaj".into(),
+        };
+        let reg = Regulation::of(Some(&g));
+        assert_eq!(
+            reg.first(),
+            "《阿拉善左旗公安局民警依法履职免责和容错纠错工作规程》（以下简称《规程》）"
+        );
+        assert_eq!(cite_zh(&reg, "000 §13"), "《规程》第十三条");
+        assert_eq!(Regulation::of(None), Regulation::default_000());
+        // Without a short name the full title is used each time.
+        let mut g = g;
+        g.procedure.short_title.clear();
+        let reg = Regulation::of(Some(&g));
+        assert_eq!(
+            reg.short(),
+            "《阿拉善左旗公安局民警依法履职免责和容错纠错工作规程》"
+        );
     }
 }

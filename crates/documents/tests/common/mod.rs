@@ -44,9 +44,11 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
     let appeal_due = deadline(d(2024, 11, 1), Period::WorkingDays(10), d(2024, 11, 15));
     let ex = exemption();
     let decision = f.accountability_decision.clone().unwrap();
+    let reg = docs::Regulation::default_000();
     vec![
         (
             docs::acceptance_notice(
+                &reg,
                 &f,
                 Some(Filer::Officer),
                 d(2024, 9, 27),
@@ -63,6 +65,7 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
         ),
         (
             docs::rejection_notice(
+                &reg,
                 &f,
                 Some(Filer::Officer),
                 d(2024, 9, 27),
@@ -78,6 +81,7 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
         ),
         (
             docs::deemed_acceptance_notice(
+                &reg,
                 &f,
                 Some(Filer::Officer),
                 d(2024, 9, 27),
@@ -89,6 +93,7 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
         ),
         (
             docs::ex_officio_notice(
+                &reg,
                 &f,
                 "群众反映该民警处置过程规范。",
                 d(2024, 10, 8),
@@ -98,6 +103,7 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
         ),
         (
             docs::extension_approval(
+                &reg,
                 &f,
                 Some(Filer::Officer),
                 1,
@@ -111,6 +117,7 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
         ),
         (
             docs::review_opinion(
+                &reg,
                 &f,
                 Some(Filer::Officer),
                 &ex,
@@ -122,6 +129,7 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
         ),
         (
             docs::appeal_reply(
+                &reg,
                 &f,
                 Some(Filer::Officer),
                 AppealKind::Reconsideration,
@@ -146,6 +154,7 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
         ),
         (
             docs::appeal_reply(
+                &reg,
                 &f,
                 Some(Filer::Officer),
                 AppealKind::ReReview,
@@ -162,6 +171,7 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
         ),
         (
             docs::recommendation(
+                &reg,
                 &f,
                 &decision,
                 Some(Sanction::Demerit),
@@ -179,6 +189,7 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
         ),
         (
             docs::publicity_notice(
+                &reg,
                 &f,
                 &ex,
                 "阿拉善左旗公安局政务公开栏",
