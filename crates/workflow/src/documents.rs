@@ -454,6 +454,7 @@ pub fn appeal_reply(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn recommendation(
     reg: &Regulation,
     form: &ApplicationForm,
