@@ -43,8 +43,8 @@ pub mod sanction_appeal;
 mod testing;
 
 pub use lvzhi_case::process::{
-    ActionSpec, Ctx, Event, Fact, Field, FieldKind, OpenDeadline, Periods, Process, ProcessError,
-    Refusal, Rules, Summary,
+    ActionSpec, Ctx, Event, Fact, Field, FieldKind, OpenDeadline, Periods, ProcedureStep, Process,
+    ProcessError, Refusal, Rules, Summary,
 };
 pub use lvzhi_case::{Actor, By, Document, DocumentKind, DocumentSeal, Org, Role, Sanction};
 pub use registry::{

@@ -16,8 +16,8 @@ use serde_json::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ActionSpec, Actor, By, Ctx, Document, DocumentSeal, Event, Fact, Field, OpenDeadline, Process,
-    ProcessError, Role, Rules, Summary,
+    ActionSpec, Actor, By, Ctx, Document, DocumentSeal, Event, Fact, Field, OpenDeadline,
+    ProcedureStep, Process, ProcessError, Role, Rules, Summary,
 };
 
 /// The `type` of the event that seals an issued notice, in every process as in the 000
@@ -145,6 +145,10 @@ pub trait CaseType: Send + Sync {
     fn id_prefix(&self) -> &'static str;
     /// The pack whose periods its cases count by, unless bound otherwise ([`Process::PACK`]).
     fn pack(&self) -> &'static str;
+    /// The period ids of its pack a case reads ([`Process::PERIODS`]).
+    fn periods(&self) -> &'static [&'static str];
+    /// The packs' procedures it carries out ([`Process::PROCEDURES`]).
+    fn procedures(&self) -> &'static [ProcedureStep];
     /// Reads a command of this process.
     fn parse_command(&self, command: &Value) -> Result<CommandInfo, CommandShapeError>;
     /// The stages as (id, Chinese name), in order ([`Process::stages`]).
@@ -525,6 +529,14 @@ impl<P: Process> CaseType for Registered<P> {
         P::PACK
     }
 
+    fn periods(&self) -> &'static [&'static str] {
+        P::PERIODS
+    }
+
+    fn procedures(&self) -> &'static [ProcedureStep] {
+        P::PROCEDURES
+    }
+
     fn stages(&self) -> &'static [(&'static str, &'static str)] {
         P::stages()
     }
@@ -661,6 +673,41 @@ mod tests {
         assert_eq!(ids.len(), lvzhi_workflow::ACTIONS.len());
         for (id, _) in lvzhi_workflow::ACTIONS {
             assert!(app.has_action(id), "{id}");
+        }
+    }
+
+    /// What each process declares it uses of the packs is there, and the actions it names for a
+    /// step are its own. A declared period missing from its pack is allowed only where the
+    /// process has a local default (004 §27's `appeal_filing`).
+    #[test]
+    fn declared_periods_and_procedures_exist_and_name_the_process_actions() {
+        let set = crate::testing::shipped();
+        for p in PROCESSES {
+            let pack = set.pack(p.pack()).expect("the process's pack is shipped");
+            for id in p.periods() {
+                let local_default = p.kind() == "enforcement_fault"
+                    && *id == crate::enforcement_fault::APPEAL_FILING;
+                assert!(
+                    pack.periods.iter().any(|x| x.id == *id) || local_default,
+                    "{}: period {id} is not in pack {}",
+                    p.kind(),
+                    p.pack()
+                );
+            }
+            for s in p.procedures() {
+                let pack = set.pack(s.pack).expect("the procedure's pack is shipped");
+                assert!(
+                    pack.procedures.iter().any(|x| x.id == s.procedure),
+                    "{}: no procedure {} in pack {}",
+                    p.kind(),
+                    s.procedure,
+                    s.pack
+                );
+                assert!(!s.actions.is_empty(), "{}: {}", p.kind(), s.procedure);
+                for a in s.actions {
+                    assert!(p.has_action(a), "{}: {} names {a}", p.kind(), s.procedure);
+                }
+            }
         }
     }
 }
