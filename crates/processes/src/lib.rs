@@ -48,5 +48,5 @@ pub use lvzhi_case::process::{
 };
 pub use lvzhi_case::{Actor, By, Document, DocumentKind, DocumentSeal, Org, Role, Sanction};
 pub use registry::{
-    by_action, by_kind, AnyCase, CaseType, DecidedEvent, Registered, SealEntry, PROCESSES,
+    by_action, by_kind, in_use, AnyCase, CaseType, DecidedEvent, Registered, SealEntry, PROCESSES,
 };

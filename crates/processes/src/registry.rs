@@ -65,6 +65,22 @@ pub static PROCESSES: &[&dyn CaseType] = &[
     &Registered::<crate::sanction_appeal::SanctionAppeal>(PhantomData),
 ];
 
+/// What the registered processes use of the packs, for `lvzhi policy coverage`: each
+/// process's periods (of its pack, [`Process::PERIODS`]) and the procedures it carries out
+/// ([`Process::PROCEDURES`]).
+pub fn in_use() -> lvzhi_rules::InUse {
+    let mut used = lvzhi_rules::InUse::default();
+    for p in PROCESSES {
+        for id in p.periods() {
+            used.period(p.pack(), id, p.name_zh());
+        }
+        for s in p.procedures() {
+            used.procedure(s.pack, s.procedure, p.name_zh());
+        }
+    }
+    used
+}
+
 /// The registered process of a read-model kind.
 pub fn by_kind(kind: &str) -> Option<&'static dyn CaseType> {
     PROCESSES.iter().copied().find(|p| p.kind() == kind)
@@ -709,5 +725,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Coverage with the registry's declarations (issue 20 item 5): a procedure or period of a
+    /// pack that no process uses is a gap, never coverage.
+    #[test]
+    fn coverage_by_the_registry_tells_what_no_process_uses() {
+        let set = crate::testing::shipped();
+        let used = in_use();
+        let row = |pack: &str, article: &str| {
+            set.coverage(pack, &used)
+                .expect("a shipped pack")
+                .into_iter()
+                .find(|r| r.article == article)
+                .expect("the article")
+        };
+        // 002 §13: the 党组's determination and the 7-日 notification: no process.
+        let r = row("002", "§13");
+        assert_eq!(r.status, "gap");
+        assert!(
+            r.missing.contains("期间 notification 无流程使用"),
+            "{}",
+            r.missing
+        );
+        assert!(
+            r.missing.contains("程序 determination 无流程执行"),
+            "{}",
+            r.missing
+        );
+        // 000 §28 (public statement) and 004 §19 (追偿): no step.
+        for (pack, article, procedure) in [
+            ("000", "§28", "public_statement"),
+            ("004", "§19", "recovery"),
+        ] {
+            let r = row(pack, article);
+            assert_eq!(r.status, "gap", "{pack} {article}");
+            assert_eq!(r.unused_procedures().collect::<Vec<_>>(), [procedure]);
+        }
+        // 000 §13: the application reads `acceptance`.
+        let r = row("000", "§13");
+        assert!(r.implemented.contains(&"period"), "{r:?}");
+        assert_eq!(r.period_uses[0].processes, ["免责容错申请"]);
+        // 000 §14: the panel's review is a step of the application.
+        assert!(row("000", "§14").implemented.contains(&"step"));
+        // 001 §17: escalation is a step of the incident, its acknowledgement a period it reads.
+        let r = row("001", "§17");
+        assert!(
+            r.implemented.contains(&"step") && r.implemented.contains(&"period"),
+            "{r:?}"
+        );
+        // 002 §15: the rectification carries out 002's correction.
+        assert!(row("002", "§15").implemented.contains(&"step"));
     }
 }
