@@ -12,7 +12,7 @@ pub mod process;
 pub mod words;
 
 pub use process::{
-    ActionSpec, Ctx, Event, Fact, Field, FieldKind, OpenDeadline, Periods, Process, ProcessError,
-    Refusal, Rules, Summary,
+    ActionSpec, Ctx, Event, Fact, Field, FieldKind, OpenDeadline, Periods, ProcedureStep, Process,
+    ProcessError, Refusal, Rules, Summary,
 };
 pub use words::*;

@@ -3,8 +3,9 @@
 //! facts), and the [`Process`] trait every case type implements — the 000 application as much
 //! as 维权 incidents, 正名, 执法过错, appeals against heavy sanctions and rectifications.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use lvzhi_calendar::{Calendar, Period};
@@ -81,15 +82,54 @@ impl ProcessError {
 /// The periods a case counts by, from the pack that governs it: period id → period
 /// (`opinion` → 30 工作日). Periods are data (DESIGN §4): a unit's own pack changes them without
 /// a rebuild, and no process carries a number of days in Rust.
+///
+/// A process looks its periods up with [`Periods::get`] or [`Periods::need`] only, by the ids
+/// it declares in [`Process::PERIODS`]; a set made by [`Periods::recording`] remembers every id
+/// looked up, which is how the tests prove the declaration (what `lvzhi policy coverage` counts
+/// as a period in use) matches what the process reads. The map is public for the service, which
+/// loads it from the pack.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Periods(pub BTreeMap<String, Period>);
+#[serde(transparent)]
+pub struct Periods(pub BTreeMap<String, Period>, #[serde(skip)] Reads);
+
+/// The ids looked up in a recording [`Periods`] (none is kept otherwise). Clones share it.
+#[derive(Debug, Clone, Default)]
+struct Reads(Option<Arc<Mutex<BTreeSet<String>>>>);
+
+/// What was read is not part of the periods' value.
+impl PartialEq for Reads {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Reads {}
 
 impl Periods {
     pub fn new(map: BTreeMap<String, Period>) -> Self {
-        Periods(map)
+        Periods(map, Reads::default())
+    }
+
+    /// The same periods, remembering every id looked up from now on ([`Periods::reads`]); for
+    /// tests that check a process's [`Process::PERIODS`].
+    pub fn recording(map: BTreeMap<String, Period>) -> Self {
+        Periods(map, Reads(Some(Arc::default())))
+    }
+
+    /// The ids looked up so far in a recording set (empty for any other).
+    pub fn reads(&self) -> BTreeSet<String> {
+        match &self.1 .0 {
+            Some(log) => log.lock().map(|l| l.clone()).unwrap_or_default(),
+            None => BTreeSet::new(),
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<Period> {
+        if let Some(log) = &self.1 .0 {
+            if let Ok(mut l) = log.lock() {
+                l.insert(id.to_string());
+            }
+        }
         self.0.get(id).copied()
     }
 
@@ -339,6 +379,15 @@ impl Fact {
     }
 }
 
+/// A `[[procedure]]` of a pack that a process carries out (000 `review`), and the ids of the
+/// process's actions that do it (`form_panel`, `record_hearing`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ProcedureStep {
+    pub pack: &'static str,
+    pub procedure: &'static str,
+    pub actions: &'static [&'static str],
+}
+
 /// A case type. Implemented by a unit struct per process (`Incident`, `NameClearing`, …).
 pub trait Process: 'static + Send + Sync {
     /// The read model's `cases.kind` (glossary id: `incident`, `name_clearing`,
@@ -360,6 +409,16 @@ pub trait Process: 'static + Send + Sync {
     /// own copy of 000 governs it, and its periods are that pack's); otherwise the process
     /// counts by [`Process::PACK`].
     const PROCEDURE_BOUND: bool = false;
+    /// The `[[period]]` ids of its pack that a case of this process reads — from
+    /// `ctx.periods`/`rules.periods`, or an assessment's periods — by the same constants the
+    /// code looks them up with. `lvzhi policy coverage` counts them as periods in use; a period
+    /// of a pack that no process declares is a gap. The tests prove that the reads are exactly
+    /// these ([`Periods::recording`]).
+    const PERIODS: &'static [&'static str];
+    /// The `[[procedure]]`s of packs that this process carries out, each with the actions that
+    /// do it: what `lvzhi policy coverage` counts as a step. A procedure listed here must be
+    /// really done by those actions, not merely related to the process.
+    const PROCEDURES: &'static [ProcedureStep];
 
     type State: Default + Clone + Debug + Serialize + Send + Sync + 'static;
     type Command: Clone + Debug + Serialize + DeserializeOwned + Send + Sync;

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use lvzhi_calendar::{parse_date, NaiveDate};
 use lvzhi_rules::{
-    parse_pack, Evaluation, FactType, Input, Level, Pack, PackErrors, PackSet, Value,
+    parse_pack, CoverageRow, Evaluation, FactType, Input, Level, Pack, PackErrors, PackSet, Use,
+    Value,
 };
 use serde::Serialize;
 
@@ -55,7 +56,7 @@ pub enum PolicyCommand {
         #[arg(value_name = "PATH")]
         path: Option<PathBuf>,
     },
-    /// 逐条列出条文的实现情况与缺口 / Per-article coverage and gaps
+    /// 逐条列出条文的实施方式（规则、流程步骤、流程期间、宣示性）与缺口 / Per-article implementation and gaps
     Coverage {
         /// 政策包标识，如 000 / Pack id, e.g. 000
         #[arg(value_name = "ID")]
@@ -454,43 +455,96 @@ pub fn run(cmd: PolicyCommand) -> Result<(), AppError> {
         PolicyCommand::Coverage { id, json } => {
             let set = builtin()?;
             let rows = set
-                .coverage(&id)
+                .coverage(&id, &lvzhi_processes::in_use())
                 .map_err(|e| AppError::Policy(e.to_string()))?;
             if json {
                 return print_json(&rows);
             }
-            let mut gaps = 0;
             for r in &rows {
-                let what = match r.status {
-                    "declarative" => "宣示性规定，无须规则".to_string(),
-                    "organisational" => "组织保障规定，无须规则".to_string(),
-                    "gap" => {
-                        gaps += 1;
-                        format!("缺口：{}", r.missing)
-                    }
-                    _ => {
-                        let mut parts = Vec::new();
-                        if !r.rules.is_empty() {
-                            parts.push(format!("规则 {}", r.rules.join("、")));
-                        }
-                        if !r.examples.is_empty() {
-                            parts.push(format!("示例 {}", r.examples.join("、")));
-                        }
-                        if !r.periods.is_empty() {
-                            parts.push(format!("期间 {}", r.periods.join("、")));
-                        }
-                        if !r.procedures.is_empty() {
-                            parts.push(format!("程序 {}", r.procedures.join("、")));
-                        }
-                        parts.join("；")
-                    }
-                };
-                println!("{} {} [{}] {what}", id, r.article, r.kind);
+                println!("{} {} [{}] {}", id, r.article, r.kind, coverage_line(r));
             }
-            println!("共 {} 条，缺口 {gaps} 条", rows.len());
+            println!("{}", coverage_summary(&rows));
             Ok(())
         }
     }
+}
+
+/// One article's line of `policy coverage` after its id and kind: how it is implemented — 规则
+/// (with their examples), 步骤 and 期间 (each with the processes that use it), 宣示性 — and
+/// after `缺口：` what is missing.
+fn coverage_line(r: &CoverageRow) -> String {
+    let mut parts = Vec::new();
+    if !r.rules.is_empty() {
+        parts.push(format!("规则 {}", r.rules.join("、")));
+    }
+    if !r.examples.is_empty() {
+        parts.push(format!("示例 {}", r.examples.join("、")));
+    }
+    let used = |uses: &[Use]| -> Vec<String> {
+        uses.iter()
+            .filter(|u| !u.processes.is_empty())
+            .map(|u| format!("{}（{}）", u.id, u.processes.join("、")))
+            .collect()
+    };
+    let steps = used(&r.procedure_uses);
+    if !steps.is_empty() {
+        parts.push(format!("步骤 {}", steps.join("、")));
+    }
+    let periods = used(&r.period_uses);
+    if !periods.is_empty() {
+        parts.push(format!("期间 {}", periods.join("、")));
+    }
+    match r.kind {
+        "declarative" => parts.push("宣示性规定，无须实施".to_string()),
+        "organisational" => parts.push("组织保障规定，无须规则".to_string()),
+        _ => {}
+    }
+    if r.status == "gap" {
+        parts.push(format!("缺口：{}", r.missing));
+    }
+    parts.join("；")
+}
+
+/// The closing lines of `policy coverage`: the articles of each implementation kind (an article
+/// may count under several), the gaps, and the pack's procedures and periods no process uses.
+fn coverage_summary(rows: &[CoverageRow]) -> String {
+    let count = |kind: &str| {
+        rows.iter()
+            .filter(|r| r.implemented.contains(&kind))
+            .count()
+    };
+    let organisational = rows.iter().filter(|r| r.kind == "organisational").count();
+    let gaps = rows.iter().filter(|r| r.status == "gap").count();
+    let mut out = format!(
+        "共 {} 条：规则 {} 条，步骤 {} 条，期间 {} 条，宣示性 {} 条，组织保障 {} 条（一条可兼有数种）；缺口 {gaps} 条",
+        rows.len(),
+        count("rule"),
+        count("step"),
+        count("period"),
+        count("declarative"),
+        organisational,
+    );
+    let mut procedures: Vec<&str> = rows.iter().flat_map(|r| r.unused_procedures()).collect();
+    let mut periods: Vec<&str> = rows.iter().flat_map(|r| r.unused_periods()).collect();
+    for v in [&mut procedures, &mut periods] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    if !procedures.is_empty() || !periods.is_empty() {
+        let list = |v: &[&str]| {
+            if v.is_empty() {
+                "无".to_string()
+            } else {
+                v.join("、")
+            }
+        };
+        out.push_str(&format!(
+            "\n无流程使用：程序 {}；期间 {}",
+            list(&procedures),
+            list(&periods)
+        ));
+    }
+    out
 }
 
 fn show(p: &Pack) {

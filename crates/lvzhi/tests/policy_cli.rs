@@ -155,17 +155,96 @@ fn policy_check_on_a_broken_pack_names_file_line_and_column() {
     );
 }
 
+/// The line of one article in `policy coverage ID`'s output.
+fn coverage_line(out: &str, id: &str, article: &str) -> String {
+    let prefix = format!("{id} {article} [");
+    out.lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no line for {id} {article}:\n{out}"))
+        .to_string()
+}
+
+/// Issue 20 item 5: coverage says how each article is implemented, with the processes that
+/// use each step and period, and what no process uses is a gap.
 #[test]
-fn policy_coverage_shows_no_gaps_and_lists_declarative_articles() {
-    for id in ["000", "004", "004-2016"] {
-        let o = lvzhi(&["policy", "coverage", id]);
-        let out = stdout(&o);
-        assert!(o.status.success());
-        assert!(out.ends_with("缺口 0 条\n"), "{out}");
-    }
-    let out = stdout(&lvzhi(&["policy", "coverage", "000"]));
+fn policy_coverage_says_how_each_article_is_implemented_000() {
+    let o = lvzhi(&["policy", "coverage", "000"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
     assert!(out.contains("000 §1 [declarative] 宣示性规定"), "{out}");
-    assert!(out.contains("000 §13 [procedural]") && out.contains("期间 acceptance"));
+    assert!(coverage_line(&out, "000", "§7(一)").contains("规则 r7_1"));
+    let l = coverage_line(&out, "000", "§13");
+    assert!(l.contains("期间 acceptance（免责容错申请）"), "{l}");
+    assert!(!l.contains("缺口"), "{l}");
+    let l = coverage_line(&out, "000", "§14");
+    assert!(l.contains("步骤 review（免责容错申请）"), "{l}");
+    // 000 §28: the public statement is a procedure of the pack that no process carries out.
+    let l = coverage_line(&out, "000", "§28");
+    assert!(l.contains("缺口：程序 public_statement 无流程执行"), "{l}");
+    assert!(!out.contains("缺口 0 条"), "{out}");
+    assert!(out.contains("无流程使用：程序 public_statement"), "{out}");
+}
+
+/// 002 §13's 7-日 notification is read by no process: a gap, not coverage.
+#[test]
+fn policy_coverage_reports_the_unused_notification_period_as_a_gap_002() {
+    let out = stdout(&lvzhi(&["policy", "coverage", "002"]));
+    let l = coverage_line(&out, "002", "§13");
+    assert!(l.contains("缺口："), "{l}");
+    assert!(l.contains("期间 notification 无流程使用"), "{l}");
+    assert!(!l.contains("期间 notification（"), "{l}");
+    assert!(
+        out.contains("期间 notification\n") || out.contains("期间 notification、"),
+        "{out}"
+    );
+    // 002 §15–17's correction is carried out by the rectification.
+    assert!(coverage_line(&out, "002", "§15").contains("步骤 correction（纠错整改）"));
+    let o = lvzhi(&["policy", "coverage", "002", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["article"] == "§13")
+        .unwrap();
+    let mut keys: Vec<&str> = row
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "article",
+            "examples",
+            "implemented",
+            "kind",
+            "missing",
+            "period_uses",
+            "periods",
+            "procedure_uses",
+            "procedures",
+            "rules",
+            "status"
+        ]
+    );
+    assert_eq!(row["status"], "gap");
+    assert_eq!(
+        row["period_uses"],
+        serde_json::json!([{ "id": "notification", "processes": [] }])
+    );
+}
+
+/// 003 has procedures that no process carries out (its 情况备案 among them): its gaps are
+/// counted, not hidden behind 缺口 0.
+#[test]
+fn policy_coverage_counts_the_gaps_of_003() {
+    let out = stdout(&lvzhi(&["policy", "coverage", "003"]));
+    assert!(!out.contains("缺口 0 条"), "{out}");
+    let l = coverage_line(&out, "003", "§13");
+    assert!(l.contains("缺口：程序 determination 无流程执行"), "{l}");
 }
 
 #[test]

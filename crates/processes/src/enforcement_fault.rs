@@ -57,6 +57,7 @@ use lvzhi_calendar::{date_zh, Period};
 use lvzhi_case::Sanction;
 use serde::{Deserialize, Serialize};
 
+use crate::ProcedureStep;
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
     OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
@@ -64,6 +65,11 @@ use crate::{
 
 /// The policy pack the process evaluates: the seed's 1999 text.
 pub const PACK_ID: &str = "004";
+
+/// The period of §27's reply to an appeal.
+pub const APPEAL_REPLY: &str = "appeal_reply";
+/// The period to appeal, when the pack sets one (else [`DEFAULT_APPEAL_FILING`]).
+pub const APPEAL_FILING: &str = "appeal_filing";
 
 /// The window to appeal a decision when the pack sets none (`appeal_filing`): 30 日 from the
 /// decision, a local setting (the seed's §27 sets only the reply's 30 日).
@@ -505,13 +511,13 @@ impl Assessment {
 
     /// The reply period of §27 from the pack.
     pub fn appeal_reply(&self) -> Option<Period> {
-        self.periods.get("appeal_reply").copied()
+        self.periods.get(APPEAL_REPLY).copied()
     }
 
     /// The window to appeal: the pack's `appeal_filing`, else the local default — either way
     /// a local setting, never 004 §27's: §27 sets only the reply's 30 日 (issue 20).
     pub fn appeal_filing(&self) -> (Period, &'static str) {
-        match self.periods.get("appeal_filing") {
+        match self.periods.get(APPEAL_FILING) {
             Some(p) => (*p, LOCAL_SETTING),
             None => (DEFAULT_APPEAL_FILING, LOCAL_SETTING),
         }
@@ -1002,7 +1008,13 @@ pub fn assess(
             .collect(),
         consequences,
         notes,
-        periods: pack.period_map(),
+        // Only the periods the process reads (`Process::PERIODS`), so the record holds no
+        // period that no step uses.
+        periods: pack
+            .period_map()
+            .into_iter()
+            .filter(|(id, _)| <EnforcementFault as Process>::PERIODS.contains(&id.as_str()))
+            .collect(),
     })
 }
 
@@ -2621,6 +2633,29 @@ impl Process for EnforcementFault {
     const PACK: &'static str = "004";
     /// The 1999 text of the seed and its 2016 revision.
     const REGULATIONS: &'static [&'static str] = &["004", "004-2016"];
+    /// Read from the assessment, which copies exactly these from the pack ([`assess`]).
+    const PERIODS: &'static [&'static str] = &[APPEAL_REPLY, APPEAL_FILING];
+    /// 004 §19 (追偿) has no step here: not listed.
+    const PROCEDURES: &'static [ProcedureStep] = &[
+        ProcedureStep {
+            pack: "004",
+            procedure: "investigation",
+            actions: &["enforcement_fault_open"],
+        },
+        ProcedureStep {
+            pack: "004",
+            procedure: "determination",
+            actions: &["enforcement_fault_confirm", "enforcement_fault_decide"],
+        },
+        ProcedureStep {
+            pack: "004",
+            procedure: "appeal",
+            actions: &[
+                "enforcement_fault_appeal",
+                "enforcement_fault_answer_appeal",
+            ],
+        },
+    ];
 
     type State = FaultState;
     type Command = Command;

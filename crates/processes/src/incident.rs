@@ -25,6 +25,7 @@ use chrono::NaiveDate;
 use lvzhi_calendar::date_zh;
 use serde::{Deserialize, Serialize};
 
+use crate::ProcedureStep;
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
     OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
@@ -33,6 +34,15 @@ use crate::{
 /// The pack's period for a level above to acknowledge an escalation report (a local setting:
 /// 001 §17 and §29(一) require the report "第一时间" without a period).
 pub const ACK_PERIOD: &str = "incident_ack";
+
+/// A procedure of pack 001 carried out by the incident's `actions`.
+const fn step001(procedure: &'static str, actions: &'static [&'static str]) -> ProcedureStep {
+    ProcedureStep {
+        pack: "001",
+        procedure,
+        actions,
+    }
+}
 
 /// The process.
 pub struct Incident;
@@ -1095,6 +1105,35 @@ impl Process for Incident {
     const ID_PREFIX: &'static str = "W";
     const PACK: &'static str = "001";
     const REGULATIONS: &'static [&'static str] = &["001"];
+    const PERIODS: &'static [&'static str] = &[ACK_PERIOD];
+    /// 001's 维权 steps. §10 (回避 in the criminal or public-order case) and §14 (the officer's
+    /// own response on the scene) are not steps of this process: not listed.
+    const PROCEDURES: &'static [ProcedureStep] = &[
+        step001(
+            "rights_protection",
+            &[
+                "incident_report",
+                "incident_open",
+                "incident_add_victim",
+                "incident_investigate",
+                "incident_record_handling",
+                "incident_close",
+            ],
+        ),
+        step001("application", &["incident_report", "incident_open"]),
+        step001("civil_litigation_support", &["incident_civil_suit"]),
+        step001("protection_measures", &["incident_protect"]),
+        step001("media_response", &["incident_media"]),
+        step001("misconduct_referral", &["incident_refer_violation"]),
+        step001(
+            "escalation",
+            &[
+                "incident_escalate",
+                "incident_report_up",
+                "incident_acknowledge",
+            ],
+        ),
+    ];
 
     type State = IncidentState;
     type Command = Command;

@@ -43,12 +43,12 @@ pub mod sanction_appeal;
 mod testing;
 
 pub use lvzhi_case::process::{
-    ActionSpec, Ctx, Event, Fact, Field, FieldKind, OpenDeadline, Periods, Process, ProcessError,
-    Refusal, Rules, Summary,
+    ActionSpec, Ctx, Event, Fact, Field, FieldKind, OpenDeadline, Periods, ProcedureStep, Process,
+    ProcessError, Refusal, Rules, Summary,
 };
 pub use lvzhi_case::{
     Actor, By, Document, DocumentKind, DocumentSeal, Governance, Org, PackRef, Role, Sanction,
 };
 pub use registry::{
-    by_action, by_kind, AnyCase, CaseType, DecidedEvent, Registered, SealEntry, PROCESSES,
+    by_action, by_kind, in_use, AnyCase, CaseType, DecidedEvent, Registered, SealEntry, PROCESSES,
 };

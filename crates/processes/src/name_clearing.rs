@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use lvzhi_calendar::date_zh;
 use serde::{Deserialize, Serialize};
 
+use crate::ProcedureStep;
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
     OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
@@ -407,6 +408,41 @@ impl Process for NameClearing {
     const PACK: &'static str = "001";
     /// 001 §29(五) for police, 002 §18 for the 国动办's own staff.
     const REGULATIONS: &'static [&'static str] = &["001", "002"];
+    const PERIODS: &'static [&'static str] = &[REVIEW_PERIOD];
+    const PROCEDURES: &'static [ProcedureStep] = &[
+        ProcedureStep {
+            pack: "001",
+            procedure: "name_clearing",
+            actions: &[
+                "name_clearing_receive",
+                "name_clearing_review",
+                "name_clearing_issue_notice",
+                "name_clearing_refer",
+            ],
+        },
+        ProcedureStep {
+            pack: "002",
+            procedure: "name_clearing",
+            actions: &["name_clearing_review", "name_clearing_issue_notice"],
+        },
+        ProcedureStep {
+            pack: "002",
+            procedure: "complaint_feedback_named",
+            actions: &["name_clearing_feedback"],
+        },
+        ProcedureStep {
+            pack: "002",
+            procedure: "complaint_feedback_anonymous",
+            actions: &["name_clearing_explain"],
+        },
+        // 003 §14's 澄清 by 谈心谈话、召开会议、通报 (the notice's means); its restoring of
+        // posts, compensation and reassignment are not recorded here.
+        ProcedureStep {
+            pack: "003",
+            procedure: "name_clearing",
+            actions: &["name_clearing_issue_notice"],
+        },
+    ];
 
     type State = NameClearingState;
     type Command = Command;

@@ -62,6 +62,7 @@ const REGULATION: &str =
 use lvzhi_workflow::Officer;
 use serde::{Deserialize, Serialize};
 
+use crate::ProcedureStep;
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
     OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
@@ -1709,6 +1710,23 @@ impl Process for Rectification {
     const PACK: &'static str = "000";
     /// 000 §31¶2, 002 §15–17 and 003's 纠错.
     const REGULATIONS: &'static [&'static str] = &["000", "002", "003"];
+    const PERIODS: &'static [&'static str] = &[VERIFY_PERIOD];
+    /// 002 §15–17's 纠错. 003 §10 describes a like step but this process does not carry it out
+    /// under 003 (it cites 000 and 002): not listed.
+    const PROCEDURES: &'static [ProcedureStep] = &[ProcedureStep {
+        pack: "002",
+        procedure: "correction",
+        actions: &[
+            "rectification_open",
+            "rectification_request_extension",
+            "rectification_decide_extension",
+            "rectification_record_follow_up",
+            "rectification_report_completion",
+            "rectification_verify",
+            "rectification_return",
+            "rectification_check_recurrence",
+        ],
+    }];
 
     type State = State;
     type Command = Command;
@@ -2734,5 +2752,25 @@ mod tests {
                 assert!(ACTIONS.iter().any(|(id, _)| *id == spec.id));
             }
         }
+    }
+
+    /// Verification (a local setting) is the one period a rectification reads, and the one it
+    /// declares (`Process::PERIODS`, what `lvzhi policy coverage` counts as a period in use).
+    #[test]
+    fn reads_exactly_the_periods_it_declares() {
+        let periods = crate::testing::recording(Rectification::PACK);
+        let s = opened(BTreeMap::new());
+        let cx = Ctx {
+            periods: &periods,
+            ..ctx(d(2026, 3, 25))
+        };
+        let report = Command::ReportCompletion {
+            summary: "两项均已完成".into(),
+        };
+        let (s, _) = run(s, &report, &officer(), &cx);
+        let dl = Rectification::deadlines(&s, &cx.rules());
+        assert_eq!(dl[0].step, "verification@zuoqi");
+        let _ = Rectification::due_events(&s, &cx);
+        crate::testing::assert_reads_declared::<Rectification>(&periods);
     }
 }

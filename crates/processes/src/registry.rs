@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentSeal, Event, Fact, Field, Governance,
-    OpenDeadline, Periods, Process, ProcessError, Role, Rules, Summary,
+    OpenDeadline, Periods, ProcedureStep, Process, ProcessError, Role, Rules, Summary,
 };
 
 /// The `type` of the event that seals an issued notice, in every process as in the 000
@@ -90,6 +90,22 @@ pub static PROCESSES: &[&dyn CaseType] = &[
     &Registered::<crate::enforcement_fault::EnforcementFault>(PhantomData),
     &Registered::<crate::sanction_appeal::SanctionAppeal>(PhantomData),
 ];
+
+/// What the registered processes use of the packs, for `lvzhi policy coverage`: each
+/// process's periods (of its pack, [`Process::PERIODS`]) and the procedures it carries out
+/// ([`Process::PROCEDURES`]).
+pub fn in_use() -> lvzhi_rules::InUse {
+    let mut used = lvzhi_rules::InUse::default();
+    for p in PROCESSES {
+        for id in p.periods() {
+            used.period(p.pack(), id, p.name_zh());
+        }
+        for s in p.procedures() {
+            used.procedure(s.pack, s.procedure, p.name_zh());
+        }
+    }
+    used
+}
 
 /// The registered process of a read-model kind.
 pub fn by_kind(kind: &str) -> Option<&'static dyn CaseType> {
@@ -177,6 +193,10 @@ pub trait CaseType: Send + Sync {
     fn procedure_bound(&self) -> bool;
     /// Whether `periods` set every period it counts by ([`Process::check_periods`]).
     fn check_periods(&self, periods: &Periods) -> Result<(), ProcessError>;
+    /// The period ids of its pack a case reads ([`Process::PERIODS`]).
+    fn periods(&self) -> &'static [&'static str];
+    /// The packs' procedures it carries out ([`Process::PROCEDURES`]).
+    fn procedures(&self) -> &'static [ProcedureStep];
     /// Reads a command of this process.
     fn parse_command(&self, command: &Value) -> Result<CommandInfo, CommandShapeError>;
     /// The stages as (id, Chinese name), in order ([`Process::stages`]).
@@ -636,6 +656,14 @@ impl<P: Process> CaseType for Registered<P> {
         P::check_periods(periods)
     }
 
+    fn periods(&self) -> &'static [&'static str] {
+        P::PERIODS
+    }
+
+    fn procedures(&self) -> &'static [ProcedureStep] {
+        P::PROCEDURES
+    }
+
     fn stages(&self) -> &'static [(&'static str, &'static str)] {
         P::stages()
     }
@@ -800,5 +828,91 @@ mod tests {
         for (id, _) in lvzhi_workflow::ACTIONS {
             assert!(app.has_action(id), "{id}");
         }
+    }
+
+    /// What each process declares it uses of the packs is there, and the actions it names for a
+    /// step are its own. A declared period missing from its pack is allowed only where the
+    /// process has a local default (004 §27's `appeal_filing`).
+    #[test]
+    fn declared_periods_and_procedures_exist_and_name_the_process_actions() {
+        let set = crate::testing::shipped();
+        for p in PROCESSES {
+            let pack = set.pack(p.pack()).expect("the process's pack is shipped");
+            for id in p.periods() {
+                let local_default = p.kind() == "enforcement_fault"
+                    && *id == crate::enforcement_fault::APPEAL_FILING;
+                assert!(
+                    pack.periods.iter().any(|x| x.id == *id) || local_default,
+                    "{}: period {id} is not in pack {}",
+                    p.kind(),
+                    p.pack()
+                );
+            }
+            for s in p.procedures() {
+                let pack = set.pack(s.pack).expect("the procedure's pack is shipped");
+                assert!(
+                    pack.procedures.iter().any(|x| x.id == s.procedure),
+                    "{}: no procedure {} in pack {}",
+                    p.kind(),
+                    s.procedure,
+                    s.pack
+                );
+                assert!(!s.actions.is_empty(), "{}: {}", p.kind(), s.procedure);
+                for a in s.actions {
+                    assert!(p.has_action(a), "{}: {} names {a}", p.kind(), s.procedure);
+                }
+            }
+        }
+    }
+
+    /// Coverage with the registry's declarations (issue 20 item 5): a procedure or period of a
+    /// pack that no process uses is a gap, never coverage.
+    #[test]
+    fn coverage_by_the_registry_tells_what_no_process_uses() {
+        let set = crate::testing::shipped();
+        let used = in_use();
+        let row = |pack: &str, article: &str| {
+            set.coverage(pack, &used)
+                .expect("a shipped pack")
+                .into_iter()
+                .find(|r| r.article == article)
+                .expect("the article")
+        };
+        // 002 §13: the 党组's determination and the 7-日 notification: no process.
+        let r = row("002", "§13");
+        assert_eq!(r.status, "gap");
+        assert!(
+            r.missing.contains("期间 notification 无流程使用"),
+            "{}",
+            r.missing
+        );
+        assert!(
+            r.missing.contains("程序 determination 无流程执行"),
+            "{}",
+            r.missing
+        );
+        // 000 §28 (public statement) and 004 §19 (追偿): no step.
+        for (pack, article, procedure) in [
+            ("000", "§28", "public_statement"),
+            ("004", "§19", "recovery"),
+        ] {
+            let r = row(pack, article);
+            assert_eq!(r.status, "gap", "{pack} {article}");
+            assert_eq!(r.unused_procedures().collect::<Vec<_>>(), [procedure]);
+        }
+        // 000 §13: the application reads `acceptance`.
+        let r = row("000", "§13");
+        assert!(r.implemented.contains(&"period"), "{r:?}");
+        assert_eq!(r.period_uses[0].processes, ["免责容错申请"]);
+        // 000 §14: the panel's review is a step of the application.
+        assert!(row("000", "§14").implemented.contains(&"step"));
+        // 001 §17: escalation is a step of the incident, its acknowledgement a period it reads.
+        let r = row("001", "§17");
+        assert!(
+            r.implemented.contains(&"step") && r.implemented.contains(&"period"),
+            "{r:?}"
+        );
+        // 002 §15: the rectification carries out 002's correction.
+        assert!(row("002", "§15").implemented.contains(&"step"));
     }
 }

@@ -37,6 +37,7 @@ use lvzhi_case::Sanction;
 use lvzhi_workflow::documents::{committee_name, office_name};
 use serde::{Deserialize, Serialize};
 
+use crate::ProcedureStep;
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
     OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
@@ -1314,6 +1315,30 @@ impl Process for SanctionAppeal {
     const ID_PREFIX: &'static str = "S";
     const PACK: &'static str = "001";
     const REGULATIONS: &'static [&'static str] = &["001"];
+    /// None: the correction's last day is the 督察's order, not a period of the pack.
+    const PERIODS: &'static [&'static str] = &[];
+    const PROCEDURES: &'static [ProcedureStep] = &[
+        ProcedureStep {
+            pack: "001",
+            procedure: "appeal_review",
+            actions: &[
+                "sanction_appeal_file",
+                "sanction_appeal_hear",
+                "sanction_appeal_recheck",
+                "sanction_appeal_opinion",
+                "sanction_appeal_department_answer",
+            ],
+        },
+        ProcedureStep {
+            pack: "001",
+            procedure: "unfair_punishment_correction",
+            actions: &[
+                "sanction_appeal_order_correction",
+                "sanction_appeal_report_correction",
+                "sanction_appeal_verify_correction",
+            ],
+        },
+    ];
 
     type State = AppealState;
     type Command = Command;

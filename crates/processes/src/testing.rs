@@ -9,27 +9,53 @@ use proptest::prelude::*;
 
 use crate::{Actor, Ctx, Document, Event, Periods, Process, ProcessError};
 
+/// The shipped packs (`packs/*.toml`).
+pub(crate) fn shipped() -> &'static lvzhi_rules::PackSet {
+    static SET: std::sync::LazyLock<lvzhi_rules::PackSet> = std::sync::LazyLock::new(|| {
+        lvzhi_rules::PackSet::load([
+            ("000.toml", include_str!("../../../packs/000.toml")),
+            ("001.toml", include_str!("../../../packs/001.toml")),
+            ("002.toml", include_str!("../../../packs/002.toml")),
+            ("003.toml", include_str!("../../../packs/003.toml")),
+            ("004.toml", include_str!("../../../packs/004.toml")),
+            (
+                "004-2016.toml",
+                include_str!("../../../packs/004-2016.toml"),
+            ),
+        ])
+        .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"))
+    });
+    &SET
+}
+
 /// The periods of a shipped pack (`packs/ID.toml`), as the service gives a process of that pack.
 pub(crate) fn periods(pack: &str) -> &'static Periods {
     static ALL: std::sync::LazyLock<std::collections::BTreeMap<String, Periods>> =
         std::sync::LazyLock::new(|| {
-            let set = lvzhi_rules::PackSet::load([
-                ("000.toml", include_str!("../../../packs/000.toml")),
-                ("001.toml", include_str!("../../../packs/001.toml")),
-                ("002.toml", include_str!("../../../packs/002.toml")),
-                ("003.toml", include_str!("../../../packs/003.toml")),
-                ("004.toml", include_str!("../../../packs/004.toml")),
-                (
-                    "004-2016.toml",
-                    include_str!("../../../packs/004-2016.toml"),
-                ),
-            ])
-            .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"));
-            set.packs()
+            shipped()
+                .packs()
                 .map(|p| (p.meta.id.clone(), Periods::new(p.period_map())))
                 .collect()
         });
     ALL.get(pack).unwrap_or_else(|| Periods::none())
+}
+
+/// A shipped pack's periods that remember every id a case looks up ([`Periods::recording`]).
+pub(crate) fn recording(pack: &str) -> Periods {
+    Periods::recording(periods(pack).0.clone())
+}
+
+/// Asserts that a case read from `periods` exactly the periods its process declares
+/// (`Process::PERIODS`, what `lvzhi policy coverage` counts as periods in use).
+pub(crate) fn assert_reads_declared<P: Process>(periods: &Periods) {
+    let declared: std::collections::BTreeSet<String> =
+        P::PERIODS.iter().map(|s| s.to_string()).collect();
+    assert_eq!(
+        periods.reads(),
+        declared,
+        "{}: the periods read differ from those declared in Process::PERIODS",
+        P::KIND
+    );
 }
 
 /// Every shipped pack's periods together (their ids do not collide).
@@ -220,9 +246,16 @@ pub(crate) fn check_offered_equals_accepted<P: Driven>(
     let mut c = Case::<P>::default();
     let mut today = start;
     let everyone = P::actors();
+    // Every period the walk looks up in the case's context is one the process declares.
+    let read = recording(P::PACK);
     for &(choice, pick, advance) in steps {
         today = today + chrono::Days::new(advance);
-        let cx = P::ctx(today);
+        let cx = Ctx {
+            periods: &read,
+            ..P::ctx(today)
+        };
+        let _ = P::deadlines(&c.state, &cx.rules());
+        let _ = P::due_events(&c.state, &cx);
         for actor in &everyone {
             let offered = P::actions(&c.state, actor, &any_ctx());
             for (id, _) in P::ACTIONS {
@@ -269,6 +302,16 @@ pub(crate) fn check_offered_equals_accepted<P: Driven>(
         );
         check_replay(&mut c, events.unwrap_or_default())?;
     }
+    let undeclared: Vec<String> = read
+        .reads()
+        .into_iter()
+        .filter(|id| !P::PERIODS.contains(&id.as_str()))
+        .collect();
+    prop_assert!(
+        undeclared.is_empty(),
+        "{} reads periods it does not declare in Process::PERIODS: {undeclared:?}",
+        P::KIND
+    );
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod alloc;
 mod check;
 mod compiled;
 pub mod cond;
+mod coverage;
 mod error;
 mod fidelity;
 mod pack;
@@ -22,6 +23,7 @@ mod set;
 
 pub use alloc::{AllocQuestion, AllocationResult, Person, PersonShare};
 pub use check::{analyse, xref_findings, Finding, Level};
+pub use coverage::{CoverageRow, InUse, Use};
 pub use error::{distance, hint, nearest, InputError, PackError, PackErrors};
 pub use pack::{
     article_within, parse_pack, split_citation, Allocation, Article, ArticleKind, Assertion,
@@ -33,6 +35,5 @@ pub use program::{
     MAX_RULES,
 };
 pub use set::{
-    typed, CoverageRow, Decision, ExampleResult, Input, Interview, PackSet, SituationOption,
-    SituationQuestion,
+    typed, Decision, ExampleResult, Input, Interview, PackSet, SituationOption, SituationQuestion,
 };

@@ -1,12 +1,12 @@
 //! A set of loaded packs: linked (cross-pack atoms and [[xref]] resolved), compiled, and the
-//! operations over them — evaluation with 从旧兼从轻, examples, coverage.
+//! operations over them — evaluation with 从旧兼从轻, examples (coverage: `coverage.rs`).
 
 use std::collections::BTreeMap;
 
 use lvzhi_calendar::{date_zh, parse_date, NaiveDate};
 
 use crate::error::{hint, InputError, PackError, PackErrors};
-use crate::pack::{article_within, parse_pack, ArticleKind, FactType, Pack, Value};
+use crate::pack::{parse_pack, FactType, Pack, Value};
 use crate::program::{Evaluation, Program, Resolver};
 
 /// A fact value as a user gives it (JSON or a terminal answer), before typing.
@@ -52,21 +52,6 @@ impl ExampleResult {
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
     }
-}
-
-/// One article's coverage.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct CoverageRow {
-    pub article: String,
-    pub kind: &'static str,
-    pub rules: Vec<String>,
-    pub examples: Vec<String>,
-    pub periods: Vec<String>,
-    pub procedures: Vec<String>,
-    /// `covered`, `gap`, `declarative` or `organisational`.
-    pub status: &'static str,
-    /// What is missing, in Chinese (empty when covered).
-    pub missing: String,
 }
 
 /// An evaluation possibly under two versions (从旧兼从轻).
@@ -700,90 +685,6 @@ impl PackSet {
             }
         }
         out
-    }
-
-    /// Each article of pack `id`: what implements it, and whether anything is missing.
-    pub fn coverage(&self, id: &str) -> Result<Vec<CoverageRow>, InputError> {
-        let p = self.pack(id)?;
-        let mut rows = Vec::new();
-        for a in &p.articles {
-            let within = |x: &String| article_within(x, &a.id);
-            let rules: Vec<String> = p
-                .rules
-                .iter()
-                .filter(|r| r.articles.iter().any(within))
-                .map(|r| r.id.clone())
-                .chain(
-                    p.allocations
-                        .iter()
-                        .filter(|r| r.articles.iter().any(within))
-                        .map(|r| r.id.clone()),
-                )
-                .collect();
-            let examples: Vec<String> = p
-                .examples
-                .iter()
-                .filter(|e| {
-                    e.articles.iter().any(within)
-                        || e.expect.fired.as_ref().is_some_and(|f| {
-                            f.iter()
-                                .any(|r| p.rule(r).is_some_and(|r| r.articles.iter().any(within)))
-                        })
-                })
-                .map(|e| e.id.clone())
-                .collect();
-            let periods: Vec<String> = p
-                .periods
-                .iter()
-                .filter(|x| x.articles.iter().any(within))
-                .map(|x| x.id.clone())
-                .collect();
-            let procedures: Vec<String> = p
-                .procedures
-                .iter()
-                .filter(|x| x.articles.iter().any(within))
-                .map(|x| x.id.clone())
-                .collect();
-            let (status, missing) = match a.kind {
-                ArticleKind::Declarative => ("declarative", String::new()),
-                ArticleKind::Organisational => ("organisational", String::new()),
-                ArticleKind::Operative => {
-                    let mut m = Vec::new();
-                    if rules.is_empty() {
-                        m.push("规则");
-                    }
-                    if examples.is_empty() {
-                        m.push("示例");
-                    }
-                    if m.is_empty() {
-                        ("covered", String::new())
-                    } else {
-                        ("gap", format!("缺少{}", m.join("和")))
-                    }
-                }
-                ArticleKind::Procedural => {
-                    if periods.is_empty() && procedures.is_empty() && rules.is_empty() {
-                        (
-                            "gap",
-                            "缺少期间（[[period]]）或程序（[[procedure]]）".to_string(),
-                        )
-                    } else {
-                        ("covered", String::new())
-                    }
-                }
-            };
-            rows.push(CoverageRow {
-                article: a.id.clone(),
-                kind: a.kind.id(),
-                rules,
-                examples,
-                periods,
-                procedures,
-                status,
-                missing,
-            });
-        }
-        Ok(rows)
     }
 }
 

@@ -95,7 +95,7 @@ pub use decide::{decide, execute};
 pub use error::WorkflowError;
 pub use event::{action_label, Command, Event, EventKind, ACTIONS};
 pub use model::*;
-pub use periods::{ProcedurePeriods, PERIOD_IDS};
+pub use periods::{ProcedurePeriods, PERIOD_IDS, PERIOD_NAMES};
 pub use process::Application;
 pub use state::{
     apply, event_zh, try_apply, AcceptanceKind, AppealRecord, AppealReply, Compensation,

@@ -20,6 +20,18 @@ pub const PERIOD_IDS: [(&str, &str); 9] = [
     ("publicity", "000 §23"),
 ];
 
+/// The ids of [`PERIOD_IDS`]: what the application declares it reads
+/// (`Process::PERIODS`, counted by `lvzhi policy coverage`).
+pub const PERIOD_NAMES: [&str; PERIOD_IDS.len()] = {
+    let mut out = [""; PERIOD_IDS.len()];
+    let mut i = 0;
+    while i < PERIOD_IDS.len() {
+        out[i] = PERIOD_IDS[i].0;
+        i += 1;
+    }
+    out
+};
+
 /// Every period the application procedure counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcedurePeriods {
@@ -44,6 +56,15 @@ pub struct ProcedurePeriods {
 }
 
 impl ProcedurePeriods {
+    /// Builds the set from the case's periods, looking up exactly the ids of [`PERIOD_IDS`].
+    pub fn from_periods(periods: &lvzhi_case::Periods) -> Result<Self, WorkflowError> {
+        let map: BTreeMap<String, Period> = PERIOD_NAMES
+            .iter()
+            .filter_map(|id| periods.get(id).map(|p| (id.to_string(), p)))
+            .collect();
+        Self::from_map(&map)
+    }
+
     /// Builds the set from a pack's periods (id → period). Every missing id is named in the
     /// error; ids the workflow does not use are ignored.
     pub fn from_map(map: &BTreeMap<String, Period>) -> Result<Self, WorkflowError> {

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use lvzhi_case::{
     ActionSpec, Actor, Ctx, Document, DocumentSeal, Event as CaseEvent, Fact, Field, FieldKind,
-    OpenDeadline as CaseDeadline, Process, ProcessError, Role, Rules, Summary,
+    OpenDeadline as CaseDeadline, ProcedureStep, Process, ProcessError, Role, Rules, Summary,
 };
 use serde::Serialize;
 
@@ -18,7 +18,17 @@ use crate::{
     action_label, apply, available_actions, decide, due_events, open_deadlines, sample_commands,
     sanction_zh, Command, Event, EventKind, ExternalCategory, Leniency, MemberCategory, Modality,
     Outcome, OversightBody, ProcedurePeriods, Sanction, Stage, State, Step, WorkflowError,
+    PERIOD_NAMES,
 };
+
+/// A procedure of pack 000 carried out by the application's `actions`.
+const fn step000(procedure: &'static str, actions: &'static [&'static str]) -> ProcedureStep {
+    ProcedureStep {
+        pack: "000",
+        procedure,
+        actions,
+    }
+}
 
 /// The 免责容错 application (000 Chapters 3–4).
 pub struct Application;
@@ -64,7 +74,7 @@ pub fn process_error(e: WorkflowError) -> ProcessError {
 }
 
 fn periods(p: &lvzhi_case::Periods) -> Result<ProcedurePeriods, ProcessError> {
-    ProcedurePeriods::from_map(&p.0).map_err(process_error)
+    ProcedurePeriods::from_periods(p).map_err(process_error)
 }
 
 fn to_case(e: Event) -> CaseEvent<EventKind> {
@@ -132,6 +142,43 @@ impl Process for Application {
     const PACK: &'static str = "000";
     const REGULATIONS: &'static [&'static str] = &["000"];
     const PROCEDURE_BOUND: bool = true;
+    const PERIODS: &'static [&'static str] = &PERIOD_NAMES;
+    /// 000's procedures, each by the actions that carry it out (the article each action cites
+    /// in `decide`). 000 §28 (`public_statement`) has no action: it is not listed.
+    const PROCEDURES: &'static [ProcedureStep] = &[
+        step000("application", &["file", "open_ex_officio"]),
+        step000(
+            "review",
+            &["form_panel", "record_hearing", "record_site_visit"],
+        ),
+        step000("overdue_major_case", &["record_interim_line"]),
+        step000(
+            "external_participants",
+            &["approve_external_participant", "record_recusal"],
+        ),
+        step000(
+            "independent_of_accountability",
+            &["record_sanction_change", "send_recommendation"],
+        ),
+        step000(
+            "publicity_objection",
+            &["record_objection", "resolve_objection"],
+        ),
+        step000("compensation", &["decide_compensation"]),
+        step000(
+            "recommendation",
+            &["send_recommendation", "answer_recommendation"],
+        ),
+        step000(
+            "disciplinary_inquiry",
+            &[
+                "record_oversight",
+                "provide_opinion_to_oversight",
+                "record_oversight_answer",
+                "report_upward",
+            ],
+        ),
+    ];
 
     type State = State;
     type Command = Command;
@@ -1108,4 +1155,33 @@ fn heavier_after_appeal_fact(state: &State) -> Option<Fact> {
             changes.join("、")
         ),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lvzhi_calendar::{Calendar, Period};
+    use std::collections::BTreeSet;
+
+    /// The application reads exactly the periods it declares (`Process::PERIODS`, what
+    /// `lvzhi policy coverage` counts as periods in use): the nine of 000 §13–23, and none of
+    /// the others its pack holds.
+    #[test]
+    fn reads_exactly_the_periods_it_declares() {
+        let mut map: BTreeMap<String, Period> = PERIOD_NAMES
+            .iter()
+            .map(|id| (id.to_string(), Period::WorkingDays(10)))
+            .collect();
+        map.insert("rectification_verify".into(), Period::WorkingDays(10));
+        let periods = lvzhi_case::Periods::recording(map);
+        let cal = Calendar::embedded();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
+        let ctx = Ctx::new(today, &cal, &periods);
+        let state = State::default();
+        let _ = <Application as Process>::deadlines(&state, &ctx.rules());
+        let _ = <Application as Process>::due_events(&state, &ctx);
+        let declared: BTreeSet<String> =
+            Application::PERIODS.iter().map(|s| s.to_string()).collect();
+        assert_eq!(periods.reads(), declared);
+    }
 }

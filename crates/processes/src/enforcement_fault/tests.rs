@@ -1073,3 +1073,27 @@ proptest! {
         check_offered_equals_accepted::<EnforcementFault>(d("2024-07-01"), &steps)?;
     }
 }
+
+/// §27: the assessment carries exactly the periods the process declares that the pack sets (its
+/// only periods: the random walks check that nothing else is read from the case's context),
+/// what `lvzhi policy coverage` counts as periods in use.
+#[test]
+fn s27_the_assessment_carries_exactly_the_declared_periods_004() {
+    let c = assessed(overriding_approver(), Circumstances::default());
+    let a = c.state.assessment.clone().unwrap();
+    let set: std::collections::BTreeSet<String> = PACKS
+        .pack(EnforcementFault::PACK)
+        .unwrap()
+        .period_map()
+        .into_keys()
+        .filter(|id| EnforcementFault::PERIODS.contains(&id.as_str()))
+        .collect();
+    assert!(set.contains(APPEAL_REPLY));
+    assert_eq!(
+        a.periods
+            .keys()
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>(),
+        set
+    );
+}

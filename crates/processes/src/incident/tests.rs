@@ -625,3 +625,36 @@ proptest! {
         }
     }
 }
+
+/// 001 §17: the acknowledgement of a report up is the one period an incident reads, and the one
+/// it declares (`Process::PERIODS`, what `lvzhi policy coverage` counts as a period in use).
+#[test]
+fn s17_reads_exactly_the_periods_it_declares_001() {
+    let periods = crate::testing::recording(Incident::PACK);
+    let c = Ctx {
+        periods: &periods,
+        ..ctx(day("2026-03-02"))
+    };
+    let mut case = new_case();
+    run(
+        &mut case,
+        report(json!({ "casualties": true })),
+        &officer(),
+        &c,
+    )
+    .unwrap();
+    assert_eq!(case.deadlines(&c.rules()).len(), 2);
+    let later = Ctx {
+        today: day("2026-03-03"),
+        ..c.clone()
+    };
+    run(
+        &mut case,
+        json!({ "action": "incident_acknowledge" }),
+        &office(MENG),
+        &later,
+    )
+    .unwrap();
+    let _ = case.fire_due(&later);
+    crate::testing::assert_reads_declared::<Incident>(&periods);
+}

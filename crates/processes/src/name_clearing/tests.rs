@@ -309,3 +309,25 @@ fn the_findings_map_to_their_articles() {
     assert_eq!(Finding::FalseAccusation.article(), "001 §29(五)");
     assert_eq!(Finding::MaliciousSmear.article(), "002 §18");
 }
+
+/// The review period is the one period a 正名 case reads, and the one it declares
+/// (`Process::PERIODS`, what `lvzhi policy coverage` counts as a period in use).
+#[test]
+fn reads_exactly_the_periods_it_declares() {
+    let periods = crate::testing::recording(NameClearing::PACK);
+    let c = Ctx {
+        periods: &periods,
+        ..ctx("2026-03-02")
+    };
+    let mut case = new_case();
+    run(
+        &mut case,
+        receive("false_accusation", "real_name"),
+        &office(),
+        &c,
+    )
+    .unwrap();
+    let _ = case.deadlines(&c.rules());
+    let _ = case.fire_due(&c);
+    crate::testing::assert_reads_declared::<NameClearing>(&periods);
+}

@@ -141,7 +141,7 @@ struct Report {
 
 fn report(set: &PackSet, id: &str) -> Result<Report, AppError> {
     let coverage = set
-        .coverage(id)
+        .coverage(id, &lvzhi_processes::in_use())
         .map_err(|e| AppError::NotFound(e.to_string()))?;
     Ok(Report {
         findings: set.check(Some(id)),
@@ -263,8 +263,16 @@ async fn pack_page(
                                 td {
                                     @if !c.rules.is_empty() { "规则 " (c.rules.join("、")) br; }
                                     @if !c.examples.is_empty() { "示例 " (c.examples.join("、")) br; }
-                                    @if !c.periods.is_empty() { "期间 " (c.periods.join("、")) br; }
-                                    @if !c.procedures.is_empty() { "程序 " (c.procedures.join("、")) }
+                                    @for u in &c.procedure_uses {
+                                        "程序 " (u.id) "："
+                                        @if u.processes.is_empty() { "无流程执行" } @else { "由" (u.processes.join("、")) "执行" }
+                                        br;
+                                    }
+                                    @for u in &c.period_uses {
+                                        "期间 " (u.id) "："
+                                        @if u.processes.is_empty() { "无流程使用" } @else { "由" (u.processes.join("、")) "使用" }
+                                        br;
+                                    }
                                 }
                                 td {
                                     @match c.status {
