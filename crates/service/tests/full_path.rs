@@ -3,16 +3,15 @@
 //! opinion approved by the 副主任 and issued → 复议 → reply → 复核 at the parent committee →
 //! reply → publicity (≥ 5 days, 000 §23) → recommendation to revoke → adopted (000 §26–27).
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use lvzhi_calendar::{Calendar, Period};
 use lvzhi_service::Service;
 use lvzhi_store::Store;
 use lvzhi_workflow::{Actor, Command};
-
-static SEQ: AtomicU32 = AtomicU32::new(0);
 
 fn periods() -> lvzhi_service::PackPeriods {
     let map: BTreeMap<String, Period> = [
@@ -33,25 +32,7 @@ fn periods() -> lvzhi_service::PackPeriods {
 }
 
 async fn urls(dir: &tempfile::TempDir) -> Vec<String> {
-    let mut out = vec![format!("sqlite://{}", dir.path().join("full.db").display())];
-    let base = std::env::var("LVZHI_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    if base != "off" {
-        let micros = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_micros();
-        let url = format!(
-            "{base}?schema=t_{}_{}_{micros}",
-            std::process::id(),
-            300 + SEQ.fetch_add(1, Ordering::SeqCst)
-        );
-        match Store::open(&url).await {
-            Ok(_) => out.push(url),
-            Err(e) => eprintln!("PostgreSQL tests skipped: {e}"),
-        }
-    }
-    out
+    common::database_urls(dir, "full.db", 300).await
 }
 
 fn actor(id: &str, roles: &str, org: &str) -> Actor {

@@ -5,8 +5,9 @@
 //! deadlines without a rebuild, and a process the governing regulations do not provide cannot be
 //! opened (nothing is written).
 
+mod common;
+
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use lvzhi_rules::PackSet;
@@ -14,8 +15,6 @@ use lvzhi_service::{packs, Service, ServiceError};
 use lvzhi_store::{OrgPacks, OrgRecord, PersonRecord, Store};
 use lvzhi_workflow::{Actor, Role};
 use serde_json::json;
-
-static SEQ: AtomicU32 = AtomicU32::new(0);
 
 /// The shipped packs, and a unit's own copy of 000 (`000-alszq`: another title, a 5-working-day
 /// acceptance period instead of 7).
@@ -54,24 +53,7 @@ fn pack_set() -> PackSet {
 
 async fn services(dir: &tempfile::TempDir) -> Vec<Service> {
     let set = pack_set();
-    let mut urls = vec![format!("sqlite://{}", dir.path().join("g.db").display())];
-    let base = std::env::var("LVZHI_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    if base != "off" {
-        let micros = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_micros();
-        let url = format!(
-            "{base}?schema=t_{}_{}_{micros}",
-            std::process::id(),
-            900 + SEQ.fetch_add(1, Ordering::SeqCst)
-        );
-        match Store::open(&url).await {
-            Ok(_) => urls.push(url),
-            Err(e) => eprintln!("PostgreSQL tests skipped: {e}"),
-        }
-    }
+    let urls = common::database_urls(dir, "g.db", 900).await;
     let mut out = Vec::new();
     for url in urls {
         let store = Store::open(&url).await.unwrap();

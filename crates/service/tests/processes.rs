@@ -4,8 +4,10 @@
 //! directory, refused commands writing nothing, stale versions refused, and the read model
 //! (kind, stage, deadlines with their role and label, links).
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::Ordering;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use lvzhi_calendar::{Calendar, Period};
@@ -13,8 +15,6 @@ use lvzhi_service::{Service, ServiceError};
 use lvzhi_store::{CaseQuery, CaseScope, OrgRecord, PersonRecord, Store, StoreError};
 use lvzhi_workflow::{Actor, Role, PERIOD_IDS};
 use serde_json::json;
-
-static SEQ: AtomicU32 = AtomicU32::new(0);
 
 fn periods() -> lvzhi_service::PackPeriods {
     let values = [
@@ -59,24 +59,7 @@ fn periods() -> lvzhi_service::PackPeriods {
 
 /// A service on SQLite, and on PostgreSQL unless `LVZHI_TEST_PG=off` (a fresh schema each).
 async fn services(dir: &tempfile::TempDir) -> Vec<Service> {
-    let mut urls = vec![format!("sqlite://{}", dir.path().join("p.db").display())];
-    let base = std::env::var("LVZHI_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    if base != "off" {
-        let micros = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_micros();
-        let url = format!(
-            "{base}?schema=t_{}_{}_{micros}",
-            std::process::id(),
-            700 + SEQ.fetch_add(1, Ordering::SeqCst)
-        );
-        match Store::open(&url).await {
-            Ok(_) => urls.push(url),
-            Err(e) => eprintln!("PostgreSQL tests skipped: {e}"),
-        }
-    }
+    let urls = common::database_urls(dir, "p.db", 700).await;
     let mut out = Vec::new();
     for url in urls {
         let store = Store::open(&url).await.unwrap();

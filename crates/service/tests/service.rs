@@ -2,16 +2,15 @@
 //! shape, registered, deemed accepted by the scheduler exactly once (000 §13), refused commands
 //! writing nothing, and stale versions refused.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use lvzhi_calendar::{Calendar, Period};
 use lvzhi_service::{Service, ServiceError};
 use lvzhi_store::{Store, StoreError};
 use lvzhi_workflow::{Actor, Command, Role, PERIOD_IDS};
-
-static SEQ: AtomicU32 = AtomicU32::new(0);
 
 /// 000's periods as its pack states them (000 §13, §16, §18, §20, §21, §23).
 fn periods() -> lvzhi_service::PackPeriods {
@@ -35,24 +34,7 @@ fn periods() -> lvzhi_service::PackPeriods {
 }
 
 async fn services(dir: &tempfile::TempDir, copies: usize) -> Vec<Vec<Service>> {
-    let mut urls = vec![format!("sqlite://{}", dir.path().join("svc.db").display())];
-    let base = std::env::var("LVZHI_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    if base != "off" {
-        let micros = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_micros();
-        let url = format!(
-            "{base}?schema=t_{}_{}_{micros}",
-            std::process::id(),
-            200 + SEQ.fetch_add(1, Ordering::SeqCst)
-        );
-        match Store::open(&url).await {
-            Ok(_) => urls.push(url),
-            Err(e) => eprintln!("PostgreSQL tests skipped: {e}"),
-        }
-    }
+    let urls = common::database_urls(dir, "svc.db", 200).await;
     let mut out = Vec::new();
     for url in urls {
         let mut group = Vec::new();
