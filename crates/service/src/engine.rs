@@ -826,14 +826,18 @@ impl Service {
     /// unit's paper-era cases (and the load benchmark's 100k cases). Each case is a sequence of
     /// commands decided by its process exactly as `create_process` and `act_process` would
     /// decide them, each on its own day (without the directory's lookups: an import names what
-    /// it needs); nothing is written unless every command of every case is accepted. Imports
-    /// seal nothing: their originals are on paper.
+    /// it needs); nothing is written unless every command of every case is accepted. A case is
+    /// governed, and refused where it may not be opened, as one opened by hand (issue 20).
+    /// Imports seal nothing: their originals are on paper.
     pub async fn import_cases(
         &self,
         cases: &[ImportedProcessCase],
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
         let mut prepared = Vec::with_capacity(cases.len());
+        // What governs a new case, by process and organisation: looked up once per import.
+        let mut governed: BTreeMap<(&str, String), Option<lvzhi_processes::Governance>> =
+            BTreeMap::new();
         for (kind, case_id, commands) in cases {
             if !valid_case_id(case_id) {
                 return Err(ServiceError::BadCaseId(case_id.clone()));
@@ -849,7 +853,27 @@ impl Service {
                     return Err(ServiceError::NotACreation);
                 }
                 self.check_command(command, &info)?;
-                let ctx = Ctx::new(*today, &self.calendar, self.periods_of(process));
+                if i == 0 {
+                    // Governed as a case opened by hand is (issue 20): by what is bound to the
+                    // organisation its opening names, recorded first.
+                    let mut probe = process.new_case();
+                    let ctx = Ctx::new(*today, &self.calendar, self.periods_of(process));
+                    probe.execute(command, actor, &ctx).map_err(refused)?;
+                    let org = Self::anchor(&*probe, actor);
+                    let key = (process.kind(), org);
+                    let governance = match governed.get(&key) {
+                        Some(g) => g.clone(),
+                        None => {
+                            let g = self.governance_at(process, &key.1).await?;
+                            governed.insert(key, g.clone());
+                            g
+                        }
+                    };
+                    if let Some(g) = governance {
+                        events.push(case.govern(*today, g).map_err(refused)?);
+                    }
+                }
+                let ctx = Ctx::new(*today, &self.calendar, self.periods_of_case(&*case));
                 events.extend(case.execute(command, actor, &ctx).map_err(refused)?);
             }
             let projection = self.process_projection(process, &*case);

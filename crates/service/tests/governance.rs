@@ -344,3 +344,52 @@ async fn issue20_a_process_the_governing_regulations_do_not_provide_is_refused_a
         assert_eq!(case.case.governance().unwrap().procedure.pack, "001");
     }
 }
+
+/// A bulk import of paper-era cases is governed as cases opened by hand are (issue 20): each
+/// records what is bound to its organisation, and one the regulations do not provide refuses the
+/// whole import.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue20_imported_cases_are_governed_as_cases_opened_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+    for s in services(&dir).await {
+        let today = day("2026-03-02");
+        let case = |id: &str, committee: (&str, &str)| {
+            (
+                "application".to_string(),
+                id.to_string(),
+                vec![(officer(), file(committee), today)],
+            )
+        };
+        s.import_cases(
+            &[
+                case("A-IMP-1", ("alszq-gaj", "阿拉善左旗公安局")),
+                case("A-IMP-2", ("alyq-gaj", "阿拉善右旗公安局")),
+            ],
+            now,
+        )
+        .await
+        .unwrap();
+        for id in ["A-IMP-1", "A-IMP-2"] {
+            let c = s.load_process(id).await.unwrap();
+            assert_eq!(c.case.governance().unwrap().procedure.pack, "000", "{id}");
+        }
+        let before = s.store().head().await.unwrap().seq;
+        let e = s
+            .import_cases(
+                &[
+                    case("A-IMP-3", ("alszq-gaj", "阿拉善左旗公安局")),
+                    case("A-IMP-4", ("xam-gfdb", "兴安盟国防动员办公室")),
+                ],
+                now,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::NotGoverned(_)), "{e}");
+        assert_eq!(
+            s.store().head().await.unwrap().seq,
+            before,
+            "nothing written"
+        );
+    }
+}
