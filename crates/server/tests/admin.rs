@@ -779,4 +779,49 @@ async fn issue20_bindings_are_set_on_the_page_and_through_the_api_by_the_same_ru
     let r = put("zq", json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.json()["procedure"].is_null());
+
+    // Bound to 002's procedure, the organisation does not run 000's application: the API
+    // answers 422 in Chinese, names the regulation, and writes nothing; 新建 does not offer it.
+    let officer_page = sign_in(&env, "officer").await;
+    let menu = officer_page.get("/new").await;
+    assert!(menu.body.contains("/new/incident/"), "{}", menu.body);
+    let r = put("zq", json!({ "procedure": "002", "rules": ["002"] })).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    common::add_token(&env.app, "t-officer", "token-officer", "officer").await;
+    let officer = Client::new(&env.target, Who::bearer("token-officer"));
+    let before = chain_len(&env).await;
+    let filed = officer
+        .post_json(
+            "/api/v1/cases",
+            &json!({ "kind": "application", "command": {
+                "action": "file",
+                "form": {
+                    "applicants": [{ "person_id": "officer", "name": "officer 姓名" }],
+                    "applying_unit": { "id": "zq", "name": "阿拉善左旗公安局" },
+                    "committee": { "id": "zq", "name": "阿拉善左旗公安局" },
+                    "matter": "依法处置警情时致相对人受伤，被给予警告处分",
+                    "accountability_decision": {
+                        "department": { "id": "zq", "name": "阿拉善左旗公安局" },
+                        "sanction": "warning",
+                        "decided_on": "2025-05-20"
+                    },
+                    "facts": {}
+                }
+            }}),
+        )
+        .await;
+    let message = filed.error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(message.contains("未规定免责容错申请的程序"), "{message}");
+    assert!(
+        message.contains("兴安盟国防动员办公室行政执法尽职免责和容错纠错制度"),
+        "{message}"
+    );
+    assert_eq!(chain_len(&env).await, before, "nothing written");
+    let menu = officer_page.get("/new").await;
+    // 维权 incidents are 001's: not for an organisation under 002 alone; nor is the form of
+    // 000's application offered.
+    assert!(!menu.body.contains("/new/incident/"), "{}", menu.body);
+    let form = officer_page.get("/cases/new").await;
+    assert_eq!(form.status, StatusCode::FORBIDDEN, "{}", form.body);
+    assert!(form.body.contains("免责容错申请的程序"), "{}", form.body);
 }

@@ -95,9 +95,16 @@ fn committee_name(dir: &Directory, id: &str) -> String {
 /// Organisations for which the user may file (`file` policy, 000 §12 ¶1), in tree order.
 fn filing_units(app: &App, user: &User) -> Vec<String> {
     let dir = app.directory();
+    let service = app.service();
+    let application = lvzhi_processes::by_kind("application");
     dir.orgs
         .keys()
         .filter(|o| access::may_org(app, user, "file", o))
+        // Only units whose regulations provide the 000 application (issue 20: a body under 002
+        // or 003 follows its own procedure).
+        .filter(|o| {
+            application.is_some_and(|p| service.may_open(p, &crate::bindings::bound(&dir, o)))
+        })
         .cloned()
         .collect()
 }
@@ -163,7 +170,7 @@ async fn new_page(State(app): State<App>, PageUser(user): PageUser) -> PageResul
     }
     if units.is_empty() {
         let e = AppError::Forbidden(
-            "您没有提出免责容错申请的权限：申请由民警本人、所在单位或者本级维权办提出（000 §12）"
+            "您没有提出免责容错申请的权限：申请由民警本人、所在单位或者本级维权办提出（000 §12），且须本单位适用的规定设有免责容错申请的程序"
                 .to_string(),
         );
         return Ok((
