@@ -806,6 +806,16 @@ proptest! {
             if run(&mut case, cmd, &actor, &c).is_err() {
                 prop_assert_eq!(case.len(), before);
             }
+            // 001 §17's steps are offered to exactly those whose command would be accepted.
+            let s = state(&*case);
+            for who in [office(ZQ), office(MENG), office(GAT), officer(), unit()] {
+                let offered = Incident::actions(&s, &who, &any_ctx());
+                for cmd in [forward("意见"), json!({ "action": "incident_acknowledge" })] {
+                    let id = cmd["action"].as_str().unwrap_or_default().to_string();
+                    let accepted = case.clone().execute(&cmd, &who, &c).is_ok();
+                    prop_assert_eq!(offered.iter().any(|a| a.id == id), accepted, "{} {:?}", id, who);
+                }
+            }
         }
         let s = state(&*case);
         let mut levels: Vec<&str> = s.reports.iter().map(|r| r.level.id.as_str()).collect();
@@ -815,6 +825,9 @@ proptest! {
         prop_assert_eq!(levels.len(), n);
         let pending = s.reports.iter().filter(|r| r.acknowledged_on.is_none()).count();
         prop_assert_eq!(case.deadlines(&any_ctx().rules()).len(), if s.stage == Stage::Closed { 0 } else { pending });
+        // The report climbs one level at a time: at most one level holds it.
+        prop_assert!(pending <= 1);
+        prop_assert!(s.reports.len() <= 2);
         if s.stage == Stage::Closed {
             prop_assert_eq!(pending, 0);
         }
