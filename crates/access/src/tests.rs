@@ -228,18 +228,22 @@ fn s17_every_level_above_handles_an_escalated_incident_001() {
     let a = Access::new().unwrap();
     let t = tree(&a);
     let c = incident();
-    // 001 §17: the reports go up to the 盟 and the 厅; their offices see and acknowledge.
+    // 001 §17: the report climbs to the 盟 and the 厅; their offices see it, forward it and
+    // acknowledge it (which level may do which is the process's guard).
     for org in ["azq", "als", "nmg"] {
         let office = who("p-o", &[("office", org)]);
         assert!(a.allows(&t, &office, "view", Resource::Case(&c)), "{org}");
-        assert!(
-            a.allows(&t, &office, "incident_acknowledge", Resource::Case(&c)),
-            "{org}"
-        );
+        for action in ["incident_forward", "incident_acknowledge"] {
+            assert!(
+                a.allows(&t, &office, action, Resource::Case(&c)),
+                "{org} {action}"
+            );
+        }
     }
     let sibling = who("p-so", &[("office", "ayq")]);
     assert!(!a.allows(&t, &sibling, "view", Resource::Case(&c)));
     assert!(!a.allows(&t, &sibling, "incident_acknowledge", Resource::Case(&c)));
+    assert!(!a.allows(&t, &sibling, "incident_forward", Resource::Case(&c)));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! 维权案（事）件: an officer's authority infringed while, or because of, doing their duty
-//! lawfully (001 §8), from intake to the end of its handling, with the reports a serious incident
-//! must make to every level above (001 §17) and the 台账 that tracks 立案、调查、处理 (001 §29(六)).
+//! lawfully (001 §8), from intake to the end of its handling, with the report a serious incident
+//! must make level by level up to the 公安厅 (001 §17) and the 台账 that tracks 立案、调查、处理
+//! (001 §29(六)).
 //!
 //! - Intake (001 §15): the officer themself, a near relative (entered by the office or the unit on
 //!   their behalf), or the unit reports to the office of the agency the officer belongs to; the
@@ -9,12 +10,15 @@
 //!   兄弟姊妹, nobody else), auxiliary police and cadets (001 §33) — and, for an off-duty officer,
 //!   that they met an emergency within their duties and identified themself (001 §31).
 //! - Mandatory escalation (001 §17): casualties, an attack on a police agency or a mass incident,
-//!   a cross-region incident, or the office's own decision. A report to the office of every level
-//!   above the handling agency, up to the root of the directory (the regional 公安厅 in a regional
-//!   deployment), is created automatically as a follow-up of the command that gave the ground;
-//!   each report carries its own deadline for acknowledgement and stays open until that level's
-//!   office acknowledges it. The period is the pack's [`ACK_PERIOD`], a local setting (001 §17
-//!   and §29(一) say "逐级报告", "第一时间"; pack 001 sets 1 工作日).
+//!   a cross-region incident, or the office's own decision. The report climbs 逐级: the handling
+//!   agency reports to the level directly above it (a follow-up of the command that gave the
+//!   ground); that level's office receives it, may add its view (意见) and forwards it to the next
+//!   level ([`Command::IncidentForward`]), and so on up to the top of the chain — the first
+//!   公安厅 above the handling agency, else the root of the directory — whose office acknowledges
+//!   receipt. Each report carries its own deadline for the receiving office's step: forwarding in
+//!   the pack's [`FORWARD_PERIOD`], acknowledging at the top in [`ACK_PERIOD`], both local settings
+//!   (001 §17 and §29(一) say "逐级报告", "第一时间" without a period). Cases recorded before
+//!   (a report to every level at once, each acknowledged) replay as they were.
 //! - Measures along the way: protective measures (001 §11), help with a civil or incidental civil
 //!   suit (§9), clarification against malicious or false media reports (§12), payments from the
 //!   comfort fund (§7(六)), and the referral of the officer's own violations found meanwhile (§16).
@@ -43,6 +47,14 @@ const fn step001(procedure: &'static str, actions: &'static [&'static str]) -> P
         actions,
     }
 }
+
+/// The pack's period for a level above to forward the report, with its view, to the next level
+/// (a local setting: 001 §17 says "逐级" without a period).
+pub const FORWARD_PERIOD: &str = "incident_forward";
+
+/// How the name of the top of a 001 §17 report's climb ends: the report goes "逐级向公安厅维权办",
+/// so it stops at the first 公安厅 above the handling agency (the root of the directory if none).
+const TOP_LEVEL: &str = "公安厅";
 
 /// The process.
 pub struct Incident;
@@ -343,9 +355,16 @@ pub enum Command {
         grounds: Vec<Ground>,
         reason: String,
     },
-    /// The reports to every level not yet reported to (the system's follow-up, 001 §17).
+    /// The report to the level directly above (the system's follow-up, 001 §17).
     IncidentReportUp,
-    /// A level above acknowledges the report it received.
+    /// A level above forwards the report it received to the next level, with its view (001 §17
+    /// "逐级").
+    IncidentForward {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        view: String,
+    },
+    /// The top level (or, in a case recorded before 逐级 reporting, any level reported to)
+    /// acknowledges the report it received.
     IncidentAcknowledge {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         note: String,
@@ -426,6 +445,26 @@ pub struct Report {
     pub acknowledged_on: Option<NaiveDate>,
     #[serde(default)]
     pub acknowledged_by: String,
+    /// The level this one forwards the report to (001 §17 "逐级"); `None` at the top, where the
+    /// report is acknowledged, and in reports recorded before 逐级 reporting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_to: Option<Org>,
+    /// The day this level forwarded the report (it received it then, if not before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarded_on: Option<NaiveDate>,
+    /// This level's view (意见) given when it forwarded or acknowledged the report.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub view: String,
+}
+
+impl Report {
+    /// What the receiving level must do by when: forward the report, or at the top acknowledge it.
+    fn step_due(&self) -> String {
+        match &self.forward_to {
+            Some(next) => format!("限{}前签署意见转报{}维权办", date_zh(self.due), next.name),
+            None => format!("限{}前确认收到", date_zh(self.due)),
+        }
+    }
 }
 
 /// A measure taken for the officer (001 §7(六), §9, §11, §12, §16).
@@ -466,6 +505,13 @@ pub enum Kind {
     Acknowledged {
         level: Org,
         note: String,
+    },
+    /// `level` received the report and forwarded it, with its view, as `report` (001 §17 逐级).
+    Forwarded {
+        level: Org,
+        view: String,
+        report: Report,
+        document: Document,
     },
     Investigated {
         findings: String,
@@ -551,17 +597,30 @@ impl IncidentState {
         self.reports.iter().filter(|r| r.acknowledged_on.is_none())
     }
 
-    /// The levels above the handling agency that must receive a report and have none yet.
-    fn unreported<'c>(&self, chain: &'c [Org]) -> Vec<&'c Org> {
-        if self.grounds.is_empty() {
-            return Vec::new();
+    /// The level directly above the handling agency when a ground requires the report and none
+    /// has been made: the report climbs from there level by level (001 §17).
+    fn first_report<'c>(&self, chain: &'c [Org]) -> Option<&'c Org> {
+        if self.grounds.is_empty() || !self.reports.is_empty() {
+            return None;
         }
-        chain
-            .iter()
-            .skip(1)
-            .filter(|o| !self.reports.iter().any(|r| r.level.id == o.id))
-            .collect()
+        route(chain).get(1)
     }
+}
+
+/// The levels a 001 §17 report climbs: the handling agency first, then each level above it up to
+/// the first 公安厅 (the 公安厅维权办 the article names), else to the root of the chain.
+fn route(chain: &[Org]) -> &[Org] {
+    match chain.iter().position(|o| o.name.ends_with(TOP_LEVEL)) {
+        Some(top) => &chain[..=top],
+        None => chain,
+    }
+}
+
+/// The level after `level` on the report's route, if `level` is not its top.
+fn next_level(chain: &[Org], level: &Org) -> Option<Org> {
+    let r = route(chain);
+    let at = r.iter().position(|o| o.id == level.id)?;
+    r.get(at + 1).cloned()
 }
 
 /// The relations that make a near relative under 001 §32 (夫、妻、父、母、子、女、同胞兄弟姊妹),
@@ -746,10 +805,14 @@ fn handling_office(s: &IncidentState, actor: &Actor, what: &str) -> Result<By, P
     }
 }
 
+/// The 报告 `from` makes to `level` (001 §17): the handling agency's own report, or a level above
+/// forwarding it (then with the views of the levels below and its own `view`).
 fn report_document(
     intake: &IntakeRecord,
     s: &IncidentState,
+    from: &Org,
     level: &Org,
+    view: &str,
     on: NaiveDate,
 ) -> Document {
     let grounds: Vec<&str> = s.grounds.iter().map(|g| g.zh()).collect();
@@ -785,12 +848,42 @@ fn report_document(
             victims.join("；")
         ));
     }
+    let handling = if from.id == intake.org.id {
+        "本机关".to_string()
+    } else {
+        intake.org.name.clone()
+    };
     text.push_str(&format!(
-        "\u{3000}\u{3000}本案（事）件属于{}，依照《内蒙古公安机关维护公安民警执法权威工作实施办法》第十七条的规定，逐级报告。本机关维权办已于{}立案，将全程跟踪、督办，续报处理情况。\n",
+        "\u{3000}\u{3000}本案（事）件属于{}，依照《内蒙古公安机关维护公安民警执法权威工作实施办法》第十七条的规定，逐级报告。{handling}维权办已于{}立案，将全程跟踪、督办，续报处理情况。\n",
         grounds.join("、"),
         s.opened_on.map(date_zh).unwrap_or_else(|| date_zh(on)),
     ));
-    text.push_str(&format!("\n{}维权办\n{}", intake.org.name, date_zh(on)));
+    if from.id != intake.org.id {
+        // The report as it reached this level, and the views of the levels it passed.
+        let mut below = intake.org.name.clone();
+        let mut received = on;
+        for r in &s.reports {
+            if r.level.id == from.id {
+                received = r.reported_on;
+                break;
+            }
+            if !r.view.is_empty() {
+                text.push_str(&format!(
+                    "\u{3000}\u{3000}{}维权办意见：{}\n",
+                    r.level.name, r.view
+                ));
+            }
+            below = r.level.name.clone();
+        }
+        if !view.is_empty() {
+            text.push_str(&format!("\u{3000}\u{3000}本机关维权办意见：{view}\n"));
+        }
+        text.push_str(&format!(
+            "\u{3000}\u{3000}{below}维权办于{}向本机关维权办报告，现予转报。\n",
+            date_zh(received)
+        ));
+    }
+    text.push_str(&format!("\n{}维权办\n{}", from.name, date_zh(on)));
     Document {
         kind: DocumentKind::IncidentReport,
         title: format!(
@@ -802,6 +895,32 @@ fn report_document(
         text,
         issued_on: on,
     }
+}
+
+/// A report to `level` received today: it forwards to `next`, or at the top acknowledges, each
+/// by the pack's period for that step.
+fn new_report(ctx: &Ctx<'_>, level: &Org, next: Option<Org>) -> Result<Report, ProcessError> {
+    let period = match next {
+        Some(_) => ctx
+            .periods
+            .need(FORWARD_PERIOD, "上级维权办签署意见逐级转报")?,
+        None => ctx.periods.need(ACK_PERIOD, "上级维权办确认收到报告")?,
+    };
+    let d = ctx
+        .calendar
+        .add(ctx.today, period)
+        .map_err(|e| ProcessError::new(format!("无法计算报告的办理期限：{e}")))?;
+    Ok(Report {
+        level: level.clone(),
+        reported_on: ctx.today,
+        due: d.due,
+        provisional: d.provisional,
+        acknowledged_on: None,
+        acknowledged_by: String::new(),
+        forward_to: next,
+        forwarded_on: None,
+        view: String::new(),
+    })
 }
 
 fn event(on: NaiveDate, by: By, kind: Kind) -> Event<Kind> {
@@ -1088,9 +1207,27 @@ pub fn ledger(s: &IncidentState) -> LedgerRow {
         escalation: s
             .reports
             .iter()
-            .map(|r| match r.acknowledged_on {
-                Some(d) => format!("{}（{}确认收到）", r.level.name, date_zh(d)),
-                None => format!("{}（待确认，限{}）", r.level.name, date_zh(r.due)),
+            .map(|r| {
+                let mut t = match (r.forwarded_on, r.acknowledged_on, &r.forward_to) {
+                    (Some(d), _, Some(next)) => {
+                        format!("{}（{}收到并转报{}", r.level.name, date_zh(d), next.name)
+                    }
+                    (_, Some(d), _) => format!("{}（{}确认收到", r.level.name, date_zh(d)),
+                    (_, None, Some(next)) => format!(
+                        "{}（待转报{}，限{}",
+                        r.level.name,
+                        next.name,
+                        date_zh(r.due)
+                    ),
+                    (_, None, None) => {
+                        format!("{}（待确认，限{}", r.level.name, date_zh(r.due))
+                    }
+                };
+                if !r.view.is_empty() {
+                    t.push_str(&format!("，意见：{}", r.view));
+                }
+                t.push('）');
+                t
             })
             .collect::<Vec<_>>()
             .join("；"),
@@ -1105,7 +1242,7 @@ impl Process for Incident {
     const ID_PREFIX: &'static str = "W";
     const PACK: &'static str = "001";
     const REGULATIONS: &'static [&'static str] = &["001"];
-    const PERIODS: &'static [&'static str] = &[ACK_PERIOD];
+    const PERIODS: &'static [&'static str] = &[ACK_PERIOD, FORWARD_PERIOD];
     /// 001's 维权 steps. §10 (回避 in the criminal or public-order case) and §14 (the officer's
     /// own response on the scene) are not steps of this process: not listed.
     const PROCEDURES: &'static [ProcedureStep] = &[
@@ -1130,6 +1267,7 @@ impl Process for Incident {
             &[
                 "incident_escalate",
                 "incident_report_up",
+                "incident_forward",
                 "incident_acknowledge",
             ],
         ),
@@ -1162,6 +1300,7 @@ impl Process for Incident {
             Command::IncidentAddVictim { .. } => "incident_add_victim",
             Command::IncidentEscalate { .. } => "incident_escalate",
             Command::IncidentReportUp => "incident_report_up",
+            Command::IncidentForward { .. } => "incident_forward",
             Command::IncidentAcknowledge { .. } => "incident_acknowledge",
             Command::IncidentInvestigate { .. } => "incident_investigate",
             Command::IncidentProtect { .. } => "incident_protect",
@@ -1223,7 +1362,7 @@ impl Process for Incident {
                         "001 §17",
                     ));
                 }
-                if ctx.org_chain.len() < 2 {
+                if route(&ctx.org_chain).len() < 2 {
                     return Err(ProcessError::citing(
                         format!(
                             "{}没有上级公安机关，无需逐级上报（001 §17）",
@@ -1244,30 +1383,48 @@ impl Process for Incident {
                         "001 §17",
                     ));
                 }
-                let mut events = Vec::new();
-                let ack = ctx.periods.need(ACK_PERIOD, "上级维权办确认收到报告")?;
-                for level in s.unreported(&ctx.org_chain) {
-                    let d = ctx
-                        .calendar
-                        .add(today, ack)
-                        .map_err(|e| ProcessError::new(format!("无法计算确认期限：{e}")))?;
-                    events.push(event(
-                        today,
-                        By::system(),
-                        Kind::ReportedUp {
-                            report: Report {
-                                level: level.clone(),
-                                reported_on: today,
-                                due: d.due,
-                                provisional: d.provisional,
-                                acknowledged_on: None,
-                                acknowledged_by: String::new(),
-                            },
-                            document: report_document(intake, s, level, today),
-                        },
+                let Some(level) = s.first_report(&ctx.org_chain) else {
+                    return Ok(Vec::new());
+                };
+                let report = new_report(ctx, level, next_level(&ctx.org_chain, level))?;
+                one(
+                    By::system(),
+                    Kind::ReportedUp {
+                        document: report_document(intake, s, &intake.org, level, "", today),
+                        report,
+                    },
+                )
+            }
+            Command::IncidentForward { view } => {
+                let Some(report) = s
+                    .pending_reports()
+                    .find(|r| actor.has(Role::Office) && r.level.id == actor.org_id)
+                else {
+                    return Err(ProcessError::citing(
+                        "只有收到本案（事）件报告、尚未转报的上级维权办可以逐级转报（001 §17）",
+                        "001 §17",
                     ));
-                }
-                Ok(events)
+                };
+                let Some(next) = &report.forward_to else {
+                    return Err(ProcessError::citing(
+                        format!(
+                            "{}维权办是逐级报告的最高一级，应确认收到报告，无需转报（001 §17）",
+                            report.level.name
+                        ),
+                        "001 §17",
+                    ));
+                };
+                let view = view.trim().to_string();
+                let onward = new_report(ctx, next, next_level(&ctx.org_chain, next))?;
+                one(
+                    by(actor, Role::Office),
+                    Kind::Forwarded {
+                        level: report.level.clone(),
+                        document: report_document(intake, s, &report.level, next, &view, today),
+                        view,
+                        report: onward,
+                    },
+                )
             }
             Command::IncidentAcknowledge { note } => {
                 let Some(report) = s
@@ -1279,6 +1436,15 @@ impl Process for Incident {
                         "001 §17",
                     ));
                 };
+                if let Some(next) = &report.forward_to {
+                    return Err(ProcessError::citing(
+                        format!(
+                            "报告应逐级上报：{}维权办收到后应签署意见转报{}维权办（001 §17）",
+                            report.level.name, next.name
+                        ),
+                        "001 §17",
+                    ));
+                }
                 one(
                     by(actor, Role::Office),
                     Kind::Acknowledged {
@@ -1459,7 +1625,7 @@ impl Process for Incident {
                     s.reports.push(report.clone());
                 }
             }
-            Kind::Acknowledged { level, .. } => {
+            Kind::Acknowledged { level, note } => {
                 if let Some(r) = s
                     .reports
                     .iter_mut()
@@ -1467,6 +1633,27 @@ impl Process for Incident {
                 {
                     r.acknowledged_on = Some(e.on);
                     r.acknowledged_by = e.by.person_id.clone();
+                    r.view = note.clone();
+                }
+            }
+            Kind::Forwarded {
+                level,
+                view,
+                report,
+                ..
+            } => {
+                if let Some(r) = s
+                    .reports
+                    .iter_mut()
+                    .find(|r| r.level.id == level.id && r.acknowledged_on.is_none())
+                {
+                    r.acknowledged_on = Some(e.on);
+                    r.acknowledged_by = e.by.person_id.clone();
+                    r.forwarded_on = Some(e.on);
+                    r.view = view.clone();
+                }
+                if !s.reports.iter().any(|r| r.level.id == report.level.id) {
+                    s.reports.push(report.clone());
                 }
             }
             Kind::Investigated {
@@ -1496,8 +1683,16 @@ impl Process for Incident {
         }
         s.pending_reports()
             .map(|r| OpenDeadline {
-                step: format!("escalation_ack@{}", r.level.id),
-                label: format!("{}维权办确认收到报告", r.level.name),
+                step: match r.forward_to {
+                    Some(_) => format!("escalation_forward@{}", r.level.id),
+                    None => format!("escalation_ack@{}", r.level.id),
+                },
+                label: match &r.forward_to {
+                    Some(next) => {
+                        format!("{}维权办签署意见并转报{}维权办", r.level.name, next.name)
+                    }
+                    None => format!("{}维权办确认收到报告", r.level.name),
+                },
                 due: r.due,
                 provisional: r.provisional,
                 article: "001 §17".to_string(),
@@ -1509,7 +1704,7 @@ impl Process for Incident {
     fn intro(action: &str) -> &'static str {
         match action {
             "incident_report_up" => {
-                "逐级上报的报告由系统在决定上报后依 001 §17 自动生成并送达各上级维权办，用户和客户端不能提交。"
+                "逐级上报的报告由系统在决定上报后依 001 §17 自动生成并送达上一级维权办，由其签署意见逐级转报；用户和客户端不能提交。"
             }
             _ => "",
         }
@@ -1521,12 +1716,14 @@ impl Process for Incident {
     }
 
     fn follow_up(s: &IncidentState, ctx: &Ctx<'_>) -> Option<Command> {
-        // 001 §17: a ground once known sends the report to every level not yet reported to.
+        // 001 §17: a ground once known sends the report to the level directly above, once; the
+        // levels above forward it in turn.
         let handling = s.org()?;
         if s.stage == Stage::Closed || ctx.org_chain.first().map(|o| &o.id) != Some(&handling.id) {
             return None;
         }
-        (!s.unreported(&ctx.org_chain).is_empty()).then_some(Command::IncidentReportUp)
+        s.first_report(&ctx.org_chain)
+            .map(|_| Command::IncidentReportUp)
     }
 
     fn actions(s: &IncidentState, actor: &Actor, _ctx: &Ctx<'_>) -> Vec<ActionSpec> {
@@ -1593,14 +1790,25 @@ impl Process for Incident {
             return out;
         };
         let handling = actor.has(Role::Office) && actor.org_id == intake.org.id;
-        if actor.has(Role::Office) && s.pending_reports().any(|r| r.level.id == actor.org_id) {
-            out.push(spec(
+        let received = s
+            .pending_reports()
+            .find(|r| actor.has(Role::Office) && r.level.id == actor.org_id);
+        match received.map(|r| &r.forward_to) {
+            Some(Some(next)) => out.push(spec(
+                "incident_forward",
+                &format!("签署意见并转报{}维权办", next.name),
+                "001 §17",
+                Role::Office,
+                vec![long_field("view", "本级维权办意见", false)],
+            )),
+            Some(None) => out.push(spec(
                 "incident_acknowledge",
                 "确认收到上报",
                 "001 §17",
                 Role::Office,
                 vec![text_field("note", "批示或者备注", false)],
-            ));
+            )),
+            None => {}
         }
         let own = actor.has(Role::Officer) && actor.person_id == intake.officer.person_id;
         if handling || own {
@@ -1888,11 +2096,28 @@ impl Process for Incident {
                 format!("决定逐级上报：{}", g.join("、"))
             }
             Kind::ReportedUp { report, .. } => format!(
-                "向{}维权办报告（001 §17），限{}前确认收到",
+                "向{}维权办报告（001 §17），{}",
                 report.level.name,
-                date_zh(report.due)
+                report.step_due()
             ),
             Kind::Acknowledged { level, .. } => format!("{}维权办确认收到报告", level.name),
+            Kind::Forwarded {
+                level,
+                view,
+                report,
+                ..
+            } => {
+                let mut t = format!(
+                    "{}维权办收到报告，转报{}维权办（001 §17），{}",
+                    level.name,
+                    report.level.name,
+                    report.step_due()
+                );
+                if !view.is_empty() {
+                    t.push_str(&format!("；意见：{view}"));
+                }
+                t
+            }
             Kind::Investigated { findings, .. } => format!("调查：{findings}"),
             Kind::MeasureTaken { measure } => format!("{}（{}）", measure.text, measure.article),
             Kind::HandlingRecorded { result } => format!("处理：{result}"),
@@ -1908,6 +2133,7 @@ impl Process for Incident {
             Kind::EscalationDecided { .. } => "escalation_decided",
             Kind::ReportedUp { .. } => "reported_up",
             Kind::Acknowledged { .. } => "acknowledged",
+            Kind::Forwarded { .. } => "forwarded",
             Kind::Investigated { .. } => "investigated",
             Kind::MeasureTaken { .. } => "measure_taken",
             Kind::HandlingRecorded { .. } => "handling_recorded",
@@ -1919,7 +2145,9 @@ impl Process for Incident {
         events
             .iter()
             .filter_map(|e| match &e.kind {
-                Kind::ReportedUp { document, .. } => Some(document.clone()),
+                Kind::ReportedUp { document, .. } | Kind::Forwarded { document, .. } => {
+                    Some(document.clone())
+                }
                 _ => None,
             })
             .collect()

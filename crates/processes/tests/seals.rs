@@ -57,8 +57,8 @@ fn ctx() -> Ctx<'static> {
     c
 }
 
-/// A casualty incident reported by the officer: 001 §17 makes the system report it to the 盟
-/// and the 厅, each report a written notice.
+/// A casualty incident reported by the officer: 001 §17 makes the system report it to the 盟,
+/// which forwards it to the 厅 (逐级), each report a written notice.
 fn escalated() -> (Box<dyn AnyCase>, Vec<String>) {
     let mut case = by_kind("incident").unwrap().new_case();
     let c = ctx();
@@ -85,6 +85,15 @@ fn escalated() -> (Box<dyn AnyCase>, Vec<String>) {
     while let Some(more) = case.follow_up(&c).unwrap() {
         events.extend(more);
     }
+    let meng = Actor::new("p-office-meng", &[Role::Office], "als-gaj");
+    events.extend(
+        case.execute(
+            &json!({ "action": "incident_forward", "view": "建议督办" }),
+            &meng,
+            &c,
+        )
+        .unwrap(),
+    );
     let payloads = events.iter().map(|e| e.payload.to_string()).collect();
     (case, payloads)
 }

@@ -1,9 +1,9 @@
 //! The demo's 维权 incidents (001 §8–17) and 正名 cases (001 §29(五), 002 §18), handled by
 //! 阿拉善左旗公安局维权办, recorded through `Service::create_process` / `act_process` on past
-//! working days like the applications: a casualty incident reported up to the 盟 and the 厅 (the
-//! 盟 acknowledged, the 厅's acknowledgement overdue), a threat against an officer's wife handled
-//! to the end, an office-opened case of online hype, a false accusation cleared with its 正名通知书,
-//! and an anonymous complaint found unfounded awaiting its explanation. Fixed case ids make the
+//! working days like the applications: a casualty incident reported 逐级 to the 盟 and the 厅 (the
+//! 盟 forwarded it with its view, the 厅's acknowledgement overdue), a threat against an officer's
+//! wife handled to the end, an office-opened case of online hype, a false accusation cleared with
+//! its 正名通知书, and an anonymous complaint found unfounded awaiting its explanation. Fixed case ids make the
 //! seed resumable (an existing case is left as it is).
 
 use chrono::Datelike;
@@ -72,8 +72,9 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
     let z = |n: u32| format!("Z{year}-{n:06}");
     let date = |n: u32| -> Result<String, AppError> { Ok(s.wd(n)?.to_string()) };
 
-    // A casualty incident (001 §8(一), §17(一)): the officer reports it; the reports to the 盟
-    // and the 厅 follow at once; the 盟 acknowledges the next day, the 厅 has not yet.
+    // A casualty incident (001 §8(一), §17(一)): the officer reports it; the report to the 盟
+    // follows at once; the 盟 forwards it to the 厅 with its view the next day (逐级); the 厅 has
+    // not acknowledged it yet.
     let officer2 = Actor::new("p-wangzhiqiang", &[Role::Officer], BH);
     if let Some(id) = s
         .open_process(
@@ -96,7 +97,7 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
         )
         .await?
     {
-        s.act_process(&id, 2, &office(MENG, super::MENG_OFFICE), json!({ "action": "incident_acknowledge", "note": "请全力做好民警救治，依法从快处理" })).await?;
+        s.act_process(&id, 2, &office(MENG, super::MENG_OFFICE), json!({ "action": "incident_forward", "view": "经核实，民警系依法履职时遭受暴力袭击，本机关已督促阿拉善左旗公安局全力做好民警救治、依法从快处理，建议厅维权办跟踪督办" })).await?;
         s.act_process(&id, 2, &zq_office(), json!({ "action": "incident_investigate", "findings": "刑侦大队已将滋事人员刑事拘留，调取执法记录仪和周边监控视频，固定证据", "handling_unit": "阿拉善左旗公安局刑侦大队" })).await?;
         s.act_process(&id, 1, &zq_office(), json!({ "action": "incident_comfort_payment", "recipient": "王志强", "amount_yuan": 3000, "basis": "保障民警依法履职抚慰专项资金使用规范" })).await?;
         s.act_process(&id, 1, &zq_office(), json!({ "action": "incident_civil_suit", "suit": "incidental_civil", "loss": "医疗费、误工费约 8600 元", "assistance": "法制大队协助民警准备刑事附带民事诉讼材料" })).await?;

@@ -56,8 +56,7 @@ async fn an_incident_from_report_to_close_in_a_browser() {
     let case = case_of(&at);
     b.wait_text(&[
         "已记录，案件审计链已更新。",
-        "阿拉善盟公安局维权办确认收到报告",
-        "内蒙古自治区公安厅维权办确认收到报告",
+        "阿拉善盟公安局维权办签署意见并转报内蒙古自治区公安厅维权办",
         "李辅警（警务辅助人员）",
     ])
     .await;
@@ -65,25 +64,27 @@ async fn an_incident_from_report_to_close_in_a_browser() {
     b.shot("reported").await;
     b.sign_out().await;
 
-    // 2. The 盟 and the 厅 acknowledge, each from its own inbox (001 §17).
-    for (who, label, level) in [
-        (PARENT_OFFICE, "parent-ack", "阿拉善盟公安局"),
-        (GAT_OFFICE, "gat-ack", "内蒙古自治区公安厅"),
-    ] {
-        b.sign_in(who).await;
-        b.wait_text(&[&case, &format!("{level}维权办确认收到报告")])
-            .await;
-        b.open_step(&case, "确认收到上报").await;
-        b.type_into("#f-note", "已阅，请持续跟踪").await;
-        b.confirm(
-            &case,
-            "确认收到上报",
-            &[&format!("{level}维权办确认收到报告")],
-        )
+    // 2. The report climbs 逐级 (001 §17): the 盟 forwards it with its view from its inbox, then
+    // the 厅 acknowledges it from its own.
+    let forward = "签署意见并转报内蒙古自治区公安厅维权办";
+    b.sign_in(PARENT_OFFICE).await;
+    b.wait_text(&[&case, &format!("阿拉善盟公安局维权办{forward}")])
         .await;
-        b.shot(label).await;
-        b.sign_out().await;
-    }
+    b.open_step(&case, forward).await;
+    b.type_into("#f-view", "经核实属实，建议厅维权办督办").await;
+    b.confirm(&case, forward, &["内蒙古自治区公安厅维权办确认收到报告"])
+        .await;
+    b.shot("parent-forward").await;
+    b.sign_out().await;
+    b.sign_in(GAT_OFFICE).await;
+    b.wait_text(&[&case, "内蒙古自治区公安厅维权办确认收到报告"])
+        .await;
+    b.open_step(&case, "确认收到上报").await;
+    b.type_into("#f-note", "已阅，请持续跟踪").await;
+    b.confirm(&case, "确认收到上报", &["经核实属实，建议厅维权办督办"])
+        .await;
+    b.shot("gat-ack").await;
+    b.sign_out().await;
     b.goto(&format!("/cases/{case}")).await;
 
     // 3. The handling office investigates, records the handling and closes (001 §29(六)).

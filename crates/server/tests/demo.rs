@@ -207,8 +207,9 @@ async fn the_demo_seeds_on_any_day() {
     }
 }
 
-/// The demo's 维权 incidents and 正名 cases (issue 7): a casualty incident reported up to the 盟
-/// and the 厅 (001 §17), the 厅's acknowledgement overdue and in its office's inbox; a closed
+/// The demo's 维权 incidents and 正名 cases (issue 7): a casualty incident reported to the 盟 and
+/// forwarded by it to the 厅 (001 §17 逐级), the 厅's acknowledgement overdue and in its office's
+/// inbox; a closed
 /// incident in the 台账; a 正名 closed with its notice (001 §29(五)).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_shows_incidents_and_name_clearing() {

@@ -63,30 +63,24 @@ fn steps(d: &Value) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn s17_a_casualty_incident_is_reported_up_two_levels_and_each_level_acknowledges_001() {
+async fn s17_a_casualty_incident_climbs_level_by_level_each_office_forwarding_with_its_view_001() {
     let w = world().await;
     let id = w.open(OFFICER, &incident_report(json!({}))).await;
     assert_eq!(id, "W2026-000001");
 
-    // Reported to the 盟 and to the 厅, each with its own deadline and report (001 §17).
+    // Reported to the 盟 only, which must forward it to the 厅 (001 §17 逐级).
     let d = w.detail(OFFICE_ZQ, &id).await;
     assert_eq!(d["kind"], "incident");
     assert_eq!(d["stage"], "registered");
-    assert_eq!(
-        steps(&d),
-        [
-            format!("escalation_ack@{MENG}"),
-            format!("escalation_ack@{GAT}")
-        ]
-    );
+    assert_eq!(steps(&d), [format!("escalation_forward@{MENG}")]);
     assert_eq!(d["deadlines"][0]["article"], "001 §17");
     assert_eq!(d["deadlines"][0]["due"], "2026-03-03");
     let docs = d["documents"].as_array().expect("documents");
-    assert_eq!(docs.len(), 2);
+    assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["kind"], "incident_report");
-    assert_eq!(docs[1]["addressee"], "内蒙古自治区公安厅维权办");
+    assert_eq!(docs[0]["addressee"], "阿拉善盟公安局维权办");
     let timeline = d["timeline"].as_array().expect("timeline");
-    assert_eq!(timeline.len(), 3);
+    assert_eq!(timeline.len(), 2);
     assert!(timeline
         .iter()
         .all(|t| t["hash"].as_str().is_some_and(|h| h.len() == 64)));
@@ -105,27 +99,33 @@ async fn s17_a_casualty_incident_is_reported_up_two_levels_and_each_level_acknow
                 .collect::<Vec<_>>()
         }
     };
-    assert_eq!(inbox(OFFICE_MENG).await, [format!("escalation_ack@{MENG}")]);
-    assert_eq!(inbox(OFFICE_GAT).await, [format!("escalation_ack@{GAT}")]);
+    assert_eq!(
+        inbox(OFFICE_MENG).await,
+        [format!("escalation_forward@{MENG}")]
+    );
+    assert!(inbox(OFFICE_GAT).await.is_empty());
     assert!(inbox(OFFICE_ZQ).await.is_empty());
 
-    // The 旗 office cannot acknowledge for the 盟; the 盟 and then the 厅 do.
-    let r = w
-        .act(OFFICE_ZQ, &id, json!({ "action": "incident_acknowledge" }))
-        .await;
+    // The 旗 office cannot forward for the 盟, nor the 厅 acknowledge what it has not received;
+    // the 盟 forwards with its view, then the 厅 acknowledges.
+    let forward = json!({ "action": "incident_forward", "view": "建议厅维权办督办" });
+    let r = w.act(OFFICE_ZQ, &id, forward.clone()).await;
     assert_eq!(r.status, 422, "{}", r.body);
     let r = w
-        .act(
-            OFFICE_MENG,
-            &id,
-            json!({ "action": "incident_acknowledge" }),
-        )
+        .act(OFFICE_GAT, &id, json!({ "action": "incident_acknowledge" }))
         .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = w.act(OFFICE_MENG, &id, forward).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(
-        steps(&w.detail(OFFICE_ZQ, &id).await),
-        [format!("escalation_ack@{GAT}")]
-    );
+    assert_eq!(r.json()["events"][0]["kind"], "forwarded");
+    let d = w.detail(OFFICE_ZQ, &id).await;
+    assert_eq!(steps(&d), [format!("escalation_ack@{GAT}")]);
+    assert_eq!(d["documents"][1]["addressee"], "内蒙古自治区公安厅维权办");
+    assert!(d["documents"][1]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("本机关维权办意见：建议厅维权办督办"));
+    assert_eq!(inbox(OFFICE_GAT).await, [format!("escalation_ack@{GAT}")]);
     let r = w
         .act(
             OFFICE_GAT,
@@ -158,7 +158,7 @@ async fn s17_a_casualty_incident_is_reported_up_two_levels_and_each_level_acknow
     assert!(item["escalation"]
         .as_str()
         .unwrap_or_default()
-        .contains("内蒙古自治区公安厅（2026年3月2日确认收到）"));
+        .contains("内蒙古自治区公安厅（2026年3月2日确认收到，意见：请做好民警救治）"));
     assert!(item["handling"]
         .as_str()
         .unwrap_or_default()
@@ -407,8 +407,10 @@ async fn the_pages_open_show_and_act_on_a_process_case_from_its_field_specs() {
     .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = office.get(&format!("/cases/{id}")).await;
-    assert!(page.body.contains("阿拉善盟公安局维权办确认收到报告"));
-    assert!(page.body.contains("内蒙古自治区公安厅维权办确认收到报告"));
+    assert!(page
+        .body
+        .contains("阿拉善盟公安局维权办签署意见并转报内蒙古自治区公安厅维权办"));
+    assert!(!page.body.contains("内蒙古自治区公安厅维权办确认收到报告"));
     // An action the officer may not take is refused with the policies' answer.
     let r = officer
         .get(&format!("/cases/{id}/act/incident_close"))
@@ -425,11 +427,13 @@ async fn the_pages_open_show_and_act_on_a_process_case_from_its_field_specs() {
         csv.body
     );
     assert!(csv.body.contains(&id));
-    // The inbox of the 盟 office shows the step in Chinese.
+    // The inbox of the 盟 office shows its step, forwarding to the 厅, in Chinese.
     let meng = w.pages(OFFICE_MENG);
     let inbox = meng.get("/").await;
     assert!(
-        inbox.body.contains("阿拉善盟公安局维权办确认收到报告"),
+        inbox
+            .body
+            .contains("阿拉善盟公安局维权办签署意见并转报内蒙古自治区公安厅维权办"),
         "{}",
         inbox.body
     );

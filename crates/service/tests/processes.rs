@@ -34,8 +34,8 @@ fn periods() -> lvzhi_service::PackPeriods {
         .collect();
     assert_eq!(map.len(), PERIOD_IDS.len());
     let mut packs = Service::periods_from(&map).unwrap();
-    // The local settings of packs 000 and 001 (incident acknowledgement, complaint review,
-    // verification of a rectification), as the shipped packs set them.
+    // The local settings of packs 000 and 001 (incident acknowledgement and forwarding,
+    // complaint review, verification of a rectification), as the shipped packs set them.
     let local = |pairs: &[(&str, &str)]| {
         pairs
             .iter()
@@ -51,6 +51,7 @@ fn periods() -> lvzhi_service::PackPeriods {
         "001".to_string(),
         lvzhi_service::Periods::new(local(&[
             ("incident_ack", "1wd"),
+            ("incident_forward", "1wd"),
             ("complaint_review", "15wd"),
         ])),
     );
@@ -116,7 +117,7 @@ fn report(casualties: bool) -> serde_json::Value {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn s17_the_reports_climb_the_directory_in_the_same_append_001() {
+async fn s17_the_report_goes_to_the_level_above_in_the_same_append_and_climbs_level_by_level_001() {
     let dir = tempfile::tempdir().unwrap();
     let officer = Actor::new("p-bateer", &[Role::Officer], "alszq-bhht");
     let office = |org: &str| Actor::new("p-office", &[Role::Office], org);
@@ -129,15 +130,18 @@ async fn s17_the_reports_climb_the_directory_in_the_same_append_001() {
             .await
             .unwrap();
         assert_eq!(id, "W2026-000001");
-        assert_eq!(version, 3, "the report and two reports up, in one append");
+        assert_eq!(
+            version, 2,
+            "the intake and the report to the 盟, in one append"
+        );
         let kinds: Vec<&str> = events.iter().map(|e| e.kind_id).collect();
-        assert_eq!(kinds, ["reported", "reported_up", "reported_up"]);
+        assert_eq!(kinds, ["reported", "reported_up"]);
         assert_eq!(events[1].by.role, Role::System);
         let store = svc.store();
         let (row, v) = store.case_row(&id).await.unwrap().unwrap();
         assert_eq!(
             (row.kind.as_str(), row.state.as_str(), v),
-            ("incident", "registered", 3)
+            ("incident", "registered", 2)
         );
         assert_eq!(row.title, "巴彦浩特派出所民警巴特尔受到暴力袭击");
         // Deadlines carry their role and Chinese label; links the officer, unit and levels.
@@ -153,18 +157,11 @@ async fn s17_the_reports_climb_the_directory_in_the_same_append_001() {
         got.sort();
         assert_eq!(
             got,
-            [
-                (
-                    "escalation_ack@als-gaj".to_string(),
-                    "office".to_string(),
-                    "阿拉善盟公安局维权办确认收到报告".to_string()
-                ),
-                (
-                    "escalation_ack@nmg-gat".to_string(),
-                    "office".to_string(),
-                    "内蒙古自治区公安厅维权办确认收到报告".to_string()
-                ),
-            ]
+            [(
+                "escalation_forward@als-gaj".to_string(),
+                "office".to_string(),
+                "阿拉善盟公安局维权办签署意见并转报内蒙古自治区公安厅维权办".to_string()
+            )]
         );
         let links: Vec<(String, String)> = store
             .case_links(&id)
@@ -177,10 +174,13 @@ async fn s17_the_reports_climb_the_directory_in_the_same_append_001() {
             ("subject", "p-bateer"),
             ("unit", "alszq-bhht"),
             ("escalated_to", "als-gaj"),
-            ("escalated_to", "nmg-gat"),
         ] {
             assert!(links.contains(&(l.0.to_string(), l.1.to_string())), "{l:?}");
         }
+        assert!(
+            !links.contains(&("escalated_to".to_string(), "nmg-gat".to_string())),
+            "the 厅 receives the report only when the 盟 forwards it"
+        );
         // The scope by person finds the officer's own case through the subject link.
         let (mine, n) = store
             .query_cases(&CaseQuery {
@@ -212,9 +212,9 @@ async fn s17_the_reports_climb_the_directory_in_the_same_append_001() {
         let err = svc
             .act_process(
                 &id,
-                Some(2),
+                Some(1),
                 &office("als-gaj"),
-                &json!({ "action": "incident_acknowledge" }),
+                &json!({ "action": "incident_forward" }),
                 today,
                 now,
             )
@@ -238,19 +238,34 @@ async fn s17_the_reports_climb_the_directory_in_the_same_append_001() {
         assert!(matches!(err, ServiceError::Command { .. }), "{err}");
         assert_eq!(store.head().await.unwrap(), head);
 
-        // Each level acknowledges; its deadline closes.
-        for level in ["als-gaj", "nmg-gat"] {
-            svc.act_process(
+        // The 盟 forwards with its view to the next level of the directory, the 厅, whose step
+        // opens; the 厅 acknowledges and its deadline closes.
+        let (_, events) = svc
+            .act_process(
                 &id,
                 None,
-                &office(level),
-                &json!({ "action": "incident_acknowledge" }),
+                &office("als-gaj"),
+                &json!({ "action": "incident_forward", "view": "建议督办" }),
                 today,
                 now,
             )
             .await
             .unwrap();
-        }
+        let kinds: Vec<&str> = events.iter().map(|e| e.kind_id).collect();
+        assert_eq!(kinds, ["forwarded"]);
+        let due = store.query_deadlines(&scope, None, 10).await.unwrap();
+        let steps: Vec<&str> = due.iter().map(|d| d.step.as_str()).collect();
+        assert_eq!(steps, ["escalation_ack@nmg-gat"]);
+        svc.act_process(
+            &id,
+            None,
+            &office("nmg-gat"),
+            &json!({ "action": "incident_acknowledge" }),
+            today,
+            now,
+        )
+        .await
+        .unwrap();
         assert!(store
             .query_deadlines(&scope, None, 10)
             .await
@@ -258,7 +273,7 @@ async fn s17_the_reports_climb_the_directory_in_the_same_append_001() {
             .is_empty());
         let loaded = svc.load_process(&id).await.unwrap();
         let view = svc.view_process(&loaded, today);
-        assert_eq!(view.timeline.len(), 5);
+        assert_eq!(view.timeline.len(), 4);
         assert!(view.deadlines.is_empty());
         assert_eq!(view.documents.len(), 2);
 
@@ -329,29 +344,35 @@ async fn process_notices_are_sealed_in_the_append_that_issues_them() {
         let fail = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let svc = svc.with_sealing(stand_in_renderer(fail.clone()), archive.clone());
 
-        // 001 §17: the two reports up are notices; each is sealed right after the event that
-        // issued it, in the same append (as the application's notices are: one engine).
+        // 001 §17: the report up and the 盟's forwarding are notices; each is sealed right after
+        // the event that issued it, in the same append (as the application's notices are: one
+        // engine).
         let (id, version, events) = svc
             .create_process("incident", None, &officer, &report(true), today, now)
             .await
             .unwrap();
         let kinds: Vec<&str> = events.iter().map(|e| e.kind_id).collect();
-        assert_eq!(
-            kinds,
-            [
-                "reported",
-                "reported_up",
-                "document_sealed",
-                "reported_up",
-                "document_sealed"
-            ]
-        );
-        assert_eq!(version, 5);
+        assert_eq!(kinds, ["reported", "reported_up", "document_sealed"]);
+        assert_eq!(version, 3);
         assert_eq!(
             (&events[2].by, events[2].on),
             (&events[1].by, events[1].on),
             "sealed by whoever issued it (the system's report up), on its day"
         );
+        let (version, events) = svc
+            .act_process(
+                &id,
+                Some(3),
+                &Actor::new("p-office", &[Role::Office], "als-gaj"),
+                &json!({ "action": "incident_forward", "view": "建议督办" }),
+                today,
+                now,
+            )
+            .await
+            .unwrap();
+        let kinds: Vec<&str> = events.iter().map(|e| e.kind_id).collect();
+        assert_eq!(kinds, ["forwarded", "document_sealed"]);
+        assert_eq!(version, 5);
         let loaded = svc.load_process(&id).await.unwrap();
         let docs = loaded.case.documents();
         let seals = loaded.case.seals();
@@ -382,7 +403,7 @@ async fn process_notices_are_sealed_in_the_append_that_issues_them() {
             .act_process(
                 &id,
                 Some(5),
-                &Actor::new("p-office", &[Role::Office], "als-gaj"),
+                &Actor::new("p-office", &[Role::Office], "nmg-gat"),
                 &json!({ "action": "incident_acknowledge" }),
                 today,
                 now,
@@ -399,10 +420,10 @@ async fn process_notices_are_sealed_in_the_append_that_issues_them() {
             .create_process("incident", None, &officer, &report(true), today, now)
             .await
             .unwrap();
-        assert_eq!(v2, 3);
+        assert_eq!(v2, 2);
         assert!(events.iter().all(|e| e.kind_id != "document_sealed"));
         let loaded = svc.load_process(&id2).await.unwrap();
-        assert_eq!(loaded.case.documents().len(), 2);
+        assert_eq!(loaded.case.documents().len(), 1);
         assert!(loaded.case.seals().is_empty());
     }
 }

@@ -119,8 +119,12 @@ fn opened(extra: Value) -> Box<dyn AnyCase> {
     case
 }
 
+fn forward(view: &str) -> Value {
+    json!({ "action": "incident_forward", "view": view })
+}
+
 #[test]
-fn s17_casualty_escalates_to_every_level_001() {
+fn s17_a_casualty_is_reported_to_the_level_directly_above_only_001() {
     let mut case = new_case();
     let c = ctx(day("2026-03-02"));
     let events = run(
@@ -131,59 +135,253 @@ fn s17_casualty_escalates_to_every_level_001() {
     )
     .unwrap();
     let kinds: Vec<&str> = events.iter().map(|e| e.kind_id).collect();
-    assert_eq!(kinds, ["reported", "reported_up", "reported_up"]);
-    // A report to the 盟 and to the 厅, each with its own deadline and its own document.
+    assert_eq!(kinds, ["reported", "reported_up"]);
+    // One report, to the 盟 (the level above 阿拉善左旗公安局), which must forward it.
     let d = case.deadlines(&any_ctx().rules());
-    assert_eq!(d.len(), 2);
-    assert_eq!(d[0].step, format!("escalation_ack@{MENG}"));
-    assert_eq!(d[1].step, format!("escalation_ack@{GAT}"));
-    assert!(d
-        .iter()
-        .all(|x| x.article == "001 §17" && x.role == Role::Office));
-    // 2026-03-02 is a Monday: one working day.
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].step, format!("escalation_forward@{MENG}"));
+    assert_eq!(d[0].article, "001 §17");
+    assert_eq!(d[0].role, Role::Office);
+    assert_eq!(
+        d[0].label,
+        "阿拉善盟公安局维权办签署意见并转报内蒙古自治区公安厅维权办"
+    );
+    // 2026-03-02 is a Monday: pack 001's local period is one working day.
     assert_eq!(d[0].due, day("2026-03-03"));
     let docs = case.documents();
-    assert_eq!(docs.len(), 2);
+    assert_eq!(docs.len(), 1);
     assert_eq!(docs[0].kind, DocumentKind::IncidentReport);
     assert_eq!(docs[0].addressee, "阿拉善盟公安局维权办");
     assert!(
-        docs[1].text.contains("造成民警伤亡（001 §17(一)）"),
+        docs[0].text.contains("造成民警伤亡（001 §17(一)）"),
         "{}",
-        docs[1].text
+        docs[0].text
     );
+    assert!(
+        docs[0].text.contains("本机关维权办已于"),
+        "{}",
+        docs[0].text
+    );
+    assert!(docs[0]
+        .text
+        .ends_with("阿拉善左旗公安局维权办\n2026年3月2日"));
+    let links = case.links();
+    assert!(links.contains(&("escalated_to".into(), MENG.into())));
+    assert!(!links.contains(&("escalated_to".into(), GAT.into())));
+    // Nothing more to report until the 盟 forwards: the follow-up is settled.
+    assert!(case.follow_up(&c).unwrap().is_none());
+}
+
+#[test]
+fn s17_each_level_forwards_the_report_with_its_view_up_to_the_ting_001() {
+    let mut case = opened(json!({ "casualties": true }));
+    let c = ctx(day("2026-03-03"));
+    let view = "经核实，民警系依法履职时受到暴力袭击，建议厅维权办督办";
+    let events = run(&mut case, forward(view), &office(MENG), &c).unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind_id).collect();
+    assert_eq!(kinds, ["forwarded"]);
+    // The 盟's step is done; the 厅, the top, now acknowledges.
+    let d = case.deadlines(&any_ctx().rules());
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].step, format!("escalation_ack@{GAT}"));
+    assert_eq!(d[0].label, "内蒙古自治区公安厅维权办确认收到报告");
+    assert_eq!(d[0].due, day("2026-03-04"));
     assert!(case.links().contains(&("escalated_to".into(), GAT.into())));
-    // Each level acknowledges; its deadline closes.
-    let c2 = ctx(day("2026-03-03"));
+    // The 盟's 报告 to the 厅 carries the handling agency's report and the 盟's view.
+    let docs = case.documents();
+    assert_eq!(docs.len(), 2);
+    let doc = &docs[1];
+    assert_eq!(doc.addressee, "内蒙古自治区公安厅维权办");
+    assert!(
+        doc.text
+            .contains("阿拉善左旗公安局维权办已于2026年3月2日立案"),
+        "{}",
+        doc.text
+    );
+    assert!(
+        doc.text.contains(&format!("本机关维权办意见：{view}")),
+        "{}",
+        doc.text
+    );
+    assert!(
+        doc.text
+            .contains("阿拉善左旗公安局维权办于2026年3月2日向本机关维权办报告，现予转报。"),
+        "{}",
+        doc.text
+    );
+    assert!(
+        doc.text.ends_with("阿拉善盟公安局维权办\n2026年3月3日"),
+        "{}",
+        doc.text
+    );
+    assert_eq!(crate::testing::doubled_phrase(&doc.text), None);
+    // The view is kept and shown.
+    let s = state(&*case);
+    assert_eq!(s.reports[0].view, view);
+    assert_eq!(s.reports[0].forwarded_on, Some(day("2026-03-03")));
+    let shown = Incident::facts(&s)
+        .into_iter()
+        .find(|f| f.label == "上报情况")
+        .unwrap();
+    assert!(
+        shown.value.contains(&format!(
+            "阿拉善盟公安局（2026年3月3日收到并转报内蒙古自治区公安厅，意见：{view}）"
+        )),
+        "{}",
+        shown.value
+    );
+    assert!(case
+        .timeline()
+        .iter()
+        .any(|(_, t)| t.contains("阿拉善盟公安局维权办收到报告，转报内蒙古自治区公安厅维权办")));
+    // The 厅 acknowledges receipt; every step of the climb is done.
+    let c2 = ctx(day("2026-03-04"));
+    let ack = json!({ "action": "incident_acknowledge", "note": "请持续跟踪" });
+    assert_eq!(
+        run(&mut case, forward("转报"), &office(GAT), &c2)
+            .unwrap_err()
+            .article
+            .as_deref(),
+        Some("001 §17"),
+        "the top acknowledges, it does not forward"
+    );
+    run(&mut case, ack.clone(), &office(GAT), &c2).unwrap();
+    assert!(case.deadlines(&any_ctx().rules()).is_empty());
+    assert!(run(&mut case, ack, &office(GAT), &c2).is_err());
+    let s = state(&*case);
+    assert!(s.reports.iter().all(|r| r.acknowledged_on.is_some()));
+    assert_eq!(s.reports[1].view, "请持续跟踪");
+    assert!(case.follow_up(&c2).unwrap().is_none());
+}
+
+#[test]
+fn s17_nobody_but_the_office_of_the_level_forwards_or_acknowledges_001() {
+    let mut case = opened(json!({ "casualties": true }));
+    let c = ctx(day("2026-03-03"));
+    let meng_unit = Actor::new("p-meng-unit", &[Role::Unit], MENG);
+    let meng_officer = Actor::new("p-meng-officer", &[Role::Officer], MENG);
+    for who in [
+        officer(),
+        unit(),
+        office(ZQ),
+        office(GAT),
+        meng_unit,
+        meng_officer,
+    ] {
+        let err = run(&mut case, forward("同意上报"), &who, &c).unwrap_err();
+        assert_eq!(err.article.as_deref(), Some("001 §17"), "{who:?}");
+        assert!(!Incident::actions(&state(&*case), &who, &any_ctx())
+            .iter()
+            .any(|a| a.id == "incident_forward"));
+    }
+    // The 厅 has received nothing yet; the 盟 must forward, not only acknowledge.
+    let ack = json!({ "action": "incident_acknowledge" });
+    assert!(run(&mut case, ack.clone(), &office(GAT), &c).is_err());
+    let err = run(&mut case, ack, &office(MENG), &c).unwrap_err();
+    assert!(
+        err.message.contains("转报内蒙古自治区公安厅维权办"),
+        "{}",
+        err.message
+    );
+    assert_eq!(state(&*case).reports.len(), 1);
+    // Forwarding is the 盟's once.
+    run(&mut case, forward(""), &office(MENG), &c).unwrap();
+    assert!(run(&mut case, forward(""), &office(MENG), &c).is_err());
+    assert_eq!(state(&*case).reports.len(), 2);
+}
+
+#[test]
+fn s17_the_climb_stops_at_the_ting_or_at_the_root_001() {
+    // A directory above the 厅 (a national deployment): the report stops at the 厅.
+    let mut c = ctx(day("2026-03-02"));
+    c.org_chain.push(org("mps", "公安部"));
+    let mut case = new_case();
     run(
         &mut case,
-        json!({ "action": "incident_acknowledge" }),
-        &office(MENG),
-        &c2,
+        report(json!({ "casualties": true })),
+        &officer(),
+        &c,
     )
     .unwrap();
-    assert_eq!(case.deadlines(&any_ctx().rules()).len(), 1);
-    let again = run(
+    run(&mut case, forward(""), &office(MENG), &c).unwrap();
+    assert_eq!(state(&*case).reports[1].forward_to, None);
+    assert!(run(&mut case, forward(""), &office(GAT), &c).is_err());
+    run(
+        &mut case,
+        json!({ "action": "incident_acknowledge" }),
+        &office(GAT),
+        &c,
+    )
+    .unwrap();
+    assert!(!case
+        .links()
+        .contains(&("escalated_to".into(), "mps".into())));
+    // A directory without a 公安厅: the root is the top, acknowledged by the 盟 directly.
+    let mut c = ctx(day("2026-03-02"));
+    c.org_chain.truncate(2);
+    let mut case = new_case();
+    run(
+        &mut case,
+        report(json!({ "casualties": true })),
+        &officer(),
+        &c,
+    )
+    .unwrap();
+    let d = case.deadlines(&any_ctx().rules());
+    assert_eq!(d[0].step, format!("escalation_ack@{MENG}"));
+    run(
         &mut case,
         json!({ "action": "incident_acknowledge" }),
         &office(MENG),
-        &c2,
-    );
-    assert_eq!(again.unwrap_err().article.as_deref(), Some("001 §17"));
-    run(
-        &mut case,
-        json!({ "action": "incident_acknowledge", "note": "请持续跟踪" }),
-        &office(GAT),
-        &c2,
+        &c,
     )
     .unwrap();
     assert!(case.deadlines(&any_ctx().rules()).is_empty());
-    let s = state(&*case);
-    assert!(s
-        .reports
-        .iter()
-        .all(|r| r.acknowledged_on == Some(day("2026-03-03"))));
-    // Nothing more to report: the follow-up is settled.
-    assert!(case.follow_up(&c2).unwrap().is_none());
+}
+
+#[test]
+fn s17_a_case_recorded_with_reports_to_every_level_at_once_still_replays_001() {
+    // Events as recorded before 逐级 reporting: a report to each level above in one append.
+    let intake =
+        serde_json::to_value(state(&*opened(json!({ "casualties": true }))).intake).unwrap();
+    let report = |level: &str, name: &str| {
+        json!({ "on": "2026-03-02", "by": { "person_id": "system", "role": "system" },
+            "kind": { "type": "reported_up",
+                "report": { "level": { "id": level, "name": name }, "reported_on": "2026-03-02",
+                    "due": "2026-03-03", "provisional": false, "acknowledged_on": null,
+                    "acknowledged_by": "" },
+                "document": { "kind": "incident_report", "title": "报告", "addressee": format!("{name}维权办"),
+                    "copy_to": [], "text": "旧报告", "issued_on": "2026-03-02" } } })
+    };
+    let payloads = [
+        json!({ "on": "2026-03-02", "by": { "person_id": OFFICER, "role": "officer" },
+            "kind": { "type": "reported", "intake": intake, "source": "officer" } }),
+        report(MENG, "阿拉善盟公安局"),
+        report(GAT, "内蒙古自治区公安厅"),
+        json!({ "on": "2026-03-03", "by": { "person_id": "p-office-als-gaj", "role": "office" },
+            "kind": { "type": "acknowledged", "level": { "id": MENG, "name": "阿拉善盟公安局" }, "note": "" } }),
+    ]
+    .map(|p| p.to_string());
+    let refs: Vec<&str> = payloads.iter().map(String::as_str).collect();
+    let mut case = Registered::<Incident>(std::marker::PhantomData)
+        .replay(&refs)
+        .unwrap();
+    assert_eq!(case.documents().len(), 2);
+    // The 厅's old report is still acknowledged, not forwarded; nothing new is reported.
+    let d = case.deadlines(&any_ctx().rules());
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].step, format!("escalation_ack@{GAT}"));
+    let c = ctx(day("2026-03-04"));
+    assert!(case.follow_up(&c).unwrap().is_none());
+    assert!(run(&mut case, forward(""), &office(GAT), &c).is_err());
+    run(
+        &mut case,
+        json!({ "action": "incident_acknowledge" }),
+        &office(GAT),
+        &c,
+    )
+    .unwrap();
+    assert!(case.deadlines(&any_ctx().rules()).is_empty());
 }
 
 #[test]
@@ -196,9 +394,13 @@ fn s17_an_incident_without_a_ground_is_not_reported_until_the_office_decides_001
     assert!(run(&mut case, cmd.clone(), &officer(), &c).is_err());
     assert!(run(&mut case, cmd.clone(), &office(MENG), &c).is_err());
     let events = run(&mut case, cmd, &office(ZQ), &c).unwrap();
-    assert_eq!(events.len(), 3, "the decision and two reports");
-    assert_eq!(case.deadlines(&any_ctx().rules()).len(), 2);
-    // Escalating again adds no second report to a level already reported to.
+    assert_eq!(
+        events.len(),
+        2,
+        "the decision and the report to the level above"
+    );
+    assert_eq!(case.deadlines(&any_ctx().rules()).len(), 1);
+    // Escalating again makes no second report.
     let events = run(
         &mut case,
         json!({ "action": "incident_escalate", "grounds": ["cross_region"], "reason": "涉及邻省" }),
@@ -207,7 +409,7 @@ fn s17_an_incident_without_a_ground_is_not_reported_until_the_office_decides_001
     )
     .unwrap();
     assert_eq!(events.len(), 1);
-    assert_eq!(state(&*case).reports.len(), 2);
+    assert_eq!(state(&*case).reports.len(), 1);
 }
 
 #[test]
@@ -488,15 +690,14 @@ fn s29_the_ledger_tracks_registration_investigation_and_handling_to_the_end_001(
     let err = run(&mut case, close.clone(), &office(ZQ), &c).unwrap_err();
     assert_eq!(err.article.as_deref(), Some("001 §17"));
     assert!(err.message.contains("阿拉善盟公安局"), "{}", err.message);
-    for level in [MENG, GAT] {
-        run(
-            &mut case,
-            json!({ "action": "incident_acknowledge" }),
-            &office(level),
-            &c,
-        )
-        .unwrap();
-    }
+    run(&mut case, forward(""), &office(MENG), &c).unwrap();
+    run(
+        &mut case,
+        json!({ "action": "incident_acknowledge" }),
+        &office(GAT),
+        &c,
+    )
+    .unwrap();
     assert!(Incident::actions(&state(&*case), &office(ZQ), &any_ctx())
         .iter()
         .any(|a| a.id == "incident_close"));
@@ -540,8 +741,9 @@ fn actions_offer_what_the_guards_accept() {
     let s = state(&*case);
     assert_eq!(
         ids(&Incident::actions(&s, &office(MENG), &any_ctx())),
-        ["incident_acknowledge"]
+        ["incident_forward"]
     );
+    assert!(Incident::actions(&s, &office(GAT), &any_ctx()).is_empty());
     assert_eq!(
         ids(&Incident::actions(&s, &officer(), &any_ctx())),
         ["incident_add_victim"]
@@ -570,14 +772,7 @@ fn replaying_the_recorded_payloads_gives_the_same_case() {
     {
         payloads.push(e.payload.to_string());
     }
-    for e in run(
-        &mut case,
-        json!({ "action": "incident_acknowledge" }),
-        &office(MENG),
-        &c,
-    )
-    .unwrap()
-    {
+    for e in run(&mut case, forward("建议督办"), &office(MENG), &c).unwrap() {
         payloads.push(e.payload.to_string());
     }
     let refs: Vec<&str> = payloads.iter().map(String::as_str).collect();
@@ -586,7 +781,7 @@ fn replaying_the_recorded_payloads_gives_the_same_case() {
         .unwrap();
     assert_eq!(replayed.state_json(), case.state_json());
     assert_eq!(replayed.summary(), case.summary());
-    assert_eq!(replayed.timeline().len(), 4);
+    assert_eq!(replayed.timeline().len(), 3);
 }
 
 proptest! {
@@ -600,7 +795,7 @@ proptest! {
         for step in steps {
             let (cmd, actor) = match step {
                 0 => (json!({ "action": "incident_escalate", "grounds": ["office_decision"], "reason": "需要上报" }), office(ZQ)),
-                1 => (json!({ "action": "incident_acknowledge" }), office(MENG)),
+                1 => (forward("建议督办"), office(MENG)),
                 2 => (json!({ "action": "incident_acknowledge" }), office(GAT)),
                 3 => (json!({ "action": "incident_investigate", "findings": "调查中" }), office(ZQ)),
                 4 => (json!({ "action": "incident_record_handling", "result": "已处理" }), office(ZQ)),
@@ -611,6 +806,16 @@ proptest! {
             if run(&mut case, cmd, &actor, &c).is_err() {
                 prop_assert_eq!(case.len(), before);
             }
+            // 001 §17's steps are offered to exactly those whose command would be accepted.
+            let s = state(&*case);
+            for who in [office(ZQ), office(MENG), office(GAT), officer(), unit()] {
+                let offered = Incident::actions(&s, &who, &any_ctx());
+                for cmd in [forward("意见"), json!({ "action": "incident_acknowledge" })] {
+                    let id = cmd["action"].as_str().unwrap_or_default().to_string();
+                    let accepted = case.clone().execute(&cmd, &who, &c).is_ok();
+                    prop_assert_eq!(offered.iter().any(|a| a.id == id), accepted, "{} {:?}", id, who);
+                }
+            }
         }
         let s = state(&*case);
         let mut levels: Vec<&str> = s.reports.iter().map(|r| r.level.id.as_str()).collect();
@@ -620,14 +825,18 @@ proptest! {
         prop_assert_eq!(levels.len(), n);
         let pending = s.reports.iter().filter(|r| r.acknowledged_on.is_none()).count();
         prop_assert_eq!(case.deadlines(&any_ctx().rules()).len(), if s.stage == Stage::Closed { 0 } else { pending });
+        // The report climbs one level at a time: at most one level holds it.
+        prop_assert!(pending <= 1);
+        prop_assert!(s.reports.len() <= 2);
         if s.stage == Stage::Closed {
             prop_assert_eq!(pending, 0);
         }
     }
 }
 
-/// 001 §17: the acknowledgement of a report up is the one period an incident reads, and the one
-/// it declares (`Process::PERIODS`, what `lvzhi policy coverage` counts as a period in use).
+/// 001 §17: forwarding a report to the next level and acknowledging it at the top are the
+/// periods an incident reads, and the ones it declares (`Process::PERIODS`, what `lvzhi policy
+/// coverage` counts as periods in use).
 #[test]
 fn s17_reads_exactly_the_periods_it_declares_001() {
     let periods = crate::testing::recording(Incident::PACK);
@@ -643,15 +852,24 @@ fn s17_reads_exactly_the_periods_it_declares_001() {
         &c,
     )
     .unwrap();
-    assert_eq!(case.deadlines(&c.rules()).len(), 2);
+    // 逐级: the level directly above holds the report.
+    assert_eq!(case.deadlines(&c.rules()).len(), 1);
     let later = Ctx {
         today: day("2026-03-03"),
         ..c.clone()
     };
     run(
         &mut case,
-        json!({ "action": "incident_acknowledge" }),
+        json!({ "action": "incident_forward", "view": "情况属实，建议厅维权办关注" }),
         &office(MENG),
+        &later,
+    )
+    .unwrap();
+    assert_eq!(case.deadlines(&later.rules()).len(), 1);
+    run(
+        &mut case,
+        json!({ "action": "incident_acknowledge" }),
+        &office(GAT),
         &later,
     )
     .unwrap();
