@@ -78,59 +78,6 @@ pub(crate) fn any_ctx() -> Ctx<'static> {
     Ctx::new(day("2026-01-05"), &CAL, all_periods())
 }
 
-/// The first phrase a notice says twice in a row ("经核查，经核查，", issue 20), if any: a run of
-/// 2 to 12 characters with no punctuation, space or digit in it, followed at once — or, if of 3
-/// or more, after one comma, 顿号, semicolon or colon — by itself (two characters may rightly
-/// repeat across a comma: "提交的免责容错申请，申请事项为"). Generated sentences that join two parts
-/// each beginning with the same words show up so.
-pub(crate) fn doubled_phrase(text: &str) -> Option<String> {
-    const MARKS: &str = "，。、；：！？（）“”‘’《》〈〉【】—…·\u{3000}";
-    const JOINS: &str = "，、；：";
-    let chars: Vec<char> = text.chars().collect();
-    let word = |c: &char| {
-        !(c.is_whitespace() || c.is_ascii_punctuation() || c.is_numeric() || MARKS.contains(*c))
-    };
-    for len in 2..=12 {
-        for i in 0..chars.len() {
-            let Some(a) = chars.get(i..i + len) else {
-                break;
-            };
-            if !a.iter().all(word) {
-                continue;
-            }
-            let next = i + len;
-            if chars.get(next..next + len) == Some(a) {
-                return Some(a.iter().collect());
-            }
-            if len >= 3
-                && chars.get(next).is_some_and(|c| JOINS.contains(*c))
-                && chars.get(next + 1..next + 1 + len) == Some(a)
-            {
-                return Some(a.iter().collect());
-            }
-        }
-    }
-    None
-}
-
-#[test]
-fn doubled_phrase_finds_a_phrase_said_twice_and_nothing_in_plain_text() {
-    assert_eq!(
-        doubled_phrase("经核查，经核查，你部门对该民警的处理不当。").as_deref(),
-        Some("经核查")
-    );
-    assert_eq!(doubled_phrase("依照依照《规定》").as_deref(), Some("依照"));
-    for plain in [
-        "经核查，你部门对该民警的处理不当，请于2024年7月19日前予以纠正。",
-        "李某、张某同志：经研究，决定如下。",
-        "2024年10月10日至2024年10月10日",
-        "本办收到你提交的免责容错申请，申请事项为“依法处置”。",
-        "\u{3000}\u{3000}一、执法过错情形：错误拘留。\n\u{3000}\u{3000}二、责任划分：",
-    ] {
-        assert_eq!(doubled_phrase(plain), None, "{plain}");
-    }
-}
-
 /// A day written `YYYY-MM-DD` (tests only).
 pub(crate) fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|e| panic!("{s}: {e}"))
@@ -331,10 +278,10 @@ pub(crate) fn check_replay<P: Driven>(
     }
     for doc in c.docs() {
         prop_assert!(
-            doubled_phrase(&doc.text).is_none(),
+            lvzhi_case::doubled_phrase(&doc.text).is_none(),
             "{} says {:?} twice: {}",
             doc.title,
-            doubled_phrase(&doc.text),
+            lvzhi_case::doubled_phrase(&doc.text),
             doc.text
         );
     }

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use lvzhi_case::{
-    sanction_zh, Actor, By, Document, DocumentKind, DocumentSeal, Org, Role, Sanction,
+    doubled_phrase, sanction_zh, Actor, By, Document, DocumentKind, DocumentSeal, Org, Role,
+    Sanction,
 };
 
 /// An applicant officer.

@@ -214,7 +214,7 @@ fn s17_each_level_forwards_the_report_with_its_view_up_to_the_ting_001() {
         "{}",
         doc.text
     );
-    assert_eq!(crate::testing::doubled_phrase(&doc.text), None);
+    assert_eq!(lvzhi_case::doubled_phrase(&doc.text), None);
     // The view is kept and shown.
     let s = state(&*case);
     assert_eq!(s.reports[0].view, view);

@@ -549,7 +549,7 @@ fn s28_no_notice_of_an_appeal_says_a_phrase_twice_001() {
         assert!(docs.len() >= 2, "{docs:?}");
         for doc in &docs {
             assert_eq!(
-                crate::testing::doubled_phrase(&doc.text),
+                lvzhi_case::doubled_phrase(&doc.text),
                 None,
                 "{findings}: {}",
                 doc.text

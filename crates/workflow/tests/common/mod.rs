@@ -241,37 +241,3 @@ impl Case {
     }
 }
 
-/// The first phrase a notice says twice in a row ("经核查，经核查，", issue 20), if any: a run of
-/// 2 to 12 characters with no punctuation, space or digit in it, followed at once — or, if of 3
-/// or more, after one comma, 顿号, semicolon or colon — by itself (two characters may rightly
-/// repeat across a comma: "提交的免责容错申请，申请事项为"). The same check as the processes' property
-/// walks (`lvzhi-processes`, `testing::doubled_phrase`), for the application's notices.
-pub fn doubled_phrase(text: &str) -> Option<String> {
-    const MARKS: &str = "，。、；：！？（）“”‘’《》〈〉【】—…·\u{3000}";
-    const JOINS: &str = "，、；：";
-    let chars: Vec<char> = text.chars().collect();
-    let word = |c: &char| {
-        !(c.is_whitespace() || c.is_ascii_punctuation() || c.is_numeric() || MARKS.contains(*c))
-    };
-    for len in 2..=12 {
-        for i in 0..chars.len() {
-            let Some(a) = chars.get(i..i + len) else {
-                break;
-            };
-            if !a.iter().all(word) {
-                continue;
-            }
-            let next = i + len;
-            if chars.get(next..next + len) == Some(a) {
-                return Some(a.iter().collect());
-            }
-            if len >= 3
-                && chars.get(next).is_some_and(|c| JOINS.contains(*c))
-                && chars.get(next + 1..next + 1 + len) == Some(a)
-            {
-                return Some(a.iter().collect());
-            }
-        }
-    }
-    None
-}
