@@ -52,13 +52,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use lvzhi_calendar::date_zh;
-use lvzhi_workflow::documents::office_name;
-
-/// 000 named in full at first mention: the notices of a rectification cite 000 §31¶2 and §32
-/// whatever body issues them (issue 20: to come from the governing pack, as the application's
-/// notices now do).
-const REGULATION: &str =
-    "《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》（以下简称《实施细则》）";
+use lvzhi_workflow::documents::{office_name, Regulation};
 use lvzhi_workflow::Officer;
 use serde::{Deserialize, Serialize};
 
@@ -686,9 +680,13 @@ fn rectification_notice(
         let names: Vec<&str> = methods.iter().map(|m| label_of(METHODS, m)).collect();
         format!("本办将采取{}的方式督促整改。", names.join("、"))
     };
+    // 000 named in full at first mention: a rectification's notices cite 000 §31¶2 and §32
+    // whatever body issues them (issue 20: to come from the governing pack, as the
+    // application's notices do).
+    let regulation = Regulation::default_000().first();
     let text = format!(
         "{name}同志：\n\
-         {INDENT}你于{occ}在工作中出现的“{cat}”问题{source}，根据{REGULATION}第三十一条第二款“对适用容错的民警，应当制定并落实有针对性的纠错和整改措施”的规定，现通知你进行纠错整改。\n\
+         {INDENT}你于{occ}在工作中出现的“{cat}”问题{source}，根据{regulation}第三十一条第二款“对适用容错的民警，应当制定并落实有针对性的纠错和整改措施”的规定，现通知你进行纠错整改。\n\
          {INDENT}一、纠错事由：{cause}\n\
          {INDENT}二、纠错事项：{item_lines}\n\
          {INDENT}三、纠错要求：{req}\n\
@@ -724,10 +722,14 @@ fn risk_warning(
     this_case_count: usize,
     on: NaiveDate,
 ) -> Document {
+    // 000 named in full at first mention: a rectification's notices cite 000 §31¶2 and §32
+    // whatever body issues them (issue 20: to come from the governing pack, as the
+    // application's notices do).
+    let regulation = Regulation::default_000().first();
     let text = format!(
         "{unit}：\n\
          {INDENT}{year}年度，你单位已有{n}起“{cat}”类工作失误经认定予以容错并启动纠错整改（此前的纠错整改案件：{ids}）。同一类问题频繁出现，已列为易错风险点。\n\
-         {INDENT}根据{REGULATION}第三十二条“对于在开展民警依法履职免责和容错纠错工作中发现的共性问题，应当及时完善相关制度机制，落实改进措施，有针对性地开展教育提醒和实战培训”的规定，现予警示提醒：请你单位针对性研究分析，找出易错风险点和问题症结，完善相关制度机制，落实改进措施，有针对性地开展教育提醒和实战培训，防止类似错误和问题重复发生，并将研究分析和改进情况书面报告本办。\n\
+         {INDENT}根据{regulation}第三十二条“对于在开展民警依法履职免责和容错纠错工作中发现的共性问题，应当及时完善相关制度机制，落实改进措施，有针对性地开展教育提醒和实战培训”的规定，现予警示提醒：请你单位针对性研究分析，找出易错风险点和问题症结，完善相关制度机制，落实改进措施，有针对性地开展教育提醒和实战培训，防止类似错误和问题重复发生，并将研究分析和改进情况书面报告本办。\n\
          {INDENT}特此函告。{sig}",
         unit = unit.name,
         n = this_case_count,

@@ -53,23 +53,9 @@ pub struct OrgPacksView {
     pub rules: Option<BoundView>,
 }
 
-/// The chain from `org_id` up, with each organisation's own bindings.
-fn chain<'d>(dir: &'d Directory, org_id: &str) -> Vec<(&'d str, Option<&'d OrgPacks>)> {
-    let mut out = Vec::new();
-    let mut at = dir.orgs.get(org_id);
-    while let Some(o) = at {
-        if out.len() > dir.orgs.len() {
-            break;
-        }
-        out.push((o.id.as_str(), dir.org_packs.get(&o.id)));
-        at = o.parent_id.as_deref().and_then(|p| dir.orgs.get(p));
-    }
-    out
-}
-
-/// The bindings that apply at `org_id`.
+/// The bindings that apply at `org_id`, resolved as the service resolves them for a new case.
 pub fn bound(dir: &Directory, org_id: &str) -> Bound {
-    Bound::along(chain(dir, org_id))
+    Bound::in_directory(dir, org_id)
 }
 
 fn pack_view(app: &App, id: &str) -> PackView {

@@ -184,17 +184,16 @@ impl Service {
 
     /// The bindings to policy packs that apply along an organisation chain (issue 20).
     pub async fn bound(&self, chain: &[Org]) -> Result<Bound, ServiceError> {
-        let mut own: Vec<(String, Option<OrgPacks>)> = Vec::with_capacity(chain.len());
-        for o in chain {
-            let packs = match &self.directory {
-                Some(dir) => dir.org_packs(&o.id).cloned(),
-                None => self.store.org_packs_of(&o.id).await?,
-            };
-            own.push((o.id.clone(), packs));
+        if let Some(dir) = &self.directory {
+            return Ok(Bound::along(
+                chain.iter().map(|o| (o.id.as_str(), dir.org_packs(&o.id))),
+            ));
         }
-        Ok(Bound::along(
-            own.iter().map(|(o, p)| (o.as_str(), p.as_ref())),
-        ))
+        let mut own: Vec<(&str, Option<OrgPacks>)> = Vec::with_capacity(chain.len());
+        for o in chain {
+            own.push((&o.id, self.store.org_packs_of(&o.id).await?));
+        }
+        Ok(Bound::along(own.iter().map(|(o, p)| (*o, p.as_ref()))))
     }
 
     /// Whether a case of `process` may be opened where `bound` applies (the 新建 menu offers
@@ -574,8 +573,7 @@ impl Service {
             if !own {
                 continue;
             }
-            i += 1;
-            for seal in after.remove(&(i - 1)).unwrap_or_default() {
+            for seal in after.remove(&i).unwrap_or_default() {
                 let n = seal.document;
                 match case.seal(on, by.clone(), seal) {
                     Ok(s) => out.push(s),
@@ -584,6 +582,7 @@ impl Service {
                     }
                 }
             }
+            i += 1;
         }
         out
     }

@@ -48,6 +48,24 @@ impl Bound {
         out
     }
 
+    /// The bindings that apply at `org_id` in `dir`: its chain walked up the directory (a
+    /// missing organisation ends it; the directory refuses cycles, and a bound stops one anyway).
+    pub fn in_directory(dir: &dyn crate::Directory, org_id: &str) -> Bound {
+        let mut chain: Vec<&str> = Vec::new();
+        let mut at = Some(org_id);
+        while let Some(id) = at {
+            if chain.contains(&id) || chain.len() > 64 {
+                break;
+            }
+            let Some((_, parent)) = dir.org(id) else {
+                break;
+            };
+            chain.push(id);
+            at = parent;
+        }
+        Bound::along(chain.into_iter().map(|id| (id, dir.org_packs(id))))
+    }
+
     /// Whether any organisation of the chain binds anything.
     pub fn is_bound(&self) -> bool {
         self.procedure.is_some() || self.rules.is_some()
