@@ -5,14 +5,18 @@
 //!   is the recorded events' (the store hashes it): a renamed field is a broken record.
 //! - [`process`]: the [`Process`] trait every case type implements, the context a command is
 //!   decided in, and what a case shows (deadlines, action forms, summary, facts).
+//! - [`regulation`]: the regulation whose procedure a case follows, as its notices cite it —
+//!   title, bodies, and the articles of each step (issue 20).
 //!
 //! Pure: no I/O, no clock.
 
 pub mod process;
+pub mod regulation;
 pub mod words;
 
 pub use process::{
     ActionSpec, Ctx, Event, Fact, Field, FieldKind, OpenDeadline, Periods, ProcedureStep, Process,
     ProcessError, Refusal, Rules, Summary,
 };
+pub use regulation::{article_zh, numeral, Regulation};
 pub use words::*;

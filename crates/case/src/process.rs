@@ -176,6 +176,10 @@ pub struct Ctx<'a> {
     /// command names people and organisations by id, and the process records their names as
     /// the directory has them. An id missing here is not in the directory.
     pub names: BTreeMap<String, String>,
+    /// The regulation whose procedure the case follows, as recorded when it was opened (its
+    /// title and bodies) with the pack's procedure articles: every notice names its bodies and
+    /// cites its articles through it (issue 20). The service always sets it for a command.
+    pub regulation: Option<crate::Regulation>,
 }
 
 impl<'a> Ctx<'a> {
@@ -189,7 +193,22 @@ impl<'a> Ctx<'a> {
             org_chain: Vec::new(),
             recurrence: BTreeMap::new(),
             names: BTreeMap::new(),
+            regulation: None,
         }
+    }
+
+    /// The same context under `regulation`.
+    pub fn under(mut self, regulation: crate::Regulation) -> Self {
+        self.regulation = Some(regulation);
+        self
+    }
+
+    /// The regulation the case follows, or a refusal: a notice is never written without the
+    /// governing pack that names its bodies and articles.
+    pub fn regulation(&self) -> Result<&crate::Regulation, ProcessError> {
+        self.regulation.as_ref().ok_or_else(|| {
+            ProcessError::new("本案适用的规定尚未载入，不能出具文书；请稍后重试或者联系系统管理员")
+        })
     }
 
     /// The calendar and periods deadlines are counted by.

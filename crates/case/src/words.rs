@@ -293,6 +293,97 @@ pub struct PackRef {
     /// The name its notices use after the first mention (`实施细则`); empty: the full title.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub short_title: String,
+    /// The bodies of its procedure, as the pack named them when the case was opened; a case
+    /// recorded before packs named them has the 维权委 of 000 §10.
+    #[serde(default, skip_serializing_if = "Bodies::is_police")]
+    pub bodies: Bodies,
+}
+
+impl PackRef {
+    /// "《全称》（以下简称《简称》）" at first mention.
+    pub fn first(&self) -> String {
+        if self.short_title.is_empty() {
+            format!("《{}》", self.title)
+        } else {
+            format!("《{}》（以下简称《{}》）", self.title, self.short_title)
+        }
+    }
+
+    /// "《简称》" after the first mention (the full title when it has none).
+    pub fn short(&self) -> String {
+        if self.short_title.is_empty() {
+            format!("《{}》", self.title)
+        } else {
+            format!("《{}》", self.short_title)
+        }
+    }
+}
+
+/// The bodies that carry out a procedure and sign its notices (issue 20), from the governing
+/// pack's `[bodies]`: 维权委 and 维权办 (000 §10, 001 §5–6), the 办党组 and the 国动办 itself
+/// (002 §13), the 民警依法履职保护委员会 and its office (003). `{org}` in a name stands for the
+/// organisation that handles the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bodies {
+    pub committee: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub committee_short: String,
+    pub office: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub office_short: String,
+    /// The title of the committee's head, who approves its decisions (`主任`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub head: String,
+}
+
+impl Default for Bodies {
+    /// The 维权委 and 维权办 of 000 §10: what every case recorded before packs named their
+    /// bodies was signed by.
+    fn default() -> Self {
+        Bodies {
+            committee: "{org}维护民警执法权威工作委员会".to_string(),
+            committee_short: "维权委".to_string(),
+            office: "{org}维护民警执法权威工作委员会办公室".to_string(),
+            office_short: "维权办".to_string(),
+            head: "主任".to_string(),
+        }
+    }
+}
+
+impl Bodies {
+    /// Whether these are 000 §10's names (recorded as nothing, as before packs named bodies).
+    pub fn is_police(&self) -> bool {
+        *self == Bodies::default()
+    }
+
+    /// The committee of `org` in full (`阿拉善左旗公安局维护民警执法权威工作委员会`).
+    pub fn committee_of(&self, org: &Org) -> String {
+        self.committee.replace("{org}", &org.name)
+    }
+
+    /// The committee's office of `org` in full.
+    pub fn office_of(&self, org: &Org) -> String {
+        self.office.replace("{org}", &org.name)
+    }
+
+    /// How a text refers to the committee within a notice (`维权委`; the full name of `org`'s
+    /// committee when the pack gives no short name).
+    pub fn committee_short_of(&self, org: &Org) -> String {
+        if self.committee_short.is_empty() {
+            self.committee_of(org)
+        } else {
+            self.committee_short.clone()
+        }
+    }
+
+    /// How a text refers to the office (`维权办`; in full when the pack gives no short name).
+    pub fn office_short_of(&self, org: &Org) -> String {
+        if self.office_short.is_empty() {
+            self.office_of(org)
+        } else {
+            self.office_short.clone()
+        }
+    }
 }
 
 /// The regulations that govern a case: the *procedure* its body follows (000 for 阿拉善 police,

@@ -10,7 +10,6 @@ use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
 use lvzhi_calendar::date_zh;
-use lvzhi_workflow::documents::committee_name;
 use lvzhi_workflow::{ApplicationForm, Evidence, State};
 use typst::foundations::{Dict, IntoValue, Value};
 use typst::syntax::{RootedPath, Source, VirtualPath, VirtualRoot};
@@ -51,6 +50,9 @@ pub struct FormDetails {
     pub officers: BTreeMap<String, OfficerParticulars>,
     /// 证据材料, one line each.
     pub evidence: Vec<String>,
+    /// The bodies of the governing procedure (受理机关 is its committee): as the case recorded
+    /// them, else the 维权委 of 000 §10.
+    pub bodies: lvzhi_workflow::Bodies,
 }
 
 impl FormDetails {
@@ -60,6 +62,11 @@ impl FormDetails {
             filed_on: state.received_on.or(state.registered_on),
             officers: BTreeMap::new(),
             evidence: state.evidence.iter().map(evidence_line).collect(),
+            bodies: state
+                .governance
+                .as_ref()
+                .map(|g| g.procedure.bodies.clone())
+                .unwrap_or_default(),
         }
     }
 }
@@ -158,7 +165,7 @@ fn inputs(form: Option<&ApplicationForm>, details: &FormDetails, fonts: &Fonts) 
             }
             d.insert(
                 "committee".into(),
-                str_value(committee_name(&form.committee)),
+                str_value(details.bodies.committee_of(&form.committee)),
             );
             let evidence: Vec<Value> = details
                 .evidence

@@ -247,7 +247,7 @@ fn the_signature_stands_right_after_the_body() {
 fn markup_in_a_value_is_printed_literally() {
     let evil = "<w:t>x</w:t></w:r></w:p><w:p> & &amp; ]]> <![CDATA[ \"引号\" '单' #set *粗体*";
     let doc = docs::rejection_notice(
-        &docs::Regulation::default_000(),
+        &reg(),
         &form(),
         Some(Filer::Officer),
         d(2024, 9, 27),
@@ -273,7 +273,7 @@ fn a_long_reasons_text_stays_whole() {
         .collect::<Vec<_>>()
         .join("\n\u{3000}\u{3000}");
     let doc = docs::rejection_notice(
-        &docs::Regulation::default_000(),
+        &reg(),
         &form(),
         Some(Filer::Unit),
         d(2024, 9, 27),

@@ -65,6 +65,7 @@ fn details() -> FormDetails {
             "执法记录仪视频（记录仪.mp4）".into(),
             "受伤群众证言（证言.pdf）".into(),
         ],
+        bodies: Default::default(),
     }
 }
 

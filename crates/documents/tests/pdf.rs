@@ -327,7 +327,7 @@ fn a_long_reasons_text_paginates_with_page_numbers() {
         .collect::<Vec<_>>()
         .join("\n\u{3000}\u{3000}");
     let doc = docs::rejection_notice(
-        &docs::Regulation::default_000(),
+        &reg(),
         &f,
         Some(Filer::Unit),
         d(2024, 9, 27),
@@ -355,7 +355,7 @@ fn markup_in_a_value_prints_literally() {
     let f = form();
     let evil = "#set page(fill: red) *粗体* $x^2$ [链接] _斜_ <lbl> @ref `code` \\ #panic(\"x\")";
     let doc = docs::rejection_notice(
-        &docs::Regulation::default_000(),
+        &reg(),
         &f,
         Some(Filer::Officer),
         d(2024, 9, 27),
@@ -378,7 +378,7 @@ fn a_character_outside_the_main_font_falls_back() {
     }
     let f = form();
     let doc = docs::rejection_notice(
-        &docs::Regulation::default_000(),
+        &reg(),
         &f,
         Some(Filer::Officer),
         d(2024, 9, 27),
@@ -440,7 +440,7 @@ fn a_character_outside_the_configured_body_font_comes_from_a_free_fallback() {
     assert_eq!(body.family.as_deref(), Some("AR PL UKai CN"));
     let f = form();
     let doc = docs::rejection_notice(
-        &docs::Regulation::default_000(),
+        &reg(),
         &f,
         Some(Filer::Officer),
         d(2024, 9, 27),

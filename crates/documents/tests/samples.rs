@@ -55,6 +55,7 @@ fn sample_details() -> FormDetails {
             "伤者就医记录及诊断证明".into(),
             "左公督〔2024〕12号问责处理决定书复印件".into(),
         ],
+        bodies: Default::default(),
     }
 }
 
@@ -88,7 +89,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
     vec![
         (
             docs::acceptance_notice(
-&docs::Regulation::default_000(),
+&reg(),
                 &f,
                 Some(Filer::Officer),
                 d(2024, 9, 27),
@@ -99,7 +100,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::rejection_notice(
-&docs::Regulation::default_000(),
+&reg(),
                 &f,
                 Some(Filer::Unit),
                 d(2024, 9, 27),
@@ -110,7 +111,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::deemed_acceptance_notice(
-&docs::Regulation::default_000(),
+&reg(),
                 &f,
                 Some(Filer::Officer),
                 d(2024, 9, 27),
@@ -122,7 +123,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::ex_officio_notice(
-&docs::Regulation::default_000(),
+&reg(),
                 &f,
                 "督察大队在执法监督检查中调阅执法记录仪视频，发现民警处置过程规范，可能具有依法履职免责情形。",
                 d(2024, 10, 8),
@@ -132,7 +133,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::extension_approval(
-&docs::Regulation::default_000(),
+&reg(),
                 &f,
                 Some(Filer::Officer),
                 1,
@@ -146,7 +147,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::review_opinion(
-&docs::Regulation::default_000(),
+&reg(),
                 &f,
                 Some(Filer::Officer),
                 &ex,
@@ -158,7 +159,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::appeal_reply(
-&docs::Regulation::default_000(),
+&reg(),
                 &f,
                 Some(Filer::Officer),
                 AppealKind::Reconsideration,
@@ -178,7 +179,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::appeal_reply(
-&docs::Regulation::default_000(),
+&reg(),
                 &f,
                 Some(Filer::Officer),
                 AppealKind::ReReview,
@@ -195,7 +196,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::recommendation(
-&docs::Regulation::default_000(),
+&reg(),
                 &f,
                 &decision,
                 Some(Sanction::Demerit),
@@ -208,7 +209,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
         ),
         (
             docs::publicity_notice(
-&docs::Regulation::default_000(),
+&reg(),
                 &f,
                 &exemption(),
                 "阿拉善左旗公安局政务公开栏及内网门户",

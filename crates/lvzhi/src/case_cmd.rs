@@ -221,7 +221,7 @@ pub(crate) async fn service(
     let set = crate::pack_store::load(data_dir)?;
     let periods = lvzhi_service::packs::all_periods(&set).map_err(AppError::Policy)?;
     Ok(Service::new(store, calendar, periods)
-        .with_pack_refs(lvzhi_service::packs::pack_refs(&set))
+        .with_regulations(lvzhi_service::packs::regulations(&set))
         .with_fact_check(lvzhi_service::packs::fact_check(set)))
 }
 

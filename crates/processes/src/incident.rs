@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::ProcedureStep;
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
-    OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
+    OpenDeadline, Org, Process, ProcessError, Regulation, Role, Rules, Summary,
 };
 
 /// The pack's period for a level above to acknowledge an escalation report (a local setting:
@@ -808,13 +808,17 @@ fn handling_office(s: &IncidentState, actor: &Actor, what: &str) -> Result<By, P
 /// The 报告 `from` makes to `level` (001 §17): the handling agency's own report, or a level above
 /// forwarding it (then with the views of the levels below and its own `view`).
 fn report_document(
+    reg: &Regulation,
     intake: &IntakeRecord,
     s: &IncidentState,
     from: &Org,
     level: &Org,
     view: &str,
     on: NaiveDate,
-) -> Document {
+) -> Result<Document, ProcessError> {
+    // The offices as the governing pack names them (001 §6), and its escalation articles.
+    let cited = reg.cite_step_full("escalation", "逐级报告")?;
+    let office = &reg.bodies().office_short;
     let grounds: Vec<&str> = s.grounds.iter().map(|g| g.zh()).collect();
     let victims: Vec<String> = s
         .victims
@@ -831,7 +835,7 @@ fn report_document(
             t
         })
         .collect();
-    let mut text = format!("{}维权办：\n", level.name);
+    let mut text = format!("{}：\n", reg.office_of(level));
     text.push_str(&format!(
         "\u{3000}\u{3000}{}，{}民警{}在{}{}（{}）。",
         date_zh(intake.occurred_on),
@@ -854,7 +858,7 @@ fn report_document(
         intake.org.name.clone()
     };
     text.push_str(&format!(
-        "\u{3000}\u{3000}本案（事）件属于{}，依照《内蒙古公安机关维护公安民警执法权威工作实施办法》第十七条的规定，逐级报告。{handling}维权办已于{}立案，将全程跟踪、督办，续报处理情况。\n",
+        "\u{3000}\u{3000}本案（事）件属于{}，依照{cited}的规定，逐级报告。{handling}{office}已于{}立案，将全程跟踪、督办，续报处理情况。\n",
         grounds.join("、"),
         s.opened_on.map(date_zh).unwrap_or_else(|| date_zh(on)),
     ));
@@ -869,32 +873,32 @@ fn report_document(
             }
             if !r.view.is_empty() {
                 text.push_str(&format!(
-                    "\u{3000}\u{3000}{}维权办意见：{}\n",
+                    "\u{3000}\u{3000}{}{office}意见：{}\n",
                     r.level.name, r.view
                 ));
             }
             below = r.level.name.clone();
         }
         if !view.is_empty() {
-            text.push_str(&format!("\u{3000}\u{3000}本机关维权办意见：{view}\n"));
+            text.push_str(&format!("\u{3000}\u{3000}本机关{office}意见：{view}\n"));
         }
         text.push_str(&format!(
-            "\u{3000}\u{3000}{below}维权办于{}向本机关维权办报告，现予转报。\n",
+            "\u{3000}\u{3000}{below}{office}于{}向本机关{office}报告，现予转报。\n",
             date_zh(received)
         ));
     }
-    text.push_str(&format!("\n{}维权办\n{}", from.name, date_zh(on)));
-    Document {
+    text.push_str(&format!("\n{}\n{}", reg.office_of(from), date_zh(on)));
+    Ok(Document {
         kind: DocumentKind::IncidentReport,
         title: format!(
             "关于{}民警{}执法权威受到侵害案（事）件的报告",
             intake.unit.name, intake.officer.name
         ),
-        addressee: format!("{}维权办", level.name),
+        addressee: reg.office_of(level),
         copy_to: Vec::new(),
         text,
         issued_on: on,
-    }
+    })
 }
 
 /// A report to `level` received today: it forwards to `next`, or at the top acknowledges, each
@@ -1390,7 +1394,15 @@ impl Process for Incident {
                 one(
                     By::system(),
                     Kind::ReportedUp {
-                        document: report_document(intake, s, &intake.org, level, "", today),
+                        document: report_document(
+                            ctx.regulation()?,
+                            intake,
+                            s,
+                            &intake.org,
+                            level,
+                            "",
+                            today,
+                        )?,
                         report,
                     },
                 )
@@ -1420,7 +1432,15 @@ impl Process for Incident {
                     by(actor, Role::Office),
                     Kind::Forwarded {
                         level: report.level.clone(),
-                        document: report_document(intake, s, &report.level, next, &view, today),
+                        document: report_document(
+                            ctx.regulation()?,
+                            intake,
+                            s,
+                            &report.level,
+                            next,
+                            &view,
+                            today,
+                        )?,
                         view,
                         report: onward,
                     },

@@ -47,8 +47,38 @@ pub use lvzhi_case::process::{
     ProcessError, Refusal, Rules, Summary,
 };
 pub use lvzhi_case::{
-    Actor, By, Document, DocumentKind, DocumentSeal, Governance, Org, PackRef, Role, Sanction,
+    Actor, Bodies, By, Document, DocumentKind, DocumentSeal, Governance, Org, PackRef, Regulation,
+    Role, Sanction,
 };
 pub use registry::{
     by_action, by_kind, in_use, AnyCase, CaseType, DecidedEvent, Registered, SealEntry, PROCESSES,
 };
+
+/// A loaded pack as a procedure a case may follow (issue 20): its version, title and bodies
+/// (`[bodies]`; without them the 维权委 of 000 §10) and its `[[procedure]]`s' articles.
+pub fn regulation_of(pack: &lvzhi_rules::Pack) -> Regulation {
+    let bodies = match &pack.bodies {
+        Some(b) => Bodies {
+            committee: b.committee.clone(),
+            committee_short: b.committee_short.clone(),
+            office: b.office.clone(),
+            office_short: b.office_short.clone(),
+            head: b.head.clone(),
+        },
+        None => Bodies::default(),
+    };
+    Regulation {
+        pack: PackRef {
+            pack: pack.meta.id.clone(),
+            version: pack.meta.version.clone(),
+            title: pack.meta.title.clone(),
+            short_title: pack.meta.short_title.clone(),
+            bodies,
+        },
+        steps: pack
+            .procedures
+            .iter()
+            .map(|s| (s.id.clone(), s.articles.clone()))
+            .collect(),
+    }
+}

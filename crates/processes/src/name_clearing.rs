@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::ProcedureStep;
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
-    OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
+    OpenDeadline, Org, Process, ProcessError, Regulation, Role, Rules, Summary,
 };
 
 /// The pack's period from receipt for the review and its outcome (a local setting: 001 §29(五)
@@ -353,7 +353,9 @@ fn office_by(actor: &Actor) -> By {
     }
 }
 
+/// A notice signed by the office of the body the governing pack names.
 fn doc(
+    reg: &Regulation,
     kind: DocumentKind,
     title: &str,
     addressee: String,
@@ -367,7 +369,7 @@ fn doc(
         text.push_str(&p);
         text.push('\n');
     }
-    text.push_str(&format!("\n{}维权办\n{}", org.name, date_zh(on)));
+    text.push_str(&format!("\n{}\n{}", reg.office_of(org), date_zh(on)));
     Document {
         kind,
         title: title.to_string(),
@@ -614,6 +616,7 @@ impl Process for NameClearing {
                 }
                 let scope = nonempty("公开范围", scope)?;
                 let clarification = nonempty("澄清的事实", clarification)?;
+                let reg = ctx.regulation()?;
                 let body = vec![
                     format!(
                         "{}，{}受理了反映{}民警{}“{}”的检举控告。经核查，该检举控告系{}。",
@@ -624,15 +627,20 @@ impl Process for NameClearing {
                         c.complaint,
                         c.finding.zh()
                     ),
-                    format!("经本机关维权办审查，现澄清事实如下：{clarification}"),
                     format!(
-                        "依照《内蒙古公安机关维护公安民警执法权威工作实施办法》第二十九条第（五）项的规定，对{}同志予以正名。本通知在{scope}范围内以{}方式公开，澄清事实，消除影响。对侵权违法行为人，已同时移交有关部门依法追究责任。",
+                        "经本机关{}审查，现澄清事实如下：{clarification}",
+                        reg.bodies().office_short
+                    ),
+                    format!(
+                        "依照{}的规定，对{}同志予以正名。本通知在{scope}范围内以{}方式公开，澄清事实，消除影响。对侵权违法行为人，已同时移交有关部门依法追究责任。",
+                        reg.cite_step_full("name_clearing", "正名")?,
                         c.officer.name,
                         means.zh()
                     ),
                     "特此通知。".to_string(),
                 ];
                 let document = doc(
+                    reg,
                     DocumentKind::NameClearingNotice,
                     "正名通知书",
                     scope.clone(),
@@ -680,7 +688,9 @@ impl Process for NameClearing {
                     return Err(ProcessError::new("已经向举报人反馈结果"));
                 }
                 let content = nonempty("反馈内容", content)?;
+                let reg = ctx.regulation()?;
                 let document = doc(
+                    reg,
                     DocumentKind::ComplaintOutcome,
                     "举报核查情况反馈",
                     c.complainant_name.clone(),
@@ -715,7 +725,9 @@ impl Process for NameClearing {
                 }
                 let scope = nonempty("说明的范围", scope)?;
                 let content = nonempty("说明内容", content)?;
+                let reg = ctx.regulation()?;
                 let document = doc(
+                    reg,
                     DocumentKind::ComplaintOutcome,
                     "关于匿名举报核查情况的说明",
                     scope.clone(),

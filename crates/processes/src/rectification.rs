@@ -52,7 +52,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use lvzhi_calendar::date_zh;
-use lvzhi_workflow::documents::{office_name, Regulation};
+use lvzhi_case::Regulation;
 use lvzhi_workflow::Officer;
 use serde::{Deserialize, Serialize};
 
@@ -641,13 +641,16 @@ fn ev(on: NaiveDate, by: By, kind: EventKind) -> Vec<Event<EventKind>> {
 
 // ---- documents ----
 
-fn sign(org: &Org, on: NaiveDate) -> String {
-    format!("\n\n{}\n{}", office_name(org), date_zh(on))
+/// Signed by the office of the body the governing pack names (维权办, the 国动办 itself, 履职
+/// 保护委员会办公室).
+fn sign(reg: &Regulation, org: &Org, on: NaiveDate) -> String {
+    format!("\n\n{}\n{}", reg.office_of(org), date_zh(on))
 }
 
 /// 整改通知书 (000 §31 ¶2; 002 §16: 说明纠错事由，明确纠错事项，提出纠错要求，责成限期纠正).
 #[allow(clippy::too_many_arguments)]
 fn rectification_notice(
+    reg: &Regulation,
     officer: &Officer,
     unit: &Org,
     office: &Org,
@@ -660,7 +663,7 @@ fn rectification_notice(
     methods: &[String],
     due: NaiveDate,
     on: NaiveDate,
-) -> Document {
+) -> Result<Document, ProcessError> {
     const ITEM: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
     let source = match source_case {
         Some(c) => format!("（免责容错案件{c}，已认定予以容错）"),
@@ -680,18 +683,17 @@ fn rectification_notice(
         let names: Vec<&str> = methods.iter().map(|m| label_of(METHODS, m)).collect();
         format!("本办将采取{}的方式督促整改。", names.join("、"))
     };
-    // 000 named in full at first mention: a rectification's notices cite 000 §31¶2 and §32
-    // whatever body issues them (issue 20: to come from the governing pack, as the
-    // application's notices do).
-    let regulation = Regulation::default_000().first();
+    // The governing pack's `correction` procedure: 000 §31¶2, 002 §15–17, 003 §10.
+    let cited = reg.cite_step_full("correction", "纠错整改")?;
+    let again = reg.cite_step("correction", "纠错整改")?;
     let text = format!(
         "{name}同志：\n\
-         {INDENT}你于{occ}在工作中出现的“{cat}”问题{source}，根据{regulation}第三十一条第二款“对适用容错的民警，应当制定并落实有针对性的纠错和整改措施”的规定，现通知你进行纠错整改。\n\
+         {INDENT}你于{occ}在工作中出现的“{cat}”问题{source}，根据{cited}关于纠错整改的规定，现通知你进行纠错整改。\n\
          {INDENT}一、纠错事由：{cause}\n\
          {INDENT}二、纠错事项：{item_lines}\n\
          {INDENT}三、纠错要求：{req}\n\
          {INDENT}四、整改期限：请于{due}前完成整改，并将整改情况书面报告本办。因特殊情况难以在规定期限内完成的，可以说明理由，申请适当延长整改期限。\n\
-         {INDENT}五、{ways}本办将采取回访等方式跟踪了解整改情况。对整改效果不明显，或者同一类型错误再次发生的，将依规依纪依法问责处理；对隐瞒问题、拒不整改、对抗组织的，将从严处理（《实施细则》第三十一条第二款）。\n\
+         {INDENT}五、{ways}本办将采取回访等方式跟踪了解整改情况。对整改效果不明显，或者同一类型错误再次发生的，将依规依纪依法问责处理；对隐瞒问题、拒不整改、对抗组织的，将从严处理（{again}）。\n\
          {INDENT}请认真分析原因、深刻汲取教训，防止类似错误再次发生。\n\
          {INDENT}特此通知。{sig}",
         name = officer.name,
@@ -700,20 +702,21 @@ fn rectification_notice(
         cause = cause.trim(),
         req = requirements.trim(),
         due = date_zh(due),
-        sig = sign(office, on),
+        sig = sign(reg, office, on),
     );
-    Document {
+    Ok(Document {
         kind: DocumentKind::RectificationNotice,
         title: "整改通知书".to_string(),
         addressee: format!("{}同志", officer.name),
         copy_to: vec![unit.name.clone()],
         text,
         issued_on: on,
-    }
+    })
 }
 
 /// 易错风险警示提醒函 (002 §17, 003 易错风险点, 000 §32).
 fn risk_warning(
+    reg: &Regulation,
     unit: &Org,
     office: &Org,
     category: &Category,
@@ -721,33 +724,43 @@ fn risk_warning(
     earlier: &[String],
     this_case_count: usize,
     on: NaiveDate,
-) -> Document {
-    // 000 named in full at first mention: a rectification's notices cite 000 §31¶2 and §32
-    // whatever body issues them (issue 20: to come from the governing pack, as the
-    // application's notices do).
-    let regulation = Regulation::default_000().first();
+) -> Result<Document, ProcessError> {
+    // The governing pack's `risk_warning` procedure: 000 §32, 002 §17, 003 §11.
+    let cited = reg.cite_step_full("risk_warning", "易错风险点的警示提醒")?;
     let text = format!(
         "{unit}：\n\
          {INDENT}{year}年度，你单位已有{n}起“{cat}”类工作失误经认定予以容错并启动纠错整改（此前的纠错整改案件：{ids}）。同一类问题频繁出现，已列为易错风险点。\n\
-         {INDENT}根据{regulation}第三十二条“对于在开展民警依法履职免责和容错纠错工作中发现的共性问题，应当及时完善相关制度机制，落实改进措施，有针对性地开展教育提醒和实战培训”的规定，现予警示提醒：请你单位针对性研究分析，找出易错风险点和问题症结，完善相关制度机制，落实改进措施，有针对性地开展教育提醒和实战培训，防止类似错误和问题重复发生，并将研究分析和改进情况书面报告本办。\n\
+         {INDENT}根据{cited}的规定，现予警示提醒：请你单位针对性研究分析，找出易错风险点和问题症结，完善相关制度机制，落实改进措施，有针对性地开展教育提醒和实战培训，防止类似错误和问题重复发生，并将研究分析和改进情况书面报告本办。\n\
          {INDENT}特此函告。{sig}",
         unit = unit.name,
         n = this_case_count,
         cat = category.zh(),
         ids = earlier.join("、"),
-        sig = sign(office, on),
+        sig = sign(reg, office, on),
     );
-    Document {
+    Ok(Document {
         kind: DocumentKind::RiskWarning,
         title: "易错风险警示提醒函".to_string(),
         addressee: unit.name.clone(),
         copy_to: Vec::new(),
         text,
         issued_on: on,
-    }
+    })
 }
 
 // ---- the process ----
+
+/// The actions that carry out a body's `correction` procedure.
+const CORRECTION_ACTIONS: &[&str] = &[
+    "rectification_open",
+    "rectification_request_extension",
+    "rectification_decide_extension",
+    "rectification_record_follow_up",
+    "rectification_report_completion",
+    "rectification_verify",
+    "rectification_return",
+    "rectification_check_recurrence",
+];
 
 /// The recurrence keys of a case (000 §31; 002 §17): `officer:P|category:C` and
 /// `unit:O|category:C|year:Y`.
@@ -887,6 +900,7 @@ fn decide(
                 .filter(|c| !c.is_empty())
                 .map(String::from);
             let document = rectification_notice(
+                ctx.regulation()?,
                 &officer,
                 &unit,
                 &office,
@@ -899,7 +913,7 @@ fn decide(
                 &ways,
                 *due,
                 today,
-            );
+            )?;
             Ok(ev(
                 today,
                 By {
@@ -1125,8 +1139,9 @@ fn decide(
                     kind: EventKind::AccountabilityReferred {
                         ground: "recurrence".to_string(),
                         description: format!(
-                            "{name}此前已因“{category}”类错误纠错整改（{}），同一类型错误再次发生，应当依规依纪依法问责处理（《实施细则》第三十一条第二款）",
-                            officer_earlier.join("、")
+                            "{name}此前已因“{category}”类错误纠错整改（{}），同一类型错误再次发生，应当依规依纪依法问责处理（{}）",
+                            officer_earlier.join("、"),
+                            ctx.regulation()?.cite_step("correction", "纠错整改")?
                         ),
                         earlier: officer_earlier,
                         superior: None,
@@ -1136,6 +1151,7 @@ fn decide(
             if unit_earlier.len() >= UNIT_RISK_EARLIER_CASES {
                 if let (Some(unit), Some(office), Some(year)) = (&s.unit, &s.office, s.year()) {
                     let document = risk_warning(
+                        ctx.regulation()?,
                         unit,
                         office,
                         &s.category,
@@ -1143,7 +1159,7 @@ fn decide(
                         &unit_earlier,
                         unit_earlier.len() + 1,
                         today,
-                    );
+                    )?;
                     out.push(Event {
                         on: today,
                         by,
@@ -1348,7 +1364,7 @@ fn action_spec(id: &str, role: Role) -> Option<ActionSpec> {
                         options: options(CATEGORIES),
                     },
                     true,
-                    "同一民警同一类型错误再次发生的，依规依纪依法问责（《实施细则》第三十一条第二款）",
+                    "同一民警同一类型错误再次发生的，依规依纪依法问责",
                 ),
                 field(
                     "category_detail",
@@ -1450,7 +1466,7 @@ fn action_spec(id: &str, role: Role) -> Option<ActionSpec> {
                     "回访了解的整改情况",
                     FieldKind::LongText,
                     true,
-                    "加强回访教育、跟踪管理（《实施细则》第三十一条第二款）",
+                    "加强回访教育、跟踪管理",
                 ),
             ],
         ),
@@ -1715,20 +1731,40 @@ impl Process for Rectification {
     const PERIODS: &'static [&'static str] = &[VERIFY_PERIOD];
     /// 002 §15–17's 纠错. 003 §10 describes a like step but this process does not carry it out
     /// under 003 (it cites 000 and 002): not listed.
-    const PROCEDURES: &'static [ProcedureStep] = &[ProcedureStep {
-        pack: "002",
-        procedure: "correction",
-        actions: &[
-            "rectification_open",
-            "rectification_request_extension",
-            "rectification_decide_extension",
-            "rectification_record_follow_up",
-            "rectification_report_completion",
-            "rectification_verify",
-            "rectification_return",
-            "rectification_check_recurrence",
-        ],
-    }];
+    /// 纠错 as each body's regulation provides it, and the 易错风险点 warning its recurrence
+    /// check raises (the notices cite these procedures' articles of the governing pack).
+    const PROCEDURES: &'static [ProcedureStep] = &[
+        ProcedureStep {
+            pack: "000",
+            procedure: "correction",
+            actions: CORRECTION_ACTIONS,
+        },
+        ProcedureStep {
+            pack: "002",
+            procedure: "correction",
+            actions: CORRECTION_ACTIONS,
+        },
+        ProcedureStep {
+            pack: "003",
+            procedure: "correction",
+            actions: CORRECTION_ACTIONS,
+        },
+        ProcedureStep {
+            pack: "000",
+            procedure: "risk_warning",
+            actions: &["rectification_check_recurrence"],
+        },
+        ProcedureStep {
+            pack: "002",
+            procedure: "risk_warning",
+            actions: &["rectification_check_recurrence"],
+        },
+        ProcedureStep {
+            pack: "003",
+            procedure: "risk_warning",
+            actions: &["rectification_check_recurrence"],
+        },
+    ];
 
     type State = State;
     type Command = Command;
@@ -1928,7 +1964,7 @@ impl Process for Rectification {
             f.push(Fact::new("所在单位", u.name.clone()));
         }
         if let Some(o) = &s.office {
-            f.push(Fact::new("办理机关", office_name(o)));
+            f.push(Fact::new("办理机关", o.name.clone()));
         }
         if let Some(c) = &s.source_case {
             f.push(Fact::new("来源免责容错案件", c.clone()));
@@ -2095,7 +2131,8 @@ mod tests {
     }
 
     fn ctx(today: NaiveDate) -> Ctx<'static> {
-        let mut c = Ctx::new(today, &CAL, crate::testing::periods(Rectification::PACK));
+        let mut c = Ctx::new(today, &CAL, crate::testing::periods(Rectification::PACK))
+        .under(crate::testing::regulation(Rectification::PACK));
         c.names = BTreeMap::from([
             ("p-zhang".to_string(), "张伟".to_string()),
             ("bayan".to_string(), "巴彦浩特派出所".to_string()),

@@ -33,8 +33,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 use lvzhi_calendar::date_zh;
-use lvzhi_case::Sanction;
-use lvzhi_workflow::documents::{committee_name, office_name};
+use lvzhi_case::{Regulation, Sanction};
 use serde::{Deserialize, Serialize};
 
 use crate::ProcedureStep;
@@ -47,7 +46,6 @@ const INDENT: &str = "\u{3000}\u{3000}";
 
 /// The regulation whose articles these notices cite (001 §27, §28: the 内蒙古 办法; the
 /// 公安部's own 规定 numbers its articles otherwise).
-const REGULATION: &str = "《内蒙古公安机关维护公安民警执法权威工作实施办法》";
 
 /// A contested measure: a 处分 or 辞退.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -689,7 +687,7 @@ fn decide_inner(
                 proposed: *proposed,
                 opinion: opinion.trim().to_string(),
             };
-            let document = opinion_document(state, f, &record);
+            let document = opinion_document(ctx.regulation()?, state, f, &record)?;
             Ok(vec![ev(
                 today,
                 by,
@@ -775,8 +773,14 @@ fn decide_inner(
             if ctx.calendar.day(*deadline).is_err() {
                 return Err(ProcessError::new("纠正期限超出日历范围"));
             }
-            let document =
-                order_document(f, findings.trim(), requirements.trim(), *deadline, today);
+            let document = order_document(
+                ctx.regulation()?,
+                f,
+                findings.trim(),
+                requirements.trim(),
+                *deadline,
+                today,
+            )?;
             Ok(vec![ev(
                 today,
                 by,
@@ -952,9 +956,17 @@ fn proposal_zh(p: Option<Proposal>, proposed: Option<Measure>) -> String {
     }
 }
 
-fn opinion_document(state: &AppealState, f: &Filing, o: &OpinionRecord) -> Document {
+/// The 复核意见 (001 §27), signed by the committee as the governing pack names it and citing
+/// the articles of its `appeal_review` procedure.
+fn opinion_document(
+    reg: &Regulation,
+    state: &AppealState,
+    f: &Filing,
+    o: &OpinionRecord,
+) -> Result<Document, ProcessError> {
+    let cited = reg.cite_step_full("appeal_review", "处分申诉的复核")?;
     let mut t = format!(
-        "{INDENT}{}（{}）对{}{}作出的{}{}不服，于{}向本委提出申诉。依照{REGULATION}第二十七条，本委听取了当事民警的陈述，对事实、理由、依据和程序进行了全面复核。\n",
+        "{INDENT}{}（{}）对{}{}作出的{}{}不服，于{}向本委提出申诉。依照{cited}，本委听取了当事民警的陈述，对事实、理由、依据和程序进行了全面复核。\n",
         f.officer_name,
         f.unit.name,
         f.department.name,
@@ -996,7 +1008,7 @@ fn opinion_document(state: &AppealState, f: &Filing, o: &OpinionRecord) -> Docum
     }
     t.push_str(&format!(
         "\n\n{}\n{}",
-        committee_name(&f.committee),
+        reg.committee_of(&f.committee),
         date_zh(o.on)
     ));
     let (addressee, copy_to) = if o.improper {
@@ -1007,14 +1019,14 @@ fn opinion_document(state: &AppealState, f: &Filing, o: &OpinionRecord) -> Docum
     } else {
         (format!("{}同志", f.officer_name), vec![f.unit.name.clone()])
     };
-    headed(Document {
+    Ok(headed(Document {
         kind: DocumentKind::SanctionReviewOpinion,
         title: "处分申诉复核意见书".into(),
         addressee,
         copy_to,
         text: t,
         issued_on: o.on,
-    })
+    }))
 }
 
 /// The findings as one sentence led by 经核查 — once, whether or not the 督察 wrote it, or
@@ -1036,15 +1048,19 @@ fn findings_sentence(findings: &str) -> String {
     }
 }
 
+/// The 限期纠正通知书 (001 §28), citing the articles of the governing pack's
+/// `unfair_punishment_correction` procedure, copied to the office as the pack names it.
 fn order_document(
+    reg: &Regulation,
     f: &Filing,
     findings: &str,
     requirements: &str,
     deadline: NaiveDate,
     on: NaiveDate,
-) -> Document {
+) -> Result<Document, ProcessError> {
+    let cited = reg.cite_step_full("unfair_punishment_correction", "对不当处分的限期纠正")?;
     let t = format!(
-        "{INDENT}{}同志因依法履行职责、行使职权，受到你部门{}作出的{}。{}依照{REGULATION}第二十八条，请你部门于{}前予以纠正，并将纠正情况书面报告警务督察部门。\n{INDENT}纠正要求：{}\n\n{}警务督察部门\n{}",
+        "{INDENT}{}同志因依法履行职责、行使职权，受到你部门{}作出的{}。{}依照{cited}，请你部门于{}前予以纠正，并将纠正情况书面报告警务督察部门。\n{INDENT}纠正要求：{}\n\n{}警务督察部门\n{}",
         f.officer_name,
         date_zh(f.decided_on),
         f.measure.with_noun(),
@@ -1054,14 +1070,14 @@ fn order_document(
         f.committee.name,
         date_zh(on)
     );
-    headed(Document {
+    Ok(headed(Document {
         kind: DocumentKind::CorrectionOrder,
         title: "限期纠正通知书".into(),
         addressee: f.department.name.clone(),
-        copy_to: vec![office_name(&f.committee)],
+        copy_to: vec![reg.office_of(&f.committee)],
         text: t,
         issued_on: on,
-    })
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1443,7 +1459,7 @@ impl Process for SanctionAppeal {
             "申诉民警",
             format!("{}（{}）", f.officer_name, f.unit.name),
         ));
-        out.push(Fact::new("受理的维权委", committee_name(&f.committee)));
+        out.push(Fact::new("受理申诉的机关", f.committee.name.clone()));
         out.push(Fact::new(
             "受到的处分或者处理",
             format!(

@@ -40,6 +40,15 @@ pub(crate) fn periods(pack: &str) -> &'static Periods {
     ALL.get(pack).unwrap_or_else(|| Periods::none())
 }
 
+/// A shipped pack as the procedure a case follows (its title, bodies and procedure articles),
+/// as the service gives a process of that pack.
+pub(crate) fn regulation(pack: &str) -> crate::Regulation {
+    let p = shipped()
+        .pack(pack)
+        .unwrap_or_else(|e| panic!("pack {pack} is not shipped: {e}"));
+    crate::regulation_of(p)
+}
+
 /// A shipped pack's periods that remember every id a case looks up ([`Periods::recording`]).
 pub(crate) fn recording(pack: &str) -> Periods {
     Periods::recording(periods(pack).0.clone())

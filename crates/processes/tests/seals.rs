@@ -13,9 +13,9 @@ use serde_json::json;
 
 static CAL: LazyLock<Calendar> = LazyLock::new(Calendar::embedded);
 
-/// The periods of the shipped packs the processes here count by (000's and 001's).
-static PERIODS: LazyLock<lvzhi_processes::Periods> = LazyLock::new(|| {
-    let set = lvzhi_rules::PackSet::load([
+/// The shipped packs the processes here count by and cite.
+static SET: LazyLock<lvzhi_rules::PackSet> = LazyLock::new(|| {
+    lvzhi_rules::PackSet::load([
         ("000.toml", include_str!("../../../packs/000.toml")),
         ("001.toml", include_str!("../../../packs/001.toml")),
         ("004.toml", include_str!("../../../packs/004.toml")),
@@ -24,20 +24,34 @@ static PERIODS: LazyLock<lvzhi_processes::Periods> = LazyLock::new(|| {
             include_str!("../../../packs/004-2016.toml"),
         ),
     ])
-    .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"));
+    .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"))
+});
+
+/// Their periods together (their ids do not collide).
+static PERIODS: LazyLock<lvzhi_processes::Periods> = LazyLock::new(|| {
     let mut map = std::collections::BTreeMap::new();
-    for p in set.packs() {
+    for p in SET.packs() {
         map.extend(p.period_map());
     }
     lvzhi_processes::Periods::new(map)
 });
+
+/// The procedure the cases here follow, as the service gives it.
+fn regulation() -> lvzhi_processes::Regulation {
+    let pack = SET
+        .pack(PACK)
+        .unwrap_or_else(|e| panic!("pack {PACK} is not shipped: {e}"));
+    lvzhi_processes::regulation_of(pack)
+}
+
+const PACK: &str = "001";
 
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
 fn ctx() -> Ctx<'static> {
-    let mut c = Ctx::new(day("2026-03-02"), &CAL, &PERIODS);
+    let mut c = Ctx::new(day("2026-03-02"), &CAL, &PERIODS).under(regulation());
     c.org_chain = [
         ("alszq-gaj", "阿拉善左旗公安局"),
         ("als-gaj", "阿拉善盟公安局"),

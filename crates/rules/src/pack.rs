@@ -40,6 +40,23 @@ struct RawPack {
     allocation: Vec<S<RawAllocation>>,
     #[serde(default)]
     situation: Vec<S<RawSituation>>,
+    #[serde(default)]
+    bodies: Option<S<RawBodies>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBodies {
+    committee: S<String>,
+    #[serde(default)]
+    committee_short: String,
+    office: S<String>,
+    #[serde(default)]
+    office_short: String,
+    #[serde(default)]
+    head: String,
+    #[serde(default)]
+    articles: Vec<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -530,6 +547,22 @@ pub struct Meta {
     pub references: Vec<String>,
 }
 
+/// The bodies that carry out a procedure pack's steps and sign its notices (issue 20): the
+/// committee that decides and its office that handles the case — 维权委/维权办 (000 §5), 办党组
+/// and the 国动办 itself (002 §13), 依法履职保护委员会/办公室 (003). `{org}` in a name stands for
+/// the organisation that handles the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bodies {
+    pub committee: String,
+    /// How notices name the committee after the first mention (`维权委`); empty: in full.
+    pub committee_short: String,
+    pub office: String,
+    pub office_short: String,
+    /// The title of the committee's head, who approves its decisions (`主任`).
+    pub head: String,
+    pub articles: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Article {
     pub id: String,
@@ -757,6 +790,8 @@ pub struct Pack {
     pub roles: Vec<Role>,
     pub allocations: Vec<Allocation>,
     pub situations: Vec<Situation>,
+    /// The bodies of its procedure, where the pack is one (`[bodies]`).
+    pub bodies: Option<Bodies>,
     pub(crate) loc: Locator,
     /// Expected fired rules not in this pack: (rule id, offset, section), checked at link.
     pub(crate) deferred_fired: Vec<(String, usize, String)>,
@@ -1146,6 +1181,24 @@ fn article_refs(
         }
     }
     refs.iter().map(|r| r.get_ref().clone()).collect()
+}
+
+/// A body's name in `[bodies]`: not empty, and `{org}` the only placeholder (the organisation
+/// that handles the case), so that every name a notice signs with is the pack's own.
+fn body_name(ctx: &mut Ctx, name: &S<String>) {
+    let text = name.get_ref();
+    if text.trim().is_empty() {
+        ctx.err(name.span().start, "[bodies]", "[bodies] 的机构名称不能为空".into());
+        return;
+    }
+    let rest = text.replace("{org}", "");
+    if rest.contains('{') || rest.contains('}') {
+        ctx.err(
+            name.span().start,
+            "[bodies]",
+            format!("[bodies] 的机构名称“{text}”只能使用占位符 {{org}}（办理案件的单位名称）"),
+        );
+    }
 }
 
 /// Converts a TOML value given for a fact (examples) to a typed value.
@@ -2130,6 +2183,24 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
         }
     }
 
+    // [bodies]
+    let bodies = raw.bodies.as_ref().map(|b| {
+        let at = b.span().start;
+        let b = b.get_ref();
+        for name in [&b.committee, &b.office] {
+            body_name(&mut ctx, name);
+        }
+        let articles = article_refs(&mut ctx, &article_ids, &b.articles, "[bodies]", true, at);
+        Bodies {
+            committee: b.committee.get_ref().trim().to_string(),
+            committee_short: b.committee_short.trim().to_string(),
+            office: b.office.get_ref().trim().to_string(),
+            office_short: b.office_short.trim().to_string(),
+            head: b.head.trim().to_string(),
+            articles,
+        }
+    });
+
     let meta = Meta {
         id: m.id.get_ref().clone(),
         title: m.title.clone(),
@@ -2160,6 +2231,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
         roles,
         allocations,
         situations,
+        bodies,
         loc: loc.clone(),
         deferred_fired: deferred,
     };

@@ -147,7 +147,7 @@ fn build_service(
     let periods = crate::packs::all_periods(packs).map_err(AppError::Startup)?;
     let service = Service::new(store.clone(), calendar.clone(), periods)
         .with_fact_check(crate::packs::fact_check(packs.clone()))
-        .with_pack_refs(lvzhi_service::packs::pack_refs(packs))
+        .with_regulations(lvzhi_service::packs::regulations(packs))
         .with_directory(directory);
     Ok(match sealing {
         Some((typesetter, archive)) => service.with_sealing(typesetter.renderer(), archive.clone()),

@@ -25,7 +25,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use lvzhi_processes::registry::{
     by_kind, AnyCase, CaseType, CommandInfo, DecidedEvent, CASE_GOVERNED,
 };
-use lvzhi_processes::{Actor, Ctx, Org, Periods, ProcessError, Rules};
+use lvzhi_processes::{Actor, Ctx, Org, Periods, ProcessError, Regulation, Rules};
 use lvzhi_store::{
     CaseLink, CaseRow, DeadlineRow, NewEvent, OrgPacks, Projection, StoreError, StoredEvent,
 };
@@ -174,6 +174,23 @@ impl Service {
         }
     }
 
+    /// The regulation whose procedure `case` follows (issue 20): as it recorded the governing
+    /// procedure pack (title, bodies), with that pack's procedure articles as loaded; for a case
+    /// that recorded none, its process's own pack. `None` when that pack is not loaded.
+    pub fn regulation_of_case(&self, case: &dyn AnyCase) -> Option<Regulation> {
+        match case.governance() {
+            Some(g) => Some(Regulation {
+                pack: g.procedure.clone(),
+                steps: self
+                    .regulations
+                    .get(&g.procedure.pack)
+                    .map(|r| r.steps.clone())
+                    .unwrap_or_default(),
+            }),
+            None => self.regulations.get(case.case_type().pack()).cloned(),
+        }
+    }
+
     /// The calendar and periods `case` is counted by.
     pub fn rules_of(&self, case: &dyn AnyCase) -> Rules<'_> {
         Rules {
@@ -199,7 +216,7 @@ impl Service {
     /// Whether a case of `process` may be opened where `bound` applies (the 新建 menu offers
     /// only those): the bindings resolved by the caller, as [`Self::governance_at`] resolves them.
     pub fn may_open(&self, process: &dyn CaseType, bound: &Bound) -> bool {
-        governance::governance(process, bound, &self.pack_refs, &self.periods, "").is_ok()
+        governance::governance(process, bound, &self.regulations, &self.periods, "").is_ok()
     }
 
     /// What would govern a new case of `process` at `org_id` (`None` where nothing is bound),
@@ -218,7 +235,7 @@ impl Service {
         Ok(governance::governance(
             process,
             &bound,
-            &self.pack_refs,
+            &self.regulations,
             &self.periods,
             &name,
         )?)
@@ -227,13 +244,17 @@ impl Service {
     /// A context for asking a new case of `process` what may be done today (the opening
     /// forms): its pack's periods and the calendar, without the directory's lookups.
     pub fn view_ctx(&self, process: &dyn CaseType, today: NaiveDate) -> Ctx<'_> {
-        Ctx::new(today, &self.calendar, self.periods_of(process))
+        let mut ctx = Ctx::new(today, &self.calendar, self.periods_of(process));
+        ctx.regulation = self.regulations.get(process.pack()).cloned();
+        ctx
     }
 
     /// A context for asking `case` what may be done today (the pages' and the API's offered
     /// actions): the periods it counts by and the calendar, without the directory's lookups.
     pub fn case_ctx(&self, case: &dyn AnyCase, today: NaiveDate) -> Ctx<'_> {
-        Ctx::new(today, &self.calendar, self.periods_of_case(case))
+        let mut ctx = Ctx::new(today, &self.calendar, self.periods_of_case(case));
+        ctx.regulation = self.regulation_of_case(case);
+        ctx
     }
 
     /// The kind of a stored case (`application`, `incident`, …), from the read model.
@@ -349,6 +370,7 @@ impl Service {
             recurrence.insert(key, ids);
         }
         let mut ctx = Ctx::new(today, &self.calendar, self.periods_of_case(case));
+        ctx.regulation = self.regulation_of_case(case);
         ctx.org_chain = org_chain;
         ctx.recurrence = recurrence;
         ctx.names = names;
@@ -856,7 +878,7 @@ impl Service {
                     // Governed as a case opened by hand is (issue 20): by what is bound to the
                     // organisation its opening names, recorded first.
                     let mut probe = process.new_case();
-                    let ctx = Ctx::new(*today, &self.calendar, self.periods_of(process));
+                    let ctx = self.view_ctx(process, *today);
                     probe.execute(command, actor, &ctx).map_err(refused)?;
                     let org = Self::anchor(&*probe, actor);
                     let key = (process.kind(), org);
@@ -872,7 +894,7 @@ impl Service {
                         events.push(case.govern(*today, g).map_err(refused)?);
                     }
                 }
-                let ctx = Ctx::new(*today, &self.calendar, self.periods_of_case(&*case));
+                let ctx = self.case_ctx(&*case, *today);
                 events.extend(case.execute(command, actor, &ctx).map_err(refused)?);
             }
             let projection = self.process_projection(process, &*case);

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use lvzhi_processes::{CaseType, Governance, PackRef, Periods};
+use lvzhi_processes::{CaseType, Governance, PackRef, Periods, Regulation};
 use lvzhi_store::OrgPacks;
 
 /// The bindings that apply at an organisation: for each role, the packs and the organisation
@@ -82,17 +82,20 @@ pub struct NotGoverned {
     pub titles: String,
 }
 
-/// The version and title of each pack in force, by id: what a case records of the packs that
-/// govern it.
-pub type PackRefs = BTreeMap<String, PackRef>;
+/// Each pack in force as a case's procedure would follow it, by id: its version, title and
+/// bodies (what a case records of the packs that govern it) and its procedures' articles.
+pub type Regulations = BTreeMap<String, Regulation>;
 
-fn pack_ref(refs: &PackRefs, id: &str) -> PackRef {
-    refs.get(id).cloned().unwrap_or_else(|| PackRef {
-        pack: id.to_string(),
-        version: String::new(),
-        title: format!("政策包 {id}"),
-        short_title: String::new(),
-    })
+fn pack_ref(refs: &Regulations, id: &str) -> PackRef {
+    refs.get(id)
+        .map(|r| r.pack.clone())
+        .unwrap_or_else(|| PackRef {
+            pack: id.to_string(),
+            version: String::new(),
+            title: format!("政策包 {id}"),
+            short_title: String::new(),
+            bodies: Default::default(),
+        })
 }
 
 /// What governs a new case of `process` under the bindings `bound` (`None` when nothing is bound
@@ -103,7 +106,7 @@ fn pack_ref(refs: &PackRefs, id: &str) -> PackRef {
 pub fn governance(
     process: &dyn CaseType,
     bound: &Bound,
-    refs: &PackRefs,
+    refs: &Regulations,
     periods: &BTreeMap<String, Periods>,
     org_name: &str,
 ) -> Result<Option<Governance>, NotGoverned> {

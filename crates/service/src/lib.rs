@@ -216,9 +216,9 @@ pub struct Service {
     sealing: Option<Sealing>,
     /// The directory a command's context is read from instead of the store, when given.
     directory: Option<Arc<dyn Directory>>,
-    /// The version and title of each pack in force: what a new case records of the packs that
-    /// govern it (issue 20).
-    pack_refs: governance::PackRefs,
+    /// Each pack in force as a procedure: what a new case records of the packs that govern it,
+    /// and what its notices name and cite (issue 20).
+    regulations: governance::Regulations,
 }
 
 type SharedFactCheck = std::sync::Arc<
@@ -339,14 +339,15 @@ impl Service {
             fact_check: None,
             sealing: None,
             directory: None,
-            pack_refs: governance::PackRefs::new(),
+            regulations: governance::Regulations::new(),
         }
     }
 
-    /// The version and title of every pack in force ([`packs::pack_refs`]), which a new case
-    /// records of the packs that govern it; without them it records their ids only.
-    pub fn with_pack_refs(mut self, refs: governance::PackRefs) -> Self {
-        self.pack_refs = refs;
+    /// Every pack in force as a procedure ([`packs::regulations`]): what a new case records of
+    /// the packs that govern it, and the bodies and articles its notices name and cite. Without
+    /// them a case records the packs' ids only, and a step that issues a notice is refused.
+    pub fn with_regulations(mut self, regulations: governance::Regulations) -> Self {
+        self.regulations = regulations;
         self
     }
 

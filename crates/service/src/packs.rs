@@ -27,21 +27,12 @@ pub fn all_periods(set: &PackSet) -> Result<PackPeriods, String> {
         .collect())
 }
 
-/// The version and title of every pack in force, by id: what a new case records of the packs
-/// that govern it (issue 20).
-pub fn pack_refs(set: &PackSet) -> crate::governance::PackRefs {
+/// Every pack in force as a procedure a case may follow, by id: its version, title and bodies —
+/// what a new case records of the packs that govern it — and its `[[procedure]]`s' articles,
+/// which the notices cite (issue 20). A pack without `[bodies]` keeps the 维权委 of 000 §10.
+pub fn regulations(set: &PackSet) -> crate::governance::Regulations {
     set.packs()
-        .map(|p| {
-            (
-                p.meta.id.clone(),
-                lvzhi_processes::PackRef {
-                    pack: p.meta.id.clone(),
-                    version: p.meta.version.clone(),
-                    title: p.meta.title.clone(),
-                    short_title: p.meta.short_title.clone(),
-                },
-            )
-        })
+        .map(|p| (p.meta.id.clone(), lvzhi_processes::regulation_of(p)))
         .collect()
 }
 

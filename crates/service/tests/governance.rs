@@ -99,7 +99,7 @@ async fn services(dir: &tempfile::TempDir) -> Vec<Service> {
         let service = Service::new(store, lvzhi_calendar::Calendar::embedded(), {
             packs::all_periods(&set).unwrap()
         })
-        .with_pack_refs(packs::pack_refs(&set));
+        .with_regulations(packs::regulations(&set));
         out.push(service);
     }
     out

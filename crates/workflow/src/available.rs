@@ -46,6 +46,7 @@ pub fn available_actions(
     today: NaiveDate,
     cal: &Calendar,
     p: &ProcedurePeriods,
+    reg: &crate::documents::Regulation,
 ) -> Vec<&'static str> {
     ACTIONS
         .iter()
@@ -54,7 +55,7 @@ pub fn available_actions(
         .filter(|id| {
             sample_commands(state, id, today)
                 .iter()
-                .any(|cmd| decide(state, cmd, actor, today, cal, p).is_ok())
+                .any(|cmd| decide(state, cmd, actor, today, cal, p, reg).is_ok())
         })
         .collect()
 }

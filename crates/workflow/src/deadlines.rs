@@ -291,6 +291,7 @@ pub fn due_events(
     today: NaiveDate,
     cal: &Calendar,
     p: &ProcedurePeriods,
+    reg: &documents::Regulation,
 ) -> Result<Vec<Event>, WorkflowError> {
     let mut out = Vec::new();
     if matches!(s.stage, Stage::Filed | Stage::Registered) {
@@ -302,7 +303,7 @@ pub fn due_events(
             if today > acc.due {
                 let opinion = cal.add(acc.due, p.opinion)?;
                 let document = documents::deemed_acceptance_notice(
-                    &documents::Regulation::of(s.governance.as_ref()),
+                    reg,
                     form,
                     s.filer,
                     received,

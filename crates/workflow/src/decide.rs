@@ -21,6 +21,7 @@ pub fn decide(
     today: NaiveDate,
     cal: &Calendar,
     p: &ProcedurePeriods,
+    reg: &documents::Regulation,
 ) -> Result<Vec<Event>, WorkflowError> {
     Ctx {
         s,
@@ -28,6 +29,7 @@ pub fn decide(
         today,
         cal,
         p,
+        reg,
     }
     .decide(cmd)
 }
@@ -41,8 +43,9 @@ pub fn execute(
     today: NaiveDate,
     cal: &Calendar,
     p: &ProcedurePeriods,
+    reg: &documents::Regulation,
 ) -> Result<(State, Vec<Event>), WorkflowError> {
-    let events = decide(s, cmd, actor, today, cal, p)?;
+    let events = decide(s, cmd, actor, today, cal, p, reg)?;
     let mut next = s.clone();
     for e in &events {
         next = crate::state::try_apply(next, e)?;
@@ -56,6 +59,8 @@ struct Ctx<'a> {
     today: NaiveDate,
     cal: &'a Calendar,
     p: &'a ProcedurePeriods,
+    /// The governing procedure pack: its title, articles and bodies in every notice.
+    reg: &'a documents::Regulation,
 }
 
 fn nonempty(text: &str, message: &str, article: &str) -> Result<(), WorkflowError> {
@@ -497,7 +502,7 @@ impl<'a> Ctx<'a> {
                 nonempty(grounds, "主动启动应当载明发现的情形或者线索", "000 §12")?;
                 let due = self.cal.add(today, self.p.opinion)?;
                 let document = documents::ex_officio_notice(
-                    &documents::Regulation::of(s.governance.as_ref()),
+                    self.reg,
                     form,
                     grounds,
                     today,
@@ -548,7 +553,7 @@ impl<'a> Ctx<'a> {
                     Command::Reject { reasons } => {
                         nonempty(reasons, "不予受理的，应当书面告知不予受理的理由", "000 §13")?;
                         let document = documents::rejection_notice(
-                            &documents::Regulation::of(s.governance.as_ref()),
+                            self.reg,
                             form,
                             s.filer,
                             received,
@@ -566,7 +571,7 @@ impl<'a> Ctx<'a> {
                     _ => {
                         let due = self.cal.add(today, self.p.opinion)?;
                         let document = documents::acceptance_notice(
-                            &documents::Regulation::of(s.governance.as_ref()),
+                            self.reg,
                             form,
                             s.filer,
                             received,
@@ -929,7 +934,7 @@ impl<'a> Ctx<'a> {
                 let accepted = s.accepted_on.unwrap_or(today);
                 let window = self.cal.add(today, self.p.reconsideration_apply)?;
                 let document = documents::review_opinion(
-                    &documents::Regulation::of(s.governance.as_ref()),
+                    self.reg,
                     form,
                     s.filer,
                     d,
@@ -1055,7 +1060,7 @@ impl<'a> Ctx<'a> {
                 };
                 let ends = self.cal.add(today, period)?;
                 let document = documents::publicity_notice(
-                    &documents::Regulation::of(s.governance.as_ref()),
+                    self.reg,
                     self.form()?,
                     d,
                     place,
@@ -1213,7 +1218,7 @@ impl<'a> Ctx<'a> {
                 }
                 nonempty(reasons, "建议应当说明原决定不当的理由", "000 §26")?;
                 let document = documents::recommendation(
-                    &documents::Regulation::of(s.governance.as_ref()),
+                    self.reg,
                     form,
                     decision,
                     Some(current),
@@ -1592,7 +1597,7 @@ impl<'a> Ctx<'a> {
         let new_due = chain(self.cal.add(current.due, period)?, &current);
         let form = self.form()?;
         let document = documents::extension_approval(
-            &documents::Regulation::of(s.governance.as_ref()),
+            self.reg,
             form,
             s.filer,
             round,
@@ -1781,7 +1786,7 @@ impl<'a> Ctx<'a> {
             ),
         };
         let document = documents::appeal_reply(
-            &documents::Regulation::of(s.governance.as_ref()),
+            self.reg,
             form,
             s.filer,
             kind,

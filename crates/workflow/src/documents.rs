@@ -6,66 +6,12 @@ use lvzhi_calendar::{date_zh, Deadline};
 
 use crate::model::*;
 
-/// The regulation a notice cites (issue 20): the procedure pack recorded as governing the case
-/// — 000 itself, or a unit's own copy of it under another title — named in full at first
-/// mention and by its short name after. A case recorded before bindings cites 000.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Regulation {
-    pub title: String,
-    /// The name used after the first mention (`实施细则`); empty: the full title each time.
-    pub short: String,
-}
-
-impl Regulation {
-    /// 000, 《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》 (《实施细则》).
-    pub fn default_000() -> Self {
-        Regulation {
-            title: "阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则".to_string(),
-            short: "实施细则".to_string(),
-        }
-    }
-
-    /// The regulation `governance` records as the case's procedure, else 000.
-    pub fn of(governance: Option<&lvzhi_case::Governance>) -> Self {
-        match governance {
-            Some(g) => Regulation {
-                title: g.procedure.title.clone(),
-                short: g.procedure.short_title.clone(),
-            },
-            None => Self::default_000(),
-        }
-    }
-
-    /// "《全称》（以下简称《简称》）" at first mention.
-    pub fn first(&self) -> String {
-        if self.short.is_empty() {
-            format!("《{}》", self.title)
-        } else {
-            format!("《{}》（以下简称《{}》）", self.title, self.short)
-        }
-    }
-
-    /// "《简称》" after the first mention.
-    pub fn short(&self) -> String {
-        if self.short.is_empty() {
-            format!("《{}》", self.title)
-        } else {
-            format!("《{}》", self.short)
-        }
-    }
-}
+/// The regulation a notice cites and whose bodies sign it (issue 20): the procedure pack
+/// recorded as governing the case — 000 itself, or a unit's own copy of it under another title
+/// and other body names — named in full at first mention and by its short name after.
+pub use lvzhi_case::Regulation;
 
 const INDENT: &str = "\u{3000}\u{3000}";
-
-/// 维权委 of an organisation.
-pub fn committee_name(org: &Org) -> String {
-    format!("{}维护民警执法权威工作委员会", org.name)
-}
-
-/// 维权办 of an organisation.
-pub fn office_name(org: &Org) -> String {
-    format!("{}维护民警执法权威工作委员会办公室", org.name)
-}
 
 fn applicant_names(form: &ApplicationForm) -> String {
     let names: Vec<&str> = form.applicants.iter().map(|o| o.name.as_str()).collect();
@@ -129,45 +75,22 @@ fn matter(form: &ApplicationForm) -> String {
     s
 }
 
-/// Chinese numerals for article numbers (1–99).
-fn numeral(n: u32) -> String {
-    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    let (t, u) = (n / 10, n % 10);
-    let tens = match t {
-        0 => String::new(),
-        1 => "十".to_string(),
-        _ => format!("{}十", D[(t % 10) as usize]),
-    };
-    let units = if u == 0 && t > 0 { "" } else { D[u as usize] };
-    format!("{tens}{units}")
-}
-
-/// "000 §7(一)" → "《实施细则》第七条第（一）项", "000 §8¶2" → "《实施细则》第八条第二款";
-/// any other citation is kept as written.
+/// "000 §7(一)" → "《实施细则》第七条第（一）项", "000 §8¶2" → "《实施细则》第八条第二款": a
+/// citation of 000 (the rules the application applies) or of the governing pack itself reads as
+/// an article of the governing regulation; any other citation is kept as written.
 pub fn cite_zh(reg: &Regulation, citation: &str) -> String {
-    let Some(rest) = citation.trim().strip_prefix("000 §") else {
+    let c = citation.trim();
+    let own = format!("{} §", reg.pack.pack);
+    let Some(article) = c
+        .strip_prefix("000 §")
+        .or_else(|| c.strip_prefix(own.as_str()))
+    else {
         return citation.to_string();
     };
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let Ok(n) = digits.parse::<u32>() else {
-        return citation.to_string();
-    };
-    if n == 0 || n > 99 {
-        return citation.to_string();
+    match lvzhi_case::article_zh(&format!("§{article}")) {
+        Some(zh) => format!("{}{zh}", reg.short()),
+        None => citation.to_string(),
     }
-    let tail = &rest[digits.len()..];
-    let mut out = format!("{}第{}条", reg.short(), numeral(n));
-    if let Some(p) = tail.strip_prefix('¶') {
-        match p.parse::<u32>() {
-            Ok(k) if (1..=99).contains(&k) => out.push_str(&format!("第{}款", numeral(k))),
-            _ => return citation.to_string(),
-        }
-    } else if let Some(item) = tail.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        out.push_str(&format!("第（{item}）项"));
-    } else if !tail.is_empty() {
-        return citation.to_string();
-    }
-    out
 }
 
 pub fn acceptance_notice(
@@ -187,7 +110,7 @@ pub fn acceptance_notice(
         m = matter(form),
         p = opinion_due.period.to_chinese(),
         due = last_day(opinion_due),
-        sig = sign(&office_name(&form.committee), on),
+        sig = sign(&reg.office_of(&form.committee), on),
     );
     Document {
         kind: DocumentKind::AcceptanceNotice,
@@ -215,7 +138,7 @@ pub fn rejection_notice(
         recv = date_zh(received_on),
         m = matter(form),
         r = reasons.trim(),
-        sig = sign(&office_name(&form.committee), on),
+        sig = sign(&reg.office_of(&form.committee), on),
     );
     Document {
         kind: DocumentKind::RejectionNotice,
@@ -247,7 +170,7 @@ pub fn deemed_acceptance_notice(
         ad = date_zh(acceptance_due.due),
         p = opinion_due.period.to_chinese(),
         due = last_day(opinion_due),
-        sig = sign(&office_name(&form.committee), on),
+        sig = sign(&reg.office_of(&form.committee), on),
     );
     Document {
         kind: DocumentKind::DeemedAcceptanceNotice,
@@ -274,7 +197,7 @@ pub fn ex_officio_notice(
         g = grounds.trim(),
         p = opinion_due.period.to_chinese(),
         due = last_day(opinion_due),
-        sig = sign(&office_name(&form.committee), on),
+        sig = sign(&reg.office_of(&form.committee), on),
     );
     Document {
         kind: DocumentKind::ExOfficioNotice,
@@ -315,7 +238,7 @@ pub fn extension_approval(
         again = if round == 1 { "" } else { "再" },
         p = new_due.period.to_chinese(),
         due = last_day(new_due),
-        sig = sign(&committee_name(&form.committee), on),
+        sig = sign(&reg.committee_of(&form.committee), on),
     );
     Document {
         kind: DocumentKind::ExtensionApproval,
@@ -375,7 +298,7 @@ pub fn review_opinion(
         det = determination_text(reg, d),
         p = appeal_due.period.to_chinese(),
         due = last_day(appeal_due),
-        sig = sign(&committee_name(&form.committee), on),
+        sig = sign(&reg.committee_of(&form.committee), on),
     );
     Document {
         kind: DocumentKind::ReviewOpinion,
@@ -428,7 +351,7 @@ pub fn appeal_reply(
         text.push_str(&format!(
             "\n{INDENT}{y}如对本复议意见仍有异议，可以自收到本意见之日起{}内向{}申请复核（{rs}第二十一条）；本意见于出具当日送达的，最迟应于{}提出。",
             w.period.to_chinese(),
-            committee_name(parent),
+            reg.committee_of(parent),
             last_day(w)
         ));
     } else {
@@ -436,10 +359,10 @@ pub fn appeal_reply(
             "\n{INDENT}不得因同一事项、以同一事由重复申请复议复核，但有新的证据可能推翻原意见结论的除外（{rs}第二十一条第三款）。"
         ));
     }
-    text.push_str(&sign(&committee_name(signer), on));
+    text.push_str(&sign(&reg.committee_of(signer), on));
     let mut copies = unit_copy(form, filer);
     if let Some(c) = copy_to {
-        copies.push(committee_name(c));
+        copies.push(reg.committee_of(c));
     }
     Document {
         kind: match kind {
@@ -481,7 +404,7 @@ pub fn recommendation(
         summary = d.summary_zh(),
         r = end_sentence(reasons),
         p = proposal.zh(),
-        sig = sign(&committee_name(&form.committee), on),
+        sig = sign(&reg.committee_of(&form.committee), on),
     );
     Document {
         kind: DocumentKind::Recommendation,
@@ -522,8 +445,8 @@ pub fn publicity_notice(
         place = place.trim(),
         start = date_zh(on),
         end = last_day(ends),
-        office = office_name(&form.committee),
-        sig = sign(&office_name(&form.committee), on),
+        office = reg.office_of(&form.committee),
+        sig = sign(&reg.office_of(&form.committee), on),
     );
     Document {
         kind: DocumentKind::PublicityNotice,
@@ -561,58 +484,62 @@ mod tests {
         assert!(text.contains("暂定"), "{text}");
     }
 
+    /// 000 as the shipped pack names it (tests only: the code takes it from the pack).
+    pub(crate) fn reg_000() -> Regulation {
+        Regulation::of_pack(lvzhi_case::PackRef {
+            pack: "000".into(),
+            version: "2024-04-28".into(),
+            title: "阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则".into(),
+            short_title: "实施细则".into(),
+            bodies: lvzhi_case::Bodies::default(),
+        })
+    }
+
     #[test]
     fn citations_of_000_read_as_chinese_articles() {
-        assert_eq!(
-            cite_zh(&Regulation::default_000(), "000 §7(一)"),
-            "《实施细则》第七条第（一）项"
-        );
-        assert_eq!(
-            cite_zh(&Regulation::default_000(), "000 §21¶3"),
-            "《实施细则》第二十一条第三款"
-        );
-        assert_eq!(
-            cite_zh(&Regulation::default_000(), "000 §10"),
-            "《实施细则》第十条"
-        );
-        assert_eq!(
-            cite_zh(&Regulation::default_000(), "000 §30"),
-            "《实施细则》第三十条"
-        );
-        assert_eq!(
-            cite_zh(&Regulation::default_000(), "004-2016 §21"),
-            "004-2016 §21"
-        );
-        assert_eq!(cite_zh(&Regulation::default_000(), "000 §x"), "000 §x");
+        let reg = reg_000();
+        assert_eq!(cite_zh(&reg, "000 §7(一)"), "《实施细则》第七条第（一）项");
+        assert_eq!(cite_zh(&reg, "000 §21¶3"), "《实施细则》第二十一条第三款");
+        assert_eq!(cite_zh(&reg, "000 §10"), "《实施细则》第十条");
+        assert_eq!(cite_zh(&reg, "000 §30"), "《实施细则》第三十条");
+        assert_eq!(cite_zh(&reg, "004-2016 §21"), "004-2016 §21");
+        assert_eq!(cite_zh(&reg, "000 §x"), "000 §x");
     }
 
     /// Issue 20: the notices cite the procedure pack recorded as governing the case — a unit's
-    /// own copy of 000 by its own title and short name — and 000 for a case from before.
+    /// own copy of 000 by its own title and short name, its articles cited by its own id too —
+    /// and are signed by the bodies it names.
     #[test]
     fn issue20_notices_cite_the_governing_procedure_pack() {
-        let g = lvzhi_case::Governance {
-            procedure: lvzhi_case::PackRef {
-                pack: "000-alszq".into(),
-                version: "2026-01-01".into(),
-                title: "阿拉善左旗公安局民警依法履职免责和容错纠错工作规程".into(),
-                short_title: "规程".into(),
+        let mut pack = lvzhi_case::PackRef {
+            pack: "000-alszq".into(),
+            version: "2026-01-01".into(),
+            title: "阿拉善左旗公安局民警依法履职免责和容错纠错工作规程".into(),
+            short_title: "规程".into(),
+            bodies: lvzhi_case::Bodies {
+                committee: "{org}履职保护委员会".into(),
+                committee_short: "保护委".into(),
+                office: "{org}履职保护委员会办公室".into(),
+                office_short: "保护办".into(),
+                head: "主任".into(),
             },
-            rules: Vec::new(),
-            bound_at: "alszq-gaj".into(),
         };
-        let reg = Regulation::of(Some(&g));
+        let reg = Regulation::of_pack(pack.clone());
         assert_eq!(
             reg.first(),
             "《阿拉善左旗公安局民警依法履职免责和容错纠错工作规程》（以下简称《规程》）"
         );
         assert_eq!(cite_zh(&reg, "000 §13"), "《规程》第十三条");
-        assert_eq!(Regulation::of(None), Regulation::default_000());
+        assert_eq!(cite_zh(&reg, "000-alszq §13¶2"), "《规程》第十三条第二款");
+        let org = Org {
+            id: "alszq-gaj".into(),
+            name: "阿拉善左旗公安局".into(),
+        };
+        assert_eq!(reg.office_of(&org), "阿拉善左旗公安局履职保护委员会办公室");
         // Without a short name the full title is used each time.
-        let mut g = g;
-        g.procedure.short_title.clear();
-        let reg = Regulation::of(Some(&g));
+        pack.short_title.clear();
         assert_eq!(
-            reg.short(),
+            Regulation::of_pack(pack).short(),
             "《阿拉善左旗公安局民警依法履职免责和容错纠错工作规程》"
         );
     }

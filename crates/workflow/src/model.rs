@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use lvzhi_case::{
-    doubled_phrase, sanction_zh, Actor, By, Document, DocumentKind, DocumentSeal, Org, Role,
+    doubled_phrase, sanction_zh, Actor, Bodies, By, Document, DocumentKind, DocumentSeal, Org, PackRef, Role,
     Sanction,
 };
 

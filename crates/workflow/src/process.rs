@@ -77,6 +77,22 @@ fn periods(p: &lvzhi_case::Periods) -> Result<ProcedurePeriods, ProcessError> {
     ProcedurePeriods::from_periods(p).map_err(process_error)
 }
 
+/// The regulation an offered action is probed under when the view has none loaded: the one
+/// the case recorded, else one without a name (the probe's notices are never kept).
+fn probe_regulation(state: &State) -> crate::documents::Regulation {
+    let pack = match &state.governance {
+        Some(g) => g.procedure.clone(),
+        None => lvzhi_case::PackRef {
+            pack: String::new(),
+            version: String::new(),
+            title: String::new(),
+            short_title: String::new(),
+            bodies: lvzhi_case::Bodies::default(),
+        },
+    };
+    crate::documents::Regulation::of_pack(pack)
+}
+
 fn to_case(e: Event) -> CaseEvent<EventKind> {
     CaseEvent {
         on: e.on,
@@ -202,7 +218,8 @@ impl Process for Application {
         ctx: &Ctx<'_>,
     ) -> Result<Vec<CaseEvent<EventKind>>, ProcessError> {
         let p = periods(ctx.periods)?;
-        decide(state, command, actor, ctx.today, ctx.calendar, &p)
+        let reg = ctx.regulation()?;
+        decide(state, command, actor, ctx.today, ctx.calendar, &p, reg)
             .map(|events| events.into_iter().map(to_case).collect())
             .map_err(process_error)
     }
@@ -237,10 +254,10 @@ impl Process for Application {
     }
 
     fn due_events(state: &State, ctx: &Ctx<'_>) -> Vec<CaseEvent<EventKind>> {
-        let Ok(p) = periods(ctx.periods) else {
+        let (Ok(p), Ok(reg)) = (periods(ctx.periods), ctx.regulation()) else {
             return Vec::new();
         };
-        due_events(state, ctx.today, ctx.calendar, &p)
+        due_events(state, ctx.today, ctx.calendar, &p, reg)
             .unwrap_or_default()
             .into_iter()
             .map(to_case)
@@ -275,14 +292,17 @@ impl Process for Application {
         let Ok(p) = periods(ctx.periods) else {
             return Vec::new();
         };
-        available_actions(state, actor, ctx.today, ctx.calendar, &p)
+        // What is offered does not depend on the notices' wording: a view without the
+        // regulation loaded probes under the recorded one (or none).
+        let reg = ctx.regulation.clone().unwrap_or_else(|| probe_regulation(state));
+        available_actions(state, actor, ctx.today, ctx.calendar, &p, &reg)
             .into_iter()
             .filter_map(|id| {
                 // The role the step is taken in: the one the workflow records for this actor.
                 let role = sample_commands(state, id, ctx.today)
                     .iter()
                     .find_map(|c| {
-                        decide(state, c, actor, ctx.today, ctx.calendar, &p)
+                        decide(state, c, actor, ctx.today, ctx.calendar, &p, &reg)
                             .ok()
                             .and_then(|events| events.first().map(|e| e.by.role))
                     })

@@ -1484,6 +1484,7 @@ fn events_and_commands_are_plain_json() {
         d(2024, 11, 18),
         &CAL,
         &periods(),
+        &reg(),
     )
     .unwrap();
     assert_eq!((next.version, evs.len()), (8, 1));
@@ -1493,7 +1494,8 @@ fn events_and_commands_are_plain_json() {
         &office(),
         d(2024, 11, 18),
         &CAL,
-        &periods()
+        &periods(),
+        &reg()
     )
     .is_err());
 }

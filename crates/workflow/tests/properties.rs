@@ -476,14 +476,14 @@ fn run(
     for (i, k, who, advance) in steps {
         today = today + Days::new(advance);
         // The scheduler runs first, as the server would.
-        for e in due_events(&state, today, &CAL, &p).unwrap() {
+        for e in due_events(&state, today, &CAL, &p, &reg()).unwrap() {
             if let Some(doc) = e.kind.document() {
                 prop_assert_eq!(doubled_phrase(&doc.text), None, "{}", doc.text);
             }
             state = try_apply(state, &e).unwrap();
             events.push(e);
         }
-        prop_assert!(due_events(&state, today, &CAL, &p).unwrap().is_empty());
+        prop_assert!(due_events(&state, today, &CAL, &p, &reg()).unwrap().is_empty());
         // Half the steps pick a command that fits the stage, so sequences get deep.
         let i = if i % 2 == 0 {
             let fits = plausible(&state);
@@ -499,7 +499,7 @@ fn run(
         } else {
             Vec::new()
         };
-        match decide(&state, &cmd, &actor, today, &CAL, &p) {
+        match decide(&state, &cmd, &actor, today, &CAL, &p, &reg()) {
             Ok(evs) => {
                 prop_assert!(!evs.is_empty());
                 // No exceptions were needed: for every action a real command can take, an
@@ -564,13 +564,13 @@ fn listed_and_sampled(
     today: chrono::NaiveDate,
 ) -> Result<Vec<&'static str>, TestCaseError> {
     let p = periods();
-    let listed = available_actions(state, actor, today, &CAL, &p);
+    let listed = available_actions(state, actor, today, &CAL, &p, &reg());
     for id in &listed {
         prop_assert!(!["file", "open_ex_officio"].contains(id));
         let accepted = sample_commands(state, id, today)
             .into_iter()
             .find_map(|cmd| {
-                decide(state, &cmd, actor, today, &CAL, &p)
+                decide(state, &cmd, actor, today, &CAL, &p, &reg())
                     .ok()
                     .map(|evs| (cmd, evs))
             });

@@ -8,7 +8,7 @@ mod workflow_common;
 use lvzhi_calendar::{Deadline, Period};
 use lvzhi_workflow::documents as docs;
 use lvzhi_workflow::*;
-pub use workflow_common::{d, exemption, form};
+pub use workflow_common::{d, exemption, form, reg};
 
 /// The 版头 the tests and samples use.
 pub fn header() -> lvzhi_documents::Header {
@@ -44,7 +44,7 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
     let appeal_due = deadline(d(2024, 11, 1), Period::WorkingDays(10), d(2024, 11, 15));
     let ex = exemption();
     let decision = f.accountability_decision.clone().unwrap();
-    let reg = docs::Regulation::default_000();
+    let reg = reg();
     vec![
         (
             docs::acceptance_notice(

@@ -37,7 +37,8 @@ fn org(id: &str, name: &str) -> Org {
 }
 
 fn ctx(today: NaiveDate) -> Ctx<'static> {
-    let mut c = Ctx::new(today, &CAL, crate::testing::periods(EnforcementFault::PACK));
+    let mut c = Ctx::new(today, &CAL, crate::testing::periods(EnforcementFault::PACK))
+        .under(crate::testing::regulation(EnforcementFault::PACK));
     c.org_chain = vec![
         org(ZQ, "阿拉善左旗公安局"),
         org(MENG, "阿拉善盟公安局"),

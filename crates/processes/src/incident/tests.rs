@@ -31,7 +31,8 @@ fn org(id: &str, name: &str) -> Org {
 
 /// The chain of 阿拉善左旗公安局 up to the 厅, and the directory's names.
 fn ctx(today: NaiveDate) -> Ctx<'static> {
-    let mut c = Ctx::new(today, &CAL, crate::testing::periods(Incident::PACK));
+    let mut c = Ctx::new(today, &CAL, crate::testing::periods(Incident::PACK))
+        .under(crate::testing::regulation(Incident::PACK));
     c.org_chain = vec![
         org(ZQ, "阿拉善左旗公安局"),
         org(MENG, "阿拉善盟公安局"),
@@ -151,7 +152,11 @@ fn s17_a_casualty_is_reported_to_the_level_directly_above_only_001() {
     let docs = case.documents();
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0].kind, DocumentKind::IncidentReport);
-    assert_eq!(docs[0].addressee, "阿拉善盟公安局维权办");
+    // Addressed to the office as 001 §6 names it (the pack's [bodies]).
+    assert_eq!(
+        docs[0].addressee,
+        "阿拉善盟公安局维护公安民警执法权威工作委员会办公室"
+    );
     assert!(
         docs[0].text.contains("造成民警伤亡（001 §17(一)）"),
         "{}",
@@ -164,7 +169,7 @@ fn s17_a_casualty_is_reported_to_the_level_directly_above_only_001() {
     );
     assert!(docs[0]
         .text
-        .ends_with("阿拉善左旗公安局维权办\n2026年3月2日"));
+        .ends_with("阿拉善左旗公安局维护公安民警执法权威工作委员会办公室\n2026年3月2日"));
     let links = case.links();
     assert!(links.contains(&("escalated_to".into(), MENG.into())));
     assert!(!links.contains(&("escalated_to".into(), GAT.into())));
@@ -191,7 +196,10 @@ fn s17_each_level_forwards_the_report_with_its_view_up_to_the_ting_001() {
     let docs = case.documents();
     assert_eq!(docs.len(), 2);
     let doc = &docs[1];
-    assert_eq!(doc.addressee, "内蒙古自治区公安厅维权办");
+    assert_eq!(
+        doc.addressee,
+        "内蒙古自治区公安厅维护公安民警执法权威工作委员会办公室"
+    );
     assert!(
         doc.text
             .contains("阿拉善左旗公安局维权办已于2026年3月2日立案"),
@@ -210,7 +218,8 @@ fn s17_each_level_forwards_the_report_with_its_view_up_to_the_ting_001() {
         doc.text
     );
     assert!(
-        doc.text.ends_with("阿拉善盟公安局维权办\n2026年3月3日"),
+        doc.text
+            .ends_with("阿拉善盟公安局维护公安民警执法权威工作委员会办公室\n2026年3月3日"),
         "{}",
         doc.text
     );

@@ -24,7 +24,8 @@ fn ctx(today: &str) -> Ctx<'static> {
         day(today),
         &CAL,
         crate::testing::periods(NameClearing::PACK),
-    );
+    )
+    .under(crate::testing::regulation(NameClearing::PACK));
     c.names = BTreeMap::from([
         (OFFICER.to_string(), "王志强".to_string()),
         (BH.to_string(), "巴彦浩特派出所".to_string()),

@@ -28,7 +28,8 @@ fn org(id: &str, name: &str) -> Org {
 
 /// The chain of the officer's 派出所; the command's ids named as the directory has them.
 fn ctx(today: NaiveDate) -> Ctx<'static> {
-    let mut c = Ctx::new(today, &CAL, crate::testing::periods(SanctionAppeal::PACK));
+    let mut c = Ctx::new(today, &CAL, crate::testing::periods(SanctionAppeal::PACK))
+        .under(crate::testing::regulation(SanctionAppeal::PACK));
     c.org_chain = vec![
         org(BH, "巴彦浩特派出所"),
         org(ZQ, "阿拉善左旗公安局"),
@@ -330,7 +331,14 @@ fn s27_improper_finding_sends_the_opinion_to_the_deciding_department_001() {
     assert!(doc.text.contains("不得因民警提出申诉而对其加重处分"));
     assert!(doc
         .text
-        .ends_with("阿拉善左旗公安局维护民警执法权威工作委员会\n2024年6月14日"));
+        .ends_with("阿拉善左旗公安局维护公安民警执法权威工作委员会\n2024年6月14日"));
+    // 001 §27 cited from the pack's appeal_review procedure, by the 办法's full title.
+    assert!(
+        doc.text
+            .contains("依照《内蒙古公安机关维护公安民警执法权威工作实施办法》第二十七条"),
+        "{}",
+        doc.text
+    );
 }
 
 #[test]

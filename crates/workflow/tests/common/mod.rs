@@ -32,6 +32,17 @@ pub fn periods() -> ProcedurePeriods {
     ProcedurePeriods::from_map(&pack_periods()).unwrap()
 }
 
+/// 000 as its pack names it: the title, the short name and the 维权委 of 000 §10.
+pub fn reg() -> documents::Regulation {
+    documents::Regulation::of_pack(PackRef {
+        pack: "000".into(),
+        version: "2024-04-28".into(),
+        title: "阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则".into(),
+        short_title: "实施细则".into(),
+        bodies: Bodies::default(),
+    })
+}
+
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
@@ -159,7 +170,7 @@ impl Case {
         today: NaiveDate,
     ) -> Result<Vec<Event>, WorkflowError> {
         let before = self.state.clone();
-        match decide(&self.state, &cmd, who, today, &CAL, &periods()) {
+        match decide(&self.state, &cmd, who, today, &CAL, &periods(), &reg()) {
             Ok(evs) => {
                 for e in &evs {
                     self.state = try_apply(self.state.clone(), e).expect("decided events apply");
@@ -192,7 +203,7 @@ impl Case {
 
     /// Runs the scheduler once for `today`.
     pub fn tick(&mut self, today: NaiveDate) -> usize {
-        let evs = due_events(&self.state, today, &CAL, &periods()).unwrap();
+        let evs = due_events(&self.state, today, &CAL, &periods(), &reg()).unwrap();
         for e in &evs {
             self.state = try_apply(self.state.clone(), e).expect("due events apply");
             self.events.push(e.clone());
@@ -202,7 +213,7 @@ impl Case {
 
     /// The actions `who` could take on the case on `today` (`available_actions`).
     pub fn sees(&self, who: &Actor, today: NaiveDate) -> Vec<&'static str> {
-        available_actions(&self.state, who, today, &CAL, &periods())
+        available_actions(&self.state, who, today, &CAL, &periods(), &reg())
     }
 
     pub fn deadlines(&self) -> Vec<OpenDeadline> {

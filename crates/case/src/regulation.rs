@@ -1,0 +1,246 @@
+//! The regulation whose procedure a case follows (issue 20), as its notices cite it: its title
+//! and short name, the bodies that act and sign (`[bodies]`), and the articles of each of its
+//! `[[procedure]]`s. A notice names a body or cites an article only through this, so that a
+//! 国动办's case is signed by its 办党组 and cites 002, and a unit's own copy of a pack renames
+//! its bodies and renumbers its articles without a rebuild.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::process::ProcessError;
+use crate::words::{Bodies, Org, PackRef};
+
+/// The governing procedure pack of a case: what the case recorded of it when it was opened
+/// (title, version, bodies) and the pack's `[[procedure]]` articles by procedure id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Regulation {
+    pub pack: PackRef,
+    /// `[[procedure]]` id → the articles it rests on (`recommendation` → [`§26`]).
+    #[serde(default)]
+    pub steps: BTreeMap<String, Vec<String>>,
+}
+
+impl Regulation {
+    /// The regulation of `pack` with no procedure articles known (a case recorded before
+    /// bindings, read for its bodies and title only).
+    pub fn of_pack(pack: PackRef) -> Self {
+        Regulation {
+            pack,
+            steps: BTreeMap::new(),
+        }
+    }
+
+    /// "《全称》（以下简称《简称》）" at first mention.
+    pub fn first(&self) -> String {
+        self.pack.first()
+    }
+
+    /// "《简称》" after the first mention.
+    pub fn short(&self) -> String {
+        self.pack.short()
+    }
+
+    pub fn bodies(&self) -> &Bodies {
+        &self.pack.bodies
+    }
+
+    /// The committee of `org` in full (维权委, 办党组, 履职保护委员会 — as the pack names it).
+    pub fn committee_of(&self, org: &Org) -> String {
+        self.pack.bodies.committee_of(org)
+    }
+
+    /// The committee's office of `org` in full.
+    pub fn office_of(&self, org: &Org) -> String {
+        self.pack.bodies.office_of(org)
+    }
+
+    /// "《简称》第三十一条第二款" for `§31¶2` (the article as written when it is not one).
+    pub fn cite(&self, article: &str) -> String {
+        match article_zh(article) {
+            Some(zh) => format!("{}{zh}", self.short()),
+            None => format!("{}{article}", self.short()),
+        }
+    }
+
+    /// The articles of the pack's procedure `step`, or why the step cannot be done under this
+    /// regulation: a process carries out only the steps its governing pack provides.
+    pub fn step(&self, step: &str, what: &str) -> Result<&[String], ProcessError> {
+        match self.steps.get(step) {
+            Some(a) if !a.is_empty() => Ok(a),
+            _ => Err(ProcessError::new(format!(
+                "《{}》未规定{what}，不能办理；请系统管理员核对本单位适用的规定（政策包 {} 缺少 [[procedure]] {step}）",
+                self.pack.title,
+                self.pack.pack
+            ))),
+        }
+    }
+
+    /// "《全称》" (a notice that names the regulation once).
+    pub fn full(&self) -> String {
+        format!("《{}》", self.pack.title)
+    }
+
+    /// "第十七条、第十八条": the articles of the procedure `step`, without the title. Items of
+    /// an article listed with it (`§17`, `§17(一)`) are not repeated.
+    pub fn step_articles(&self, step: &str, what: &str) -> Result<String, ProcessError> {
+        let articles = self.step(step, what)?;
+        let mut parts: Vec<String> = Vec::new();
+        for a in articles {
+            let covered = articles.iter().any(|b| {
+                b != a
+                    && a.strip_prefix(b.as_str())
+                        .is_some_and(|rest| rest.starts_with(['(', '¶']))
+            });
+            if covered {
+                continue;
+            }
+            parts.push(article_zh(a).unwrap_or_else(|| a.clone()));
+        }
+        Ok(parts.join("、"))
+    }
+
+    /// "《简称》第十七条、第十八条" for the articles of the procedure `step`.
+    pub fn cite_step(&self, step: &str, what: &str) -> Result<String, ProcessError> {
+        Ok(format!("{}{}", self.short(), self.step_articles(step, what)?))
+    }
+
+    /// "《全称》第二十七条": the procedure `step` cited by the regulation's full title.
+    pub fn cite_step_full(&self, step: &str, what: &str) -> Result<String, ProcessError> {
+        Ok(format!("{}{}", self.full(), self.step_articles(step, what)?))
+    }
+}
+
+/// Chinese numerals for article numbers (1–199).
+pub fn numeral(n: u32) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    if n >= 100 {
+        let rest = n % 100;
+        let tail = match rest {
+            0 => String::new(),
+            1..=9 => format!("零{}", D[rest as usize]),
+            10..=19 => format!("一{}", numeral(rest)),
+            _ => numeral(rest),
+        };
+        return format!("{}百{tail}", D[(n / 100) as usize]);
+    }
+    let (t, u) = (n / 10, n % 10);
+    let tens = match t {
+        0 => String::new(),
+        1 => "十".to_string(),
+        _ => format!("{}十", D[(t % 10) as usize]),
+    };
+    let units = if u == 0 && t > 0 { "" } else { D[u as usize] };
+    format!("{tens}{units}")
+}
+
+/// "§7(一)" → "第七条第（一）项", "§8¶2" → "第八条第二款", "§31" → "第三十一条"; `None` for
+/// anything else.
+pub fn article_zh(article: &str) -> Option<String> {
+    let rest = article.trim().strip_prefix('§')?;
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let n: u32 = digits.parse().ok()?;
+    if n == 0 || n > 199 {
+        return None;
+    }
+    let tail = &rest[digits.len()..];
+    let mut out = format!("第{}条", numeral(n));
+    if let Some(p) = tail.strip_prefix('¶') {
+        let (k, item) = match p.find('(') {
+            Some(i) => (&p[..i], Some(&p[i..])),
+            None => (p, None),
+        };
+        match k.parse::<u32>() {
+            Ok(k) if (1..=99).contains(&k) => out.push_str(&format!("第{}款", numeral(k))),
+            _ => return None,
+        }
+        if let Some(item) = item {
+            out.push_str(&item_zh(item)?);
+        }
+    } else if !tail.is_empty() {
+        out.push_str(&item_zh(tail)?);
+    }
+    Some(out)
+}
+
+/// "(一)" → "第（一）项".
+fn item_zh(tail: &str) -> Option<String> {
+    let item = tail.strip_prefix('(')?.strip_suffix(')')?;
+    if item.is_empty() || item.contains(['(', ')']) {
+        return None;
+    }
+    Some(format!("第（{item}）项"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reg(short: &str) -> Regulation {
+        Regulation {
+            pack: PackRef {
+                pack: "002".into(),
+                version: "2024-01-01".into(),
+                title: "兴安盟国防动员办公室行政执法尽职免责和容错纠错制度".into(),
+                short_title: short.into(),
+                bodies: Bodies {
+                    committee: "中共{org}党组".into(),
+                    committee_short: "办党组".into(),
+                    office: "{org}".into(),
+                    office_short: String::new(),
+                    head: "党组书记".into(),
+                },
+            },
+            steps: BTreeMap::from([("decision".to_string(), vec!["§13".to_string()])]),
+        }
+    }
+
+    #[test]
+    fn articles_read_as_chinese() {
+        assert_eq!(article_zh("§7(一)").as_deref(), Some("第七条第（一）项"));
+        assert_eq!(article_zh("§21¶3").as_deref(), Some("第二十一条第三款"));
+        assert_eq!(article_zh("§10").as_deref(), Some("第十条"));
+        assert_eq!(article_zh("§30").as_deref(), Some("第三十条"));
+        assert_eq!(
+            article_zh("§29¶2(三)").as_deref(),
+            Some("第二十九条第二款第（三）项")
+        );
+        assert_eq!(article_zh("§110").as_deref(), Some("第一百一十条"));
+        assert_eq!(article_zh("§x"), None);
+        assert_eq!(article_zh("7"), None);
+        assert_eq!(article_zh("§7("), None);
+    }
+
+    /// 002 §13: the 办党组 decides and the 国动办 itself tells those concerned; the pack, not
+    /// the code, names them.
+    #[test]
+    fn art_002_13_bodies_and_citations_come_from_the_pack() {
+        let r = reg("");
+        let org = Org {
+            id: "xam-gfdb".into(),
+            name: "兴安盟国防动员办公室".into(),
+        };
+        assert_eq!(r.committee_of(&org), "中共兴安盟国防动员办公室党组");
+        assert_eq!(r.office_of(&org), "兴安盟国防动员办公室");
+        assert_eq!(
+            r.cite("§13"),
+            "《兴安盟国防动员办公室行政执法尽职免责和容错纠错制度》第十三条"
+        );
+        assert_eq!(
+            r.cite_step("decision", "容错认定").unwrap(),
+            "《兴安盟国防动员办公室行政执法尽职免责和容错纠错制度》第十三条"
+        );
+        let refused = r.cite_step("publication", "公开").unwrap_err();
+        assert!(refused.message.contains("未规定公开"), "{}", refused.message);
+        assert_eq!(reg("制度").cite("§13"), "《制度》第十三条");
+        let mut escalation = reg("办法");
+        escalation.steps.insert(
+            "escalation".into(),
+            vec!["§17".into(), "§17(一)".into(), "§18¶2".into()],
+        );
+        assert_eq!(
+            escalation.cite_step("escalation", "逐级报告").unwrap(),
+            "《办法》第十七条、第十八条第二款"
+        );
+    }
+}
