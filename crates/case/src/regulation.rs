@@ -63,6 +63,14 @@ impl Regulation {
         }
     }
 
+    /// "《全称》第二十九条第（六）项": `article` cited by the regulation's full title.
+    pub fn cite_full(&self, article: &str) -> String {
+        match article_zh(article) {
+            Some(zh) => format!("{}{zh}", self.full()),
+            None => format!("{}{article}", self.full()),
+        }
+    }
+
     /// The articles of the pack's procedure `step`, or why the step cannot be done under this
     /// regulation: a process carries out only the steps its governing pack provides.
     pub fn step(&self, step: &str, what: &str) -> Result<&[String], ProcessError> {
@@ -102,12 +110,30 @@ impl Regulation {
 
     /// "《简称》第十七条、第十八条" for the articles of the procedure `step`.
     pub fn cite_step(&self, step: &str, what: &str) -> Result<String, ProcessError> {
-        Ok(format!("{}{}", self.short(), self.step_articles(step, what)?))
+        Ok(format!(
+            "{}{}",
+            self.short(),
+            self.step_articles(step, what)?
+        ))
+    }
+
+    /// "《全称》（以下简称《简称》）第三十一条第二款": the procedure `step` at the regulation's first
+    /// mention in a notice that cites it again by its short name.
+    pub fn cite_step_first(&self, step: &str, what: &str) -> Result<String, ProcessError> {
+        Ok(format!(
+            "{}{}",
+            self.first(),
+            self.step_articles(step, what)?
+        ))
     }
 
     /// "《全称》第二十七条": the procedure `step` cited by the regulation's full title.
     pub fn cite_step_full(&self, step: &str, what: &str) -> Result<String, ProcessError> {
-        Ok(format!("{}{}", self.full(), self.step_articles(step, what)?))
+        Ok(format!(
+            "{}{}",
+            self.full(),
+            self.step_articles(step, what)?
+        ))
     }
 }
 
@@ -231,7 +257,11 @@ mod tests {
             "《兴安盟国防动员办公室行政执法尽职免责和容错纠错制度》第十三条"
         );
         let refused = r.cite_step("publication", "公开").unwrap_err();
-        assert!(refused.message.contains("未规定公开"), "{}", refused.message);
+        assert!(
+            refused.message.contains("未规定公开"),
+            "{}",
+            refused.message
+        );
         assert_eq!(reg("制度").cite("§13"), "《制度》第十三条");
         let mut escalation = reg("办法");
         escalation.steps.insert(

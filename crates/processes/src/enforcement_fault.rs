@@ -1,4 +1,4 @@
-//! 执法过错 cases (004, 《公安机关人民警察执法过错责任追究规定》, the 1999 text of the seed).
+//! 执法过错 cases (004, the 公安部's 执法过错责任追究规定 in the 1999 text of the seed).
 //!
 //! The 法制部门 opens the case on an error of one of the types of 004 §6 (§25–26), records the
 //! people involved by their role in the case (审批人, 审核人, 办案人, 鉴定人, 上级公安机关有关责任人员,
@@ -54,7 +54,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 use lvzhi_calendar::{date_zh, Period};
-use lvzhi_case::Sanction;
+use lvzhi_case::{numeral, Regulation, Sanction};
 use serde::{Deserialize, Serialize};
 
 use crate::ProcedureStep;
@@ -77,9 +77,6 @@ pub const DEFAULT_APPEAL_FILING: Period = Period::Days(30);
 
 /// What a period set by the body itself cites in place of an article (the window to appeal).
 const LOCAL_SETTING: &str = "本地设置";
-
-/// The regulation, named in full at first mention.
-const REGULATION: &str = "《公安机关人民警察执法过错责任追究规定》（以下简称《规定》）";
 
 const INDENT: &str = "\u{3000}\u{3000}";
 
@@ -700,6 +697,10 @@ pub enum Kind {
         description: String,
         org: Org,
         unit: Org,
+        /// How the case cites the regulation governing it after the first mention (its short title),
+        /// from its pack; empty in cases opened before it was recorded (they cite bare articles).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        cited_as: String,
     },
     PeopleRecorded {
         people: Vec<CasePerson>,
@@ -807,6 +808,9 @@ pub struct Confirmation {
 pub struct FaultState {
     /// Events applied.
     pub version: u64,
+    /// How the governing regulation is cited after the first mention (see `Kind::FaultOpened`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cited_as: String,
     pub opened_on: Option<NaiveDate>,
     pub org: Option<Org>,
     pub unit: Option<Org>,
@@ -907,7 +911,7 @@ impl FaultState {
 
     fn error_label(&self) -> String {
         match label_of(&ERROR_TYPES, &self.error_type) {
-            Some((art, zh)) => format!("{zh}（《规定》{}）", cite(art)),
+            Some((art, zh)) => format!("{zh}（{}{}）", self.cited_as, cite(art)),
             None => self.error_type.clone(),
         }
     }
@@ -1274,6 +1278,7 @@ fn decide_inner(
                     description: description.trim().to_string(),
                     org,
                     unit,
+                    cited_as: ctx.regulation()?.short(),
                 },
             )])
         }
@@ -1395,7 +1400,8 @@ fn decide_inner(
                 leadership,
             };
             let barred = !exempt && a.has_consequence("§21") && state.award_barred.is_none();
-            let document = determination_document(state, &confirmation, barred, today);
+            let document =
+                determination_document(ctx.regulation()?, state, &confirmation, barred, today);
             let mut events = vec![ev(
                 today,
                 by.clone(),
@@ -1512,7 +1518,8 @@ fn decide_inner(
                 appeal_article: article.to_string(),
                 document: placeholder_document(today),
             };
-            decision.document = decision_document(state, &decision, share, filing, today);
+            decision.document =
+                decision_document(ctx.regulation()?, state, &decision, share, filing, today);
             Ok(vec![ev(today, by, Kind::PersonDecided { decision })])
         }
         Command::RecordInFile { name, note } => {
@@ -1669,6 +1676,7 @@ fn decide_inner(
             };
             let late = today > appeal.reply_due;
             let document = appeal_reply_document(
+                ctx.regulation()?,
                 state,
                 s,
                 appeal,
@@ -1744,8 +1752,10 @@ fn apply_event(mut s: FaultState, e: &Event<Kind>) -> FaultState {
             description,
             org,
             unit,
+            cited_as,
         } => {
             s.opened_on = Some(e.on);
+            s.cited_as = cited_as.clone();
             s.error_type = error_type.clone();
             s.error_on = Some(*error_on);
             s.case_name = case_name.clone();
@@ -1855,46 +1865,16 @@ fn apply_event(mut s: FaultState, e: &Event<Kind>) -> FaultState {
 // ---------------------------------------------------------------------------------------------
 // Documents
 
-/// Chinese numerals for article numbers (1–99).
-fn numeral(n: u32) -> String {
-    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    let (t, u) = (n / 10, n % 10);
-    let tens = match t {
-        0 => String::new(),
-        1 => "十".to_string(),
-        _ => format!("{}十", D[(t % 10) as usize]),
-    };
-    let units = if u == 0 && t > 0 { "" } else { D[u as usize] };
-    format!("{tens}{units}")
-}
-
 /// "§6(七)" → "第六条第（七）项", "§26¶2" → "第二十六条第二款", "004 §9" → "第九条".
 pub fn cite(article: &str) -> String {
     let a = article.trim();
-    let a = a.strip_prefix("004 ").unwrap_or(a);
-    let Some(rest) = a.strip_prefix('§') else {
-        return article.to_string();
+    // A citation of the process's own pack ("004 §9") reads as the article alone; another
+    // pack's is kept as written.
+    let a = match a.split_once(' ') {
+        Some((pack, rest)) if pack == EnforcementFault::PACK => rest,
+        _ => a,
     };
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let Ok(n) = digits.parse::<u32>() else {
-        return article.to_string();
-    };
-    if n == 0 || n > 99 {
-        return article.to_string();
-    }
-    let tail = &rest[digits.len()..];
-    let mut out = format!("第{}条", numeral(n));
-    if let Some(p) = tail.strip_prefix('¶') {
-        match p.parse::<u32>() {
-            Ok(k) if (1..=99).contains(&k) => out.push_str(&format!("第{}款", numeral(k))),
-            _ => return article.to_string(),
-        }
-    } else if let Some(item) = tail.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        out.push_str(&format!("第（{item}）项"));
-    } else if !tail.is_empty() {
-        return article.to_string();
-    }
-    out
+    lvzhi_case::article_zh(a).unwrap_or_else(|| article.to_string())
 }
 
 fn cite_all(citations: &[String]) -> String {
@@ -1933,14 +1913,17 @@ fn circumstance_lines(c: &Circumstances) -> Vec<String> {
 }
 
 fn determination_document(
+    reg: &Regulation,
     state: &FaultState,
     c: &Confirmation,
     award_barred: bool,
     on: NaiveDate,
 ) -> Document {
+    // The governing pack named in full once, by its short name after (004 §26).
+    let (rf, rs) = (reg.first(), reg.short());
     let org = state.org_name();
     let mut t = format!(
-        "{INDENT}{}{}（{}）中发生的执法过错，经检查，依照{REGULATION}第二十六条认定如下：\n",
+        "{INDENT}{}{}（{}）中发生的执法过错，经检查，依照{rf}第二十六条认定如下：\n",
         org,
         quoted(&state.case_name),
         state.error_on.map(date_zh).unwrap_or_default()
@@ -1956,7 +1939,7 @@ fn determination_document(
             let basis = if s.citations.is_empty() {
                 String::new()
             } else {
-                format!("（《规定》{}）", cite_all(&s.citations))
+                format!("（{rs}{}）", cite_all(&s.citations))
             };
             format!(
                 "{}（{}）{}{basis}",
@@ -2013,7 +1996,7 @@ fn determination_document(
     item += 1;
     if c.leadership {
         t.push_str(&format!(
-            "{INDENT}{}、本案影响恶劣、后果严重，除追究直接责任人员的责任外，还应当依照《公安机关追究领导责任暂行规定》追究领导责任（《规定》第二十条）。\n",
+            "{INDENT}{}、本案影响恶劣、后果严重，除追究直接责任人员的责任外，还应当依照有关规定追究领导责任（{rs}第二十条）。\n",
             numeral(item)
         ));
         item += 1;
@@ -2021,7 +2004,7 @@ fn determination_document(
     if award_barred {
         if let Some(u) = &state.unit {
             t.push_str(&format!(
-                "{INDENT}{}、{}发生严重的执法过错，{}年度不得评选为先进集体（《规定》第二十一条）。\n",
+                "{INDENT}{}、{}发生严重的执法过错，{}年度不得评选为先进集体（{rs}第二十一条）。\n",
                 numeral(item),
                 u.name,
                 on.year()
@@ -2031,13 +2014,13 @@ fn determination_document(
     }
     if c.outcome == "exemption" {
         t.push_str(&format!(
-            "{INDENT}{}、依照《规定》第十四条，不追究有关人民警察的责任。处理意见：{}\n",
+            "{INDENT}{}、依照{rs}第十四条，不追究有关人民警察的责任。处理意见：{}\n",
             numeral(item),
             c.proposal
         ));
     } else {
         t.push_str(&format!(
-            "{INDENT}{}、处理意见：{}。现报请研究决定（《规定》第二十六条第二款）。\n",
+            "{INDENT}{}、处理意见：{}。现报请研究决定（{rs}第二十六条第二款）。\n",
             numeral(item),
             c.proposal.trim_end_matches('。')
         ));
@@ -2066,15 +2049,17 @@ fn measures_zh(measures: &[String], discipline: Option<Sanction>) -> String {
 }
 
 fn decision_document(
+    reg: &Regulation,
     state: &FaultState,
     d: &PersonDecision,
     share: &ConfirmedShare,
     filing: Period,
     on: NaiveDate,
 ) -> Document {
+    let (rf, rs) = (reg.first(), reg.short());
     let org = state.org_name();
     let mut t = format!(
-        "{INDENT}经查，你在{}中作为{}，{}发生执法过错：{}。依照{REGULATION}，经认定，你{}{}。\n",
+        "{INDENT}经查，你在{}中作为{}，{}发生执法过错：{}。依照{rf}，经认定，你{}{}。\n",
         quoted(&state.case_name),
         person_role_zh(&share.role),
         state.error_on.map(date_zh).unwrap_or_default(),
@@ -2083,7 +2068,7 @@ fn decision_document(
         if share.citations.is_empty() {
             String::new()
         } else {
-            format!("（《规定》{}）", cite_all(&share.citations))
+            format!("（{rs}{}）", cite_all(&share.citations))
         }
     );
     if let Some(circ) = &state.circumstances {
@@ -2097,12 +2082,12 @@ fn decision_document(
         .is_some_and(|c| c.outcome == "aggravation");
     if d.waived {
         t.push_str(&format!(
-            "{INDENT}依照《规定》第二十三条，经{}审批，决定对你免予追究执法过错责任。\n",
+            "{INDENT}依照{rs}第二十三条，经{}审批，决定对你免予追究执法过错责任。\n",
             d.approved_by
         ));
     } else {
         t.push_str(&format!(
-            "{INDENT}依照《规定》第十六条{}，经{}审批，决定对你作出如下处理：{}。\n",
+            "{INDENT}依照{rs}第十六条{}，经{}审批，决定对你作出如下处理：{}。\n",
             if aggravated {
                 "、第二十四条，从重追究"
             } else {
@@ -2114,7 +2099,7 @@ fn decision_document(
     }
     t.push_str(&format!("{INDENT}理由：{}\n", d.reasons));
     t.push_str(&format!(
-        "{INDENT}处理情况记入本人档案，作为考核、定级、晋职、晋升的重要依据（《规定》第二十二条）。\n"
+        "{INDENT}处理情况记入本人档案，作为考核、定级、晋职、晋升的重要依据（{rs}第二十二条）。\n"
     ));
     let mut last = date_zh(d.appeal_due);
     if d.appeal_due_provisional {
@@ -2132,7 +2117,7 @@ fn decision_document(
         .map(|p| format!("在{}内", p.to_chinese()))
         .unwrap_or_default();
     t.push_str(&format!(
-        "{INDENT}如不服本决定，可以向本级或者上级公安机关申诉，接受申诉的公安机关应当{reply}作出答复（《规定》第二十七条）。\n{INDENT}申诉期限为本机关的规定（《规定》未规定申诉期限）：申诉应当自本决定作出之日起{}内（至{last}）提出。",
+        "{INDENT}如不服本决定，可以向本级或者上级公安机关申诉，接受申诉的公安机关应当{reply}作出答复（{rs}第二十七条）。\n{INDENT}申诉期限为本机关的规定（{rs}未规定申诉期限）：申诉应当自本决定作出之日起{}内（至{last}）提出。",
         filing.to_chinese()
     ));
     t.push_str(&format!("\n\n{org}\n{}", date_zh(on)));
@@ -2148,6 +2133,7 @@ fn decision_document(
 
 #[allow(clippy::too_many_arguments)]
 fn appeal_reply_document(
+    reg: &Regulation,
     state: &FaultState,
     s: &Standing,
     appeal: &FaultAppeal,
@@ -2157,8 +2143,9 @@ fn appeal_reply_document(
     reasons: &str,
     on: NaiveDate,
 ) -> Document {
+    let (rf, rs) = (reg.first(), reg.short());
     let mut t = format!(
-        "{INDENT}你于{}对{}{}作出的执法过错责任追究决定（{}）提出的申诉收悉。依照{REGULATION}第二十七条，经复查，答复如下：\n",
+        "{INDENT}你于{}对{}{}作出的执法过错责任追究决定（{}）提出的申诉收悉。依照{rf}第二十七条，经复查，答复如下：\n",
         date_zh(appeal.on),
         state.org_name(),
         date_zh(s.decided_on),
@@ -2179,7 +2166,7 @@ fn appeal_reply_document(
     t.push_str(&format!("{INDENT}{what}。\n{INDENT}理由：{reasons}"));
     if result != AppealResult::Upheld {
         t.push_str(&format!(
-            "\n{INDENT}变更后的处理情况记入本人档案（《规定》第二十二条）。"
+            "\n{INDENT}变更后的处理情况记入本人档案（{rs}第二十二条）。"
         ));
     }
     t.push_str(&format!("\n\n{}\n{}", appeal.receiving.name, date_zh(on)));
@@ -2268,7 +2255,7 @@ fn action_label(id: &str) -> &'static str {
         .unwrap_or("")
 }
 
-fn people_field() -> Field {
+fn people_field(rs: &str) -> Field {
     let mut fields = vec![
         Field::new("name", "姓名", FieldKind::Text, true),
         Field::new("person_id", "人员（系统内）", FieldKind::Person, false)
@@ -2284,9 +2271,7 @@ fn people_field() -> Field {
         Field::new("opinion", "所提意见或者结论", FieldKind::Text, false),
     ];
     for (id, art, _, zh) in PERSON_FACTS {
-        fields.push(
-            Field::new(id, zh, FieldKind::Bool, false).help(&format!("《规定》{}", cite(art))),
-        );
+        fields.push(Field::new(id, zh, FieldKind::Bool, false).help(&format!("{rs}{}", cite(art))));
     }
     Field::new(
         "people",
@@ -2294,10 +2279,12 @@ fn people_field() -> Field {
         FieldKind::Rows { fields, max: 30 },
         true,
     )
-    .help("按各自承担的职责列明审批人、审核人、办案人、鉴定人及其他直接责任人员（《规定》第七条）")
+    .help(&format!(
+        "按各自承担的职责列明审批人、审核人、办案人、鉴定人及其他直接责任人员（{rs}第七条）"
+    ))
 }
 
-fn open_spec() -> ActionSpec {
+fn open_spec(rs: &str) -> ActionSpec {
     spec(
         "enforcement_fault_open",
         action_label("enforcement_fault_open"),
@@ -2312,21 +2299,21 @@ fn open_spec() -> ActionSpec {
                 },
                 true,
             )
-            .help("《规定》第六条"),
+            .help(&format!("{rs}第六条")),
             Field::new("error_on", "发生日期", FieldKind::Date, true),
             Field::new("case_name", "发生执法过错的案件", FieldKind::Text, true),
             Field::new("description", "执法过错的经过", FieldKind::LongText, true),
             Field::new("unit", "发生执法过错的单位", FieldKind::Org, true)
-                .help("公安局、派出所或者办案单位（《规定》第二十一条）"),
+                .help(&format!("公安局、派出所或者办案单位（{rs}第二十一条）")),
         ],
     )
 }
 
-fn actions_for(state: &FaultState, actor: &Actor) -> Vec<ActionSpec> {
+fn actions_for(state: &FaultState, actor: &Actor, rs: &str) -> Vec<ActionSpec> {
     let mut out = Vec::new();
     if state.org.is_none() {
         if actor.has(Role::LegalAffairs) {
-            out.push(open_spec());
+            out.push(open_spec(rs));
         }
         return out;
     }
@@ -2337,7 +2324,7 @@ fn actions_for(state: &FaultState, actor: &Actor) -> Vec<ActionSpec> {
             action_label("enforcement_fault_record_people"),
             "004 §7",
             Role::LegalAffairs,
-            vec![people_field()],
+            vec![people_field(rs)],
         ));
         out.push(spec(
             "enforcement_fault_record_circumstances",
@@ -2375,14 +2362,14 @@ fn actions_for(state: &FaultState, actor: &Actor) -> Vec<ActionSpec> {
                     FieldKind::Bool,
                     false,
                 )
-                .help("应当追究领导责任（《规定》第二十条）"),
+                .help(&format!("应当追究领导责任（{rs}第二十条）")),
                 Field::new(
                     "serious_error",
                     "发生严重的执法过错",
                     FieldKind::Bool,
                     false,
                 )
-                .help("本单位本年度不得评选为先进集体（《规定》第二十一条）"),
+                .help(&format!("本单位本年度不得评选为先进集体（{rs}第二十一条）")),
             ],
         ));
         if !state.people.is_empty() && state.circumstances.is_some() {
@@ -2441,8 +2428,9 @@ fn actions_for(state: &FaultState, actor: &Actor) -> Vec<ActionSpec> {
                         false,
                     )
                     .help("认定与计算结果不同的，应当写明理由"),
-                    Field::new("proposal", "处理意见", FieldKind::LongText, true)
-                        .help("报督察或者人事部门研究决定（《规定》第二十六条第二款）"),
+                    Field::new("proposal", "处理意见", FieldKind::LongText, true).help(&format!(
+                        "报督察或者人事部门研究决定（{rs}第二十六条第二款）"
+                    )),
                 ],
             ));
         }
@@ -2483,12 +2471,12 @@ fn actions_for(state: &FaultState, actor: &Actor) -> Vec<ActionSpec> {
             {
                 fields.push(
                     Field::new("waived", "免予追究", FieldKind::Bool, false)
-                        .help("《规定》第二十三条"),
+                        .help(&format!("{rs}第二十三条")),
                 );
             }
             fields.push(
                 Field::new("approved_by", "审批的行政首长", FieldKind::Text, true)
-                    .help("报公安机关行政首长审批（《规定》第二十六条第二款）"),
+                    .help(&format!("报公安机关行政首长审批（{rs}第二十六条第二款）")),
             );
             fields.push(Field::new("reasons", "处理理由", FieldKind::LongText, true));
             out.push(spec(
@@ -2725,7 +2713,7 @@ impl Process for EnforcementFault {
     fn intro(action: &str) -> &'static str {
         match action {
             "enforcement_fault_bar_unit_award" => {
-                "本年度多次发生执法过错的单位，系统在确认责任后即记录其本年度不得评选为先进集体（《规定》第二十一条），用户和客户端不能提交。"
+                "本年度多次发生执法过错的单位，系统在确认责任后即记录其本年度不得评选为先进集体，用户和客户端不能提交。"
             }
             _ => "",
         }
@@ -2753,8 +2741,17 @@ impl Process for EnforcementFault {
         unit_year_key(state).into_iter().collect()
     }
 
-    fn actions(state: &FaultState, actor: &Actor, _ctx: &Ctx<'_>) -> Vec<ActionSpec> {
-        actions_for(state, actor)
+    fn actions(state: &FaultState, actor: &Actor, ctx: &Ctx<'_>) -> Vec<ActionSpec> {
+        // The hints cite the regulation as the case recorded it, else as the context loads it.
+        let rs = if state.cited_as.is_empty() {
+            ctx.regulation
+                .as_ref()
+                .map(|r| r.short())
+                .unwrap_or_default()
+        } else {
+            state.cited_as.clone()
+        };
+        actions_for(state, actor, &rs)
     }
 
     fn summary(state: &FaultState) -> Summary {
@@ -2767,7 +2764,7 @@ impl Process for EnforcementFault {
                 "{}执法过错（{}）",
                 quoted(&state.case_name),
                 label_of(&ERROR_TYPES, &state.error_type)
-                    .map(|(art, _)| format!("《规定》{}", cite(art)))
+                    .map(|(art, _)| format!("{}{}", state.cited_as, cite(art)))
                     .unwrap_or_default()
             ),
         }
@@ -2951,12 +2948,13 @@ impl Process for EnforcementFault {
             Kind::FaultOpened {
                 error_type,
                 case_name,
+                cited_as,
                 ..
             } => format!(
                 "执法过错案件立案：{}，{}",
                 quoted(case_name),
                 label_of(&ERROR_TYPES, error_type)
-                    .map(|(a, zh)| format!("{zh}（《规定》{}）", cite(a)))
+                    .map(|(a, zh)| format!("{zh}（{cited_as}{}）", cite(a)))
                     .unwrap_or_default()
             ),
             Kind::PeopleRecorded { people } => {

@@ -292,6 +292,9 @@ pub struct State {
     pub unit: Option<Org>,
     /// The organisation whose office handles the case.
     pub office: Option<Org>,
+    /// Its office's name as recorded at opening (see [`Opening::office_name`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub office_name: String,
     /// The organisations above it when the case was opened, nearest first: their offices see
     /// the case, follow up and refer (000 §31 ¶2, 002 §17).
     pub superiors: Vec<Org>,
@@ -410,6 +413,10 @@ pub struct Opening {
     pub officer: Officer,
     pub unit: Org,
     pub office: Org,
+    /// The office's name as the governing pack names its body (维权办, the 国动办 itself, 履职保护
+    /// 委员会办公室); empty in cases opened before packs named bodies, all handled by a 维权办.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub office_name: String,
     /// The organisations above the office, nearest first (none in cases opened before they
     /// were recorded: then only the office acts).
     #[serde(default)]
@@ -684,7 +691,7 @@ fn rectification_notice(
         format!("本办将采取{}的方式督促整改。", names.join("、"))
     };
     // The governing pack's `correction` procedure: 000 §31¶2, 002 §15–17, 003 §10.
-    let cited = reg.cite_step_full("correction", "纠错整改")?;
+    let cited = reg.cite_step_first("correction", "纠错整改")?;
     let again = reg.cite_step("correction", "纠错整改")?;
     let text = format!(
         "{name}同志：\n\
@@ -715,6 +722,7 @@ fn rectification_notice(
 }
 
 /// 易错风险警示提醒函 (002 §17, 003 易错风险点, 000 §32).
+#[allow(clippy::too_many_arguments)]
 fn risk_warning(
     reg: &Regulation,
     unit: &Org,
@@ -923,6 +931,7 @@ fn decide(
                 EventKind::Opened(Box::new(Opening {
                     officer,
                     unit,
+                    office_name: ctx.regulation()?.office_of(&office),
                     office,
                     superiors,
                     source_case,
@@ -1188,6 +1197,7 @@ fn apply(mut s: State, e: &Event<EventKind>) -> State {
             s.officer = Some(o.officer.clone());
             s.unit = Some(o.unit.clone());
             s.office = Some(o.office.clone());
+            s.office_name = o.office_name.clone();
             s.superiors = o.superiors.clone();
             s.source_case = o.source_case.clone();
             s.category = o.category.clone();
@@ -1342,7 +1352,13 @@ fn action_spec(id: &str, role: Role) -> Option<ActionSpec> {
             "000 §31¶2",
             role,
             vec![
-                field("officer", "当事民警", FieldKind::Person, true, "整改通知书送达本人"),
+                field(
+                    "officer",
+                    "当事民警",
+                    FieldKind::Person,
+                    true,
+                    "整改通知书送达本人",
+                ),
                 field(
                     "unit",
                     "所在单位",
@@ -1527,13 +1543,7 @@ fn action_spec(id: &str, role: Role) -> Option<ActionSpec> {
                     true,
                     "整改效果不明显的依规依纪依法问责处理；隐瞒问题、拒不整改、对抗组织的从严处理",
                 ),
-                field(
-                    "description",
-                    "事实和理由",
-                    FieldKind::LongText,
-                    true,
-                    "",
-                ),
+                field("description", "事实和理由", FieldKind::LongText, true, ""),
             ],
         ),
         _ => return None,
@@ -1964,7 +1974,14 @@ impl Process for Rectification {
             f.push(Fact::new("所在单位", u.name.clone()));
         }
         if let Some(o) = &s.office {
-            f.push(Fact::new("办理机关", o.name.clone()));
+            f.push(Fact::new(
+                "办理机关",
+                if s.office_name.is_empty() {
+                    lvzhi_case::Bodies::default().office_of(o)
+                } else {
+                    s.office_name.clone()
+                },
+            ));
         }
         if let Some(c) = &s.source_case {
             f.push(Fact::new("来源免责容错案件", c.clone()));
@@ -2132,7 +2149,7 @@ mod tests {
 
     fn ctx(today: NaiveDate) -> Ctx<'static> {
         let mut c = Ctx::new(today, &CAL, crate::testing::periods(Rectification::PACK))
-        .under(crate::testing::regulation(Rectification::PACK));
+            .under(crate::testing::regulation(Rectification::PACK));
         c.names = BTreeMap::from([
             ("p-zhang".to_string(), "张伟".to_string()),
             ("bayan".to_string(), "巴彦浩特派出所".to_string()),

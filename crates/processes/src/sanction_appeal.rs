@@ -1,4 +1,6 @@
-//! Appeals against heavy sanctions (001 §27–28, 《内蒙古公安机关维护公安民警执法权威工作实施办法》).
+//! Appeals against heavy sanctions (001 §27–28; the notices cite the governing pack's
+//! `appeal_review` and `unfair_punishment_correction` procedures — the 内蒙古 办法's articles, not
+//! those of the 公安部's own 规定, which numbers them otherwise).
 //!
 //! An officer sanctioned with 记大过 or heavier, or dismissed (辞退), for acts of duty, appeals to
 //! the 维权委 of their agency (001 §27). The 维权办 hears the officer's statement and re-checks the
@@ -43,9 +45,6 @@ use crate::{
 };
 
 const INDENT: &str = "\u{3000}\u{3000}";
-
-/// The regulation whose articles these notices cite (001 §27, §28: the 内蒙古 办法; the
-/// 公安部's own 规定 numbers its articles otherwise).
 
 /// A contested measure: a 处分 or 辞退.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -262,6 +261,10 @@ pub enum Kind {
         officer_name: String,
         unit: Org,
         committee: Org,
+        /// The committee's name as the governing pack names its body (001 §5); empty in
+        /// appeals filed before packs named bodies.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        committee_name: String,
         department: Org,
         measure: Measure,
         decided_on: NaiveDate,
@@ -319,6 +322,9 @@ pub struct Filing {
     pub officer_name: String,
     pub unit: Org,
     pub committee: Org,
+    /// The committee's name as recorded at filing (see `Kind::AppealFiled`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub committee_name: String,
     pub department: Org,
     pub measure: Measure,
     pub decided_on: NaiveDate,
@@ -562,6 +568,7 @@ fn decide_inner(
                     officer_id: officer_id.clone(),
                     officer_name,
                     unit,
+                    committee_name: ctx.regulation()?.committee_of(&committee),
                     committee,
                     department,
                     measure: *measure,
@@ -852,6 +859,7 @@ fn apply_event(mut s: AppealState, e: &Event<Kind>) -> AppealState {
             officer_name,
             unit,
             committee,
+            committee_name,
             department,
             measure,
             decided_on,
@@ -865,6 +873,7 @@ fn apply_event(mut s: AppealState, e: &Event<Kind>) -> AppealState {
                 officer_name: officer_name.clone(),
                 unit: unit.clone(),
                 committee: committee.clone(),
+                committee_name: committee_name.clone(),
                 department: department.clone(),
                 measure: *measure,
                 decided_on: *decided_on,
@@ -1459,7 +1468,14 @@ impl Process for SanctionAppeal {
             "申诉民警",
             format!("{}（{}）", f.officer_name, f.unit.name),
         ));
-        out.push(Fact::new("受理申诉的机关", f.committee.name.clone()));
+        out.push(Fact::new(
+            "受理的维权委",
+            if f.committee_name.is_empty() {
+                lvzhi_case::Bodies::default().committee_of(&f.committee)
+            } else {
+                f.committee_name.clone()
+            },
+        ));
         out.push(Fact::new(
             "受到的处分或者处理",
             format!(

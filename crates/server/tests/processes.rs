@@ -78,7 +78,11 @@ async fn s17_a_casualty_incident_climbs_level_by_level_each_office_forwarding_wi
     let docs = d["documents"].as_array().expect("documents");
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["kind"], "incident_report");
-    assert_eq!(docs[0]["addressee"], "阿拉善盟公安局维权办");
+    // Addressed to the office as 001 §6 names it (pack 001's [bodies]).
+    assert_eq!(
+        docs[0]["addressee"],
+        "阿拉善盟公安局维护公安民警执法权威工作委员会办公室"
+    );
     let timeline = d["timeline"].as_array().expect("timeline");
     assert_eq!(timeline.len(), 2);
     assert!(timeline
@@ -120,7 +124,10 @@ async fn s17_a_casualty_incident_climbs_level_by_level_each_office_forwarding_wi
     assert_eq!(r.json()["events"][0]["kind"], "forwarded");
     let d = w.detail(OFFICE_ZQ, &id).await;
     assert_eq!(steps(&d), [format!("escalation_ack@{GAT}")]);
-    assert_eq!(d["documents"][1]["addressee"], "内蒙古自治区公安厅维权办");
+    assert_eq!(
+        d["documents"][1]["addressee"],
+        "内蒙古自治区公安厅维护公安民警执法权威工作委员会办公室"
+    );
     assert!(d["documents"][1]["text"]
         .as_str()
         .unwrap_or_default()

@@ -90,7 +90,8 @@ async fn art_000_s13_to_s27_the_whole_procedure_on_both_backends() {
             Store::open(&url).await.unwrap(),
             Calendar::embedded(),
             periods(),
-        );
+        )
+        .with_regulations(common::regulations());
         let file: serde_json::Value =
             serde_json::from_str(include_str!("fixtures/file.json")).unwrap();
         let now = Utc.with_ymd_and_hms(2024, 9, 27, 2, 0, 0).unwrap();

@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use chrono::{NaiveDate, TimeZone, Utc};
 use lvzhi_rules::PackSet;
 use lvzhi_service::{packs, Service, ServiceError};
@@ -19,16 +17,7 @@ use serde_json::json;
 /// The shipped packs, and a unit's own copy of 000 (`000-alszq`: another title, a 5-working-day
 /// acceptance period instead of 7).
 fn pack_set() -> PackSet {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| {
-            let name = format!("packs/{}", p.file_name().unwrap().to_string_lossy());
-            (name, std::fs::read_to_string(&p).unwrap())
-        })
-        .collect();
+    let mut files = common::shipped_pack_files();
     let own = files
         .iter()
         .find(|(n, _)| n.ends_with("/000.toml"))
@@ -41,12 +30,24 @@ fn pack_set() -> PackSet {
             1,
         )
         .replacen("short_title = \"实施细则\"", "short_title = \"规程\"", 1)
+        // Its own bodies (issue 20 item 2): a 履职保护委员会 instead of the 维权委.
+        .replacen(
+            "committee = \"{org}维护民警执法权威工作委员会\"",
+            "committee = \"{org}民警依法履职保护委员会\"",
+            1,
+        )
+        .replacen(
+            "office = \"{org}维护民警执法权威工作委员会办公室\"",
+            "office = \"{org}民警依法履职保护委员会办公室\"",
+            1,
+        )
         .replacen(
             "id = \"acceptance\"\nperiod = \"7wd\"",
             "id = \"acceptance\"\nperiod = \"5wd\"",
             1,
         );
     assert!(own.contains("period = \"5wd\"") && own.contains("000-alszq"));
+    assert!(own.contains("{org}民警依法履职保护委员会办公室"));
     files.push(("packs/000-alszq.toml".to_string(), own));
     PackSet::load(files.iter().map(|(a, b)| (a.as_str(), b.as_str()))).unwrap()
 }
@@ -250,6 +251,12 @@ async fn issue20_a_case_records_the_regulations_that_governed_it_and_keeps_them(
         );
         assert!(notice.contains("《规程》第十六条"), "{notice}");
         assert!(!notice.contains("实施细则"), "{notice}");
+        // Signed by the office the unit's own pack names, not the 维权办 of 000 §10.
+        assert!(
+            notice.ends_with("阿拉善左旗公安局民警依法履职保护委员会办公室\n2026年3月2日"),
+            "{notice}"
+        );
+        assert!(!notice.contains("维护民警执法权威"), "{notice}");
 
         // Nothing bound up the chain: nothing recorded, 000 governs as before bindings.
         let (free, _, events) = s

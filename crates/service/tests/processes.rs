@@ -98,7 +98,10 @@ async fn services(dir: &tempfile::TempDir) -> Vec<Service> {
             )
             .await
             .unwrap();
-        out.push(Service::new(store, Calendar::embedded(), periods()));
+        out.push(
+            Service::new(store, Calendar::embedded(), periods())
+                .with_regulations(common::regulations()),
+        );
     }
     out
 }

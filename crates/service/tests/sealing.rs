@@ -3,6 +3,8 @@
 //! issued it; a notice that cannot be rendered is still issued, unsealed. The renderer here is a
 //! stand-in (the server's typesets with typst): the service only needs bytes, pages and fonts.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -64,6 +66,7 @@ async fn env() -> Env {
         Calendar::embedded(),
         periods(),
     )
+    .with_regulations(common::regulations())
     .with_sealing(renderer(fail.clone()), archive.clone());
     Env {
         _dir: dir,
@@ -265,7 +268,8 @@ async fn issue6_without_sealing_nothing_is_rendered_or_sealed() {
         Store::open(&url).await.unwrap(),
         Calendar::embedded(),
         periods(),
-    );
+    )
+    .with_regulations(common::regulations());
     assert!(!service.seals_documents());
     let (officer, file) = file_command();
     let now = Utc.with_ymd_and_hms(2024, 9, 27, 2, 0, 0).unwrap();

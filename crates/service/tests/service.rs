@@ -39,11 +39,14 @@ async fn services(dir: &tempfile::TempDir, copies: usize) -> Vec<Vec<Service>> {
     for url in urls {
         let mut group = Vec::new();
         for _ in 0..copies {
-            group.push(Service::new(
-                Store::open(&url).await.unwrap(),
-                Calendar::embedded(),
-                periods(),
-            ));
+            group.push(
+                Service::new(
+                    Store::open(&url).await.unwrap(),
+                    Calendar::embedded(),
+                    periods(),
+                )
+                .with_regulations(common::regulations()),
+            );
         }
         out.push(group);
     }

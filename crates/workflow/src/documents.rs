@@ -75,7 +75,7 @@ fn matter(form: &ApplicationForm) -> String {
     s
 }
 
-/// "000 §7(一)" → "《实施细则》第七条第（一）项", "000 §8¶2" → "《实施细则》第八条第二款": a
+/// "000 §7(一)" → the short name and "第七条第（一）项", "000 §8¶2" → "…第八条第二款": a
 /// citation of 000 (the rules the application applies) or of the governing pack itself reads as
 /// an article of the governing regulation; any other citation is kept as written.
 pub fn cite_zh(reg: &Regulation, citation: &str) -> String {

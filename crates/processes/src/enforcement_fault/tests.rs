@@ -318,6 +318,7 @@ fn s26_every_share_reads_as_a_sentence_in_the_notices_004() {
             citations: vec!["004 §9".into()],
         };
         let doc = decision_document(
+            &crate::testing::regulation(EnforcementFault::PACK),
             &c.state,
             &standing.decision,
             &share,

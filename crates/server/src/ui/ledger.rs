@@ -7,7 +7,8 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use lvzhi_processes::incident::LedgerRow;
+use lvzhi_processes::incident::{Incident, LedgerRow};
+use lvzhi_processes::Process;
 use maud::html;
 
 use super::{page, PageResult, PageUser};
@@ -61,10 +62,21 @@ fn ledger_cells(id: &str, r: &LedgerRow) -> [String; 14] {
 
 async fn ledger_page(State(app): State<App>, PageUser(user): PageUser) -> PageResult {
     let rows = ledger(&app, &user).await?;
+    // 001 §29(六), cited by the incidents' pack as loaded (the ledger is its register).
+    let basis = app
+        .packs()
+        .pack(Incident::PACK)
+        .map(|p| {
+            format!(
+                "依{}，",
+                lvzhi_processes::regulation_of(p).cite_full("§29(六)")
+            )
+        })
+        .unwrap_or_default();
     let body = html! {
         h1 { "维权工作台账" }
         p.summary {
-            "依《内蒙古公安机关维护公安民警执法权威工作实施办法》第二十九条第（六）项，对受理的侵害民警执法权威案（事）件的立案、调查、处理情况全程跟踪、督办。共 " (rows.len()) " 件。 "
+            (basis) "对受理的侵害民警执法权威案（事）件的立案、调查、处理情况全程跟踪、督办。共 " (rows.len()) " 件。 "
             a.button href="/incidents/ledger.csv" download="维权工作台账.csv" { "导出 CSV" }
         }
         @if rows.is_empty() { p.empty { "没有您可以查看的维权案（事）件。" } }

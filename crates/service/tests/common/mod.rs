@@ -1,4 +1,5 @@
 //! What the service's integration tests share: the databases each runs on.
+#![allow(dead_code)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -29,4 +30,29 @@ pub async fn database_urls(dir: &tempfile::TempDir, name: &str, base: u32) -> Ve
         }
     }
     urls
+}
+
+/// The shipped packs' files (`packs/*.toml`), as (name, text), in name order.
+pub fn shipped_pack_files() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs");
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| {
+            let name = format!("packs/{}", p.file_name().unwrap().to_string_lossy());
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The shipped packs as procedures: the titles, bodies and articles the notices of every
+/// process name and cite, as the server gives them to its service.
+pub fn regulations() -> lvzhi_service::governance::Regulations {
+    let files = shipped_pack_files();
+    let set = lvzhi_rules::PackSet::load(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"));
+    lvzhi_service::packs::regulations(&set)
 }
