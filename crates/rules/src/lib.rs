@@ -17,6 +17,7 @@ pub mod cond;
 mod coverage;
 mod error;
 mod fidelity;
+mod judge;
 mod pack;
 mod program;
 mod set;
@@ -25,6 +26,9 @@ pub use alloc::{AllocQuestion, AllocationResult, Person, PersonShare};
 pub use check::{analyse, xref_findings, Finding, Level};
 pub use coverage::{CoverageRow, InUse, Use};
 pub use error::{distance, hint, nearest, InputError, PackError, PackErrors};
+pub use judge::{
+    article_zh, key_zh, title_zh, Answer, Ground, Judgement, OpenQuestion, PackResult, Standing,
+};
 pub use pack::{
     article_within, parse_pack, split_citation, Allocation, Article, ArticleKind, Assertion,
     Example, Expect, Fact, FactType, Leniency, Meta, Modality, Outcome, Pack, PeriodDef,
