@@ -23,7 +23,7 @@
 //!   the officer may rely on); ties go to the local rule, then to the order of binding.
 //!
 //! While a regulation is undetermined, the judgement is undetermined exactly when some result
-//! that regulation could still give would change what prevails (checked over every
+//! that regulation could still give would change the decision that applies (checked over every
 //! combination of the regulations' possible results; correlations between packs through shared
 //! facts are not used, so this errs on the side of asking).
 
@@ -43,6 +43,22 @@ pub struct Answer {
     pub pack: String,
     pub fact: String,
     pub value: Value,
+}
+
+/// `"001:timely_rescue"` → `("001", "timely_rescue")`; a plain id → `None`.
+pub fn split_key(key: &str) -> Option<(&str, &str)> {
+    key.split_once(':')
+        .filter(|(p, f)| !p.is_empty() && !f.is_empty())
+}
+
+/// The key of fact `fact` of `pack` among a case's facts in `vocabulary`'s terms: its own id
+/// for the vocabulary's facts, `"<pack>:<fact>"` otherwise.
+pub fn fact_key(vocabulary: &str, pack: &str, fact: &str) -> String {
+    if pack == vocabulary {
+        fact.to_string()
+    } else {
+        format!("{pack}:{fact}")
+    }
 }
 
 /// How one version stands within its regulation.
@@ -364,6 +380,59 @@ impl PackSet {
             .map(|f| f.id.clone())
     }
 
+    /// The facts of regulation `r` (index `i`) whose answers can change the judgement: those
+    /// read by its rules whose own decision has another effect on the judgement than no rule
+    /// at all, and by the rules that can defeat them (transitively), in every version.
+    fn relevant_facts(
+        &self,
+        r: &Regulation,
+        i: usize,
+        possible: &[Vec<Key>],
+        rel: &Relations,
+    ) -> std::collections::BTreeSet<String> {
+        let none = Key {
+            outcome: None,
+            modality: None,
+            leniency: 0,
+            floor: None,
+        };
+        let baseline = effect(i, none, possible, rel);
+        let mut out = std::collections::BTreeSet::new();
+        for v in self.lineage(&r.applied) {
+            let Ok(prog) = self.program(&v.meta.id) else {
+                continue;
+            };
+            let mut marked: u128 = 0;
+            for (n, rule) in prog.rules.iter().enumerate() {
+                let k = Key {
+                    outcome: Some(rule.outcome),
+                    modality: Some(rule.modality),
+                    leniency: rule.leniency,
+                    floor: None,
+                };
+                if effect(i, k, possible, rel) != baseline {
+                    marked |= 1u128 << n;
+                }
+            }
+            // The rules that can defeat a marked one decide whether it takes effect.
+            loop {
+                let more = (0..prog.rules.len())
+                    .filter(|n| marked & (1u128 << n) != 0)
+                    .fold(marked, |m, n| m | prog.defeaters[n]);
+                if more == marked {
+                    break;
+                }
+                marked = more;
+            }
+            for (n, rule) in prog.rules.iter().enumerate() {
+                if marked & (1u128 << n) != 0 {
+                    out.extend(rule.reads.iter().map(|f| prog.facts[*f].id.clone()));
+                }
+            }
+        }
+        out
+    }
+
     /// Judges `answers` under every pack of `rules` (the governing rule packs, in the order
     /// bound), with 从旧兼从轻 between versions at the given dates (as [`PackSet::evaluate`]).
     pub fn judge(
@@ -523,7 +592,22 @@ impl PackSet {
         let mut questions: Vec<OpenQuestion> = Vec::new();
         for (i, r) in regs.iter().enumerate() {
             if verdict.matters.contains(&i) {
-                for q in &r.decision.questions {
+                // Only what can move this regulation's result into another effect on the
+                // judgement (e.g. 001's 从重 and 正名 grounds, not its excuses no more lenient
+                // than what prevails); all of them if that leaves nothing.
+                let relevant = self.relevant_facts(r, i, &possible, &relations);
+                let asked: Vec<&Question> = r
+                    .decision
+                    .questions
+                    .iter()
+                    .filter(|q| relevant.contains(&q.fact))
+                    .collect();
+                let asked = if asked.is_empty() {
+                    r.decision.questions.iter().collect()
+                } else {
+                    asked
+                };
+                for q in asked {
                     // The version whose vocabulary asks it (the applied one first).
                     let pack = std::iter::once(r.applied.clone())
                         .chain(self.lineage(&r.applied).iter().map(|p| p.meta.id.clone()))
@@ -793,6 +877,41 @@ pub(crate) struct Verdict {
     pub matters: Vec<usize>,
 }
 
+/// What regulation `i` having decision `k` does to the judgement: the decisions over every
+/// combination of the others' possible results.
+fn effect(i: usize, k: Key, possible: &[Vec<Key>], rel: &Relations) -> Vec<Option<Key>> {
+    let mut size = 1usize;
+    for (j, p) in possible.iter().enumerate() {
+        if j != i {
+            match size.checked_mul(p.len().max(1)) {
+                Some(s) if s <= COMBINATION_CAP => size = s,
+                _ => return Vec::new(),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for code in 0..size {
+        let mut c = code;
+        let keys: Vec<Key> = possible
+            .iter()
+            .enumerate()
+            .map(|(j, p)| {
+                if j == i || p.is_empty() {
+                    k
+                } else {
+                    let x = p[c % p.len()];
+                    c /= p.len();
+                    x
+                }
+            })
+            .collect();
+        out.push(combine(&keys, rel).map(|(k, _, _)| k));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// At most this many combinations are enumerated; beyond, every undetermined regulation is
 /// taken to matter.
 const COMBINATION_CAP: usize = 1 << 12;
@@ -819,6 +938,7 @@ pub(crate) fn settle(possible: &[Vec<Key>], rel: &Relations) -> Verdict {
         };
     }
     let mut table = Vec::with_capacity(size);
+    let mut given = Vec::with_capacity(size);
     for code in 0..size {
         let mut c = code;
         let keys: Vec<Key> = possible
@@ -829,11 +949,19 @@ pub(crate) fn settle(possible: &[Vec<Key>], rel: &Relations) -> Verdict {
                 k
             })
             .collect();
-        table.push(combine(&keys, rel).map(|(k, i, _)| (k, i)));
+        let r = combine(&keys, rel);
+        table.push(r.map(|(k, _, _)| k));
+        given.push(r);
     }
+    // Settled when every combination gives the same decision. Which regulation it is cited
+    // from may still vary (two bars, two equal excuses): a determined one is preferred.
     let settled = if table.iter().all(|t| *t == table[0]) {
-        let keys: Vec<Key> = possible.iter().map(|p| p[0]).collect();
-        combine(&keys, rel)
+        let determined = |i: usize| possible[i].len() == 1;
+        given
+            .iter()
+            .flatten()
+            .copied()
+            .min_by_key(|(_, i, _)| (!determined(*i), *i))
     } else {
         None
     };

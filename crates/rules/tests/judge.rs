@@ -90,6 +90,36 @@ fn settle(set: &PackSet, rules: &[String], mut a: Vec<Answer>) -> (Judgement, Ve
     );
 }
 
+/// As [`settle`], until every applied pack's own result is determined too.
+fn settle_all(set: &PackSet, rules: &[String], a: Vec<Answer>) -> Judgement {
+    let (mut j, mut a) = settle(set, rules, a);
+    for _ in 0..20 {
+        let open: Vec<(String, lvzhi_rules::Question)> = j
+            .results
+            .iter()
+            .filter(|r| r.standing != Standing::NotApplied)
+            .flat_map(|r| {
+                r.evaluation
+                    .questions
+                    .iter()
+                    .map(|q| (r.pack.clone(), q.clone()))
+            })
+            .collect();
+        if open.is_empty() {
+            return j;
+        }
+        for (p, q) in open {
+            let v = match q.choices.first() {
+                Some(c) => Value::Choice(c.clone()),
+                None => Value::Bool(false),
+            };
+            a.push(answer(&p, &q.fact, v));
+        }
+        j = set.judge(rules, &a, None, None).unwrap();
+    }
+    panic!("never settled: {}", j.reason);
+}
+
 fn result<'a>(j: &'a Judgement, pack: &str) -> &'a lvzhi_rules::PackResult {
     j.results
         .iter()
@@ -109,7 +139,19 @@ fn art_000_7_1_exemption_under_000_001_004_2016_each_shown() {
             ("caused_damage_to_rights", true),
         ],
     ));
-    let (j, _) = settle(&set, &alashan(), a);
+    // The judgement is settled before every pack's own result is: 004-2016's §20 discretion
+    // (可以从轻) cannot outweigh 000's 应当免责, so it is not asked; its result says it is open.
+    let (first, _) = settle(&set, &alashan(), a.clone());
+    assert!(first.key.is_some());
+    let open = result(&first, "004-2016");
+    assert_eq!(open.evaluation.outcome, "undetermined");
+    assert!(!open.evaluation.questions.is_empty());
+    assert!(first
+        .differences
+        .iter()
+        .any(|d| d.contains("（2016年修订）》尚不能确定")));
+    let j = settle_all(&set, &alashan(), a);
+    assert_eq!(first.key, j.key);
     // Each governing pack is shown, in the order bound, with its own result and citations.
     let shown: Vec<&str> = j.results.iter().map(|r| r.pack.as_str()).collect();
     assert_eq!(shown, ["000", "001", "004", "004-2016"]);
@@ -175,6 +217,21 @@ fn a_fact_nobody_answered_stays_unknown_in_that_pack_and_its_result_says_so() {
         .iter()
         .any(|q| q.pack == "004-2016" && q.question.fact == "corrupt_intentional"));
     assert!(j.reason.starts_with("尚不能确定"), "{}", j.reason);
+    // Only what could change the judgement is asked: 001's 从重 (§19) and 正名 (§29(五))
+    // grounds, not its excuses, none more lenient than 000 §7(一)'s 应当免责.
+    let asked001: Vec<&str> = j
+        .questions
+        .iter()
+        .filter(|q| q.pack == "001")
+        .map(|q| q.question.fact.as_str())
+        .collect();
+    assert!(asked001.contains(&"accusation_found_false"), "{asked001:?}");
+    assert!(asked001.contains(&"serious_dereliction"), "{asked001:?}");
+    assert!(
+        !asked001.contains(&"acted_under_legal_conditions"),
+        "{asked001:?}"
+    );
+    assert!(!asked001.contains(&"law_changed"), "{asked001:?}");
     // 000's answer that the casualty was not in custody is 001 §23's question too: not asked.
     assert!(!r001
         .evaluation
@@ -242,7 +299,10 @@ fn art_000_9_exclusion_prevails_over_001_25_exemption() {
     a.push(answer("000", "improper_gain", Value::Bool(true)));
     // 001 §25(八): beyond professional skill — an exemption 000 does not have.
     a.extend(yes_no("001", &[("beyond_professional_skill", true)]));
-    let (j, _) = settle(&set, &alashan(), a);
+    // Nothing else can matter once 000 §9 bars the excuse: settled at once.
+    let (first, _) = settle(&set, &alashan(), a.clone());
+    assert_eq!(first.ground, Some(Ground::Bar));
+    let j = settle_all(&set, &alashan(), a);
     assert_eq!(result(&j, "000").evaluation.outcome, "exclusion");
     assert_eq!(result(&j, "001").evaluation.outcome, "exemption");
     assert_eq!(j.ground, Some(Ground::Bar));
