@@ -119,7 +119,10 @@ pub fn recommendation_panel(v: &EvaluationView) -> Markup {
             }
             details.tech.noprint {
                 summary { "技术信息" }
-                p { "适用政策包：" (v.applied) "；结论代码：" (v.outcome) }
+                p {
+                    @if !v.applied.is_empty() { "适用政策包：" (v.applied) "；" }
+                    "结论代码：" (v.outcome)
+                }
                 @if !v.fired.is_empty() { p { "适用规则：" (v.fired.join("、")) } }
                 @if !v.citations.is_empty() { p { "条款代码：" (v.citations.join("、")) } }
                 @if let Some(j) = &v.judgement {
@@ -154,7 +157,8 @@ fn judgement_section(j: &interview::JudgementView) -> Markup {
                         }
                     }
                 }
-                @if !r.questions.is_empty() {
+                // A version not in force at the dates that count is shown for reference only.
+                @if !r.questions.is_empty() && r.standing != "not_applied" {
                     p { "在本规定下尚未查明：" }
                     ul.questions { @for q in &r.questions { li { (q.question) } } }
                 }
