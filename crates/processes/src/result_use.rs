@@ -13,13 +13,15 @@
 //!   职称评聘等方面不受影响或不作负面评价") and 002 §14 ("予以容错的，不作为执法错误认定"), by
 //!   reference.
 //!
-//! 002 and 003 are other bodies' rules (兴安盟国防动员办公室; 福建省监狱管理局); items resting
-//! only on them are marked `by_reference` and the page says "参照". Two caveats go with every
-//! determination: 000 §25 (flaws and breaches of internal rules are still dealt with and count in
-//! 执法质量绩效考评) — which limits 003's "考核不受影响" for the police of 000 — and, where a
-//! rectification of the same mistake was flagged, 000 §31 ¶2 (recurrence, ineffective
-//! rectification, concealment, refusal or defiance are dealt with by accountability, which the
-//! protection does not cover).
+//! Only the regulations that govern the case are cited (issue 20 item 3): those its
+//! `case_governed` recorded (procedure and rule packs), or — for a case recorded before
+//! bindings — the process's own pack (000). So 阿拉善 police (000, 001, 004, 004-2016) are
+//! protected by 000 §30 alone, never by 002 (兴安盟国防动员办公室) or 003 (福建省监狱管理局);
+//! a tolerance under regulations that say nothing of its use says so. Two caveats go with every
+//! determination where 000 governs: 000 §25 (flaws and breaches of internal rules are still
+//! dealt with and count in 执法质量绩效考评) and, where a rectification of the same mistake was
+//! flagged, 000 §31 ¶2 (recurrence, ineffective rectification, concealment, refusal or defiance
+//! are dealt with by accountability, which the protection does not cover).
 //!
 //! A determination listed is one *issued* (opinion or reply in force); whether it is final
 //! (000 §23 "申请人无意见或经复议复核") is the caller's to say (it needs the calendar and the
@@ -27,6 +29,7 @@
 
 use chrono::NaiveDate;
 use lvzhi_calendar::date_zh;
+use lvzhi_case::Governance;
 use lvzhi_workflow::{Outcome, Protection, State as Application};
 use serde::Serialize;
 
@@ -86,15 +89,72 @@ pub struct Safeguard {
     /// 不受影响 / 不作负面评价 / 不作为执法错误认定.
     pub rule: &'static str,
     pub article: &'static str,
-    /// Rests only on another body's rules (002, 003): applied by reference.
+    /// Rests only on another body's rules, applied by reference. Since only the regulations
+    /// that govern the case are cited (issue 20 item 3), always false; kept for the API.
     pub by_reference: bool,
 }
 
-/// A limit of the protection, with its article.
+/// A limit of the protection, with its article (empty when no article states it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Caveat {
     pub text: String,
     pub article: String,
+}
+
+/// The regulations that govern a case: those its governance recorded, or the process's own
+/// pack (000) for a case recorded before bindings.
+fn governing(g: Option<&Governance>) -> Vec<(String, String)> {
+    match g {
+        Some(g) => std::iter::once(&g.procedure)
+            .chain(&g.rules)
+            .map(|r| (r.pack.clone(), r.title.clone()))
+            .fold(Vec::new(), |mut v, r| {
+                if !v.iter().any(|(p, _)| *p == r.0) {
+                    v.push(r);
+                }
+                v
+            }),
+        None => vec![(S000.to_string(), String::new())],
+    }
+}
+
+/// Whether a citation ("000 §30(一)", "003") is of a governing regulation.
+fn cites_governing(article: &str, gov: &[(String, String)]) -> bool {
+    let pack = article.split_once(' ').map_or(article, |(p, _)| p);
+    gov.iter().any(|(p, _)| p == pack)
+}
+
+/// Keeps what the governing regulations say; says so when they say nothing of the result's use.
+fn governed(
+    mut safeguards: Vec<Safeguard>,
+    mut caveats: Vec<Caveat>,
+    gov: &[(String, String)],
+    outcome: &str,
+) -> (Vec<Safeguard>, Vec<Caveat>) {
+    safeguards.retain(|s| cites_governing(s.article, gov));
+    caveats.retain(|c| c.article.is_empty() || cites_governing(&c.article, gov));
+    if safeguards.is_empty() {
+        let titles: Vec<String> = gov
+            .iter()
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(_, t)| format!("《{t}》"))
+            .collect();
+        caveats.insert(
+            0,
+            Caveat {
+                text: if titles.is_empty() {
+                    format!("适用于本案的规定未就{outcome}认定的结果运用作出规定，依照有关规定办理")
+                } else {
+                    format!(
+                        "适用于本案的{}未就{outcome}认定的结果运用作出规定，依照有关规定办理",
+                        titles.join("")
+                    )
+                },
+                article: String::new(),
+            },
+        );
+    }
+    (safeguards, caveats)
 }
 
 /// Where a protected determination comes from.
@@ -131,6 +191,10 @@ pub struct ProtectedDetermination {
     pub caveats: Vec<Caveat>,
 }
 
+/// A rectification as the caller hands it over: its id, replayed state and the governance it
+/// recorded.
+pub type RectificationRecord<'a> = (&'a str, &'a Rectification, Option<&'a Governance>);
+
 /// An application as the caller hands it over: its id, replayed state and finality.
 #[derive(Debug, Clone, Copy)]
 pub struct ApplicationRecord<'a> {
@@ -139,6 +203,7 @@ pub struct ApplicationRecord<'a> {
     pub is_final: bool,
 }
 
+const S000: &str = "000";
 const S003: &str = "003";
 
 /// 000 §30 for exempted officers, then 003's additions.
@@ -182,7 +247,7 @@ fn exemption_safeguards() -> Vec<Safeguard> {
             scope: "提拔交流",
             rule: "不受影响或不作负面评价",
             article: S003,
-            by_reference: true,
+            by_reference: false,
         },
         Safeguard {
             area: Area::ProfessionalTitles,
@@ -190,7 +255,7 @@ fn exemption_safeguards() -> Vec<Safeguard> {
             scope: "职称评聘",
             rule: "不受影响或不作负面评价",
             article: S003,
-            by_reference: true,
+            by_reference: false,
         },
     ]
 }
@@ -205,7 +270,7 @@ fn tolerance_safeguards() -> Vec<Safeguard> {
             scope: "平时（绩效）考核、年度考评",
             rule: r,
             article: S003,
-            by_reference: true,
+            by_reference: false,
         },
         Safeguard {
             area: Area::Promotion,
@@ -213,7 +278,7 @@ fn tolerance_safeguards() -> Vec<Safeguard> {
             scope: "提拔",
             rule: r,
             article: S003,
-            by_reference: true,
+            by_reference: false,
         },
         Safeguard {
             area: Area::Awards,
@@ -221,7 +286,7 @@ fn tolerance_safeguards() -> Vec<Safeguard> {
             scope: "评先评优、表彰奖励",
             rule: r,
             article: S003,
-            by_reference: true,
+            by_reference: false,
         },
         Safeguard {
             area: Area::Exchange,
@@ -229,7 +294,7 @@ fn tolerance_safeguards() -> Vec<Safeguard> {
             scope: "交流",
             rule: r,
             article: S003,
-            by_reference: true,
+            by_reference: false,
         },
         Safeguard {
             area: Area::ProfessionalTitles,
@@ -237,7 +302,7 @@ fn tolerance_safeguards() -> Vec<Safeguard> {
             scope: "职称评聘",
             rule: r,
             article: S003,
-            by_reference: true,
+            by_reference: false,
         },
         Safeguard {
             area: Area::ErrorRecord,
@@ -245,7 +310,7 @@ fn tolerance_safeguards() -> Vec<Safeguard> {
             scope: "经研究决定予以容错的",
             rule: "不作为执法错误认定",
             article: "002 §14",
-            by_reference: true,
+            by_reference: false,
         },
     ]
 }
@@ -295,7 +360,7 @@ fn is_about(r: &Rectification, officer_id: &str) -> bool {
 pub fn protected_determinations(
     officer_id: &str,
     applications: &[ApplicationRecord<'_>],
-    rectifications: &[(&str, &Rectification)],
+    rectifications: &[RectificationRecord<'_>],
 ) -> Vec<ProtectedDetermination> {
     let mut out = Vec::new();
     let mut covered: Vec<&str> = Vec::new();
@@ -308,13 +373,15 @@ pub fn protected_determinations(
             continue;
         };
         let exempt = d.outcome == Outcome::Exemption;
-        let linked: Vec<&(&str, &Rectification)> = rectifications
+        let linked: Vec<&RectificationRecord<'_>> = rectifications
             .iter()
-            .filter(|(_, r)| is_about(r, officer_id) && r.source_case.as_deref() == Some(a.case_id))
+            .filter(|(_, r, _)| {
+                is_about(r, officer_id) && r.source_case.as_deref() == Some(a.case_id)
+            })
             .collect();
-        covered.extend(linked.iter().map(|(id, _)| *id));
+        covered.extend(linked.iter().map(|(id, _, _)| *id));
         let mut caveats = vec![s25()];
-        for (id, r) in &linked {
+        for (id, r, _) in &linked {
             caveats.extend(rectification_caveats(id, r));
         }
         if !exempt && linked.is_empty() {
@@ -328,6 +395,16 @@ pub fn protected_determinations(
             .get(officer_id)
             .map(|r| r.protections.iter().map(|p| Area::of(*p)).collect())
             .unwrap_or_default();
+        let (safeguards, caveats) = governed(
+            if exempt {
+                exemption_safeguards()
+            } else {
+                tolerance_safeguards()
+            },
+            caveats,
+            &governing(s.governance.as_ref()),
+            if exempt { "免责" } else { "容错" },
+        );
         out.push(ProtectedDetermination {
             case_id: a.case_id.to_string(),
             source: Source::Application,
@@ -341,26 +418,24 @@ pub fn protected_determinations(
             issued_on: s.opinion_issued_on,
             is_final: a.is_final,
             in_question: s.determination_in_question,
-            safeguards: if exempt {
-                exemption_safeguards()
-            } else {
-                tolerance_safeguards()
-            },
+            safeguards,
             applied,
             rectifications: linked
                 .iter()
-                .map(|(id, r)| (id.to_string(), r.stage.zh().to_string()))
+                .map(|(id, r, _)| (id.to_string(), r.stage.zh().to_string()))
                 .collect(),
             caveats,
         });
     }
-    for (id, r) in rectifications {
+    for (id, r, g) in rectifications {
         if !is_about(r, officer_id) || covered.contains(id) || r.stage == rectification::Stage::New
         {
             continue;
         }
         let mut caveats = vec![s25()];
         caveats.extend(rectification_caveats(id, r));
+        let (safeguards, caveats) =
+            governed(tolerance_safeguards(), caveats, &governing(*g), "容错");
         out.push(ProtectedDetermination {
             case_id: id.to_string(),
             source: Source::Rectification,
@@ -373,7 +448,7 @@ pub fn protected_determinations(
             issued_on: r.opened_on,
             is_final: true,
             in_question: false,
-            safeguards: tolerance_safeguards(),
+            safeguards,
             applied: Vec::new(),
             rectifications: vec![(id.to_string(), r.stage.zh().to_string())],
             caveats,
@@ -451,9 +526,25 @@ mod tests {
         p.safeguards.iter().map(|s| s.area).collect()
     }
 
+    fn governance(procedure: &str, rules: &[&str]) -> Governance {
+        let r = |p: &str| lvzhi_case::PackRef {
+            pack: p.to_string(),
+            version: "v".into(),
+            title: format!("规定{p}"),
+            short_title: String::new(),
+        };
+        Governance {
+            procedure: r(procedure),
+            rules: rules.iter().map(|p| r(p)).collect(),
+            bound_at: "org".into(),
+        }
+    }
+
     #[test]
-    fn s30_000_an_exemption_protects_the_four_and_003_adds_exchange_and_titles() {
-        let a = application(Outcome::Exemption);
+    fn s30_000_an_exemption_protects_the_four_and_cites_only_governing_regulations() {
+        let mut a = application(Outcome::Exemption);
+        // 阿拉善 police: 000's procedure; 000, 001 and both texts of 004 (issue 20).
+        a.governance = Some(governance("000", &["000", "001", "004", "004-2016"]));
         let list = protected_determinations(
             "p-zhang",
             &[ApplicationRecord {
@@ -473,17 +564,13 @@ mod tests {
                 Area::Promotion,
                 Area::Awards,
                 Area::DeputyStatus,
-                Area::Exchange,
-                Area::ProfessionalTitles
             ]
         );
-        // The four of 000 §30 bind; 003's two are by reference.
-        for s in &p.safeguards[..4] {
+        // The four of 000 §30 bind; 003 (福建省监狱) does not govern 阿拉善 police.
+        for s in &p.safeguards {
             assert!(s.article.starts_with("000 §30(") && !s.by_reference);
         }
-        assert!(p.safeguards[4..]
-            .iter()
-            .all(|s| s.by_reference && s.article == "003"));
+        assert!(p.safeguards.iter().all(|s| !s.article.starts_with("003")));
         assert_eq!(
             p.safeguards[0].scope,
             "工作考核、任期考核、任职试用期满考核等各类考核"
@@ -491,6 +578,18 @@ mod tests {
         assert_eq!(p.safeguards[3].scope, "党代会代表、人大代表、政协委员资格");
         assert_eq!(p.caveats[0].article, "000 §25");
         assert_eq!(for_area(&list, Area::Promotion).len(), 1);
+        // A case recorded before bindings: the process's own pack (000) alone.
+        a.governance = None;
+        let before = protected_determinations(
+            "p-zhang",
+            &[ApplicationRecord {
+                case_id: "A1",
+                state: &a,
+                is_final: true,
+            }],
+            &[],
+        );
+        assert_eq!(before[0].safeguards, p.safeguards);
     }
 
     #[test]
@@ -515,8 +614,9 @@ mod tests {
     }
 
     #[test]
-    fn s14_002_003_tolerance_is_protected_by_reference_and_asks_for_a_rectification_000_s31() {
-        let a = application(Outcome::Tolerance);
+    fn s30_000_a_tolerance_cites_no_other_bodys_rules_and_asks_for_a_rectification_000_s31() {
+        let mut a = application(Outcome::Tolerance);
+        a.governance = Some(governance("000", &["000", "001", "004", "004-2016"]));
         let list = protected_determinations(
             "p-zhang",
             &[ApplicationRecord {
@@ -527,17 +627,40 @@ mod tests {
             &[],
         );
         let p = &list[0];
-        assert!(
-            !areas(p).contains(&Area::DeputyStatus),
-            "000 §30 is for exemption"
-        );
+        // 000 §30 is for exemption; 002 §14 and 003 govern other bodies: nothing is cited.
+        assert!(p.safeguards.is_empty(), "{:?}", p.safeguards);
+        assert_eq!(p.caveats[0].article, "");
+        assert!(p.caveats[0].text.contains(
+            "《规定000》《规定001》《规定004》《规定004-2016》未就容错认定的结果运用作出规定"
+        ));
+        assert!(p.caveats.iter().any(|c| c.article == "000 §31¶2"));
+        assert!(p.caveats.iter().any(|c| c.article == "000 §25"));
+    }
+
+    #[test]
+    fn s14_002_and_003_protect_a_tolerance_where_they_govern() {
+        let r = rectification(None, None);
+        // 福建省监狱: 003 governs — its list binds (not by reference); 000's caveats do not.
+        let g003 = governance("003", &["003"]);
+        let list = protected_determinations("p-zhang", &[], &[("J1", &r, Some(&g003))]);
+        let p = &list[0];
         assert!(areas(p).contains(&Area::ProfessionalTitles));
         assert!(p
             .safeguards
             .iter()
-            .any(|s| s.article == "002 §14" && s.rule == "不作为执法错误认定"));
-        assert!(p.safeguards.iter().all(|s| s.by_reference));
-        assert!(p.caveats.iter().any(|c| c.article == "000 §31¶2"));
+            .all(|s| s.article == "003" && !s.by_reference));
+        assert!(p.caveats.iter().all(|c| !c.article.starts_with("000")));
+        // 兴安盟国防动员办公室: 002 §14.
+        let g002 = governance("002", &["002"]);
+        let list = protected_determinations("p-zhang", &[], &[("J1", &r, Some(&g002))]);
+        assert_eq!(
+            list[0]
+                .safeguards
+                .iter()
+                .map(|s| (s.article, s.rule))
+                .collect::<Vec<_>>(),
+            vec![("002 §14", "不作为执法错误认定")]
+        );
     }
 
     fn rectification(source: Option<&str>, flagged: Option<&str>) -> Rectification {
@@ -579,7 +702,7 @@ mod tests {
                 state: &a,
                 is_final: true,
             }],
-            &[("J2026-000002", &r)],
+            &[("J2026-000002", &r, None)],
         );
         assert_eq!(
             list.len(),
@@ -604,7 +727,7 @@ mod tests {
                 state: &a,
                 is_final: true,
             }],
-            &[("J2026-000002", &r)],
+            &[("J2026-000002", &r, None)],
         );
         assert!(list[0]
             .caveats
@@ -625,7 +748,7 @@ mod tests {
         let list = protected_determinations(
             "p-zhang",
             &[],
-            &[("J2026-000003", &r), ("J2026-000004", &other)],
+            &[("J2026-000003", &r, None), ("J2026-000004", &other, None)],
         );
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].source, Source::Rectification);

@@ -17,6 +17,7 @@ pub mod cond;
 mod coverage;
 mod error;
 mod fidelity;
+mod judge;
 mod pack;
 mod program;
 mod set;
@@ -25,6 +26,10 @@ pub use alloc::{AllocQuestion, AllocationResult, Person, PersonShare};
 pub use check::{analyse, xref_findings, Finding, Level};
 pub use coverage::{CoverageRow, InUse, Use};
 pub use error::{distance, hint, nearest, InputError, PackError, PackErrors};
+pub use judge::{
+    article_zh, fact_key, key_zh, split_key, title_zh, Answer, Ground, Judgement, OpenQuestion,
+    PackResult, Standing,
+};
 pub use pack::{
     article_within, parse_pack, split_citation, Allocation, Article, ArticleKind, Assertion,
     Bodies, Example, Expect, Fact, FactType, Leniency, Meta, Modality, Outcome, Pack, PeriodDef,

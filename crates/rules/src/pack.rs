@@ -97,6 +97,9 @@ struct RawMeta {
     note: String,
     #[serde(default)]
     references: Vec<S<String>>,
+    /// Packs this one implements locally within their bounds (000 §1: 依据…制定本细则).
+    #[serde(default)]
+    implements: Vec<S<String>>,
 }
 
 fn yes() -> bool {
@@ -130,6 +133,9 @@ struct RawFact {
     asked_if: Option<S<String>>,
     #[serde(default)]
     per_person: bool,
+    /// The same question in other packs: `"<pack id> <fact id>"`.
+    #[serde(default)]
+    same_as: Vec<S<String>>,
 }
 
 #[derive(Deserialize)]
@@ -545,6 +551,9 @@ pub struct Meta {
     pub verbatim: bool,
     pub note: String,
     pub references: Vec<String>,
+    /// Packs this one implements locally (a local implementing rule applies within their
+    /// bounds, see `judge.rs`); each is among `references`.
+    pub implements: Vec<String>,
 }
 
 /// The bodies that carry out a procedure pack's steps and sign its notices (issue 20): the
@@ -581,6 +590,9 @@ pub struct Fact {
     pub articles: Vec<String>,
     pub asked_if: Option<Ast>,
     pub per_person: bool,
+    /// The same question in other packs, `(pack id, fact id, byte offset)`: checked when the
+    /// packs are linked; each pack is among `references`.
+    pub same_as: Vec<(String, String, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -1268,6 +1280,24 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
         .until
         .as_ref()
         .and_then(|u| date(&mut ctx, u, "[pack]", "失效日期（until）"));
+    for i in &m.implements {
+        if i.get_ref() == m.id.get_ref() {
+            ctx.err(
+                i.span().start,
+                "[pack]",
+                "[pack] 的 implements 不能包含本政策包自身".into(),
+            );
+        } else if !m.references.iter().any(|r| r.get_ref() == i.get_ref()) {
+            ctx.err(
+                i.span().start,
+                "[pack]",
+                format!(
+                    "[pack] 的 implements 所列政策包“{}”未列入 references",
+                    i.get_ref()
+                ),
+            );
+        }
+    }
     if let (Some(e), Some(u)) = (effective, until) {
         if u < e {
             ctx.err(
@@ -1438,6 +1468,35 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
                 .get(f.id.get_ref())
                 .cloned()
                 .unwrap_or((FactType::Bool, vec![], false));
+        let mut same_as = Vec::new();
+        for x in &f.same_as {
+            let at = x.span().start;
+            match x.get_ref().trim().split_once(' ') {
+                Some((pid, fid)) if !pid.is_empty() && !fid.trim().is_empty() => {
+                    if pid == m.id.get_ref() {
+                        ctx.err(at, &section, format!("{section} 的 same_as“{}”指向本政策包自身", x.get_ref()));
+                    } else if !m.references.iter().any(|r| r.get_ref() == pid) {
+                        ctx.err(
+                            at,
+                            &section,
+                            format!("{section} 的 same_as 所指的政策包“{pid}”未列入 [pack] 的 references"),
+                        );
+                    } else if per_person {
+                        ctx.err(at, &section, format!("{section} 是逐人事实，不能声明 same_as"));
+                    } else {
+                        same_as.push((pid.to_string(), fid.trim().to_string(), at));
+                    }
+                }
+                _ => ctx.err(
+                    at,
+                    &section,
+                    format!(
+                        "{section} 的 same_as“{}”格式有误：应为“政策包 id 事实 id”，如“001 timely_rescue”",
+                        x.get_ref()
+                    ),
+                ),
+            }
+        }
         facts.push(Fact {
             id: f.id.get_ref().clone(),
             ty,
@@ -1447,6 +1506,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
             articles: arts,
             asked_if,
             per_person,
+            same_as,
         });
     }
 
@@ -2219,6 +2279,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
         verbatim: m.verbatim,
         note: m.note.clone(),
         references: m.references.iter().map(|s| s.get_ref().clone()).collect(),
+        implements: m.implements.iter().map(|s| s.get_ref().clone()).collect(),
     };
     let mut pack = Pack {
         file: file.to_string(),

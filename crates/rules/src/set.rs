@@ -130,6 +130,7 @@ impl PackSet {
                 }
             }
         }
+        errors.extend(crate::judge::check_same_as(&packs));
         let mut programs = BTreeMap::new();
         for p in packs.values() {
             match Program::compile(p, &packs) {

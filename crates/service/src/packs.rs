@@ -55,12 +55,20 @@ pub fn json_input(key: &str, v: &serde_json::Value) -> Result<Option<Input>, Str
 }
 
 /// A fact check over the pack's vocabulary: unknown ids (with the nearest known ones) and
-/// values of the wrong type are refused with the engine's Chinese message.
+/// values of the wrong type are refused with the engine's Chinese message. A key
+/// `"<pack>:<fact>"` is another governing pack's question, typed by that pack.
 pub fn fact_check(set: PackSet) -> FactCheck {
     Box::new(move |facts: &BTreeMap<String, serde_json::Value>| {
         let mut given = Vec::with_capacity(facts.len());
         for (k, v) in facts {
             match json_input(k, v)? {
+                // Another governing pack's question (issue 20 item 3): typed by that pack.
+                Some(input) if lvzhi_rules::split_key(k).is_some() => {
+                    if let Some((pack, fact)) = lvzhi_rules::split_key(k) {
+                        set.typed_facts(pack, &[(fact.to_string(), input)])
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
                 Some(input) => given.push((k.clone(), input)),
                 // A recorded fact has a value; "unknown" is simply not recorded.
                 None => {

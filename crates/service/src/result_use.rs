@@ -5,9 +5,9 @@
 use chrono::NaiveDate;
 use lvzhi_processes::rectification::{Rectification, State as RectificationState};
 use lvzhi_processes::result_use::{
-    protected_determinations, ApplicationRecord, ProtectedDetermination,
+    protected_determinations, ApplicationRecord, ProtectedDetermination, RectificationRecord,
 };
-use lvzhi_processes::Process;
+use lvzhi_processes::{Governance, Process};
 use lvzhi_workflow::{is_final, State};
 
 use crate::{Service, ServiceError, APPLICATION};
@@ -40,7 +40,7 @@ impl Service {
             )?;
             applications.push((id, loaded.state, fin));
         }
-        let mut rectifications: Vec<(String, RectificationState)> = Vec::new();
+        let mut rectifications: Vec<(String, RectificationState, Option<Governance>)> = Vec::new();
         for id in self
             .store
             .cases_linked("subject", officer_id, MAX_CASES)
@@ -56,7 +56,8 @@ impl Service {
                     version: loaded.version(),
                     detail: e.to_string(),
                 })?;
-            rectifications.push((id, state));
+            let governance = loaded.case.governance().cloned();
+            rectifications.push((id, state, governance));
         }
         let apps: Vec<ApplicationRecord<'_>> = applications
             .iter()
@@ -66,9 +67,9 @@ impl Service {
                 is_final: *fin,
             })
             .collect();
-        let rects: Vec<(&str, &RectificationState)> = rectifications
+        let rects: Vec<RectificationRecord<'_>> = rectifications
             .iter()
-            .map(|(id, s)| (id.as_str(), s))
+            .map(|(id, s, g)| (id.as_str(), s, g.as_ref()))
             .collect();
         Ok(protected_determinations(officer_id, &apps, &rects))
     }

@@ -130,6 +130,9 @@ pub struct EvaluateRequest {
     /// 处理决定日期。
     #[serde(default)]
     pub decision_date: Option<NaiveDate>,
+    /// 按哪些政策包评估（按适用顺序，如 ["000","001","004","004-2016"]）；缺省时仅按政策包 000。其他政策包的事实以“政策包:事实代码”给出。
+    #[serde(default)]
+    pub rules: Vec<String>,
 }
 
 /// 事实清单。
@@ -418,7 +421,7 @@ pub async fn act_alias(
 #[utoipa::path(
     get, path = "/api/v1/cases/{id}/evaluation", tag = "系统建议",
     summary = "案件的系统建议结论",
-    description = "按免责容错申请已记录的事实，依政策包 000 评估出的建议结论：结论及其情态、从宽幅度、适用与被排除的规则、引用条款全文，以及尚可能改变结论的待查明事实。系统建议仅供参考，认定意见由维权委依法作出。其他类型的案件没有事实问询（404）。",
+    description = "按免责容错申请已记录的事实，依案件适用的各项规定评估出的建议结论：结论及其情态、从宽幅度、适用与被排除的规则、引用条款全文，以及尚可能改变结论的待查明事实。案件适用多项规定时，judgement 列出每项规定下的结论及其引用条款、适用哪一项及其理由、各规定结论的差异；立案时未记录适用规定的案件按政策包 000 评估。其他政策包的事实以“政策包:事实代码”记录。系统建议仅供参考，认定意见由维权委依法作出。其他类型的案件没有事实问询（404）。",
     params(("id" = String, Path, description = "案件编号")),
     responses(
         (status = 200, description = "建议结论", body = EvaluationView),
@@ -444,18 +447,19 @@ pub async fn case_evaluation(
         .as_ref()
         .and_then(|f| f.accountability_decision.as_ref())
         .map(|d| d.decided_on);
-    Ok(Json(interview::evaluate(
-        &app.packs(),
-        &facts,
-        None,
-        decision,
+    // Under every pack that governs the case (issue 20 item 3); 000 alone for a case recorded
+    // before bindings.
+    let packs = app.packs();
+    let rules = interview::governing(&packs, s.governance.as_ref());
+    Ok(Json(interview::judge(
+        &packs, &rules, &facts, None, decision,
     )?))
 }
 
 #[utoipa::path(
     post, path = "/api/v1/evaluate", tag = "系统建议",
     summary = "评估一组事实",
-    description = "与命令行 lvzhi evaluate 相同：按给出的事实依政策包 000 评估建议结论；同时给出行为发生日期和处理决定日期时适用从旧兼从轻。不记录任何内容。",
+    description = "与命令行 lvzhi evaluate 相同：按给出的事实依政策包 000 评估建议结论；同时给出行为发生日期和处理决定日期时适用从旧兼从轻。给出 rules 时按其中每项规定评估，并说明适用哪一项及其理由。不记录任何内容。",
     request_body = EvaluateRequest,
     responses(
         (status = 200, description = "建议结论", body = EvaluationView),
@@ -468,8 +472,20 @@ pub async fn evaluate(
     ApiUser(_user): ApiUser,
     ApiJson(req): ApiJson<EvaluateRequest>,
 ) -> Result<Json<EvaluationView>, AppError> {
-    Ok(Json(interview::evaluate(
-        &app.packs(),
+    let packs = app.packs();
+    for r in &req.rules {
+        packs
+            .pack(r)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    }
+    let rules = if req.rules.is_empty() {
+        vec![interview::application_pack().to_string()]
+    } else {
+        req.rules.clone()
+    };
+    Ok(Json(interview::judge(
+        &packs,
+        &rules,
         &req.facts,
         req.conduct_date,
         req.decision_date,

@@ -49,15 +49,32 @@ pub fn dates(s: &CaseState) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveD
     (None, decision)
 }
 
-/// The live evaluation of the case's facts (000 §14: the recommendation the opinion weighs).
-pub fn live_evaluation(app: &App, s: &CaseState) -> Option<EvaluationView> {
+/// The rule packs the case is judged under: those its governance recorded, or 000 alone for a
+/// case recorded before bindings (issue 20 item 3).
+pub fn governing(app: &App, s: &CaseState) -> Vec<String> {
+    interview::governing(&app.packs(), s.governance.as_ref())
+}
+
+/// The evaluation of `facts` under every pack governing the case (000 §14: the recommendation
+/// the opinion weighs).
+pub fn judge(
+    app: &App,
+    s: &CaseState,
+    facts: &BTreeMap<String, serde_json::Value>,
+) -> Result<EvaluationView, crate::error::AppError> {
     let (conduct, decision) = dates(s);
-    interview::evaluate(&app.packs(), &recorded_facts(s), conduct, decision).ok()
+    interview::judge(&app.packs(), &governing(app, s), facts, conduct, decision)
+}
+
+/// The live evaluation of the case's recorded facts.
+pub fn live_evaluation(app: &App, s: &CaseState) -> Option<EvaluationView> {
+    judge(app, s, &recorded_facts(s)).ok()
 }
 
 // ---- the case page ----
 
-/// The recommendation panel (also returned alone to the live interview script).
+/// The recommendation panel (also returned alone to the live interview script). Citations as
+/// users read them; pack and rule ids only in the collapsed 技术信息.
 pub fn recommendation_panel(v: &EvaluationView) -> Markup {
     let class = match v.outcome.as_str() {
         "exemption" | "tolerance" => "rec good",
@@ -69,18 +86,26 @@ pub fn recommendation_panel(v: &EvaluationView) -> Markup {
         div id="recommendation" class=(class) aria-live="polite" {
             h3 { "系统建议结论" }
             p.conclusion { (v.summary_zh) }
+            @if let Some(j) = &v.judgement {
+                p.reason { (j.reason) }
+            }
             @if !v.questions.is_empty() {
-                p { "仍需查明（按对结论的影响排序）：" }
+                @if v.judgement.is_some() {
+                    p { "仍需查明（按适用规定的顺序，各规定内按对结论的影响排序）：" }
+                } @else {
+                    p { "仍需查明（按对结论的影响排序）：" }
+                }
                 ol.questions { @for q in &v.questions { li { (q.question) } } }
             }
-            @if !v.notes.is_empty() {
-                ul.notes { @for n in &v.notes { li { (n) } } }
+            @let notes: &[String] = if v.judgement.is_some() { v.notes.get(1..).unwrap_or(&[]) } else { &v.notes };
+            @if !notes.is_empty() {
+                ul.notes { @for n in notes { li { (n) } } }
             }
             @if !v.articles.is_empty() {
                 h4 { "引用条款" }
                 dl.articles {
                     @for a in &v.articles {
-                        dt { (a.citation) }
+                        dt { (a.readable) }
                         dd { (a.text) }
                     }
                 }
@@ -89,7 +114,59 @@ pub fn recommendation_panel(v: &EvaluationView) -> Markup {
                 h4 { "被排除适用的规则" }
                 ul { @for d in &v.defeated { li { (d.reason) } } }
             }
+            @if let Some(j) = &v.judgement {
+                (judgement_section(j))
+            }
+            details.tech.noprint {
+                summary { "技术信息" }
+                p {
+                    @if !v.applied.is_empty() { "适用政策包：" (v.applied) "；" }
+                    "结论代码：" (v.outcome)
+                }
+                @if !v.fired.is_empty() { p { "适用规则：" (v.fired.join("、")) } }
+                @if !v.citations.is_empty() { p { "条款代码：" (v.citations.join("、")) } }
+                @if let Some(j) = &v.judgement {
+                    ul { @for r in &j.results {
+                        li { (r.pack) "（" (r.version) "）：" (r.outcome) " · " (r.standing)
+                            @if !r.fired.is_empty() { " · " (r.fired.join("、")) } }
+                    } }
+                }
+            }
             p.hint { "系统建议仅供参考，认定意见由维权委依法作出并载明理由。" }
+        }
+    }
+}
+
+/// Each governing regulation's result with its citations, and where they differ.
+fn judgement_section(j: &interview::JudgementView) -> Markup {
+    html! {
+        h4 { "各适用规定下的评估" }
+        @for r in &j.results {
+            div class=(if r.prevails { "pack-result prevails" } else { "pack-result" }) {
+                h5 {
+                    (r.title)
+                    @if r.prevails { " " span.badge { "适用" } }
+                }
+                p { (r.summary_zh) }
+                @if !r.standing_zh.is_empty() { p.hint { (r.standing_zh) } }
+                @if !r.articles.is_empty() {
+                    dl.articles {
+                        @for a in &r.articles {
+                            dt { (a.readable) }
+                            dd { (a.text) }
+                        }
+                    }
+                }
+                // A version not in force at the dates that count is shown for reference only.
+                @if !r.questions.is_empty() && r.standing != "not_applied" {
+                    p { "在本规定下尚未查明：" }
+                    ul.questions { @for q in &r.questions { li { (q.question) } } }
+                }
+            }
+        }
+        @if !j.differences.is_empty() {
+            h4 { "结论差异" }
+            ul.differences { @for d in &j.differences { li { (d) } } }
         }
     }
 }
@@ -109,7 +186,14 @@ fn fact_control(
     };
     html! {
         div.fact {
-            label for=(name) { (f.question) " " small { (f.articles.join("、")) } }
+            label for=(name) {
+                (f.question) " "
+                @if let Some(r) = &f.regulation {
+                    small { (r) (f.articles.iter().map(|a| lvzhi_rules::article_zh(a)).collect::<Vec<_>>().join("、")) }
+                } @else {
+                    small { (f.articles.join("、")) }
+                }
+            }
             @match f.ty.as_str() {
                 "bool" => {
                     select id=(name) name=(name) disabled[!editable] {
@@ -148,7 +232,14 @@ pub fn interview_section(
                 (csrf_field(user))
                 input type="hidden" name="expected_version" value=(ctx.version());
                 div.facts {
-                    @for f in questions { (fact_control(f, facts.get(&f.id), can_edit)) }
+                    @for f in questions.iter().filter(|f| f.regulation.is_none()) { (fact_control(f, facts.get(&f.id), can_edit)) }
+                }
+                @let others: Vec<&interview::FactView> = questions.iter().filter(|f| f.regulation.is_some()).collect();
+                @if !others.is_empty() {
+                    h3 { "其他适用规定尚需查明的事实" }
+                    div.facts {
+                        @for f in others { (fact_control(f, facts.get(&f.id), can_edit)) }
+                    }
                 }
                 div.buttons {
                     button type="submit" name="op" value="evaluate" { "重新评估" }

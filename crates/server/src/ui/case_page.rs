@@ -108,9 +108,15 @@ fn render(
             let packs = app.packs();
             let recorded = application::recorded_facts(s);
             let facts = answers.cloned().unwrap_or(recorded);
-            let questions = interview::facts(&packs, ctx.process().pack())?;
-            let (conduct, decision) = application::dates(s);
-            let evaluation = interview::evaluate(&packs, &facts, conduct, decision)?;
+            let mut questions = interview::facts(&packs, ctx.process().pack())?;
+            let evaluation = application::judge(app, s, &facts)?;
+            // Other governing packs' questions the judgement needs (issue 20 item 3).
+            questions.extend(interview::other_questions(
+                &packs,
+                &application::governing(app, s),
+                &evaluation.questions,
+                &facts,
+            ));
             Some((questions, facts, evaluation))
         }
         None => None,
@@ -267,8 +273,7 @@ async fn interview_submit(
     let command = serde_json::json!({ "action": "update_facts", "facts": facts });
     let outcome = cases::run(&app, &user, &ctx, &command, expected).await?;
     // The office records the engine's recommendation with the facts it rests on (000 §14).
-    let (conduct, decision) = application::dates(s);
-    let evaluation = interview::evaluate(&app.packs(), &facts, conduct, decision)?;
+    let evaluation = application::judge(&app, s, &facts)?;
     if let Some(r) = interview::recommendation(&evaluation) {
         let ctx = cases::load(&app, &user, &id).await?;
         let offered = cases::available(&app, &user, &ctx)
@@ -293,8 +298,7 @@ async fn interview_live(
         return Err(AppError::NotFound(format!("{}没有事实问询", ctx.process().name_zh())).into());
     };
     let facts = answers(&app, &ctx, &values)?;
-    let (conduct, decision) = application::dates(s);
-    let evaluation = interview::evaluate(&app.packs(), &facts, conduct, decision)?;
+    let evaluation = application::judge(&app, s, &facts)?;
     Ok((
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         application::recommendation_panel(&evaluation),

@@ -113,30 +113,33 @@ async fn person_page(
                         }
                     }
                     h3 { "不得影响的事项" }
-                    table.list {
-                        thead { tr { th { "事项" } th { "范围" } th { "要求" } th { "依据" } } }
-                        tbody {
-                            @for s in &d.safeguards {
-                                tr {
-                                    td { (s.area_zh) }
-                                    td { (s.scope) }
-                                    td { (s.rule) }
-                                    td {
-                                        (s.article)
-                                        @if s.by_reference { "（参照）" }
-                                        @if d.applied.contains(&s.area) { " " span.ok-text { "已落实" } }
+                    @if d.safeguards.is_empty() {
+                        p.empty { "适用于本案的规定未列明不得影响的事项。" }
+                    } @else {
+                        table.list {
+                            thead { tr { th { "事项" } th { "范围" } th { "要求" } th { "依据" } } }
+                            tbody {
+                                @for s in &d.safeguards {
+                                    tr {
+                                        td { (s.area_zh) }
+                                        td { (s.scope) }
+                                        td { (s.rule) }
+                                        td {
+                                            (s.article)
+                                            @if s.by_reference { "（参照）" }
+                                            @if d.applied.contains(&s.area) { " " span.ok-text { "已落实" } }
+                                        }
                                     }
                                 }
                             }
                         }
                     }
-                    @if d.safeguards.iter().any(|s| s.by_reference) {
-                        p.hint { "标注“参照”的事项出自其他地区、系统的规定（002 兴安盟国防动员办公室制度、003 福建省监狱人民警察依法履职保护实施办法），供参照适用。" }
-                    }
                     @if !d.caveats.is_empty() {
                         h3 { "需要注意" }
                         ul {
-                            @for c in &d.caveats { li { (c.text) "（" (c.article) "）" } }
+                            @for c in &d.caveats {
+                                li { (c.text) @if !c.article.is_empty() { "（" (c.article) "）" } }
+                            }
                         }
                     }
                 }

@@ -197,7 +197,12 @@ impl Browser {
 
     /// Waits (polling) until the page's text contains every one of `needles`.
     pub async fn wait_text(&self, needles: &[&str]) -> String {
-        let deadline = Instant::now() + PATIENCE;
+        self.wait_text_within(needles, PATIENCE).await
+    }
+
+    /// As [`Browser::wait_text`], up to `patience`.
+    pub async fn wait_text_within(&self, needles: &[&str], patience: Duration) -> String {
+        let deadline = Instant::now() + patience;
         loop {
             let text = self.text().await;
             if needles.iter().all(|n| text.contains(n)) {

@@ -1,0 +1,218 @@
+//! Judgement under every rule that applies (issue 20 item 3), through the server: a 阿拉善
+//! police application is evaluated under 000, 001 and both texts of 004 — each result shown
+//! with its citations as users read them, which prevails and why, where they differ — on the
+//! case page (live interview included) and in the API; a request naming no packs keeps 000
+//! alone.
+
+mod common;
+
+use common::world::World;
+use serde_json::{json, Value};
+
+const OFFICE: &str = "p-zhaomin";
+
+/// 李娜's application (巴彦浩特派出所; exempted under 000 §7(五) in the demo).
+async fn lina_case(w: &World) -> String {
+    w.app
+        .store()
+        .cases_linked("applicant", "p-lina", 10)
+        .await
+        .expect("links")
+        .into_iter()
+        .next()
+        .expect("her application")
+}
+
+fn packs_of(j: &Value) -> Vec<&str> {
+    j["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| r["pack"].as_str().unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test]
+async fn art_000_1_a_demo_application_is_judged_under_000_001_004_2016_each_shown() {
+    let w = World::demo(&[OFFICE], OFFICE).await;
+    let id = lina_case(&w).await;
+    let r = w
+        .api(OFFICE)
+        .get(&format!("/api/v1/cases/{id}/evaluation"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    let j = &v["judgement"];
+    // Every governing pack recorded when the case was opened, in the order bound.
+    assert_eq!(packs_of(j), ["000", "001", "004", "004-2016"], "{j}");
+    let r000 = &j["results"][0];
+    assert_eq!(r000["outcome"], "exemption", "{r000}");
+    assert_eq!(
+        r000["title"],
+        "《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》"
+    );
+    assert!(
+        r000["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["citation"] == "000 §7(五)" && a["readable"] == "第七条第（五）项"),
+        "{r000}"
+    );
+    // 001's and 004-2016's own questions were never asked: their results say so.
+    assert_eq!(j["results"][1]["outcome"], "undetermined");
+    assert!(!j["results"][1]["questions"].as_array().unwrap().is_empty());
+    assert_eq!(j["results"][2]["standing"], "not_applied");
+    assert!(
+        j["reason"].as_str().unwrap().starts_with("尚不能确定"),
+        "{j}"
+    );
+    assert_eq!(v["outcome"], "undetermined");
+    // Another pack's question is recorded under "<pack>:<fact>"; one 000 asks as the same
+    // question keeps 000's id (same_as).
+    let questions: Vec<&str> = v["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["fact"].as_str().unwrap_or_default())
+        .collect();
+    assert!(
+        questions.contains(&"001:accusation_found_false"),
+        "{questions:?}"
+    );
+    assert!(
+        questions.contains(&"004-2016:forged_evidence"),
+        "{questions:?}"
+    );
+    assert!(
+        !questions.iter().any(|q| q.ends_with(":timely_rescue")),
+        "{questions:?}"
+    );
+
+    // The case page: each regulation by its title, the prevailing reason, the questions of the
+    // other packs in the interview, ids only in 技术信息.
+    let page = w.pages(OFFICE).get(&format!("/cases/{id}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for part in [
+        "各适用规定下的评估",
+        "《内蒙古公安机关维护公安民警执法权威工作实施办法》",
+        "《公安机关人民警察执法过错责任追究规定（2016年修订）》",
+        "第七条第（五）项",
+        "其他适用规定尚需查明的事实",
+        "name=\"fact.001:accusation_found_false\"",
+        "技术信息",
+        "行为发生日期未记录",
+    ] {
+        assert!(page.body.contains(part), "{part}");
+    }
+}
+
+#[tokio::test]
+async fn art_004_2016_19_the_live_interview_answers_another_packs_question_and_the_bar_prevails() {
+    let w = World::demo(&[OFFICE], OFFICE).await;
+    let id = lina_case(&w).await;
+    let page = w.pages(OFFICE);
+    // The answers recorded, plus 004-2016 §19(六) answered in the interview.
+    let v = w
+        .api(OFFICE)
+        .get(&format!("/api/v1/cases/{id}/evaluation"))
+        .await
+        .json();
+    assert_eq!(v["judgement"]["results"][0]["outcome"], "exemption");
+    let detail = w.detail(OFFICE, &id).await;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    if let Some(facts) = detail["state"]["form"]["facts"].as_object() {
+        for (k, v) in facts {
+            let text = match v {
+                Value::Bool(b) => b.to_string(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            fields.push((format!("fact.{k}"), text));
+        }
+    }
+    fields.push(("fact.004-2016:forged_evidence".into(), "true".into()));
+    let body: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = page
+        .post(&format!("/cases/{id}/interview/live"), &body)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for part in [
+        "从重追究",
+        "第十九条第（六）项",
+        "优先于其他规定的免责、容错结论",
+        "结论差异",
+    ] {
+        assert!(r.body.contains(part), "{part}: {}", r.body);
+    }
+    // A question of a pack that has no such fact is refused in Chinese, nothing recorded.
+    let r = page
+        .post(
+            &format!("/cases/{id}/interview/live"),
+            &[("fact.001:no_such_fact", "true")],
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("no_such_fact"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_evaluator_judges_under_the_packs_named_and_000_alone_otherwise() {
+    let w = World::demo(&[OFFICE], OFFICE).await;
+    // Nothing in 000 §7 holds as far as answered; 001 §25(八) (beyond professional skill)
+    // does, and 001's 从重 and 正名 grounds are ruled out.
+    let facts = json!({
+        "person_category": "serving_officer", "off_duty": false,
+        "intentional_violation": false, "improper_gain": false, "prohibited_act": false,
+        "other_exclusion": false, "evidence_lost_recording_violation": false,
+        "concealed_or_refused_rectification": false,
+        "coercive_measure_lawful": false, "weapon_use_lawful": false,
+        "subject_own_cause_on_scene": false, "custody_own_cause": false,
+        "previously_tolerated": false, "weapon_harm": false, "custody_casualty": false,
+        // None of 001 §21–24's own situations (which would set §25 aside).
+        "001:self_harm_on_scene": false, "001:casualty_stopping_obstruction": false,
+        "001:casualty_from_weapons": false,
+        "001:beyond_professional_skill": true,
+        "001:serious_dereliction": false,
+        "001:accusation_found_false": false,
+    });
+    // 000 alone (no packs named): 000 cannot decide yet, and 001's answers are not read.
+    let alone = w
+        .api(OFFICE)
+        .post_json("/api/v1/evaluate", &json!({ "facts": facts }))
+        .await;
+    assert_eq!(alone.status, 200, "{}", alone.body);
+    assert_eq!(alone.json()["outcome"], "undetermined", "{}", alone.body);
+    assert!(alone.json().get("judgement").is_none());
+    // Under 000 and 001: whatever 000 still gives, 001's 应当免责 is the floor (000 §1).
+    let all = w
+        .api(OFFICE)
+        .post_json(
+            "/api/v1/evaluate",
+            &json!({ "facts": facts, "rules": ["000", "001"] }),
+        )
+        .await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    let v = all.json();
+    assert_eq!(packs_of(&v["judgement"]), ["000", "001"]);
+    assert_eq!(v["judgement"]["results"][1]["outcome"], "exemption", "{v}");
+    assert_eq!(v["outcome"], "exemption", "{v}");
+    assert_eq!(v["judgement"]["prevailing"], "001", "{v}");
+    assert!(v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["readable"]
+            == "《内蒙古公安机关维护公安民警执法权威工作实施办法》第二十五条第（八）项"));
+    let unknown = w
+        .api(OFFICE)
+        .post_json(
+            "/api/v1/evaluate",
+            &json!({ "facts": {}, "rules": ["009"] }),
+        )
+        .await;
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+}
