@@ -532,6 +532,7 @@ mod tests {
             version: "v".into(),
             title: format!("规定{p}"),
             short_title: String::new(),
+            bodies: Default::default(),
         };
         Governance {
             procedure: r(procedure),
