@@ -44,9 +44,6 @@ use crate::{
 
 const INDENT: &str = "\u{3000}\u{3000}";
 
-/// The regulation whose articles these notices cite (001 §27, §28: the 内蒙古 办法; the
-/// 公安部's own 规定 numbers its articles otherwise).
-
 /// A contested measure: a 处分 or 辞退.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Measure {

@@ -26,8 +26,8 @@ pub use check::{analyse, xref_findings, Finding, Level};
 pub use coverage::{CoverageRow, InUse, Use};
 pub use error::{distance, hint, nearest, InputError, PackError, PackErrors};
 pub use pack::{
-    article_within, parse_pack, split_citation, Allocation, Article, ArticleKind, Assertion, Bodies,
-    Example, Expect, Fact, FactType, Leniency, Meta, Modality, Outcome, Pack, PeriodDef,
+    article_within, parse_pack, split_citation, Allocation, Article, ArticleKind, Assertion,
+    Bodies, Example, Expect, Fact, FactType, Leniency, Meta, Modality, Outcome, Pack, PeriodDef,
     Precedence, Procedure, Role, Rule, RuleKind, Share, Situation, Value, Xref,
 };
 pub use program::{

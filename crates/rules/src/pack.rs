@@ -1188,7 +1188,11 @@ fn article_refs(
 fn body_name(ctx: &mut Ctx, name: &S<String>) {
     let text = name.get_ref();
     if text.trim().is_empty() {
-        ctx.err(name.span().start, "[bodies]", "[bodies] 的机构名称不能为空".into());
+        ctx.err(
+            name.span().start,
+            "[bodies]",
+            "[bodies] 的机构名称不能为空".into(),
+        );
         return;
     }
     let rest = text.replace("{org}", "");

@@ -303,13 +303,7 @@ pub fn due_events(
             if today > acc.due {
                 let opinion = cal.add(acc.due, p.opinion)?;
                 let document = documents::deemed_acceptance_notice(
-                    reg,
-                    form,
-                    s.filer,
-                    received,
-                    &acc,
-                    today,
-                    &opinion,
+                    reg, form, s.filer, received, &acc, today, &opinion,
                 );
                 out.push(Event {
                     on: today,

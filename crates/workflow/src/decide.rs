@@ -501,13 +501,7 @@ impl<'a> Ctx<'a> {
                 }
                 nonempty(grounds, "主动启动应当载明发现的情形或者线索", "000 §12")?;
                 let due = self.cal.add(today, self.p.opinion)?;
-                let document = documents::ex_officio_notice(
-                    self.reg,
-                    form,
-                    grounds,
-                    today,
-                    &due,
-                );
+                let document = documents::ex_officio_notice(self.reg, form, grounds, today, &due);
                 Ok(self.ev(
                     self.by(Role::Office),
                     EventKind::OpenedExOfficio {
@@ -553,12 +547,7 @@ impl<'a> Ctx<'a> {
                     Command::Reject { reasons } => {
                         nonempty(reasons, "不予受理的，应当书面告知不予受理的理由", "000 §13")?;
                         let document = documents::rejection_notice(
-                            self.reg,
-                            form,
-                            s.filer,
-                            received,
-                            today,
-                            reasons,
+                            self.reg, form, s.filer, received, today, reasons,
                         );
                         Ok(self.ev(
                             by,
@@ -571,12 +560,7 @@ impl<'a> Ctx<'a> {
                     _ => {
                         let due = self.cal.add(today, self.p.opinion)?;
                         let document = documents::acceptance_notice(
-                            self.reg,
-                            form,
-                            s.filer,
-                            received,
-                            today,
-                            &due,
+                            self.reg, form, s.filer, received, today, &due,
                         );
                         Ok(self.ev(by, EventKind::Accepted { document }))
                     }
@@ -933,15 +917,8 @@ impl<'a> Ctx<'a> {
                 let d = s.draft.as_ref().ok_or_else(|| self.wrong_stage(A))?;
                 let accepted = s.accepted_on.unwrap_or(today);
                 let window = self.cal.add(today, self.p.reconsideration_apply)?;
-                let document = documents::review_opinion(
-                    self.reg,
-                    form,
-                    s.filer,
-                    d,
-                    accepted,
-                    today,
-                    &window,
-                );
+                let document =
+                    documents::review_opinion(self.reg, form, s.filer, d, accepted, today, &window);
                 Ok(self.ev(
                     by,
                     EventKind::OpinionIssued {

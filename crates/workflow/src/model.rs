@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use lvzhi_case::{
-    doubled_phrase, sanction_zh, Actor, Bodies, By, Document, DocumentKind, DocumentSeal, Org, PackRef, Role,
-    Sanction,
+    doubled_phrase, sanction_zh, Actor, Bodies, By, Document, DocumentKind, DocumentSeal, Org,
+    PackRef, Role, Sanction,
 };
 
 /// An applicant officer.

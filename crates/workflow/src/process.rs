@@ -294,7 +294,10 @@ impl Process for Application {
         };
         // What is offered does not depend on the notices' wording: a view without the
         // regulation loaded probes under the recorded one (or none).
-        let reg = ctx.regulation.clone().unwrap_or_else(|| probe_regulation(state));
+        let reg = ctx
+            .regulation
+            .clone()
+            .unwrap_or_else(|| probe_regulation(state));
         available_actions(state, actor, ctx.today, ctx.calendar, &p, &reg)
             .into_iter()
             .filter_map(|id| {

@@ -483,7 +483,9 @@ fn run(
             state = try_apply(state, &e).unwrap();
             events.push(e);
         }
-        prop_assert!(due_events(&state, today, &CAL, &p, &reg()).unwrap().is_empty());
+        prop_assert!(due_events(&state, today, &CAL, &p, &reg())
+            .unwrap()
+            .is_empty());
         // Half the steps pick a command that fits the stage, so sequences get deep.
         let i = if i % 2 == 0 {
             let fits = plausible(&state);
