@@ -715,6 +715,7 @@ fn rectification_notice(
 }
 
 /// 易错风险警示提醒函 (002 §17, 003 易错风险点, 000 §32).
+#[allow(clippy::too_many_arguments)]
 fn risk_warning(
     reg: &Regulation,
     unit: &Org,
@@ -1342,7 +1343,13 @@ fn action_spec(id: &str, role: Role) -> Option<ActionSpec> {
             "000 §31¶2",
             role,
             vec![
-                field("officer", "当事民警", FieldKind::Person, true, "整改通知书送达本人"),
+                field(
+                    "officer",
+                    "当事民警",
+                    FieldKind::Person,
+                    true,
+                    "整改通知书送达本人",
+                ),
                 field(
                     "unit",
                     "所在单位",
@@ -1527,13 +1534,7 @@ fn action_spec(id: &str, role: Role) -> Option<ActionSpec> {
                     true,
                     "整改效果不明显的依规依纪依法问责处理；隐瞒问题、拒不整改、对抗组织的从严处理",
                 ),
-                field(
-                    "description",
-                    "事实和理由",
-                    FieldKind::LongText,
-                    true,
-                    "",
-                ),
+                field("description", "事实和理由", FieldKind::LongText, true, ""),
             ],
         ),
         _ => return None,
@@ -2132,7 +2133,7 @@ mod tests {
 
     fn ctx(today: NaiveDate) -> Ctx<'static> {
         let mut c = Ctx::new(today, &CAL, crate::testing::periods(Rectification::PACK))
-        .under(crate::testing::regulation(Rectification::PACK));
+            .under(crate::testing::regulation(Rectification::PACK));
         c.names = BTreeMap::from([
             ("p-zhang".to_string(), "张伟".to_string()),
             ("bayan".to_string(), "巴彦浩特派出所".to_string()),
