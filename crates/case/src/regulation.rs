@@ -19,6 +19,52 @@ pub struct Regulation {
     /// `[[procedure]]` id → the articles it rests on (`recommendation` → [`§26`]).
     #[serde(default)]
     pub steps: BTreeMap<String, Vec<String>>,
+    /// The pack's decision rules that excuse or bar (免责, 容错, 不予容错, 从重), in the pack's
+    /// order: what a body's determination may rest on, each citable by its article.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grounds: Vec<Ground>,
+}
+
+/// A rule of the governing pack a determination may rest on (002 §9–§12, 003 §6, §7, §11): the
+/// rule's id in its pack, the article it rests on, what it gives, and its explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ground {
+    /// The rule's id in its pack (`r9_1`).
+    pub id: String,
+    /// The article it rests on, as the pack writes it (`§9(一)`).
+    pub article: String,
+    /// `exemption`, `tolerance`, `exclusion` or `aggravation`.
+    pub outcome: String,
+    /// `shall` or `may`.
+    #[serde(default)]
+    pub modality: String,
+    /// For an excuse: the leniency it allows (`lighter`, `reduced`, `waived`); an exemption
+    /// allows `waived`.
+    #[serde(default)]
+    pub leniency: Vec<String>,
+    /// The rule's explanation, in Chinese.
+    pub explain: String,
+}
+
+impl Ground {
+    /// Whether the rule bars an excuse (不予容错, 从重): it wins over every excuse.
+    pub fn bars(&self) -> bool {
+        matches!(self.outcome.as_str(), "exclusion" | "aggravation")
+    }
+
+    /// Whether the rule allows `leniency` (`waived`, `reduced`, `lighter`).
+    pub fn allows(&self, leniency: &str) -> bool {
+        match self.outcome.as_str() {
+            "exemption" => leniency == "waived",
+            "tolerance" => self.leniency.iter().any(|l| l == leniency),
+            _ => false,
+        }
+    }
+
+    /// "第九条第（一）项" (the article as written when it is not one).
+    pub fn article_zh(&self) -> String {
+        article_zh(&self.article).unwrap_or_else(|| self.article.clone())
+    }
 }
 
 impl Regulation {
@@ -28,6 +74,7 @@ impl Regulation {
         Regulation {
             pack,
             steps: BTreeMap::new(),
+            grounds: Vec::new(),
         }
     }
 
@@ -84,6 +131,31 @@ impl Regulation {
         }
     }
 
+    /// Whether the pack provides the procedure `step` (a process offers only the steps its
+    /// governing pack provides).
+    pub fn has_step(&self, step: &str) -> bool {
+        self.steps.get(step).is_some_and(|a| !a.is_empty())
+    }
+
+    /// "《简称》第九条第（一）项、第十条第（四）项": articles of this pack cited together.
+    pub fn cite_all(&self, articles: &[String]) -> String {
+        let parts: Vec<String> = articles
+            .iter()
+            .map(|a| article_zh(a).unwrap_or_else(|| a.clone()))
+            .collect();
+        format!("{}{}", self.short(), parts.join("、"))
+    }
+
+    /// "《全称》（以下简称《简称》）第十三条": the procedure `step` at the notice's first mention
+    /// of the regulation.
+    pub fn cite_step_first(&self, step: &str, what: &str) -> Result<String, ProcessError> {
+        Ok(format!(
+            "{}{}",
+            self.first(),
+            self.step_articles(step, what)?
+        ))
+    }
+
     /// "《全称》" (a notice that names the regulation once).
     pub fn full(&self) -> String {
         format!("《{}》", self.pack.title)
@@ -113,16 +185,6 @@ impl Regulation {
         Ok(format!(
             "{}{}",
             self.short(),
-            self.step_articles(step, what)?
-        ))
-    }
-
-    /// "《全称》（以下简称《简称》）第三十一条第二款": the procedure `step` at the regulation's first
-    /// mention in a notice that cites it again by its short name.
-    pub fn cite_step_first(&self, step: &str, what: &str) -> Result<String, ProcessError> {
-        Ok(format!(
-            "{}{}",
-            self.first(),
             self.step_articles(step, what)?
         ))
     }
@@ -218,6 +280,7 @@ mod tests {
                 },
             },
             steps: BTreeMap::from([("decision".to_string(), vec!["§13".to_string()])]),
+            grounds: Vec::new(),
         }
     }
 

@@ -234,6 +234,12 @@ pub enum DocumentKind {
     NameClearingNotice,
     /// 举报核查情况的反馈或者说明 (002 §18).
     ComplaintOutcome,
+    /// 容错免责认定结论的书面告知 (002 §13: 容错认定结论告知书) or 回复反馈 (003 §13).
+    DeterminationNotice,
+    /// 复议申述答复书 (003 §13).
+    DeterminationReviewReply,
+    /// 容错免责认定情况备案报告 to the level above (003 §13).
+    DeterminationFiling,
 }
 
 /// A written notice with its full text, produced by the event that requires it.

@@ -138,6 +138,21 @@ pub const KINDS: &[(DocumentKind, &str, &str)] = &[
         "complaint_outcome",
         "举报核查情况反馈（说明）",
     ),
+    (
+        DocumentKind::DeterminationNotice,
+        "determination_notice",
+        "容错免责认定结论告知（回复反馈）书",
+    ),
+    (
+        DocumentKind::DeterminationReviewReply,
+        "determination_review_reply",
+        "复议申述答复书",
+    ),
+    (
+        DocumentKind::DeterminationFiling,
+        "determination_filing",
+        "容错免责认定情况备案报告",
+    ),
 ];
 
 const TEMPLATE: &str = include_str!("templates/notice.typ");

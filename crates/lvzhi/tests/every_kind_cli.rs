@@ -1,4 +1,4 @@
-//! `lvzhi case show|act|list` and `lvzhi document render` on a case of each of the six kinds
+//! `lvzhi case show|act|list` and `lvzhi document render` on a case of each of the seven kinds
 //! (issue 14): the CLI reads and acts on every process through the one engine. The database is
 //! the golden record's demo (`crates/server/tests/golden/demo.db`), copied: it holds cases of
 //! every kind in several stages, made by the seeding through the service.
@@ -63,7 +63,7 @@ fn every_kind_is_shown_acted_on_listed_and_rendered() {
         Option<&str>,
         (&str, &str, &str),
         serde_json::Value,
-    ); 6] = [
+    ); 7] = [
         (
             "A2026-000018",
             "application",
@@ -111,6 +111,13 @@ fn every_kind_is_shown_acted_on_listed_and_rendered() {
             serde_json::json!({ "action": "enforcement_fault_answer_appeal", "name": "吴刚",
                 "result": "upheld", "reasons": "原决定认定事实清楚，处理适当" }),
         ),
+        (
+            "R2026-000002",
+            "determination",
+            Some("determination_notice"),
+            ("p-xam-zhangli", "office", "xam-gfdb"),
+            serde_json::json!({ "action": "determination_notify", "units": [] }),
+        ),
     ];
     for (i, (id, kind, notice, actor, command)) in cases.into_iter().enumerate() {
         let json: serde_json::Value =
@@ -151,6 +158,7 @@ fn every_kind_is_shown_acted_on_listed_and_rendered() {
         ("J2026-000001", "rectification_notice", "整改通知书"),
         ("S2026-000001", "sanction_review_opinion", "复核意见"),
         ("F2026-000001", "fault_determination", "执法过错责任认定书"),
+        ("R2026-000003", "determination_notice", "容错认定结论告知书"),
     ] {
         let out = d.join(format!("{id}.docx"));
         let said = ok(lvzhi(
@@ -183,7 +191,7 @@ fn every_kind_is_shown_acted_on_listed_and_rendered() {
         .iter()
         .map(|r| r["kind"].as_str().unwrap())
         .collect();
-    assert_eq!(kinds.len(), 6, "{kinds:?}");
+    assert_eq!(kinds.len(), 7, "{kinds:?}");
     assert!(list
         .as_array()
         .unwrap()

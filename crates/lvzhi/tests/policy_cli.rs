@@ -185,17 +185,16 @@ fn policy_coverage_says_how_each_article_is_implemented_000() {
     assert!(out.contains("无流程使用：程序 public_statement"), "{out}");
 }
 
-/// 002 §13's 7-日 notification is read by no process: a gap, not coverage.
+/// 002 §13's 7-日 notification is read by the 容错免责认定, whose steps carry out the article.
 #[test]
-fn policy_coverage_reports_the_unused_notification_period_as_a_gap_002() {
+fn policy_coverage_shows_the_determination_reads_the_notification_period_002() {
     let out = stdout(&lvzhi(&["policy", "coverage", "002"]));
     let l = coverage_line(&out, "002", "§13");
-    assert!(l.contains("缺口："), "{l}");
-    assert!(l.contains("期间 notification 无流程使用"), "{l}");
-    assert!(!l.contains("期间 notification（"), "{l}");
+    assert!(!l.contains("缺口："), "{l}");
+    assert!(l.contains("期间 notification（容错免责认定）"), "{l}");
     assert!(
-        out.contains("期间 notification\n") || out.contains("期间 notification、"),
-        "{out}"
+        l.contains("步骤 determination_conclusion（容错免责认定）"),
+        "{l}"
     );
     // 002 §15–17's correction is carried out by the rectification.
     assert!(coverage_line(&out, "002", "§15").contains("步骤 correction（纠错整改）"));
@@ -230,21 +229,25 @@ fn policy_coverage_reports_the_unused_notification_period_as_a_gap_002() {
             "status"
         ]
     );
-    assert_eq!(row["status"], "gap");
+    assert_eq!(row["status"], "covered");
     assert_eq!(
         row["period_uses"],
-        serde_json::json!([{ "id": "notification", "processes": [] }])
+        serde_json::json!([{ "id": "notification", "processes": ["容错免责认定"] }])
     );
 }
 
-/// 003 has procedures that no process carries out (its 情况备案 among them): its gaps are
-/// counted, not hidden behind 缺口 0.
+/// 003 has procedures that no process carries out (its 认定 assessment among them): its gaps
+/// are counted, not hidden behind 缺口 0; §13's procedure, 情况备案 included, is carried out.
 #[test]
 fn policy_coverage_counts_the_gaps_of_003() {
     let out = stdout(&lvzhi(&["policy", "coverage", "003"]));
     assert!(!out.contains("缺口 0 条"), "{out}");
     let l = coverage_line(&out, "003", "§13");
-    assert!(l.contains("缺口：程序 determination 无流程执行"), "{l}");
+    assert!(!l.contains("缺口："), "{l}");
+    assert!(
+        l.contains("步骤 determination_filing（容错免责认定）"),
+        "{l}"
+    );
 }
 
 #[test]

@@ -32,6 +32,7 @@
 //! - A period's last day belongs to the period (`due`); an act on or before `due` is in time.
 //! - Dates come from `Ctx::today`; nothing here reads a clock.
 
+pub mod determination;
 pub mod enforcement_fault;
 pub mod incident;
 pub mod name_clearing;
@@ -47,8 +48,8 @@ pub use lvzhi_case::process::{
     ProcessError, Refusal, Rules, Summary,
 };
 pub use lvzhi_case::{
-    Actor, Bodies, By, Document, DocumentKind, DocumentSeal, Governance, Org, PackRef, Regulation,
-    Role, Sanction,
+    Actor, Bodies, By, Document, DocumentKind, DocumentSeal, Governance, Ground, Org, PackRef,
+    Regulation, Role, Sanction,
 };
 pub use registry::{
     by_action, by_kind, in_use, AnyCase, CaseType, DecidedEvent, Registered, SealEntry, PROCESSES,
@@ -80,5 +81,36 @@ pub fn regulation_of(pack: &lvzhi_rules::Pack) -> Regulation {
             .iter()
             .map(|s| (s.id.clone(), s.articles.clone()))
             .collect(),
+        grounds: pack
+            .rules
+            .iter()
+            .filter(|r| r.kind == lvzhi_rules::RuleKind::Decision)
+            .filter(|r| {
+                use lvzhi_rules::Outcome as O;
+                matches!(
+                    r.outcome,
+                    O::Exemption | O::Tolerance | O::Exclusion | O::Aggravation
+                )
+            })
+            .map(|r| Ground {
+                id: r.id.clone(),
+                article: ground_article(&r.articles),
+                outcome: r.outcome.id().to_string(),
+                modality: r.modality.id().to_string(),
+                leniency: r.leniency.iter().map(|l| l.id().to_string()).collect(),
+                explain: r.explain.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The article a rule rests on, as a determination cites it: the one item of an article that
+/// a rule lists with the article (`["§9", "§9(一)"]` → `§9(一)`), else its first article
+/// (`["§10¶2", "§10¶2(一)", …]` → `§10¶2`).
+fn ground_article(articles: &[String]) -> String {
+    match articles {
+        [a, b] if b.starts_with(a.as_str()) => b.clone(),
+        [a, ..] => a.clone(),
+        [] => String::new(),
     }
 }

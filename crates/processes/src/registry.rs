@@ -89,6 +89,7 @@ pub static PROCESSES: &[&dyn CaseType] = &[
     &Registered::<crate::rectification::Rectification>(PhantomData),
     &Registered::<crate::enforcement_fault::EnforcementFault>(PhantomData),
     &Registered::<crate::sanction_appeal::SanctionAppeal>(PhantomData),
+    &Registered::<crate::determination::ToleranceDetermination>(PhantomData),
 ];
 
 /// What the registered processes use of the packs, for `lvzhi policy coverage`: each
@@ -878,19 +879,18 @@ mod tests {
                 .find(|r| r.article == article)
                 .expect("the article")
         };
-        // 002 §13: the 党组's determination and the 7-日 notification: no process.
+        // 002 §13: the 党组's determination, step by step, and the 7-日 notification are the
+        // determination's; so is 003 §13's procedure, 情况备案 included.
         let r = row("002", "§13");
-        assert_eq!(r.status, "gap");
-        assert!(
-            r.missing.contains("期间 notification 无流程使用"),
-            "{}",
-            r.missing
-        );
-        assert!(
-            r.missing.contains("程序 determination 无流程执行"),
-            "{}",
-            r.missing
-        );
+        assert_eq!(r.status, "covered", "{}", r.missing);
+        assert!(r.implemented.contains(&"step") && r.implemented.contains(&"period"));
+        assert_eq!(r.period_uses[0].processes, ["容错免责认定"]);
+        let r = row("003", "§13");
+        assert_eq!(r.status, "covered", "{}", r.missing);
+        assert!(r
+            .procedure_uses
+            .iter()
+            .any(|u| u.id == "determination_filing" && u.processes == ["容错免责认定"]));
         // 000 §28 (public statement) and 004 §19 (追偿): no step.
         for (pack, article, procedure) in [
             ("000", "§28", "public_statement"),

@@ -101,6 +101,12 @@ pub(crate) trait Driven: Process<State: PartialEq> {
     /// The context of a decision on `today` (organisations, names, packs as the tests have them).
     fn ctx(today: NaiveDate) -> Ctx<'static>;
 
+    /// The context the pages ask a case what may be done in (no directory lookups): every
+    /// shipped pack's periods; a process whose steps depend on the governing regulation adds it.
+    fn view_ctx() -> Ctx<'static> {
+        any_ctx()
+    }
+
     /// Everyone who may try to act, in and out of the case's organisations.
     fn actors() -> Vec<Actor>;
 
@@ -213,7 +219,7 @@ pub(crate) fn check_offered_equals_accepted<P: Driven>(
         let _ = P::deadlines(&c.state, &cx.rules());
         let _ = P::due_events(&c.state, &cx);
         for actor in &everyone {
-            let offered = P::actions(&c.state, actor, &any_ctx());
+            let offered = P::actions(&c.state, actor, &P::view_ctx());
             for (id, _) in P::ACTIONS {
                 let Some(cmd) = P::sample(&c.state, id, actor, pick, today) else {
                     continue;
@@ -236,7 +242,7 @@ pub(crate) fn check_offered_equals_accepted<P: Driven>(
         let pairs: Vec<(&Actor, String)> = everyone
             .iter()
             .flat_map(|a| {
-                P::actions(&c.state, a, &any_ctx())
+                P::actions(&c.state, a, &P::view_ctx())
                     .into_iter()
                     .map(move |s| (a, s.id))
             })

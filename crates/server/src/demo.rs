@@ -40,6 +40,9 @@ mod fault;
 // The demo's 纠错整改 cases (issue 7).
 #[path = "demo_rectification.rs"]
 mod rectification;
+// The demo's 容错免责认定 cases at 兴安盟国防动员办公室 (002) and 福州监狱 (003).
+#[path = "demo_determination.rs"]
+mod determination;
 
 /// A demo account as printed at start.
 pub struct DemoAccount {
@@ -339,6 +342,82 @@ const PEOPLE: &[PersonDef] = &[
         "gat-office",
         &[("office", GAT)],
         "乌兰，内蒙古自治区公安厅维权办工作人员（接收逐级上报的维权案（事）件，001 §17）",
+    ),
+    account(
+        determination::XAM_OFFICE,
+        "张丽",
+        XAM,
+        "执法科工作人员",
+        "xam-office",
+        &[("office", XAM)],
+        "张丽，兴安盟国防动员办公室执法科工作人员（容错免责认定的调查核实、告知和公开，002 §13）",
+    ),
+    account(
+        determination::XAM_HEAD,
+        "王建军",
+        XAM,
+        "党组书记、主任",
+        "xam-head",
+        &[("director", XAM)],
+        "王建军，中共兴安盟国防动员办公室党组书记（办党组作出容错认定结论，002 §13）",
+    ),
+    account(
+        determination::XAM_OFFICER,
+        "李明",
+        XAM,
+        "行政执法人员",
+        "xam-officer",
+        &[("officer", XAM)],
+        "李明，兴安盟国防动员办公室行政执法人员（容错认定申请人）",
+    ),
+    officer("p-xam-zhaogang", "赵刚", XAM),
+    officer("p-xam-sunhao", "孙浩", XAM),
+    account(
+        determination::FZ_OFFICE,
+        "林芳",
+        FJ_FZ,
+        "民警依法履职保护委员会办公室工作人员",
+        "fz-office",
+        &[("office", FJ_FZ)],
+        "林芳，福州监狱民警依法履职保护委员会办公室工作人员（提前介入、调查核实、回复反馈和情况备案，003 §13）",
+    ),
+    account(
+        determination::FZ_HEAD,
+        "黄志强",
+        FJ_FZ,
+        "监狱长、民警依法履职保护委员会主任",
+        "fz-head",
+        &[("director", FJ_FZ)],
+        "黄志强，福州监狱民警依法履职保护委员会主任（评审认定、答复复议申述，003 §13）",
+    ),
+    account(
+        determination::FZ_OFFICER,
+        "陈伟",
+        FJ_FZ,
+        "民警",
+        "fz-officer",
+        &[("officer", FJ_FZ)],
+        "陈伟，福州监狱民警（提前介入的当事人）",
+    ),
+    PersonDef {
+        id: determination::FZ_UNIT,
+        name: "高勇",
+        org: FJ_FZ,
+        title: "监区长",
+        login: None,
+        grants: &[("unit", FJ_FZ)],
+        description: "",
+    },
+    officer("p-fz-zhoulei", "周磊", FJ_FZ),
+    officer("p-fz-wujing", "吴静", FJ_FZ),
+    account(
+        determination::FJ_OFFICE,
+        "郑华",
+        FJ,
+        "民警依法履职保护委员会办公室工作人员",
+        "fj-office",
+        &[("office", FJ)],
+        "郑华，福建省监狱管理局民警依法履职保护委员会办公室工作人员（接收监狱报送的认定情况备案，003 §13）",
     ),
     officer("p-suhe", "苏和", BH),
     officer("p-lina", "李娜", BH),
@@ -1035,6 +1114,7 @@ async fn cases(s: &mut Seeder) -> Result<(), AppError> {
     processes::seed(s).await?;
     fault::seed(s).await?;
     rectification::seed(s).await?;
+    determination::seed(s).await?;
     Ok(())
 }
 

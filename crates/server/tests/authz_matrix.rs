@@ -301,6 +301,61 @@ async fn process_cases(app: &App) -> BTreeMap<&'static str, (String, String)> {
             .unwrap_or_else(|e| panic!("the out-of-scope {kind} opens: {e}"));
         out.insert(kind, (a, b));
     }
+    // 容错免责认定 (002 §13, 003 §13): 002 is bound at 阿拉善左旗公安局 for the in-scope case only
+    // (the matrix is about scope, not about which regulations govern), then unbound again.
+    let determination = |officer: &str, unit: &str, org: &str| {
+        json!({
+            "action": "determination_apply", "officer": officer, "unit": unit, "org": org,
+            "matter": "权限矩阵测试", "occurred_on": today.to_string(), "reasons": "权限矩阵测试",
+        })
+    };
+    let bind_zuoqi = |rules: &[&str]| lvzhi_store::OrgPacks {
+        org_id: ZUOQI.to_string(),
+        procedure: None,
+        rules: rules.iter().map(|r| r.to_string()).collect(),
+    };
+    let store = app.store();
+    store
+        .set_org_packs(
+            TESTER,
+            &bind_zuoqi(&["000", "001", "002", "004", "004-2016"]),
+        )
+        .await
+        .expect("bindings stored");
+    app.reload_directory().await.expect("directory reloads");
+    let officer_bh = lvzhi_workflow::Actor::new("p-bateer", &[Role::Officer], "alszq-bhht");
+    // The service as reloaded, with the directory that holds the binding.
+    let (a, _, _) = app
+        .service()
+        .create_process(
+            "determination",
+            None,
+            &officer_bh,
+            &determination("p-bateer", "alszq-bhht", ZUOQI),
+            today,
+            now,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the in-scope determination opens: {e}"));
+    store
+        .set_org_packs(TESTER, &bind_zuoqi(&[]))
+        .await
+        .expect("bindings stored");
+    app.reload_directory().await.expect("directory reloads");
+    let officer_fj = lvzhi_workflow::Actor::new(FJ_OFFICER, &[Role::Officer], FUZHOU_PRISON);
+    let (b, _, _) = app
+        .service()
+        .create_process(
+            "determination",
+            None,
+            &officer_fj,
+            &determination(FJ_OFFICER, FUZHOU_PRISON, FUZHOU_PRISON),
+            today,
+            now,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("the out-of-scope determination opens: {e}"));
+    out.insert("determination", (a, b));
     // 执法过错 (004): opened by the 法制部门 on the 派出所 (the officer recorded as its handler, so
     // the subject's actions are probed too) and on 福州监狱.
     let fault = |unit: &str| {
@@ -404,6 +459,14 @@ fn process_creation_probe(
             "action": action, "officer_id": officer, "unit": unit, "committee_id": committee,
             "measure": "major_demerit", "department_id": committee, "decided_on": tomorrow,
             "conduct": "权限矩阵测试", "reasons": "权限矩阵测试：不应立案",
+        }),
+        "determination_apply" | "determination_start" => json!({
+            "action": action, "officer": officer, "unit": unit, "org": committee,
+            "matter": "权限矩阵测试：不应立案", "occurred_on": tomorrow, "reasons": "权限矩阵测试",
+        }),
+        "determination_early_involvement" => json!({
+            "action": action, "officer": officer, "unit": unit, "org": committee,
+            "matter": "权限矩阵测试：不应立案", "occurred_on": tomorrow, "measures": "权限矩阵测试",
         }),
         "name_clearing_receive" => json!({
             "action": action, "officer": officer, "unit": unit, "org": committee,

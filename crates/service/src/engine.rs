@@ -179,16 +179,42 @@ impl Service {
     /// that recorded none, its process's own pack. `None` when that pack is not loaded.
     pub fn regulation_of_case(&self, case: &dyn AnyCase) -> Option<Regulation> {
         match case.governance() {
-            Some(g) => Some(Regulation {
-                pack: g.procedure.clone(),
-                steps: self
-                    .regulations
-                    .get(&g.procedure.pack)
-                    .map(|r| r.steps.clone())
-                    .unwrap_or_default(),
-            }),
+            Some(g) => Some(self.regulation_governing(g)),
             None => self.regulations.get(case.case_type().pack()).cloned(),
         }
+    }
+
+    /// The regulation `g` records as the procedure: its title and bodies as recorded, with that
+    /// pack's procedure articles and rules as loaded.
+    fn regulation_governing(&self, g: &lvzhi_processes::Governance) -> Regulation {
+        let loaded = self.regulations.get(&g.procedure.pack);
+        Regulation {
+            pack: g.procedure.clone(),
+            steps: loaded.map(|r| r.steps.clone()).unwrap_or_default(),
+            grounds: loaded.map(|r| r.grounds.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// As [`Self::view_ctx`], under the loaded pack `pack` as the governing regulation (the
+    /// opening forms of a process under each regulation it carries out).
+    pub fn view_ctx_under(&self, process: &dyn CaseType, pack: &str, today: NaiveDate) -> Ctx<'_> {
+        let mut ctx = self.view_ctx(process, today);
+        ctx.regulation = self.regulations.get(pack).cloned();
+        ctx
+    }
+
+    /// A context for asking what a new case of `process` may open with, for a person whose
+    /// organisation's bindings are `bound`: as [`Self::view_ctx`], under the regulation that
+    /// would govern the case there (issue 20: a 国动办 is offered the 办党组's start, a prison its
+    /// 提前介入), else the process's own pack.
+    pub fn opening_ctx(&self, process: &dyn CaseType, bound: &Bound, today: NaiveDate) -> Ctx<'_> {
+        let mut ctx = self.view_ctx(process, today);
+        if let Ok(Some(g)) =
+            governance::governance(process, bound, &self.regulations, &self.periods, "")
+        {
+            ctx.regulation = Some(self.regulation_governing(&g));
+        }
+        ctx
     }
 
     /// The calendar and periods `case` is counted by.
@@ -409,9 +435,17 @@ impl Service {
     ) -> Result<Vec<DecidedEvent>, ServiceError> {
         let mut work = case.clone();
         let anchor = Self::anchor(&*work, actor);
-        let ctx = self
+        let mut ctx = self
             .process_ctx(today, &anchor, &*work, case_id, Some(command))
             .await?;
+        // A new case is first decided under what would govern it at the actor's organisation
+        // (a prison's office opens with 003's 提前介入, which 002 does not have); then again
+        // below under what governs the organisation the command names.
+        if case.is_empty() {
+            if let Ok(Some(g)) = self.governance_at(case.case_type(), &anchor).await {
+                ctx.regulation = Some(self.regulation_governing(&g));
+            }
+        }
         let mut events = work.execute(command, actor, &ctx).map_err(refused)?;
         // A command that opens a case (or moves it) names its organisation: decide again in the
         // context of that organisation's chain, so escalations climb from the right level.

@@ -400,3 +400,121 @@ async fn issue20_imported_cases_are_governed_as_cases_opened_by_hand() {
         );
     }
 }
+
+/// 002 §13 at 兴安盟国防动员办公室: a 容错免责认定 opened there runs under 002 (recorded as its
+/// procedure), counts its 7-日 notification from the 办党组's conclusion, shows it overdue once
+/// passed, and its 告知书 cites 002 and is signed by the bodies 002 names; where only 000 and
+/// 001 govern (a police organ), the process cannot be opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn art_002_13_a_determination_opened_at_the_defence_mobilisation_office_runs_under_002() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 1, 0, 0).unwrap();
+    let apply = |unit: &str| {
+        json!({
+            "action": "determination_apply", "officer": "p-liming", "unit": unit, "org": unit,
+            "matter": "行政检查中因企业隐瞒情况，未能及时发现疏散通道堵塞",
+            "occurred_on": "2026-02-26", "reasons": "已按检查方案逐项检查，企业故意隐瞒",
+        })
+    };
+    for s in services(&dir).await {
+        let person = PersonRecord {
+            id: "p-liming".into(),
+            name: "李明".into(),
+            org_id: "xam-gfdb".into(),
+            title: "行政执法人员".into(),
+            login: None,
+            must_change_password: false,
+            disabled: false,
+        };
+        s.store().put_person("test", &person).await.unwrap();
+        let officer = Actor::new("p-liming", &[Role::Officer], "xam-gfdb");
+        let office = Actor::new("p-xam-office", &[Role::Office], "xam-gfdb");
+        let head = Actor::new("p-xam-head", &[Role::Director], "xam-gfdb");
+        let (id, _, _) = s
+            .create_process(
+                "determination",
+                None,
+                &officer,
+                &apply("xam-gfdb"),
+                day("2026-03-02"),
+                now,
+            )
+            .await
+            .unwrap();
+        assert!(id.starts_with('R'), "{id}");
+        let case = s.load_process(&id).await.unwrap();
+        assert_eq!(case.case.governance().unwrap().procedure.pack, "002");
+        let act = |actor: Actor, cmd: serde_json::Value, on: &'static str| {
+            let (s, id) = (&s, id.clone());
+            async move {
+                s.act_process(&id, None, &actor, &cmd, day(on), now)
+                    .await
+                    .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+            }
+        };
+        act(
+            office.clone(),
+            json!({ "action": "determination_investigate", "findings": "调取检查记录，事实清楚" }),
+            "2026-03-03",
+        )
+        .await;
+        act(
+            head,
+            json!({
+                "action": "determination_conclude", "verdict": "tolerated", "treatment": "waived",
+                "grounds": ["r10_5"], "analysis": "执法对象故意隐瞒，执法人员无过错",
+            }),
+            "2026-03-05",
+        )
+        .await;
+        let view = s.view_process(&s.load_process(&id).await.unwrap(), day("2026-03-13"));
+        let d = view
+            .deadlines
+            .iter()
+            .find(|d| d.deadline.step == "determination_notification")
+            .expect("the 7-日 notification is due");
+        assert_eq!(d.deadline.due, day("2026-03-12"));
+        assert_eq!(d.deadline.article, "002 §13");
+        assert!(d.overdue, "passed on 2026-03-13");
+        act(
+            office,
+            json!({ "action": "determination_notify", "units": [] }),
+            "2026-03-13",
+        )
+        .await;
+        let view = s.view_process(&s.load_process(&id).await.unwrap(), day("2026-03-13"));
+        let n = &view.documents[0];
+        assert!(
+            n.text.contains("中共兴安盟国防动员办公室党组依照《兴安盟国防动员办公室行政执法尽职免责和容错纠错制度》（以下简称《制度》）第十三条的规定"),
+            "{}",
+            n.text
+        );
+        assert!(n.text.contains("《制度》第十四条"), "{}", n.text);
+        assert!(
+            n.text.ends_with("兴安盟国防动员办公室\n2026年3月13日"),
+            "{}",
+            n.text
+        );
+        assert!(
+            !n.text.contains("维权") && !n.text.contains("实施细则"),
+            "{}",
+            n.text
+        );
+        // A police organ (000, 001, 004 govern it) cannot open one.
+        let mut police = apply("alszq-bhht");
+        police["officer"] = json!("p-bateer");
+        police["org"] = json!("alszq-gaj");
+        let e = s
+            .create_process(
+                "determination",
+                None,
+                &Actor::new("p-bateer", &[Role::Officer], "alszq-bhht"),
+                &police,
+                day("2026-03-02"),
+                now,
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ServiceError::NotGoverned(_)), "{e}");
+    }
+}

@@ -390,10 +390,13 @@ fn opening_offers(
     action: &str,
 ) -> Vec<(ActionSpec, Actor)> {
     let service = app.service();
-    let vctx = service.view_ctx(process, app.clock().today());
+    let dir = app.directory();
+    let today = app.clock().today();
     actors(user)
         .into_iter()
         .filter_map(|a| {
+            let vctx =
+                service.opening_ctx(process, &crate::bindings::bound(&dir, &a.org_id), today);
             process
                 .opening_actions(&a, &vctx)
                 .into_iter()
@@ -417,13 +420,14 @@ pub fn openable(app: &App, user: &User) -> Vec<(&'static dyn CaseType, Vec<Actio
     let dir = app.directory();
     let mut out = Vec::new();
     for p in PROCESSES.iter().copied() {
-        let vctx = service.view_ctx(p, app.clock().today());
         let mut specs: Vec<ActionSpec> = Vec::new();
         for actor in actors(user) {
             // Only what the regulations governing the user's organisation provide (issue 20).
-            if !service.may_open(p, &crate::bindings::bound(&dir, &actor.org_id)) {
+            let bound = crate::bindings::bound(&dir, &actor.org_id);
+            if !service.may_open(p, &bound) {
                 continue;
             }
+            let vctx = service.opening_ctx(p, &bound, app.clock().today());
             for s in p.opening_actions(&actor, &vctx) {
                 if !specs.iter().any(|x| x.id == s.id) {
                     specs.push(s);
@@ -481,11 +485,22 @@ pub async fn create(
     let service = app.service();
     let (today, now) = (app.clock().today(), app.clock().now());
     // The form tells which organisation the command names, whoever it is offered to.
+    // An opening a regulation other than the process's own provides (003's 提前介入) is found
+    // under that regulation.
     let Some(spec) = offers.first().map(|(s, _)| s.clone()).or_else(|| {
-        process
-            .opening_actions(&anyone(), &service.view_ctx(process, today))
-            .into_iter()
-            .find(|s| s.id == info.action)
+        std::iter::once(service.view_ctx(process, today))
+            .chain(
+                process
+                    .regulations()
+                    .iter()
+                    .map(|r| service.view_ctx_under(process, r, today)),
+            )
+            .find_map(|ctx| {
+                process
+                    .opening_actions(&anyone(), &ctx)
+                    .into_iter()
+                    .find(|s| s.id == info.action)
+            })
     }) else {
         return Err(AppError::BadRequest(format!(
             "“{}”不是{}的立案事项",
