@@ -193,7 +193,7 @@ fn policy_coverage_shows_the_determination_reads_the_notification_period_002() {
     assert!(!l.contains("缺口："), "{l}");
     assert!(l.contains("期间 notification（容错免责认定）"), "{l}");
     assert!(
-        l.contains("步骤 determination_conclusion（容错免责认定）"),
+        l.contains("步骤 ") && l.contains("determination_conclusion（容错免责认定）"),
         "{l}"
     );
     // 002 §15–17's correction is carried out by the rectification.
@@ -245,7 +245,7 @@ fn policy_coverage_counts_the_gaps_of_003() {
     let l = coverage_line(&out, "003", "§13");
     assert!(!l.contains("缺口："), "{l}");
     assert!(
-        l.contains("步骤 determination_filing（容错免责认定）"),
+        l.contains("步骤 ") && l.contains("determination_filing（容错免责认定）"),
         "{l}"
     );
 }
