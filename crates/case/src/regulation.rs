@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use lvzhi_rules::{article_words as article_zh, numeral};
+
 use crate::process::ProcessError;
 use crate::words::{Bodies, Org, PackRef};
 
@@ -197,67 +199,6 @@ impl Regulation {
             self.step_articles(step, what)?
         ))
     }
-}
-
-/// Chinese numerals for article numbers (1–199).
-pub fn numeral(n: u32) -> String {
-    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    if n >= 100 {
-        let rest = n % 100;
-        let tail = match rest {
-            0 => String::new(),
-            1..=9 => format!("零{}", D[rest as usize]),
-            10..=19 => format!("一{}", numeral(rest)),
-            _ => numeral(rest),
-        };
-        return format!("{}百{tail}", D[(n / 100) as usize]);
-    }
-    let (t, u) = (n / 10, n % 10);
-    let tens = match t {
-        0 => String::new(),
-        1 => "十".to_string(),
-        _ => format!("{}十", D[(t % 10) as usize]),
-    };
-    let units = if u == 0 && t > 0 { "" } else { D[u as usize] };
-    format!("{tens}{units}")
-}
-
-/// "§7(一)" → "第七条第（一）项", "§8¶2" → "第八条第二款", "§31" → "第三十一条"; `None` for
-/// anything else.
-pub fn article_zh(article: &str) -> Option<String> {
-    let rest = article.trim().strip_prefix('§')?;
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let n: u32 = digits.parse().ok()?;
-    if n == 0 || n > 199 {
-        return None;
-    }
-    let tail = &rest[digits.len()..];
-    let mut out = format!("第{}条", numeral(n));
-    if let Some(p) = tail.strip_prefix('¶') {
-        let (k, item) = match p.find('(') {
-            Some(i) => (&p[..i], Some(&p[i..])),
-            None => (p, None),
-        };
-        match k.parse::<u32>() {
-            Ok(k) if (1..=99).contains(&k) => out.push_str(&format!("第{}款", numeral(k))),
-            _ => return None,
-        }
-        if let Some(item) = item {
-            out.push_str(&item_zh(item)?);
-        }
-    } else if !tail.is_empty() {
-        out.push_str(&item_zh(tail)?);
-    }
-    Some(out)
-}
-
-/// "(一)" → "第（一）项".
-fn item_zh(tail: &str) -> Option<String> {
-    let item = tail.strip_prefix('(')?.strip_suffix(')')?;
-    if item.is_empty() || item.contains(['(', ')']) {
-        return None;
-    }
-    Some(format!("第（{item}）项"))
 }
 
 #[cfg(test)]

@@ -160,9 +160,19 @@ pub fn title_zh(p: &Pack) -> String {
     format!("《{}》", p.meta.title)
 }
 
-/// Chinese numerals for article numbers (1–99).
-fn numeral(n: u32) -> String {
+/// Chinese numerals for article numbers (1–199).
+pub fn numeral(n: u32) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    if n >= 100 {
+        let rest = n % 100;
+        let tail = match rest {
+            0 => String::new(),
+            1..=9 => format!("零{}", D[rest as usize]),
+            10..=19 => format!("一{}", numeral(rest)),
+            _ => numeral(rest),
+        };
+        return format!("{}百{tail}", D[(n / 100) as usize]);
+    }
     let (t, u) = (n / 10, n % 10);
     let tens = match t {
         0 => String::new(),
@@ -173,37 +183,48 @@ fn numeral(n: u32) -> String {
     format!("{tens}{units}")
 }
 
-/// An article id as readers cite it: "§7(一)" → "第七条第（一）项", "§8¶2" → "第八条第二款",
-/// "§31¶2(一)" → "第三十一条第二款第（一）项"; anything else is kept as written.
-pub fn article_zh(article: &str) -> String {
-    let a = article.trim();
-    let Some(rest) = a.strip_prefix('§') else {
-        return a.to_string();
-    };
+/// An article id in words: "§7(一)" → "第七条第（一）项", "§8¶2" → "第八条第二款",
+/// "§29¶2(三)" → "第二十九条第二款第（三）项", "§31" → "第三十一条"; `None` for anything else. The
+/// one reading of the pack format's article ids, for the engine's citations and every notice's.
+pub fn article_words(article: &str) -> Option<String> {
+    let rest = article.trim().strip_prefix('§')?;
     let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let n = match digits.parse::<u32>() {
-        Ok(n) if (1..=99).contains(&n) => n,
-        _ => return a.to_string(),
-    };
+    let n: u32 = digits.parse().ok()?;
+    if n == 0 || n > 199 {
+        return None;
+    }
+    let tail = &rest[digits.len()..];
     let mut out = format!("第{}条", numeral(n));
-    let mut tail = &rest[digits.len()..];
     if let Some(p) = tail.strip_prefix('¶') {
-        let k: String = p.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let (k, item) = match p.find('(') {
+            Some(i) => (&p[..i], Some(&p[i..])),
+            None => (p, None),
+        };
         match k.parse::<u32>() {
-            Ok(k2) if (1..=99).contains(&k2) => out.push_str(&format!("第{}款", numeral(k2))),
-            _ => return a.to_string(),
+            Ok(k) if (1..=99).contains(&k) => out.push_str(&format!("第{}款", numeral(k))),
+            _ => return None,
         }
-        tail = &p[k.len()..];
-    }
-    if let Some(item) = tail.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        if item.is_empty() || item.contains(['(', ')']) {
-            return a.to_string();
+        if let Some(item) = item {
+            out.push_str(&item_zh(item)?);
         }
-        out.push_str(&format!("第（{item}）项"));
     } else if !tail.is_empty() {
-        return a.to_string();
+        out.push_str(&item_zh(tail)?);
     }
-    out
+    Some(out)
+}
+
+/// "(一)" → "第（一）项".
+fn item_zh(tail: &str) -> Option<String> {
+    let item = tail.strip_prefix('(')?.strip_suffix(')')?;
+    if item.is_empty() || item.contains(['(', ')']) {
+        return None;
+    }
+    Some(format!("第（{item}）项"))
+}
+
+/// An article id as readers cite it ([`article_words`]); anything else is kept as written.
+pub fn article_zh(article: &str) -> String {
+    article_words(article).unwrap_or_else(|| article.trim().to_string())
 }
 
 impl PackSet {
