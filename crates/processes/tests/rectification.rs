@@ -3,6 +3,8 @@
 //! every action offered to a person is accepted from them with honest content; every command
 //! accepted from a person had been offered to them; recorded events read back from their JSON.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -14,41 +16,19 @@ use proptest::prelude::*;
 
 static CAL: LazyLock<Calendar> = LazyLock::new(Calendar::embedded);
 
-/// The shipped packs the processes here count by and cite.
-static SET: LazyLock<lvzhi_rules::PackSet> = LazyLock::new(|| {
-    lvzhi_rules::PackSet::load([
-        ("000.toml", include_str!("../../../packs/000.toml")),
-        ("001.toml", include_str!("../../../packs/001.toml")),
-        ("004.toml", include_str!("../../../packs/004.toml")),
-        (
-            "004-2016.toml",
-            include_str!("../../../packs/004-2016.toml"),
-        ),
-    ])
-    .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"))
-});
-
-/// Their periods together (their ids do not collide).
-static PERIODS: LazyLock<lvzhi_processes::Periods> = LazyLock::new(|| {
-    let mut map = std::collections::BTreeMap::new();
-    for p in SET.packs() {
-        map.extend(p.period_map());
-    }
-    lvzhi_processes::Periods::new(map)
-});
-
-/// The procedure the cases here follow, as the service gives it.
-fn regulation() -> lvzhi_processes::Regulation {
-    let pack = SET
-        .pack(PACK)
-        .unwrap_or_else(|e| panic!("pack {PACK} is not shipped: {e}"));
-    lvzhi_processes::regulation_of(pack)
-}
-
+/// The pack whose procedure the cases here follow.
 const PACK: &str = "000";
 
+fn regulation() -> lvzhi_processes::Regulation {
+    common::regulation(PACK)
+}
+
 fn any_ctx() -> Ctx<'static> {
-    Ctx::new(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(), &CAL, &PERIODS)
+    Ctx::new(
+        NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+        &CAL,
+        &common::PERIODS,
+    )
 }
 
 fn start() -> NaiveDate {
@@ -67,7 +47,7 @@ fn ctx(
     actor: &Actor,
     recurrence: &BTreeMap<String, Vec<String>>,
 ) -> Ctx<'static> {
-    let mut c = Ctx::new(today, &CAL, &PERIODS).under(regulation());
+    let mut c = Ctx::new(today, &CAL, &common::PERIODS).under(regulation());
     c.names = BTreeMap::from([
         ("p-zhang".to_string(), "张伟".to_string()),
         ("p-li".to_string(), "李强".to_string()),

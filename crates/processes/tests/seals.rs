@@ -2,6 +2,8 @@
 //! as a `document_sealed` event in the case's log, beside the process's own events, exactly as
 //! for the 000 application. Shown on a 维权 incident whose 001 §17 escalation issues reports.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -13,45 +15,19 @@ use serde_json::json;
 
 static CAL: LazyLock<Calendar> = LazyLock::new(Calendar::embedded);
 
-/// The shipped packs the processes here count by and cite.
-static SET: LazyLock<lvzhi_rules::PackSet> = LazyLock::new(|| {
-    lvzhi_rules::PackSet::load([
-        ("000.toml", include_str!("../../../packs/000.toml")),
-        ("001.toml", include_str!("../../../packs/001.toml")),
-        ("004.toml", include_str!("../../../packs/004.toml")),
-        (
-            "004-2016.toml",
-            include_str!("../../../packs/004-2016.toml"),
-        ),
-    ])
-    .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"))
-});
-
-/// Their periods together (their ids do not collide).
-static PERIODS: LazyLock<lvzhi_processes::Periods> = LazyLock::new(|| {
-    let mut map = std::collections::BTreeMap::new();
-    for p in SET.packs() {
-        map.extend(p.period_map());
-    }
-    lvzhi_processes::Periods::new(map)
-});
-
-/// The procedure the cases here follow, as the service gives it.
-fn regulation() -> lvzhi_processes::Regulation {
-    let pack = SET
-        .pack(PACK)
-        .unwrap_or_else(|e| panic!("pack {PACK} is not shipped: {e}"));
-    lvzhi_processes::regulation_of(pack)
-}
-
+/// The pack whose procedure the cases here follow.
 const PACK: &str = "001";
+
+fn regulation() -> lvzhi_processes::Regulation {
+    common::regulation(PACK)
+}
 
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
 fn ctx() -> Ctx<'static> {
-    let mut c = Ctx::new(day("2026-03-02"), &CAL, &PERIODS).under(regulation());
+    let mut c = Ctx::new(day("2026-03-02"), &CAL, &common::PERIODS).under(regulation());
     c.org_chain = [
         ("alszq-gaj", "阿拉善左旗公安局"),
         ("als-gaj", "阿拉善盟公安局"),
