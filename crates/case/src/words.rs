@@ -214,6 +214,8 @@ pub enum DocumentKind {
     ReReviewReply,
     Recommendation,
     PublicityNotice,
+    /// 免责容错调查审查情况通报 to the public or to the 执法相对人 (000 §28).
+    PublicStatement,
     /// 执法过错责任认定书 (004 §26).
     FaultDetermination,
     /// 执法过错责任追究决定书 (004 §16, §26¶2).

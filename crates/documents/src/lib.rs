@@ -89,6 +89,11 @@ pub const KINDS: &[(DocumentKind, &str, &str)] = &[
     ),
     (DocumentKind::PublicityNotice, "publicity_notice", "公示"),
     (
+        DocumentKind::PublicStatement,
+        "public_statement",
+        "免责容错调查审查情况通报",
+    ),
+    (
         DocumentKind::FaultDetermination,
         "fault_determination",
         "执法过错责任认定书",

@@ -418,3 +418,85 @@ async fn the_demo_shows_rectifications() {
     let report = app.store().verify().await.unwrap();
     assert!(report.problem.is_none(), "{:?}", report.problem);
 }
+
+/// The part of a body's name that follows its organisation (`{org}维护民警执法权威工作委员会` →
+/// `维护民警执法权威工作委员会`): what a notice of another body would show.
+fn body_suffix(template: &str) -> String {
+    template.replace("{org}", "")
+}
+
+/// Issue 20: every notice of every demo case — 阿拉善 police, 兴安盟国动办, 福州监狱 and the rest —
+/// names only the regulation its governing pack gives (in full or by its short title, besides the
+/// national laws and rules a notice cites as such) and no body that only another pack has.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_notice_names_only_its_governing_regulation_and_its_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path(), day("2026-03-18")).await;
+    demo::seed(&app).await.unwrap();
+    let service = app.service();
+    let all = lvzhi_service::packs::regulations(&app.packs());
+    let rows = app.store().list_cases(None, None, 1000, 0).await.unwrap();
+    let mut checked = BTreeSet::new();
+    let mut notices = 0;
+    for row in rows {
+        let loaded = service.load_process(&row.case_id).await.unwrap();
+        let reg = service
+            .regulation_of_case(&*loaded.case)
+            .unwrap_or_else(|| panic!("{}: no governing regulation", row.case_id));
+        let own = reg.bodies();
+        let own_suffixes = [body_suffix(&own.committee), body_suffix(&own.office)];
+        let view = service.view_process(&loaded, day("2026-03-18"));
+        for doc in &view.documents {
+            notices += 1;
+            let text = format!("{}\n{}", doc.title, doc.text);
+            // Every 《…》 is the governing regulation or a law cited as such.
+            for (start, _) in text.match_indices('《') {
+                let rest = &text[start + '《'.len_utf8()..];
+                let Some(end) = rest.find('》') else {
+                    continue;
+                };
+                let named = &rest[..end];
+                let national = named.starts_with("中华人民共和国")
+                    || named.starts_with("公安机关")
+                    || named.ends_with("申请表")
+                    || named.ends_with("条例");
+                let governing = named == reg.pack.title || named == reg.pack.short_title;
+                // A fault case cites the 公安部's rules (004) by their own title.
+                assert!(
+                    governing || national,
+                    "{} ({}): 《{named}》 is not its governing regulation 《{}》:\n{text}",
+                    row.case_id,
+                    doc.title,
+                    reg.pack.title
+                );
+            }
+            // No body that only another pack has.
+            for (pack, other) in &all {
+                for suffix in [
+                    body_suffix(&other.bodies().committee),
+                    body_suffix(&other.bodies().office),
+                ] {
+                    let shared = own_suffixes.iter().any(|o| o.contains(suffix.as_str()));
+                    if suffix.chars().count() >= 4 && !shared {
+                        assert!(
+                            !text.contains(suffix.as_str()),
+                            "{} ({}): names {suffix} of pack {pack}, not a body of {}:\n{text}",
+                            row.case_id,
+                            doc.title,
+                            reg.pack.pack
+                        );
+                    }
+                }
+            }
+            checked.insert(reg.pack.pack.clone());
+        }
+    }
+    // Notices of every body's regulation were read.
+    for pack in ["000", "001", "002", "003"] {
+        assert!(
+            checked.contains(pack),
+            "no notice under {pack}: {checked:?}"
+        );
+    }
+    assert!(notices > 20, "{notices} notices");
+}

@@ -278,6 +278,24 @@ pub fn sample_commands(state: &State, action_id: &str, today: NaiveDate) -> Vec<
             amount_yuan: None,
             basis: text("参照有关规定"),
         }],
+        "review_heavier_sanction" => vec![Command::ReviewHeavierSanction {
+            retaliation: false,
+            finding: text("审查认定"),
+            persons: String::new(),
+            referred_to: String::new(),
+        }],
+        "refer_for_accountability" => vec![Command::ReferForAccountability {
+            conduct: Misconduct::Obstruction,
+            persons: text("责任人"),
+            facts: text("事实"),
+            referred_to: text("纪检监察机关"),
+        }],
+        "make_public_statement" => vec![Command::MakePublicStatement {
+            audience: StatementAudience::Society,
+            recipient: String::new(),
+            channel: text("公布途径"),
+            content: text("调查审查情况"),
+        }],
         "apply_protections" => vec![Command::ApplyProtections {
             officer_id: applicant_where(&|id| {
                 s.result_use

@@ -235,6 +235,29 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The item of the governing pack's `accountability` procedure that `conduct` falls under
+    /// (`§37(六)` in 000): its first article with the item's number. A pack without the
+    /// procedure has no such step.
+    fn accountability_item(
+        &self,
+        conduct: Misconduct,
+        action: &str,
+    ) -> Result<String, WorkflowError> {
+        let articles = self
+            .reg
+            .step("accountability", action)
+            .map_err(|e| WorkflowError::Invalid(e.to_string()))?;
+        let Some(first) = articles.first() else {
+            return Err(WorkflowError::Invalid(format!(
+                "政策包未规定“{action}”所依据的条款"
+            )));
+        };
+        Ok(format!(
+            "{first}({})",
+            lvzhi_case::numeral(conduct.item() as u32)
+        ))
+    }
+
     /// 本级维权委主任 (or 副主任 unless `director_only`).
     fn leader(
         &self,
@@ -1411,6 +1434,144 @@ impl<'a> Ctx<'a> {
                         granted: *granted,
                         amount_yuan: *amount_yuan,
                         basis: basis.trim().to_string(),
+                    },
+                ))
+            }
+            Command::ReferForAccountability {
+                conduct,
+                persons,
+                facts,
+                referred_to,
+            } => {
+                const A: &str = "移送追究相关领导和责任人的责任";
+                let by = self.office(A, "000 §37")?;
+                if s.stage == Stage::New {
+                    return Err(self.wrong_stage(A));
+                }
+                let article = self.accountability_item(*conduct, A)?;
+                nonempty(persons, "应当写明相关领导和责任人", "000 §37")?;
+                nonempty(facts, "应当写明有关行为的事实", "000 §37")?;
+                nonempty(referred_to, "应当写明移送或者报告的机关", "000 §37")?;
+                Ok(self.ev(
+                    by,
+                    EventKind::AccountabilityReferred {
+                        conduct: *conduct,
+                        article,
+                        persons: persons.trim().to_string(),
+                        facts: facts.trim().to_string(),
+                        referred_to: referred_to.trim().to_string(),
+                    },
+                ))
+            }
+            Command::ReviewHeavierSanction {
+                retaliation,
+                finding,
+                persons,
+                referred_to,
+            } => {
+                // 000 §21 ¶3 forbids a heavier sanction *because of* an appeal; lvzhi flagged it
+                // when recorded, and the 维权委 (主任 or 副主任) establishes whether it was.
+                const A: &str = "审查申请复议复核后的加重处理";
+                let by = self.leader(A, "000 §21", false)?;
+                if s.heavier_unreviewed() == 0 {
+                    return Err(WorkflowError::Invalid(
+                        "本案没有待审查的申请复议复核后加重处理".to_string(),
+                    ));
+                }
+                nonempty(finding, "应当写明审查认定的事实和理由", "000 §21")?;
+                let mut events = self.ev(
+                    by.clone(),
+                    EventKind::HeavierSanctionReviewed {
+                        retaliation: *retaliation,
+                        finding: finding.trim().to_string(),
+                    },
+                );
+                if *retaliation {
+                    // 000 §37(六): 因民警申请申诉加重处理或变相打击报复 — referred with the finding.
+                    let article = self.accountability_item(Misconduct::Retaliation, A)?;
+                    nonempty(
+                        persons,
+                        "认定系因申请而加重处理的，应当写明相关领导和责任人",
+                        "000 §37",
+                    )?;
+                    nonempty(
+                        referred_to,
+                        "认定系因申请而加重处理的，应当写明移送或者报告的机关",
+                        "000 §37",
+                    )?;
+                    events.extend(self.ev(
+                        by,
+                        EventKind::AccountabilityReferred {
+                            conduct: Misconduct::Retaliation,
+                            article,
+                            persons: persons.trim().to_string(),
+                            facts: finding.trim().to_string(),
+                            referred_to: referred_to.trim().to_string(),
+                        },
+                    ));
+                } else if !persons.trim().is_empty() || !referred_to.trim().is_empty() {
+                    return Err(WorkflowError::Invalid(
+                        "认定并非因申请而加重处理的，不填写责任人和移送机关".to_string(),
+                    ));
+                }
+                Ok(events)
+            }
+            Command::MakePublicStatement {
+                audience,
+                recipient,
+                channel,
+                content,
+            } => {
+                // 000 §28: 必要时 the 公安机关 makes known the 调查审查情况 and the 问责处理决定 —
+                // once the opinion is in force, as it was decided, never while it is reviewed.
+                const A: &str = "向社会公布或者向执法相对人通报";
+                let by = self.office(A, "000 §28")?;
+                let d = self.require_final(A, "000 §28")?;
+                if s.determination_in_question {
+                    return Err(refused(
+                        "认定意见正在复查，暂不能向社会公布或者向执法相对人通报",
+                        "000 §28",
+                    ));
+                }
+                // 000 §23: during 公示 the opinion may still be corrected on what it brings in.
+                if s.publicity.as_ref().is_some_and(|p| p.closed_on.is_none()) {
+                    return Err(refused(
+                        "认定意见正在公示，公示结束后方可向社会公布或者向执法相对人通报",
+                        "000 §28",
+                    ));
+                }
+                match audience {
+                    StatementAudience::Counterparty => nonempty(
+                        recipient,
+                        "向执法相对人通报的，应当写明执法相对人",
+                        "000 §28",
+                    )?,
+                    StatementAudience::Society if !recipient.trim().is_empty() => {
+                        return Err(WorkflowError::Invalid(
+                            "向社会公布的，不填写执法相对人".to_string(),
+                        ))
+                    }
+                    StatementAudience::Society => {}
+                }
+                nonempty(channel, "应当写明公布途径或者通报方式", "000 §28")?;
+                nonempty(content, "公布或者通报的内容不能为空", "000 §28")?;
+                let document = documents::public_statement(
+                    self.reg,
+                    self.form()?,
+                    d,
+                    *audience,
+                    recipient,
+                    content,
+                    today,
+                )?;
+                Ok(self.ev(
+                    by,
+                    EventKind::PublicStatementMade {
+                        audience: *audience,
+                        recipient: recipient.trim().to_string(),
+                        channel: channel.trim().to_string(),
+                        content: content.trim().to_string(),
+                        document,
                     },
                 ))
             }

@@ -458,6 +458,48 @@ pub fn publicity_notice(
     }
 }
 
+/// 免责容错调查审查情况通报 (000 §28): the case made known to the public, or to the 执法相对人
+/// in writing, by the 公安机关 itself. The articles come from the governing pack's
+/// `public_statement` procedure; a pack without it has no such step.
+pub fn public_statement(
+    reg: &Regulation,
+    form: &ApplicationForm,
+    d: &Determination,
+    audience: StatementAudience,
+    recipient: &str,
+    content: &str,
+    on: NaiveDate,
+) -> Result<Document, crate::WorkflowError> {
+    let cite = reg
+        .cite_step_first("public_statement", "向社会公布或者向执法相对人通报")
+        .map_err(|e| crate::WorkflowError::Invalid(e.to_string()))?;
+    let names = applicant_names(form);
+    let body = format!(
+        "{INDENT}根据{cite}的规定，为澄清事实、消除不良影响，现将{names}同志（{unit}）{m}的免责容错调查审查情况和认定意见（{summary}）通报如下：\n{INDENT}{c}\n{INDENT}特此通报。{sig}",
+        unit = form.applying_unit.name,
+        m = quoted(form),
+        summary = d.summary_zh(),
+        c = end_sentence(content),
+        sig = sign(&form.committee.name, on),
+    );
+    let (addressee, text) = match audience {
+        StatementAudience::Society => (String::new(), body),
+        StatementAudience::Counterparty => {
+            let r = recipient.trim().to_string();
+            let text = format!("{r}：\n{body}");
+            (r, text)
+        }
+    };
+    Ok(Document {
+        kind: DocumentKind::PublicStatement,
+        title: "免责容错调查审查情况通报".to_string(),
+        addressee,
+        copy_to: vec![form.applying_unit.name.clone()],
+        text,
+        issued_on: on,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

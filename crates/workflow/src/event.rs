@@ -208,6 +208,31 @@ pub enum EventKind {
         amount_yuan: Option<u64>,
         basis: String,
     },
+    /// The case made known, to clear the facts and undo the harm (000 §28): to the public
+    /// through `channel`, or to the 执法相对人 `recipient` by the written 情况通报.
+    PublicStatementMade {
+        audience: StatementAudience,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        recipient: String,
+        channel: String,
+        content: String,
+        document: Document,
+    },
+    /// Conduct of 相关领导和责任人 found and referred for accountability (000 §37): `article`
+    /// is the item as the governing pack numbers it (`§37(六)`).
+    AccountabilityReferred {
+        conduct: Misconduct,
+        article: String,
+        persons: String,
+        facts: String,
+        referred_to: String,
+    },
+    /// The committee's review of the heavier sanctions flagged so far (000 §21 ¶3): whether the
+    /// appeal was their cause. A retaliation is referred at once (§37(六)).
+    HeavierSanctionReviewed {
+        retaliation: bool,
+        finding: String,
+    },
     /// The four protections of an exempted officer (000 §30).
     ProtectionsApplied {
         officer_id: String,
@@ -392,6 +417,28 @@ pub enum Command {
         amount_yuan: Option<u64>,
         basis: String,
     },
+    ReferForAccountability {
+        conduct: Misconduct,
+        persons: String,
+        facts: String,
+        referred_to: String,
+    },
+    ReviewHeavierSanction {
+        retaliation: bool,
+        finding: String,
+        /// Who answers for it and to whom it is referred, when it was retaliation (000 §37(六)).
+        #[serde(default)]
+        persons: String,
+        #[serde(default)]
+        referred_to: String,
+    },
+    MakePublicStatement {
+        audience: StatementAudience,
+        #[serde(default)]
+        recipient: String,
+        channel: String,
+        content: String,
+    },
     ApplyProtections {
         officer_id: String,
     },
@@ -451,6 +498,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("record_oversight_answer", "记录介入机关采纳情况"),
     ("report_upward", "报告上一级公安机关"),
     ("decide_compensation", "作出补偿决定"),
+    ("review_heavier_sanction", "审查申请复议复核后的加重处理"),
+    ("refer_for_accountability", "移送追究相关领导和责任人的责任"),
+    ("make_public_statement", "向社会公布或者向执法相对人通报"),
     ("apply_protections", "落实免责民警权益保障"),
     ("record_counselling", "记录谈心谈话、心理疏导"),
     ("set_rectification", "制定纠错整改措施"),
@@ -509,6 +559,9 @@ impl Command {
             Command::RecordOversightAnswer { .. } => "record_oversight_answer",
             Command::ReportUpward { .. } => "report_upward",
             Command::DecideCompensation { .. } => "decide_compensation",
+            Command::ReviewHeavierSanction { .. } => "review_heavier_sanction",
+            Command::ReferForAccountability { .. } => "refer_for_accountability",
+            Command::MakePublicStatement { .. } => "make_public_statement",
             Command::ApplyProtections { .. } => "apply_protections",
             Command::RecordCounselling { .. } => "record_counselling",
             Command::SetRectification { .. } => "set_rectification",
@@ -586,6 +639,8 @@ impl EventKind {
             EventKind::OpinionDrafted { determination }
             | EventKind::DeterminationRevised { determination } => determination.basis.as_str(),
             EventKind::CompensationDecided { basis, .. } => basis.as_str(),
+            EventKind::AccountabilityReferred { facts, .. } => facts.as_str(),
+            EventKind::HeavierSanctionReviewed { finding, .. } => finding.as_str(),
             EventKind::Recused { reason, .. } => reason.as_str(),
             _ => "",
         };
@@ -604,7 +659,8 @@ impl EventKind {
             | EventKind::ReviewExtended { document, .. }
             | EventKind::AppealReplied { document, .. }
             | EventKind::PublicityStarted { document, .. }
-            | EventKind::RecommendationSent { document, .. } => Some(document),
+            | EventKind::RecommendationSent { document, .. }
+            | EventKind::PublicStatementMade { document, .. } => Some(document),
             _ => None,
         }
     }
@@ -648,6 +704,9 @@ impl EventKind {
             EventKind::OversightAnswered { .. } => "oversight_answered",
             EventKind::ReportedUpward { .. } => "reported_upward",
             EventKind::CompensationDecided { .. } => "compensation_decided",
+            EventKind::AccountabilityReferred { .. } => "accountability_referred",
+            EventKind::HeavierSanctionReviewed { .. } => "heavier_sanction_reviewed",
+            EventKind::PublicStatementMade { .. } => "public_statement_made",
             EventKind::ProtectionsApplied { .. } => "protections_applied",
             EventKind::CounsellingRecorded { .. } => "counselling_recorded",
             EventKind::RectificationSet { .. } => "rectification_set",
@@ -826,6 +885,24 @@ mod tests {
                 granted: false,
                 amount_yuan: None,
                 basis: t(),
+            },
+            Command::ReviewHeavierSanction {
+                retaliation: true,
+                finding: t(),
+                persons: t(),
+                referred_to: t(),
+            },
+            Command::ReferForAccountability {
+                conduct: Misconduct::Obstruction,
+                persons: t(),
+                facts: t(),
+                referred_to: t(),
+            },
+            Command::MakePublicStatement {
+                audience: StatementAudience::Counterparty,
+                recipient: t(),
+                channel: t(),
+                content: t(),
             },
             Command::ApplyProtections { officer_id: t() },
             Command::RecordCounselling {

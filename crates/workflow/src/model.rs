@@ -372,6 +372,75 @@ impl OversightBody {
     }
 }
 
+/// The six conducts for which 000 §37 holds 相关领导和责任人 to account, by its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Misconduct {
+    /// (一) 不严格落实民警免责容错办法，对民警错误处理.
+    WrongHandling,
+    /// (二) 不及时向上级报告情况、不及时转递民警申请申诉.
+    LateReport,
+    /// (三) 阻碍、干扰调查及后续处理工作.
+    Obstruction,
+    /// (四) 因工作不力、推诿拖延导致证据流失.
+    LostEvidence,
+    /// (五) 不及时纠正错误追责.
+    Uncorrected,
+    /// (六) 因民警申请申诉加重处理或变相打击报复.
+    Retaliation,
+}
+
+impl Misconduct {
+    pub const ALL: [Misconduct; 6] = [
+        Misconduct::WrongHandling,
+        Misconduct::LateReport,
+        Misconduct::Obstruction,
+        Misconduct::LostEvidence,
+        Misconduct::Uncorrected,
+        Misconduct::Retaliation,
+    ];
+
+    /// Its item of the article, from 1.
+    pub fn item(self) -> usize {
+        Misconduct::ALL
+            .iter()
+            .position(|m| *m == self)
+            .map_or(0, |i| i + 1)
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Misconduct::WrongHandling => "不严格落实民警免责容错办法，对民警错误处理",
+            Misconduct::LateReport => {
+                "不及时向上级报告情况、不及时转递民警申请申诉，导致调查处理错误或者延误，造成影响和后果"
+            }
+            Misconduct::Obstruction => "阻碍、干扰民警免责容错事项调查及后续处理工作",
+            Misconduct::LostEvidence => "因工作不力、推诿拖延导致民警免责容错有关证据流失",
+            Misconduct::Uncorrected => "不及时纠正错误追责，造成影响和后果",
+            Misconduct::Retaliation => "因民警申请申诉加重处理或者变相打击报复",
+        }
+    }
+}
+
+/// To whom the 公安机关 makes the case known (000 §28): the public, or the 执法相对人.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatementAudience {
+    /// 向社会公布.
+    Society,
+    /// 向执法相对人通报.
+    Counterparty,
+}
+
+impl StatementAudience {
+    pub fn zh(self) -> &'static str {
+        match self {
+            StatementAudience::Society => "向社会公布",
+            StatementAudience::Counterparty => "向执法相对人通报",
+        }
+    }
+}
+
 /// The four things an exempted officer keeps unaffected (000 §30).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -16,9 +16,9 @@ use serde::Serialize;
 
 use crate::{
     action_label, apply, available_actions, decide, due_events, open_deadlines, sample_commands,
-    sanction_zh, Command, Event, EventKind, ExternalCategory, Leniency, MemberCategory, Modality,
-    Outcome, OversightBody, ProcedurePeriods, Sanction, Stage, State, Step, WorkflowError,
-    PERIOD_NAMES,
+    sanction_zh, Command, Event, EventKind, ExternalCategory, Leniency, MemberCategory, Misconduct,
+    Modality, Outcome, OversightBody, ProcedurePeriods, Sanction, Stage, State, StatementAudience,
+    Step, WorkflowError, PERIOD_NAMES,
 };
 
 /// A procedure of pack 000 carried out by the application's `actions`.
@@ -160,7 +160,7 @@ impl Process for Application {
     const PROCEDURE_BOUND: bool = true;
     const PERIODS: &'static [&'static str] = &PERIOD_NAMES;
     /// 000's procedures, each by the actions that carry it out (the article each action cites
-    /// in `decide`). 000 §28 (`public_statement`) has no action: it is not listed.
+    /// in `decide`).
     const PROCEDURES: &'static [ProcedureStep] = &[
         step000("application", &["file", "open_ex_officio"]),
         step000(
@@ -181,6 +181,11 @@ impl Process for Application {
             &["record_objection", "resolve_objection"],
         ),
         step000("compensation", &["decide_compensation"]),
+        step000("public_statement", &["make_public_statement"]),
+        step000(
+            "accountability",
+            &["review_heavier_sanction", "refer_for_accountability"],
+        ),
         step000(
             "recommendation",
             &["send_recommendation", "answer_recommendation"],
@@ -400,6 +405,7 @@ impl Process for Application {
         if let Some(flag) = heavier_after_appeal_fact(state) {
             out.push(flag);
         }
+        out.extend(referral_facts(state));
         if !state.panel.is_empty() {
             let names = state
                 .panel
@@ -865,6 +871,9 @@ fn article(action: &str) -> &'static str {
         | "record_oversight_answer"
         | "report_upward" => "000 §29",
         "decide_compensation" => "000 §24",
+        "make_public_statement" => "000 §28",
+        "review_heavier_sanction" => "000 §21¶3、§37(六)",
+        "refer_for_accountability" => "000 §37",
         "apply_protections" => "000 §30",
         _ => "000 §31",
     }
@@ -910,6 +919,9 @@ fn intro(action: &str) -> &'static str {
         "record_oversight_answer" => "记录介入机关是否采纳所提意见建议；不被采纳的，应当及时报告上一级公安机关。",
         "report_upward" => "意见建议不被介入机关采纳的，及时报告上一级公安机关。",
         "decide_compensation" => "民警依法履职免责容错对公民、法人或者其他组织合法权益造成的损害，由其所属单位参照有关规定作出是否给予补偿的决定。",
+        "review_heavier_sanction" => "申请人申请复议复核后原问责处理被加重的，由维权委主任或者副主任审查是否因申请而加重；属实的，一并移送追究相关领导和责任人的责任。",
+        "refer_for_accountability" => "不严格落实免责容错办法错误处理民警、不及时报告或者转递申请申诉、阻碍干扰调查、推诿拖延致证据流失、不及时纠正错误追责、因申请申诉加重处理或者打击报复的，依照有关规定追究相关领导和责任人的责任。",
+        "make_public_statement" => "必要时，可以向社会公布或者向执法相对人通报免责容错调查审查情况和问责处理决定，以澄清事实，消除不良影响；向执法相对人通报的，系统生成书面通报。",
         "apply_protections" => "对依法履职免责的民警，不影响其各类考核，干部提拔任用、职务职级和警衔晋升，评先评优、表彰奖励，以及党代会代表、人大代表、政协委员资格。",
         "record_counselling" => "对适用依法履职免责的民警，及时开展谈心谈话、心理疏导，消除后顾之忧。",
         "set_rectification" => "对适用容错的民警，制定并落实有针对性的纠错和整改措施，加强回访教育、跟踪管理。",
@@ -1118,6 +1130,45 @@ pub fn fields(action: &str, s: &State) -> Option<Vec<Field>> {
                 .help("给予补偿的必须填写；不予补偿的不填。"),
             long("basis", "参照的规定和理由", true),
         ],
+        "review_heavier_sanction" => vec![
+            yes_no(
+                "retaliation",
+                "审查结论",
+                "系因申请而加重处理",
+                "并非因申请而加重处理",
+            ),
+            long("finding", "审查认定的事实和理由", true),
+            text("persons", "相关领导和责任人", false)
+                .help("认定系因申请而加重处理的必须填写；否则不填。"),
+            text("referred_to", "移送或者报告的机关", false)
+                .help("认定系因申请而加重处理的必须填写；否则不填。"),
+        ],
+        "refer_for_accountability" => vec![
+            choice(
+                "conduct",
+                "情形",
+                opts(&Misconduct::ALL, |m| m.zh().to_string()),
+                true,
+            ),
+            text("persons", "相关领导和责任人", true),
+            long("facts", "有关行为的事实", true),
+            text("referred_to", "移送或者报告的机关", true),
+        ],
+        "make_public_statement" => vec![
+            choice(
+                "audience",
+                "方式",
+                opts(
+                    &[StatementAudience::Society, StatementAudience::Counterparty],
+                    |a| a.zh().to_string(),
+                ),
+                true,
+            ),
+            text("recipient", "执法相对人", false)
+                .help("向执法相对人通报的必须填写；向社会公布的不填。"),
+            text("channel", "公布途径或者通报方式", true),
+            long("content", "公布或者通报的内容", true),
+        ],
         "apply_protections" => vec![officer(s)],
         "record_counselling" => vec![officer(s), long("summary", "谈话疏导情况", true)],
         "set_rectification" => vec![
@@ -1171,6 +1222,23 @@ fn heavier_after_appeal_fact(state: &State) -> Option<Fact> {
             format!("{}加重为“{to}”", lvzhi_calendar::date_zh(*on))
         })
         .collect();
+    if state.heavier_unreviewed() == 0 {
+        let review = state.heavier_reviews.last()?;
+        let result = if review.retaliation {
+            "认定系因申请而加重处理，已移送追究相关领导和责任人的责任（000 §37(六)）"
+        } else {
+            "认定并非因申请而加重处理"
+        };
+        return Some(Fact::new(
+            "申请复议复核后加重处理（已审查）",
+            format!(
+                "申请人申请复议复核后，原问责处理于{}。维权委于{}审查：{result}。{}",
+                changes.join("、"),
+                lvzhi_calendar::date_zh(review.on),
+                review.finding
+            ),
+        ));
+    }
     Some(Fact::new(
         "待审查：申请复议复核后加重处理",
         format!(
@@ -1178,6 +1246,28 @@ fn heavier_after_appeal_fact(state: &State) -> Option<Fact> {
             changes.join("、")
         ),
     ))
+}
+
+/// Conduct referred for accountability (000 §37): what, who, and to whom.
+fn referral_facts(state: &State) -> Vec<Fact> {
+    state
+        .referrals
+        .iter()
+        .map(|r| {
+            Fact::new(
+                "移送追究责任",
+                format!(
+                    "{}：{}（{}）；相关领导和责任人：{}；移送{}。{}",
+                    lvzhi_calendar::date_zh(r.on),
+                    r.conduct.zh(),
+                    lvzhi_case::article_zh(&r.article).unwrap_or_else(|| r.article.clone()),
+                    r.persons,
+                    r.referred_to,
+                    r.facts
+                ),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -196,6 +196,39 @@ pub struct Compensation {
     pub on: NaiveDate,
 }
 
+/// Conduct of 相关领导和责任人 referred for accountability (000 §37).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Referral {
+    pub conduct: Misconduct,
+    /// The item as the governing pack numbers it (`§37(六)`).
+    pub article: String,
+    pub persons: String,
+    pub facts: String,
+    pub referred_to: String,
+    pub on: NaiveDate,
+}
+
+/// The committee's review of the heavier sanctions flagged after an appeal (000 §21 ¶3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeavierReview {
+    /// How many of [`State::heavier_after_appeal`] it answered.
+    pub covers: usize,
+    pub retaliation: bool,
+    pub finding: String,
+    pub on: NaiveDate,
+}
+
+/// The case made known to the public or to the 执法相对人 (000 §28).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicStatement {
+    pub audience: StatementAudience,
+    /// The 执法相对人 told (empty for a publication).
+    #[serde(default)]
+    pub recipient: String,
+    pub channel: String,
+    pub on: NaiveDate,
+}
+
 /// Everything known about a case, derived from its events.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct State {
@@ -250,9 +283,18 @@ pub struct State {
     /// each is for the committee to review (000 §21 ¶3, §37(六); 001 §30).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub heavier_after_appeal: Vec<NaiveDate>,
+    /// The committee's reviews of those flags, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heavier_reviews: Vec<HeavierReview>,
+    /// Conduct referred for accountability (000 §37), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub referrals: Vec<Referral>,
     pub department_recommendation: Option<DepartmentRecommendation>,
     pub oversight: Vec<Oversight>,
     pub compensation: Option<Compensation>,
+    /// Publications and 通报 of the case (000 §28), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_statements: Vec<PublicStatement>,
     pub result_use: BTreeMap<String, ResultUse>,
     pub documents: Vec<Document>,
     /// Seals of issued notices (their archived PDF's SM3), by document number (from 1).
@@ -294,6 +336,13 @@ impl State {
     /// The latest appeal of a kind.
     pub fn last_appeal(&self, kind: AppealKind) -> Option<&AppealRecord> {
         self.appeals.iter().rev().find(|a| a.kind == kind)
+    }
+
+    /// How many heavier sanctions flagged after an appeal the committee has yet to review
+    /// (000 §21 ¶3).
+    pub fn heavier_unreviewed(&self) -> usize {
+        let covered = self.heavier_reviews.last().map_or(0, |r| r.covers);
+        self.heavier_after_appeal.len().saturating_sub(covered)
     }
 
     /// Whether any 复议 or 复核 has been filed (000 §21 ¶3 applies from then on).
@@ -687,6 +736,44 @@ pub fn apply(mut s: State, e: &Event) -> State {
                 on,
             })
         }
+        EventKind::AccountabilityReferred {
+            conduct,
+            article,
+            persons,
+            facts,
+            referred_to,
+        } => s.referrals.push(Referral {
+            conduct: *conduct,
+            article: article.clone(),
+            persons: persons.clone(),
+            facts: facts.clone(),
+            referred_to: referred_to.clone(),
+            on,
+        }),
+        EventKind::HeavierSanctionReviewed {
+            retaliation,
+            finding,
+        } => s.heavier_reviews.push(HeavierReview {
+            covers: s.heavier_after_appeal.len(),
+            retaliation: *retaliation,
+            finding: finding.clone(),
+            on,
+        }),
+        EventKind::PublicStatementMade {
+            audience,
+            recipient,
+            channel,
+            document,
+            ..
+        } => {
+            s.public_statements.push(PublicStatement {
+                audience: *audience,
+                recipient: recipient.clone(),
+                channel: channel.clone(),
+                on,
+            });
+            s.documents.push(document.clone());
+        }
         EventKind::ProtectionsApplied { officer_id, items } => {
             let r = s.result_use.entry(officer_id.clone()).or_default();
             for i in items {
@@ -854,6 +941,9 @@ pub fn event_zh(k: &EventKind) -> &'static str {
         EventKind::OversightAnswered { .. } => "介入机关采纳情况",
         EventKind::ReportedUpward { .. } => "报告上一级公安机关",
         EventKind::CompensationDecided { .. } => "作出补偿决定",
+        EventKind::PublicStatementMade { audience, .. } => audience.zh(),
+        EventKind::AccountabilityReferred { .. } => "移送追究相关领导和责任人的责任",
+        EventKind::HeavierSanctionReviewed { .. } => "审查复议复核后的加重处理",
         EventKind::ProtectionsApplied { .. } => "落实免责民警权益保障",
         EventKind::CounsellingRecorded { .. } => "谈心谈话、心理疏导",
         EventKind::RectificationSet { .. } => "制定纠错整改措施",

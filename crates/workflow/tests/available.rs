@@ -34,12 +34,13 @@ fn sees(c: &Case, who: &Actor, today: NaiveDate, want: &[&'static str]) {
 
 /// What the office may always do once a case is filed (with an accountability decision
 /// linked): evidence, recusal, the linked decision's changes, oversight (000 §14–15, §19, §22,
-/// §29).
-const OFFICE_ALWAYS: [&str; 4] = [
+/// §29), referrals for accountability (000 §37).
+const OFFICE_ALWAYS: [&str; 5] = [
     "add_evidence",
     "record_recusal",
     "record_sanction_change",
     "record_oversight",
+    "refer_for_accountability",
 ];
 
 fn with(base: &[&'static str], more: &[&'static str]) -> Vec<&'static str> {
@@ -197,7 +198,10 @@ fn art_13_14_16_23_26_27_each_party_sees_its_next_steps_along_the_main_path() {
     let result_use = ["apply_protections", "record_counselling"];
     let office_final = with(
         &OFFICE_ALWAYS,
-        &with(&result_use, &["record_receipt", "start_publicity"]),
+        &with(
+            &result_use,
+            &["record_receipt", "start_publicity", "make_public_statement"],
+        ),
     );
     sees(&c, &office(), day, &office_final);
     sees(&c, &director(), day, &["send_recommendation"]);
@@ -244,7 +248,9 @@ fn art_13_14_16_23_26_27_each_party_sees_its_next_steps_along_the_main_path() {
     );
     sees(&c, &department(), day, &["record_sanction_change"]);
     c.ok(&office(), Command::ClosePublicity, day);
-    sees(&c, &office(), day, &with(&OFFICE_ALWAYS, &result_use));
+    // Once the 公示 is over the 公安机关 may make the case known (000 §28).
+    let office_after = with(&result_use, &["make_public_statement"]);
+    sees(&c, &office(), day, &with(&OFFICE_ALWAYS, &office_after));
     sees(&c, &director(), day, &["send_recommendation"]);
 
     c.ok(
@@ -294,7 +300,10 @@ fn art_13_14_16_23_26_27_each_party_sees_its_next_steps_along_the_main_path() {
         &c,
         &office(),
         day,
-        &with(&OFFICE_ALWAYS, &["record_counselling"]),
+        &with(
+            &OFFICE_ALWAYS,
+            &["make_public_statement", "record_counselling"],
+        ),
     );
 }
 
@@ -327,6 +336,7 @@ fn art_13_a_rejected_case_offers_nothing_of_the_review() {
             "record_recusal",
             "record_sanction_change",
             "record_oversight",
+            "refer_for_accountability",
         ],
     );
     sees(&c, &officer(), day, &[]);

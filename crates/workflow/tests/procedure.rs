@@ -754,6 +754,128 @@ fn art_21_a_heavier_sanction_after_an_appeal_is_recorded_and_flagged_for_review(
 }
 
 #[test]
+fn art_21_3_and_37_6_the_committee_reviews_the_flag_and_refers_a_retaliation() {
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    let review = |retaliation: bool, persons: &str, to: &str| Command::ReviewHeavierSanction {
+        retaliation,
+        finding: "原决定部门在申请人申请复议后五日内无新的事实加重处理".into(),
+        persons: persons.into(),
+        referred_to: to.into(),
+    };
+    // Nothing flagged, nothing to review.
+    let msg = c.refused(&deputy(), review(false, "", ""), d(2024, 11, 18));
+    assert!(msg.contains("没有待审查"), "{msg}");
+    c.ok(
+        &officer(),
+        Command::ApplyReconsideration {
+            grounds: "原意见认定错误".into(),
+            new_evidence: None,
+        },
+        d(2024, 11, 20),
+    );
+    c.ok(
+        &department(),
+        Command::RecordSanctionChange {
+            sanction: Some(Sanction::Demotion),
+            reason: "从严处理".into(),
+        },
+        d(2024, 11, 25),
+    );
+    assert_eq!(c.state.heavier_unreviewed(), 1);
+    assert!(c
+        .sees(&deputy(), d(2024, 11, 26))
+        .contains(&"review_heavier_sanction"));
+    // The 维权委's 主任 or 副主任 reviews it, not the office.
+    let msg = c.refused(&office(), review(false, "", ""), d(2024, 11, 26));
+    assert!(msg.contains("本级维权委主任或者副主任"), "{msg}");
+    // A retaliation names who answers for it and where it goes (000 §37(六)).
+    let msg = c.refused(&deputy(), review(true, "", ""), d(2024, 11, 26));
+    assert!(msg.contains("相关领导和责任人"), "{msg}");
+    let msg = c.refused(&deputy(), review(false, "李某", ""), d(2024, 11, 26));
+    assert!(msg.contains("不填写责任人"), "{msg}");
+    let evs = c.ok(
+        &deputy(),
+        review(true, "巴彦浩特派出所所长李某", "阿拉善盟公安局纪检监察室"),
+        d(2024, 11, 26),
+    );
+    assert_eq!(evs.len(), 2);
+    assert_eq!(c.state.heavier_unreviewed(), 0);
+    let r = &c.state.referrals[0];
+    assert_eq!(r.conduct, Misconduct::Retaliation);
+    assert_eq!(r.article, "§37(六)");
+    assert!(!c
+        .sees(&deputy(), d(2024, 11, 26))
+        .contains(&"review_heavier_sanction"));
+    let facts = <Application as lvzhi_case::Process>::facts(&c.state);
+    let flag = facts
+        .iter()
+        .find(|f| f.label.contains("申请复议复核后加重处理"))
+        .unwrap_or_else(|| panic!("no flag among {facts:?}"));
+    assert!(flag.label.contains("已审查"), "{}", flag.label);
+    assert!(flag.value.contains("已移送追究"), "{}", flag.value);
+    let referral = facts
+        .iter()
+        .find(|f| f.label == "移送追究责任")
+        .unwrap_or_else(|| panic!("no referral among {facts:?}"));
+    assert!(
+        referral.value.contains("第三十七条第（六）项")
+            && referral.value.contains("阿拉善盟公安局纪检监察室"),
+        "{}",
+        referral.value
+    );
+    // A second heavier change after the review is flagged again.
+    c.ok(
+        &department(),
+        Command::RecordSanctionChange {
+            sanction: Some(Sanction::RemovalFromPost),
+            reason: "再次加重".into(),
+        },
+        d(2024, 11, 27),
+    );
+    assert_eq!(c.state.heavier_unreviewed(), 1);
+}
+
+#[test]
+fn art_37_the_office_refers_the_conduct_of_officials_for_accountability() {
+    let mut c = Case::new();
+    let refer = |persons: &str| Command::ReferForAccountability {
+        conduct: Misconduct::LostEvidence,
+        persons: persons.into(),
+        facts: "执法记录仪视频未按规定上传，致现场证据灭失".into(),
+        referred_to: "阿拉善左旗公安局督察大队".into(),
+    };
+    c.refused(&office(), refer("王某"), d(2024, 9, 26));
+    file_and_register(&mut c, d(2024, 9, 27));
+    let msg = c.refused(&unit(), refer("王某"), d(2024, 9, 30));
+    assert!(msg.contains("000 §37"), "{msg}");
+    let msg = c.refused(&office(), refer(" "), d(2024, 9, 30));
+    assert!(msg.contains("相关领导和责任人"), "{msg}");
+    assert!(c
+        .sees(&office(), d(2024, 9, 30))
+        .contains(&"refer_for_accountability"));
+    c.ok(&office(), refer("法制大队民警王某"), d(2024, 9, 30));
+    assert_eq!(c.state.referrals[0].article, "§37(四)");
+    assert!(c.events.last().unwrap().describe_zh().contains("移送追究"));
+    // A unit's regulation without the article has no such step.
+    let mut own = reg();
+    own.steps.remove("accountability");
+    let err = decide(
+        &c.state,
+        &refer("王某"),
+        &office(),
+        d(2024, 9, 30),
+        &CAL,
+        &periods(),
+        &own,
+    )
+    .expect_err("no accountability procedure in the unit's pack");
+    assert!(
+        err.to_string().contains("移送追究相关领导和责任人的责任"),
+        "{err}"
+    );
+}
+
+#[test]
 fn art_22_the_case_never_blocks_the_accountability_decision() {
     let mut c = Case::new();
     file_and_register(&mut c, d(2024, 9, 27));
@@ -1381,6 +1503,128 @@ fn art_24_31_compensation_by_the_unit_and_rectification_for_tolerance() {
         },
         d(2024, 11, 5),
     );
+}
+
+#[test]
+fn art_28_the_case_is_made_known_to_the_counterparty_in_writing_and_to_the_public() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    c.ok(&office(), Command::Accept, d(2024, 10, 8));
+    c.ok(
+        &office(),
+        Command::FormPanel { members: panel() },
+        d(2024, 10, 8),
+    );
+    c.ok(
+        &panel_member(),
+        Command::DraftOpinion {
+            determination: exemption(),
+        },
+        d(2024, 11, 1),
+    );
+    c.ok(&deputy(), Command::ApproveOpinion, d(2024, 11, 1));
+    c.ok(&office(), Command::IssueOpinion, d(2024, 11, 1));
+    let tell = |recipient: &str| Command::MakePublicStatement {
+        audience: StatementAudience::Counterparty,
+        recipient: recipient.into(),
+        channel: "书面送达".into(),
+        content: "经调查审查，民警张某依法履职，依法予以免责".into(),
+    };
+    // Not before the opinion is in force: the applicant may still appeal.
+    let msg = c.refused(&office(), tell("王某某"), d(2024, 11, 4));
+    assert!(msg.contains("尚未生效"), "{msg}");
+    c.ok(&officer(), Command::DeclareNoObjection, d(2024, 11, 4));
+    // The 公安机关 acts through its office, not the officer's unit.
+    let msg = c.refused(&unit(), tell("王某某"), d(2024, 11, 5));
+    assert!(msg.contains("000 §28"), "{msg}");
+    let msg = c.refused(&office(), tell("  "), d(2024, 11, 5));
+    assert!(msg.contains("应当写明执法相对人"), "{msg}");
+    let evs = c.ok(&office(), tell("王某某"), d(2024, 11, 5));
+    let doc = evs[0].kind.document().expect("a written 通报");
+    assert_eq!(doc.kind, DocumentKind::PublicStatement);
+    assert_eq!(doc.addressee, "王某某");
+    assert!(doc.text.starts_with("王某某：\n"), "{}", doc.text);
+    // The article comes from the pack's `public_statement` procedure.
+    assert!(
+        doc.text.contains(
+            "根据《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》（以下简称《实施细则》）第二十八条的规定"
+        ),
+        "{}",
+        doc.text
+    );
+    assert!(doc
+        .text
+        .contains("经调查审查，民警张某依法履职，依法予以免责。"));
+    assert!(
+        lvzhi_case::doubled_phrase(&doc.text).is_none(),
+        "{}",
+        doc.text
+    );
+    // To the public: no addressee, and a publication names nobody to tell.
+    let publish = |recipient: &str| Command::MakePublicStatement {
+        audience: StatementAudience::Society,
+        recipient: recipient.into(),
+        channel: "阿拉善左旗公安局官方微博".into(),
+        content: "经调查审查，民警依法履职".into(),
+    };
+    let msg = c.refused(&office(), publish("王某某"), d(2024, 11, 6));
+    assert!(msg.contains("不填写执法相对人"), "{msg}");
+    let evs = c.ok(&office(), publish(""), d(2024, 11, 6));
+    let doc = evs[0].kind.document().expect("the text published");
+    assert!(doc.addressee.is_empty());
+    assert_eq!(c.state.public_statements.len(), 2);
+    assert_eq!(c.state.documents.last(), Some(doc));
+}
+
+#[test]
+fn art_28_a_regulation_without_the_step_has_no_public_statement() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 9, 27));
+    c.ok(&office(), Command::Accept, d(2024, 10, 8));
+    c.ok(
+        &office(),
+        Command::FormPanel { members: panel() },
+        d(2024, 10, 8),
+    );
+    c.ok(
+        &panel_member(),
+        Command::DraftOpinion {
+            determination: exemption(),
+        },
+        d(2024, 11, 1),
+    );
+    c.ok(&deputy(), Command::ApproveOpinion, d(2024, 11, 1));
+    c.ok(&office(), Command::IssueOpinion, d(2024, 11, 1));
+    c.ok(&officer(), Command::DeclareNoObjection, d(2024, 11, 4));
+    let mut own = reg();
+    own.steps.remove("public_statement");
+    let cmd = Command::MakePublicStatement {
+        audience: StatementAudience::Society,
+        recipient: String::new(),
+        channel: "官方微博".into(),
+        content: "情况".into(),
+    };
+    let err = decide(
+        &c.state,
+        &cmd,
+        &office(),
+        d(2024, 11, 5),
+        &CAL,
+        &periods(),
+        &own,
+    )
+    .expect_err("the unit's regulation has no such step");
+    assert!(
+        err.to_string().contains("向社会公布或者向执法相对人通报"),
+        "{err}"
+    );
+    assert!(
+        !available_actions(&c.state, &office(), d(2024, 11, 5), &CAL, &periods(), &own)
+            .contains(&"make_public_statement")
+    );
+    assert!(c
+        .sees(&office(), d(2024, 11, 5))
+        .contains(&"make_public_statement"));
 }
 
 #[test]

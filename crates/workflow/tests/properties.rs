@@ -85,7 +85,7 @@ fn command(i: u8, k: u8, today: chrono::NaiveDate, s: &State) -> (Command, Actor
     } else {
         None
     };
-    match i % 45 {
+    match i % 48 {
         0 => (
             Command::File {
                 form: early_form(),
@@ -363,6 +363,37 @@ fn command(i: u8, k: u8, today: chrono::NaiveDate, s: &State) -> (Command, Actor
                 description: text("再次发生"),
             },
             office(),
+        ),
+        45 => (
+            Command::MakePublicStatement {
+                audience: if k % 2 == 0 {
+                    StatementAudience::Society
+                } else {
+                    StatementAudience::Counterparty
+                },
+                recipient: if k % 3 == 0 { "" } else { "王某" }.into(),
+                channel: text("公安局官方微博"),
+                content: text("经调查审查"),
+            },
+            if k % 5 == 0 { unit() } else { office() },
+        ),
+        46 => (
+            Command::ReviewHeavierSanction {
+                retaliation: k % 2 == 0,
+                finding: text("审查认定"),
+                persons: if k % 3 == 0 { "" } else { "李某" }.into(),
+                referred_to: if k % 3 == 0 { "" } else { "纪检监察室" }.into(),
+            },
+            if k % 4 == 0 { office() } else { director() },
+        ),
+        47 => (
+            Command::ReferForAccountability {
+                conduct: Misconduct::ALL[usize::from(k) % 6],
+                persons: text("责任人"),
+                facts: text("事实"),
+                referred_to: "督察部门".into(),
+            },
+            if k % 5 == 0 { unit() } else { office() },
         ),
         // Invited participants, the applicant (refused), the director, the 纪检 panel member.
         _ => (

@@ -815,6 +815,7 @@ pub fn context(
         | "send_recommendation"
         | "start_publicity"
         | "decide_compensation"
+        | "make_public_statement"
         | "apply_protections"
         | "record_counselling"
         | "set_rectification" => html! {

@@ -34,13 +34,19 @@ pub fn periods() -> ProcedurePeriods {
 
 /// 000 as its pack names it: the title, the short name and the 维权委 of 000 §10.
 pub fn reg() -> documents::Regulation {
-    documents::Regulation::of_pack(PackRef {
+    let mut reg = documents::Regulation::of_pack(PackRef {
         pack: "000".into(),
         version: "2024-04-28".into(),
         title: "阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则".into(),
         short_title: "实施细则".into(),
         bodies: Bodies::default(),
-    })
+    });
+    // The procedure a notice cites by its pack's articles rather than 000's in Rust (000 §28).
+    reg.steps
+        .insert("public_statement".into(), vec!["§28".into()]);
+    reg.steps
+        .insert("accountability".into(), vec!["§37".into()]);
+    reg
 }
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
