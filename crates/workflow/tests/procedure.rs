@@ -1507,23 +1507,7 @@ fn art_24_31_compensation_by_the_unit_and_rectification_for_tolerance() {
 
 #[test]
 fn art_28_the_case_is_made_known_to_the_counterparty_in_writing_and_to_the_public() {
-    let mut c = Case::new();
-    file_and_register(&mut c, d(2024, 9, 27));
-    c.ok(&office(), Command::Accept, d(2024, 10, 8));
-    c.ok(
-        &office(),
-        Command::FormPanel { members: panel() },
-        d(2024, 10, 8),
-    );
-    c.ok(
-        &panel_member(),
-        Command::DraftOpinion {
-            determination: exemption(),
-        },
-        d(2024, 11, 1),
-    );
-    c.ok(&deputy(), Command::ApproveOpinion, d(2024, 11, 1));
-    c.ok(&office(), Command::IssueOpinion, d(2024, 11, 1));
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 1));
     let tell = |recipient: &str| Command::MakePublicStatement {
         audience: StatementAudience::Counterparty,
         recipient: recipient.into(),
@@ -1578,23 +1562,7 @@ fn art_28_the_case_is_made_known_to_the_counterparty_in_writing_and_to_the_publi
 
 #[test]
 fn art_28_a_regulation_without_the_step_has_no_public_statement() {
-    let mut c = Case::new();
-    file_and_register(&mut c, d(2024, 9, 27));
-    c.ok(&office(), Command::Accept, d(2024, 10, 8));
-    c.ok(
-        &office(),
-        Command::FormPanel { members: panel() },
-        d(2024, 10, 8),
-    );
-    c.ok(
-        &panel_member(),
-        Command::DraftOpinion {
-            determination: exemption(),
-        },
-        d(2024, 11, 1),
-    );
-    c.ok(&deputy(), Command::ApproveOpinion, d(2024, 11, 1));
-    c.ok(&office(), Command::IssueOpinion, d(2024, 11, 1));
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 1));
     c.ok(&officer(), Command::DeclareNoObjection, d(2024, 11, 4));
     let mut own = reg();
     own.steps.remove("public_statement");
