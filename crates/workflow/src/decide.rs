@@ -243,10 +243,7 @@ impl<'a> Ctx<'a> {
         conduct: Misconduct,
         action: &str,
     ) -> Result<String, WorkflowError> {
-        let articles = self
-            .reg
-            .step("accountability", action)
-            .map_err(|e| WorkflowError::Invalid(e.to_string()))?;
+        let articles = self.reg.step("accountability", action)?;
         let Some(first) = articles.first() else {
             return Err(WorkflowError::Invalid(format!(
                 "政策包未规定“{action}”所依据的条款"

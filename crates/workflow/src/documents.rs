@@ -470,9 +470,7 @@ pub fn public_statement(
     content: &str,
     on: NaiveDate,
 ) -> Result<Document, crate::WorkflowError> {
-    let cite = reg
-        .cite_step_first("public_statement", "向社会公布或者向执法相对人通报")
-        .map_err(|e| crate::WorkflowError::Invalid(e.to_string()))?;
+    let cite = reg.cite_step_first("public_statement", "向社会公布或者向执法相对人通报")?;
     let names = applicant_names(form);
     let body = format!(
         "{INDENT}根据{cite}的规定，为澄清事实、消除不良影响，现将{names}同志（{unit}）{m}的免责容错调查审查情况和认定意见（{summary}）通报如下：\n{INDENT}{c}\n{INDENT}特此通报。{sig}",

@@ -36,6 +36,14 @@ pub enum WorkflowError {
     Calendar(#[from] CalendarError),
 }
 
+/// A refusal of the governing regulation (`Regulation::step` when its pack lacks a procedure):
+/// its Chinese sentence as the case's refusal.
+impl From<lvzhi_case::ProcessError> for WorkflowError {
+    fn from(e: lvzhi_case::ProcessError) -> Self {
+        WorkflowError::Invalid(e.to_string())
+    }
+}
+
 pub(crate) fn refused(message: impl Into<String>, article: &str) -> WorkflowError {
     WorkflowError::Refused {
         message: message.into(),

@@ -677,22 +677,9 @@ fn art_21_no_second_reconsideration_on_the_same_reason_unless_new_evidence() {
     assert_eq!(c.state.appeals.len(), 2);
 }
 
-#[test]
-fn art_21_a_heavier_sanction_after_an_appeal_is_recorded_and_flagged_for_review() {
-    // 000 §21 ¶3 forbids a heavier sanction *because of* an appeal; the record must say what was
-    // decided, so a heavier one is recorded — and flagged for the committee to review whether
-    // the appeal was the cause (000 §37(六): retaliation is an accountability matter).
-    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
-    // Before any appeal the accountability process runs on its own (000 §22): not flagged.
-    c.ok(
-        &department(),
-        Command::RecordSanctionChange {
-            sanction: Some(Sanction::MajorDemerit),
-            reason: "查明新的违纪事实".into(),
-        },
-        d(2024, 11, 18),
-    );
-    assert!(c.state.heavier_after_appeal.is_empty());
+/// The applicant applies for 复议 on 2024-11-20 and the department then makes the linked
+/// sanction heavier (降级) on 2024-11-25: what 000 §21 ¶3 flags for review.
+fn appeal_then_demote(c: &mut Case) {
     c.ok(
         &officer(),
         Command::ApplyReconsideration {
@@ -709,6 +696,25 @@ fn art_21_a_heavier_sanction_after_an_appeal_is_recorded_and_flagged_for_review(
         },
         d(2024, 11, 25),
     );
+}
+
+#[test]
+fn art_21_a_heavier_sanction_after_an_appeal_is_recorded_and_flagged_for_review() {
+    // 000 §21 ¶3 forbids a heavier sanction *because of* an appeal; the record must say what was
+    // decided, so a heavier one is recorded — and flagged for the committee to review whether
+    // the appeal was the cause (000 §37(六): retaliation is an accountability matter).
+    let mut c = Case::issued(d(2024, 9, 27), d(2024, 10, 8), d(2024, 11, 15));
+    // Before any appeal the accountability process runs on its own (000 §22): not flagged.
+    c.ok(
+        &department(),
+        Command::RecordSanctionChange {
+            sanction: Some(Sanction::MajorDemerit),
+            reason: "查明新的违纪事实".into(),
+        },
+        d(2024, 11, 18),
+    );
+    assert!(c.state.heavier_after_appeal.is_empty());
+    appeal_then_demote(&mut c);
     assert_eq!(c.state.current_sanction, Some(Sanction::Demotion));
     assert_eq!(c.state.heavier_after_appeal, vec![d(2024, 11, 25)]);
     let last = c.events.last().unwrap();
@@ -765,22 +771,7 @@ fn art_21_3_and_37_6_the_committee_reviews_the_flag_and_refers_a_retaliation() {
     // Nothing flagged, nothing to review.
     let msg = c.refused(&deputy(), review(false, "", ""), d(2024, 11, 18));
     assert!(msg.contains("没有待审查"), "{msg}");
-    c.ok(
-        &officer(),
-        Command::ApplyReconsideration {
-            grounds: "原意见认定错误".into(),
-            new_evidence: None,
-        },
-        d(2024, 11, 20),
-    );
-    c.ok(
-        &department(),
-        Command::RecordSanctionChange {
-            sanction: Some(Sanction::Demotion),
-            reason: "从严处理".into(),
-        },
-        d(2024, 11, 25),
-    );
+    appeal_then_demote(&mut c);
     assert_eq!(c.state.heavier_unreviewed(), 1);
     assert!(c
         .sees(&deputy(), d(2024, 11, 26))
