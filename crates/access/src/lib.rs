@@ -59,6 +59,8 @@ pub const ROLES: &[(&str, &str)] = &[
     ("administrator", "系统管理员"),
     ("legal_affairs", "法制部门"),
     ("inspectorate", "警务督察部门"),
+    ("personnel", "人事部门"),
+    ("agency_head", "公安机关行政首长"),
 ];
 
 /// The Chinese name of a role id (the id itself when unknown).

@@ -375,6 +375,62 @@ fn s28_001_s26_004_inspectorate_sees_enforcement_faults_and_sanction_appeals_onl
     assert!(!a.allows(&t, &xam, "view", Resource::Case(&escalated_incident)));
 }
 
+/// 004 §26¶2: 由督察或者人事部门研究决定后，报公安机关行政首长审批. 人事 decides and files as the 督察
+/// does but answers no appeal; the head approves and does nothing else; neither sees another
+/// kind of case, nor an enforcement fault outside its agency.
+#[test]
+fn s26_2_004_personnel_decides_and_the_agency_head_approves_enforcement_faults_only() {
+    let a = Access::new().unwrap();
+    let t = tree(&a);
+    let hr = who("p-rs-zq", &[("personnel", "azq")]);
+    let head = who("p-jz-zq", &[("agency_head", "azq")]);
+    let fault = case_of("enforcement_fault", "F2026-000001");
+    for (w, action, allowed) in [
+        (&hr, "view", true),
+        (&hr, "enforcement_fault_decide", true),
+        (&hr, "enforcement_fault_record_in_file", true),
+        (&hr, "enforcement_fault_approve", false),
+        (&hr, "enforcement_fault_answer_appeal", false),
+        (&hr, "enforcement_fault_confirm", false),
+        (&head, "view", true),
+        (&head, "enforcement_fault_approve", true),
+        (&head, "enforcement_fault_decide", false),
+        (&head, "enforcement_fault_record_in_file", false),
+        (&head, "enforcement_fault_answer_appeal", false),
+    ] {
+        assert_eq!(
+            a.allows(&t, w, action, Resource::Case(&fault)),
+            allowed,
+            "{} {action}",
+            w.person_id
+        );
+    }
+    let insp = who("p-dc-zq", &[("inspectorate", "azq")]);
+    assert!(!a.allows(
+        &t,
+        &insp,
+        "enforcement_fault_approve",
+        Resource::Case(&fault)
+    ));
+    for w in [&hr, &head] {
+        for other in [
+            incident(),
+            case(),
+            case_of("sanction_appeal", "S2026-000001"),
+            case_of("rectification", "J2026-000001"),
+        ] {
+            assert!(
+                !a.allows(&t, w, "view", Resource::Case(&other)),
+                "{} {}",
+                w.person_id,
+                other.kind
+            );
+        }
+    }
+    let elsewhere = who("p-jz-x", &[("agency_head", "xam")]);
+    assert!(!a.allows(&t, &elsewhere, "view", Resource::Case(&fault)));
+}
+
 #[test]
 fn a_case_of_unknown_kind_is_seen_by_the_committee_as_before() {
     // The kind restricts the 法制部门 and the 督察 only: the office sees every kind it handles.

@@ -41,12 +41,19 @@ pub enum Role {
     /// 警务督察部门: decides enforcement-fault discipline with 人事 (004 §26¶2), orders unfair
     /// sanctions corrected within a deadline (001 §28).
     Inspectorate,
+    /// 人事部门: decides enforcement-fault discipline as the 督察 may (004 §26¶2, "报督察或者人事
+    /// 部门") and keeps the personnel file the decision is recorded in (004 §22).
+    Personnel,
+    /// 公安机关行政首长: approves, or returns, each decision of the 督察 or 人事 on an
+    /// enforcement fault (004 §26¶2 "报公安机关行政首长审批") — an act of that person, not a
+    /// name typed by another.
+    AgencyHead,
 }
 
 impl Role {
     /// Every role a person may hold on a case: all but the system and the administrator (who
     /// administers the directory, never a case).
-    pub const ON_CASES: [Role; 12] = [
+    pub const ON_CASES: [Role; 14] = [
         Role::Officer,
         Role::Unit,
         Role::Office,
@@ -59,6 +66,8 @@ impl Role {
         Role::HigherCommittee,
         Role::LegalAffairs,
         Role::Inspectorate,
+        Role::Personnel,
+        Role::AgencyHead,
     ];
 
     /// The role's id, as serialised (`office`, `deputy_director`, …).
@@ -78,6 +87,8 @@ impl Role {
             Role::Administrator => "administrator",
             Role::LegalAffairs => "legal_affairs",
             Role::Inspectorate => "inspectorate",
+            Role::Personnel => "personnel",
+            Role::AgencyHead => "agency_head",
         }
     }
 
@@ -98,6 +109,8 @@ impl Role {
             Role::Administrator => "系统管理员",
             Role::LegalAffairs => "法制部门",
             Role::Inspectorate => "警务督察部门",
+            Role::Personnel => "人事部门",
+            Role::AgencyHead => "公安机关行政首长",
         }
     }
 }
@@ -222,6 +235,8 @@ pub enum DocumentKind {
     FaultDecision,
     /// 执法过错申诉答复书 (004 §27).
     FaultAppealReply,
+    /// 执法过错案件移交函 to the organ that handles a suspected crime (004 §18).
+    FaultTransfer,
     /// 处分申诉复核意见书 (001 §27).
     SanctionReviewOpinion,
     /// 限期纠正通知书 (001 §28).

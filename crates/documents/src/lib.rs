@@ -109,6 +109,11 @@ pub const KINDS: &[(DocumentKind, &str, &str)] = &[
         "执法过错申诉答复书",
     ),
     (
+        DocumentKind::FaultTransfer,
+        "fault_transfer",
+        "执法过错案件移交函",
+    ),
+    (
         DocumentKind::SanctionReviewOpinion,
         "sanction_review_opinion",
         "处分申诉复核意见书",

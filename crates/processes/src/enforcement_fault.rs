@@ -66,6 +66,11 @@ use crate::{
 /// The policy pack the process evaluates: the seed's 1999 text.
 pub const PACK_ID: &str = "004";
 
+/// The pack's procedure of §18: transfer to the organs that prosecute crimes.
+pub const TRANSFER: &str = "transfer";
+/// The pack's procedure of §19: recovery of state compensation from those responsible.
+pub const RECOVERY: &str = "recovery";
+
 /// The period of §27's reply to an appeal.
 pub const APPEAL_REPLY: &str = "appeal_reply";
 /// The period to appeal, when the pack sets one (else [`DEFAULT_APPEAL_FILING`]).
@@ -579,6 +584,32 @@ impl AppealResult {
     }
 }
 
+/// The head of the agency's answer to a reported decision (§26¶2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalResult {
+    /// 同意: the decision takes effect and its notice issues.
+    Approved,
+    /// 退回: the department decides again.
+    Returned,
+}
+
+/// A decision the 督察 or 人事 department reported and the head has not yet answered (§26¶2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub name: String,
+    pub measures: Vec<String>,
+    #[serde(default)]
+    pub discipline: Option<Sanction>,
+    pub waived: bool,
+    pub reasons: String,
+    /// The deciding department: [`Role::Inspectorate`] or [`Role::Personnel`].
+    pub department: Role,
+    /// Set when the event is applied.
+    #[serde(default)]
+    pub on: Option<NaiveDate>,
+}
+
 /// What a person may ask of the case.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
@@ -624,7 +655,8 @@ pub enum Command {
         /// 处理意见 (§26¶2).
         proposal: String,
     },
-    /// The decision on one liable person (§16, §17, §26¶2).
+    /// The decision on one liable person (§16, §17) by the 督察 or 人事 department, reported to
+    /// the head of the agency for approval (§26¶2): it takes effect only by [`Command::Approve`].
     #[serde(rename = "enforcement_fault_decide")]
     Decide {
         name: String,
@@ -635,8 +667,21 @@ pub enum Command {
         /// 免予追究 (§23).
         #[serde(default)]
         waived: bool,
-        /// The head of the agency who approved (行政首长, §26¶2).
+        /// Refused when given: the approval is the head's own act ([`Command::Approve`]), never
+        /// a name typed by the department (issue 20). Kept so that a client still sending it
+        /// learns why, instead of having it silently dropped.
+        #[serde(default)]
         approved_by: String,
+        reasons: String,
+    },
+    /// The head of the agency approves, or returns with reasons, a decision reported by the 督察
+    /// or 人事 department (§26¶2 "报公安机关行政首长审批").
+    #[serde(rename = "enforcement_fault_approve")]
+    Approve {
+        name: String,
+        result: ApprovalResult,
+        /// Required when the decision is returned.
+        #[serde(default)]
         reasons: String,
     },
     /// 记入档案 (§22).
@@ -660,6 +705,35 @@ pub enum Command {
         discipline: Option<Sanction>,
         reasons: String,
     },
+    /// §18: a liable person's act constitutes a crime; the case is transferred to the organ
+    /// that handles it, by a written 移交函.
+    #[serde(rename = "enforcement_fault_transfer")]
+    Transfer {
+        name: String,
+        /// The receiving organ (人民检察院, 监察委员会, the agency's criminal investigators …).
+        to: String,
+        /// The facts of the suspected crime.
+        facts: String,
+    },
+    /// §19: the agency paid state compensation for the case (国家赔偿法).
+    #[serde(rename = "enforcement_fault_record_compensation")]
+    RecordCompensation {
+        /// 元.
+        amount: u64,
+        paid_on: NaiveDate,
+        /// The compensation decision or judgment it paid under.
+        basis: String,
+    },
+    /// §19: part or all of the compensation recovered from one responsible person (国家赔偿法
+    /// 第十六条: 故意或者重大过失). Several recoveries may be recorded; together never more
+    /// than was paid.
+    #[serde(rename = "enforcement_fault_recover")]
+    Recover {
+        name: String,
+        /// 元.
+        amount: u64,
+        reasons: String,
+    },
     /// The system's: a second error established in the unit this year (§21 多次发生).
     #[serde(rename = "enforcement_fault_bar_unit_award")]
     BarUnitAward { year: i32, others: Vec<String> },
@@ -676,7 +750,12 @@ pub struct PersonDecision {
     #[serde(default)]
     pub discipline: Option<Sanction>,
     pub waived: bool,
+    /// Who approved: a name typed by the 督察 in cases decided before the approval became the
+    /// head's own act; since then "<agency>行政首长", the person recorded as the event's actor.
     pub approved_by: String,
+    /// The department that decided and reported it (§26¶2); absent in older records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<Role>,
     pub reasons: String,
     /// The last day to appeal, counted from the decision.
     pub appeal_due: NaiveDate,
@@ -723,6 +802,17 @@ pub enum Kind {
         leadership: bool,
         document: Document,
     },
+    /// §26¶2: the 督察's or 人事's decision on one person, reported to the head of the agency.
+    DecisionSubmitted {
+        submission: Submission,
+    },
+    /// §26¶2: the head of the agency returned it; the department decides again.
+    DecisionReturned {
+        name: String,
+        reasons: String,
+    },
+    /// The decision in force: approved by the head of the agency (since issue 20), or recorded
+    /// with the approver's name typed in by the 督察 (older records).
     PersonDecided {
         decision: PersonDecision,
     },
@@ -751,6 +841,25 @@ pub enum Kind {
         reasons: String,
         late: bool,
         document: Document,
+    },
+    /// §18.
+    FaultTransferred {
+        name: String,
+        to: String,
+        facts: String,
+        document: Document,
+    },
+    /// §19.
+    CompensationRecorded {
+        amount: u64,
+        paid_on: NaiveDate,
+        basis: String,
+    },
+    /// §19.
+    CostRecovered {
+        name: String,
+        amount: u64,
+        reasons: String,
     },
     UnitAwardBarred {
         unit: Org,
@@ -802,6 +911,24 @@ pub struct Confirmation {
     pub leadership: bool,
 }
 
+/// §19: state compensation paid by the agency and the recoveries from those responsible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compensation {
+    /// 元.
+    pub amount: u64,
+    pub paid_on: NaiveDate,
+    pub basis: String,
+    /// (date, name, 元, reasons), in order.
+    pub recoveries: Vec<(NaiveDate, String, u64, String)>,
+}
+
+impl Compensation {
+    /// 元 recovered so far, from everyone.
+    pub fn recovered(&self) -> u64 {
+        self.recoveries.iter().map(|(_, _, a, _)| *a).sum()
+    }
+}
+
 /// The case as its events left it. It reads back from its JSON (`AnyCase::state_json`), so a
 /// caller holding only that can still run [`assess`] on it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -825,6 +952,15 @@ pub struct FaultState {
     pub assessment: Option<Assessment>,
     pub confirmation: Option<Confirmation>,
     pub standings: BTreeMap<String, Standing>,
+    /// §26¶2: decisions reported to the head of the agency and not yet answered, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub submitted: BTreeMap<String, Submission>,
+    /// §18: transfers, by name: (date, receiving organ).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub transfers: BTreeMap<String, (NaiveDate, String)>,
+    /// §19: the state compensation paid, and what was recovered from whom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compensation: Option<Compensation>,
     /// §21: (year, reason) once the unit is barred.
     pub award_barred: Option<(i32, String)>,
 }
@@ -853,10 +989,13 @@ impl FaultState {
         }
     }
 
+    /// The liable people with neither a decision in force nor one awaiting approval.
     fn undecided(&self) -> Vec<&ConfirmedShare> {
         self.liable()
             .into_iter()
-            .filter(|s| !self.standings.contains_key(&s.name))
+            .filter(|s| {
+                !self.standings.contains_key(&s.name) && !self.submitted.contains_key(&s.name)
+            })
             .collect()
     }
 
@@ -892,6 +1031,9 @@ impl FaultState {
         }
         if !self.undecided().is_empty() {
             return ("confirmed", "待作出处理决定");
+        }
+        if !self.submitted.is_empty() {
+            return ("approving", "待行政首长审批");
         }
         if !self.pending_appeals().is_empty() {
             return ("appealed", "申诉审查中");
@@ -1042,6 +1184,31 @@ fn need(actor: &Actor, role: Role, what: &str, article: &str) -> Result<By, Proc
         ))
     }
 }
+
+/// Like [`need`], for a step either of two departments may take (§26¶2 "督察或者人事部门").
+fn need_one_of(
+    actor: &Actor,
+    roles: &[Role],
+    what: &str,
+    article: &str,
+) -> Result<By, ProcessError> {
+    match roles.iter().find(|r| actor.has(**r)) {
+        Some(role) => Ok(By {
+            person_id: actor.person_id.clone(),
+            role: *role,
+        }),
+        None => {
+            let names: Vec<&str> = roles.iter().map(|r| r.zh()).collect();
+            Err(refuse(
+                format!("无权{what}：应由{}办理", names.join("或者")),
+                article,
+            ))
+        }
+    }
+}
+
+/// The departments that decide enforcement-fault discipline and keep the file (§26¶2, §22).
+const DECIDING: [Role; 2] = [Role::Inspectorate, Role::Personnel];
 
 fn stage_refusal(state: &FaultState, what: &str) -> ProcessError {
     ProcessError::new(format!("案件当前处于“{}”阶段，不能{what}", state.stage().1))
@@ -1440,18 +1607,19 @@ fn decide_inner(
             approved_by,
             reasons,
         } => {
-            let by = need(
-                actor,
-                Role::Inspectorate,
-                "作出执法过错责任追究决定",
-                "004 §26¶2",
-            )?;
-            if state.stage().0 != "confirmed" {
-                return Err(stage_refusal(state, "作出处理决定"));
+            let by = need_one_of(actor, &DECIDING, "作出执法过错责任追究决定", "004 §26¶2")?;
+            if !approved_by.trim().is_empty() {
+                return Err(refuse(
+                    "处理决定由督察或者人事部门研究决定后报公安机关行政首长审批，审批由行政首长本人在系统中作出，不能代为填写审批人",
+                    "004 §26¶2",
+                ));
             }
             let Some(c) = &state.confirmation else {
                 return Err(stage_refusal(state, "作出处理决定"));
             };
+            if state.stage().0 != "confirmed" {
+                return Err(stage_refusal(state, "作出处理决定"));
+            }
             let name = name.trim();
             let Some(share) = c.shares.iter().find(|s| s.name == name) else {
                 return Err(ProcessError::new(format!("“{name}”不是本案记录的涉案人员")));
@@ -1469,6 +1637,12 @@ fn decide_inner(
             }
             if state.standings.contains_key(name) {
                 return Err(ProcessError::new(format!("已对“{name}”作出处理决定")));
+            }
+            if state.submitted.contains_key(name) {
+                return Err(refuse(
+                    format!("对“{name}”的处理决定已报行政首长审批，尚未答复"),
+                    "004 §26¶2",
+                ));
             }
             validate_measures(measures)?;
             validate_discipline(*discipline)?;
@@ -1493,10 +1667,47 @@ fn decide_inner(
                     "004 §16",
                 ));
             }
-            not_blank(approved_by, "审批的行政首长", "004 §26¶2")?;
             not_blank(reasons, "处理理由", "004 §15")?;
-            let Some(a) = &state.assessment else {
-                return Err(stage_refusal(state, "作出处理决定"));
+            let submission = Submission {
+                name: name.to_string(),
+                measures: measures.clone(),
+                discipline: *discipline,
+                waived: *waived,
+                reasons: reasons.trim().to_string(),
+                department: by.role,
+                on: Some(today),
+            };
+            Ok(vec![ev(today, by, Kind::DecisionSubmitted { submission })])
+        }
+        Command::Approve {
+            name,
+            result,
+            reasons,
+        } => {
+            let by = need(actor, Role::AgencyHead, "审批处理决定", "004 §26¶2")?;
+            let name = name.trim();
+            let Some(sub) = state.submitted.get(name) else {
+                return Err(refuse(
+                    format!("没有待审批的对“{name}”的处理决定"),
+                    "004 §26¶2",
+                ));
+            };
+            if *result == ApprovalResult::Returned {
+                not_blank(reasons, "退回理由", "004 §26¶2")?;
+                return Ok(vec![ev(
+                    today,
+                    by,
+                    Kind::DecisionReturned {
+                        name: name.to_string(),
+                        reasons: reasons.trim().to_string(),
+                    },
+                )]);
+            }
+            let (Some(c), Some(a)) = (&state.confirmation, &state.assessment) else {
+                return Err(stage_refusal(state, "审批处理决定"));
+            };
+            let Some(share) = c.shares.iter().find(|s| s.name == name) else {
+                return Err(ProcessError::new(format!("“{name}”不是本案记录的涉案人员")));
             };
             let (filing, article) = a.appeal_filing();
             let due = ctx
@@ -1508,11 +1719,12 @@ fn decide_inner(
                 name: name.to_string(),
                 person_id: person.and_then(|p| p.person_id.clone()),
                 share: share.share.clone(),
-                measures: measures.clone(),
-                discipline: *discipline,
-                waived: *waived,
-                approved_by: approved_by.trim().to_string(),
-                reasons: reasons.trim().to_string(),
+                measures: sub.measures.clone(),
+                discipline: sub.discipline,
+                waived: sub.waived,
+                approved_by: format!("{}行政首长", state.org_name()),
+                department: Some(sub.department),
+                reasons: sub.reasons.clone(),
                 appeal_due: due.due,
                 appeal_due_provisional: due.provisional,
                 appeal_article: article.to_string(),
@@ -1523,7 +1735,7 @@ fn decide_inner(
             Ok(vec![ev(today, by, Kind::PersonDecided { decision })])
         }
         Command::RecordInFile { name, note } => {
-            let by = need(actor, Role::Inspectorate, "记入档案", "004 §22")?;
+            let by = need_one_of(actor, &DECIDING, "记入档案", "004 §22")?;
             let Some(s) = state.standings.get(name.trim()) else {
                 return Err(refuse(
                     format!("尚未对“{}”作出处理决定，不能记入档案", name.trim()),
@@ -1700,6 +1912,101 @@ fn decide_inner(
                 },
             )])
         }
+        Command::Transfer { name, to, facts } => {
+            let by = need(actor, Role::LegalAffairs, "移交有关部门", "004 §18")?;
+            let name = liable_person(state, name, "移交", "004 §18")?;
+            if state.transfers.contains_key(&name) {
+                return Err(ProcessError::new(format!("“{name}”已经移交有关部门办理")));
+            }
+            not_blank(to, "接收移交的机关", "004 §18")?;
+            not_blank(facts, "涉嫌犯罪的事实", "004 §18")?;
+            let document = transfer_document(
+                ctx.regulation()?,
+                state,
+                &name,
+                to.trim(),
+                facts.trim(),
+                today,
+            )?;
+            Ok(vec![ev(
+                today,
+                by,
+                Kind::FaultTransferred {
+                    name,
+                    to: to.trim().to_string(),
+                    facts: facts.trim().to_string(),
+                    document,
+                },
+            )])
+        }
+        Command::RecordCompensation {
+            amount,
+            paid_on,
+            basis,
+        } => {
+            let by = need(actor, Role::LegalAffairs, "记录国家赔偿", "004 §19")?;
+            ctx.regulation()?.step(RECOVERY, "国家赔偿的追偿")?;
+            if state.liable().is_empty() {
+                return Err(refuse(
+                    "本案未认定执法过错责任人员，无从追偿；国家赔偿在认定责任后记录",
+                    "004 §19",
+                ));
+            }
+            if state.compensation.is_some() {
+                return Err(ProcessError::new("本案已经记录国家赔偿"));
+            }
+            if *amount == 0 {
+                return Err(refuse("赔偿费用应当大于零", "004 §19"));
+            }
+            if *paid_on > today {
+                return Err(ProcessError::new("支付日期不能晚于今天"));
+            }
+            not_blank(basis, "赔偿决定或者判决", "004 §19")?;
+            Ok(vec![ev(
+                today,
+                by,
+                Kind::CompensationRecorded {
+                    amount: *amount,
+                    paid_on: *paid_on,
+                    basis: basis.trim().to_string(),
+                },
+            )])
+        }
+        Command::Recover {
+            name,
+            amount,
+            reasons,
+        } => {
+            let by = need(actor, Role::LegalAffairs, "追偿赔偿费用", "004 §19")?;
+            let Some(c) = &state.compensation else {
+                return Err(refuse("尚未记录国家赔偿，不能追偿", "004 §19"));
+            };
+            let name = liable_person(state, name, "追偿", "004 §19")?;
+            if *amount == 0 {
+                return Err(refuse("追偿金额应当大于零", "004 §19"));
+            }
+            let left = c.amount.saturating_sub(c.recovered());
+            if *amount > left {
+                return Err(refuse(
+                    format!(
+                        "追偿总额不能超过赔偿费用：已支付{}元，已追偿{}元，尚可追偿{left}元",
+                        c.amount,
+                        c.recovered()
+                    ),
+                    "004 §19",
+                ));
+            }
+            not_blank(reasons, "追偿理由", "004 §19")?;
+            Ok(vec![ev(
+                today,
+                by,
+                Kind::CostRecovered {
+                    name,
+                    amount: *amount,
+                    reasons: reasons.trim().to_string(),
+                },
+            )])
+        }
         Command::BarUnitAward { year, others } => {
             if !actor.has(Role::System) {
                 return Err(ProcessError::new(
@@ -1726,6 +2033,28 @@ fn decide_inner(
                 },
             )])
         }
+    }
+}
+
+/// `name` as one of the people the confirmation holds liable (§18 and §19 reach only those:
+/// 执法过错责任人员, 有关责任人员), or why not.
+fn liable_person(
+    state: &FaultState,
+    name: &str,
+    what: &str,
+    article: &str,
+) -> Result<String, ProcessError> {
+    let name = name.trim();
+    if state.confirmation.is_none() {
+        return Err(stage_refusal(state, what));
+    }
+    if state.liable().iter().any(|s| s.name == name) {
+        Ok(name.to_string())
+    } else {
+        Err(refuse(
+            format!("“{name}”不是本案认定的执法过错责任人员，不能{what}"),
+            article,
+        ))
     }
 }
 
@@ -1793,7 +2122,16 @@ fn apply_event(mut s: FaultState, e: &Event<Kind>) -> FaultState {
                 leadership: *leadership,
             })
         }
+        Kind::DecisionSubmitted { submission } => {
+            let mut sub = submission.clone();
+            sub.on = Some(e.on);
+            s.submitted.insert(sub.name.clone(), sub);
+        }
+        Kind::DecisionReturned { name, .. } => {
+            s.submitted.remove(name);
+        }
         Kind::PersonDecided { decision } => {
+            s.submitted.remove(&decision.name);
             s.standings
                 .entry(decision.name.clone())
                 .or_insert_with(|| Standing {
@@ -1806,6 +2144,31 @@ fn apply_event(mut s: FaultState, e: &Event<Kind>) -> FaultState {
                     filed_version: None,
                     appeal: None,
                 });
+        }
+        Kind::FaultTransferred { name, to, .. } => {
+            s.transfers.insert(name.clone(), (e.on, to.clone()));
+        }
+        Kind::CompensationRecorded {
+            amount,
+            paid_on,
+            basis,
+        } => {
+            s.compensation = Some(Compensation {
+                amount: *amount,
+                paid_on: *paid_on,
+                basis: basis.clone(),
+                recoveries: Vec::new(),
+            });
+        }
+        Kind::CostRecovered {
+            name,
+            amount,
+            reasons,
+        } => {
+            if let Some(c) = &mut s.compensation {
+                c.recoveries
+                    .push((e.on, name.clone(), *amount, reasons.clone()));
+            }
         }
         Kind::RecordedInFile { name, version, .. } => {
             if let Some(st) = s.standings.get_mut(name) {
@@ -1880,6 +2243,43 @@ pub fn cite(article: &str) -> String {
 fn cite_all(citations: &[String]) -> String {
     let v: Vec<String> = citations.iter().map(|c| cite(c)).collect();
     v.join("、")
+}
+
+/// 执法过错案件移交函 (§18): to the receiving organ, citing the pack's `transfer` procedure,
+/// signed by the agency.
+fn transfer_document(
+    reg: &Regulation,
+    state: &FaultState,
+    name: &str,
+    to: &str,
+    facts: &str,
+    on: NaiveDate,
+) -> Result<Document, ProcessError> {
+    let cited = reg.cite_step_first(TRANSFER, "移交有关部门办理")?;
+    let org = state.org_name();
+    let role = state
+        .person(name)
+        .map(|p| format!("（{}）", person_role_zh(&p.role)))
+        .unwrap_or_default();
+    let text = format!(
+        "{INDENT}{org}在查处{}执法过错案件中发现，执法过错责任人员{name}{role}{}。其行为涉嫌构成犯罪，应当追究刑事责任。依照{cited}的规定，现将该人员涉嫌犯罪的案件移交你单位依法办理。\n{INDENT}附：执法过错责任认定书及有关证据材料。\n{INDENT}特此函告。\n\n{org}\n{}",
+        quoted(&state.case_name),
+        end_without_stop(facts),
+        date_zh(on)
+    );
+    Ok(headed(Document {
+        kind: DocumentKind::FaultTransfer,
+        title: "执法过错案件移交函".into(),
+        addressee: to.to_string(),
+        copy_to: Vec::new(),
+        text,
+        issued_on: on,
+    }))
+}
+
+/// A clause as typed, without its final stop, so that it reads on inside a sentence.
+fn end_without_stop(s: &str) -> &str {
+    s.trim().trim_end_matches(['。', '；', '，', '.', ';', ','])
 }
 
 fn placeholder_document(on: NaiveDate) -> Document {
@@ -2048,6 +2448,16 @@ fn measures_zh(measures: &[String], discipline: Option<Sanction>) -> String {
     v.join("、")
 }
 
+/// How the notice says the decision was made (§26¶2): by the department that decided and the
+/// head who approved; a decision recorded before the approval was an act of its own names only
+/// the approver as typed.
+fn approval_phrase(d: &PersonDecision) -> String {
+    match d.department {
+        Some(dept) => format!("经{}研究决定，报{}审批同意", dept.zh(), d.approved_by),
+        None => format!("经{}审批", d.approved_by),
+    }
+}
+
 fn decision_document(
     reg: &Regulation,
     state: &FaultState,
@@ -2082,18 +2492,18 @@ fn decision_document(
         .is_some_and(|c| c.outcome == "aggravation");
     if d.waived {
         t.push_str(&format!(
-            "{INDENT}依照{rs}第二十三条，经{}审批，决定对你免予追究执法过错责任。\n",
-            d.approved_by
+            "{INDENT}依照{rs}第二十三条，{}，决定对你免予追究执法过错责任。\n",
+            approval_phrase(d)
         ));
     } else {
         t.push_str(&format!(
-            "{INDENT}依照{rs}第十六条{}，经{}审批，决定对你作出如下处理：{}。\n",
+            "{INDENT}依照{rs}第十六条{}，{}，决定对你作出如下处理：{}。\n",
             if aggravated {
                 "、第二十四条，从重追究"
             } else {
                 ""
             },
-            d.approved_by,
+            approval_phrase(d),
             measures_zh(&d.measures, d.discipline)
         ));
     }
@@ -2234,16 +2644,20 @@ fn spec(id: &str, label: &str, article: &str, role: Role, fields: Vec<Field>) ->
 }
 
 /// Every action id of the process with its Chinese label.
-pub const ACTIONS: [(&str, &str); 10] = [
+pub const ACTIONS: [(&str, &str); 14] = [
     ("enforcement_fault_open", "执法过错案件立案"),
     ("enforcement_fault_record_people", "记录涉案人员"),
     ("enforcement_fault_record_circumstances", "记录案件情节"),
     ("enforcement_fault_assess", "计算责任划分"),
     ("enforcement_fault_confirm", "认定执法过错责任"),
     ("enforcement_fault_decide", "作出处理决定"),
+    ("enforcement_fault_approve", "审批处理决定"),
     ("enforcement_fault_record_in_file", "记入档案"),
     ("enforcement_fault_appeal", "提出申诉"),
     ("enforcement_fault_answer_appeal", "答复申诉"),
+    ("enforcement_fault_transfer", "移交有关部门"),
+    ("enforcement_fault_record_compensation", "记录国家赔偿"),
+    ("enforcement_fault_recover", "追偿赔偿费用"),
     ("enforcement_fault_bar_unit_award", "记录不得评选先进集体"),
 ];
 
@@ -2309,7 +2723,12 @@ fn open_spec(rs: &str) -> ActionSpec {
     )
 }
 
-fn actions_for(state: &FaultState, actor: &Actor, rs: &str) -> Vec<ActionSpec> {
+fn actions_for(
+    state: &FaultState,
+    actor: &Actor,
+    rs: &str,
+    reg: Option<&Regulation>,
+) -> Vec<ActionSpec> {
     let mut out = Vec::new();
     if state.org.is_none() {
         if actor.has(Role::LegalAffairs) {
@@ -2435,7 +2854,81 @@ fn actions_for(state: &FaultState, actor: &Actor, rs: &str) -> Vec<ActionSpec> {
             ));
         }
     }
-    if actor.has(Role::Inspectorate) {
+    let provides = |step: &str| reg.is_some_and(|r| r.has_step(step));
+    let liable: Vec<&str> = state.liable().iter().map(|s| s.name.as_str()).collect();
+    if actor.has(Role::LegalAffairs) && !liable.is_empty() {
+        let untransferred: Vec<&str> = liable
+            .iter()
+            .copied()
+            .filter(|n| !state.transfers.contains_key(*n))
+            .collect();
+        if provides(TRANSFER) && !untransferred.is_empty() {
+            out.push(spec(
+                "enforcement_fault_transfer",
+                action_label("enforcement_fault_transfer"),
+                "004 §18",
+                Role::LegalAffairs,
+                vec![
+                    Field::new(
+                        "name",
+                        "执法过错责任人员",
+                        FieldKind::Choice {
+                            options: names_opts(&untransferred),
+                        },
+                        true,
+                    ),
+                    Field::new("to", "接收移交的机关", FieldKind::Text, true)
+                        .help("如人民检察院、监察委员会"),
+                    Field::new("facts", "涉嫌犯罪的事实", FieldKind::LongText, true).help(
+                        &format!("行为已经构成犯罪、应当追究刑事责任的，依法移交有关部门办理（{rs}第十八条）"),
+                    ),
+                ],
+            ));
+        }
+        if provides(RECOVERY) {
+            match &state.compensation {
+                None => out.push(spec(
+                    "enforcement_fault_record_compensation",
+                    action_label("enforcement_fault_record_compensation"),
+                    "004 §19",
+                    Role::LegalAffairs,
+                    vec![
+                        Field::new("amount", "支付的赔偿费用（元）", FieldKind::Amount, true),
+                        Field::new("paid_on", "支付日期", FieldKind::Date, true),
+                        Field::new("basis", "赔偿决定或者判决", FieldKind::Text, true)
+                            .help("依照《中华人民共和国国家赔偿法》作出的赔偿决定书或者判决书"),
+                    ],
+                )),
+                Some(c) if c.recovered() < c.amount => out.push(spec(
+                    "enforcement_fault_recover",
+                    action_label("enforcement_fault_recover"),
+                    "004 §19",
+                    Role::LegalAffairs,
+                    vec![
+                        Field::new(
+                            "name",
+                            "责任人员",
+                            FieldKind::Choice {
+                                options: names_opts(&liable),
+                            },
+                            true,
+                        ),
+                        Field::new("amount", "追偿金额（元）", FieldKind::Amount, true).help(
+                            &format!(
+                                "尚可追偿{}元；追偿总额不超过赔偿费用（{rs}第十九条）",
+                                c.amount.saturating_sub(c.recovered())
+                            ),
+                        ),
+                        Field::new("reasons", "追偿理由", FieldKind::LongText, true)
+                            .help("责任人员的故意或者重大过失"),
+                    ],
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    let department = DECIDING.iter().copied().find(|r| actor.has(*r));
+    if let Some(department) = department {
         let undecided: Vec<&str> = state.undecided().iter().map(|s| s.name.as_str()).collect();
         if state.stage().0 == "confirmed" && !undecided.is_empty() {
             let mut fields = vec![
@@ -2475,15 +2968,15 @@ fn actions_for(state: &FaultState, actor: &Actor, rs: &str) -> Vec<ActionSpec> {
                 );
             }
             fields.push(
-                Field::new("approved_by", "审批的行政首长", FieldKind::Text, true)
-                    .help(&format!("报公安机关行政首长审批（{rs}第二十六条第二款）")),
+                Field::new("reasons", "处理理由", FieldKind::LongText, true).help(&format!(
+                    "研究决定后报公安机关行政首长审批，经审批同意后生效（{rs}第二十六条第二款）"
+                )),
             );
-            fields.push(Field::new("reasons", "处理理由", FieldKind::LongText, true));
             out.push(spec(
                 "enforcement_fault_decide",
                 action_label("enforcement_fault_decide"),
                 "004 §16",
-                Role::Inspectorate,
+                department,
                 fields,
             ));
         }
@@ -2497,7 +2990,7 @@ fn actions_for(state: &FaultState, actor: &Actor, rs: &str) -> Vec<ActionSpec> {
                 "enforcement_fault_record_in_file",
                 action_label("enforcement_fault_record_in_file"),
                 "004 §22",
-                Role::Inspectorate,
+                department,
                 vec![
                     Field::new(
                         "name",
@@ -2511,6 +3004,40 @@ fn actions_for(state: &FaultState, actor: &Actor, rs: &str) -> Vec<ActionSpec> {
                 ],
             ));
         }
+    }
+    if actor.has(Role::AgencyHead) && !state.submitted.is_empty() {
+        let pending: Vec<&str> = state.submitted.keys().map(String::as_str).collect();
+        out.push(spec(
+            "enforcement_fault_approve",
+            action_label("enforcement_fault_approve"),
+            "004 §26¶2",
+            Role::AgencyHead,
+            vec![
+                Field::new(
+                    "name",
+                    "责任人员",
+                    FieldKind::Choice {
+                        options: names_opts(&pending),
+                    },
+                    true,
+                ),
+                Field::new(
+                    "result",
+                    "审批意见",
+                    FieldKind::Choice {
+                        options: vec![
+                            ("approved".to_string(), "同意".to_string()),
+                            ("returned".to_string(), "退回重新研究".to_string()),
+                        ],
+                    },
+                    true,
+                ),
+                Field::new("reasons", "退回理由", FieldKind::LongText, false)
+                    .help(&format!("退回的，应当写明理由（{rs}第二十六条第二款）")),
+            ],
+        ));
+    }
+    if actor.has(Role::Inspectorate) {
         let answerable: Vec<&str> = state
             .pending_appeals()
             .iter()
@@ -2623,8 +3150,20 @@ impl Process for EnforcementFault {
     const REGULATIONS: &'static [&'static str] = &["004", "004-2016"];
     /// Read from the assessment, which copies exactly these from the pack ([`assess`]).
     const PERIODS: &'static [&'static str] = &[APPEAL_REPLY, APPEAL_FILING];
-    /// 004 §19 (追偿) has no step here: not listed.
     const PROCEDURES: &'static [ProcedureStep] = &[
+        ProcedureStep {
+            pack: "004",
+            procedure: TRANSFER,
+            actions: &["enforcement_fault_transfer"],
+        },
+        ProcedureStep {
+            pack: "004",
+            procedure: RECOVERY,
+            actions: &[
+                "enforcement_fault_record_compensation",
+                "enforcement_fault_recover",
+            ],
+        },
         ProcedureStep {
             pack: "004",
             procedure: "investigation",
@@ -2633,7 +3172,11 @@ impl Process for EnforcementFault {
         ProcedureStep {
             pack: "004",
             procedure: "determination",
-            actions: &["enforcement_fault_confirm", "enforcement_fault_decide"],
+            actions: &[
+                "enforcement_fault_confirm",
+                "enforcement_fault_decide",
+                "enforcement_fault_approve",
+            ],
         },
         ProcedureStep {
             pack: "004",
@@ -2658,6 +3201,7 @@ impl Process for EnforcementFault {
             ("investigating", "调查核实"),
             ("assessed", "待认定责任"),
             ("confirmed", "待作出处理决定"),
+            ("approving", "待行政首长审批"),
             ("appealed", "申诉审查中"),
             ("decided", "待记入档案"),
             ("closed", "已办结"),
@@ -2672,9 +3216,13 @@ impl Process for EnforcementFault {
             Command::Assess { .. } => "enforcement_fault_assess",
             Command::Confirm { .. } => "enforcement_fault_confirm",
             Command::Decide { .. } => "enforcement_fault_decide",
+            Command::Approve { .. } => "enforcement_fault_approve",
             Command::RecordInFile { .. } => "enforcement_fault_record_in_file",
             Command::Appeal { .. } => "enforcement_fault_appeal",
             Command::AnswerAppeal { .. } => "enforcement_fault_answer_appeal",
+            Command::Transfer { .. } => "enforcement_fault_transfer",
+            Command::RecordCompensation { .. } => "enforcement_fault_record_compensation",
+            Command::Recover { .. } => "enforcement_fault_recover",
             Command::BarUnitAward { .. } => "enforcement_fault_bar_unit_award",
         }
     }
@@ -2751,7 +3299,7 @@ impl Process for EnforcementFault {
         } else {
             state.cited_as.clone()
         };
-        actions_for(state, actor, &rs)
+        actions_for(state, actor, &rs, ctx.regulation.as_ref())
     }
 
     fn summary(state: &FaultState) -> Summary {
@@ -2918,6 +3466,47 @@ impl Process for EnforcementFault {
             }
             f.push(Fact::new(&format!("处理：{name}"), v));
         }
+        for (name, (on, to)) in &state.transfers {
+            f.push(Fact::new(
+                &format!("移交（第十八条）：{name}"),
+                format!("{}移交{to}依法办理", date_zh(*on)),
+            ));
+        }
+        if let Some(c) = &state.compensation {
+            let mut v = format!(
+                "{}支付赔偿费用{}元（{}）",
+                date_zh(c.paid_on),
+                c.amount,
+                c.basis
+            );
+            for (on, name, amount, _) in &c.recoveries {
+                v.push_str(&format!("；{}向{name}追偿{amount}元", date_zh(*on)));
+            }
+            v.push_str(&format!(
+                "；已追偿{}元，尚可追偿{}元",
+                c.recovered(),
+                c.amount.saturating_sub(c.recovered())
+            ));
+            f.push(Fact::new("国家赔偿与追偿（第十九条）", v));
+        }
+        for (name, sub) in &state.submitted {
+            f.push(Fact::new(
+                &format!("待审批：{name}"),
+                format!(
+                    "{}{}报请行政首长审批：{}；理由：{}",
+                    sub.department.zh(),
+                    sub.on
+                        .map(|d| format!("于{}", date_zh(d)))
+                        .unwrap_or_default(),
+                    if sub.waived {
+                        "免予追究".to_string()
+                    } else {
+                        measures_zh(&sub.measures, sub.discipline)
+                    },
+                    sub.reasons
+                ),
+            ));
+        }
         f
     }
 
@@ -3002,6 +3591,19 @@ impl Process for EnforcementFault {
                     ""
                 }
             ),
+            Kind::DecisionSubmitted { submission } => format!(
+                "{}对{}作出处理决定，报行政首长审批：{}",
+                submission.department.zh(),
+                submission.name,
+                if submission.waived {
+                    "免予追究".to_string()
+                } else {
+                    measures_zh(&submission.measures, submission.discipline)
+                }
+            ),
+            Kind::DecisionReturned { name, reasons } => {
+                format!("行政首长退回对{name}的处理决定：{reasons}")
+            }
             Kind::PersonDecided { decision } => format!(
                 "对{}作出处理决定：{}",
                 decision.name,
@@ -3022,6 +3624,15 @@ impl Process for EnforcementFault {
                 result.zh(),
                 if *late { "（逾期）" } else { "" }
             ),
+            Kind::FaultTransferred { name, to, .. } => {
+                format!("将{name}涉嫌犯罪的案件移交{to}，出具执法过错案件移交函")
+            }
+            Kind::CompensationRecorded {
+                amount, paid_on, ..
+            } => format!("记录国家赔偿：{}支付赔偿费用{amount}元", date_zh(*paid_on)),
+            Kind::CostRecovered { name, amount, .. } => {
+                format!("向{name}追偿赔偿费用{amount}元")
+            }
             Kind::UnitAwardBarred {
                 unit, year, reason, ..
             } => format!(
@@ -3043,10 +3654,15 @@ impl Process for EnforcementFault {
             Kind::CircumstancesRecorded { .. } => "circumstances_recorded",
             Kind::ResponsibilityAssessed { .. } => "responsibility_assessed",
             Kind::ResponsibilityConfirmed { .. } => "responsibility_confirmed",
+            Kind::DecisionSubmitted { .. } => "decision_submitted",
+            Kind::DecisionReturned { .. } => "decision_returned",
             Kind::PersonDecided { .. } => "person_decided",
             Kind::RecordedInFile { .. } => "recorded_in_file",
             Kind::FaultAppealed { .. } => "fault_appealed",
             Kind::FaultAppealAnswered { .. } => "fault_appeal_answered",
+            Kind::FaultTransferred { .. } => "fault_transferred",
+            Kind::CompensationRecorded { .. } => "compensation_recorded",
+            Kind::CostRecovered { .. } => "cost_recovered",
             Kind::UnitAwardBarred { .. } => "unit_award_barred",
         }
     }
@@ -3056,7 +3672,8 @@ impl Process for EnforcementFault {
             .iter()
             .filter_map(|e| match &e.kind {
                 Kind::ResponsibilityConfirmed { document, .. }
-                | Kind::FaultAppealAnswered { document, .. } => Some(document.clone()),
+                | Kind::FaultAppealAnswered { document, .. }
+                | Kind::FaultTransferred { document, .. } => Some(document.clone()),
                 Kind::PersonDecided { decision } => Some(decision.document.clone()),
                 _ => None,
             })

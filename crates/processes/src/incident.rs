@@ -137,6 +137,67 @@ impl IncidentType {
     }
 }
 
+/// The six failures for which 001 §30 holds 相关领导和责任人 to account, by its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaderFailure {
+    /// (一) 因制度不落实、保障不到位、指挥错误导致民警执法权威受到侵犯.
+    Command,
+    /// (二) 不按要求向上级公安机关报告有关情况.
+    Unreported,
+    /// (三) 不及时采取善后救助措施.
+    NoAftercare,
+    /// (四) 阻碍、干扰案件办理.
+    Obstruction,
+    /// (五) 工作不力、推诿拖延，造成严重影响.
+    Delay,
+    /// (六) 对侵犯行为不处理或者降格处理.
+    Leniency,
+}
+
+impl LeaderFailure {
+    pub const ALL: [LeaderFailure; 6] = [
+        LeaderFailure::Command,
+        LeaderFailure::Unreported,
+        LeaderFailure::NoAftercare,
+        LeaderFailure::Obstruction,
+        LeaderFailure::Delay,
+        LeaderFailure::Leniency,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            LeaderFailure::Command => "command",
+            LeaderFailure::Unreported => "unreported",
+            LeaderFailure::NoAftercare => "no_aftercare",
+            LeaderFailure::Obstruction => "obstruction",
+            LeaderFailure::Delay => "delay",
+            LeaderFailure::Leniency => "leniency",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            LeaderFailure::Command => {
+                "因制度不落实、保障不到位、指挥错误导致公安民警执法权威受到侵犯"
+            }
+            LeaderFailure::Unreported => "不按要求向上级公安机关报告有关情况",
+            LeaderFailure::NoAftercare => "不及时采取善后救助措施",
+            LeaderFailure::Obstruction => "阻碍、干扰侵犯公安民警执法权威案件办理",
+            LeaderFailure::Delay => {
+                "因工作不力、推诿拖延对侵犯公安民警执法权威案件办理造成严重影响"
+            }
+            LeaderFailure::Leniency => "对侵犯公安民警执法权威行为不处理或者降格处理",
+        }
+    }
+
+    /// The item of 001 §30 (`001 §30(三)`).
+    pub fn article(self) -> String {
+        let i = Self::ALL.iter().position(|t| *t == self).unwrap_or(0);
+        format!("001 §30({})", lvzhi_case::numeral(i as u32 + 1))
+    }
+}
+
 /// Who brought the incident to the office (001 §15).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -404,6 +465,39 @@ pub enum Command {
     },
     /// The officer's own violation found along the way, referred to the department (001 §16).
     IncidentReferViolation { department: String, problem: String },
+    /// 回避 in the criminal or public-order case against the offender (001 §10).
+    IncidentRecusal { person: String, reason: String },
+    /// How the officer responded on the scene (001 §14): controlled the offender and handed
+    /// them over, or reported to the command centre for help; the evidence collected and fixed.
+    IncidentOnScene {
+        account: String,
+        #[serde(default)]
+        controlled: bool,
+        #[serde(default)]
+        requested_help: bool,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        evidence: String,
+    },
+    /// 消除影响、恢复名誉 after 诬陷、诽谤或者侮辱 (001 §13), whether or not anybody applied
+    /// for 正名.
+    IncidentRestoreReputation { means: String },
+    /// Legal review or support (001 §26): a legal professional's review of whether the officer
+    /// acted lawfully, an opinion to an inquiring 纪检监察 or 检察 organ, or the 法制部门's and
+    /// counsel's help when the 检察机关 investigates the officer (§26¶2).
+    IncidentLegalSupport {
+        provider: String,
+        support: String,
+        /// The organ whose inquiry it answers, if any.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        inquiry_by: String,
+    },
+    /// 相关领导和责任人 referred for accountability under an item of 001 §30.
+    IncidentReferAccountability {
+        failure: LeaderFailure,
+        responsible: String,
+        facts: String,
+        referred_to: String,
+    },
     /// 处理: how the infringement was dealt with (the offender's liability, 001 §7(七), §13).
     IncidentRecordHandling { result: String },
     /// 办结.
@@ -1139,6 +1233,15 @@ fn spec(id: &str, label: &str, article: &str, role: Role, fields: Vec<Field>) ->
     }
 }
 
+/// The situations of 001 §8 that are 诬陷、诽谤或者侮辱 (001 §13): malicious complaints,
+/// insults and slander, false accusations, and the other cases the office judges to be so.
+const DEFAMATION: [IncidentType; 4] = [
+    IncidentType::MaliciousComplaint,
+    IncidentType::Threats,
+    IncidentType::FalseAccusation,
+    IncidentType::Other,
+];
+
 fn measure(on: NaiveDate, kind: &str, article: &str, text: String) -> Kind {
     Kind::MeasureTaken {
         measure: Measure {
@@ -1247,8 +1350,7 @@ impl Process for Incident {
     const PACK: &'static str = "001";
     const REGULATIONS: &'static [&'static str] = &["001"];
     const PERIODS: &'static [&'static str] = &[ACK_PERIOD, FORWARD_PERIOD];
-    /// 001's 维权 steps. §10 (回避 in the criminal or public-order case) and §14 (the officer's
-    /// own response on the scene) are not steps of this process: not listed.
+    /// 001's 维权 steps.
     const PROCEDURES: &'static [ProcedureStep] = &[
         step001(
             "rights_protection",
@@ -1266,6 +1368,11 @@ impl Process for Incident {
         step001("protection_measures", &["incident_protect"]),
         step001("media_response", &["incident_media"]),
         step001("misconduct_referral", &["incident_refer_violation"]),
+        step001("recusal", &["incident_recusal"]),
+        step001("on_scene_response", &["incident_on_scene"]),
+        step001("name_clearing", &["incident_restore_reputation"]),
+        step001("legal_support", &["incident_legal_support"]),
+        step001("leader_accountability", &["incident_refer_accountability"]),
         step001(
             "escalation",
             &[
@@ -1312,6 +1419,11 @@ impl Process for Incident {
             Command::IncidentMedia { .. } => "incident_media",
             Command::IncidentComfortPayment { .. } => "incident_comfort_payment",
             Command::IncidentReferViolation { .. } => "incident_refer_violation",
+            Command::IncidentRecusal { .. } => "incident_recusal",
+            Command::IncidentOnScene { .. } => "incident_on_scene",
+            Command::IncidentRestoreReputation { .. } => "incident_restore_reputation",
+            Command::IncidentLegalSupport { .. } => "incident_legal_support",
+            Command::IncidentReferAccountability { .. } => "incident_refer_accountability",
             Command::IncidentRecordHandling { .. } => "incident_record_handling",
             Command::IncidentClose { .. } => "incident_close",
         }
@@ -1562,6 +1674,90 @@ impl Process for Incident {
                     nonempty("问题", problem)?
                 );
                 one(by, measure(today, "referral", "001 §16", text))
+            }
+            Command::IncidentRecusal { person, reason } => {
+                let by = handling_office(s, actor, "记录回避")?;
+                let text = format!(
+                    "{}依照刑事诉讼法、治安管理处罚法、人民警察法关于回避的规定回避：{}",
+                    nonempty("回避人员", person)?,
+                    nonempty("回避理由", reason)?
+                );
+                one(by, measure(today, "recusal", "001 §10", text))
+            }
+            Command::IncidentOnScene {
+                account,
+                controlled,
+                requested_help,
+                evidence,
+            } => {
+                let by = handling_office(s, actor, "记录民警现场处置情况")?;
+                if !controlled && !requested_help {
+                    return Err(ProcessError::citing(
+                        "民警能够自行处置的，应当控制违法行为人并移送处理；自行处置有困难的，应当立即向指挥中心报告、请求援助：请至少选择一项（001 §14）",
+                        "001 §14",
+                    ));
+                }
+                let mut text = format!("民警现场处置：{}", nonempty("处置经过", account)?);
+                if *controlled {
+                    text.push_str("；控制违法行为人并移送有关部门处理");
+                }
+                if *requested_help {
+                    text.push_str("；立即向指挥中心报告、请求援助");
+                }
+                if !evidence.trim().is_empty() {
+                    text.push_str(&format!("；收集、固定证据：{}", evidence.trim()));
+                }
+                one(by, measure(today, "on_scene", "001 §14", text))
+            }
+            Command::IncidentRestoreReputation { means } => {
+                let by = handling_office(s, actor, "消除影响、恢复名誉")?;
+                let kind = s.intake.as_ref().map(|i| i.incident_type);
+                if !matches!(kind, Some(t) if DEFAMATION.contains(&t)) {
+                    return Err(ProcessError::citing(
+                        "诬陷、诽谤或者侮辱民警的，维权办才依本条消除影响、恢复名誉；本案（事）件不属于这类情形（001 §13）",
+                        "001 §13",
+                    ));
+                }
+                let text = format!("消除影响、恢复名誉：{}", nonempty("方式和范围", means)?);
+                one(by, measure(today, "reputation", "001 §13", text))
+            }
+            Command::IncidentLegalSupport {
+                provider,
+                support,
+                inquiry_by,
+            } => {
+                let by = handling_office(s, actor, "记录法律专业支持")?;
+                let mut text = format!(
+                    "{}提供法律专业支持：{}",
+                    nonempty("提供者", provider)?,
+                    nonempty("内容", support)?
+                );
+                let article = if inquiry_by.trim().is_empty() {
+                    "001 §26"
+                } else {
+                    text.push_str(&format!("（{}介入调查）", inquiry_by.trim()));
+                    "001 §26¶2"
+                };
+                one(by, measure(today, "legal_support", article, text))
+            }
+            Command::IncidentReferAccountability {
+                failure,
+                responsible,
+                facts,
+                referred_to,
+            } => {
+                let by = handling_office(s, actor, "移送追究相关领导和责任人的责任")?;
+                let text = format!(
+                    "{}{}，移送{}追究责任：{}",
+                    nonempty("相关领导和责任人", responsible)?,
+                    failure.zh(),
+                    nonempty("移送机关", referred_to)?,
+                    nonempty("事实", facts)?
+                );
+                one(
+                    by,
+                    measure(today, "accountability", &failure.article(), text),
+                )
             }
             Command::IncidentRecordHandling { result } => {
                 let by = handling_office(s, actor, "记录处理结果")?;
@@ -1941,6 +2137,91 @@ impl Process for Incident {
             vec![
                 text_field("department", "移送部门", true),
                 long_field("problem", "发现的问题", true),
+            ],
+        ));
+        out.push(spec(
+            "incident_on_scene",
+            "记录民警现场处置情况",
+            "001 §14",
+            Role::Office,
+            vec![
+                long_field("account", "处置经过", true),
+                Field::new(
+                    "controlled",
+                    "控制违法行为人并移送处理",
+                    FieldKind::Bool,
+                    false,
+                ),
+                Field::new(
+                    "requested_help",
+                    "立即向指挥中心报告、请求援助",
+                    FieldKind::Bool,
+                    false,
+                ),
+                long_field("evidence", "收集、固定的证据", false),
+            ],
+        ));
+        out.push(spec(
+            "incident_recusal",
+            "记录回避",
+            "001 §10",
+            Role::Office,
+            vec![
+                text_field("person", "回避人员", true),
+                long_field("reason", "回避理由", true),
+            ],
+        ));
+        if s.intake
+            .as_ref()
+            .is_some_and(|i| DEFAMATION.contains(&i.incident_type))
+        {
+            out.push(spec(
+                "incident_restore_reputation",
+                "消除影响、恢复名誉",
+                "001 §13",
+                Role::Office,
+                vec![long_field("means", "方式和范围", true)],
+            ));
+        }
+        out.push(spec(
+            "incident_legal_support",
+            "记录法律专业支持",
+            "001 §26",
+            Role::Office,
+            vec![
+                text_field(
+                    "provider",
+                    "提供者（法律专业人士、法制部门、法律顾问或者律师）",
+                    true,
+                ),
+                long_field("support", "审查或者配合内容", true),
+                text_field(
+                    "inquiry_by",
+                    "介入调查的机关（纪检监察机关、检察机关）",
+                    false,
+                ),
+            ],
+        ));
+        out.push(spec(
+            "incident_refer_accountability",
+            "移送追究相关领导和责任人的责任",
+            "001 §30",
+            Role::Office,
+            vec![
+                Field::new(
+                    "failure",
+                    "情形",
+                    FieldKind::Choice {
+                        options: LeaderFailure::ALL
+                            .iter()
+                            .map(|f| (f.id().to_string(), f.zh().to_string()))
+                            .collect(),
+                    },
+                    true,
+                ),
+                text_field("responsible", "相关领导和责任人", true),
+                long_field("facts", "事实", true),
+                text_field("referred_to", "移送机关", true),
             ],
         ));
         if !s.investigations.is_empty() {

@@ -895,10 +895,18 @@ mod tests {
         let r = row("000", "§28");
         assert_eq!(r.status, "covered", "{}", r.missing);
         assert!(r.implemented.contains(&"step"), "{r:?}");
-        // 004 §19 (追偿): no step.
-        let r = row("004", "§19");
-        assert_eq!(r.status, "gap", "004 §19");
-        assert_eq!(r.unused_procedures().collect::<Vec<_>>(), ["recovery"]);
+        // 004 §18 (移交) and §19 (追偿): steps of the 执法过错 case.
+        for article in ["§18", "§19"] {
+            let r = row("004", article);
+            assert_eq!(r.status, "covered", "004 {article}: {}", r.missing);
+            assert!(r.implemented.contains(&"step"), "{r:?}");
+            assert_eq!(r.unused_procedures().count(), 0, "004 {article}");
+        }
+        // 001 §30 (相关领导和责任人), §10, §14 and §26: measures of the 维权 incident.
+        for article in ["§10", "§14", "§26", "§26¶2", "§30", "§30(六)"] {
+            let r = row("001", article);
+            assert_eq!(r.status, "covered", "001 {article}: {}", r.missing);
+        }
         // 000 §13: the application reads `acceptance`.
         let r = row("000", "§13");
         assert!(r.implemented.contains(&"period"), "{r:?}");

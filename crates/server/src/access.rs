@@ -12,6 +12,10 @@ use crate::error::AppError;
 /// The kinds of case the 法制部门 works on (004 §26): the policy `legal-affairs-subtree`.
 pub const LEGAL_AFFAIRS_KINDS: &[&str] = &["enforcement_fault"];
 
+/// The kinds of case the 人事部门 and the head of the agency work on (004 §26¶2, §22): the
+/// policies `personnel-discipline-subtree` and `agency-head-approves`.
+pub const DISCIPLINE_KINDS: &[&str] = &["enforcement_fault"];
+
 /// The kinds of case the 警务督察部门 works on (004 §26¶2, §27; 001 §28): the policy
 /// `inspectorate-subtree-and-appeals`.
 pub const INSPECTORATE_KINDS: &[&str] = &["enforcement_fault", "sanction_appeal"];
@@ -125,6 +129,13 @@ pub fn scope(app: &App, user: &User) -> CaseScope {
                 kinds: owned(INSPECTORATE_KINDS),
                 orgs: sub.clone(),
                 escalated_orgs: sub,
+            }),
+            // 人事 and the head of the agency (004 §26¶2): the enforcement-fault cases of the
+            // subtree.
+            "personnel" | "agency_head" => scope.by_kind.push(KindScope {
+                kinds: owned(DISCIPLINE_KINDS),
+                orgs: sub,
+                escalated_orgs: Vec::new(),
             }),
             "unit" => scope.unit_orgs.extend(sub),
             "original_department" => scope.department_orgs.extend(sub),

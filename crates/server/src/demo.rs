@@ -142,6 +142,9 @@ const MENG_OFFICE: &str = "p-yangfan";
 /// 法制部门 and 警务督察部门 of 阿拉善左旗公安局 (004 §26, 001 §28).
 const LEGAL: &str = "p-guoming";
 const INSPECTORATE: &str = "p-zhouqiang";
+/// 人事部门 and the 局长 of 阿拉善左旗公安局: 执法过错 discipline decided and approved (004 §26¶2).
+const PERSONNEL: &str = "p-wangli";
+const AGENCY_HEAD: &str = "p-hewei";
 /// Written last: its presence means the seed completed.
 const ADMIN: &str = "p-admin";
 
@@ -239,10 +242,10 @@ const PEOPLE: &[PersonDef] = &[
         DIRECTOR,
         "李振华",
         ZQ,
-        "局长、维权委主任",
+        "督察长、维权委主任",
         "director",
         &[("director", ZQ)],
-        "李振华，阿拉善左旗公安局维权委主任",
+        "李振华，阿拉善左旗公安局督察长、维权委主任（001 §5：维权委由督察长任主任）",
     ),
     account(
         DEPUTY,
@@ -315,6 +318,24 @@ const PEOPLE: &[PersonDef] = &[
         "inspectorate",
         &[("inspectorate", ZQ)],
         "周强，阿拉善左旗公安局警务督察大队（执法过错处理决定，004 §26；督促纠正不公正处分，001 §28）",
+    ),
+    account(
+        PERSONNEL,
+        "王丽",
+        ZQ,
+        "政治处人事训练室民警",
+        "personnel",
+        &[("personnel", ZQ)],
+        "王丽，阿拉善左旗公安局政治处人事训练室（执法过错处理决定、记入档案，004 §26¶2、§22）",
+    ),
+    account(
+        AGENCY_HEAD,
+        "何伟",
+        ZQ,
+        "局长",
+        "head",
+        &[("agency_head", ZQ)],
+        "何伟，阿拉善左旗公安局局长（审批执法过错处理决定，004 §26¶2）",
     ),
     account(
         MENG_DIRECTOR,

@@ -1,9 +1,11 @@
 //! The demo's 执法过错 cases (004) and appeals against heavy sanctions (001 §27–28), at
 //! 阿拉善左旗公安局, recorded through `Service::create_process` / `act_process` on past working
 //! days like the other cases: an approver who overrode the correct opinion of the handler and the
-//! reviewer (004 §9), decided, filed and now appealed, its reply due; an error exempted under 004
-//! §14 and closed; a 记大过 found improper by the committee, declined by the deciding department
-//! and ordered corrected by the 督察 by a deadline; and one awaiting the committee's opinion.
+//! reviewer (004 §9), decided, approved, filed, partly recovered and now appealed, its reply due;
+//! an error exempted under 004 §14 and closed; an unlawful fine whose decision awaits the 局长's
+//! approval (§26¶2); a 记大过 found improper by the committee, declined by the deciding
+//! department and ordered corrected by the 督察 by a deadline; and one awaiting the committee's
+//! opinion.
 //! Fixed case ids make the seed resumable (an existing case is left as it is).
 
 use chrono::Days;
@@ -11,7 +13,10 @@ use lvzhi_processes::enforcement_fault::{assess, FaultState};
 use lvzhi_workflow::{Actor, Role};
 use serde_json::{json, Value};
 
-use super::{failed, Seeder, BH, DEPT, DIRECTOR, INSPECTORATE, LEGAL, MENG_DC, OFFICE, WD, ZQ};
+use super::{
+    failed, Seeder, AGENCY_HEAD, BH, DEPT, DIRECTOR, INSPECTORATE, LEGAL, MENG_DC, OFFICE,
+    PERSONNEL, WD, ZQ,
+};
 use crate::error::AppError;
 
 /// Opens a case with a fixed id `n` working days ago; `false` when it exists already.
@@ -60,9 +65,13 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
     let date = |n: u32| -> Result<String, AppError> { Ok(s.wd(n)?.to_string()) };
     let legal = Actor::new(LEGAL, &[Role::LegalAffairs], ZQ);
     let inspectorate = Actor::new(INSPECTORATE, &[Role::Inspectorate], ZQ);
+    let personnel = Actor::new(PERSONNEL, &[Role::Personnel], ZQ);
+    let head = Actor::new(AGENCY_HEAD, &[Role::AgencyHead], ZQ);
 
     // 004 §9: the handler and the reviewer proposed not to detain; the 所长 approved detention.
-    // The 督察 decided on him alone; he appealed to this agency, whose reply is due (§27).
+    // The 督察 decided on him alone and the 局长 approved (§26¶2); 人事 filed it (§22); the
+    // compensation paid to 刘某 is partly recovered from him (§19); he appealed to this agency,
+    // whose reply is due (§27).
     if open(
         s,
         "enforcement_fault",
@@ -96,14 +105,25 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
             "action": "enforcement_fault_confirm",
             "proposal": "审批人吴刚不采纳办案人、审核人的正确意见，应承担全部责任，建议予以通报批评、延期晋级",
         })).await?;
-        act(s, &id, 12, &inspectorate, json!({
+        act(s, &id, 13, &inspectorate, json!({
             "action": "enforcement_fault_decide", "name": "吴刚",
             "measures": ["circulated_criticism", "deferred_promotion"],
-            "approved_by": "阿拉善左旗公安局局长李振华",
             "reasons": "审批时不采纳办案人、审核人的正确意见，错误决定刑事拘留，造成执法过错",
         })).await?;
-        act(s, &id, 11, &inspectorate, json!({
+        act(s, &id, 12, &head, json!({
+            "action": "enforcement_fault_approve", "name": "吴刚", "result": "approved",
+        })).await?;
+        act(s, &id, 11, &personnel, json!({
             "action": "enforcement_fault_record_in_file", "name": "吴刚", "note": "已归入本人档案",
+        })).await?;
+        // §19: 刘某 was compensated for three days' detention; part is recovered from 吴刚.
+        act(s, &id, 10, &legal, json!({
+            "action": "enforcement_fault_record_compensation", "amount": 1545,
+            "paid_on": date(10)?, "basis": "左公赔决字〔2026〕1号刑事赔偿决定书（侵犯人身自由三日）",
+        })).await?;
+        act(s, &id, 8, &legal, json!({
+            "action": "enforcement_fault_recover", "name": "吴刚", "amount": 500,
+            "reasons": "审批时不采纳办案人、审核人的正确意见，错误决定刑事拘留，有重大过失",
         })).await?;
         let wugang = Actor::new("p-wugang", &[Role::Officer], WD);
         act(s, &id, 4, &wugang, json!({
@@ -150,6 +170,44 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
         act(s, &id, 7, &legal, json!({
             "action": "enforcement_fault_confirm",
             "proposal": "地方规定与上位法规定不一致，依照第十四条第（一）项不追究民警责任，由法制部门加强执法指导",
+        })).await?;
+    }
+
+    // 004 §26¶2: an unlawful fine; 人事 decided on the handler and reported it to the 局长,
+    // whose approval is awaited.
+    if open(
+        s,
+        "enforcement_fault",
+        &f(3),
+        6,
+        &legal,
+        json!({
+            "action": "enforcement_fault_open", "error_type": "unlawful_admin_penalty",
+            "error_on": date(25)?, "case_name": "某网吧未核验身份行政处罚案",
+            "description": "未经告知陈述、申辩权利即对某网吧经营者作出罚款决定，被复议机关确认违法。",
+            "unit": BH,
+        }),
+    )
+    .await?
+    {
+        let id = f(3);
+        act(s, &id, 5, &legal, json!({
+            "action": "enforcement_fault_record_people",
+            "people": [
+                { "name": "何军", "person_id": "p-hejun", "role": "handler", "at_fault": true,
+                  "opinion": "建议罚款五千元" },
+            ],
+        })).await?;
+        act(s, &id, 5, &legal, json!({ "action": "enforcement_fault_record_circumstances" })).await?;
+        assess_now(s, &id, 4, &legal).await?;
+        act(s, &id, 3, &legal, json!({
+            "action": "enforcement_fault_confirm",
+            "proposal": "办案人何军未履行告知程序，应承担全部责任，建议责令做出书面检查",
+        })).await?;
+        act(s, &id, 1, &personnel, json!({
+            "action": "enforcement_fault_decide", "name": "何军",
+            "measures": ["written_self_examination"],
+            "reasons": "作出行政处罚决定前未告知当事人陈述、申辩的权利，违反法定程序",
         })).await?;
     }
 

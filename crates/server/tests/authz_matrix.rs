@@ -956,11 +956,13 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
         "nobody of the 阿拉善 directory acts on a case handled in 福建"
     );
 
-    // 法制部门 and 督察 work on their kinds of case only (004 §26–27, 001 §28): an application
+    // 法制部门, 督察, 人事 and the head work on their kinds of case only (004 §26–27, 001 §28): an application
     // or an incident of their own subtree is closed to them, the enforcement-fault case open,
     // and to the 督察 the appeal against a sanction too — by the policies and by the server.
     let legal = by_label("legal_affairs");
     let inspector = by_label("inspectorate");
+    let personnel = by_label("personnel");
+    let head = by_label("agency_head");
     let (incident_in, _) = &process_cases["incident"];
     let (fault_in, _) = &process_cases["enforcement_fault"];
     let (appeal_in, _) = &process_cases["sanction_appeal"];
@@ -976,6 +978,15 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
         (inspector, rectification_in, false),
         (inspector, appeal_in, true),
         (inspector, fault_in, true),
+        // 人事 and the 局长 (004 §26¶2): the enforcement-fault case only.
+        (personnel, &in_case, false),
+        (personnel, incident_in, false),
+        (personnel, appeal_in, false),
+        (personnel, fault_in, true),
+        (head, &in_case, false),
+        (head, rectification_in, false),
+        (head, appeal_in, false),
+        (head, fault_in, true),
     ] {
         let parties = if case_id == &in_case {
             in_parties.clone()

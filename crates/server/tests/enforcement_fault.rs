@@ -18,8 +18,11 @@ const LI: &str = "p-lijun";
 const ZHANG: &str = "p-zhangwei";
 const ZHAO: &str = "p-zhaolei";
 const OTHER: &str = "p-chenhao";
+/// The 局长 who approves decisions, and the 人事部门 (004 §26¶2).
+const HEAD: &str = "p-juzhang";
+const HR: &str = "p-renshi";
 
-const PEOPLE: [Account; 8] = [
+const PEOPLE: [Account; 10] = [
     (LEGAL, "孙法", ZQ, &[("legal_affairs", ZQ)]),
     (LEGAL_YQ, "钱法", YQ, &[("legal_affairs", YQ)]),
     (INSP, "周督", ZQ, &[("inspectorate", ZQ)]),
@@ -28,6 +31,8 @@ const PEOPLE: [Account; 8] = [
     (ZHANG, "张伟", BH, &[("officer", BH)]),
     (ZHAO, "赵磊", BH, &[("officer", BH)]),
     (OTHER, "陈浩", YQ, &[("officer", YQ)]),
+    (HEAD, "何局", ZQ, &[("agency_head", ZQ)]),
+    (HR, "王人", ZQ, &[("personnel", ZQ)]),
 ];
 
 async fn world() -> World {
@@ -119,7 +124,6 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
             "action": "enforcement_fault_decide",
             "name": name,
             "measures": ["circulated_criticism", "deferred_promotion"],
-            "approved_by": "局长王建华",
             "reasons": "审批时不采纳办案人、审核人的正确意见，造成错误拘留",
         })
     };
@@ -142,7 +146,22 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
     // The 法制部门 does not decide (§26¶2).
     let r = w.act(LEGAL, &id, decide("李军")).await;
     assert_eq!(r.status, 403, "{}", r.body);
-    let r = w.act(INSP, &id, decide("李军")).await;
+    // A name typed for the head's approval is refused, with the reason (§26¶2).
+    let mut typed = decide("李军");
+    typed["approved_by"] = json!("局长王建华");
+    let r = w.act(INSP, &id, typed).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("行政首长本人"), "{}", r.body);
+    let r = w.act(HR, &id, decide("李军")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let d = w.detail(HEAD, &id).await;
+    assert_eq!(d["stage"], "approving");
+    // Only the head approves; the 督察 who may decide may not approve.
+    let approve =
+        json!({ "action": "enforcement_fault_approve", "name": "李军", "result": "approved" });
+    let r = w.act(INSP, &id, approve.clone()).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = w.act(HEAD, &id, approve).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let d = w.detail(LI, &id).await;
     assert_eq!(d["stage"], "decided");
@@ -153,6 +172,10 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
     assert!(text.starts_with("李军同志："), "{text}");
     assert!(
         text.contains("你应当承担全部责任（《规定》第九条）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("经人事部门研究决定，报阿拉善左旗公安局行政首长审批同意"),
         "{text}"
     );
     // 2026-03-02 + 30 日 = 2026-04-01, a Wednesday.
@@ -422,9 +445,26 @@ async fn the_pages_take_a_fault_case_from_its_people_to_the_decision_004() {
             ("name", "李军"),
             ("measures", "circulated_criticism"),
             ("measures", "deferred_promotion"),
-            ("approved_by", "局长王建华"),
             ("reasons", "审批时不采纳正确意见"),
         ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The 局长 sees the decision waiting for approval and approves it on the page (§26¶2).
+    let head = w.pages(HEAD);
+    let page = head.get(&format!("/cases/{id}")).await;
+    assert!(page.body.contains("待审批：李军"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("/cases/{id}/act/enforcement_fault_approve")),
+        "{}",
+        page.body
+    );
+    let r = post_form(
+        &head,
+        &id,
+        "enforcement_fault_approve",
+        &[("name", "李军"), ("result", "approved")],
     )
     .await;
     assert_eq!(r.status, 303, "{}", r.body);

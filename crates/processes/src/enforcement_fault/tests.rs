@@ -60,6 +60,13 @@ fn insp_meng() -> Actor {
 fn officer(id: &str) -> Actor {
     Actor::new(id, &[Role::Officer], BH)
 }
+/// 阿拉善左旗公安局's 局长, the head who approves (004 §26¶2).
+fn head() -> Actor {
+    Actor::new("jz1", &[Role::AgencyHead], ZQ)
+}
+fn personnel() -> Actor {
+    Actor::new("rs1", &[Role::Personnel], ZQ)
+}
 fn system() -> Actor {
     Actor::new("system", &[Role::System], ZQ)
 }
@@ -68,6 +75,24 @@ fn system() -> Actor {
 type Case = crate::testing::Case<EnforcementFault>;
 
 impl Case {
+    /// The department decides and the head approves on the same day (004 §26¶2).
+    fn decided(&mut self, cmd: Command, department: &Actor, on: &str) {
+        let name = match &cmd {
+            Command::Decide { name, .. } => name.clone(),
+            other => panic!("not a decision: {other:?}"),
+        };
+        self.run(cmd, department, on);
+        self.run(
+            Command::Approve {
+                name,
+                result: ApprovalResult::Approved,
+                reasons: String::new(),
+            },
+            &head(),
+            on,
+        );
+    }
+
     fn assess(&mut self, on: &str) {
         let a = assess(&PACKS, &self.state).unwrap_or_else(|e| panic!("{e}"));
         self.run(Command::Assess { assessment: a }, &legal(), on);
@@ -137,7 +162,7 @@ fn decide(name: &str, measures: &[&str]) -> Command {
         measures: measures.iter().map(|m| m.to_string()).collect(),
         discipline: None,
         waived: false,
-        approved_by: "局长王某某".into(),
+        approved_by: String::new(),
         reasons: "审批时不采纳办案人、审核人的正确意见，造成错误拘留".into(),
     }
 }
@@ -162,7 +187,7 @@ fn assessed(people: Vec<CasePerson>, circ: Circumstances) -> Case {
 fn decided_s9() -> Case {
     let mut c = assessed(overriding_approver(), Circumstances::default());
     c.run(confirm(), &legal(), "2024-07-05");
-    c.run(
+    c.decided(
         decide("李某", &["circulated_criticism", "deferred_promotion"]),
         &insp(),
         "2024-09-02",
@@ -193,7 +218,7 @@ fn s9_approver_who_overrode_correct_opinion_bears_responsibility_004() {
     );
     assert_eq!(e.article.as_deref(), Some("004 §9"));
     assert!(e.message.contains("不承担执法过错责任"), "{e}");
-    c.run(
+    c.decided(
         decide("李某", &["circulated_criticism"]),
         &insp(),
         "2024-09-02",
@@ -263,7 +288,7 @@ fn s27_decision_notice_cites_only_the_reply_and_gives_the_window_as_the_bodys_ow
     a.periods.insert("appeal_filing".into(), Period::Days(15));
     c.run(Command::Assess { assessment: a }, &legal(), "2024-07-03");
     c.run(confirm(), &legal(), "2024-07-05");
-    c.run(
+    c.decided(
         decide("李某", &["circulated_criticism"]),
         &insp(),
         "2024-09-02",
@@ -435,7 +460,7 @@ fn s26_confirmation_departing_from_computed_allocation_needs_reasons_004() {
     );
     assert!(det.text.contains("审核人未认真审核证据"));
     // The reviewer confirmed as secondarily responsible may now be dealt with.
-    c.run(
+    c.decided(
         decide("赵某", &["written_self_examination"]),
         &insp(),
         "2024-07-10",
@@ -593,7 +618,7 @@ fn s16_each_liable_person_gets_a_measure_and_s23_waiver_needs_mitigation_004() {
         )
     );
     c3.run(confirm(), &legal(), "2024-07-05");
-    c3.run(waive, &insp(), "2024-07-06");
+    c3.decided(waive, &insp(), "2024-07-06");
     assert!(c3.docs()[1].text.contains("免予追究执法过错责任"));
     // A waived person has nothing to appeal.
     let e = c3.refused(
@@ -621,6 +646,231 @@ fn s16_each_liable_person_gets_a_measure_and_s23_waiver_needs_mitigation_004() {
         "2024-09-03",
     );
     assert!(e.message.contains("不能作出处理决定"), "{e}");
+}
+
+/// 004 §26¶2: 由法制部门或者业务部门提出处理意见报督察或者人事部门，由督察或者人事部门研究决定后，
+/// 报公安机关行政首长审批. Either department decides; the decision takes effect only when the head
+/// approves it as an act of their own (never a name typed by the department); a returned decision
+/// is decided again.
+#[test]
+fn s26_2_the_department_decides_and_the_head_approves_as_an_act_of_their_own_004() {
+    let mut c = assessed(overriding_approver(), Circumstances::default());
+    c.run(confirm(), &legal(), "2024-07-05");
+    let mut typed = decide("李某", &["circulated_criticism"]);
+    if let Command::Decide { approved_by, .. } = &mut typed {
+        *approved_by = "局长王某某".into();
+    }
+    let e = c.refused(typed, &insp(), "2024-07-08");
+    assert_eq!(e.article.as_deref(), Some("004 §26¶2"));
+    assert!(e.message.contains("行政首长本人"), "{e}");
+    for who in [legal(), head()] {
+        let e = c.refused(
+            decide("李某", &["circulated_criticism"]),
+            &who,
+            "2024-07-08",
+        );
+        assert_eq!(e.article.as_deref(), Some("004 §26¶2"), "{e}");
+        assert!(e.message.contains("警务督察部门或者人事部门"), "{e}");
+    }
+    // 人事 decides; nothing is in force until the head answers.
+    c.run(
+        decide("李某", &["circulated_criticism"]),
+        &personnel(),
+        "2024-07-08",
+    );
+    assert_eq!(c.state.stage(), ("approving", "待行政首长审批"));
+    assert!(c.state.standings.is_empty());
+    assert_eq!(c.docs().len(), 1, "no decision notice before approval");
+    let facts = EnforcementFault::facts(&c.state);
+    assert!(
+        facts.iter().any(|f| f.label == "待审批：李某"
+            && f.value.contains("人事部门于2024年7月8日报请行政首长审批")),
+        "{facts:?}"
+    );
+    let e = c.refused(
+        decide("李某", &["deferred_promotion"]),
+        &insp(),
+        "2024-07-08",
+    );
+    assert!(e.message.contains("不能作出处理决定"), "{e}");
+    let answer = |result, reasons: &str| Command::Approve {
+        name: "李某".into(),
+        result,
+        reasons: reasons.into(),
+    };
+    for who in [insp(), personnel(), legal()] {
+        let e = c.refused(answer(ApprovalResult::Approved, ""), &who, "2024-07-09");
+        assert!(e.message.contains("应由公安机关行政首长办理"), "{e}");
+    }
+    let e = c.refused(answer(ApprovalResult::Returned, " "), &head(), "2024-07-09");
+    assert!(e.message.contains("退回理由不能为空"), "{e}");
+    c.run(
+        answer(ApprovalResult::Returned, "处理偏轻，请重新研究"),
+        &head(),
+        "2024-07-09",
+    );
+    assert_eq!(c.state.stage().0, "confirmed");
+    assert!(c.state.submitted.is_empty());
+    let e = c.refused(answer(ApprovalResult::Approved, ""), &head(), "2024-07-09");
+    assert!(e.message.contains("没有待审批"), "{e}");
+    // The 督察 decides again; the head approves: in force from the approval.
+    c.run(
+        decide("李某", &["circulated_criticism", "deferred_promotion"]),
+        &insp(),
+        "2024-07-10",
+    );
+    c.run(answer(ApprovalResult::Approved, ""), &head(), "2024-07-11");
+    let s = &c.state.standings["李某"];
+    assert_eq!(s.decided_on, d("2024-07-11"));
+    assert_eq!(s.decision.department, Some(Role::Inspectorate));
+    assert_eq!(s.decision.approved_by, "阿拉善左旗公安局行政首长");
+    // 2024-07-11 + 30 日 = 2024-08-10, a Saturday: the window ends on the next working day.
+    assert_eq!(s.decision.appeal_due, d("2024-08-12"));
+    let notice = &c.docs()[1];
+    assert_eq!(notice.kind, DocumentKind::FaultDecision);
+    assert!(
+        notice.text.contains(
+            "依照《规定》第十六条，经警务督察部门研究决定，报阿拉善左旗公安局行政首长审批同意，决定对你作出如下处理：通报批评、延期晋级"
+        ),
+        "{}",
+        notice.text
+    );
+    // 人事 keeps the file the decision is recorded in (§22).
+    c.run(
+        Command::RecordInFile {
+            name: "李某".into(),
+            note: String::new(),
+        },
+        &personnel(),
+        "2024-07-12",
+    );
+    assert_eq!(c.state.stage().0, "closed");
+}
+
+fn transfer(name: &str) -> Command {
+    Command::Transfer {
+        name: name.into(),
+        to: "阿拉善左旗人民检察院".into(),
+        facts: "明知王某无犯罪事实仍决定对其刑事拘留。".into(),
+    }
+}
+
+/// 004 §18: 执法过错责任人员的行为已经构成犯罪，应当追究刑事责任的，依法移交有关部门办理. The
+/// 法制部门 transfers a liable person's case by a written 移交函 citing the pack's `transfer`
+/// procedure; never a person found not liable, never twice; a pack without the procedure has
+/// no such step.
+#[test]
+fn s18_a_suspected_crime_is_transferred_by_a_letter_citing_the_pack_004() {
+    let mut c = decided_s9();
+    let e = c.refused(transfer("张某"), &legal(), "2024-09-03");
+    assert_eq!(e.article.as_deref(), Some("004 §18"));
+    assert!(e.message.contains("不是本案认定的执法过错责任人员"), "{e}");
+    let e = c.refused(transfer("李某"), &insp(), "2024-09-03");
+    assert!(e.message.contains("应由法制部门办理"), "{e}");
+    // Not offered, and refused, under a pack that does not provide the step.
+    let mut reg = crate::testing::regulation(EnforcementFault::PACK);
+    reg.steps.remove(TRANSFER);
+    let without = ctx(d("2024-09-03")).under(reg);
+    assert!(!EnforcementFault::actions(&c.state, &legal(), &without)
+        .iter()
+        .any(|a| a.id == "enforcement_fault_transfer"));
+    let mut c2 = c.clone();
+    let e = c2
+        .try_run_in(transfer("李某"), &legal(), &without)
+        .expect_err("no transfer without the procedure");
+    assert!(e.message.contains("[[procedure]] transfer"), "{e}");
+    assert!(
+        EnforcementFault::actions(&c.state, &legal(), &ctx(d("2024-09-03")))
+            .iter()
+            .any(|a| a.id == "enforcement_fault_transfer")
+    );
+    c.run(transfer("李某"), &legal(), "2024-09-03");
+    let letter = c.docs().last().cloned().expect("the letter");
+    assert_eq!(letter.kind, DocumentKind::FaultTransfer);
+    assert_eq!(letter.title, "执法过错案件移交函");
+    assert_eq!(letter.addressee, "阿拉善左旗人民检察院");
+    assert!(
+        letter.text.starts_with("阿拉善左旗人民检察院：\n"),
+        "{}",
+        letter.text
+    );
+    assert!(
+        letter.text.contains(
+            "执法过错责任人员李某（审批人）明知王某无犯罪事实仍决定对其刑事拘留。其行为涉嫌构成犯罪，应当追究刑事责任。依照《公安机关人民警察执法过错责任追究规定》（以下简称《规定》）第十八条的规定，现将该人员涉嫌犯罪的案件移交你单位依法办理。"
+        ),
+        "{}",
+        letter.text
+    );
+    assert!(
+        letter.text.ends_with("阿拉善左旗公安局\n2024年9月3日"),
+        "{}",
+        letter.text
+    );
+    assert_eq!(
+        c.state.transfers["李某"],
+        (d("2024-09-03"), "阿拉善左旗人民检察院".to_string())
+    );
+    let e = c.refused(transfer("李某"), &legal(), "2024-09-04");
+    assert!(e.message.contains("已经移交"), "{e}");
+    let facts = EnforcementFault::facts(&c.state);
+    assert!(facts
+        .iter()
+        .any(|f| f.label == "移交（第十八条）：李某" && f.value.contains("阿拉善左旗人民检察院")));
+}
+
+/// 004 §19: 向有关责任人员追偿部分或者全部赔偿费用. The compensation the agency paid is recorded
+/// once, then recovered from liable people in parts, together never more than was paid.
+#[test]
+fn s19_compensation_is_recovered_in_part_or_in_full_never_more_004() {
+    let mut c = decided_s9();
+    let recover = |name: &str, amount: u64| Command::Recover {
+        name: name.into(),
+        amount,
+        reasons: "审批时不采纳正确意见，有重大过失".into(),
+    };
+    let e = c.refused(recover("李某", 100), &legal(), "2024-10-10");
+    assert!(e.message.contains("尚未记录国家赔偿"), "{e}");
+    let pay = |amount: u64, on: &str| Command::RecordCompensation {
+        amount,
+        paid_on: d(on),
+        basis: "左公赔决字〔2024〕1号赔偿决定书".into(),
+    };
+    let e = c.refused(pay(0, "2024-10-09"), &legal(), "2024-10-10");
+    assert!(e.message.contains("应当大于零"), "{e}");
+    let e = c.refused(pay(1200, "2024-10-11"), &legal(), "2024-10-10");
+    assert!(e.message.contains("不能晚于今天"), "{e}");
+    let e = c.refused(pay(1200, "2024-10-09"), &insp(), "2024-10-10");
+    assert!(e.message.contains("应由法制部门办理"), "{e}");
+    c.run(pay(1200, "2024-10-09"), &legal(), "2024-10-10");
+    let e = c.refused(pay(1200, "2024-10-09"), &legal(), "2024-10-10");
+    assert!(e.message.contains("已经记录国家赔偿"), "{e}");
+    let e = c.refused(recover("张某", 100), &legal(), "2024-10-11");
+    assert_eq!(e.article.as_deref(), Some("004 §19"));
+    c.run(recover("李某", 500), &legal(), "2024-10-11");
+    let e = c.refused(recover("李某", 701), &legal(), "2024-10-12");
+    assert!(e.message.contains("尚可追偿700元"), "{e}");
+    let offered = |c: &Case| {
+        EnforcementFault::actions(&c.state, &legal(), &ctx(d("2024-10-12")))
+            .iter()
+            .any(|a| a.id == "enforcement_fault_recover")
+    };
+    assert!(offered(&c));
+    c.run(recover("李某", 700), &legal(), "2024-10-12");
+    assert!(!offered(&c), "nothing is left to recover");
+    let comp = c.state.compensation.clone().expect("recorded");
+    assert_eq!((comp.amount, comp.recovered()), (1200, 1200));
+    let facts = EnforcementFault::facts(&c.state);
+    let f = facts
+        .iter()
+        .find(|f| f.label == "国家赔偿与追偿（第十九条）")
+        .expect("the fact");
+    assert!(
+        f.value.contains("2024年10月9日支付赔偿费用1200元")
+            && f.value.contains("向李某追偿500元")
+            && f.value.ends_with("已追偿1200元，尚可追偿0元"),
+        "{}",
+        f.value
+    );
 }
 
 #[test]
@@ -938,6 +1188,14 @@ impl Driven for EnforcementFault {
         ctx(today)
     }
 
+    /// Under pack 004, whose `transfer` and `recovery` procedures decide whether §18 and §19
+    /// are offered.
+    fn view_ctx() -> Ctx<'static> {
+        let mut c = crate::testing::any_ctx();
+        c.regulation = Some(crate::testing::regulation(EnforcementFault::PACK));
+        c
+    }
+
     fn actors() -> Vec<Actor> {
         vec![
             legal(),
@@ -948,6 +1206,8 @@ impl Driven for EnforcementFault {
             officer("p-zhao"),
             officer("p-none"),
             Actor::new("x", &[Role::Office], ZQ),
+            head(),
+            personnel(),
         ]
     }
 
@@ -957,7 +1217,7 @@ impl Driven for EnforcementFault {
         action: &str,
         actor: &Actor,
         pick: usize,
-        _today: NaiveDate,
+        today: NaiveDate,
     ) -> Option<Command> {
         let names: Vec<String> = state.people.iter().map(|p| p.name.clone()).collect();
         Some(match action {
@@ -1009,6 +1269,44 @@ impl Driven for EnforcementFault {
                     }
                 }
                 cmd
+            }
+            "enforcement_fault_transfer" => {
+                let name = state
+                    .liable()
+                    .iter()
+                    .find(|s| !state.transfers.contains_key(&s.name))?
+                    .name
+                    .clone();
+                transfer(&name)
+            }
+            "enforcement_fault_record_compensation" => Command::RecordCompensation {
+                amount: 1000 + pick as u64,
+                paid_on: today,
+                basis: "赔偿决定书".into(),
+            },
+            "enforcement_fault_recover" => {
+                let c = state.compensation.as_ref()?;
+                Command::Recover {
+                    name: state.liable().first()?.name.clone(),
+                    amount: (c.amount - c.recovered()).min(300 + pick as u64),
+                    reasons: "重大过失".into(),
+                }
+            }
+            "enforcement_fault_approve" => {
+                let name = state.submitted.keys().next()?.clone();
+                if pick % 4 == 3 {
+                    Command::Approve {
+                        name,
+                        result: ApprovalResult::Returned,
+                        reasons: "处理偏轻，重新研究".into(),
+                    }
+                } else {
+                    Command::Approve {
+                        name,
+                        result: ApprovalResult::Approved,
+                        reasons: String::new(),
+                    }
+                }
             }
             "enforcement_fault_record_in_file" => Command::RecordInFile {
                 name: state.unfiled().first()?.decision.name.clone(),

@@ -673,6 +673,83 @@ fn s9_s11_s12_s16_s7_measures_are_recorded_with_their_articles_001() {
     .is_err());
 }
 
+/// 001 §10 (回避), §14 (the officer's own response on the scene), §26 and §26¶2 (legal review
+/// and support) and §30 (相关领导和责任人, by item) as measures of the incident, each citing its
+/// article; §14 needs the officer either to have handled it or to have asked for help.
+#[test]
+fn s10_s14_s26_s30_are_recorded_with_their_articles_001() {
+    let mut case = opened(json!({}));
+    let c = ctx(day("2026-03-04"));
+    let err = run(
+        &mut case,
+        json!({ "action": "incident_on_scene", "account": "民警被围堵" }),
+        &office(ZQ),
+        &c,
+    )
+    .unwrap_err();
+    assert_eq!(err.article.as_deref(), Some("001 §14"));
+    let cmds = [
+        json!({ "action": "incident_on_scene", "account": "民警表明身份后遭持械袭击",
+                "requested_help": true, "evidence": "执法记录仪视频、现场照片" }),
+        json!({ "action": "incident_recusal", "person": "办案民警王某", "reason": "系被侵害民警的近亲属" }),
+        json!({ "action": "incident_legal_support", "provider": "法律顾问某律师事务所", "support": "审查民警处置行为，认为依法履职" }),
+        json!({ "action": "incident_legal_support", "provider": "阿拉善左旗公安局法制大队",
+                "support": "向检察机关提供论证意见", "inquiry_by": "阿拉善左旗人民检察院" }),
+        json!({ "action": "incident_refer_accountability", "failure": "no_aftercare",
+                "responsible": "巴彦浩特派出所所长", "facts": "民警受伤后三日未安排救治",
+                "referred_to": "阿拉善左旗公安局纪检监察室" }),
+    ];
+    for cmd in cmds {
+        run(&mut case, cmd, &office(ZQ), &c).unwrap();
+    }
+    let st = state(&*case);
+    let articles: Vec<&str> = st.measures.iter().map(|m| m.article.as_str()).collect();
+    assert_eq!(
+        articles,
+        ["001 §14", "001 §10", "001 §26", "001 §26¶2", "001 §30(三)"]
+    );
+    assert!(st.measures[0].text.contains("立即向指挥中心报告、请求援助"));
+    assert!(st.measures[4].text.starts_with(
+        "巴彦浩特派出所所长不及时采取善后救助措施，移送阿拉善左旗公安局纪检监察室追究责任"
+    ));
+    // The six items of §30, in order.
+    let items: Vec<String> = LeaderFailure::ALL.iter().map(|f| f.article()).collect();
+    assert_eq!(items[0], "001 §30(一)");
+    assert_eq!(items[5], "001 §30(六)");
+    for f in LeaderFailure::ALL {
+        assert_eq!(serde_json::to_value(f).unwrap(), json!(f.id()));
+    }
+    // Only the handling office records them.
+    assert!(run(
+        &mut case,
+        json!({ "action": "incident_recusal", "person": "王某", "reason": "近亲属" }),
+        &office(MENG),
+        &c
+    )
+    .is_err());
+}
+
+/// 001 §13: 诬陷、诽谤或者侮辱公安民警…维权办应及时予以消除影响、恢复名誉 — within the incident,
+/// with no 正名 application needed; offered and accepted only for those situations.
+#[test]
+fn s13_the_office_restores_a_slandered_officers_name_without_a_complaint_001() {
+    let c = ctx(day("2026-03-04"));
+    let restore =
+        json!({ "action": "incident_restore_reputation", "means": "在全局通报澄清，恢复名誉" });
+    let mut attack = opened(json!({}));
+    let err = run(&mut attack, restore.clone(), &office(ZQ), &c).unwrap_err();
+    assert_eq!(err.article.as_deref(), Some("001 §13"));
+    let mut slander = opened(json!({ "incident_type": "false_accusation",
+        "description": "有人捏造民警索贿的事实向纪检部门诬告" }));
+    run(&mut slander, restore, &office(ZQ), &c).unwrap();
+    let st = state(&*slander);
+    assert_eq!(st.measures[0].article, "001 §13");
+    assert_eq!(
+        st.measures[0].text,
+        "消除影响、恢复名誉：在全局通报澄清，恢复名誉"
+    );
+}
+
 #[test]
 fn s29_the_ledger_tracks_registration_investigation_and_handling_to_the_end_001() {
     let mut case = opened(json!({ "casualties": true }));
