@@ -552,6 +552,12 @@ impl Access {
     }
 
     /// Shorthand for [`Self::check`] that treats an error as a refusal (fail closed).
+    /// Whether the schema declares `action`: an action it does not declare is refused to
+    /// everyone, so every action a process offers must be declared.
+    pub fn declares(&self, action: &str) -> bool {
+        self.by_action.contains_key(action)
+    }
+
     pub fn allows(
         &self,
         tree: &OrgTree,

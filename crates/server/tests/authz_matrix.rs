@@ -1127,3 +1127,27 @@ async fn the_server_enforces_exactly_the_policies_for_every_role_action_and_scop
     let report = store.verify().await.expect("chain verifies");
     assert!(report.problem.is_none(), "{:?}", report.problem);
 }
+
+/// Every action a registered process offers is an action of the Cedar schema: one it does not
+/// declare is refused to everyone by `Access::check`, so a step added to a process but not to
+/// the schema could be offered to nobody (000 §28's 通报, §37's referral and the §21¶3 review
+/// were, until this test).
+#[test]
+fn every_action_of_every_process_is_declared_to_the_policies() {
+    // The system's follow-ups (001 §17's report up, the recurrence check of 000 §31¶2, 004 §21's
+    // award bar): decided as the system after a command, never asked of the policies, and
+    // refused by their processes to anybody else.
+    const SYSTEM_ONLY: [&str; 3] = [
+        "incident_report_up",
+        "rectification_check_recurrence",
+        "enforcement_fault_bar_unit_award",
+    ];
+    let access = lvzhi_access::Access::new().expect("the policies load");
+    let missing: Vec<String> = lvzhi_processes::registry::PROCESSES
+        .iter()
+        .flat_map(|p| p.action_ids().iter())
+        .filter(|a| !SYSTEM_ONLY.contains(&a.as_str()) && !access.declares(a))
+        .cloned()
+        .collect();
+    assert!(missing.is_empty(), "undeclared actions: {missing:?}");
+}

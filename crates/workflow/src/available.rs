@@ -146,6 +146,15 @@ pub fn sample_commands(state: &State, action_id: &str, today: NaiveDate) -> Vec<
         "record_hearing" => vec![Command::RecordHearing {
             summary: text("听取申请人陈述、举证、申辩"),
         }],
+        "record_on_scene_report" => vec![Command::RecordOnSceneReport {
+            report: OnSceneReport {
+                reported_on: today,
+                scene_protected: true,
+                evidence: text("执法记录仪视频"),
+                dispatched: true,
+                unit_actions: text("派员到场协助固定证据"),
+            },
+        }],
         "record_site_visit" => vec![Command::RecordSiteVisit {
             place: text("现场"),
             summary: text("走访调查情况"),

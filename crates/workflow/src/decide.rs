@@ -858,6 +858,28 @@ impl<'a> Ctx<'a> {
                     },
                 ))
             }
+            Command::RecordOnSceneReport { report } => {
+                const A: &str = "记录民警报告和现场处置情况";
+                let by = self.reviewer(A)?;
+                if !s.stage.in_review() {
+                    return Err(self.wrong_stage(A));
+                }
+                // A pack without the step (a unit's own copy) has no such record.
+                self.reg.step("on_scene_report", A)?;
+                if report.reported_on > today {
+                    return Err(refused("民警报告日期不能晚于今天", "000 §11"));
+                }
+                Ok(self.ev(
+                    by,
+                    EventKind::OnSceneReportRecorded {
+                        report: OnSceneReport {
+                            evidence: report.evidence.trim().to_string(),
+                            unit_actions: report.unit_actions.trim().to_string(),
+                            ..report.clone()
+                        },
+                    },
+                ))
+            }
             Command::RecordInterimLine {
                 public_line,
                 measures,

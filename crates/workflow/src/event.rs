@@ -85,6 +85,11 @@ pub enum EventKind {
         place: String,
         summary: String,
     },
+    /// What the review found of 000 §11: the officer's immediate report to the unit, the scene
+    /// protected and the evidence fixed, and the unit's dispatch and help.
+    OnSceneReportRecorded {
+        report: OnSceneReport,
+    },
     /// 阶段性对外宣传口径 and measures for an overdue major case (000 §17).
     InterimLineRecorded {
         public_line: String,
@@ -455,6 +460,10 @@ pub enum Command {
         officer_id: String,
         description: String,
     },
+    RecordOnSceneReport {
+        #[serde(flatten)]
+        report: OnSceneReport,
+    },
 }
 
 /// Every action id (the `action` tag of a [`Command`] in JSON) with its formal Chinese label,
@@ -472,6 +481,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("add_evidence", "添加证据材料"),
     ("record_hearing", "记录听取陈述、举证、申辩"),
     ("record_site_visit", "记录实地走访调查"),
+    ("record_on_scene_report", "记录民警报告和现场处置情况"),
     ("approve_external_participant", "批准邀请人员参与审查论证"),
     ("record_recusal", "决定回避"),
     ("extend_review", "延长审查论证期限"),
@@ -535,6 +545,7 @@ impl Command {
             Command::RecordRecusal { .. } => "record_recusal",
             Command::RecordHearing { .. } => "record_hearing",
             Command::RecordSiteVisit { .. } => "record_site_visit",
+            Command::RecordOnSceneReport { .. } => "record_on_scene_report",
             Command::RecordInterimLine { .. } => "record_interim_line",
             Command::DraftOpinion { .. } => "draft_opinion",
             Command::ApproveOpinion => "approve_opinion",
@@ -682,6 +693,7 @@ impl EventKind {
             EventKind::Recused { .. } => "recused",
             EventKind::HearingHeld { .. } => "hearing_held",
             EventKind::SiteVisited { .. } => "site_visited",
+            EventKind::OnSceneReportRecorded { .. } => "on_scene_report_recorded",
             EventKind::InterimLineRecorded { .. } => "interim_line_recorded",
             EventKind::OpinionDrafted { .. } => "opinion_drafted",
             EventKind::OpinionApproved => "opinion_approved",
@@ -897,6 +909,15 @@ mod tests {
                 persons: t(),
                 facts: t(),
                 referred_to: t(),
+            },
+            Command::RecordOnSceneReport {
+                report: OnSceneReport {
+                    reported_on: NaiveDate::from_ymd_opt(2024, 6, 3).unwrap_or_default(),
+                    scene_protected: true,
+                    evidence: t(),
+                    dispatched: true,
+                    unit_actions: t(),
+                },
             },
             Command::MakePublicStatement {
                 audience: StatementAudience::Counterparty,

@@ -422,6 +422,26 @@ impl Misconduct {
     }
 }
 
+/// 000 §11 as the review found it: 应立即向所在单位报告，并保护现场、固定证据 (the officer), and
+/// 应立即派员赶到现场，指导和协助民警保护现场、固定证据 (the unit, ¶2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnSceneReport {
+    /// When the officer reported the harm or bad effect to the unit.
+    pub reported_on: NaiveDate,
+    /// Whether the officer protected the scene and fixed the evidence.
+    #[serde(default)]
+    pub scene_protected: bool,
+    /// The evidence fixed (执法记录仪视频, 现场照片 …).
+    #[serde(default)]
+    pub evidence: String,
+    /// Whether the unit sent people to the scene at once (¶2).
+    #[serde(default)]
+    pub dispatched: bool,
+    /// What the unit did there (guidance, help, controlling the scene, limiting the loss).
+    #[serde(default)]
+    pub unit_actions: String,
+}
+
 /// To whom the 公安机关 makes the case known (000 §28): the public, or the 执法相对人.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

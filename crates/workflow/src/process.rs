@@ -167,6 +167,7 @@ impl Process for Application {
             "review",
             &["form_panel", "record_hearing", "record_site_visit"],
         ),
+        step000("on_scene_report", &["record_on_scene_report"]),
         step000("overdue_major_case", &["record_interim_line"]),
         step000(
             "external_participants",
@@ -405,6 +406,7 @@ impl Process for Application {
         if let Some(flag) = heavier_after_appeal_fact(state) {
             out.push(flag);
         }
+        out.extend(on_scene_facts(state));
         out.extend(referral_facts(state));
         if !state.panel.is_empty() {
             let names = state
@@ -847,6 +849,7 @@ fn article(action: &str) -> &'static str {
         | "approve_opinion" => "000 §14",
         "add_evidence" => "000 §14–15",
         "record_hearing" | "record_site_visit" => "000 §15",
+        "record_on_scene_report" => "000 §11",
         "approve_external_participant" => "000 §18–19",
         "record_recusal" => "000 §19(六)",
         "extend_review" => "000 §18、§20",
@@ -893,6 +896,7 @@ fn intro(action: &str) -> &'static str {
         "add_evidence" => "上传证据文件并登记到本案：文件按 SM3 摘要存证，每次下载时重新校验。",
         "record_hearing" => "当面听取申请人陈述、举证、申辩，听取申请单位的意见。",
         "record_site_visit" => "开展实地走访调查的地点和情况。",
+        "record_on_scene_report" => "民警在依法履职过程中出现损害后果或者不良影响的，应当立即向所在单位报告，并保护现场、固定证据；所在单位应当立即派员赶到现场，指导和协助民警保护现场、固定证据。记录审查查明的情况，供认定是否因违反执法全流程记录等规定造成证据流失（000 §11）。",
         "approve_external_participant" => "案情重大、情况复杂、有较大影响的申请事项，经维权委主任或者副主任批准，可以邀请专家库人员参与审查论证；参与人员应当符合 000 §19 规定的七项条件。",
         "record_recusal" => "与申请人、申请单位或者审查论证事项有利害关系的人员应当回避；决定回避后，该人员不再参与本案任何办理事项，也不能查看本案。",
         "extend_review" => "第一次延长经维权委主任或者副主任批准（000 §18），再次延长经维权委主任批准（000 §20），每次延长15个工作日，应当在期限届满前办理。",
@@ -987,6 +991,13 @@ pub fn fields(action: &str, s: &State) -> Option<Vec<Field>> {
         "record_site_visit" => vec![
             text("place", "走访地点", true),
             long("summary", "走访调查情况", true),
+        ],
+        "record_on_scene_report" => vec![
+            field("reported_on", "民警向所在单位报告的日期", FieldKind::Date, true),
+            field("scene_protected", "民警保护现场、固定证据", FieldKind::Bool, false),
+            long("evidence", "固定的证据", false),
+            field("dispatched", "所在单位立即派员赶到现场", FieldKind::Bool, false),
+            long("unit_actions", "所在单位的指导、协助和现场控制", false),
         ],
         "approve_external_participant" => {
             let eligibility: Vec<Field> = ELIGIBILITY
@@ -1246,6 +1257,33 @@ fn heavier_after_appeal_fact(state: &State) -> Option<Fact> {
             changes.join("、")
         ),
     ))
+}
+
+/// The officer's report and the scene (000 §11), as the review found them.
+fn on_scene_facts(state: &State) -> Option<Fact> {
+    let (on, r) = state.on_scene.as_ref()?;
+    let mut v = format!(
+        "{}向所在单位报告；{}",
+        lvzhi_calendar::date_zh(r.reported_on),
+        if r.scene_protected {
+            "民警保护现场、固定证据"
+        } else {
+            "民警未保护现场、固定证据"
+        }
+    );
+    if !r.evidence.is_empty() {
+        v.push_str(&format!("（{}）", r.evidence));
+    }
+    v.push_str(if r.dispatched {
+        "；所在单位立即派员赶到现场"
+    } else {
+        "；所在单位未立即派员赶到现场"
+    });
+    if !r.unit_actions.is_empty() {
+        v.push_str(&format!("：{}", r.unit_actions));
+    }
+    v.push_str(&format!("（{}记录）", lvzhi_calendar::date_zh(*on)));
+    Some(Fact::new("民警报告和现场处置（第十一条）", v))
 }
 
 /// Conduct referred for accountability (000 §37): what, who, and to whom.

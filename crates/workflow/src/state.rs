@@ -286,6 +286,9 @@ pub struct State {
     /// The committee's reviews of those flags, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub heavier_reviews: Vec<HeavierReview>,
+    /// The officer's report and the scene as the review found them (000 §11); the latest record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_scene: Option<(NaiveDate, OnSceneReport)>,
     /// Conduct referred for accountability (000 §37), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub referrals: Vec<Referral>,
@@ -498,6 +501,7 @@ pub fn apply(mut s: State, e: &Event) -> State {
         EventKind::SiteVisited { place, summary } => {
             s.site_visits.push((on, place.clone(), summary.clone()))
         }
+        EventKind::OnSceneReportRecorded { report } => s.on_scene = Some((on, report.clone())),
         EventKind::InterimLineRecorded {
             public_line,
             measures,
@@ -838,6 +842,7 @@ pub fn try_apply(s: State, e: &Event) -> Result<State, WorkflowError> {
         | EventKind::ExternalParticipantApproved { .. }
         | EventKind::HearingHeld { .. }
         | EventKind::SiteVisited { .. }
+        | EventKind::OnSceneReportRecorded { .. }
         | EventKind::InterimLineRecorded { .. } => s.stage.in_review(),
         EventKind::OpinionApproved => s.stage == Stage::OpinionDrafted,
         EventKind::OpinionIssued { .. } => s.stage == Stage::OpinionApproved,
@@ -919,6 +924,7 @@ pub fn event_zh(k: &EventKind) -> &'static str {
         EventKind::Recused { .. } => "决定回避",
         EventKind::HearingHeld { .. } => "听取陈述、举证、申辩",
         EventKind::SiteVisited { .. } => "实地走访调查",
+        EventKind::OnSceneReportRecorded { .. } => "民警报告和现场处置情况",
         EventKind::InterimLineRecorded { .. } => "议定阶段性对外宣传口径",
         EventKind::OpinionDrafted { .. } => "起草审查论证意见",
         EventKind::OpinionApproved => "批准审查论证意见",

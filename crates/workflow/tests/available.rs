@@ -95,7 +95,7 @@ fn art_13_14_16_23_26_27_each_party_sees_its_next_steps_along_the_main_path() {
 
     let day = d(2024, 10, 8);
     c.ok(&office(), Command::Accept, day);
-    // Review (000 §14–15, §18): no opinion without a panel, no interim line for an ordinary
+    // Review (000 §11, §14–15, §18): no opinion without a panel, no interim line for an ordinary
     // case within its period (000 §17).
     let review = [
         "update_facts",
@@ -103,6 +103,7 @@ fn art_13_14_16_23_26_27_each_party_sees_its_next_steps_along_the_main_path() {
         "form_panel",
         "record_hearing",
         "record_site_visit",
+        "record_on_scene_report",
     ];
     sees(&c, &office(), day, &with(&OFFICE_ALWAYS, &review));
     let leaders = ["approve_external_participant", "extend_review"];
@@ -124,6 +125,7 @@ fn art_13_14_16_23_26_27_each_party_sees_its_next_steps_along_the_main_path() {
         "add_evidence",
         "record_hearing",
         "record_site_visit",
+        "record_on_scene_report",
         "draft_opinion",
     ];
     sees(&c, &panel_member(), day, &reviewer);
@@ -161,6 +163,7 @@ fn art_13_14_16_23_26_27_each_party_sees_its_next_steps_along_the_main_path() {
                 "form_panel",
                 "record_hearing",
                 "record_site_visit",
+                "record_on_scene_report",
                 "issue_opinion",
             ],
         ),

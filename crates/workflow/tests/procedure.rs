@@ -866,6 +866,60 @@ fn art_37_the_office_refers_the_conduct_of_officials_for_accountability() {
     );
 }
 
+/// 000 §11: the officer 应立即向所在单位报告，并保护现场、固定证据; the unit 应立即派员赶到现场.
+/// The review records what it found (the office or a panel member, while the case is under
+/// review), shown among the facts for rule r11 (证据流失 by the officer's own breach); a unit's
+/// pack without the step has no such record.
+#[test]
+fn art_11_the_review_records_the_officers_report_and_the_units_dispatch() {
+    let mut c = Case::new();
+    let record = |on: chrono::NaiveDate| Command::RecordOnSceneReport {
+        report: OnSceneReport {
+            reported_on: on,
+            scene_protected: true,
+            evidence: " 执法记录仪视频、现场照片 ".into(),
+            dispatched: true,
+            unit_actions: "所长带队到场，协助固定证据并控制现场".into(),
+        },
+    };
+    file_and_register(&mut c, d(2024, 9, 27));
+    c.refused(&office(), record(d(2024, 6, 3)), d(2024, 9, 30));
+    c.ok(&office(), Command::Accept, d(2024, 9, 30));
+    let msg = c.refused(&officer(), record(d(2024, 6, 3)), d(2024, 10, 8));
+    assert!(msg.contains("记录民警报告和现场处置情况"), "{msg}");
+    let msg = c.refused(&office(), record(d(2024, 10, 9)), d(2024, 10, 8));
+    assert!(msg.contains("000 §11"), "{msg}");
+    assert!(c
+        .sees(&office(), d(2024, 10, 8))
+        .contains(&"record_on_scene_report"));
+    c.ok(&office(), record(d(2024, 6, 3)), d(2024, 10, 8));
+    let facts = <Application as lvzhi_case::Process>::facts(&c.state);
+    let fact = facts
+        .iter()
+        .find(|f| f.label == "民警报告和现场处置（第十一条）")
+        .unwrap_or_else(|| panic!("no §11 fact among {facts:?}"));
+    assert_eq!(
+        fact.value,
+        "2024年6月3日向所在单位报告；民警保护现场、固定证据（执法记录仪视频、现场照片）；所在单位立即派员赶到现场：所长带队到场，协助固定证据并控制现场（2024年10月8日记录）"
+    );
+    let mut own = reg();
+    own.steps.remove("on_scene_report");
+    let err = decide(
+        &c.state,
+        &record(d(2024, 6, 3)),
+        &office(),
+        d(2024, 10, 8),
+        &CAL,
+        &periods(),
+        &own,
+    )
+    .expect_err("no on-scene procedure in the unit's pack");
+    assert!(
+        err.to_string().contains("[[procedure]] on_scene_report"),
+        "{err}"
+    );
+}
+
 #[test]
 fn art_22_the_case_never_blocks_the_accountability_decision() {
     let mut c = Case::new();

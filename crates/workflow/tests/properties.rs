@@ -85,7 +85,7 @@ fn command(i: u8, k: u8, today: chrono::NaiveDate, s: &State) -> (Command, Actor
     } else {
         None
     };
-    match i % 48 {
+    match i % 49 {
         0 => (
             Command::File {
                 form: early_form(),
@@ -394,6 +394,24 @@ fn command(i: u8, k: u8, today: chrono::NaiveDate, s: &State) -> (Command, Actor
                 referred_to: "督察部门".into(),
             },
             if k % 5 == 0 { unit() } else { office() },
+        ),
+        // 000 §11: mostly today or earlier (a later date is refused); the office or a panel
+        // member, sometimes the applicant (refused).
+        48 => (
+            Command::RecordOnSceneReport {
+                report: OnSceneReport {
+                    reported_on: if k % 6 == 0 {
+                        today + chrono::Days::new(1)
+                    } else {
+                        today - chrono::Days::new(u64::from(k % 5))
+                    },
+                    scene_protected: k % 2 == 0,
+                    evidence: text("执法记录仪视频"),
+                    dispatched: k % 3 != 0,
+                    unit_actions: String::new(),
+                },
+            },
+            [office(), panel_member(), officer()][usize::from(k) % 3].clone(),
         ),
         // Invited participants, the applicant (refused), the director, the 纪检 panel member.
         _ => (

@@ -46,6 +46,8 @@ pub fn reg() -> documents::Regulation {
         .insert("public_statement".into(), vec!["§28".into()]);
     reg.steps
         .insert("accountability".into(), vec!["§37".into()]);
+    reg.steps
+        .insert("on_scene_report".into(), vec!["§11".into(), "§11¶2".into()]);
     reg
 }
 
