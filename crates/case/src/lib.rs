@@ -18,5 +18,5 @@ pub use process::{
     ActionSpec, Ctx, Event, Fact, Field, FieldKind, OpenDeadline, Periods, ProcedureStep, Process,
     ProcessError, Refusal, Rules, Summary,
 };
-pub use regulation::{article_zh, numeral, Ground, Regulation};
+pub use regulation::{article_zh, notice, numeral, Ground, Regulation};
 pub use words::*;

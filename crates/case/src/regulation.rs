@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use lvzhi_rules::notice;
 pub use lvzhi_rules::{article_words as article_zh, numeral};
 
 use crate::process::ProcessError;
@@ -25,6 +26,11 @@ pub struct Regulation {
     /// order: what a body's determination may rest on, each citable by its article.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grounds: Vec<Ground>,
+    /// The texts of the pack's notices by kind (`[[notice]]`, issue 20 item 2), as loaded now —
+    /// like `steps`, never recorded with a case: a notice already issued keeps its text in its
+    /// event. Empty when the pack words none (its process then uses its shipped texts).
+    #[serde(skip)]
+    pub notices: BTreeMap<String, notice::NoticeTemplate>,
 }
 
 /// A rule of the governing pack a determination may rest on (002 §9–§12, 003 §6, §7, §11): the
@@ -77,7 +83,13 @@ impl Regulation {
             pack,
             steps: BTreeMap::new(),
             grounds: Vec::new(),
+            notices: BTreeMap::new(),
         }
+    }
+
+    /// The pack's text of notice `kind`, if it words one.
+    pub fn notice(&self, kind: &str) -> Option<&notice::NoticeTemplate> {
+        self.notices.get(kind)
     }
 
     /// "《全称》（以下简称《简称》）" at first mention.
@@ -222,6 +234,7 @@ mod tests {
             },
             steps: BTreeMap::from([("decision".to_string(), vec!["§13".to_string()])]),
             grounds: Vec::new(),
+            notices: BTreeMap::new(),
         }
     }
 

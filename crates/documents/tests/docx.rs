@@ -253,7 +253,8 @@ fn markup_in_a_value_is_printed_literally() {
         d(2024, 9, 27),
         d(2024, 10, 8),
         evil,
-    );
+    )
+    .unwrap();
     let docx = render_docx(&doc, None, &FONTS).unwrap();
     let parts = unzip(&docx);
     let text = text_of(&parts.document);
@@ -279,7 +280,8 @@ fn a_long_reasons_text_stays_whole() {
         d(2024, 9, 27),
         d(2024, 10, 8),
         &reasons,
-    );
+    )
+    .unwrap();
     let parts = unzip(&render_docx(&doc, None, &FONTS).unwrap());
     let text = text_of(&parts.document);
     for i in [1, 30, 60] {

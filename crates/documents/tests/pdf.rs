@@ -391,7 +391,8 @@ fn a_long_reasons_text_paginates_with_page_numbers() {
         d(2024, 9, 27),
         d(2024, 10, 8),
         &reasons,
-    );
+    )
+    .unwrap();
     let pdf = render_pdf(&doc, None, &FONTS).unwrap();
     let n = pages(&pdfinfo(&pdf));
     assert!(n > 2, "{n} pages");
@@ -419,7 +420,8 @@ fn markup_in_a_value_prints_literally() {
         d(2024, 9, 27),
         d(2024, 10, 8),
         evil,
-    );
+    )
+    .unwrap();
     let pdf = render_pdf(&doc, None, &FONTS).unwrap();
     let text = squeeze(&pdftotext(&pdf, &["-layout"]));
     assert!(text.contains(&squeeze(evil)), "{text}");
@@ -442,7 +444,8 @@ fn a_character_outside_the_main_font_falls_back() {
         d(2024, 9, 27),
         d(2024, 10, 8),
         RARE,
-    );
+    )
+    .unwrap();
     let pdf = render_pdf(&doc, None, &FONTS).unwrap();
     let text = squeeze(&pdftotext(&pdf, &["-layout"]));
     assert!(text.contains(RARE), "{text}");
@@ -504,7 +507,8 @@ fn a_character_outside_the_configured_body_font_comes_from_a_free_fallback() {
         d(2024, 9, 27),
         d(2024, 10, 8),
         RARE,
-    );
+    )
+    .unwrap();
     let pdf = render_pdf(&doc, None, &fonts).unwrap();
     let text = squeeze(&pdftotext(&pdf, &["-layout"]));
     assert!(text.contains(RARE), "{text}");

@@ -95,7 +95,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
                 d(2024, 9, 27),
                 d(2024, 10, 8),
                 &opinion_due,
-            ),
+            ).unwrap(),
             None,
         ),
         (
@@ -106,7 +106,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
                 d(2024, 9, 27),
                 d(2024, 10, 8),
                 "申请事项系对民警违反工作纪律受到的批评教育提出，不属于《实施细则》第七条、第八条规定的免责或者容错情形，亦不属于问责处理决定。",
-            ),
+            ).unwrap(),
             None,
         ),
         (
@@ -118,7 +118,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
                 &deadline(d(2024, 9, 27), Period::WorkingDays(7), d(2024, 10, 12)),
                 d(2024, 10, 14),
                 &opinion_due,
-            ),
+            ).unwrap(),
             None,
         ),
         (
@@ -128,7 +128,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
                 "督察大队在执法监督检查中调阅执法记录仪视频，发现民警处置过程规范，可能具有依法履职免责情形。",
                 d(2024, 10, 8),
                 &opinion_due,
-            ),
+            ).unwrap(),
             None,
         ),
         (
@@ -142,7 +142,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
                 d(2024, 11, 11),
                 d(2024, 11, 18),
                 &deadline(d(2024, 11, 18), Period::WorkingDays(15), d(2024, 12, 9)),
-            ),
+            ).unwrap(),
             Some(committee_header.clone()),
         ),
         (
@@ -154,7 +154,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
                 d(2024, 10, 8),
                 d(2024, 11, 1),
                 &appeal_due,
-            ),
+            ).unwrap(),
             Some(committee_header.clone()),
         ),
         (
@@ -174,7 +174,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
                 )),
                 &f.committee,
                 None,
-            ),
+            ).unwrap(),
             Some(committee_header.clone()),
         ),
         (
@@ -191,7 +191,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
                 None,
                 &f.parent_committee.clone().unwrap(),
                 Some(&f.committee),
-            ),
+            ).unwrap(),
             Some(parent_header),
         ),
         (
@@ -204,7 +204,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
                 Proposal::Revoke,
                 "民警依法履职，所用警械未超出必要限度，事后及时救治伤者，依照《实施细则》第七条第（一）项应当免责。",
                 d(2024, 11, 25),
-            ),
+            ).unwrap(),
             Some(committee_header),
         ),
         (
@@ -216,7 +216,7 @@ fn notices() -> Vec<(Document, Option<Header>)> {
                 d(2024, 11, 4),
                 &deadline(d(2024, 11, 4), Period::Days(5), d(2024, 11, 8)),
                 Period::Days(5),
-            ),
+            ).unwrap(),
             None,
         ),
     ]

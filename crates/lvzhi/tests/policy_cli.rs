@@ -155,6 +155,35 @@ fn policy_check_on_a_broken_pack_names_file_line_and_column() {
     );
 }
 
+/// Issue 20 item 2: a unit's own copy of 000 whose 公示 cites an article it does not have is
+/// refused by `policy check` in Chinese, at the line and column of the citation, and loads
+/// once corrected.
+#[test]
+fn issue20_policy_check_refuses_a_notice_template_at_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("000-x.toml");
+    let good =
+        include_str!("../../../packs/000.toml").replacen("id = \"000\"", "id = \"000-x\"", 1);
+    let bad = good.replacen("根据{cite:§23}的规定", "根据{cite:§123}的规定", 1);
+    let at = bad.find("§123}").unwrap();
+    let line = bad[..at].matches('\n').count() + 1;
+    let column = bad[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+    std::fs::write(&p, &bad).unwrap();
+    let o = lvzhi(&["policy", "check", p.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "{}:{line}:{column}：通知 publicity_notice（认定意见公示）的文本模板有误：引用的条文“§123”在本政策包中不存在",
+            p.display()
+        )),
+        "{err}"
+    );
+    std::fs::write(&p, &good).unwrap();
+    let o = lvzhi(&["policy", "check", p.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+}
+
 /// The line of one article in `policy coverage ID`'s output.
 fn coverage_line(out: &str, id: &str, article: &str) -> String {
     let prefix = format!("{id} {article} [");

@@ -56,7 +56,8 @@ pub use registry::{
 };
 
 /// A loaded pack as a procedure a case may follow (issue 20): its version, title and bodies
-/// (`[bodies]`; without them the 维权委 of 000 §10) and its `[[procedure]]`s' articles.
+/// (`[bodies]`; without them the 维权委 of 000 §10), its `[[procedure]]`s' articles and its
+/// notice texts (`[[notice]]`).
 pub fn regulation_of(pack: &lvzhi_rules::Pack) -> Regulation {
     let bodies = match &pack.bodies {
         Some(b) => Bodies {
@@ -100,6 +101,11 @@ pub fn regulation_of(pack: &lvzhi_rules::Pack) -> Regulation {
                 leniency: r.leniency.iter().map(|l| l.id().to_string()).collect(),
                 explain: r.explain.clone(),
             })
+            .collect(),
+        notices: pack
+            .notices
+            .iter()
+            .map(|n| (n.kind.clone(), n.clone()))
             .collect(),
     }
 }

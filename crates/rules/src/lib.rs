@@ -18,6 +18,7 @@ mod coverage;
 mod error;
 mod fidelity;
 mod judge;
+pub mod notice;
 mod pack;
 mod program;
 mod set;

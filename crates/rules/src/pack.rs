@@ -42,6 +42,16 @@ struct RawPack {
     situation: Vec<S<RawSituation>>,
     #[serde(default)]
     bodies: Option<S<RawBodies>>,
+    #[serde(default)]
+    notice: Vec<S<RawNotice>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotice {
+    kind: S<String>,
+    title: S<String>,
+    text: S<String>,
 }
 
 #[derive(Deserialize)]
@@ -804,6 +814,9 @@ pub struct Pack {
     pub situations: Vec<Situation>,
     /// The bodies of its procedure, where the pack is one (`[bodies]`).
     pub bodies: Option<Bodies>,
+    /// The texts of its procedure's notices (`[[notice]]`, issue 20 item 2), in the pack's
+    /// order; empty when the pack words none.
+    pub notices: Vec<crate::notice::NoticeTemplate>,
     pub(crate) loc: Locator,
     /// Expected fired rules not in this pack: (rule id, offset, section), checked at link.
     pub(crate) deferred_fired: Vec<(String, usize, String)>,
@@ -878,6 +891,17 @@ impl Locator {
             s
         } else {
             span.start + 1
+        }
+    }
+
+    /// The byte offset in the file of byte `offset` of the string `value` written at `span`:
+    /// exact when the value is written as it reads (no escapes), else the string's start.
+    fn value_offset(&self, span: &std::ops::Range<usize>, value: &str, offset: usize) -> usize {
+        let start = self.string_start(span);
+        if self.text.get(start..start + value.len()) == Some(value) {
+            start + offset
+        } else {
+            span.start
         }
     }
 }
@@ -1215,6 +1239,125 @@ fn body_name(ctx: &mut Ctx, name: &S<String>) {
             format!("[bodies] 的机构名称“{text}”只能使用占位符 {{org}}（办理案件的单位名称）"),
         );
     }
+}
+
+/// The pack's notice texts (`[[notice]]`, issue 20 item 2): each kind known and worded once,
+/// every kind of the procedure worded when any is, each template well formed, using only its
+/// kind's values and citing only the pack's own articles.
+fn notices(
+    ctx: &mut Ctx,
+    raw: &[S<RawNotice>],
+    article_ids: &BTreeSet<String>,
+) -> Vec<crate::notice::NoticeTemplate> {
+    use crate::notice::{self, Placeholder};
+    let mut out = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for n in raw {
+        let at = n.span().start;
+        let n = n.get_ref();
+        let id = n.kind.get_ref().trim();
+        let Some(kind) = notice::kind(id) else {
+            ctx.err(
+                n.kind.span().start,
+                "[[notice]]",
+                format!(
+                    "[[notice]] 的通知种类（kind）“{id}”不存在{}",
+                    hint(id, notice::KINDS.iter().map(|k| k.id))
+                ),
+            );
+            continue;
+        };
+        let section = format!("通知 {id}");
+        if let Some(first) = seen.get(id) {
+            let line = ctx.loc.error(*first, "", String::new()).line;
+            ctx.err(
+                n.kind.span().start,
+                &section,
+                format!("{section}（{}）重复（第 {line} 行已定义）", kind.name),
+            );
+            continue;
+        }
+        seen.insert(id.to_string(), at);
+        if n.title.get_ref().trim().is_empty() {
+            ctx.err(
+                n.title.span().start,
+                &section,
+                format!("{section}（{}）的标题（title）不能为空", kind.name),
+            );
+        }
+        let src = n.text.get_ref();
+        let span = n.text.span();
+        let template = match notice::parse_template(src) {
+            Ok(t) => t,
+            Err(e) => {
+                let at = ctx.loc.value_offset(&span, src, e.offset);
+                ctx.err(
+                    at,
+                    &section,
+                    format!("{section}（{}）的文本模板有误：{}", kind.name, e.message),
+                );
+                continue;
+            }
+        };
+        let mut ok = true;
+        for (p, offset) in template.placeholders() {
+            let at = ctx.loc.value_offset(&span, src, offset);
+            let wrong = match &p {
+                Placeholder::Value(name) if kind.flags.contains(&name.as_str()) => Some(format!(
+                    "“{name}”只表示是否具备，只能用作条件：{{if:{name}}} 或 {{unless:{name}}}"
+                )),
+                Placeholder::Value(name) | Placeholder::Guard(name) if !kind.allows(name) => {
+                    let known = ["signer", "date"]
+                        .into_iter()
+                        .chain(kind.values.iter().copied())
+                        .chain(kind.flags.iter().copied());
+                    Some(format!(
+                        "占位符“{name}”不是该通知可用的内容{}；可用：{}",
+                        hint(name, known.clone()),
+                        known.collect::<Vec<_>>().join("、")
+                    ))
+                }
+                Placeholder::Article(a) if !article_ids.contains(a) => Some(format!(
+                    "引用的条文“{a}”在本政策包中不存在{}",
+                    hint(a, article_ids.iter().map(String::as_str))
+                )),
+                _ => None,
+            };
+            if let Some(message) = wrong {
+                ok = false;
+                ctx.err(
+                    at,
+                    &section,
+                    format!("{section}（{}）的文本模板有误：{message}", kind.name),
+                );
+            }
+        }
+        if ok {
+            out.push(notice::NoticeTemplate {
+                kind: id.to_string(),
+                title: n.title.get_ref().trim().to_string(),
+                text: template,
+            });
+        }
+    }
+    if let Some(first) = raw.first() {
+        let missing: Vec<String> = notice::KINDS
+            .iter()
+            .filter(|k| !seen.contains_key(k.id))
+            .map(|k| format!("{}（{}）", k.id, k.name))
+            .collect();
+        if !missing.is_empty() {
+            ctx.err(
+                first.span().start,
+                "[[notice]]",
+                format!(
+                    "[[notice]] 缺少以下通知的文本模板：{}；政策包载明通知文本的，应当载明本程序的全部通知",
+                    missing.join("、")
+                ),
+            );
+        }
+    }
+    out
 }
 
 /// Converts a TOML value given for a fact (examples) to a typed value.
@@ -2265,6 +2408,9 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
         }
     });
 
+    // [[notice]]
+    let notices = notices(&mut ctx, &raw.notice, &article_ids);
+
     let meta = Meta {
         id: m.id.get_ref().clone(),
         title: m.title.clone(),
@@ -2297,6 +2443,7 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
         allocations,
         situations,
         bodies,
+        notices,
         loc: loc.clone(),
         deferred_fired: deferred,
     };

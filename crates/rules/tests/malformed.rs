@@ -202,3 +202,126 @@ fn cross_pack_atom_to_a_missing_pack_is_rejected_at_its_column() {
     assert!(e.starts_with(&format!("packs/t.toml:{line}:19：")), "{e}");
     assert!(e.contains("未载入的政策包“zz”"), "{e}");
 }
+
+/// The shipped pack 000 with `from` replaced by `to` (once): a unit's own edit of its notices.
+fn edited_000(from: &str, to: &str) -> String {
+    let text = include_str!("../../../packs/000.toml");
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
+}
+
+/// Line and column (characters, from 1) of the first `needle` in `text`.
+fn position(text: &str, needle: &str) -> (usize, usize) {
+    let at = text.find(needle).unwrap();
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+fn refused_000(text: &str) -> String {
+    match parse_pack("packs/000.toml", text) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// Issue 20 item 2: pack 000 words every notice of the application, and they load.
+#[test]
+fn issue20_000_words_every_notice_of_the_application() {
+    let pack = parse_pack("packs/000.toml", include_str!("../../../packs/000.toml")).unwrap();
+    let kinds: Vec<&str> = pack.notices.iter().map(|n| n.kind.as_str()).collect();
+    let all: Vec<&str> = lvzhi_rules::notice::KINDS.iter().map(|k| k.id).collect();
+    assert_eq!(kinds, all);
+    assert!(pack.notices.iter().all(|n| !n.title.is_empty()));
+}
+
+/// Issue 20 item 2: a template's mistakes are refused at load, in Chinese, at the line and
+/// column of the placeholder in the pack file.
+#[test]
+fn issue20_notice_template_errors_point_at_line_and_column() {
+    // An unknown placeholder for that kind, with the nearest known one.
+    let text = edited_000("收到{you}提交的免责容错申请，申请事项为“{matter}”{?（涉及{department}于{decided_on}作出的{sanction}处理决定）}。经登记和初查，根据{cite:§13}的规定，决定予以受理。", "收到{you}提交的免责容错申请，申请事项为“{mater}”。经登记和初查，根据{cite:§13}的规定，决定予以受理。");
+    let (line, column) = position(&text, "{mater}");
+    let e = refused_000(&text);
+    assert!(
+        e.starts_with(&format!("packs/000.toml:{line}:{column}：通知 acceptance_notice（受理通知书）的文本模板有误：占位符“mater”不是该通知可用的内容（最接近的是：matter")),
+        "{e}"
+    );
+
+    // An unclosed brace.
+    let text = edited_000(
+        "即最迟于{opinion_due}作出。审查论证期间",
+        "即最迟于{opinion_due作出。审查论证期间",
+    );
+    let (line, column) = position(&text, "{opinion_due作出");
+    let e = refused_000(&text);
+    assert!(
+        e.starts_with(&format!("packs/000.toml:{line}:{column}：")),
+        "{e}"
+    );
+    assert!(e.contains("占位符的“{”没有闭合"), "{e}");
+
+    // A citation of an article the pack lacks.
+    let text = edited_000("根据{cite:§12¶2}的规定", "根据{cite:§12¶3}的规定");
+    let (line, column) = position(&text, "§12¶3}");
+    let e = refused_000(&text);
+    assert!(
+        e.starts_with(&format!("packs/000.toml:{line}:{column}：通知 ex_officio_notice（主动启动审查论证通知书）的文本模板有误：引用的条文“§12¶3”在本政策包中不存在")),
+        "{e}"
+    );
+
+    // A yes/no value written as text.
+    let text = edited_000("{?{if:improper}原问责", "{?{improper}原问责");
+    let e = refused_000(&text);
+    assert!(e.contains("“improper”只表示是否具备，只能用作条件"), "{e}");
+
+    // A stray closing brace.
+    let text = edited_000("　　特此告知。", "　　特此告知。}");
+    let (line, column) = position(&text, "。}");
+    let e = refused_000(&text);
+    assert!(
+        e.starts_with(&format!("packs/000.toml:{line}:{}：", column + 1)),
+        "{e}"
+    );
+    assert!(e.contains("多余的“}”"), "{e}");
+}
+
+/// Issue 20 item 2: every kind worded once, and all of them when any is.
+#[test]
+fn issue20_notice_kinds_repeated_missing_or_unknown_are_refused() {
+    let text = edited_000(
+        "kind = \"rejection_notice\"",
+        "kind = \"acceptance_notice\"",
+    );
+    let e = refused_000(&text);
+    let first = position(&text, "[[notice]]\nkind = \"acceptance_notice\"").0;
+    assert!(
+        e.contains(&format!(
+            "通知 acceptance_notice（受理通知书）重复（第 {first} 行已定义）"
+        )),
+        "{e}"
+    );
+    assert!(
+        e.contains("[[notice]] 缺少以下通知的文本模板：rejection_notice（不予受理通知书）"),
+        "{e}"
+    );
+
+    let text = edited_000("kind = \"publicity_notice\"", "kind = \"publicity\"");
+    let e = refused_000(&text);
+    assert!(
+        e.contains("[[notice]] 的通知种类（kind）“publicity”不存在（最接近的是："),
+        "{e}"
+    );
+    assert!(e.contains("publicity_notice（认定意见公示）"), "{e}");
+
+    // A pack that words none keeps the shipped texts (no error).
+    let at = include_str!("../../../packs/000.toml")
+        .find("\n[[notice]]")
+        .unwrap();
+    let none = &include_str!("../../../packs/000.toml")[..at];
+    assert!(parse_pack("packs/000.toml", none)
+        .unwrap()
+        .notices
+        .is_empty());
+}

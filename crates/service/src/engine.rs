@@ -185,13 +185,15 @@ impl Service {
     }
 
     /// The regulation `g` records as the procedure: its title and bodies as recorded, with that
-    /// pack's procedure articles and rules as loaded.
+    /// pack's procedure articles, rules and notice texts as loaded (a notice already issued
+    /// keeps its text in its event; issue 20 item 2).
     fn regulation_governing(&self, g: &lvzhi_processes::Governance) -> Regulation {
         let loaded = self.regulations.get(&g.procedure.pack);
         Regulation {
             pack: g.procedure.clone(),
             steps: loaded.map(|r| r.steps.clone()).unwrap_or_default(),
             grounds: loaded.map(|r| r.grounds.clone()).unwrap_or_default(),
+            notices: loaded.map(|r| r.notices.clone()).unwrap_or_default(),
         }
     }
 

@@ -45,8 +45,17 @@ fn pack_set() -> PackSet {
             "id = \"acceptance\"\nperiod = \"7wd\"",
             "id = \"acceptance\"\nperiod = \"5wd\"",
             1,
-        );
+        )
+        // Its own wording of the 受理通知书 (issue 20 item 2): another title, and the hearing
+        // of the applicant cited by its own numbering (第十四条, where 000 has 第十五条).
+        .replacen(
+            "title = \"免责容错申请受理通知书\"",
+            "title = \"免责容错申请受理决定书\"",
+            1,
+        )
+        .replacen("申辩（{cite:§15}）", "申辩（{cite:§14}）", 1);
     assert!(own.contains("period = \"5wd\"") && own.contains("000-alszq"));
+    assert!(own.contains("受理决定书") && own.contains("申辩（{cite:§14}）"));
     assert!(own.contains("{org}民警依法履职保护委员会办公室"));
     files.push(("packs/000-alszq.toml".to_string(), own));
     PackSet::load(files.iter().map(|(a, b)| (a.as_str(), b.as_str()))).unwrap()
@@ -257,6 +266,23 @@ async fn issue20_a_case_records_the_regulations_that_governed_it_and_keeps_them(
             "{notice}"
         );
         assert!(!notice.contains("维护民警执法权威"), "{notice}");
+        // Worded as the unit's own pack words it (issue 20 item 2): its title, its numbering.
+        assert_eq!(accepted.case.documents()[0].title, "免责容错申请受理决定书");
+        assert!(notice.contains("申辩（《规程》第十四条）"), "{notice}");
+        // The case opened under 000 issues 000's text, as before.
+        for action in ["register", "accept"] {
+            s.act_process(&id, None, &office, &json!({ "action": action }), today, now)
+                .await
+                .unwrap();
+        }
+        let old = s.load_process(&id).await.unwrap();
+        let first = &old.case.documents()[0];
+        assert_eq!(first.title, "免责容错申请受理通知书");
+        assert!(
+            first.text.contains("申辩（《实施细则》第十五条）"),
+            "{}",
+            first.text
+        );
 
         // Nothing bound up the chain: nothing recorded, 000 governs as before bindings.
         let (free, _, events) = s

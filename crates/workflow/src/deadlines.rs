@@ -304,7 +304,7 @@ pub fn due_events(
                 let opinion = cal.add(acc.due, p.opinion)?;
                 let document = documents::deemed_acceptance_notice(
                     reg, form, s.filer, received, &acc, today, &opinion,
-                );
+                )?;
                 out.push(Event {
                     on: today,
                     by: By::system(),

@@ -521,7 +521,7 @@ impl<'a> Ctx<'a> {
                 }
                 nonempty(grounds, "主动启动应当载明发现的情形或者线索", "000 §12")?;
                 let due = self.cal.add(today, self.p.opinion)?;
-                let document = documents::ex_officio_notice(self.reg, form, grounds, today, &due);
+                let document = documents::ex_officio_notice(self.reg, form, grounds, today, &due)?;
                 Ok(self.ev(
                     self.by(Role::Office),
                     EventKind::OpenedExOfficio {
@@ -568,7 +568,7 @@ impl<'a> Ctx<'a> {
                         nonempty(reasons, "不予受理的，应当书面告知不予受理的理由", "000 §13")?;
                         let document = documents::rejection_notice(
                             self.reg, form, s.filer, received, today, reasons,
-                        );
+                        )?;
                         Ok(self.ev(
                             by,
                             EventKind::Rejected {
@@ -581,7 +581,7 @@ impl<'a> Ctx<'a> {
                         let due = self.cal.add(today, self.p.opinion)?;
                         let document = documents::acceptance_notice(
                             self.reg, form, s.filer, received, today, &due,
-                        );
+                        )?;
                         Ok(self.ev(by, EventKind::Accepted { document }))
                     }
                 }
@@ -959,8 +959,9 @@ impl<'a> Ctx<'a> {
                 let d = s.draft.as_ref().ok_or_else(|| self.wrong_stage(A))?;
                 let accepted = s.accepted_on.unwrap_or(today);
                 let window = self.cal.add(today, self.p.reconsideration_apply)?;
-                let document =
-                    documents::review_opinion(self.reg, form, s.filer, d, accepted, today, &window);
+                let document = documents::review_opinion(
+                    self.reg, form, s.filer, d, accepted, today, &window,
+                )?;
                 Ok(self.ev(
                     by,
                     EventKind::OpinionIssued {
@@ -1086,7 +1087,7 @@ impl<'a> Ctx<'a> {
                     today,
                     &ends,
                     minimum,
-                );
+                )?;
                 Ok(self.ev(
                     by,
                     EventKind::PublicityStarted {
@@ -1245,7 +1246,7 @@ impl<'a> Ctx<'a> {
                     *proposal,
                     reasons,
                     today,
-                );
+                )?;
                 Ok(self.ev(
                     by,
                     EventKind::RecommendationSent {
@@ -1763,7 +1764,7 @@ impl<'a> Ctx<'a> {
             self.today,
             current.due,
             &new_due,
-        );
+        )?;
         Ok(self.ev(
             by,
             EventKind::ReviewExtended {
@@ -1955,7 +1956,7 @@ impl<'a> Ctx<'a> {
             next.as_ref().map(|(d, o)| (d, *o)),
             signer,
             copy,
-        );
+        )?;
         Ok(self.ev(
             by,
             EventKind::AppealReplied {

@@ -1,17 +1,70 @@
 //! The written notices of the procedure, as full Chinese texts. Each is produced by the event
 //! that requires it and stored inside that event, so the text of record never changes later.
+//!
+//! The wording is the governing pack's (`[[notice]]`, issue 20 item 2): each notice is its
+//! template filled with values this module computes from the record — names, dates, periods,
+//! the matter, the determination's citations. A pack that words no notices (one written before
+//! packs could, such as a unit's older copy of 000) issues the texts of the shipped pack 000,
+//! compiled in, exactly as before.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use lvzhi_calendar::{date_zh, Deadline};
+use lvzhi_case::notice::{self, NoticeTemplate};
 
 use crate::model::*;
+use crate::WorkflowError;
 
 /// The regulation a notice cites and whose bodies sign it (issue 20): the procedure pack
 /// recorded as governing the case — 000 itself, or a unit's own copy of it under another title
 /// and other body names — named in full at first mention and by its short name after.
 pub use lvzhi_case::Regulation;
 
-const INDENT: &str = "\u{3000}\u{3000}";
+/// The notice texts of the shipped pack 000, compiled in: what a case issues under a pack that
+/// words no notices. Empty only if the shipped pack fails to load, which its tests forbid.
+pub fn shipped() -> &'static BTreeMap<String, NoticeTemplate> {
+    static SHIPPED: OnceLock<BTreeMap<String, NoticeTemplate>> = OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        notice::notices_of("packs/000.toml", include_str!("../../../packs/000.toml"))
+            .unwrap_or_default()
+    })
+}
+
+/// The text of notice `kind` under `reg`, or the shipped one when its pack words none.
+fn template<'a>(reg: &'a Regulation, kind: &str) -> Result<&'a NoticeTemplate, WorkflowError> {
+    let found = if reg.notices.is_empty() {
+        shipped().get(kind)
+    } else {
+        reg.notice(kind)
+    };
+    found.ok_or_else(|| {
+        let name = notice::kind(kind).map_or(kind, |k| k.name);
+        WorkflowError::Invalid(format!(
+            "《{}》未载明{name}的文本，不能出具；请系统管理员核对本单位适用的规定（政策包 [[notice]] {kind}）",
+            reg.pack.title
+        ))
+    })
+}
+
+/// Notice `kind` filled from `values` (the signer and the date of issue added): its title and
+/// its text.
+fn fill(
+    reg: &Regulation,
+    kind: &str,
+    signer: String,
+    on: NaiveDate,
+    values: Vec<(&'static str, String)>,
+) -> Result<(String, String), WorkflowError> {
+    let t = template(reg, kind)?;
+    let mut map: BTreeMap<&str, String> = values.into_iter().collect();
+    map.insert("signer", signer);
+    map.insert("date", date_zh(on));
+    let text = notice::render_with(&t.text, &map, &reg.first(), &reg.short())
+        .map_err(|e| WorkflowError::Invalid(e.to_string()))?;
+    Ok((t.title.clone(), text))
+}
 
 fn applicant_names(form: &ApplicationForm) -> String {
     let names: Vec<&str> = form.applicants.iter().map(|o| o.name.as_str()).collect();
@@ -54,25 +107,49 @@ pub fn last_day(d: &Deadline) -> String {
     s
 }
 
-fn sign(signer: &str, on: NaiveDate) -> String {
-    format!("\n\n{signer}\n{}", date_zh(on))
-}
-
-fn quoted(form: &ApplicationForm) -> String {
-    format!("“{}”", form.matter.trim())
-}
-
-fn matter(form: &ApplicationForm) -> String {
-    let mut s = quoted(form);
-    if let Some(d) = &form.accountability_decision {
-        s.push_str(&format!(
-            "（涉及{}于{}作出的{}处理决定）",
-            d.department.name,
+/// The matter as the notices quote it, and the accountability decision it concerns (the
+/// department, the date and the sanction; empty when there is none).
+fn matter_values(form: &ApplicationForm) -> Vec<(&'static str, String)> {
+    let (department, decided_on, sanction) = match &form.accountability_decision {
+        Some(d) => (
+            d.department.name.clone(),
             date_zh(d.decided_on),
-            d.sanction.zh()
-        ));
-    }
-    s
+            d.sanction.zh().to_string(),
+        ),
+        None => Default::default(),
+    };
+    vec![
+        ("matter", form.matter.trim().to_string()),
+        ("department", department),
+        ("decided_on", decided_on),
+        ("sanction", sanction),
+    ]
+}
+
+/// The determination as an opinion states it: its basis, conclusion, citations and whether the
+/// original decision was improper (all empty for none: the reply that upholds).
+fn determination_values(
+    reg: &Regulation,
+    d: Option<&Determination>,
+) -> Vec<(&'static str, String)> {
+    let Some(d) = d else {
+        return ["basis", "conclusion", "citations", "improper"]
+            .into_iter()
+            .map(|k| (k, String::new()))
+            .collect();
+    };
+    let cites: Vec<String> = d.articles.iter().map(|a| cite_zh(reg, a)).collect();
+    vec![
+        ("basis", end_sentence(&d.basis)),
+        ("conclusion", d.summary_zh()),
+        ("citations", cites.join("、")),
+        ("improper", flag(d.original_decision_improper)),
+    ]
+}
+
+/// A yes/no value of a template's conditions (`{if:…}`): not empty for yes.
+fn flag(yes: bool) -> String {
+    (if yes { "是" } else { "" }).to_string()
 }
 
 /// "000 §7(一)" → the short name and "第七条第（一）项", "000 §8¶2" → "…第八条第二款": a
@@ -93,6 +170,15 @@ pub fn cite_zh(reg: &Regulation, citation: &str) -> String {
     }
 }
 
+fn end_sentence(s: &str) -> String {
+    let t = s.trim();
+    if t.ends_with('。') || t.ends_with('；') {
+        t.to_string()
+    } else {
+        format!("{t}。")
+    }
+}
+
 pub fn acceptance_notice(
     reg: &Regulation,
     form: &ApplicationForm,
@@ -100,26 +186,25 @@ pub fn acceptance_notice(
     received_on: NaiveDate,
     on: NaiveDate,
     opinion_due: &Deadline,
-) -> Document {
-    let (rf, rs) = (reg.first(), reg.short());
-    let y = you(filer);
-    let text = format!(
-        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。经登记和初查，根据{rf}第十三条的规定，决定予以受理。\n{INDENT}根据{rs}第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出。审查论证期间，{y}可以当面陈述、举证、申辩（{rs}第十五条）。\n{INDENT}特此通知。{sig}",
-        addr = addressee(form, filer),
-        recv = date_zh(received_on),
-        m = matter(form),
-        p = opinion_due.period.to_chinese(),
-        due = last_day(opinion_due),
-        sig = sign(&reg.office_of(&form.committee), on),
-    );
-    Document {
+) -> Result<Document, WorkflowError> {
+    let mut values = vec![
+        ("addressee", addressee(form, filer)),
+        ("you", you(filer).to_string()),
+        ("received_on", date_zh(received_on)),
+        ("opinion_period", opinion_due.period.to_chinese()),
+        ("opinion_due", last_day(opinion_due)),
+    ];
+    values.extend(matter_values(form));
+    let signer = reg.office_of(&form.committee);
+    let (title, text) = fill(reg, "acceptance_notice", signer, on, values)?;
+    Ok(Document {
         kind: DocumentKind::AcceptanceNotice,
-        title: "免责容错申请受理通知书".to_string(),
+        title,
         addressee: addressee(form, filer),
         copy_to: unit_copy(form, filer),
         text,
         issued_on: on,
-    }
+    })
 }
 
 pub fn rejection_notice(
@@ -129,25 +214,24 @@ pub fn rejection_notice(
     received_on: NaiveDate,
     on: NaiveDate,
     reasons: &str,
-) -> Document {
-    let rf = reg.first();
-    let y = you(filer);
-    let text = format!(
-        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。经登记和初查，根据{rf}第十三条的规定，决定不予受理。\n{INDENT}不予受理的理由如下：{r}\n{INDENT}特此通知。{sig}",
-        addr = addressee(form, filer),
-        recv = date_zh(received_on),
-        m = matter(form),
-        r = reasons.trim(),
-        sig = sign(&reg.office_of(&form.committee), on),
-    );
-    Document {
+) -> Result<Document, WorkflowError> {
+    let mut values = vec![
+        ("addressee", addressee(form, filer)),
+        ("you", you(filer).to_string()),
+        ("received_on", date_zh(received_on)),
+        ("reasons", reasons.trim().to_string()),
+    ];
+    values.extend(matter_values(form));
+    let signer = reg.office_of(&form.committee);
+    let (title, text) = fill(reg, "rejection_notice", signer, on, values)?;
+    Ok(Document {
         kind: DocumentKind::RejectionNotice,
-        title: "免责容错申请不予受理通知书".to_string(),
+        title,
         addressee: addressee(form, filer),
         copy_to: unit_copy(form, filer),
         text,
         issued_on: on,
-    }
+    })
 }
 
 pub fn deemed_acceptance_notice(
@@ -158,28 +242,27 @@ pub fn deemed_acceptance_notice(
     acceptance_due: &Deadline,
     on: NaiveDate,
     opinion_due: &Deadline,
-) -> Document {
-    let (rf, rs) = (reg.first(), reg.short());
-    let y = you(filer);
-    let text = format!(
-        "{addr}：\n{INDENT}本办于{recv}收到{y}提交的免责容错申请，申请事项为{m}。根据{rf}第十三条的规定，应当在{ap}内决定是否受理并书面告知；该期限已于{ad}届满，本办未作出告知，依照该条规定视为受理，受理之日为{ad}。\n{INDENT}根据{rs}第十六条的规定，本委将自受理之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出。\n{INDENT}特此告知。{sig}",
-        addr = addressee(form, filer),
-        recv = date_zh(received_on),
-        m = matter(form),
-        ap = acceptance_due.period.to_chinese(),
-        ad = date_zh(acceptance_due.due),
-        p = opinion_due.period.to_chinese(),
-        due = last_day(opinion_due),
-        sig = sign(&reg.office_of(&form.committee), on),
-    );
-    Document {
+) -> Result<Document, WorkflowError> {
+    let mut values = vec![
+        ("addressee", addressee(form, filer)),
+        ("you", you(filer).to_string()),
+        ("received_on", date_zh(received_on)),
+        ("acceptance_period", acceptance_due.period.to_chinese()),
+        ("accepted_on", date_zh(acceptance_due.due)),
+        ("opinion_period", opinion_due.period.to_chinese()),
+        ("opinion_due", last_day(opinion_due)),
+    ];
+    values.extend(matter_values(form));
+    let signer = reg.office_of(&form.committee);
+    let (title, text) = fill(reg, "deemed_acceptance_notice", signer, on, values)?;
+    Ok(Document {
         kind: DocumentKind::DeemedAcceptanceNotice,
-        title: "免责容错申请视为受理告知书".to_string(),
+        title,
         addressee: addressee(form, filer),
         copy_to: unit_copy(form, filer),
         text,
         issued_on: on,
-    }
+    })
 }
 
 pub fn ex_officio_notice(
@@ -188,27 +271,28 @@ pub fn ex_officio_notice(
     grounds: &str,
     on: NaiveDate,
     opinion_due: &Deadline,
-) -> Document {
-    let (rf, rs) = (reg.first(), reg.short());
-    let text = format!(
-        "{addr}：\n{INDENT}本办在工作中发现{m}可能具有应当适用免责容错的情形，线索如下：{g}\n{INDENT}根据{rf}第十二条第二款的规定，本办主动启动免责容错审查论证工作，并将自启动之日起{p}内作出审查论证意见并书面出具，即最迟于{due}作出（{rs}第十六条）。审查论证期间，你可以当面陈述、举证、申辩（{rs}第十五条）。\n{INDENT}特此通知。{sig}",
-        addr = addressee(form, None),
-        m = matter(form),
-        g = grounds.trim(),
-        p = opinion_due.period.to_chinese(),
-        due = last_day(opinion_due),
-        sig = sign(&reg.office_of(&form.committee), on),
-    );
-    Document {
+) -> Result<Document, WorkflowError> {
+    let mut values = vec![
+        ("addressee", addressee(form, None)),
+        ("grounds", grounds.trim().to_string()),
+        ("opinion_period", opinion_due.period.to_chinese()),
+        ("opinion_due", last_day(opinion_due)),
+    ];
+    values.extend(matter_values(form));
+    let signer = reg.office_of(&form.committee);
+    let (title, text) = fill(reg, "ex_officio_notice", signer, on, values)?;
+    Ok(Document {
         kind: DocumentKind::ExOfficioNotice,
-        title: "主动启动免责容错审查论证通知书".to_string(),
+        title,
         addressee: addressee(form, None),
         copy_to: unit_copy(form, None),
         text,
         issued_on: on,
-    }
+    })
 }
 
+/// The first extension (000 §18) or, for `round` 2, the second (000 §20: the pack's
+/// `extension_approval_again`).
 #[allow(clippy::too_many_arguments)]
 pub fn extension_approval(
     reg: &Regulation,
@@ -220,63 +304,35 @@ pub fn extension_approval(
     on: NaiveDate,
     old_due: NaiveDate,
     new_due: &Deadline,
-) -> Document {
-    let rf = reg.first();
-    let (article, head) = if round == 1 {
-        ("第十八条", "案情重大、情况复杂、有较大影响")
+) -> Result<Document, WorkflowError> {
+    let values = vec![
+        ("addressee", addressee(form, filer)),
+        ("you", you(filer).to_string()),
+        ("matter", form.matter.trim().to_string()),
+        ("grounds", end_sentence(grounds)),
+        (
+            "approver",
+            approver.zh().trim_start_matches("维权委").to_string(),
+        ),
+        ("old_due", date_zh(old_due)),
+        ("period", new_due.period.to_chinese()),
+        ("due", last_day(new_due)),
+    ];
+    let kind = if round == 1 {
+        "extension_approval"
     } else {
-        ("第二十条", "重大疑难申请事项未能在规定期限内审查论证完毕")
+        "extension_approval_again"
     };
-    let text = format!(
-        "{addr}：\n{INDENT}{y}就{m}提出的免责容错申请，因{head}，具体理由为：{g}经本委{approver}批准，根据{rf}{article}的规定，作出审查论证意见的期限在原定于{old}届满的基础上{again}延长{p}，延长后的期限至{due}届满。\n{INDENT}特此通知。{sig}",
-        addr = addressee(form, filer),
-        y = you(filer),
-        m = quoted(form),
-        g = end_sentence(grounds),
-        approver = approver.zh().trim_start_matches("维权委"),
-        old = date_zh(old_due),
-        again = if round == 1 { "" } else { "再" },
-        p = new_due.period.to_chinese(),
-        due = last_day(new_due),
-        sig = sign(&reg.committee_of(&form.committee), on),
-    );
-    Document {
+    let signer = reg.committee_of(&form.committee);
+    let (title, text) = fill(reg, kind, signer, on, values)?;
+    Ok(Document {
         kind: DocumentKind::ExtensionApproval,
-        title: if round == 1 {
-            "延长审查论证期限通知书".to_string()
-        } else {
-            "再次延长审查论证期限通知书".to_string()
-        },
+        title,
         addressee: addressee(form, filer),
         copy_to: unit_copy(form, filer),
         text,
         issued_on: on,
-    }
-}
-
-fn end_sentence(s: &str) -> String {
-    let t = s.trim();
-    if t.ends_with('。') || t.ends_with('；') {
-        t.to_string()
-    } else {
-        format!("{t}。")
-    }
-}
-
-fn determination_text(reg: &Regulation, d: &Determination) -> String {
-    let mut s = format!(
-        "{INDENT}审查论证认为：{}\n{INDENT}审查论证结论：{}。",
-        end_sentence(&d.basis),
-        d.summary_zh()
-    );
-    if !d.articles.is_empty() {
-        let cites: Vec<String> = d.articles.iter().map(|a| cite_zh(reg, a)).collect();
-        s.push_str(&format!("依据：{}。", cites.join("、")));
-    }
-    if d.original_decision_improper {
-        s.push_str(&format!("原问责处理决定不当，应当依照{}第二十二条、第二十六条的规定向原决定作出部门提出撤销或者变更原决定的建议。", reg.short()));
-    }
-    s
+    })
 }
 
 pub fn review_opinion(
@@ -287,27 +343,26 @@ pub fn review_opinion(
     accepted_on: NaiveDate,
     on: NaiveDate,
     appeal_due: &Deadline,
-) -> Document {
-    let (rf, rs) = (reg.first(), reg.short());
-    let y = you(filer);
-    let text = format!(
-        "{addr}：\n{INDENT}{y}就{m}提出的免责容错申请，本委于{acc}受理。依照{rf}第十四条至第十六条的规定，本委组织审查论证组对民警履职行为的合法合规性、采取措施的适度合理性、主客观情况、因果关系以及是否适用免责容错进行了全面审查论证，经本委批准，现出具审查论证意见如下：\n{det}\n{INDENT}{y}如对本意见有异议，可以自收到本意见之日起{p}内向本委申请复议（{rs}第二十一条）；本意见于出具当日送达的，最迟应于{due}提出。{sig}",
-        addr = addressee(form, filer),
-        m = quoted(form),
-        acc = date_zh(accepted_on),
-        det = determination_text(reg, d),
-        p = appeal_due.period.to_chinese(),
-        due = last_day(appeal_due),
-        sig = sign(&reg.committee_of(&form.committee), on),
-    );
-    Document {
+) -> Result<Document, WorkflowError> {
+    let mut values = vec![
+        ("addressee", addressee(form, filer)),
+        ("you", you(filer).to_string()),
+        ("matter", form.matter.trim().to_string()),
+        ("accepted_on", date_zh(accepted_on)),
+        ("appeal_period", appeal_due.period.to_chinese()),
+        ("appeal_due", last_day(appeal_due)),
+    ];
+    values.extend(determination_values(reg, Some(d)));
+    let signer = reg.committee_of(&form.committee);
+    let (title, text) = fill(reg, "review_opinion", signer, on, values)?;
+    Ok(Document {
         kind: DocumentKind::ReviewOpinion,
-        title: "免责容错审查论证意见书".to_string(),
+        title,
         addressee: addressee(form, filer),
         copy_to: unit_copy(form, filer),
         text,
         issued_on: on,
-    }
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -324,57 +379,44 @@ pub fn appeal_reply(
     next_window: Option<(&Deadline, &Org)>,
     signer: &Org,
     copy_to: Option<&Org>,
-) -> Document {
-    let (rf, rs) = (reg.first(), reg.short());
-    let y = you(filer);
-    let verdict = if upheld {
-        "维持原审查论证意见".to_string()
-    } else {
-        format!(
-            "变更原审查论证意见，变更后的结论为：{}",
-            in_force.summary_zh()
-        )
+) -> Result<Document, WorkflowError> {
+    let mut values = vec![
+        ("addressee", addressee(form, filer)),
+        ("you", you(filer).to_string()),
+        ("matter", form.matter.trim().to_string()),
+        ("filed_on", date_zh(filed_on)),
+        ("reasoning", end_sentence(reasoning)),
+        ("upheld", flag(upheld)),
+    ];
+    values.extend(determination_values(reg, (!upheld).then_some(in_force)));
+    let (period, body, due) = match next_window {
+        Some((w, parent)) => (w.period.to_chinese(), reg.committee_of(parent), last_day(w)),
+        None => Default::default(),
     };
-    let mut text = format!(
-        "{addr}：\n{INDENT}{y}就{m}于{filed}提出的{k}申请收悉。依照{rf}第二十一条的规定，本委经审查，答复如下：\n{INDENT}{r}\n{INDENT}{k}意见：{verdict}。",
-        addr = addressee(form, filer),
-        filed = date_zh(filed_on),
-        k = kind.zh(),
-        m = quoted(form),
-        r = end_sentence(reasoning),
-    );
-    if !upheld {
-        text.push('\n');
-        text.push_str(&determination_text(reg, in_force));
-    }
-    if let Some((w, parent)) = next_window {
-        text.push_str(&format!(
-            "\n{INDENT}{y}如对本复议意见仍有异议，可以自收到本意见之日起{}内向{}申请复核（{rs}第二十一条）；本意见于出具当日送达的，最迟应于{}提出。",
-            w.period.to_chinese(),
-            reg.committee_of(parent),
-            last_day(w)
-        ));
-    } else {
-        text.push_str(&format!(
-            "\n{INDENT}不得因同一事项、以同一事由重复申请复议复核，但有新的证据可能推翻原意见结论的除外（{rs}第二十一条第三款）。"
-        ));
-    }
-    text.push_str(&sign(&reg.committee_of(signer), on));
+    values.extend([
+        ("re_review_period", period),
+        ("re_review_body", body),
+        ("re_review_due", due),
+    ]);
+    let (template, doc_kind) = match kind {
+        AppealKind::Reconsideration => {
+            ("reconsideration_reply", DocumentKind::ReconsiderationReply)
+        }
+        AppealKind::ReReview => ("re_review_reply", DocumentKind::ReReviewReply),
+    };
+    let (title, text) = fill(reg, template, reg.committee_of(signer), on, values)?;
     let mut copies = unit_copy(form, filer);
     if let Some(c) = copy_to {
         copies.push(reg.committee_of(c));
     }
-    Document {
-        kind: match kind {
-            AppealKind::Reconsideration => DocumentKind::ReconsiderationReply,
-            AppealKind::ReReview => DocumentKind::ReReviewReply,
-        },
-        title: format!("免责容错{}意见书", kind.zh()),
+    Ok(Document {
+        kind: doc_kind,
+        title,
         addressee: addressee(form, filer),
         copy_to: copies,
         text,
         issued_on: on,
-    }
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -387,33 +429,31 @@ pub fn recommendation(
     proposal: Proposal,
     reasons: &str,
     on: NaiveDate,
-) -> Document {
-    let (rf, rs) = (reg.first(), reg.short());
-    let text = format!(
-        "{dept}：\n{INDENT}你部门于{date}对{names}作出{s}的问责处理决定{num}。{names}就此提出免责容错申请（申请事项：{m}），本委依照{rf}第十四条至第十六条的规定进行了审查论证，认定{summary}。\n{INDENT}本委认为原问责处理决定不当，理由如下：{r}\n{INDENT}根据{rs}第二十二条、第二十六条的规定，现将审查论证意见通报你部门，建议{p}。根据{rs}第二十七条的规定，你部门对本建议无正当理由的，应当采纳；不予采纳的，请书面说明正当理由。{sig}",
-        dept = decision.department.name,
-        date = date_zh(decision.decided_on),
-        names = applicant_names(form),
-        s = sanction_zh(current),
-        num = decision
-            .document_number
-            .as_ref()
-            .map(|n| format!("（{n}）"))
-            .unwrap_or_default(),
-        m = form.matter.trim(),
-        summary = d.summary_zh(),
-        r = end_sentence(reasons),
-        p = proposal.zh(),
-        sig = sign(&reg.committee_of(&form.committee), on),
-    );
-    Document {
+) -> Result<Document, WorkflowError> {
+    let values = vec![
+        ("department", decision.department.name.clone()),
+        ("decided_on", date_zh(decision.decided_on)),
+        ("applicants", applicant_names(form)),
+        ("sanction", sanction_zh(current).to_string()),
+        (
+            "document_number",
+            decision.document_number.clone().unwrap_or_default(),
+        ),
+        ("matter", form.matter.trim().to_string()),
+        ("conclusion", d.summary_zh()),
+        ("reasons", end_sentence(reasons)),
+        ("proposal", proposal.zh()),
+    ];
+    let signer = reg.committee_of(&form.committee);
+    let (title, text) = fill(reg, "recommendation", signer, on, values)?;
+    Ok(Document {
         kind: DocumentKind::Recommendation,
-        title: "关于撤销或者变更原问责处理决定的建议书".to_string(),
+        title,
         addressee: decision.department.name.clone(),
         copy_to: vec![form.applying_unit.name.clone()],
         text,
         issued_on: on,
-    }
+    })
 }
 
 pub fn publicity_notice(
@@ -424,43 +464,35 @@ pub fn publicity_notice(
     on: NaiveDate,
     ends: &Deadline,
     minimum: lvzhi_calendar::Period,
-) -> Document {
-    let rf = reg.first();
-    // The minimum alone as before; a longer period set by the office says both (000 §23).
-    let length = if ends.period == minimum {
-        format!("不少于{}", minimum.to_chinese())
-    } else {
-        format!(
-            "共{}（不少于{}）",
-            ends.period.to_chinese(),
-            minimum.to_chinese()
-        )
-    };
-    let text = format!(
-        "{INDENT}根据{rf}第二十三条的规定，现将{names}同志（{unit}）的免责容错认定意见予以公示：\n{INDENT}申请事项：{m}。\n{INDENT}认定意见：{summary}。\n{INDENT}公示地点：{place}。公示期自{start}起，{length}，至{end}止。公示期间，对申请人有不符合免责或者减轻责任情形的证据或者线索的，可以向{office}反映，本办将认真甄别核实。{sig}",
-        names = applicant_names(form),
-        unit = form.applying_unit.name,
-        m = form.matter.trim(),
-        summary = d.summary_zh(),
-        place = place.trim(),
-        start = date_zh(on),
-        end = last_day(ends),
-        office = reg.office_of(&form.committee),
-        sig = sign(&reg.office_of(&form.committee), on),
-    );
-    Document {
+) -> Result<Document, WorkflowError> {
+    // A period longer than the minimum, set by the office, is stated with it (000 §23).
+    let values = vec![
+        ("applicants", applicant_names(form)),
+        ("unit", form.applying_unit.name.clone()),
+        ("matter", form.matter.trim().to_string()),
+        ("conclusion", d.summary_zh()),
+        ("place", place.trim().to_string()),
+        ("period", ends.period.to_chinese()),
+        ("minimum", minimum.to_chinese()),
+        ("longer", flag(ends.period != minimum)),
+        ("end", last_day(ends)),
+        ("office", reg.office_of(&form.committee)),
+    ];
+    let signer = reg.office_of(&form.committee);
+    let (title, text) = fill(reg, "publicity_notice", signer, on, values)?;
+    Ok(Document {
         kind: DocumentKind::PublicityNotice,
-        title: "免责容错认定意见公示".to_string(),
+        title,
         addressee: form.applying_unit.name.clone(),
         copy_to: Vec::new(),
         text,
         issued_on: on,
-    }
+    })
 }
 
 /// 免责容错调查审查情况通报 (000 §28): the case made known to the public, or to the 执法相对人
-/// in writing, by the 公安机关 itself. The articles come from the governing pack's
-/// `public_statement` procedure; a pack without it has no such step.
+/// in writing, by the 公安机关 itself. Only where the governing pack has the `public_statement`
+/// procedure; its text cites the articles the pack words it with.
 pub fn public_statement(
     reg: &Regulation,
     form: &ApplicationForm,
@@ -469,28 +501,30 @@ pub fn public_statement(
     recipient: &str,
     content: &str,
     on: NaiveDate,
-) -> Result<Document, crate::WorkflowError> {
-    let cite = reg.cite_step_first("public_statement", "向社会公布或者向执法相对人通报")?;
-    let names = applicant_names(form);
-    let body = format!(
-        "{INDENT}根据{cite}的规定，为澄清事实、消除不良影响，现将{names}同志（{unit}）{m}的免责容错调查审查情况和认定意见（{summary}）通报如下：\n{INDENT}{c}\n{INDENT}特此通报。{sig}",
-        unit = form.applying_unit.name,
-        m = quoted(form),
-        summary = d.summary_zh(),
-        c = end_sentence(content),
-        sig = sign(&form.committee.name, on),
-    );
-    let (addressee, text) = match audience {
-        StatementAudience::Society => (String::new(), body),
-        StatementAudience::Counterparty => {
-            let r = recipient.trim().to_string();
-            let text = format!("{r}：\n{body}");
-            (r, text)
-        }
+) -> Result<Document, WorkflowError> {
+    reg.step("public_statement", "向社会公布或者向执法相对人通报")?;
+    let addressee = match audience {
+        StatementAudience::Society => String::new(),
+        StatementAudience::Counterparty => recipient.trim().to_string(),
     };
+    let values = vec![
+        ("addressee", addressee.clone()),
+        ("applicants", applicant_names(form)),
+        ("unit", form.applying_unit.name.clone()),
+        ("matter", form.matter.trim().to_string()),
+        ("conclusion", d.summary_zh()),
+        ("content", end_sentence(content)),
+    ];
+    let (title, text) = fill(
+        reg,
+        "public_statement",
+        form.committee.name.clone(),
+        on,
+        values,
+    )?;
     Ok(Document {
         kind: DocumentKind::PublicStatement,
-        title: "免责容错调查审查情况通报".to_string(),
+        title,
         addressee,
         copy_to: vec![form.applying_unit.name.clone()],
         text,
@@ -533,6 +567,148 @@ mod tests {
             short_title: "实施细则".into(),
             bodies: lvzhi_case::Bodies::default(),
         })
+    }
+
+    /// A template of kind `kind` that asks for every value of its vocabulary, one a line.
+    fn asking_everything(kind: &str) -> NoticeTemplate {
+        let k = notice::kind(kind).unwrap();
+        let mut lines: Vec<String> = ["signer", "date"]
+            .iter()
+            .chain(k.values)
+            .map(|n| format!("{{{n}}}"))
+            .collect();
+        lines.extend(k.flags.iter().map(|f| format!("{{if:{f}}}是")));
+        NoticeTemplate {
+            kind: kind.into(),
+            title: "标题".into(),
+            text: notice::parse_template(&lines.join("\n")).unwrap(),
+        }
+    }
+
+    /// Issue 20 item 2: every notice gives every value its kind's vocabulary lets a pack use, so
+    /// a unit's template is never refused at issue for a value it was allowed at load.
+    #[test]
+    fn issue20_every_notice_gives_every_value_of_its_kind() {
+        let mut reg = reg_000();
+        reg.notices = notice::KINDS
+            .iter()
+            .map(|k| (k.id.to_string(), asking_everything(k.id)))
+            .collect();
+        reg.steps
+            .insert("public_statement".into(), vec!["§28".into()]);
+        let org = |id: &str, name: &str| Org {
+            id: id.into(),
+            name: name.into(),
+        };
+        let form = ApplicationForm {
+            applicants: vec![Officer {
+                person_id: "p".into(),
+                name: "张某".into(),
+            }],
+            applying_unit: org("u", "巴彦派出所"),
+            committee: org("q", "阿拉善左旗公安局"),
+            parent_committee: Some(org("m", "阿拉善盟公安局")),
+            matter: "请求免责".into(),
+            statement: None,
+            accountability_decision: Some(AccountabilityDecision {
+                department: org("d", "督察支队"),
+                sanction: Sanction::Warning,
+                decided_on: NaiveDate::from_ymd_opt(2024, 9, 1).unwrap(),
+                document_number: Some("阿公督〔2024〕1号".into()),
+            }),
+            facts: Default::default(),
+        };
+        let det = Determination {
+            outcome: Outcome::Exemption,
+            modality: Modality::Shall,
+            leniency: None,
+            basis: "依法履职".into(),
+            articles: vec!["000 §7(一)".into()],
+            original_decision_improper: true,
+            departure_reasons: None,
+        };
+        let on = NaiveDate::from_ymd_opt(2024, 10, 8).unwrap();
+        let due = Calendar::embedded()
+            .add(on, Period::WorkingDays(7))
+            .unwrap();
+        let filer = Some(Filer::Officer);
+        let all = [
+            acceptance_notice(&reg, &form, filer, on, on, &due),
+            rejection_notice(&reg, &form, filer, on, on, "不属于受理范围"),
+            deemed_acceptance_notice(&reg, &form, filer, on, &due, on, &due),
+            ex_officio_notice(&reg, &form, "线索", on, &due),
+            extension_approval(&reg, &form, filer, 1, "复杂", Role::Director, on, on, &due),
+            extension_approval(&reg, &form, filer, 2, "复杂", Role::Director, on, on, &due),
+            review_opinion(&reg, &form, filer, &det, on, on, &due),
+            appeal_reply(
+                &reg,
+                &form,
+                filer,
+                AppealKind::Reconsideration,
+                on,
+                false,
+                "理由",
+                &det,
+                on,
+                Some((&due, &form.committee)),
+                &form.committee,
+                None,
+            ),
+            appeal_reply(
+                &reg,
+                &form,
+                filer,
+                AppealKind::ReReview,
+                on,
+                true,
+                "理由",
+                &det,
+                on,
+                None,
+                &form.committee,
+                None,
+            ),
+            recommendation(
+                &reg,
+                &form,
+                form.accountability_decision.as_ref().unwrap(),
+                Some(Sanction::Warning),
+                &det,
+                Proposal::Revoke,
+                "不当",
+                on,
+            ),
+            publicity_notice(&reg, &form, &det, "公示栏", on, &due, Period::Days(5)),
+            public_statement(
+                &reg,
+                &form,
+                &det,
+                StatementAudience::Counterparty,
+                "李某",
+                "情况属实",
+                on,
+            ),
+        ];
+        for (i, doc) in all.into_iter().enumerate() {
+            let doc = doc.unwrap_or_else(|e| panic!("notice {i}: {e}"));
+            assert_eq!(doc.title, "标题");
+            assert!(doc.text.contains("2024年10月8日"), "{}", doc.text);
+        }
+        // A pack that words its notices but not this one is refused in Chinese, not a panic.
+        reg.notices.remove("rejection_notice");
+        let refused = rejection_notice(&reg, &form, filer, on, on, "理由").unwrap_err();
+        assert!(
+            refused.to_string().contains("未载明不予受理通知书的文本"),
+            "{refused}"
+        );
+    }
+
+    /// Issue 20 item 2: the shipped texts are compiled in and cover every kind.
+    #[test]
+    fn issue20_the_shipped_texts_word_every_notice() {
+        for k in notice::KINDS {
+            assert!(shipped().contains_key(k.id), "{}", k.id);
+        }
     }
 
     #[test]

@@ -54,7 +54,8 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
                 d(2024, 9, 27),
                 d(2024, 10, 8),
                 &opinion_due,
-            ),
+            )
+            .unwrap(),
             vec![
                 "免责容错申请受理通知书",
                 "2024年9月27日",
@@ -71,7 +72,8 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
                 d(2024, 9, 27),
                 d(2024, 10, 8),
                 "申请事项不属于免责容错的范围。",
-            ),
+            )
+            .unwrap(),
             vec![
                 "不予受理",
                 "2024年10月8日",
@@ -88,7 +90,8 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
                 &deadline(d(2024, 9, 27), Period::WorkingDays(7), d(2024, 10, 12)),
                 d(2024, 10, 14),
                 &opinion_due,
-            ),
+            )
+            .unwrap(),
             vec!["视为受理", "2024年10月12日", "第十六条"],
         ),
         (
@@ -98,7 +101,8 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
                 "群众反映该民警处置过程规范。",
                 d(2024, 10, 8),
                 &opinion_due,
-            ),
+            )
+            .unwrap(),
             vec!["主动启动", "第十二条第二款", "2024年11月18日"],
         ),
         (
@@ -112,7 +116,8 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
                 d(2024, 11, 11),
                 d(2024, 11, 18),
                 &deadline(d(2024, 11, 18), Period::WorkingDays(15), d(2024, 12, 9)),
-            ),
+            )
+            .unwrap(),
             vec!["第十八条", "2024年12月9日"],
         ),
         (
@@ -124,7 +129,8 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
                 d(2024, 10, 8),
                 d(2024, 11, 1),
                 &appeal_due,
-            ),
+            )
+            .unwrap(),
             vec!["审查论证意见", "第七条", "2024年11月15日", "第二十一条"],
         ),
         (
@@ -144,7 +150,8 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
                 )),
                 &f.committee,
                 None,
-            ),
+            )
+            .unwrap(),
             vec![
                 "复议",
                 "维持原审查论证意见",
@@ -166,7 +173,8 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
                 None,
                 &f.parent_committee.clone().unwrap(),
                 Some(&f.committee),
-            ),
+            )
+            .unwrap(),
             vec!["复核", "2024年12月2日", "2024年12月20日"],
         ),
         (
@@ -179,7 +187,8 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
                 Proposal::Revoke,
                 "该民警依法履职，未超出必要限度。",
                 d(2024, 11, 25),
-            ),
+            )
+            .unwrap(),
             vec![
                 "阿拉善左旗公安局督察大队",
                 "2024年7月15日",
@@ -196,7 +205,8 @@ pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
                 d(2024, 11, 4),
                 &deadline(d(2024, 11, 4), Period::Days(5), d(2024, 11, 8)),
                 Period::Days(5),
-            ),
+            )
+            .unwrap(),
             vec!["公示", "第二十三条", "2024年11月8日", "政务公开栏"],
         ),
     ]
