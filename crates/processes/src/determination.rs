@@ -69,6 +69,9 @@ pub const REVIEW: &str = "determination_review";
 pub const FILING: &str = "determination_filing";
 /// 002 §14: 予以容错的，不作为执法错误认定 (said in the notice where the pack has it).
 pub const TOLERANCE_EFFECT: &str = "tolerance_effect";
+/// The pack's procedure for weighing the nature of the responsibility (003 §5: 看动机、看程序、
+/// 看政策、看后果): a conclusion under a pack that has it must say each of the four.
+pub const ASSESSMENT: &str = "assessment";
 
 const INDENT: &str = "\u{3000}\u{3000}";
 
@@ -91,6 +94,46 @@ pub const ACTIONS: [(&str, &str); 13] = [
 
 /// The process (a unit struct; see [`Process`]).
 pub struct ToleranceDetermination;
+
+/// 认定责任性质 by the four looks of 003 §5: 看动机 (客观条件 or 主观故意), 看程序 (科学民主决策、
+/// 调研论证、风险评估), 看政策 (国家改革方向, 党纪国法明令禁止, 制度规定明确要求), 看后果 (有无
+/// 不可挽回的损失). Empty under a pack without the `assessment` procedure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Weighing {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub motive: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub process: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub policy: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub consequence: String,
+}
+
+impl Weighing {
+    /// The four looks with their names, in the article's order.
+    pub fn looks(&self) -> [(&'static str, &str); 4] {
+        [
+            ("看动机", self.motive.as_str()),
+            ("看程序", self.process.as_str()),
+            ("看政策", self.policy.as_str()),
+            ("看后果", self.consequence.as_str()),
+        ]
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.looks().iter().all(|(_, v)| v.trim().is_empty())
+    }
+
+    fn trimmed(&self) -> Weighing {
+        Weighing {
+            motive: self.motive.trim().to_string(),
+            process: self.process.trim().to_string(),
+            policy: self.policy.trim().to_string(),
+            consequence: self.consequence.trim().to_string(),
+        }
+    }
+}
 
 /// The conclusion: 容错 or not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,6 +262,9 @@ pub enum Command {
         #[serde(default)]
         grounds: Vec<String>,
         analysis: String,
+        /// 003 §5's four looks, required under a pack with the `assessment` procedure.
+        #[serde(flatten)]
+        weighing: Weighing,
     },
     DeterminationNotify {
         #[serde(default)]
@@ -314,6 +360,9 @@ pub struct Conclusion {
     #[serde(default)]
     pub grounds: Vec<Ground>,
     pub analysis: String,
+    /// 003 §5's four looks (empty under a pack without them).
+    #[serde(default, skip_serializing_if = "Weighing::is_empty")]
+    pub weighing: Weighing,
     /// The pack whose rules the grounds are (`002`), for citations in the facts.
     pub pack: String,
     /// The committee, as the pack named it (中共兴安盟国防动员办公室党组).
@@ -699,7 +748,32 @@ fn fields(action: &str, reg: Option<&Regulation>) -> Vec<Field> {
             Field::new("grounds", "认定依据", grounds_kind(reg), false)
                 .help("具有不予容错情形的，不得予以容错"),
             Field::new("analysis", "综合分析研判意见", FieldKind::LongText, true),
-        ],
+        ]
+        .into_iter()
+        .chain(
+            reg.filter(|r| r.has_step(ASSESSMENT))
+                .into_iter()
+                .flat_map(|_| {
+                    [
+                        ("motive", "看动机", "是客观条件造成还是主观故意"),
+                        (
+                            "process",
+                            "看程序",
+                            "是否经过科学民主决策、调研论证和风险评估",
+                        ),
+                        (
+                            "policy",
+                            "看政策",
+                            "是否符合国家改革方向，是否有党纪国法明令禁止、制度规定明确要求",
+                        ),
+                        ("consequence", "看后果", "有无造成不可挽回的损失"),
+                    ]
+                })
+                .map(|(name, label, help)| {
+                    Field::new(name, label, FieldKind::LongText, true).help(help)
+                }),
+        )
+        .collect(),
         "determination_notify" => vec![Field::new(
             "units",
             "同时告知的相关单位（每行一个）",
@@ -775,15 +849,39 @@ fn fields(action: &str, reg: Option<&Regulation>) -> Vec<Field> {
 
 /// A conclusion from the command's verdict, treatment and grounds, checked against the
 /// governing pack's rules: 容错 needs an excuse that allows the treatment and no bar; a bar wins.
+#[allow(clippy::too_many_arguments)]
 fn conclusion(
     reg: &Regulation,
     verdict: Verdict,
     treatment: Option<Treatment>,
     grounds: &[String],
     analysis: &str,
+    weighing: &Weighing,
     org: &Org,
     on: NaiveDate,
 ) -> Result<Conclusion, ProcessError> {
+    if reg.has_step(ASSESSMENT) {
+        for (look, v) in weighing.looks() {
+            if v.trim().is_empty() {
+                return Err(ProcessError::citing(
+                    format!(
+                        "认定责任性质应当综合考虑动机、程序、政策和后果（{}）：请填写“{look}”",
+                        reg.cite_step(ASSESSMENT, "认定责任性质")?
+                    ),
+                    &format!(
+                        "{} {}",
+                        reg.pack.pack,
+                        reg.step(ASSESSMENT, "认定责任性质")?.join("、")
+                    ),
+                ));
+            }
+        }
+    } else if !weighing.is_empty() {
+        return Err(ProcessError::new(format!(
+            "{}未规定按动机、程序、政策和后果认定责任性质，请在综合分析研判意见中说明",
+            reg.short()
+        )));
+    }
     let mut chosen: Vec<Ground> = Vec::new();
     for id in grounds {
         let Some(g) = reg.grounds.iter().find(|g| g.id == *id) else {
@@ -839,6 +937,7 @@ fn conclusion(
         treatment,
         grounds: chosen,
         analysis,
+        weighing: weighing.trimmed(),
         pack: reg.pack.pack.clone(),
         committee: reg.committee_of(org),
     })
@@ -899,6 +998,20 @@ fn conclusion_paragraphs(reg: &Regulation, c: &Conclusion) -> Vec<String> {
     if !c.grounds.is_empty() {
         let articles: Vec<String> = c.grounds.iter().map(|g| g.article.clone()).collect();
         grounds = format!("认定依据：{}。", reg.cite_all(&articles));
+    }
+    if !c.weighing.is_empty() {
+        if let Ok(cited) = reg.cite_step(ASSESSMENT, "认定责任性质") {
+            let looks: Vec<String> = c
+                .weighing
+                .looks()
+                .iter()
+                .map(|(look, v)| format!("{look}，{}", v.trim_end_matches(['。', '；'])))
+                .collect();
+            out.push(format!(
+                "依照{cited}，综合考虑问题发生的动机态度、客观条件、程序方法、性质程度、后果影响及挽回损失等情况：{}。",
+                looks.join("；")
+            ));
+        }
     }
     out.push(format!(
         "{grounds}综合分析研判意见：{}",
@@ -1345,6 +1458,7 @@ fn decide(
             treatment,
             grounds,
             analysis,
+            weighing,
         } => {
             let reg = need(ctx, CONCLUSION, "认定结论")?;
             let role = lead()?;
@@ -1354,7 +1468,9 @@ fn decide(
             if s.conclusion.is_some() {
                 return Err(ProcessError::new("已经作出认定结论"));
             }
-            let c = conclusion(reg, *verdict, *treatment, grounds, analysis, &o.org, today)?;
+            let c = conclusion(
+                reg, *verdict, *treatment, grounds, analysis, weighing, &o.org, today,
+            )?;
             let notify_due = if reg.has_step(NOTIFICATION) {
                 let period = ctx.periods.need(NOTIFICATION_PERIOD, "告知认定结论")?;
                 let d = ctx
@@ -1502,7 +1618,17 @@ fn decide(
                         "变更原认定结论的，应当选择变更后的认定结论",
                     ));
                 };
-                let c = conclusion(reg, *v, *treatment, grounds, &reasons, &o.org, today)?;
+                // The review revisits the verdict on the facts as weighed (003 §5).
+                let c = conclusion(
+                    reg,
+                    *v,
+                    *treatment,
+                    grounds,
+                    &reasons,
+                    &before.weighing,
+                    &o.org,
+                    today,
+                )?;
                 if c.verdict == before.verdict && c.treatment == before.treatment {
                     return Err(ProcessError::new(
                         "变更后的认定结论与原认定结论相同；维持的，请选择维持原认定结论",
@@ -1879,6 +2005,11 @@ impl Process for ToleranceDetermination {
         },
         ProcedureStep {
             pack: "003",
+            procedure: ASSESSMENT,
+            actions: &["determination_conclude"],
+        },
+        ProcedureStep {
+            pack: "003",
             procedure: REPLY,
             actions: &["determination_reply"],
         },
@@ -2048,6 +2179,15 @@ impl Process for ToleranceDetermination {
                     }
                 ),
             ));
+            if !c.weighing.is_empty() {
+                let looks: Vec<String> = c
+                    .weighing
+                    .looks()
+                    .iter()
+                    .map(|(look, v)| format!("{look}：{v}"))
+                    .collect();
+                out.push(Fact::new("认定责任性质", looks.join("；")));
+            }
             out.push(Fact::new("综合分析研判意见", c.analysis.clone()));
         }
         if let Some((d, units)) = &s.notified {

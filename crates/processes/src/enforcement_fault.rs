@@ -3169,6 +3169,12 @@ impl Process for EnforcementFault {
             procedure: "investigation",
             actions: &["enforcement_fault_open"],
         },
+        // The 2016 text says the same as 1999's §25 (由发生执法过错的公安机关负责调查处理, §22).
+        ProcedureStep {
+            pack: "004-2016",
+            procedure: "investigation",
+            actions: &["enforcement_fault_open"],
+        },
         ProcedureStep {
             pack: "004",
             procedure: "determination",

@@ -156,6 +156,10 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
             "action": "determination_conclude", "verdict": "tolerated", "treatment": "reduced",
             "grounds": ["r6_7"],
             "analysis": "突发事件处置中判断失误，非出于主观故意，后果轻微，已及时救治；但未按预案先行口头警告，应予减轻处理",
+            "motive": "罪犯突然冲撞，民警为制止而处置，非主观故意",
+            "process": "处置后立即报告监区并经监狱医院处置",
+            "policy": "符合监狱突发事件处置的要求，但未按预案先行口头警告",
+            "consequence": "罪犯擦伤已愈合，未造成不可挽回的损失",
         })).await?;
         s.act_process(
             &r(5),
@@ -189,6 +193,10 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
             "action": "determination_conclude", "verdict": "tolerated", "treatment": "lighter",
             "grounds": ["r6_5"],
             "analysis": "办理刑罚执行案件中的非故意失误，未造成后果；但未与原判法院核对日期，应予从轻处理",
+            "motive": "依据法院裁定书办理，日期错误系笔误所致，非主观故意",
+            "process": "按刑罚执行程序审核，但未与原判法院核对日期",
+            "policy": "符合刑罚执行规定，无明令禁止情形",
+            "consequence": "减刑材料尚未报出，未造成后果",
         })).await?;
         s.act_process(&r(6), 27, &fz_office, json!({ "action": "determination_reply", "explanation": "" })).await?;
         s.act_process(&r(6), 24, &Actor::new("p-fz-wujing", &[Role::Officer], FJ_FZ), json!({ "action": "determination_request_review", "reasons": "刑期日期错误系法院笔误，本人无从发现，请求免除责任" })).await?;

@@ -115,6 +115,21 @@ fn conclude(verdict: Verdict, treatment: Option<Treatment>, grounds: &[&str]) ->
         treatment,
         grounds: grounds.iter().map(|g| g.to_string()).collect(),
         analysis: "主观上无故意，程序上已履行检查职责，后果已及时消除".into(),
+        weighing: if PACK.with(Cell::get) == "003" {
+            weighing()
+        } else {
+            Weighing::default()
+        },
+    }
+}
+
+/// 003 §5's four looks, as a 福州监狱 committee writes them.
+fn weighing() -> Weighing {
+    Weighing {
+        motive: "系监控设备故障等客观条件造成，无主观故意".into(),
+        process: "按规定逐级报告并经监区集体研究".into(),
+        policy: "符合监狱安全管理规定，无明令禁止情形".into(),
+        consequence: "未造成不可挽回的损失，已及时消除隐患".into(),
     }
 }
 
@@ -517,6 +532,65 @@ fn art_003_13_early_involvement_application_review_and_reply() {
     );
 }
 
+/// 003 §5: 认定责任性质，综合考虑…看动机…看程序…看政策…看后果. Under 003 the conclusion must
+/// say each of the four (refused citing §5 when one is missing), and the reply and the facts
+/// carry them; under 002, which has no such article, they are not asked for and refused.
+#[test]
+fn art_003_5_the_conclusion_weighs_motive_process_policy_and_consequence() {
+    under("003");
+    let mut c = Case::<ToleranceDetermination>::default();
+    c.run(early_003(), &office_003(), "2026-03-02");
+    c.run(
+        Command::DeterminationRequest {
+            reasons: "突发事件处置中的判断失误，非主观故意".into(),
+        },
+        &officer_003(),
+        "2026-03-04",
+    );
+    c.run(investigate(), &office_003(), "2026-03-09");
+    let cx = ctx(d("2026-03-16"));
+    let spec = ToleranceDetermination::actions(&c.state, &head_003(), &cx)
+        .into_iter()
+        .find(|a| a.id == "determination_conclude")
+        .expect("the conclusion is offered");
+    let names: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
+    assert!(
+        names.ends_with(&["motive", "process", "policy", "consequence"]),
+        "{names:?}"
+    );
+    let mut partial = conclude(Verdict::Tolerated, Some(Treatment::Reduced), &["r6_7"]);
+    if let Command::DeterminationConclude { weighing, .. } = &mut partial {
+        weighing.policy.clear();
+    }
+    let e = c.refused(partial, &head_003(), "2026-03-16");
+    assert_eq!(e.article.as_deref(), Some("003 §5"));
+    assert!(e.message.contains("看政策"), "{e}");
+    let c = replied_003();
+    let facts = ToleranceDetermination::facts(&c.state);
+    assert!(
+        facts.iter().any(|f| f.label == "认定责任性质"
+            && f.value
+                .starts_with("看动机：系监控设备故障等客观条件造成，无主观故意；看程序：")),
+        "{facts:?}"
+    );
+    let reply = &c.docs()[0];
+    assert!(
+        reply.text.contains(
+            "依照《实施办法》第五条，综合考虑问题发生的动机态度、客观条件、程序方法、性质程度、后果影响及挽回损失等情况：看动机，系监控设备故障等客观条件造成，无主观故意；看程序，按规定逐级报告并经监区集体研究；"
+        ),
+        "{}",
+        reply.text
+    );
+    // 002 has no §5 of this kind: a conclusion there neither asks for nor takes them.
+    under("002");
+    let cx = ctx(d("2026-03-16"));
+    let names: Vec<String> = fields("determination_conclude", cx.regulation.as_ref())
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    assert!(!names.contains(&"motive".to_string()), "{names:?}");
+}
+
 #[test]
 fn art_003_13_the_determination_is_filed_with_the_provincial_bureau() {
     let mut c = replied_003();
@@ -819,6 +893,11 @@ impl Driven for ToleranceDetermination {
                     treatment,
                     grounds,
                     analysis: "综合分析研判".into(),
+                    weighing: if PACK.with(Cell::get) == "003" {
+                        weighing()
+                    } else {
+                        Weighing::default()
+                    },
                 }
             }
             "determination_notify" => Command::DeterminationNotify {
