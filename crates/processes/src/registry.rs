@@ -105,6 +105,10 @@ pub fn in_use() -> lvzhi_rules::InUse {
             used.procedure(s.pack, s.procedure, p.name_zh());
         }
     }
+    // Result use is a read model over the processes, not a process of its own.
+    for (pack, procedure) in crate::result_use::PROCEDURES {
+        used.procedure(pack, procedure, "结果运用");
+    }
     used
 }
 

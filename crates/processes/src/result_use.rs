@@ -118,7 +118,7 @@ fn governing(g: Option<&Governance>) -> Vec<(String, String)> {
     }
 }
 
-/// Whether a citation ("000 §30(一)", "003") is of a governing regulation.
+/// Whether a citation ("000 §30(一)", "003 §7") is of a governing regulation.
 fn cites_governing(article: &str, gov: &[(String, String)]) -> bool {
     let pack = article.split_once(' ').map_or(article, |(p, _)| p);
     gov.iter().any(|(p, _)| p == pack)
@@ -165,6 +165,8 @@ pub enum Source {
     Application,
     /// A rectification whose tolerated mistake is not among the applications given.
     Rectification,
+    /// A 容错免责认定 (002 §13, 003 §13) whose conclusion in force tolerates the mistake.
+    Determination,
 }
 
 /// One protected determination of the officer and what it must not affect.
@@ -195,6 +197,64 @@ pub struct ProtectedDetermination {
 /// recorded.
 pub type RectificationRecord<'a> = (&'a str, &'a Rectification, Option<&'a Governance>);
 
+/// A 容错免责认定 case as the caller hands it over: its id, replayed state and governance.
+pub type DeterminationRecord<'a> = (
+    &'a str,
+    &'a crate::determination::State,
+    Option<&'a Governance>,
+);
+
+/// The procedures the result-use read model carries out, for `lvzhi policy coverage`: 003 §7
+/// for the determinations of the bodies 003 governs.
+pub const PROCEDURES: &[(&str, &str)] = &[("003", "result_use")];
+
+/// The officer's 容错 determinations under 002 or 003 (容错免责认定 cases whose conclusion in
+/// force tolerates the mistake) and what each must not affect, by the regulations that governed
+/// the case: 003 §7 for those 免责 or 减责 (免除责任, 减轻处理 — not 从轻处理, which stays within
+/// the ordinary range), 002 §14 for every 容错.
+pub fn protected_by_determinations(
+    officer_id: &str,
+    determinations: &[DeterminationRecord<'_>],
+) -> Vec<ProtectedDetermination> {
+    use crate::determination::{Treatment, Verdict};
+    let mut out = Vec::new();
+    for (id, s, g) in determinations {
+        let Some(o) = &s.opening else { continue };
+        if o.officer.person_id != officer_id {
+            continue;
+        }
+        let Some(c) = s
+            .conclusion
+            .as_ref()
+            .filter(|c| c.verdict == Verdict::Tolerated)
+        else {
+            continue;
+        };
+        let relieved = matches!(c.treatment, Some(Treatment::Waived | Treatment::Reduced));
+        let mut safeguards = tolerance_safeguards();
+        if !relieved {
+            safeguards.retain(|sg| sg.article != S003);
+        }
+        let pending_review = s.review.as_ref().is_some_and(|r| r.answer.is_none());
+        let (safeguards, caveats) = governed(safeguards, Vec::new(), &governing(*g), "容错");
+        out.push(ProtectedDetermination {
+            case_id: id.to_string(),
+            source: Source::Determination,
+            outcome: Outcome::Tolerance.zh(),
+            summary: c.zh(),
+            matter: o.matter.trim().to_string(),
+            issued_on: Some(c.on),
+            is_final: !pending_review,
+            in_question: false,
+            safeguards,
+            applied: Vec::new(),
+            rectifications: Vec::new(),
+            caveats,
+        });
+    }
+    out
+}
+
 /// An application as the caller hands it over: its id, replayed state and finality.
 #[derive(Debug, Clone, Copy)]
 pub struct ApplicationRecord<'a> {
@@ -204,7 +264,9 @@ pub struct ApplicationRecord<'a> {
 }
 
 const S000: &str = "000";
-const S003: &str = "003";
+/// 003's result-use article: "对经认定免责减责的单位和民警…不受影响或不作负面评价" (the pack's
+/// `result_use` procedure).
+const S003: &str = "003 §7";
 
 /// 000 §30 for exempted officers, then 003's additions.
 fn exemption_safeguards() -> Vec<Safeguard> {
@@ -526,6 +588,87 @@ mod tests {
         p.safeguards.iter().map(|s| s.area).collect()
     }
 
+    /// A 容错免责认定 of 陈伟 concluded with `treatment` on 2026-03-16.
+    fn determination(treatment: crate::determination::Treatment) -> crate::determination::State {
+        use crate::determination::{
+            Conclusion, Officer, Opened, Opening, State, Verdict, Weighing,
+        };
+        let org = |id: &str, name: &str| lvzhi_case::Org {
+            id: id.into(),
+            name: name.into(),
+        };
+        State {
+            opening: Some(Opening {
+                how: Opened::Application,
+                officer: Officer {
+                    person_id: "p-chenwei".into(),
+                    name: "陈伟".into(),
+                },
+                unit: org("fz-3", "福州监狱三监区"),
+                org: org("fz", "福州监狱"),
+                matter: "突发事件处置中的判断失误".into(),
+                occurred_on: NaiveDate::from_ymd_opt(2026, 2, 20).expect("a date"),
+                text: String::new(),
+            }),
+            conclusion: Some(Conclusion {
+                on: NaiveDate::from_ymd_opt(2026, 3, 16).expect("a date"),
+                verdict: Verdict::Tolerated,
+                treatment: Some(treatment),
+                grounds: Vec::new(),
+                analysis: "非主观故意".into(),
+                weighing: Weighing::default(),
+                pack: "003".into(),
+                committee: "福州监狱民警依法履职保护委员会".into(),
+            }),
+            ..State::default()
+        }
+    }
+
+    /// 003 §7: 对经认定免责减责的单位和民警，在平时（绩效）考核、年度考评、评先评优、表彰奖励、
+    /// 提拔交流、职称评聘等方面不受影响或者不作负面评价 — a 福州监狱 officer's 容错免责认定 is
+    /// listed with 003 §7's safeguards when it 免除 or 减轻 the responsibility, not when it only
+    /// 从轻; a 002 body's 容错 with 002 §14's; the officer of another case sees nothing of it.
+    #[test]
+    fn s7_003_determinations_that_relieve_are_protected_in_personnel_decisions() {
+        use crate::determination::Treatment;
+        let g003 = governance("003", &["003"]);
+        let reduced = determination(Treatment::Reduced);
+        let list = protected_by_determinations("p-chenwei", &[("R1", &reduced, Some(&g003))]);
+        assert_eq!(list.len(), 1);
+        let d = &list[0];
+        assert_eq!(d.source, Source::Determination);
+        assert_eq!(d.summary, "予以容错，减轻处理");
+        assert!(d.is_final);
+        let areas: Vec<Area> = d.safeguards.iter().map(|s| s.area).collect();
+        assert_eq!(
+            areas,
+            [
+                Area::Assessments,
+                Area::Promotion,
+                Area::Awards,
+                Area::Exchange,
+                Area::ProfessionalTitles
+            ]
+        );
+        assert!(d.safeguards.iter().all(|s| s.article == "003 §7"));
+        assert_eq!(for_area(&list, Area::ProfessionalTitles).len(), 1);
+        // 从轻 is not 减责: nothing of 003 §7, and it says so.
+        let lighter = determination(Treatment::Lighter);
+        let list = protected_by_determinations("p-chenwei", &[("R2", &lighter, Some(&g003))]);
+        assert!(list[0].safeguards.is_empty());
+        assert!(list[0].caveats[0]
+            .text
+            .contains("未就容错认定的结果运用作出规定"));
+        // Under 002: 不作为执法错误认定 (002 §14) only.
+        let g002 = governance("002", &["002"]);
+        let list = protected_by_determinations("p-chenwei", &[("R3", &reduced, Some(&g002))]);
+        let articles: Vec<&str> = list[0].safeguards.iter().map(|s| s.article).collect();
+        assert_eq!(articles, ["002 §14"]);
+        assert!(
+            protected_by_determinations("p-other", &[("R1", &reduced, Some(&g003))]).is_empty()
+        );
+    }
+
     fn governance(procedure: &str, rules: &[&str]) -> Governance {
         let r = |p: &str| lvzhi_case::PackRef {
             pack: p.to_string(),
@@ -649,7 +792,7 @@ mod tests {
         assert!(p
             .safeguards
             .iter()
-            .all(|s| s.article == "003" && !s.by_reference));
+            .all(|s| s.article == "003 §7" && !s.by_reference));
         assert!(p.caveats.iter().all(|c| !c.article.starts_with("000")));
         // 兴安盟国防动员办公室: 002 §14.
         let g002 = governance("002", &["002"]);

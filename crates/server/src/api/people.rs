@@ -119,6 +119,7 @@ fn view_of(d: &ProtectedDetermination) -> DeterminationView {
         source: match d.source {
             Source::Application => "application",
             Source::Rectification => "rectification",
+            Source::Determination => "determination",
         }
         .to_string(),
         outcome: d.outcome.to_string(),
