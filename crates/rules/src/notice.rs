@@ -96,6 +96,18 @@ impl NoticeKind {
     }
 }
 
+/// The values of both extension notices (000 §18's first, §20's second).
+const EXTENSION_VALUES: &[&str] = &[
+    "addressee",
+    "you",
+    "matter",
+    "grounds",
+    "approver",
+    "old_due",
+    "period",
+    "due",
+];
+
 /// The vocabulary of the notices of the 免责容错 application (000 Chapter 3): every value a
 /// template may use, by kind. `signer` (the signing body) and `date` (the date of issue) are
 /// every kind's. A pack that words any of these kinds words them all.
@@ -167,31 +179,13 @@ pub const KINDS: &[NoticeKind] = &[
     NoticeKind {
         id: "extension_approval",
         name: "延长审查论证期限通知书",
-        values: &[
-            "addressee",
-            "you",
-            "matter",
-            "grounds",
-            "approver",
-            "old_due",
-            "period",
-            "due",
-        ],
+        values: EXTENSION_VALUES,
         flags: &[],
     },
     NoticeKind {
         id: "extension_approval_again",
         name: "再次延长审查论证期限通知书",
-        values: &[
-            "addressee",
-            "you",
-            "matter",
-            "grounds",
-            "approver",
-            "old_due",
-            "period",
-            "due",
-        ],
+        values: EXTENSION_VALUES,
         flags: &[],
     },
     NoticeKind {

@@ -146,6 +146,13 @@ pub fn sample_commands(state: &State, action_id: &str, today: NaiveDate) -> Vec<
         "record_hearing" => vec![Command::RecordHearing {
             summary: text("听取申请人陈述、举证、申辩"),
         }],
+        "link_accountability_inquiry" => vec![Command::LinkAccountabilityInquiry {
+            inquiry: AccountabilityInquiry {
+                body: text("纪检监察室"),
+                matter: text(&format!("问责调查{}", s.inquiries.len() + 1)),
+                started_on: today,
+            },
+        }],
         "record_on_scene_report" => vec![Command::RecordOnSceneReport {
             report: OnSceneReport {
                 reported_on: today,

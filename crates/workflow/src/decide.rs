@@ -858,6 +858,30 @@ impl<'a> Ctx<'a> {
                     },
                 ))
             }
+            Command::LinkAccountabilityInquiry { inquiry } => {
+                // 000 §6: the review runs alongside an accountability investigation in progress;
+                // the office records which, so both sides know of each other.
+                const A: &str = "关联同步审查的问责调查";
+                let by = self.office(A, "000 §6")?;
+                if matches!(s.stage, Stage::New | Stage::Rejected) {
+                    return Err(self.wrong_stage(A));
+                }
+                self.reg.step("concurrent_review", A)?;
+                nonempty(&inquiry.body, "应当写明开展问责调查的部门", "000 §6")?;
+                nonempty(&inquiry.matter, "应当写明问责调查的事项", "000 §6")?;
+                if inquiry.started_on > today {
+                    return Err(refused("问责调查开始日期不能晚于今天", "000 §6"));
+                }
+                let inquiry = AccountabilityInquiry {
+                    body: inquiry.body.trim().to_string(),
+                    matter: inquiry.matter.trim().to_string(),
+                    started_on: inquiry.started_on,
+                };
+                if s.inquiries.iter().any(|(_, i)| *i == inquiry) {
+                    return Err(WorkflowError::Invalid("该问责调查已经关联本案".to_string()));
+                }
+                Ok(self.ev(by, EventKind::AccountabilityInquiryLinked { inquiry }))
+            }
             Command::RecordOnSceneReport { report } => {
                 const A: &str = "记录民警报告和现场处置情况";
                 let by = self.reviewer(A)?;

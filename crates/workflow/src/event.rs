@@ -90,6 +90,10 @@ pub enum EventKind {
     OnSceneReportRecorded {
         report: OnSceneReport,
     },
+    /// An accountability investigation in progress that the review runs alongside (000 §6).
+    AccountabilityInquiryLinked {
+        inquiry: AccountabilityInquiry,
+    },
     /// 阶段性对外宣传口径 and measures for an overdue major case (000 §17).
     InterimLineRecorded {
         public_line: String,
@@ -464,6 +468,10 @@ pub enum Command {
         #[serde(flatten)]
         report: OnSceneReport,
     },
+    LinkAccountabilityInquiry {
+        #[serde(flatten)]
+        inquiry: AccountabilityInquiry,
+    },
 }
 
 /// Every action id (the `action` tag of a [`Command`] in JSON) with its formal Chinese label,
@@ -482,6 +490,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("record_hearing", "记录听取陈述、举证、申辩"),
     ("record_site_visit", "记录实地走访调查"),
     ("record_on_scene_report", "记录民警报告和现场处置情况"),
+    ("link_accountability_inquiry", "关联同步审查的问责调查"),
     ("approve_external_participant", "批准邀请人员参与审查论证"),
     ("record_recusal", "决定回避"),
     ("extend_review", "延长审查论证期限"),
@@ -546,6 +555,7 @@ impl Command {
             Command::RecordHearing { .. } => "record_hearing",
             Command::RecordSiteVisit { .. } => "record_site_visit",
             Command::RecordOnSceneReport { .. } => "record_on_scene_report",
+            Command::LinkAccountabilityInquiry { .. } => "link_accountability_inquiry",
             Command::RecordInterimLine { .. } => "record_interim_line",
             Command::DraftOpinion { .. } => "draft_opinion",
             Command::ApproveOpinion => "approve_opinion",
@@ -694,6 +704,7 @@ impl EventKind {
             EventKind::HearingHeld { .. } => "hearing_held",
             EventKind::SiteVisited { .. } => "site_visited",
             EventKind::OnSceneReportRecorded { .. } => "on_scene_report_recorded",
+            EventKind::AccountabilityInquiryLinked { .. } => "accountability_inquiry_linked",
             EventKind::InterimLineRecorded { .. } => "interim_line_recorded",
             EventKind::OpinionDrafted { .. } => "opinion_drafted",
             EventKind::OpinionApproved => "opinion_approved",
@@ -909,6 +920,13 @@ mod tests {
                 persons: t(),
                 facts: t(),
                 referred_to: t(),
+            },
+            Command::LinkAccountabilityInquiry {
+                inquiry: AccountabilityInquiry {
+                    body: t(),
+                    matter: t(),
+                    started_on: NaiveDate::from_ymd_opt(2024, 6, 3).unwrap_or_default(),
+                },
             },
             Command::RecordOnSceneReport {
                 report: OnSceneReport {

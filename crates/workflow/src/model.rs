@@ -442,6 +442,17 @@ pub struct OnSceneReport {
     pub unit_actions: String,
 }
 
+/// An accountability investigation of the officer in progress (000 §6: 开展问责调查过程中，应当
+/// 同步审查是否具有免责容错的情形和条件): the case's review runs alongside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountabilityInquiry {
+    /// The department investigating (纪检监察室, 督察部门 …).
+    pub body: String,
+    /// What it investigates (its matter or reference).
+    pub matter: String,
+    pub started_on: NaiveDate,
+}
+
 /// To whom the 公安机关 makes the case known (000 §28): the public, or the 执法相对人.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

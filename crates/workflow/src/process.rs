@@ -167,6 +167,7 @@ impl Process for Application {
             "review",
             &["form_panel", "record_hearing", "record_site_visit"],
         ),
+        step000("concurrent_review", &["link_accountability_inquiry"]),
         step000("on_scene_report", &["record_on_scene_report"]),
         step000("overdue_major_case", &["record_interim_line"]),
         step000(
@@ -406,6 +407,18 @@ impl Process for Application {
         if let Some(flag) = heavier_after_appeal_fact(state) {
             out.push(flag);
         }
+        out.extend(state.inquiries.iter().map(|(on, i)| {
+            Fact::new(
+                "同步审查的问责调查（第六条）",
+                format!(
+                    "{}自{}开展问责调查：{}（{}关联）",
+                    i.body,
+                    lvzhi_calendar::date_zh(i.started_on),
+                    i.matter,
+                    lvzhi_calendar::date_zh(*on)
+                ),
+            )
+        }));
         out.extend(on_scene_facts(state));
         out.extend(referral_facts(state));
         if !state.panel.is_empty() {
@@ -850,6 +863,7 @@ fn article(action: &str) -> &'static str {
         "add_evidence" => "000 §14–15",
         "record_hearing" | "record_site_visit" => "000 §15",
         "record_on_scene_report" => "000 §11",
+        "link_accountability_inquiry" => "000 §6",
         "approve_external_participant" => "000 §18–19",
         "record_recusal" => "000 §19(六)",
         "extend_review" => "000 §18、§20",
@@ -896,6 +910,7 @@ fn intro(action: &str) -> &'static str {
         "add_evidence" => "上传证据文件并登记到本案：文件按 SM3 摘要存证，每次下载时重新校验。",
         "record_hearing" => "当面听取申请人陈述、举证、申辩，听取申请单位的意见。",
         "record_site_visit" => "开展实地走访调查的地点和情况。",
+        "link_accountability_inquiry" => "在评价民警履职行为、认定民警履职责任、开展问责调查过程中，应当同步审查是否具有免责容错的情形和条件：记录正在进行的问责调查，审查论证与之同步进行（000 §6）。",
         "record_on_scene_report" => "民警在依法履职过程中出现损害后果或者不良影响的，应当立即向所在单位报告，并保护现场、固定证据；所在单位应当立即派员赶到现场，指导和协助民警保护现场、固定证据。记录审查查明的情况，供认定是否因违反执法全流程记录等规定造成证据流失（000 §11）。",
         "approve_external_participant" => "案情重大、情况复杂、有较大影响的申请事项，经维权委主任或者副主任批准，可以邀请专家库人员参与审查论证；参与人员应当符合 000 §19 规定的七项条件。",
         "record_recusal" => "与申请人、申请单位或者审查论证事项有利害关系的人员应当回避；决定回避后，该人员不再参与本案任何办理事项，也不能查看本案。",
@@ -991,6 +1006,11 @@ pub fn fields(action: &str, s: &State) -> Option<Vec<Field>> {
         "record_site_visit" => vec![
             text("place", "走访地点", true),
             long("summary", "走访调查情况", true),
+        ],
+        "link_accountability_inquiry" => vec![
+            text("body", "开展问责调查的部门", true),
+            long("matter", "问责调查的事项", true),
+            field("started_on", "问责调查开始日期", FieldKind::Date, true),
         ],
         "record_on_scene_report" => vec![
             field("reported_on", "民警向所在单位报告的日期", FieldKind::Date, true),

@@ -286,6 +286,9 @@ pub struct State {
     /// The committee's reviews of those flags, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub heavier_reviews: Vec<HeavierReview>,
+    /// Accountability investigations the review runs alongside (000 §6), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inquiries: Vec<(NaiveDate, AccountabilityInquiry)>,
     /// The officer's report and the scene as the review found them (000 §11); the latest record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_scene: Option<(NaiveDate, OnSceneReport)>,
@@ -502,6 +505,9 @@ pub fn apply(mut s: State, e: &Event) -> State {
             s.site_visits.push((on, place.clone(), summary.clone()))
         }
         EventKind::OnSceneReportRecorded { report } => s.on_scene = Some((on, report.clone())),
+        EventKind::AccountabilityInquiryLinked { inquiry } => {
+            s.inquiries.push((on, inquiry.clone()))
+        }
         EventKind::InterimLineRecorded {
             public_line,
             measures,
@@ -925,6 +931,7 @@ pub fn event_zh(k: &EventKind) -> &'static str {
         EventKind::HearingHeld { .. } => "听取陈述、举证、申辩",
         EventKind::SiteVisited { .. } => "实地走访调查",
         EventKind::OnSceneReportRecorded { .. } => "民警报告和现场处置情况",
+        EventKind::AccountabilityInquiryLinked { .. } => "关联同步审查的问责调查",
         EventKind::InterimLineRecorded { .. } => "议定阶段性对外宣传口径",
         EventKind::OpinionDrafted { .. } => "起草审查论证意见",
         EventKind::OpinionApproved => "批准审查论证意见",

@@ -34,13 +34,15 @@ fn sees(c: &Case, who: &Actor, today: NaiveDate, want: &[&'static str]) {
 
 /// What the office may always do once a case is filed (with an accountability decision
 /// linked): evidence, recusal, the linked decision's changes, oversight (000 §14–15, §19, §22,
-/// §29), referrals for accountability (000 §37).
-const OFFICE_ALWAYS: [&str; 5] = [
+/// §29), referrals for accountability (000 §37), an accountability investigation the review runs
+/// alongside (000 §6).
+const OFFICE_ALWAYS: [&str; 6] = [
     "add_evidence",
     "record_recusal",
     "record_sanction_change",
     "record_oversight",
     "refer_for_accountability",
+    "link_accountability_inquiry",
 ];
 
 fn with(base: &[&'static str], more: &[&'static str]) -> Vec<&'static str> {

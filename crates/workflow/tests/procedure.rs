@@ -866,6 +866,65 @@ fn art_37_the_office_refers_the_conduct_of_officials_for_accountability() {
     );
 }
 
+/// 000 §6: 开展问责调查过程中，应当同步审查是否具有免责容错的情形和条件. The office links an
+/// accountability investigation in progress to the case, once the case is filed; it shows among
+/// the facts; a unit's pack without the step has no such link.
+#[test]
+fn art_6_the_review_runs_alongside_an_accountability_investigation() {
+    let mut c = Case::new();
+    let link = |matter: &str| Command::LinkAccountabilityInquiry {
+        inquiry: AccountabilityInquiry {
+            body: "阿拉善左旗公安局纪检监察室".into(),
+            matter: matter.into(),
+            started_on: d(2024, 9, 20),
+        },
+    };
+    c.refused(
+        &office(),
+        link("张某处置警情中致人受伤问题"),
+        d(2024, 9, 26),
+    );
+    file_and_register(&mut c, d(2024, 9, 27));
+    let msg = c.refused(&unit(), link("张某处置警情中致人受伤问题"), d(2024, 9, 30));
+    assert!(msg.contains("000 §6"), "{msg}");
+    let msg = c.refused(&office(), link(" "), d(2024, 9, 30));
+    assert!(msg.contains("问责调查的事项"), "{msg}");
+    c.ok(
+        &office(),
+        link("张某处置警情中致人受伤问题"),
+        d(2024, 9, 30),
+    );
+    let msg = c.refused(
+        &office(),
+        link("张某处置警情中致人受伤问题"),
+        d(2024, 10, 8),
+    );
+    assert!(msg.contains("已经关联"), "{msg}");
+    let facts = <Application as lvzhi_case::Process>::facts(&c.state);
+    assert!(
+        facts.iter().any(|f| f.label == "同步审查的问责调查（第六条）"
+            && f.value
+                == "阿拉善左旗公安局纪检监察室自2024年9月20日开展问责调查：张某处置警情中致人受伤问题（2024年9月30日关联）"),
+        "{facts:?}"
+    );
+    let mut own = reg();
+    own.steps.remove("concurrent_review");
+    let err = decide(
+        &c.state,
+        &link("另一事项"),
+        &office(),
+        d(2024, 10, 8),
+        &CAL,
+        &periods(),
+        &own,
+    )
+    .expect_err("no concurrent review in the unit's pack");
+    assert!(
+        err.to_string().contains("[[procedure]] concurrent_review"),
+        "{err}"
+    );
+}
+
 /// 000 §11: the officer 应立即向所在单位报告，并保护现场、固定证据; the unit 应立即派员赶到现场.
 /// The review records what it found (the office or a panel member, while the case is under
 /// review), shown among the facts for rule r11 (证据流失 by the officer's own breach); a unit's

@@ -85,7 +85,7 @@ fn command(i: u8, k: u8, today: chrono::NaiveDate, s: &State) -> (Command, Actor
     } else {
         None
     };
-    match i % 49 {
+    match i % 50 {
         0 => (
             Command::File {
                 form: early_form(),
@@ -412,6 +412,18 @@ fn command(i: u8, k: u8, today: chrono::NaiveDate, s: &State) -> (Command, Actor
                 },
             },
             [office(), panel_member(), officer()][usize::from(k) % 3].clone(),
+        ),
+        // 000 §6: mostly the office, sometimes the unit (refused); the same inquiry twice is
+        // refused.
+        49 => (
+            Command::LinkAccountabilityInquiry {
+                inquiry: AccountabilityInquiry {
+                    body: text("纪检监察室"),
+                    matter: format!("问责调查{}", k % 3),
+                    started_on: today - chrono::Days::new(u64::from(k % 4)),
+                },
+            },
+            if k % 5 == 0 { unit() } else { office() },
         ),
         // Invited participants, the applicant (refused), the director, the 纪检 panel member.
         _ => (

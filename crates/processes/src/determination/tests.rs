@@ -153,9 +153,8 @@ fn concluded_002() -> Case<ToleranceDetermination> {
     c
 }
 
-/// A 003 case: early involvement, the officer's application, investigation, conclusion (容错,
-/// 减轻 under §6(七)) and the written reply.
-fn replied_003() -> Case<ToleranceDetermination> {
+/// A 003 case: early involvement, the officer's application and the investigation (2026-03-09).
+fn investigated_003() -> Case<ToleranceDetermination> {
     under("003");
     let mut c = Case::default();
     c.run(early_003(), &office_003(), "2026-03-02");
@@ -167,6 +166,12 @@ fn replied_003() -> Case<ToleranceDetermination> {
         "2026-03-04",
     );
     c.run(investigate(), &office_003(), "2026-03-09");
+    c
+}
+
+/// [`investigated_003`], then the conclusion (容错, 减轻 under §6(七)) and the written reply.
+fn replied_003() -> Case<ToleranceDetermination> {
+    let mut c = investigated_003();
     c.run(
         conclude(Verdict::Tolerated, Some(Treatment::Reduced), &["r6_7"]),
         &head_003(),
@@ -537,17 +542,7 @@ fn art_003_13_early_involvement_application_review_and_reply() {
 /// carry them; under 002, which has no such article, they are not asked for and refused.
 #[test]
 fn art_003_5_the_conclusion_weighs_motive_process_policy_and_consequence() {
-    under("003");
-    let mut c = Case::<ToleranceDetermination>::default();
-    c.run(early_003(), &office_003(), "2026-03-02");
-    c.run(
-        Command::DeterminationRequest {
-            reasons: "突发事件处置中的判断失误，非主观故意".into(),
-        },
-        &officer_003(),
-        "2026-03-04",
-    );
-    c.run(investigate(), &office_003(), "2026-03-09");
+    let mut c = investigated_003();
     let cx = ctx(d("2026-03-16"));
     let spec = ToleranceDetermination::actions(&c.state, &head_003(), &cx)
         .into_iter()

@@ -47,6 +47,8 @@ pub fn reg() -> documents::Regulation {
     reg.steps
         .insert("accountability".into(), vec!["§37".into()]);
     reg.steps
+        .insert("concurrent_review".into(), vec!["§6".into()]);
+    reg.steps
         .insert("on_scene_report".into(), vec!["§11".into(), "§11¶2".into()]);
     reg
 }
