@@ -22,9 +22,10 @@ use lvzhi_rules::PackSet;
 use lvzhi_service::{Service, ServiceError};
 use lvzhi_store::{ExpertRecord, GrantRecord, OrgPacks, OrgRecord, PersonRecord};
 use lvzhi_workflow::{
-    AccountabilityDecision, ApplicationForm, Command, Determination, Eligibility, ExternalCategory,
-    ExternalParticipant, Leniency, MemberCategory, Modality, Officer, Org, Outcome, OversightBody,
-    PanelMember, Proposal, Recommendation, Role, Sanction,
+    AccountabilityDecision, AccountabilityInquiry, ApplicationForm, Command, Determination,
+    Eligibility, ExternalCategory, ExternalParticipant, Leniency, MemberCategory, Modality,
+    Officer, OnSceneReport, Org, Outcome, OversightBody, PanelMember, Proposal, Recommendation,
+    Role, Sanction,
 };
 use serde_json::{json, Value};
 
@@ -1902,7 +1903,7 @@ async fn deemed_accepted(s: &mut Seeder) -> Result<(), AppError> {
 }
 
 /// 巴特尔: 依法使用武器致伤 (000 §7(二)); under review with the panel, facts, recommendation,
-/// hearing and site visit (000 §14–15).
+/// hearing and site visit (000 §14–15), the officer's report and the scene (000 §11).
 async fn under_review(s: &mut Seeder) -> Result<(), AppError> {
     let filed_on = s.wd(14)?;
     let me = applicant(OFFICER, BH);
@@ -1931,6 +1932,24 @@ async fn under_review(s: &mut Seeder) -> Result<(), AppError> {
             summary: text("实地查看开枪位置和现场距离，调取小区监控视频，确认鸣枪警告在先。"),
         },
     )
+    .await?;
+    // 000 §11: he reported at once and fixed the evidence; his unit came to the scene.
+    s.act(
+        &c,
+        5,
+        &office(),
+        Command::RecordOnSceneReport {
+            report: OnSceneReport {
+                reported_on: s.wd(25)?,
+                scene_protected: true,
+                evidence: text("执法记录仪视频、现场弹壳和嫌疑人遗留的刀具"),
+                dispatched: true,
+                unit_actions: text(
+                    "巴彦浩特派出所所长带队赶到现场，封控现场、协助固定证据，组织救治伤者",
+                ),
+            },
+        },
+    )
     .await
 }
 
@@ -1953,6 +1972,20 @@ async fn ex_officio(s: &mut Seeder) -> Result<(), AppError> {
         return Ok(());
     };
     s.act(&c, 5, &office(), panel(&[])).await?;
+    // 000 §6: the 督察 investigates the same video; the review runs alongside it.
+    s.act(
+        &c,
+        4,
+        &office(),
+        Command::LinkAccountabilityInquiry {
+            inquiry: AccountabilityInquiry {
+                body: text("阿拉善左旗公安局警务督察大队"),
+                matter: text("网络流传视频所涉阿斯楞处置交通纠纷中是否存在违规使用警械问题"),
+                started_on: s.wd(7)?,
+            },
+        },
+    )
+    .await?;
     s.hearing(
         &c,
         2,
