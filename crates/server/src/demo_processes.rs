@@ -74,7 +74,7 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
 
     // A casualty incident (001 §8(一), §17(一)): the officer reports it; the report to the 盟
     // follows at once; the 盟 forwards it to the 厅 with its view the next day (逐级); the 厅 has
-    // not acknowledged it yet.
+    // not acknowledged it yet. The officer's own response on the scene is recorded (§14).
     let officer2 = Actor::new("p-wangzhiqiang", &[Role::Officer], BH);
     if let Some(id) = s
         .open_process(
@@ -98,6 +98,8 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
         .await?
     {
         s.act_process(&id, 2, &office(MENG, super::MENG_OFFICE), json!({ "action": "incident_forward", "view": "经核实，民警系依法履职时遭受暴力袭击，本机关已督促阿拉善左旗公安局全力做好民警救治、依法从快处理，建议厅维权办跟踪督办" })).await?;
+        // 001 §14: he could not handle it alone and called the command centre for help.
+        s.act_process(&id, 2, &zq_office(), json!({ "action": "incident_on_scene", "account": "王志强头部受伤后退至安全位置，表明身份并口头警告", "requested_help": true, "evidence": "执法记录仪全程录像，现场提取啤酒瓶碎片" })).await?;
         s.act_process(&id, 2, &zq_office(), json!({ "action": "incident_investigate", "findings": "刑侦大队已将滋事人员刑事拘留，调取执法记录仪和周边监控视频，固定证据", "handling_unit": "阿拉善左旗公安局刑侦大队" })).await?;
         s.act_process(&id, 1, &zq_office(), json!({ "action": "incident_comfort_payment", "recipient": "王志强", "amount_yuan": 3000, "basis": "保障民警依法履职抚慰专项资金使用规范" })).await?;
         s.act_process(&id, 1, &zq_office(), json!({ "action": "incident_civil_suit", "suit": "incidental_civil", "loss": "医疗费、误工费约 8600 元", "assistance": "法制大队协助民警准备刑事附带民事诉讼材料" })).await?;
