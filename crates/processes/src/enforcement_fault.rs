@@ -57,6 +57,7 @@ use lvzhi_calendar::{date_zh, Period};
 use lvzhi_case::{numeral, Regulation, Sanction};
 use serde::{Deserialize, Serialize};
 
+use crate::guards::{need, not_blank, refuse};
 use crate::ProcedureStep;
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
@@ -927,6 +928,11 @@ impl Compensation {
     pub fn recovered(&self) -> u64 {
         self.recoveries.iter().map(|(_, _, a, _)| *a).sum()
     }
+
+    /// 元 that may still be recovered: never more than was paid.
+    pub fn left(&self) -> u64 {
+        self.amount.saturating_sub(self.recovered())
+    }
 }
 
 /// The case as its events left it. It reads back from its JSON (`AnyCase::state_json`), so a
@@ -1167,59 +1173,11 @@ pub fn assess(
 // ---------------------------------------------------------------------------------------------
 // Deciding
 
-fn refuse(message: impl Into<String>, article: &str) -> ProcessError {
-    ProcessError::citing(format!("{}（{article}）", message.into()), article)
-}
-
-fn need(actor: &Actor, role: Role, what: &str, article: &str) -> Result<By, ProcessError> {
-    if actor.has(role) {
-        Ok(By {
-            person_id: actor.person_id.clone(),
-            role,
-        })
-    } else {
-        Err(refuse(
-            format!("无权{what}：应由{}办理", role.zh()),
-            article,
-        ))
-    }
-}
-
-/// Like [`need`], for a step either of two departments may take (§26¶2 "督察或者人事部门").
-fn need_one_of(
-    actor: &Actor,
-    roles: &[Role],
-    what: &str,
-    article: &str,
-) -> Result<By, ProcessError> {
-    match roles.iter().find(|r| actor.has(**r)) {
-        Some(role) => Ok(By {
-            person_id: actor.person_id.clone(),
-            role: *role,
-        }),
-        None => {
-            let names: Vec<&str> = roles.iter().map(|r| r.zh()).collect();
-            Err(refuse(
-                format!("无权{what}：应由{}办理", names.join("或者")),
-                article,
-            ))
-        }
-    }
-}
-
 /// The departments that decide enforcement-fault discipline and keep the file (§26¶2, §22).
 const DECIDING: [Role; 2] = [Role::Inspectorate, Role::Personnel];
 
 fn stage_refusal(state: &FaultState, what: &str) -> ProcessError {
     ProcessError::new(format!("案件当前处于“{}”阶段，不能{what}", state.stage().1))
-}
-
-fn not_blank(v: &str, what: &str, article: &str) -> Result<(), ProcessError> {
-    if v.trim().is_empty() {
-        Err(refuse(format!("{what}不能为空"), article))
-    } else {
-        Ok(())
-    }
 }
 
 fn validate_measures(measures: &[String]) -> Result<(), ProcessError> {
@@ -1414,7 +1372,7 @@ fn decide_inner(
             description,
             unit,
         } => {
-            let by = need(actor, Role::LegalAffairs, "执法过错案件立案", "004 §26")?;
+            let by = need(actor, &[Role::LegalAffairs], "执法过错案件立案", "004 §26")?;
             if opened {
                 return Err(ProcessError::new("本案已经立案"));
             }
@@ -1450,7 +1408,7 @@ fn decide_inner(
             )])
         }
         Command::RecordPeople { people } => {
-            let by = need(actor, Role::LegalAffairs, "记录涉案人员", "004 §26")?;
+            let by = need(actor, &[Role::LegalAffairs], "记录涉案人员", "004 §26")?;
             if !opened || state.confirmation.is_some() {
                 return Err(stage_refusal(state, "记录涉案人员"));
             }
@@ -1466,7 +1424,7 @@ fn decide_inner(
             Ok(vec![ev(today, by, Kind::PeopleRecorded { people })])
         }
         Command::RecordCircumstances { circumstances } => {
-            let by = need(actor, Role::LegalAffairs, "记录案件情节", "004 §26")?;
+            let by = need(actor, &[Role::LegalAffairs], "记录案件情节", "004 §26")?;
             if !opened || state.confirmation.is_some() {
                 return Err(stage_refusal(state, "记录案件情节"));
             }
@@ -1480,7 +1438,7 @@ fn decide_inner(
             )])
         }
         Command::Assess { assessment } => {
-            let by = need(actor, Role::LegalAffairs, "计算责任划分", "004 §26")?;
+            let by = need(actor, &[Role::LegalAffairs], "计算责任划分", "004 §26")?;
             if !opened || state.confirmation.is_some() {
                 return Err(stage_refusal(state, "计算责任划分"));
             }
@@ -1504,7 +1462,7 @@ fn decide_inner(
             reasons,
             proposal,
         } => {
-            let by = need(actor, Role::LegalAffairs, "认定执法过错责任", "004 §26")?;
+            let by = need(actor, &[Role::LegalAffairs], "认定执法过错责任", "004 §26")?;
             if !opened || state.confirmation.is_some() {
                 return Err(stage_refusal(state, "认定执法过错责任"));
             }
@@ -1607,7 +1565,7 @@ fn decide_inner(
             approved_by,
             reasons,
         } => {
-            let by = need_one_of(actor, &DECIDING, "作出执法过错责任追究决定", "004 §26¶2")?;
+            let by = need(actor, &DECIDING, "作出执法过错责任追究决定", "004 §26¶2")?;
             if !approved_by.trim().is_empty() {
                 return Err(refuse(
                     "处理决定由督察或者人事部门研究决定后报公安机关行政首长审批，审批由行政首长本人在系统中作出，不能代为填写审批人",
@@ -1684,7 +1642,7 @@ fn decide_inner(
             result,
             reasons,
         } => {
-            let by = need(actor, Role::AgencyHead, "审批处理决定", "004 §26¶2")?;
+            let by = need(actor, &[Role::AgencyHead], "审批处理决定", "004 §26¶2")?;
             let name = name.trim();
             let Some(sub) = state.submitted.get(name) else {
                 return Err(refuse(
@@ -1735,7 +1693,7 @@ fn decide_inner(
             Ok(vec![ev(today, by, Kind::PersonDecided { decision })])
         }
         Command::RecordInFile { name, note } => {
-            let by = need_one_of(actor, &DECIDING, "记入档案", "004 §22")?;
+            let by = need(actor, &DECIDING, "记入档案", "004 §22")?;
             let Some(s) = state.standings.get(name.trim()) else {
                 return Err(refuse(
                     format!("尚未对“{}”作出处理决定，不能记入档案", name.trim()),
@@ -1759,7 +1717,7 @@ fn decide_inner(
             )])
         }
         Command::Appeal { to, reasons } => {
-            let by = need(actor, Role::Officer, "提出申诉", "004 §27")?;
+            let by = need(actor, &[Role::Officer], "提出申诉", "004 §27")?;
             let Some((name, s)) = state
                 .standings
                 .iter()
@@ -1834,7 +1792,7 @@ fn decide_inner(
             discipline,
             reasons,
         } => {
-            let by = need(actor, Role::Inspectorate, "答复申诉", "004 §27")?;
+            let by = need(actor, &[Role::Inspectorate], "答复申诉", "004 §27")?;
             let Some(s) = state.standings.get(name.trim()) else {
                 return Err(ProcessError::new(format!("“{}”没有提出申诉", name.trim())));
             };
@@ -1913,7 +1871,7 @@ fn decide_inner(
             )])
         }
         Command::Transfer { name, to, facts } => {
-            let by = need(actor, Role::LegalAffairs, "移交有关部门", "004 §18")?;
+            let by = need(actor, &[Role::LegalAffairs], "移交有关部门", "004 §18")?;
             let name = liable_person(state, name, "移交", "004 §18")?;
             if state.transfers.contains_key(&name) {
                 return Err(ProcessError::new(format!("“{name}”已经移交有关部门办理")));
@@ -1944,7 +1902,7 @@ fn decide_inner(
             paid_on,
             basis,
         } => {
-            let by = need(actor, Role::LegalAffairs, "记录国家赔偿", "004 §19")?;
+            let by = need(actor, &[Role::LegalAffairs], "记录国家赔偿", "004 §19")?;
             ctx.regulation()?.step(RECOVERY, "国家赔偿的追偿")?;
             if state.liable().is_empty() {
                 return Err(refuse(
@@ -1977,7 +1935,7 @@ fn decide_inner(
             amount,
             reasons,
         } => {
-            let by = need(actor, Role::LegalAffairs, "追偿赔偿费用", "004 §19")?;
+            let by = need(actor, &[Role::LegalAffairs], "追偿赔偿费用", "004 §19")?;
             let Some(c) = &state.compensation else {
                 return Err(refuse("尚未记录国家赔偿，不能追偿", "004 §19"));
             };
@@ -1985,7 +1943,7 @@ fn decide_inner(
             if *amount == 0 {
                 return Err(refuse("追偿金额应当大于零", "004 §19"));
             }
-            let left = c.amount.saturating_sub(c.recovered());
+            let left = c.left();
             if *amount > left {
                 return Err(refuse(
                     format!(
@@ -2899,7 +2857,7 @@ fn actions_for(
                             .help("依照《中华人民共和国国家赔偿法》作出的赔偿决定书或者判决书"),
                     ],
                 )),
-                Some(c) if c.recovered() < c.amount => out.push(spec(
+                Some(c) if c.left() > 0 => out.push(spec(
                     "enforcement_fault_recover",
                     action_label("enforcement_fault_recover"),
                     "004 §19",
@@ -2916,7 +2874,7 @@ fn actions_for(
                         Field::new("amount", "追偿金额（元）", FieldKind::Amount, true).help(
                             &format!(
                                 "尚可追偿{}元；追偿总额不超过赔偿费用（{rs}第十九条）",
-                                c.amount.saturating_sub(c.recovered())
+                                c.left()
                             ),
                         ),
                         Field::new("reasons", "追偿理由", FieldKind::LongText, true)
@@ -3491,7 +3449,7 @@ impl Process for EnforcementFault {
             v.push_str(&format!(
                 "；已追偿{}元，尚可追偿{}元",
                 c.recovered(),
-                c.amount.saturating_sub(c.recovered())
+                c.left()
             ));
             f.push(Fact::new("国家赔偿与追偿（第十九条）", v));
         }

@@ -34,6 +34,7 @@
 
 pub mod determination;
 pub mod enforcement_fault;
+mod guards;
 pub mod incident;
 pub mod name_clearing;
 pub mod rectification;

@@ -38,6 +38,7 @@ use lvzhi_calendar::date_zh;
 use lvzhi_case::{Regulation, Sanction};
 use serde::{Deserialize, Serialize};
 
+use crate::guards::{need, not_blank, refuse};
 use crate::ProcedureStep;
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
@@ -442,36 +443,8 @@ impl AppealState {
 // ---------------------------------------------------------------------------------------------
 // Deciding
 
-fn refuse(message: impl Into<String>, article: &str) -> ProcessError {
-    ProcessError::citing(format!("{}（{article}）", message.into()), article)
-}
-
-fn need(actor: &Actor, roles: &[Role], what: &str, article: &str) -> Result<By, ProcessError> {
-    match roles.iter().find(|r| actor.has(**r)) {
-        Some(role) => Ok(By {
-            person_id: actor.person_id.clone(),
-            role: *role,
-        }),
-        None => {
-            let who: Vec<&str> = roles.iter().map(|r| r.zh()).collect();
-            Err(refuse(
-                format!("无权{what}：应由{}办理", who.join("或者")),
-                article,
-            ))
-        }
-    }
-}
-
 fn stage_refusal(state: &AppealState, what: &str) -> ProcessError {
     ProcessError::new(format!("案件当前处于“{}”阶段，不能{what}", state.stage().1))
-}
-
-fn not_blank(v: &str, what: &str, article: &str) -> Result<(), ProcessError> {
-    if v.trim().is_empty() {
-        Err(refuse(format!("{what}不能为空"), article))
-    } else {
-        Ok(())
-    }
 }
 
 fn named(ctx: &Ctx<'_>, id: &str, what: &str) -> Result<Org, ProcessError> {

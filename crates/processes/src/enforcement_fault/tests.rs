@@ -1288,7 +1288,7 @@ impl Driven for EnforcementFault {
                 let c = state.compensation.as_ref()?;
                 Command::Recover {
                     name: state.liable().first()?.name.clone(),
-                    amount: (c.amount - c.recovered()).min(300 + pick as u64),
+                    amount: c.left().min(300 + pick as u64),
                     reasons: "重大过失".into(),
                 }
             }
