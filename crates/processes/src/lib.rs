@@ -37,6 +37,7 @@ pub mod enforcement_fault;
 mod guards;
 pub mod incident;
 pub mod name_clearing;
+pub mod notices;
 pub mod rectification;
 pub mod registry;
 pub mod result_use;

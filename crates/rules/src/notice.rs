@@ -4,7 +4,7 @@
 //! The template language, small on purpose (docs/policy-packs.md, "Notices"):
 //!
 //! - `{name}` — a value of the record (addressee, dates, matter, period, signer…); which names a
-//!   notice may use is its kind's vocabulary ([`KINDS`]).
+//!   notice may use is its kind's vocabulary ([`kinds`]).
 //! - `{cite:§13}` — an article of the governing regulation: the full title at the notice's first
 //!   citation (`《全称》（以下简称《简称》）第十三条`), the short name after. Several articles are
 //!   joined by `、` or `至` (`{cite:§22、§26}`, `{cite:§14至§16}`).
@@ -28,11 +28,24 @@ use crate::judge::article_words;
 /// One notice a pack words (`[[notice]]`): its kind, its title and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeTemplate {
-    /// The kind's id ([`KINDS`]): the document kind, or `extension_approval_again` for the
+    /// The kind's id ([`kinds`]): the document kind, or `extension_approval_again` for the
     /// second extension.
     pub kind: String,
+    /// The title as written: it may use the kind's values ([`Self::title_with`]).
     pub title: String,
     pub text: Template,
+}
+
+impl NoticeTemplate {
+    /// The title filled from `values` (a title without placeholders is itself).
+    pub fn title_with(&self, values: &BTreeMap<&str, String>) -> Result<String, RenderError> {
+        if !self.title.contains(['{', '}']) {
+            return Ok(self.title.clone());
+        }
+        // Checked when the pack was loaded; a title that no longer parses is a value missing.
+        let t = parse_template(&self.title).map_err(|e| RenderError(e.message))?;
+        render_with(&t, values, "", "")
+    }
 }
 
 /// A parsed template: its lines.
@@ -78,12 +91,19 @@ pub enum Placeholder {
 #[error("通知文本模板使用了“{0}”，但办理本步骤时没有该项内容")]
 pub struct RenderError(pub String);
 
-/// A notice kind of a procedure: its id, its Chinese name, the values its template may use and
-/// which of them are conditions only (yes/no, used in `{if:…}` and `{unless:…}`).
+/// A notice kind of a procedure: its id, its Chinese name, the process that issues it, the
+/// `[[procedure]]` steps it is issued under, the values its template may use and which of them
+/// are conditions only (yes/no, used in `{if:…}` and `{unless:…}`).
 #[derive(Debug, Clone, Copy)]
 pub struct NoticeKind {
     pub id: &'static str,
     pub name: &'static str,
+    /// The process that issues it (`application`, `rectification`, …): a pack that words any
+    /// notice of a process words every notice of that process its steps need.
+    pub process: &'static str,
+    /// The `[[procedure]]` ids under which it is issued: a pack words it when it declares one of
+    /// them (empty: whenever the pack words its process's notices).
+    pub steps: &'static [&'static str],
     pub values: &'static [&'static str],
     pub flags: &'static [&'static str],
 }
@@ -96,197 +116,35 @@ impl NoticeKind {
     }
 }
 
-/// The values of both extension notices (000 §18's first, §20's second).
-const EXTENSION_VALUES: &[&str] = &[
-    "addressee",
-    "you",
-    "matter",
-    "grounds",
-    "approver",
-    "old_due",
-    "period",
-    "due",
+mod application;
+mod determination;
+mod enforcement_fault;
+mod incident;
+mod name_clearing;
+mod rectification;
+mod sanction_appeal;
+
+pub use application::APPLICATION;
+
+/// The vocabularies of every process's notices, one per process (each in its own module).
+pub const PROCESSES: &[&[NoticeKind]] = &[
+    application::APPLICATION,
+    rectification::RECTIFICATION,
+    incident::INCIDENT,
+    name_clearing::NAME_CLEARING,
+    sanction_appeal::SANCTION_APPEAL,
+    enforcement_fault::ENFORCEMENT_FAULT,
+    determination::DETERMINATION,
 ];
 
-/// The vocabulary of the notices of the 免责容错 application (000 Chapter 3): every value a
-/// template may use, by kind. `signer` (the signing body) and `date` (the date of issue) are
-/// every kind's. A pack that words any of these kinds words them all.
-pub const KINDS: &[NoticeKind] = &[
-    NoticeKind {
-        id: "acceptance_notice",
-        name: "受理通知书",
-        values: &[
-            "addressee",
-            "you",
-            "received_on",
-            "matter",
-            "department",
-            "decided_on",
-            "sanction",
-            "opinion_period",
-            "opinion_due",
-        ],
-        flags: &[],
-    },
-    NoticeKind {
-        id: "rejection_notice",
-        name: "不予受理通知书",
-        values: &[
-            "addressee",
-            "you",
-            "received_on",
-            "matter",
-            "department",
-            "decided_on",
-            "sanction",
-            "reasons",
-        ],
-        flags: &[],
-    },
-    NoticeKind {
-        id: "deemed_acceptance_notice",
-        name: "视为受理告知书",
-        values: &[
-            "addressee",
-            "you",
-            "received_on",
-            "matter",
-            "department",
-            "decided_on",
-            "sanction",
-            "acceptance_period",
-            "accepted_on",
-            "opinion_period",
-            "opinion_due",
-        ],
-        flags: &[],
-    },
-    NoticeKind {
-        id: "ex_officio_notice",
-        name: "主动启动审查论证通知书",
-        values: &[
-            "addressee",
-            "matter",
-            "department",
-            "decided_on",
-            "sanction",
-            "grounds",
-            "opinion_period",
-            "opinion_due",
-        ],
-        flags: &[],
-    },
-    NoticeKind {
-        id: "extension_approval",
-        name: "延长审查论证期限通知书",
-        values: EXTENSION_VALUES,
-        flags: &[],
-    },
-    NoticeKind {
-        id: "extension_approval_again",
-        name: "再次延长审查论证期限通知书",
-        values: EXTENSION_VALUES,
-        flags: &[],
-    },
-    NoticeKind {
-        id: "review_opinion",
-        name: "审查论证意见书",
-        values: &[
-            "addressee",
-            "you",
-            "matter",
-            "accepted_on",
-            "basis",
-            "conclusion",
-            "citations",
-            "appeal_period",
-            "appeal_due",
-        ],
-        flags: &["improper"],
-    },
-    NoticeKind {
-        id: "reconsideration_reply",
-        name: "复议意见书",
-        values: &[
-            "addressee",
-            "you",
-            "matter",
-            "filed_on",
-            "reasoning",
-            "basis",
-            "conclusion",
-            "citations",
-            "re_review_period",
-            "re_review_body",
-            "re_review_due",
-        ],
-        flags: &["upheld", "improper"],
-    },
-    NoticeKind {
-        id: "re_review_reply",
-        name: "复核意见书",
-        values: &[
-            "addressee",
-            "you",
-            "matter",
-            "filed_on",
-            "reasoning",
-            "basis",
-            "conclusion",
-            "citations",
-        ],
-        flags: &["upheld", "improper"],
-    },
-    NoticeKind {
-        id: "recommendation",
-        name: "撤销或者变更原问责处理决定的建议书",
-        values: &[
-            "department",
-            "decided_on",
-            "applicants",
-            "sanction",
-            "document_number",
-            "matter",
-            "conclusion",
-            "reasons",
-            "proposal",
-        ],
-        flags: &[],
-    },
-    NoticeKind {
-        id: "publicity_notice",
-        name: "认定意见公示",
-        values: &[
-            "applicants",
-            "unit",
-            "matter",
-            "conclusion",
-            "place",
-            "period",
-            "minimum",
-            "end",
-            "office",
-        ],
-        flags: &["longer"],
-    },
-    NoticeKind {
-        id: "public_statement",
-        name: "调查审查情况通报",
-        values: &[
-            "addressee",
-            "applicants",
-            "unit",
-            "matter",
-            "conclusion",
-            "content",
-        ],
-        flags: &[],
-    },
-];
+/// Every notice kind of every process.
+pub fn kinds() -> impl Iterator<Item = &'static NoticeKind> {
+    PROCESSES.iter().flat_map(|p| p.iter())
+}
 
 /// The kind of notice `id`, if there is one.
 pub fn kind(id: &str) -> Option<&'static NoticeKind> {
-    KINDS.iter().find(|k| k.id == id)
+    kinds().find(|k| k.id == id)
 }
 
 /// Parses a template. One final line break (the closing quotes on their own line) is not part of

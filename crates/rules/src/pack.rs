@@ -1241,13 +1241,15 @@ fn body_name(ctx: &mut Ctx, name: &S<String>) {
     }
 }
 
-/// The pack's notice texts (`[[notice]]`, issue 20 item 2): each kind known and worded once,
-/// every kind of the procedure worded when any is, each template well formed, using only its
-/// kind's values and citing only the pack's own articles.
+/// The pack's notice texts (`[[notice]]`, issue 20 item 2): each kind known and worded once; a
+/// process's every notice that the pack's steps issue worded when any notice of that process
+/// is; each template well formed, using only its kind's values and citing only the pack's own
+/// articles.
 fn notices(
     ctx: &mut Ctx,
     raw: &[S<RawNotice>],
     article_ids: &BTreeSet<String>,
+    step_ids: &BTreeSet<String>,
 ) -> Vec<crate::notice::NoticeTemplate> {
     use crate::notice::{self, Placeholder};
     let mut out = Vec::new();
@@ -1262,7 +1264,7 @@ fn notices(
                 "[[notice]]",
                 format!(
                     "[[notice]] 的通知种类（kind）“{id}”不存在{}",
-                    hint(id, notice::KINDS.iter().map(|k| k.id))
+                    hint(id, notice::kinds().map(|k| k.id))
                 ),
             );
             continue;
@@ -1285,73 +1287,99 @@ fn notices(
                 format!("{section}（{}）的标题（title）不能为空", kind.name),
             );
         }
-        let src = n.text.get_ref();
-        let span = n.text.span();
-        let template = match notice::parse_template(src) {
-            Ok(t) => t,
-            Err(e) => {
-                let at = ctx.loc.value_offset(&span, src, e.offset);
-                ctx.err(
-                    at,
-                    &section,
-                    format!("{section}（{}）的文本模板有误：{}", kind.name, e.message),
-                );
-                continue;
-            }
-        };
+        // The title may use the kind's values too (a report names its officer), on one line.
         let mut ok = true;
-        for (p, offset) in template.placeholders() {
-            let at = ctx.loc.value_offset(&span, src, offset);
-            let wrong = match &p {
-                Placeholder::Value(name) if kind.flags.contains(&name.as_str()) => Some(format!(
-                    "“{name}”只表示是否具备，只能用作条件：{{if:{name}}} 或 {{unless:{name}}}"
-                )),
-                Placeholder::Value(name) | Placeholder::Guard(name) if !kind.allows(name) => {
-                    let known = ["signer", "date"]
-                        .into_iter()
-                        .chain(kind.values.iter().copied())
-                        .chain(kind.flags.iter().copied());
-                    Some(format!(
-                        "占位符“{name}”不是该通知可用的内容{}；可用：{}",
-                        hint(name, known.clone()),
-                        known.collect::<Vec<_>>().join("、")
-                    ))
-                }
-                Placeholder::Article(a) if !article_ids.contains(a) => Some(format!(
-                    "引用的条文“{a}”在本政策包中不存在{}",
-                    hint(a, article_ids.iter().map(String::as_str))
-                )),
-                _ => None,
+        let mut parsed = Vec::new();
+        for (field, what, is_title) in [(&n.title, "标题", true), (&n.text, "文本模板", false)]
+        {
+            let src = field.get_ref();
+            let span = field.span();
+            let checked = if is_title && src.trim().contains('\n') {
+                Err(notice::TemplateError {
+                    offset: 0,
+                    line: 1,
+                    column: 1,
+                    message: "标题只能写在一行内".into(),
+                })
+            } else {
+                notice::parse_template(src)
             };
-            if let Some(message) = wrong {
-                ok = false;
-                ctx.err(
-                    at,
-                    &section,
-                    format!("{section}（{}）的文本模板有误：{message}", kind.name),
-                );
+            let template = match checked {
+                Ok(t) => t,
+                Err(e) => {
+                    let at = ctx.loc.value_offset(&span, src, e.offset);
+                    ctx.err(
+                        at,
+                        &section,
+                        format!("{section}（{}）的{what}有误：{}", kind.name, e.message),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            for (p, offset) in template.placeholders() {
+                let at = ctx.loc.value_offset(&span, src, offset);
+                let wrong = match &p {
+                    Placeholder::Value(name) if kind.flags.contains(&name.as_str()) => {
+                        Some(format!(
+                            "“{name}”只表示是否具备，只能用作条件：{{if:{name}}} 或 {{unless:{name}}}"
+                        ))
+                    }
+                    Placeholder::Value(name) | Placeholder::Guard(name) if !kind.allows(name) => {
+                        let known = ["signer", "date"]
+                            .into_iter()
+                            .chain(kind.values.iter().copied())
+                            .chain(kind.flags.iter().copied());
+                        Some(format!(
+                            "占位符“{name}”不是该通知可用的内容{}；可用：{}",
+                            hint(name, known.clone()),
+                            known.collect::<Vec<_>>().join("、")
+                        ))
+                    }
+                    Placeholder::Article(a) if !article_ids.contains(a) => Some(format!(
+                        "引用的条文“{a}”在本政策包中不存在{}",
+                        hint(a, article_ids.iter().map(String::as_str))
+                    )),
+                    _ => None,
+                };
+                if let Some(message) = wrong {
+                    ok = false;
+                    ctx.err(
+                        at,
+                        &section,
+                        format!("{section}（{}）的{what}有误：{message}", kind.name),
+                    );
+                }
             }
+            parsed.push(template);
         }
-        if ok {
-            out.push(notice::NoticeTemplate {
-                kind: id.to_string(),
-                title: n.title.get_ref().trim().to_string(),
-                text: template,
-            });
-        }
+        let Some(template) = parsed.pop().filter(|_| ok) else {
+            continue;
+        };
+        out.push(notice::NoticeTemplate {
+            kind: id.to_string(),
+            title: n.title.get_ref().trim().to_string(),
+            text: template,
+        });
     }
-    if let Some(first) = raw.first() {
-        let missing: Vec<String> = notice::KINDS
+    // Completeness, per process: the kinds its steps in this pack issue.
+    for group in notice::PROCESSES {
+        let worded = |k: &notice::NoticeKind| seen.get(k.id).copied();
+        let Some(first) = group.iter().filter_map(worded).min() else {
+            continue;
+        };
+        let missing: Vec<String> = group
             .iter()
-            .filter(|k| !seen.contains_key(k.id))
+            .filter(|k| worded(k).is_none())
+            .filter(|k| k.steps.is_empty() || k.steps.iter().any(|s| step_ids.contains(*s)))
             .map(|k| format!("{}（{}）", k.id, k.name))
             .collect();
         if !missing.is_empty() {
             ctx.err(
-                first.span().start,
+                first,
                 "[[notice]]",
                 format!(
-                    "[[notice]] 缺少以下通知的文本模板：{}；政策包载明通知文本的，应当载明本程序的全部通知",
+                    "[[notice]] 缺少以下通知的文本模板：{}；政策包载明某一程序的通知文本的，应当载明该程序各步骤的全部通知",
                     missing.join("、")
                 ),
             );
@@ -2409,7 +2437,12 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackErrors> {
     });
 
     // [[notice]]
-    let notices = notices(&mut ctx, &raw.notice, &article_ids);
+    let step_ids: BTreeSet<String> = raw
+        .procedure
+        .iter()
+        .map(|p| p.get_ref().id.get_ref().trim().to_string())
+        .collect();
+    let notices = notices(&mut ctx, &raw.notice, &article_ids, &step_ids);
 
     let meta = Meta {
         id: m.id.get_ref().clone(),

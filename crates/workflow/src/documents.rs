@@ -590,7 +590,7 @@ mod tests {
     #[test]
     fn issue20_every_notice_gives_every_value_of_its_kind() {
         let mut reg = reg_000();
-        reg.notices = notice::KINDS
+        reg.notices = notice::APPLICATION
             .iter()
             .map(|k| (k.id.to_string(), asking_everything(k.id)))
             .collect();
@@ -706,7 +706,7 @@ mod tests {
     /// Issue 20 item 2: the shipped texts are compiled in and cover every kind.
     #[test]
     fn issue20_the_shipped_texts_word_every_notice() {
-        for k in notice::KINDS {
+        for k in notice::APPLICATION {
             assert!(shipped().contains_key(k.id), "{}", k.id);
         }
     }

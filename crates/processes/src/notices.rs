@@ -1,0 +1,124 @@
+//! The written notices of the processes as texts of their governing packs (`[[notice]]`, issue
+//! 20 item 2): each notice is its template filled with values the process computes from the
+//! record — names, dates, periods, the matter, the reasons — and the regulation cited by its
+//! full title at the first citation and its short name after.
+//!
+//! Which text a case issues: the governing pack's, when that pack words any notice of the
+//! process; otherwise (a pack written before packs could word notices, such as a unit's older
+//! copy) the shipped text of the pack with the same id, else of the first shipped pack that
+//! words the kind — compiled in, so a case never lacks a text its procedure needs.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use lvzhi_calendar::date_zh;
+use lvzhi_case::notice::{self, NoticeTemplate};
+
+use crate::{ProcessError, Regulation};
+
+/// The shipped packs, compiled in, in the order a fallback tries them.
+const SHIPPED: &[(&str, &str)] = &[
+    ("000", include_str!("../../../packs/000.toml")),
+    ("001", include_str!("../../../packs/001.toml")),
+    ("002", include_str!("../../../packs/002.toml")),
+    ("003", include_str!("../../../packs/003.toml")),
+    ("004", include_str!("../../../packs/004.toml")),
+    ("004-2016", include_str!("../../../packs/004-2016.toml")),
+];
+
+type Texts = BTreeMap<String, NoticeTemplate>;
+
+/// The notice texts of each shipped pack, by pack id. A shipped pack that failed to load would
+/// word nothing here; the packs' own tests forbid that.
+fn shipped() -> &'static [(&'static str, Texts)] {
+    static TEXTS: OnceLock<Vec<(&'static str, Texts)>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        SHIPPED
+            .iter()
+            .map(|(id, text)| {
+                let file = format!("packs/{id}.toml");
+                (*id, notice::notices_of(&file, text).unwrap_or_default())
+            })
+            .collect()
+    })
+}
+
+/// The text of notice `kind` a case under `reg` issues (see the module's note on which).
+pub fn template<'a>(reg: &'a Regulation, kind: &str) -> Result<&'a NoticeTemplate, ProcessError> {
+    let known = notice::kind(kind);
+    let process = known.map(|k| k.process);
+    // Does the pack word the notices of this kind's process at all?
+    let words_process = reg
+        .notices
+        .values()
+        .any(|t| notice::kind(&t.kind).map(|k| k.process) == process && process.is_some());
+    let found: Option<&'a NoticeTemplate> = if words_process {
+        reg.notice(kind)
+    } else {
+        let texts = shipped();
+        texts
+            .iter()
+            .find(|(id, _)| *id == reg.pack.pack)
+            .and_then(|(_, t)| t.get(kind))
+            .or_else(|| texts.iter().find_map(|(_, t)| t.get(kind)))
+    };
+    found.ok_or_else(|| {
+        let name = known.map_or(kind, |k| k.name);
+        ProcessError::new(format!(
+            "《{}》未载明{name}的文本，不能出具；请系统管理员核对本单位适用的规定（政策包 [[notice]] {kind}）",
+            reg.pack.title
+        ))
+    })
+}
+
+/// Notice `kind` under `reg`, filled from `values` with the signing body and the date of issue
+/// added: its title and its text.
+pub fn fill(
+    reg: &Regulation,
+    kind: &str,
+    signer: &str,
+    on: NaiveDate,
+    values: Vec<(&'static str, String)>,
+) -> Result<(String, String), ProcessError> {
+    let t = template(reg, kind)?;
+    let mut map: BTreeMap<&str, String> = values.into_iter().collect();
+    map.insert("signer", signer.to_string());
+    map.insert("date", date_zh(on));
+    let text = notice::render_with(&t.text, &map, &reg.first(), &reg.short())
+        .map_err(|e| ProcessError::new(e.to_string()))?;
+    let title = t
+        .title_with(&map)
+        .map_err(|e| ProcessError::new(e.to_string()))?;
+    Ok((title, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every shipped pack loads, so the fallback texts exist (issue 20 item 2).
+    #[test]
+    fn issue20_every_shipped_pack_loads_its_notice_texts() {
+        for (id, text) in SHIPPED {
+            let file = format!("packs/{id}.toml");
+            if let Err(e) = notice::notices_of(&file, text) {
+                panic!("{id}: {e}");
+            }
+        }
+    }
+
+    /// A shipped template for every kind of every process but the application's (the
+    /// workflow's own), in some shipped pack: no process lacks a text.
+    #[test]
+    fn issue20_every_process_notice_kind_has_a_shipped_text() {
+        for k in notice::kinds().filter(|k| k.process != "application") {
+            assert!(
+                shipped().iter().any(|(_, t)| t.contains_key(k.id)),
+                "no shipped pack words {} ({})",
+                k.id,
+                k.name
+            );
+        }
+    }
+}
