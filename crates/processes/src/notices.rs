@@ -85,8 +85,15 @@ pub fn fill(
     let mut map: BTreeMap<&str, String> = values.into_iter().collect();
     map.insert("signer", signer.to_string());
     map.insert("date", date_zh(on));
-    let text = notice::render_with(&t.text, &map, &reg.first(), &reg.short())
-        .map_err(|e| ProcessError::new(e.to_string()))?;
+    let text = notice::render_with(
+        &t.text,
+        &map,
+        &notice::Naming {
+            title: &reg.pack.title,
+            short_title: &reg.pack.short_title,
+        },
+    )
+    .map_err(|e| ProcessError::new(e.to_string()))?;
     let title = t
         .title_with(&map)
         .map_err(|e| ProcessError::new(e.to_string()))?;

@@ -44,7 +44,14 @@ impl NoticeTemplate {
         }
         // Checked when the pack was loaded; a title that no longer parses is a value missing.
         let t = parse_template(&self.title).map_err(|e| RenderError(e.message))?;
-        render_with(&t, values, "", "")
+        render_with(
+            &t,
+            values,
+            &Naming {
+                title: "",
+                short_title: "",
+            },
+        )
     }
 }
 
@@ -364,36 +371,75 @@ impl Template {
     }
 
     /// The text with `value(name)` for each `{name}` (`None`: the process has no such value — an
-    /// error), the regulation cited as `full` at the first citation and `short` after.
+    /// error), the regulation named as `naming` says ([`Naming`]).
     pub fn render<'v>(
         &self,
         value: &dyn Fn(&str) -> Option<&'v str>,
-        full: &str,
-        short: &str,
+        naming: &Naming,
     ) -> Result<String, RenderError> {
         let mut r = Render {
             value,
-            full,
-            short,
-            cited: false,
+            short: naming.short(),
+            cites: 0,
+            first_at: None,
         };
         let mut out: Vec<String> = Vec::new();
         for line in &self.lines {
             if r.keep(line)? {
                 let mut s = String::new();
-                r.pieces(line, &mut s)?;
+                r.pieces(line, &mut s, out.len())?;
                 out.push(s);
+            }
+        }
+        // The first citation names the regulation in full; it introduces the short name only
+        // when the notice cites the regulation again (一个简称不用第二次就不必“以下简称”).
+        if let Some((line, at)) = r.first_at {
+            let name = naming.first(r.cites > 1);
+            if let Some(s) = out.get_mut(line) {
+                s.insert_str(at, &name);
             }
         }
         Ok(out.join("\n"))
     }
 }
 
+/// How a notice names the regulation it cites: its full title, and the short name it uses after
+/// the first mention (empty: the full title every time).
+#[derive(Debug, Clone, Copy)]
+pub struct Naming<'a> {
+    pub title: &'a str,
+    pub short_title: &'a str,
+}
+
+impl Naming<'_> {
+    /// At the first citation: `《全称》（以下简称《简称》）` when `again` (the notice cites it
+    /// again), else `《全称》`.
+    pub fn first(&self, again: bool) -> String {
+        if again && !self.short_title.is_empty() {
+            format!("《{}》（以下简称《{}》）", self.title, self.short_title)
+        } else {
+            format!("《{}》", self.title)
+        }
+    }
+
+    /// After the first citation: `《简称》` (`《全称》` without one).
+    pub fn short(&self) -> String {
+        if self.short_title.is_empty() {
+            format!("《{}》", self.title)
+        } else {
+            format!("《{}》", self.short_title)
+        }
+    }
+}
+
 struct Render<'a, 'v> {
     value: &'a dyn Fn(&str) -> Option<&'v str>,
-    full: &'a str,
-    short: &'a str,
-    cited: bool,
+    short: String,
+    /// Citations written so far.
+    cites: usize,
+    /// Where the first citation's name goes (line, byte offset): written once the notice is
+    /// complete, when it is known whether the regulation is cited again.
+    first_at: Option<(usize, usize)>,
 }
 
 impl<'v> Render<'_, 'v> {
@@ -425,15 +471,24 @@ impl<'v> Render<'_, 'v> {
         Ok(values == 0 || filled > 0)
     }
 
-    fn pieces(&mut self, pieces: &[Piece], out: &mut String) -> Result<(), RenderError> {
+    fn pieces(
+        &mut self,
+        pieces: &[Piece],
+        out: &mut String,
+        line: usize,
+    ) -> Result<(), RenderError> {
         for p in pieces {
             match p {
                 Piece::Text(t) => out.push_str(t),
                 Piece::Value(n, _) => out.push_str(self.get(n)?),
                 Piece::Guard(..) => {}
                 Piece::Cite(arts, seps) => {
-                    out.push_str(if self.cited { self.short } else { self.full });
-                    self.cited = true;
+                    if self.cites == 0 {
+                        self.first_at = Some((line, out.len()));
+                    } else {
+                        out.push_str(&self.short);
+                    }
+                    self.cites += 1;
                     for (i, (a, _)) in arts.iter().enumerate() {
                         if i > 0 {
                             out.push_str(seps.get(i - 1).map_or("、", String::as_str));
@@ -443,7 +498,7 @@ impl<'v> Render<'_, 'v> {
                 }
                 Piece::Group(inner) => {
                     if self.keep(inner)? {
-                        self.pieces(inner, out)?;
+                        self.pieces(inner, out, line)?;
                     }
                 }
             }
@@ -456,10 +511,9 @@ impl<'v> Render<'_, 'v> {
 pub fn render_with(
     template: &Template,
     values: &BTreeMap<&str, String>,
-    full: &str,
-    short: &str,
+    naming: &Naming,
 ) -> Result<String, RenderError> {
-    template.render(&|n| values.get(n).map(String::as_str), full, short)
+    template.render(&|n| values.get(n).map(String::as_str), naming)
 }
 
 /// The notice texts of one pack by kind (`[[notice]]`), the pack read and checked whole: what a
@@ -484,8 +538,10 @@ mod tests {
         render_with(
             &parse_template(t).unwrap(),
             &map,
-            "《全称》（以下简称《简称》）",
-            "《简称》",
+            &Naming {
+                title: "全称",
+                short_title: "简称",
+            },
         )
         .unwrap()
     }
@@ -500,6 +556,25 @@ mod tests {
                 &[("addressee", "张三同志")]
             ),
             "张三同志：\n根据《全称》（以下简称《简称》）第十三条的规定受理；《简称》第十六条；（《简称》第二十一条第三款）《简称》第十四条至第十六条《简称》第二十二条、第二十六条"
+        );
+    }
+
+    /// A notice that cites its regulation once names it in full without "以下简称": a short name
+    /// is introduced only to be used (the 不予受理通知书 cites 000 §13 alone).
+    #[test]
+    fn issue20_a_short_name_is_introduced_only_when_used_again() {
+        assert_eq!(
+            fill("根据{cite:§13}的规定，决定不予受理。", &[]),
+            "根据《全称》第十三条的规定，决定不予受理。"
+        );
+        let no_short = Naming {
+            title: "全称",
+            short_title: "",
+        };
+        let t = parse_template("{cite:§13}；{cite:§16}").unwrap();
+        assert_eq!(
+            render_with(&t, &BTreeMap::new(), &no_short).unwrap(),
+            "《全称》第十三条；《全称》第十六条"
         );
     }
 
@@ -540,10 +615,15 @@ mod tests {
         );
         // A line with one value of two filled stays.
         assert_eq!(fill("{a}{b}", &[("a", ""), ("b", "B")]), "B");
-        // A citation in a dropped line is not the first mention.
+        // A citation in a dropped line is not a mention: the one left names the regulation in
+        // full, and introduces no short name it would not use.
         assert_eq!(
             fill("{a}{cite:§13}\n{cite:§16}", &[("a", "")]),
-            "《全称》（以下简称《简称》）第十六条"
+            "《全称》第十六条"
+        );
+        assert_eq!(
+            fill("{a}{cite:§13}\n{cite:§16}", &[("a", "甲")]),
+            "甲《全称》（以下简称《简称》）第十三条\n《简称》第十六条"
         );
         // One final line break is not part of the text.
         assert_eq!(fill("甲\n乙\n", &[]), "甲\n乙");
@@ -552,7 +632,11 @@ mod tests {
     #[test]
     fn issue20_missing_value_is_an_error() {
         let t = parse_template("{who}").unwrap();
-        let err = render_with(&t, &BTreeMap::new(), "", "").unwrap_err();
+        let naming = Naming {
+            title: "",
+            short_title: "",
+        };
+        let err = render_with(&t, &BTreeMap::new(), &naming).unwrap_err();
         assert!(err.to_string().contains("“who”"), "{err}");
     }
 

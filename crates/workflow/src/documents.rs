@@ -61,8 +61,15 @@ fn fill(
     let mut map: BTreeMap<&str, String> = values.into_iter().collect();
     map.insert("signer", signer);
     map.insert("date", date_zh(on));
-    let text = notice::render_with(&t.text, &map, &reg.first(), &reg.short())
-        .map_err(|e| WorkflowError::Invalid(e.to_string()))?;
+    let text = notice::render_with(
+        &t.text,
+        &map,
+        &notice::Naming {
+            title: &reg.pack.title,
+            short_title: &reg.pack.short_title,
+        },
+    )
+    .map_err(|e| WorkflowError::Invalid(e.to_string()))?;
     Ok((t.title.clone(), text))
 }
 
