@@ -56,6 +56,7 @@ use lvzhi_case::Regulation;
 use lvzhi_workflow::Officer;
 use serde::{Deserialize, Serialize};
 
+use crate::notices;
 use crate::ProcedureStep;
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
@@ -648,13 +649,9 @@ fn ev(on: NaiveDate, by: By, kind: EventKind) -> Vec<Event<EventKind>> {
 
 // ---- documents ----
 
-/// Signed by the office of the body the governing pack names (维权办, the 国动办 itself, 履职
-/// 保护委员会办公室).
-fn sign(reg: &Regulation, org: &Org, on: NaiveDate) -> String {
-    format!("\n\n{}\n{}", reg.office_of(org), date_zh(on))
-}
-
-/// 整改通知书 (000 §31 ¶2; 002 §16: 说明纠错事由，明确纠错事项，提出纠错要求，责成限期纠正).
+/// 整改通知书 (000 §31 ¶2; 002 §16: 说明纠错事由，明确纠错事项，提出纠错要求，责成限期纠正),
+/// worded by the governing pack (`[[notice]] rectification_notice`) and signed by the office of
+/// the body it names (维权办, the 国动办 itself, 履职保护委员会办公室).
 #[allow(clippy::too_many_arguments)]
 fn rectification_notice(
     reg: &Regulation,
@@ -672,10 +669,6 @@ fn rectification_notice(
     on: NaiveDate,
 ) -> Result<Document, ProcessError> {
     const ITEM: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
-    let source = match source_case {
-        Some(c) => format!("（免责容错案件{c}，已认定予以容错）"),
-        None => "（已认定予以容错）".to_string(),
-    };
     let mut item_lines = String::new();
     for (i, item) in items.iter().enumerate() {
         let n = ITEM
@@ -684,36 +677,27 @@ fn rectification_notice(
             .unwrap_or_else(|| (i + 1).to_string());
         item_lines.push_str(&format!("\n{INDENT}（{n}）{}", item.trim()));
     }
-    let ways = if methods.is_empty() {
-        String::new()
-    } else {
-        let names: Vec<&str> = methods.iter().map(|m| label_of(METHODS, m)).collect();
-        format!("本办将采取{}的方式督促整改。", names.join("、"))
-    };
-    // The governing pack's `correction` procedure: 000 §31¶2, 002 §15–17, 003 §10.
-    let cited = reg.cite_step_first("correction", "纠错整改")?;
-    let again = reg.cite_step("correction", "纠错整改")?;
-    let text = format!(
-        "{name}同志：\n\
-         {INDENT}你于{occ}在工作中出现的“{cat}”问题{source}，根据{cited}关于纠错整改的规定，现通知你进行纠错整改。\n\
-         {INDENT}一、纠错事由：{cause}\n\
-         {INDENT}二、纠错事项：{item_lines}\n\
-         {INDENT}三、纠错要求：{req}\n\
-         {INDENT}四、整改期限：请于{due}前完成整改，并将整改情况书面报告本办。因特殊情况难以在规定期限内完成的，可以说明理由，申请适当延长整改期限。\n\
-         {INDENT}五、{ways}本办将采取回访等方式跟踪了解整改情况。对整改效果不明显，或者同一类型错误再次发生的，将依规依纪依法问责处理；对隐瞒问题、拒不整改、对抗组织的，将从严处理（{again}）。\n\
-         {INDENT}请认真分析原因、深刻汲取教训，防止类似错误再次发生。\n\
-         {INDENT}特此通知。{sig}",
-        name = officer.name,
-        occ = date_zh(occurred_on),
-        cat = category.zh(),
-        cause = cause.trim(),
-        req = requirements.trim(),
-        due = date_zh(due),
-        sig = sign(reg, office, on),
-    );
+    let ways: Vec<&str> = methods.iter().map(|m| label_of(METHODS, m)).collect();
+    let (title, text) = notices::fill(
+        reg,
+        "rectification_notice",
+        &reg.office_of(office),
+        on,
+        vec![
+            ("officer", officer.name.clone()),
+            ("occurred_on", date_zh(occurred_on)),
+            ("category", category.zh().to_string()),
+            ("source_case", source_case.unwrap_or_default().to_string()),
+            ("cause", cause.trim().to_string()),
+            ("items", item_lines),
+            ("requirements", requirements.trim().to_string()),
+            ("methods", ways.join("、")),
+            ("due", date_zh(due)),
+        ],
+    )?;
     Ok(Document {
         kind: DocumentKind::RectificationNotice,
-        title: "整改通知书".to_string(),
+        title,
         addressee: format!("{}同志", officer.name),
         copy_to: vec![unit.name.clone()],
         text,
@@ -721,7 +705,8 @@ fn rectification_notice(
     })
 }
 
-/// 易错风险警示提醒函 (002 §17, 003 易错风险点, 000 §32).
+/// 易错风险警示提醒函 (002 §17, 003 §11, 000 §32), worded by the governing pack (`[[notice]]
+/// risk_warning`).
 #[allow(clippy::too_many_arguments)]
 fn risk_warning(
     reg: &Regulation,
@@ -733,22 +718,22 @@ fn risk_warning(
     this_case_count: usize,
     on: NaiveDate,
 ) -> Result<Document, ProcessError> {
-    // The governing pack's `risk_warning` procedure: 000 §32, 002 §17, 003 §11.
-    let cited = reg.cite_step_full("risk_warning", "易错风险点的警示提醒")?;
-    let text = format!(
-        "{unit}：\n\
-         {INDENT}{year}年度，你单位已有{n}起“{cat}”类工作失误经认定予以容错并启动纠错整改（此前的纠错整改案件：{ids}）。同一类问题频繁出现，已列为易错风险点。\n\
-         {INDENT}根据{cited}的规定，现予警示提醒：请你单位针对性研究分析，找出易错风险点和问题症结，完善相关制度机制，落实改进措施，有针对性地开展教育提醒和实战培训，防止类似错误和问题重复发生，并将研究分析和改进情况书面报告本办。\n\
-         {INDENT}特此函告。{sig}",
-        unit = unit.name,
-        n = this_case_count,
-        cat = category.zh(),
-        ids = earlier.join("、"),
-        sig = sign(reg, office, on),
-    );
+    let (title, text) = notices::fill(
+        reg,
+        "risk_warning",
+        &reg.office_of(office),
+        on,
+        vec![
+            ("unit", unit.name.clone()),
+            ("year", year.to_string()),
+            ("count", this_case_count.to_string()),
+            ("category", category.zh().to_string()),
+            ("earlier", earlier.join("、")),
+        ],
+    )?;
     Ok(Document {
         kind: DocumentKind::RiskWarning,
-        title: "易错风险警示提醒函".to_string(),
+        title,
         addressee: unit.name.clone(),
         copy_to: Vec::new(),
         text,
@@ -2263,6 +2248,65 @@ mod tests {
             ]
         );
         assert_eq!(Rectification::summary(&s).org_id, "zuoqi");
+    }
+
+    /// The whole 整改通知书 of 000 §31¶2 as the shipped pack words it: the regulation in full
+    /// with its short name at the first citation (it is cited again), the items numbered, the
+    /// office's signature.
+    #[test]
+    fn issue20_s31_000_rectification_notice_in_full() {
+        let (_, events) = run(
+            State::default(),
+            &open_cmd("recording", d(2026, 2, 20), d(2026, 3, 31)),
+            &office(),
+            &ctx(d(2026, 3, 2)),
+        );
+        let n = &Rectification::documents(&events)[0];
+        assert_eq!(
+            n.text,
+            "张伟同志：\n\
+             \u{3000}\u{3000}你于2026年2月20日在工作中出现的“执法全流程记录不到位”问题（免责容错案件A2026-000003，已认定予以容错），根据《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》（以下简称《实施细则》）第三十一条第二款关于纠错整改的规定，现通知你进行纠错整改。\n\
+             \u{3000}\u{3000}一、纠错事由：现场处置中未全程开启执法记录仪，经认定予以容错\n\
+             \u{3000}\u{3000}二、纠错事项：\n\u{3000}\u{3000}（一）补齐执法记录\n\u{3000}\u{3000}（二）参加执法规范化培训\n\
+             \u{3000}\u{3000}三、纠错要求：严格落实执法全流程记录制度\n\
+             \u{3000}\u{3000}四、整改期限：请于2026年3月31日前完成整改，并将整改情况书面报告本办。因特殊情况难以在规定期限内完成的，可以说明理由，申请适当延长整改期限。\n\
+             \u{3000}\u{3000}五、本办将采取约谈提醒的方式督促整改。本办将采取回访等方式跟踪了解整改情况。对整改效果不明显，或者同一类型错误再次发生的，将依规依纪依法问责处理；对隐瞒问题、拒不整改、对抗组织的，将从严处理（《实施细则》第三十一条第二款）。\n\
+             \u{3000}\u{3000}请认真分析原因、深刻汲取教训，防止类似错误再次发生。\n\
+             \u{3000}\u{3000}特此通知。\n\n\
+             阿拉善左旗公安局维护民警执法权威工作委员会办公室\n2026年3月2日"
+        );
+    }
+
+    /// Issue 20 item 2: the notice is the governing pack's text, not the program's — a unit
+    /// whose pack words the 整改通知书 otherwise issues its wording, citing its articles.
+    #[test]
+    fn issue20_s31_000_rectification_notice_is_the_packs_text() {
+        let mut reg = crate::testing::regulation(Rectification::PACK);
+        let text = lvzhi_case::notice::parse_template(
+            "{officer}同志：\n\u{3000}\u{3000}依照{cite:§31¶2}，请于{due}前就“{category}”问题完成整改{?（{methods}）}。\n\n{signer}\n{date}",
+        )
+        .unwrap();
+        reg.notices.insert(
+            "rectification_notice".into(),
+            lvzhi_case::notice::NoticeTemplate {
+                kind: "rectification_notice".into(),
+                title: "纠错通知".into(),
+                text,
+            },
+        );
+        let cx = ctx(d(2026, 3, 2)).under(reg);
+        let (_, events) = run(
+            State::default(),
+            &open_cmd("recording", d(2026, 2, 20), d(2026, 3, 31)),
+            &office(),
+            &cx,
+        );
+        let n = &Rectification::documents(&events)[0];
+        assert_eq!(n.title, "纠错通知");
+        assert_eq!(
+            n.text,
+            "张伟同志：\n\u{3000}\u{3000}依照《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》第三十一条第二款，请于2026年3月31日前就“执法全流程记录不到位”问题完成整改（约谈提醒）。\n\n阿拉善左旗公安局维护民警执法权威工作委员会办公室\n2026年3月2日"
+        );
     }
 
     #[test]

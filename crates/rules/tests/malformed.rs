@@ -333,3 +333,43 @@ fn issue20_notice_kinds_repeated_missing_or_unknown_are_refused() {
         .notices
         .is_empty());
 }
+
+/// Issue 20 item 2: completeness is per process — a pack that words one notice of the
+/// rectification words the other its steps issue (000 §31¶2's 整改通知书, §32's 易错风险警示提醒函)
+/// — and a title may use the kind's values, checked like the text.
+#[test]
+fn issue20_notices_complete_per_process_and_titles_checked() {
+    let shipped = include_str!("../../../packs/000.toml");
+    let start = shipped.find("[[notice]]\nkind = \"risk_warning\"").unwrap();
+    // The block ends with the closing quotes of its text (the second triple quote after it).
+    let open = start + shipped[start..].find("'''").unwrap() + 3;
+    let end = open + shipped[open..].find("'''").unwrap() + 3;
+    let text = format!("{}{}", &shipped[..start], &shipped[end..]);
+    let e = refused_000(&text);
+    assert!(
+        e.contains("[[notice]] 缺少以下通知的文本模板：risk_warning（易错风险警示提醒函）"),
+        "{e}"
+    );
+    // The application's notices are complete: only the rectification's is missing.
+    assert!(!e.contains("acceptance_notice"), "{e}");
+
+    let text = edited_000(
+        "title = \"整改通知书\"",
+        "title = \"整改通知书（{oficer}）\"",
+    );
+    let e = refused_000(&text);
+    assert!(
+        e.contains("通知 rectification_notice（整改通知书）的标题有误"),
+        "{e}"
+    );
+    assert!(
+        e.contains("占位符“oficer”不是该通知可用的内容（最接近的是：officer）"),
+        "{e}"
+    );
+    // A title with the kind's values loads.
+    let text = edited_000(
+        "title = \"整改通知书\"",
+        "title = \"关于{officer}同志的整改通知书\"",
+    );
+    assert!(parse_pack("packs/000.toml", &text).is_ok());
+}

@@ -3,4 +3,31 @@
 use super::NoticeKind;
 
 /// The vocabulary of its notices (see [`super::APPLICATION`] for the shape).
-pub const RECTIFICATION: &[NoticeKind] = &[];
+pub const RECTIFICATION: &[NoticeKind] = &[
+    NoticeKind {
+        id: "rectification_notice",
+        name: "整改通知书",
+        process: "rectification",
+        steps: &["correction"],
+        values: &[
+            "officer",
+            "occurred_on",
+            "category",
+            "source_case",
+            "cause",
+            "items",
+            "requirements",
+            "methods",
+            "due",
+        ],
+        flags: &[],
+    },
+    NoticeKind {
+        id: "risk_warning",
+        name: "易错风险警示提醒函",
+        process: "rectification",
+        steps: &["risk_warning"],
+        values: &["unit", "year", "count", "category", "earlier"],
+        flags: &[],
+    },
+];
