@@ -29,6 +29,7 @@ use chrono::NaiveDate;
 use lvzhi_calendar::date_zh;
 use serde::{Deserialize, Serialize};
 
+use crate::notices;
 use crate::ProcedureStep;
 use crate::{
     ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
@@ -317,13 +318,14 @@ impl Ground {
         }
     }
 
+    /// The ground as a person reads it (its item of 001 §17 is the notice's to cite).
     pub fn zh(self) -> &'static str {
         match self {
-            Ground::Casualties => "造成民警伤亡（001 §17(一)）",
-            Ground::AgencyAttacked => "公安机关被打砸冲击（001 §17(二)）",
-            Ground::MassIncident => "因执法办案形成群体性事件等影响较大（001 §17(二)）",
-            Ground::CrossRegion => "跨区域的案（事）件（001 §17(三)）",
-            Ground::OfficeDecision => "维权办认为需要上报处理（001 §17(四)）",
+            Ground::Casualties => "造成民警伤亡",
+            Ground::AgencyAttacked => "公安机关被打砸冲击",
+            Ground::MassIncident => "因执法办案形成群体性事件等影响较大",
+            Ground::CrossRegion => "跨区域的案（事）件",
+            Ground::OfficeDecision => "维权办认为需要上报处理",
         }
     }
 }
@@ -910,8 +912,8 @@ fn report_document(
     view: &str,
     on: NaiveDate,
 ) -> Result<Document, ProcessError> {
-    // The offices as the governing pack names them (001 §6), and its escalation articles.
-    let cited = reg.cite_step_full("escalation", "逐级报告")?;
+    // The offices as the governing pack names them (001 §6); the wording is the pack's
+    // (`[[notice]] incident_report`).
     let office = &reg.bodies().office_short;
     let grounds: Vec<&str> = s.grounds.iter().map(|g| g.zh()).collect();
     let victims: Vec<String> = s
@@ -929,65 +931,76 @@ fn report_document(
             t
         })
         .collect();
-    let mut text = format!("{}：\n", reg.office_of(level));
-    text.push_str(&format!(
-        "\u{3000}\u{3000}{}，{}民警{}在{}{}（{}）。",
-        date_zh(intake.occurred_on),
-        intake.unit.name,
-        intake.officer.name,
-        intake.place,
-        intake.incident_type.zh(),
-        intake.incident_type.article()
-    ));
-    text.push_str(&format!("事件经过：{}\n", intake.description));
-    if !victims.is_empty() {
-        text.push_str(&format!(
-            "\u{3000}\u{3000}受害人：{}。\n",
-            victims.join("；")
-        ));
-    }
-    let handling = if from.id == intake.org.id {
-        "本机关".to_string()
-    } else {
+    // The item of the article on the types (001 §8) the incident falls under: "一".
+    let type_item = intake
+        .incident_type
+        .article()
+        .rsplit_once('(')
+        .map(|(_, item)| item.trim_end_matches(')').to_string())
+        .unwrap_or_default();
+    let forwarding = from.id != intake.org.id;
+    let handler = if forwarding {
         intake.org.name.clone()
+    } else {
+        "本机关".to_string()
     };
-    text.push_str(&format!(
-        "\u{3000}\u{3000}本案（事）件属于{}，依照{cited}的规定，逐级报告。{handling}{office}已于{}立案，将全程跟踪、督办，续报处理情况。\n",
-        grounds.join("、"),
-        s.opened_on.map(date_zh).unwrap_or_else(|| date_zh(on)),
-    ));
-    if from.id != intake.org.id {
-        // The report as it reached this level, and the views of the levels it passed.
-        let mut below = intake.org.name.clone();
-        let mut received = on;
+    // Forwarded: the report as it reached this level, and the views of the levels it passed.
+    let (mut views, mut below, mut received) = (Vec::new(), String::new(), String::new());
+    if forwarding {
+        below = intake.org.name.clone();
+        received = date_zh(on);
         for r in &s.reports {
             if r.level.id == from.id {
-                received = r.reported_on;
+                received = date_zh(r.reported_on);
                 break;
             }
             if !r.view.is_empty() {
-                text.push_str(&format!(
-                    "\u{3000}\u{3000}{}{office}意见：{}\n",
+                views.push(format!(
+                    "\u{3000}\u{3000}{}{office}意见：{}",
                     r.level.name, r.view
                 ));
             }
             below = r.level.name.clone();
         }
-        if !view.is_empty() {
-            text.push_str(&format!("\u{3000}\u{3000}本机关{office}意见：{view}\n"));
-        }
-        text.push_str(&format!(
-            "\u{3000}\u{3000}{below}{office}于{}向本机关{office}报告，现予转报。\n",
-            date_zh(received)
-        ));
     }
-    text.push_str(&format!("\n{}\n{}", reg.office_of(from), date_zh(on)));
+    let (title, text) = notices::fill(
+        reg,
+        "incident_report",
+        &reg.office_of(from),
+        on,
+        vec![
+            ("to", reg.office_of(level)),
+            ("occurred_on", date_zh(intake.occurred_on)),
+            ("unit", intake.unit.name.clone()),
+            ("officer", intake.officer.name.clone()),
+            ("place", intake.place.clone()),
+            ("incident_type", intake.incident_type.zh().to_string()),
+            ("type_item", type_item),
+            ("description", intake.description.clone()),
+            ("victims", victims.join("；")),
+            ("grounds", grounds.join("、")),
+            ("handler", handler),
+            ("office", office.clone()),
+            (
+                "opened_on",
+                s.opened_on.map(date_zh).unwrap_or_else(|| date_zh(on)),
+            ),
+            ("views", views.join("\n")),
+            (
+                "view",
+                if forwarding {
+                    view.to_string()
+                } else {
+                    String::new()
+                },
+            ),
+            ("below", below),
+            ("received_on", received),
+        ],
+    )?;
     Ok(Document {
         kind: DocumentKind::IncidentReport,
-        title: format!(
-            "关于{}民警{}执法权威受到侵害案（事）件的报告",
-            intake.unit.name, intake.officer.name
-        ),
+        title,
         addressee: reg.office_of(level),
         copy_to: Vec::new(),
         text,

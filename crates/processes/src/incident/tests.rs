@@ -158,7 +158,7 @@ fn s17_a_casualty_is_reported_to_the_level_directly_above_only_001() {
         "阿拉善盟公安局维护公安民警执法权威工作委员会办公室"
     );
     assert!(
-        docs[0].text.contains("造成民警伤亡（001 §17(一)）"),
+        docs[0].text.contains("本案（事）件属于造成民警伤亡的情形"),
         "{}",
         docs[0].text
     );
@@ -222,6 +222,26 @@ fn s17_each_level_forwards_the_report_with_its_view_up_to_the_ting_001() {
             .ends_with("阿拉善盟公安局维护公安民警执法权威工作委员会办公室\n2026年3月3日"),
         "{}",
         doc.text
+    );
+    // Issue 20 item 2 (and issue 22 item 4): the report is the pack's text; it cites the type
+    // of 001 §8 as an article of the regulation, never as a code, and §17 by its short name.
+    for d in &docs {
+        assert!(!d.text.contains("001 §"), "{}", d.text);
+        assert!(
+            d.text.contains("（《内蒙古公安机关维护公安民警执法权威工作实施办法》（以下简称《实施办法》）第八条第（一）项）"),
+            "{}",
+            d.text
+        );
+        assert!(
+            d.text
+                .contains("依照《实施办法》第十七条的规定，逐级报告。"),
+            "{}",
+            d.text
+        );
+    }
+    assert_eq!(
+        doc.title,
+        "关于巴彦浩特派出所民警巴特尔执法权威受到侵害案（事）件的报告"
     );
     assert_eq!(lvzhi_case::doubled_phrase(&doc.text), None);
     // The view is kept and shown.

@@ -3,4 +3,29 @@
 use super::NoticeKind;
 
 /// The vocabulary of its notices (see [`super::APPLICATION`] for the shape).
-pub const INCIDENT: &[NoticeKind] = &[];
+pub const INCIDENT: &[NoticeKind] = &[NoticeKind {
+    id: "incident_report",
+    name: "维权案（事）件报告",
+    process: "incident",
+    steps: &["escalation"],
+    values: &[
+        "to",
+        "occurred_on",
+        "unit",
+        "officer",
+        "place",
+        "incident_type",
+        "type_item",
+        "description",
+        "victims",
+        "grounds",
+        "handler",
+        "office",
+        "opened_on",
+        "views",
+        "view",
+        "below",
+        "received_on",
+    ],
+    flags: &[],
+}];
