@@ -6,8 +6,10 @@
 //! # Steps exist only where the governing pack provides them
 //!
 //! Each step is a `[[procedure]]` of the governing pack (`ctx.regulation`); an action is offered
-//! and accepted only where the pack has its procedure, and every notice cites that procedure's
-//! articles and names the bodies of the pack's `[bodies]`:
+//! and accepted only where the pack has its procedure. Every notice is the governing pack's text
+//! (`[[notice]]` `determination_notice`, `determination_reply`, `determination_review_reply`,
+//! `determination_filing`: issue 20 item 2), filled with the record's values and the bodies of
+//! the pack's `[bodies]`; the pack's text cites its articles:
 //!
 //! | action | procedure | 002 §13 | 003 §13 |
 //! | --- | --- | --- | --- |
@@ -48,8 +50,9 @@ use lvzhi_calendar::date_zh;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind, Ground,
-    OpenDeadline, Org, ProcedureStep, Process, ProcessError, Regulation, Role, Rules, Summary,
+    notices, ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
+    Ground, OpenDeadline, Org, ProcedureStep, Process, ProcessError, Regulation, Role, Rules,
+    Summary,
 };
 
 /// The pack's period from the conclusion to the written notice (002 §13: 7日).
@@ -72,8 +75,6 @@ pub const TOLERANCE_EFFECT: &str = "tolerance_effect";
 /// The pack's procedure for weighing the nature of the responsibility (003 §5: 看动机、看程序、
 /// 看政策、看后果): a conclusion under a pack that has it must say each of the four.
 pub const ASSESSMENT: &str = "assessment";
-
-const INDENT: &str = "\u{3000}\u{3000}";
 
 /// Every action of the process, with its Chinese label.
 pub const ACTIONS: [(&str, &str); 13] = [
@@ -945,89 +946,76 @@ fn conclusion(
 
 // ---- notices ----
 
-fn signed(text: String, signer: &str, on: NaiveDate) -> String {
-    format!("{text}\n{signer}\n{}", date_zh(on))
+/// A yes/no value of a notice's conditions (`{if:…}`): not empty for yes.
+fn flag(yes: bool) -> String {
+    (if yes { "是" } else { "" }).to_string()
 }
 
-/// How the determination began, as the notices tell it.
-fn beginning(s: &State, o: &Opening, reg: &Regulation) -> String {
-    match (o.how, &s.application) {
-        (Opened::Started, _) => format!(
-            "{}，{}启动对你的容错免责认定，所涉事项为：{}",
-            date_zh(s.opened_on.unwrap_or(o.occurred_on)),
-            reg.committee_of(&o.org),
-            sentence(&o.matter)
+/// How the case was opened, as the notices tell it: the date, the bodies and the matter, and
+/// the conditions `started`, `early` and `by_unit` (the unit applied, at the opening or after
+/// an early involvement, on `applied_on`).
+fn opening_values(s: &State, o: &Opening, reg: &Regulation) -> Vec<(&'static str, String)> {
+    let later = match o.how {
+        Opened::EarlyInvolvement => s.application.as_ref(),
+        _ => None,
+    };
+    let by_unit = match o.how {
+        Opened::UnitApplication => true,
+        Opened::EarlyInvolvement => later.is_some_and(|a| a.by_unit),
+        _ => false,
+    };
+    vec![
+        ("officer", o.officer.name.clone()),
+        ("opened_on", date_zh(s.opened_on.unwrap_or(o.occurred_on))),
+        ("committee", reg.committee_of(&o.org)),
+        ("office", reg.office_of(&o.org)),
+        ("unit", o.unit.name.clone()),
+        ("matter", sentence(&o.matter)),
+        (
+            "applied_on",
+            later.map(|a| date_zh(a.on)).unwrap_or_default(),
         ),
-        (Opened::Application, _) => format!(
-            "{}，你提出容错认定申请，申请事项为：{}",
-            date_zh(s.opened_on.unwrap_or(o.occurred_on)),
-            sentence(&o.matter)
-        ),
-        (Opened::UnitApplication, _) => format!(
-            "{}，{}为你提出容错认定申请，申请事项为：{}",
-            date_zh(s.opened_on.unwrap_or(o.occurred_on)),
-            o.unit.name,
-            sentence(&o.matter)
-        ),
-        (Opened::EarlyInvolvement, Some(a)) => format!(
-            "{}，{}对你在工作中出现的问题提前介入；{}，{}提出容错认定申请，申请事项为：{}",
-            date_zh(s.opened_on.unwrap_or(o.occurred_on)),
-            reg.office_of(&o.org),
-            date_zh(a.on),
-            if a.by_unit {
-                o.unit.name.as_str()
-            } else {
-                "你"
-            },
-            sentence(&o.matter)
-        ),
-        (Opened::EarlyInvolvement, None) => format!(
-            "{}，{}对你在工作中出现的问题提前介入，所涉事项为：{}",
-            date_zh(s.opened_on.unwrap_or(o.occurred_on)),
-            reg.office_of(&o.org),
-            sentence(&o.matter)
-        ),
-    }
+        ("started", flag(o.how == Opened::Started)),
+        ("early", flag(o.how == Opened::EarlyInvolvement)),
+        ("by_unit", flag(by_unit)),
+    ]
 }
 
-/// The paragraphs that state a conclusion: the verdict, its grounds, the analysis, and 002 §14
-/// where the pack carries it.
-fn conclusion_paragraphs(reg: &Regulation, c: &Conclusion) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut grounds = String::new();
-    if !c.grounds.is_empty() {
-        let articles: Vec<String> = c.grounds.iter().map(|g| g.article.clone()).collect();
-        grounds = format!("认定依据：{}。", reg.cite_all(&articles));
+/// The grounds of a conclusion cited together by the regulation's short name (empty for none).
+fn grounds_cited(reg: &Regulation, c: &Conclusion) -> String {
+    if c.grounds.is_empty() {
+        return String::new();
     }
-    if !c.weighing.is_empty() {
-        if let Ok(cited) = reg.cite_step(ASSESSMENT, "认定责任性质") {
-            let looks: Vec<String> = c
-                .weighing
-                .looks()
-                .iter()
-                .map(|(look, v)| format!("{look}，{}", v.trim_end_matches(['。', '；'])))
-                .collect();
-            out.push(format!(
-                "依照{cited}，综合考虑问题发生的动机态度、客观条件、程序方法、性质程度、后果影响及挽回损失等情况：{}。",
-                looks.join("；")
-            ));
-        }
-    }
-    out.push(format!(
-        "{grounds}综合分析研判意见：{}",
-        sentence(&c.analysis)
-    ));
-    if c.verdict == Verdict::Tolerated && reg.has_step(TOLERANCE_EFFECT) {
-        if let Ok(cited) = reg.cite_step(TOLERANCE_EFFECT, "予以容错的效力") {
-            out.push(format!(
-                "依照{cited}的规定，本次予以容错的事项，不作为执法错误认定。"
-            ));
-        }
-    }
-    out
+    let articles: Vec<String> = c.grounds.iter().map(|g| g.article.clone()).collect();
+    reg.cite_all(&articles)
 }
 
-/// 容错认定结论告知书 (002 §13) or 回复反馈 (003 §13), signed by the office of the body.
+/// What states a conclusion: the verdict, the four looks (where the pack weighs them), the
+/// grounds, the analysis and whether it is a 容错.
+fn conclusion_values(reg: &Regulation, c: &Conclusion) -> Vec<(&'static str, String)> {
+    let weighing = if c.weighing.is_empty() || !reg.has_step(ASSESSMENT) {
+        String::new()
+    } else {
+        let looks: Vec<String> = c
+            .weighing
+            .looks()
+            .iter()
+            .map(|(look, v)| format!("{look}，{}", v.trim_end_matches(['。', '；'])))
+            .collect();
+        looks.join("；")
+    };
+    vec![
+        ("conclusion", c.zh()),
+        ("weighing", weighing),
+        ("grounds", grounds_cited(reg, c)),
+        ("analysis", sentence(&c.analysis)),
+        ("tolerated", flag(c.verdict == Verdict::Tolerated)),
+    ]
+}
+
+/// 容错认定结论告知书 (002 §13) or 回复反馈 (003 §13), signed by the office of the body: the
+/// governing pack's `determination_notice` or `determination_reply`.
+#[allow(clippy::too_many_arguments)]
 fn conclusion_notice(
     reg: &Regulation,
     s: &State,
@@ -1035,61 +1023,42 @@ fn conclusion_notice(
     c: &Conclusion,
     step: &str,
     units: &[String],
+    explanation: &str,
     on: NaiveDate,
 ) -> Result<Document, ProcessError> {
-    let reply = step == REPLY;
-    let first = reg.cite_step_first(CONCLUSION, "认定结论")?;
-    let mut paras = vec![
-        beginning(s, o, reg),
-        format!(
-            "经调查核实，{}依照{first}的规定进行综合分析研判，于{}作出认定结论：对你{}。",
-            c.committee,
-            date_zh(c.on),
-            c.zh()
-        ),
-    ];
-    paras.extend(conclusion_paragraphs(reg, c));
-    let told = reg.cite_step(step, if reply { "回复反馈" } else { "告知" })?;
-    if reply {
-        let mut p = format!("依照{told}的规定，现将评审认定结果书面回复反馈。");
-        if reg.has_step(REVIEW) {
-            p.push_str(&format!(
-                "你对认定结果有异议的，可以向{}提出复议申述。",
-                reg.committee_of(&o.org)
-            ));
-        }
-        paras.push(p);
-        paras.push("特此回复。".to_string());
-    } else {
-        let also = if units.is_empty() {
+    let mut values = opening_values(s, o, reg);
+    values.push(("concluded_on", date_zh(c.on)));
+    values.extend(conclusion_values(reg, c));
+    let kind = if step == REPLY {
+        let review_body = if reg.has_step(REVIEW) {
+            reg.committee_of(&o.org)
+        } else {
+            String::new()
+        };
+        let explanation = if explanation.trim().is_empty() {
             String::new()
         } else {
-            format!("，并告知{}", units.join("、"))
+            sentence(explanation)
         };
-        paras.push(format!("依照{told}的规定，现将认定结论书面告知你{also}。"));
-        paras.push("特此告知。".to_string());
-    }
-    let mut text = format!("{}同志：\n", o.officer.name);
-    for p in paras {
-        text.push_str(INDENT);
-        text.push_str(&p);
-        text.push('\n');
-    }
+        values.push(("review_body", review_body));
+        values.push(("explanation", explanation));
+        "determination_reply"
+    } else {
+        values.push(("units", units.join("、")));
+        "determination_notice"
+    };
+    let (title, text) = notices::fill(reg, kind, &reg.office_of(&o.org), on, values)?;
     Ok(Document {
         kind: DocumentKind::DeterminationNotice,
-        title: if reply {
-            "容错免责认定结果回复反馈书".to_string()
-        } else {
-            "容错认定结论告知书".to_string()
-        },
+        title,
         addressee: format!("{}同志", o.officer.name),
         copy_to: units.to_vec(),
-        text: signed(text, &reg.office_of(&o.org), on),
+        text,
         issued_on: on,
     })
 }
 
-/// 复议申述答复书 (003 §13), signed by the committee.
+/// 复议申述答复书 (003 §13), signed by the committee: the pack's `determination_review_reply`.
 #[allow(clippy::too_many_arguments)]
 fn review_reply(
     reg: &Regulation,
@@ -1101,48 +1070,43 @@ fn review_reply(
     revised: Option<&Conclusion>,
     on: NaiveDate,
 ) -> Result<Document, ProcessError> {
-    let first = reg.cite_step_first(REVIEW, "复议申述")?;
-    let mut paras = vec![
-        format!(
-            "你于{}对本委员会{}作出的认定结论（{}）提出复议申述，理由为：{}",
-            date_zh(review.requested_on),
-            date_zh(before.on),
-            before.zh(),
-            sentence(&review.reasons)
-        ),
-        match (maintained, revised) {
-            (false, Some(c)) => format!(
-                "依照{first}的规定，本委员会进行了复议，决定变更原认定结论：对你{}。复议理由：{}",
-                c.zh(),
-                sentence(reasons)
-            ),
-            _ => format!(
-                "依照{first}的规定，本委员会进行了复议，决定维持原认定结论。复议理由：{}",
-                sentence(reasons)
-            ),
-        },
+    let changed = revised.filter(|_| !maintained);
+    let mut values = vec![
+        ("officer", o.officer.name.clone()),
+        ("requested_on", date_zh(review.requested_on)),
+        ("reasons", sentence(&review.reasons)),
+        ("concluded_on", date_zh(before.on)),
+        ("previous", before.zh()),
+        ("answer", sentence(reasons)),
+        ("changed", flag(changed.is_some())),
     ];
-    if let (false, Some(c)) = (maintained, revised) {
-        paras.extend(conclusion_paragraphs(reg, c));
+    match changed {
+        Some(c) => values.extend(conclusion_values(reg, c)),
+        None => values.extend(
+            ["conclusion", "weighing", "grounds", "analysis", "tolerated"]
+                .into_iter()
+                .map(|k| (k, String::new())),
+        ),
     }
-    paras.push("特此答复。".to_string());
-    let mut text = format!("{}同志：\n", o.officer.name);
-    for p in paras {
-        text.push_str(INDENT);
-        text.push_str(&p);
-        text.push('\n');
-    }
+    let (title, text) = notices::fill(
+        reg,
+        "determination_review_reply",
+        &reg.committee_of(&o.org),
+        on,
+        values,
+    )?;
     Ok(Document {
         kind: DocumentKind::DeterminationReviewReply,
-        title: "复议申述答复书".to_string(),
+        title,
         addressee: format!("{}同志", o.officer.name),
         copy_to: Vec::new(),
-        text: signed(text, &reg.committee_of(&o.org), on),
+        text,
         issued_on: on,
     })
 }
 
-/// 情况备案报告 to the committee above (003 §13), signed by the handling committee.
+/// 情况备案报告 to the committee above (003 §13), signed by the handling committee: the pack's
+/// `determination_filing`.
 fn filing_report(
     reg: &Regulation,
     s: &State,
@@ -1153,68 +1117,55 @@ fn filing_report(
     on: NaiveDate,
 ) -> Result<Document, ProcessError> {
     let to = reg.committee_of(above);
-    let begun = match (o.how, &s.application) {
-        (Opened::Started, _) => format!("由{}启动", reg.bodies().committee_short_of(&o.org)),
-        (Opened::Application, _) => "由本人申请".to_string(),
-        (Opened::UnitApplication, _) => "由所在单位申请".to_string(),
-        (Opened::EarlyInvolvement, Some(a)) if a.by_unit => "提前介入后由所在单位申请".to_string(),
-        (Opened::EarlyInvolvement, _) => "提前介入后由本人申请".to_string(),
-    };
-    let mut paras = vec![format!(
-        "{}{}同志容错免责认定一案，{begun}，经调查核实，本委员会于{}作出认定结论：{}。",
-        o.unit.name,
-        o.officer.name,
-        date_zh(c.on),
-        c.zh()
-    )];
-    let mut done = Vec::new();
-    if let Some(d) = s.replied {
-        done.push(format!("已于{}书面回复反馈本人", date_zh(d)));
-    }
-    if let Some(r) = &s.review {
-        if let Some((d, maintained, _)) = &r.answer {
-            done.push(format!(
-                "本人于{}提出复议申述，本委员会于{}复议后{}",
-                date_zh(r.requested_on),
-                date_zh(*d),
-                if *maintained {
-                    "维持原认定结论"
-                } else {
-                    "变更了认定结论"
-                }
-            ));
-        }
-    }
-    let mut p = String::new();
-    if !c.grounds.is_empty() {
-        let articles: Vec<String> = c.grounds.iter().map(|g| g.article.clone()).collect();
-        p.push_str(&format!("认定依据：{}。", reg.cite_all(&articles)));
-    }
-    if !done.is_empty() {
-        p.push_str(&format!("{}。", done.join("；")));
-    }
-    if !p.is_empty() {
-        paras.push(p);
-    }
-    if !note.trim().is_empty() {
-        paras.push(sentence(note));
-    }
-    paras.push(format!(
-        "依照{}的规定，现将认定情况报请备案。",
-        reg.cite_step_first(FILING, "情况备案")?
-    ));
-    let mut text = format!("{to}：\n");
-    for p in paras {
-        text.push_str(INDENT);
-        text.push_str(&p);
-        text.push('\n');
-    }
+    let answered = s.review.as_ref().and_then(|r| {
+        r.answer
+            .as_ref()
+            .map(|(d, maintained, _)| (r, *d, *maintained))
+    });
+    let mut values: Vec<(&'static str, String)> = opening_values(s, o, reg)
+        .into_iter()
+        .filter(|(k, _)| ["officer", "unit", "started", "early", "by_unit"].contains(k))
+        .collect();
+    values.extend([
+        ("addressee", to.clone()),
+        ("committee_short", reg.bodies().committee_short_of(&o.org)),
+        ("concluded_on", date_zh(c.on)),
+        ("conclusion", c.zh()),
+        ("grounds", grounds_cited(reg, c)),
+        ("replied_on", s.replied.map(date_zh).unwrap_or_default()),
+        (
+            "review_requested_on",
+            answered
+                .map(|(r, _, _)| date_zh(r.requested_on))
+                .unwrap_or_default(),
+        ),
+        (
+            "review_answered_on",
+            answered.map(|(_, d, _)| date_zh(d)).unwrap_or_default(),
+        ),
+        ("maintained", flag(answered.is_some_and(|(_, _, m)| m))),
+        (
+            "note",
+            if note.trim().is_empty() {
+                String::new()
+            } else {
+                sentence(note)
+            },
+        ),
+    ]);
+    let (title, text) = notices::fill(
+        reg,
+        "determination_filing",
+        &reg.committee_of(&o.org),
+        on,
+        values,
+    )?;
     Ok(Document {
         kind: DocumentKind::DeterminationFiling,
-        title: format!("关于{}同志容错免责认定情况的备案报告", o.officer.name),
+        title,
         addressee: to,
         copy_to: Vec::new(),
-        text: signed(text, &reg.committee_of(&o.org), on),
+        text,
         issued_on: on,
     })
 }
@@ -1507,7 +1458,7 @@ fn decide(
                 .map(|u| u.trim().to_string())
                 .filter(|u| !u.is_empty())
                 .collect();
-            let document = conclusion_notice(reg, s, o, c, NOTIFICATION, &units, today)?;
+            let document = conclusion_notice(reg, s, o, c, NOTIFICATION, &units, "", today)?;
             one(Role::Office, Kind::Notified { units, document })
         }
         Command::DeterminationPublish {
@@ -1558,14 +1509,7 @@ fn decide(
             if s.replied.is_some() {
                 return Err(ProcessError::new("已经书面回复反馈"));
             }
-            let mut document = conclusion_notice(reg, s, o, c, REPLY, &[], today)?;
-            if !explanation.trim().is_empty() {
-                // The office's further explanation stands before the closing formula.
-                let extra = format!("{INDENT}{}\n{INDENT}特此回复。", sentence(explanation));
-                document.text = document
-                    .text
-                    .replacen(&format!("{INDENT}特此回复。"), &extra, 1);
-            }
+            let document = conclusion_notice(reg, s, o, c, REPLY, &[], explanation, today)?;
             one(Role::Office, Kind::Replied { document })
         }
         Command::DeterminationRequestReview { reasons } => {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ProcedureStep;
 use crate::{
-    ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
+    notices, ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
     OpenDeadline, Org, Process, ProcessError, Regulation, Role, Rules, Summary,
 };
 
@@ -353,31 +353,40 @@ fn office_by(actor: &Actor) -> By {
     }
 }
 
-/// A notice signed by the office of the body the governing pack names.
+/// What every notice of a complaint says of it: when and by whom it was received, whom it
+/// concerned, what it alleged and what the investigation found; `addressee` is the notice's.
+fn complaint_values(c: &Complaint, addressee: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("addressee", addressee.to_string()),
+        ("received_on", date_zh(c.received_on)),
+        ("handed_over_by", c.handed_over_by.clone()),
+        ("unit", c.unit.name.clone()),
+        ("officer", c.officer.name.clone()),
+        ("complaint", c.complaint.clone()),
+        ("finding", c.finding.zh().to_string()),
+    ]
+}
+
+/// Notice `kind` of the governing pack, filled from `values` and signed by the office of the
+/// body the pack names.
 fn doc(
     reg: &Regulation,
     kind: DocumentKind,
-    title: &str,
+    notice: &str,
     addressee: String,
-    body: Vec<String>,
+    values: Vec<(&'static str, String)>,
     org: &Org,
     on: NaiveDate,
-) -> Document {
-    let mut text = format!("{addressee}：\n");
-    for p in body {
-        text.push_str("\u{3000}\u{3000}");
-        text.push_str(&p);
-        text.push('\n');
-    }
-    text.push_str(&format!("\n{}\n{}", reg.office_of(org), date_zh(on)));
-    Document {
+) -> Result<Document, ProcessError> {
+    let (title, text) = notices::fill(reg, notice, &reg.office_of(org), on, values)?;
+    Ok(Document {
         kind,
-        title: title.to_string(),
+        title,
         addressee,
         copy_to: Vec::new(),
         text,
         issued_on: on,
-    }
+    })
 }
 
 fn spec(id: &str, label: &str, article: &str, fields: Vec<Field>) -> ActionSpec {
@@ -617,37 +626,23 @@ impl Process for NameClearing {
                 let scope = nonempty("公开范围", scope)?;
                 let clarification = nonempty("澄清的事实", clarification)?;
                 let reg = ctx.regulation()?;
-                let body = vec![
-                    format!(
-                        "{}，{}受理了反映{}民警{}“{}”的检举控告。经核查，该检举控告系{}。",
-                        date_zh(c.received_on),
-                        c.handed_over_by,
-                        c.unit.name,
-                        c.officer.name,
-                        c.complaint,
-                        c.finding.zh()
-                    ),
-                    format!(
-                        "经本机关{}审查，现澄清事实如下：{clarification}",
-                        reg.bodies().office_short
-                    ),
-                    format!(
-                        "依照{}的规定，对{}同志予以正名。本通知在{scope}范围内以{}方式公开，澄清事实，消除影响。对侵权违法行为人，已同时移交有关部门依法追究责任。",
-                        reg.cite_step_full("name_clearing", "正名")?,
-                        c.officer.name,
-                        means.zh()
-                    ),
-                    "特此通知。".to_string(),
-                ];
+                reg.step("name_clearing", "正名")?;
+                let mut values = complaint_values(c, &scope);
+                values.extend([
+                    ("office_short", reg.bodies().office_short.clone()),
+                    ("clarification", clarification),
+                    ("scope", scope.clone()),
+                    ("means", means.zh().to_string()),
+                ]);
                 let document = doc(
                     reg,
                     DocumentKind::NameClearingNotice,
-                    "正名通知书",
+                    "name_clearing_notice",
                     scope.clone(),
-                    body,
+                    values,
                     &c.org,
                     today,
-                );
+                )?;
                 one(Kind::NoticeIssued {
                     scope,
                     means: *means,
@@ -689,27 +684,17 @@ impl Process for NameClearing {
                 }
                 let content = nonempty("反馈内容", content)?;
                 let reg = ctx.regulation()?;
+                let mut values = complaint_values(c, &c.complainant_name);
+                values.push(("content", content));
                 let document = doc(
                     reg,
                     DocumentKind::ComplaintOutcome,
-                    "举报核查情况反馈",
+                    "complaint_feedback_named",
                     c.complainant_name.clone(),
-                    vec![
-                        format!(
-                            "您于{}反映{}民警{}“{}”的举报，经{}核查，{}。",
-                            date_zh(c.received_on),
-                            c.unit.name,
-                            c.officer.name,
-                            c.complaint,
-                            c.handed_over_by,
-                            c.finding.zh()
-                        ),
-                        content,
-                        "特此反馈。".to_string(),
-                    ],
+                    values,
                     &c.org,
                     today,
-                );
+                )?;
                 one(Kind::FeedbackGiven { document })
             }
             Command::NameClearingExplain { scope, content } => {
@@ -726,27 +711,17 @@ impl Process for NameClearing {
                 let scope = nonempty("说明的范围", scope)?;
                 let content = nonempty("说明内容", content)?;
                 let reg = ctx.regulation()?;
+                let mut values = complaint_values(c, &scope);
+                values.extend([("content", content), ("scope", scope.clone())]);
                 let document = doc(
                     reg,
                     DocumentKind::ComplaintOutcome,
-                    "关于匿名举报核查情况的说明",
+                    "complaint_feedback_anonymous",
                     scope.clone(),
-                    vec![
-                        format!(
-                            "{}，有人匿名反映{}民警{}“{}”。经{}核查，{}。",
-                            date_zh(c.received_on),
-                            c.unit.name,
-                            c.officer.name,
-                            c.complaint,
-                            c.handed_over_by,
-                            c.finding.zh()
-                        ),
-                        content,
-                        format!("现在{scope}范围内予以说明。"),
-                    ],
+                    values,
                     &c.org,
                     today,
-                );
+                )?;
                 one(Kind::Explained { scope, document })
             }
             Command::NameClearingClose { summary } => {

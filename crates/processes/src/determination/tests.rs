@@ -610,7 +610,11 @@ fn art_003_13_the_determination_is_filed_with_the_provincial_bureau() {
     for part in [
         "福州监狱陈伟同志容错免责认定一案",
         "已于2026年3月17日书面回复反馈本人",
-        "依照《福建省监狱人民警察依法履职保护实施办法（试行）（新闻稿摘要）》（以下简称《实施办法》）第十三条的规定，现将认定情况报请备案。",
+        // The regulation in full at its first citation, before the grounds cite it by its short
+        // name; the short name after.
+        "本委员会依照《福建省监狱人民警察依法履职保护实施办法（试行）（新闻稿摘要）》（以下简称《实施办法》）第十三条的规定于2026年3月16日作出认定结论：予以容错，减轻处理。",
+        "认定依据：《实施办法》第六条第（七）项。已于2026年3月17日书面回复反馈本人。",
+        "依照《实施办法》第十三条的规定，现将认定情况报请备案。",
         "\n\n福州监狱民警依法履职保护委员会\n2026年3月18日",
     ] {
         assert!(report.text.contains(part), "{part} missing in {}", report.text);
@@ -753,6 +757,149 @@ fn every_notice_names_only_the_bodies_and_the_title_its_governing_pack_gives() {
             );
         }
     }
+}
+
+/// The governing pack `pack` with its shipped text changed by `edit`: a unit's own copy that
+/// rewords a notice.
+fn reworded(pack: &str, edit: impl Fn(String) -> String) -> Regulation {
+    let shipped = match pack {
+        "002" => include_str!("../../../../packs/002.toml"),
+        _ => include_str!("../../../../packs/003.toml"),
+    };
+    let text = edit(shipped.to_string());
+    assert_ne!(text, shipped, "the edit changes the pack");
+    let mut reg = crate::testing::regulation(pack);
+    reg.notices = lvzhi_case::notice::notices_of(&format!("{pack}.toml"), &text)
+        .unwrap_or_else(|e| panic!("{e}"));
+    reg
+}
+
+/// Issue 20 item 2, 002 §13: the 告知书 is the governing pack's text — a pack that rewords it
+/// (and renames it) changes the notice issued, with the values of the record filled in.
+#[test]
+fn issue20_002_s13_notice_is_the_packs_template() {
+    let mut c = concluded_002();
+    let reg = reworded("002", |t| {
+        t.replace("现将认定结论书面告知你", "现以书面形式将认定结论告知你")
+            .replace(
+                "title = \"容错认定结论告知书\"",
+                "title = \"关于{officer}同志容错认定结论的告知书\"",
+            )
+    });
+    let cx = Ctx {
+        regulation: Some(reg),
+        ..ctx(d("2026-03-12"))
+    };
+    c.try_run_in(
+        Command::DeterminationNotify { units: vec![] },
+        &office_002(),
+        &cx,
+    )
+    .unwrap();
+    let n = &c.docs()[0];
+    assert_eq!(n.title, "关于李明同志容错认定结论的告知书");
+    assert!(
+        n.text
+            .contains("依照《制度》第十三条的规定，现以书面形式将认定结论告知你。"),
+        "{}",
+        n.text
+    );
+}
+
+/// Issue 20 item 2, 003 §13: the reply, the answer to a 复议申述 and the 备案报告 are the
+/// governing pack's texts.
+#[test]
+fn issue20_003_s13_reply_review_and_filing_are_the_packs_templates() {
+    let mut c = investigated_003();
+    let reg = reworded("003", |t| {
+        t.replace("　　特此回复。", "　　此复。")
+            .replace("　　特此答复。", "　　此复。")
+            .replace("现将认定情况报请备案。", "现将认定情况报请备案，请予审查。")
+    });
+    let cx = |on: &str| Ctx {
+        regulation: Some(reg.clone()),
+        ..ctx(d(on))
+    };
+    for (cmd, actor, on) in [
+        (
+            conclude(Verdict::Tolerated, Some(Treatment::Reduced), &["r6_7"]),
+            head_003(),
+            "2026-03-16",
+        ),
+        (
+            Command::DeterminationReply {
+                explanation: String::new(),
+            },
+            office_003(),
+            "2026-03-17",
+        ),
+        (
+            Command::DeterminationRequestReview {
+                reasons: "请求免除责任".into(),
+            },
+            officer_003(),
+            "2026-03-19",
+        ),
+        (
+            Command::DeterminationAnswerReview {
+                maintained: true,
+                reasons: "原认定事实清楚".into(),
+                verdict: None,
+                treatment: None,
+                grounds: vec![],
+            },
+            head_003(),
+            "2026-03-24",
+        ),
+        (
+            Command::DeterminationFile {
+                note: String::new(),
+            },
+            office_003(),
+            "2026-03-25",
+        ),
+    ] {
+        c.try_run_in(cmd, &actor, &cx(on)).unwrap();
+    }
+    let docs = c.docs();
+    assert_eq!(docs.len(), 3);
+    assert!(docs[0].text.contains("\n　　此复。\n"), "{}", docs[0].text);
+    assert!(docs[1].text.contains("\n　　此复。\n"), "{}", docs[1].text);
+    assert!(
+        docs[2]
+            .text
+            .contains("依照《实施办法》第十三条的规定，现将认定情况报请备案，请予审查。"),
+        "{}",
+        docs[2].text
+    );
+}
+
+/// A pack that words the process's notices but not the one a step issues: the step is refused
+/// with a formal message, never a panic.
+#[test]
+fn issue20_a_pack_without_the_text_of_a_step_refuses_it() {
+    let mut c = concluded_002();
+    let mut reg = crate::testing::regulation("002");
+    // Another kind of the process worded (as a unit's pack might), the 告知书 not.
+    let reply = crate::testing::regulation("003")
+        .notices
+        .get("determination_reply")
+        .cloned()
+        .expect("003 words the reply");
+    reg.notices.retain(|k, _| k != "determination_notice");
+    reg.notices.insert("determination_reply".into(), reply);
+    let cx = Ctx {
+        regulation: Some(reg),
+        ..ctx(d("2026-03-12"))
+    };
+    let e = c
+        .try_run_in(
+            Command::DeterminationNotify { units: vec![] },
+            &office_002(),
+            &cx,
+        )
+        .unwrap_err();
+    assert!(e.message.contains("未载明容错认定结论告知书的文本"), "{e}");
 }
 
 /// The 7-日 notification is the one period a case reads, and the one it declares.

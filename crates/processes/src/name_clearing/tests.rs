@@ -151,7 +151,11 @@ fn s29_5_a_false_accusation_closes_with_a_notice_and_a_referral_001() {
     assert!(n
         .text
         .contains("在阿拉善左旗公安局全体民警范围内以通报方式公开"));
-    assert!(n.text.contains("第二十九条第（五）项"));
+    assert!(
+        n.text.contains("依照《内蒙古公安机关维护公安民警执法权威工作实施办法》第十三条、第二十九条第（五）项的规定，对王志强同志予以正名。"),
+        "{}",
+        n.text
+    );
     let s = state(&*case);
     assert_eq!(s.stage, Stage::Closed);
     assert!(s.referral.is_some());
@@ -331,4 +335,88 @@ fn reads_exactly_the_periods_it_declares() {
     let _ = case.deadlines(&c.rules());
     let _ = case.fire_due(&c);
     crate::testing::assert_reads_declared::<NameClearing>(&periods);
+}
+
+/// Issue 20 item 2, 001 §29(五): the 正名通知书 is the governing pack's text — a pack that
+/// rewords it changes the notice issued.
+#[test]
+fn issue20_001_s29_5_notice_is_the_packs_template() {
+    let text = include_str!("../../../../packs/001.toml").replace(
+        "澄清事实，消除影响。对侵权违法行为人",
+        "澄清事实，消除不良影响。对侵权违法行为人",
+    );
+    let mut reg = crate::testing::regulation("001");
+    reg.notices =
+        lvzhi_case::notice::notices_of("001.toml", &text).unwrap_or_else(|e| panic!("{e}"));
+    let mut case = reviewed("false_accusation", "real_name");
+    let mut c = ctx("2026-03-04");
+    c.regulation = Some(reg);
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_issue_notice", "scope": "全局民警", "means": "circular", "clarification": "王志强同志不存在该问题" }),
+        &office(),
+        &c,
+    )
+    .unwrap();
+    let n = &case.documents()[0];
+    assert!(n.text.contains("澄清事实，消除不良影响。"), "{}", n.text);
+}
+
+/// Issue 20 item 2, 002 §18: the notices of a case under 002 are 002's texts: its 执法人员 (002
+/// §2 applies to the 国动办's own staff), not 民警, and its §18.
+#[test]
+fn issue20_002_s18_notices_are_the_packs_templates() {
+    for (finding, who, says) in [
+        (
+            "malicious_smear",
+            "anonymous",
+            "依照《兴安盟国防动员办公室行政执法尽职免责和容错纠错制度》第十八条的规定",
+        ),
+        (
+            "untrue",
+            "real_name",
+            "您于2026年2月10日反映巴彦浩特派出所执法人员王志强",
+        ),
+        (
+            "unfounded",
+            "anonymous",
+            "有人匿名反映巴彦浩特派出所执法人员王志强",
+        ),
+    ] {
+        let cx = |today: &str| {
+            let mut c = ctx(today);
+            c.regulation = Some(crate::testing::regulation("002"));
+            c
+        };
+        let mut case = new_case();
+        run(
+            &mut case,
+            receive(finding, who),
+            &office(),
+            &cx("2026-03-02"),
+        )
+        .unwrap();
+        run(
+            &mut case,
+            json!({ "action": "name_clearing_review", "confirmed": true, "opinion": "属实" }),
+            &office(),
+            &cx("2026-03-03"),
+        )
+        .unwrap();
+        let cmd = match finding {
+            "untrue" => {
+                json!({ "action": "name_clearing_feedback", "content": "举报内容经查不属实。" })
+            }
+            "unfounded" => {
+                json!({ "action": "name_clearing_explain", "scope": "本办", "content": "查无实据。" })
+            }
+            _ => {
+                json!({ "action": "name_clearing_issue_notice", "scope": "本办", "means": "meeting", "clarification": "不存在该问题。" })
+            }
+        };
+        run(&mut case, cmd, &office(), &cx("2026-03-04")).unwrap();
+        let n = &case.documents()[0];
+        assert!(n.text.contains(says), "{}", n.text);
+        assert!(!n.text.contains("民警"), "{}", n.text);
+    }
 }
