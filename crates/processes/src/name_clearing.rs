@@ -417,8 +417,9 @@ impl Process for NameClearing {
     const NAME_ZH: &'static str = "正名";
     const ID_PREFIX: &'static str = "Z";
     const PACK: &'static str = "001";
-    /// 001 §29(五) for police, 002 §18 for the 国动办's own staff.
-    const REGULATIONS: &'static [&'static str] = &["001", "002"];
+    /// 001 §29(五) for police, 002 §18 for the 国动办's own staff, 003 §14 for the prisons'
+    /// police (issue 20: coverage counted 003 §14 while a prison could not open a case).
+    const REGULATIONS: &'static [&'static str] = &["001", "002", "003"];
     const PERIODS: &'static [&'static str] = &[REVIEW_PERIOD];
     const PROCEDURES: &'static [ProcedureStep] = &[
         ProcedureStep {

@@ -420,3 +420,34 @@ fn issue20_002_s18_notices_are_the_packs_templates() {
         assert!(!n.text.contains("民警"), "{}", n.text);
     }
 }
+
+/// 003 §14: a prison clears its officer's name under its own regulation — the 正名通知书 cites
+/// 003 §14 and is signed by the prison's 民警依法履职保护委员会办公室, never 001's 维权办.
+#[test]
+fn issue20_003_s14_a_prison_clears_a_name_under_its_own_regulation() {
+    assert!(NameClearing::REGULATIONS.contains(&"003"));
+    let mut case = reviewed("defamation", "real_name");
+    let mut c = ctx("2026-03-04");
+    c.regulation = Some(crate::testing::regulation("003"));
+    run(
+        &mut case,
+        json!({ "action": "name_clearing_issue_notice", "scope": "全监民警", "means": "meeting", "clarification": "王志强同志不存在该问题" }),
+        &office(),
+        &c,
+    )
+    .unwrap();
+    let n = &case.documents()[0];
+    assert!(
+        n.text
+            .contains("依照《福建省监狱人民警察依法履职保护实施办法（试行）》第十四条的规定"),
+        "{}",
+        n.text
+    );
+    assert!(
+        n.text
+            .contains("民警依法履职保护委员会办公室\n2026年3月4日"),
+        "{}",
+        n.text
+    );
+    assert!(!n.text.contains("维权办"), "{}", n.text);
+}
