@@ -32,12 +32,19 @@ pub fn shipped() -> &'static BTreeMap<String, NoticeTemplate> {
     })
 }
 
-/// The text of notice `kind` under `reg`, or the shipped one when its pack words none.
+/// The text of notice `kind` under `reg`, or the shipped one when its pack words none of the
+/// application's.
 fn template<'a>(reg: &'a Regulation, kind: &str) -> Result<&'a NoticeTemplate, WorkflowError> {
-    let found = if reg.notices.is_empty() {
-        shipped().get(kind)
-    } else {
+    // The pack's own texts when it words the application's notices at all (it may word only
+    // other processes' notices, as a unit's copy of 000 written for its rectifications).
+    let words_application = reg
+        .notices
+        .keys()
+        .any(|k| notice::APPLICATION.iter().any(|a| a.id == k));
+    let found = if words_application {
         reg.notice(kind)
+    } else {
+        shipped().get(kind)
     };
     found.ok_or_else(|| {
         let name = notice::kind(kind).map_or(kind, |k| k.name);
