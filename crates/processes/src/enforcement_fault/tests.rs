@@ -1465,3 +1465,46 @@ fn issue20_004_s26_decision_notice_is_the_packs_template() {
         shipped.text
     );
 }
+
+/// A case governed by the 2016 text (004-2016, whose only procedure is `investigation` and
+/// which words no notice) still issues its 认定书 and 决定书: the shipped texts of 004, citing
+/// 004 (issue 20: a title cited with another regulation's article numbers).
+#[test]
+fn issue20_004_2016_cases_issue_the_shipped_004_notices() {
+    let mut c = assessed(overriding_approver(), Circumstances::default());
+    let under = |on: &str| ctx(d(on)).under(crate::testing::regulation("004-2016"));
+    c.try_run_in(confirm(), &legal(), &under("2024-07-05"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.try_run_in(
+        decide("李某", &["circulated_criticism"]),
+        &insp(),
+        &under("2024-09-02"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    c.try_run_in(
+        Command::Approve {
+            name: "李某".into(),
+            result: ApprovalResult::Approved,
+            reasons: String::new(),
+        },
+        &head(),
+        &under("2024-09-02"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let docs = c.docs();
+    assert_eq!(docs.len(), 2);
+    // The texts are 004's, and so are their article numbers: they cite 004 (the 1999 text),
+    // never the 2016 text under 1999's numbers (its §26 is not the 认定).
+    for doc in &docs {
+        assert!(
+            doc.text.contains(
+                "依照《公安机关人民警察执法过错责任追究规定》（以下简称《规定》）第二十六条"
+            ),
+            "{}",
+            doc.text
+        );
+        assert!(!doc.text.contains("2016年修订"), "{}", doc.text);
+    }
+    assert_eq!(docs[0].title, "执法过错责任认定书");
+    assert_eq!(docs[1].title, "执法过错责任追究决定书");
+}
