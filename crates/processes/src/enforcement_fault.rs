@@ -84,8 +84,6 @@ pub const DEFAULT_APPEAL_FILING: Period = Period::Days(30);
 /// What a period set by the body itself cites in place of an article (the window to appeal).
 const LOCAL_SETTING: &str = "本地设置";
 
-const INDENT: &str = "\u{3000}\u{3000}";
-
 /// The error types of 004 §6, by the pack's fact id.
 pub const ERROR_TYPES: [(&str, &str, &str); 16] = [
     (
@@ -1526,7 +1524,7 @@ fn decide_inner(
             };
             let barred = !exempt && a.has_consequence("§21") && state.award_barred.is_none();
             let document =
-                determination_document(ctx.regulation()?, state, &confirmation, barred, today);
+                determination_document(ctx.regulation()?, state, &confirmation, barred, today)?;
             let mut events = vec![ev(
                 today,
                 by.clone(),
@@ -1689,7 +1687,7 @@ fn decide_inner(
                 document: placeholder_document(today),
             };
             decision.document =
-                decision_document(ctx.regulation()?, state, &decision, share, filing, today);
+                decision_document(ctx.regulation()?, state, &decision, share, filing, today)?;
             Ok(vec![ev(today, by, Kind::PersonDecided { decision })])
         }
         Command::RecordInFile { name, note } => {
@@ -1855,7 +1853,7 @@ fn decide_inner(
                 discipline,
                 reasons.trim(),
                 today,
-            );
+            )?;
             Ok(vec![ev(
                 today,
                 by,
@@ -2203,8 +2201,9 @@ fn cite_all(citations: &[String]) -> String {
     v.join("、")
 }
 
-/// 执法过错案件移交函 (§18): to the receiving organ, citing the pack's `transfer` procedure,
-/// signed by the agency.
+/// 执法过错案件移交函 (§18): to the receiving organ, in the words of the governing pack's
+/// `fault_transfer` notice, signed by the agency. Only a pack with the `transfer` procedure
+/// transfers.
 fn transfer_document(
     reg: &Regulation,
     state: &FaultState,
@@ -2213,26 +2212,29 @@ fn transfer_document(
     facts: &str,
     on: NaiveDate,
 ) -> Result<Document, ProcessError> {
-    let cited = reg.cite_step_first(TRANSFER, "移交有关部门办理")?;
+    reg.step(TRANSFER, "移交有关部门办理")?;
     let org = state.org_name();
     let role = state
         .person(name)
-        .map(|p| format!("（{}）", person_role_zh(&p.role)))
+        .map(|p| person_role_zh(&p.role).to_string())
         .unwrap_or_default();
-    let text = format!(
-        "{INDENT}{org}在查处{}执法过错案件中发现，执法过错责任人员{name}{role}{}。其行为涉嫌构成犯罪，应当追究刑事责任。依照{cited}的规定，现将该人员涉嫌犯罪的案件移交你单位依法办理。\n{INDENT}附：执法过错责任认定书及有关证据材料。\n{INDENT}特此函告。\n\n{org}\n{}",
-        quoted(&state.case_name),
-        end_without_stop(facts),
-        date_zh(on)
-    );
-    Ok(headed(Document {
+    let values = vec![
+        ("addressee", to.to_string()),
+        ("agency", org.clone()),
+        ("case", state.case_name.trim().to_string()),
+        ("person", name.to_string()),
+        ("role", role),
+        ("facts", end_without_stop(facts).to_string()),
+    ];
+    let (title, text) = crate::notices::fill(reg, "fault_transfer", &org, on, values)?;
+    Ok(Document {
         kind: DocumentKind::FaultTransfer,
-        title: "执法过错案件移交函".into(),
+        title,
         addressee: to.to_string(),
         copy_to: Vec::new(),
         text,
         issued_on: on,
-    }))
+    })
 }
 
 /// A clause as typed, without its final stop, so that it reads on inside a sentence.
@@ -2252,44 +2254,25 @@ fn placeholder_document(on: NaiveDate) -> Document {
 }
 
 fn circumstance_lines(c: &Circumstances) -> Vec<String> {
-    let mut out = Vec::new();
-    for (table, chosen, head) in [
-        (&EXEMPTIONS[..], &c.exemptions, "不追究情形"),
-        (&MITIGATIONS[..], &c.mitigations, "从轻或者免予追究情节"),
-        (&AGGRAVATIONS[..], &c.aggravations, "从重情节"),
-    ] {
-        let items: Vec<String> = chosen
-            .iter()
-            .filter_map(|id| label_of(table, id))
-            .map(|(art, zh)| format!("{zh}（{}）", cite(art)))
-            .collect();
-        if !items.is_empty() {
-            out.push(format!("{head}：{}", items.join("；")));
-        }
-    }
-    out
+    ["不追究情形", "从轻或者免予追究情节", "从重情节"]
+        .into_iter()
+        .zip(circumstance_items(Some(c)))
+        .filter(|(_, items)| !items.is_empty())
+        .map(|(head, items)| format!("{head}：{items}"))
+        .collect()
 }
 
+/// 执法过错责任认定书 (§26): the 法制部门's determination, in the words of the governing pack's
+/// `fault_determination` notice; the shares and the error carry their own citations.
 fn determination_document(
     reg: &Regulation,
     state: &FaultState,
     c: &Confirmation,
     award_barred: bool,
     on: NaiveDate,
-) -> Document {
-    // The governing pack named in full once, by its short name after (004 §26).
-    let (rf, rs) = (reg.first(), reg.short());
+) -> Result<Document, ProcessError> {
+    let rs = reg.short();
     let org = state.org_name();
-    let mut t = format!(
-        "{INDENT}{}{}（{}）中发生的执法过错，经检查，依照{rf}第二十六条认定如下：\n",
-        org,
-        quoted(&state.case_name),
-        state.error_on.map(date_zh).unwrap_or_default()
-    );
-    t.push_str(&format!(
-        "{INDENT}一、执法过错情形：{}。\n",
-        state.error_label()
-    ));
     let shares: Vec<String> = c
         .shares
         .iter()
@@ -2307,9 +2290,9 @@ fn determination_document(
             )
         })
         .collect();
-    t.push_str(&format!("{INDENT}二、责任划分：{}。\n", shares.join("；")));
+    let mut deviations: Vec<String> = Vec::new();
     if c.departs {
-        let mut diffs: Vec<String> = c
+        deviations = c
             .shares
             .iter()
             .filter(|s| s.share != s.computed)
@@ -2323,73 +2306,71 @@ fn determination_document(
             })
             .collect();
         if c.outcome != c.computed_outcome {
-            diffs.push(format!(
+            deviations.push(format!(
                 "处理结论按规则计算为“{}”，认定为“{}”",
                 outcome_zh(&c.computed_outcome),
                 outcome_zh(&c.outcome)
             ));
         }
-        t.push_str(&format!(
-            "{INDENT}本认定与依规则计算的结果不同：{}。理由：{}\n",
-            diffs.join("；"),
-            c.reasons
-        ));
     }
-    let mut item = 3;
     let circ = state
         .circumstances
         .as_ref()
         .map(circumstance_lines)
         .unwrap_or_default();
-    t.push_str(&format!(
-        "{INDENT}{}、处理结论：{}{}。\n",
-        numeral(item),
-        outcome_zh(&c.outcome),
-        if circ.is_empty() {
-            String::new()
-        } else {
-            format!("（{}）", circ.join("；"))
-        }
-    ));
-    item += 1;
-    if c.leadership {
-        t.push_str(&format!(
-            "{INDENT}{}、本案影响恶劣、后果严重，除追究直接责任人员的责任外，还应当依照有关规定追究领导责任（{rs}第二十条）。\n",
-            numeral(item)
-        ));
-        item += 1;
-    }
-    if award_barred {
-        if let Some(u) = &state.unit {
-            t.push_str(&format!(
-                "{INDENT}{}、{}发生严重的执法过错，{}年度不得评选为先进集体（{rs}第二十一条）。\n",
-                numeral(item),
-                u.name,
-                on.year()
-            ));
+    // The items after the third are numbered as they come.
+    let mut item = 4;
+    let mut next = |on: bool| {
+        if on {
             item += 1;
+            numeral(item - 1)
+        } else {
+            String::new()
         }
-    }
-    if c.outcome == "exemption" {
-        t.push_str(&format!(
-            "{INDENT}{}、依照{rs}第十四条，不追究有关人民警察的责任。处理意见：{}\n",
-            numeral(item),
-            c.proposal
-        ));
-    } else {
-        t.push_str(&format!(
-            "{INDENT}{}、处理意见：{}。现报请研究决定（{rs}第二十六条第二款）。\n",
-            numeral(item),
-            c.proposal.trim_end_matches('。')
-        ));
-    }
-    t.push_str(&format!("\n\n{org}法制部门\n{}", date_zh(on)));
-    headed(Document {
+    };
+    let item_leadership = next(c.leadership);
+    let award = state.unit.as_ref().filter(|_| award_barred);
+    let item_award = next(award.is_some());
+    let item_proposal = next(true);
+    let yes = |b: bool| if b { "是".to_string() } else { String::new() };
+    let values = vec![
+        ("addressee", format!("{org}警务督察部门、人事部门")),
+        ("agency", org.clone()),
+        ("case", state.case_name.trim().to_string()),
+        ("error_on", state.error_on.map(date_zh).unwrap_or_default()),
+        ("error", state.error_label()),
+        ("shares", shares.join("；")),
+        ("departs", yes(c.departs)),
+        ("deviations", deviations.join("；")),
+        (
+            "reasons",
+            if c.departs {
+                c.reasons.clone()
+            } else {
+                String::new()
+            },
+        ),
+        ("outcome", outcome_zh(&c.outcome).to_string()),
+        ("circumstances", circ.join("；")),
+        ("item_leadership", item_leadership),
+        ("item_award", item_award),
+        ("unit", award.map(|u| u.name.clone()).unwrap_or_default()),
+        (
+            "year",
+            award.map(|_| on.year().to_string()).unwrap_or_default(),
+        ),
+        ("item_proposal", item_proposal),
+        ("exempt", yes(c.outcome == "exemption")),
+        ("proposal", end_without_stop(&c.proposal).to_string()),
+    ];
+    let signer = format!("{org}法制部门");
+    let (title, text) = crate::notices::fill(reg, "fault_determination", &signer, on, values)?;
+    Ok(Document {
         kind: DocumentKind::FaultDetermination,
-        title: "执法过错责任认定书".into(),
+        title,
         addressee: format!("{org}警务督察部门、人事部门"),
         copy_to: state.unit.iter().map(|u| u.name.clone()).collect(),
-        text: t,
+        text,
         issued_on: on,
     })
 }
@@ -2406,16 +2387,35 @@ fn measures_zh(measures: &[String], discipline: Option<Sanction>) -> String {
     v.join("、")
 }
 
-/// How the notice says the decision was made (§26¶2): by the department that decided and the
-/// head who approved; a decision recorded before the approval was an act of its own names only
-/// the approver as typed.
-fn approval_phrase(d: &PersonDecision) -> String {
-    match d.department {
-        Some(dept) => format!("经{}研究决定，报{}审批同意", dept.zh(), d.approved_by),
-        None => format!("经{}审批", d.approved_by),
-    }
+/// The circumstances of the case by kind (不追究, 从轻或者免予追究, 从重), each item with its
+/// article: what the decision lists.
+fn circumstance_items(c: Option<&Circumstances>) -> [String; 3] {
+    let Some(c) = c else {
+        return Default::default();
+    };
+    [
+        (&EXEMPTIONS[..], &c.exemptions),
+        (&MITIGATIONS[..], &c.mitigations),
+        (&AGGRAVATIONS[..], &c.aggravations),
+    ]
+    .map(|(table, chosen)| {
+        chosen
+            .iter()
+            .filter_map(|id| label_of(table, id))
+            .map(|(art, zh)| format!("{zh}（{}）", cite(art)))
+            .collect::<Vec<_>>()
+            .join("；")
+    })
 }
 
+/// 执法过错责任追究决定书 (§16, §26¶2), in the words of the governing pack's `fault_decision`
+/// notice. How the decision was made: by the department that decided and the head who approved
+/// (a decision recorded before the approval was an act of its own names only the approver).
+/// 004 §27 under its citation says only what §27 says: the appeal to this or the higher organ,
+/// and the reply within the pack's `appeal_reply` (30 日). The window to file is the body's own
+/// setting (the pack's `appeal_filing` or the local default), said to be so and kept apart from
+/// the citation; it runs from the decision, as `appeal_due` is counted. Nothing says an appeal
+/// does not suspend the decision: no seed article says it of §27.
 fn decision_document(
     reg: &Regulation,
     state: &FaultState,
@@ -2423,82 +2423,66 @@ fn decision_document(
     share: &ConfirmedShare,
     filing: Period,
     on: NaiveDate,
-) -> Document {
-    let (rf, rs) = (reg.first(), reg.short());
+) -> Result<Document, ProcessError> {
+    let rs = reg.short();
     let org = state.org_name();
-    let mut t = format!(
-        "{INDENT}经查，你在{}中作为{}，{}发生执法过错：{}。依照{rf}，经认定，你{}{}。\n",
-        quoted(&state.case_name),
-        person_role_zh(&share.role),
-        state.error_on.map(date_zh).unwrap_or_default(),
-        state.error_label(),
-        share_sentence(&share.share),
-        if share.citations.is_empty() {
-            String::new()
-        } else {
-            format!("（{rs}{}）", cite_all(&share.citations))
-        }
-    );
-    if let Some(circ) = &state.circumstances {
-        for line in circumstance_lines(circ) {
-            t.push_str(&format!("{INDENT}{line}。\n"));
-        }
-    }
     let aggravated = state
         .confirmation
         .as_ref()
         .is_some_and(|c| c.outcome == "aggravation");
-    if d.waived {
-        t.push_str(&format!(
-            "{INDENT}依照{rs}第二十三条，{}，决定对你免予追究执法过错责任。\n",
-            approval_phrase(d)
-        ));
-    } else {
-        t.push_str(&format!(
-            "{INDENT}依照{rs}第十六条{}，{}，决定对你作出如下处理：{}。\n",
-            if aggravated {
-                "、第二十四条，从重追究"
-            } else {
-                ""
-            },
-            approval_phrase(d),
-            measures_zh(&d.measures, d.discipline)
-        ));
-    }
-    t.push_str(&format!("{INDENT}理由：{}\n", d.reasons));
-    t.push_str(&format!(
-        "{INDENT}处理情况记入本人档案，作为考核、定级、晋职、晋升的重要依据（{rs}第二十二条）。\n"
-    ));
-    let mut last = date_zh(d.appeal_due);
-    if d.appeal_due_provisional {
-        last.push_str("（节假日安排尚未公布，该日期为暂定）");
-    }
-    // 004 §27 under its citation says only what §27 says: the appeal to this or the higher
-    // organ, and the reply within the pack's `appeal_reply` (30 日). The window to file is the
-    // body's own setting (the pack's `appeal_filing` or the local default), said to be so and
-    // kept apart from the citation; it runs from the decision, as `appeal_due` is counted.
-    // Nothing says an appeal does not suspend the decision: no seed article says it of §27.
     let reply = state
         .assessment
         .as_ref()
         .and_then(Assessment::appeal_reply)
-        .map(|p| format!("在{}内", p.to_chinese()))
+        .map(|p| p.to_chinese())
         .unwrap_or_default();
-    t.push_str(&format!(
-        "{INDENT}如不服本决定，可以向本级或者上级公安机关申诉，接受申诉的公安机关应当{reply}作出答复（{rs}第二十七条）。\n{INDENT}申诉期限为本机关的规定（{rs}未规定申诉期限）：申诉应当自本决定作出之日起{}内（至{last}）提出。",
-        filing.to_chinese()
-    ));
-    t.push_str(&format!("\n\n{org}\n{}", date_zh(on)));
-    headed(Document {
+    let [exemptions, mitigations, aggravations] = circumstance_items(state.circumstances.as_ref());
+    let yes = |b: bool| if b { "是".to_string() } else { String::new() };
+    let values = vec![
+        ("addressee", format!("{}同志", d.name)),
+        ("case", state.case_name.trim().to_string()),
+        ("role", person_role_zh(&share.role).to_string()),
+        ("error_on", state.error_on.map(date_zh).unwrap_or_default()),
+        ("error", state.error_label()),
+        ("share", share_sentence(&share.share)),
+        (
+            "basis",
+            if share.citations.is_empty() {
+                String::new()
+            } else {
+                format!("{rs}{}", cite_all(&share.citations))
+            },
+        ),
+        ("exemptions", exemptions),
+        ("mitigations", mitigations),
+        ("aggravations", aggravations),
+        ("waived", yes(d.waived)),
+        ("aggravated", yes(aggravated)),
+        (
+            "department",
+            d.department.map(|x| x.zh().to_string()).unwrap_or_default(),
+        ),
+        ("approver", d.approved_by.clone()),
+        ("measures", measures_zh(&d.measures, d.discipline)),
+        ("reasons", d.reasons.clone()),
+        ("reply_period", reply),
+        ("filing_period", filing.to_chinese()),
+        ("appeal_due", date_zh(d.appeal_due)),
+        ("provisional", yes(d.appeal_due_provisional)),
+    ];
+    let (title, text) = crate::notices::fill(reg, "fault_decision", &org, on, values)?;
+    Ok(Document {
         kind: DocumentKind::FaultDecision,
-        title: "执法过错责任追究决定书".into(),
+        title,
         addressee: format!("{}同志", d.name),
         copy_to: state.unit.iter().map(|u| u.name.clone()).collect(),
-        text: t,
+        text,
         issued_on: on,
     })
 }
 
+/// 执法过错申诉答复书 (§27), in the words of the governing pack's `fault_appeal_reply` notice,
+/// signed by the organ that received the appeal.
 #[allow(clippy::too_many_arguments)]
 fn appeal_reply_document(
     reg: &Regulation,
@@ -2510,37 +2494,44 @@ fn appeal_reply_document(
     discipline: Option<Sanction>,
     reasons: &str,
     on: NaiveDate,
-) -> Document {
-    let (rf, rs) = (reg.first(), reg.short());
-    let mut t = format!(
-        "{INDENT}你于{}对{}{}作出的执法过错责任追究决定（{}）提出的申诉收悉。依照{rf}第二十七条，经复查，答复如下：\n",
-        date_zh(appeal.on),
-        state.org_name(),
-        date_zh(s.decided_on),
-        if s.decision.waived {
-            "免予追究".to_string()
-        } else {
-            measures_zh(&s.measures, s.discipline)
-        }
-    );
-    let what = match result {
-        AppealResult::Upheld => "维持原决定".to_string(),
-        AppealResult::Revoked => "撤销原决定，不再追究你的执法过错责任".to_string(),
-        AppealResult::Changed => format!(
-            "变更原决定，对你的处理变更为：{}",
-            measures_zh(measures, discipline)
+) -> Result<Document, ProcessError> {
+    let yes = |b: bool| if b { "是".to_string() } else { String::new() };
+    let values = vec![
+        ("addressee", format!("{}同志", s.decision.name)),
+        ("filed_on", date_zh(appeal.on)),
+        ("agency", state.org_name()),
+        ("decided_on", date_zh(s.decided_on)),
+        ("waived", yes(s.decision.waived)),
+        (
+            "original",
+            if s.decision.waived {
+                String::new()
+            } else {
+                measures_zh(&s.measures, s.discipline)
+            },
         ),
-    };
-    t.push_str(&format!("{INDENT}{what}。\n{INDENT}理由：{reasons}"));
-    if result != AppealResult::Upheld {
-        t.push_str(&format!(
-            "\n{INDENT}变更后的处理情况记入本人档案（{rs}第二十二条）。"
-        ));
-    }
-    t.push_str(&format!("\n\n{}\n{}", appeal.receiving.name, date_zh(on)));
-    headed(Document {
+        ("upheld", yes(result == AppealResult::Upheld)),
+        ("revoked", yes(result == AppealResult::Revoked)),
+        (
+            "measures",
+            if result == AppealResult::Changed {
+                measures_zh(measures, discipline)
+            } else {
+                String::new()
+            },
+        ),
+        ("reasons", reasons.to_string()),
+    ];
+    let (title, text) = crate::notices::fill(
+        reg,
+        "fault_appeal_reply",
+        &appeal.receiving.name,
+        on,
+        values,
+    )?;
+    Ok(Document {
         kind: DocumentKind::FaultAppealReply,
-        title: "执法过错申诉答复书".into(),
+        title,
         addressee: format!("{}同志", s.decision.name),
         copy_to: if appeal.receiving.id
             == state.org.as_ref().map(|o| o.id.clone()).unwrap_or_default()
@@ -2549,7 +2540,7 @@ fn appeal_reply_document(
         } else {
             vec![state.org_name()]
         },
-        text: t,
+        text,
         issued_on: on,
     })
 }
@@ -3647,9 +3638,3 @@ impl Process for EnforcementFault {
 
 #[cfg(test)]
 mod tests;
-
-/// The text of record starts with the addressee line (主送), as every notice of the workflow.
-fn headed(mut doc: Document) -> Document {
-    doc.text = format!("{}：\n{}", doc.addressee, doc.text);
-    doc
-}

@@ -6,7 +6,9 @@
 //! Which text a case issues: the governing pack's, when that pack words any notice of the
 //! process; otherwise (a pack written before packs could word notices, such as a unit's older
 //! copy) the shipped text of the pack with the same id, else of the first shipped pack that
-//! words the kind — compiled in, so a case never lacks a text its procedure needs.
+//! words the kind — compiled in, so a case never lacks a text its procedure needs. A text of
+//! another pack cites that pack: its article numbers are that pack's (a case governed by
+//! 004-2016, which words no notice, issues 004's texts citing 004).
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -27,25 +29,30 @@ const SHIPPED: &[(&str, &str)] = &[
     ("004-2016", include_str!("../../../packs/004-2016.toml")),
 ];
 
-type Texts = BTreeMap<String, NoticeTemplate>;
-
-/// The notice texts of each shipped pack, by pack id. A shipped pack that failed to load would
-/// word nothing here; the packs' own tests forbid that.
-fn shipped() -> &'static [(&'static str, Texts)] {
-    static TEXTS: OnceLock<Vec<(&'static str, Texts)>> = OnceLock::new();
-    TEXTS.get_or_init(|| {
+/// The shipped packs as regulations (title, short title, notice texts), by pack id. A shipped
+/// pack that failed to load would word nothing here; the packs' own tests forbid that.
+fn shipped() -> &'static [(&'static str, Regulation)] {
+    static REGS: OnceLock<Vec<(&'static str, Regulation)>> = OnceLock::new();
+    REGS.get_or_init(|| {
         SHIPPED
             .iter()
-            .map(|(id, text)| {
+            .filter_map(|(id, text)| {
                 let file = format!("packs/{id}.toml");
-                (*id, notice::notices_of(&file, text).unwrap_or_default())
+                let pack = lvzhi_rules::parse_pack(&file, text).ok()?;
+                Some((*id, crate::regulation_of(&pack)))
             })
             .collect()
     })
 }
 
-/// The text of notice `kind` a case under `reg` issues (see the module's note on which).
-pub fn template<'a>(reg: &'a Regulation, kind: &str) -> Result<&'a NoticeTemplate, ProcessError> {
+/// The text of notice `kind` a case under `reg` issues (see the module's note on which), with
+/// the regulation its articles are cited by: `reg`, or the shipped pack whose text it is when
+/// that is another pack (its article numbers are that pack's: a 004-2016 case issues 004's
+/// texts, which cite 004, not the 2016 text under 004's numbers).
+fn source<'a>(
+    reg: &'a Regulation,
+    kind: &str,
+) -> Result<(&'a NoticeTemplate, &'a Regulation), ProcessError> {
     let known = notice::kind(kind);
     let process = known.map(|k| k.process);
     // Does the pack word the notices of this kind's process at all?
@@ -53,15 +60,18 @@ pub fn template<'a>(reg: &'a Regulation, kind: &str) -> Result<&'a NoticeTemplat
         .notices
         .values()
         .any(|t| notice::kind(&t.kind).map(|k| k.process) == process && process.is_some());
-    let found: Option<&'a NoticeTemplate> = if words_process {
-        reg.notice(kind)
+    let found: Option<(&'a NoticeTemplate, &'a Regulation)> = if words_process {
+        reg.notice(kind).map(|t| (t, reg))
     } else {
-        let texts = shipped();
-        texts
-            .iter()
+        let regs = shipped();
+        regs.iter()
             .find(|(id, _)| *id == reg.pack.pack)
-            .and_then(|(_, t)| t.get(kind))
-            .or_else(|| texts.iter().find_map(|(_, t)| t.get(kind)))
+            .and_then(|(_, r)| r.notice(kind))
+            .map(|t| (t, reg))
+            .or_else(|| {
+                regs.iter()
+                    .find_map(|(_, r)| r.notice(kind).map(|t| (t, r)))
+            })
     };
     found.ok_or_else(|| {
         let name = known.map_or(kind, |k| k.name);
@@ -70,6 +80,11 @@ pub fn template<'a>(reg: &'a Regulation, kind: &str) -> Result<&'a NoticeTemplat
             reg.pack.title
         ))
     })
+}
+
+/// The text of notice `kind` a case under `reg` issues (see the module's note on which).
+pub fn template<'a>(reg: &'a Regulation, kind: &str) -> Result<&'a NoticeTemplate, ProcessError> {
+    source(reg, kind).map(|(t, _)| t)
 }
 
 /// Notice `kind` under `reg`, filled from `values` with the signing body and the date of issue
@@ -81,7 +96,7 @@ pub fn fill(
     on: NaiveDate,
     values: Vec<(&'static str, String)>,
 ) -> Result<(String, String), ProcessError> {
-    let t = template(reg, kind)?;
+    let (t, cited) = source(reg, kind)?;
     let mut map: BTreeMap<&str, String> = values.into_iter().collect();
     map.insert("signer", signer.to_string());
     map.insert("date", date_zh(on));
@@ -89,8 +104,8 @@ pub fn fill(
         &t.text,
         &map,
         &notice::Naming {
-            title: &reg.pack.title,
-            short_title: &reg.pack.short_title,
+            title: &cited.pack.title,
+            short_title: &cited.pack.short_title,
         },
     )
     .map_err(|e| ProcessError::new(e.to_string()))?;
@@ -119,9 +134,10 @@ mod tests {
     /// workflow's own), in some shipped pack: no process lacks a text.
     #[test]
     fn issue20_every_process_notice_kind_has_a_shipped_text() {
+        assert_eq!(shipped().len(), SHIPPED.len());
         for k in notice::kinds().filter(|k| k.process != "application") {
             assert!(
-                shipped().iter().any(|(_, t)| t.contains_key(k.id)),
+                shipped().iter().any(|(_, r)| r.notice(k.id).is_some()),
                 "no shipped pack words {} ({})",
                 k.id,
                 k.name

@@ -45,8 +45,6 @@ use crate::{
     OpenDeadline, Org, Process, ProcessError, Role, Rules, Summary,
 };
 
-const INDENT: &str = "\u{3000}\u{3000}";
-
 /// A contested measure: a 处分 or 辞退.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Measure {
@@ -938,61 +936,33 @@ fn proposal_zh(p: Option<Proposal>, proposed: Option<Measure>) -> String {
     }
 }
 
-/// The 复核意见 (001 §27), signed by the committee as the governing pack names it and citing
-/// the articles of its `appeal_review` procedure.
+/// The 复核意见 (001 §27), in the words of the governing pack's `sanction_review_opinion`
+/// notice, signed by the committee as the pack names it. Only a pack with the `appeal_review`
+/// procedure reviews.
 fn opinion_document(
     reg: &Regulation,
     state: &AppealState,
     f: &Filing,
     o: &OpinionRecord,
 ) -> Result<Document, ProcessError> {
-    let cited = reg.cite_step_full("appeal_review", "处分申诉的复核")?;
-    let mut t = format!(
-        "{INDENT}{}（{}）对{}{}作出的{}{}不服，于{}向本委提出申诉。依照{cited}，本委听取了当事民警的陈述，对事实、理由、依据和程序进行了全面复核。\n",
-        f.officer_name,
-        f.unit.name,
-        f.department.name,
-        date_zh(f.decided_on),
-        f.measure.with_noun(),
-        if f.document_number.is_empty() {
-            String::new()
-        } else {
-            format!("（{}）", f.document_number)
-        },
-        date_zh(f.on)
-    );
-    for (a, zh) in ASPECTS {
-        if let Some(r) = state.rechecks.get(a) {
-            t.push_str(&format!(
-                "{INDENT}{zh}：{}。{}\n",
-                if r.proper {
-                    "未发现不当"
-                } else {
-                    "存在不当"
-                },
-                r.finding.trim_end_matches('。')
-            ));
-        }
-    }
-    if o.improper {
-        t.push_str(&format!(
-            "{INDENT}经复核，本委认为该{}不当，建议{}。{}\n{INDENT}请你部门依照有关规定研究处理，并将结果告知本委。不得因民警提出申诉而对其加重处分、处理，或者变相打击报复。",
-            f.measure.with_noun(),
-            proposal_zh(o.proposal, o.proposed),
-            o.opinion
-        ));
-    } else {
-        t.push_str(&format!(
-            "{INDENT}经复核，本委未发现该{}不当。{}",
-            f.measure.with_noun(),
-            o.opinion
-        ));
-    }
-    t.push_str(&format!(
-        "\n\n{}\n{}",
-        reg.committee_of(&f.committee),
-        date_zh(o.on)
-    ));
+    reg.step("appeal_review", "处分申诉的复核")?;
+    let recheck = |aspect: &str| {
+        state
+            .rechecks
+            .get(aspect)
+            .map(|r| {
+                format!(
+                    "{}。{}",
+                    if r.proper {
+                        "未发现不当"
+                    } else {
+                        "存在不当"
+                    },
+                    r.finding.trim_end_matches('。')
+                )
+            })
+            .unwrap_or_default()
+    };
     let (addressee, copy_to) = if o.improper {
         (
             f.department.name.clone(),
@@ -1001,18 +971,45 @@ fn opinion_document(
     } else {
         (format!("{}同志", f.officer_name), vec![f.unit.name.clone()])
     };
-    Ok(headed(Document {
+    let values = vec![
+        ("addressee", addressee.clone()),
+        ("officer", f.officer_name.clone()),
+        ("unit", f.unit.name.clone()),
+        ("department", f.department.name.clone()),
+        ("decided_on", date_zh(f.decided_on)),
+        ("measure", f.measure.with_noun()),
+        ("document_number", f.document_number.clone()),
+        ("filed_on", date_zh(f.on)),
+        ("recheck_facts", recheck("facts")),
+        ("recheck_reasons", recheck("reasons")),
+        ("recheck_basis", recheck("basis")),
+        ("recheck_procedure", recheck("procedure")),
+        (
+            "improper",
+            if o.improper {
+                "是".to_string()
+            } else {
+                String::new()
+            },
+        ),
+        ("proposal", proposal_zh(o.proposal, o.proposed)),
+        ("opinion", o.opinion.clone()),
+    ];
+    let signer = reg.committee_of(&f.committee);
+    let (title, text) =
+        crate::notices::fill(reg, "sanction_review_opinion", &signer, o.on, values)?;
+    Ok(Document {
         kind: DocumentKind::SanctionReviewOpinion,
-        title: "处分申诉复核意见书".into(),
+        title,
         addressee,
         copy_to,
-        text: t,
+        text,
         issued_on: o.on,
-    }))
+    })
 }
 
-/// The findings as one sentence led by 经核查 — once, whether or not the 督察 wrote it, or
-/// wrote it as 经查 (issue 20: the notice said "经核查，经核查，").
+/// The findings as a sentence to follow the notice's 经核查 — said once, whether or not the 督察
+/// wrote it, or wrote it as 经查 (issue 20: the notice said "经核查，经核查，").
 fn findings_sentence(findings: &str) -> String {
     let f = findings.trim();
     const MARKS: [char; 6] = ['，', ',', '：', ':', ' ', '\u{3000}'];
@@ -1024,14 +1021,15 @@ fn findings_sentence(findings: &str) -> String {
         .map(|r| r.trim_start_matches(MARKS))
         .unwrap_or(f);
     if f.ends_with('。') {
-        format!("经核查，{f}")
+        f.to_string()
     } else {
-        format!("经核查，{f}。")
+        format!("{f}。")
     }
 }
 
-/// The 限期纠正通知书 (001 §28), citing the articles of the governing pack's
-/// `unfair_punishment_correction` procedure, copied to the office as the pack names it.
+/// The 限期纠正通知书 (001 §28), in the words of the governing pack's `correction_order`
+/// notice, copied to the office as the pack names it. Only a pack with the
+/// `unfair_punishment_correction` procedure orders a correction.
 fn order_document(
     reg: &Regulation,
     f: &Filing,
@@ -1040,26 +1038,26 @@ fn order_document(
     deadline: NaiveDate,
     on: NaiveDate,
 ) -> Result<Document, ProcessError> {
-    let cited = reg.cite_step_full("unfair_punishment_correction", "对不当处分的限期纠正")?;
-    let t = format!(
-        "{INDENT}{}同志因依法履行职责、行使职权，受到你部门{}作出的{}。{}依照{cited}，请你部门于{}前予以纠正，并将纠正情况书面报告警务督察部门。\n{INDENT}纠正要求：{}\n\n{}警务督察部门\n{}",
-        f.officer_name,
-        date_zh(f.decided_on),
-        f.measure.with_noun(),
-        findings_sentence(findings),
-        date_zh(deadline),
-        requirements,
-        f.committee.name,
-        date_zh(on)
-    );
-    Ok(headed(Document {
+    reg.step("unfair_punishment_correction", "对不当处分的限期纠正")?;
+    let values = vec![
+        ("addressee", f.department.name.clone()),
+        ("officer", f.officer_name.clone()),
+        ("decided_on", date_zh(f.decided_on)),
+        ("measure", f.measure.with_noun()),
+        ("findings", findings_sentence(findings)),
+        ("deadline", date_zh(deadline)),
+        ("requirements", requirements.to_string()),
+    ];
+    let signer = format!("{}警务督察部门", f.committee.name);
+    let (title, text) = crate::notices::fill(reg, "correction_order", &signer, on, values)?;
+    Ok(Document {
         kind: DocumentKind::CorrectionOrder,
-        title: "限期纠正通知书".into(),
+        title,
         addressee: f.department.name.clone(),
         copy_to: vec![reg.office_of(&f.committee)],
-        text: t,
+        text,
         issued_on: on,
-    }))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1651,9 +1649,3 @@ impl Process for SanctionAppeal {
 
 #[cfg(test)]
 mod tests;
-
-/// The text of record starts with the addressee line (主送), as every notice of the workflow.
-fn headed(mut doc: Document) -> Document {
-    doc.text = format!("{}：\n{}", doc.addressee, doc.text);
-    doc
-}

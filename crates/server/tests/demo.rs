@@ -470,6 +470,20 @@ async fn every_notice_names_only_its_governing_regulation_and_its_bodies() {
                     reg.pack.title
                 );
             }
+            // The short name is used only after the full title introduced it.
+            if !reg.pack.short_title.is_empty() {
+                let short = format!("《{}》", reg.pack.short_title);
+                let intro = format!("（以下简称{short}）");
+                if let Some(first) = text.find(&short) {
+                    let introduced = text.find(&intro).map(|i| i + "（以下简称".len());
+                    assert!(
+                        introduced.is_some_and(|i| i <= first),
+                        "{} ({}): {short} is used before the full title introduces it:\n{text}",
+                        row.case_id,
+                        doc.title
+                    );
+                }
+            }
             // No body that only another pack has.
             for (pack, other) in &all {
                 for suffix in [

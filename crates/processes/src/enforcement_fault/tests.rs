@@ -244,19 +244,32 @@ fn s9_approver_who_overrode_correct_opinion_bears_responsibility_004() {
     // A sentence, not "你全部责任" (issue 20).
     assert!(
         dec.text
-            .contains("经认定，你应当承担全部责任（《规定》第九条）"),
+            .contains("依照《公安机关人民警察执法过错责任追究规定》（以下简称《规定》）第二十六条，经查，你在"),
+        "{}",
+        dec.text
+    );
+    // The regulation is named in full before any citation by its short name.
+    assert!(
+        dec.text.find("《规定》") > dec.text.find("（以下简称《规定》）"),
+        "{}",
+        dec.text
+    );
+    assert!(
+        dec.text
+            .contains("，经认定，你应当承担全部责任（《规定》第九条）"),
         "{}",
         dec.text
     );
     assert!(dec.text.contains("通报批评"));
     // 004 §27 sets the 30 日 reply; the filing window is the organ's own rule and is said to be
-    // (issue 20), and "不停止执行" is not the article's: gone.
+    // (issue 20), and "不停止执行" is not the article's: gone. The regulation is cited by an
+    // article (§26, the 认定) wherever it is named: "依照《规定》，经认定" named none.
     assert!(
         dec.text
             .contains("接受申诉的公安机关应当在30日内作出答复（《规定》第二十七条）")
             && dec
                 .text
-                .contains("申诉期限为本机关的规定（《规定》未规定申诉期限）")
+                .contains("申诉期限为本机关的规定（《规定》第二十七条未规定申诉期限）")
             && !dec.text.contains("不停止执行"),
         "{}",
         dec.text
@@ -307,7 +320,7 @@ fn s27_decision_notice_cites_only_the_reply_and_gives_the_window_as_the_bodys_ow
         "如不服本决定，可以向本级或者上级公安机关申诉，接受申诉的公安机关应当在30日内作出答复（《规定》第二十七条）"
     );
     assert!(
-        text.contains("申诉期限为本机关的规定（《规定》未规定申诉期限）：申诉应当自本决定作出之日起15日内（至2024年9月18日）提出。"),
+        text.contains("申诉期限为本机关的规定（《规定》第二十七条未规定申诉期限）：申诉应当自本决定作出之日起15日内（至2024年9月18日）提出。"),
         "{text}"
     );
     assert!(!text.contains("不停止执行"), "{text}");
@@ -349,7 +362,8 @@ fn s26_every_share_reads_as_a_sentence_in_the_notices_004() {
             &share,
             DEFAULT_APPEAL_FILING,
             d("2024-09-02"),
-        );
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let expected = format!("经认定，你{}（《规定》第九条）", share_sentence(id));
         assert!(doc.text.contains(&expected), "{id}: {}", doc.text);
         if id != "not_liable" {
@@ -796,7 +810,7 @@ fn s18_a_suspected_crime_is_transferred_by_a_letter_citing_the_pack_004() {
     );
     assert!(
         letter.text.contains(
-            "执法过错责任人员李某（审批人）明知王某无犯罪事实仍决定对其刑事拘留。其行为涉嫌构成犯罪，应当追究刑事责任。依照《公安机关人民警察执法过错责任追究规定》（以下简称《规定》）第十八条的规定，现将该人员涉嫌犯罪的案件移交你单位依法办理。"
+            "执法过错责任人员李某（审批人）明知王某无犯罪事实仍决定对其刑事拘留。其行为涉嫌构成犯罪，应当追究刑事责任。依照《公安机关人民警察执法过错责任追究规定》第十八条的规定，现将该人员涉嫌犯罪的案件移交你单位依法办理。"
         ),
         "{}",
         letter.text
@@ -1396,4 +1410,113 @@ fn s27_the_assessment_carries_exactly_the_declared_periods_004() {
             .collect::<std::collections::BTreeSet<_>>(),
         set
     );
+}
+
+/// The regulation of the shipped 004 with its text changed by `edit`.
+fn reworded(edit: impl Fn(&str) -> String) -> Regulation {
+    let text = edit(include_str!("../../../../packs/004.toml"));
+    let pack = lvzhi_rules::parse_pack("packs/004.toml", &text)
+        .unwrap_or_else(|e| panic!("the reworded 004 does not load: {e}"));
+    crate::regulation_of(&pack)
+}
+
+/// Issue 20 item 2: the 决定书 (004 §16, §26¶2) is the governing pack's `[[notice]]`, not the
+/// program's: a unit that rewords it, or renames the notice, issues its own words.
+#[test]
+fn issue20_004_s26_decision_notice_is_the_packs_template() {
+    let c = decided_s9();
+    let standing = &c.state.standings["李某"];
+    let share = c
+        .state
+        .confirmation
+        .as_ref()
+        .and_then(|k| k.shares.iter().find(|s| s.name == "李某"))
+        .cloned()
+        .unwrap_or_else(|| panic!("李某 has no confirmed share"));
+    let shipped = decision_document(
+        &crate::testing::regulation(EnforcementFault::PACK),
+        &c.state,
+        &standing.decision,
+        &share,
+        DEFAULT_APPEAL_FILING,
+        d("2024-09-02"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(shipped.title, "执法过错责任追究决定书");
+    assert!(shipped.text.contains("决定对你作出如下处理：通报批评"));
+    let reg = reworded(|t| {
+        t.replace(
+            "title = \"执法过错责任追究决定书\"",
+            "title = \"执法过错责任处理决定书\"",
+        )
+        .replace(
+            "决定对你作出如下处理：{measures}。",
+            "现决定给予你以下处理：{measures}。",
+        )
+    });
+    let doc = decision_document(
+        &reg,
+        &c.state,
+        &standing.decision,
+        &share,
+        DEFAULT_APPEAL_FILING,
+        d("2024-09-02"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.title, "执法过错责任处理决定书");
+    assert!(
+        doc.text.contains("现决定给予你以下处理：通报批评"),
+        "{}",
+        doc.text
+    );
+    assert!(!doc.text.contains("决定对你作出如下处理"), "{}", doc.text);
+    // Only the words changed: the rest of the notice is the shipped text.
+    assert_eq!(
+        doc.text
+            .replace("现决定给予你以下处理", "决定对你作出如下处理"),
+        shipped.text
+    );
+}
+
+/// A case governed by the 2016 text (004-2016, whose only procedure is `investigation` and
+/// which words no notice) still issues its 认定书 and 决定书: the shipped texts of 004, citing
+/// 004 (issue 20: a title cited with another regulation's article numbers).
+#[test]
+fn issue20_004_2016_cases_issue_the_shipped_004_notices() {
+    let mut c = assessed(overriding_approver(), Circumstances::default());
+    let under = |on: &str| ctx(d(on)).under(crate::testing::regulation("004-2016"));
+    c.try_run_in(confirm(), &legal(), &under("2024-07-05"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    c.try_run_in(
+        decide("李某", &["circulated_criticism"]),
+        &insp(),
+        &under("2024-09-02"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    c.try_run_in(
+        Command::Approve {
+            name: "李某".into(),
+            result: ApprovalResult::Approved,
+            reasons: String::new(),
+        },
+        &head(),
+        &under("2024-09-02"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let docs = c.docs();
+    assert_eq!(docs.len(), 2);
+    // The texts are 004's, and so are their article numbers: they cite 004 (the 1999 text),
+    // never the 2016 text under 1999's numbers (its §26 is not the 认定).
+    for doc in &docs {
+        assert!(
+            doc.text.contains(
+                "依照《公安机关人民警察执法过错责任追究规定》（以下简称《规定》）第二十六条"
+            ),
+            "{}",
+            doc.text
+        );
+        assert!(!doc.text.contains("2016年修订"), "{}", doc.text);
+    }
+    assert_eq!(docs[0].title, "执法过错责任认定书");
+    assert_eq!(docs[1].title, "执法过错责任追究决定书");
 }

@@ -332,7 +332,7 @@ fn s27_improper_finding_sends_the_opinion_to_the_deciding_department_001() {
     assert!(doc
         .text
         .ends_with("阿拉善左旗公安局维护公安民警执法权威工作委员会\n2024年6月14日"));
-    // 001 §27 cited from the pack's appeal_review procedure, by the 办法's full title.
+    // 001 §27 cited by the pack's template, by the 办法's full title at its first citation.
     assert!(
         doc.text
             .contains("依照《内蒙古公安机关维护公安民警执法权威工作实施办法》第二十七条"),
@@ -730,4 +730,38 @@ proptest! {
     ) {
         check_offered_equals_accepted::<SanctionAppeal>(d("2024-06-03"), &steps)?;
     }
+}
+
+/// Issue 20 item 2: the 复核意见书 (001 §27) is the governing pack's `[[notice]]`, not the
+/// program's: a unit that rewords it issues its own words, and cites the articles its template
+/// cites.
+#[test]
+fn issue20_001_s27_opinion_is_the_packs_template() {
+    let text = include_str!("../../../../packs/001.toml")
+        .replace(
+            "本委听取了当事民警的陈述，对事实、理由、依据和程序进行了全面复核。",
+            "本委听取了{officer}的陈述和申辩，对事实、理由、依据和程序进行了全面复核。",
+        )
+        .replace("依照{cite:§27}，本委听取", "根据{cite:§27¶1}，本委听取");
+    let pack = lvzhi_rules::parse_pack("packs/001.toml", &text);
+    // 001 has no §27¶1: a template may cite only the pack's articles.
+    let err = pack.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(err.contains("§27¶1"), "{err}");
+    let text = text.replace("根据{cite:§27¶1}，本委听取", "根据{cite:§27}，本委听取");
+    let pack = lvzhi_rules::parse_pack("packs/001.toml", &text)
+        .unwrap_or_else(|e| panic!("the reworded 001 does not load: {e}"));
+    let mut c = rechecked();
+    let mut under = ctx(d("2024-06-14"));
+    under.regulation = Some(crate::regulation_of(&pack));
+    c.try_run_in(improper_opinion(), &director(), &under)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let doc = &c.docs()[0];
+    assert!(
+        doc.text.contains(
+            "根据《内蒙古公安机关维护公安民警执法权威工作实施办法》第二十七条，本委听取了王强的陈述和申辩"
+        ),
+        "{}",
+        doc.text
+    );
+    assert!(!doc.text.contains("当事民警的陈述"), "{}", doc.text);
 }
