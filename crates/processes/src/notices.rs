@@ -130,6 +130,76 @@ mod tests {
         }
     }
 
+    /// Issue 20: every notice every shipped pack words, filled with stand-in values, names no
+    /// regulation but its own (in full or by its short name) and no body that only another
+    /// pack has — a template cannot sign or cite for another body.
+    #[test]
+    fn issue20_every_shipped_notice_names_only_its_own_regulation_and_bodies() {
+        let regs = shipped();
+        let suffix = |t: &str| t.replace("{org}", "");
+        let mut rendered = 0;
+        for (id, reg) in regs {
+            let own = reg.bodies();
+            let own_suffixes = [
+                suffix(&own.committee),
+                suffix(&own.office),
+                own.committee_short.clone(),
+                own.office_short.clone(),
+            ];
+            for (kind, t) in &reg.notices {
+                let k = notice::kind(kind).expect("a loaded kind is known");
+                let mut map: BTreeMap<&str, String> = BTreeMap::new();
+                for v in k.values.iter().chain(k.flags.iter()) {
+                    map.insert(v, "〇".to_string());
+                }
+                map.insert(
+                    "signer",
+                    reg.office_of(&crate::Org {
+                        id: "x".into(),
+                        name: "某机关".into(),
+                    }),
+                );
+                map.insert("date", "2026年3月2日".into());
+                let naming = notice::Naming {
+                    title: &reg.pack.title,
+                    short_title: &reg.pack.short_title,
+                };
+                let text = format!(
+                    "{}\n{}",
+                    t.title_with(&map).unwrap(),
+                    notice::render_with(&t.text, &map, &naming).unwrap()
+                );
+                rendered += 1;
+                for (start, _) in text.match_indices('《') {
+                    let rest = &text[start + '《'.len_utf8()..];
+                    let named = &rest[..rest.find('》').unwrap_or(rest.len())];
+                    assert!(
+                        named == reg.pack.title || named == reg.pack.short_title,
+                        "{id} {kind}: names 《{named}》:\n{text}"
+                    );
+                }
+                for (other_id, other) in regs {
+                    let b = other.bodies();
+                    for body in [
+                        suffix(&b.committee),
+                        suffix(&b.office),
+                        b.committee_short.clone(),
+                        b.office_short.clone(),
+                    ] {
+                        let shared = own_suffixes.iter().any(|o| o.contains(body.as_str()));
+                        if body.chars().count() >= 3 && !shared {
+                            assert!(
+                                !text.contains(body.as_str()),
+                                "{id} {kind}: names {body} of pack {other_id}:\n{text}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert!(rendered >= 30, "{rendered} notices rendered");
+    }
+
     /// A shipped template for every kind of every process but the application's (the
     /// workflow's own), in some shipped pack: no process lacks a text.
     #[test]

@@ -1635,7 +1635,7 @@ fn art_28_the_case_is_made_known_to_the_counterparty_in_writing_and_to_the_publi
     // The article comes from the pack's `public_statement` procedure.
     assert!(
         doc.text.contains(
-            "根据《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》（以下简称《实施细则》）第二十八条的规定"
+            "根据《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》第二十八条的规定"
         ),
         "{}",
         doc.text

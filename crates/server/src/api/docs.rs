@@ -26,7 +26,7 @@ const GLOSSARY: &[(&str, &str, &str)] = &[
     ("ChoiceView", "label", "选项的中文名称。"),
     ("CitationView", "", "引用的条款及其全文。"),
     ("CitationView", "citation", "条款，如 000 §7(一)。"),
-    ("CitationView", "readable", "条款的通行引用方式，如《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》第七条第（一）项。"),
+    ("CitationView", "readable", "条款的通行引用方式：规定的全称加条、款、项，如“第七条第（一）项”前冠以该规定的名称。"),
     ("CitationView", "text", "条款全文。"),
     ("QuestionView", "", "尚待查明、可能改变结论的事实。"),
     ("QuestionView", "fact", "事实代码。"),
