@@ -83,9 +83,9 @@ fn every_kind_is_shown_acted_on_listed_and_rendered() {
             "Z2026-000002",
             "name_clearing",
             None,
-            ("p-zhaomin", "office", ZQ),
+            ("p-xam-zhangli", "office", "xam-gfdb"),
             serde_json::json!({ "action": "name_clearing_explain",
-                "scope": "巴彦浩特派出所全体民警", "content": "经核查，举报反映的问题查无实据" }),
+                "scope": "兴安盟国防动员办公室机关", "content": "经核查，举报反映的问题查无实据" }),
         ),
         (
             "J2026-000001",

@@ -26,6 +26,23 @@ use crate::{
 /// and 002 §18 say "及时").
 pub const REVIEW_PERIOD: &str = "complaint_review";
 
+/// The procedures of 002 §18's answers to an untrue or unfounded complaint: feedback to a
+/// real-name complainant, an explanation of an anonymous one.
+const COMPLAINT_FEEDBACK_NAMED: &str = "complaint_feedback_named";
+const COMPLAINT_FEEDBACK_ANONYMOUS: &str = "complaint_feedback_anonymous";
+
+/// The procedure that answers an untrue or unfounded complaint of `complainant`, and what it
+/// does (for the refusal of a body whose regulation lacks it).
+fn feedback_step(complainant: Complainant) -> (&'static str, &'static str) {
+    match complainant {
+        Complainant::RealName => (COMPLAINT_FEEDBACK_NAMED, "向实名举报人反馈结果"),
+        Complainant::Anonymous => (
+            COMPLAINT_FEEDBACK_ANONYMOUS,
+            "对匿名举报在一定范围内说明情况",
+        ),
+    }
+}
+
 pub struct NameClearing;
 
 /// What the receiving department found the complaint to be.
@@ -439,12 +456,12 @@ impl Process for NameClearing {
         },
         ProcedureStep {
             pack: "002",
-            procedure: "complaint_feedback_named",
+            procedure: COMPLAINT_FEEDBACK_NAMED,
             actions: &["name_clearing_feedback"],
         },
         ProcedureStep {
             pack: "002",
-            procedure: "complaint_feedback_anonymous",
+            procedure: COMPLAINT_FEEDBACK_ANONYMOUS,
             actions: &["name_clearing_explain"],
         },
         // 003 §14's 澄清 by 谈心谈话、召开会议、通报 (the notice's means); its restoring of
@@ -525,9 +542,16 @@ impl Process for NameClearing {
             let complainant_name = complainant_name.trim().to_string();
             if *complainant == Complainant::RealName && complainant_name.is_empty() {
                 return Err(ProcessError::citing(
-                    "实名举报的，请填写举报人姓名，以便反馈结果（002 §18）",
+                    "实名举报的，请填写举报人姓名",
                     "002 §18",
                 ));
+            }
+            // Feedback on an untrue or unfounded complaint is 002 §18's, for the 国动办's own
+            // staff: a body whose regulation has no such step (001 for police, 003 for the
+            // prisons) registers only complaints found false, to clear the name (issue 20).
+            if !finding.clears() {
+                let (step, what) = feedback_step(*complainant);
+                ctx.regulation()?.step(step, what)?;
             }
             let review = ctx.periods.need(REVIEW_PERIOD, "审查核实举报")?;
             let d = ctx
@@ -615,7 +639,7 @@ impl Process for NameClearing {
                 if !c.finding.clears() {
                     return Err(ProcessError::citing(
                         format!(
-                            "检举控告{}的，应向实名举报人反馈结果或者对匿名举报在一定范围内说明情况（002 §18）",
+                            "检举控告{}的，应向实名举报人反馈结果或者对匿名举报在一定范围内说明情况",
                             c.finding.zh()
                         ),
                         "002 §18",
@@ -676,7 +700,7 @@ impl Process for NameClearing {
                 reviewed()?;
                 if c.finding.clears() || c.complainant != Complainant::RealName {
                     return Err(ProcessError::citing(
-                        "向举报人反馈结果适用于经查不属实或者查无实据的实名举报（002 §18）",
+                        "向举报人反馈结果适用于经查不属实或者查无实据的实名举报",
                         "002 §18",
                     ));
                 }
@@ -685,6 +709,7 @@ impl Process for NameClearing {
                 }
                 let content = nonempty("反馈内容", content)?;
                 let reg = ctx.regulation()?;
+                reg.step(COMPLAINT_FEEDBACK_NAMED, "向实名举报人反馈结果")?;
                 let mut values = complaint_values(c, &c.complainant_name);
                 values.push(("content", content));
                 let document = doc(
@@ -702,7 +727,7 @@ impl Process for NameClearing {
                 reviewed()?;
                 if c.finding.clears() || c.complainant != Complainant::Anonymous {
                     return Err(ProcessError::citing(
-                        "在一定范围内说明情况适用于经查不属实或者查无实据的匿名举报（002 §18）",
+                        "在一定范围内说明情况适用于经查不属实或者查无实据的匿名举报",
                         "002 §18",
                     ));
                 }
@@ -712,6 +737,10 @@ impl Process for NameClearing {
                 let scope = nonempty("说明的范围", scope)?;
                 let content = nonempty("说明内容", content)?;
                 let reg = ctx.regulation()?;
+                reg.step(
+                    COMPLAINT_FEEDBACK_ANONYMOUS,
+                    "对匿名举报在一定范围内说明情况",
+                )?;
                 let mut values = complaint_values(c, &scope);
                 values.extend([("content", content), ("scope", scope.clone())]);
                 let document = doc(
@@ -812,11 +841,26 @@ impl Process for NameClearing {
             .then(|| outcome_fields(action))
     }
 
-    fn actions(s: &NameClearingState, actor: &Actor, _ctx: &Ctx<'_>) -> Vec<ActionSpec> {
+    fn actions(s: &NameClearingState, actor: &Actor, ctx: &Ctx<'_>) -> Vec<ActionSpec> {
         if !actor.has(Role::Office) {
             return Vec::new();
         }
         let Some(c) = &s.complaint else {
+            // The findings the governing regulation provides for: 不属实 and 查无实据 only where
+            // it answers them (002 §18); everywhere a false complaint clears the name.
+            let answers = ctx.regulation.as_ref().is_none_or(|r| {
+                r.has_step(COMPLAINT_FEEDBACK_NAMED) || r.has_step(COMPLAINT_FEEDBACK_ANONYMOUS)
+            });
+            let findings: Vec<Finding> = Finding::ALL
+                .iter()
+                .copied()
+                .filter(|f| answers || f.clears())
+                .collect();
+            let finding_help = if answers {
+                "诬告、陷害、诽谤、恶意中伤、恶意炒作的予以正名；不属实或者查无实据的，向实名举报人反馈结果或者对匿名举报在一定范围内说明情况"
+            } else {
+                "经核查属诬告、陷害、诽谤的予以正名"
+            };
             return vec![spec(
                 "name_clearing_receive",
                 "登记移交的检举控告材料",
@@ -826,7 +870,12 @@ impl Process for NameClearing {
                     Field::new("unit", "民警所在单位", FieldKind::Org, true),
                     Field::new("org", "受理的维权办所在公安机关", FieldKind::Org, true),
                     Field::new("complaint", "检举控告的内容", FieldKind::LongText, true),
-                    Field::new("complaint_received_on", "收到检举控告的日期", FieldKind::Date, true),
+                    Field::new(
+                        "complaint_received_on",
+                        "收到检举控告的日期",
+                        FieldKind::Date,
+                        true,
+                    ),
                     Field::new(
                         "complainant",
                         "举报方式",
@@ -839,10 +888,20 @@ impl Process for NameClearing {
                         true,
                     ),
                     Field::new("complainant_name", "实名举报人姓名", FieldKind::Text, false)
-                        .help("实名举报的，应向其反馈结果（002 §18）"),
-                    Field::new("handed_over_by", "移交材料的受理部门", FieldKind::Text, true),
-                    Field::new("finding", "核查结论", choice(&Finding::ALL, Finding::id, Finding::zh), true)
-                        .help("诬告、陷害、诽谤的予以正名（001 §29(五)）；不属实的反馈或者说明（002 §18）"),
+                        .help("实名举报的，请填写举报人姓名"),
+                    Field::new(
+                        "handed_over_by",
+                        "移交材料的受理部门",
+                        FieldKind::Text,
+                        true,
+                    ),
+                    Field::new(
+                        "finding",
+                        "核查结论",
+                        choice(&findings, Finding::id, Finding::zh),
+                        true,
+                    )
+                    .help(finding_help),
                     Field::new("investigation", "核查情况", FieldKind::LongText, true),
                 ],
             )];
@@ -1013,13 +1072,13 @@ impl Process for NameClearing {
         if let Some(d) = s.feedback {
             out.push(Fact::new(
                 "反馈",
-                format!("{}向实名举报人反馈结果（002 §18）", date_zh(d)),
+                format!("{}向实名举报人反馈结果", date_zh(d)),
             ));
         }
         if let Some((d, scope)) = &s.explanation {
             out.push(Fact::new(
                 "说明",
-                format!("{}在{scope}范围内说明情况（002 §18）", date_zh(*d)),
+                format!("{}在{scope}范围内说明情况", date_zh(*d)),
             ));
         }
         if let Some((d, summary)) = &s.closed {
@@ -1069,8 +1128,8 @@ impl Process for NameClearing {
             Kind::Referred { department, .. } => {
                 format!("移交{department}追究侵权违法行为人的责任（001 §29(五)）")
             }
-            Kind::FeedbackGiven { .. } => "向实名举报人反馈结果（002 §18）".to_string(),
-            Kind::Explained { scope, .. } => format!("在{scope}范围内说明情况（002 §18）"),
+            Kind::FeedbackGiven { .. } => "向实名举报人反馈结果".to_string(),
+            Kind::Explained { scope, .. } => format!("在{scope}范围内说明情况"),
             Kind::Closed { .. } => "办结".to_string(),
         }
     }

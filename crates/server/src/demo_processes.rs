@@ -11,7 +11,7 @@ use lvzhi_service::ServiceError;
 use lvzhi_workflow::{Actor, Role};
 use serde_json::{json, Value};
 
-use super::{failed, Seeder, BH, MENG, UNIT, WD, ZQ};
+use super::{failed, Seeder, BH, MENG, UNIT, ZQ};
 use crate::error::AppError;
 
 /// The demo account of the 厅's 维权办, which receives the reports of 001 §17.
@@ -180,26 +180,33 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
         s.act_process(&id, 4, &zq_office(), json!({ "action": "name_clearing_close", "summary": "已正名，诬告人已移交追责" })).await?;
     }
 
-    // An anonymous complaint found unfounded, awaiting its explanation (002 §18).
+    // At the 兴安盟国动办: an anonymous complaint against one of its own 执法人员 found
+    // unfounded, awaiting its explanation (002 §18; 002 §2 limits 002 to its own staff — a
+    // police body's regulation has no such step).
+    let xam_office = Actor::new(
+        super::determination::XAM_OFFICE,
+        &[Role::Office],
+        super::XAM,
+    );
     if let Some(id) = s
         .open_process(
             "name_clearing",
             &z(2),
             3,
-            &zq_office(),
+            &xam_office,
             json!({
                 "action": "name_clearing_receive",
-                "officer": "p-zhanglei", "unit": WD, "org": ZQ,
-                "complaint": "工作日饮酒", "complaint_received_on": date(15)?,
+                "officer": "p-xam-sunhao", "unit": super::XAM, "org": super::XAM,
+                "complaint": "行政执法检查中收受被检查单位礼品", "complaint_received_on": date(15)?,
                 "complainant": "anonymous",
-                "handed_over_by": "阿拉善左旗公安局警务督察大队",
+                "handed_over_by": "兴安盟国防动员办公室机关纪委",
                 "finding": "unfounded",
-                "investigation": "经调查考勤记录、询问同事，反映问题查无实据",
+                "investigation": "经调阅执法检查记录、询问被检查单位，反映问题查无实据",
             }),
         )
         .await?
     {
-        s.act_process(&id, 1, &zq_office(), json!({ "action": "name_clearing_review", "confirmed": true, "opinion": "核查结论属实，应在温都尔勒图派出所范围内说明情况" })).await?;
+        s.act_process(&id, 1, &xam_office, json!({ "action": "name_clearing_review", "confirmed": true, "opinion": "核查结论属实，应在本办机关范围内说明情况" })).await?;
     }
     Ok(())
 }

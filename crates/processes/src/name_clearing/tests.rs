@@ -34,6 +34,13 @@ fn ctx(today: &str) -> Ctx<'static> {
     c
 }
 
+/// A context under 002, whose §18 answers an untrue or unfounded complaint.
+fn ctx002(today: &str) -> Ctx<'static> {
+    let mut c = ctx(today);
+    c.regulation = Some(crate::testing::regulation("002"));
+    c
+}
+
 fn office() -> Actor {
     Actor::new("p-zhaomin", &[Role::Office], ZQ)
 }
@@ -73,18 +80,26 @@ fn state(case: &dyn AnyCase) -> NameClearingState {
 
 fn reviewed(finding: &str, complainant: &str) -> Box<dyn AnyCase> {
     let mut case = new_case();
+    // Only 002 answers an untrue or unfounded complaint (§18); 001 clears a false one.
+    let cx = |today: &str| {
+        if matches!(finding, "untrue" | "unfounded") {
+            ctx002(today)
+        } else {
+            ctx(today)
+        }
+    };
     run(
         &mut case,
         receive(finding, complainant),
         &office(),
-        &ctx("2026-03-02"),
+        &cx("2026-03-02"),
     )
     .unwrap();
     run(
         &mut case,
         json!({ "action": "name_clearing_review", "confirmed": true, "opinion": "材料齐全，核查结论属实" }),
         &office(),
-        &ctx("2026-03-03"),
+        &cx("2026-03-03"),
     )
     .unwrap();
     case
@@ -165,7 +180,7 @@ fn s29_5_a_false_accusation_closes_with_a_notice_and_a_referral_001() {
 #[test]
 fn s18_an_untrue_real_name_complaint_gets_feedback_and_no_notice_002() {
     let mut case = reviewed("untrue", "real_name");
-    let c = ctx("2026-03-04");
+    let c = ctx002("2026-03-04");
     let ids: Vec<String> = case
         .actions(&office(), &any_ctx())
         .iter()
@@ -214,7 +229,7 @@ fn s18_an_untrue_real_name_complaint_gets_feedback_and_no_notice_002() {
 #[test]
 fn s18_an_unfounded_anonymous_complaint_is_explained_within_a_scope_002() {
     let mut case = reviewed("unfounded", "anonymous");
-    let c = ctx("2026-03-04");
+    let c = ctx002("2026-03-04");
     assert!(case
         .execute(&json!({ "action": "name_clearing_close" }), &office(), &c)
         .unwrap_err()
@@ -244,9 +259,38 @@ fn s18_a_real_name_report_must_name_the_reporter_002() {
     let mut cmd = receive("untrue", "real_name");
     cmd["complainant_name"] = json!("");
     let err = new_case()
-        .execute(&cmd, &office(), &ctx("2026-03-02"))
+        .execute(&cmd, &office(), &ctx002("2026-03-02"))
         .unwrap_err();
     assert_eq!(err.article.as_deref(), Some("002 §18"));
+}
+
+/// Issue 20: 002 §2 limits 002 to the 国动办's own staff. Under 001 (police) and 003 (prisons),
+/// which have no feedback on an untrue or unfounded complaint, such a complaint is not
+/// registered for a 正名 case — refused naming the regulation — and the form offers only the
+/// findings that clear a name; nothing a police case shows cites 002.
+#[test]
+fn issue20_s18_002_feedback_is_not_offered_to_police_or_prisons() {
+    for pack in ["001", "003"] {
+        let mut c = ctx("2026-03-02");
+        c.regulation = Some(crate::testing::regulation(pack));
+        for (finding, who) in [("untrue", "real_name"), ("unfounded", "anonymous")] {
+            let err = new_case()
+                .execute(&receive(finding, who), &office(), &c)
+                .unwrap_err();
+            assert!(err.message.contains("未规定"), "{pack}: {}", err.message);
+            assert!(!err.message.contains("002"), "{pack}: {}", err.message);
+        }
+        let form = new_case().actions(&office(), &c);
+        let finding = form[0].fields.iter().find(|f| f.name == "finding").unwrap();
+        let FieldKind::Choice { options } = &finding.kind else {
+            panic!("a choice");
+        };
+        assert!(options
+            .iter()
+            .all(|(id, _)| id != "untrue" && id != "unfounded"));
+        let text = format!("{form:?}");
+        assert!(!text.contains("002 §18"), "{pack}: {text}");
+    }
 }
 
 #[test]
