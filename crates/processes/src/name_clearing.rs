@@ -523,11 +523,14 @@ impl Process for NameClearing {
         } = command
         {
             if s.stage != Stage::New {
-                return Err(ProcessError::new("该正名案件已经移交维权办"));
+                return Err(ProcessError::new("该检举控告材料已经移交登记"));
             }
             if !(actor.has(Role::Office) && actor.org_id == *org) {
                 return Err(ProcessError::citing(
-                    "检举控告的调查材料应移交受理的维权办，由维权办登记（001 §29(五)）",
+                    format!(
+                        "检举控告的调查材料应移交受理机关的{}，由其登记",
+                        office_of(ctx, org)
+                    ),
                     "001 §29(五)",
                 ));
             }
@@ -561,15 +564,15 @@ impl Process for NameClearing {
             let complaint = Complaint {
                 officer: Officer {
                     person_id: officer.clone(),
-                    name: name_of(officer, "民警")?,
+                    name: name_of(officer, "被检举控告的人员")?,
                 },
                 unit: Org {
                     id: unit.clone(),
-                    name: name_of(unit, "民警所在单位")?,
+                    name: name_of(unit, "所在单位")?,
                 },
                 org: Org {
                     id: org.clone(),
-                    name: name_of(org, "受理的维权办所在公安机关")?,
+                    name: name_of(org, "受理机关")?,
                 },
                 complaint: nonempty("检举控告的内容", complaint)?,
                 received_on: *complaint_received_on,
@@ -594,15 +597,17 @@ impl Process for NameClearing {
             )]);
         }
         let Some(c) = &s.complaint else {
-            return Err(ProcessError::new("该正名案件尚未移交维权办"));
+            return Err(ProcessError::new("该检举控告材料尚未移交登记"));
         };
         if s.stage == Stage::Closed {
             return Err(ProcessError::new("该正名案件已经办结"));
         }
         if !(actor.has(Role::Office) && actor.org_id == c.org.id) {
             return Err(ProcessError::new(format!(
-                "正名工作由{}维权办办理（001 §29(五)）",
-                c.org.name
+                "正名工作由{}办理",
+                ctx.regulation
+                    .as_ref()
+                    .map_or_else(|| format!("{}维权办", c.org.name), |r| r.office_of(&c.org))
             )));
         }
         let by = office_by(actor);
@@ -614,8 +619,8 @@ impl Process for NameClearing {
                 Ok(())
             } else {
                 Err(ProcessError::citing(
-                    "维权办审查认定后方可办理（001 §29(五)）",
-                    "001 §29(五)",
+                    "审查认定后方可办理",
+                    c.finding.article(),
                 ))
             }
         };
@@ -682,7 +687,7 @@ impl Process for NameClearing {
                 if !c.finding.clears() {
                     return Err(ProcessError::citing(
                         format!(
-                            "检举控告{}，不属于诬告、陷害、诽谤，无需移交追责（001 §29(五)）",
+                            "检举控告{}，不属于诬告、陷害、诽谤，无需移交追责",
                             c.finding.zh()
                         ),
                         "001 §29(五)",
@@ -866,9 +871,9 @@ impl Process for NameClearing {
                 "登记移交的检举控告材料",
                 "001 §29(五)",
                 vec![
-                    Field::new("officer", "被检举控告的民警", FieldKind::Person, true),
-                    Field::new("unit", "民警所在单位", FieldKind::Org, true),
-                    Field::new("org", "受理的维权办所在公安机关", FieldKind::Org, true),
+                    Field::new("officer", "被检举控告的人员", FieldKind::Person, true),
+                    Field::new("unit", "所在单位", FieldKind::Org, true),
+                    Field::new("org", "受理机关", FieldKind::Org, true),
                     Field::new("complaint", "检举控告的内容", FieldKind::LongText, true),
                     Field::new(
                         "complaint_received_on",
@@ -930,7 +935,7 @@ impl Process for NameClearing {
                         "001 §29(五)",
                         vec![
                             Field::new("scope", "公开范围", FieldKind::Text, true)
-                                .help("在一定范围内澄清事实、消除影响（001 §29(五)）"),
+                                .help("在一定范围内澄清事实、消除影响"),
                             Field::new(
                                 "means",
                                 "方式",
@@ -1107,26 +1112,22 @@ impl Process for NameClearing {
     fn describe(kind: &Kind) -> String {
         match kind {
             Kind::Received { complaint, .. } => format!(
-                "{}移交检举控告材料：核查结论为{}（{}）",
+                "{}移交检举控告材料：核查结论为{}",
                 complaint.handed_over_by,
                 complaint.finding.zh(),
-                complaint.finding.article()
             ),
             Kind::Reviewed { confirmed, .. } => {
                 if *confirmed {
-                    "维权办审查认定".to_string()
+                    "审查认定".to_string()
                 } else {
-                    "维权办审查未予认定".to_string()
+                    "审查未予认定".to_string()
                 }
             }
             Kind::NoticeIssued { scope, means, .. } => {
-                format!(
-                    "发《正名通知书》，在{scope}范围内以{}方式公开（001 §29(五)）",
-                    means.zh()
-                )
+                format!("发《正名通知书》，在{scope}范围内以{}方式公开", means.zh())
             }
             Kind::Referred { department, .. } => {
-                format!("移交{department}追究侵权违法行为人的责任（001 §29(五)）")
+                format!("移交{department}追究侵权违法行为人的责任")
             }
             Kind::FeedbackGiven { .. } => "向实名举报人反馈结果".to_string(),
             Kind::Explained { scope, .. } => format!("在{scope}范围内说明情况"),
@@ -1159,9 +1160,22 @@ impl Process for NameClearing {
     }
 }
 
+/// The office that handles a 正名 at `org_id`, as the governing regulation names it (维权办,
+/// the 国动办 itself, 履职保护办公室).
+fn office_of(ctx: &Ctx<'_>, org_id: &str) -> String {
+    let org = Org {
+        id: org_id.to_string(),
+        name: ctx.name(org_id).unwrap_or_default().to_string(),
+    };
+    match &ctx.regulation {
+        Some(r) => r.office_of(&org),
+        None => format!("{}维权办", org.name),
+    }
+}
+
 /// `Receive` is decided before the match; kept out of the way of the others.
 fn unreachable_receive() -> Result<Vec<Event<Kind>>, ProcessError> {
-    Err(ProcessError::new("该正名案件已经移交维权办"))
+    Err(ProcessError::new("该检举控告材料已经移交登记"))
 }
 
 #[cfg(test)]
