@@ -92,6 +92,14 @@ impl Regulation {
         self.notices.get(kind)
     }
 
+    /// How its notices name it: its title and short name.
+    pub fn naming(&self) -> notice::Naming<'_> {
+        notice::Naming {
+            title: &self.pack.title,
+            short_title: &self.pack.short_title,
+        }
+    }
+
     /// "《全称》（以下简称《简称》）" at first mention.
     pub fn first(&self) -> String {
         self.pack.first()

@@ -100,19 +100,8 @@ pub fn fill(
     let mut map: BTreeMap<&str, String> = values.into_iter().collect();
     map.insert("signer", signer.to_string());
     map.insert("date", date_zh(on));
-    let text = notice::render_with(
-        &t.text,
-        &map,
-        &notice::Naming {
-            title: &cited.pack.title,
-            short_title: &cited.pack.short_title,
-        },
-    )
-    .map_err(|e| ProcessError::new(e.to_string()))?;
-    let title = t
-        .title_with(&map)
-        .map_err(|e| ProcessError::new(e.to_string()))?;
-    Ok((title, text))
+    t.fill(&map, &cited.naming())
+        .map_err(|e| ProcessError::new(e.to_string()))
 }
 
 #[cfg(test)]

@@ -37,6 +37,19 @@ pub struct NoticeTemplate {
 }
 
 impl NoticeTemplate {
+    /// The notice filled from `values` (its kind's values, `signer` and `date` among them),
+    /// citing the regulation named as `naming`: its title and its text.
+    pub fn fill(
+        &self,
+        values: &BTreeMap<&str, String>,
+        naming: &Naming,
+    ) -> Result<(String, String), RenderError> {
+        Ok((
+            self.title_with(values)?,
+            render_with(&self.text, values, naming)?,
+        ))
+    }
+
     /// The title filled from `values` (a title without placeholders is itself).
     pub fn title_with(&self, values: &BTreeMap<&str, String>) -> Result<String, RenderError> {
         if !self.title.contains(['{', '}']) {

@@ -68,16 +68,8 @@ fn fill(
     let mut map: BTreeMap<&str, String> = values.into_iter().collect();
     map.insert("signer", signer);
     map.insert("date", date_zh(on));
-    let text = notice::render_with(
-        &t.text,
-        &map,
-        &notice::Naming {
-            title: &reg.pack.title,
-            short_title: &reg.pack.short_title,
-        },
-    )
-    .map_err(|e| WorkflowError::Invalid(e.to_string()))?;
-    Ok((t.title.clone(), text))
+    t.fill(&map, &reg.naming())
+        .map_err(|e| WorkflowError::Invalid(e.to_string()))
 }
 
 fn applicant_names(form: &ApplicationForm) -> String {
