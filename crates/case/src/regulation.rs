@@ -87,6 +87,15 @@ impl Regulation {
         }
     }
 
+    /// Whether the pack words any notice of `process` (`application`, `rectification`, …); one
+    /// that does words every notice its steps issue (checked when the pack is loaded), and one
+    /// that does not issues the shipped texts.
+    pub fn words_notices_of(&self, process: &str) -> bool {
+        self.notices
+            .keys()
+            .any(|k| notice::kind(k).is_some_and(|n| n.process == process))
+    }
+
     /// The pack's text of notice `kind`, if it words one.
     pub fn notice(&self, kind: &str) -> Option<&notice::NoticeTemplate> {
         self.notices.get(kind)

@@ -529,7 +529,13 @@ impl Process for NameClearing {
                 return Err(ProcessError::citing(
                     format!(
                         "检举控告的调查材料应移交受理机关的{}，由其登记",
-                        office_of(ctx, org)
+                        office_of(
+                            ctx,
+                            &Org {
+                                id: org.clone(),
+                                name: ctx.name(org).unwrap_or_default().to_string(),
+                            }
+                        )
                     ),
                     "001 §29(五)",
                 ));
@@ -605,9 +611,7 @@ impl Process for NameClearing {
         if !(actor.has(Role::Office) && actor.org_id == c.org.id) {
             return Err(ProcessError::new(format!(
                 "正名工作由{}办理",
-                ctx.regulation
-                    .as_ref()
-                    .map_or_else(|| format!("{}维权办", c.org.name), |r| r.office_of(&c.org))
+                office_of(ctx, &c.org)
             )));
         }
         let by = office_by(actor);
@@ -1160,15 +1164,11 @@ impl Process for NameClearing {
     }
 }
 
-/// The office that handles a 正名 at `org_id`, as the governing regulation names it (维权办,
-/// the 国动办 itself, 履职保护办公室).
-fn office_of(ctx: &Ctx<'_>, org_id: &str) -> String {
-    let org = Org {
-        id: org_id.to_string(),
-        name: ctx.name(org_id).unwrap_or_default().to_string(),
-    };
+/// The office that handles a 正名 at `org`, as the governing regulation names it (维权办, the
+/// 国动办 itself, 履职保护办公室).
+fn office_of(ctx: &Ctx<'_>, org: &Org) -> String {
     match &ctx.regulation {
-        Some(r) => r.office_of(&org),
+        Some(r) => r.office_of(org),
         None => format!("{}维权办", org.name),
     }
 }

@@ -20,7 +20,7 @@ use lvzhi_case::notice::{self, NoticeTemplate};
 use crate::{ProcessError, Regulation};
 
 /// The shipped packs, compiled in, in the order a fallback tries them.
-const SHIPPED: &[(&str, &str)] = &[
+pub(crate) const SHIPPED: &[(&str, &str)] = &[
     ("000", include_str!("../../../packs/000.toml")),
     ("001", include_str!("../../../packs/001.toml")),
     ("002", include_str!("../../../packs/002.toml")),
@@ -54,12 +54,7 @@ fn source<'a>(
     kind: &str,
 ) -> Result<(&'a NoticeTemplate, &'a Regulation), ProcessError> {
     let known = notice::kind(kind);
-    let process = known.map(|k| k.process);
-    // Does the pack word the notices of this kind's process at all?
-    let words_process = reg
-        .notices
-        .values()
-        .any(|t| notice::kind(&t.kind).map(|k| k.process) == process && process.is_some());
+    let words_process = known.is_some_and(|k| reg.words_notices_of(k.process));
     let found: Option<(&'a NoticeTemplate, &'a Regulation)> = if words_process {
         reg.notice(kind).map(|t| (t, reg))
     } else {
@@ -80,11 +75,6 @@ fn source<'a>(
             reg.pack.title
         ))
     })
-}
-
-/// The text of notice `kind` a case under `reg` issues (see the module's note on which).
-pub fn template<'a>(reg: &'a Regulation, kind: &str) -> Result<&'a NoticeTemplate, ProcessError> {
-    source(reg, kind).map(|(t, _)| t)
 }
 
 /// Notice `kind` under `reg`, filled from `values` with the signing body and the date of issue

@@ -2290,7 +2290,7 @@ mod tests {
             "rectification_notice".into(),
             lvzhi_case::notice::NoticeTemplate {
                 kind: "rectification_notice".into(),
-                title: "纠错通知".into(),
+                title: lvzhi_case::notice::parse_template("纠错通知").unwrap(),
                 text,
             },
         );

@@ -12,18 +12,12 @@ use crate::{Actor, Ctx, Document, Event, Periods, Process, ProcessError};
 /// The shipped packs (`packs/*.toml`).
 pub(crate) fn shipped() -> &'static lvzhi_rules::PackSet {
     static SET: std::sync::LazyLock<lvzhi_rules::PackSet> = std::sync::LazyLock::new(|| {
-        lvzhi_rules::PackSet::load([
-            ("000.toml", include_str!("../../../packs/000.toml")),
-            ("001.toml", include_str!("../../../packs/001.toml")),
-            ("002.toml", include_str!("../../../packs/002.toml")),
-            ("003.toml", include_str!("../../../packs/003.toml")),
-            ("004.toml", include_str!("../../../packs/004.toml")),
-            (
-                "004-2016.toml",
-                include_str!("../../../packs/004-2016.toml"),
-            ),
-        ])
-        .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"))
+        let files: Vec<(String, &str)> = crate::notices::SHIPPED
+            .iter()
+            .map(|(id, text)| (format!("{id}.toml"), *text))
+            .collect();
+        lvzhi_rules::PackSet::load(files.iter().map(|(f, t)| (f.as_str(), *t)))
+            .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"))
     });
     &SET
 }

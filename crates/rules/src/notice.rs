@@ -31,8 +31,8 @@ pub struct NoticeTemplate {
     /// The kind's id ([`kinds`]): the document kind, or `extension_approval_again` for the
     /// second extension.
     pub kind: String,
-    /// The title as written: it may use the kind's values ([`Self::title_with`]).
-    pub title: String,
+    /// The title, on one line: it may use the kind's values ([`Self::title_with`]).
+    pub title: Template,
     pub text: Template,
 }
 
@@ -50,21 +50,14 @@ impl NoticeTemplate {
         ))
     }
 
-    /// The title filled from `values` (a title without placeholders is itself).
+    /// The title filled from `values`.
     pub fn title_with(&self, values: &BTreeMap<&str, String>) -> Result<String, RenderError> {
-        if !self.title.contains(['{', '}']) {
-            return Ok(self.title.clone());
-        }
-        // Checked when the pack was loaded; a title that no longer parses is a value missing.
-        let t = parse_template(&self.title).map_err(|e| RenderError(e.message))?;
-        render_with(
-            &t,
-            values,
-            &Naming {
-                title: "",
-                short_title: "",
-            },
-        )
+        // No shipped title cites an article; one that did would name no regulation there.
+        let naming = Naming {
+            title: "",
+            short_title: "",
+        };
+        render_with(&self.title, values, &naming)
     }
 }
 
@@ -359,6 +352,11 @@ fn is_name(s: &str) -> bool {
 }
 
 impl Template {
+    /// Whether it writes nothing at all (no line has a piece).
+    pub fn is_empty(&self) -> bool {
+        self.lines.iter().all(Vec::is_empty)
+    }
+
     /// Every placeholder with its byte offset in the template, in order.
     pub fn placeholders(&self) -> Vec<(Placeholder, usize)> {
         fn walk(pieces: &[Piece], out: &mut Vec<(Placeholder, usize)>) {

@@ -1294,7 +1294,14 @@ fn notices(
         {
             let src = field.get_ref();
             let span = field.span();
-            let checked = if is_title && src.trim().contains('\n') {
+            // A title is read trimmed; `lead` maps its offsets back into the value as written.
+            let lead = if is_title {
+                src.len() - src.trim_start().len()
+            } else {
+                0
+            };
+            let body = if is_title { src.trim() } else { src.as_str() };
+            let checked = if is_title && body.contains('\n') {
                 Err(notice::TemplateError {
                     offset: 0,
                     line: 1,
@@ -1302,12 +1309,12 @@ fn notices(
                     message: "标题只能写在一行内".into(),
                 })
             } else {
-                notice::parse_template(src)
+                notice::parse_template(body)
             };
             let template = match checked {
                 Ok(t) => t,
                 Err(e) => {
-                    let at = ctx.loc.value_offset(&span, src, e.offset);
+                    let at = ctx.loc.value_offset(&span, src, lead + e.offset);
                     ctx.err(
                         at,
                         &section,
@@ -1318,7 +1325,7 @@ fn notices(
                 }
             };
             for (p, offset) in template.placeholders() {
-                let at = ctx.loc.value_offset(&span, src, offset);
+                let at = ctx.loc.value_offset(&span, src, lead + offset);
                 let wrong = match &p {
                     Placeholder::Value(name) if kind.flags.contains(&name.as_str()) => {
                         Some(format!(
@@ -1353,13 +1360,13 @@ fn notices(
             }
             parsed.push(template);
         }
-        let Some(template) = parsed.pop().filter(|_| ok) else {
+        let (Some(text), Some(title), true) = (parsed.pop(), parsed.pop(), ok) else {
             continue;
         };
         out.push(notice::NoticeTemplate {
             kind: id.to_string(),
-            title: n.title.get_ref().trim().to_string(),
-            text: template,
+            title,
+            text,
         });
     }
     // Completeness, per process: the kinds its steps in this pack issue.

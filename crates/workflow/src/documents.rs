@@ -37,11 +37,7 @@ pub fn shipped() -> &'static BTreeMap<String, NoticeTemplate> {
 fn template<'a>(reg: &'a Regulation, kind: &str) -> Result<&'a NoticeTemplate, WorkflowError> {
     // The pack's own texts when it words the application's notices at all (it may word only
     // other processes' notices, as a unit's copy of 000 written for its rectifications).
-    let words_application = reg
-        .notices
-        .keys()
-        .any(|k| notice::APPLICATION.iter().any(|a| a.id == k));
-    let found = if words_application {
+    let found = if reg.words_notices_of("application") {
         reg.notice(kind)
     } else {
         shipped().get(kind)
@@ -586,7 +582,7 @@ mod tests {
         lines.extend(k.flags.iter().map(|f| format!("{{if:{f}}}是")));
         NoticeTemplate {
             kind: kind.into(),
-            title: "标题".into(),
+            title: notice::parse_template("标题").unwrap(),
             text: notice::parse_template(&lines.join("\n")).unwrap(),
         }
     }
