@@ -168,6 +168,22 @@ impl Regulation {
         self.steps.get(step).is_some_and(|a| !a.is_empty())
     }
 
+    /// "002 §13": the articles of the pack's procedure `step` by the pack's id, as a deadline,
+    /// a form or a measure cites them (the pack's id alone when it lacks the step).
+    pub fn article_of(&self, step: &str) -> String {
+        match self.steps.get(step) {
+            Some(a) if !a.is_empty() => format!("{} {}", self.pack.pack, a.join("、")),
+            _ => self.pack.pack.clone(),
+        }
+    }
+
+    /// "001 §26¶2": the `n`th article (from 0) of the pack's procedure `step` by the pack's id,
+    /// if the step has one: what a measure that rests on one of the step's articles cites.
+    pub fn nth_article_of(&self, step: &str, n: usize) -> Option<String> {
+        let a = self.steps.get(step)?.get(n)?;
+        Some(format!("{} {a}", self.pack.pack))
+    }
+
     /// "《简称》第九条第（一）项、第十条第（四）项": articles of this pack cited together.
     pub fn cite_all(&self, articles: &[String]) -> String {
         let parts: Vec<String> = articles

@@ -265,18 +265,28 @@ fn policy_coverage_shows_the_determination_reads_the_notification_period_002() {
     );
 }
 
-/// 003 has procedures that no process carries out (its 认定 assessment among them): its gaps
-/// are counted, not hidden behind 缺口 0; §13's procedure, 情况备案 included, is carried out.
+/// 003's procedures are all carried out now (§15's 依法维权 by the 维权 incident, issue 20): 缺口 0,
+/// with §13's procedure, 情况备案 included, and §15's five steps each named.
 #[test]
-fn policy_coverage_counts_the_gaps_of_003() {
+fn policy_coverage_of_003_counts_its_s13_and_s15_steps() {
     let out = stdout(&lvzhi(&["policy", "coverage", "003"]));
-    assert!(!out.contains("缺口 0 条"), "{out}");
+    assert!(out.contains("缺口 0 条"), "{out}");
     let l = coverage_line(&out, "003", "§13");
     assert!(!l.contains("缺口："), "{l}");
     assert!(
         l.contains("步骤 ") && l.contains("determination_filing（容错免责认定）"),
         "{l}"
     );
+    let l = coverage_line(&out, "003", "§15");
+    for step in [
+        "rights_protection",
+        "judicial_coordination",
+        "lawyer_engagement",
+        "police_referral",
+        "judicial_relief",
+    ] {
+        assert!(l.contains(&format!("{step}（维权案（事）件）")), "{l}");
+    }
 }
 
 #[test]

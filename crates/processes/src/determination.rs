@@ -614,14 +614,6 @@ fn sentence(s: &str) -> String {
     }
 }
 
-/// "002 §13": the articles of the pack's procedure `step`, as a deadline or a form cites them.
-fn article_of(reg: &Regulation, step: &str) -> String {
-    match reg.steps.get(step) {
-        Some(a) if !a.is_empty() => format!("{} {}", reg.pack.pack, a.join("、")),
-        _ => reg.pack.pack.clone(),
-    }
-}
-
 /// The step `step` of the governing pack, or why it cannot be done (cited by the pack's id).
 fn need<'r>(ctx: &'r Ctx<'_>, step: &str, what: &str) -> Result<&'r Regulation, ProcessError> {
     let reg = ctx.regulation()?;
@@ -644,7 +636,7 @@ fn spec(reg: &Regulation, step: &str, id: &str, label: String, role: Role) -> Ac
     ActionSpec {
         id: id.to_string(),
         label,
-        article: article_of(reg, step),
+        article: reg.article_of(step),
         role,
         fields: fields(id, Some(reg)),
     }
@@ -1431,7 +1423,7 @@ fn decide(
                 Some(Due {
                     due: d.due,
                     provisional: d.provisional,
-                    article: article_of(reg, NOTIFICATION),
+                    article: reg.article_of(NOTIFICATION),
                 })
             } else {
                 None

@@ -49,6 +49,90 @@ const fn step001(procedure: &'static str, actions: &'static [&'static str]) -> P
     }
 }
 
+/// A procedure of pack 003 carried out by the incident's `actions` (003 §15, the prisons).
+const fn step003(procedure: &'static str, actions: &'static [&'static str]) -> ProcedureStep {
+    ProcedureStep {
+        pack: "003",
+        procedure,
+        actions,
+    }
+}
+
+/// The `[[procedure]]` ids of the governing pack that the incident's steps carry out (issue 20):
+/// a step is offered and accepted only where the governing pack provides it, so a prison under
+/// 003 §15 gets its own measures and none of 001's (逐级上报, 抚慰金, 回避 …).
+mod step {
+    /// Intake, investigation, handling and closing (001 §8, 003 §15).
+    pub const RIGHTS: &str = "rights_protection";
+    /// The 台账 that follows an incident to its end (001 §29(六)).
+    pub const LEDGER: &str = "ledger";
+    /// Who may apply (001 §15).
+    pub const APPLICATION: &str = "application";
+    /// Off duty only in an emergency, after identifying oneself (001 §31).
+    pub const OFF_DUTY: &str = "off_duty_protection";
+    /// Near relatives as the regulation defines them (001 §32).
+    pub const NEAR_RELATIVES: &str = "near_relatives";
+    pub const ESCALATION: &str = "escalation";
+    pub const CIVIL_SUIT: &str = "civil_litigation_support";
+    pub const PROTECTION: &str = "protection_measures";
+    pub const MEDIA: &str = "media_response";
+    pub const COMFORT: &str = "comfort_fund";
+    pub const MISCONDUCT: &str = "misconduct_referral";
+    pub const RECUSAL: &str = "recusal";
+    pub const ON_SCENE: &str = "on_scene_response";
+    pub const NAME_CLEARING: &str = "name_clearing";
+    pub const LEGAL_SUPPORT: &str = "legal_support";
+    pub const LEADERS: &str = "leader_accountability";
+    /// 与公检法机关沟通协调 (003 §15).
+    pub const COORDINATION: &str = "judicial_coordination";
+    /// 必要时聘请专业律师团队 (003 §15).
+    pub const LAWYERS: &str = "lawyer_engagement";
+    /// 提请公安机关依法惩处 (003 §15).
+    pub const POLICE_REFERRAL: &str = "police_referral";
+    /// 视情提请司法救济 (003 §15).
+    pub const JUDICIAL_RELIEF: &str = "judicial_relief";
+}
+
+/// Whether the governing pack provides `step` (every step when the case's regulation is not
+/// loaded: the pure tests of 001's steps).
+fn provides(ctx: &Ctx<'_>, step: &str) -> bool {
+    ctx.regulation.as_ref().is_none_or(|r| r.has_step(step))
+}
+
+/// The governing pack's `step`, or why it cannot be done here; its first article by the pack's
+/// id ("001 §11"), `fallback` when the regulation is not loaded.
+fn need(ctx: &Ctx<'_>, step: &str, what: &str, fallback: &str) -> Result<String, ProcessError> {
+    match &ctx.regulation {
+        None => Ok(fallback.to_string()),
+        Some(r) => {
+            r.step(step, what)?;
+            Ok(r.nth_article_of(step, 0)
+                .unwrap_or_else(|| fallback.to_string()))
+        }
+    }
+}
+
+/// The first article of the first of `steps` the governing pack provides ("001 §15", "003 §15"),
+/// else `fallback`: what a form or a refusal cites.
+fn article(ctx: &Ctx<'_>, steps: &[&str], fallback: &str) -> String {
+    ctx.regulation
+        .as_ref()
+        .and_then(|r| steps.iter().find_map(|s| r.nth_article_of(s, 0)))
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// The handling office's short name as the governing pack gives it (维权办, 履职保护办公室).
+fn office_word(ctx: &Ctx<'_>) -> String {
+    ctx.regulation
+        .as_ref()
+        .map(|r| r.bodies().office_short.clone())
+        .filter(|o| !o.is_empty())
+        .unwrap_or_else(|| OFFICE.to_string())
+}
+
+/// How 001 names the office, and every incident recorded before the office was recorded.
+const OFFICE: &str = "维权办";
+
 /// The pack's period for a level above to forward the report, with its view, to the next level
 /// (a local setting: 001 §17 says "逐级" without a period).
 pub const FORWARD_PERIOD: &str = "incident_forward";
@@ -500,6 +584,17 @@ pub enum Command {
         facts: String,
         referred_to: String,
     },
+    /// 与公检法机关沟通协调 to stop and punish the obstruction of an officer's duty (003 §15).
+    IncidentCoordinate { organ: String, content: String },
+    /// 提请公安机关依法惩处 threats, harm or retaliation against an officer or their family
+    /// (003 §15).
+    IncidentReferPolice { police: String, conduct: String },
+    /// 视情提请司法救济 (003 §15).
+    IncidentJudicialRelief {
+        relief: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        organ: String,
+    },
     /// 处理: how the infringement was dealt with (the offender's liability, 001 §7(七), §13).
     IncidentRecordHandling { result: String },
     /// 办结.
@@ -529,6 +624,46 @@ pub struct IntakeRecord {
     pub victims: Vec<Victim>,
     pub off_duty: bool,
     pub grounds: Vec<Ground>,
+    /// The handling office's short name under the governing pack (维权办, 履职保护办公室);
+    /// empty in incidents recorded before it was recorded (001's 维权办).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub office: String,
+    /// The article the intake rests on ("001 §15", "003 §15"); empty before it was recorded.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub basis: String,
+    /// The article the type falls under ("001 §8(一)", "003 §15"); empty before it was
+    /// recorded.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub type_article: String,
+}
+
+impl IntakeRecord {
+    /// The handling office's short name.
+    pub fn office(&self) -> &str {
+        if self.office.is_empty() {
+            OFFICE
+        } else {
+            &self.office
+        }
+    }
+
+    /// The article the intake rests on.
+    pub fn basis(&self) -> &str {
+        if self.basis.is_empty() {
+            "001 §15"
+        } else {
+            &self.basis
+        }
+    }
+
+    /// The article the type falls under.
+    pub fn type_article(&self) -> String {
+        if self.type_article.is_empty() {
+            self.incident_type.article()
+        } else {
+            self.type_article.clone()
+        }
+    }
 }
 
 /// A report to a level above (001 §17).
@@ -784,6 +919,15 @@ pub fn near_relative(name: &str, relation: &str) -> Result<&'static str, Process
         })
 }
 
+/// A relative's relation to the officer: one of 001 §32's near relatives where the governing
+/// pack defines them, else as written (003 §15 says 家属 without a definition).
+fn relation_of(name: &str, relation: &str, ctx: &Ctx<'_>) -> Result<String, ProcessError> {
+    if provides(ctx, step::NEAR_RELATIVES) {
+        return near_relative(name, relation).map(str::to_string);
+    }
+    nonempty(&format!("“{name}”与民警的关系"), relation)
+}
+
 fn nonempty(what: &str, s: &str) -> Result<String, ProcessError> {
     let t = s.trim();
     if t.is_empty() {
@@ -793,10 +937,10 @@ fn nonempty(what: &str, s: &str) -> Result<String, ProcessError> {
     }
 }
 
-fn check_victim(v: &Victim) -> Result<Victim, ProcessError> {
+fn check_victim(v: &Victim, ctx: &Ctx<'_>) -> Result<Victim, ProcessError> {
     let name = nonempty("受害人姓名", &v.name)?;
     let relation = match v.kind {
-        VictimKind::NearRelative => near_relative(&name, &v.relation)?.to_string(),
+        VictimKind::NearRelative => relation_of(&name, &v.relation, ctx)?,
         _ => String::new(),
     };
     Ok(Victim {
@@ -840,15 +984,15 @@ fn check_intake(i: &Intake, ctx: &Ctx<'_>) -> Result<IntakeRecord, ProcessError>
         .name(&i.officer)
         .ok_or_else(|| ProcessError::new(format!("民警“{}”不在人员名录中", i.officer)))?;
     let unit = org_of(ctx, &i.unit, "民警所在单位")?;
-    let org = org_of(ctx, &i.org, "受理的维权办所在公安机关")?;
+    let org = org_of(ctx, &i.org, "受理机关")?;
     if i.occurred_on > ctx.today {
         return Err(ProcessError::new("事件发生日期不能晚于今日"));
     }
     let place = nonempty("事发地点", &i.place)?;
     let description = nonempty("事件经过", &i.description)?;
     // 001 §31: off duty, the regulation protects an officer who met an emergency within their
-    // duties and identified themself before acting.
-    if i.off_duty && !(i.emergency && i.identified_self) {
+    // duties and identified themself before acting (where the governing pack says so).
+    if i.off_duty && !(i.emergency && i.identified_self) && provides(ctx, step::OFF_DUTY) {
         return Err(ProcessError::citing(
             "民警在非工作时间受到侵害的，须是遇到职责范围内的紧急情形、表明身份后进行先期处置时受到不法侵害，方依本办法维护其执法权威（001 §31）",
             "001 §31",
@@ -857,8 +1001,21 @@ fn check_intake(i: &Intake, ctx: &Ctx<'_>) -> Result<IntakeRecord, ProcessError>
     let victims = i
         .victims
         .iter()
-        .map(check_victim)
+        .map(|v| check_victim(v, ctx))
         .collect::<Result<Vec<_>, _>>()?;
+    // The type under the governing pack: 001 §8's item, or the article a pack without those
+    // items rests its 维权 on (003 §15).
+    let type_article = match &ctx.regulation {
+        None => i.incident_type.article(),
+        Some(r) => {
+            let item = i.incident_type.article();
+            let item = item.rsplit_once(' ').map_or(item.as_str(), |(_, a)| a);
+            match r.steps.get(step::RIGHTS) {
+                Some(a) if a.iter().any(|x| x == item) => format!("{} {item}", r.pack.pack),
+                _ => r.nth_article_of(step::RIGHTS, 0).unwrap_or_default(),
+            }
+        }
+    };
     Ok(IntakeRecord {
         officer: Officer {
             person_id: i.officer.clone(),
@@ -871,8 +1028,17 @@ fn check_intake(i: &Intake, ctx: &Ctx<'_>) -> Result<IntakeRecord, ProcessError>
         place,
         description,
         victims,
-        off_duty: i.off_duty,
-        grounds: grounds_of(i),
+        // Off duty as 001 §31 asks it; a pack without that step does not ask.
+        off_duty: i.off_duty && provides(ctx, step::OFF_DUTY),
+        // 001 §17's grounds only where the governing pack reports up.
+        grounds: if provides(ctx, step::ESCALATION) {
+            grounds_of(i)
+        } else {
+            Vec::new()
+        },
+        office: office_word(ctx),
+        basis: article(ctx, &[step::APPLICATION, step::RIGHTS], "001 §15"),
+        type_article,
     })
 }
 
@@ -894,8 +1060,9 @@ fn handling_office(s: &IncidentState, actor: &Actor, what: &str) -> Result<By, P
             Ok(by(actor, Role::Office))
         }
         Some(org) => Err(ProcessError::new(format!(
-            "{what}应由{}维权办办理",
-            org.name
+            "{what}应由{}{}办理",
+            org.name,
+            s.intake.as_ref().map_or(OFFICE, |i| i.office())
         ))),
         None => Err(forbidden(what)),
     }
@@ -1066,14 +1233,17 @@ impl Incident {
                 reporter_relation,
             } => {
                 let record = check_intake(intake, ctx)?;
+                let basis = record.basis().to_string();
+                let office = record.office().to_string();
                 // 001 §15: the officer, a near relative or the unit applies; a relative's
-                // application is entered by the office or the unit that received it.
+                // application is entered by the office or the unit that received it. A pack
+                // without 001's application step (003 §15) takes reports the same way.
                 let (role, reporter) = match source {
                     Source::Officer => {
                         if !(actor.has(Role::Officer) && actor.person_id == intake.officer) {
                             return Err(ProcessError::citing(
-                                "以“民警本人提出”申请的，应由该民警本人提交（001 §15）",
-                                "001 §15",
+                                "以“民警本人提出”申请的，应由该民警本人提交",
+                                &basis,
                             ));
                         }
                         (Role::Officer, None)
@@ -1085,27 +1255,27 @@ impl Incident {
                             Role::Unit
                         } else {
                             return Err(ProcessError::citing(
-                                "近亲属提出的申请由受理的维权办或民警所在单位登记（001 §15）",
-                                "001 §15",
+                                format!("近亲属提出的申请由受理的{office}或者民警所在单位登记"),
+                                &basis,
                             ));
                         };
                         let name = nonempty("提出申请的近亲属姓名", reporter_name)?;
-                        let relation = near_relative(&name, reporter_relation)?;
-                        (role, Some((name, relation.to_string())))
+                        let relation = relation_of(&name, reporter_relation, ctx)?;
+                        (role, Some((name, relation)))
                     }
                     Source::Unit => {
                         if !actor.has(Role::Unit) {
                             return Err(ProcessError::citing(
-                                "以“民警所在单位提出”申请的，应由该单位提交（001 §15）",
-                                "001 §15",
+                                "以“民警所在单位提出”申请的，应由该单位提交",
+                                &basis,
                             ));
                         }
                         (Role::Unit, None)
                     }
                     Source::Office => {
                         return Err(ProcessError::citing(
-                            "维权办发现线索的，请使用“主动启动”（001 §15）",
-                            "001 §15",
+                            format!("{office}发现线索的，请使用“主动启动”"),
+                            &basis,
                         ))
                     }
                 };
@@ -1122,8 +1292,8 @@ impl Incident {
                 let record = check_intake(intake, ctx)?;
                 if !(actor.has(Role::Office) && actor.org_id == intake.org) {
                     return Err(ProcessError::citing(
-                        "主动启动应由受理的维权办办理（001 §15）",
-                        "001 §15",
+                        format!("主动启动应由受理的{}办理", record.office()),
+                        record.basis(),
                     ));
                 }
                 let clue = nonempty("发现的线索", clue)?;
@@ -1156,7 +1326,8 @@ fn options<T: Copy>(
         .collect()
 }
 
-fn victim_fields() -> Vec<Field> {
+fn victim_fields(ctx: &Ctx<'_>) -> Vec<Field> {
+    let relation = text_field("relation", "与民警的关系（近亲属填写）", false);
     vec![
         text_field("name", "姓名", true),
         Field::new(
@@ -1167,18 +1338,38 @@ fn victim_fields() -> Vec<Field> {
             },
             true,
         ),
-        text_field("relation", "与民警的关系（近亲属填写）", false)
-            .help("仅限夫、妻、父、母、子、女、同胞兄弟姊妹（001 §32）"),
+        if provides(ctx, step::NEAR_RELATIVES) {
+            relation.help("仅限夫、妻、父、母、子、女、同胞兄弟姊妹（001 §32）")
+        } else {
+            relation
+        },
         text_field("harm", "受侵害情况", false),
     ]
 }
 
-fn intake_fields() -> Vec<Field> {
-    vec![
+/// The intake's fields under the governing pack: 001's off-duty (§31) and escalation (§17)
+/// questions only where the pack has those steps.
+fn intake_fields(ctx: &Ctx<'_>) -> Vec<Field> {
+    let police = provides(ctx, step::APPLICATION);
+    let victims = Field::new(
+        "victims",
+        "受害人",
+        FieldKind::Rows {
+            fields: victim_fields(ctx),
+            max: 20,
+        },
+        false,
+    );
+    let mut out = vec![
         Field::new("officer", "当事民警", FieldKind::Person, true),
         Field::new("unit", "民警所在单位", FieldKind::Org, true),
-        Field::new("org", "受理的维权办所在公安机关", FieldKind::Org, true)
-            .help("民警所属公安机关（001 §15）"),
+        if police {
+            Field::new("org", "受理的维权办所在公安机关", FieldKind::Org, true)
+                .help("民警所属公安机关（001 §15）")
+        } else {
+            Field::new("org", "受理机关", FieldKind::Org, true)
+                .help(&format!("其{}受理本案（事）件的机关", office_word(ctx)))
+        },
         Field::new(
             "incident_type",
             "侵害情形",
@@ -1187,53 +1378,61 @@ fn intake_fields() -> Vec<Field> {
             },
             true,
         )
-        .help("001 §8 所列十种情形"),
+        .help(if police {
+            "001 §8 所列十种情形"
+        } else {
+            "暴力袭警抗法等妨害民警执法履职的行为，威胁伤害、打击报复民警及其家属的行为，以及其他侵害"
+        }),
         Field::new("occurred_on", "发生日期", FieldKind::Date, true),
         text_field("place", "事发地点", true),
         long_field("description", "事件经过", true),
-        Field::new(
-            "victims",
-            "受害人",
-            FieldKind::Rows {
-                fields: victim_fields(),
-                max: 20,
-            },
-            false,
-        )
-        .help("民警本人、近亲属（001 §32）、警务辅助人员和学员（001 §33）"),
-        Field::new("off_duty", "事发时为非工作时间", FieldKind::Bool, false)
-            .help("非工作时间的，须遇到职责范围内的紧急情形并表明身份（001 §31）"),
-        Field::new(
-            "emergency",
-            "遇到职责范围内的紧急情形",
-            FieldKind::Bool,
-            false,
-        ),
-        Field::new(
-            "identified_self",
-            "已表明人民警察身份",
-            FieldKind::Bool,
-            false,
-        ),
-        Field::new("casualties", "造成民警伤亡", FieldKind::Bool, false)
-            .help("001 §17(一)：须逐级上报"),
-        Field::new(
-            "agency_attacked",
-            "公安机关被打砸冲击",
-            FieldKind::Bool,
-            false,
-        )
-        .help("001 §17(二)：须逐级上报"),
-        Field::new(
-            "mass_incident",
-            "形成群体性事件等影响较大",
-            FieldKind::Bool,
-            false,
-        )
-        .help("001 §17(二)：须逐级上报"),
-        Field::new("cross_region", "跨区域", FieldKind::Bool, false)
-            .help("001 §17(三)：须逐级上报"),
-    ]
+        if police {
+            victims.help("民警本人、近亲属（001 §32）、警务辅助人员和学员（001 §33）")
+        } else {
+            victims.help("民警本人及其家属")
+        },
+    ];
+    if provides(ctx, step::OFF_DUTY) {
+        out.extend([
+            Field::new("off_duty", "事发时为非工作时间", FieldKind::Bool, false)
+                .help("非工作时间的，须遇到职责范围内的紧急情形并表明身份（001 §31）"),
+            Field::new(
+                "emergency",
+                "遇到职责范围内的紧急情形",
+                FieldKind::Bool,
+                false,
+            ),
+            Field::new(
+                "identified_self",
+                "已表明人民警察身份",
+                FieldKind::Bool,
+                false,
+            ),
+        ]);
+    }
+    if provides(ctx, step::ESCALATION) {
+        out.extend([
+            Field::new("casualties", "造成民警伤亡", FieldKind::Bool, false)
+                .help("001 §17(一)：须逐级上报"),
+            Field::new(
+                "agency_attacked",
+                "公安机关被打砸冲击",
+                FieldKind::Bool,
+                false,
+            )
+            .help("001 §17(二)：须逐级上报"),
+            Field::new(
+                "mass_incident",
+                "形成群体性事件等影响较大",
+                FieldKind::Bool,
+                false,
+            )
+            .help("001 §17(二)：须逐级上报"),
+            Field::new("cross_region", "跨区域", FieldKind::Bool, false)
+                .help("001 §17(三)：须逐级上报"),
+        ]);
+    }
+    out
 }
 
 fn spec(id: &str, label: &str, article: &str, role: Role, fields: Vec<Field>) -> ActionSpec {
@@ -1361,7 +1560,9 @@ impl Process for Incident {
     const NAME_ZH: &'static str = "维权案（事）件";
     const ID_PREFIX: &'static str = "W";
     const PACK: &'static str = "001";
-    const REGULATIONS: &'static [&'static str] = &["001"];
+    /// 001 for police; 003 §15 for the prisons' police (issue 20: coverage counted 003 §15 while a
+    /// prison could not open a case).
+    const REGULATIONS: &'static [&'static str] = &["001", "003"];
     const PERIODS: &'static [&'static str] = &[ACK_PERIOD, FORWARD_PERIOD];
     /// 001's 维权 steps.
     const PROCEDURES: &'static [ProcedureStep] = &[
@@ -1377,6 +1578,20 @@ impl Process for Incident {
             ],
         ),
         step001("application", &["incident_report", "incident_open"]),
+        step001(step::OFF_DUTY, &["incident_report", "incident_open"]),
+        step001(
+            step::NEAR_RELATIVES,
+            &["incident_report", "incident_add_victim"],
+        ),
+        step001(step::COMFORT, &["incident_comfort_payment"]),
+        step001(
+            step::LEDGER,
+            &[
+                "incident_investigate",
+                "incident_record_handling",
+                "incident_close",
+            ],
+        ),
         step001("civil_litigation_support", &["incident_civil_suit"]),
         step001("protection_measures", &["incident_protect"]),
         step001("media_response", &["incident_media"]),
@@ -1395,6 +1610,22 @@ impl Process for Incident {
                 "incident_acknowledge",
             ],
         ),
+        step003(
+            step::RIGHTS,
+            &[
+                "incident_report",
+                "incident_open",
+                "incident_add_victim",
+                "incident_investigate",
+                "incident_record_handling",
+                "incident_close",
+            ],
+        ),
+        step003(step::NAME_CLEARING, &["incident_restore_reputation"]),
+        step003(step::COORDINATION, &["incident_coordinate"]),
+        step003(step::LAWYERS, &["incident_legal_support"]),
+        step003(step::POLICE_REFERRAL, &["incident_refer_police"]),
+        step003(step::JUDICIAL_RELIEF, &["incident_judicial_relief"]),
     ];
 
     type State = IncidentState;
@@ -1437,6 +1668,9 @@ impl Process for Incident {
             Command::IncidentRestoreReputation { .. } => "incident_restore_reputation",
             Command::IncidentLegalSupport { .. } => "incident_legal_support",
             Command::IncidentReferAccountability { .. } => "incident_refer_accountability",
+            Command::IncidentCoordinate { .. } => "incident_coordinate",
+            Command::IncidentReferPolice { .. } => "incident_refer_police",
+            Command::IncidentJudicialRelief { .. } => "incident_judicial_relief",
             Command::IncidentRecordHandling { .. } => "incident_record_handling",
             Command::IncidentClose { .. } => "incident_close",
         }
@@ -1473,7 +1707,7 @@ impl Process for Incident {
                 } else {
                     handling_office(s, actor, "登记受害人")?
                 };
-                let victim = check_victim(victim)?;
+                let victim = check_victim(victim, ctx)?;
                 if s.victims.contains(&victim) {
                     return Err(ProcessError::new(format!(
                         "受害人“{}”已经登记",
@@ -1484,6 +1718,7 @@ impl Process for Incident {
             }
             Command::IncidentEscalate { grounds, reason } => {
                 let by = handling_office(s, actor, "决定上报")?;
+                need(ctx, step::ESCALATION, "逐级上报", "001 §17")?;
                 let reason = nonempty("上报理由", reason)?;
                 if grounds.is_empty() {
                     return Err(ProcessError::citing(
@@ -1620,13 +1855,14 @@ impl Process for Incident {
                 taken_by,
             } => {
                 let by = handling_office(s, actor, "记录保护措施")?;
+                let article = need(ctx, step::PROTECTION, "保护措施", "001 §11")?;
                 let protected = nonempty("受保护的人员", protected)?;
                 let measures = nonempty("保护措施", measures)?;
                 let mut text = format!("对{protected}采取保护措施：{measures}");
                 if !taken_by.trim().is_empty() {
                     text.push_str(&format!("（{}）", taken_by.trim()));
                 }
-                one(by, measure(today, "protection", "001 §11", text))
+                one(by, measure(today, "protection", &article, text))
             }
             Command::IncidentCivilSuit {
                 suit,
@@ -1634,13 +1870,14 @@ impl Process for Incident {
                 assistance,
             } => {
                 let by = handling_office(s, actor, "记录诉讼帮助")?;
+                let article = need(ctx, step::CIVIL_SUIT, "帮助民警提起诉讼", "001 §9")?;
                 let text = format!(
                     "帮助民警提起{}：损失{}；帮助内容：{}",
                     suit.zh(),
                     nonempty("人身或者财产损失", loss)?,
                     nonempty("帮助内容", assistance)?
                 );
-                one(by, measure(today, "civil_suit", "001 §9", text))
+                one(by, measure(today, "civil_suit", &article, text))
             }
             Command::IncidentMedia {
                 outlet,
@@ -1648,6 +1885,7 @@ impl Process for Incident {
                 coordinated_with,
             } => {
                 let by = handling_office(s, actor, "记录澄清事实")?;
+                let article = need(ctx, step::MEDIA, "针对媒体报道澄清事实", "001 §12")?;
                 let mut text = format!(
                     "针对{}的恶意炒作或者失实报道澄清事实：{}",
                     nonempty("媒体", outlet)?,
@@ -1656,7 +1894,7 @@ impl Process for Incident {
                 if !coordinated_with.trim().is_empty() {
                     text.push_str(&format!("（协调{}）", coordinated_with.trim()));
                 }
-                one(by, measure(today, "media", "001 §12", text))
+                one(by, measure(today, "media", &article, text))
             }
             Command::IncidentComfortPayment {
                 recipient,
@@ -1664,6 +1902,7 @@ impl Process for Incident {
                 basis,
             } => {
                 let by = handling_office(s, actor, "记录抚慰金发放")?;
+                let article = need(ctx, step::COMFORT, "发放抚慰金", "001 §7(六)")?;
                 if *amount_yuan <= 0 {
                     return Err(ProcessError::new("抚慰金金额应为正整数（元）"));
                 }
@@ -1674,28 +1913,30 @@ impl Process for Incident {
                 if !basis.trim().is_empty() {
                     text.push_str(&format!("（{}）", basis.trim()));
                 }
-                one(by, measure(today, "comfort_payment", "001 §7(六)", text))
+                one(by, measure(today, "comfort_payment", &article, text))
             }
             Command::IncidentReferViolation {
                 department,
                 problem,
             } => {
                 let by = handling_office(s, actor, "移送民警违法违纪问题")?;
+                let article = need(ctx, step::MISCONDUCT, "移送民警违法违纪问题", "001 §16")?;
                 let text = format!(
                     "发现民警存在违法违纪问题，移送{}：{}",
                     nonempty("移送部门", department)?,
                     nonempty("问题", problem)?
                 );
-                one(by, measure(today, "referral", "001 §16", text))
+                one(by, measure(today, "referral", &article, text))
             }
             Command::IncidentRecusal { person, reason } => {
                 let by = handling_office(s, actor, "记录回避")?;
+                let article = need(ctx, step::RECUSAL, "回避", "001 §10")?;
                 let text = format!(
                     "{}依照刑事诉讼法、治安管理处罚法、人民警察法关于回避的规定回避：{}",
                     nonempty("回避人员", person)?,
                     nonempty("回避理由", reason)?
                 );
-                one(by, measure(today, "recusal", "001 §10", text))
+                one(by, measure(today, "recusal", &article, text))
             }
             Command::IncidentOnScene {
                 account,
@@ -1704,6 +1945,7 @@ impl Process for Incident {
                 evidence,
             } => {
                 let by = handling_office(s, actor, "记录民警现场处置情况")?;
+                let article = need(ctx, step::ON_SCENE, "民警现场处置", "001 §14")?;
                 if !controlled && !requested_help {
                     return Err(ProcessError::citing(
                         "民警能够自行处置的，应当控制违法行为人并移送处理；自行处置有困难的，应当立即向指挥中心报告、请求援助：请至少选择一项（001 §14）",
@@ -1720,19 +1962,23 @@ impl Process for Incident {
                 if !evidence.trim().is_empty() {
                     text.push_str(&format!("；收集、固定证据：{}", evidence.trim()));
                 }
-                one(by, measure(today, "on_scene", "001 §14", text))
+                one(by, measure(today, "on_scene", &article, text))
             }
             Command::IncidentRestoreReputation { means } => {
                 let by = handling_office(s, actor, "消除影响、恢复名誉")?;
+                let article = need(ctx, step::NAME_CLEARING, "消除影响、恢复名誉", "001 §13")?;
                 let kind = s.intake.as_ref().map(|i| i.incident_type);
                 if !matches!(kind, Some(t) if DEFAMATION.contains(&t)) {
                     return Err(ProcessError::citing(
-                        "诬陷、诽谤或者侮辱民警的，维权办才依本条消除影响、恢复名誉；本案（事）件不属于这类情形（001 §13）",
-                        "001 §13",
+                        format!(
+                            "诬陷、诽谤或者侮辱民警的，{}才依本条消除影响、恢复名誉；本案（事）件不属于这类情形",
+                            intake.office()
+                        ),
+                        &article,
                     ));
                 }
                 let text = format!("消除影响、恢复名誉：{}", nonempty("方式和范围", means)?);
-                one(by, measure(today, "reputation", "001 §13", text))
+                one(by, measure(today, "reputation", &article, text))
             }
             Command::IncidentLegalSupport {
                 provider,
@@ -1740,18 +1986,77 @@ impl Process for Incident {
                 inquiry_by,
             } => {
                 let by = handling_office(s, actor, "记录法律专业支持")?;
-                let mut text = format!(
-                    "{}提供法律专业支持：{}",
-                    nonempty("提供者", provider)?,
-                    nonempty("内容", support)?
-                );
+                // 001 §26's review and support, or 003 §15's lawyers retained when needed.
+                let lawyers = !provides(ctx, step::LEGAL_SUPPORT);
+                let article = if lawyers {
+                    need(ctx, step::LAWYERS, "聘请律师", "003 §15")?
+                } else {
+                    need(ctx, step::LEGAL_SUPPORT, "法律专业支持", "001 §26")?
+                };
+                let mut text = if lawyers {
+                    format!(
+                        "聘请{}帮助解决执法纠纷：{}",
+                        nonempty("律师或者律师团队", provider)?,
+                        nonempty("帮助内容", support)?
+                    )
+                } else {
+                    format!(
+                        "{}提供法律专业支持：{}",
+                        nonempty("提供者", provider)?,
+                        nonempty("内容", support)?
+                    )
+                };
                 let article = if inquiry_by.trim().is_empty() {
-                    "001 §26"
+                    article
                 } else {
                     text.push_str(&format!("（{}介入调查）", inquiry_by.trim()));
-                    "001 §26¶2"
+                    // §26¶2: the support when a 纪检监察 or 检察 organ inquires.
+                    ctx.regulation
+                        .as_ref()
+                        .and_then(|r| r.nth_article_of(step::LEGAL_SUPPORT, 1))
+                        .unwrap_or_else(|| {
+                            if lawyers {
+                                article
+                            } else {
+                                "001 §26¶2".to_string()
+                            }
+                        })
                 };
-                one(by, measure(today, "legal_support", article, text))
+                one(by, measure(today, "legal_support", &article, text))
+            }
+            Command::IncidentCoordinate { organ, content } => {
+                let by = handling_office(s, actor, "记录与公检法机关的沟通协调")?;
+                let article = need(ctx, step::COORDINATION, "与公检法机关沟通协调", "003 §15")?;
+                let text = format!(
+                    "与{}沟通协调：{}",
+                    nonempty("公检法机关", organ)?,
+                    nonempty("沟通协调的事项和结果", content)?
+                );
+                one(by, measure(today, "coordination", &article, text))
+            }
+            Command::IncidentReferPolice { police, conduct } => {
+                let by = handling_office(s, actor, "提请公安机关依法惩处")?;
+                let article = need(
+                    ctx,
+                    step::POLICE_REFERRAL,
+                    "提请公安机关依法惩处",
+                    "003 §15",
+                )?;
+                let text = format!(
+                    "提请{}依法惩处：{}",
+                    nonempty("公安机关", police)?,
+                    nonempty("威胁伤害、打击报复民警及其家属的行为", conduct)?
+                );
+                one(by, measure(today, "police_referral", &article, text))
+            }
+            Command::IncidentJudicialRelief { relief, organ } => {
+                let by = handling_office(s, actor, "提请司法救济")?;
+                let article = need(ctx, step::JUDICIAL_RELIEF, "提请司法救济", "003 §15")?;
+                let mut text = format!("提请司法救济：{}", nonempty("司法救济的内容", relief)?);
+                if !organ.trim().is_empty() {
+                    text.push_str(&format!("（{}）", organ.trim()));
+                }
+                one(by, measure(today, "judicial_relief", &article, text))
             }
             Command::IncidentReferAccountability {
                 failure,
@@ -1760,6 +2065,7 @@ impl Process for Incident {
                 referred_to,
             } => {
                 let by = handling_office(s, actor, "移送追究相关领导和责任人的责任")?;
+                need(ctx, step::LEADERS, "追究相关领导和责任人的责任", "001 §30")?;
                 let text = format!(
                     "{}{}，移送{}追究责任：{}",
                     nonempty("相关领导和责任人", responsible)?,
@@ -1776,8 +2082,8 @@ impl Process for Incident {
                 let by = handling_office(s, actor, "记录处理结果")?;
                 if s.investigations.is_empty() {
                     return Err(ProcessError::citing(
-                        "请先记录调查情况，再记录处理结果（001 §29(六)）",
-                        "001 §29(六)",
+                        "请先记录调查情况，再记录处理结果",
+                        &article(ctx, &[step::LEDGER, step::RIGHTS], "001 §29(六)"),
                     ));
                 }
                 one(
@@ -1791,8 +2097,8 @@ impl Process for Incident {
                 let by = handling_office(s, actor, "办结")?;
                 if s.handling.is_none() {
                     return Err(ProcessError::citing(
-                        "尚未记录处理结果，不能办结：台账须跟踪立案、调查、处理全程（001 §29(六)）",
-                        "001 §29(六)",
+                        "尚未记录处理结果，不能办结：立案、调查、处理须全程记录",
+                        &article(ctx, &[step::LEDGER, step::RIGHTS], "001 §29(六)"),
                     ));
                 }
                 let pending: Vec<&str> =
@@ -1955,10 +2261,17 @@ impl Process for Incident {
             .map(|_| Command::IncidentReportUp)
     }
 
-    fn actions(s: &IncidentState, actor: &Actor, _ctx: &Ctx<'_>) -> Vec<ActionSpec> {
+    fn actions(s: &IncidentState, actor: &Actor, ctx: &Ctx<'_>) -> Vec<ActionSpec> {
+        // Every step under the governing pack's own articles, and only the steps it provides
+        // (issue 20: a prison's 维权 under 003 §15 has no 逐级上报, 抚慰金 or 回避 of 001).
+        let at = |step: &str, fallback: &str| article(ctx, &[step], fallback);
+        let has = |step: &str| provides(ctx, step);
+        let intake_article = article(ctx, &[step::APPLICATION, step::RIGHTS], "001 §15");
+        let ledger_article = article(ctx, &[step::LEDGER, step::RIGHTS], "001 §29(六)");
         let mut out = Vec::new();
         if s.stage == Stage::New {
             if actor.has(Role::Officer) || actor.has(Role::Unit) || actor.has(Role::Office) {
+                let police = has(step::APPLICATION);
                 let mut fields = vec![Field::new(
                     "source",
                     "申请人",
@@ -1977,13 +2290,19 @@ impl Process for Incident {
                     },
                     true,
                 )
-                .help("民警本人、近亲属或者所在单位（001 §15）")];
+                .help(if police {
+                    "民警本人、近亲属或者所在单位（001 §15）"
+                } else {
+                    "民警本人、家属或者所在单位"
+                })];
                 fields.push(text_field("reporter_name", "提出申请的近亲属姓名", false));
-                fields.push(
-                    text_field("reporter_relation", "近亲属与民警的关系", false)
-                        .help("仅限夫、妻、父、母、子、女、同胞兄弟姊妹（001 §32）"),
-                );
-                fields.extend(intake_fields());
+                let relation = text_field("reporter_relation", "近亲属与民警的关系", false);
+                fields.push(if has(step::NEAR_RELATIVES) {
+                    relation.help("仅限夫、妻、父、母、子、女、同胞兄弟姊妹（001 §32）")
+                } else {
+                    relation
+                });
+                fields.extend(intake_fields(ctx));
                 let role = if actor.has(Role::Office) {
                     Role::Office
                 } else if actor.has(Role::Unit) {
@@ -1993,19 +2312,23 @@ impl Process for Incident {
                 };
                 out.push(spec(
                     "incident_report",
-                    "提出维护执法权威申请",
-                    "001 §15",
+                    if police {
+                        "提出维护执法权威申请"
+                    } else {
+                        "报告侵害民警执法履职的案（事）件"
+                    },
+                    &intake_article,
                     role,
                     fields,
                 ));
             }
             if actor.has(Role::Office) {
                 let mut fields = vec![long_field("clue", "发现的线索", true)];
-                fields.extend(intake_fields());
+                fields.extend(intake_fields(ctx));
                 out.push(spec(
                     "incident_open",
                     "主动启动（发现线索）",
-                    "001 §15",
+                    &intake_article,
                     Role::Office,
                     fields,
                 ));
@@ -2044,40 +2367,46 @@ impl Process for Incident {
             out.push(spec(
                 "incident_add_victim",
                 "登记受害人",
-                "001 §32、§33",
+                &if has(step::NEAR_RELATIVES) {
+                    "001 §32、§33".to_string()
+                } else {
+                    at(step::RIGHTS, "001 §32、§33")
+                },
                 if handling {
                     Role::Office
                 } else {
                     Role::Officer
                 },
-                victim_fields(),
+                victim_fields(ctx),
             ));
         }
         if !handling {
             return out;
         }
-        out.push(spec(
-            "incident_escalate",
-            "决定逐级上报",
-            "001 §17",
-            Role::Office,
-            vec![
-                Field::new(
-                    "grounds",
-                    "上报情形",
-                    FieldKind::MultiChoice {
-                        options: options(&Ground::ALL, Ground::id, Ground::zh),
-                    },
-                    true,
-                ),
-                long_field("reason", "上报理由", true),
-            ],
-        ));
+        if has(step::ESCALATION) {
+            out.push(spec(
+                "incident_escalate",
+                "决定逐级上报",
+                &at(step::ESCALATION, "001 §17"),
+                Role::Office,
+                vec![
+                    Field::new(
+                        "grounds",
+                        "上报情形",
+                        FieldKind::MultiChoice {
+                            options: options(&Ground::ALL, Ground::id, Ground::zh),
+                        },
+                        true,
+                    ),
+                    long_field("reason", "上报理由", true),
+                ],
+            ));
+        }
         if s.stage != Stage::Handled {
             out.push(spec(
                 "incident_investigate",
                 "记录调查情况",
-                "001 §29(六)",
+                &ledger_article,
                 Role::Office,
                 vec![
                     long_field("findings", "调查情况", true),
@@ -2085,163 +2414,225 @@ impl Process for Incident {
                 ],
             ));
         }
-        out.push(spec(
-            "incident_protect",
-            "采取保护措施",
-            "001 §11",
-            Role::Office,
-            vec![
-                text_field("protected", "受保护的人员", true),
-                long_field("measures", "保护措施", true),
-                text_field("taken_by", "采取措施的机关", false),
-            ],
-        ));
-        out.push(spec(
-            "incident_civil_suit",
-            "帮助提起诉讼",
-            "001 §9",
-            Role::Office,
-            vec![
-                Field::new(
-                    "suit",
-                    "诉讼类型",
-                    FieldKind::Choice {
-                        options: vec![
-                            (
-                                "incidental_civil".to_string(),
-                                SuitKind::IncidentalCivil.zh().to_string(),
-                            ),
-                            ("civil".to_string(), SuitKind::Civil.zh().to_string()),
-                        ],
-                    },
-                    true,
-                ),
-                long_field("loss", "人身或者财产损失", true),
-                long_field("assistance", "帮助内容", true),
-            ],
-        ));
-        out.push(spec(
-            "incident_media",
-            "澄清事实、消除影响",
-            "001 §12",
-            Role::Office,
-            vec![
-                text_field("outlet", "媒体", true),
-                long_field("clarification", "澄清内容", true),
-                text_field("coordinated_with", "协调的新闻宣传主管部门", false),
-            ],
-        ));
-        out.push(spec(
-            "incident_comfort_payment",
-            "发放抚慰金",
-            "001 §7(六)",
-            Role::Office,
-            vec![
-                text_field("recipient", "领取人", true),
-                Field::new("amount_yuan", "金额（元）", FieldKind::Integer, true),
-                text_field("basis", "依据（使用规范条目）", false),
-            ],
-        ));
-        out.push(spec(
-            "incident_refer_violation",
-            "移送民警违法违纪问题",
-            "001 §16",
-            Role::Office,
-            vec![
-                text_field("department", "移送部门", true),
-                long_field("problem", "发现的问题", true),
-            ],
-        ));
-        out.push(spec(
-            "incident_on_scene",
-            "记录民警现场处置情况",
-            "001 §14",
-            Role::Office,
-            vec![
-                long_field("account", "处置经过", true),
-                Field::new(
-                    "controlled",
-                    "控制违法行为人并移送处理",
-                    FieldKind::Bool,
-                    false,
-                ),
-                Field::new(
-                    "requested_help",
-                    "立即向指挥中心报告、请求援助",
-                    FieldKind::Bool,
-                    false,
-                ),
-                long_field("evidence", "收集、固定的证据", false),
-            ],
-        ));
-        out.push(spec(
-            "incident_recusal",
-            "记录回避",
-            "001 §10",
-            Role::Office,
-            vec![
-                text_field("person", "回避人员", true),
-                long_field("reason", "回避理由", true),
-            ],
-        ));
-        if s.intake
-            .as_ref()
-            .is_some_and(|i| DEFAMATION.contains(&i.incident_type))
-        {
+        if has(step::COORDINATION) {
+            out.push(spec(
+                "incident_coordinate",
+                "与公检法机关沟通协调",
+                &at(step::COORDINATION, "003 §15"),
+                Role::Office,
+                vec![
+                    text_field("organ", "公检法机关", true),
+                    long_field("content", "沟通协调的事项和结果", true),
+                ],
+            ));
+        }
+        if has(step::POLICE_REFERRAL) {
+            out.push(spec(
+                "incident_refer_police",
+                "提请公安机关依法惩处",
+                &at(step::POLICE_REFERRAL, "003 §15"),
+                Role::Office,
+                vec![
+                    text_field("police", "公安机关", true),
+                    long_field("conduct", "威胁伤害、打击报复民警及其家属的行为", true),
+                ],
+            ));
+        }
+        if has(step::JUDICIAL_RELIEF) {
+            out.push(spec(
+                "incident_judicial_relief",
+                "提请司法救济",
+                &at(step::JUDICIAL_RELIEF, "003 §15"),
+                Role::Office,
+                vec![
+                    long_field("relief", "司法救济的内容", true),
+                    text_field("organ", "受理的司法机关", false),
+                ],
+            ));
+        }
+        if has(step::PROTECTION) {
+            out.push(spec(
+                "incident_protect",
+                "采取保护措施",
+                &at(step::PROTECTION, "001 §11"),
+                Role::Office,
+                vec![
+                    text_field("protected", "受保护的人员", true),
+                    long_field("measures", "保护措施", true),
+                    text_field("taken_by", "采取措施的机关", false),
+                ],
+            ));
+        }
+        if has(step::CIVIL_SUIT) {
+            out.push(spec(
+                "incident_civil_suit",
+                "帮助提起诉讼",
+                &at(step::CIVIL_SUIT, "001 §9"),
+                Role::Office,
+                vec![
+                    Field::new(
+                        "suit",
+                        "诉讼类型",
+                        FieldKind::Choice {
+                            options: vec![
+                                (
+                                    "incidental_civil".to_string(),
+                                    SuitKind::IncidentalCivil.zh().to_string(),
+                                ),
+                                ("civil".to_string(), SuitKind::Civil.zh().to_string()),
+                            ],
+                        },
+                        true,
+                    ),
+                    long_field("loss", "人身或者财产损失", true),
+                    long_field("assistance", "帮助内容", true),
+                ],
+            ));
+        }
+        if has(step::MEDIA) {
+            out.push(spec(
+                "incident_media",
+                "澄清事实、消除影响",
+                &at(step::MEDIA, "001 §12"),
+                Role::Office,
+                vec![
+                    text_field("outlet", "媒体", true),
+                    long_field("clarification", "澄清内容", true),
+                    text_field("coordinated_with", "协调的新闻宣传主管部门", false),
+                ],
+            ));
+        }
+        if has(step::COMFORT) {
+            out.push(spec(
+                "incident_comfort_payment",
+                "发放抚慰金",
+                &at(step::COMFORT, "001 §7(六)"),
+                Role::Office,
+                vec![
+                    text_field("recipient", "领取人", true),
+                    Field::new("amount_yuan", "金额（元）", FieldKind::Integer, true),
+                    text_field("basis", "依据（使用规范条目）", false),
+                ],
+            ));
+        }
+        if has(step::MISCONDUCT) {
+            out.push(spec(
+                "incident_refer_violation",
+                "移送民警违法违纪问题",
+                &at(step::MISCONDUCT, "001 §16"),
+                Role::Office,
+                vec![
+                    text_field("department", "移送部门", true),
+                    long_field("problem", "发现的问题", true),
+                ],
+            ));
+        }
+        if has(step::ON_SCENE) {
+            out.push(spec(
+                "incident_on_scene",
+                "记录民警现场处置情况",
+                &at(step::ON_SCENE, "001 §14"),
+                Role::Office,
+                vec![
+                    long_field("account", "处置经过", true),
+                    Field::new(
+                        "controlled",
+                        "控制违法行为人并移送处理",
+                        FieldKind::Bool,
+                        false,
+                    ),
+                    Field::new(
+                        "requested_help",
+                        "立即向指挥中心报告、请求援助",
+                        FieldKind::Bool,
+                        false,
+                    ),
+                    long_field("evidence", "收集、固定的证据", false),
+                ],
+            ));
+        }
+        if has(step::RECUSAL) {
+            out.push(spec(
+                "incident_recusal",
+                "记录回避",
+                &at(step::RECUSAL, "001 §10"),
+                Role::Office,
+                vec![
+                    text_field("person", "回避人员", true),
+                    long_field("reason", "回避理由", true),
+                ],
+            ));
+        }
+        if has(step::NAME_CLEARING) && DEFAMATION.contains(&intake.incident_type) {
             out.push(spec(
                 "incident_restore_reputation",
                 "消除影响、恢复名誉",
-                "001 §13",
+                &at(step::NAME_CLEARING, "001 §13"),
                 Role::Office,
                 vec![long_field("means", "方式和范围", true)],
             ));
         }
-        out.push(spec(
-            "incident_legal_support",
-            "记录法律专业支持",
-            "001 §26",
-            Role::Office,
-            vec![
-                text_field(
-                    "provider",
-                    "提供者（法律专业人士、法制部门、法律顾问或者律师）",
-                    true,
-                ),
-                long_field("support", "审查或者配合内容", true),
-                text_field(
-                    "inquiry_by",
-                    "介入调查的机关（纪检监察机关、检察机关）",
-                    false,
-                ),
-            ],
-        ));
-        out.push(spec(
-            "incident_refer_accountability",
-            "移送追究相关领导和责任人的责任",
-            "001 §30",
-            Role::Office,
-            vec![
-                Field::new(
-                    "failure",
-                    "情形",
-                    FieldKind::Choice {
-                        options: LeaderFailure::ALL
-                            .iter()
-                            .map(|f| (f.id().to_string(), f.zh().to_string()))
-                            .collect(),
-                    },
-                    true,
-                ),
-                text_field("responsible", "相关领导和责任人", true),
-                long_field("facts", "事实", true),
-                text_field("referred_to", "移送机关", true),
-            ],
-        ));
+        if has(step::LEGAL_SUPPORT) {
+            out.push(spec(
+                "incident_legal_support",
+                "记录法律专业支持",
+                &at(step::LEGAL_SUPPORT, "001 §26"),
+                Role::Office,
+                vec![
+                    text_field(
+                        "provider",
+                        "提供者（法律专业人士、法制部门、法律顾问或者律师）",
+                        true,
+                    ),
+                    long_field("support", "审查或者配合内容", true),
+                    text_field(
+                        "inquiry_by",
+                        "介入调查的机关（纪检监察机关、检察机关）",
+                        false,
+                    ),
+                ],
+            ));
+        } else if has(step::LAWYERS) {
+            out.push(spec(
+                "incident_legal_support",
+                "聘请专业律师团队",
+                &at(step::LAWYERS, "003 §15"),
+                Role::Office,
+                vec![
+                    text_field("provider", "律师或者律师团队", true),
+                    long_field("support", "帮助解决的执法纠纷", true),
+                ],
+            ));
+        }
+        if has(step::LEADERS) {
+            out.push(spec(
+                "incident_refer_accountability",
+                "移送追究相关领导和责任人的责任",
+                &at(step::LEADERS, "001 §30"),
+                Role::Office,
+                vec![
+                    Field::new(
+                        "failure",
+                        "情形",
+                        FieldKind::Choice {
+                            options: LeaderFailure::ALL
+                                .iter()
+                                .map(|f| (f.id().to_string(), f.zh().to_string()))
+                                .collect(),
+                        },
+                        true,
+                    ),
+                    text_field("responsible", "相关领导和责任人", true),
+                    long_field("facts", "事实", true),
+                    text_field("referred_to", "移送机关", true),
+                ],
+            ));
+        }
         if !s.investigations.is_empty() {
             out.push(spec(
                 "incident_record_handling",
                 "记录处理结果",
-                "001 §29(六)",
+                &ledger_article,
                 Role::Office,
                 vec![long_field("result", "处理结果", true)],
             ));
@@ -2250,7 +2641,7 @@ impl Process for Incident {
             out.push(spec(
                 "incident_close",
                 "办结",
-                "001 §29(六)",
+                &ledger_article,
                 Role::Office,
                 vec![long_field("summary", "办结情况", false)],
             ));
@@ -2288,10 +2679,13 @@ impl Process for Incident {
             "当事民警",
             format!("{}（{}）", i.officer.name, i.unit.name),
         ));
-        out.push(Fact::new("受理的维权办", format!("{}维权办", i.org.name)));
+        out.push(Fact::new(
+            &format!("受理的{}", i.office()),
+            format!("{}{}", i.org.name, i.office()),
+        ));
         out.push(Fact::new(
             "侵害情形",
-            format!("{}（{}）", i.incident_type.zh(), i.incident_type.article()),
+            format!("{}（{}）", i.incident_type.zh(), i.type_article()),
         ));
         out.push(Fact::new("发生日期", date_zh(i.occurred_on)));
         out.push(Fact::new("事发地点", i.place.clone()));
@@ -2312,8 +2706,9 @@ impl Process for Incident {
         out.push(Fact::new(
             "立案",
             format!(
-                "{}，{source}（001 §15）",
-                s.opened_on.map(date_zh).unwrap_or_default()
+                "{}，{source}（{}）",
+                s.opened_on.map(date_zh).unwrap_or_default(),
+                i.basis()
             ),
         ));
         if !s.victims.is_empty() {
@@ -2394,13 +2789,15 @@ impl Process for Incident {
                     "立案：{who}，民警{}{}（{}）",
                     intake.officer.name,
                     intake.incident_type.zh(),
-                    intake.incident_type.article()
+                    intake.type_article()
                 )
             }
             Kind::Opened { intake, .. } => format!(
-                "立案：维权办发现线索主动启动，民警{}{}（001 §15）",
+                "立案：{}发现线索主动启动，民警{}{}（{}）",
+                intake.office(),
                 intake.officer.name,
-                intake.incident_type.zh()
+                intake.incident_type.zh(),
+                intake.basis()
             ),
             Kind::VictimAdded { victim } => {
                 format!("登记受害人：{}（{}）", victim.name, victim.kind.zh())
@@ -2435,7 +2832,7 @@ impl Process for Incident {
             Kind::Investigated { findings, .. } => format!("调查：{findings}"),
             Kind::MeasureTaken { measure } => format!("{}（{}）", measure.text, measure.article),
             Kind::HandlingRecorded { result } => format!("处理：{result}"),
-            Kind::Closed { .. } => "办结（001 §29(六)）".to_string(),
+            Kind::Closed { .. } => "办结".to_string(),
         }
     }
 

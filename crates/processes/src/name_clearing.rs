@@ -667,6 +667,14 @@ impl Process for NameClearing {
                     ("clarification", clarification),
                     ("scope", scope.clone()),
                     ("means", means.zh().to_string()),
+                    // 001 §13 refers the slanderer "同时": the notice says so once recorded.
+                    (
+                        "referred_to",
+                        s.referral
+                            .as_ref()
+                            .map(|(_, department, _)| department.clone())
+                            .unwrap_or_default(),
+                    ),
                 ]);
                 let document = doc(
                     reg,

@@ -235,13 +235,15 @@ impl Parser<'_> {
                     flush(&mut text, &mut out);
                     return Ok((out, End::Newline));
                 }
-                '}' if self.peek() == Some('}') => {
-                    self.pos += 1;
-                    text.push('}');
-                }
+                // Within an optional part "}" always closes it, so that nested parts may end
+                // together ("{?甲{?乙}}"); a literal "}" is written outside optional parts.
                 '}' if group => {
                     flush(&mut text, &mut out);
                     return Ok((out, End::Close));
+                }
+                '}' if self.peek() == Some('}') => {
+                    self.pos += 1;
+                    text.push('}');
                 }
                 '}' => return Err(self.error(at, "多余的“}”：字面的右花括号应写作“}}”".into())),
                 '{' if self.peek() == Some('{') => {
@@ -592,7 +594,16 @@ mod tests {
     #[test]
     fn issue20_escaped_braces_are_literal() {
         assert_eq!(fill("{{x}} 与 }}{{", &[]), "{x} 与 }{");
-        assert_eq!(fill("{?（{n}}}）}", &[("n", "1")]), "（1}）");
+    }
+
+    /// Within an optional part "}" closes it: nested parts that end in text end together (a
+    /// "}}" there is two closings, not a literal brace).
+    #[test]
+    fn issue20_nested_optional_parts_end_together() {
+        let t = "{?（{a}{?，第{b}号}}。";
+        assert_eq!(fill(t, &[("a", "1"), ("b", "2")]), "（1，第2号。");
+        assert_eq!(fill(t, &[("a", "1"), ("b", "")]), "（1。");
+        assert_eq!(fill(t, &[("a", ""), ("b", "")]), "。");
     }
 
     /// An optional paragraph: a line whose values are all empty drops out with its line break;

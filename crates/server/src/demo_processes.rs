@@ -155,6 +155,43 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
         s.act_process(&id, 0, &zq_office(), json!({ "action": "incident_media", "outlet": "某短视频平台", "clarification": "发布警情通报并公布完整执法视频，澄清事实", "coordinated_with": "阿拉善左旗委宣传部" })).await?;
     }
 
+    // At 福州监狱, under the prisons' own regulation (003 §15): an inmate attacks 周磊 and his
+    // family is threatened; the prison's 履职保护委员会办公室 coordinates with the procuratorate,
+    // retains lawyers, asks the police to punish the threats and seeks a protection order — no
+    // 001 step (逐级上报 to a 公安厅, 抚慰金) is offered there. Investigated, not yet handled.
+    let fz_office = Actor::new(
+        super::determination::FZ_OFFICE,
+        &[Role::Office],
+        super::FJ_FZ,
+    );
+    let fz_officer = Actor::new("p-fz-zhoulei", &[Role::Officer], super::FJ_FZ);
+    if let Some(id) = s
+        .open_process(
+            "incident",
+            &w(4),
+            6,
+            &fz_officer,
+            json!({
+                "action": "incident_report", "source": "officer",
+                "officer": "p-fz-zhoulei", "unit": super::FJ_FZ, "org": super::FJ_FZ,
+                "incident_type": "violent_attack", "occurred_on": date(7)?,
+                "place": "福州监狱三监区习艺车间",
+                "description": "民警周磊制止罪犯王某违规时，王某抗拒管教，持劳动工具袭击周磊，致其左臂骨折；其后王某亲属多次电话威胁周磊之妻。",
+                "victims": [
+                    { "name": "周磊", "kind": "officer", "harm": "左臂骨折" },
+                    { "name": "林丽", "kind": "near_relative", "relation": "妻子", "harm": "受到电话威胁" },
+                ],
+            }),
+        )
+        .await?
+    {
+        s.act_process(&id, 5, &fz_office, json!({ "action": "incident_coordinate", "organ": "福州市人民检察院驻福州监狱检察室", "content": "通报罪犯王某袭警情况，商请依法从严追究其刑事责任；检察室同意提前介入" })).await?;
+        s.act_process(&id, 4, &fz_office, json!({ "action": "incident_refer_police", "police": "福州市公安局晋安分局", "conduct": "罪犯王某亲属多次电话威胁周磊之妻林丽" })).await?;
+        s.act_process(&id, 3, &fz_office, json!({ "action": "incident_legal_support", "provider": "福建某律师事务所律师团队", "support": "代理周磊参与刑事附带民事诉讼，主张医疗费、误工费" })).await?;
+        s.act_process(&id, 2, &fz_office, json!({ "action": "incident_judicial_relief", "relief": "为林丽申请人身安全保护令", "organ": "福州市晋安区人民法院" })).await?;
+        s.act_process(&id, 1, &fz_office, json!({ "action": "incident_investigate", "findings": "调取监控录像，询问在场民警和罪犯，证实王某持械袭警", "handling_unit": "福州监狱狱内侦查科" })).await?;
+    }
+
     // A false accusation cleared (001 §29(五)).
     if let Some(id) = s
         .open_process(
@@ -175,8 +212,8 @@ pub(super) async fn seed(s: &Seeder) -> Result<(), AppError> {
         .await?
     {
         s.act_process(&id, 8, &zq_office(), json!({ "action": "name_clearing_review", "confirmed": true, "opinion": "材料齐全，证据确实，核查结论属实" })).await?;
-        s.act_process(&id, 6, &zq_office(), json!({ "action": "name_clearing_issue_notice", "scope": "阿拉善左旗公安局全体民警及巴彦浩特镇相关社区", "means": "circular", "clarification": "李娜同志依法办理户籍业务，不存在收受群众财物的问题" })).await?;
         s.act_process(&id, 6, &zq_office(), json!({ "action": "name_clearing_refer", "department": "阿拉善左旗公安局法制大队", "liability": "赵某涉嫌诬告陷害，依法追究其法律责任" })).await?;
+        s.act_process(&id, 6, &zq_office(), json!({ "action": "name_clearing_issue_notice", "scope": "阿拉善左旗公安局全体民警及巴彦浩特镇相关社区", "means": "circular", "clarification": "李娜同志依法办理户籍业务，不存在收受群众财物的问题" })).await?;
         s.act_process(&id, 4, &zq_office(), json!({ "action": "name_clearing_close", "summary": "已正名，诬告人已移交追责" })).await?;
     }
 

@@ -162,7 +162,9 @@ impl Service {
     }
 
     /// The periods `case` counts by: its recorded procedure pack's when its process follows
-    /// the organisation's procedure (issue 20), else its process's pack.
+    /// the organisation's procedure (issue 20), else its process's pack, with the periods its
+    /// governing pack sets for the same ids in their place (a unit's own pack that sets the
+    /// 正名 review period or a 执法过错 reply period is counted by).
     pub fn periods_of_case(&self, case: &dyn AnyCase) -> &Periods {
         let process = case.case_type();
         match case.governance() {
@@ -170,7 +172,11 @@ impl Service {
                 .periods
                 .get(&g.procedure.pack)
                 .unwrap_or_else(|| Periods::none()),
-            _ => self.periods_of(process),
+            Some(g) => self
+                .overlaid
+                .get(&(process.kind(), g.procedure.pack.clone()))
+                .unwrap_or_else(|| self.periods_of(process)),
+            None => self.periods_of(process),
         }
     }
 

@@ -212,6 +212,11 @@ pub struct Service {
     store: Store,
     calendar: Calendar,
     periods: PackPeriods,
+    /// For a process that counts by its own pack (not the organisation's procedure pack), the
+    /// periods of that pack overlaid by those another governing pack sets for the same ids, by
+    /// (process kind, governing pack): a unit's own pack that sets a process's period is
+    /// counted by (issue 20 item 2). Only pairs where the governing pack sets one are kept.
+    overlaid: BTreeMap<(&'static str, String), Periods>,
     fact_check: Option<SharedFactCheck>,
     sealing: Option<Sealing>,
     /// The directory a command's context is read from instead of the store, when given.
@@ -232,6 +237,37 @@ pub fn case_links(state: &State) -> Vec<CaseLink> {
         .into_iter()
         .map(|(relation, target)| CaseLink { relation, target })
         .collect()
+}
+
+/// For each registered process that counts by its own pack, and each other pack that sets one
+/// of the periods it reads: its pack's periods with those overridden ([`Service::overlaid`]).
+fn overlay_periods(periods: &PackPeriods) -> BTreeMap<(&'static str, String), Periods> {
+    let mut out = BTreeMap::new();
+    for process in lvzhi_processes::PROCESSES {
+        if process.procedure_bound() {
+            continue;
+        }
+        let Some(own) = periods.get(process.pack()) else {
+            continue;
+        };
+        for (pack, set) in periods {
+            if pack == process.pack() {
+                continue;
+            }
+            let mut map = own.0.clone();
+            let mut changed = false;
+            for id in process.periods() {
+                if let Some(p) = set.0.get(*id) {
+                    map.insert(id.to_string(), *p);
+                    changed = true;
+                }
+            }
+            if changed {
+                out.insert((process.kind(), pack.clone()), Periods::new(map));
+            }
+        }
+    }
+    out
 }
 
 /// The application process, as registered.
@@ -335,6 +371,7 @@ impl Service {
         Service {
             store,
             calendar,
+            overlaid: overlay_periods(&periods),
             periods,
             fact_check: None,
             sealing: None,
@@ -683,5 +720,52 @@ impl Service {
             <lvzhi_workflow::Application as lvzhi_processes::Process>::PACK.to_string(),
             Periods::new(map.clone()),
         )]))
+    }
+}
+
+#[cfg(test)]
+mod overlay_tests {
+    use super::*;
+    use lvzhi_calendar::Period;
+
+    fn set(periods: &[(&str, Period)]) -> Periods {
+        Periods::new(periods.iter().map(|(id, p)| (id.to_string(), *p)).collect())
+    }
+
+    /// Issue 20 item 2: a process that counts by its own pack (纠错 by 000's verification
+    /// period) counts, under a governing pack that sets the same period (a 国动办's own 002 with
+    /// a 5-working-day verification), by that pack's; a governing pack that sets none of its
+    /// periods leaves its own pack's.
+    #[test]
+    fn issue20_a_governing_pack_that_sets_a_process_period_is_counted_by() {
+        let periods: PackPeriods = BTreeMap::from([
+            (
+                "000".to_string(),
+                set(&[
+                    ("acceptance", Period::WorkingDays(7)),
+                    ("rectification_verify", Period::WorkingDays(10)),
+                ]),
+            ),
+            (
+                "002".to_string(),
+                set(&[
+                    ("notification", Period::Days(7)),
+                    ("rectification_verify", Period::WorkingDays(5)),
+                ]),
+            ),
+            ("003".to_string(), set(&[])),
+        ]);
+        let overlaid = overlay_periods(&periods);
+        let own = &overlaid[&("rectification", "002".to_string())];
+        assert_eq!(
+            own.get("rectification_verify"),
+            Some(Period::WorkingDays(5))
+        );
+        // The rest of its own pack stays; the other pack's other periods are not mixed in.
+        assert_eq!(own.get("acceptance"), Some(Period::WorkingDays(7)));
+        assert_eq!(own.get("notification"), None);
+        assert!(!overlaid.contains_key(&("rectification", "003".to_string())));
+        // The application follows the organisation's procedure pack whole: never overlaid.
+        assert!(overlaid.keys().all(|(kind, _)| *kind != "application"));
     }
 }

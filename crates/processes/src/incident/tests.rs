@@ -982,3 +982,213 @@ fn s17_reads_exactly_the_periods_it_declares_001() {
     let _ = case.fire_due(&later);
     crate::testing::assert_reads_declared::<Incident>(&periods);
 }
+
+fn ids(a: &[ActionSpec]) -> Vec<String> {
+    a.iter().map(|x| x.id.clone()).collect()
+}
+
+const FZ: &str = "fj-fzjy";
+const FJ: &str = "fj-jyj";
+const PRISON_OFFICER: &str = "p-fz-chenwei";
+
+/// 福州监狱 under 003 (its 民警依法履职保护委员会办公室), with the 省局 above it.
+fn prison_ctx(today: NaiveDate) -> Ctx<'static> {
+    let mut c = Ctx::new(today, &CAL, crate::testing::periods(Incident::PACK))
+        .under(crate::testing::regulation("003"));
+    c.org_chain = vec![org(FZ, "福州监狱"), org(FJ, "福建省监狱管理局")];
+    c.names = BTreeMap::from([
+        (PRISON_OFFICER.to_string(), "陈伟".to_string()),
+        (FZ.to_string(), "福州监狱".to_string()),
+    ]);
+    c
+}
+
+fn prison_report(extra: Value) -> Value {
+    let mut v = json!({
+        "action": "incident_report",
+        "source": "officer",
+        "officer": PRISON_OFFICER,
+        "unit": FZ,
+        "org": FZ,
+        "incident_type": "violent_attack",
+        "occurred_on": "2026-03-02",
+        "place": "福州监狱三监区",
+        "description": "罪犯抗拒管教，持械袭击民警陈伟",
+        "victims": [{ "name": "陈伟", "kind": "officer", "harm": "左臂挫伤" }],
+        "casualties": true,
+    });
+    if let (Value::Object(base), Value::Object(more)) = (&mut v, extra) {
+        base.extend(more);
+    }
+    v
+}
+
+fn prison_officer() -> Actor {
+    Actor::new(PRISON_OFFICER, &[Role::Officer], FZ)
+}
+
+/// 003 §15: a prison's officer attacked in the line of duty is protected under the prisons' own
+/// regulation — its office registers the case, coordinates with the 公检法 organs, retains
+/// lawyers, asks the police to punish threats against the officer's family and seeks judicial
+/// relief, each cited by 003 §15; none of 001's steps (逐级上报 to a 公安厅, 抚慰金, 回避 …) is
+/// offered or accepted, and nothing on the case names 001 or a 维权办.
+#[test]
+fn issue20_003_s15_a_prison_protects_its_officer_under_its_own_regulation() {
+    assert!(Incident::REGULATIONS.contains(&"003"));
+    let c = prison_ctx(day("2026-03-02"));
+    let mut case = new_case();
+    // The opening form asks no 001 §17 or §31 question.
+    let open = Incident::actions(&IncidentState::default(), &prison_officer(), &c);
+    let report_form = open.iter().find(|a| a.id == "incident_report").unwrap();
+    assert_eq!(report_form.article, "003 §15");
+    for gone in ["casualties", "cross_region", "off_duty", "emergency"] {
+        assert!(
+            report_form.fields.iter().all(|f| f.name != gone),
+            "{gone} asked under 003"
+        );
+    }
+    run(&mut case, prison_report(json!({})), &prison_officer(), &c).unwrap();
+    let s = state(&*case);
+    // A casualty is no 001 §17 ground here: no report climbs to a 公安厅.
+    assert!(s.grounds.is_empty() && s.reports.is_empty());
+    assert!(case.deadlines(&c.rules()).is_empty());
+
+    let office = office(FZ);
+    let offered = ids(&Incident::actions(&s, &office, &c));
+    for own in [
+        "incident_coordinate",
+        "incident_refer_police",
+        "incident_judicial_relief",
+        "incident_legal_support",
+        "incident_investigate",
+    ] {
+        assert!(
+            offered.contains(&own.to_string()),
+            "{own} not offered: {offered:?}"
+        );
+    }
+    for not in [
+        "incident_escalate",
+        "incident_comfort_payment",
+        "incident_recusal",
+        "incident_protect",
+        "incident_civil_suit",
+        "incident_media",
+        "incident_on_scene",
+        "incident_refer_violation",
+        "incident_refer_accountability",
+    ] {
+        assert!(
+            !offered.contains(&not.to_string()),
+            "{not} offered under 003"
+        );
+    }
+    let lawyers = Incident::actions(&s, &office, &c)
+        .into_iter()
+        .find(|a| a.id == "incident_legal_support")
+        .unwrap();
+    assert_eq!(lawyers.label, "聘请专业律师团队");
+
+    // 001's steps are refused, naming the prisons' regulation.
+    let e = case
+        .execute(
+            &json!({ "action": "incident_escalate", "grounds": ["office_decision"], "reason": "影响较大" }),
+            &office,
+            &c,
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("《福建省监狱人民警察依法履职保护实施办法（试行）》未规定逐级上报"),
+        "{e}"
+    );
+    assert!(case
+        .execute(
+            &json!({ "action": "incident_comfort_payment", "recipient": "陈伟", "amount_yuan": 5000 }),
+            &office,
+            &c,
+        )
+        .is_err());
+
+    for cmd in [
+        json!({ "action": "incident_coordinate", "organ": "福州市晋安区人民检察院", "content": "通报罪犯袭警情况，商请依法从严追究" }),
+        json!({ "action": "incident_legal_support", "provider": "福建某律师事务所律师团队", "support": "代理陈伟参与刑事附带民事诉讼" }),
+        json!({ "action": "incident_refer_police", "police": "福州市公安局晋安分局", "conduct": "罪犯亲属电话威胁陈伟妻子" }),
+        json!({ "action": "incident_judicial_relief", "relief": "申请人身安全保护令", "organ": "福州市晋安区人民法院" }),
+        json!({ "action": "incident_investigate", "findings": "监控录像证实罪犯持械袭击" }),
+        json!({ "action": "incident_record_handling", "result": "罪犯以袭警罪移送起诉" }),
+        json!({ "action": "incident_close" }),
+    ] {
+        run(&mut case, cmd.clone(), &office, &c).unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    }
+    let s = state(&*case);
+    assert_eq!(s.stage, Stage::Closed);
+    assert_eq!(s.measures.len(), 4);
+    assert!(
+        s.measures.iter().all(|m| m.article == "003 §15"),
+        "{:?}",
+        s.measures
+    );
+    // Nothing on the case names 001 or 001's office.
+    let mut shown: Vec<String> = Incident::facts(&s)
+        .into_iter()
+        .map(|f| format!("{}：{}", f.label, f.value))
+        .collect();
+    shown.extend(case.timeline().into_iter().map(|(_, d)| d));
+    for line in &shown {
+        assert!(!line.contains("001") && !line.contains("维权办"), "{line}");
+    }
+    assert!(
+        shown
+            .iter()
+            .any(|l| l == "受理的履职保护办公室：福州监狱履职保护办公室"),
+        "{shown:?}"
+    );
+    assert!(
+        shown
+            .iter()
+            .any(|l| l.starts_with("侵害情形：受到暴力袭击（003 §15）")),
+        "{shown:?}"
+    );
+}
+
+/// 003 §15 protects the officer's 家属 without 001 §32's closed list of near relatives; under
+/// 001 a cousin is refused, under 003 recorded as the office writes the relation.
+#[test]
+fn issue20_003_s15_family_is_not_read_by_001_s32() {
+    let relative =
+        json!({ "name": "陈明", "kind": "near_relative", "relation": "表哥", "harm": "受到威胁" });
+    let mut prison = new_case();
+    let c = prison_ctx(day("2026-03-02"));
+    run(&mut prison, prison_report(json!({})), &prison_officer(), &c).unwrap();
+    let mut add = relative.clone();
+    add["action"] = json!("incident_add_victim");
+    run(&mut prison, add.clone(), &office(FZ), &c).unwrap();
+    assert_eq!(state(&*prison).victims.last().unwrap().relation, "表哥");
+
+    let mut police = opened(json!({}));
+    let e = run(&mut police, add, &office(ZQ), &ctx(day("2026-03-02"))).unwrap_err();
+    assert!(e.to_string().contains("不属于近亲属"), "{e}");
+}
+
+/// 003's steps are the prisons': a police case under 001 is refused them.
+#[test]
+fn issue20_001_police_have_no_003_s15_steps() {
+    let mut case = opened(json!({}));
+    let c = ctx(day("2026-03-02"));
+    let s = state(&*case);
+    let offered = ids(&Incident::actions(&s, &office(ZQ), &c));
+    assert!(!offered.contains(&"incident_coordinate".to_string()));
+    assert!(!offered.contains(&"incident_refer_police".to_string()));
+    let e = run(
+        &mut case,
+        json!({ "action": "incident_refer_police", "police": "某公安局", "conduct": "威胁" }),
+        &office(ZQ),
+        &c,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("未规定提请公安机关依法惩处"), "{e}");
+    // 001's own steps stay, cited as before.
+    assert!(offered.contains(&"incident_comfort_payment".to_string()));
+    assert!(offered.contains(&"incident_escalate".to_string()));
+}

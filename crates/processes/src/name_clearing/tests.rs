@@ -386,8 +386,8 @@ fn reads_exactly_the_periods_it_declares() {
 #[test]
 fn issue20_001_s29_5_notice_is_the_packs_template() {
     let text = include_str!("../../../../packs/001.toml").replace(
-        "澄清事实，消除影响。对侵权违法行为人",
-        "澄清事实，消除不良影响。对侵权违法行为人",
+        "澄清事实，消除影响。{?对侵权违法行为人",
+        "澄清事实，消除不良影响。{?对侵权违法行为人",
     );
     let mut reg = crate::testing::regulation("001");
     reg.notices =
@@ -494,4 +494,27 @@ fn issue20_003_s14_a_prison_clears_a_name_under_its_own_regulation() {
         n.text
     );
     assert!(!n.text.contains("维权办"), "{}", n.text);
+}
+
+/// 001 §13: the 正名通知书 says the slanderer was referred "同时" only when the referral is
+/// recorded — naming the department — and says nothing of it when the notice goes first.
+#[test]
+fn s13_001_the_notice_states_a_referral_only_once_it_is_recorded() {
+    let notice = json!({ "action": "name_clearing_issue_notice", "scope": "全局", "means": "circular", "clarification": "王志强同志不存在该问题" });
+    let refer = json!({ "action": "name_clearing_refer", "department": "阿拉善左旗公安局法制大队", "liability": "涉嫌诬告陷害" });
+    let c = ctx("2026-03-04");
+
+    let mut first = reviewed("false_accusation", "real_name");
+    run(&mut first, notice.clone(), &office(), &c).unwrap();
+    let text = &first.documents()[0].text;
+    assert!(!text.contains("移交"), "{text}");
+
+    let mut referred = reviewed("false_accusation", "real_name");
+    run(&mut referred, refer, &office(), &c).unwrap();
+    run(&mut referred, notice, &office(), &c).unwrap();
+    let text = &referred.documents()[0].text;
+    assert!(
+        text.contains("对侵权违法行为人，已同时移交阿拉善左旗公安局法制大队依法追究责任。"),
+        "{text}"
+    );
 }

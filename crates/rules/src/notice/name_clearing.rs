@@ -24,6 +24,9 @@ pub const NAME_CLEARING: &[NoticeKind] = &[
             "clarification",
             "scope",
             "means",
+            // The department the slanderer was referred to, once recorded (001 §13, §29(五)):
+            // the notice says so only then.
+            "referred_to",
         ],
         flags: &[],
     },

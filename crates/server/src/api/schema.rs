@@ -195,10 +195,31 @@ fn action_schema(p: &dyn CaseType, id: &str, spec: Option<&ActionSpec>) -> Value
 /// from a new one: at each case every role is asked what it may do, each offered step is taken
 /// with a command filled from its own form (and the days let pass for what is due), until no
 /// new case turns up or the walk has seen enough.
+/// The walk goes once under each regulation whose procedure the process carries out, its own
+/// pack first: a step one regulation alone provides (003 §15's 提请公安机关依法惩处) is found
+/// under it.
 pub fn catalogue(process: &'static dyn CaseType, app: &App) -> BTreeMap<String, ActionSpec> {
+    let mut found = BTreeMap::new();
+    let packs = std::iter::once(process.pack()).chain(
+        process
+            .regulations()
+            .iter()
+            .copied()
+            .filter(|r| *r != process.pack()),
+    );
+    for pack in packs {
+        for (id, spec) in walk(process, app, pack) {
+            found.entry(id).or_insert(spec);
+        }
+    }
+    found
+}
+
+/// The actions of `process` found walking its cases under the regulation of `pack`.
+fn walk(process: &'static dyn CaseType, app: &App, pack: &str) -> BTreeMap<String, ActionSpec> {
     let service = app.service();
     let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or(NaiveDate::MIN);
-    let mut base = service.view_ctx(process, today);
+    let mut base = service.view_ctx_under(process, pack, today);
     let orgs = ["o-unit", "o-bureau", "o-league", "o-region"];
     base.org_chain = orgs
         .iter()
