@@ -399,6 +399,37 @@ impl Bodies {
         }
     }
 
+    /// A role as this body names it on a case's page (issue 20): the office and the committee's
+    /// people by the pack's bodies — 维权办 and 维权委主任 (000, 001), 履职保护办公室 and
+    /// 履职保护委员会主任 (003), 办党组书记 (002) — every other role as [`Role::zh`].
+    pub fn role_zh(&self, role: Role) -> String {
+        let committee = self.committee_short.as_str();
+        // "办党组" + "党组书记" → "办党组书记": the head's title may repeat the body's name.
+        let head = (1..=committee.chars().count())
+            .rev()
+            .map(|n| {
+                let at = committee
+                    .char_indices()
+                    .nth(committee.chars().count() - n)
+                    .map_or(0, |(i, _)| i);
+                &committee[at..]
+            })
+            .find(|tail| self.head.starts_with(tail))
+            .map_or(self.head.as_str(), |tail| &self.head[tail.len()..]);
+        if committee.is_empty() || head.is_empty() {
+            return role.zh().to_string();
+        }
+        match role {
+            Role::Office if self.office_short.is_empty() => "承办部门".to_string(),
+            Role::Office => self.office_short.clone(),
+            Role::Director => format!("{committee}{head}"),
+            Role::DeputyDirector => format!("{committee}副{head}"),
+            Role::CommitteeMember => format!("{committee}成员"),
+            Role::HigherCommittee => format!("上一级{committee}"),
+            _ => role.zh().to_string(),
+        }
+    }
+
     /// How a text refers to the office (`维权办`; in full when the pack gives no short name).
     pub fn office_short_of(&self, org: &Org) -> String {
         if self.office_short.is_empty() {
@@ -493,6 +524,41 @@ pub fn doubled_phrase(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn bodies(committee_short: &str, office_short: &str, head: &str) -> Bodies {
+        Bodies {
+            committee: String::new(),
+            committee_short: committee_short.into(),
+            office: String::new(),
+            office_short: office_short.into(),
+            head: head.into(),
+        }
+    }
+
+    /// Issue 20: a case's page names its people by the governing pack's bodies (000 §10, 002
+    /// §13, 003 §13), and every other role as everywhere.
+    #[test]
+    fn issue20_roles_are_named_by_the_bodies_of_the_governing_pack() {
+        let police = Bodies::default();
+        assert_eq!(police.role_zh(Role::Office), "维权办");
+        assert_eq!(police.role_zh(Role::Director), "维权委主任");
+        assert_eq!(police.role_zh(Role::DeputyDirector), "维权委副主任");
+        let prison = bodies("履职保护委员会", "履职保护办公室", "主任");
+        assert_eq!(prison.role_zh(Role::Office), "履职保护办公室");
+        assert_eq!(prison.role_zh(Role::Director), "履职保护委员会主任");
+        assert_eq!(prison.role_zh(Role::CommitteeMember), "履职保护委员会成员");
+        assert_eq!(
+            prison.role_zh(Role::HigherCommittee),
+            "上一级履职保护委员会"
+        );
+        let defence = bodies("办党组", "", "党组书记");
+        assert_eq!(defence.role_zh(Role::Director), "办党组书记");
+        assert_eq!(defence.role_zh(Role::DeputyDirector), "办党组副书记");
+        assert_eq!(defence.role_zh(Role::Office), "承办部门");
+        // Roles no pack names keep their words; a pack without bodies names none.
+        assert_eq!(prison.role_zh(Role::Officer), "申请民警");
+        assert_eq!(bodies("", "", "").role_zh(Role::Office), "维权办");
+    }
 
     #[test]
     fn sanctions_order_from_lightest_and_revocation_is_lightest_of_all() {

@@ -58,6 +58,43 @@ pub fn bound(dir: &Directory, org_id: &str) -> Bound {
     Bound::in_directory(dir, org_id)
 }
 
+/// A grant's role as the body at `org_id` names it (issue 20): the office and the committee's
+/// people by the `[bodies]` of the procedure pack bound there — 福州监狱's office is its
+/// 履职保护办公室 — and every other role, or where nothing is bound, as everywhere.
+pub fn grant_zh(app: &App, dir: &Directory, role: &str, org_id: &str) -> String {
+    use lvzhi_processes::Role;
+    let plain = lvzhi_access::role_zh(role).to_string();
+    let Ok(r) = serde_json::from_value::<Role>(serde_json::Value::String(role.to_string())) else {
+        return plain;
+    };
+    let named = matches!(
+        r,
+        Role::Office
+            | Role::Director
+            | Role::DeputyDirector
+            | Role::CommitteeMember
+            | Role::HigherCommittee
+    );
+    let Some((pack, _)) = bound(dir, org_id).procedure.filter(|_| named) else {
+        return plain;
+    };
+    let packs = app.packs();
+    let Some(b) = packs.pack(&pack).ok().and_then(|p| p.bodies.as_ref()) else {
+        return plain;
+    };
+    let bodies = lvzhi_processes::Bodies {
+        committee: b.committee.clone(),
+        committee_short: b.committee_short.clone(),
+        office: b.office.clone(),
+        office_short: b.office_short.clone(),
+        head: b.head.clone(),
+    };
+    match r {
+        Role::Office => format!("{}工作人员", bodies.role_zh(r)),
+        _ => bodies.role_zh(r),
+    }
+}
+
 fn pack_view(app: &App, id: &str) -> PackView {
     match app.packs().pack(id) {
         Ok(p) => PackView {

@@ -515,3 +515,36 @@ async fn every_notice_names_only_its_governing_regulation_and_its_bodies() {
     }
     assert!(notices > 20, "{notices} notices");
 }
+
+/// 003 §15 and the bodies of 003 §13 on the page (issue 20): 福州监狱's office opens its 维权
+/// incident and sees its own steps, its own office's name in the header and the timeline, and
+/// nothing of 001 (no 逐级上报, no 抚慰金, no 维权办); a 阿拉善 police office's page still
+/// says 维权办.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prisons_incident_page_speaks_its_own_regulation_003_s15() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(dir.path(), day("2026-03-18")).await;
+    demo::seed(&app).await.unwrap();
+    let target = common::Target::in_process(&app);
+    let fz = common::sign_in(&target, "fz-office", "demo-fz-office-2026").await;
+    let page = fz.get("/cases/W2026-000004").await;
+    assert_eq!(page.status, axum::http::StatusCode::OK, "{}", page.body);
+    let text = page.body;
+    for want in [
+        "履职保护办公室工作人员（福州监狱）",
+        "履职保护办公室（林芳）",
+        "与公检法机关沟通协调",
+        "提请公安机关依法惩处",
+        "提请司法救济",
+        "聘请专业律师团队",
+    ] {
+        assert!(text.contains(want), "{want} missing");
+    }
+    for not in ["维权办", "决定逐级上报", "发放抚慰金", "记录回避"] {
+        assert!(!text.contains(not), "{not} shown on a prison's case");
+    }
+    let zq = common::sign_in(&target, "office", "demo-office-2026").await;
+    let page = zq.get("/cases/W2026-000002").await;
+    assert!(page.body.contains("维权办工作人员（阿拉善左旗公安局）"));
+    assert!(page.body.contains("维权办（"));
+}

@@ -254,8 +254,14 @@ pub struct CreatedCase {
 
 /// The Chinese name of a role id (the id itself when unknown).
 pub fn role_zh(role: &str) -> String {
+    role_zh_under(role, None)
+}
+
+/// The Chinese name of a role id on a case governed by a pack with `bodies` (issue 20: a
+/// prison's office is its 履职保护办公室, not a 维权办).
+pub fn role_zh_under(role: &str, bodies: Option<&lvzhi_processes::Bodies>) -> String {
     serde_json::from_value::<lvzhi_processes::Role>(serde_json::Value::String(role.to_string()))
-        .map(|r| r.zh().to_string())
+        .map(|r| bodies.map_or_else(|| r.zh().to_string(), |b| b.role_zh(r)))
         .unwrap_or_else(|_| lvzhi_access::role_zh(role).to_string())
 }
 
@@ -340,6 +346,11 @@ pub fn documents(docs: &CaseDocuments) -> Vec<DocumentView> {
 /// The case as `user` sees it now.
 pub fn detail(app: &App, user: &User, ctx: &CaseCtx) -> CaseDetail {
     let view = app.service().view_process(&ctx.case, app.clock().today());
+    // The case's people named by its governing pack's bodies.
+    let bodies = app
+        .service()
+        .regulation_of_case(ctx.case.case.as_ref())
+        .map(|r| r.pack.bodies);
     let dir = app.directory();
     let actor_name = |id: &str| {
         if id == "system" {
@@ -372,7 +383,7 @@ pub fn detail(app: &App, user: &User, ctx: &CaseCtx) -> CaseDetail {
             .deadlines
             .into_iter()
             .map(|d| DeadlineItem {
-                role_zh: d.deadline.role.zh().to_string(),
+                role_zh: role_zh_under(d.deadline.role.id(), bodies.as_ref()),
                 role: d.deadline.role.id().to_string(),
                 step: d.deadline.step,
                 label: d.deadline.label,
@@ -388,7 +399,7 @@ pub fn detail(app: &App, user: &User, ctx: &CaseCtx) -> CaseDetail {
             .into_iter()
             .map(|t| TimelineItem {
                 actor_name: actor_name(&t.actor),
-                role_zh: role_zh(&t.role),
+                role_zh: role_zh_under(&t.role, bodies.as_ref()),
                 seq: t.seq,
                 version: t.version,
                 recorded_at: t.recorded_at,

@@ -225,7 +225,7 @@ fn render(
                         h2 { (d.kind_zh) }
                         p { "本案由" (dir.org_name(&d.org_id)) "办理。所有操作均记入 SM3 审计链。" }
                         @if ctx.state::<IncidentState>().is_some() {
-                            p { a href="/incidents/ledger" { "维权工作台账（001 §29(六)）" } }
+                            p { a href="/incidents/ledger" { "维权工作台账" } }
                         }
                     }
                 }

@@ -173,7 +173,7 @@ pub fn page(app: &App, user: &User, title: &str, active: &str, body: Markup) -> 
         .map(|g| {
             format!(
                 "{}（{}）",
-                lvzhi_access::role_zh(&g.role),
+                crate::bindings::grant_zh(app, &dir, &g.role, &g.org_id),
                 dir.org_name(&g.org_id)
             )
         })
