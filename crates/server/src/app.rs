@@ -59,7 +59,7 @@ pub struct Directory {
     pub people: BTreeMap<String, PersonRecord>,
     pub grants: BTreeMap<String, Vec<GrantRecord>>,
     /// Each organisation's own bindings to policy packs (issue 20), for those that set any.
-    pub org_packs: BTreeMap<String, OrgPacks>,
+    pub(crate) org_packs: BTreeMap<String, OrgPacks>,
 }
 
 impl Directory {
@@ -251,7 +251,7 @@ impl App {
     pub fn files(&self) -> &Arc<dyn DataFiles> {
         &self.0.files
     }
-    pub fn is_demo(&self) -> bool {
+    pub(crate) fn is_demo(&self) -> bool {
         self.0.demo
     }
     pub fn secure_cookies(&self) -> bool {
@@ -290,7 +290,7 @@ impl App {
     }
 
     /// Replaces the calendar in force (after an import) and the service counting with it.
-    pub fn set_calendar(&self, calendar: Calendar) -> Result<(), AppError> {
+    pub(crate) fn set_calendar(&self, calendar: Calendar) -> Result<(), AppError> {
         let service = build_service(
             &self.0.store,
             &calendar,
@@ -304,7 +304,7 @@ impl App {
     }
 
     /// Replaces the policy packs in force (after a pack is loaded).
-    pub fn set_packs(&self, packs: PackSet) -> Result<(), AppError> {
+    pub(crate) fn set_packs(&self, packs: PackSet) -> Result<(), AppError> {
         let service = build_service(
             &self.0.store,
             &self.calendar(),

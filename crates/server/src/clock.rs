@@ -12,7 +12,7 @@ pub struct Clock {
 }
 
 /// The Beijing calendar day of an instant.
-pub fn beijing_day(now: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn beijing_day(now: DateTime<Utc>) -> NaiveDate {
     (now + chrono::Duration::hours(8)).date_naive()
 }
 
@@ -38,7 +38,7 @@ impl Clock {
     }
 
     /// The frozen instant, if time stands still.
-    pub fn frozen_at(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn frozen_at(&self) -> Option<DateTime<Utc>> {
         self.frozen
     }
 
@@ -52,7 +52,7 @@ impl Clock {
         self.fixed.unwrap_or_else(|| beijing_day(self.now()))
     }
 
-    pub fn is_fixed(&self) -> bool {
+    pub(crate) fn is_fixed(&self) -> bool {
         self.fixed.is_some()
     }
 }

@@ -488,7 +488,7 @@ fn person_name(id: &str) -> &'static str {
 }
 
 /// Every demo account, in the order printed.
-pub fn accounts() -> Vec<DemoAccount> {
+pub(crate) fn accounts() -> Vec<DemoAccount> {
     PEOPLE
         .iter()
         .chain(std::iter::once(&ADMIN_DEF))

@@ -81,11 +81,11 @@ impl AppError {
         }
     }
 
-    pub fn forbidden_case() -> Self {
+    pub(crate) fn forbidden_case() -> Self {
         AppError::AccessDenied("您无权查看或办理该案件".to_string())
     }
 
-    pub fn internal(detail: impl std::fmt::Display) -> Self {
+    pub(crate) fn internal(detail: impl std::fmt::Display) -> Self {
         AppError::Internal(detail.to_string())
     }
 }
@@ -143,7 +143,7 @@ impl From<ServiceError> for AppError {
 }
 
 /// JSON error body of the API.
-pub fn json_error(e: &AppError) -> Response {
+pub(crate) fn json_error(e: &AppError) -> Response {
     if let AppError::Internal(detail) | AppError::Startup(detail) = e {
         tracing::error!("internal error: {detail}");
     }

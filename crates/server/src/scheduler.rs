@@ -22,11 +22,11 @@ use crate::app::App;
 use crate::error::AppError;
 
 /// Time between passes.
-pub const INTERVAL: Duration = Duration::from_secs(60);
+pub(crate) const INTERVAL: Duration = Duration::from_secs(60);
 
 /// An owner id for this process's leases: process id plus a random part, so two processes on
 /// two hosts never share one.
-pub fn owner_id() -> String {
+pub(crate) fn owner_id() -> String {
     let token = crate::auth::random_token();
     format!(
         "lvzhi-server-{}-{}",
@@ -162,7 +162,7 @@ pub async fn pass(app: &App, owner: &str) -> PassReport {
 }
 
 /// Open deadlines of all cases due within `remind_within_wd` working days of `today`, or passed.
-pub async fn reminders(app: &App, today: NaiveDate) -> Result<Vec<Reminder>, AppError> {
+pub(crate) async fn reminders(app: &App, today: NaiveDate) -> Result<Vec<Reminder>, AppError> {
     let service = app.service();
     let cal = service.calendar();
     let within = Period::WorkingDays(app.remind_within_wd());
@@ -187,14 +187,14 @@ pub async fn reminders(app: &App, today: NaiveDate) -> Result<Vec<Reminder>, App
 
 /// Which reminders were already logged today: each (case, step) once per day.
 #[derive(Debug, Default)]
-pub struct ReminderLog {
+pub(crate) struct ReminderLog {
     day: Option<NaiveDate>,
     seen: HashSet<(String, String)>,
 }
 
 impl ReminderLog {
     /// The lines not yet logged for `today`; a new day starts afresh.
-    pub fn new_lines(&mut self, today: NaiveDate, reminders: &[Reminder]) -> Vec<String> {
+    pub(crate) fn new_lines(&mut self, today: NaiveDate, reminders: &[Reminder]) -> Vec<String> {
         if self.day != Some(today) {
             self.day = Some(today);
             self.seen.clear();

@@ -21,7 +21,7 @@ use serde_json::{json, Map, Value};
 use crate::app::App;
 
 /// The component name of a process's commands.
-pub fn component(kind: &str) -> String {
+pub(super) fn component(kind: &str) -> String {
     format!("Commands_{kind}")
 }
 
@@ -195,7 +195,7 @@ fn action_schema(p: &dyn CaseType, id: &str, spec: Option<&ActionSpec>) -> Value
 /// from a new one: at each case every role is asked what it may do, each offered step is taken
 /// with a command filled from its own form (and the days let pass for what is due), until no
 /// new case turns up or the walk has seen enough.
-pub fn catalogue(process: &'static dyn CaseType, app: &App) -> BTreeMap<String, ActionSpec> {
+pub(super) fn catalogue(process: &'static dyn CaseType, app: &App) -> BTreeMap<String, ActionSpec> {
     let service = app.service();
     let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or(NaiveDate::MIN);
     let mut base = service.view_ctx(process, today);
@@ -418,7 +418,7 @@ fn sample(f: &Field, actor: &Actor, pick: usize, all: bool) -> Value {
 
 /// Every process's commands as components (`Commands_<kind>`), and the schemas of the API's
 /// `command` fields: any case action, any opening action.
-pub fn components(app: &App) -> (Map<String, Value>, Value, Value) {
+pub(super) fn components(app: &App) -> (Map<String, Value>, Value, Value) {
     let mut components = Map::new();
     let mut acting = Vec::new();
     let mut opening = Vec::new();

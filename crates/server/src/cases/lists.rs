@@ -36,7 +36,7 @@ fn known_stage(s: &str) -> bool {
             .any(|p| p.stages().iter().any(|(id, _)| *id == s))
 }
 
-pub const PAGE_SIZE: i64 = 20;
+pub(crate) const PAGE_SIZE: i64 = 20;
 
 /// List filters, from the query string of the page and of the API.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -64,11 +64,11 @@ pub struct CaseListPage {
     /// more than `total`.
     pub total: i64,
     /// Whether `total` is the exact number (else more than 1000 cases match).
-    pub total_exact: bool,
+    pub(crate) total_exact: bool,
     /// Whether a next page exists.
     pub more: bool,
     pub page: u32,
-    pub page_size: i64,
+    pub(crate) page_size: i64,
     pub cases: Vec<CaseListItem>,
 }
 
