@@ -70,7 +70,7 @@ impl FormDetails {
 }
 
 /// One evidence item as listed on the form: its description and, in brackets, the file.
-pub fn evidence_line(e: &Evidence) -> String {
+pub(crate) fn evidence_line(e: &Evidence) -> String {
     let description = e.description.trim();
     if description.is_empty() {
         e.file_name.clone()

@@ -16,8 +16,6 @@
 //! - `typeset`: notices typeset with `lvzhi-documents` — sealed when issued, downloaded as PDF
 //!   and DOCX.
 
-#![warn(unreachable_pub)]
-
 pub mod access;
 pub mod api;
 mod app;
