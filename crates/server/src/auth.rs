@@ -65,6 +65,7 @@ pub fn token_digest(token: &str) -> String {
     lvzhi_store::sm3_hex(token.as_bytes())
 }
 
+/// The argon2id hash (PHC string) stored for a password.
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -76,6 +77,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 /// How many passwords this process has checked (the login limit's tests count them).
 static PASSWORD_CHECKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// How many passwords this process has checked so far.
 pub fn password_checks() -> u64 {
     PASSWORD_CHECKS.load(std::sync::atomic::Ordering::Relaxed)
 }
@@ -114,19 +116,30 @@ pub(crate) fn check_new_password(password: &str) -> Result<(), AppError> {
 /// How the request was authenticated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Via {
-    Session { token_digest: String, csrf: String },
+    /// A session cookie.
+    Session {
+        /// The digest of the session token, as stored.
+        token_digest: String,
+        /// The session's CSRF token, which its forms must send back.
+        csrf: String,
+    },
+    /// An API token in the `Authorization: Bearer` header.
     Bearer,
 }
 
 /// The signed-in person.
 #[derive(Debug, Clone)]
 pub struct User {
+    /// The person's directory record.
     pub person: PersonRecord,
+    /// The person and their grants, as the access policies read them.
     pub subject: Subject,
+    /// How the request was authenticated.
     pub via: Via,
 }
 
 impl User {
+    /// The session's CSRF token for the forms of a page (empty for an API token).
     pub fn csrf(&self) -> &str {
         match &self.via {
             Via::Session { csrf, .. } => csrf,
@@ -209,13 +222,18 @@ pub(crate) async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Optio
 
 /// Outcome of a login attempt.
 pub enum Login {
+    /// Signed in.
     Ok {
+        /// The new session's token (the cookie's value).
         token: String,
+        /// The password must be changed before anything else.
         must_change: bool,
     },
+    /// Unknown login or wrong password (the two are not told apart).
     Refused,
     /// Too many recent failures: try again after this many seconds (no password was checked).
     Throttled {
+        /// Seconds until the next attempt is checked.
         wait_secs: i64,
     },
 }

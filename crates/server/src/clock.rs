@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// Where "now" and today come from: the system clock, a fixed day, or a frozen instant.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Clock {
     fixed: Option<NaiveDate>,
@@ -17,10 +18,12 @@ pub(crate) fn beijing_day(now: DateTime<Utc>) -> NaiveDate {
 }
 
 impl Clock {
+    /// The system clock, today being the Beijing day.
     pub fn real() -> Self {
         Clock::default()
     }
 
+    /// Today is always `day`; the time of day still moves (`lvzhi serve --today`).
     pub fn fixed(day: NaiveDate) -> Self {
         Clock {
             fixed: Some(day),
@@ -42,6 +45,7 @@ impl Clock {
         self.frozen
     }
 
+    /// The current instant (the frozen one, if time stands still).
     pub fn now(&self) -> DateTime<Utc> {
         self.frozen
             .unwrap_or_else(|| DateTime::<Utc>::from(std::time::SystemTime::now()))

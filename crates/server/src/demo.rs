@@ -47,8 +47,11 @@ mod determination;
 
 /// A demo account as printed at start.
 pub struct DemoAccount {
+    /// The login name.
     pub login: String,
+    /// The demo password (public: the demo is for trying the system out).
     pub password: String,
+    /// Who the account is, in Chinese (person, role, organisation).
     pub description: String,
 }
 

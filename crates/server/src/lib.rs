@@ -16,6 +16,8 @@
 //! - `typeset`: notices typeset with `lvzhi-documents` — sealed when issued, downloaded as PDF
 //!   and DOCX.
 
+#![warn(missing_docs)]
+
 pub mod access;
 pub mod api;
 mod app;

@@ -76,12 +76,17 @@ async fn run(app: App, owner: String) {
 /// An open deadline due soon or passed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reminder {
+    /// The case's id.
     pub case_id: String,
+    /// The id of the step that is due.
     pub step: String,
+    /// Its due day.
     pub due: NaiveDate,
+    /// Whether the due day has passed.
     pub overdue: bool,
     /// Working days from today to the due day (negative when overdue).
     pub working_days_left: i64,
+    /// The article that sets the period.
     pub article: String,
 }
 
@@ -115,12 +120,15 @@ impl Reminder {
 /// What one pass did.
 #[derive(Debug, Default)]
 pub struct PassReport {
+    /// The statutory day the pass ran for.
     pub today: NaiveDate,
     /// Cases whose system events were fired.
     pub fired: Vec<String>,
+    /// Deadlines due soon or passed.
     pub reminders: Vec<Reminder>,
     /// Failures, for the log (their detail, not the user's sentence).
     pub tick_error: Option<String>,
+    /// Why the reminders could not be listed, if they could not.
     pub reminder_error: Option<String>,
 }
 

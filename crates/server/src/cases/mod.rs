@@ -35,11 +35,14 @@ use crate::error::AppError;
 /// A case loaded for a user who may see it: the engine's case and the parties the access
 /// policies read.
 pub struct CaseCtx {
+    /// The case as the engine loaded and replayed it.
     pub case: ProcessCase,
+    /// Its parties, as the access policies read them.
     pub parties: CaseParties,
 }
 
 impl CaseCtx {
+    /// The case's id.
     pub fn id(&self) -> &str {
         &self.case.case_id
     }
@@ -49,6 +52,7 @@ impl CaseCtx {
         self.case.version()
     }
 
+    /// The process the case follows.
     pub fn process(&self) -> &'static dyn CaseType {
         self.case.process
     }
@@ -59,6 +63,7 @@ impl CaseCtx {
         self.case.case.state_any().downcast_ref()
     }
 
+    /// The case's summary (title, stage, organisation) as its process gives it.
     pub fn summary(&self) -> lvzhi_processes::Summary {
         self.case.case.summary()
     }
