@@ -16,7 +16,7 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
-    let mut out = String::from("/// Every shipped pack: (file name as errors cite it, text).\npub const EMBEDDED: &[(&str, &str)] = &[\n");
+    let mut out = String::from("/// Every shipped pack: (file name as errors cite it, text).\npub(crate) const EMBEDDED: &[(&str, &str)] = &[\n");
     for n in &names {
         let path = dir.join(n);
         println!("cargo:rerun-if-changed={}", path.display());

@@ -6,6 +6,8 @@
 //!   through one `Decider` built for the request, as the inbox and the case list ask (the time
 //!   is per page; divide by 200 for a row).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark: a failed unwrap stops it.
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};

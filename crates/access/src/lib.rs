@@ -13,6 +13,8 @@
 //! Pure: no I/O. The policy and schema texts are embedded; both are validated when an
 //! [`Access`] is built (a test makes sure the shipped ones are).
 
+#![warn(missing_docs)]
+
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::str::FromStr;
 
@@ -24,22 +26,30 @@ use cedar_policy::{
 };
 use serde::Serialize;
 
-/// The shipped policies and their schema.
+/// The shipped policies (`policies/policies.cedar`).
 pub const POLICIES: &str = include_str!("../policies/policies.cedar");
+/// The schema the shipped policies are validated against (`policies/lvzhi.cedarschema`).
 pub const SCHEMA: &str = include_str!("../policies/lvzhi.cedarschema");
 
+/// Why the policies could not be loaded or a request could not be asked, in formal Chinese.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccessError {
+    /// The policy text does not parse.
     #[error("访问控制策略无法解析：{0}")]
     Policies(String),
+    /// The schema text does not parse.
     #[error("访问控制策略的结构定义无法解析：{0}")]
     Schema(String),
+    /// The policies parse but do not validate against the schema.
     #[error("访问控制策略与结构定义不符：{0}")]
     Invalid(String),
+    /// An organisation names a parent the tree does not hold.
     #[error("组织机构“{0}”的上级机构不存在")]
     UnknownParent(String),
+    /// The organisation tree cannot be built (its parent links form a cycle).
     #[error("组织机构树有误：{0}")]
     Tree(String),
+    /// A request's entities or context cannot be built for Cedar.
     #[error("访问请求无法构造：{0}")]
     Request(String),
 }
@@ -75,45 +85,60 @@ pub fn role_zh(id: &str) -> &str {
 /// One role held at one organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Grant {
+    /// The role's id (one of [`ROLES`]).
     pub role: String,
+    /// The organisation at which it is held: it reaches that organisation's subtree.
     pub org_id: String,
 }
 
 /// Who is asking: a person and every grant they hold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Subject {
+    /// The person's id in the directory.
     pub person_id: String,
+    /// Every role the person holds, with where.
     pub grants: Vec<Grant>,
 }
 
 /// The parties of a case, as the policies read them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CaseParties {
+    /// The case's id.
     pub case_id: String,
     /// The case type (`application`, or a process's kind such as `enforcement_fault`): the
     /// 法制部门 and the 督察 see only the kinds they work on (004 §26–27, 001 §28).
     pub kind: String,
     /// The handling committee's organisation.
     pub org_id: String,
+    /// The organisation of the unit that applied or is concerned: its 单位负责人 see the case.
     pub applying_unit: String,
+    /// Person ids of the applicants (or the officers the case is about).
     pub applicants: Vec<String>,
+    /// Person ids of the 审查论证组 assigned to the case.
     pub panel: Vec<String>,
+    /// Person ids of the 特邀审查论证人员 invited to the case.
     pub externals: Vec<String>,
+    /// Person ids recused from the case (000 §19(六)): they see and do nothing on it.
     pub recused: Vec<String>,
+    /// The organisation that must receive a report of the case (escalation, 001 §17), if any.
     pub escalated_to: Option<String>,
+    /// The organisation of the department whose decision the case is about, if any.
     pub department: Option<String>,
 }
 
 /// What a request is about.
 #[derive(Debug, Clone, Copy)]
 pub enum Resource<'a> {
+    /// A case, as its parties.
     Case(&'a CaseParties),
+    /// An organisation, by id (administration of its subtree).
     Org(&'a str),
 }
 
 /// The answer, with the policies that decided it (for explanations and the matrix).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Answer {
+    /// Whether the action is allowed.
     pub allowed: bool,
     /// Ids of the policies that permitted (when allowed) or forbade (when forbidden).
     pub policies: Vec<String>,
@@ -558,6 +583,8 @@ impl Access {
         self.by_action.contains_key(action)
     }
 
+    /// Whether `subject` may do `action` on `resource`: [`Access::check`]'s answer, with a
+    /// request that cannot be asked taken as a refusal.
     pub fn allows(
         &self,
         tree: &OrgTree,
@@ -864,6 +891,7 @@ impl OrgTree {
         false
     }
 
+    /// Whether the tree holds the organisation `org`.
     pub fn contains(&self, org: &str) -> bool {
         self.parents.contains_key(org)
     }

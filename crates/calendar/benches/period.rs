@@ -1,5 +1,7 @@
 //! How long one deadline computation takes. Run: `cargo bench -p lvzhi-calendar`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark: a failed unwrap stops it.
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};

@@ -11,6 +11,7 @@ use crate::schedule::{parse_schedule, ScheduleError, ScheduleMode, SpecialKind, 
 
 /// First and last year the tables cover. Statutory periods of live cases fall well inside.
 pub const FIRST_YEAR: i32 = 1990;
+/// The last year the tables cover (see [`FIRST_YEAR`]).
 pub const LAST_YEAR: i32 = 2099;
 
 /// The schedules that ship inside the binary: one State Council notice a year.
@@ -25,26 +26,44 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("2026.txt", include_str!("../data/2026.txt")),
 ];
 
+/// Why a date cannot be counted or a schedule cannot be loaded, in formal Chinese.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
+    /// A date outside the years the tables cover.
     #[error("日期 {0} 超出日历支持的范围（{FIRST_YEAR}年至{LAST_YEAR}年）")]
     OutOfRange(NaiveDate),
+    /// A period whose due date would fall outside the years the tables cover.
     #[error("期间终点超出日历支持的范围（{FIRST_YEAR}年至{LAST_YEAR}年）")]
     DueOutOfRange,
+    /// A schedule file does not parse or validate.
     #[error("{file}：{source}")]
     Schedule {
+        /// The file's name, as the message cites it.
         file: String,
+        /// What is wrong, and on which line.
         #[source]
         source: ScheduleError,
     },
+    /// A local supplement (`mode extend`) for a year with no State Council schedule loaded.
     #[error("{file}：{year}年尚未载入国务院节假日安排，不能追加地方补充日期；请先导入该年度的国务院通知")]
-    ExtendWithoutBase { file: String, year: i32 },
+    ExtendWithoutBase {
+        /// The supplement's file name.
+        file: String,
+        /// The year it supplements.
+        year: i32,
+    },
+    /// A local supplement lists a day the State Council schedule already lists.
     #[error("{file}：第{line}行：日期 {date} 在{year}年国务院安排中已列为“{existing}”，地方补充不能重复或改变该日")]
     ExtendConflict {
+        /// The supplement's file name.
         file: String,
+        /// The supplement's line listing the day.
         line: usize,
+        /// The day listed twice.
         date: NaiveDate,
+        /// The year of the schedules.
         year: i32,
+        /// The day's name in the State Council schedule.
         existing: String,
     },
 }
@@ -66,9 +85,13 @@ pub enum DayKind {
 /// One day of the calendar, as `calendar list` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DayInfo {
+    /// The day.
     pub date: NaiveDate,
+    /// Whether it is a working day.
     pub workday: bool,
+    /// The holiday or make-up workday's name, for a listed day.
     pub name: Option<String>,
+    /// What the day is.
     #[serde(skip)]
     pub kind: DayKind,
     /// The year of this day has no loaded schedule: weekends only, holidays unknown.
@@ -345,10 +368,15 @@ impl Calendar {
 /// The result of counting working days between two dates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Elapsed {
+    /// The first date.
     pub from: NaiveDate,
+    /// The second date.
     pub to: NaiveDate,
+    /// Working days between them.
     pub working_days: i64,
+    /// Whether the count crosses a year with no schedule loaded (holidays there unknown).
     pub provisional: bool,
+    /// Those years, if any.
     pub missing_years: Vec<i32>,
 }
 

@@ -9,6 +9,8 @@
 //! working day when it falls on a rest day; a year without a loaded schedule is counted with
 //! weekends only and every result depending on it is marked provisional.
 
+#![warn(missing_docs)]
+
 mod calendar;
 mod period;
 mod schedule;

@@ -19,10 +19,13 @@ pub enum Period {
 /// far from overflow.
 pub const MAX_PERIOD: u32 = 3650;
 
+/// Why a period's text does not read, in formal Chinese.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PeriodError {
+    /// Not a number followed by a unit.
     #[error("期间“{0}”无效：应写作“数字+单位”，如 7wd（7个工作日）或 5d（5日）")]
     Malformed(String),
+    /// Longer than [`MAX_PERIOD`].
     #[error("期间“{0}”过长：不能超过 {MAX_PERIOD} 日或工作日")]
     TooLong(String),
 }
@@ -88,12 +91,16 @@ impl<'de> Deserialize<'de> for Period {
 /// A computed due date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deadline {
+    /// The day the period is counted from.
     pub start: NaiveDate,
+    /// The period.
     pub period: Period,
+    /// The last day of the period.
     pub due: NaiveDate,
     /// Some day the result depends on lies in a year whose official schedule is not loaded:
     /// holidays there are unknown, so the date may move once that year's notice is imported.
     pub provisional: bool,
+    /// Those years, if any.
     pub missing_years: Vec<i32>,
 }
 

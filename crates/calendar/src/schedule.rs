@@ -41,17 +41,24 @@ pub enum SpecialKind {
 /// One listed day, with the line it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SpecialDay {
+    /// The day.
     pub date: NaiveDate,
+    /// Day off or make-up workday.
     pub kind: SpecialKind,
+    /// Its name as the file gives it (国庆节 …).
     pub name: String,
+    /// The file's line that lists it.
     pub line: usize,
 }
 
 /// A parsed and validated schedule file for one year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearSchedule {
+    /// The year the file covers.
     pub year: i32,
+    /// The notice it is taken from (its `source` line).
     pub source: String,
+    /// Whether it is the State Council schedule or a local supplement.
     pub mode: ScheduleMode,
     /// Listed days in date order, at most one entry a date.
     pub days: BTreeMap<NaiveDate, SpecialDay>,
@@ -61,26 +68,70 @@ pub struct YearSchedule {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("第{line}行第{column}列：{kind}")]
 pub struct ScheduleError {
+    /// The line, from 1.
     pub line: usize,
+    /// The column, from 1 (in characters).
     pub column: usize,
+    /// What is wrong.
     pub kind: ScheduleErrorKind,
 }
 
+/// What is wrong with a line of a schedule file (its `Display` is the Chinese message).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScheduleErrorKind {
+    /// A line starts with a word other than the five directives.
     UnknownDirective(String),
+    /// A date line comes before the `year` line.
     MissingYear,
-    YearTwice { first_line: usize },
+    /// A second `year` line.
+    YearTwice {
+        /// The line of the first.
+        first_line: usize,
+    },
+    /// The year is not a four-digit number.
     BadYear(String),
+    /// A date that does not exist or is not written `YYYY-MM-DD`.
     BadDate(String),
-    ReversedRange { from: NaiveDate, to: NaiveDate },
-    OutsideYear { date: NaiveDate, year: i32 },
+    /// A range whose start is after its end.
+    ReversedRange {
+        /// The range's start.
+        from: NaiveDate,
+        /// The range's end.
+        to: NaiveDate,
+    },
+    /// A date outside the file's year.
+    OutsideYear {
+        /// The date.
+        date: NaiveDate,
+        /// The file's year.
+        year: i32,
+    },
+    /// A `holiday` or `workday` line without a name.
     MissingName,
+    /// A directive without its value (the directive is named).
     MissingValue(&'static str),
+    /// A `mode` other than `replace` or `extend`.
     BadMode(String),
-    Duplicate { date: NaiveDate, first_line: usize },
-    HolidayOnWorkday { date: NaiveDate, first_line: usize },
-    WorkdayNotWeekend { date: NaiveDate },
+    /// A date listed twice.
+    Duplicate {
+        /// The date.
+        date: NaiveDate,
+        /// The line that listed it first.
+        first_line: usize,
+    },
+    /// A date listed both as a day off and as a make-up workday.
+    HolidayOnWorkday {
+        /// The date.
+        date: NaiveDate,
+        /// The other line that lists it.
+        first_line: usize,
+    },
+    /// A make-up workday that is not a Saturday or Sunday.
+    WorkdayNotWeekend {
+        /// The date.
+        date: NaiveDate,
+    },
+    /// A file that lists no day.
     Empty,
 }
 

@@ -1,6 +1,8 @@
 //! The shipped schedules against the State Council's yearly notices, and the period rules of
 //! DESIGN §3 against a slow day-by-day reference.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use lvzhi_calendar::{parse_date, Calendar, Datelike, NaiveDate, Period, SpecialKind, Weekday};
 
 fn d(s: &str) -> NaiveDate {

@@ -1,5 +1,7 @@
 //! Invariants of period counting, checked over random starts and lengths in 2019–2026.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use lvzhi_calendar::{Calendar, Datelike, NaiveDate, Period};
 use proptest::prelude::*;
 use std::sync::LazyLock;

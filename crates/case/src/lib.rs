@@ -10,6 +10,8 @@
 //!
 //! Pure: no I/O, no clock.
 
+#![warn(missing_docs)]
+
 pub mod process;
 pub mod regulation;
 pub mod words;

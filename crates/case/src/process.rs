@@ -17,8 +17,11 @@ use crate::words::{Actor, By, Document, DocumentSeal, Org, Role};
 /// One recorded step of a case of any process: when, by whom (in which role), and what.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event<K> {
+    /// The statutory day it happened.
     pub on: NaiveDate,
+    /// Who is recorded as having done it.
     pub by: By,
+    /// What happened: the process's event kind.
     pub kind: K,
 }
 
@@ -27,8 +30,11 @@ pub struct Event<K> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct ProcessError {
+    /// The reason, in one formal Chinese sentence.
     pub message: String,
+    /// The article the refusal rests on, if any.
     pub article: Option<String>,
+    /// How the front ends answer it.
     pub refusal: Refusal,
 }
 
@@ -46,6 +52,7 @@ pub enum Refusal {
 }
 
 impl ProcessError {
+    /// A refusal by the procedure (422) citing no article.
     pub fn new(message: impl Into<String>) -> Self {
         ProcessError {
             message: message.into(),
@@ -54,6 +61,7 @@ impl ProcessError {
         }
     }
 
+    /// A refusal by the procedure (422) resting on `article`.
     pub fn citing(message: impl Into<String>, article: &str) -> Self {
         ProcessError {
             message: message.into(),
@@ -106,6 +114,7 @@ impl PartialEq for Reads {
 impl Eq for Reads {}
 
 impl Periods {
+    /// The periods by `[[period]]` id.
     pub fn new(map: BTreeMap<String, Period>) -> Self {
         Periods(map, Reads::default())
     }
@@ -124,6 +133,7 @@ impl Periods {
         }
     }
 
+    /// The period `id`, if the pack sets it.
     pub fn get(&self, id: &str) -> Option<Period> {
         if let Some(log) = &self.1 .0 {
             if let Ok(mut l) = log.lock() {
@@ -153,14 +163,18 @@ impl Periods {
 /// What open deadlines are counted by: the official calendar and the case's periods.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules<'a> {
+    /// The working-day calendar.
     pub calendar: &'a Calendar,
+    /// The periods of the pack that governs the case.
     pub periods: &'a Periods,
 }
 
 /// What the service looks up for a command before it is decided: the world outside the case.
 #[derive(Debug, Clone)]
 pub struct Ctx<'a> {
+    /// Today's statutory day: the day the command is decided on.
     pub today: NaiveDate,
+    /// The working-day calendar.
     pub calendar: &'a Calendar,
     /// The periods of the pack that governs the case.
     pub periods: &'a Periods,
@@ -237,7 +251,9 @@ pub struct OpenDeadline {
     pub step: String,
     /// What must be done, in Chinese (`上级维权办确认收到报告`).
     pub label: String,
+    /// The last day to act.
     pub due: NaiveDate,
+    /// Whether the due day counts over a year with no holiday schedule loaded.
     pub provisional: bool,
     /// The article that sets the period (`001 §17`), or `本地设置` for a locally set one.
     pub article: String,
@@ -263,9 +279,15 @@ pub enum FieldKind {
     Integer,
     /// One of fixed options (id, Chinese label) → JSON string of the id. An option with an empty
     /// id names what leaving the choice empty means (the field is then left out of the command).
-    Choice { options: Vec<(String, String)> },
+    Choice {
+        /// The options, as (id, Chinese label).
+        options: Vec<(String, String)>,
+    },
     /// Several of fixed options → JSON array of ids.
-    MultiChoice { options: Vec<(String, String)> },
+    MultiChoice {
+        /// The options, as (id, Chinese label).
+        options: Vec<(String, String)>,
+    },
     /// One item per line → JSON array of strings (empty lines dropped).
     Lines,
     /// A person of the directory, by id → JSON string.
@@ -273,9 +295,19 @@ pub enum FieldKind {
     /// An organisation of the directory, by id → JSON string.
     Org,
     /// Repeated rows of sub-fields → JSON array of objects (a table on the page).
-    Rows { fields: Vec<Field>, max: usize },
+    Rows {
+        /// The fields of a row.
+        fields: Vec<Field>,
+        /// The most rows the form offers.
+        max: usize,
+    },
     /// An explicit choice between two answers, `yes` first → JSON bool; never defaulted.
-    YesNo { yes: String, no: String },
+    YesNo {
+        /// The label of the answer sent as `true`.
+        yes: String,
+        /// The label of the answer sent as `false`.
+        no: String,
+    },
     /// A whole number of at least 0 → JSON number.
     Amount,
     /// Items separated by 、，,；; or line breaks → JSON array of strings, as citations are
@@ -283,15 +315,24 @@ pub enum FieldKind {
     List,
     /// One of the case's own items (an objection, an oversight record), as (its position, its
     /// label) → JSON number of the position.
-    Index { options: Vec<(u64, String)> },
+    Index {
+        /// The items, as (position, label).
+        options: Vec<(u64, String)>,
+    },
     /// A nested object of its own fields → JSON object under the field's name (its fields are
     /// named `name.field` on the page). When not required it is left out unless one of its
     /// fields is filled, and then its required fields are required.
-    Object { fields: Vec<Field> },
+    Object {
+        /// The object's fields.
+        fields: Vec<Field>,
+    },
     /// The name of record of the person or organisation chosen in the sibling field `of` →
     /// JSON string, filled by the server from the directory (or the expert pool): a name is
     /// never taken from what a person typed.
-    NameOf { of: String },
+    NameOf {
+        /// The name of the sibling field that chooses the person or organisation.
+        of: String,
+    },
     /// An expert of the pool (000 §18–19), by person id → JSON string.
     Expert,
     /// Answers to the governing pack's fact questions → JSON object (fact id → value), answered
@@ -305,9 +346,13 @@ pub enum FieldKind {
 /// One field of an action's form. `name` is the command's JSON key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Field {
+    /// The command's JSON key (and the form field's name).
     pub name: String,
+    /// The field's Chinese label.
     pub label: String,
+    /// How it is entered and sent.
     pub kind: FieldKind,
+    /// Whether the action cannot be taken without it.
     pub required: bool,
     /// A hint under the field (the article, what counts), in Chinese; may be empty.
     pub help: String,
@@ -318,6 +363,7 @@ pub struct Field {
 }
 
 impl Field {
+    /// A field without help text.
     pub fn new(name: &str, label: &str, kind: FieldKind, required: bool) -> Self {
         Field {
             name: name.to_string(),
@@ -329,6 +375,7 @@ impl Field {
         }
     }
 
+    /// The same field with a hint under it.
     pub fn help(mut self, help: &str) -> Self {
         self.help = help.to_string();
         self
@@ -368,6 +415,7 @@ pub struct ActionSpec {
     pub article: String,
     /// The role in which the actor takes it (recorded in the event's `by`).
     pub role: Role,
+    /// The fields of its form, in order.
     pub fields: Vec<Field>,
 }
 
@@ -376,20 +424,25 @@ pub struct ActionSpec {
 pub struct Summary {
     /// Stage id (`reported`, `closed`, …) and its Chinese name.
     pub stage: String,
+    /// The stage's Chinese name.
     pub stage_zh: String,
     /// The organisation whose 维权委/office handles the case (the access scope's anchor).
     pub org_id: String,
+    /// The case's title in lists.
     pub title: String,
 }
 
 /// A labelled fact about the case for its page (当事民警, 事件类型, 责任划分 …), in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fact {
+    /// What the fact is, in Chinese.
     pub label: String,
+    /// Its value as shown.
     pub value: String,
 }
 
 impl Fact {
+    /// A fact with its label and value.
     pub fn new(label: &str, value: impl Into<String>) -> Self {
         Fact {
             label: label.to_string(),
@@ -402,8 +455,11 @@ impl Fact {
 /// process's actions that do it (`form_panel`, `record_hearing`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ProcedureStep {
+    /// The pack's id (`000`).
     pub pack: &'static str,
+    /// The `[[procedure]]` id in that pack (`review`).
     pub procedure: &'static str,
+    /// The process's actions that carry it out.
     pub actions: &'static [&'static str],
 }
 
@@ -439,8 +495,11 @@ pub trait Process: 'static + Send + Sync {
     /// really done by those actions, not merely related to the process.
     const PROCEDURES: &'static [ProcedureStep];
 
+    /// A case's state, folded from its events.
     type State: Default + Clone + Debug + Serialize + Send + Sync + 'static;
+    /// What a person asks the case to do (tagged by `action`).
     type Command: Clone + Debug + Serialize + DeserializeOwned + Send + Sync;
+    /// What an event records (the recorded JSON: a renamed field is a broken record).
     type Kind: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + Sync;
 
     /// Whether the command opens a case (only such a command may be a case's first).
@@ -460,6 +519,7 @@ pub trait Process: 'static + Send + Sync {
     /// Applies one recorded event (total: replay never fails on a recorded event).
     fn apply(state: Self::State, event: &Event<Self::Kind>) -> Self::State;
 
+    /// The state after all of `events`, from the empty state.
     fn replay(events: &[Event<Self::Kind>]) -> Self::State {
         events
             .iter()
@@ -521,6 +581,7 @@ pub trait Process: 'static + Send + Sync {
         &[]
     }
 
+    /// The case's line in lists and its read model row.
     fn summary(state: &Self::State) -> Summary;
 
     /// The case's facts for its page, in order.

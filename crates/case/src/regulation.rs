@@ -18,6 +18,7 @@ use crate::words::{Bodies, Org, PackRef};
 /// (title, version, bodies) and the pack's `[[procedure]]` articles by procedure id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Regulation {
+    /// The pack as the case recorded it (id, version, title, bodies).
     pub pack: PackRef,
     /// `[[procedure]]` id → the articles it rests on (`recommendation` → [`§26`]).
     #[serde(default)]
@@ -119,6 +120,7 @@ impl Regulation {
         self.pack.short()
     }
 
+    /// The bodies that carry out the procedure and sign its notices.
     pub fn bodies(&self) -> &Bodies {
         &self.pack.bodies
     }

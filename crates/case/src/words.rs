@@ -124,12 +124,16 @@ impl fmt::Display for Role {
 /// The person issuing a command: their id, every role they hold, and their organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
+    /// The person's id in the directory.
     pub person_id: String,
+    /// Every role they hold at `org_id`.
     pub roles: Vec<Role>,
+    /// The organisation they act for.
     pub org_id: String,
 }
 
 impl Actor {
+    /// An actor from its parts.
     pub fn new(person_id: &str, roles: &[Role], org_id: &str) -> Self {
         Self {
             person_id: person_id.to_string(),
@@ -138,6 +142,7 @@ impl Actor {
         }
     }
 
+    /// Whether the actor holds `role`.
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
@@ -146,11 +151,14 @@ impl Actor {
 /// Who an event is recorded against: the person and the one role they acted in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct By {
+    /// The person's id (`system` for the system).
     pub person_id: String,
+    /// The role they acted in.
     pub role: Role,
 }
 
 impl By {
+    /// The system itself: events due by time alone (视为受理, lapses).
     pub fn system() -> Self {
         Self {
             person_id: "system".to_string(),
@@ -162,7 +170,9 @@ impl By {
 /// An organisation as documents name it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Org {
+    /// The organisation's id in the directory.
     pub id: String,
+    /// Its full name.
     pub name: String,
 }
 
@@ -193,6 +203,7 @@ pub enum Sanction {
 }
 
 impl Sanction {
+    /// The sanction's Chinese name.
     pub fn zh(self) -> &'static str {
         match self {
             Sanction::Admonition => "诫勉",
@@ -217,15 +228,25 @@ pub fn sanction_zh(s: Option<Sanction>) -> &'static str {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
+    /// 受理通知书.
     AcceptanceNotice,
+    /// 不予受理通知书.
     RejectionNotice,
+    /// 视为受理告知书.
     DeemedAcceptanceNotice,
+    /// 主动启动审查论证通知书.
     ExOfficioNotice,
+    /// 延长审查论证期限批复.
     ExtensionApproval,
+    /// 审查论证意见书.
     ReviewOpinion,
+    /// 复议答复书.
     ReconsiderationReply,
+    /// 复核答复书.
     ReReviewReply,
+    /// 撤销或者变更问责决定建议书.
     Recommendation,
+    /// 公示.
     PublicityNotice,
     /// 免责容错调查审查情况通报 to the public or to the 执法相对人 (000 §28).
     PublicStatement,
@@ -263,14 +284,18 @@ pub enum DocumentKind {
 /// Rendering (PDF/DOCX, GB/T 9704) and document numbers belong to other layers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
+    /// Which notice it is.
     pub kind: DocumentKind,
+    /// Its title as printed.
     pub title: String,
     /// 主送.
     pub addressee: String,
     /// 抄送 / 抄告.
     #[serde(default)]
     pub copy_to: Vec<String>,
+    /// The full text of its body.
     pub text: String,
+    /// The day it was issued.
     pub issued_on: NaiveDate,
 }
 
@@ -288,6 +313,7 @@ pub struct DocumentSeal {
     pub sm3: String,
     /// Size of the PDF in bytes.
     pub bytes: u64,
+    /// Its number of pages.
     pub pages: u32,
     /// The font families the PDF was typeset in (official faces or free stand-ins).
     #[serde(default)]
@@ -310,8 +336,11 @@ impl DocumentSeal {
 /// rewrites what governed an old case).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackRef {
+    /// The pack's id (`000`).
     pub pack: String,
+    /// The version in force when the case was opened.
     pub version: String,
+    /// The regulation's full title.
     pub title: String,
     /// The name its notices use after the first mention (`实施细则`); empty: the full title.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -348,10 +377,14 @@ impl PackRef {
 /// organisation that handles the case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bodies {
+    /// The deciding body's name (`{org}维权委`).
     pub committee: String,
+    /// Its name after the first mention; empty: the full name.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub committee_short: String,
+    /// The name of its office, which handles the case day to day (`{org}维权办`).
     pub office: String,
+    /// The office's name after the first mention; empty: the full name.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub office_short: String,
     /// The title of the committee's head, who approves its decisions (`主任`).
@@ -446,7 +479,9 @@ impl Bodies {
 /// handles it (inherited down the directory's tree).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Governance {
+    /// The procedure pack the case follows.
     pub procedure: PackRef,
+    /// The rule packs its people are judged by.
     pub rules: Vec<PackRef>,
     /// Where the bindings came from: the organisation that set them, or empty when no
     /// organisation up the chain sets any (the process's own pack governs, as before bindings).

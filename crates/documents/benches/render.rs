@@ -6,6 +6,8 @@
 //! Run: `CARGO_TARGET_DIR=/work/target-bench cargo bench -p lvzhi-documents --bench render`.
 //! Under `cargo test` each benchmark runs once and LibreOffice is not started.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark: a failed unwrap stops it.
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

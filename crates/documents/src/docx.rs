@@ -32,27 +32,27 @@ const fn mm(v: f64) -> i32 {
 }
 
 /// A4 in twips.
-pub const PAGE_WIDTH: u32 = 11906;
-pub const PAGE_HEIGHT: u32 = 16838;
+pub(crate) const PAGE_WIDTH: u32 = 11906;
+pub(crate) const PAGE_HEIGHT: u32 = 16838;
 /// GB/T 9704 §5.2.1: the type area is 156 × 225 mm, 37 mm from the top and 28 mm from the left
 /// (so about 35 mm bottom and 26 mm right on A4). The top and right margins are rounded to the
 /// twip; left and bottom take the remainder so the type area is exact (left 1588, as Word's
 /// 2.8 cm).
 const AREA_WIDTH: i32 = mm(156.0);
 const AREA_HEIGHT: i32 = mm(225.0);
-pub const MARGIN_TOP: i32 = mm(37.0);
-pub const MARGIN_RIGHT: i32 = mm(26.0);
-pub const MARGIN_LEFT: i32 = PAGE_WIDTH as i32 - MARGIN_RIGHT - AREA_WIDTH;
-pub const MARGIN_BOTTOM: i32 = PAGE_HEIGHT as i32 - MARGIN_TOP - AREA_HEIGHT;
+pub(crate) const MARGIN_TOP: i32 = mm(37.0);
+pub(crate) const MARGIN_RIGHT: i32 = mm(26.0);
+pub(crate) const MARGIN_LEFT: i32 = PAGE_WIDTH as i32 - MARGIN_RIGHT - AREA_WIDTH;
+pub(crate) const MARGIN_BOTTOM: i32 = PAGE_HEIGHT as i32 - MARGIN_TOP - AREA_HEIGHT;
 /// 22 lines a page: the line pitch (exact line spacing) in twips, rounded down so 22 fit.
-pub const LINE_PITCH: i32 = AREA_HEIGHT / 22;
+pub(crate) const LINE_PITCH: i32 = AREA_HEIGHT / 22;
 /// 28 characters a line: the character pitch in twips, rounded down so 28 fit.
 const CHAR_PITCH: i32 = AREA_WIDTH / 28;
 /// Body: 3号 = 16 pt, in half-points.
 const BODY_SIZE: usize = 32;
 /// Word's grid adds `charSpace / 4096` pt to the body size for each character cell: the exact
 /// 156 mm / 28 less 16 pt, rounded down (-849, the value of the usual 公文 templates).
-pub const CHAR_SPACE: isize =
+pub(crate) const CHAR_SPACE: isize =
     (AREA_WIDTH as isize * 4096) / (28 * 20) - (BODY_SIZE as isize / 2) * 4096;
 /// Tracking of body runs in twentieths of a point (-0.25 pt: 28 × 15.75 pt ≤ 156 mm).
 const BODY_TRACKING: i32 = -5;

@@ -27,6 +27,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in the order they are listed (`lvzhi fonts`).
     pub const ALL: [Role; 5] = [
         Role::FangSong,
         Role::XiaoBiaoSong,
@@ -35,6 +36,7 @@ impl Role {
         Role::Kai,
     ];
 
+    /// The role's Chinese name (仿宋, 小标宋, …).
     pub fn zh(self) -> &'static str {
         match self {
             Role::FangSong => "仿宋",
@@ -140,7 +142,9 @@ const FREE: &[&str] = &[
 /// The family chosen for a role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleFont {
+    /// The role the family sets.
     pub role: Role,
+    /// The role's Chinese name ([`Role::zh`]).
     pub role_zh: &'static str,
     /// `None` when no candidate is installed: typst's fallback then picks any font with the glyph.
     pub family: Option<String>,
@@ -219,6 +223,7 @@ impl Fonts {
         &self.roles
     }
 
+    /// The family chosen for one role.
     pub fn role(&self, role: Role) -> Option<&RoleFont> {
         self.roles.iter().find(|r| r.role == role)
     }

@@ -12,19 +12,17 @@ use chrono::{Datelike, NaiveDate};
 use lvzhi_calendar::date_zh;
 use lvzhi_workflow::{ApplicationForm, Evidence, State};
 use typst::foundations::{Dict, IntoValue, Value};
-use typst::syntax::{RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::syntax::{FileId, Source};
 
 use crate::{font_inputs, str_value, typeset, DocumentError, Fonts};
 
 const TEMPLATE: &str = include_str!("templates/form.typ");
 
-/// Parsed once, under its own name so that it never shares an id with the notice template.
+/// Parsed once, under a file id of its own so that it never shares one with the notice template
+/// (a unique id at the detached source's path: nothing to parse, so nothing that can fail).
 static MAIN: LazyLock<Source> = LazyLock::new(|| {
-    let path = VirtualPath::new("form.typ").expect("a constant, valid virtual path");
-    Source::new(
-        RootedPath::new(VirtualRoot::Project, path).intern(),
-        TEMPLATE.into(),
-    )
+    let path = Source::detached("").id().get().clone();
+    Source::new(FileId::unique(path), TEMPLATE.into())
 });
 
 /// What the annex asks about an officer that the case record does not hold (the directory
@@ -72,7 +70,7 @@ impl FormDetails {
 }
 
 /// One evidence item as listed on the form: its description and, in brackets, the file.
-pub fn evidence_line(e: &Evidence) -> String {
+pub(crate) fn evidence_line(e: &Evidence) -> String {
     let description = e.description.trim();
     if description.is_empty() {
         e.file_name.clone()

@@ -4,6 +4,8 @@
 //! The notice's text is handed to a fixed template as data (`sys.inputs`), never spliced into
 //! markup, so whatever a user typed — `#`, `*`, `$`, `[` — prints as written.
 
+#![warn(missing_docs)]
+
 mod docx;
 mod fonts;
 mod form;
@@ -34,12 +36,16 @@ pub struct Header {
     pub number: Option<String>,
 }
 
+/// Why a notice or form could not be made, in formal Chinese.
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
+    /// No CJK font is installed or configured, so nothing can be typeset.
     #[error("未找到可用的中文字体：请安装 fonts-noto-cjk，或配置公文字体目录")]
     NoCjkFont,
+    /// typst could not lay the document out.
     #[error("文书排版失败：{0}")]
     Typeset(String),
+    /// The laid-out document could not be written as PDF or DOCX.
     #[error("文书导出失败：{0}")]
     Export(String),
 }

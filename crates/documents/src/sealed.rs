@@ -8,7 +8,9 @@ use typst::layout::{Frame, FrameItem};
 /// A typeset notice and what its seal records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedPdf {
+    /// The PDF file.
     pub pdf: Vec<u8>,
+    /// Its number of pages.
     pub pages: u32,
     /// The families of every font used, sorted.
     pub fonts: Vec<String>,

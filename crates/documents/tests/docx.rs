@@ -3,6 +3,8 @@
 //! page numbers and 抄送; markup in a value kept literally; and, where LibreOffice is installed,
 //! the DOCX printed by `libreoffice --headless` as an A4 PDF with the title on it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::io::Read;

@@ -4,6 +4,8 @@
 //! continued (续表, the 工作单位 row repeated) and every item printed once; markup in a value
 //! prints literally; everything stays inside the A4 type area.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 #[path = "../../workflow/tests/common/mod.rs"]
 mod common;
 mod poppler;

@@ -3,6 +3,8 @@
 //! text stays in the GB/T 9704 type area, long texts paginate, markup prints literally and rare
 //! characters fall back to a font that has them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 mod poppler;
 

@@ -5,6 +5,8 @@
 //!
 //! `LVZHI_SAMPLES_DIR=dir cargo test -p lvzhi-documents --test samples -- --ignored`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 #[path = "../../workflow/tests/common/mod.rs"]
 mod common;
 

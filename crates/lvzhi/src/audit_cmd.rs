@@ -46,14 +46,14 @@ pub enum AuditCommand {
 }
 
 /// The database every command uses unless told otherwise: the same SQLite file `serve` uses.
-pub fn default_db(data_dir: &Path) -> String {
+pub(crate) fn default_db(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("lvzhi.db").display())
 }
 
 /// Creates the directory a SQLite database file lives in (the data directory for the default
 /// database), and nothing else: `--db` naming another database, or PostgreSQL, must not leave
 /// an empty `./lvzhi-data` behind (issue 19 item 7).
-pub fn ensure_sqlite_dir(url: &str) -> Result<(), AppError> {
+pub(crate) fn ensure_sqlite_dir(url: &str) -> Result<(), AppError> {
     let Some(rest) = url.strip_prefix("sqlite:") else {
         return Ok(());
     };
@@ -78,7 +78,7 @@ async fn open(data_dir: &Path, db: Option<String>) -> Result<Store, AppError> {
     Ok(Store::open(&url).await?)
 }
 
-pub fn run(data_dir: &Path, cmd: AuditCommand) -> Result<(), AppError> {
+pub(crate) fn run(data_dir: &Path, cmd: AuditCommand) -> Result<(), AppError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

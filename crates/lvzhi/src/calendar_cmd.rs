@@ -79,7 +79,7 @@ fn provisional_note(missing: &[i32]) -> String {
     )
 }
 
-pub fn run(data_dir: &Path, cmd: CalendarCommand) -> Result<(), AppError> {
+pub(crate) fn run(data_dir: &Path, cmd: CalendarCommand) -> Result<(), AppError> {
     let load = || calendar_store::load(data_dir);
     match cmd {
         CalendarCommand::Import { file } => {

@@ -21,7 +21,7 @@ fn stored(data_dir: &Path) -> Result<BTreeMap<String, String>, AppError> {
 
 /// The files of `dir` whose names `wanted` accepts, as file name → text; none when `dir` does
 /// not exist yet (nothing was ever imported). Shared with the pack store.
-pub fn read_stored(
+pub(crate) fn read_stored(
     dir: &Path,
     wanted: impl Fn(&str) -> bool,
 ) -> Result<BTreeMap<String, String>, AppError> {
@@ -57,7 +57,7 @@ pub fn read_stored(
     Ok(files)
 }
 
-pub fn read_text(path: &Path) -> Result<String, AppError> {
+pub(crate) fn read_text(path: &Path) -> Result<String, AppError> {
     let bytes = fs::read(path).map_err(|source| AppError::Read {
         path: path.to_path_buf(),
         source,
@@ -85,7 +85,7 @@ fn build(
 }
 
 /// The calendar in force for this data directory.
-pub fn load(data_dir: &Path) -> Result<Calendar, AppError> {
+pub(crate) fn load(data_dir: &Path) -> Result<Calendar, AppError> {
     let dir = dir(data_dir);
     Ok(build(&stored(data_dir)?, |name| {
         dir.join(name).display().to_string()
@@ -93,7 +93,7 @@ pub fn load(data_dir: &Path) -> Result<Calendar, AppError> {
 }
 
 /// What an import did.
-pub struct Imported {
+pub(crate) struct Imported {
     pub year: i32,
     pub mode: ScheduleMode,
     pub source: String,
@@ -103,7 +103,7 @@ pub struct Imported {
 }
 
 /// Validates `path` against the calendar in force and stores it. Nothing changes on error.
-pub fn import(data_dir: &Path, path: &Path) -> Result<Imported, AppError> {
+pub(crate) fn import(data_dir: &Path, path: &Path) -> Result<Imported, AppError> {
     let text = read_text(path)?;
     import_text(data_dir, &path.display().to_string(), &text)
 }
@@ -111,7 +111,7 @@ pub fn import(data_dir: &Path, path: &Path) -> Result<Imported, AppError> {
 /// Validates a schedule's text against the calendar in force and stores it atomically (temp
 /// file + rename). `label` names the text in error messages (a path, or an uploaded file's
 /// name). Nothing changes on error. Shared by `calendar import` and the web application.
-pub fn import_text(data_dir: &Path, label: &str, text: &str) -> Result<Imported, AppError> {
+pub(crate) fn import_text(data_dir: &Path, label: &str, text: &str) -> Result<Imported, AppError> {
     let display = label.to_string();
     let schedule = parse_schedule(text).map_err(|source| CalendarError::Schedule {
         file: display.clone(),
@@ -150,7 +150,7 @@ pub fn import_text(data_dir: &Path, label: &str, text: &str) -> Result<Imported,
 
 impl Imported {
     /// The one-line Chinese summary `calendar import` prints.
-    pub fn summary_zh(&self) -> String {
+    pub(crate) fn summary_zh(&self) -> String {
         let what = match self.mode {
             ScheduleMode::Replace => "国务院节假日安排",
             ScheduleMode::Extend => "地方补充日期",
@@ -173,7 +173,7 @@ impl Imported {
 
 /// Writes `dir/name` via a temp file in the same directory and a rename, so a reader sees the
 /// old file or the new one, never a part.
-pub fn write_atomically(dir: &Path, name: &str, text: &str) -> Result<PathBuf, AppError> {
+pub(crate) fn write_atomically(dir: &Path, name: &str, text: &str) -> Result<PathBuf, AppError> {
     fs::create_dir_all(dir).map_err(|source| AppError::Write {
         path: dir.to_path_buf(),
         source,

@@ -186,7 +186,7 @@ fn stage_zh(kind: &str, stage: &str) -> String {
 
 /// Statutory days are Beijing days, whatever the server's time zone. UTC+8 has no daylight
 /// saving, so the Beijing calendar day is the UTC instant moved by eight hours.
-pub fn beijing_today(now: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn beijing_today(now: DateTime<Utc>) -> NaiveDate {
     (now + chrono::Duration::hours(8)).date_naive()
 }
 
@@ -225,7 +225,7 @@ pub(crate) async fn service(
         .with_fact_check(lvzhi_service::packs::fact_check(set)))
 }
 
-pub fn run(data_dir: &Path, cmd: CaseCommand) -> Result<(), AppError> {
+pub(crate) fn run(data_dir: &Path, cmd: CaseCommand) -> Result<(), AppError> {
     let calendar = crate::calendar_store::load(data_dir)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -22,7 +22,7 @@ fn ctx(e: &clap::Error, kind: ContextKind) -> Option<String> {
 }
 
 /// The Chinese sentence for a clap error (without the `错误：` prefix).
-pub fn message(e: &clap::Error) -> String {
+pub(crate) fn message(e: &clap::Error) -> String {
     let arg = ctx(e, ContextKind::InvalidArg).unwrap_or_default();
     let value = ctx(e, ContextKind::InvalidValue).unwrap_or_default();
     let suggestion = ctx(e, ContextKind::SuggestedSubcommand)
@@ -67,7 +67,7 @@ pub fn message(e: &clap::Error) -> String {
 }
 
 /// Prints the error (or the help text clap produced) and returns the exit code.
-pub fn report(e: clap::Error) -> ExitCode {
+pub(crate) fn report(e: clap::Error) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();

@@ -127,7 +127,7 @@ struct KindRow {
     name: &'static str,
 }
 
-pub fn run(data_dir: &Path, cmd: DocumentCommand) -> Result<(), AppError> {
+pub(crate) fn run(data_dir: &Path, cmd: DocumentCommand) -> Result<(), AppError> {
     match cmd {
         DocumentCommand::Kinds { json } => {
             let rows: Vec<KindRow> = KINDS
@@ -224,7 +224,7 @@ struct FontsReport {
     roles: Vec<FontRow>,
 }
 
-pub fn fonts(data_dir: &Path, cmd: FontsCommand) -> Result<(), AppError> {
+pub(crate) fn fonts(data_dir: &Path, cmd: FontsCommand) -> Result<(), AppError> {
     let dir = fonts_dir(data_dir, &cmd.fonts)?;
     let fonts = Fonts::discover(dir.as_deref());
     let roles: Vec<FontRow> = fonts

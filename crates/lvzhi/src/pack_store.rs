@@ -68,7 +68,7 @@ fn link(stored: &[(String, String)]) -> Result<PackSet, AppError> {
 }
 
 /// The packs in force for this data directory.
-pub fn load(data_dir: &Path) -> Result<PackSet, AppError> {
+pub(crate) fn load(data_dir: &Path) -> Result<PackSet, AppError> {
     let files: Vec<(String, String)> = stored(data_dir)?.into_values().collect();
     link(&files)
 }
@@ -87,7 +87,11 @@ fn file_name_for(id: &str) -> Option<String> {
 /// Validates a pack's text with every pack in force, stores it as `DATA_DIR/packs/ID.toml`
 /// (replacing a stored or built-in pack of the same id) and returns the new set. `label` names
 /// the text in error messages. Nothing is stored on error.
-pub fn import(data_dir: &Path, label: &str, text: &str) -> Result<(PackSet, String), AppError> {
+pub(crate) fn import(
+    data_dir: &Path,
+    label: &str,
+    text: &str,
+) -> Result<(PackSet, String), AppError> {
     let pack = parse_pack(label, text).map_err(pack_errors)?;
     let id = pack.meta.id.clone();
     let Some(name) = file_name_for(&id) else {

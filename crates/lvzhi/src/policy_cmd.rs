@@ -206,7 +206,7 @@ fn pack_errors(e: PackErrors) -> AppError {
 }
 
 /// The built-in packs.
-pub fn builtin() -> Result<PackSet, AppError> {
+pub(crate) fn builtin() -> Result<PackSet, AppError> {
     PackSet::load(embedded::EMBEDDED.iter().copied()).map_err(pack_errors)
 }
 
@@ -281,7 +281,7 @@ fn date_or_dash(d: Option<NaiveDate>) -> String {
     d.map_or("—".to_string(), |d| d.to_string())
 }
 
-pub fn run(cmd: PolicyCommand) -> Result<(), AppError> {
+pub(crate) fn run(cmd: PolicyCommand) -> Result<(), AppError> {
     match cmd {
         PolicyCommand::List { json } => {
             let set = builtin()?;
@@ -802,7 +802,7 @@ fn date_field(what: &str, s: &Option<String>) -> Result<Option<NaiveDate>, AppEr
     }
 }
 
-pub fn evaluate(args: EvaluateArgs) -> Result<(), AppError> {
+pub(crate) fn evaluate(args: EvaluateArgs) -> Result<(), AppError> {
     let set = builtin()?;
     set.pack(&args.pack)
         .map_err(|e| AppError::Policy(e.to_string()))?;
@@ -927,7 +927,7 @@ fn parse_situations(line: &str, n: usize) -> Result<Vec<usize>, String> {
 
 /// The situation-first interview (issue 15 item 7): which situations the case is in first,
 /// then only the questions that can still change the outcome, most decisive first.
-pub fn interview(args: InterviewArgs) -> Result<(), AppError> {
+pub(crate) fn interview(args: InterviewArgs) -> Result<(), AppError> {
     let set = builtin()?;
     let title = set
         .pack(&args.pack)

@@ -81,7 +81,7 @@ impl DataFiles for Files {
 }
 
 /// The database `serve` opens: `--db`, else `demo.db` for `--demo`, else the CLI's default.
-pub fn db_url(data_dir: &Path, args: &ServeArgs) -> String {
+pub(crate) fn db_url(data_dir: &Path, args: &ServeArgs) -> String {
     match (&args.db, args.demo) {
         (Some(url), _) => url.clone(),
         (None, true) => format!("sqlite://{}", data_dir.join("demo.db").display()),
@@ -89,7 +89,7 @@ pub fn db_url(data_dir: &Path, args: &ServeArgs) -> String {
     }
 }
 
-pub fn run(data_dir: &Path, args: ServeArgs) -> Result<(), AppError> {
+pub(crate) fn run(data_dir: &Path, args: ServeArgs) -> Result<(), AppError> {
     let calendar = crate::calendar_store::load(data_dir)?;
     let packs = crate::pack_store::load(data_dir)?;
     let config = ServeConfig {

@@ -1,5 +1,7 @@
 //! `lvzhi audit verify` / `audit head` through the real binary, on a database changed by hand.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::process::{Command, Output};
 
 use lvzhi_store::{NewEvent, Store};

@@ -1,5 +1,7 @@
 //! `lvzhi calendar …` through the real binary: the contract of issue 2.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::path::Path;
 use std::process::{Command, Output};
 

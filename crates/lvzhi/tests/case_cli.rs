@@ -1,6 +1,8 @@
 //! `lvzhi case …` through the real binary (issue 4's contract): create, act, show, list, tick;
 //! bad input gets a Chinese error and writes nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -2,6 +2,8 @@
 //! filed, accepted and decided with `lvzhi case` commands on a temporary SQLite database, and its
 //! notices are rendered to PDF (read back with poppler's `pdftotext`) and DOCX.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Output};

@@ -3,6 +3,8 @@
 //! the golden record's demo (`crates/server/tests/golden/demo.db`), copied: it holds cases of
 //! every kind in several stages, made by the seeding through the service.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -1,6 +1,8 @@
 //! Issue 15 item 8 (and issue 19 item 7) through the real binary: a closed pipe ends every
 //! command quietly, and `--db` naming another database creates no `./lvzhi-data`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::process::{Command, Stdio};
 
 fn closed_pipe(args: &[&str]) -> std::process::Output {

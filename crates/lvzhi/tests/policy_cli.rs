@@ -1,6 +1,8 @@
 //! `lvzhi policy …`, `evaluate` and `interview` through the real binary: the contract of
 //! issue 3.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

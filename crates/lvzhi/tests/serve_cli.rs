@@ -1,6 +1,8 @@
 //! `lvzhi serve --demo` through the real binary: it seeds the demo data, prints the demo
 //! accounts and its URL, and answers HTTP on loopback until it is killed.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};

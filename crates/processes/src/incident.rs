@@ -63,34 +63,34 @@ const fn step003(procedure: &'static str, actions: &'static [&'static str]) -> P
 /// 003 §15 gets its own measures and none of 001's (逐级上报, 抚慰金, 回避 …).
 mod step {
     /// Intake, investigation, handling and closing (001 §8, 003 §15).
-    pub const RIGHTS: &str = "rights_protection";
+    pub(super) const RIGHTS: &str = "rights_protection";
     /// The 台账 that follows an incident to its end (001 §29(六)).
-    pub const LEDGER: &str = "ledger";
+    pub(super) const LEDGER: &str = "ledger";
     /// Who may apply (001 §15).
-    pub const APPLICATION: &str = "application";
+    pub(super) const APPLICATION: &str = "application";
     /// Off duty only in an emergency, after identifying oneself (001 §31).
-    pub const OFF_DUTY: &str = "off_duty_protection";
+    pub(super) const OFF_DUTY: &str = "off_duty_protection";
     /// Near relatives as the regulation defines them (001 §32).
-    pub const NEAR_RELATIVES: &str = "near_relatives";
-    pub const ESCALATION: &str = "escalation";
-    pub const CIVIL_SUIT: &str = "civil_litigation_support";
-    pub const PROTECTION: &str = "protection_measures";
-    pub const MEDIA: &str = "media_response";
-    pub const COMFORT: &str = "comfort_fund";
-    pub const MISCONDUCT: &str = "misconduct_referral";
-    pub const RECUSAL: &str = "recusal";
-    pub const ON_SCENE: &str = "on_scene_response";
-    pub const NAME_CLEARING: &str = "name_clearing";
-    pub const LEGAL_SUPPORT: &str = "legal_support";
-    pub const LEADERS: &str = "leader_accountability";
+    pub(super) const NEAR_RELATIVES: &str = "near_relatives";
+    pub(super) const ESCALATION: &str = "escalation";
+    pub(super) const CIVIL_SUIT: &str = "civil_litigation_support";
+    pub(super) const PROTECTION: &str = "protection_measures";
+    pub(super) const MEDIA: &str = "media_response";
+    pub(super) const COMFORT: &str = "comfort_fund";
+    pub(super) const MISCONDUCT: &str = "misconduct_referral";
+    pub(super) const RECUSAL: &str = "recusal";
+    pub(super) const ON_SCENE: &str = "on_scene_response";
+    pub(super) const NAME_CLEARING: &str = "name_clearing";
+    pub(super) const LEGAL_SUPPORT: &str = "legal_support";
+    pub(super) const LEADERS: &str = "leader_accountability";
     /// 与公检法机关沟通协调 (003 §15).
-    pub const COORDINATION: &str = "judicial_coordination";
+    pub(super) const COORDINATION: &str = "judicial_coordination";
     /// 必要时聘请专业律师团队 (003 §15).
-    pub const LAWYERS: &str = "lawyer_engagement";
+    pub(super) const LAWYERS: &str = "lawyer_engagement";
     /// 提请公安机关依法惩处 (003 §15).
-    pub const POLICE_REFERRAL: &str = "police_referral";
+    pub(super) const POLICE_REFERRAL: &str = "police_referral";
     /// 视情提请司法救济 (003 §15).
-    pub const JUDICIAL_RELIEF: &str = "judicial_relief";
+    pub(super) const JUDICIAL_RELIEF: &str = "judicial_relief";
 }
 
 /// Whether the governing pack provides `step` (every step when the case's regulation is not

@@ -144,7 +144,7 @@ impl<P: Process> Clone for Case<P> {
 
 impl<P: Driven> Case<P> {
     /// Decides `cmd` on the day `on` (`YYYY-MM-DD`) and applies its events.
-    pub fn try_run(
+    pub(crate) fn try_run(
         &mut self,
         cmd: P::Command,
         actor: &Actor,
@@ -153,7 +153,7 @@ impl<P: Driven> Case<P> {
         self.try_run_in(cmd, actor, &P::ctx(day(on)))
     }
 
-    pub fn try_run_in(
+    pub(crate) fn try_run_in(
         &mut self,
         cmd: P::Command,
         actor: &Actor,
@@ -167,14 +167,14 @@ impl<P: Driven> Case<P> {
     }
 
     /// [`Case::try_run`], panicking with the refusal.
-    pub fn run(&mut self, cmd: P::Command, actor: &Actor, on: &str) {
+    pub(crate) fn run(&mut self, cmd: P::Command, actor: &Actor, on: &str) {
         if let Err(e) = self.try_run(cmd.clone(), actor, on) {
             panic!("{cmd:?} refused: {e}");
         }
     }
 
     /// The refusal of `cmd`, asserting that it changed nothing.
-    pub fn refused(&mut self, cmd: P::Command, actor: &Actor, on: &str) -> ProcessError {
+    pub(crate) fn refused(&mut self, cmd: P::Command, actor: &Actor, on: &str) -> ProcessError {
         let before = self.state.clone();
         match self.try_run(cmd.clone(), actor, on) {
             Ok(()) => panic!("{cmd:?} accepted"),
@@ -185,7 +185,7 @@ impl<P: Driven> Case<P> {
         }
     }
 
-    pub fn docs(&self) -> Vec<Document> {
+    pub(crate) fn docs(&self) -> Vec<Document> {
         P::documents(&self.events)
     }
 }

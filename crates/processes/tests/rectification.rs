@@ -3,6 +3,8 @@
 //! every action offered to a person is accepted from them with honest content; every command
 //! accepted from a person had been offered to them; recorded events read back from their JSON.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::collections::BTreeMap;

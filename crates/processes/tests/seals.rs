@@ -2,6 +2,8 @@
 //! as a `document_sealed` event in the case's log, beside the process's own events, exactly as
 //! for the 000 application. Shown on a 维权 incident whose 001 §17 escalation issues reports.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -1,6 +1,8 @@
 //! Evaluation speed (issue 3): a full 000 evaluation with explanation and questions, against
 //! the same §7(一) decision hand-written in plain Rust as the floor.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark: a failed unwrap stops it.
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};

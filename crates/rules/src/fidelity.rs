@@ -463,7 +463,7 @@ impl Program {
 }
 
 /// The fidelity findings (a), (b) and (d) of one compiled pack; every one is an error.
-pub fn fidelity(pack: &Pack, prog: &Program) -> Vec<Finding> {
+pub(crate) fn fidelity(pack: &Pack, prog: &Program) -> Vec<Finding> {
     let mut out = Vec::new();
     let err = |kind: &'static str, message: String| Finding {
         level: Level::Error,
@@ -633,7 +633,7 @@ type Probe = (Vec<(String, String)>, bool, Vec<String>);
 /// facts, every assignment of that group's facts to one person per role, and every one of
 /// those facts left unknown, a change of the person's share must make the allocation
 /// undetermined and put that fact among its questions.
-pub fn allocation_fidelity(set: &PackSet, pack: &Pack) -> Vec<Finding> {
+pub(crate) fn allocation_fidelity(set: &PackSet, pack: &Pack) -> Vec<Finding> {
     let mut out = Vec::new();
     if pack.roles.is_empty() || pack.allocations.is_empty() {
         return out;

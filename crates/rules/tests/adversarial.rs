@@ -5,6 +5,8 @@
 //! article's conditions met — no general article may excuse it; and the monotonicity of
 //! exclusion as a property over random cases of every pack.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use lvzhi_rules::{Evaluation, Outcome, PackSet, Value};

@@ -2,6 +2,8 @@
 //! a rule, a step a process carries out, a period a process reads, or declarative — and a
 //! `[[procedure]]` or `[[period]]` that no process uses is a gap, never coverage.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use lvzhi_rules::InUse;

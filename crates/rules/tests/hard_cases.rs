@@ -1,5 +1,7 @@
 //! The hard cases of issue 3, named by the articles they exercise.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use common::b;

@@ -1,5 +1,7 @@
 //! Issue 15's findings, each a test named by the article it is about, on the shipped packs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use common::b;

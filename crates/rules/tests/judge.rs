@@ -3,6 +3,8 @@
 //! across packs; a local implementing rule within its superior's bounds (000 §1); 从旧兼从轻
 //! between versions (004, 004-2016).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use lvzhi_calendar::parse_date;

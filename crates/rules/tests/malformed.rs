@@ -1,6 +1,8 @@
 //! Malformed packs are rejected with a precise Chinese message (file:line:column and the
 //! section), and nothing is loaded; unordered conflicts are reported with a triggering case.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use lvzhi_rules::{parse_pack, Level, PackSet};
 
 const HEAD: &str = r#"[pack]

@@ -1,5 +1,7 @@
 //! No pack text, however broken, panics the parser or the linker.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use lvzhi_rules::{parse_pack, PackSet};
 use proptest::prelude::*;
 

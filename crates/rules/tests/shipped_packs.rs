@@ -1,5 +1,7 @@
 //! The shipped packs load, their examples pass, and as data alone coverage has no gaps.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 #[test]

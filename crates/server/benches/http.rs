@@ -11,6 +11,8 @@
 //!
 //! Under `cargo test` it does nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark: a failed unwrap stops it.
+
 use std::process::Command as Process;
 use std::sync::Arc;
 use std::time::Instant;

@@ -7,6 +7,8 @@
 //! Run: `cargo bench -p lvzhi-server --bench typeset_load` (`LVZHI_LOAD_SECONDS=20`). Under
 //! `cargo test` it does nothing. Needs a CJK font (Debian's fonts-noto-cjk).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark: a failed unwrap stops it.
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -10,15 +10,15 @@ use crate::auth::User;
 use crate::error::AppError;
 
 /// The kinds of case the 法制部门 works on (004 §26): the policy `legal-affairs-subtree`.
-pub const LEGAL_AFFAIRS_KINDS: &[&str] = &["enforcement_fault"];
+pub(crate) const LEGAL_AFFAIRS_KINDS: &[&str] = &["enforcement_fault"];
 
 /// The kinds of case the 人事部门 and the head of the agency work on (004 §26¶2, §22): the
 /// policies `personnel-discipline-subtree` and `agency-head-approves`.
-pub const DISCIPLINE_KINDS: &[&str] = &["enforcement_fault"];
+pub(crate) const DISCIPLINE_KINDS: &[&str] = &["enforcement_fault"];
 
 /// The kinds of case the 警务督察部门 works on (004 §26¶2, §27; 001 §28): the policy
 /// `inspectorate-subtree-and-appeals`.
-pub const INSPECTORATE_KINDS: &[&str] = &["enforcement_fault", "sanction_appeal"];
+pub(crate) const INSPECTORATE_KINDS: &[&str] = &["enforcement_fault", "sanction_appeal"];
 
 /// The parties of a case as the policies read them, from its kind, its handling organisation
 /// and who and which organisations it involves as (relation, id) — what its process names
@@ -64,7 +64,7 @@ pub fn may(app: &App, user: &User, action: &str, parties: &CaseParties) -> bool 
 }
 
 /// Refuses unless `user` may do `action` on the case.
-pub fn require(
+pub(crate) fn require(
     app: &App,
     user: &User,
     action: &str,
@@ -80,7 +80,7 @@ pub fn require(
 /// Refuses a case the user may not view exactly as a case that does not exist (404, the
 /// service's own words), so that case ids cannot be probed (issue 19 item 7): whether a case
 /// outside one's scope exists is itself not one's business.
-pub fn require_view(
+pub(crate) fn require_view(
     app: &App,
     user: &User,
     case_id: &str,
@@ -94,7 +94,7 @@ pub fn require_view(
 }
 
 /// Whether `user` may do `action` for an organisation (file, open ex officio, administer).
-pub fn may_org(app: &App, user: &User, action: &str, org_id: &str) -> bool {
+pub(crate) fn may_org(app: &App, user: &User, action: &str, org_id: &str) -> bool {
     let dir = app.directory();
     app.access()
         .allows(&dir.tree, &user.subject, action, Resource::Org(org_id))

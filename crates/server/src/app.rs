@@ -28,13 +28,22 @@ pub trait DataFiles: Send + Sync {
 
 /// How to start the server.
 pub struct ServeConfig {
+    /// The address to listen on (`host:port`).
     pub addr: String,
+    /// The database URL (`sqlite:…` or `postgres://…`).
     pub db_url: String,
+    /// The data directory: created for a SQLite database; evidence files under `evidence/` when
+    /// `evidence_url` is not set.
     pub data_dir: PathBuf,
+    /// Seed the demo organisation, accounts and cases at start.
     pub demo: bool,
+    /// The server's "now" (real, or a fixed day for demonstrations).
     pub clock: Clock,
+    /// The working-day calendar in force at start.
     pub calendar: Calendar,
+    /// The policy packs in force at start.
     pub packs: PackSet,
+    /// Where imported calendars and uploaded packs are stored.
     pub files: Arc<dyn DataFiles>,
     /// Mark cookies `Secure` (the server runs behind TLS).
     pub secure_cookies: bool,
@@ -59,7 +68,7 @@ pub struct Directory {
     pub people: BTreeMap<String, PersonRecord>,
     pub grants: BTreeMap<String, Vec<GrantRecord>>,
     /// Each organisation's own bindings to policy packs (issue 20), for those that set any.
-    pub org_packs: BTreeMap<String, OrgPacks>,
+    pub(crate) org_packs: BTreeMap<String, OrgPacks>,
 }
 
 impl Directory {
@@ -226,6 +235,7 @@ impl App {
         })))
     }
 
+    /// The record: events, read models, directory, sessions.
     pub fn store(&self) -> &Store {
         &self.0.store
     }
@@ -233,6 +243,7 @@ impl App {
     pub fn evidence(&self) -> &EvidenceStore {
         &self.0.evidence
     }
+    /// The access policies (Cedar).
     pub fn access(&self) -> &Access {
         &self.0.access
     }
@@ -245,30 +256,38 @@ impl App {
             .seal_documents
             .then(|| (self.0.typesetter.clone(), self.0.evidence.clone()))
     }
+    /// The server's "now".
     pub fn clock(&self) -> Clock {
         self.0.clock
     }
+    /// Where imported calendars and uploaded packs are stored.
     pub fn files(&self) -> &Arc<dyn DataFiles> {
         &self.0.files
     }
-    pub fn is_demo(&self) -> bool {
+    pub(crate) fn is_demo(&self) -> bool {
         self.0.demo
     }
+    /// Whether cookies are marked `Secure`.
     pub fn secure_cookies(&self) -> bool {
         self.0.secure_cookies
     }
+    /// Working days before a due date at which reminders start.
     pub fn remind_within_wd(&self) -> u32 {
         self.0.remind_within_wd
     }
+    /// The policy packs in force now (replaced when a pack is uploaded).
     pub fn packs(&self) -> Arc<PackSet> {
         read(&self.0.packs)
     }
+    /// The calendar in force now (replaced when a schedule is imported).
     pub fn calendar(&self) -> Arc<Calendar> {
         read(&self.0.calendar)
     }
+    /// The engine over the record, built for the packs, calendar and directory in force.
     pub fn service(&self) -> Arc<Service> {
         read(&self.0.service)
     }
+    /// The directory as last loaded (organisations, people, grants).
     pub fn directory(&self) -> Arc<Directory> {
         read(&self.0.directory)
     }
@@ -290,7 +309,7 @@ impl App {
     }
 
     /// Replaces the calendar in force (after an import) and the service counting with it.
-    pub fn set_calendar(&self, calendar: Calendar) -> Result<(), AppError> {
+    pub(crate) fn set_calendar(&self, calendar: Calendar) -> Result<(), AppError> {
         let service = build_service(
             &self.0.store,
             &calendar,
@@ -304,7 +323,7 @@ impl App {
     }
 
     /// Replaces the policy packs in force (after a pack is loaded).
-    pub fn set_packs(&self, packs: PackSet) -> Result<(), AppError> {
+    pub(crate) fn set_packs(&self, packs: PackSet) -> Result<(), AppError> {
         let service = build_service(
             &self.0.store,
             &self.calendar(),

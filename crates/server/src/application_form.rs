@@ -98,7 +98,7 @@ fn keep(key: String, pdf: Arc<Vec<u8>>) {
 
 /// The filled form of application `case_id` as `user` may download it: 404 for no such
 /// application (a case of another process has no 申请表), 403 when the user may not view it.
-pub async fn filled(app: &App, user: &User, case_id: &str) -> Result<Response, AppError> {
+pub(crate) async fn filled(app: &App, user: &User, case_id: &str) -> Result<Response, AppError> {
     let ctx = cases::load(app, user, case_id).await?;
     let Some(state) = ctx.state::<lvzhi_workflow::State>() else {
         return Err(AppError::NotFound(format!(
@@ -140,7 +140,7 @@ pub async fn filled(app: &App, user: &User, case_id: &str) -> Result<Response, A
 }
 
 /// The blank form, for handwriting.
-pub async fn blank(app: &App) -> Result<Response, AppError> {
+pub(crate) async fn blank(app: &App) -> Result<Response, AppError> {
     let pdf = typeset(app, None).await?;
     Ok(file_response(pdf.to_vec(), PDF, &disposition(None)))
 }

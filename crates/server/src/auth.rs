@@ -34,7 +34,7 @@ use crate::app::App;
 use crate::cases::form::FormValues;
 use crate::error::AppError;
 
-pub const SESSION_COOKIE: &str = "lvzhi_session";
+pub(crate) const SESSION_COOKIE: &str = "lvzhi_session";
 /// Failures of one login from one client before its attempts are delayed.
 pub const PAIR_FREE_FAILURES: i64 = 5;
 /// Failures of one login from any client before its attempts are delayed (distributed
@@ -43,15 +43,15 @@ pub const LOGIN_FREE_FAILURES: i64 = 20;
 /// Failures of one client on any login before its attempts are delayed (password spraying).
 pub const CLIENT_FREE_FAILURES: i64 = 30;
 /// Failures older than this no longer count.
-pub const FAILURE_WINDOW_MIN: i64 = 15;
+pub(crate) const FAILURE_WINDOW_MIN: i64 = 15;
 /// The first delay past an allowance; it doubles with each further failure, up to the window.
-pub const BASE_DELAY_SECS: i64 = 30;
+pub(crate) const BASE_DELAY_SECS: i64 = 30;
 /// The longest login accepted (a longer one is refused with its own message, unchecked).
-pub const MAX_LOGIN_CHARS: usize = 64;
+pub(crate) const MAX_LOGIN_CHARS: usize = 64;
 /// The longest password checked (argon2 would hash anything; a megabyte is not a password).
-pub const MAX_PASSWORD_CHARS: usize = 128;
+pub(crate) const MAX_PASSWORD_CHARS: usize = 128;
 /// Sessions last a working day; an idle office PC does not stay signed in overnight.
-pub const SESSION_HOURS: i64 = 10;
+pub(crate) const SESSION_HOURS: i64 = 10;
 
 /// 32 random bytes as lower-case hex.
 pub fn random_token() -> String {
@@ -65,6 +65,7 @@ pub fn token_digest(token: &str) -> String {
     lvzhi_store::sm3_hex(token.as_bytes())
 }
 
+/// The argon2id hash (PHC string) stored for a password.
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -76,11 +77,12 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 /// How many passwords this process has checked (the login limit's tests count them).
 static PASSWORD_CHECKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// How many passwords this process has checked so far.
 pub fn password_checks() -> u64 {
     PASSWORD_CHECKS.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-pub fn verify_password(password: &str, phc: &str) -> bool {
+pub(crate) fn verify_password(password: &str, phc: &str) -> bool {
     PASSWORD_CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     match PasswordHash::new(phc) {
         Ok(h) => Argon2::default()
@@ -91,7 +93,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 }
 
 /// Password rules for new passwords: long enough to resist guessing, with letters and digits.
-pub fn check_new_password(password: &str) -> Result<(), AppError> {
+pub(crate) fn check_new_password(password: &str) -> Result<(), AppError> {
     let n = password.chars().count();
     if n < 10 {
         return Err(AppError::BadRequest("新密码至少应为 10 个字符".to_string()));
@@ -114,19 +116,30 @@ pub fn check_new_password(password: &str) -> Result<(), AppError> {
 /// How the request was authenticated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Via {
-    Session { token_digest: String, csrf: String },
+    /// A session cookie.
+    Session {
+        /// The digest of the session token, as stored.
+        token_digest: String,
+        /// The session's CSRF token, which its forms must send back.
+        csrf: String,
+    },
+    /// An API token in the `Authorization: Bearer` header.
     Bearer,
 }
 
 /// The signed-in person.
 #[derive(Debug, Clone)]
 pub struct User {
+    /// The person's directory record.
     pub person: PersonRecord,
+    /// The person and their grants, as the access policies read them.
     pub subject: Subject,
+    /// How the request was authenticated.
     pub via: Via,
 }
 
 impl User {
+    /// The session's CSRF token for the forms of a page (empty for an API token).
     pub fn csrf(&self) -> &str {
         match &self.via {
             Via::Session { csrf, .. } => csrf,
@@ -134,12 +147,12 @@ impl User {
         }
     }
 
-    pub fn has_role(&self, role: &str) -> bool {
+    pub(crate) fn has_role(&self, role: &str) -> bool {
         self.subject.grants.iter().any(|g| g.role == role)
     }
 
     /// Organisations where the person holds `role`.
-    pub fn orgs_with(&self, role: &str) -> Vec<String> {
+    pub(crate) fn orgs_with(&self, role: &str) -> Vec<String> {
         self.subject
             .grants
             .iter()
@@ -149,7 +162,7 @@ impl User {
     }
 }
 
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -171,7 +184,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Resolves the request's session cookie or bearer token to a person.
-pub async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<User>, AppError> {
+pub(crate) async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<User>, AppError> {
     let now = app.clock().now();
     let (person_id, via) = if let Some(token) = bearer(headers) {
         match app.store().api_token_person(&token_digest(&token)).await? {
@@ -209,13 +222,18 @@ pub async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Option<User>
 
 /// Outcome of a login attempt.
 pub enum Login {
+    /// Signed in.
     Ok {
+        /// The new session's token (the cookie's value).
         token: String,
+        /// The password must be changed before anything else.
         must_change: bool,
     },
+    /// Unknown login or wrong password (the two are not told apart).
     Refused,
     /// Too many recent failures: try again after this many seconds (no password was checked).
     Throttled {
+        /// Seconds until the next attempt is checked.
         wait_secs: i64,
     },
 }
@@ -291,7 +309,7 @@ pub async fn login(
 }
 
 /// A wait in words: 秒 under two minutes, else whole 分钟 (rounded up).
-pub fn wait_zh(secs: i64) -> String {
+pub(crate) fn wait_zh(secs: i64) -> String {
     if secs < 120 {
         format!("{secs} 秒")
     } else {
@@ -303,7 +321,7 @@ pub fn wait_zh(secs: i64) -> String {
 const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$R0dVgVQTq2Jq8Z4pUmxkqqZkKpo4XyYp0Zq6Qq4Zx1s";
 
-pub fn session_cookie(app: &App, token: &str) -> String {
+pub(crate) fn session_cookie(app: &App, token: &str) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
         SESSION_HOURS * 3600,
@@ -311,7 +329,7 @@ pub fn session_cookie(app: &App, token: &str) -> String {
     )
 }
 
-pub fn clear_cookie(app: &App) -> String {
+pub(crate) fn clear_cookie(app: &App) -> String {
     format!(
         "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
         if app.secure_cookies() { "; Secure" } else { "" }
@@ -319,7 +337,7 @@ pub fn clear_cookie(app: &App) -> String {
 }
 
 /// Extractor for API handlers: a signed-in user or 401 JSON.
-pub struct ApiUser(pub User);
+pub(crate) struct ApiUser(pub User);
 
 impl FromRequestParts<App> for ApiUser {
     type Rejection = AppError;
@@ -350,7 +368,7 @@ impl FromRequestParts<App> for ApiUser {
 
 /// Whether two secrets (CSRF tokens) are equal, in time that does not depend on where they
 /// differ (`subtle`); only their lengths, which are fixed, are compared directly.
-pub fn constant_eq(a: &str, b: &str) -> bool {
+pub(crate) fn constant_eq(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
@@ -358,7 +376,7 @@ pub fn constant_eq(a: &str, b: &str) -> bool {
 /// A page's form submission: the signed-in user — authenticated once, here — and the form's
 /// values, read only after its `_csrf` field matched the session's token (and its one-use token
 /// was claimed, `crate::once`). Fields in order, repeated names kept (checkbox lists).
-pub struct PageForm {
+pub(crate) struct PageForm {
     pub user: User,
     pub values: FormValues,
 }

@@ -16,7 +16,7 @@ use crate::error::AppError;
 
 /// 一部规定（政策包）。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PackView {
+pub(crate) struct PackView {
     /// 政策包编号。
     pub pack: String,
     /// 规定名称。
@@ -27,7 +27,7 @@ pub struct PackView {
 
 /// 某一角色适用的规定及其来源。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct BoundView {
+pub(crate) struct BoundView {
     /// 适用的规定（程序为一部，认定可为多部，按顺序）。
     pub packs: Vec<PackView>,
     /// 设定这些规定的机构编号：本机构，或其继承的上级机构。
@@ -40,7 +40,7 @@ pub struct BoundView {
 
 /// 机构适用的规定。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct OrgPacksView {
+pub(crate) struct OrgPacksView {
     pub org_id: String,
     pub org_name: String,
     /// 本机构自行设定的程序规定（政策包编号）；为空则继承上级机构。
@@ -54,14 +54,14 @@ pub struct OrgPacksView {
 }
 
 /// The bindings that apply at `org_id`, resolved as the service resolves them for a new case.
-pub fn bound(dir: &Directory, org_id: &str) -> Bound {
+pub(crate) fn bound(dir: &Directory, org_id: &str) -> Bound {
     Bound::in_directory(dir, org_id)
 }
 
 /// A grant's role as the body at `org_id` names it (issue 20): the office and the committee's
 /// people by the `[bodies]` of the procedure pack bound there — 福州监狱's office is its
 /// 履职保护办公室 — and every other role, or where nothing is bound, as everywhere.
-pub fn grant_zh(app: &App, dir: &Directory, role: &str, org_id: &str) -> String {
+pub(crate) fn grant_zh(app: &App, dir: &Directory, role: &str, org_id: &str) -> String {
     use lvzhi_processes::Role;
     let plain = lvzhi_access::role_zh(role).to_string();
     let Ok(r) = serde_json::from_value::<Role>(serde_json::Value::String(role.to_string())) else {
@@ -112,7 +112,7 @@ fn pack_view(app: &App, id: &str) -> PackView {
 }
 
 /// What governs `org_id`, as the page and the API show it.
-pub fn view(app: &App, org_id: &str) -> OrgPacksView {
+pub(crate) fn view(app: &App, org_id: &str) -> OrgPacksView {
     let dir = app.directory();
     let b = bound(&dir, org_id);
     let own = dir.org_packs.get(org_id);
@@ -135,7 +135,7 @@ pub fn view(app: &App, org_id: &str) -> OrgPacksView {
 /// Sets `org_id`'s own bindings once every rule holds: the organisation exists and the user
 /// administers it, every pack is in force, each rule pack is named once. An empty procedure or
 /// list inherits.
-pub async fn set(
+pub(crate) async fn set(
     app: &App,
     user: &User,
     org_id: &str,

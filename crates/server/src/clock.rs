@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// Where "now" and today come from: the system clock, a fixed day, or a frozen instant.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Clock {
     fixed: Option<NaiveDate>,
@@ -12,15 +13,17 @@ pub struct Clock {
 }
 
 /// The Beijing calendar day of an instant.
-pub fn beijing_day(now: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn beijing_day(now: DateTime<Utc>) -> NaiveDate {
     (now + chrono::Duration::hours(8)).date_naive()
 }
 
 impl Clock {
+    /// The system clock, today being the Beijing day.
     pub fn real() -> Self {
         Clock::default()
     }
 
+    /// Today is always `day`; the time of day still moves (`lvzhi serve --today`).
     pub fn fixed(day: NaiveDate) -> Self {
         Clock {
             fixed: Some(day),
@@ -38,10 +41,11 @@ impl Clock {
     }
 
     /// The frozen instant, if time stands still.
-    pub fn frozen_at(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn frozen_at(&self) -> Option<DateTime<Utc>> {
         self.frozen
     }
 
+    /// The current instant (the frozen one, if time stands still).
     pub fn now(&self) -> DateTime<Utc> {
         self.frozen
             .unwrap_or_else(|| DateTime::<Utc>::from(std::time::SystemTime::now()))
@@ -52,7 +56,7 @@ impl Clock {
         self.fixed.unwrap_or_else(|| beijing_day(self.now()))
     }
 
-    pub fn is_fixed(&self) -> bool {
+    pub(crate) fn is_fixed(&self) -> bool {
         self.fixed.is_some()
     }
 }

@@ -47,8 +47,11 @@ mod determination;
 
 /// A demo account as printed at start.
 pub struct DemoAccount {
+    /// The login name.
     pub login: String,
+    /// The demo password (public: the demo is for trying the system out).
     pub password: String,
+    /// Who the account is, in Chinese (person, role, organisation).
     pub description: String,
 }
 
@@ -488,7 +491,7 @@ fn person_name(id: &str) -> &'static str {
 }
 
 /// Every demo account, in the order printed.
-pub fn accounts() -> Vec<DemoAccount> {
+pub(crate) fn accounts() -> Vec<DemoAccount> {
     PEOPLE
         .iter()
         .chain(std::iter::once(&ADMIN_DEF))

@@ -15,7 +15,7 @@ use super::{failed, Seeder, BH, MENG, UNIT, ZQ};
 use crate::error::AppError;
 
 /// The demo account of the 厅's 维权办, which receives the reports of 001 §17.
-pub const GAT_OFFICE: &str = "p-wulan";
+pub(super) const GAT_OFFICE: &str = "p-wulan";
 
 fn office(org: &str, person: &str) -> Actor {
     Actor::new(person, &[Role::Office], org)

@@ -7,6 +7,8 @@ use lvzhi_service::ServiceError;
 use lvzhi_store::StoreError;
 use lvzhi_workflow::WorkflowError;
 
+/// Why a request or the start failed: each variant is an HTTP status and a stable code, and its
+/// message is the Chinese sentence the user sees.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// Not signed in (or the session expired).
@@ -18,15 +20,19 @@ pub enum AppError {
     /// Refused by the access policies: the case or organisation is outside the user's scope.
     #[error("{0}")]
     AccessDenied(String),
+    /// No such case, page, file or route.
     #[error("{0}")]
     NotFound(String),
+    /// The request is malformed or a value is invalid.
     #[error("{0}")]
     BadRequest(String),
     /// Well-formed but refused by the procedure (stage, window, content).
     #[error("{0}")]
     Unprocessable(String),
+    /// The request conflicts with the record as it is (a stale version, a duplicate).
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts (login limiting): try again later.
     #[error("{0}")]
     TooManyRequests(String),
     /// A body past the route's limit.
@@ -36,8 +42,10 @@ pub enum AppError {
     /// the message says what, so an operator can fix it.
     #[error("{0}")]
     Unavailable(String),
+    /// The CSRF token a page form or a session's API request must send is missing or wrong.
     #[error("提交的表单已过期或来源无法确认，请刷新页面后重新提交")]
     Csrf,
+    /// The server could not start (database, evidence store, policies, address).
     #[error("{0}")]
     Startup(String),
     /// A failure of ours; the detail goes to the log, the user gets a plain sentence.
@@ -46,6 +54,7 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The HTTP status answered.
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -81,11 +90,11 @@ impl AppError {
         }
     }
 
-    pub fn forbidden_case() -> Self {
+    pub(crate) fn forbidden_case() -> Self {
         AppError::AccessDenied("您无权查看或办理该案件".to_string())
     }
 
-    pub fn internal(detail: impl std::fmt::Display) -> Self {
+    pub(crate) fn internal(detail: impl std::fmt::Display) -> Self {
         AppError::Internal(detail.to_string())
     }
 }
@@ -143,7 +152,7 @@ impl From<ServiceError> for AppError {
 }
 
 /// JSON error body of the API.
-pub fn json_error(e: &AppError) -> Response {
+pub(crate) fn json_error(e: &AppError) -> Response {
     if let AppError::Internal(detail) | AppError::Startup(detail) = e {
         tracing::error!("internal error: {detail}");
     }

@@ -17,16 +17,20 @@ use crate::cases::{self, CaseCtx, Outcome};
 use crate::error::AppError;
 
 /// The largest evidence file accepted.
-pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
 /// The request may carry the file plus the form's other fields and the multipart framing.
-pub const MAX_BODY_BYTES: usize = MAX_FILE_BYTES + 256 * 1024;
-pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+pub(crate) const MAX_BODY_BYTES: usize = MAX_FILE_BYTES + 256 * 1024;
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 2000;
 const MAX_NAME_CHARS: usize = 255;
 
 /// The step of the case that records an evidence file (one whose form takes an evidence file),
 /// as offered to the user now, with the name of its evidence field: asked before an upload's
 /// body is read, so a refused upload stores nothing and reads nothing.
-pub fn evidence_step(app: &App, user: &User, ctx: &CaseCtx) -> Result<(String, String), AppError> {
+pub(crate) fn evidence_step(
+    app: &App,
+    user: &User,
+    ctx: &CaseCtx,
+) -> Result<(String, String), AppError> {
     cases::available(app, user, ctx)
         .into_iter()
         .find_map(|(s, _)| {
@@ -45,7 +49,7 @@ pub fn evidence_step(app: &App, user: &User, ctx: &CaseCtx) -> Result<(String, S
 
 /// An evidence upload as read from a multipart body (the page's form or the API's request).
 #[derive(Default)]
-pub struct Upload {
+pub(crate) struct Upload {
     pub description: String,
     pub expected_version: Option<i64>,
     pub file: Option<(String, Vec<u8>)>,
@@ -68,7 +72,7 @@ fn multipart_error(e: MultipartError) -> AppError {
 /// Reads an upload. With `csrf` (the page's session token), the form's `_csrf` field must
 /// come before the file and match, so a request without it is refused before the file's bytes
 /// are read (issue 19: a 40 MiB body without a token is not read whole before the 403).
-pub async fn read_upload(
+pub(crate) async fn read_upload(
     multipart: &mut Multipart,
     csrf: Option<&str>,
 ) -> Result<Upload, AppError> {
@@ -144,7 +148,7 @@ fn clean_file_name(raw: &str) -> Result<String, AppError> {
 /// case with the evidence step offered ([`evidence_step`]) — one step for the page and the API.
 /// The service records a digest only with its uploader's receipt for the case (issue 19), so
 /// evidence is never recorded on the strength of a digest seen elsewhere.
-pub async fn record_upload(
+pub(crate) async fn record_upload(
     app: &App,
     user: &User,
     ctx: &CaseCtx,

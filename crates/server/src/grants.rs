@@ -13,7 +13,7 @@ use crate::auth::User;
 use crate::error::AppError;
 
 /// The grant of `role` at `org_id` to `person_id`, once every rule holds.
-pub fn to_grant(
+pub(crate) fn to_grant(
     app: &App,
     user: &User,
     person_id: &str,
@@ -34,7 +34,7 @@ pub fn to_grant(
 }
 
 /// The revocation of `role` at `org_id` from `person_id`, once every rule holds.
-pub fn to_revoke(
+pub(crate) fn to_revoke(
     app: &App,
     user: &User,
     person_id: &str,

@@ -15,13 +15,13 @@ use crate::packs::json_input;
 
 /// The pack whose facts an application's interview asks (000): what the API's evaluator and
 /// fact list answer for.
-pub fn application_pack() -> &'static str {
+pub(crate) fn application_pack() -> &'static str {
     <lvzhi_workflow::Application as lvzhi_processes::Process>::PACK
 }
 
 /// A question of the pack's vocabulary, as the interview form shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct FactView {
+pub(crate) struct FactView {
     pub id: String,
     /// `bool`, `choice`, `number` or `date`.
     #[serde(rename = "type")]
@@ -38,14 +38,14 @@ pub struct FactView {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ChoiceView {
+pub(crate) struct ChoiceView {
     pub id: String,
     pub label: String,
 }
 
 /// A cited article with its text.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct CitationView {
+pub(crate) struct CitationView {
     pub citation: String,
     /// As readers cite it: 《…》第七条第（一）项.
     pub readable: String,
@@ -53,13 +53,13 @@ pub struct CitationView {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct QuestionView {
+pub(crate) struct QuestionView {
     pub fact: String,
     pub question: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct DefeatView {
+pub(crate) struct DefeatView {
     pub rule: String,
     pub by: Vec<String>,
     pub reason: String,
@@ -67,7 +67,7 @@ pub struct DefeatView {
 
 /// The evaluation, with the field names of `lvzhi evaluate --json` plus Chinese texts.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct EvaluationView {
+pub(crate) struct EvaluationView {
     /// `exemption|tolerance|exclusion|aggravation|none|undetermined`.
     pub outcome: String,
     /// `shall|may`, absent while undetermined or for `none` by default.
@@ -93,7 +93,7 @@ pub struct EvaluationView {
 /// The case judged under each governing pack: each result, which prevails and why, and where
 /// they differ.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct JudgementView {
+pub(crate) struct JudgementView {
     pub results: Vec<PackResultView>,
     /// The pack whose result applies; absent while undetermined.
     pub prevailing: Option<String>,
@@ -107,7 +107,7 @@ pub struct JudgementView {
 
 /// One governing pack's result.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PackResultView {
+pub(crate) struct PackResultView {
     pub pack: String,
     /// 《title》.
     pub title: String,
@@ -129,7 +129,7 @@ pub struct PackResultView {
 }
 
 /// The questions of pack `pack_id`, in order.
-pub fn facts(packs: &PackSet, pack_id: &str) -> Result<Vec<FactView>, AppError> {
+pub(crate) fn facts(packs: &PackSet, pack_id: &str) -> Result<Vec<FactView>, AppError> {
     let pack = packs
         .pack(pack_id)
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -157,7 +157,7 @@ pub fn facts(packs: &PackSet, pack_id: &str) -> Result<Vec<FactView>, AppError> 
 
 /// Facts from a form: `fact.<id>` fields; an empty value or `unknown` leaves the fact unknown.
 /// Values are typed by the pack (an unknown id or a wrong value is refused in Chinese).
-pub fn facts_from_form(
+pub(crate) fn facts_from_form(
     packs: &PackSet,
     pack_id: &str,
     fields: &FormValues,
@@ -253,7 +253,7 @@ fn citation_view(packs: &PackSet, c: &str) -> CitationView {
 }
 
 /// Evaluates a case's facts under pack 000 (with 从旧兼从轻 when both dates are given).
-pub fn evaluate(
+pub(crate) fn evaluate(
     packs: &PackSet,
     facts: &BTreeMap<String, serde_json::Value>,
     conduct: Option<NaiveDate>,
@@ -316,7 +316,7 @@ fn defeats(e: &lvzhi_rules::Evaluation) -> Vec<DefeatView> {
 
 /// The rule packs a case is judged under: those its governance recorded (that are loaded), or
 /// the application's own pack for a case recorded before bindings (000 alone, as before).
-pub fn governing(packs: &PackSet, g: Option<&lvzhi_processes::Governance>) -> Vec<String> {
+pub(crate) fn governing(packs: &PackSet, g: Option<&lvzhi_processes::Governance>) -> Vec<String> {
     let rules: Vec<String> = g
         .map(|g| {
             g.rules
@@ -335,7 +335,7 @@ pub fn governing(packs: &PackSet, g: Option<&lvzhi_processes::Governance>) -> Ve
 
 /// The key a question of `pack` is recorded under in a case: the application pack's own fact
 /// when one is the same question, else `"<origin pack>:<fact>"` (the pack that declares it).
-pub fn question_key(packs: &PackSet, pack: &str, fact: &str) -> String {
+pub(crate) fn question_key(packs: &PackSet, pack: &str, fact: &str) -> String {
     let vocab = application_pack();
     if let Some(own) = packs
         .same_fact_in(pack, fact, vocab)
@@ -380,7 +380,7 @@ fn answers(
 /// Evaluates a case's facts under every pack in `rules` (issue 20 item 3): each result with
 /// its citations, the one that prevails and why, and where they differ. Under the
 /// application's pack alone this is exactly [`evaluate`].
-pub fn judge(
+pub(crate) fn judge(
     packs: &PackSet,
     rules: &[String],
     facts: &BTreeMap<String, serde_json::Value>,
@@ -514,7 +514,7 @@ pub fn judge(
 /// The questions of other governing packs a case's interview asks besides the application
 /// pack's own: those the judgement still needs (`open`) and those already answered, grouped by
 /// regulation in the order the packs govern.
-pub fn other_questions(
+pub(crate) fn other_questions(
     packs: &PackSet,
     rules: &[String],
     open: &[QuestionView],
@@ -566,7 +566,7 @@ pub fn other_questions(
 }
 
 /// The recommendation as the workflow records it (plain strings; no engine types).
-pub fn recommendation(v: &EvaluationView) -> Option<lvzhi_workflow::Recommendation> {
+pub(crate) fn recommendation(v: &EvaluationView) -> Option<lvzhi_workflow::Recommendation> {
     if v.outcome == "undetermined" {
         return None;
     }

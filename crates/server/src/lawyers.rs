@@ -17,11 +17,11 @@ use crate::auth::User;
 use crate::error::AppError;
 
 /// 001 §26 ¶2.
-pub const MINIMUM: i64 = 2;
+pub(crate) const MINIMUM: i64 = 2;
 
 /// 聘请律师不足的机构（001 §26）。
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Shortfall {
+pub(crate) struct Shortfall {
     /// 机构编号。
     pub org_id: String,
     /// 机构名称。
@@ -34,7 +34,7 @@ pub struct Shortfall {
 
 /// The agencies among those `include` admits that retain fewer than two lawyers, in the order
 /// of the directory's ids.
-pub async fn shortfalls(
+pub(crate) async fn shortfalls(
     app: &App,
     include: impl Fn(&str) -> bool,
 ) -> Result<Vec<Shortfall>, AppError> {
@@ -70,7 +70,7 @@ pub async fn shortfalls(
 }
 
 /// The shortfalls of the agencies whose 维权办 `user` works in (their inbox).
-pub async fn of_office(app: &App, user: &User) -> Result<Vec<Shortfall>, AppError> {
+pub(crate) async fn of_office(app: &App, user: &User) -> Result<Vec<Shortfall>, AppError> {
     let orgs = user.orgs_with("office");
     if orgs.is_empty() {
         return Ok(Vec::new());
@@ -80,7 +80,7 @@ pub async fn of_office(app: &App, user: &User) -> Result<Vec<Shortfall>, AppErro
 
 /// The shortfalls `user` is concerned with: the agencies of the organisations they administer
 /// (the organisation page) and those whose 维权办 they work in (the inbox).
-pub async fn visible(app: &App, user: &User) -> Result<Vec<Shortfall>, AppError> {
+pub(crate) async fn visible(app: &App, user: &User) -> Result<Vec<Shortfall>, AppError> {
     let dir = app.directory();
     let admin = user.orgs_with("administrator");
     let office = user.orgs_with("office");

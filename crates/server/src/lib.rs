@@ -4,7 +4,7 @@
 //! request outside the server (DESIGN §5, intranet-first).
 //!
 //! Layers inside the crate:
-//! - [`app`]: the shared state (store, service, packs, access policies, directory cache, clock)
+//! - `app`: the shared state (store, service, packs, access policies, directory cache, clock)
 //!   and the router;
 //! - [`auth`]: accounts (argon2id), sessions (HttpOnly, SameSite=Strict cookies), CSRF tokens,
 //!   login limiting, bearer tokens for API clients;
@@ -13,32 +13,34 @@
 //! - `ui`: the pages; `api`: the JSON API and its OpenAPI 3.1 document;
 //! - [`demo`]: the demo organisation tree, accounts, expert pool and cases in every state;
 //! - [`scheduler`]: the in-server scheduler (due system events, reminders);
-//! - [`typeset`]: notices typeset with `lvzhi-documents` — sealed when issued, downloaded as PDF
+//! - `typeset`: notices typeset with `lvzhi-documents` — sealed when issued, downloaded as PDF
 //!   and DOCX.
+
+#![warn(missing_docs)]
 
 pub mod access;
 pub mod api;
-pub mod app;
-pub mod application_form;
+mod app;
+mod application_form;
 pub mod auth;
-pub mod bindings;
+mod bindings;
 pub mod cases;
-pub mod clock;
+mod clock;
 pub mod demo;
-pub mod error;
-pub mod evidence;
-pub mod grants;
-pub mod interview;
-pub mod lawyers;
-pub mod notices;
-pub mod once;
+mod error;
+mod evidence;
+mod grants;
+mod interview;
+mod lawyers;
+mod notices;
+mod once;
 /// The packs' periods and fact check: the service's (`lvzhi_service::packs`).
-pub use lvzhi_service::packs;
-pub mod rejections;
+use lvzhi_service::packs;
+mod rejections;
 pub mod scheduler;
-pub mod security;
-pub mod typeset;
-pub mod ui;
+mod security;
+mod typeset;
+mod ui;
 
 pub use app::{App, DataFiles, ServeConfig};
 pub use clock::Clock;

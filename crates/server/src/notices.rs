@@ -14,19 +14,20 @@ use crate::auth::User;
 use crate::cases::{self, CaseCtx};
 use crate::error::AppError;
 
-pub const PDF: &str = "application/pdf";
-pub const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub(crate) const PDF: &str = "application/pdf";
+pub(crate) const DOCX: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// What a document path asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Page,
     Pdf,
     Docx,
 }
 
 /// `3` → the page of notice 3; `3.pdf`, `3.docx` → its files. `None` for anything else.
-pub fn parse_file(file: &str) -> Option<(usize, Format)> {
+pub(crate) fn parse_file(file: &str) -> Option<(usize, Format)> {
     let (n, format) = match file.split_once('.') {
         None => (file, Format::Page),
         Some((n, "pdf")) => (n, Format::Pdf),
@@ -42,7 +43,7 @@ pub fn parse_file(file: &str) -> Option<(usize, Format)> {
 /// One issued notice of a case: its number (from 1, in order of issue), its text of record,
 /// its seal (if sealed) and the day it was sealed.
 #[derive(Debug, Clone)]
-pub struct Issued {
+pub(crate) struct Issued {
     pub n: usize,
     pub document: Document,
     pub seal: Option<DocumentSeal>,
@@ -53,14 +54,14 @@ pub struct Issued {
 /// as the document pages, downloads and API read them: every case's notices are numbered,
 /// sealed, downloaded and checked the same way.
 #[derive(Debug, Clone)]
-pub struct CaseDocuments {
+pub(crate) struct CaseDocuments {
     pub case_id: String,
     pub items: Vec<Issued>,
 }
 
 impl CaseDocuments {
     /// The notices of a loaded case, with their seals.
-    pub fn of(ctx: &CaseCtx) -> Self {
+    pub(crate) fn of(ctx: &CaseCtx) -> Self {
         let case = &ctx.case.case;
         let seals = case.seals();
         let items = case
@@ -85,12 +86,12 @@ impl CaseDocuments {
 
     /// The notices of case `case_id`, for a user who may view it (404 otherwise, as for a
     /// case that does not exist).
-    pub async fn load(app: &App, user: &User, case_id: &str) -> Result<Self, AppError> {
+    pub(crate) async fn load(app: &App, user: &User, case_id: &str) -> Result<Self, AppError> {
         Ok(Self::of(&cases::load(app, user, case_id).await?))
     }
 
     /// The notice `n`, or 404.
-    pub fn one(&self, n: usize) -> Result<&Issued, AppError> {
+    pub(crate) fn one(&self, n: usize) -> Result<&Issued, AppError> {
         self.items
             .iter()
             .find(|d| d.n == n)
@@ -100,7 +101,7 @@ impl CaseDocuments {
 
 /// The PDF of a notice and whether it is the sealed one: the archived file, re-hashed against
 /// its seal; or, without a seal, typeset now.
-pub async fn pdf(app: &App, case_id: &str, d: &Issued) -> Result<(Vec<u8>, bool), AppError> {
+pub(crate) async fn pdf(app: &App, case_id: &str, d: &Issued) -> Result<(Vec<u8>, bool), AppError> {
     let Some(seal) = &d.seal else {
         let typesetter = app.typesetter().clone();
         let document = d.document.clone();
@@ -143,7 +144,7 @@ pub async fn pdf(app: &App, case_id: &str, d: &Issued) -> Result<(Vec<u8>, bool)
 }
 
 /// The notice as an editable DOCX, typeset now.
-pub async fn docx(app: &App, d: &Issued) -> Result<Vec<u8>, AppError> {
+pub(crate) async fn docx(app: &App, d: &Issued) -> Result<Vec<u8>, AppError> {
     let typesetter = app.typesetter().clone();
     let document = d.document.clone();
     crate::typeset::blocking(move || typesetter.docx(&document))
@@ -174,7 +175,7 @@ pub(crate) fn rfc5987(s: &str) -> String {
 
 /// `A2026-000001-1-免责容错申请受理通知书.pdf` (with `（未定稿）` when unsealed) in UTF-8, and
 /// the ASCII `A2026-000001-1.pdf` for old clients (RFC 6266 / RFC 5987).
-pub fn content_disposition(case_id: &str, d: &Issued, ext: &str, sealed: bool) -> String {
+pub(crate) fn content_disposition(case_id: &str, d: &Issued, ext: &str, sealed: bool) -> String {
     let title: String = d
         .document
         .title
@@ -191,7 +192,11 @@ pub fn content_disposition(case_id: &str, d: &Issued, ext: &str, sealed: bool) -
 }
 
 /// A file reply: its type, its name, never cached.
-pub fn file_response(bytes: Vec<u8>, content_type: &'static str, disposition: &str) -> Response {
+pub(crate) fn file_response(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    disposition: &str,
+) -> Response {
     let mut res = (StatusCode::OK, bytes).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -203,7 +208,7 @@ pub fn file_response(bytes: Vec<u8>, content_type: &'static str, disposition: &s
 }
 
 /// The PDF or DOCX of notice `n`, for pages and the API alike.
-pub async fn file(
+pub(crate) async fn file(
     app: &App,
     docs: &CaseDocuments,
     n: usize,

@@ -29,9 +29,9 @@ use crate::auth::{self, User, Via};
 use crate::error::AppError;
 
 /// The header API clients send.
-pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+pub(crate) const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// Sent with an answer that repeats an earlier one.
-pub const REPLAYED: &str = "idempotent-replayed";
+pub(crate) const REPLAYED: &str = "idempotent-replayed";
 /// How long a repeat waits for the first request's answer before it is told to look later.
 const WAIT: Duration = Duration::from_secs(10);
 /// The largest answer kept for a repeat (a page or a JSON result; files are not writes).
@@ -42,7 +42,7 @@ const MAX_FINGERPRINT_BYTES: usize = crate::evidence::MAX_BODY_BYTES;
 /// The claim a page form's extractor made, for the layer to complete or release once the
 /// handler has answered.
 #[derive(Clone, Default)]
-pub struct Slot(Arc<Mutex<Option<(String, String)>>>);
+pub(crate) struct Slot(Arc<Mutex<Option<(String, String)>>>);
 
 impl Slot {
     fn set(&self, scope: &str, key: &str) {
@@ -57,13 +57,13 @@ impl Slot {
 }
 
 /// A fresh one-use token for a form.
-pub fn token() -> String {
+pub(crate) fn token() -> String {
     auth::random_token()
 }
 
 /// The layer for pages: gives every request a [`Slot`]; after the handler, keeps the answer of
 /// a claimed form that succeeded, or releases the claim of one that did not.
-pub async fn pages(State(app): State<App>, mut req: Request, next: Next) -> Response {
+pub(crate) async fn pages(State(app): State<App>, mut req: Request, next: Next) -> Response {
     let slot = Slot::default();
     req.extensions_mut().insert(slot.clone());
     let res = next.run(req).await;
@@ -91,7 +91,7 @@ pub async fn pages(State(app): State<App>, mut req: Request, next: Next) -> Resp
 /// Claims a page form's `_once` token (called by the form extractors once the CSRF token has
 /// matched). `Ok(())` to go ahead; `Err` with the answer to give instead: the first request's,
 /// or a page saying it is still being handled.
-pub async fn claim_form(
+pub(crate) async fn claim_form(
     app: &App,
     user: &User,
     extensions: &axum::http::Extensions,
@@ -120,7 +120,7 @@ pub async fn claim_form(
 }
 
 /// The layer for the API: a write with an `Idempotency-Key` is answered once.
-pub async fn api(State(app): State<App>, req: Request, next: Next) -> Response {
+pub(crate) async fn api(State(app): State<App>, req: Request, next: Next) -> Response {
     if req.method().is_safe() || !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }

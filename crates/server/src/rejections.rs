@@ -18,15 +18,15 @@ use crate::error::AppError;
 
 /// The longest request target served (a browser's address bar holds far less); a longer one
 /// is 414. The HTTP library's own limit, far above it, answers without a body.
-pub const MAX_URI_BYTES: usize = 8 * 1024;
+pub(crate) const MAX_URI_BYTES: usize = 8 * 1024;
 /// The most header fields and header bytes served (431 past either).
-pub const MAX_HEADERS: usize = 64;
-pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+pub(crate) const MAX_HEADERS: usize = 64;
+pub(crate) const MAX_HEADER_BYTES: usize = 32 * 1024;
 
 /// The largest framework answer this layer reads to find out what it said.
 const MAX_REJECTION_BYTES: usize = 16 * 1024;
 
-pub async fn chinese(req: Request, next: Next) -> Response {
+pub(crate) async fn chinese(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     if req.uri().to_string().len() > MAX_URI_BYTES {
         return answer(
@@ -197,7 +197,7 @@ fn foreign_charset(headers: &HeaderMap) -> Option<String> {
 
 /// A body's bytes as a page form would send them, refused when any field is not UTF-8 (the
 /// framework's decoder would replace the bytes with U+FFFD and the mojibake be recorded).
-pub fn checked_form(bytes: &[u8]) -> Result<Vec<(String, String)>, AppError> {
+pub(crate) fn checked_form(bytes: &[u8]) -> Result<Vec<(String, String)>, AppError> {
     let mut out = Vec::new();
     for pair in bytes.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
         let (k, v) = match pair.iter().position(|b| *b == b'=') {

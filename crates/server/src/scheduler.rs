@@ -22,11 +22,11 @@ use crate::app::App;
 use crate::error::AppError;
 
 /// Time between passes.
-pub const INTERVAL: Duration = Duration::from_secs(60);
+pub(crate) const INTERVAL: Duration = Duration::from_secs(60);
 
 /// An owner id for this process's leases: process id plus a random part, so two processes on
 /// two hosts never share one.
-pub fn owner_id() -> String {
+pub(crate) fn owner_id() -> String {
     let token = crate::auth::random_token();
     format!(
         "lvzhi-server-{}-{}",
@@ -76,12 +76,17 @@ async fn run(app: App, owner: String) {
 /// An open deadline due soon or passed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reminder {
+    /// The case's id.
     pub case_id: String,
+    /// The id of the step that is due.
     pub step: String,
+    /// Its due day.
     pub due: NaiveDate,
+    /// Whether the due day has passed.
     pub overdue: bool,
     /// Working days from today to the due day (negative when overdue).
     pub working_days_left: i64,
+    /// The article that sets the period.
     pub article: String,
 }
 
@@ -115,12 +120,15 @@ impl Reminder {
 /// What one pass did.
 #[derive(Debug, Default)]
 pub struct PassReport {
+    /// The statutory day the pass ran for.
     pub today: NaiveDate,
     /// Cases whose system events were fired.
     pub fired: Vec<String>,
+    /// Deadlines due soon or passed.
     pub reminders: Vec<Reminder>,
     /// Failures, for the log (their detail, not the user's sentence).
     pub tick_error: Option<String>,
+    /// Why the reminders could not be listed, if they could not.
     pub reminder_error: Option<String>,
 }
 
@@ -162,7 +170,7 @@ pub async fn pass(app: &App, owner: &str) -> PassReport {
 }
 
 /// Open deadlines of all cases due within `remind_within_wd` working days of `today`, or passed.
-pub async fn reminders(app: &App, today: NaiveDate) -> Result<Vec<Reminder>, AppError> {
+pub(crate) async fn reminders(app: &App, today: NaiveDate) -> Result<Vec<Reminder>, AppError> {
     let service = app.service();
     let cal = service.calendar();
     let within = Period::WorkingDays(app.remind_within_wd());
@@ -187,14 +195,14 @@ pub async fn reminders(app: &App, today: NaiveDate) -> Result<Vec<Reminder>, App
 
 /// Which reminders were already logged today: each (case, step) once per day.
 #[derive(Debug, Default)]
-pub struct ReminderLog {
+pub(crate) struct ReminderLog {
     day: Option<NaiveDate>,
     seen: HashSet<(String, String)>,
 }
 
 impl ReminderLog {
     /// The lines not yet logged for `today`; a new day starts afresh.
-    pub fn new_lines(&mut self, today: NaiveDate, reminders: &[Reminder]) -> Vec<String> {
+    pub(crate) fn new_lines(&mut self, today: NaiveDate, reminders: &[Reminder]) -> Vec<String> {
         if self.day != Some(today) {
             self.day = Some(today);
             self.seen.clear();

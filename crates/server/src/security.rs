@@ -8,15 +8,15 @@ use axum::response::Response;
 
 use crate::app::App;
 
-pub const CSP: &str =
+pub(crate) const CSP: &str =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// HSTS when the server runs behind TLS (`--secure-cookies`): a year, subdomains included; a
 /// browser that has seen it never again speaks plain HTTP to this host (issue 19 item 7).
-pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+pub(crate) const HSTS: &str = "max-age=31536000; includeSubDomains";
 
-pub async fn headers(State(app): State<App>, req: Request, next: Next) -> Response {
+pub(crate) async fn headers(State(app): State<App>, req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/assets/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();

@@ -82,11 +82,11 @@ impl Typesetter {
 }
 
 /// How long a download waits for a place on the pool.
-pub const QUEUE_WAIT: Duration = Duration::from_secs(5);
+pub(crate) const QUEUE_WAIT: Duration = Duration::from_secs(5);
 /// How long sealing a notice being issued waits for a place.
-pub const SEAL_WAIT: Duration = Duration::from_secs(60);
+pub(crate) const SEAL_WAIT: Duration = Duration::from_secs(60);
 /// The longest a download waits for its typesetting.
-pub const TIME_LIMIT: Duration = Duration::from_secs(60);
+pub(crate) const TIME_LIMIT: Duration = Duration::from_secs(60);
 
 /// Why a typesetting job gave no document.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -101,13 +101,13 @@ pub enum TypesetError {
 
 /// Places on the typesetting pool: a counter and a condition variable, so that a blocking
 /// thread can wait for a place with a time limit.
-pub struct Pool {
+pub(crate) struct Pool {
     free: Mutex<usize>,
     freed: Condvar,
 }
 
 /// A place on the pool, given back when dropped.
-pub struct Place<'a>(&'a Pool);
+pub(crate) struct Place<'a>(&'a Pool);
 
 impl Drop for Place<'_> {
     fn drop(&mut self) {
@@ -121,7 +121,7 @@ impl Drop for Place<'_> {
 }
 
 impl Pool {
-    pub fn new(places: usize) -> Self {
+    pub(crate) fn new(places: usize) -> Self {
         Pool {
             free: Mutex::new(places.max(1)),
             freed: Condvar::new(),
@@ -129,7 +129,7 @@ impl Pool {
     }
 
     /// Waits up to `wait` for a place (blocking: call it on a blocking thread).
-    pub fn acquire(&self, wait: Duration) -> Option<Place<'_>> {
+    pub(crate) fn acquire(&self, wait: Duration) -> Option<Place<'_>> {
         let guard = match self.free.lock() {
             Ok(g) => g,
             Err(p) => p.into_inner(),
@@ -150,13 +150,13 @@ impl Pool {
 }
 
 /// The process's pool: one place per core.
-pub fn pool() -> &'static Pool {
+pub(crate) fn pool() -> &'static Pool {
     static POOL: OnceLock<Pool> = OnceLock::new();
     POOL.get_or_init(|| Pool::new(std::thread::available_parallelism().map_or(2, |n| n.get())))
 }
 
 /// Runs a blocking typesetting job off the async runtime, on the bounded pool.
-pub async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     job: impl FnOnce() -> Result<T, String> + Send + 'static,
 ) -> Result<T, TypesetError> {
     let task = tokio::task::spawn_blocking(move || {

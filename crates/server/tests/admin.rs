@@ -2,6 +2,8 @@
 //! temporary directory, a fixed clock, the embedded calendar and the repository's packs): who
 //! may administer what, and that refused input changes nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::sync::Arc;

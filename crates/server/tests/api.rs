@@ -2,6 +2,8 @@
 //! policy packs, a fixed clock, a small directory seeded through the store, and requests sent
 //! straight into the router.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use axum::body::Body;

@@ -6,6 +6,8 @@
 //! at `/forms/application-form.pdf` linked from the apply page; the case page links the filled
 //! one; the OpenAPI document lists the route.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::process::Command as Process;

@@ -23,6 +23,8 @@
 //! The chain head is the same before and after: the matrix writes nothing. A few hand-checked
 //! cells make sure the test fails if the policies were emptied or widened.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -13,6 +13,8 @@
 //! `target/browser-artifacts/NN-step.png`. Without `chromedriver` or `/usr/bin/chromium` the test
 //! says it is skipped and passes (CI installs both, see `.ci/run`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::time::{Duration, Instant};

@@ -13,6 +13,8 @@
 //! `/usr/bin/chromium` the test says it is skipped and passes (CI installs both, see `.ci/run`).
 //! The harness is `tests/common/browser.rs`, shared with `tests/browser.rs`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use common::browser::{Browser, GAT_OFFICE, OFFICE, OFFICER2, OTHER_BANNER_OFFICER, PARENT_OFFICE};

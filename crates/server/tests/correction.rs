@@ -3,6 +3,8 @@
 //! officer and category (000 §31 ¶2); a unit's risk point with its warning (002 §17, 003); the
 //! officer's result-use page (000 §30, 003); the retained-lawyer warning (001 §26).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use axum::http::StatusCode;

@@ -2,6 +2,8 @@
 //! the procedure represented, the chain intact, every account able to sign in, scope enforced,
 //! and the scheduler's pass finding nothing left to fire but deadlines to remind of.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::collections::BTreeSet;

@@ -5,6 +5,8 @@
 //! the 核对 form tells a genuine copy from an altered one; a notice without a seal is typeset on
 //! demand and marked 未定稿; an archived file altered on disk is refused.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::path::PathBuf;

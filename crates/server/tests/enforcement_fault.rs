@@ -3,6 +3,8 @@
 //! by the 警务督察部门, appealed to the higher agency (§27), recorded in the file (§22). On a
 //! directory of 内蒙古自治区公安厅 → 阿拉善盟公安局 → 阿拉善左旗公安局 → 巴彦浩特派出所.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use common::world::{post_form, three_levels, Account, World, BH, MENG, YQ, ZQ};

@@ -3,6 +3,8 @@
 //! an officer of another unit and a digest not in the case are refused, a file altered on disk
 //! is refused on download with the Chinese message, and an upload without CSRF changes nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::path::PathBuf;

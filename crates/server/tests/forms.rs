@@ -2,6 +2,8 @@
 //! panel with its conflict checks, and the refusals (403 by policy or role, 422 by stage, 400
 //! for a missing field, 409 for a stale version) — each answered in Chinese with the form kept.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use common::{org, person, Client, Reply, Target, TestApp, Who};

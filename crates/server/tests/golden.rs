@@ -18,6 +18,8 @@
 //! `LVZHI_GOLDEN_UPDATE=1 cargo test -p lvzhi-server --test golden` writes the snapshot (and the
 //! database) anew: only for a change of behaviour made on purpose, said so in its commit.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::path::{Path, PathBuf};

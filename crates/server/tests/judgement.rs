@@ -4,6 +4,8 @@
 //! case page (live interview included) and in the API; a request naming no packs keeps 000
 //! alone.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use common::world::World;

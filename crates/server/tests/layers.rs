@@ -2,6 +2,8 @@
 //! `api` renders what `cases` returns, as `ui` does; a page module that the API imported would
 //! put page logic back on the API's path.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::path::{Path, PathBuf};
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

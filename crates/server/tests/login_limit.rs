@@ -4,6 +4,8 @@
 //! by anyone locked the real user out for 15 minutes. Alone in its test binary: it counts the
 //! process's password checks.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use axum::http::StatusCode;

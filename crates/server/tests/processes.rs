@@ -2,6 +2,8 @@
 //! §29(六), §31–33) and 正名 (001 §29(五), 002 §18), over the API and the pages, on a directory
 //! of three levels: 内蒙古自治区公安厅 → 阿拉善盟公安局 → 阿拉善左旗公安局 → 巴彦浩特派出所.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use common::world::{post_form, three_levels, Account, World, BH, GAT, MENG, YQ, ZQ};

@@ -2,6 +2,8 @@
 //! rejections, bodies the server cannot read as UTF-8, texts past their limits, HSTS. Each
 //! test failed on e4b0d83, the commit before the fix.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use axum::body::Body;

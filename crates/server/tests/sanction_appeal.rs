@@ -4,6 +4,8 @@
 //! reported and verified. On a directory of 阿拉善盟公安局 → 阿拉善左旗公安局 → 巴彦浩特派出所
 //! and the 左旗's 政治处, which decided the sanction.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use common::org;

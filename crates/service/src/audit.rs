@@ -16,10 +16,13 @@ use serde::Serialize;
 /// One evidence record the audit speaks of.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EvidenceRecord {
+    /// The case it is recorded on.
     pub case_id: String,
     /// The event's place in the chain.
     pub seq: i64,
+    /// The file's SM3 digest, as recorded.
     pub sm3: String,
+    /// The file's name, as recorded.
     pub file_name: String,
     /// Who recorded it.
     pub person_id: String,
@@ -31,12 +34,16 @@ pub struct EvidenceRecord {
 /// An archived notice: case, number, SM3.
 pub type ArchivedNotice = (String, usize, String);
 
+/// What the evidence audit found: the counts, and each record or notice that does not match.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct EvidenceAudit {
     /// Evidence records, files in the store, sealed notices, notices in the archive.
     pub records: usize,
+    /// Files in the evidence store.
     pub files: usize,
+    /// Sealed notices in the record.
     pub seals: usize,
+    /// Notices in the archive.
     pub archived: usize,
     /// Recorded, but the file is not in the store or no longer has its digest.
     pub missing_files: Vec<EvidenceRecord>,

@@ -63,13 +63,18 @@ pub trait Directory: Send + Sync {
 /// A case loaded from the store, of any process.
 #[derive(Clone)]
 pub struct ProcessCase {
+    /// The case's id.
     pub case_id: String,
+    /// The process it follows.
     pub process: &'static dyn CaseType,
+    /// Its replayed state, behind the process's type.
     pub case: Box<dyn AnyCase>,
+    /// Its events as stored, in order.
     pub stored: Vec<StoredEvent>,
 }
 
 impl ProcessCase {
+    /// Events recorded: what a command sends back as `expected_version`.
     pub fn version(&self) -> i64 {
         self.stored.len() as i64
     }
@@ -78,29 +83,46 @@ impl ProcessCase {
 /// A case as its page and the API show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProcessView {
+    /// The case's id.
     pub case_id: String,
+    /// Its process's kind (`application`, `incident`, …).
     pub kind: String,
+    /// The process's Chinese name.
     pub kind_zh: String,
+    /// Events recorded.
     pub version: i64,
+    /// The current stage's id.
     pub stage: String,
+    /// The current stage in Chinese.
     pub stage_zh: String,
+    /// The case's title.
     pub title: String,
+    /// The handling organisation.
     pub org_id: String,
+    /// Its facts for the page, in order.
     pub facts: Vec<lvzhi_processes::Fact>,
+    /// Its open deadlines.
     pub deadlines: Vec<ProcessDeadlineView>,
+    /// Its events, in order, as the timeline shows them.
     pub timeline: Vec<TimelineEntry>,
+    /// The notices issued, in order of issue.
     pub documents: Vec<lvzhi_processes::Document>,
     /// The seals of the notices (`seal.document` from 1): the SM3 of each archived PDF and the
     /// day it was sealed.
     pub seals: Vec<lvzhi_processes::SealEntry>,
+    /// Who and which organisations the case involves, as (relation, id).
     pub links: Vec<(String, String)>,
+    /// The replayed state as JSON.
     pub state: serde_json::Value,
 }
 
+/// An open deadline as a case page shows it: the step, and how it stands today.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProcessDeadlineView {
+    /// The open step and its due day.
     #[serde(flatten)]
     pub deadline: lvzhi_processes::OpenDeadline,
+    /// Whether the due day has passed.
     pub overdue: bool,
     /// Working days from today to the due day (negative when overdue).
     pub working_days_left: i64,

@@ -20,7 +20,9 @@ use lvzhi_store::OrgPacks;
 /// (in `chain`, the organisation first, then each one above it) that set them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Bound {
+    /// The procedure pack's id and the organisation that bound it, if any did.
     pub procedure: Option<(String, String)>,
+    /// The rule packs' ids and the organisation that bound them, if any did.
     pub rules: Option<(Vec<String>, String)>,
 }
 
@@ -77,8 +79,11 @@ impl Bound {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{org}适用的规定（{titles}）未规定{process}的程序，不能在本机构立案；如确属适用，请系统管理员在“机构适用规定”中绑定相应的政策包")]
 pub struct NotGoverned {
+    /// The organisation's name.
     pub org: String,
+    /// The process's Chinese name.
     pub process: String,
+    /// The titles of the regulations that govern there.
     pub titles: String,
 }
 

@@ -26,6 +26,8 @@
 //! Bulk imports ([`Service::import_batch`]) seal nothing: their notices were issued on paper,
 //! and the paper is what a later check compares.
 
+#![warn(missing_docs)]
+
 mod engine;
 pub mod governance;
 mod result_use;
@@ -60,33 +62,48 @@ use serde::Serialize;
 /// The case kind stored in the read model for 000 applications.
 pub const APPLICATION: &str = "application";
 
+/// Why a case could not be loaded, opened or acted on, in formal Chinese.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
+    /// The record could not be read or written.
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// Refused by the 000 application workflow (its Chinese reason).
     #[error("{0}")]
     Workflow(#[from] WorkflowError),
+    /// No case with this id.
     #[error("案件 {0} 不存在")]
     NotFound(String),
+    /// A case id that is not of the accepted form.
     #[error(
         "案件编号“{0}”无效：只能包含字母、数字、连字符和下划线，不能以下划线开头，长度 1 至 64"
     )]
     BadCaseId(String),
+    /// A case with this id already exists.
     #[error("案件 {0} 已存在，不能重复立案")]
     Exists(String),
+    /// An application opened by a command that does not open one.
     #[error("立案只能通过“提出申请”（file）或“主动启动”（open_ex_officio）操作")]
     NotACreation,
+    /// Facts that the governing pack's vocabulary does not accept (the check's message).
     #[error("{0}")]
     Facts(String),
     /// Refused by a process of `lvzhi_processes` (its Chinese reason).
     #[error("{0}")]
     Process(#[from] lvzhi_processes::ProcessError),
+    /// No process of this kind is registered.
     #[error("案件类型“{0}”不存在")]
     UnknownKind(String),
     /// A command that is not a command of the process: serde's words and the field's path (the
     /// server words them in Chinese).
     #[error("办理命令无法识别（{path}）：{message}")]
-    Command { path: String, message: String },
+    Command {
+        /// The path of the field at fault.
+        path: String,
+        /// serde's message.
+        message: String,
+    },
+    /// A case of a process opened by a command that does not open one (the process named).
     #[error("{0}只能通过立案操作开始")]
     NotAProcessCreation(&'static str),
     /// A text, list or map past its limit (`limits`).
@@ -95,14 +112,23 @@ pub enum ServiceError {
     /// Evidence named by its digest without proof that this person uploaded the file to this
     /// case (issue 19): a digest seen elsewhere must not make another case's file readable.
     #[error("证据文件须随登记一并上传：未找到您在 {hours} 小时内向本案件上传该文件（SM3 {sm3_short}…）的记录，仅凭摘要不能登记证据材料")]
-    EvidenceNotUploaded { sm3_short: String, hours: i64 },
+    EvidenceNotUploaded {
+        /// The digest's first hex digits, as the message shows them.
+        sm3_short: String,
+        /// How many hours back an upload counts.
+        hours: i64,
+    },
     /// The regulations bound to the organisation do not provide the process (issue 20).
     #[error("{0}")]
     NotGoverned(#[from] governance::NotGoverned),
+    /// A recorded event that does not read as an event of the case's process.
     #[error("案件 {case_id} 的第 {version} 个事件无法读取（{detail}），请运行 lvzhi audit verify 检查记录")]
     CorruptEvent {
+        /// The case's id.
         case_id: String,
+        /// The event's number in the case, from 1.
         version: i64,
+        /// Why it does not read.
         detail: String,
     },
 }
@@ -110,49 +136,75 @@ pub enum ServiceError {
 /// A case loaded from the store.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The case's id.
     pub case_id: String,
+    /// Its replayed state.
     pub state: State,
+    /// Its events, read back from the record.
     pub events: Vec<Event>,
+    /// The same events as stored.
     pub stored: Vec<StoredEvent>,
 }
 
 /// What `case show` prints: the state, every open deadline, and the timeline.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseView {
+    /// The case's id.
     pub case_id: String,
+    /// Events recorded.
     pub version: i64,
+    /// The current stage's id.
     pub stage: String,
     /// The stage in Chinese, as pages and notices name it.
     pub stage_zh: String,
+    /// The case's title.
     pub title: String,
+    /// The handling organisation, once known.
     pub org_id: Option<String>,
+    /// Its open deadlines.
     pub deadlines: Vec<DeadlineView>,
+    /// Its events, in order.
     pub timeline: Vec<TimelineEntry>,
+    /// The notices issued, in order of issue.
     pub documents: Vec<lvzhi_workflow::Document>,
     /// The seals of the documents sealed so far (issue 6), by document number.
     pub seals: Vec<DocumentSeal>,
 }
 
+/// An open deadline of an application, and how it stands today.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadlineView {
+    /// The open step and its due day.
     #[serde(flatten)]
     pub deadline: OpenDeadline,
+    /// Whether the due day has passed.
     pub overdue: bool,
     /// Working days from today to the due day (negative when overdue).
     pub working_days_left: i64,
 }
 
+/// One event of a case as the timeline shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEntry {
+    /// The event's place in the whole record's chain.
     pub seq: i64,
+    /// Its number in the case, from 1.
     pub version: i64,
+    /// When it was stored.
     pub recorded_at: String,
+    /// The statutory day it happened.
     pub on: NaiveDate,
+    /// The event kind's id.
     pub kind: String,
+    /// The id of the person who acted (`system` for the system).
     pub actor: String,
+    /// The role they acted in.
     pub role: String,
+    /// The event in one Chinese line.
     pub description: String,
+    /// The reason given with it, if any.
     pub reason: Option<String>,
+    /// Its SM3 chain hash.
     pub hash: String,
 }
 
@@ -167,7 +219,9 @@ pub type ImportedCase = (String, Vec<(Actor, Command, NaiveDate)>);
 /// A notice typeset for printing: the PDF that is archived and whose digest is sealed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedPdf {
+    /// The PDF file.
     pub pdf: Vec<u8>,
+    /// Its number of pages.
     pub pages: u32,
     /// The font families the PDF is set in.
     pub fonts: Vec<String>,
@@ -367,6 +421,8 @@ impl Service {
 }
 
 impl Service {
+    /// An engine over `store`, counting by `calendar` and each pack's `periods`; no fact check
+    /// and no sealing until they are set.
     pub fn new(store: Store, calendar: Calendar, periods: PackPeriods) -> Self {
         Service {
             store,
@@ -493,10 +549,12 @@ impl Service {
         self
     }
 
+    /// The record it reads and writes.
     pub fn store(&self) -> &Store {
         &self.store
     }
 
+    /// The working-day calendar it counts by.
     pub fn calendar(&self) -> &Calendar {
         &self.calendar
     }

@@ -12,6 +12,7 @@ use lvzhi_workflow::ProcedurePeriods;
 /// The pack whose procedure the application workflow follows.
 pub const APPLICATION_PACK: &str = "000";
 
+/// The application's periods, from the 000 pack of `set`.
 pub fn procedure_periods(set: &PackSet) -> Result<ProcedurePeriods, String> {
     let pack = set.pack(APPLICATION_PACK).map_err(|e| e.to_string())?;
     ProcedurePeriods::from_map(&pack.period_map()).map_err(|e| e.to_string())

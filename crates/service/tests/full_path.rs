@@ -3,6 +3,8 @@
 //! opinion approved by the 副主任 and issued → 复议 → reply → 复核 at the parent committee →
 //! reply → publicity (≥ 5 days, 000 §23) → recommendation to revoke → adopted (000 §26–27).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -5,6 +5,8 @@
 //! deadlines without a rebuild, and a process the governing regulations do not provide cannot be
 //! opened (nothing is written).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};

@@ -4,6 +4,8 @@
 //! directory, refused commands writing nothing, stale versions refused, and the read model
 //! (kind, stage, deadlines with their role and label, links).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::collections::BTreeMap;

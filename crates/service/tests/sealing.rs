@@ -3,6 +3,8 @@
 //! issued it; a notice that cannot be rendered is still issued, unsealed. The renderer here is a
 //! stand-in (the server's typesets with typst): the service only needs bytes, pages and fonts.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::collections::BTreeMap;

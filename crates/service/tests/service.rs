@@ -2,6 +2,8 @@
 //! shape, registered, deemed accepted by the scheduler exactly once (000 §13), refused commands
 //! writing nothing, and stale versions refused.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::collections::BTreeMap;

@@ -8,6 +8,8 @@
 //! second with the SM3 chain and full durability, as a ratio to plain inserts of the same rows
 //! with the same durability settings.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A benchmark: a failed unwrap stops it.
+
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 

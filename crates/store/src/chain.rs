@@ -11,14 +11,23 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// The fields of an event that the chain covers.
 pub struct Link<'a> {
+    /// The event's place in the whole chain.
     pub seq: i64,
+    /// The case it belongs to.
     pub case_id: &'a str,
+    /// Its number in the case, from 1.
     pub case_version: i64,
+    /// When it was stored.
     pub at: &'a str,
+    /// Who acted (person id).
     pub actor: &'a str,
+    /// The role they acted in.
     pub role: &'a str,
+    /// The event kind's id.
     pub kind: &'a str,
+    /// The reason given with it, if any.
     pub reason: Option<&'a str>,
+    /// The event's JSON.
     pub payload: &'a str,
 }
 

@@ -40,9 +40,13 @@ const DEPARTMENT_RELATION_SQL: &str = "'department'";
 /// An organisation; `parent_id` places it in the tree (none for a root).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgRecord {
+    /// The organisation's id.
     pub id: String,
+    /// Its parent's id (none for a root).
     pub parent_id: Option<String>,
+    /// Its full name.
     pub name: String,
+    /// What kind of body it is (`police`, `prison`, …).
     pub kind: String,
 }
 
@@ -51,20 +55,30 @@ pub struct OrgRecord {
 /// organisation above (see `lvzhi_service::governance`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgPacks {
+    /// The organisation's id.
     pub org_id: String,
+    /// The procedure pack it binds, if any.
     pub procedure: Option<String>,
+    /// The rule packs it binds (empty: inherited).
     pub rules: Vec<String>,
 }
 
 /// A person as the directory shows them (never with a password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRecord {
+    /// The person's id.
     pub id: String,
+    /// Their name of record.
     pub name: String,
+    /// Their organisation.
     pub org_id: String,
+    /// Their post (职务).
     pub title: String,
+    /// Their login name, if they may sign in.
     pub login: Option<String>,
+    /// Whether they must change their password before anything else.
     pub must_change_password: bool,
+    /// Whether the account is disabled.
     pub disabled: bool,
 }
 
@@ -72,30 +86,45 @@ pub struct PersonRecord {
 /// outside nor written into an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Credentials {
+    /// The person's id.
     pub person_id: String,
+    /// The argon2id hash (PHC string) of the password.
     pub password_hash: String,
+    /// Whether the password must be changed at sign-in.
     pub must_change_password: bool,
+    /// Whether the account is disabled.
     pub disabled: bool,
 }
 
 /// A role held by a person for an organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantRecord {
+    /// The person's id.
     pub person_id: String,
+    /// The role's id.
     pub role: String,
+    /// The organisation at which it is held.
     pub org_id: String,
 }
 
 /// A member of the expert pool panels are drawn from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpertRecord {
+    /// The expert's id.
     pub id: String,
+    /// Their name.
     pub name: String,
+    /// Their category (`legal_expert`, …).
     pub category: String,
+    /// Where they work.
     pub affiliation: String,
+    /// The eligibility conditions recorded as met (000 §18–19).
     pub eligibility: serde_json::Value,
+    /// Their person id, if they have an account.
     pub person_id: Option<String>,
+    /// A free note.
     pub note: String,
+    /// Whether panels may draw them.
     pub active: bool,
     /// The organisation that retains this expert as its lawyer (聘请律师, 001 §26); a retained
     /// lawyer is an active `legal_expert` with this set.
@@ -109,18 +138,26 @@ pub const LAWYER_CATEGORY: &str = "legal_expert";
 /// A live session, found by the hash of its cookie.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SessionRecord {
+    /// The person signed in.
     pub person_id: String,
+    /// The session's CSRF token.
     pub csrf: String,
+    /// When it expires.
     pub expires_at: DateTime<Utc>,
 }
 
 /// An API token as listed (its secret is stored only as a hash, and never shown).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiTokenRecord {
+    /// The token's id.
     pub id: String,
+    /// The person it acts for.
     pub person_id: String,
+    /// Its label, as given when it was issued.
     pub label: String,
+    /// When it was issued.
     pub created_at: String,
+    /// When it was revoked, if it was.
     pub revoked_at: Option<String>,
 }
 
@@ -128,7 +165,9 @@ pub struct ApiTokenRecord {
 /// person id) or `parent_committee` (target: an organisation id).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseLink {
+    /// How the target is involved.
     pub relation: String,
+    /// A person or organisation id.
     pub target: String,
 }
 
@@ -161,21 +200,30 @@ pub struct CaseScope {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct KindScope {
+    /// The case kinds this part admits.
     pub kinds: Vec<String>,
+    /// Organisations whose cases it admits.
     pub orgs: Vec<String>,
+    /// Organisations whose escalated cases it admits.
     pub escalated_orgs: Vec<String>,
 }
 
 /// A page of cases within a scope, with optional filters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseQuery {
+    /// Which cases may be listed at all.
     pub scope: CaseScope,
+    /// Only cases at this stage.
     pub state: Option<String>,
+    /// Only cases of this kind.
     pub kind: Option<String>,
+    /// Only cases handled by this organisation.
     pub org_id: Option<String>,
     /// Only cases with an open deadline due on or before this day.
     pub due_until: Option<NaiveDate>,
+    /// The most cases to return.
     pub limit: i64,
+    /// How many to skip (paging).
     pub offset: i64,
     /// Count the scope only this far (issue 21): a total above it is reported as `n + 1`, read
     /// off at most `n + 1` index entries per part of the scope instead of every case it allows.
@@ -186,18 +234,27 @@ pub struct CaseQuery {
 /// An open deadline with enough of its case to list it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScopedDeadline {
+    /// The case's id.
     pub case_id: String,
+    /// Its title.
     pub title: String,
+    /// Its current stage's id.
     pub state: String,
+    /// Its handling organisation.
     pub org_id: String,
+    /// The id of the step that is due.
     pub step: String,
+    /// The due day.
     pub due: NaiveDate,
+    /// Whether the due day counts over a year with no holiday schedule loaded.
     pub provisional: bool,
+    /// The article that sets the period.
     pub article: String,
     /// The case's kind (`application`, `incident`, …).
     pub kind: String,
     /// Who must act, and the step in Chinese, as the projection wrote them (may be empty).
     pub role: String,
+    /// The step in Chinese.
     pub label: String,
 }
 
@@ -612,6 +669,7 @@ impl Store {
         )
     }
 
+    /// An organisation by id.
     pub async fn org(&self, id: &str) -> Result<Option<OrgRecord>, StoreError> {
         fetch_opt!(
             self,
@@ -789,6 +847,7 @@ impl Store {
         Ok(())
     }
 
+    /// A person by id.
     pub async fn person(&self, id: &str) -> Result<Option<PersonRecord>, StoreError> {
         fetch_opt!(
             self,
@@ -928,6 +987,7 @@ impl Store {
         Ok(())
     }
 
+    /// The roles a person holds.
     pub async fn grants_of(&self, person_id: &str) -> Result<Vec<GrantRecord>, StoreError> {
         fetch_rows!(
             self,
@@ -941,6 +1001,7 @@ impl Store {
         )
     }
 
+    /// Every grant of the directory.
     pub async fn all_grants(&self) -> Result<Vec<GrantRecord>, StoreError> {
         fetch_rows!(
             self,
@@ -1036,6 +1097,7 @@ impl Store {
 
     // ---- sessions (operational state: not chained) ----
 
+    /// Records a new session (its token stored only as a hash).
     pub async fn create_session(
         &self,
         token_hash: &str,
@@ -1081,6 +1143,7 @@ impl Store {
         )
     }
 
+    /// Ends one session (signing out).
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         execute!(
             self,

@@ -47,9 +47,12 @@ enum Backend {
     },
 }
 
+/// An evidence file as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredEvidence {
+    /// Its SM3 digest.
     pub digest: String,
+    /// Its size in bytes.
     pub size: u64,
     /// False when identical content was already stored intact (deduplicated: nothing written).
     pub new: bool,

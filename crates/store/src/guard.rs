@@ -39,7 +39,9 @@ pub struct LoginFailures {
 /// How a sign-in attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptStatus {
+    /// Signed in.
     Ok,
+    /// Wrong login or password.
     Failed,
     /// Refused by the limit without checking the password; not counted as a failure.
     Throttled,
@@ -58,14 +60,19 @@ impl AttemptStatus {
 /// A kept answer to a one-use submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submission {
+    /// A digest of the request that claimed the key: tells a repeat from another request.
     pub fingerprint: String,
+    /// When it was claimed.
     pub created_at: DateTime<Utc>,
     /// False while the first request is still being answered.
     pub completed: bool,
+    /// The kept answer's HTTP status.
     pub status: u16,
+    /// Its `Content-Type`.
     pub content_type: String,
     /// The `Location` of a redirect, empty otherwise.
     pub location: String,
+    /// Its body.
     pub body: Vec<u8>,
 }
 
@@ -81,18 +88,26 @@ pub enum Claim {
 /// The answer to keep for a completed submission.
 #[derive(Debug, Clone, Copy)]
 pub struct Answer<'a> {
+    /// The HTTP status.
     pub status: u16,
+    /// The `Content-Type`.
     pub content_type: &'a str,
+    /// The `Location` of a redirect, empty otherwise.
     pub location: &'a str,
+    /// The body.
     pub body: &'a [u8],
 }
 
 /// An evidence upload receipt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadReceipt {
+    /// The case it was uploaded to.
     pub case_id: String,
+    /// The person who uploaded it.
     pub person_id: String,
+    /// The file's SM3 digest.
     pub sm3: String,
+    /// When it was uploaded.
     pub uploaded_at: DateTime<Utc>,
 }
 

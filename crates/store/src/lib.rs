@@ -13,6 +13,8 @@
 //! in the same database, and each change to it is chained too, under the reserved case id
 //! `_directory` ([`DIRECTORY_CASE`]), which no case may use.
 
+#![warn(missing_docs)]
+
 mod chain;
 mod evidence;
 mod migrate;
@@ -39,42 +41,70 @@ pub use directory::{
 };
 pub use evidence::{EvidenceStore, Inventory, StoredEvidence};
 
+/// Why the record could not be opened, read or written, in formal Chinese.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// A database URL that is neither SQLite nor PostgreSQL.
     #[error("数据库地址“{0}”无效：应为 sqlite://文件路径 或 postgres://用户@主机/数据库")]
     BadUrl(String),
+    /// The database cannot be reached.
     #[error("无法连接数据库：{0}")]
     Connect(#[source] sqlx::Error),
+    /// A database operation failed.
     #[error("数据库操作失败：{0}")]
     Db(#[from] sqlx::Error),
+    /// A schema migration failed.
     #[error("数据库结构升级失败（第{version}步）：{source}")]
     Migrate {
+        /// The migration step that failed.
         version: i64,
+        /// The database's error.
         #[source]
         source: sqlx::Error,
     },
+    /// The case changed since the command's version was read (another person acted first).
     #[error("案件 {case_id} 已被他人更新（当前版本 {actual}，提交所依据的版本 {expected}），请刷新后重新操作")]
     Conflict {
+        /// The case's id.
         case_id: String,
+        /// The version the command was decided on.
         expected: i64,
+        /// The version recorded now.
         actual: i64,
     },
+    /// An event's payload could not be serialised.
     #[error("事件内容无法序列化：{0}")]
     Payload(String),
+    /// A stored row does not read.
     #[error("数据库中的记录无法识别：{0}")]
     BadRow(String),
+    /// An append with no events.
     #[error("没有要写入的事件")]
     Empty,
+    /// An evidence file could not be read or written.
     #[error("证据文件操作失败（{path}）：{source}")]
     EvidenceIo {
+        /// The file or directory.
         path: String,
+        /// The system's error.
         #[source]
         source: std::io::Error,
     },
+    /// No evidence file has this digest.
     #[error("证据文件 {digest} 不存在")]
-    EvidenceMissing { digest: String },
+    EvidenceMissing {
+        /// The digest asked for.
+        digest: String,
+    },
+    /// The stored file no longer has its digest.
     #[error("证据文件 {digest} 已损坏或被篡改：存储内容的 SM3 摘要为 {actual}")]
-    EvidenceCorrupt { digest: String, actual: String },
+    EvidenceCorrupt {
+        /// The digest it was stored under.
+        digest: String,
+        /// The digest of what is stored now.
+        actual: String,
+    },
+    /// A string that is not an SM3 digest.
     #[error("证据摘要“{0}”无效：应为 64 位十六进制 SM3 摘要")]
     BadDigest(String),
     /// The evidence store's address or credentials are unusable; the message says why.
@@ -82,17 +112,28 @@ pub enum StoreError {
     EvidenceConfig(String),
     /// The object store failed (unreachable, refused); `detail` is the client's own text.
     #[error("证据存储（{location}）操作失败：{detail}")]
-    EvidenceBackend { location: String, detail: String },
+    EvidenceBackend {
+        /// The store, as messages name it.
+        location: String,
+        /// The client's error.
+        detail: String,
+    },
     /// An archived document (issue 6's sealed notices) is not where its seal says it is.
     #[error("存档文件 {key} 不存在")]
-    ArchiveMissing { key: String },
+    ArchiveMissing {
+        /// Where the seal says it is.
+        key: String,
+    },
     /// An archived document no longer has the digest its seal recorded.
     #[error(
         "存档文件 {key} 已损坏或被篡改：记录的 SM3 摘要为 {expected}，存储内容的摘要为 {actual}"
     )]
     ArchiveCorrupt {
+        /// Where it is archived.
         key: String,
+        /// The digest its seal recorded.
         expected: String,
+        /// The digest of what is stored now.
         actual: String,
     },
     /// An archive key that could leave its key space (a case id with separators, number 0).
@@ -107,27 +148,44 @@ pub enum StoreError {
 /// An event to append. `payload` is any JSON value (the workflow's typed event, serialised).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {
+    /// The event kind's id.
     pub kind: String,
+    /// Who acted (person id, or `system`).
     pub actor: String,
+    /// The role they acted in.
     pub role: String,
+    /// When it happened.
     pub at: DateTime<Utc>,
+    /// The reason given with it, if any.
     pub reason: Option<String>,
+    /// The event's JSON.
     pub payload: serde_json::Value,
 }
 
 /// An event as stored, with its place in the chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoredEvent {
+    /// Its place in the whole chain, from 1.
     pub seq: i64,
+    /// The case it belongs to.
     pub case_id: String,
+    /// Its number in the case, from 1.
     pub case_version: i64,
+    /// When it was stored (UTC, fixed-width text).
     pub at: String,
+    /// Who acted (person id, or `system`).
     pub actor: String,
+    /// The role they acted in.
     pub role: String,
+    /// The event kind's id.
     pub kind: String,
+    /// The reason given with it, if any.
     pub reason: Option<String>,
+    /// The event's JSON, as stored.
     pub payload: String,
+    /// The hash of the event before it (`GENESIS` for the first).
     pub prev_hash: String,
+    /// Its SM3 chain hash.
     pub hash: String,
 }
 
@@ -150,17 +208,24 @@ impl StoredEvent {
 /// The read model of one case, written with its events so lists never lag the record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseRow {
+    /// The case's process kind.
     pub kind: String,
+    /// Its current stage's id.
     pub state: String,
+    /// Its handling organisation.
     pub org_id: String,
+    /// Its title.
     pub title: String,
 }
 
 /// One open deadline of a case (a step waiting to be done by its due date).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeadlineRow {
+    /// The step's id.
     pub step: String,
+    /// The due day.
     pub due: NaiveDate,
+    /// Whether the due day counts over a year with no holiday schedule loaded.
     pub provisional: bool,
     /// The article that sets the period, e.g. "000 §13".
     pub article: String,
@@ -177,7 +242,9 @@ pub struct DeadlineRow {
 /// What the read models look like after an append: the case row and all its open deadlines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Projection {
+    /// The case row.
     pub case: CaseRow,
+    /// Every open deadline of the case.
     pub deadlines: Vec<DeadlineRow>,
     /// Who and which organisations the case involves (applicant, panel, parent_committee, …):
     /// scoped lists find a person's or a committee's cases through these.
@@ -187,56 +254,81 @@ pub struct Projection {
 /// A case as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ListedCase {
+    /// The case's id.
     pub case_id: String,
+    /// Its read model row.
     #[serde(flatten)]
     pub case: CaseRow,
+    /// Events recorded.
     pub version: i64,
+    /// When the last event was stored.
     pub updated_at: String,
 }
 
 /// An open deadline as listed or claimed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DueDeadline {
+    /// The case's id.
     pub case_id: String,
+    /// The step's id.
     pub step: String,
+    /// The due day.
     pub due: NaiveDate,
+    /// Whether the due day counts over a year with no holiday schedule loaded.
     pub provisional: bool,
+    /// The article that sets the period.
     pub article: String,
 }
 
 /// The newest link of the chain: publish it elsewhere to anchor the whole history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainHead {
+    /// The newest event's place in the chain.
     pub seq: i64,
+    /// Its hash.
     pub hash: String,
 }
 
 /// What `audit verify` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
+    /// Events verified.
     pub events: i64,
+    /// The chain head as stored.
     pub head: ChainHead,
     /// The first problem, if any; everything before it verified.
     pub problem: Option<ChainProblem>,
 }
 
+/// Where the chain fails to verify.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ChainProblem {
     /// The event's content no longer matches its hash: it was altered.
     Altered {
+        /// The event's place in the chain.
         seq: i64,
+        /// Its case.
         case_id: String,
+        /// Its number in the case.
         case_version: i64,
     },
     /// The event does not link to the one before it: events before it were removed or reordered.
     Broken {
+        /// The event's place in the chain.
         seq: i64,
+        /// Its case.
         case_id: String,
+        /// The place it should have had.
         expected_seq: i64,
     },
     /// The chain head does not match the last event: events at the end were removed.
-    HeadMismatch { head_seq: i64, last_seq: i64 },
+    HeadMismatch {
+        /// The place the chain head names.
+        head_seq: i64,
+        /// The place of the last event stored.
+        last_seq: i64,
+    },
 }
 
 impl std::fmt::Display for ChainProblem {
@@ -386,16 +478,22 @@ where
 /// One case's part of a batch append.
 #[derive(Debug, Clone, Copy)]
 pub struct BatchItem<'a> {
+    /// The case's id.
     pub case_id: &'a str,
+    /// The version the command was decided on (refused if the case moved on).
     pub expected_version: i64,
+    /// The events to append.
     pub events: &'a [NewEvent],
+    /// The read model to write with them, if any.
     pub projection: Option<&'a Projection>,
 }
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// SQLite.
     Sqlite,
+    /// PostgreSQL.
     Postgres,
 }
 
@@ -720,6 +818,7 @@ impl Store {
         reads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Which database the store runs on.
     pub fn backend(&self) -> Backend {
         match self.pool {
             Pool::Sqlite(_) => Backend::Sqlite,

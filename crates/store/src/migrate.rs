@@ -62,7 +62,7 @@ const STEPS: &[(i64, &str, &str)] = &[
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS lvzhi_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";
 
-pub async fn run(store: &Store) -> Result<(), StoreError> {
+pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
     let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).to_rfc3339();
     if let Some(pool) = store.pool_sqlite() {
         sqlx::query(CREATE).execute(pool).await?;

@@ -2,6 +2,8 @@
 //! (same rules as store.rs: 127.0.0.1:5432 database `test`, a fresh schema per test, skipped
 //! with a printed reason when no server answers; `LVZHI_TEST_PG` for another URL or `off`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};

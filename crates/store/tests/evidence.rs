@@ -6,6 +6,8 @@
 //! and pass. `LVZHI_TEST_S3=off` skips them too; `LVZHI_TEST_S3=s3://bucket?endpoint=…` uses an
 //! existing server instead (credentials from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

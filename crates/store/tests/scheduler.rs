@@ -1,6 +1,8 @@
 //! Read models and the scheduler's claim: several processes on one database fire each due
 //! event exactly once (issue 4 "Deadlines"). Same backends and PostgreSQL rules as store.rs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;

@@ -2,6 +2,8 @@
 //! PostgreSQL (127.0.0.1:5432, database `test`, a fresh schema per test; skipped with a printed
 //! reason when no server answers — set `LVZHI_TEST_PG` to another URL, or to `off`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -2,6 +2,8 @@
 //! of tests/procedure.rs on the same 2024 dates; recusal (000 §19(六)); and the accessors that
 //! say whom a case involves.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use chrono::NaiveDate;

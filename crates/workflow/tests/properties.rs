@@ -4,6 +4,8 @@
 //! gives the same state. And `available_actions` agrees with `decide` both ways: every action
 //! it lists has a sample `decide` accepts, and every command `decide` accepts was listed.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
+
 mod common;
 
 use std::collections::BTreeSet;

@@ -8,10 +8,10 @@ mod workflow_common;
 use lvzhi_calendar::{Deadline, Period};
 use lvzhi_workflow::documents as docs;
 use lvzhi_workflow::*;
-pub use workflow_common::{d, exemption, form, reg};
+pub(crate) use workflow_common::{d, exemption, form, reg};
 
 /// The 版头 the tests and samples use.
-pub fn header() -> lvzhi_documents::Header {
+pub(crate) fn header() -> lvzhi_documents::Header {
     lvzhi_documents::Header {
         organ: "阿拉善左旗公安局维护民警执法权威工作委员会文件".into(),
         number: Some("左公维〔2024〕3号".into()),
@@ -19,7 +19,7 @@ pub fn header() -> lvzhi_documents::Header {
 }
 
 /// The review opinion (审查论证意见书), the notice the benchmark renders.
-pub fn review_opinion() -> Document {
+pub(crate) fn review_opinion() -> Document {
     notices()
         .into_iter()
         .map(|(doc, _)| doc)
@@ -27,7 +27,11 @@ pub fn review_opinion() -> Document {
         .expect("the review opinion is among the notices")
 }
 
-pub fn deadline(start: chrono::NaiveDate, period: Period, due: chrono::NaiveDate) -> Deadline {
+pub(crate) fn deadline(
+    start: chrono::NaiveDate,
+    period: Period,
+    due: chrono::NaiveDate,
+) -> Deadline {
     Deadline {
         start,
         period,
@@ -38,7 +42,7 @@ pub fn deadline(start: chrono::NaiveDate, period: Period, due: chrono::NaiveDate
 }
 
 /// One notice of every kind, made by the workflow's own document functions on 2024 dates.
-pub fn notices() -> Vec<(Document, Vec<&'static str>)> {
+pub(crate) fn notices() -> Vec<(Document, Vec<&'static str>)> {
     let f = form();
     let opinion_due = deadline(d(2024, 10, 8), Period::WorkingDays(30), d(2024, 11, 18));
     let appeal_due = deadline(d(2024, 11, 1), Period::WorkingDays(10), d(2024, 11, 15));

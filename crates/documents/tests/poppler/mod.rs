@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::Command as Process;
 
 /// Whether poppler's tools are installed; tests that need them say they were skipped.
-pub fn poppler() -> bool {
+pub(crate) fn poppler() -> bool {
     let ok = ["pdftotext", "pdfinfo", "pdffonts"]
         .iter()
         .all(|t| Process::new(t).arg("-v").output().is_ok());
@@ -16,7 +16,7 @@ pub fn poppler() -> bool {
     ok
 }
 
-pub fn write_tmp(pdf: &[u8]) -> tempfile::NamedTempFile {
+pub(crate) fn write_tmp(pdf: &[u8]) -> tempfile::NamedTempFile {
     let mut f = tempfile::Builder::new().suffix(".pdf").tempfile().unwrap();
     f.write_all(pdf).unwrap();
     f
@@ -38,29 +38,29 @@ fn run(tool: &str, pdf: &[u8], args: &[&str], to_stdout: bool) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-pub fn pdftotext(pdf: &[u8], args: &[&str]) -> String {
+pub(crate) fn pdftotext(pdf: &[u8], args: &[&str]) -> String {
     run("pdftotext", pdf, args, true)
 }
 
 /// The whole text, squeezed, in the order it was typeset.
-pub fn raw_text(pdf: &[u8]) -> String {
+pub(crate) fn raw_text(pdf: &[u8]) -> String {
     squeeze(&pdftotext(pdf, &["-raw"]))
 }
 
-pub fn pdfinfo(pdf: &[u8]) -> String {
+pub(crate) fn pdfinfo(pdf: &[u8]) -> String {
     run("pdfinfo", pdf, &[], false)
 }
 
-pub fn pdffonts(pdf: &[u8]) -> String {
+pub(crate) fn pdffonts(pdf: &[u8]) -> String {
     run("pdffonts", pdf, &[], false)
 }
 
 /// Text without the spaces and line breaks pdftotext puts between CJK glyphs.
-pub fn squeeze(s: &str) -> String {
+pub(crate) fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-pub fn pages(pdf: &[u8]) -> usize {
+pub(crate) fn pages(pdf: &[u8]) -> usize {
     pdfinfo(pdf)
         .lines()
         .find_map(|l| l.strip_prefix("Pages:"))
@@ -70,7 +70,7 @@ pub fn pages(pdf: &[u8]) -> usize {
 
 /// The squeezed text of each page (pdftotext separates pages with a form feed), in the order
 /// it was typeset (`-raw`: a table cell's lines stay together).
-pub fn page_texts(pdf: &[u8]) -> Vec<String> {
+pub(crate) fn page_texts(pdf: &[u8]) -> Vec<String> {
     let text = pdftotext(pdf, &["-raw"]);
     let mut v: Vec<String> = text.split('\u{c}').map(squeeze).collect();
     if v.last().is_some_and(|p| p.is_empty()) {
@@ -81,7 +81,7 @@ pub fn page_texts(pdf: &[u8]) -> Vec<String> {
 
 /// A word's box in points, origin at the page's top left.
 #[derive(Debug, Clone)]
-pub struct Word {
+pub(crate) struct Word {
     pub page: usize,
     pub x0: f64,
     pub y0: f64,
@@ -91,7 +91,7 @@ pub struct Word {
 }
 
 /// Every word with its page (from 1) and box, from `pdftotext -bbox`.
-pub fn words(pdf: &[u8]) -> Vec<Word> {
+pub(crate) fn words(pdf: &[u8]) -> Vec<Word> {
     let html = pdftotext(pdf, &["-bbox"]);
     let mut page = 0;
     let mut out = Vec::new();
@@ -129,10 +129,10 @@ pub fn words(pdf: &[u8]) -> Vec<Word> {
     out
 }
 
-pub const MM: f64 = 72.0 / 25.4;
+pub(crate) const MM: f64 = 72.0 / 25.4;
 
 /// The lines of a page: words grouped by their top edge, top to bottom, each line's text.
-pub fn lines_of(words: &[Word], page: usize) -> Vec<(f64, String)> {
+pub(crate) fn lines_of(words: &[Word], page: usize) -> Vec<(f64, String)> {
     let mut ws: Vec<&Word> = words.iter().filter(|w| w.page == page).collect();
     ws.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
     let mut lines: Vec<(f64, String)> = Vec::new();
@@ -146,6 +146,6 @@ pub fn lines_of(words: &[Word], page: usize) -> Vec<(f64, String)> {
 }
 
 /// Whether a word is the page number "— n —" below the type area (GB/T 9704 §7.5).
-pub fn is_page_number(w: &Word) -> bool {
+pub(crate) fn is_page_number(w: &Word) -> bool {
     w.y0 > 262.0 * MM && (w.text.contains('—') || w.text.chars().all(|c| c.is_ascii_digit()))
 }

@@ -17,7 +17,7 @@ static SET: LazyLock<lvzhi_rules::PackSet> = LazyLock::new(|| {
 });
 
 /// Their periods together (their ids do not collide).
-pub static PERIODS: LazyLock<lvzhi_processes::Periods> = LazyLock::new(|| {
+pub(crate) static PERIODS: LazyLock<lvzhi_processes::Periods> = LazyLock::new(|| {
     let mut map = std::collections::BTreeMap::new();
     for p in SET.packs() {
         map.extend(p.period_map());
@@ -26,7 +26,7 @@ pub static PERIODS: LazyLock<lvzhi_processes::Periods> = LazyLock::new(|| {
 });
 
 /// The procedure of the shipped pack `pack`, as the service gives it to a case.
-pub fn regulation(pack: &str) -> lvzhi_processes::Regulation {
+pub(crate) fn regulation(pack: &str) -> lvzhi_processes::Regulation {
     let p = SET
         .pack(pack)
         .unwrap_or_else(|e| panic!("pack {pack} is not shipped: {e}"));

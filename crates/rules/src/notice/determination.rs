@@ -9,7 +9,7 @@ use super::NoticeKind;
 /// empty under a pack without them), `grounds` (the articles relied on, cited by the short
 /// name: cite the regulation before them) and `analysis`. Each kind is issued under the
 /// `[[procedure]]` of its `steps`: 002 words only the 告知书, 003 the other three.
-pub const DETERMINATION: &[NoticeKind] = &[
+pub(super) const DETERMINATION: &[NoticeKind] = &[
     NoticeKind {
         id: "determination_notice",
         name: "容错认定结论告知书",

@@ -6,7 +6,7 @@ use super::NoticeKind;
 /// record (`error`, `shares`, `basis`, the circumstances) are computed with their article
 /// numbers, `《简称》第九条`; the fixed wording and the articles of the procedure are the
 /// template's.
-pub const ENFORCEMENT_FAULT: &[NoticeKind] = &[
+pub(super) const ENFORCEMENT_FAULT: &[NoticeKind] = &[
     NoticeKind {
         id: "fault_transfer",
         name: "执法过错案件移交函",

@@ -3,7 +3,7 @@
 use super::NoticeKind;
 
 /// The vocabulary of its notices (see [`super::APPLICATION`] for the shape).
-pub const INCIDENT: &[NoticeKind] = &[NoticeKind {
+pub(super) const INCIDENT: &[NoticeKind] = &[NoticeKind {
     id: "incident_report",
     name: "维权案（事）件报告",
     process: "incident",

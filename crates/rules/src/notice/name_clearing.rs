@@ -6,7 +6,7 @@ use super::NoticeKind;
 /// is issued under `name_clearing`; the feedback to a real-name reporter and the explanation
 /// of an anonymous complaint under 002's `complaint_feedback_named` and
 /// `complaint_feedback_anonymous`.
-pub const NAME_CLEARING: &[NoticeKind] = &[
+pub(super) const NAME_CLEARING: &[NoticeKind] = &[
     NoticeKind {
         id: "name_clearing_notice",
         name: "正名通知书",

@@ -3,7 +3,7 @@
 use super::NoticeKind;
 
 /// The vocabulary of its notices (see [`super::APPLICATION`] for the shape).
-pub const RECTIFICATION: &[NoticeKind] = &[
+pub(super) const RECTIFICATION: &[NoticeKind] = &[
     NoticeKind {
         id: "rectification_notice",
         name: "整改通知书",

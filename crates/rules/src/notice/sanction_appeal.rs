@@ -3,7 +3,7 @@
 use super::NoticeKind;
 
 /// The vocabulary of its notices (see [`super::APPLICATION`] for the shape).
-pub const SANCTION_APPEAL: &[NoticeKind] = &[
+pub(super) const SANCTION_APPEAL: &[NoticeKind] = &[
     NoticeKind {
         id: "sanction_review_opinion",
         name: "处分申诉复核意见书",

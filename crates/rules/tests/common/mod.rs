@@ -4,12 +4,12 @@
 
 use lvzhi_rules::{PackSet, Value};
 
-pub fn packs_dir() -> std::path::PathBuf {
+pub(crate) fn packs_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs")
 }
 
 /// Every pack in `packs/`, named as the CLI names them.
-pub fn files() -> Vec<(String, String)> {
+pub(crate) fn files() -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = std::fs::read_dir(packs_dir())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -26,7 +26,7 @@ pub fn files() -> Vec<(String, String)> {
     v
 }
 
-pub fn set() -> PackSet {
+pub(crate) fn set() -> PackSet {
     let f = files();
     match PackSet::load(f.iter().map(|(a, b)| (a.as_str(), b.as_str()))) {
         Ok(s) => s,
@@ -36,7 +36,7 @@ pub fn set() -> PackSet {
 
 /// Only the packs this crate's author ships (000, 004, 004-2016), for tests that must not
 /// depend on packs being written elsewhere.
-pub fn core_set() -> PackSet {
+pub(crate) fn core_set() -> PackSet {
     let f: Vec<(String, String)> = files()
         .into_iter()
         .filter(|(n, _)| n.ends_with("/000.toml") || n.contains("/004"))
@@ -47,6 +47,6 @@ pub fn core_set() -> PackSet {
     }
 }
 
-pub fn b(k: &str, v: bool) -> (String, Value) {
+pub(crate) fn b(k: &str, v: bool) -> (String, Value) {
     (k.to_string(), Value::Bool(v))
 }

@@ -20,7 +20,7 @@ use crate::grants;
 
 /// 人员（不含密码）。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PersonView {
+pub(super) struct PersonView {
     /// 人员编号。
     pub id: String,
     /// 姓名。
@@ -43,7 +43,7 @@ pub struct PersonView {
 
 /// 人员名单。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct PeopleView {
+pub(super) struct PeopleView {
     /// 当前用户有权管理的人员，按编号排序。
     pub people: Vec<PersonView>,
 }
@@ -51,7 +51,7 @@ pub struct PeopleView {
 /// 人员名单的筛选条件。
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct PeopleFilter {
+pub(super) struct PeopleFilter {
     /// 只列出该机构及其下级机构的人员。
     pub org: Option<String>,
 }
@@ -59,7 +59,7 @@ pub struct PeopleFilter {
 /// 新增或修改人员。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PersonInput {
+pub(super) struct PersonInput {
     /// 人员编号（字母、数字、连字符、下划线或点，1 至 64 个字符）；已存在时修改该人员。
     pub id: String,
     /// 姓名。
@@ -86,7 +86,7 @@ pub struct PersonInput {
 /// 授予或收回的角色。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct GrantInput {
+pub(super) struct GrantInput {
     /// 人员编号。
     pub person_id: String,
     /// 角色代码。
@@ -97,7 +97,7 @@ pub struct GrantInput {
 
 /// 已收回的角色。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct GrantRevoked {
+pub(super) struct GrantRevoked {
     /// 人员编号。
     pub person_id: String,
     /// 角色代码。
@@ -110,7 +110,7 @@ pub struct GrantRevoked {
 
 /// 接口令牌（不含令牌本身）。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TokenView {
+pub(super) struct TokenView {
     /// 令牌编号。
     pub id: String,
     /// 持有人编号。
@@ -127,7 +127,7 @@ pub struct TokenView {
 
 /// 接口令牌清单。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TokensView {
+pub(super) struct TokensView {
     /// 当前用户有权管理的人员的令牌。
     pub tokens: Vec<TokenView>,
 }
@@ -135,7 +135,7 @@ pub struct TokensView {
 /// 签发接口令牌。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TokenInput {
+pub(super) struct TokenInput {
     /// 令牌持有人的人员编号；以该令牌调用接口即以此人的身份和角色办理。
     pub person_id: String,
     /// 用途说明（如“对接案件统计系统”）。
@@ -144,7 +144,7 @@ pub struct TokenInput {
 
 /// 新签发的令牌。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct IssuedToken {
+pub(super) struct IssuedToken {
     /// 令牌编号（吊销时使用）。
     pub id: String,
     /// 持有人编号。
@@ -157,7 +157,7 @@ pub struct IssuedToken {
 
 /// 已吊销的令牌。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TokenRevoked {
+pub(super) struct TokenRevoked {
     /// 令牌编号。
     pub id: String,
     /// 是否已吊销。
@@ -227,7 +227,7 @@ fn text(value: &str, what: &str, max: usize) -> Result<String, AppError> {
         (status = 403, description = "没有系统管理权限，或无权管理所选机构", body = ErrorBody),
     )
 )]
-pub async fn people(
+pub(super) async fn people(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiQuery(f): ApiQuery<PeopleFilter>,
@@ -270,7 +270,7 @@ pub async fn people(
         (status = 422, description = "机构不存在或登录名已被使用", body = ErrorBody),
     )
 )]
-pub async fn put_person(
+pub(super) async fn put_person(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<PersonInput>,
@@ -359,7 +359,7 @@ pub async fn put_person(
         (status = 409, description = "该人员已在该机构担任该角色", body = ErrorBody),
     )
 )]
-pub async fn add_grant(
+pub(super) async fn add_grant(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<GrantInput>,
@@ -387,7 +387,7 @@ pub async fn add_grant(
         (status = 409, description = "不能收回本人的系统管理员角色", body = ErrorBody),
     )
 )]
-pub async fn revoke_grant(
+pub(super) async fn revoke_grant(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<GrantInput>,
@@ -413,7 +413,7 @@ pub async fn revoke_grant(
         (status = 403, description = "没有系统管理权限", body = ErrorBody),
     )
 )]
-pub async fn tokens(
+pub(super) async fn tokens(
     State(app): State<App>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<TokensView>, AppError> {
@@ -456,7 +456,7 @@ pub async fn tokens(
         (status = 404, description = "人员不存在", body = ErrorBody),
     )
 )]
-pub async fn issue_token(
+pub(super) async fn issue_token(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<TokenInput>,
@@ -505,7 +505,7 @@ pub async fn issue_token(
         (status = 409, description = "令牌此前已被吊销", body = ErrorBody),
     )
 )]
-pub async fn revoke_token(
+pub(super) async fn revoke_token(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
@@ -540,7 +540,7 @@ pub async fn revoke_token(
 
 /// 设定机构适用的规定。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct OrgPacksInput {
+pub(super) struct OrgPacksInput {
     /// 本机构办理案件所依照的程序规定（政策包编号，如 000）；为空或省略则继承上级机构。
     #[serde(default)]
     pub procedure: Option<String>,
@@ -561,7 +561,7 @@ pub struct OrgPacksInput {
         (status = 404, description = "机构不存在", body = ErrorBody),
     )
 )]
-pub async fn org_packs(
+pub(super) async fn org_packs(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
@@ -587,7 +587,7 @@ pub async fn org_packs(
         (status = 404, description = "机构不存在", body = ErrorBody),
     )
 )]
-pub async fn put_org_packs(
+pub(super) async fn put_org_packs(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,

@@ -24,7 +24,7 @@ use crate::error::AppError;
         (status = 503, description = "暂时无法排版（如未安装中文字体）", body = ErrorBody),
     )
 )]
-pub async fn application_form_pdf(
+pub(super) async fn application_form_pdf(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,

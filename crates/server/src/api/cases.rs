@@ -29,7 +29,7 @@ use crate::notices::{file, parse_file, CaseDocuments, Format};
 
 /// 当前用户。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct MeView {
+pub(crate) struct MeView {
     /// 人员编号。
     pub person_id: String,
     /// 姓名。
@@ -50,7 +50,7 @@ pub struct MeView {
 
 /// 在某一机构担任的角色。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct GrantView {
+pub(crate) struct GrantView {
     /// 角色代码（officer、unit、office、director、deputy_director、committee_member、panel_member、external_expert、original_department、higher_committee、administrator）。
     pub role: String,
     /// 角色的中文名称。
@@ -63,7 +63,7 @@ pub struct GrantView {
 
 /// 我的待办。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct InboxView {
+pub(crate) struct InboxView {
     /// 待办事项，已逾期的在前。
     pub items: Vec<InboxItem>,
 }
@@ -71,7 +71,7 @@ pub struct InboxView {
 /// 立案请求：案件类型及其立案命令。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreateCaseRequest {
+pub(crate) struct CreateCaseRequest {
     /// 案件类型代码：application（免责容错申请，缺省）、incident（维权案（事）件）、name_clearing（正名）、enforcement_fault（执法过错）、sanction_appeal（处分申诉）、rectification（纠错整改）。
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -83,7 +83,7 @@ pub struct CreateCaseRequest {
 /// 办理请求。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ActionRequest {
+pub(crate) struct ActionRequest {
     /// 提交所依据的案件版本；案件已被他人更新时拒绝办理（409）。
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -93,7 +93,7 @@ pub struct ActionRequest {
 }
 
 /// A file's bytes in the OpenAPI document (a binary string, not an array of numbers).
-pub struct FileBody;
+pub(crate) struct FileBody;
 
 impl utoipa::PartialSchema for FileBody {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
@@ -110,7 +110,7 @@ impl ToSchema for FileBody {}
 
 /// 案件文书。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DocumentsView {
+pub(crate) struct DocumentsView {
     /// 案件编号。
     pub case_id: String,
     /// 文书，按出具先后。
@@ -120,7 +120,7 @@ pub struct DocumentsView {
 /// 评估请求（与 lvzhi evaluate 的输入相同）。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EvaluateRequest {
+pub(crate) struct EvaluateRequest {
     /// 事实：政策包 000 的事实代码及其取值（是否题为 true/false，选择题为选项代码，数字，日期为 YYYY-MM-DD；null 或缺省表示尚不清楚）。
     #[schema(value_type = Object)]
     pub facts: BTreeMap<String, serde_json::Value>,
@@ -137,7 +137,7 @@ pub struct EvaluateRequest {
 
 /// 事实清单。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FactsView {
+pub(crate) struct FactsView {
     /// 政策包编号。
     pub pack: String,
     /// 事实问题，按政策包中的顺序。
@@ -146,7 +146,7 @@ pub struct FactsView {
 
 /// 组织机构（按树的先序排列）。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct OrgItem {
+pub(crate) struct OrgItem {
     /// 机构编号。
     pub id: String,
     /// 上级机构编号（顶级机构为空）。
@@ -161,14 +161,14 @@ pub struct OrgItem {
 
 /// 组织机构树。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct OrgsView {
+pub(crate) struct OrgsView {
     /// 全部机构，按树的先序排列，下级紧随上级。
     pub orgs: Vec<OrgItem>,
 }
 
 /// 维权工作台账的一行（001 §29(六)）。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct LedgerItem {
+pub(crate) struct LedgerItem {
     /// 案件编号。
     pub case_id: String,
     /// 当事民警。
@@ -201,7 +201,7 @@ pub struct LedgerItem {
 
 /// 维权工作台账。
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct LedgerView {
+pub(crate) struct LedgerView {
     /// 当前用户可以查看的全部维权案（事）件，最近更新的在前。
     pub items: Vec<LedgerItem>,
 }
@@ -210,7 +210,7 @@ pub struct LedgerView {
 // Handlers
 
 /// Grants in Chinese, as the page header shows them.
-pub fn grants_view(dir: &Directory, person_id: &str) -> Vec<GrantView> {
+pub(crate) fn grants_view(dir: &Directory, person_id: &str) -> Vec<GrantView> {
     dir.grants
         .get(person_id)
         .map(|gs| {
@@ -235,7 +235,10 @@ pub fn grants_view(dir: &Directory, person_id: &str) -> Vec<GrantView> {
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
     )
 )]
-pub async fn me(State(app): State<App>, ApiUser(user): ApiUser) -> Result<Json<MeView>, AppError> {
+pub(crate) async fn me(
+    State(app): State<App>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<MeView>, AppError> {
     let dir = app.directory();
     let p = &user.person;
     Ok(Json(MeView {
@@ -263,7 +266,7 @@ pub async fn me(State(app): State<App>, ApiUser(user): ApiUser) -> Result<Json<M
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
     )
 )]
-pub async fn inbox(
+pub(crate) async fn inbox(
     State(app): State<App>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<InboxView>, AppError> {
@@ -283,7 +286,7 @@ pub async fn inbox(
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
     )
 )]
-pub async fn list_cases(
+pub(crate) async fn list_cases(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiQuery(filter): ApiQuery<ListFilter>,
@@ -304,7 +307,7 @@ pub async fn list_cases(
         (status = 422, description = "机构或人员不在名录中，或办理程序不允许", body = ErrorBody),
     )
 )]
-pub async fn create_case(
+pub(crate) async fn create_case(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiJson(req): ApiJson<CreateCaseRequest>,
@@ -335,7 +338,7 @@ pub async fn create_case(
         (status = 404, description = "案件不存在，或不在当前用户可以查看的范围内", body = ErrorBody),
     )
 )]
-pub async fn get_case(
+pub(crate) async fn get_case(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
@@ -360,7 +363,7 @@ pub async fn get_case(
         (status = 422, description = "办理程序不允许（阶段、期限或内容不符合规定）", body = ErrorBody),
     )
 )]
-pub async fn act(
+pub(crate) async fn act(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
@@ -409,7 +412,7 @@ fn check_command(ctx: &CaseCtx, command: &serde_json::Value) -> Result<(), AppEr
         (status = 422, description = "办理程序不允许（阶段、期限或内容不符合规定）", body = ErrorBody),
     )
 )]
-pub async fn act_alias(
+pub(crate) async fn act_alias(
     app: State<App>,
     user: ApiUser,
     id: ApiPath<String>,
@@ -429,7 +432,7 @@ pub async fn act_alias(
         (status = 404, description = "案件不存在，或不是免责容错申请", body = ErrorBody),
     )
 )]
-pub async fn case_evaluation(
+pub(crate) async fn case_evaluation(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
@@ -467,7 +470,7 @@ pub async fn case_evaluation(
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
     )
 )]
-pub async fn evaluate(
+pub(crate) async fn evaluate(
     State(app): State<App>,
     ApiUser(_user): ApiUser,
     ApiJson(req): ApiJson<EvaluateRequest>,
@@ -504,7 +507,7 @@ pub async fn evaluate(
         (status = 404, description = "案件不存在", body = ErrorBody),
     )
 )]
-pub async fn documents(
+pub(crate) async fn documents(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
@@ -518,7 +521,7 @@ pub async fn documents(
 
 /// Path of one document: `n`, or `n.pdf` / `n.docx` for its files.
 #[derive(Debug, Deserialize)]
-pub struct DocumentPath {
+pub(crate) struct DocumentPath {
     id: String,
     n: String,
 }
@@ -539,7 +542,7 @@ pub struct DocumentPath {
         (status = 404, description = "案件或文书不存在", body = ErrorBody),
     )
 )]
-pub async fn document(
+pub(crate) async fn document(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(DocumentPath { id, n }): ApiPath<DocumentPath>,
@@ -576,7 +579,7 @@ pub async fn document(
         (status = 503, description = "暂时无法排版（如未安装中文字体）", body = ErrorBody),
     )
 )]
-pub async fn document_pdf(
+pub(crate) async fn document_pdf(
     app: State<App>,
     user: ApiUser,
     path: ApiPath<DocumentPath>,
@@ -601,7 +604,7 @@ pub async fn document_pdf(
         (status = 503, description = "暂时无法生成（如未安装中文字体）", body = ErrorBody),
     )
 )]
-pub async fn document_docx(
+pub(crate) async fn document_docx(
     app: State<App>,
     user: ApiUser,
     path: ApiPath<DocumentPath>,
@@ -618,7 +621,7 @@ pub async fn document_docx(
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
     )
 )]
-pub async fn policy_facts(
+pub(crate) async fn policy_facts(
     State(app): State<App>,
     ApiUser(_user): ApiUser,
 ) -> Result<Json<FactsView>, AppError> {
@@ -629,7 +632,7 @@ pub async fn policy_facts(
 }
 
 /// The organisations in tree order (pre-order, children by id).
-pub fn org_items(dir: &Directory) -> Vec<OrgItem> {
+pub(crate) fn org_items(dir: &Directory) -> Vec<OrgItem> {
     let mut children: BTreeMap<Option<&str>, Vec<&str>> = BTreeMap::new();
     for o in dir.orgs.values() {
         // A parent missing from the directory is treated as a root, so nothing is lost.
@@ -666,7 +669,7 @@ pub fn org_items(dir: &Directory) -> Vec<OrgItem> {
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
     )
 )]
-pub async fn orgs(
+pub(crate) async fn orgs(
     State(app): State<App>,
     ApiUser(_user): ApiUser,
 ) -> Result<Json<OrgsView>, AppError> {
@@ -684,7 +687,7 @@ pub async fn orgs(
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
     )
 )]
-pub async fn ledger(
+pub(crate) async fn ledger(
     State(app): State<App>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<LedgerView>, AppError> {

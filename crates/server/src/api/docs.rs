@@ -119,7 +119,7 @@ const PARAM_GLOSSARY: &[(&str, &str, &str)] = &[
     ("/api/v1/cases", "page", "页码，从 1 起。"),
 ];
 
-pub fn has_cjk(s: &str) -> bool {
+pub(super) fn has_cjk(s: &str) -> bool {
     s.chars()
         .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c))
 }
@@ -152,7 +152,7 @@ fn set_description(target: &mut Value, text: Option<&str>) {
 
 /// Fills in Chinese descriptions (see [`GLOSSARY`]) and makes sure every 4xx answer names the
 /// error body.
-pub fn localise(doc: &mut Value) {
+pub(super) fn localise(doc: &mut Value) {
     if let Some(schemas) = doc
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
@@ -471,7 +471,7 @@ fn operation_markup(o: &Op<'_>) -> Markup {
 }
 
 /// The reference page.
-pub fn render(doc: &Value) -> Markup {
+pub(super) fn render(doc: &Value) -> Markup {
     let ops = operations(doc);
     let mut tags: Vec<(String, String)> = doc
         .get("tags")
@@ -597,7 +597,9 @@ pub fn render(doc: &Value) -> Markup {
     security(()),
     responses((status = 200, description = "HTML 页面", content_type = "text/html"))
 )]
-pub async fn page(axum::extract::State(app): axum::extract::State<crate::app::App>) -> Response {
+pub(super) async fn page(
+    axum::extract::State(app): axum::extract::State<crate::app::App>,
+) -> Response {
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         render(super::document(&app)),

@@ -17,7 +17,7 @@ use crate::evidence::{evidence_step, read_upload, record_upload};
 /// 上传证据文件的请求（multipart/form-data）。
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)] // Documents the multipart body; the handler reads it field by field.
-pub struct EvidenceUpload {
+pub(super) struct EvidenceUpload {
     /// 证据文件（不超过 50 MiB）。
     #[schema(format = Binary, content_media_type = "application/octet-stream")]
     file: String,
@@ -44,7 +44,7 @@ pub struct EvidenceUpload {
         (status = 422, description = "办理程序不允许（阶段或期限不符合规定）", body = ErrorBody),
     )
 )]
-pub async fn upload_evidence(
+pub(super) async fn upload_evidence(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,

@@ -19,14 +19,14 @@ use crate::error::{json_error, AppError};
 
 /// The body of every error answer of the API.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
-pub struct ErrorBody {
+pub(crate) struct ErrorBody {
     /// 错误详情。
     pub error: ErrorDetail,
 }
 
 /// 错误详情。
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
-pub struct ErrorDetail {
+pub(crate) struct ErrorDetail {
     /// 机器可读的错误代码：unauthenticated（未登录）、access_denied（访问控制策略不允许：案件或机构不在其职责范围内）、forbidden（该事项应由其他角色办理，或无权管理）、csrf（缺少或错误的 X-CSRF-Token）、not_found（不存在）、bad_request（请求内容有误）、refused（程序不允许）、conflict（记录已变化）、too_many_requests、method_not_allowed、unsupported_media_type、payload_too_large、internal。
     pub code: String,
     /// 一句中文说明，可直接展示给用户。
@@ -34,7 +34,7 @@ pub struct ErrorDetail {
 }
 
 /// An error answer with a status and code that `AppError` does not model (405, 413, 415).
-pub fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
+pub(crate) fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = serde_json::json!({ "error": { "code": code, "message": message } });
     (status, axum::Json(body)).into_response()
 }
@@ -43,7 +43,7 @@ pub fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
 /// body limit, valid JSON, of the expected shape, and with no field the type does not know.
 /// Unknown fields are refused even inside workflow commands (whose types accept them silently),
 /// so a misspelt optional field is never dropped without a word.
-pub struct ApiJson<T>(pub T);
+pub(crate) struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
 where
@@ -95,7 +95,7 @@ fn is_json(ct: Option<&HeaderValue>) -> bool {
 
 /// The API code of a value that serialises as a string (a unit variant such as a document kind
 /// or a role): what the API's `kind`, `category`, `area`… fields carry; empty for anything else.
-pub fn id_of<T: Serialize>(v: &T) -> String {
+pub(crate) fn id_of<T: Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
         _ => String::new(),
@@ -103,7 +103,7 @@ pub fn id_of<T: Serialize>(v: &T) -> String {
 }
 
 /// Parses a JSON body into `T` with Chinese messages naming the field at fault.
-pub fn parse_json<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<T, AppError> {
+pub(crate) fn parse_json<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<T, AppError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(AppError::BadRequest(
             "请求体为空：应为一个 JSON 对象".to_string(),
@@ -128,7 +128,7 @@ pub fn parse_json<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<T, Ap
 
 /// Deserialises `T` from a JSON value: type errors name the field's path, and fields that `T`
 /// does not keep are refused.
-pub fn from_value<T: DeserializeOwned + Serialize>(
+pub(crate) fn from_value<T: DeserializeOwned + Serialize>(
     value: serde_json::Value,
 ) -> Result<T, AppError> {
     let parsed: T = serde_path_to_error::deserialize(&value).map_err(|e| {
@@ -146,7 +146,7 @@ pub fn from_value<T: DeserializeOwned + Serialize>(
 
 /// A process command that does not read (`ServiceError::Command`): serde's words in Chinese,
 /// naming the field at fault.
-pub fn command_error_zh(path: &str, message: &str) -> String {
+pub(crate) fn command_error_zh(path: &str, message: &str) -> String {
     with_path(path, &serde_message_zh(message))
 }
 
@@ -160,7 +160,10 @@ fn with_path(path: &str, message: &str) -> String {
 
 /// The first field of a sent JSON value that its parsed form does not keep (see
 /// [`unknown_field`]), as a dotted path.
-pub fn unknown_field_path(sent: &serde_json::Value, kept: &serde_json::Value) -> Option<String> {
+pub(crate) fn unknown_field_path(
+    sent: &serde_json::Value,
+    kept: &serde_json::Value,
+) -> Option<String> {
     unknown_field(sent, kept, String::new())
 }
 
@@ -280,7 +283,7 @@ fn found_zh(found: &str) -> &'static str {
 
 /// serde's English messages (serde_json, serde_urlencoded, chrono) as formal Chinese. Unknown
 /// messages get a general sentence; the English text is never shown.
-pub fn serde_message_zh(m: &str) -> String {
+pub(crate) fn serde_message_zh(m: &str) -> String {
     let list = |s: &str| -> String {
         let words = all_ticked(s);
         if words.len() > 1 {
@@ -353,7 +356,7 @@ pub fn serde_message_zh(m: &str) -> String {
 }
 
 /// A query string of the API, with a Chinese message naming the parameter at fault.
-pub struct ApiQuery<T>(pub T);
+pub(crate) struct ApiQuery<T>(pub T);
 
 impl<S, T> FromRequestParts<S> for ApiQuery<T>
 where
@@ -370,7 +373,7 @@ where
 
 /// Parses a query string into `T`; on failure each parameter is tried alone so the message can
 /// name the one at fault.
-pub fn parse_query<T: DeserializeOwned>(q: &str) -> Result<T, AppError> {
+pub(crate) fn parse_query<T: DeserializeOwned>(q: &str) -> Result<T, AppError> {
     match serde_urlencoded::from_str::<T>(q) {
         Ok(t) => Ok(t),
         Err(e) => {
@@ -398,7 +401,7 @@ pub fn parse_query<T: DeserializeOwned>(q: &str) -> Result<T, AppError> {
 }
 
 /// Path parameters of the API, refused in Chinese when they do not parse.
-pub struct ApiPath<T>(pub T);
+pub(crate) struct ApiPath<T>(pub T);
 
 impl<S, T> FromRequestParts<S> for ApiPath<T>
 where
@@ -453,7 +456,7 @@ fn path_error(r: &PathRejection) -> AppError {
 
 /// Gives a 405 from the router (a known path, another method) the API's error body; axum's own
 /// is empty. The `Allow` header is kept.
-pub async fn method_not_allowed(req: Request, next: Next) -> Response {
+pub(crate) async fn method_not_allowed(req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let res = next.run(req).await;
     if res.status() != StatusCode::METHOD_NOT_ALLOWED {

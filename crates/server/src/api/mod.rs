@@ -9,14 +9,14 @@
 //! method — answers `{"error":{"code","message"}}` with one formal Chinese sentence
 //! (see [`extract`]).
 
-pub mod admin;
-pub mod application_form;
-pub mod cases;
-pub mod docs;
-pub mod evidence;
-pub mod extract;
-pub mod people;
-pub mod schema;
+mod admin;
+mod application_form;
+pub(crate) mod cases;
+mod docs;
+mod evidence;
+pub(crate) mod extract;
+pub(crate) mod people;
+mod schema;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -108,7 +108,7 @@ fn router_path(path: &str) -> &str {
     }
 }
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     let mut by_path: BTreeMap<&str, MethodRouter<App>> = BTreeMap::new();
     for (_, path, make) in ROUTES {
         if router_path(path) != *path {
@@ -131,7 +131,7 @@ pub fn routes() -> Router<App> {
 
 /// The schema of the `command` of a request to act on a case: filled in by [`document`] with
 /// every process's commands (`schema::components`), generated from the registry.
-pub fn case_commands() -> Schema {
+pub(crate) fn case_commands() -> Schema {
     ObjectBuilder::new()
         .schema_type(Type::Object)
         .description(Some("办理命令：见各 Commands_* 组件"))
@@ -141,7 +141,7 @@ pub fn case_commands() -> Schema {
 }
 
 /// The schema of the `command` of a request to open a case (filled in as [`case_commands`]).
-pub fn opening_commands() -> Schema {
+pub(crate) fn opening_commands() -> Schema {
     ObjectBuilder::new()
         .schema_type(Type::Object)
         .description(Some("立案命令：见各 Commands_* 组件"))
@@ -231,7 +231,7 @@ impl Modify for Security {
         (name = "文档", description = "接口文档本身"),
     )
 )]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 /// The document as served: generated once, with every process's commands as components
 /// (`schema`, from the registry), Chinese descriptions filled in for the types the pages share
@@ -265,7 +265,7 @@ pub fn document(app: &App) -> &'static serde_json::Value {
     security(()),
     responses((status = 200, description = "OpenAPI 3.1 文档", content_type = "application/json", body = Object))
 )]
-pub async fn openapi_json(State(app): State<App>) -> Response {
+pub(crate) async fn openapi_json(State(app): State<App>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
         axum::Json(document(&app)),

@@ -19,11 +19,11 @@ use crate::auth::{ApiUser, User};
 use crate::error::AppError;
 
 /// The Cedar action that reads an officer's result use (resource: their organisation).
-pub const VIEW_RESULT_USE: &str = "view_result_use";
+pub(crate) const VIEW_RESULT_USE: &str = "view_result_use";
 
 /// 一项认定不得影响的事项。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SafeguardView {
+pub(crate) struct SafeguardView {
     /// 事项代码：assessments（考核）、promotion（提拔任用、职务职级和警衔晋升）、awards（评先评优、表彰奖励）、deputy_status（党代会代表、人大代表、政协委员资格）、exchange（交流）、professional_titles（职称评聘）、error_record（执法错误认定）。
     pub area: String,
     /// 事项名称。
@@ -40,7 +40,7 @@ pub struct SafeguardView {
 
 /// 保障的限度。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CaveatView {
+pub(crate) struct CaveatView {
     /// 说明。
     pub text: String,
     /// 依据条款。
@@ -49,7 +49,7 @@ pub struct CaveatView {
 
 /// 该错误的纠错整改案件。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RectificationRef {
+pub(crate) struct RectificationRef {
     /// 案件编号。
     pub case_id: String,
     /// 阶段名称。
@@ -58,7 +58,7 @@ pub struct RectificationRef {
 
 /// 一项免责、容错认定。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DeterminationView {
+pub(crate) struct DeterminationView {
     /// 案件编号。
     pub case_id: String,
     /// 来源：application（免责容错申请已出具的认定）或 rectification（纠错整改案件，其容错认定不在本系统记录中）。
@@ -90,7 +90,7 @@ pub struct DeterminationView {
 
 /// 民警的结果运用情况。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ResultUseView {
+pub(crate) struct ResultUseView {
     /// 人员编号。
     pub person_id: String,
     /// 姓名。
@@ -103,7 +103,7 @@ pub struct ResultUseView {
     pub determinations: Vec<DeterminationView>,
 }
 
-pub fn status_zh(d: &ProtectedDetermination) -> &'static str {
+pub(crate) fn status_zh(d: &ProtectedDetermination) -> &'static str {
     if d.in_question {
         "公示中反映的问题经核实，认定意见待修改"
     } else if d.is_final {
@@ -162,13 +162,13 @@ fn view_of(d: &ProtectedDetermination) -> DeterminationView {
 }
 
 /// Whether `user` may read the result use of people of `org_id`.
-pub fn may_view(app: &App, user: &User, org_id: &str) -> bool {
+pub(crate) fn may_view(app: &App, user: &User, org_id: &str) -> bool {
     access::may_org(app, user, VIEW_RESULT_USE, org_id)
 }
 
 /// The result use of `person_id` for `user`: 404 for a person not in the directory, 403 when
 /// the policies do not let the user read it.
-pub async fn result_use(
+pub(crate) async fn result_use(
     app: &App,
     user: &User,
     person_id: &str,
@@ -207,7 +207,7 @@ pub async fn result_use(
         (status = 404, description = "人员不存在", body = ErrorBody),
     )
 )]
-pub async fn get_result_use(
+pub(crate) async fn get_result_use(
     State(app): State<App>,
     ApiUser(user): ApiUser,
     ApiPath(id): ApiPath<String>,
@@ -217,7 +217,7 @@ pub async fn get_result_use(
 
 /// 聘请律师不足的机构。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct LawyerShortfalls {
+pub(crate) struct LawyerShortfalls {
     /// 聘请律师不足 2 人的公安机关（设有维权办的），为空表示均已达到要求。
     pub shortfalls: Vec<crate::lawyers::Shortfall>,
 }
@@ -231,7 +231,7 @@ pub struct LawyerShortfalls {
         (status = 401, description = "未登录，或接口令牌无效、已吊销", body = ErrorBody),
     )
 )]
-pub async fn lawyer_shortfalls(
+pub(crate) async fn lawyer_shortfalls(
     State(app): State<App>,
     ApiUser(user): ApiUser,
 ) -> Result<Json<LawyerShortfalls>, AppError> {

@@ -21,7 +21,7 @@ use serde_json::{json, Map, Value};
 use crate::app::App;
 
 /// The component name of a process's commands.
-pub fn component(kind: &str) -> String {
+pub(super) fn component(kind: &str) -> String {
     format!("Commands_{kind}")
 }
 
@@ -198,7 +198,7 @@ fn action_schema(p: &dyn CaseType, id: &str, spec: Option<&ActionSpec>) -> Value
 /// The walk goes once under each regulation whose procedure the process carries out, its own
 /// pack first: a step one regulation alone provides (003 §15's 提请公安机关依法惩处) is found
 /// under it.
-pub fn catalogue(process: &'static dyn CaseType, app: &App) -> BTreeMap<String, ActionSpec> {
+pub(super) fn catalogue(process: &'static dyn CaseType, app: &App) -> BTreeMap<String, ActionSpec> {
     let mut found = BTreeMap::new();
     let packs = std::iter::once(process.pack()).chain(
         process
@@ -439,7 +439,7 @@ fn sample(f: &Field, actor: &Actor, pick: usize, all: bool) -> Value {
 
 /// Every process's commands as components (`Commands_<kind>`), and the schemas of the API's
 /// `command` fields: any case action, any opening action.
-pub fn components(app: &App) -> (Map<String, Value>, Value, Value) {
+pub(super) fn components(app: &App) -> (Map<String, Value>, Value, Value) {
     let mut components = Map::new();
     let mut acting = Vec::new();
     let mut opening = Vec::new();

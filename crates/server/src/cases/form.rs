@@ -20,11 +20,11 @@ use crate::error::AppError;
 /// The fields of a submitted page form, in order, repeated names kept (checkbox lists). The
 /// CSRF and one-use tokens are checked by the extractor and not among them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FormValues(Vec<(String, String)>);
+pub(crate) struct FormValues(Vec<(String, String)>);
 
 impl FormValues {
     /// The form's fields as posted, less the tokens the extractor has checked.
-    pub fn new(pairs: Vec<(String, String)>) -> Self {
+    pub(crate) fn new(pairs: Vec<(String, String)>) -> Self {
         FormValues(
             pairs
                 .into_iter()
@@ -34,7 +34,7 @@ impl FormValues {
     }
 
     /// The first value of `name`, as typed.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(k, _)| k == name)
@@ -42,17 +42,17 @@ impl FormValues {
     }
 
     /// The first value of `name`, trimmed (empty when absent).
-    pub fn trimmed(&self, name: &str) -> &str {
+    pub(crate) fn trimmed(&self, name: &str) -> &str {
         self.get(name).map(str::trim).unwrap_or_default()
     }
 
     /// The first value of `name`, trimmed, as an owned string.
-    pub fn text(&self, name: &str) -> String {
+    pub(crate) fn text(&self, name: &str) -> String {
         self.trimmed(name).to_string()
     }
 
     /// Every value of `name`, as typed.
-    pub fn all(&self, name: &str) -> Vec<&str> {
+    pub(crate) fn all(&self, name: &str) -> Vec<&str> {
         self.0
             .iter()
             .filter(|(k, _)| k == name)
@@ -61,25 +61,20 @@ impl FormValues {
     }
 
     /// Whether `name` was sent with the value `v`.
-    pub fn has(&self, name: &str, v: &str) -> bool {
+    pub(crate) fn has(&self, name: &str, v: &str) -> bool {
         self.0.iter().any(|(k, x)| k == name && x.trim() == v)
     }
 
-    pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
+    pub(crate) fn push(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.0.push((name.into(), value.into()));
     }
 
-    /// Removes every value of the fields `keep` does not want.
-    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
-        self.0.retain(|(k, _)| keep(k));
-    }
-
-    pub fn pairs(&self) -> &[(String, String)] {
+    pub(crate) fn pairs(&self) -> &[(String, String)] {
         &self.0
     }
 
     /// Whether anything was entered under `prefix.` (an object's or a table's fields).
-    pub fn filled_under(&self, prefix: &str) -> bool {
+    pub(crate) fn filled_under(&self, prefix: &str) -> bool {
         let p = format!("{prefix}.");
         self.0
             .iter()
@@ -88,7 +83,7 @@ impl FormValues {
 
     /// The row keys posted for the table `name` (`name.<key>.field`), in order of first
     /// appearance.
-    pub fn row_keys(&self, name: &str) -> Vec<String> {
+    pub(crate) fn row_keys(&self, name: &str) -> Vec<String> {
         let prefix = format!("{name}.");
         let mut out: Vec<String> = Vec::new();
         for (k, _) in &self.0 {
@@ -107,19 +102,19 @@ impl FormValues {
 }
 
 /// What reads a form's `Facts` field: the interview's `fact.<id>` answers, typed by the pack.
-pub type FactsReader<'a> = &'a dyn Fn(&FormValues) -> Result<Map<String, Value>, AppError>;
+pub(crate) type FactsReader<'a> = &'a dyn Fn(&FormValues) -> Result<Map<String, Value>, AppError>;
 
 /// (id, label) options of a select.
-pub type Options = Vec<(String, String)>;
+pub(crate) type Options = Vec<(String, String)>;
 
 /// The options a form offers for its directory fields (people, organisations, experts), by the
 /// field's full name (`members.person_id` for a table's column): what the page shows and the
 /// only values the builder accepts.
 #[derive(Debug, Clone, Default)]
-pub struct FormOptions(pub BTreeMap<String, Options>);
+pub(crate) struct FormOptions(pub BTreeMap<String, Options>);
 
 impl FormOptions {
-    pub fn get(&self, name: &str) -> Option<&Options> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Options> {
         self.0.get(name)
     }
 }
@@ -129,7 +124,7 @@ fn bad(message: String) -> AppError {
 }
 
 /// The message for a required field left empty.
-pub fn missing(field: &Field, at: &str) -> String {
+pub(crate) fn missing(field: &Field, at: &str) -> String {
     if field.is_choice() {
         format!("{at}请选择“{}”", field.label)
     } else {
@@ -152,7 +147,7 @@ fn join(prefix: &str, name: &str) -> String {
 /// and organisations only among the options offered. `facts` reads a `Facts` field (the
 /// interview's `fact.<id>` answers, typed by the pack). Names of record are filled later
 /// ([`complete`]).
-pub fn build(
+pub(crate) fn build(
     spec: &ActionSpec,
     values: &FormValues,
     options: &FormOptions,
@@ -350,7 +345,7 @@ impl Builder<'_> {
 
 /// A command that does not read as its process's, in Chinese: serde's words and the field's
 /// path under `prefix` (`command` for the API's body).
-pub fn shape_error(prefix: &str, path: &str, message: &str) -> AppError {
+pub(crate) fn shape_error(prefix: &str, path: &str, message: &str) -> AppError {
     let path = if path.is_empty() || path == "." {
         prefix.to_string()
     } else if prefix.is_empty() {
@@ -363,7 +358,7 @@ pub fn shape_error(prefix: &str, path: &str, message: &str) -> AppError {
 
 /// A page's command the process does not read, named by the form's own labels where the path
 /// leads to a field (`proposal` missing `to` → 请选择“变更后的处理”).
-pub fn explain(spec: &ActionSpec, e: &CommandShapeError) -> AppError {
+pub(crate) fn explain(spec: &ActionSpec, e: &CommandShapeError) -> AppError {
     let missing_key = e
         .message
         .strip_prefix("missing field `")
@@ -400,7 +395,11 @@ pub fn explain(spec: &ActionSpec, e: &CommandShapeError) -> AppError {
 /// (`NameOf` fields of its form), written into it whatever was sent: from the directory, or the
 /// expert pool. A chosen id the record does not know is refused (422) — except an organisation
 /// named as free text (an authority outside the directory keeps the name sent).
-pub async fn complete(app: &App, spec: &ActionSpec, command: &Value) -> Result<Value, AppError> {
+pub(crate) async fn complete(
+    app: &App,
+    spec: &ActionSpec,
+    command: &Value,
+) -> Result<Value, AppError> {
     let mut command = command.clone();
     let experts = if has_expert(&spec.fields) {
         app.store().experts().await?
@@ -426,7 +425,7 @@ fn has_expert(fields: &[Field]) -> bool {
 }
 
 /// The person id an expert of the pool takes part under: their account's, or the pool's id.
-pub fn expert_person_id(e: &lvzhi_store::ExpertRecord) -> String {
+pub(crate) fn expert_person_id(e: &lvzhi_store::ExpertRecord) -> String {
     e.person_id
         .as_deref()
         .map(str::trim)

@@ -36,7 +36,7 @@ fn known_stage(s: &str) -> bool {
             .any(|p| p.stages().iter().any(|(id, _)| *id == s))
 }
 
-pub const PAGE_SIZE: i64 = 20;
+pub(crate) const PAGE_SIZE: i64 = 20;
 
 /// List filters, from the query string of the page and of the API.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -58,30 +58,43 @@ pub struct ListFilter {
 /// thousands, and an exact total on every page would read them all each time.
 pub const COUNT_UP_TO: i64 = 1000;
 
+/// One page of a case list, with how many cases match.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseListPage {
     /// The number of matching cases, counted up to 1000: with `total_exact` false there are
     /// more than `total`.
     pub total: i64,
     /// Whether `total` is the exact number (else more than 1000 cases match).
-    pub total_exact: bool,
+    pub(crate) total_exact: bool,
     /// Whether a next page exists.
     pub more: bool,
+    /// The page number, from 1.
     pub page: u32,
-    pub page_size: i64,
+    pub(crate) page_size: i64,
+    /// The cases of this page.
     pub cases: Vec<CaseListItem>,
 }
 
+/// One row of a case list.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseListItem {
+    /// The case's id.
     pub case_id: String,
+    /// The case's process (`application`, `incident`, ...).
     pub kind: String,
+    /// Its current stage's id.
     pub state: String,
+    /// Its current stage in Chinese.
     pub state_zh: String,
+    /// The handling organisation's id.
     pub org_id: String,
+    /// The handling organisation's name.
     pub org_name: String,
+    /// The case's title.
     pub title: String,
+    /// Events recorded on the case.
     pub version: i64,
+    /// When the last event was recorded.
     pub updated_at: String,
 }
 
@@ -196,17 +209,28 @@ fn item(dir: &Directory, r: ListedCase) -> CaseListItem {
 /// One inbox row.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct InboxItem {
+    /// The case's id.
     pub case_id: String,
+    /// The case's title.
     pub title: String,
+    /// The case's current stage's id.
     pub state: String,
+    /// The case's current stage in Chinese.
     pub state_zh: String,
+    /// The id of the step that is due.
     pub step: String,
+    /// The step in Chinese.
     pub step_zh: String,
+    /// Its due day.
     #[schema(value_type = String, format = Date)]
     pub due: chrono::NaiveDate,
+    /// Whether the due day counts over a year with no holiday schedule loaded.
     pub provisional: bool,
+    /// The article that sets the period.
     pub article: String,
+    /// Whether the due day has passed.
     pub overdue: bool,
+    /// Working days from today to the due day (negative when overdue).
     pub working_days_left: i64,
 }
 

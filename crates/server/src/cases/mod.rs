@@ -15,9 +15,9 @@
 //! - [`view`]: the case as pages and API show it;
 //! - [`lists`]: the case list, the inbox and the 维权 台账.
 
-pub mod form;
+pub(crate) mod form;
 pub mod lists;
-pub mod view;
+pub(crate) mod view;
 
 use std::collections::BTreeMap;
 
@@ -35,11 +35,14 @@ use crate::error::AppError;
 /// A case loaded for a user who may see it: the engine's case and the parties the access
 /// policies read.
 pub struct CaseCtx {
+    /// The case as the engine loaded and replayed it.
     pub case: ProcessCase,
+    /// Its parties, as the access policies read them.
     pub parties: CaseParties,
 }
 
 impl CaseCtx {
+    /// The case's id.
     pub fn id(&self) -> &str {
         &self.case.case_id
     }
@@ -49,6 +52,7 @@ impl CaseCtx {
         self.case.version()
     }
 
+    /// The process the case follows.
     pub fn process(&self) -> &'static dyn CaseType {
         self.case.process
     }
@@ -59,6 +63,7 @@ impl CaseCtx {
         self.case.case.state_any().downcast_ref()
     }
 
+    /// The case's summary (title, stage, organisation) as its process gives it.
     pub fn summary(&self) -> lvzhi_processes::Summary {
         self.case.case.summary()
     }
@@ -86,7 +91,7 @@ pub async fn load(app: &App, user: &User, case_id: &str) -> Result<CaseCtx, AppE
 
 /// The user as the processes' actors: one per organisation where they hold roles (a process
 /// checks the organisation of each step against the case).
-pub fn actors(user: &User) -> Vec<Actor> {
+pub(crate) fn actors(user: &User) -> Vec<Actor> {
     let mut by_org: BTreeMap<String, Vec<Role>> = BTreeMap::new();
     for g in &user.subject.grants {
         if let Ok(r) = serde_json::from_value::<Role>(Value::String(g.role.clone())) {
@@ -124,7 +129,7 @@ pub fn available(app: &App, user: &User, ctx: &CaseCtx) -> Vec<(ActionSpec, Acto
 }
 
 /// The form of `action` as offered to the user now, or why it is not.
-pub fn offered(
+pub(crate) fn offered(
     app: &App,
     user: &User,
     ctx: &CaseCtx,
@@ -139,7 +144,7 @@ pub fn offered(
 
 /// Why an action is not open to the user now: 404 for no such step of the case's process (or a
 /// step that opens a case), 403 when the policies refuse it, else 422 naming the stage.
-pub fn unavailable(app: &App, user: &User, ctx: &CaseCtx, action: &str) -> AppError {
+pub(crate) fn unavailable(app: &App, user: &User, ctx: &CaseCtx, action: &str) -> AppError {
     let process = ctx.process();
     if !process.has_action(action) {
         return AppError::NotFound(format!("{}没有“{action}”这一办理事项", process.name_zh()));
@@ -160,7 +165,7 @@ pub fn unavailable(app: &App, user: &User, ctx: &CaseCtx, action: &str) -> AppEr
 }
 
 /// The action id of a command (its `action` field), or a 400.
-pub fn action_of(command: &Value) -> Result<&str, AppError> {
+pub(crate) fn action_of(command: &Value) -> Result<&str, AppError> {
     command
         .get("action")
         .and_then(Value::as_str)
@@ -168,12 +173,12 @@ pub fn action_of(command: &Value) -> Result<&str, AppError> {
 }
 
 /// What a command recorded.
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub version: i64,
     /// Every event appended: those due before the command, its own, its follow-ups', the seals.
     pub events: Vec<DecidedEvent>,
     /// The notices the command issued that could not be sealed (recorded, 未定稿).
-    pub unsealed: Vec<usize>,
+    pub(crate) unsealed: Vec<usize>,
 }
 
 /// Runs a command on a case as this user: the action must be one of the case's process, the
@@ -181,7 +186,7 @@ pub struct Outcome {
 /// with the version the user saw, as each of the user's organisations the process offers it to
 /// in turn — the next only when the step is another role's (a `Forbidden` refusal). The case is
 /// not read again: the service acts on the case as loaded, and its append states that version.
-pub async fn run(
+pub(crate) async fn run(
     app: &App,
     user: &User,
     ctx: &CaseCtx,
@@ -194,7 +199,7 @@ pub async fn run(
 /// As [`run`] for a page's form: a command that does not fit its step is refused in the words
 /// of the step's form (the label of the field at fault), after the names of record and the
 /// engine's results are filled in — once, here — and still after a stale version's 409.
-pub async fn run_form(
+pub(crate) async fn run_form(
     app: &App,
     user: &User,
     ctx: &CaseCtx,
@@ -296,7 +301,7 @@ async fn run_prepared(
 /// assessment (004 §7–13) is computed here from the case's recorded people and circumstances
 /// with the packs in force, replacing whatever the request carried, so the record holds the
 /// engine's result. The process refuses it as stale if the case changed in between.
-pub fn with_engine_results(
+pub(crate) fn with_engine_results(
     app: &App,
     ctx: &CaseCtx,
     action: &str,
@@ -307,7 +312,7 @@ pub fn with_engine_results(
 
 /// [`with_engine_results`] on a replayed case of any process (the API documentation's walk
 /// takes the same steps).
-pub fn engine_results(
+pub(crate) fn engine_results(
     app: &App,
     case: &dyn lvzhi_processes::registry::AnyCase,
     action: &str,
@@ -349,7 +354,7 @@ fn unsealed(app: &App, ctx: &CaseCtx, events: &[DecidedEvent]) -> Vec<usize> {
 }
 
 /// A case opened.
-pub struct Created {
+pub(crate) struct Created {
     pub case_id: String,
     pub version: i64,
 }
@@ -415,7 +420,7 @@ pub fn opening(app: &App, user: &User, process: &dyn CaseType, action: &str) -> 
 }
 
 /// The processes the user can open a case of, with the opening actions offered to them.
-pub fn openable(app: &App, user: &User) -> Vec<(&'static dyn CaseType, Vec<ActionSpec>)> {
+pub(crate) fn openable(app: &App, user: &User) -> Vec<(&'static dyn CaseType, Vec<ActionSpec>)> {
     let service = app.service();
     let dir = app.directory();
     let mut out = Vec::new();
@@ -442,7 +447,7 @@ pub fn openable(app: &App, user: &User) -> Vec<(&'static dyn CaseType, Vec<Actio
 }
 
 /// The registered process of a kind, or a 400 naming the kinds there are.
-pub fn process_of(kind: &str) -> Result<&'static dyn CaseType, AppError> {
+pub(crate) fn process_of(kind: &str) -> Result<&'static dyn CaseType, AppError> {
     by_kind(kind).ok_or_else(|| {
         AppError::BadRequest(format!(
             "案件类型“{kind}”不存在；可用的类型：{}",
@@ -461,7 +466,7 @@ pub fn process_of(kind: &str) -> Result<&'static dyn CaseType, AppError> {
 /// before anything is decided; the names it carries are replaced by the names of record; the
 /// process decides it with each of the user's organisations it offers the action to, and the
 /// case decided must name that same organisation.
-pub async fn create(
+pub(crate) async fn create(
     app: &App,
     user: &User,
     process: &'static dyn CaseType,
@@ -568,7 +573,12 @@ pub async fn create(
 /// roles its process names beside it — and, for a step id ending in `@<organisation id>` (a step
 /// for one organisation, such as one level's acknowledgement of an escalation report, 001 §17),
 /// hold it at that organisation.
-pub fn step_is_for(user: &User, process: Option<&dyn CaseType>, step: &str, role: &str) -> bool {
+pub(crate) fn step_is_for(
+    user: &User,
+    process: Option<&dyn CaseType>,
+    step: &str,
+    role: &str,
+) -> bool {
     match step.rsplit_once('@') {
         Some((_, org)) => user
             .subject

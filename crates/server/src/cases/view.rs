@@ -15,7 +15,7 @@ use crate::notices::{CaseDocuments, Issued};
 
 /// 案件详情（各类案件相同）。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CaseDetail {
+pub(crate) struct CaseDetail {
     /// 案件编号。
     pub case_id: String,
     /// 案件类型代码（application：免责容错申请；incident：维权案（事）件；name_clearing：正名；enforcement_fault：执法过错；sanction_appeal：处分申诉；rectification：纠错整改）。
@@ -56,7 +56,7 @@ pub struct CaseDetail {
 
 /// 一项案件事实。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FactItem {
+pub(crate) struct FactItem {
     /// 事项。
     pub label: String,
     /// 内容。
@@ -65,7 +65,7 @@ pub struct FactItem {
 
 /// 人员。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PersonRef {
+pub(crate) struct PersonRef {
     /// 人员编号。
     pub person_id: String,
     /// 姓名（名录之外的人员为空）。
@@ -74,7 +74,7 @@ pub struct PersonRef {
 
 /// 机构。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct OrgRef {
+pub(crate) struct OrgRef {
     /// 机构编号。
     pub id: String,
     /// 机构名称。
@@ -83,7 +83,7 @@ pub struct OrgRef {
 
 /// 案件的当事人与有关机关。
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct PartiesView {
+pub(crate) struct PartiesView {
     /// 案件涉及的民警（申请民警、当事民警）。
     pub applicants: Vec<PersonRef>,
     /// 其所在单位（申请单位）。
@@ -104,7 +104,7 @@ pub struct PartiesView {
 
 /// 可以办理的事项及其表单。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ActionView {
+pub(crate) struct ActionView {
     /// 操作代码，即命令 JSON 的 action 字段。
     pub id: String,
     /// 操作的中文名称。
@@ -122,7 +122,7 @@ pub struct ActionView {
 
 /// 未届满的期限。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DeadlineItem {
+pub(crate) struct DeadlineItem {
     /// 步骤代码。
     pub step: String,
     /// 步骤名称。
@@ -145,7 +145,7 @@ pub struct DeadlineItem {
 
 /// 时间线中的一条记录（审计链中的一个事件）。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TimelineItem {
+pub(crate) struct TimelineItem {
     /// 在审计链中的序号。
     pub seq: i64,
     /// 记录后案件的版本。
@@ -174,7 +174,7 @@ pub struct TimelineItem {
 
 /// 一份文书及其全文。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DocumentView {
+pub(crate) struct DocumentView {
     /// 序号，从 1 起，按出具先后。
     pub n: usize,
     /// 文书种类代码（acceptance_notice、review_opinion、incident_report、name_clearing_notice 等）。
@@ -199,7 +199,7 @@ pub struct DocumentView {
 
 /// 文书的定稿记录。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SealView {
+pub(crate) struct SealView {
     /// 定稿 PDF 的 SM3 摘要（64 位十六进制）：用于核对打印件或转发的文件是否为本系统出具。
     pub sm3: String,
     /// 文件大小（字节）。
@@ -214,7 +214,7 @@ pub struct SealView {
 
 /// 办理结果。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ActionResult {
+pub(crate) struct ActionResult {
     /// 案件编号。
     pub case_id: String,
     /// 办理后的案件版本。
@@ -227,7 +227,7 @@ pub struct ActionResult {
 
 /// 一个已记录的事件。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RecordedEvent {
+pub(crate) struct RecordedEvent {
     /// 事件类型代码。
     pub kind: String,
     /// 办理日期。
@@ -245,21 +245,16 @@ pub struct RecordedEvent {
 
 /// 新立案件。
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CreatedCase {
+pub(crate) struct CreatedCase {
     /// 案件编号（如 A2026-000001、W2026-000001）。
     pub case_id: String,
     /// 案件版本（已记录的事件数）。
     pub version: i64,
 }
 
-/// The Chinese name of a role id (the id itself when unknown).
-pub fn role_zh(role: &str) -> String {
-    role_zh_under(role, None)
-}
-
-/// The Chinese name of a role id on a case governed by a pack with `bodies` (issue 20: a
-/// prison's office is its 履职保护办公室, not a 维权办).
-pub fn role_zh_under(role: &str, bodies: Option<&lvzhi_processes::Bodies>) -> String {
+/// The Chinese name of a role id (the id itself when unknown), on a case governed by a pack
+/// with `bodies` (issue 20: a prison's office is its 履职保护办公室, not a 维权办).
+pub(crate) fn role_zh_under(role: &str, bodies: Option<&lvzhi_processes::Bodies>) -> String {
     serde_json::from_value::<lvzhi_processes::Role>(serde_json::Value::String(role.to_string()))
         .map(|r| bodies.map_or_else(|| r.zh().to_string(), |b| b.role_zh(r)))
         .unwrap_or_else(|_| lvzhi_access::role_zh(role).to_string())
@@ -284,7 +279,7 @@ fn org(dir: &Directory, id: &str) -> Option<OrgRef> {
 }
 
 /// The parties of a case, named as the directory names them.
-pub fn parties(dir: &Directory, ctx: &CaseCtx) -> PartiesView {
+pub(crate) fn parties(dir: &Directory, ctx: &CaseCtx) -> PartiesView {
     let p = &ctx.parties;
     let people = |ids: &[String]| ids.iter().map(|id| person(dir, id)).collect::<Vec<_>>();
     PartiesView {
@@ -300,7 +295,7 @@ pub fn parties(dir: &Directory, ctx: &CaseCtx) -> PartiesView {
 }
 
 /// An action offered, with its form.
-pub fn action_view(ctx: &CaseCtx, spec: &lvzhi_processes::ActionSpec) -> ActionView {
+pub(crate) fn action_view(ctx: &CaseCtx, spec: &lvzhi_processes::ActionSpec) -> ActionView {
     ActionView {
         id: spec.id.clone(),
         label: spec.label.clone(),
@@ -312,7 +307,7 @@ pub fn action_view(ctx: &CaseCtx, spec: &lvzhi_processes::ActionSpec) -> ActionV
 }
 
 /// One notice as the API lists it.
-pub fn document_view(case_id: &str, i: &Issued) -> DocumentView {
+pub(crate) fn document_view(case_id: &str, i: &Issued) -> DocumentView {
     let d = &i.document;
     let base = format!("/api/v1/cases/{case_id}/documents/{}", i.n);
     DocumentView {
@@ -336,7 +331,7 @@ pub fn document_view(case_id: &str, i: &Issued) -> DocumentView {
 }
 
 /// Every notice of a case, as the API lists them.
-pub fn documents(docs: &CaseDocuments) -> Vec<DocumentView> {
+pub(crate) fn documents(docs: &CaseDocuments) -> Vec<DocumentView> {
     docs.items
         .iter()
         .map(|i| document_view(&docs.case_id, i))
@@ -344,7 +339,7 @@ pub fn documents(docs: &CaseDocuments) -> Vec<DocumentView> {
 }
 
 /// The case as `user` sees it now.
-pub fn detail(app: &App, user: &User, ctx: &CaseCtx) -> CaseDetail {
+pub(crate) fn detail(app: &App, user: &User, ctx: &CaseCtx) -> CaseDetail {
     let view = app.service().view_process(&ctx.case, app.clock().today());
     // The case's people named by its governing pack's bodies.
     let bodies = app
@@ -436,7 +431,7 @@ fn recorded(e: &DecidedEvent) -> RecordedEvent {
 }
 
 /// What a command recorded, as the API answers it.
-pub fn action_result(case_id: &str, outcome: &Outcome) -> ActionResult {
+pub(crate) fn action_result(case_id: &str, outcome: &Outcome) -> ActionResult {
     ActionResult {
         case_id: case_id.to_string(),
         version: outcome.version,

@@ -27,7 +27,7 @@ use crate::cases::form::{self, FormOptions, FormValues, Options};
 use crate::cases::{self, CaseCtx};
 use crate::error::AppError;
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/cases/{id}/act/{action}", get(act_page).post(act_submit))
         .route("/new", get(new_index))

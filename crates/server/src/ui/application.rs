@@ -29,18 +29,18 @@ use crate::cases::CaseCtx;
 use crate::interview::{self, EvaluationView};
 
 /// The application's state, when the case is an application.
-pub fn state(ctx: &CaseCtx) -> Option<&CaseState> {
+pub(crate) fn state(ctx: &CaseCtx) -> Option<&CaseState> {
     ctx.state::<CaseState>()
 }
 
 /// The facts a case's interview starts from: those recorded.
-pub fn recorded_facts(s: &CaseState) -> BTreeMap<String, serde_json::Value> {
+pub(crate) fn recorded_facts(s: &CaseState) -> BTreeMap<String, serde_json::Value> {
     s.form.as_ref().map(|f| f.facts.clone()).unwrap_or_default()
 }
 
 /// The dates 从旧兼从轻 compares for a case: the decision's date from the linked accountability
 /// decision; the conduct date is not recorded in the form.
-pub fn dates(s: &CaseState) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+pub(crate) fn dates(s: &CaseState) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
     let decision = s
         .form
         .as_ref()
@@ -51,13 +51,13 @@ pub fn dates(s: &CaseState) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveD
 
 /// The rule packs the case is judged under: those its governance recorded, or 000 alone for a
 /// case recorded before bindings (issue 20 item 3).
-pub fn governing(app: &App, s: &CaseState) -> Vec<String> {
+pub(crate) fn governing(app: &App, s: &CaseState) -> Vec<String> {
     interview::governing(&app.packs(), s.governance.as_ref())
 }
 
 /// The evaluation of `facts` under every pack governing the case (000 §14: the recommendation
 /// the opinion weighs).
-pub fn judge(
+pub(crate) fn judge(
     app: &App,
     s: &CaseState,
     facts: &BTreeMap<String, serde_json::Value>,
@@ -67,7 +67,7 @@ pub fn judge(
 }
 
 /// The live evaluation of the case's recorded facts.
-pub fn live_evaluation(app: &App, s: &CaseState) -> Option<EvaluationView> {
+pub(crate) fn live_evaluation(app: &App, s: &CaseState) -> Option<EvaluationView> {
     judge(app, s, &recorded_facts(s)).ok()
 }
 
@@ -75,7 +75,7 @@ pub fn live_evaluation(app: &App, s: &CaseState) -> Option<EvaluationView> {
 
 /// The recommendation panel (also returned alone to the live interview script). Citations as
 /// users read them; pack and rule ids only in the collapsed 技术信息.
-pub fn recommendation_panel(v: &EvaluationView) -> Markup {
+pub(crate) fn recommendation_panel(v: &EvaluationView) -> Markup {
     let class = match v.outcome.as_str() {
         "exemption" | "tolerance" => "rec good",
         "exclusion" | "aggravation" => "rec bad",
@@ -217,7 +217,7 @@ fn fact_control(
 
 /// The facts interview (000 §14): each question of the pack with the answer recorded (or
 /// `facts` as just entered), saved by the step that records facts when the user may take it.
-pub fn interview_section(
+pub(crate) fn interview_section(
     user: &User,
     ctx: &CaseCtx,
     questions: &[interview::FactView],
@@ -253,7 +253,7 @@ pub fn interview_section(
 }
 
 /// The evidence of the case, each file downloadable (000 §14–15); the digests are in 技术信息.
-pub fn evidence_list(ctx: &CaseCtx, s: &CaseState) -> Markup {
+pub(crate) fn evidence_list(ctx: &CaseCtx, s: &CaseState) -> Markup {
     let id = ctx.id();
     html! {
         h3 id="evidence" { "证据材料" }
@@ -439,7 +439,7 @@ fn panel_candidates(app: &App, s: &CaseState) -> Vec<Candidate> {
 
 /// The people a step of the application may name, by the field's name: the panel's candidates,
 /// the people who may be recused. `None` for the others (the default options apply).
-pub fn person_options(app: &App, s: &CaseState, spec: &ActionSpec) -> Option<FormOptions> {
+pub(crate) fn person_options(app: &App, s: &CaseState, spec: &ActionSpec) -> Option<FormOptions> {
     let mut o = FormOptions::default();
     match spec.id.as_str() {
         "form_panel" => {
@@ -463,7 +463,7 @@ pub fn person_options(app: &App, s: &CaseState, spec: &ActionSpec) -> Option<For
 }
 
 /// The expert pool's active members (000 §18).
-pub fn expert_options(experts: &[ExpertRecord]) -> Options {
+pub(crate) fn expert_options(experts: &[ExpertRecord]) -> Options {
     experts
         .iter()
         .filter(|e| e.active)
@@ -515,7 +515,7 @@ fn determination_values(prefix: &str, d: &lvzhi_workflow::Determination, out: &m
 /// What a step's form starts with: the case's own data where the step continues it — the draft
 /// opinion from the recorded recommendation (or the live one), the present panel, the chosen
 /// expert's conditions.
-pub fn prefill(
+pub(crate) fn prefill(
     app: &App,
     s: &CaseState,
     spec: &ActionSpec,
@@ -602,7 +602,7 @@ pub fn prefill(
 
 /// The panel's candidates as a table: ticking a person makes them a member in the category
 /// chosen beside them; each with what the conflict checks found (000 §14, §19(六)).
-pub fn panel_table(app: &App, s: &CaseState, field: &Field, values: &FormValues) -> Markup {
+pub(crate) fn panel_table(app: &App, s: &CaseState, field: &Field, values: &FormValues) -> Markup {
     let candidates = panel_candidates(app, s);
     let categories = member_category_options();
     html! {
@@ -648,7 +648,7 @@ pub fn panel_table(app: &App, s: &CaseState, field: &Field, values: &FormValues)
 }
 
 /// The expert chosen for the participant form (by `?expert=` from the pool's list).
-pub fn chosen_expert(field: &Field, name: &str, expert: Option<&ExpertRecord>) -> Markup {
+pub(crate) fn chosen_expert(field: &Field, name: &str, expert: Option<&ExpertRecord>) -> Markup {
     match expert {
         Some(e) => html! {
             input type="hidden" name="expert" value=(e.id);
@@ -671,7 +671,7 @@ fn determination_block(d: &lvzhi_workflow::Determination) -> Markup {
 }
 
 /// Context shown above the fields of particular steps.
-pub fn context(
+pub(crate) fn context(
     ctx: &CaseCtx,
     s: &CaseState,
     spec: &ActionSpec,
@@ -836,7 +836,7 @@ pub fn context(
 
 /// The side column of a step that writes a determination or the recommendation: the recorded
 /// recommendation and the live one beside it (000 §14).
-pub fn side(app: &App, s: &CaseState, spec: &ActionSpec) -> Markup {
+pub(crate) fn side(app: &App, s: &CaseState, spec: &ActionSpec) -> Markup {
     let writes = matches!(
         spec.id.as_str(),
         "draft_opinion"

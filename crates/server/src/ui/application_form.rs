@@ -10,7 +10,7 @@ use super::{PageResult, PageUser};
 use crate::app::App;
 use crate::application_form::{blank, filled};
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/cases/{id}/application-form.pdf", get(filled_page))
         .route("/forms/application-form.pdf", get(blank_page))

@@ -28,7 +28,7 @@ use crate::auth::{PageForm, User};
 use crate::cases;
 use crate::error::AppError;
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new().route("/cases/new", get(new_page).post(new_submit))
 }
 
@@ -64,7 +64,7 @@ fn office_orgs(dir: &Directory) -> BTreeSet<String> {
 
 /// The committee that handles an application from `unit`: the unit itself or its nearest
 /// ancestor with a staffed 维权办 (000 §12).
-pub fn handling_committee(dir: &Directory, unit: &str) -> Option<String> {
+pub(crate) fn handling_committee(dir: &Directory, unit: &str) -> Option<String> {
     let offices = office_orgs(dir);
     let mut at = Some(unit.to_string());
     let mut steps = 0;

@@ -28,7 +28,7 @@ use crate::error::AppError;
 use crate::interview;
 use crate::notices::CaseDocuments;
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/cases/{id}", get(case_page))
         .route("/cases/{id}/interview", post(interview_submit))

@@ -12,7 +12,7 @@ use crate::access;
 use crate::app::App;
 use crate::cases::lists::{kinds, list, ListFilter, PAGE_SIZE};
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new().route("/cases", get(list_page))
 }
 

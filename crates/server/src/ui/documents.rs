@@ -28,7 +28,7 @@ const MAX_CHECK_BYTES: usize = 20 * 1024 * 1024;
 
 /// A case page's list of its notices: each with its page, its PDF and DOCX, and its seal
 /// (已定稿) or 未定稿; `addressee` adds each notice's 主送. The digests are in 技术信息.
-pub fn list(docs: &CaseDocuments, addressee: bool) -> Markup {
+pub(crate) fn list(docs: &CaseDocuments, addressee: bool) -> Markup {
     let id = &docs.case_id;
     html! {
         @if docs.items.is_empty() { p.empty { "尚无文书。" } }
@@ -54,7 +54,7 @@ pub fn list(docs: &CaseDocuments, addressee: bool) -> Markup {
     }
 }
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/cases/{id}/documents/{file}", get(document))
         // The older address of a notice's page (links printed or bookmarked before the notices
@@ -93,7 +93,7 @@ async fn notice(
 }
 
 /// The outcome of a 核对.
-pub struct CheckResult {
+pub(crate) struct CheckResult {
     /// The digest checked (of the file, or as pasted).
     pub digest: String,
     /// Where it came from: the file's name, or "粘贴的摘要".
@@ -207,7 +207,7 @@ fn multipart_error(e: MultipartError) -> AppError {
 }
 
 /// A pasted digest, forgiving spaces, case and an `SM3` prefix as people copy it.
-pub fn normalise_digest(s: &str) -> Option<String> {
+pub(crate) fn normalise_digest(s: &str) -> Option<String> {
     let t = s.trim();
     let t = t
         .strip_prefix("SM3")

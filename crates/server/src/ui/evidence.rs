@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::evidence::{evidence_step, read_upload, record_upload, MAX_BODY_BYTES};
 use crate::notices::rfc5987;
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route(
             "/cases/{id}/evidence",
@@ -30,7 +30,7 @@ pub fn routes() -> Router<App> {
 }
 
 /// The upload form: the file with its description, recorded on the case in the same request.
-pub fn upload_form(user: &User, ctx: &CaseCtx) -> Markup {
+pub(crate) fn upload_form(user: &User, ctx: &CaseCtx) -> Markup {
     let id = ctx.id();
     html! {
         form.upload method="post" action={ "/cases/" (id) "/evidence" } enctype="multipart/form-data" {

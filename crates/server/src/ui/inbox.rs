@@ -12,7 +12,7 @@ use super::{days_left, flash, page, PageResult, PageUser};
 use crate::app::App;
 use crate::cases::lists::inbox as items;
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new().route("/", get(inbox))
 }
 

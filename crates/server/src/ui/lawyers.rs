@@ -3,10 +3,10 @@
 
 use maud::{html, Markup};
 
-pub use crate::lawyers::{of_office, shortfalls, Shortfall};
+pub(crate) use crate::lawyers::{shortfalls, Shortfall};
 
 /// The warning box, or nothing when every agency complies.
-pub fn warning(list: &[Shortfall]) -> Markup {
+pub(crate) fn warning(list: &[Shortfall]) -> Markup {
     html! {
         @if !list.is_empty() {
             div.notice.warning role="status" {

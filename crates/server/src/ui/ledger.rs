@@ -16,14 +16,14 @@ use crate::app::App;
 use crate::cases::lists::ledger;
 use crate::error::AppError;
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/incidents/ledger", get(ledger_page))
         .route("/incidents/ledger.csv", get(ledger_csv))
 }
 
 /// The ledger's columns, in Chinese.
-pub const LEDGER_HEADERS: [&str; 14] = [
+pub(crate) const LEDGER_HEADERS: [&str; 14] = [
     "案件编号",
     "当事民警",
     "所在单位",
@@ -110,7 +110,7 @@ fn csv_cell(s: &str) -> String {
 
 /// The ledger as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese;
 /// CRLF line ends).
-pub fn ledger_csv_text(rows: &[(String, LedgerRow)]) -> Result<String, AppError> {
+pub(crate) fn ledger_csv_text(rows: &[(String, LedgerRow)]) -> Result<String, AppError> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::from("\u{feff}".as_bytes()));

@@ -14,7 +14,7 @@ use crate::auth::PageForm;
 use crate::auth::{self, Login};
 use crate::error::AppError;
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))

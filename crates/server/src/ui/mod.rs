@@ -2,20 +2,20 @@
 //! and printable. Script is progressive: every page works without it; `assets/app.js` only
 //! re-evaluates the interview as answers change. No inline script or style (the CSP forbids it).
 
-pub mod act;
-pub mod admin;
-pub mod application;
-pub mod application_form;
-pub mod apply;
-pub mod case_page;
-pub mod cases;
-pub mod documents;
-pub mod evidence;
-pub mod inbox;
-pub mod lawyers;
-pub mod ledger;
-pub mod login;
-pub mod people;
+pub(crate) mod act;
+pub(crate) mod admin;
+pub(crate) mod application;
+pub(crate) mod application_form;
+pub(crate) mod apply;
+pub(crate) mod case_page;
+pub(crate) mod cases;
+pub(crate) mod documents;
+pub(crate) mod evidence;
+pub(crate) mod inbox;
+pub(crate) mod lawyers;
+pub(crate) mod ledger;
+pub(crate) mod login;
+pub(crate) mod people;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -24,16 +24,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use lvzhi_calendar::date_zh;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 
 use crate::app::App;
 use crate::auth::{authenticate, User};
 use crate::error::AppError;
 
-pub const STYLE: &str = include_str!("../../assets/style.css");
-pub const SCRIPT: &str = include_str!("../../assets/app.js");
+pub(crate) const STYLE: &str = include_str!("../../assets/style.css");
+pub(crate) const SCRIPT: &str = include_str!("../../assets/app.js");
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
@@ -75,7 +75,7 @@ async fn script() -> Response {
 
 /// An error shown as a page (the API shows the same errors as JSON).
 #[derive(Debug)]
-pub struct PageError(pub AppError);
+pub(crate) struct PageError(pub AppError);
 
 impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {
@@ -109,7 +109,7 @@ impl IntoResponse for PageError {
 }
 
 /// An error as a page: its title by the status, the sentence, and the ways back.
-pub fn error_page(status: StatusCode, message: &str) -> Response {
+pub(crate) fn error_page(status: StatusCode, message: &str) -> Response {
     let title = match status {
         StatusCode::FORBIDDEN => "无权访问",
         StatusCode::NOT_FOUND => "未找到",
@@ -133,11 +133,11 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
     (status, bare_page(title, body)).into_response()
 }
 
-pub type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
 /// Extractor for pages: the signed-in user, or a redirect to the login page. A user who must
 /// change their password (non-demo initial accounts) is sent to do so first.
-pub struct PageUser(pub User);
+pub(crate) struct PageUser(pub User);
 
 impl FromRequestParts<App> for PageUser {
     type Rejection = Response;
@@ -158,13 +158,13 @@ impl FromRequestParts<App> for PageUser {
 
 /// Where a user who must change their password (non-demo initial accounts) is sent first,
 /// unless already there or signing out.
-pub fn password_first(app: &App, user: &User, path: &str) -> Option<Response> {
+pub(crate) fn password_first(app: &App, user: &User, path: &str) -> Option<Response> {
     (user.person.must_change_password && !app.is_demo() && path != "/password" && path != "/logout")
         .then(|| Redirect::to("/password").into_response())
 }
 
 /// A whole page in the layout: header with navigation, the user's name and roles, and logout.
-pub fn page(app: &App, user: &User, title: &str, active: &str, body: Markup) -> Response {
+pub(crate) fn page(app: &App, user: &User, title: &str, active: &str, body: Markup) -> Response {
     let dir = app.directory();
     let roles: Vec<String> = user
         .subject
@@ -231,7 +231,7 @@ pub fn page(app: &App, user: &User, title: &str, active: &str, body: Markup) -> 
 }
 
 /// A page without the signed-in layout (login, errors).
-pub fn bare_page(title: &str, body: Markup) -> Response {
+pub(crate) fn bare_page(title: &str, body: Markup) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -253,7 +253,7 @@ pub fn bare_page(title: &str, body: Markup) -> Response {
 /// The hidden CSRF field every form carries.
 /// With it, the form's one-use submission token: a double click or a browser's retry of the
 /// same form writes once (issue 19, `crate::once`).
-pub fn csrf_field(user: &User) -> Markup {
+pub(crate) fn csrf_field(user: &User) -> Markup {
     html! {
         input type="hidden" name="_csrf" value=(user.csrf());
         input type="hidden" name="_once" value=(crate::once::token());
@@ -261,7 +261,7 @@ pub fn csrf_field(user: &User) -> Markup {
 }
 
 /// A flash message passed through `?msg=` after a redirect (only fixed texts are shown).
-pub fn flash(code: Option<&str>) -> Markup {
+pub(crate) fn flash(code: Option<&str>) -> Markup {
     let text = match code {
         Some("saved") => "已保存。",
         Some("recorded") => "已记录，案件审计链已更新。",
@@ -274,7 +274,7 @@ pub fn flash(code: Option<&str>) -> Markup {
 }
 
 /// Days-left text for a deadline.
-pub fn days_left(overdue: bool, working_days_left: i64) -> Markup {
+pub(crate) fn days_left(overdue: bool, working_days_left: i64) -> Markup {
     if overdue {
         html! { span.badge.overdue { "已逾期 " (-working_days_left) " 个工作日" } }
     } else if working_days_left <= 3 {
@@ -285,7 +285,7 @@ pub fn days_left(overdue: bool, working_days_left: i64) -> Markup {
 }
 
 /// Multi-line text with line breaks kept (escaped).
-pub fn multiline(text: &str) -> Markup {
+pub(crate) fn multiline(text: &str) -> Markup {
     html! {
         @for (i, line) in text.lines().enumerate() {
             @if i > 0 { br; }
@@ -294,12 +294,7 @@ pub fn multiline(text: &str) -> Markup {
     }
 }
 
-/// Marks text as already-escaped markup; only for constant strings.
-pub fn raw(s: &'static str) -> PreEscaped<&'static str> {
-    PreEscaped(s)
-}
-
-pub async fn not_found(uri: axum::http::Uri) -> Response {
+pub(crate) async fn not_found(uri: axum::http::Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return AppError::NotFound("请求的接口不存在".to_string()).into_response();
     }

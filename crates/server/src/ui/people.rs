@@ -16,14 +16,14 @@ use super::{page, PageResult, PageUser};
 use crate::api::people::{may_view, result_use};
 use crate::app::App;
 
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/people", get(list_page))
         .route("/people/{id}", get(person_page))
 }
 
 /// Whether the user holds a role that reads result use somewhere (the menu shows the entry).
-pub fn reads_result_use(user: &crate::auth::User) -> bool {
+pub(crate) fn reads_result_use(user: &crate::auth::User) -> bool {
     ["unit", "office", "director", "deputy_director"]
         .iter()
         .any(|r| user.has_role(r))

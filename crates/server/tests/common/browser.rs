@@ -15,24 +15,24 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use lvzhi_server::App;
 
-pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 /// How long any one expected change of the page may take.
-pub const PATIENCE: Duration = Duration::from_secs(10);
-pub const POLL: Duration = Duration::from_millis(100);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(10);
+pub(crate) const POLL: Duration = Duration::from_millis(100);
 
 /// The demo accounts (`lvzhi_server::demo`): login and password.
-pub const OFFICER: (&str, &str) = ("officer", "demo-officer-2026");
-pub const OFFICER2: (&str, &str) = ("officer2", "demo-officer2-2026");
-pub const OFFICE: (&str, &str) = ("office", "demo-office-2026");
-pub const PANEL_LEGAL: (&str, &str) = ("panel-legal", "demo-panel-legal-2026");
-pub const DIRECTOR: (&str, &str) = ("director", "demo-director-2026");
-pub const PARENT_OFFICE: (&str, &str) = ("parent-office", "demo-parent-office-2026");
-pub const GAT_OFFICE: (&str, &str) = ("gat-office", "demo-gat-office-2026");
-pub const OTHER_BANNER_OFFICER: (&str, &str) = ("officer-yq", "demo-officer-yq-2026");
+pub(crate) const OFFICER: (&str, &str) = ("officer", "demo-officer-2026");
+pub(crate) const OFFICER2: (&str, &str) = ("officer2", "demo-officer2-2026");
+pub(crate) const OFFICE: (&str, &str) = ("office", "demo-office-2026");
+pub(crate) const PANEL_LEGAL: (&str, &str) = ("panel-legal", "demo-panel-legal-2026");
+pub(crate) const DIRECTOR: (&str, &str) = ("director", "demo-director-2026");
+pub(crate) const PARENT_OFFICE: (&str, &str) = ("parent-office", "demo-parent-office-2026");
+pub(crate) const GAT_OFFICE: (&str, &str) = ("gat-office", "demo-gat-office-2026");
+pub(crate) const OTHER_BANNER_OFFICER: (&str, &str) = ("officer-yq", "demo-officer-yq-2026");
 
 /// The chromedriver child, killed with its whole process group (Chromium included) when the
 /// test ends, whether it passed or panicked.
-pub struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
 }
@@ -117,7 +117,7 @@ async fn connect(driver: &Driver, profile: &Path) -> Client {
 
 /// The browser on the demo server, where the screenshots go, and what it runs on. The fields
 /// drop in order: the WebDriver session, then chromedriver with Chromium, then the directories.
-pub struct Browser {
+pub(crate) struct Browser {
     pub c: Client,
     pub base: String,
     pub shots: PathBuf,
@@ -134,7 +134,7 @@ impl Browser {
     /// Headless Chromium on the demo application served on a loopback port, its screenshots in
     /// `target/browser-artifacts/<shots>` (emptied of earlier ones); `None`, saying why, when
     /// chromedriver or Chromium is not installed.
-    pub async fn start(shots: &str) -> Option<Browser> {
+    pub(crate) async fn start(shots: &str) -> Option<Browser> {
         let Some(chromedriver) = on_path("chromedriver") else {
             println!("browser tests skipped: chromedriver is not installed (apt-get install chromium-driver)");
             return None;
@@ -175,20 +175,20 @@ impl Browser {
     }
 
     /// Ends the WebDriver session and stops chromedriver with Chromium.
-    pub async fn close(self) {
+    pub(crate) async fn close(self) {
         let _ = self.c.clone().close().await;
     }
 
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    pub async fn goto(&self, path: &str) {
+    pub(crate) async fn goto(&self, path: &str) {
         self.c.goto(&self.url(path)).await.expect("navigation");
     }
 
     /// The page's visible text.
-    pub async fn text(&self) -> String {
+    pub(crate) async fn text(&self) -> String {
         match self.c.find(Locator::Css("body")).await {
             Ok(b) => b.text().await.unwrap_or_default(),
             Err(_) => String::new(),
@@ -196,12 +196,12 @@ impl Browser {
     }
 
     /// Waits (polling) until the page's text contains every one of `needles`.
-    pub async fn wait_text(&self, needles: &[&str]) -> String {
+    pub(crate) async fn wait_text(&self, needles: &[&str]) -> String {
         self.wait_text_within(needles, PATIENCE).await
     }
 
     /// As [`Browser::wait_text`], up to `patience`.
-    pub async fn wait_text_within(&self, needles: &[&str], patience: Duration) -> String {
+    pub(crate) async fn wait_text_within(&self, needles: &[&str], patience: Duration) -> String {
         let deadline = Instant::now() + patience;
         loop {
             let text = self.text().await;
@@ -217,7 +217,7 @@ impl Browser {
     }
 
     /// Waits until the browser is at a URL whose path and query satisfy `ok`.
-    pub async fn wait_url(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pub(crate) async fn wait_url(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + PATIENCE;
         loop {
             if let Ok(u) = self.c.current_url().await {
@@ -250,15 +250,15 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element {what}: {e}"))
     }
 
-    pub async fn find(&self, css: &str) -> Element {
+    pub(crate) async fn find(&self, css: &str) -> Element {
         self.wait_for(Locator::Css(css), css).await
     }
 
-    pub async fn find_xpath(&self, xpath: &str) -> Element {
+    pub(crate) async fn find_xpath(&self, xpath: &str) -> Element {
         self.wait_for(Locator::XPath(xpath), xpath).await
     }
 
-    pub async fn type_into(&self, css: &str, text: &str) {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
         let e = self.find(css).await;
         e.click().await.expect("focus");
         e.send_keys(text).await.expect("typing");
@@ -266,7 +266,7 @@ impl Browser {
 
     /// Types a date into a date field the way a person does, in the order of the field's
     /// segments, which follows the browser's locale (月/日/年 or 年/月/日).
-    pub async fn type_date(&self, css: &str, y: i32, m: u32, d: u32) {
+    pub(crate) async fn type_date(&self, css: &str, y: i32, m: u32, d: u32) {
         let e = self.find(css).await;
         let want = format!("{y:04}-{m:02}-{d:02}");
         for keys in [
@@ -283,7 +283,7 @@ impl Browser {
         panic!("the date field {css} did not take {want}");
     }
 
-    pub async fn choose(&self, css: &str, value: &str) {
+    pub(crate) async fn choose(&self, css: &str, value: &str) {
         self.find(css)
             .await
             .select_by_value(value)
@@ -291,12 +291,12 @@ impl Browser {
             .unwrap_or_else(|e| panic!("option {value} of {css}: {e}"));
     }
 
-    pub async fn click(&self, css: &str) {
+    pub(crate) async fn click(&self, css: &str) {
         self.find(css).await.click().await.expect("click");
     }
 
     /// Clicks the button whose text is exactly `label`.
-    pub async fn press(&self, label: &str) {
+    pub(crate) async fn press(&self, label: &str) {
         self.find_xpath(&format!("//button[normalize-space(.)='{label}']"))
             .await
             .click()
@@ -305,14 +305,14 @@ impl Browser {
     }
 
     /// Saves the viewport as `NN-step.png` in the screenshot directory.
-    pub async fn shot(&mut self, step: &str) {
+    pub(crate) async fn shot(&mut self, step: &str) {
         self.n += 1;
         let png = self.c.screenshot().await.expect("a screenshot");
         let path = self.shots.join(format!("{:02}-{step}.png", self.n));
         std::fs::write(&path, png).expect("the screenshot is saved");
     }
 
-    pub async fn sign_in(&self, (login, password): (&str, &str)) {
+    pub(crate) async fn sign_in(&self, (login, password): (&str, &str)) {
         self.goto("/login").await;
         self.type_into("input[name='login']", login).await;
         self.type_into("input[name='password']", password).await;
@@ -322,14 +322,14 @@ impl Browser {
         self.find("form[action='/logout'] button").await;
     }
 
-    pub async fn sign_out(&self) {
+    pub(crate) async fn sign_out(&self) {
         self.click("form[action='/logout'] button").await;
         self.wait_url("the login page", |at| at == "/login").await;
     }
 
     /// On a page listing what I may do (a case page, 新建): opens the step `label` and waits
     /// for its form.
-    pub async fn open_action(&self, label: &str) {
+    pub(crate) async fn open_action(&self, label: &str) {
         self.find_xpath(&format!(
             "//ul[contains(@class,'action-list')]//a[normalize-space(.)='{label}']"
         ))
@@ -343,13 +343,13 @@ impl Browser {
 
     /// On the case page: opens the step `label` from the list of what I may do now, and waits
     /// for its form.
-    pub async fn open_step(&self, case: &str, label: &str) {
+    pub(crate) async fn open_step(&self, case: &str, label: &str) {
         self.goto(&format!("/cases/{case}")).await;
         self.open_action(label).await;
     }
 
     /// Confirms the open step's form and waits for the case page with its notice and `stage`.
-    pub async fn confirm(&self, case: &str, label: &str, expect: &[&str]) -> String {
+    pub(crate) async fn confirm(&self, case: &str, label: &str, expect: &[&str]) -> String {
         self.press(&format!("确认{label}")).await;
         let want = format!("/cases/{case}?msg=recorded");
         self.wait_url(&want, |at| at == want).await;
@@ -359,7 +359,7 @@ impl Browser {
     }
 
     /// The stage shown at the top of the case page.
-    pub async fn stage(&self) -> String {
+    pub(crate) async fn stage(&self) -> String {
         self.find(".case-head .stage")
             .await
             .text()
@@ -368,7 +368,7 @@ impl Browser {
     }
 
     /// The text of the recommendation panel.
-    pub async fn recommendation(&self) -> String {
+    pub(crate) async fn recommendation(&self) -> String {
         match self.c.find(Locator::Id("recommendation")).await {
             Ok(e) => e.text().await.unwrap_or_default(),
             Err(_) => String::new(),

@@ -8,9 +8,9 @@
 #![allow(dead_code)]
 
 /// The browser tests' harness: headless Chromium on the demo server through WebDriver.
-pub mod browser;
+pub(crate) mod browser;
 /// The process tests' world: a directory with tokens and sessions, and the API calls on cases.
-pub mod world;
+pub(crate) mod world;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -33,20 +33,20 @@ use tower::ServiceExt;
 // ---- the application ----
 
 /// The day the demo and the tests run on: a Tuesday, so every step falls on a working day.
-pub const TODAY: (i32, u32, u32) = (2026, 11, 24);
+pub(crate) const TODAY: (i32, u32, u32) = (2026, 11, 24);
 
-pub fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     let (y, m, d) = TODAY;
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
 }
 
 /// A day written `YYYY-MM-DD`.
-pub fn day(s: &str) -> NaiveDate {
+pub(crate) fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a valid date")
 }
 
 /// The server stores no files in these tests: imports are refused.
-pub struct NoFiles;
+pub(crate) struct NoFiles;
 
 impl DataFiles for NoFiles {
     fn import_calendar(&self, _: &str, _: &str) -> Result<(Calendar, String), String> {
@@ -58,12 +58,12 @@ impl DataFiles for NoFiles {
 }
 
 /// Validates imports as the binary's data store does, without writing anything anywhere.
-pub struct CheckedFiles {
+pub(crate) struct CheckedFiles {
     packs: Vec<(String, String)>,
 }
 
 impl CheckedFiles {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         CheckedFiles {
             packs: pack_files(),
         }
@@ -90,7 +90,7 @@ impl DataFiles for CheckedFiles {
 }
 
 /// The shipped packs, read from the repository's `packs/` directory, as (file name, text).
-pub fn pack_files() -> Vec<(String, String)> {
+pub(crate) fn pack_files() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs");
     let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
         .expect("packs directory")
@@ -111,24 +111,29 @@ pub fn pack_files() -> Vec<(String, String)> {
 }
 
 /// The shipped packs, loaded.
-pub fn packs() -> PackSet {
+pub(crate) fn packs() -> PackSet {
     let files = pack_files();
     PackSet::load(files.iter().map(|(f, t)| (f.as_str(), t.as_str()))).expect("packs load")
 }
 
 /// The application on the database in `dir` (created when new), its clock fixed on `today`.
 /// Notices are not sealed (see [`open_sealing`]).
-pub async fn open(dir: &Path, today: NaiveDate, demo: bool, files: Arc<dyn DataFiles>) -> App {
+pub(crate) async fn open(
+    dir: &Path,
+    today: NaiveDate,
+    demo: bool,
+    files: Arc<dyn DataFiles>,
+) -> App {
     open_with(dir, today, demo, files, false).await
 }
 
 /// [`open`], sealing every notice issued (typeset with the system's fonts, archived in
 /// `DATA_DIR/evidence/documents`, SM3 recorded), as `lvzhi serve` does.
-pub async fn open_sealing(dir: &Path, today: NaiveDate) -> App {
+pub(crate) async fn open_sealing(dir: &Path, today: NaiveDate) -> App {
     open_with(dir, today, false, Arc::new(NoFiles), true).await
 }
 
-pub async fn open_with(
+pub(crate) async fn open_with(
     dir: &Path,
     today: NaiveDate,
     demo: bool,
@@ -156,27 +161,27 @@ pub async fn open_with(
 }
 
 /// An application of its own on a fresh temporary directory, kept as long as the value.
-pub struct TestApp {
+pub(crate) struct TestApp {
     pub app: App,
     pub dir: tempfile::TempDir,
 }
 
 /// A fresh application on `today` (not in demo mode, no file imports) with an empty directory.
-pub async fn fresh(today: NaiveDate) -> TestApp {
+pub(crate) async fn fresh(today: NaiveDate) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = open(dir.path(), today, false, Arc::new(NoFiles)).await;
     TestApp { app, dir }
 }
 
 /// The application on a fresh database in `dir`, seeded with the demo data, on `TODAY`.
-pub async fn demo_app(dir: &Path) -> App {
+pub(crate) async fn demo_app(dir: &Path) -> App {
     let app = open(dir, today(), true, Arc::new(NoFiles)).await;
     demo::seed(&app).await.expect("the demo seeds");
     app
 }
 
 /// Serves the application on a free loopback port until the test's runtime ends.
-pub async fn serve(app: App) -> SocketAddr {
+pub(crate) async fn serve(app: App) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("a loopback port");
@@ -191,9 +196,9 @@ pub async fn serve(app: App) -> SocketAddr {
 // ---- the directory ----
 
 /// The actor the tests' own directory changes are recorded against in the chain.
-pub const SETUP: &str = "test-setup";
+pub(crate) const SETUP: &str = "test-setup";
 
-pub fn org(id: &str, parent: Option<&str>, name: &str, kind: &str) -> OrgRecord {
+pub(crate) fn org(id: &str, parent: Option<&str>, name: &str, kind: &str) -> OrgRecord {
     OrgRecord {
         id: id.to_string(),
         parent_id: parent.map(str::to_string),
@@ -202,7 +207,7 @@ pub fn org(id: &str, parent: Option<&str>, name: &str, kind: &str) -> OrgRecord 
     }
 }
 
-pub fn person(
+pub(crate) fn person(
     id: &str,
     name: &str,
     org_id: &str,
@@ -221,14 +226,14 @@ pub fn person(
 }
 
 /// Stores organisations, parents first.
-pub async fn add_orgs(app: &App, orgs: &[OrgRecord]) {
+pub(crate) async fn add_orgs(app: &App, orgs: &[OrgRecord]) {
     for o in orgs {
         app.store().put_org(SETUP, o).await.expect("org stored");
     }
 }
 
 /// Stores a person with their role grants, each (role, organisation).
-pub async fn add_person(app: &App, p: &PersonRecord, grants: &[(&str, &str)]) {
+pub(crate) async fn add_person(app: &App, p: &PersonRecord, grants: &[(&str, &str)]) {
     let store = app.store();
     store.put_person(SETUP, p).await.expect("person stored");
     for (role, org_id) in grants {
@@ -242,7 +247,7 @@ pub async fn add_person(app: &App, p: &PersonRecord, grants: &[(&str, &str)]) {
 }
 
 /// Sets a password the person need not change.
-pub async fn set_password(app: &App, person_id: &str, password: &str) {
+pub(crate) async fn set_password(app: &App, person_id: &str, password: &str) {
     let hash = auth::hash_password(password).expect("hash");
     app.store()
         .set_password(SETUP, person_id, &hash, false)
@@ -251,7 +256,7 @@ pub async fn set_password(app: &App, person_id: &str, password: &str) {
 }
 
 /// Issues the API token `token` (stored as its digest) to the person.
-pub async fn add_token(app: &App, id: &str, token: &str, person_id: &str) {
+pub(crate) async fn add_token(app: &App, id: &str, token: &str, person_id: &str) {
     app.store()
         .create_api_token(
             SETUP,
@@ -266,7 +271,7 @@ pub async fn add_token(app: &App, id: &str, token: &str, person_id: &str) {
 }
 
 /// Opens a two-hour session for the person, as signing in would; see `Who::session_of`.
-pub async fn add_session(app: &App, person_id: &str) -> Who {
+pub(crate) async fn add_session(app: &App, person_id: &str) -> Who {
     let now = app.clock().now();
     let who = Who::session_of(person_id);
     let Who::Session { token, csrf } = &who else {
@@ -288,7 +293,7 @@ pub async fn add_session(app: &App, person_id: &str) -> Who {
 // ---- HTTP ----
 
 /// A whole reply.
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub bytes: Vec<u8>,
@@ -298,7 +303,7 @@ pub struct Reply {
 
 impl Reply {
     /// A header's value; empty when absent.
-    pub fn header(&self, name: impl header::AsHeaderName) -> String {
+    pub(crate) fn header(&self, name: impl header::AsHeaderName) -> String {
         self.headers
             .get(name)
             .and_then(|v| v.to_str().ok())
@@ -307,22 +312,22 @@ impl Reply {
     }
 
     /// Where a redirect points; empty when it is none.
-    pub fn location(&self) -> String {
+    pub(crate) fn location(&self) -> String {
         self.header(header::LOCATION)
     }
 
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
     }
 
     /// The body as JSON, `null` when it is not JSON.
-    pub fn json_or_null(&self) -> Value {
+    pub(crate) fn json_or_null(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
 
     /// The API error code; empty when the body has none.
-    pub fn code(&self) -> String {
+    pub(crate) fn code(&self) -> String {
         self.json_or_null()["error"]["code"]
             .as_str()
             .unwrap_or_default()
@@ -330,7 +335,7 @@ impl Reply {
     }
 
     /// Asserts the API error shape with a Chinese message, and returns the message.
-    pub fn error(&self, status: StatusCode) -> String {
+    pub(crate) fn error(&self, status: StatusCode) -> String {
         assert_eq!(self.status, status, "{}", self.body);
         let content_type = self.header(header::CONTENT_TYPE);
         assert!(
@@ -354,7 +359,7 @@ impl Reply {
 
 /// Where requests go: straight into the router, or over TCP to the app served on `base`.
 #[derive(Clone)]
-pub enum Target {
+pub(crate) enum Target {
     InProcess(Router),
     Tcp {
         base: String,
@@ -363,11 +368,11 @@ pub enum Target {
 }
 
 impl Target {
-    pub fn in_process(app: &App) -> Self {
+    pub(crate) fn in_process(app: &App) -> Self {
         Target::InProcess(router(app.clone()))
     }
 
-    pub fn tcp(addr: SocketAddr) -> Self {
+    pub(crate) fn tcp(addr: SocketAddr) -> Self {
         Target::Tcp {
             base: format!("http://{addr}"),
             http: Box::new(
@@ -377,7 +382,7 @@ impl Target {
     }
 
     /// Sends a request whose URI is a path, and collects the whole reply.
-    pub async fn send(&self, mut req: Request<Body>) -> Reply {
+    pub(crate) async fn send(&self, mut req: Request<Body>) -> Reply {
         let res = match self {
             Target::InProcess(router) => router.clone().oneshot(req).await.expect("infallible"),
             Target::Tcp { base, http } => {
@@ -406,7 +411,7 @@ impl Target {
 
 /// Who a request is sent as.
 #[derive(Clone, Debug)]
-pub enum Who {
+pub(crate) enum Who {
     Nobody,
     /// An API token (`Authorization: Bearer`).
     Bearer(String),
@@ -419,19 +424,19 @@ pub enum Who {
 
 impl Who {
     /// The session `add_session` opens for `person_id`.
-    pub fn session_of(person_id: &str) -> Who {
+    pub(crate) fn session_of(person_id: &str) -> Who {
         Who::Session {
             token: format!("tok-{person_id}"),
             csrf: format!("csrf-{person_id}"),
         }
     }
 
-    pub fn bearer(token: &str) -> Who {
+    pub(crate) fn bearer(token: &str) -> Who {
         Who::Bearer(token.to_string())
     }
 
     /// The CSRF token of a session; empty otherwise.
-    pub fn csrf(&self) -> &str {
+    pub(crate) fn csrf(&self) -> &str {
         match self {
             Who::Session { csrf, .. } => csrf,
             _ => "",
@@ -440,7 +445,7 @@ impl Who {
 }
 
 /// Percent-encodes every byte but the unreserved ones (`application/x-www-form-urlencoded`).
-pub fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -451,7 +456,7 @@ pub fn encode(s: &str) -> String {
         .collect()
 }
 
-pub fn form_body(fields: &[(&str, &str)]) -> String {
+pub(crate) fn form_body(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
@@ -461,13 +466,13 @@ pub fn form_body(fields: &[(&str, &str)]) -> String {
 
 /// Requests to one target as one user.
 #[derive(Clone)]
-pub struct Client {
+pub(crate) struct Client {
     pub target: Target,
     pub who: Who,
 }
 
 impl Client {
-    pub fn new(target: &Target, who: Who) -> Self {
+    pub(crate) fn new(target: &Target, who: Who) -> Self {
         Client {
             target: target.clone(),
             who,
@@ -475,7 +480,7 @@ impl Client {
     }
 
     /// Sends `req` with the user's credentials.
-    pub async fn send(&self, req: request::Builder, body: impl Into<Body>) -> Reply {
+    pub(crate) async fn send(&self, req: request::Builder, body: impl Into<Body>) -> Reply {
         let req = match &self.who {
             Who::Nobody => req,
             Who::Bearer(t) => req.header(header::AUTHORIZATION, format!("Bearer {t}")),
@@ -488,7 +493,12 @@ impl Client {
     }
 
     /// A request with an optional (content type, body).
-    pub async fn call(&self, method: Method, path: &str, body: Option<(&str, String)>) -> Reply {
+    pub(crate) async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(&str, String)>,
+    ) -> Reply {
         let req = Request::builder().method(method).uri(path);
         match body {
             Some((ct, b)) => self.send(req.header(header::CONTENT_TYPE, ct), b).await,
@@ -496,11 +506,11 @@ impl Client {
         }
     }
 
-    pub async fn get(&self, path: &str) -> Reply {
+    pub(crate) async fn get(&self, path: &str) -> Reply {
         self.call(Method::GET, path, None).await
     }
 
-    pub async fn post_json(&self, path: &str, body: &Value) -> Reply {
+    pub(crate) async fn post_json(&self, path: &str, body: &Value) -> Reply {
         self.call(
             Method::POST,
             path,
@@ -510,14 +520,14 @@ impl Client {
     }
 
     /// Posts a form with the session's CSRF token first.
-    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+    pub(crate) async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let mut all = vec![("_csrf", self.who.csrf())];
         all.extend_from_slice(fields);
         self.post_raw(path, &all).await
     }
 
     /// Posts exactly these fields (no CSRF token unless among them).
-    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+    pub(crate) async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
         self.call(
             Method::POST,
             path,
@@ -529,7 +539,7 @@ impl Client {
 
 /// Signs in through the login page as a browser does: the session cookie it sets, and the
 /// CSRF token every page in the layout carries.
-pub async fn sign_in(target: &Target, login: &str, password: &str) -> Client {
+pub(crate) async fn sign_in(target: &Target, login: &str, password: &str) -> Client {
     let anonymous = Client::new(target, Who::Nobody);
     let r = anonymous
         .post_raw("/login", &[("login", login), ("password", password)])
@@ -558,18 +568,18 @@ pub async fn sign_in(target: &Target, login: &str, password: &str) -> Client {
 }
 
 /// The value of the attribute `prefix` opens (`name="…" value="`), up to its closing quote.
-pub fn attr(html: &str, prefix: &str) -> Option<String> {
+pub(crate) fn attr(html: &str, prefix: &str) -> Option<String> {
     between(html, prefix, "\"")
 }
 
-pub fn between(html: &str, prefix: &str, end: &str) -> Option<String> {
+pub(crate) fn between(html: &str, prefix: &str, end: &str) -> Option<String> {
     let start = html.find(prefix)? + prefix.len();
     let len = html[start..].find(end)?;
     Some(html[start..start + len].to_string())
 }
 
 /// The case id in a case page's path or a redirect's location (`/cases/W2026-000006?msg=recorded`).
-pub fn case_of(at: &str) -> String {
+pub(crate) fn case_of(at: &str) -> String {
     at.trim_start_matches("/cases/")
         .split('?')
         .next()

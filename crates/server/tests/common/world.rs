@@ -11,15 +11,15 @@ use serde_json::{json, Value};
 use super::{org, Client, Reply, Target, Who};
 
 /// The organisations of the process tests, as the demo has them.
-pub const GAT: &str = "nmg-gat";
-pub const MENG: &str = "als-gaj";
-pub const ZQ: &str = "alszq-gaj";
-pub const BH: &str = "alszq-bhht";
-pub const YQ: &str = "alsyq-gaj";
+pub(crate) const GAT: &str = "nmg-gat";
+pub(crate) const MENG: &str = "als-gaj";
+pub(crate) const ZQ: &str = "alszq-gaj";
+pub(crate) const BH: &str = "alszq-bhht";
+pub(crate) const YQ: &str = "alsyq-gaj";
 
 /// 内蒙古自治区公安厅 → 阿拉善盟公安局 → 阿拉善左旗公安局 → 巴彦浩特派出所, and 阿拉善右旗公安局
 /// beside the 左旗 (another banner's officers, outside the case), parents first.
-pub fn three_levels() -> Vec<OrgRecord> {
+pub(crate) fn three_levels() -> Vec<OrgRecord> {
     vec![
         org(GAT, None, "内蒙古自治区公安厅", "police"),
         org(MENG, Some(GAT), "阿拉善盟公安局", "police"),
@@ -30,14 +30,14 @@ pub fn three_levels() -> Vec<OrgRecord> {
 }
 
 /// A person of the directory: id, name, organisation and role grants as (role, organisation).
-pub type Account = (
+pub(crate) type Account = (
     &'static str,
     &'static str,
     &'static str,
     &'static [(&'static str, &'static str)],
 );
 
-pub struct World {
+pub(crate) struct World {
     pub app: App,
     pub target: Target,
     /// Whose reads of a case give the version [`World::act`] sends: someone who sees every
@@ -49,7 +49,7 @@ pub struct World {
 impl World {
     /// A fresh application on `today` with the organisations (parents first) and the people
     /// (titled 民警), the directory reloaded.
-    pub async fn new(
+    pub(crate) async fn new(
         today: NaiveDate,
         orgs: &[OrgRecord],
         people: &[Account],
@@ -65,7 +65,7 @@ impl World {
     }
 
     /// The demo application on `TODAY`, with tokens and sessions for the demo people `ids`.
-    pub async fn demo(ids: &[&str], reader: &str) -> World {
+    pub(crate) async fn demo(ids: &[&str], reader: &str) -> World {
         let dir = tempfile::tempdir().expect("temp dir");
         let app = super::demo_app(dir.path()).await;
         Self::with(app, dir, ids, reader).await
@@ -86,36 +86,36 @@ impl World {
     }
 
     /// The API as `person` (their token).
-    pub fn api(&self, person: &str) -> Client {
+    pub(crate) fn api(&self, person: &str) -> Client {
         Client::new(&self.target, Who::bearer(&format!("token-{person}")))
     }
 
     /// The pages as `person` (their session).
-    pub fn pages(&self, person: &str) -> Client {
+    pub(crate) fn pages(&self, person: &str) -> Client {
         Client::new(&self.target, Who::session_of(person))
     }
 
     /// `POST /api/v1/cases` with `body` (`{"kind", "command"}`) as `who`.
-    pub async fn create(&self, who: &str, body: &Value) -> Reply {
+    pub(crate) async fn create(&self, who: &str, body: &Value) -> Reply {
         self.api(who).post_json("/api/v1/cases", body).await
     }
 
     /// Opens a case as `who`; its id.
-    pub async fn open(&self, who: &str, body: &Value) -> String {
+    pub(crate) async fn open(&self, who: &str, body: &Value) -> String {
         let r = self.create(who, body).await;
         assert_eq!(r.status, 201, "{}", r.body);
         r.json()["case_id"].as_str().expect("case id").to_string()
     }
 
     /// The case's detail as `who` sees it (`GET /api/v1/cases/{id}`), which must be allowed.
-    pub async fn detail(&self, who: &str, id: &str) -> Value {
+    pub(crate) async fn detail(&self, who: &str, id: &str) -> Value {
         let r = self.api(who).get(&format!("/api/v1/cases/{id}")).await;
         assert_eq!(r.status, 200, "{}", r.body);
         r.json()
     }
 
     /// `POST /api/v1/cases/{id}/act` as `who`, at the version the reader sees now.
-    pub async fn act(&self, who: &str, id: &str, command: Value) -> Reply {
+    pub(crate) async fn act(&self, who: &str, id: &str, command: Value) -> Reply {
         let version = self.detail(&self.reader, id).await["version"].as_i64();
         self.api(who)
             .post_json(
@@ -127,7 +127,12 @@ impl World {
 }
 
 /// Posts an action's form as the page does, with the version the form was drawn at.
-pub async fn post_form(client: &Client, id: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+pub(crate) async fn post_form(
+    client: &Client,
+    id: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> Reply {
     let form = client.get(&format!("/cases/{id}/act/{action}")).await;
     assert_eq!(form.status, 200, "{action}: {}", form.body);
     let version = super::attr(&form.body, "name=\"expected_version\" value=\"").expect("version");

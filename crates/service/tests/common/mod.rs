@@ -10,7 +10,7 @@ static SEQ: AtomicU32 = AtomicU32::new(0);
 /// The databases a test runs on: SQLite (the file `name` in `dir`) and PostgreSQL unless
 /// `LVZHI_TEST_PG=off` — a fresh schema each time, numbered from `base` so that the test files
 /// of this crate never share one (a missing server prints why its half is skipped).
-pub async fn database_urls(dir: &tempfile::TempDir, name: &str, base: u32) -> Vec<String> {
+pub(crate) async fn database_urls(dir: &tempfile::TempDir, name: &str, base: u32) -> Vec<String> {
     let mut urls = vec![format!("sqlite://{}", dir.path().join(name).display())];
     let pg = std::env::var("LVZHI_TEST_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
@@ -33,7 +33,7 @@ pub async fn database_urls(dir: &tempfile::TempDir, name: &str, base: u32) -> Ve
 }
 
 /// The shipped packs' files (`packs/*.toml`), as (name, text), in name order.
-pub fn shipped_pack_files() -> Vec<(String, String)> {
+pub(crate) fn shipped_pack_files() -> Vec<(String, String)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs");
     let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
         .unwrap()
@@ -50,7 +50,7 @@ pub fn shipped_pack_files() -> Vec<(String, String)> {
 
 /// The shipped packs as procedures: the titles, bodies and articles the notices of every
 /// process name and cite, as the server gives them to its service.
-pub fn regulations() -> lvzhi_service::governance::Regulations {
+pub(crate) fn regulations() -> lvzhi_service::governance::Regulations {
     let files = shipped_pack_files();
     let set = lvzhi_rules::PackSet::load(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .unwrap_or_else(|e| panic!("the shipped packs do not load: {e}"));

@@ -8,10 +8,10 @@ use std::sync::LazyLock;
 use lvzhi_calendar::{Calendar, NaiveDate, Period};
 use lvzhi_workflow::*;
 
-pub static CAL: LazyLock<Calendar> = LazyLock::new(Calendar::embedded);
+pub(super) static CAL: LazyLock<Calendar> = LazyLock::new(Calendar::embedded);
 
 /// The 000 pack's `[[period]]` entries (docs/policy-packs.md).
-pub fn pack_periods() -> BTreeMap<String, Period> {
+pub(super) fn pack_periods() -> BTreeMap<String, Period> {
     [
         ("acceptance", "7wd"),
         ("opinion", "30wd"),
@@ -28,12 +28,12 @@ pub fn pack_periods() -> BTreeMap<String, Period> {
     .collect()
 }
 
-pub fn periods() -> ProcedurePeriods {
+pub(super) fn periods() -> ProcedurePeriods {
     ProcedurePeriods::from_map(&pack_periods()).unwrap()
 }
 
 /// 000 as its pack names it: the title, the short name and the 维权委 of 000 §10.
-pub fn reg() -> documents::Regulation {
+pub(crate) fn reg() -> documents::Regulation {
     let mut reg = documents::Regulation::of_pack(PackRef {
         pack: "000".into(),
         version: "2024-04-28".into(),
@@ -53,61 +53,61 @@ pub fn reg() -> documents::Regulation {
     reg
 }
 
-pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-pub const UNIT: &str = "org-bayan";
-pub const QI: &str = "org-zuoqi";
-pub const MENG: &str = "org-meng";
-pub const DEPT: &str = "org-ducha";
+pub(super) const UNIT: &str = "org-bayan";
+pub(super) const QI: &str = "org-zuoqi";
+pub(super) const MENG: &str = "org-meng";
+pub(super) const DEPT: &str = "org-ducha";
 
-pub fn officer() -> Actor {
+pub(super) fn officer() -> Actor {
     Actor::new("p-zhang", &[Role::Officer], UNIT)
 }
-pub fn other_officer() -> Actor {
+pub(super) fn other_officer() -> Actor {
     Actor::new("p-li", &[Role::Officer], UNIT)
 }
-pub fn unit() -> Actor {
+pub(super) fn unit() -> Actor {
     Actor::new("u-bayan", &[Role::Unit], UNIT)
 }
-pub fn office() -> Actor {
+pub(super) fn office() -> Actor {
     Actor::new("o-wang", &[Role::Office], QI)
 }
-pub fn foreign_office() -> Actor {
+pub(super) fn foreign_office() -> Actor {
     Actor::new("o-zhao", &[Role::Office], "org-youqi")
 }
-pub fn director() -> Actor {
+pub(super) fn director() -> Actor {
     Actor::new("d-liu", &[Role::Director, Role::CommitteeMember], QI)
 }
-pub fn deputy() -> Actor {
+pub(super) fn deputy() -> Actor {
     Actor::new(
         "dd-chen",
         &[Role::DeputyDirector, Role::CommitteeMember],
         QI,
     )
 }
-pub fn parent_committee() -> Actor {
+pub(super) fn parent_committee() -> Actor {
     Actor::new("pc-sun", &[Role::HigherCommittee], MENG)
 }
-pub fn department() -> Actor {
+pub(super) fn department() -> Actor {
     Actor::new("dept-zhou", &[Role::OriginalDepartment], DEPT)
 }
-pub fn panel_member() -> Actor {
+pub(super) fn panel_member() -> Actor {
     Actor::new("pm-hu", &[Role::PanelMember], QI)
 }
-pub fn admin() -> Actor {
+pub(super) fn admin() -> Actor {
     Actor::new("admin", &[Role::Administrator], QI)
 }
 
-pub fn org(id: &str, name: &str) -> Org {
+pub(super) fn org(id: &str, name: &str) -> Org {
     Org {
         id: id.to_string(),
         name: name.to_string(),
     }
 }
 
-pub fn form() -> ApplicationForm {
+pub(crate) fn form() -> ApplicationForm {
     ApplicationForm {
         applicants: vec![Officer {
             person_id: "p-zhang".to_string(),
@@ -131,7 +131,7 @@ pub fn form() -> ApplicationForm {
     }
 }
 
-pub fn exemption() -> Determination {
+pub(crate) fn exemption() -> Determination {
     Determination {
         outcome: Outcome::Exemption,
         modality: Modality::Shall,
@@ -143,7 +143,7 @@ pub fn exemption() -> Determination {
     }
 }
 
-pub fn panel() -> Vec<PanelMember> {
+pub(super) fn panel() -> Vec<PanelMember> {
     vec![
         PanelMember {
             person_id: "pm-hu".to_string(),
@@ -159,13 +159,13 @@ pub fn panel() -> Vec<PanelMember> {
 }
 
 /// A case driven through `decide` and `try_apply`, keeping its events.
-pub struct Case {
+pub(super) struct Case {
     pub state: State,
     pub events: Vec<Event>,
 }
 
 impl Case {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Case {
             state: State::default(),
             events: Vec::new(),
@@ -173,7 +173,7 @@ impl Case {
     }
 
     /// Decides and, on success, appends; on refusal the state must be untouched.
-    pub fn act(
+    pub(super) fn act(
         &mut self,
         who: &Actor,
         cmd: Command,
@@ -197,14 +197,14 @@ impl Case {
         }
     }
 
-    pub fn ok(&mut self, who: &Actor, cmd: Command, today: NaiveDate) -> Vec<Event> {
+    pub(super) fn ok(&mut self, who: &Actor, cmd: Command, today: NaiveDate) -> Vec<Event> {
         match self.act(who, cmd.clone(), today) {
             Ok(e) => e,
             Err(e) => panic!("{cmd:?} refused on {today}: {e}"),
         }
     }
 
-    pub fn refused(&mut self, who: &Actor, cmd: Command, today: NaiveDate) -> String {
+    pub(super) fn refused(&mut self, who: &Actor, cmd: Command, today: NaiveDate) -> String {
         match self.act(who, cmd.clone(), today) {
             Ok(e) => panic!("{cmd:?} accepted on {today}: {e:?}"),
             Err(e) => e.to_string(),
@@ -212,7 +212,7 @@ impl Case {
     }
 
     /// Runs the scheduler once for `today`.
-    pub fn tick(&mut self, today: NaiveDate) -> usize {
+    pub(super) fn tick(&mut self, today: NaiveDate) -> usize {
         let evs = due_events(&self.state, today, &CAL, &periods(), &reg()).unwrap();
         for e in &evs {
             self.state = try_apply(self.state.clone(), e).expect("due events apply");
@@ -222,21 +222,21 @@ impl Case {
     }
 
     /// The actions `who` could take on the case on `today` (`available_actions`).
-    pub fn sees(&self, who: &Actor, today: NaiveDate) -> Vec<&'static str> {
+    pub(super) fn sees(&self, who: &Actor, today: NaiveDate) -> Vec<&'static str> {
         available_actions(&self.state, who, today, &CAL, &periods(), &reg())
     }
 
-    pub fn deadlines(&self) -> Vec<OpenDeadline> {
+    pub(super) fn deadlines(&self) -> Vec<OpenDeadline> {
         open_deadlines(&self.state, &CAL, &periods()).unwrap()
     }
 
-    pub fn last_document(&self) -> &Document {
+    pub(super) fn last_document(&self) -> &Document {
         self.state.documents.last().expect("a document")
     }
 
     /// Filed by the officer on `filed`, registered and accepted on `accepted`, panel formed,
     /// exemption drafted, approved and issued on `issued`.
-    pub fn issued(filed: NaiveDate, accepted: NaiveDate, issued: NaiveDate) -> Case {
+    pub(super) fn issued(filed: NaiveDate, accepted: NaiveDate, issued: NaiveDate) -> Case {
         let mut c = Case::new();
         c.ok(
             &officer(),

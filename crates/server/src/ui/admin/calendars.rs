@@ -32,7 +32,7 @@ source 国办发明电〔2026〕…号
 holiday 2027-02-06..2027-02-13 春节
 workday 2027-02-14 春节调休上班";
 
-pub fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<App> {
     Router::new().route("/admin/calendars", get(page).post(import))
 }
 

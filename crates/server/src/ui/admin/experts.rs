@@ -31,7 +31,7 @@ use crate::error::AppError;
 use crate::ui::{csrf_field, PageResult, PageUser};
 
 /// The six categories of 000 §18, by the ids of `lvzhi_workflow::ExternalCategory`.
-pub const CATEGORIES: &[(&str, &str)] = &[
+pub(super) const CATEGORIES: &[(&str, &str)] = &[
     ("deputy", "党代会代表、人大代表、政协委员"),
     (
         "political_legal_staff",
@@ -44,7 +44,7 @@ pub const CATEGORIES: &[(&str, &str)] = &[
 ];
 
 /// The seven conditions of 000 §19, by the field ids of `lvzhi_workflow::Eligibility`.
-pub const CONDITIONS: &[(&str, &str)] = &[
+pub(super) const CONDITIONS: &[(&str, &str)] = &[
     ("political_stance", "（一）政治立场坚定"),
     ("integrity", "（二）具有良好的职业素养和品德"),
     ("no_criminal_record", "（三）未因犯罪受过刑事处罚"),
@@ -63,7 +63,7 @@ pub const CONDITIONS: &[(&str, &str)] = &[
     ),
 ];
 
-pub fn category_zh(id: &str) -> &str {
+pub(super) fn category_zh(id: &str) -> &str {
     CATEGORIES
         .iter()
         .find(|(c, _)| *c == id)
@@ -100,7 +100,7 @@ fn eligibility_json(ticked: &[&str]) -> Result<serde_json::Value, AppError> {
     Ok(e)
 }
 
-pub fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/admin/experts", get(list_page).post(add))
         .route("/admin/experts/{id}", get(edit_page).post(edit))

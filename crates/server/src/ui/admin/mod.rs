@@ -33,9 +33,7 @@ use crate::app::{App, Directory};
 use crate::auth::User;
 use crate::error::AppError;
 
-pub use orgs::{kind_zh, ORG_KINDS};
-
-pub fn routes() -> Router<App> {
+pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/admin", get(index))
         .merge(orgs::routes())
@@ -48,7 +46,7 @@ pub fn routes() -> Router<App> {
 
 /// What the signed-in administrator may administer.
 #[derive(Debug, Clone, Default)]
-pub struct Scope {
+pub(crate) struct Scope {
     /// Every organisation the policies let this user administer.
     pub orgs: BTreeSet<String>,
     /// Administers a top-level organisation, and so what the whole tree shares.
@@ -56,14 +54,14 @@ pub struct Scope {
 }
 
 impl Scope {
-    pub fn contains(&self, org_id: &str) -> bool {
+    pub(crate) fn contains(&self, org_id: &str) -> bool {
         self.orgs.contains(org_id)
     }
 }
 
 /// The organisations `user` may administer: the subtrees of their administrator grants, each
 /// organisation confirmed by the Cedar policies (so a narrower policy narrows the pages too).
-pub fn scope(app: &App, user: &User) -> Scope {
+pub(crate) fn scope(app: &App, user: &User) -> Scope {
     let dir = app.directory();
     let mut orgs = BTreeSet::new();
     for root in user.orgs_with("administrator") {
@@ -81,7 +79,7 @@ pub fn scope(app: &App, user: &User) -> Scope {
 }
 
 /// The scope of an administrator; anyone else is refused (403).
-pub fn require_admin(app: &App, user: &User) -> Result<Scope, AppError> {
+pub(crate) fn require_admin(app: &App, user: &User) -> Result<Scope, AppError> {
     let s = scope(app, user);
     if s.orgs.is_empty() {
         return Err(AppError::Forbidden(
@@ -92,7 +90,7 @@ pub fn require_admin(app: &App, user: &User) -> Result<Scope, AppError> {
 }
 
 /// Refuses unless `user` may administer `org_id` (asked of the policies, not of the cache).
-pub fn require_org(app: &App, user: &User, org_id: &str) -> Result<(), AppError> {
+pub(crate) fn require_org(app: &App, user: &User, org_id: &str) -> Result<(), AppError> {
     if access::may_org(app, user, "administer", org_id) {
         return Ok(());
     }
@@ -103,7 +101,7 @@ pub fn require_org(app: &App, user: &User, org_id: &str) -> Result<(), AppError>
 }
 
 /// Refuses unless `user` administers a top-level organisation (shared settings).
-pub fn require_top(scope: &Scope, what: &str) -> Result<(), AppError> {
+pub(crate) fn require_top(scope: &Scope, what: &str) -> Result<(), AppError> {
     if scope.top {
         Ok(())
     } else {
@@ -114,20 +112,20 @@ pub fn require_top(scope: &Scope, what: &str) -> Result<(), AppError> {
 }
 
 /// A form refused: re-rendered with its message and a 4xx status; nothing was changed.
-pub struct Refusal {
+pub(crate) struct Refusal {
     pub status: StatusCode,
     pub message: String,
 }
 
 impl Refusal {
-    pub fn bad(message: impl Into<String>) -> Self {
+    pub(crate) fn bad(message: impl Into<String>) -> Self {
         Refusal {
             status: StatusCode::BAD_REQUEST,
             message: message.into(),
         }
     }
 
-    pub fn conflict(message: impl Into<String>) -> Self {
+    pub(crate) fn conflict(message: impl Into<String>) -> Self {
         Refusal {
             status: StatusCode::CONFLICT,
             message: message.into(),
@@ -136,7 +134,7 @@ impl Refusal {
 
     /// Refusals of the store and of the shared rules (a unique key, a missing reference, a role
     /// already held) keep their message and status, shown beside the form.
-    pub fn from_app(e: AppError) -> Result<Self, PageError> {
+    pub(crate) fn from_app(e: AppError) -> Result<Self, PageError> {
         match e {
             AppError::BadRequest(m) => Ok(Refusal::bad(m)),
             AppError::NotFound(m) => Ok(Refusal {
@@ -150,13 +148,13 @@ impl Refusal {
 }
 
 /// The page re-rendered for a refused form, with the refusal's status.
-pub fn refused(status: StatusCode, page: Response) -> Response {
+pub(crate) fn refused(status: StatusCode, page: Response) -> Response {
     (status, page).into_response()
 }
 
 /// An identifier typed by an administrator (organisation, person, expert). Ids appear in URLs,
 /// in the audit chain and in the Cedar entities, so they are kept to plain ASCII.
-pub fn check_id(what: &str, id: &str) -> Result<(), Refusal> {
+pub(crate) fn check_id(what: &str, id: &str) -> Result<(), Refusal> {
     if id.is_empty() {
         return Err(Refusal::bad(format!("请填写{what}")));
     }
@@ -180,7 +178,7 @@ pub fn check_id(what: &str, id: &str) -> Result<(), Refusal> {
 }
 
 /// A required one-line text (a name, a title): trimmed by the form, not empty, bounded.
-pub fn check_name(what: &str, s: &str, max: usize) -> Result<(), Refusal> {
+pub(crate) fn check_name(what: &str, s: &str, max: usize) -> Result<(), Refusal> {
     if s.is_empty() {
         return Err(Refusal::bad(format!("请填写{what}")));
     }
@@ -188,7 +186,7 @@ pub fn check_name(what: &str, s: &str, max: usize) -> Result<(), Refusal> {
 }
 
 /// An optional text: bounded, and without control characters (line breaks only where allowed).
-pub fn check_text(what: &str, s: &str, max: usize, multiline: bool) -> Result<(), Refusal> {
+pub(crate) fn check_text(what: &str, s: &str, max: usize, multiline: bool) -> Result<(), Refusal> {
     if s.chars().count() > max {
         return Err(Refusal::bad(format!("{what}不能超过 {max} 个字符")));
     }
@@ -203,7 +201,7 @@ pub fn check_text(what: &str, s: &str, max: usize, multiline: bool) -> Result<()
 /// The form that imports a file pasted as text (a year's holiday schedule, a policy pack). The
 /// file is shared by the whole system, so the form is offered to the administrators of a
 /// top-level organisation only.
-pub struct ImportForm {
+pub(crate) struct ImportForm {
     /// Where the form posts.
     pub action: &'static str,
     pub name_label: &'static str,
@@ -222,7 +220,7 @@ pub struct ImportForm {
 
 /// What an import page shows: the notice after a redirect, a refusal with the form refilled,
 /// or what was imported.
-pub struct ImportState<'a> {
+pub(crate) struct ImportState<'a> {
     pub msg: Option<&'a str>,
     pub error: Option<&'a str>,
     pub success: Option<&'a str>,
@@ -231,7 +229,7 @@ pub struct ImportState<'a> {
 }
 
 impl<'a> ImportState<'a> {
-    pub fn shown(msg: Option<&'a str>) -> Self {
+    pub(crate) fn shown(msg: Option<&'a str>) -> Self {
         ImportState {
             msg,
             error: None,
@@ -241,7 +239,7 @@ impl<'a> ImportState<'a> {
         }
     }
 
-    pub fn refused(error: &'a str, name: &'a str, text: &'a str) -> Self {
+    pub(crate) fn refused(error: &'a str, name: &'a str, text: &'a str) -> Self {
         ImportState {
             msg: None,
             error: Some(error),
@@ -251,7 +249,7 @@ impl<'a> ImportState<'a> {
         }
     }
 
-    pub fn done(success: &'a str) -> Self {
+    pub(crate) fn done(success: &'a str) -> Self {
         ImportState {
             success: Some(success),
             ..ImportState::shown(None)
@@ -261,7 +259,7 @@ impl<'a> ImportState<'a> {
 
 impl ImportForm {
     /// The form with the state's error and refilled fields, or why there is no form.
-    pub fn render(&self, user: &User, scope: &Scope, state: &ImportState<'_>) -> Markup {
+    pub(crate) fn render(&self, user: &User, scope: &Scope, state: &ImportState<'_>) -> Markup {
         html! {
             @if scope.top {
                 (error_box(state.error))
@@ -283,7 +281,7 @@ impl ImportForm {
     /// Checks the pasted file before the data store sees it: named, not empty, not too large.
     /// Returns the text with LF line ends: a browser textarea sends CRLF, and line and column
     /// numbers in the store's errors are the file's own.
-    pub fn check(&self, name: &str, text: &str) -> Result<String, Refusal> {
+    pub(crate) fn check(&self, name: &str, text: &str) -> Result<String, Refusal> {
         check_name("文件名称", name, 100)?;
         if text.trim().is_empty() {
             return Err(Refusal::bad(self.empty));
@@ -300,7 +298,7 @@ impl ImportForm {
     /// Checks the pasted file, then has the data store import it off the request thread (it
     /// parses and links everything, as `import(label, text)`); a refusal, the store's included,
     /// comes back as `Ok(Err(_))`. `what` names the import in internal errors.
-    pub async fn import<T: Send + 'static>(
+    pub(crate) async fn import<T: Send + 'static>(
         &self,
         name: &str,
         text: &str,
@@ -322,7 +320,7 @@ impl ImportForm {
 
 /// Organisations in tree order (children by name), limited to `include`, with their depth
 /// below the nearest included ancestor-less root.
-pub fn tree_order<'a>(
+pub(crate) fn tree_order<'a>(
     dir: &'a Directory,
     include: &dyn Fn(&str) -> bool,
 ) -> Vec<(usize, &'a OrgRecord)> {
@@ -358,7 +356,7 @@ pub fn tree_order<'a>(
 }
 
 /// `<option>`s of the organisations in scope, indented by depth; `selected` is preselected.
-pub fn org_options(dir: &Directory, scope: &Scope, selected: &str) -> Markup {
+pub(crate) fn org_options(dir: &Directory, scope: &Scope, selected: &str) -> Markup {
     html! {
         @for (depth, o) in tree_order(dir, &|id| scope.contains(id)) {
             option value=(o.id) selected[o.id == selected] { (indent(depth)) (o.name) }
@@ -367,7 +365,7 @@ pub fn org_options(dir: &Directory, scope: &Scope, selected: &str) -> Markup {
 }
 
 /// Full-width spaces and a corner mark: indentation inside `<option>` without any styling.
-pub fn indent(depth: usize) -> String {
+pub(crate) fn indent(depth: usize) -> String {
     if depth == 0 {
         String::new()
     } else {
@@ -376,7 +374,7 @@ pub fn indent(depth: usize) -> String {
 }
 
 /// The fixed notices shown after a redirect (`?msg=`), beyond the shared ones.
-pub fn notice(code: Option<&str>) -> Markup {
+pub(crate) fn notice(code: Option<&str>) -> Markup {
     let text = match code {
         Some("revoked") => "已撤销。",
         Some("granted") => "已授予角色。",
@@ -392,7 +390,7 @@ pub fn notice(code: Option<&str>) -> Markup {
 }
 
 /// The error box of a refused form.
-pub fn error_box(message: Option<&str>) -> Markup {
+pub(crate) fn error_box(message: Option<&str>) -> Markup {
     html! {
         @if let Some(m) = message {
             div.notice.error role="alert" { (super::multiline(m)) }
@@ -401,7 +399,7 @@ pub fn error_box(message: Option<&str>) -> Markup {
 }
 
 /// The sub-navigation of the administration pages.
-pub fn subnav(active: &str) -> Markup {
+pub(crate) fn subnav(active: &str) -> Markup {
     const ITEMS: &[(&str, &str, &str)] = &[
         ("index", "/admin", "概览"),
         ("orgs", "/admin/orgs", "组织机构"),
@@ -421,7 +419,13 @@ pub fn subnav(active: &str) -> Markup {
 }
 
 /// A page of the administration section in the layout.
-pub fn admin_page(app: &App, user: &User, title: &str, active: &str, body: Markup) -> Response {
+pub(crate) fn admin_page(
+    app: &App,
+    user: &User,
+    title: &str,
+    active: &str,
+    body: Markup,
+) -> Response {
     page(
         app,
         user,
@@ -435,7 +439,7 @@ pub fn admin_page(app: &App, user: &User, title: &str, active: &str, body: Marku
 }
 
 #[derive(Deserialize)]
-pub struct Msg {
+pub(crate) struct Msg {
     pub msg: Option<String>,
 }
 

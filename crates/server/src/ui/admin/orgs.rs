@@ -26,7 +26,7 @@ use crate::ui::lawyers::{self, Shortfall};
 use crate::ui::{csrf_field, PageResult, PageUser};
 
 /// Kinds of organisation (the bodies the seed regulations cover, and their departments).
-pub const ORG_KINDS: &[(&str, &str)] = &[
+pub(super) const ORG_KINDS: &[(&str, &str)] = &[
     ("police", "公安机关"),
     ("prison", "监狱"),
     ("enforcement", "行政执法机关"),
@@ -35,7 +35,7 @@ pub const ORG_KINDS: &[(&str, &str)] = &[
 ];
 
 /// The Chinese name of an organisation kind (the id itself when unknown).
-pub fn kind_zh(id: &str) -> &str {
+pub(super) fn kind_zh(id: &str) -> &str {
     ORG_KINDS
         .iter()
         .find(|(k, _)| *k == id)
@@ -43,7 +43,7 @@ pub fn kind_zh(id: &str) -> &str {
         .unwrap_or(id)
 }
 
-pub fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/admin/orgs", get(list_page).post(add))
         .route("/admin/orgs/{id}", get(edit_page).post(edit))

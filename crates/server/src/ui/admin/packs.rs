@@ -28,7 +28,7 @@ use crate::ui::{PageResult, PageUser};
 /// Largest pack accepted (the largest shipped pack is a few tens of KB).
 const MAX_TEXT: usize = 1024 * 1024;
 
-pub fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/admin/packs", get(list_page).post(upload))
         .route("/admin/packs/{id}", get(pack_page))

@@ -30,7 +30,7 @@ use crate::error::AppError;
 use crate::grants;
 use crate::ui::{csrf_field, PageResult, PageUser};
 
-pub fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/admin/people", get(list_page).post(add))
         .route("/admin/people/{id}", get(person_page).post(edit))
@@ -689,7 +689,10 @@ async fn revoke_grant(
 }
 
 /// The people an administrator may pick (linked expert, token holder): their scope, by name.
-pub fn people_in_scope<'a>(dir: &'a crate::app::Directory, scope: &Scope) -> Vec<&'a PersonRecord> {
+pub(super) fn people_in_scope<'a>(
+    dir: &'a crate::app::Directory,
+    scope: &Scope,
+) -> Vec<&'a PersonRecord> {
     let mut v: Vec<&PersonRecord> = dir
         .people
         .values()
@@ -700,7 +703,7 @@ pub fn people_in_scope<'a>(dir: &'a crate::app::Directory, scope: &Scope) -> Vec
 }
 
 /// `<option>`s of people in scope: "name（organisation）".
-pub fn person_options(dir: &crate::app::Directory, scope: &Scope, selected: &str) -> Markup {
+pub(super) fn person_options(dir: &crate::app::Directory, scope: &Scope, selected: &str) -> Markup {
     html! {
         @for p in people_in_scope(dir, scope) {
             option value=(p.id) selected[p.id == selected] { (p.name) "（" (dir.org_name(&p.org_id)) "）" }

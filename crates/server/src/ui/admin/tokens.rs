@@ -22,7 +22,7 @@ use crate::auth::{self, User};
 use crate::error::AppError;
 use crate::ui::{csrf_field, PageResult, PageUser};
 
-pub fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<App> {
     Router::new()
         .route("/admin/tokens", get(list_page).post(issue))
         .route("/admin/tokens/{id}/revoke", post(revoke))
