@@ -1435,6 +1435,28 @@ fn intake_fields(ctx: &Ctx<'_>) -> Vec<Field> {
     out
 }
 
+/// Offers the office's step `id` where the governing pack provides `step`, citing its article
+/// (`fallback` when the case's regulation is not loaded).
+fn offer(
+    out: &mut Vec<ActionSpec>,
+    ctx: &Ctx<'_>,
+    step: &str,
+    fallback: &str,
+    id: &str,
+    label: &str,
+    fields: Vec<Field>,
+) {
+    if provides(ctx, step) {
+        out.push(spec(
+            id,
+            label,
+            &article(ctx, &[step], fallback),
+            Role::Office,
+            fields,
+        ));
+    }
+}
+
 fn spec(id: &str, label: &str, article: &str, role: Role, fields: Vec<Field>) -> ActionSpec {
     ActionSpec {
         id: id.to_string(),
@@ -2383,25 +2405,25 @@ impl Process for Incident {
         if !handling {
             return out;
         }
-        if has(step::ESCALATION) {
-            out.push(spec(
-                "incident_escalate",
-                "决定逐级上报",
-                &at(step::ESCALATION, "001 §17"),
-                Role::Office,
-                vec![
-                    Field::new(
-                        "grounds",
-                        "上报情形",
-                        FieldKind::MultiChoice {
-                            options: options(&Ground::ALL, Ground::id, Ground::zh),
-                        },
-                        true,
-                    ),
-                    long_field("reason", "上报理由", true),
-                ],
-            ));
-        }
+        offer(
+            &mut out,
+            ctx,
+            step::ESCALATION,
+            "001 §17",
+            "incident_escalate",
+            "决定逐级上报",
+            vec![
+                Field::new(
+                    "grounds",
+                    "上报情形",
+                    FieldKind::MultiChoice {
+                        options: options(&Ground::ALL, Ground::id, Ground::zh),
+                    },
+                    true,
+                ),
+                long_field("reason", "上报理由", true),
+            ],
+        );
         if s.stage != Stage::Handled {
             out.push(spec(
                 "incident_investigate",
@@ -2414,155 +2436,155 @@ impl Process for Incident {
                 ],
             ));
         }
-        if has(step::COORDINATION) {
-            out.push(spec(
-                "incident_coordinate",
-                "与公检法机关沟通协调",
-                &at(step::COORDINATION, "003 §15"),
-                Role::Office,
-                vec![
-                    text_field("organ", "公检法机关", true),
-                    long_field("content", "沟通协调的事项和结果", true),
-                ],
-            ));
-        }
-        if has(step::POLICE_REFERRAL) {
-            out.push(spec(
-                "incident_refer_police",
-                "提请公安机关依法惩处",
-                &at(step::POLICE_REFERRAL, "003 §15"),
-                Role::Office,
-                vec![
-                    text_field("police", "公安机关", true),
-                    long_field("conduct", "威胁伤害、打击报复民警及其家属的行为", true),
-                ],
-            ));
-        }
-        if has(step::JUDICIAL_RELIEF) {
-            out.push(spec(
-                "incident_judicial_relief",
-                "提请司法救济",
-                &at(step::JUDICIAL_RELIEF, "003 §15"),
-                Role::Office,
-                vec![
-                    long_field("relief", "司法救济的内容", true),
-                    text_field("organ", "受理的司法机关", false),
-                ],
-            ));
-        }
-        if has(step::PROTECTION) {
-            out.push(spec(
-                "incident_protect",
-                "采取保护措施",
-                &at(step::PROTECTION, "001 §11"),
-                Role::Office,
-                vec![
-                    text_field("protected", "受保护的人员", true),
-                    long_field("measures", "保护措施", true),
-                    text_field("taken_by", "采取措施的机关", false),
-                ],
-            ));
-        }
-        if has(step::CIVIL_SUIT) {
-            out.push(spec(
-                "incident_civil_suit",
-                "帮助提起诉讼",
-                &at(step::CIVIL_SUIT, "001 §9"),
-                Role::Office,
-                vec![
-                    Field::new(
-                        "suit",
-                        "诉讼类型",
-                        FieldKind::Choice {
-                            options: vec![
-                                (
-                                    "incidental_civil".to_string(),
-                                    SuitKind::IncidentalCivil.zh().to_string(),
-                                ),
-                                ("civil".to_string(), SuitKind::Civil.zh().to_string()),
-                            ],
-                        },
-                        true,
-                    ),
-                    long_field("loss", "人身或者财产损失", true),
-                    long_field("assistance", "帮助内容", true),
-                ],
-            ));
-        }
-        if has(step::MEDIA) {
-            out.push(spec(
-                "incident_media",
-                "澄清事实、消除影响",
-                &at(step::MEDIA, "001 §12"),
-                Role::Office,
-                vec![
-                    text_field("outlet", "媒体", true),
-                    long_field("clarification", "澄清内容", true),
-                    text_field("coordinated_with", "协调的新闻宣传主管部门", false),
-                ],
-            ));
-        }
-        if has(step::COMFORT) {
-            out.push(spec(
-                "incident_comfort_payment",
-                "发放抚慰金",
-                &at(step::COMFORT, "001 §7(六)"),
-                Role::Office,
-                vec![
-                    text_field("recipient", "领取人", true),
-                    Field::new("amount_yuan", "金额（元）", FieldKind::Integer, true),
-                    text_field("basis", "依据（使用规范条目）", false),
-                ],
-            ));
-        }
-        if has(step::MISCONDUCT) {
-            out.push(spec(
-                "incident_refer_violation",
-                "移送民警违法违纪问题",
-                &at(step::MISCONDUCT, "001 §16"),
-                Role::Office,
-                vec![
-                    text_field("department", "移送部门", true),
-                    long_field("problem", "发现的问题", true),
-                ],
-            ));
-        }
-        if has(step::ON_SCENE) {
-            out.push(spec(
-                "incident_on_scene",
-                "记录民警现场处置情况",
-                &at(step::ON_SCENE, "001 §14"),
-                Role::Office,
-                vec![
-                    long_field("account", "处置经过", true),
-                    Field::new(
-                        "controlled",
-                        "控制违法行为人并移送处理",
-                        FieldKind::Bool,
-                        false,
-                    ),
-                    Field::new(
-                        "requested_help",
-                        "立即向指挥中心报告、请求援助",
-                        FieldKind::Bool,
-                        false,
-                    ),
-                    long_field("evidence", "收集、固定的证据", false),
-                ],
-            ));
-        }
-        if has(step::RECUSAL) {
-            out.push(spec(
-                "incident_recusal",
-                "记录回避",
-                &at(step::RECUSAL, "001 §10"),
-                Role::Office,
-                vec![
-                    text_field("person", "回避人员", true),
-                    long_field("reason", "回避理由", true),
-                ],
-            ));
-        }
+        offer(
+            &mut out,
+            ctx,
+            step::COORDINATION,
+            "003 §15",
+            "incident_coordinate",
+            "与公检法机关沟通协调",
+            vec![
+                text_field("organ", "公检法机关", true),
+                long_field("content", "沟通协调的事项和结果", true),
+            ],
+        );
+        offer(
+            &mut out,
+            ctx,
+            step::POLICE_REFERRAL,
+            "003 §15",
+            "incident_refer_police",
+            "提请公安机关依法惩处",
+            vec![
+                text_field("police", "公安机关", true),
+                long_field("conduct", "威胁伤害、打击报复民警及其家属的行为", true),
+            ],
+        );
+        offer(
+            &mut out,
+            ctx,
+            step::JUDICIAL_RELIEF,
+            "003 §15",
+            "incident_judicial_relief",
+            "提请司法救济",
+            vec![
+                long_field("relief", "司法救济的内容", true),
+                text_field("organ", "受理的司法机关", false),
+            ],
+        );
+        offer(
+            &mut out,
+            ctx,
+            step::PROTECTION,
+            "001 §11",
+            "incident_protect",
+            "采取保护措施",
+            vec![
+                text_field("protected", "受保护的人员", true),
+                long_field("measures", "保护措施", true),
+                text_field("taken_by", "采取措施的机关", false),
+            ],
+        );
+        offer(
+            &mut out,
+            ctx,
+            step::CIVIL_SUIT,
+            "001 §9",
+            "incident_civil_suit",
+            "帮助提起诉讼",
+            vec![
+                Field::new(
+                    "suit",
+                    "诉讼类型",
+                    FieldKind::Choice {
+                        options: vec![
+                            (
+                                "incidental_civil".to_string(),
+                                SuitKind::IncidentalCivil.zh().to_string(),
+                            ),
+                            ("civil".to_string(), SuitKind::Civil.zh().to_string()),
+                        ],
+                    },
+                    true,
+                ),
+                long_field("loss", "人身或者财产损失", true),
+                long_field("assistance", "帮助内容", true),
+            ],
+        );
+        offer(
+            &mut out,
+            ctx,
+            step::MEDIA,
+            "001 §12",
+            "incident_media",
+            "澄清事实、消除影响",
+            vec![
+                text_field("outlet", "媒体", true),
+                long_field("clarification", "澄清内容", true),
+                text_field("coordinated_with", "协调的新闻宣传主管部门", false),
+            ],
+        );
+        offer(
+            &mut out,
+            ctx,
+            step::COMFORT,
+            "001 §7(六)",
+            "incident_comfort_payment",
+            "发放抚慰金",
+            vec![
+                text_field("recipient", "领取人", true),
+                Field::new("amount_yuan", "金额（元）", FieldKind::Integer, true),
+                text_field("basis", "依据（使用规范条目）", false),
+            ],
+        );
+        offer(
+            &mut out,
+            ctx,
+            step::MISCONDUCT,
+            "001 §16",
+            "incident_refer_violation",
+            "移送民警违法违纪问题",
+            vec![
+                text_field("department", "移送部门", true),
+                long_field("problem", "发现的问题", true),
+            ],
+        );
+        offer(
+            &mut out,
+            ctx,
+            step::ON_SCENE,
+            "001 §14",
+            "incident_on_scene",
+            "记录民警现场处置情况",
+            vec![
+                long_field("account", "处置经过", true),
+                Field::new(
+                    "controlled",
+                    "控制违法行为人并移送处理",
+                    FieldKind::Bool,
+                    false,
+                ),
+                Field::new(
+                    "requested_help",
+                    "立即向指挥中心报告、请求援助",
+                    FieldKind::Bool,
+                    false,
+                ),
+                long_field("evidence", "收集、固定的证据", false),
+            ],
+        );
+        offer(
+            &mut out,
+            ctx,
+            step::RECUSAL,
+            "001 §10",
+            "incident_recusal",
+            "记录回避",
+            vec![
+                text_field("person", "回避人员", true),
+                long_field("reason", "回避理由", true),
+            ],
+        );
         if has(step::NAME_CLEARING) && DEFAMATION.contains(&intake.incident_type) {
             out.push(spec(
                 "incident_restore_reputation",
@@ -2604,30 +2626,30 @@ impl Process for Incident {
                 ],
             ));
         }
-        if has(step::LEADERS) {
-            out.push(spec(
-                "incident_refer_accountability",
-                "移送追究相关领导和责任人的责任",
-                &at(step::LEADERS, "001 §30"),
-                Role::Office,
-                vec![
-                    Field::new(
-                        "failure",
-                        "情形",
-                        FieldKind::Choice {
-                            options: LeaderFailure::ALL
-                                .iter()
-                                .map(|f| (f.id().to_string(), f.zh().to_string()))
-                                .collect(),
-                        },
-                        true,
-                    ),
-                    text_field("responsible", "相关领导和责任人", true),
-                    long_field("facts", "事实", true),
-                    text_field("referred_to", "移送机关", true),
-                ],
-            ));
-        }
+        offer(
+            &mut out,
+            ctx,
+            step::LEADERS,
+            "001 §30",
+            "incident_refer_accountability",
+            "移送追究相关领导和责任人的责任",
+            vec![
+                Field::new(
+                    "failure",
+                    "情形",
+                    FieldKind::Choice {
+                        options: LeaderFailure::ALL
+                            .iter()
+                            .map(|f| (f.id().to_string(), f.zh().to_string()))
+                            .collect(),
+                    },
+                    true,
+                ),
+                text_field("responsible", "相关领导和责任人", true),
+                long_field("facts", "事实", true),
+                text_field("referred_to", "移送机关", true),
+            ],
+        );
         if !s.investigations.is_empty() {
             out.push(spec(
                 "incident_record_handling",
