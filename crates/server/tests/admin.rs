@@ -827,3 +827,130 @@ async fn issue20_bindings_are_set_on_the_page_and_through_the_api_by_the_same_ru
     assert_eq!(form.status, StatusCode::FORBIDDEN, "{}", form.body);
     assert!(form.body.contains("免责容错申请的程序"), "{}", form.body);
 }
+
+/// Issue 20: a unit's own pack — a copy of 000 under its own id, with its own title, bodies and
+/// a 5-working-day acceptance period (000 §13 gives 7) — uploaded on the administration page and
+/// bound to the unit there, governs a new application at the unit without a rebuild: the
+/// deadline is counted by its period, the 受理通知书 is signed by its office and cites its title,
+/// and the case records it as governing.
+#[tokio::test]
+async fn issue20_a_units_own_pack_uploaded_on_the_page_governs_its_new_cases() {
+    let env = setup().await;
+    let office = person("zq-office", "zq-office 姓名", "zq", "", Some("zqoffice"));
+    common::add_person(&env.app, &office, &[("office", "zq")]).await;
+    env.app.reload_directory().await.expect("directory");
+    let root = sign_in(&env, "root").await;
+    let shipped = common::pack_files()
+        .into_iter()
+        .find(|(n, _)| n.ends_with("000.toml"))
+        .expect("pack 000")
+        .1;
+    let own = shipped
+        .replacen("id = \"000\"", "id = \"000-alszq\"", 1)
+        .replacen(
+            "title = \"阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则\"",
+            "title = \"阿拉善左旗公安局民警依法履职免责和容错纠错工作规程\"",
+            1,
+        )
+        .replacen("short_title = \"实施细则\"", "short_title = \"规程\"", 1)
+        .replacen(
+            "committee = \"{org}维护民警执法权威工作委员会\"",
+            "committee = \"{org}民警依法履职保护委员会\"",
+            1,
+        )
+        .replacen(
+            "office = \"{org}维护民警执法权威工作委员会办公室\"",
+            "office = \"{org}民警依法履职保护委员会办公室\"",
+            1,
+        )
+        .replacen(
+            "id = \"acceptance\"\nperiod = \"7wd\"",
+            "id = \"acceptance\"\nperiod = \"5wd\"",
+            1,
+        );
+    assert!(own.contains("period = \"5wd\"") && own.contains("{org}民警依法履职保护委员会办公室"));
+    let r = root
+        .post(
+            "/admin/packs",
+            &[("name", "000-alszq.toml"), ("text", &own)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("已载入并立即生效"), "{}", r.body);
+    let r = root
+        .post(
+            "/admin/orgs/zq/packs",
+            &[("procedure", "000-alszq"), ("rules", "000-alszq")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    common::add_token(&env.app, "t-officer", "token-officer", "officer").await;
+    common::add_token(&env.app, "t-office", "token-office", "zq-office").await;
+    let officer = Client::new(&env.target, Who::bearer("token-officer"));
+    let zq_office = Client::new(&env.target, Who::bearer("token-office"));
+    let filed = officer
+        .post_json(
+            "/api/v1/cases",
+            &json!({ "kind": "application", "command": {
+                "action": "file",
+                "form": {
+                    "applicants": [{ "person_id": "officer", "name": "officer 姓名" }],
+                    "applying_unit": { "id": "zq", "name": "阿拉善左旗公安局" },
+                    "committee": { "id": "zq", "name": "阿拉善左旗公安局" },
+                    "matter": "依法处置警情时致相对人受伤，被给予警告处分",
+                    "accountability_decision": {
+                        "department": { "id": "zq", "name": "阿拉善左旗公安局" },
+                        "sanction": "warning",
+                        "decided_on": "2025-05-20"
+                    },
+                    "facts": {}
+                }
+            }}),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+    let case_id = filed.json()["case_id"].as_str().unwrap().to_string();
+    let case = zq_office
+        .get(&format!("/api/v1/cases/{case_id}"))
+        .await
+        .json();
+    assert_eq!(case["governance"]["procedure"]["pack"], json!("000-alszq"));
+    // Filed on Tuesday 2025-06-03: five working days, not 000's seven (2025-06-12).
+    let due: Vec<&str> = case["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["due"].as_str())
+        .collect();
+    assert!(due.contains(&"2025-06-10"), "{due:?}");
+    let path = format!("/api/v1/cases/{case_id}/actions");
+    let mut version = case["version"].as_i64().unwrap();
+    for action in ["register", "accept"] {
+        let r = zq_office
+            .post_json(
+                &path,
+                &json!({ "expected_version": version, "command": { "action": action } }),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{action}: {}", r.body);
+        version = r.json()["version"].as_i64().unwrap();
+    }
+    let docs = officer
+        .get(&format!("/api/v1/cases/{case_id}/documents"))
+        .await
+        .json();
+    let text = docs["documents"][0]["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("《阿拉善左旗公安局民警依法履职免责和容错纠错工作规程》"),
+        "{text}"
+    );
+    assert!(
+        text.contains("阿拉善左旗公安局民警依法履职保护委员会办公室"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("维权办") && !text.contains("实施细则"),
+        "{text}"
+    );
+}
