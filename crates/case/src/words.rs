@@ -6,10 +6,26 @@ use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
-/// Who a person acts as (DESIGN §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Who a person acts as (DESIGN §1). Its id ([`Role::id`]) is its serde name, derived by strum
+/// and pinned to serde's by a test: roles are stored in events and are the Cedar role ids.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// 民警 (applicant officer).
     Officer,
@@ -72,24 +88,7 @@ impl Role {
 
     /// The role's id, as serialised (`office`, `deputy_director`, …).
     pub fn id(self) -> &'static str {
-        match self {
-            Role::Officer => "officer",
-            Role::Unit => "unit",
-            Role::Office => "office",
-            Role::Director => "director",
-            Role::DeputyDirector => "deputy_director",
-            Role::CommitteeMember => "committee_member",
-            Role::PanelMember => "panel_member",
-            Role::ExternalExpert => "external_expert",
-            Role::OriginalDepartment => "original_department",
-            Role::HigherCommittee => "higher_committee",
-            Role::System => "system",
-            Role::Administrator => "administrator",
-            Role::LegalAffairs => "legal_affairs",
-            Role::Inspectorate => "inspectorate",
-            Role::Personnel => "personnel",
-            Role::AgencyHead => "agency_head",
-        }
+        self.into()
     }
 
     /// The role's Chinese name as documents and messages write it.
@@ -179,7 +178,9 @@ pub struct Org {
 /// Sanctions of an accountability decision, lightest first, so that "heavier" is `>`.
 /// Organisational measures (诫勉, 责令检查, 通报批评) rank below formal discipline, whose order
 /// is that of 警告、记过、记大过、降级、撤职、开除.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Sanction {
     /// 诫勉.
@@ -559,6 +560,25 @@ pub fn doubled_phrase(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ids are stored in events and are Cedar role ids: each is the variant's serde name, and
+    /// the hand-kept `ON_CASES` is every role but the system and the administrator.
+    #[test]
+    fn role_ids_are_serde_names_and_on_cases_lists_every_case_role() {
+        for r in Role::VARIANTS {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.id(), "{r:?}");
+            assert!(!r.zh().is_empty());
+        }
+        let on_cases: Vec<Role> = Role::VARIANTS
+            .iter()
+            .copied()
+            .filter(|r| !matches!(r, Role::System | Role::Administrator))
+            .collect();
+        assert_eq!(Role::ON_CASES.to_vec(), on_cases);
+        for s in Sanction::VARIANTS {
+            assert!(!s.zh().is_empty());
+        }
+    }
 
     fn bodies(committee_short: &str, office_short: &str, head: &str) -> Bodies {
         Bodies {

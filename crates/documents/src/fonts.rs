@@ -6,12 +6,13 @@
 use std::path::Path;
 
 use serde::Serialize;
+use strum::VariantArray;
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst_kit::fonts::{FontPath, FontStore};
 
 /// The typefaces GB/T 9704 names for a notice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, VariantArray)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 仿宋: the body (3号).
@@ -28,13 +29,7 @@ pub enum Role {
 
 impl Role {
     /// Every role, in the order they are listed (`lvzhi fonts`).
-    pub const ALL: [Role; 5] = [
-        Role::FangSong,
-        Role::XiaoBiaoSong,
-        Role::Song,
-        Role::Hei,
-        Role::Kai,
-    ];
+    pub const ALL: &'static [Role] = <Role as VariantArray>::VARIANTS;
 
     /// The role's Chinese name (仿宋, 小标宋, …).
     pub fn zh(self) -> &'static str {

@@ -48,6 +48,7 @@
 use chrono::NaiveDate;
 use lvzhi_calendar::date_zh;
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
 use crate::{
     notices, ActionSpec, Actor, By, Ctx, Document, DocumentKind, Event, Fact, Field, FieldKind,
@@ -156,8 +157,11 @@ impl Verdict {
 }
 
 /// How a tolerated mistake is treated (the packs' leniency: `waived`, `reduced`, `lighter`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Treatment {
     /// 免除责任.
     Waived,
@@ -168,14 +172,10 @@ pub enum Treatment {
 }
 
 impl Treatment {
-    pub const ALL: [Treatment; 3] = [Treatment::Waived, Treatment::Reduced, Treatment::Lighter];
+    pub const ALL: &'static [Treatment] = <Treatment as VariantArray>::VARIANTS;
 
     pub fn id(self) -> &'static str {
-        match self {
-            Treatment::Waived => "waived",
-            Treatment::Reduced => "reduced",
-            Treatment::Lighter => "lighter",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {
@@ -188,8 +188,11 @@ impl Treatment {
 }
 
 /// How a publication is made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Means {
     /// 通报.
     Circular,
@@ -200,14 +203,10 @@ pub enum Means {
 }
 
 impl Means {
-    pub const ALL: [Means; 3] = [Means::Circular, Means::Meeting, Means::Posting];
+    pub const ALL: &'static [Means] = <Means as VariantArray>::VARIANTS;
 
     pub fn id(self) -> &'static str {
-        match self {
-            Means::Circular => "circular",
-            Means::Meeting => "meeting",
-            Means::Posting => "posting",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {
@@ -467,7 +466,8 @@ pub enum Kind {
 }
 
 /// Where a case stands (derived from what is recorded).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Stage {
     New,
     EarlyInvolvement,
@@ -497,19 +497,7 @@ const STAGES: &[(&str, &str)] = &[
 
 impl Stage {
     pub fn id(self) -> &'static str {
-        match self {
-            Stage::New => "new",
-            Stage::EarlyInvolvement => "early_involvement",
-            Stage::Investigating => "investigating",
-            Stage::Investigated => "investigated",
-            Stage::Decided => "decided",
-            Stage::Notified => "notified",
-            Stage::Replied => "replied",
-            Stage::ReviewRequested => "review_requested",
-            Stage::ReviewAnswered => "review_answered",
-            Stage::Filed => "filed",
-            Stage::Closed => "closed",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {

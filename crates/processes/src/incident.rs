@@ -28,6 +28,7 @@
 use chrono::NaiveDate;
 use lvzhi_calendar::date_zh;
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
 use crate::notices;
 use crate::ProcedureStep;
@@ -145,8 +146,11 @@ const TOP_LEVEL: &str = "公安厅";
 pub struct Incident;
 
 /// The ten situations of 001 §8.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum IncidentType {
     /// (一) 受到暴力袭击.
     ViolentAttack,
@@ -171,32 +175,10 @@ pub enum IncidentType {
 }
 
 impl IncidentType {
-    pub const ALL: [IncidentType; 10] = [
-        IncidentType::ViolentAttack,
-        IncidentType::Vehicle,
-        IncidentType::Obstruction,
-        IncidentType::PhysicalInterference,
-        IncidentType::MaliciousComplaint,
-        IncidentType::Threats,
-        IncidentType::FalseAccusation,
-        IncidentType::Privacy,
-        IncidentType::WrongfulAccountability,
-        IncidentType::Other,
-    ];
+    pub const ALL: &'static [IncidentType] = <IncidentType as VariantArray>::VARIANTS;
 
     pub fn id(self) -> &'static str {
-        match self {
-            IncidentType::ViolentAttack => "violent_attack",
-            IncidentType::Vehicle => "vehicle",
-            IncidentType::Obstruction => "obstruction",
-            IncidentType::PhysicalInterference => "physical_interference",
-            IncidentType::MaliciousComplaint => "malicious_complaint",
-            IncidentType::Threats => "threats",
-            IncidentType::FalseAccusation => "false_accusation",
-            IncidentType::Privacy => "privacy",
-            IncidentType::WrongfulAccountability => "wrongful_accountability",
-            IncidentType::Other => "other",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {
@@ -223,8 +205,11 @@ impl IncidentType {
 }
 
 /// The six failures for which 001 §30 holds 相关领导和责任人 to account, by its items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LeaderFailure {
     /// (一) 因制度不落实、保障不到位、指挥错误导致民警执法权威受到侵犯.
     Command,
@@ -241,24 +226,10 @@ pub enum LeaderFailure {
 }
 
 impl LeaderFailure {
-    pub const ALL: [LeaderFailure; 6] = [
-        LeaderFailure::Command,
-        LeaderFailure::Unreported,
-        LeaderFailure::NoAftercare,
-        LeaderFailure::Obstruction,
-        LeaderFailure::Delay,
-        LeaderFailure::Leniency,
-    ];
+    pub const ALL: &'static [LeaderFailure] = <LeaderFailure as VariantArray>::VARIANTS;
 
     pub fn id(self) -> &'static str {
-        match self {
-            LeaderFailure::Command => "command",
-            LeaderFailure::Unreported => "unreported",
-            LeaderFailure::NoAftercare => "no_aftercare",
-            LeaderFailure::Obstruction => "obstruction",
-            LeaderFailure::Delay => "delay",
-            LeaderFailure::Leniency => "leniency",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {
@@ -309,8 +280,11 @@ impl Source {
 }
 
 /// Who was harmed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum VictimKind {
     /// 民警本人.
     Officer,
@@ -325,22 +299,10 @@ pub enum VictimKind {
 }
 
 impl VictimKind {
-    pub const ALL: [VictimKind; 5] = [
-        VictimKind::Officer,
-        VictimKind::NearRelative,
-        VictimKind::Auxiliary,
-        VictimKind::Cadet,
-        VictimKind::OtherStaff,
-    ];
+    pub const ALL: &'static [VictimKind] = <VictimKind as VariantArray>::VARIANTS;
 
     pub fn id(self) -> &'static str {
-        match self {
-            VictimKind::Officer => "officer",
-            VictimKind::NearRelative => "near_relative",
-            VictimKind::Auxiliary => "auxiliary",
-            VictimKind::Cadet => "cadet",
-            VictimKind::OtherStaff => "other_staff",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {
@@ -368,8 +330,21 @@ pub struct Victim {
 }
 
 /// The grounds of 001 §17 on which an incident must be reported up to the 公安厅维权办.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    IntoStaticStr,
+    VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Ground {
     /// (一) 造成民警伤亡.
     Casualties,
@@ -384,22 +359,10 @@ pub enum Ground {
 }
 
 impl Ground {
-    pub const ALL: [Ground; 5] = [
-        Ground::Casualties,
-        Ground::AgencyAttacked,
-        Ground::MassIncident,
-        Ground::CrossRegion,
-        Ground::OfficeDecision,
-    ];
+    pub const ALL: &'static [Ground] = <Ground as VariantArray>::VARIANTS;
 
     pub fn id(self) -> &'static str {
-        match self {
-            Ground::Casualties => "casualties",
-            Ground::AgencyAttacked => "agency_attacked",
-            Ground::MassIncident => "mass_incident",
-            Ground::CrossRegion => "cross_region",
-            Ground::OfficeDecision => "office_decision",
-        }
+        self.into()
     }
 
     /// The ground as a person reads it (its item of 001 §17 is the notice's to cite).
@@ -760,8 +723,11 @@ pub enum Kind {
 }
 
 /// Where the case stands (001 §29(六): 立案、调查、处理 to the end).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Stage {
     #[default]
     New,
@@ -777,13 +743,7 @@ pub enum Stage {
 
 impl Stage {
     pub fn id(self) -> &'static str {
-        match self {
-            Stage::New => "new",
-            Stage::Registered => "registered",
-            Stage::Investigating => "investigating",
-            Stage::Handled => "handled",
-            Stage::Closed => "closed",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {
@@ -1334,7 +1294,7 @@ fn victim_fields(ctx: &Ctx<'_>) -> Vec<Field> {
             "kind",
             "身份",
             FieldKind::Choice {
-                options: options(&VictimKind::ALL, VictimKind::id, VictimKind::zh),
+                options: options(VictimKind::ALL, VictimKind::id, VictimKind::zh),
             },
             true,
         ),
@@ -1374,7 +1334,7 @@ fn intake_fields(ctx: &Ctx<'_>) -> Vec<Field> {
             "incident_type",
             "侵害情形",
             FieldKind::Choice {
-                options: options(&IncidentType::ALL, IncidentType::id, IncidentType::zh),
+                options: options(IncidentType::ALL, IncidentType::id, IncidentType::zh),
             },
             true,
         )
@@ -2417,7 +2377,7 @@ impl Process for Incident {
                     "grounds",
                     "上报情形",
                     FieldKind::MultiChoice {
-                        options: options(&Ground::ALL, Ground::id, Ground::zh),
+                        options: options(Ground::ALL, Ground::id, Ground::zh),
                     },
                     true,
                 ),

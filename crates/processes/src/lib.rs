@@ -35,6 +35,8 @@
 pub mod determination;
 pub mod enforcement_fault;
 mod guards;
+#[cfg(test)]
+mod ids;
 pub mod incident;
 pub mod name_clearing;
 pub mod notices;

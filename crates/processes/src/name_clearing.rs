@@ -15,6 +15,7 @@
 use chrono::NaiveDate;
 use lvzhi_calendar::date_zh;
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
 use crate::ProcedureStep;
 use crate::{
@@ -46,8 +47,11 @@ fn feedback_step(complainant: Complainant) -> (&'static str, &'static str) {
 pub struct NameClearing;
 
 /// What the receiving department found the complaint to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Finding {
     /// 诬告 (001 §29(五)).
     FalseAccusation,
@@ -64,24 +68,10 @@ pub enum Finding {
 }
 
 impl Finding {
-    pub const ALL: [Finding; 6] = [
-        Finding::FalseAccusation,
-        Finding::FrameUp,
-        Finding::Defamation,
-        Finding::MaliciousSmear,
-        Finding::Untrue,
-        Finding::Unfounded,
-    ];
+    pub const ALL: &'static [Finding] = <Finding as VariantArray>::VARIANTS;
 
     pub fn id(self) -> &'static str {
-        match self {
-            Finding::FalseAccusation => "false_accusation",
-            Finding::FrameUp => "frame_up",
-            Finding::Defamation => "defamation",
-            Finding::MaliciousSmear => "malicious_smear",
-            Finding::Untrue => "untrue",
-            Finding::Unfounded => "unfounded",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {
@@ -120,8 +110,11 @@ pub enum Complainant {
 }
 
 /// How the clearing is made public (003: 谈心谈话、召开会议、通报).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Means {
     /// 通报.
     Circular,
@@ -134,20 +127,10 @@ pub enum Means {
 }
 
 impl Means {
-    pub const ALL: [Means; 4] = [
-        Means::Circular,
-        Means::Meeting,
-        Means::Talk,
-        Means::PublicRelease,
-    ];
+    pub const ALL: &'static [Means] = <Means as VariantArray>::VARIANTS;
 
     pub fn id(self) -> &'static str {
-        match self {
-            Means::Circular => "circular",
-            Means::Meeting => "meeting",
-            Means::Talk => "talk",
-            Means::PublicRelease => "public_release",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {
@@ -262,8 +245,11 @@ pub enum Kind {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Stage {
     #[default]
     New,
@@ -279,13 +265,7 @@ pub enum Stage {
 
 impl Stage {
     pub fn id(self) -> &'static str {
-        match self {
-            Stage::New => "new",
-            Stage::Received => "received",
-            Stage::Reviewed => "reviewed",
-            Stage::NotConfirmed => "not_confirmed",
-            Stage::Closed => "closed",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {
@@ -951,7 +931,7 @@ impl Process for NameClearing {
                             Field::new(
                                 "means",
                                 "方式",
-                                choice(&Means::ALL, Means::id, Means::zh),
+                                choice(Means::ALL, Means::id, Means::zh),
                                 true,
                             )
                             .help("谈心谈话、召开会议、通报等适当方式（003）"),

@@ -55,6 +55,7 @@ use lvzhi_calendar::date_zh;
 use lvzhi_case::Regulation;
 use lvzhi_workflow::Officer;
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
 use crate::notices;
 use crate::ProcedureStep;
@@ -134,8 +135,11 @@ fn options(table: &[(&str, &str)]) -> Vec<(String, String)> {
 pub struct Rectification;
 
 /// Where a rectification stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Stage {
     #[default]
     New,
@@ -149,12 +153,7 @@ pub enum Stage {
 
 impl Stage {
     pub fn id(self) -> &'static str {
-        match self {
-            Stage::New => "new",
-            Stage::Open => "open",
-            Stage::Reported => "reported",
-            Stage::Verified => "verified",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {

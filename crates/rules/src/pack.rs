@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use lvzhi_calendar::{parse_date, NaiveDate, Period};
 use serde::Deserialize;
+use strum::{EnumString, IntoStaticStr, VariantArray};
 use toml::Spanned;
 
 use crate::cond::{self, Ast, CmpOp, Lit};
@@ -335,7 +336,20 @@ struct RawAssign {
 // ---------------------------------------------------------------------------------------------
 // The validated model.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    IntoStaticStr,
+    VariantArray,
+    EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     Exemption,
     Tolerance,
@@ -351,28 +365,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The variant whose id is `s`.
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "exemption" => Outcome::Exemption,
-            "tolerance" => Outcome::Tolerance,
-            "exclusion" => Outcome::Exclusion,
-            "aggravation" => Outcome::Aggravation,
-            "none" => Outcome::None,
-            "name_clearing" => Outcome::NameClearing,
-            "clarification" => Outcome::Clarification,
-            _ => return None,
-        })
+        s.parse().ok()
     }
     pub fn id(self) -> &'static str {
-        match self {
-            Outcome::Exemption => "exemption",
-            Outcome::Tolerance => "tolerance",
-            Outcome::Exclusion => "exclusion",
-            Outcome::Aggravation => "aggravation",
-            Outcome::None => "none",
-            Outcome::NameClearing => "name_clearing",
-            Outcome::Clarification => "clarification",
-        }
+        self.into()
     }
     pub fn zh(self) -> &'static str {
         match self {
@@ -414,7 +412,8 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, IntoStaticStr, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Modality {
     Shall,
     May,
@@ -422,10 +421,7 @@ pub enum Modality {
 
 impl Modality {
     pub fn id(self) -> &'static str {
-        match self {
-            Modality::Shall => "shall",
-            Modality::May => "may",
-        }
+        self.into()
     }
     pub fn zh(self) -> &'static str {
         match self {
@@ -436,7 +432,20 @@ impl Modality {
 }
 
 /// Graded leniency, ordered from least to most lenient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    IntoStaticStr,
+    VariantArray,
+    EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Leniency {
     Lighter,
     Reduced,
@@ -444,20 +453,12 @@ pub enum Leniency {
 }
 
 impl Leniency {
+    /// The variant whose id is `s`.
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "lighter" => Leniency::Lighter,
-            "reduced" => Leniency::Reduced,
-            "waived" => Leniency::Waived,
-            _ => return None,
-        })
+        s.parse().ok()
     }
     pub fn id(self) -> &'static str {
-        match self {
-            Leniency::Lighter => "lighter",
-            Leniency::Reduced => "reduced",
-            Leniency::Waived => "waived",
-        }
+        self.into()
     }
     pub fn zh(self) -> &'static str {
         match self {
@@ -471,7 +472,8 @@ impl Leniency {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ArticleKind {
     Operative,
     Procedural,
@@ -481,12 +483,7 @@ pub enum ArticleKind {
 
 impl ArticleKind {
     pub fn id(self) -> &'static str {
-        match self {
-            ArticleKind::Operative => "operative",
-            ArticleKind::Procedural => "procedural",
-            ArticleKind::Declarative => "declarative",
-            ArticleKind::Organisational => "organisational",
-        }
+        self.into()
     }
     pub fn zh(self) -> &'static str {
         match self {
@@ -498,7 +495,8 @@ impl ArticleKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, IntoStaticStr, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum FactType {
     Bool,
     Choice,
@@ -508,12 +506,7 @@ pub enum FactType {
 
 impl FactType {
     pub fn id(self) -> &'static str {
-        match self {
-            FactType::Bool => "bool",
-            FactType::Choice => "choice",
-            FactType::Number => "number",
-            FactType::Date => "date",
-        }
+        self.into()
     }
     pub fn zh(self) -> &'static str {
         match self {
@@ -719,7 +712,10 @@ pub struct Role {
 }
 
 /// The responsibility shares of 004 §7–13.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, IntoStaticStr, VariantArray, EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Share {
     All,
     Main,
@@ -730,26 +726,12 @@ pub enum Share {
 }
 
 impl Share {
+    /// The variant whose id is `s`.
     pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "all" => Share::All,
-            "main" => Share::Main,
-            "separate" => Share::Separate,
-            "liable" => Share::Liable,
-            "secondary" => Share::Secondary,
-            "not_liable" => Share::NotLiable,
-            _ => return None,
-        })
+        s.parse().ok()
     }
     pub fn id(self) -> &'static str {
-        match self {
-            Share::All => "all",
-            Share::Main => "main",
-            Share::Separate => "separate",
-            Share::Liable => "liable",
-            Share::Secondary => "secondary",
-            Share::NotLiable => "not_liable",
-        }
+        self.into()
     }
     pub fn zh(self) -> &'static str {
         match self {
@@ -2622,5 +2604,43 @@ fn translate_toml(msg: &str) -> String {
         format!("此处缺少“{first}”")
     } else {
         "格式有误，请检查此处的 TOML 写法（键 = 值、表头、引号与括号是否配对）".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words a pack writes (`outcome = "tolerance"`, `share = "not_liable"`, …) are the
+    /// enums' ids, derived (strum) with their parsers from the one list of variants: each id
+    /// parses back to its variant, and no two variants share one.
+    #[test]
+    fn every_id_parses_back_and_ids_are_distinct() {
+        macro_rules! check {
+            ($($t:ty),* $(,)?) => {$({
+                let variants = <$t as VariantArray>::VARIANTS;
+                let ids: BTreeSet<&str> = variants.iter().map(|v| v.id()).collect();
+                assert_eq!(ids.len(), variants.len(), "{}", stringify!($t));
+                for v in variants {
+                    assert!(!v.zh().is_empty(), "{}::{v:?}", stringify!($t));
+                }
+            })*};
+        }
+        check!(Outcome, Leniency, Share, Modality, ArticleKind, FactType);
+        for o in Outcome::VARIANTS {
+            assert_eq!(Outcome::parse(o.id()), Some(*o));
+        }
+        for l in Leniency::VARIANTS {
+            assert_eq!(Leniency::parse(l.id()), Some(*l));
+        }
+        for s in Share::VARIANTS {
+            assert_eq!(Share::parse(s.id()), Some(*s));
+        }
+        assert_eq!(Outcome::parse("name_clearing"), Some(Outcome::NameClearing));
+        assert_eq!(Share::parse("not_liable"), Some(Share::NotLiable));
+        // Exact words only, as before.
+        assert_eq!(Outcome::parse("Tolerance"), None);
+        assert_eq!(Outcome::parse("undetermined"), None);
+        assert_eq!(Leniency::parse(""), None);
     }
 }

@@ -492,6 +492,84 @@ async fn malformed_requests_answer_400_in_the_error_shape() {
     assert!(ev.json()["summary_zh"].is_string());
 }
 
+/// The application's commands that do not read, in the exact Chinese a user gets (the
+/// translation of serde's and chrono's words: `api::extract::serde_message_zh`).
+#[tokio::test]
+async fn malformed_application_commands_are_refused_in_exact_chinese() {
+    let e = env().await;
+    let app = &e.app;
+    let with = |pointer: &str, v: Value| {
+        let mut a = application();
+        *a.pointer_mut(pointer).unwrap() = v;
+        a
+    };
+    let mut missing = application();
+    missing["command"]["form"]
+        .as_object_mut()
+        .unwrap()
+        .remove("matter");
+    let at = |m: &str| format!("字段“command”有误：{m}");
+    for (body, expected) in [
+        (
+            with(
+                "/command/form/accountability_decision/decided_on",
+                json!("2024-02-30"),
+            ),
+            at("日期不存在，应为有效的 YYYY-MM-DD 日期"),
+        ),
+        (
+            with(
+                "/command/form/accountability_decision/decided_on",
+                json!("20240920"),
+            ),
+            at("日期格式不正确，应为 YYYY-MM-DD"),
+        ),
+        (
+            with(
+                "/command/form/accountability_decision/sanction",
+                json!("flogging"),
+            ),
+            at(
+                "取值“flogging”无效，可选的取值为：admonition、written_self_examination、\
+                circulated_criticism、warning、demerit、major_demerit、demotion、\
+                removal_from_post、expulsion",
+            ),
+        ),
+        (
+            with("/command/form/matter", json!(5)),
+            at("类型不正确：应为字符串，收到的是数字"),
+        ),
+        (missing, at("缺少必填字段“matter”")),
+        (
+            with("/command/form/applicants", json!({ "person_id": "p-off" })),
+            at("类型不正确：应为数组，收到的是JSON 对象"),
+        ),
+    ] {
+        let m = post(app, "/api/v1/cases", OFFICER, body.clone())
+            .await
+            .error(StatusCode::BAD_REQUEST);
+        assert_eq!(m, expected, "{body}");
+    }
+    let filed = post(app, "/api/v1/cases", OFFICER, application()).await;
+    let case_id = filed.json()["case_id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/cases/{case_id}/actions");
+    for (command, expected) in [
+        (
+            json!({ "action": "reject", "reasons": ["重复申请"] }),
+            "请求内容有误：类型不正确：应为字符串，收到的是数组",
+        ),
+        (
+            json!({ "action": "reject" }),
+            "请求内容有误：缺少必填字段“reasons”",
+        ),
+    ] {
+        let m = post(app, &path, OFFICE, json!({ "command": command }))
+            .await
+            .error(StatusCode::BAD_REQUEST);
+        assert_eq!(m, expected, "{command}");
+    }
+}
+
 #[tokio::test]
 async fn the_openapi_document_lists_every_route_and_the_docs_page_renders_it() {
     let e = env().await;

@@ -447,3 +447,150 @@ async fn the_pages_open_show_and_act_on_a_process_case_from_its_field_specs() {
         inbox.body
     );
 }
+
+/// A command that does not read reaches the user as one exact Chinese sentence, on opening a
+/// case (`POST /api/v1/cases`) and on acting on one (`POST /api/v1/cases/{id}/act`): serde's
+/// and chrono's English translated, never shown. An upgrade that rewords them fails here.
+/// (Inside a command the path stops at `command`: serde reads an internally tagged enum
+/// through a buffer that serde_path_to_error cannot follow.)
+#[tokio::test]
+async fn malformed_commands_are_refused_in_exact_chinese() {
+    let w = world().await;
+    let without = |key: &str| {
+        let mut b = incident_report(json!({}));
+        b["command"].as_object_mut().unwrap().remove(key);
+        b
+    };
+    let kinds = "officer、near_relative、auxiliary、cadet、other_staff";
+    let at = |m: &str| format!("字段“command”有误：{m}");
+    let mut wrong = Vec::new();
+    for (body, expected) in [
+        // Bad dates: a day that does not exist, a format that is not the one.
+        (
+            incident_report(json!({ "occurred_on": "2026-02-30" })),
+            at("日期不存在，应为有效的 YYYY-MM-DD 日期"),
+        ),
+        (
+            incident_report(json!({ "occurred_on": "2026/03/01" })),
+            at("日期格式不正确，应为 YYYY-MM-DD"),
+        ),
+        (
+            incident_report(json!({ "occurred_on": 20260301 })),
+            at("类型不正确：应为日期（YYYY-MM-DD），收到的是数字"),
+        ),
+        // Wrong types.
+        (
+            incident_report(json!({ "casualties": "yes" })),
+            at("类型不正确：应为true 或 false，收到的是字符串"),
+        ),
+        (
+            incident_report(json!({ "victims": "巴特尔" })),
+            at("类型不正确：应为数组，收到的是字符串"),
+        ),
+        (
+            incident_report(json!({ "place": null })),
+            at("类型不正确：应为字符串，收到的是null"),
+        ),
+        (
+            json!({ "kind": "incident", "command": "incident_report" }),
+            at("类型不正确：应为JSON 对象，收到的是字符串"),
+        ),
+        (
+            json!({ "kind": 5, "command": {} }),
+            "字段“kind”有误：类型不正确：应为字符串，收到的是数字".to_string(),
+        ),
+        // Missing fields, at the top and in a row.
+        (without("place"), at("缺少必填字段“place”")),
+        (
+            json!({ "kind": "incident", "command": { "place": "x" } }),
+            at("缺少必填字段“action”"),
+        ),
+        (
+            incident_report(json!({ "victims": [{ "name": "巴特尔" }] })),
+            at("缺少必填字段“kind”"),
+        ),
+        // Unknown variants, with the ones there are.
+        (
+            incident_report(json!({ "victims": [{ "name": "x", "kind": "neighbour" }] })),
+            at(&format!("取值“neighbour”无效，可选的取值为：{kinds}")),
+        ),
+        // Unknown fields.
+        (
+            incident_report(json!({ "plcae": "x" })),
+            "请求中含有系统不接受的字段“command.plcae”，请检查字段名称是否拼写正确".to_string(),
+        ),
+        (
+            json!({ "kind": "incident", "command": {}, "urgent": true }),
+            "字段“urgent”有误：不接受字段“urgent”，可用的字段为：kind、command".to_string(),
+        ),
+    ] {
+        let r = w.create(OFFICER, &body).await;
+        let got = format!("{} {}", r.status, r.json()["error"]["message"]);
+        let expected = format!("400 Bad Request {}", json!(expected));
+        if got != expected {
+            wrong.push(format!("{body}\n  got:      {got}\n  expected: {expected}"));
+        }
+    }
+    let r = w
+        .create(
+            OFFICER,
+            &incident_report(json!({ "incident_type": "fight" })),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        r.json()["error"]["message"],
+        at(
+            "取值“fight”无效，可选的取值为：violent_attack、vehicle、obstruction、\
+            physical_interference、malicious_complaint、threats、false_accusation、privacy、\
+            wrongful_accountability、other"
+        )
+    );
+
+    // Acting: the same words, without the path (the command is the whole request's).
+    let id = w.open(OFFICER, &incident_report(json!({}))).await;
+    for (command, expected) in [
+        (
+            json!({ "action": "incident_investigate", "findings": 5 }),
+            "请求内容有误：类型不正确：应为字符串，收到的是数字",
+        ),
+        (
+            json!({ "action": "incident_investigate" }),
+            "请求内容有误：缺少必填字段“findings”",
+        ),
+        (
+            json!({ "action": "incident_add_victim", "name": "x", "kind": "neighbour" }),
+            "请求内容有误：取值“neighbour”无效，可选的取值为：officer、near_relative、auxiliary、\
+             cadet、other_staff",
+        ),
+        (
+            json!({ "action": "incident_investigate", "findings": "f", "findigns": "x" }),
+            "请求中含有系统不接受的字段“command.findigns”，请检查字段名称是否拼写正确",
+        ),
+        (
+            json!({ "action": "incident_fly" }),
+            "“incident_fly”不是维权案（事）件的办理事项",
+        ),
+    ] {
+        let r = w.act(OFFICE_ZQ, &id, command.clone()).await;
+        let got = format!("{} {}", r.status, r.json()["error"]["message"]);
+        let expected = format!("400 Bad Request {}", json!(expected));
+        if got != expected {
+            wrong.push(format!(
+                "{command}\n  got:      {got}\n  expected: {expected}"
+            ));
+        }
+    }
+    let r = w
+        .api(OFFICE_ZQ)
+        .post_json(
+            &format!("/api/v1/cases/{id}/actions"),
+            &json!({ "expected_version": "2", "command": { "action": "incident_close" } }),
+        )
+        .await;
+    assert_eq!(
+        r.json()["error"]["message"],
+        "字段“expected_version”有误：类型不正确：应为整数，收到的是字符串"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

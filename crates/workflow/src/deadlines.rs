@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 use lvzhi_calendar::{Calendar, Deadline, Period};
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
 use crate::documents;
 use crate::error::WorkflowError;
@@ -17,8 +18,11 @@ use crate::periods::ProcedurePeriods;
 use crate::state::{Stage, State};
 
 /// The steps that run against a period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Step {
     Acceptance,
     Opinion,
@@ -32,15 +36,7 @@ pub enum Step {
 impl Step {
     /// The step's id, as serialised (`acceptance`, `re_review_reply`, …).
     pub fn id(self) -> &'static str {
-        match self {
-            Step::Acceptance => "acceptance",
-            Step::Opinion => "opinion",
-            Step::ReconsiderationApply => "reconsideration_apply",
-            Step::ReconsiderationReply => "reconsideration_reply",
-            Step::ReReviewApply => "re_review_apply",
-            Step::ReReviewReply => "re_review_reply",
-            Step::Publicity => "publicity",
-        }
+        self.into()
     }
 
     /// Whether the passing of this step's last day produces a system event (see

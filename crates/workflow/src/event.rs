@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use strum::IntoStaticStr;
 
 use crate::model::*;
 
@@ -18,8 +19,9 @@ pub struct Event {
 }
 
 /// Every step of the application procedure (DESIGN §3), tagged by `type` in JSON.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, IntoStaticStr)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum EventKind {
     /// An application received (000 §12 ¶1); `received_on` starts the acceptance period.
     Filed {
@@ -688,55 +690,7 @@ impl EventKind {
 
     /// The event's type id, as in its JSON `type` tag (`deemed_accepted`, …).
     pub fn id(&self) -> &'static str {
-        match self {
-            EventKind::Filed { .. } => "filed",
-            EventKind::OpenedExOfficio { .. } => "opened_ex_officio",
-            EventKind::Registered => "registered",
-            EventKind::Accepted { .. } => "accepted",
-            EventKind::Rejected { .. } => "rejected",
-            EventKind::DeemedAccepted { .. } => "deemed_accepted",
-            EventKind::FactsUpdated { .. } => "facts_updated",
-            EventKind::RecommendationRecorded { .. } => "recommendation_recorded",
-            EventKind::PanelFormed { .. } => "panel_formed",
-            EventKind::ExternalParticipantApproved { .. } => "external_participant_approved",
-            EventKind::EvidenceAdded { .. } => "evidence_added",
-            EventKind::Recused { .. } => "recused",
-            EventKind::HearingHeld { .. } => "hearing_held",
-            EventKind::SiteVisited { .. } => "site_visited",
-            EventKind::OnSceneReportRecorded { .. } => "on_scene_report_recorded",
-            EventKind::AccountabilityInquiryLinked { .. } => "accountability_inquiry_linked",
-            EventKind::InterimLineRecorded { .. } => "interim_line_recorded",
-            EventKind::OpinionDrafted { .. } => "opinion_drafted",
-            EventKind::OpinionApproved => "opinion_approved",
-            EventKind::OpinionIssued { .. } => "opinion_issued",
-            EventKind::ReviewExtended { .. } => "review_extended",
-            EventKind::ReceiptRecorded { .. } => "receipt_recorded",
-            EventKind::NoObjectionDeclared => "no_objection_declared",
-            EventKind::AppealFiled { .. } => "appeal_filed",
-            EventKind::AppealReplied { .. } => "appeal_replied",
-            EventKind::PublicityStarted { .. } => "publicity_started",
-            EventKind::ObjectionRecorded { .. } => "objection_recorded",
-            EventKind::ObjectionResolved { .. } => "objection_resolved",
-            EventKind::PublicityClosed => "publicity_closed",
-            EventKind::DeterminationRevised { .. } => "determination_revised",
-            EventKind::RecommendationSent { .. } => "recommendation_sent",
-            EventKind::RecommendationAnswered { .. } => "recommendation_answered",
-            EventKind::SanctionChanged { .. } => "sanction_changed",
-            EventKind::OversightRecorded { .. } => "oversight_recorded",
-            EventKind::OpinionProvidedToOversight { .. } => "opinion_provided_to_oversight",
-            EventKind::OversightAnswered { .. } => "oversight_answered",
-            EventKind::ReportedUpward { .. } => "reported_upward",
-            EventKind::CompensationDecided { .. } => "compensation_decided",
-            EventKind::AccountabilityReferred { .. } => "accountability_referred",
-            EventKind::HeavierSanctionReviewed { .. } => "heavier_sanction_reviewed",
-            EventKind::PublicStatementMade { .. } => "public_statement_made",
-            EventKind::ProtectionsApplied { .. } => "protections_applied",
-            EventKind::CounsellingRecorded { .. } => "counselling_recorded",
-            EventKind::RectificationSet { .. } => "rectification_set",
-            EventKind::RecurrenceRecorded { .. } => "recurrence_recorded",
-            EventKind::DocumentSealed { .. } => "document_sealed",
-            EventKind::CaseGoverned { .. } => "case_governed",
-        }
+        self.into()
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
 pub use lvzhi_case::{
     doubled_phrase, sanction_zh, Actor, Bodies, By, Document, DocumentKind, DocumentSeal, Org,
@@ -67,8 +68,11 @@ pub enum Filer {
 }
 
 /// Outcome ids, as in the policy packs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     Exemption,
     Tolerance,
@@ -79,13 +83,7 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn id(self) -> &'static str {
-        match self {
-            Outcome::Exemption => "exemption",
-            Outcome::Tolerance => "tolerance",
-            Outcome::Exclusion => "exclusion",
-            Outcome::Aggravation => "aggravation",
-            Outcome::None => "none",
-        }
+        self.into()
     }
     pub fn zh(self) -> &'static str {
         match self {
@@ -98,8 +96,11 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Modality {
     Shall,
     May,
@@ -107,10 +108,7 @@ pub enum Modality {
 
 impl Modality {
     pub fn id(self) -> &'static str {
-        match self {
-            Modality::Shall => "shall",
-            Modality::May => "may",
-        }
+        self.into()
     }
     pub fn zh(self) -> &'static str {
         match self {
@@ -120,8 +118,11 @@ impl Modality {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Leniency {
     Lighter,
     Reduced,
@@ -130,11 +131,7 @@ pub enum Leniency {
 
 impl Leniency {
     pub fn id(self) -> &'static str {
-        match self {
-            Leniency::Lighter => "lighter",
-            Leniency::Reduced => "reduced",
-            Leniency::Waived => "waived",
-        }
+        self.into()
     }
     pub fn zh(self) -> &'static str {
         match self {
@@ -373,7 +370,7 @@ impl OversightBody {
 }
 
 /// The six conducts for which 000 §37 holds 相关领导和责任人 to account, by its items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray)]
 #[serde(rename_all = "snake_case")]
 pub enum Misconduct {
     /// (一) 不严格落实民警免责容错办法，对民警错误处理.
@@ -391,14 +388,7 @@ pub enum Misconduct {
 }
 
 impl Misconduct {
-    pub const ALL: [Misconduct; 6] = [
-        Misconduct::WrongHandling,
-        Misconduct::LateReport,
-        Misconduct::Obstruction,
-        Misconduct::LostEvidence,
-        Misconduct::Uncorrected,
-        Misconduct::Retaliation,
-    ];
+    pub const ALL: &'static [Misconduct] = <Misconduct as VariantArray>::VARIANTS;
 
     /// Its item of the article, from 1.
     pub fn item(self) -> usize {
@@ -473,7 +463,7 @@ impl StatementAudience {
 }
 
 /// The four things an exempted officer keeps unaffected (000 §30).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, VariantArray)]
 #[serde(rename_all = "snake_case")]
 pub enum Protection {
     /// (一) 各类考核.
@@ -487,17 +477,48 @@ pub enum Protection {
 }
 
 impl Protection {
-    pub const ALL: [Protection; 4] = [
-        Protection::Assessments,
-        Protection::Promotion,
-        Protection::Awards,
-        Protection::DeputyStatus,
-    ];
+    pub const ALL: &'static [Protection] = <Protection as VariantArray>::VARIANTS;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ids are stored in events and compared with the packs' (`tolerance`, `may`, …): each is
+    /// derived (strum) and must be the variant's serde name. (`EventKind::id` is checked against
+    /// the JSON `type` tag of every event the property tests produce.)
+    #[test]
+    fn every_id_is_the_serde_name() {
+        use strum::VariantArray;
+        fn serde_name(v: impl Serialize) -> String {
+            serde_json::to_value(v)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+        macro_rules! check {
+            ($($t:ty),* $(,)?) => {$(
+                for v in <$t as VariantArray>::VARIANTS {
+                    assert_eq!(v.id(), serde_name(v), "{}::{v:?}", stringify!($t));
+                    assert!(!v.zh().is_empty(), "{}::{v:?}", stringify!($t));
+                }
+            )*};
+        }
+        check!(
+            Outcome,
+            Modality,
+            Leniency,
+            crate::deadlines::Step,
+            crate::state::Stage,
+        );
+        for m in Misconduct::ALL {
+            assert!(!m.zh().is_empty());
+        }
+        // Their positions are the items of 000 §37 and §30.
+        assert_eq!(Misconduct::ALL.len(), 6);
+        assert_eq!(Protection::ALL.len(), 4);
+    }
 
     #[test]
     fn departure_compares_outcome_modality_and_leniency() {

@@ -1178,7 +1178,7 @@ pub fn fields(action: &str, s: &State) -> Option<Vec<Field>> {
             choice(
                 "conduct",
                 "情形",
-                opts(&Misconduct::ALL, |m| m.zh().to_string()),
+                opts(Misconduct::ALL, |m| m.zh().to_string()),
                 true,
             ),
             text("persons", "相关领导和责任人", true),

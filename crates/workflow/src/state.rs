@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use strum::{IntoStaticStr, VariantArray};
 
 use crate::error::WorkflowError;
 use crate::event::{Event, EventKind};
@@ -13,8 +14,11 @@ use crate::model::*;
 
 /// Where the main line of the procedure stands. Publicity, the recommendation, oversight and
 /// result use run beside it once the determination is final.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, IntoStaticStr, VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Stage {
     /// No event yet.
     #[default]
@@ -41,20 +45,7 @@ pub enum Stage {
 impl Stage {
     /// The stage's id, as serialised (`under_review`, …).
     pub fn id(self) -> &'static str {
-        match self {
-            Stage::New => "new",
-            Stage::Filed => "filed",
-            Stage::Registered => "registered",
-            Stage::Rejected => "rejected",
-            Stage::UnderReview => "under_review",
-            Stage::OpinionDrafted => "opinion_drafted",
-            Stage::OpinionApproved => "opinion_approved",
-            Stage::OpinionIssued => "opinion_issued",
-            Stage::ReconsiderationPending => "reconsideration_pending",
-            Stage::ReconsiderationReplied => "reconsideration_replied",
-            Stage::ReReviewPending => "re_review_pending",
-            Stage::ReReviewReplied => "re_review_replied",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {

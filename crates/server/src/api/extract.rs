@@ -334,6 +334,11 @@ pub(crate) fn serde_message_zh(m: &str) -> String {
     if m.contains("invalid digit") || m.contains("cannot parse integer") {
         return "应为非负整数".to_string();
     }
+    // chrono's words for a date that does not exist (2024-02-30, a 13th month): before the
+    // numbers' "out of range", which would have told the user a number was too large.
+    if m.contains("input is out of range") || m.contains("no possible date") {
+        return "日期不存在，应为有效的 YYYY-MM-DD 日期".to_string();
+    }
     if m.contains("too large") || m.contains("too small") || m.contains("out of range") {
         return "数值超出允许的范围".to_string();
     }
@@ -527,6 +532,140 @@ mod tests {
         }
         let ok: Body = parse_json(b"{\"n\":1,\"inner\":{\"action\":\"register\"}}").unwrap();
         assert_eq!(ok.n, 1);
+    }
+
+    /// A body of every kind of field a command carries.
+    #[derive(Debug, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Form {
+        n: u32,
+        #[serde(default)]
+        flag: bool,
+        #[serde(default)]
+        when: Option<chrono::NaiveDate>,
+        #[serde(default)]
+        pair: Option<(u32, u32)>,
+        #[serde(default)]
+        sanction: Option<lvzhi_workflow::Sanction>,
+        #[serde(default)]
+        command: Option<lvzhi_workflow::Command>,
+    }
+
+    /// serde's (and chrono's) English, as the user reads it: each message exactly, produced by
+    /// the libraries themselves, so that an upgrade that rewords one fails here rather than
+    /// reaching a user as the general sentence (or as English).
+    #[test]
+    fn serde_messages_are_translated_exactly() {
+        let sanctions = "admonition、written_self_examination、circulated_criticism、warning、\
+                         demerit、major_demerit、demotion、removal_from_post、expulsion";
+        let mut wrong = Vec::new();
+        for (input, expected) in [
+            ("{}", "请求内容有误：缺少必填字段“n”".to_string()),
+            (
+                r#"{"n":"x"}"#,
+                "字段“n”有误：类型不正确：应为非负整数，收到的是字符串".into(),
+            ),
+            (r#"{"n":-1}"#, "字段“n”有误：取值无效：应为非负整数".into()),
+            (
+                r#"{"n":5000000000}"#,
+                "字段“n”有误：取值无效：应为非负整数".into(),
+            ),
+            (
+                r#"{"n":1.5}"#,
+                "字段“n”有误：类型不正确：应为非负整数，收到的是数字".into(),
+            ),
+            (
+                r#"{"n":null}"#,
+                "字段“n”有误：类型不正确：应为非负整数，收到的是null".into(),
+            ),
+            (
+                r#"{"n":1,"flag":"yes"}"#,
+                "字段“flag”有误：类型不正确：应为true 或 false，收到的是字符串".into(),
+            ),
+            (
+                r#"{"n":1,"when":"2024-02-30"}"#,
+                "字段“when”有误：日期不存在，应为有效的 YYYY-MM-DD 日期".into(),
+            ),
+            (
+                r#"{"n":1,"when":"2024-13-01"}"#,
+                "字段“when”有误：日期不存在，应为有效的 YYYY-MM-DD 日期".into(),
+            ),
+            (
+                r#"{"n":1,"when":"2024/02/01"}"#,
+                "字段“when”有误：日期格式不正确，应为 YYYY-MM-DD".into(),
+            ),
+            (
+                r#"{"n":1,"when":"2024-02"}"#,
+                "字段“when”有误：日期格式不正确，应为 YYYY-MM-DD".into(),
+            ),
+            (
+                r#"{"n":1,"when":"2024-02-01T08:00"}"#,
+                "字段“when”有误：日期格式不正确，应为 YYYY-MM-DD".into(),
+            ),
+            (
+                r#"{"n":1,"when":20240201}"#,
+                "字段“when”有误：类型不正确：应为日期（YYYY-MM-DD），收到的是数字".into(),
+            ),
+            (
+                r#"{"n":1,"pair":[1]}"#,
+                "字段“pair”有误：数组的元素个数不正确".into(),
+            ),
+            (
+                r#"{"n":1,"pair":"1,2"}"#,
+                "字段“pair”有误：类型不正确：应为数组，收到的是字符串".into(),
+            ),
+            (
+                r#"{"n":1,"sanction":"flogging"}"#,
+                format!("字段“sanction”有误：取值“flogging”无效，可选的取值为：{sanctions}"),
+            ),
+            (
+                r#"{"n":1,"sanction":3}"#,
+                "字段“sanction”有误：类型不正确：应为字符串，收到的是数字".into(),
+            ),
+            (
+                r#"{"n":1,"extra":2}"#,
+                "字段“extra”有误：不接受字段“extra”，可用的字段为：n、flag、when、pair、sanction、\
+                 command"
+                    .into(),
+            ),
+            (
+                r#"{"n":1,"command":"reject"}"#,
+                "字段“command”有误：类型不正确：应为JSON 对象，收到的是字符串".into(),
+            ),
+            (
+                r#"{"n":1,"command":{}}"#,
+                "字段“command”有误：缺少必填字段“action”".into(),
+            ),
+            (
+                r#"{"n":1,"command":{"action":"reject"}}"#,
+                "字段“command”有误：缺少必填字段“reasons”".into(),
+            ),
+            (
+                r#"{"n":1,"command":{"action":"reject","reasons":["r"]}}"#,
+                "字段“command”有误：类型不正确：应为字符串，收到的是数组".into(),
+            ),
+        ] {
+            let got = match parse_json::<Form>(input.as_bytes()) {
+                Err(e) => e.to_string(),
+                Ok(f) => format!("accepted: {f:?}"),
+            };
+            if got != expected {
+                wrong.push(format!(
+                    "{input}\n  got:      {got}\n  expected: {expected}"
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        // An unknown action names the ones there are (the list is the command type's).
+        let got = parse_json::<Form>(br#"{"n":1,"command":{"action":"fly"}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            got.starts_with("字段“command.action”有误：取值“fly”无效，可选的取值为：file、"),
+            "{got}"
+        );
+        // A message serde has never written gets the general sentence, never the English.
+        assert_eq!(serde_message_zh("something new"), "内容格式不正确");
     }
 
     #[derive(Debug, Deserialize)]
