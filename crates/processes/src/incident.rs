@@ -196,11 +196,21 @@ impl IncidentType {
         }
     }
 
-    /// The item of 001 §8 (`001 §8(一)`).
-    pub fn article(self) -> String {
+    /// The numeral of its item of 001 §8 (`一`).
+    pub fn numeral(self) -> &'static str {
         const ITEMS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
         let i = Self::ALL.iter().position(|t| *t == self).unwrap_or(9);
-        format!("001 §8({})", ITEMS[i])
+        ITEMS[i]
+    }
+
+    /// Its item of 001 §8 as pack 001 numbers it (`§8(一)`).
+    pub fn item(self) -> String {
+        format!("§8({})", self.numeral())
+    }
+
+    /// The item of 001 §8 (`001 §8(一)`).
+    pub fn article(self) -> String {
+        format!("001 {}", self.item())
     }
 }
 
@@ -968,10 +978,9 @@ fn check_intake(i: &Intake, ctx: &Ctx<'_>) -> Result<IntakeRecord, ProcessError>
     let type_article = match &ctx.regulation {
         None => i.incident_type.article(),
         Some(r) => {
-            let item = i.incident_type.article();
-            let item = item.rsplit_once(' ').map_or(item.as_str(), |(_, a)| a);
+            let item = i.incident_type.item();
             match r.steps.get(step::RIGHTS) {
-                Some(a) if a.iter().any(|x| x == item) => format!("{} {item}", r.pack.pack),
+                Some(a) if a.contains(&item) => format!("{} {item}", r.pack.pack),
                 _ => r.nth_article_of(step::RIGHTS, 0).unwrap_or_default(),
             }
         }
@@ -1059,12 +1068,7 @@ fn report_document(
         })
         .collect();
     // The item of the article on the types (001 §8) the incident falls under: "一".
-    let type_item = intake
-        .incident_type
-        .article()
-        .rsplit_once('(')
-        .map(|(_, item)| item.trim_end_matches(')').to_string())
-        .unwrap_or_default();
+    let type_item = intake.incident_type.numeral().to_string();
     let forwarding = from.id != intake.org.id;
     let handler = if forwarding {
         intake.org.name.clone()
