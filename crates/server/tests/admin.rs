@@ -56,6 +56,27 @@ async fn setup() -> Env {
     }
 }
 
+include!("../../service/tests/fixtures/own_pack.rs");
+
+/// The officer's application at 阿拉善左旗公安局, as the API takes it.
+fn officers_application() -> serde_json::Value {
+    json!({ "kind": "application", "command": {
+        "action": "file",
+        "form": {
+            "applicants": [{ "person_id": "officer", "name": "officer 姓名" }],
+            "applying_unit": { "id": "zq", "name": "阿拉善左旗公安局" },
+            "committee": { "id": "zq", "name": "阿拉善左旗公安局" },
+            "matter": "依法处置警情时致相对人受伤，被给予警告处分",
+            "accountability_decision": {
+                "department": { "id": "zq", "name": "阿拉善左旗公安局" },
+                "sanction": "warning",
+                "decided_on": "2025-05-20"
+            },
+            "facts": {}
+        }
+    }})
+}
+
 /// Signs in through the login page: a browser with its session cookie and CSRF token.
 async fn sign_in(env: &Env, login: &str) -> Client {
     common::sign_in(&env.target, login, PASSWORD).await
@@ -793,24 +814,7 @@ async fn issue20_bindings_are_set_on_the_page_and_through_the_api_by_the_same_ru
     let officer = Client::new(&env.target, Who::bearer("token-officer"));
     let before = chain_len(&env).await;
     let filed = officer
-        .post_json(
-            "/api/v1/cases",
-            &json!({ "kind": "application", "command": {
-                "action": "file",
-                "form": {
-                    "applicants": [{ "person_id": "officer", "name": "officer 姓名" }],
-                    "applying_unit": { "id": "zq", "name": "阿拉善左旗公安局" },
-                    "committee": { "id": "zq", "name": "阿拉善左旗公安局" },
-                    "matter": "依法处置警情时致相对人受伤，被给予警告处分",
-                    "accountability_decision": {
-                        "department": { "id": "zq", "name": "阿拉善左旗公安局" },
-                        "sanction": "warning",
-                        "decided_on": "2025-05-20"
-                    },
-                    "facts": {}
-                }
-            }}),
-        )
+        .post_json("/api/v1/cases", &officers_application())
         .await;
     let message = filed.error(StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message.contains("未规定免责容错申请的程序"), "{message}");
@@ -845,29 +849,7 @@ async fn issue20_a_units_own_pack_uploaded_on_the_page_governs_its_new_cases() {
         .find(|(n, _)| n.ends_with("000.toml"))
         .expect("pack 000")
         .1;
-    let own = shipped
-        .replacen("id = \"000\"", "id = \"000-alszq\"", 1)
-        .replacen(
-            "title = \"阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则\"",
-            "title = \"阿拉善左旗公安局民警依法履职免责和容错纠错工作规程\"",
-            1,
-        )
-        .replacen("short_title = \"实施细则\"", "short_title = \"规程\"", 1)
-        .replacen(
-            "committee = \"{org}维护民警执法权威工作委员会\"",
-            "committee = \"{org}民警依法履职保护委员会\"",
-            1,
-        )
-        .replacen(
-            "office = \"{org}维护民警执法权威工作委员会办公室\"",
-            "office = \"{org}民警依法履职保护委员会办公室\"",
-            1,
-        )
-        .replacen(
-            "id = \"acceptance\"\nperiod = \"7wd\"",
-            "id = \"acceptance\"\nperiod = \"5wd\"",
-            1,
-        );
+    let own = own_copy_of_000(&shipped);
     assert!(own.contains("period = \"5wd\"") && own.contains("{org}民警依法履职保护委员会办公室"));
     let r = root
         .post(
@@ -890,24 +872,7 @@ async fn issue20_a_units_own_pack_uploaded_on_the_page_governs_its_new_cases() {
     let officer = Client::new(&env.target, Who::bearer("token-officer"));
     let zq_office = Client::new(&env.target, Who::bearer("token-office"));
     let filed = officer
-        .post_json(
-            "/api/v1/cases",
-            &json!({ "kind": "application", "command": {
-                "action": "file",
-                "form": {
-                    "applicants": [{ "person_id": "officer", "name": "officer 姓名" }],
-                    "applying_unit": { "id": "zq", "name": "阿拉善左旗公安局" },
-                    "committee": { "id": "zq", "name": "阿拉善左旗公安局" },
-                    "matter": "依法处置警情时致相对人受伤，被给予警告处分",
-                    "accountability_decision": {
-                        "department": { "id": "zq", "name": "阿拉善左旗公安局" },
-                        "sanction": "warning",
-                        "decided_on": "2025-05-20"
-                    },
-                    "facts": {}
-                }
-            }}),
-        )
+        .post_json("/api/v1/cases", &officers_application())
         .await;
     assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
     let case_id = filed.json()["case_id"].as_str().unwrap().to_string();

@@ -16,46 +16,19 @@ use lvzhi_store::{OrgPacks, OrgRecord, PersonRecord, Store};
 use lvzhi_workflow::{Actor, Role};
 use serde_json::json;
 
+include!("fixtures/own_pack.rs");
+
 /// The shipped packs, and a unit's own copy of 000 (`000-alszq`: another title, a 5-working-day
 /// acceptance period instead of 7).
 fn pack_set() -> PackSet {
     let mut files = common::shipped_pack_files();
-    let own = files
-        .iter()
-        .find(|(n, _)| n.ends_with("/000.toml"))
-        .unwrap()
-        .1
-        .replacen("id = \"000\"", "id = \"000-alszq\"", 1)
-        .replacen(
-            "title = \"阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则\"",
-            "title = \"阿拉善左旗公安局民警依法履职免责和容错纠错工作规程\"",
-            1,
-        )
-        .replacen("short_title = \"实施细则\"", "short_title = \"规程\"", 1)
-        // Its own bodies (issue 20 item 2): a 履职保护委员会 instead of the 维权委.
-        .replacen(
-            "committee = \"{org}维护民警执法权威工作委员会\"",
-            "committee = \"{org}民警依法履职保护委员会\"",
-            1,
-        )
-        .replacen(
-            "office = \"{org}维护民警执法权威工作委员会办公室\"",
-            "office = \"{org}民警依法履职保护委员会办公室\"",
-            1,
-        )
-        .replacen(
-            "id = \"acceptance\"\nperiod = \"7wd\"",
-            "id = \"acceptance\"\nperiod = \"5wd\"",
-            1,
-        )
-        // Its own wording of the 受理通知书 (issue 20 item 2): another title, and the hearing
-        // of the applicant cited by its own numbering (第十四条, where 000 has 第十五条).
-        .replacen(
-            "title = \"免责容错申请受理通知书\"",
-            "title = \"免责容错申请受理决定书\"",
-            1,
-        )
-        .replacen("申辩（{cite:§15}）", "申辩（{cite:§14}）", 1);
+    let own = own_copy_of_000(
+        &files
+            .iter()
+            .find(|(n, _)| n.ends_with("/000.toml"))
+            .unwrap()
+            .1,
+    );
     assert!(own.contains("period = \"5wd\"") && own.contains("000-alszq"));
     assert!(own.contains("受理决定书") && own.contains("申辩（{cite:§14}）"));
     assert!(own.contains("{org}民警依法履职保护委员会办公室"));
