@@ -341,11 +341,13 @@ pub(crate) fn documents(docs: &CaseDocuments) -> Vec<DocumentView> {
 /// The case as `user` sees it now.
 pub(crate) fn detail(app: &App, user: &User, ctx: &CaseCtx) -> CaseDetail {
     let view = app.service().view_process(&ctx.case, app.clock().today());
-    // The case's people named by its governing pack's bodies.
-    let bodies = app
-        .service()
-        .regulation_of_case(ctx.case.case.as_ref())
-        .map(|r| r.pack.bodies);
+    // The case's people named by the bodies of the pack it recorded as governing (a case from
+    // before bindings: the police words of `Role::zh`).
+    let bodies = ctx
+        .case
+        .case
+        .governance()
+        .map(|g| g.procedure.bodies.clone());
     let dir = app.directory();
     let actor_name = |id: &str| {
         if id == "system" {
