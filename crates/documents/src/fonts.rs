@@ -2,11 +2,18 @@
 //! used when the office points lvzhi at them; otherwise the free CJK fonts of the system
 //! (Debian `fonts-noto-cjk`, AR PL, LXGW) stand in, and typst's glyph fallback searches every
 //! loaded font so no character prints as a blank box.
+//!
+//! Last comes the face lvzhi carries in its binary (issue 22 item 13): Noto Serif CJK SC under
+//! the SIL Open Font License, cut to GB 2312 and the characters of lvzhi's own texts
+//! (`scripts/fallback-font`, licence in `fonts/OFL.txt`). With it a machine without any CJK
+//! font — a fresh Debian — still typesets and seals every notice; it is added only when the
+//! system does not already have the full family, which then serves instead.
 
 use std::path::Path;
 
 use serde::Serialize;
 use strum::VariantArray;
+use typst::foundations::Bytes;
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst_kit::fonts::{FontPath, FontStore};
@@ -134,6 +141,12 @@ const FREE: &[&str] = &[
     "WenQuanYi Zen Hei",
 ];
 
+/// The face lvzhi carries (see the module docs): a subset of Noto Serif CJK SC Regular.
+const CARRIED: &[u8] = include_bytes!("../fonts/NotoSerifCJKsc-Regular-lvzhi.otf");
+/// The family name of the face lvzhi carries, one of the free families, so the roles find it
+/// like the system's.
+pub const CARRIED_FAMILY: &str = "Noto Serif CJK SC";
+
 /// The family chosen for a role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleFont {
@@ -151,6 +164,7 @@ pub struct RoleFont {
 pub struct Fonts {
     store: FontStore,
     roles: Vec<RoleFont>,
+    carried: bool,
 }
 
 impl Fonts {
@@ -164,14 +178,26 @@ impl Fonts {
         Fonts::from_store(store)
     }
 
-    /// Only the fonts of `dir`, not the system's (tests, reproducible output).
+    /// Only the fonts of `dir` (and the carried face), not the system's (tests, reproducible
+    /// output).
     pub fn from_dir(dir: &Path) -> Fonts {
         let mut store = FontStore::new();
         store.extend(typst_kit::fonts::scan(dir));
         Fonts::from_store(store)
     }
 
-    fn from_store(store: FontStore) -> Fonts {
+    fn from_store(mut store: FontStore) -> Fonts {
+        // The carried face comes last, and only where the full family is not installed: two
+        // faces of one family and weight would make the choice between them arbitrary.
+        // A face that does not parse is a defect of the build, caught by the unit test below.
+        let mut carried = false;
+        if !store.book().contains_family(&CARRIED_FAMILY.to_lowercase()) {
+            if let Some(font) = Font::new(Bytes::new(CARRIED), 0) {
+                let info = font.info().clone();
+                store.push((font, info));
+                carried = true;
+            }
+        }
         let book = store.book();
         let roles = Role::ALL
             .iter()
@@ -189,7 +215,16 @@ impl Fonts {
                 }
             })
             .collect();
-        Fonts { store, roles }
+        Fonts {
+            store,
+            roles,
+            carried,
+        }
+    }
+
+    /// Whether the face lvzhi carries is in use (no full Noto Serif CJK SC on the system).
+    pub fn uses_carried_face(&self) -> bool {
+        self.carried
     }
 
     /// Every family found, sorted.
@@ -269,5 +304,44 @@ impl Fonts {
         let any: &dyn std::any::Any = source;
         any.downcast_ref::<FontPath>()
             .map(|p| p.path.display().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 22 item 13: with no font of its own and none of the system's, lvzhi still has a
+    /// Chinese face for every role — the one it carries — and it covers GB 2312 and every
+    /// character of the shipped packs (their texts go into the notices).
+    #[test]
+    #[allow(clippy::unwrap_used, clippy::expect_used)]
+    fn issue22_the_carried_face_alone_sets_every_role_and_every_pack_character() {
+        let empty = tempfile::tempdir().unwrap();
+        let fonts = Fonts::from_dir(empty.path());
+        assert!(fonts.uses_carried_face());
+        assert!(fonts.has_cjk());
+        for r in fonts.roles() {
+            assert_eq!(r.family.as_deref(), Some(CARRIED_FAMILY), "{:?}", r.role);
+            assert!(!r.official);
+        }
+        let font = Font::new(Bytes::new(CARRIED), 0).expect("the carried face parses");
+        let covers = |c: char| font.info().coverage.contains(c as u32);
+        let mut missing = std::collections::BTreeSet::new();
+        let packs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packs");
+        for entry in std::fs::read_dir(&packs).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+            missing.extend(text.chars().filter(|&c| c as u32 >= 0x80 && !covers(c)));
+        }
+        assert!(
+            missing.is_empty(),
+            "characters of the packs the carried face lacks (run scripts/fallback-font): {missing:?}"
+        );
+        for c in "中华人民共和国公安机关维护民警执法权威工作委员会〔〕（）、；：“”《》—①Ⅰ".chars()
+        {
+            assert!(covers(c), "{c}");
+        }
+        // The first and last hanzi of GB 2312 (啊, 齄) and a level-2 one (亍).
+        assert!("啊齄亍".chars().all(covers));
     }
 }

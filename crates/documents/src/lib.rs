@@ -23,7 +23,7 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
 pub use docx::{docx_family, render_docx};
-pub use fonts::{Fonts, Role, RoleFont};
+pub use fonts::{Fonts, Role, RoleFont, CARRIED_FAMILY};
 pub use form::{render_application_form_pdf, FormDetails, OfficerParticulars};
 pub use sealed::{render_pdf_detailed, RenderedPdf};
 

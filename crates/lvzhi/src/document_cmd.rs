@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use lvzhi_documents::{docx_family, render_docx, render_pdf, Fonts, Role, KINDS};
+use lvzhi_documents::{docx_family, render_docx, render_pdf, Fonts, Role, CARRIED_FAMILY, KINDS};
 use lvzhi_workflow::DocumentKind;
 use serde::Serialize;
 
@@ -221,6 +221,9 @@ struct FontsReport {
     cjk: bool,
     /// Whether every role uses its official (licensed) face.
     official: bool,
+    /// Whether lvzhi's own face (a subset of Noto Serif CJK SC) stands in, no full family of it
+    /// being installed.
+    carried: bool,
     roles: Vec<FontRow>,
 }
 
@@ -243,6 +246,7 @@ pub(crate) fn fonts(data_dir: &Path, cmd: FontsCommand) -> Result<(), AppError> 
         fonts_dir: dir.as_ref().map(|d| d.display().to_string()),
         cjk: fonts.has_cjk(),
         official: roles.iter().all(|r| r.official),
+        carried: fonts.uses_carried_face(),
         roles,
     };
     if cmd.json {
@@ -255,6 +259,9 @@ pub(crate) fn fonts(data_dir: &Path, cmd: FontsCommand) -> Result<(), AppError> 
     for r in &report.roles {
         let used = match (&r.family, &r.path) {
             (Some(f), Some(p)) => format!("{f}（{p}）"),
+            (Some(f), None) if report.carried && f == CARRIED_FAMILY => {
+                format!("{f}（lvzhi 自带的常用字子集）")
+            }
             (Some(f), None) => f.clone(),
             (None, _) => "未找到，按字形回退到任一含该字的字体".to_string(),
         };
@@ -275,6 +282,15 @@ pub(crate) fn fonts(data_dir: &Path, cmd: FontsCommand) -> Result<(), AppError> 
         );
     } else if report.official {
         println!("已找到全部公文字体。");
+    } else if report.carried
+        && report
+            .roles
+            .iter()
+            .all(|r| r.family.as_deref() == Some(CARRIED_FAMILY))
+    {
+        println!(
+            "未找到系统中文字体，文书使用 lvzhi 自带的 Noto Serif CJK SC 常用字子集排版；GB 2312 以外的生僻字可能无法显示。如需标准字体，请以 --fonts 指定公文字体目录，或安装 fonts-noto-cjk。"
+        );
     } else {
         println!(
             "未找到全部公文字体，PDF 中缺少的使用免费替代字体；如需标准字体，请以 --fonts 指定公文字体目录。"

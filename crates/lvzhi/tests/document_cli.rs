@@ -313,7 +313,8 @@ fn fonts_names_a_font_and_its_source_for_every_role() {
     if v["cjk"] == true {
         for r in roles {
             assert!(r["family"].is_string(), "{r}");
-            assert!(r["path"].is_string(), "{r}");
+            // The face lvzhi carries has no file (issue 22 item 13).
+            assert!(r["path"].is_string() || v["carried"] == true, "{r}");
             assert!(r["docx_family"].is_string(), "{r}");
         }
     } else {
