@@ -1,5 +1,6 @@
 // 履职 — progressive enhancement only: every page works without this file.
-// The facts interview re-evaluates the recommendation as soon as an answer changes.
+// The facts interview re-evaluates the recommendation as soon as an answer changes; the server
+// keeps the answers as the user's draft each time.
 (function () {
   "use strict";
   var form = document.getElementById("interview");
@@ -15,6 +16,11 @@
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: body.toString()
     }).then(function (r) {
+      // The server keeps every change as the user's draft and says so.
+      var status = document.getElementById("draft-status");
+      if (r.ok && status && r.headers.get("X-Lvzhi-Draft") === "saved") {
+        status.textContent = "草稿已自动暂存（尚未记入案件）。";
+      }
       return r.ok ? r.text() : null;
     }).then(function (html) {
       // Only the latest answer's evaluation is shown.

@@ -17,6 +17,17 @@ pub(crate) fn beijing_day(now: DateTime<Utc>) -> NaiveDate {
     (now + chrono::Duration::hours(8)).date_naive()
 }
 
+/// An instant as the office reads it: the Beijing day in 年月日 and the time of day, e.g.
+/// 2026年12月7日 09:05.
+pub(crate) fn beijing_time_zh(at: DateTime<Utc>) -> String {
+    let local = at + chrono::Duration::hours(8);
+    format!(
+        "{} {}",
+        lvzhi_calendar::date_zh(local.date_naive()),
+        local.format("%H:%M")
+    )
+}
+
 impl Clock {
     /// The system clock, today being the Beijing day.
     pub fn real() -> Self {
@@ -65,6 +76,14 @@ impl Clock {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn an_instant_is_shown_at_beijing_time_in_nian_yue_ri() {
+        let at = DateTime::parse_from_rfc3339("2026-12-06T16:05:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(beijing_time_zh(at), "2026年12月7日 00:05");
+    }
 
     #[test]
     fn beijing_day_turns_at_sixteen_utc() {

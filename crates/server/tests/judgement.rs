@@ -218,3 +218,135 @@ async fn the_evaluator_judges_under_the_packs_named_and_000_alone_otherwise() {
         .await;
     assert_eq!(unknown.status, 400, "{}", unknown.body);
 }
+
+/// Issue 22 item 2: what the office types into the 事实问询 is kept as its draft — by the live
+/// re-evaluation on every change and by 重新评估 — and shown again when the case is reopened,
+/// marked as not yet recorded; the record is untouched until 保存事实并记录建议, which clears the
+/// draft; another person never sees it; 放弃草稿 drops it; a GET of the form's address leads
+/// back to the case page instead of a bare 405.
+#[tokio::test]
+async fn issue22_interview_answers_are_kept_as_a_draft_until_recorded() {
+    let w = World::demo(&[OFFICE, "p-lizhenhua"], OFFICE).await;
+    let list = w
+        .api(OFFICE)
+        .get("/api/v1/cases?state=under_review")
+        .await
+        .json();
+    let mut id = None;
+    for c in list["cases"].as_array().expect("cases") {
+        let cid = c["case_id"].as_str().unwrap_or_default().to_string();
+        let d = w.detail(OFFICE, &cid).await;
+        let offered = d["available_actions"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|a| a["id"] == "update_facts"));
+        if offered {
+            id = Some(cid);
+            break;
+        }
+    }
+    let id = id.expect("an application under review whose facts the office records");
+    let page = w.pages(OFFICE);
+    let head = w.app.store().head().await.unwrap();
+    let version = w.detail(OFFICE, &id).await["version"].clone();
+    let recorded_off_duty =
+        w.detail(OFFICE, &id).await["state"]["form"]["facts"]["off_duty"].clone();
+    // A change in the browser: the live evaluation keeps it and says so.
+    let r = page
+        .post(
+            &format!("/cases/{id}/interview/live"),
+            &[("fact.off_duty", "true")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.header("x-lvzhi-draft"), "saved");
+    // Reopened: the draft answer is shown, marked as such; nothing was recorded.
+    let shown = page.get(&format!("/cases/{id}")).await;
+    assert_eq!(shown.status, 200);
+    assert!(
+        shown.body.contains("暂存的草稿回答，尚未记入案件"),
+        "{}",
+        shown.body
+    );
+    assert_eq!(answer_shown(&shown.body, "off_duty"), "true");
+    assert!(shown.body.contains("放弃草稿"));
+    assert_eq!(
+        w.app.store().head().await.unwrap(),
+        head,
+        "a draft is not a record"
+    );
+    assert_eq!(w.detail(OFFICE, &id).await["version"], version);
+    assert_eq!(
+        w.detail(OFFICE, &id).await["state"]["form"]["facts"]["off_duty"],
+        recorded_off_duty
+    );
+    // Another member of the committee sees the record, not the office's draft.
+    let other = w.pages("p-lizhenhua").get(&format!("/cases/{id}")).await;
+    assert_eq!(other.status, 200);
+    assert!(!other.body.contains("暂存的草稿回答"));
+    assert_ne!(answer_shown(&other.body, "off_duty"), "true");
+    // 重新评估 (without script) keeps the answers too.
+    let r = page
+        .post(
+            &format!("/cases/{id}/interview"),
+            &[
+                ("op", "evaluate"),
+                ("fact.off_duty", "false"),
+                ("fact.improper_gain", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let shown = page.get(&format!("/cases/{id}")).await;
+    assert!(shown.body.contains("暂存的草稿回答"));
+    // 放弃草稿: back to the record.
+    let r = page
+        .post(&format!("/cases/{id}/interview"), &[("op", "discard")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let shown = page.get(&r.location()).await;
+    assert!(shown.body.contains("草稿已放弃"), "{}", shown.body);
+    assert!(!shown.body.contains("暂存的草稿回答"));
+    // Kept again, then recorded: the draft is gone and the answer is the record.
+    page.post(
+        &format!("/cases/{id}/interview/live"),
+        &[("fact.off_duty", "true")],
+    )
+    .await;
+    let v = version.as_i64().unwrap().to_string();
+    let r = page
+        .post(
+            &format!("/cases/{id}/interview"),
+            &[
+                ("op", "save"),
+                ("expected_version", &v),
+                ("fact.off_duty", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        w.detail(OFFICE, &id).await["state"]["form"]["facts"]["off_duty"],
+        true
+    );
+    let shown = page.get(&format!("/cases/{id}")).await;
+    assert!(!shown.body.contains("暂存的草稿回答"));
+    // The form's address, opened directly, leads to the case page.
+    let r = page.get(&format!("/cases/{id}/interview")).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.location(), format!("/cases/{id}#interview"));
+}
+
+/// The answer a case page's interview shows selected for `fact` ("" for 尚不清楚).
+fn answer_shown(page: &str, fact: &str) -> String {
+    let start = page
+        .find(&format!("name=\"fact.{fact}\""))
+        .unwrap_or_else(|| panic!("no field for {fact}"));
+    let select = &page[start..];
+    let select = &select[..select.find("</select>").unwrap_or(select.len())];
+    select
+        .split("<option ")
+        .find(|o| o.contains(" selected"))
+        .and_then(|o| o.split('"').nth(1))
+        .unwrap_or_default()
+        .to_string()
+}

@@ -1616,3 +1616,6 @@ impl Store {
 #[path = "guard.rs"]
 mod guard;
 pub use guard::{Answer, AttemptStatus, Claim, Failures, LoginFailures, Submission, UploadReceipt};
+#[path = "draft.rs"]
+mod draft;
+pub use draft::Draft;

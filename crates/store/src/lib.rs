@@ -32,7 +32,7 @@ use sqlx::Row;
 
 pub use chain::{link_hash, sm3_hex, Link, GENESIS};
 pub use directory::{
-    Answer, AttemptStatus, Claim, Failures, LoginFailures, Submission, UploadReceipt,
+    Answer, AttemptStatus, Claim, Draft, Failures, LoginFailures, Submission, UploadReceipt,
 };
 pub use directory::{
     ApiTokenRecord, CaseLink, CaseQuery, CaseScope, Credentials, ExpertRecord, GrantRecord,

@@ -58,6 +58,11 @@ const STEPS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0010_org_packs.sqlite.sql"),
         include_str!("../migrations/0010_org_packs.postgres.sql"),
     ),
+    (
+        11,
+        include_str!("../migrations/0011_drafts.sqlite.sql"),
+        include_str!("../migrations/0011_drafts.postgres.sql"),
+    ),
 ];
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS lvzhi_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)";

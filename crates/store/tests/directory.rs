@@ -632,6 +632,46 @@ async fn evidence_upload_receipts_are_per_case_and_person() {
     }
 }
 
+/// Issue 22 item 2: a draft is per case, person and form, replaced by the next, read back as
+/// written, deleted when recorded — and not in the chain.
+#[tokio::test]
+async fn drafts_are_kept_per_case_person_and_form_outside_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    for store in stores(&dir).await {
+        let head = store.head().await.unwrap();
+        let c = "A2026-000001";
+        assert_eq!(store.draft(c, "p-a", "interview").await.unwrap(), None);
+        store
+            .put_draft(c, "p-a", "interview", r#"{"a":true}"#, t(9, 0))
+            .await
+            .unwrap();
+        store
+            .put_draft(c, "p-a", "interview", r#"{"a":false,"b":"是"}"#, t(9, 5))
+            .await
+            .unwrap();
+        store
+            .put_draft(c, "p-b", "interview", r#"{"a":true}"#, t(9, 6))
+            .await
+            .unwrap();
+        let mine = store.draft(c, "p-a", "interview").await.unwrap().unwrap();
+        assert_eq!(mine.body, r#"{"a":false,"b":"是"}"#);
+        assert_eq!(mine.updated_at, t(9, 5));
+        assert_eq!(
+            store
+                .draft("A2026-000002", "p-a", "interview")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(store.draft(c, "p-a", "other").await.unwrap(), None);
+        store.delete_draft(c, "p-a", "interview").await.unwrap();
+        store.delete_draft(c, "p-a", "interview").await.unwrap();
+        assert_eq!(store.draft(c, "p-a", "interview").await.unwrap(), None);
+        assert!(store.draft(c, "p-b", "interview").await.unwrap().is_some());
+        assert_eq!(store.head().await.unwrap(), head, "a draft is not a record");
+    }
+}
+
 /// Five cases: C1, C2 of org a; C3 of org b; C4 escalated to committee cx; C5 of org c. Person
 /// p1 applied in C1 and C3, p2 sits on C3's panel, p3 only watches C5. C2's applying unit is
 /// u1; C5 challenges a decision of department dep.

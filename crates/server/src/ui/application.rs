@@ -216,18 +216,31 @@ fn fact_control(
 }
 
 /// The facts interview (000 §14): each question of the pack with the answer recorded (or
-/// `facts` as just entered), saved by the step that records facts when the user may take it.
+/// `facts` as just entered, or the user's draft of `draft_at`), saved by the step that records
+/// facts when the user may take it. Every change is kept as a draft (issue 22 item 2).
 pub(crate) fn interview_section(
     user: &User,
     ctx: &CaseCtx,
     questions: &[interview::FactView],
     facts: &BTreeMap<String, serde_json::Value>,
     can_edit: bool,
+    draft_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Markup {
     let id = ctx.id();
     html! {
         section.card {
             h2 { "事实问询" }
+            @if can_edit {
+                @if let Some(at) = draft_at {
+                    p.notice.draft role="status" {
+                        "以下为您于 " (crate::clock::beijing_time_zh(at)) " 暂存的草稿回答，尚未记入案件。"
+                        "核对后点击“保存事实并记录建议”记录；草稿只有您本人可见。"
+                    }
+                } @else {
+                    p.hint { "您的回答在每次修改后自动暂存为草稿，再次打开本案时仍在；点击“保存事实并记录建议”后才记入案件。" }
+                }
+                p.hint id="draft-status" aria-live="polite" {}
+            }
             form id="interview" method="post" action={ "/cases/" (id) "/interview" } data-live={ "/cases/" (id) "/interview/live" } {
                 (csrf_field(user))
                 input type="hidden" name="expected_version" value=(ctx.version());
@@ -245,6 +258,9 @@ pub(crate) fn interview_section(
                     button type="submit" name="op" value="evaluate" { "重新评估" }
                     @if can_edit {
                         button.primary type="submit" name="op" value="save" { "保存事实并记录建议" }
+                        @if draft_at.is_some() {
+                            button type="submit" name="op" value="discard" formnovalidate { "放弃草稿" }
+                        }
                     }
                 }
             }

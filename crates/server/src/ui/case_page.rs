@@ -31,13 +31,78 @@ use crate::notices::CaseDocuments;
 pub(crate) fn routes() -> Router<App> {
     Router::new()
         .route("/cases/{id}", get(case_page))
-        .route("/cases/{id}/interview", post(interview_submit))
+        .route(
+            "/cases/{id}/interview",
+            post(interview_submit).get(interview_get),
+        )
         .route("/cases/{id}/interview/live", post(interview_live))
 }
 
 #[derive(Deserialize)]
 struct Msg {
     msg: Option<String>,
+}
+
+/// The form name of the 事实问询's drafts (issue 22 item 2).
+const INTERVIEW_DRAFT: &str = "interview";
+
+/// Answers being worked on that are not the case's record: those just posted (`Entered`), or
+/// the user's draft kept from an earlier visit (`Draft`, with when it was last changed).
+enum Unrecorded {
+    Entered(BTreeMap<String, serde_json::Value>),
+    Draft(
+        BTreeMap<String, serde_json::Value>,
+        chrono::DateTime<chrono::Utc>,
+    ),
+}
+
+impl Unrecorded {
+    fn facts(&self) -> &BTreeMap<String, serde_json::Value> {
+        match self {
+            Unrecorded::Entered(f) | Unrecorded::Draft(f, _) => f,
+        }
+    }
+}
+
+/// Whether `user` may now take the step that records the interview's facts: only then are
+/// their answers kept as a draft.
+fn records_facts(app: &App, user: &User, ctx: &CaseCtx) -> bool {
+    cases::available(app, user, ctx)
+        .iter()
+        .any(|(s, _)| takes(&s.fields, |k| matches!(k, FieldKind::Facts)))
+}
+
+/// The user's draft of the interview, if any (an unreadable one is ignored: it is only a copy
+/// of what they typed, and the record is untouched).
+async fn interview_draft(app: &App, user: &User, ctx: &CaseCtx) -> Option<Unrecorded> {
+    let draft = app
+        .store()
+        .draft(ctx.id(), &user.person.id, INTERVIEW_DRAFT)
+        .await
+        .map_err(|e| tracing::warn!("draft of case {} not read: {e}", ctx.id()))
+        .ok()??;
+    let facts = serde_json::from_str(&draft.body).ok()?;
+    Some(Unrecorded::Draft(facts, draft.updated_at))
+}
+
+/// Keeps `facts` as the user's draft of the interview.
+async fn keep_draft(
+    app: &App,
+    user: &User,
+    ctx: &CaseCtx,
+    facts: &BTreeMap<String, serde_json::Value>,
+) -> Result<(), AppError> {
+    let body = serde_json::to_string(facts).map_err(|e| AppError::Internal(e.to_string()))?;
+    app.store()
+        .put_draft(
+            ctx.id(),
+            &user.person.id,
+            INTERVIEW_DRAFT,
+            &body,
+            app.clock().now(),
+        )
+        .await?;
+    Ok(())
 }
 
 /// Whether an action's form holds a field of `kind` at its top level.
@@ -89,7 +154,7 @@ fn render(
     app: &App,
     user: &User,
     ctx: &CaseCtx,
-    answers: Option<&BTreeMap<String, serde_json::Value>>,
+    unrecorded: Option<&Unrecorded>,
     msg: Option<&str>,
 ) -> Result<Response, AppError> {
     let d = view::detail(app, user, ctx);
@@ -107,7 +172,7 @@ fn render(
         Some(s) => {
             let packs = app.packs();
             let recorded = application::recorded_facts(s);
-            let facts = answers.cloned().unwrap_or(recorded);
+            let facts = unrecorded.map_or(recorded, |u| u.facts().clone());
             let mut questions = interview::facts(&packs, ctx.process().pack())?;
             let evaluation = application::judge(app, s, &facts)?;
             // Other governing packs' questions the judgement needs (issue 20 item 3).
@@ -189,7 +254,10 @@ fn render(
                 }
                 @if let Some((questions, facts, _)) = &interview {
                     @if let Some(_) = app_state {
-                        (application::interview_section(user, ctx, questions, facts, facts_step))
+                        (application::interview_section(user, ctx, questions, facts, facts_step, unrecorded.and_then(|u| match u {
+                            Unrecorded::Draft(_, at) => Some(*at),
+                            Unrecorded::Entered(_) => None,
+                        })))
                     }
                 }
                 section.card {
@@ -242,7 +310,17 @@ async fn case_page(
     Query(q): Query<Msg>,
 ) -> PageResult {
     let ctx = cases::load(&app, &user, &id).await?;
-    Ok(render(&app, &user, &ctx, None, q.msg.as_deref())?)
+    let draft = match application::state(&ctx) {
+        Some(_) => interview_draft(&app, &user, &ctx).await,
+        None => None,
+    };
+    Ok(render(&app, &user, &ctx, draft.as_ref(), q.msg.as_deref())?)
+}
+
+/// The interview is a part of the case page: a GET of its address (a bookmark, a reload after
+/// posting) goes there instead of a bare 405.
+async fn interview_get(Path(id): Path<String>) -> Response {
+    Redirect::to(&format!("/cases/{id}#interview")).into_response()
 }
 
 /// The interview's answers, typed by the case's pack.
@@ -263,15 +341,39 @@ async fn interview_submit(
     let Some(s) = application::state(&ctx) else {
         return Err(AppError::NotFound(format!("{}没有事实问询", ctx.process().name_zh())).into());
     };
+    if values.get("op") == Some("discard") {
+        app.store()
+            .delete_draft(&id, &user.person.id, INTERVIEW_DRAFT)
+            .await?;
+        return Ok(
+            Redirect::to(&format!("/cases/{id}?msg=draft_discarded#interview")).into_response(),
+        );
+    }
     let facts = answers(&app, &ctx, &values)?;
     if values.get("op") != Some("save") {
-        return Ok(render(&app, &user, &ctx, Some(&facts), None)?);
+        // 重新评估 keeps the answers as a draft, so that reopening the case shows them again.
+        if records_facts(&app, &user, &ctx) {
+            keep_draft(&app, &user, &ctx, &facts).await?;
+            let draft = Unrecorded::Draft(facts, app.clock().now());
+            return Ok(render(&app, &user, &ctx, Some(&draft), None)?);
+        }
+        return Ok(render(
+            &app,
+            &user,
+            &ctx,
+            Some(&Unrecorded::Entered(facts)),
+            None,
+        )?);
     }
     let expected = values
         .get("expected_version")
         .and_then(|v| v.trim().parse::<i64>().ok());
     let command = serde_json::json!({ "action": "update_facts", "facts": facts });
     let outcome = cases::run(&app, &user, &ctx, &command, expected).await?;
+    // Recorded: the draft has served its purpose.
+    app.store()
+        .delete_draft(&id, &user.person.id, INTERVIEW_DRAFT)
+        .await?;
     // The office records the engine's recommendation with the facts it rests on (000 §14).
     let evaluation = application::judge(&app, s, &facts)?;
     if let Some(r) = interview::recommendation(&evaluation) {
@@ -299,8 +401,18 @@ async fn interview_live(
     };
     let facts = answers(&app, &ctx, &values)?;
     let evaluation = application::judge(&app, s, &facts)?;
+    // Every change is kept as the user's draft (issue 22 item 2); the page says so.
+    let kept = if records_facts(&app, &user, &ctx) {
+        keep_draft(&app, &user, &ctx, &facts).await?;
+        "saved"
+    } else {
+        "none"
+    };
     Ok((
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::HeaderName::from_static("x-lvzhi-draft"), kept),
+        ],
         application::recommendation_panel(&evaluation),
     )
         .into_response())

@@ -268,6 +268,7 @@ pub(crate) fn flash(code: Option<&str>) -> Markup {
         Some("unsealed") => "已记录，案件审计链已更新。但所出具文书的定稿 PDF 未能生成或存档（原因已写入系统日志），该文书标注为“未定稿”，仍可查看和下载。",
         Some("password") => "密码已修改。",
         Some("imported") => "已导入。",
+        Some("draft_discarded") => "草稿已放弃，事实问询恢复为案件记录的回答。",
         _ => return html! {},
     };
     html! { div.notice.ok role="status" { (text) } }
