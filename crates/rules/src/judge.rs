@@ -227,6 +227,37 @@ pub fn article_zh(article: &str) -> String {
     article_words(article).unwrap_or_else(|| article.trim().to_string())
 }
 
+/// A step's or a deadline's citation as a reader reads it, without the pack's code (the page
+/// names the regulation): "000 §16、§18、§20" → "第十六条、第十八条、第二十条", "000 §14–15" →
+/// "第十四条至第十五条", "001 §17" → "第十七条". A citation with any part it cannot read (a local
+/// setting, free text) is kept whole as written rather than half translated.
+pub fn citation_words(citation: &str) -> String {
+    let text = citation.trim();
+    // The pack's code: a first word followed by the first article ("000 §…", "004-2016 §…").
+    let articles = match text.split_once(' ') {
+        Some((code, rest)) if !code.contains('§') && rest.trim_start().starts_with('§') => rest,
+        _ => text,
+    };
+    let words: Option<Vec<String>> = articles
+        .split('、')
+        .map(|part| {
+            let part = part.trim();
+            match part.split_once(['–', '—', '-', '~']) {
+                Some((from, to)) => {
+                    let to = if to.starts_with('§') {
+                        to.to_string()
+                    } else {
+                        format!("§{to}")
+                    };
+                    Some(format!("{}至{}", article_words(from)?, article_words(&to)?))
+                }
+                None => article_words(part),
+            }
+        })
+        .collect();
+    words.map_or_else(|| text.to_string(), |w| w.join("、"))
+}
+
 impl PackSet {
     /// A citation "000 §7(一)" as readers cite it: "《…实施细则》第七条第（一）项". A citation
     /// of an unknown pack is kept as written.
@@ -1011,6 +1042,26 @@ mod tests {
     use super::*;
     use crate::pack::Leniency;
     use proptest::prelude::*;
+
+    /// Issue 22 item 5: the citations of steps and deadlines read as articles, not as codes.
+    #[test]
+    fn issue22_citations_read_as_articles_without_the_packs_code() {
+        for (code, words) in [
+            ("000 §16、§18、§20", "第十六条、第十八条、第二十条"),
+            ("000 §14–15", "第十四条至第十五条"),
+            ("000 §21–22", "第二十一条至第二十二条"),
+            ("000 §19(六)", "第十九条第（六）项"),
+            ("004-2016 §19(六)", "第十九条第（六）项"),
+            ("§38、§38¶2", "第三十八条、第三十八条第二款"),
+            ("001 §17", "第十七条"),
+        ] {
+            assert_eq!(citation_words(code), words, "{code}");
+        }
+        // Anything it cannot read whole is kept as written.
+        for kept in ["本地设置", "000 §7 及有关规定", "", "000"] {
+            assert_eq!(citation_words(kept), kept.trim());
+        }
+    }
 
     fn key() -> impl Strategy<Value = Key> {
         let outcomes = prop_oneof![

@@ -28,8 +28,8 @@ pub use check::{analyse, xref_findings, Finding, Level};
 pub use coverage::{CoverageRow, InUse, Use};
 pub use error::{distance, hint, nearest, InputError, PackError, PackErrors};
 pub use judge::{
-    article_words, article_zh, fact_key, key_zh, numeral, split_key, title_zh, Answer, Ground,
-    Judgement, OpenQuestion, PackResult, Standing,
+    article_words, article_zh, citation_words, fact_key, key_zh, numeral, split_key, title_zh,
+    Answer, Ground, Judgement, OpenQuestion, PackResult, Standing,
 };
 pub use pack::{
     article_within, parse_pack, split_citation, Allocation, Article, ArticleKind, Assertion,

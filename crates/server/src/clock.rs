@@ -28,6 +28,14 @@ pub(crate) fn beijing_time_zh(at: DateTime<Utc>) -> String {
     )
 }
 
+/// A stored RFC 3339 instant's Beijing day in 年月日 (as every page shows days); a value that is
+/// not such an instant is shown as stored.
+pub(crate) fn beijing_date_zh(at: &str) -> String {
+    DateTime::parse_from_rfc3339(at)
+        .map(|t| lvzhi_calendar::date_zh(beijing_day(t.with_timezone(&Utc))))
+        .unwrap_or_else(|_| at.to_string())
+}
+
 impl Clock {
     /// The system clock, today being the Beijing day.
     pub fn real() -> Self {
@@ -83,6 +91,13 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         assert_eq!(beijing_time_zh(at), "2026年12月7日 00:05");
+        // Issue 22 item 8: the case list's 最近更新 is the Beijing day, not the UTC one.
+        assert_eq!(beijing_date_zh("2026-12-06T16:05:00Z"), "2026年12月7日");
+        assert_eq!(
+            beijing_date_zh("2026-12-06T15:59:00+00:00"),
+            "2026年12月6日"
+        );
+        assert_eq!(beijing_date_zh("garbage"), "garbage");
     }
 
     #[test]

@@ -269,6 +269,28 @@ async fn issue22_interview_answers_are_kept_as_a_draft_until_recorded() {
     );
     assert_eq!(answer_shown(&shown.body, "off_duty"), "true");
     assert!(shown.body.contains("放弃草稿"));
+    // Issue 22 item 5: outside the collapsed 技术信息, the page cites no article by its code.
+    let visible = outside_technical(&shown.body);
+    let codes: Vec<String> = visible
+        .match_indices('§')
+        .map(|(i, _)| {
+            let before: String = visible[..i]
+                .chars()
+                .rev()
+                .take(12)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let after: String = visible[i..].chars().take(8).collect();
+            before + &after
+        })
+        .collect();
+    assert!(codes.is_empty(), "codes on the page: {codes:?}");
+    assert!(
+        visible.contains("（第十四条）"),
+        "the steps cite their articles in words"
+    );
     assert_eq!(
         w.app.store().head().await.unwrap(),
         head,
@@ -349,4 +371,18 @@ fn answer_shown(page: &str, fact: &str) -> String {
         .and_then(|o| o.split('"').nth(1))
         .unwrap_or_default()
         .to_string()
+}
+
+/// A page without its collapsed 技术信息 blocks (what a reader sees without opening them).
+fn outside_technical(page: &str) -> String {
+    let mut out = String::new();
+    let mut rest = page;
+    while let Some(start) = rest.find("<details class=\"tech") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("</details>")
+            .map_or("", |end| &rest[start + end + "</details>".len()..]);
+    }
+    out.push_str(rest);
+    out
 }

@@ -388,7 +388,7 @@ impl Process for Application {
                 out.push(Fact::new(
                     "原问责处理决定",
                     format!(
-                        "{}{}作出的{}{number}（关联记录，不因本申请停止执行，000 §22）",
+                        "{}{}作出的{}{number}（关联记录；依照第二十二条，不因本申请停止执行）",
                         d.department.name,
                         lvzhi_calendar::date_zh(d.decided_on),
                         sanction_zh(Some(d.sanction))

@@ -16,6 +16,7 @@ use axum::routing::get;
 use axum::Router;
 use lvzhi_processes::registry::CaseType;
 use lvzhi_processes::{ActionSpec, Field, FieldKind};
+use lvzhi_rules::citation_words;
 use lvzhi_store::ExpertRecord;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -432,14 +433,14 @@ fn render(
         p.noprint { a href={ "/cases/" (id) } { "← 返回案件 " (id) } }
         div.case-head {
             h1 { (spec.label) }
-            p { span.case-id { (id) } " · " (truncate(&ctx.summary().title, 60)) " · " (ctx.summary().stage_zh) " · 依据 " (spec.article) }
+            p { span.case-id { (id) } " · " (truncate(&ctx.summary().title, 60)) " · " (ctx.summary().stage_zh) " · 依据" (citation_words(&spec.article)) }
         }
         (error_box(error))
         div.columns {
             div.main-col {
                 @if let Some(s) = s { (application::context(ctx, s, spec, experts, expert)) }
                 section.card.act-form {
-                    h2 { (spec.label) " " small { "（" (spec.article) "）" } }
+                    h2 { (spec.label) " " small { "（" (citation_words(&spec.article)) "）" } }
                     @if !intro.is_empty() { p.intro { (intro) } }
                     (draw.form(user, &format!("/cases/{id}/act/{}", spec.id), Some(ctx.version()), &format!("/cases/{id}")))
                 }
@@ -601,7 +602,7 @@ async fn new_index(State(app): State<App>, PageUser(user): PageUser) -> PageResu
                 h2 { (p.name_zh()) }
                 ul.action-list {
                     @for s in specs {
-                        li { a.button href=(opening_href(*p, &s.id)) { (s.label) } " " small { "（" (s.article) "）" } }
+                        li { a.button href=(opening_href(*p, &s.id)) { (s.label) } " " small { "（" (citation_words(&s.article)) "）" } }
                     }
                 }
             }
@@ -670,7 +671,7 @@ fn new_body(
     };
     html! {
         p.noprint { a href="/new" { "← 新建案件" } }
-        div.case-head { h1 { (spec.label) } p { (p.name_zh()) " · 依据 " (spec.article) } }
+        div.case-head { h1 { (spec.label) } p { (p.name_zh()) " · 依据" (citation_words(&spec.article)) } }
         (error_box(error))
         section.card.act-form {
             @if !intro.is_empty() { p.intro { (intro) } }

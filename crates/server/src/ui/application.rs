@@ -191,7 +191,7 @@ fn fact_control(
                 @if let Some(r) = &f.regulation {
                     small { (r) (f.articles.iter().map(|a| lvzhi_rules::article_zh(a)).collect::<Vec<_>>().join("、")) }
                 } @else {
-                    small { (f.articles.join("、")) }
+                    small { (f.articles.iter().map(|a| lvzhi_rules::article_zh(a)).collect::<Vec<_>>().join("、")) }
                 }
             }
             @match f.ty.as_str() {

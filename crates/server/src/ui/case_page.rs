@@ -16,6 +16,7 @@ use axum::Router;
 use lvzhi_calendar::date_zh;
 use lvzhi_processes::incident::IncidentState;
 use lvzhi_processes::FieldKind;
+use lvzhi_rules::citation_words;
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -206,7 +207,7 @@ fn render(
                     } @else {
                         ul.action-list {
                             @for (a, _) in offered.iter().filter(|(s, _)| !takes(&s.fields, |k| matches!(k, FieldKind::Facts))) {
-                                li { a.button href={ "/cases/" (id) "/act/" (a.id) } { (a.label) } " " small { "（" (a.article) "）" } }
+                                li { a.button href={ "/cases/" (id) "/act/" (a.id) } { (a.label) } " " small { "（" (citation_words(&a.article)) "）" } }
                             }
                         }
                     }
@@ -223,7 +224,7 @@ fn render(
                                         td { (dl.label) }
                                         td { (date_zh(dl.due)) @if dl.provisional { " " span.badge.provisional { "暂定" } } }
                                         td { (days_left(dl.overdue, dl.working_days_left)) }
-                                        td { (dl.article) }
+                                        td { (citation_words(&dl.article)) }
                                     }
                                 }
                             }

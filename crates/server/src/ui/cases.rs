@@ -128,7 +128,7 @@ async fn list_page(
                                 td { (c.title) }
                                 td { (c.org_name) }
                                 td { (c.state_zh) }
-                                td { (c.updated_at.get(..10).unwrap_or(&c.updated_at)) }
+                                td { (crate::clock::beijing_date_zh(&c.updated_at)) }
                             }
                         }
                     }

@@ -205,10 +205,12 @@ pub(crate) fn page(app: &App, user: &User, title: &str, active: &str, body: Mark
                         @if people::reads_result_use(user) {
                             a href="/people" class=@if active == "people" { "active" } { "结果运用" }
                         }
+                        // The API's documentation is for whoever connects other systems: the
+                        // administrators (issue 22 item 5); the address still answers anyone.
                         @if is_admin {
                             a href="/admin" class=@if active == "admin" { "active" } { "系统管理" }
+                            a href="/api/docs" { "接口文档" }
                         }
-                        a href="/api/docs" { "接口文档" }
                     }
                     div.who {
                         span.name { (user.person.name) }
