@@ -3,6 +3,10 @@
 // keeps the answers as the user's draft each time.
 (function () {
   "use strict";
+  // 打印本页 (issue 22 item 12): the print stylesheet leaves the case or the notice alone.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
   var form = document.getElementById("interview");
   if (!form || !window.fetch) { return; }
   var url = form.getAttribute("data-live");

@@ -322,6 +322,8 @@ async fn issue6_the_case_page_links_the_files_and_the_check_tells_match_from_mis
     assert_eq!(doc.status, StatusCode::OK);
     assert!(doc.body.contains(&sm3), "the page shows the recorded SM3");
     assert!(doc.body.contains("核对"));
+    // Issue 22 item 12: the notice's page prints from a button (assets/app.js).
+    assert!(doc.body.contains("data-print>打印本页</button>"));
 
     let path = format!("/cases/{id}/documents/1/check");
     let csrf = ("_csrf", "csrf-p-office");

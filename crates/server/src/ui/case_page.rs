@@ -194,8 +194,11 @@ fn render(
         div.case-head {
             h1 { (d.title) }
             p { span.case-id { (id) } " · " (d.kind_zh) " · " span.stage { (d.stage_zh) } }
-            @if app_state.is_some_and(|s| s.form.is_some()) {
-                p.noprint { a.pdf href={ "/cases/" (id) "/application-form.pdf" } { "下载免责容错申请表（PDF，供签字盖章）" } }
+            p.noprint {
+                @if app_state.is_some_and(|s| s.form.is_some()) {
+                    a.pdf href={ "/cases/" (id) "/application-form.pdf" } { "下载免责容错申请表（PDF，供签字盖章）" } " "
+                }
+                button.print type="button" data-print { "打印本页" }
             }
         }
         div.columns {

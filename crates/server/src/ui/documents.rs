@@ -185,7 +185,10 @@ fn render(
         &doc.title,
         "cases",
         html! {
-            p.noprint { a href={ "/cases/" (id) } { "← 返回案件 " (id) } }
+            p.noprint {
+                a href={ "/cases/" (id) } { "← 返回案件 " (id) }
+                " " button.print type="button" data-print { "打印本页" }
+            }
             (seal_section(docs, d))
             (check_form(user, docs, d, result))
             article.document {
