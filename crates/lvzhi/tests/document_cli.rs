@@ -4,6 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
 
+mod common;
+
+use common::{ok, pdftotext};
+
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -15,15 +19,6 @@ fn lvzhi(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("binary runs")
-}
-
-fn ok(o: Output) -> String {
-    assert!(
-        o.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
 }
 
 /// A failure: its exit code and its one Chinese sentence.
@@ -91,18 +86,6 @@ fn decided_case(dir: &Path) {
     );
     act(dir, DEPUTY, "2024-11-14", r#"{"action":"approve_opinion"}"#);
     act(dir, OFFICE, "2024-11-15", r#"{"action":"issue_opinion"}"#);
-}
-
-fn pdftotext(pdf: &Path) -> Option<String> {
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .ok()?;
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    Some(text.chars().filter(|c| !c.is_whitespace()).collect())
 }
 
 fn has_cjk_font(dir: &Path) -> bool {

@@ -5,6 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
 
+mod common;
+
+use common::ok;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -15,16 +19,6 @@ fn lvzhi(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("binary runs")
-}
-
-fn ok(o: Output) -> String {
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success(),
-        "failed: {}\n{out}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
 }
 
 fn demo() -> tempfile::TempDir {

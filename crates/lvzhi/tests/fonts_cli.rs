@@ -7,9 +7,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test: a failed unwrap fails it.
 
+mod common;
+
+use common::{ok, pdftotext, Server};
+
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// A directory whose fontconfig names only an empty fonts directory, and a data directory.
@@ -53,42 +57,6 @@ impl Bare {
     fn run(&self, args: &[&str]) -> String {
         ok(self.lvzhi().args(args).output().expect("binary runs"))
     }
-}
-
-fn ok(o: Output) -> String {
-    let out = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success(),
-        "failed: {}\n{out}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    out
-}
-
-/// Kills the server even when an assertion fails.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn pdftotext(pdf: &Path) -> Option<String> {
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .ok()?;
-    assert!(out.status.success());
-    Some(
-        String::from_utf8_lossy(&out.stdout)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect(),
-    )
 }
 
 #[test]
