@@ -35,6 +35,11 @@ pub(crate) struct FactView {
     /// title, 《…》.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub regulation: Option<String>,
+    /// For a fact of another regulation that this pack's own rules read (000 §7(五) and §8 cite
+    /// the 2016 fault rules): that regulation's title, 《…》. Answered here under its bare id,
+    /// as one of this pack's questions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cited_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -133,26 +138,41 @@ pub(crate) fn facts(packs: &PackSet, pack_id: &str) -> Result<Vec<FactView>, App
     let pack = packs
         .pack(pack_id)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(pack
-        .facts
-        .iter()
-        .map(|f| FactView {
-            id: f.id.clone(),
-            ty: f.ty.id().to_string(),
-            question: f.question.clone(),
-            choices: f
-                .choices
-                .iter()
-                .enumerate()
-                .map(|(i, c)| ChoiceView {
-                    id: c.clone(),
-                    label: f.labels.get(i).cloned().unwrap_or_else(|| c.clone()),
-                })
-                .collect(),
-            articles: f.articles.clone(),
-            regulation: None,
-        })
-        .collect())
+    let view = |f: &lvzhi_rules::Fact, cited_from: Option<String>| FactView {
+        id: f.id.clone(),
+        ty: f.ty.id().to_string(),
+        question: f.question.clone(),
+        choices: f
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| ChoiceView {
+                id: c.clone(),
+                label: f.labels.get(i).cloned().unwrap_or_else(|| c.clone()),
+            })
+            .collect(),
+        articles: f.articles.clone(),
+        regulation: None,
+        cited_from,
+    };
+    let mut out: Vec<FactView> = pack.facts.iter().map(|f| view(f, None)).collect();
+    // Facts of other regulations that the pack's rules read through `pack(...)` (issue 22
+    // item 1): the evaluation asks them, so the interview must too.
+    if let Ok(program) = packs.program(pack_id) {
+        for d in &program.facts {
+            if d.pack == pack_id || pack.fact(&d.id).is_some() {
+                continue;
+            }
+            if let Some((source, f)) = packs
+                .pack(&d.pack)
+                .ok()
+                .and_then(|q| q.fact(&d.id).map(|f| (q, f)))
+            {
+                out.push(view(f, Some(lvzhi_rules::title_zh(source))));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Facts from a form: `fact.<id>` fields; an empty value or `unknown` leaves the fact unknown.
@@ -560,6 +580,7 @@ pub(crate) fn other_questions(
                 .collect(),
             articles: p.fact(fact).map(|f| f.articles.clone()).unwrap_or_default(),
             regulation: Some(lvzhi_rules::title_zh(p)),
+            cited_from: None,
         });
     }
     out

@@ -386,3 +386,58 @@ fn outside_technical(page: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Issue 22 item 1: over every demo application the office sees, every fact its evaluation can
+/// ask — every fact of 000's program, its own and those 000 §7(五) and §8 read from the 2016
+/// fault rules, and each question still open under the other governing regulations — has a
+/// field in the case page's 事实问询, so the recommendation can conclude on the page.
+#[tokio::test]
+async fn issue22_every_fact_the_evaluation_asks_has_a_field_on_the_case_page() {
+    let w = World::demo(&[OFFICE], OFFICE).await;
+    let list = w
+        .api(OFFICE)
+        .get("/api/v1/cases?kind=application&per_page=100")
+        .await;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let ids: Vec<String> = list.json()["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .map(|c| c["case_id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(ids.len() >= 10, "{ids:?}");
+    let packs = w.app.packs();
+    let program = packs.program("000").expect("000 is loaded");
+    // The facts 000's rules read from another regulation are among them (the test's premise).
+    assert!(
+        program.facts.iter().any(|f| f.pack != "000"),
+        "000 reads no other regulation's facts"
+    );
+    let (mut asked, mut missing) = (0, Vec::new());
+    for id in &ids {
+        let ev = w
+            .api(OFFICE)
+            .get(&format!("/api/v1/cases/{id}/evaluation"))
+            .await;
+        assert_eq!(ev.status, 200, "{id}: {}", ev.body);
+        let page = w.pages(OFFICE).get(&format!("/cases/{id}")).await;
+        assert_eq!(page.status, 200, "{id}");
+        let open = ev.json()["questions"]
+            .as_array()
+            .expect("questions")
+            .iter()
+            .map(|q| q["fact"].as_str().unwrap_or_default().to_string())
+            .collect::<Vec<_>>();
+        for fact in program.facts.iter().map(|f| f.id.clone()).chain(open) {
+            asked += 1;
+            if !page.body.contains(&format!("name=\"fact.{fact}\"")) {
+                missing.push(format!("{id}: {fact}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{} of {asked} facts have no field: {missing:#?}",
+        missing.len()
+    );
+}

@@ -188,7 +188,7 @@ fn fact_control(
         div.fact {
             label for=(name) {
                 (f.question) " "
-                @if let Some(r) = &f.regulation {
+                @if let Some(r) = f.regulation.as_ref().or(f.cited_from.as_ref()) {
                     small { (r) (f.articles.iter().map(|a| lvzhi_rules::article_zh(a)).collect::<Vec<_>>().join("、")) }
                 } @else {
                     small { (f.articles.iter().map(|a| lvzhi_rules::article_zh(a)).collect::<Vec<_>>().join("、")) }
