@@ -51,6 +51,8 @@ pub struct FormDetails {
     /// The bodies of the governing procedure (受理机关 is its committee): as the case recorded
     /// them, else the 维权委 of 000 §10.
     pub bodies: lvzhi_workflow::Bodies,
+    /// 本级维权委领导意见: what the 主任 or 副主任 wrote when approving the opinion (000 §14).
+    pub committee_opinion: Option<String>,
 }
 
 impl FormDetails {
@@ -65,6 +67,7 @@ impl FormDetails {
                 .as_ref()
                 .map(|g| g.procedure.bodies.clone())
                 .unwrap_or_default(),
+            committee_opinion: state.leader_opinion.as_ref().map(|(_, _, c)| c.clone()),
         }
     }
 }
@@ -182,6 +185,10 @@ fn inputs(form: Option<&ApplicationForm>, details: &FormDetails, fonts: &Fonts) 
         }
     }
     d.insert("decision".into(), decision.into_value());
+    d.insert(
+        "committee_opinion".into(),
+        opt(form.and(details.committee_opinion.clone())),
+    );
     d.insert("fonts".into(), font_inputs(fonts));
     d
 }

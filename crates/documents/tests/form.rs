@@ -68,6 +68,7 @@ fn details() -> FormDetails {
             "受伤群众证言（证言.pdf）".into(),
         ],
         bodies: Default::default(),
+        committee_opinion: Some("同意审查论证组意见，对该民警予以免责。".into()),
     }
 }
 
@@ -102,6 +103,8 @@ fn s12_annex_filled_with_the_case_names_unit_and_chinese_dates_000() {
         "受理机关阿拉善左旗公安局维护民警执法权威工作委员会",
         "1．执法记录仪视频（记录仪.mp4）",
         "2．受伤群众证言（证言.pdf）",
+        // 本级维权委领导意见 as the 主任 recorded it on approval (000 §14, issue 22 item 6).
+        "同意审查论证组意见，对该民警予以免责。",
     ] {
         assert!(text.contains(value), "lacks {value}: {text}");
     }
@@ -123,7 +126,14 @@ fn s12_annex_blank_for_handwriting_has_every_row_label_on_one_page_000() {
         assert!(text.contains(label), "lacks {label}: {text}");
     }
     // Nothing of a case, not even the details handed in.
-    for value in ["张伟", "2024", "派出所", "记录仪", "男"] {
+    for value in [
+        "张伟",
+        "2024",
+        "派出所",
+        "记录仪",
+        "男",
+        "同意审查论证组意见",
+    ] {
         assert!(!text.contains(value), "blank form shows {value}: {text}");
     }
 }

@@ -58,6 +58,7 @@ fn sample_details() -> FormDetails {
             "左公督〔2024〕12号问责处理决定书复印件".into(),
         ],
         bodies: Default::default(),
+        committee_opinion: None,
     }
 }
 

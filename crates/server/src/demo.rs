@@ -1219,8 +1219,13 @@ impl Seeder {
         issued_n: u32,
     ) -> Result<(), AppError> {
         self.draft(c, drafted.0, drafted.1, determination).await?;
-        self.act(c, approved.0, approved.1, Command::ApproveOpinion)
-            .await?;
+        self.act(
+            c,
+            approved.0,
+            approved.1,
+            Command::ApproveOpinion { comment: None },
+        )
+        .await?;
         self.act(c, issued_n, &office(), Command::IssueOpinion)
             .await
     }
@@ -1830,7 +1835,13 @@ async fn opinion_approved(s: &mut Seeder) -> Result<(), AppError> {
         true,
     );
     s.draft(&c, 4, &office(), d).await?;
-    s.act(&c, 1, &director(), Command::ApproveOpinion).await
+    s.act(
+        &c,
+        1,
+        &director(),
+        Command::ApproveOpinion { comment: None },
+    )
+    .await
 }
 
 /// 刘洋: the panel's draft opinion awaits approval (000 §14).

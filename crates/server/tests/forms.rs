@@ -416,7 +416,64 @@ async fn the_procedure_runs_through_the_forms_to_the_departments_answer() {
     // The approval page shows the draft.
     let r = s.get("zhao", &act("approve_opinion")).await;
     assert!(r.body.contains("应当依法履职免责"), "{}", r.body);
-    ok(&s.act("zhao", &id, "approve_opinion", &[]).await, "approve");
+    // 000 §14 (issue 22 item 6): the leader may send it back with reasons instead; without
+    // reasons it is refused in Chinese.
+    let r = s.get("zhao", &act("return_opinion")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("退回修改") && r.body.contains("不予批准"),
+        "{}",
+        r.body
+    );
+    let r = s
+        .act(
+            "zhao",
+            &id,
+            "return_opinion",
+            &[("rejected", "false"), ("reasons", "")],
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("“理由”"), "{}", r.body);
+    ok(
+        &s.act(
+            "zhao",
+            &id,
+            "return_opinion",
+            &[
+                ("rejected", "false"),
+                ("reasons", "请补充现场处置的必要性论证"),
+            ],
+        )
+        .await,
+        "returned",
+    );
+    // The panel redrafting sees why, and the returned draft.
+    let r = s.get("fa", &act("draft_opinion")).await;
+    assert!(
+        r.body.contains("退回修改的理由") && r.body.contains("请补充现场处置的必要性论证"),
+        "{}",
+        r.body
+    );
+    ok(&s.act("fa", &id, "draft_opinion", &draft).await, "redraft");
+    ok(
+        &s.act(
+            "zhao",
+            &id,
+            "approve_opinion",
+            &[("comment", "同意审查论证组意见。")],
+        )
+        .await,
+        "approve",
+    );
+    let r = s.get("wang", &format!("/cases/{id}")).await;
+    for part in [
+        "本级维权委领导意见",
+        "同意审查论证组意见。",
+        "退回修改：请补充现场处置的必要性论证",
+    ] {
+        assert!(r.body.contains(part), "{part}: {}", r.body);
+    }
     ok(&s.act("wang", &id, "issue_opinion", &[]).await, "issue");
     ok(
         &s.act("zhang", &id, "declare_no_objection", &[]).await,

@@ -174,7 +174,11 @@ pub fn sample_commands(state: &State, action_id: &str, today: NaiveDate) -> Vec<
             .into_iter()
             .map(|determination| Command::DraftOpinion { determination })
             .collect(),
-        "approve_opinion" => vec![Command::ApproveOpinion],
+        "approve_opinion" => vec![Command::ApproveOpinion { comment: None }],
+        "return_opinion" => vec![Command::ReturnOpinion {
+            rejected: false,
+            reasons: text("请补充说明因果关系的认定依据"),
+        }],
         "issue_opinion" => vec![Command::IssueOpinion],
         // Delivered today: always between the issue day and today when any day is.
         "record_receipt" => vec![Command::RecordReceipt { received_on: today }],

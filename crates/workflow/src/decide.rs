@@ -965,13 +965,39 @@ impl<'a> Ctx<'a> {
                     },
                 ))
             }
-            Command::ApproveOpinion => {
+            Command::ApproveOpinion { comment } => {
                 const A: &str = "批准审查论证意见";
                 let by = self.leader(A, "000 §14", false)?;
                 if s.stage != Stage::OpinionDrafted {
                     return Err(self.wrong_stage(A));
                 }
-                Ok(self.ev(by, EventKind::OpinionApproved))
+                // A blank opinion is no opinion: recorded as none.
+                let comment = comment
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string);
+                Ok(self.ev(by, EventKind::OpinionApproved { comment }))
+            }
+            Command::ReturnOpinion { rejected, reasons } => {
+                const A: &str = "退回修改或者不予批准审查论证意见";
+                let by = self.leader(A, "000 §14", false)?;
+                if s.stage != Stage::OpinionDrafted {
+                    return Err(self.wrong_stage(A));
+                }
+                if reasons.trim().is_empty() {
+                    return Err(refused(
+                        "退回修改或者不予批准审查论证意见，应当写明理由",
+                        "000 §14",
+                    ));
+                }
+                Ok(self.ev(
+                    by,
+                    EventKind::OpinionReturned {
+                        rejected: *rejected,
+                        reasons: reasons.trim().to_string(),
+                    },
+                ))
             }
             Command::IssueOpinion => {
                 const A: &str = "出具审查论证意见";

@@ -104,8 +104,19 @@ pub enum EventKind {
     OpinionDrafted {
         determination: Determination,
     },
-    /// Approved by 主任 or 副主任 (000 §14); `by` is the approver.
-    OpinionApproved,
+    /// Approved by 主任 or 副主任 (000 §14); `by` is the approver. `comment` is the
+    /// leader's written opinion (本级维权委领导意见, printed on the 申请表); absent in events
+    /// recorded before it could be given, which read as they did.
+    OpinionApproved {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// Sent back by 主任 or 副主任 (000 §14) with their reasons: 退回修改 keeps the draft for
+    /// the panel to revise; 不予批准 (`rejected`) sets it aside, to be drafted anew.
+    OpinionReturned {
+        rejected: bool,
+        reasons: String,
+    },
     /// Issued in writing (000 §16); `received_on` starts the 复议 period.
     OpinionIssued {
         received_on: NaiveDate,
@@ -338,7 +349,17 @@ pub enum Command {
     DraftOpinion {
         determination: Determination,
     },
-    ApproveOpinion,
+    /// `comment`: the leader's written opinion, optional.
+    ApproveOpinion {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
+    /// 退回修改 (`rejected` false) or 不予批准 (`rejected` true), with the reasons.
+    ReturnOpinion {
+        #[serde(default)]
+        rejected: bool,
+        reasons: String,
+    },
     /// Issued and delivered today; a later receipt is recorded with `RecordReceipt`.
     IssueOpinion,
     /// The applicant received the opinion or reply in force on `received_on` (000 §21).
@@ -499,6 +520,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("record_interim_line", "议定阶段性对外宣传口径"),
     ("draft_opinion", "起草审查论证意见"),
     ("approve_opinion", "批准审查论证意见"),
+    ("return_opinion", "退回修改或者不予批准审查论证意见"),
     ("issue_opinion", "出具审查论证意见"),
     ("record_receipt", "记录送达日期"),
     ("declare_no_objection", "表示无异议"),
@@ -560,7 +582,8 @@ impl Command {
             Command::LinkAccountabilityInquiry { .. } => "link_accountability_inquiry",
             Command::RecordInterimLine { .. } => "record_interim_line",
             Command::DraftOpinion { .. } => "draft_opinion",
-            Command::ApproveOpinion => "approve_opinion",
+            Command::ApproveOpinion { .. } => "approve_opinion",
+            Command::ReturnOpinion { .. } => "return_opinion",
             Command::IssueOpinion => "issue_opinion",
             Command::RecordReceipt { .. } => "record_receipt",
             Command::ExtendReview { .. } => "extend_review",
@@ -650,9 +673,9 @@ impl EventKind {
             | EventKind::ExternalParticipantApproved { grounds, .. }
             | EventKind::ReviewExtended { grounds, .. }
             | EventKind::AppealFiled { grounds, .. } => grounds.as_str(),
-            EventKind::Rejected { reasons, .. } | EventKind::RecommendationSent { reasons, .. } => {
-                reasons.as_str()
-            }
+            EventKind::Rejected { reasons, .. }
+            | EventKind::RecommendationSent { reasons, .. }
+            | EventKind::OpinionReturned { reasons, .. } => reasons.as_str(),
             EventKind::AppealReplied { reasoning, .. } => reasoning.as_str(),
             EventKind::ObjectionResolved { finding, .. } => finding.as_str(),
             EventKind::RecommendationAnswered { justification, .. } => {
@@ -791,7 +814,11 @@ mod tests {
             Command::DraftOpinion {
                 determination: determination(),
             },
-            Command::ApproveOpinion,
+            Command::ApproveOpinion { comment: Some(t()) },
+            Command::ReturnOpinion {
+                rejected: true,
+                reasons: t(),
+            },
             Command::IssueOpinion,
             Command::RecordReceipt { received_on: day },
             Command::ExtendReview { grounds: t() },

@@ -448,6 +448,36 @@ impl Process for Application {
                 .collect();
             out.push(Fact::new("已回避人员", list(names, "；")));
         }
+        // 000 §14: drafts the leaders sent back, and the opinion they gave on approval.
+        if !state.returns.is_empty() {
+            let lines: Vec<String> = state
+                .returns
+                .iter()
+                .map(|(on, by, rejected, reasons)| {
+                    format!(
+                        "{}{}{}：{reasons}",
+                        lvzhi_calendar::date_zh(*on),
+                        by.role.zh(),
+                        if *rejected {
+                            "不予批准"
+                        } else {
+                            "退回修改"
+                        }
+                    )
+                })
+                .collect();
+            out.push(Fact::new("审查论证意见的退回", lines.join("\n")));
+        }
+        if let Some((on, by, text)) = &state.leader_opinion {
+            out.push(Fact::new(
+                "本级维权委领导意见",
+                format!(
+                    "{text}（{}，{}）",
+                    by.role.zh(),
+                    lvzhi_calendar::date_zh(*on)
+                ),
+            ));
+        }
         if let Some(d) = &state.determination {
             out.push(Fact::new("认定意见", d.summary_zh()));
             out.push(Fact::new("认定依据和理由", d.basis.clone()));
@@ -859,7 +889,8 @@ fn article(action: &str) -> &'static str {
         | "record_recommendation"
         | "form_panel"
         | "draft_opinion"
-        | "approve_opinion" => "000 §14",
+        | "approve_opinion"
+        | "return_opinion" => "000 §14",
         "add_evidence" => "000 §14–15",
         "record_hearing" | "record_site_visit" => "000 §15",
         "record_on_scene_report" => "000 §11",
@@ -917,7 +948,8 @@ fn intro(action: &str) -> &'static str {
         "extend_review" => "第一次延长经维权委主任或者副主任批准（000 §18），再次延长经维权委主任批准（000 §20），每次延长15个工作日，应当在期限届满前办理。",
         "record_interim_line" => "对确定不能按期办结的重大、疑难、复杂申请事项，议定阶段性对外宣传口径，防止舆情恶化，并确定推进工作进展的措施。",
         "draft_opinion" => "审查论证组对民警履职行为的合法合规性、采取措施的适度合理性、主客观情况、因果关系以及是否适用免责容错进行全面审查论证后，起草审查论证意见，报维权委主任或者副主任批准。",
-        "approve_opinion" => "维权委主任或者副主任批准审查论证意见后，由维权办书面出具。",
+        "approve_opinion" => "维权委主任或者副主任批准审查论证意见后，由维权办书面出具。可以写明领导意见，载入免责容错申请表“本级维权委领导意见”栏。",
+        "return_opinion" => "维权委主任或者副主任对审查论证意见草稿不予批准的，写明理由：退回修改的，审查论证组据此修改草稿后再报批准；不予批准的，草稿作废，审查论证组重新起草。",
         "issue_opinion" => "向申请人或者申请单位书面出具审查论证意见，系统生成意见书全文；复议期限自收到意见之日起计算（000 §21）。",
         "record_receipt" => "申请人晚于出具日收到意见或者回复的，记录实际收到的日期；申请复议、复核的期限自收到之日起计算。",
         "declare_no_objection" => "申请人对现行意见无异议的，意见即行生效，可以公示并运用结果；表示无异议后不能再申请复议、复核。",
@@ -962,8 +994,15 @@ pub fn fields(action: &str, s: &State) -> Option<Vec<Field>> {
             application_form(),
             long("grounds", "主动启动的依据", true).help("写明发现的情形或者线索。"),
         ],
-        "register" | "accept" | "approve_opinion" | "issue_opinion" | "declare_no_objection"
-        | "close_publicity" => Vec::new(),
+        "register" | "accept" | "issue_opinion" | "declare_no_objection" | "close_publicity" => {
+            Vec::new()
+        }
+        "approve_opinion" => vec![long("comment", "领导意见", false)
+            .help("可不填；填写的，载入免责容错申请表“本级维权委领导意见”栏。")],
+        "return_opinion" => vec![
+            yes_no("rejected", "处理方式", "不予批准（草稿作废，重新起草）", "退回修改"),
+            long("reasons", "理由", true).help("写明需要修改或者不予批准的理由，记入审计链。"),
+        ],
         "reject" => {
             vec![long("reasons", "不予受理的理由", true).help("将载入书面不予受理通知。")]
         }

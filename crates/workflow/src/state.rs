@@ -256,6 +256,15 @@ pub struct State {
     pub recommendation: Option<Recommendation>,
     pub draft: Option<Determination>,
     pub approved_by: Option<By>,
+    /// The leader's written opinion given with the approval (本级维权委领导意见 on the 申请表):
+    /// the day, who, and the text. (Left out of the JSON when none, so that cases recorded
+    /// before it show exactly as they did.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader_opinion: Option<(NaiveDate, By, String)>,
+    /// Drafts sent back by 主任 or 副主任, in order (000 §14): the day, who, whether it was
+    /// 不予批准 (else 退回修改), and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub returns: Vec<(NaiveDate, By, bool, String)>,
     /// The determination in force (opinion, or as revised on appeal or after an objection).
     pub determination: Option<Determination>,
     pub opinion_issued_on: Option<NaiveDate>,
@@ -510,9 +519,20 @@ pub fn apply(mut s: State, e: &Event) -> State {
             s.draft = Some(determination.clone());
             s.approved_by = None;
         }
-        EventKind::OpinionApproved => {
+        EventKind::OpinionApproved { comment } => {
             s.stage = Stage::OpinionApproved;
             s.approved_by = Some(e.by.clone());
+            s.leader_opinion = comment.as_ref().map(|c| (on, e.by.clone(), c.clone()));
+        }
+        EventKind::OpinionReturned { rejected, reasons } => {
+            s.stage = Stage::UnderReview;
+            s.approved_by = None;
+            // 不予批准: the draft is set aside and drafted anew; 退回修改 keeps it to revise.
+            if *rejected {
+                s.draft = None;
+            }
+            s.returns
+                .push((on, e.by.clone(), *rejected, reasons.clone()));
         }
         EventKind::OpinionIssued {
             received_on,
@@ -841,7 +861,9 @@ pub fn try_apply(s: State, e: &Event) -> Result<State, WorkflowError> {
         | EventKind::SiteVisited { .. }
         | EventKind::OnSceneReportRecorded { .. }
         | EventKind::InterimLineRecorded { .. } => s.stage.in_review(),
-        EventKind::OpinionApproved => s.stage == Stage::OpinionDrafted,
+        EventKind::OpinionApproved { .. } | EventKind::OpinionReturned { .. } => {
+            s.stage == Stage::OpinionDrafted
+        }
         EventKind::OpinionIssued { .. } => s.stage == Stage::OpinionApproved,
         EventKind::AppealFiled { appeal, .. } => match appeal {
             AppealKind::Reconsideration => matches!(
@@ -925,7 +947,11 @@ pub fn event_zh(k: &EventKind) -> &'static str {
         EventKind::AccountabilityInquiryLinked { .. } => "关联同步审查的问责调查",
         EventKind::InterimLineRecorded { .. } => "议定阶段性对外宣传口径",
         EventKind::OpinionDrafted { .. } => "起草审查论证意见",
-        EventKind::OpinionApproved => "批准审查论证意见",
+        EventKind::OpinionApproved { .. } => "批准审查论证意见",
+        EventKind::OpinionReturned {
+            rejected: false, ..
+        } => "退回修改审查论证意见",
+        EventKind::OpinionReturned { rejected: true, .. } => "不予批准审查论证意见",
         EventKind::OpinionIssued { .. } => "出具审查论证意见",
         EventKind::ReviewExtended { .. } => "延长审查论证期限",
         EventKind::ReceiptRecorded { .. } => "记录送达日期",
@@ -987,7 +1013,11 @@ mod tests {
         let s = apply(State::default(), &ev(EventKind::Registered));
         assert_eq!(s.version, 1);
         assert!(try_apply(State::default(), &ev(EventKind::Registered)).is_err());
-        assert!(try_apply(State::default(), &ev(EventKind::OpinionApproved)).is_err());
+        assert!(try_apply(
+            State::default(),
+            &ev(EventKind::OpinionApproved { comment: None })
+        )
+        .is_err());
         assert!(try_apply(State::default(), &ev(EventKind::PublicityClosed)).is_err());
         let err = try_apply(State::default(), &ev(EventKind::NoObjectionDeclared))
             .unwrap_err()

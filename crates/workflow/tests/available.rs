@@ -145,7 +145,7 @@ fn art_13_14_16_23_26_27_each_party_sees_its_next_steps_along_the_main_path() {
         },
         day,
     );
-    let approve = with(&leaders, &["approve_opinion"]);
+    let approve = with(&leaders, &["approve_opinion", "return_opinion"]);
     sees(&c, &director(), day, &approve);
     sees(&c, &deputy(), day, &approve);
     sees(
@@ -156,7 +156,7 @@ fn art_13_14_16_23_26_27_each_party_sees_its_next_steps_along_the_main_path() {
     );
 
     let day = d(2024, 11, 14);
-    c.ok(&deputy(), Command::ApproveOpinion, day);
+    c.ok(&deputy(), Command::ApproveOpinion { comment: None }, day);
     sees(
         &c,
         &office(),
@@ -692,11 +692,19 @@ fn art_19_a_recused_director_leaves_approval_to_the_deputy() {
         d(2024, 11, 1),
     );
     sees(&c, &director(), d(2024, 11, 1), &[]);
-    c.refused(&director(), Command::ApproveOpinion, d(2024, 11, 1));
+    c.refused(
+        &director(),
+        Command::ApproveOpinion { comment: None },
+        d(2024, 11, 1),
+    );
     assert!(c
         .sees(&deputy(), d(2024, 11, 1))
         .contains(&"approve_opinion"));
-    c.ok(&deputy(), Command::ApproveOpinion, d(2024, 11, 1));
+    c.ok(
+        &deputy(),
+        Command::ApproveOpinion { comment: None },
+        d(2024, 11, 1),
+    );
 }
 
 #[test]

@@ -109,7 +109,11 @@ fn art_13_16_23_26_27_accepted_opinion_no_appeal_publicity_recommendation_adopte
         },
         d(2024, 11, 12),
     );
-    c.ok(&deputy(), Command::ApproveOpinion, d(2024, 11, 14));
+    c.ok(
+        &deputy(),
+        Command::ApproveOpinion { comment: None },
+        d(2024, 11, 14),
+    );
     c.ok(&office(), Command::IssueOpinion, d(2024, 11, 15));
     let opinion = c.last_document();
     assert_eq!(opinion.kind, DocumentKind::ReviewOpinion);
@@ -1230,9 +1234,17 @@ fn art_14_opinion_needs_a_panel_a_basis_reasons_for_departing_and_leader_approva
         },
         d(2024, 10, 20),
     );
-    c.refused(&office(), Command::ApproveOpinion, d(2024, 10, 21));
+    c.refused(
+        &office(),
+        Command::ApproveOpinion { comment: None },
+        d(2024, 10, 21),
+    );
     c.refused(&office(), Command::IssueOpinion, d(2024, 10, 21));
-    c.ok(&director(), Command::ApproveOpinion, d(2024, 10, 21));
+    c.ok(
+        &director(),
+        Command::ApproveOpinion { comment: None },
+        d(2024, 10, 21),
+    );
     assert_eq!(
         c.state.approved_by.as_ref().map(|b| b.role),
         Some(Role::Director)
@@ -1539,7 +1551,11 @@ fn art_24_31_compensation_by_the_unit_and_rectification_for_tolerance() {
         Command::DraftOpinion { determination: tol },
         d(2024, 11, 1),
     );
-    c.ok(&deputy(), Command::ApproveOpinion, d(2024, 11, 1));
+    c.ok(
+        &deputy(),
+        Command::ApproveOpinion { comment: None },
+        d(2024, 11, 1),
+    );
     c.ok(&office(), Command::IssueOpinion, d(2024, 11, 1));
     let comp = Command::DecideCompensation {
         granted: true,
@@ -1902,4 +1918,94 @@ fn art_23_no_objection_is_not_declared_once_the_determination_is_final() {
     };
     let msg = lapsed.refused(&officer(), Command::DeclareNoObjection, d(2024, 12, 2));
     assert_eq!(msg, "认定意见已经生效，无需再表示无异议（000 §23）");
+}
+
+/// 000 §14 (issue 22 item 6): the 主任 or 副主任 who is to approve the draft may instead send it
+/// back — 退回修改, the draft kept for the panel to revise, or 不予批准, the draft set aside —
+/// always with reasons, recorded in the trail; after a revision the draft is approved with the
+/// leader's written opinion (本级维权委领导意见), kept on the case for the 申请表. Nobody else
+/// may do either, and neither is open before a draft exists.
+#[test]
+fn s14_000_a_draft_is_sent_back_or_not_approved_with_reasons_then_approved_with_an_opinion() {
+    let mut c = Case::new();
+    file_and_register(&mut c, d(2024, 10, 8));
+    c.ok(&office(), Command::Accept, d(2024, 10, 9));
+    c.ok(
+        &office(),
+        Command::FormPanel { members: panel() },
+        d(2024, 10, 9),
+    );
+    let back = |rejected: bool, reasons: &str| Command::ReturnOpinion {
+        rejected,
+        reasons: reasons.into(),
+    };
+    // Nothing to send back before a draft.
+    let e = c.refused(&director(), back(false, "理由"), d(2024, 10, 10));
+    assert!(e.contains("退回修改或者不予批准审查论证意见"), "{e}");
+    let draft = || Command::DraftOpinion {
+        determination: exemption(),
+    };
+    c.ok(&panel_member(), draft(), d(2024, 10, 21));
+    // Only the leaders, and only with reasons.
+    let e = c.refused(&office(), back(false, "理由"), d(2024, 10, 22));
+    assert!(e.contains("本级维权委主任或者副主任"), "{e}");
+    let e = c.refused(&panel_member(), back(true, "理由"), d(2024, 10, 22));
+    assert!(e.contains("本级维权委主任或者副主任"), "{e}");
+    let e = c.refused(&director(), back(false, "  "), d(2024, 10, 22));
+    assert!(e.contains("应当写明理由"), "{e}");
+    // 退回修改: back under review with the draft kept; the trail gives the reason.
+    let evs = c.ok(
+        &deputy(),
+        back(false, "因果关系的认定依据不足，请补充"),
+        d(2024, 10, 22),
+    );
+    assert!(
+        evs[0]
+            .describe_zh()
+            .ends_with("：退回修改审查论证意见。理由：因果关系的认定依据不足，请补充"),
+        "{}",
+        evs[0].describe_zh()
+    );
+    assert_eq!(c.state.stage, Stage::UnderReview);
+    assert!(
+        c.state.draft.is_some(),
+        "the panel revises the draft it had"
+    );
+    assert_eq!(c.state.returns.len(), 1);
+    assert!(!c
+        .sees(&director(), d(2024, 10, 22))
+        .contains(&"approve_opinion"));
+    // 不予批准: the next draft is set aside.
+    c.ok(&panel_member(), draft(), d(2024, 10, 24));
+    c.ok(
+        &director(),
+        back(true, "不符合免责条件的认定理由不充分"),
+        d(2024, 10, 25),
+    );
+    assert_eq!(c.state.stage, Stage::UnderReview);
+    assert!(
+        c.state.draft.is_none(),
+        "a draft not approved is drafted anew"
+    );
+    assert!(c.state.returns[1].2);
+    // Drafted again and approved with the leader's opinion.
+    c.ok(&panel_member(), draft(), d(2024, 10, 28));
+    c.ok(
+        &director(),
+        Command::ApproveOpinion {
+            comment: Some("  同意审查论证组意见。 ".into()),
+        },
+        d(2024, 10, 29),
+    );
+    assert_eq!(c.state.stage, Stage::OpinionApproved);
+    let (on, by, text) = c
+        .state
+        .leader_opinion
+        .clone()
+        .expect("the leader's opinion");
+    assert_eq!(
+        (on, by.role, text.as_str()),
+        (d(2024, 10, 29), Role::Director, "同意审查论证组意见。")
+    );
+    c.ok(&office(), Command::IssueOpinion, d(2024, 10, 30));
 }

@@ -185,8 +185,19 @@ fn command(i: u8, k: u8, today: chrono::NaiveDate, s: &State) -> (Command, Actor
             },
             panel_member(),
         ),
+        // 000 §14: mostly approved (with or without the leader's opinion), sometimes sent
+        // back for revision or not approved.
+        16 if k % 5 == 1 => (
+            Command::ReturnOpinion {
+                rejected: k % 2 == 0,
+                reasons: text("因果关系认定依据不足"),
+            },
+            if k % 3 == 0 { director() } else { deputy() },
+        ),
         16 => (
-            Command::ApproveOpinion,
+            Command::ApproveOpinion {
+                comment: (k % 2 == 0).then(|| text("同意")),
+            },
             if k % 2 == 0 { director() } else { deputy() },
         ),
         17 => (Command::IssueOpinion, office()),

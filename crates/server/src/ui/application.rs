@@ -839,7 +839,22 @@ pub(crate) fn context(
                 section.card { h2 { "现行认定意见" } (determination_block(d)) }
             }
         },
-        "approve_opinion" | "issue_opinion" => html! {
+        // The panel redrafting sees why the last draft was sent back (000 §14).
+        "draft_opinion" => html! {
+            @if let Some((on, by, rejected, reasons)) = s.returns.last() {
+                section.card {
+                    h2 { @if *rejected { "不予批准的理由" } @else { "退回修改的理由" } }
+                    p { (date_zh(*on)) "　" (by.role.zh()) "：" (multiline(reasons)) }
+                    @if !*rejected {
+                        @if let Some(d) = &s.draft {
+                            h3 { "退回的草稿" }
+                            (determination_block(d))
+                        }
+                    }
+                }
+            }
+        },
+        "approve_opinion" | "return_opinion" | "issue_opinion" => html! {
             @if let Some(d) = &s.draft {
                 section.card { h2 { "审查论证意见草稿" } (determination_block(d))
                     @if let Some(r) = &d.departure_reasons { p { "未采纳系统建议的理由：" (r) } }

@@ -256,7 +256,11 @@ impl Case {
             },
             issued,
         );
-        c.ok(&director(), Command::ApproveOpinion, issued);
+        c.ok(
+            &director(),
+            Command::ApproveOpinion { comment: None },
+            issued,
+        );
         c.ok(&office(), Command::IssueOpinion, issued);
         c
     }
