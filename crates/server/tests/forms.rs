@@ -413,6 +413,9 @@ async fn the_procedure_runs_through_the_forms_to_the_departments_answer() {
         ("determination.original_decision_improper", "on"),
     ];
     ok(&s.act("fa", &id, "draft_opinion", &draft).await, "draft");
+    // The leader's 我的待办 says the draft awaits their approval (issue 22 item 6).
+    let r = s.get("zhao", "/").await;
+    assert!(r.body.contains("审批审查论证意见草稿"), "{}", r.body);
     // The approval page shows the draft.
     let r = s.get("zhao", &act("approve_opinion")).await;
     assert!(r.body.contains("应当依法履职免责"), "{}", r.body);

@@ -266,9 +266,17 @@ pub async fn inbox(app: &App, user: &User, limit: i64) -> Result<Vec<InboxItem>,
             .working_days_between(today, r.due)
             .map(|e| e.working_days)
             .unwrap_or_default();
+        // A draft opinion waits for the 主任 or 副主任 (000 §14): the item says what they are to
+        // do, within the opinion's period (issue 22 item 6).
+        let leader = user.has_role("director") || user.has_role("deputy_director");
+        let step_zh = if r.state == "opinion_drafted" && leader && !user.has_role("office") {
+            format!("审批审查论证意见草稿（{}）", r.label)
+        } else {
+            r.label.clone()
+        };
         out.push(InboxItem {
             state_zh: stage_zh(&r.kind, &r.state),
-            step_zh: r.label.clone(),
+            step_zh,
             overdue: today > r.due,
             working_days_left: left,
             case_id: r.case_id,
