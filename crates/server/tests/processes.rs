@@ -436,6 +436,31 @@ async fn the_pages_open_show_and_act_on_a_process_case_from_its_field_specs() {
         csv.body
     );
     assert!(csv.body.contains(&id));
+    // Issue 22 item 8: the 台账 is in the office's menu, shows days in 年月日 and filters by
+    // year, kind, state and unit — the page and the CSV alike; a year that is not one is
+    // refused in Chinese.
+    let ledger = office.get("/incidents/ledger").await;
+    assert_eq!(ledger.status, 200);
+    assert!(ledger
+        .body
+        .contains("href=\"/incidents/ledger\" class=\"active\">维权台账"));
+    assert!(
+        ledger.body.contains(&id) && ledger.body.contains("年") && !ledger.body.contains(">2026-")
+    );
+    let closed = office.get("/incidents/ledger?state=closed").await;
+    assert!(!closed.body.contains(&format!(">{id}<")), "{}", closed.body);
+    let open = office
+        .get("/incidents/ledger?state=open&kind=threats&year=")
+        .await;
+    assert!(open.body.contains(&format!(">{id}<")), "{}", open.body);
+    assert!(open
+        .body
+        .contains("/incidents/ledger.csv?kind=threats&amp;state=open"));
+    let other_kind = office.get("/incidents/ledger.csv?kind=vehicle").await;
+    assert!(!other_kind.body.contains(&id), "{}", other_kind.body);
+    let bad = office.get("/incidents/ledger?year=abc").await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("“abc”不是有效的年度"), "{}", bad.body);
     // The inbox of the 盟 office shows its step, forwarding to the 厅, in Chinese.
     let meng = w.pages(OFFICE_MENG);
     let inbox = meng.get("/").await;

@@ -24,16 +24,7 @@ fn nonempty(s: &Option<String>) -> Option<String> {
 
 fn query_string(f: &ListFilter, page: u32) -> String {
     let mut parts = Vec::new();
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
+    let enc = super::query_value;
     if let Some(s) = nonempty(&f.state) {
         parts.push(format!("state={}", enc(&s)));
     }

@@ -179,6 +179,17 @@ pub(crate) fn page(app: &App, user: &User, title: &str, active: &str, body: Mark
         })
         .collect();
     let is_admin = user.has_role("administrator");
+    // The 维权台账 is the committee's register: in the menu of its office and leaders where the
+    // regulations bound to their organisation run 维权 incidents (issue 22 item 8).
+    let keeps_ledger = {
+        let service = app.service();
+        let incident = lvzhi_processes::registry::by_kind("incident");
+        user.subject.grants.iter().any(|g| {
+            matches!(g.role.as_str(), "office" | "director" | "deputy_director")
+                && incident
+                    .is_some_and(|p| service.may_open(p, &crate::bindings::bound(&dir, &g.org_id)))
+        })
+    };
     let nav = [
         ("inbox", "/", "我的待办"),
         ("cases", "/cases", "案件"),
@@ -201,6 +212,9 @@ pub(crate) fn page(app: &App, user: &User, title: &str, active: &str, body: Mark
                     nav {
                         @for (id, href, label) in nav {
                             a href=(href) class=@if id == active { "active" } { (label) }
+                        }
+                        @if keeps_ledger {
+                            a href="/incidents/ledger" class=@if active == "ledger" { "active" } { "维权台账" }
                         }
                         @if people::reads_result_use(user) {
                             a href="/people" class=@if active == "people" { "active" } { "结果运用" }
@@ -274,6 +288,17 @@ pub(crate) fn flash(code: Option<&str>) -> Markup {
         _ => return html! {},
     };
     html! { div.notice.ok role="status" { (text) } }
+}
+
+/// A value for a link's query string, percent-encoded (UTF-8) but for RFC 3986's unreserved
+/// characters, so Chinese names survive and ids stay readable.
+pub(crate) fn query_value(v: &str) -> String {
+    const QUERY: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(v, QUERY).to_string()
 }
 
 /// Days-left text for a deadline.
