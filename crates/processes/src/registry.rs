@@ -68,9 +68,11 @@ pub struct SealEntry {
     pub seal: DocumentSeal,
 }
 
-/// The timeline's line for a seal, as the application's (`文书定稿（标题，SM3 …）`).
+/// The timeline's line for a seal, as the application's (`文书定稿（标题）`). The digest is
+/// not in it: users read the timeline, and the digest is shown where auditors look — the
+/// collapsed 技术信息, the notice's page and the seal itself (issue 22 item 5).
 pub fn describe_seal(seal: &DocumentSeal) -> String {
-    format!("文书定稿（{}，SM3 {}）", seal.title, seal.sm3)
+    format!("文书定稿（{}）", seal.title)
 }
 
 /// The timeline's line for the record of what governs a case, as the application's.

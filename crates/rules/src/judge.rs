@@ -258,6 +258,62 @@ pub fn citation_words(citation: &str) -> String {
     words.map_or_else(|| text.to_string(), |w| w.join("、"))
 }
 
+/// How long the citation starting `text` ("§7(一)、§8(二)…") runs: article tokens joined by
+/// "、" (each continuing with "§") or by a range dash.
+fn citation_len(text: &str) -> usize {
+    let ok = |c: char| c.is_ascii_digit() || "§¶()–—~-零一二三四五六七八九十百".contains(c);
+    let mut end = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if ok(c) {
+            end = i + c.len_utf8();
+        } else if c == '、' && chars.peek().is_some_and(|&(_, n)| n == '§') {
+            continue;
+        } else {
+            break;
+        }
+    }
+    // A dash or bracket left hanging belongs to the sentence, not the citation.
+    text[..end]
+        .trim_end_matches(['–', '—', '~', '-', '('])
+        .len()
+}
+
+impl PackSet {
+    /// Every citation by code in `text` ("000 §7(一)", "000 §16、§18、§20", "004-2016 §21") as
+    /// readers cite it: "《…实施细则》第七条第（一）项". A code of a pack that is not loaded, or a
+    /// citation it cannot read whole, stays as written (issue 22 item 5).
+    pub fn cite_in_text(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(" §") {
+            let head = &rest[..at];
+            let code_at = head
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| c.is_ascii_alphanumeric() || c == '-')
+                .last()
+                .map_or(at, |(i, _)| i);
+            let code = &head[code_at..];
+            let tail = &rest[at + 1..];
+            let len = citation_len(tail);
+            let articles = &tail[..len];
+            let words = citation_words(&format!("{code} {articles}"));
+            match self.pack(code) {
+                Ok(p) if !code.is_empty() && len > 0 && !words.contains('§') => {
+                    out.push_str(&head[..code_at]);
+                    out.push_str(&title_zh(p));
+                    out.push_str(&words);
+                }
+                _ => out.push_str(&rest[..at + 1 + len]),
+            }
+            rest = &tail[len..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
 impl PackSet {
     /// A citation "000 §7(一)" as readers cite it: "《…实施细则》第七条第（一）项". A citation
     /// of an unknown pack is kept as written.

@@ -137,3 +137,46 @@ fn core_packs_have_no_conflicts_and_no_dead_rules() {
         .collect();
     assert!(bad.is_empty(), "{bad:?}");
 }
+
+/// Issue 22 item 5: citations by code inside a text read as articles of the regulation named
+/// in full; unknown codes and unreadable citations stay as written.
+#[test]
+fn issue22_citations_in_a_text_read_with_the_regulations_title() {
+    let set = common::set();
+    let t000 = "《阿拉善盟公安机关民警依法履职免责和容错纠错工作实施细则》";
+    let t2016 = "《公安机关人民警察执法过错责任追究规定（2016年修订）》";
+    for (code, words) in [
+        ("000 §7(一)", format!("{t000}第七条第（一）项")),
+        (
+            "000 §8(三)、000 §25、000 §31¶2",
+            format!("{t000}第八条第（三）项、{t000}第二十五条、{t000}第三十一条第二款"),
+        ),
+        (
+            "依照 000 §16、§18、§20 办理。",
+            format!("依照 {t000}第十六条、第十八条、第二十条 办理。"),
+        ),
+        (
+            "000 §7(五)、004-2016 §21",
+            format!("{t000}第七条第（五）项、{t2016}第二十一条"),
+        ),
+        (
+            "（关联记录，000 §22）",
+            format!("（关联记录，{t000}第二十二条）"),
+        ),
+        ("000 §14–15", format!("{t000}第十四条至第十五条")),
+    ] {
+        assert_eq!(set.cite_in_text(code), words, "{code}");
+    }
+    for kept in [
+        "没有条款",
+        "999 §7",
+        "000 §",
+        "§7 单独出现",
+        "000 §7 及",
+        "a §b",
+    ] {
+        let out = set.cite_in_text(kept);
+        assert!(out == kept || !out.contains('§'), "{kept} → {out}");
+    }
+    assert_eq!(set.cite_in_text("999 §7(一)"), "999 §7(一)");
+}

@@ -118,7 +118,7 @@ async fn s26_001_an_agency_with_fewer_than_two_retained_lawyers_is_warned() {
     assert!(orgs.body.contains(warning), "{}", orgs.body);
     assert!(orgs
         .body
-        .contains("各级公安机关聘请律师不少于2人（001 §26）"));
+        .contains("各级公安机关聘请律师不少于2人（《内蒙古公安机关维护公安民警执法权威工作实施办法》第二十六条）"));
     assert!(orgs.body.contains("阿拉善左旗公安局目前聘请 1 人"));
     assert!(!orgs.body.contains("阿拉善盟公安局目前聘请"));
     assert!(!orgs.body.contains("巴彦浩特派出所目前聘请"));

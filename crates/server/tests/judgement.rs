@@ -441,3 +441,93 @@ async fn issue22_every_fact_the_evaluation_asks_has_a_field_on_the_case_page() {
         missing.len()
     );
 }
+
+/// The text a reader sees: the page without its collapsed 技术信息 and without markup.
+fn visible_text(page: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in outside_technical(page).chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// What in a visible text is an internal code: an article cited by code (§), a person id
+/// (p-…), a rule, fact or stage id (snake_case), an SM3 digest (64 hexadecimal digits).
+fn internal_codes(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if let Some(i) = text.find('§') {
+        let around: String = text[..i]
+            .chars()
+            .rev()
+            .take(16)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        found.push(format!("§ after “{around}”"));
+    }
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    for token in text.split(|c: char| !word(c)).filter(|t| !t.is_empty()) {
+        let digest = token.len() == 64 && token.chars().all(|c| c.is_ascii_hexdigit());
+        let person = token.starts_with("p-") && token.len() > 2;
+        let snake = token.contains('_') && token.chars().any(|c| c.is_ascii_lowercase());
+        if digest || person || snake {
+            found.push(token.to_string());
+        }
+    }
+    found
+}
+
+/// Issue 22 item 5 (must show): no page a non-administrator sees — 我的待办, the case list, every
+/// case page they may open, the 维权台账 and 新建 — shows a person id, a rule, fact or stage id,
+/// an event digest or an article by its code outside the collapsed 技术信息. (A notice's own
+/// page shows its seal's digest on purpose: it is where a printed copy is checked.)
+#[tokio::test]
+async fn issue22_no_page_shows_ids_codes_or_digests_outside_the_technical_details() {
+    let people = [
+        "p-zhaomin",
+        "p-lizhenhua",
+        "p-bateer",
+        "p-guoming",
+        "p-xam-zhangli",
+        "p-fz-linfang",
+    ];
+    let w = World::demo(&people, OFFICE).await;
+    let mut found = Vec::new();
+    let mut seen = 0;
+    for who in people {
+        let client = w.pages(who);
+        let mut paths: Vec<String> = vec!["/".into(), "/incidents/ledger".into(), "/new".into()];
+        for n in 1..=3 {
+            let list = client.get(&format!("/cases?page={n}")).await;
+            paths.push(format!("/cases?page={n}"));
+            for part in list.body.split("href=\"/cases/").skip(1) {
+                let id: String = part.chars().take_while(|c| *c != '"').collect();
+                if id.len() == 12 && !paths.contains(&format!("/cases/{id}")) {
+                    paths.push(format!("/cases/{id}"));
+                }
+            }
+        }
+        for path in paths {
+            let r = client.get(&path).await;
+            if r.status != 200 {
+                continue;
+            }
+            seen += 1;
+            for code in internal_codes(&visible_text(&r.body)) {
+                found.push(format!("{who} {path}: {code}"));
+            }
+        }
+    }
+    assert!(seen > 60, "only {seen} pages read");
+    assert!(found.is_empty(), "internal codes on the pages: {found:#?}");
+}

@@ -395,8 +395,8 @@ async fn process_notices_are_sealed_in_the_append_that_issues_them() {
         let view = svc.view_process(&loaded, today);
         assert_eq!(view.timeline.len(), 5);
         assert!(
-            view.timeline[2].description.starts_with("文书定稿（")
-                && view.timeline[2].description.contains(&seals[0].seal.sm3),
+            // Named by its title; the digest is the seal's, not the timeline's (issue 22 item 5).
+            view.timeline[2].description == format!("文书定稿（{}）", seals[0].seal.title),
             "{:?}",
             view.timeline[2]
         );

@@ -157,7 +157,7 @@ async fn issue6_000_s13_the_acceptance_notice_is_sealed_in_the_same_append() {
     assert_eq!(last.kind, "document_sealed");
     assert!(
         last.description
-            .contains(&format!("文书定稿（{}，SM3 {}）", notice.title, seal.sm3)),
+            .contains(&format!("文书定稿（{}）", notice.title)),
         "{}",
         last.description
     );

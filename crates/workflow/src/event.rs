@@ -639,7 +639,8 @@ impl Event {
             line.push_str(&format!("（{name}，{person_id}）"));
         }
         if let EventKind::DocumentSealed { seal } = &self.kind {
-            line.push_str(&format!("（{}，SM3 {}）", seal.title, seal.sm3));
+            // The digest is for the 技术信息, not the timeline (issue 22 item 5).
+            line.push_str(&format!("（{}）", seal.title));
         }
         if let EventKind::CaseGoverned { governance } = &self.kind {
             line.push_str(&format!("（{}）", governance.describe()));

@@ -341,6 +341,10 @@ pub(crate) fn documents(docs: &CaseDocuments) -> Vec<DocumentView> {
 /// The case as `user` sees it now.
 pub(crate) fn detail(app: &App, user: &User, ctx: &CaseCtx) -> CaseDetail {
     let view = app.service().view_process(&ctx.case, app.clock().today());
+    // Citations by code in what people read become articles of the regulation named in full
+    // (issue 22 item 5); the codes stay in the record.
+    let packs = app.packs();
+    let cite = |t: String| packs.cite_in_text(&t);
     // The case's people named by the bodies of the pack it recorded as governing (a case from
     // before bindings: the police words of `Role::zh`).
     let bodies = ctx
@@ -373,7 +377,7 @@ pub(crate) fn detail(app: &App, user: &User, ctx: &CaseCtx) -> CaseDetail {
             .into_iter()
             .map(|f| FactItem {
                 label: f.label,
-                value: f.value,
+                value: cite(f.value),
             })
             .collect(),
         deadlines: view
@@ -404,8 +408,8 @@ pub(crate) fn detail(app: &App, user: &User, ctx: &CaseCtx) -> CaseDetail {
                 kind: t.kind,
                 actor: t.actor,
                 role: t.role,
-                description: t.description,
-                reason: t.reason,
+                description: cite(t.description),
+                reason: t.reason.map(cite),
                 hash: t.hash,
             })
             .collect(),

@@ -29,6 +29,7 @@ async fn inbox(
     let list = items(&app, &user, 200).await?;
     let overdue = list.iter().filter(|i| i.overdue).count();
     let lawyers = crate::lawyers::of_office(&app, &user).await?;
+    let packs = app.packs();
     Ok(page(
         &app,
         &user,
@@ -37,7 +38,7 @@ async fn inbox(
         html! {
             (flash(q.msg.as_deref()))
             h1 { "我的待办" }
-            (super::lawyers::warning(&lawyers))
+            (super::lawyers::warning(&app.packs(), &lawyers))
             p.summary {
                 "共 " strong { (list.len()) } " 项待办"
                 @if overdue > 0 { "，其中 " strong.overdue { (overdue) } " 项已逾期" }
@@ -55,7 +56,8 @@ async fn inbox(
                                 td { (i.step_zh) br; small { (i.state_zh) } }
                                 td { (date_zh(i.due)) @if i.provisional { " " span.badge.provisional title="该年度节假日安排尚未导入，按周末推算" { "暂定" } } }
                                 td { (days_left(i.overdue, i.working_days_left)) }
-                                td { (i.article) }
+                                // The article in words, the regulation in full on hover (issue 22 item 5).
+                                td title=(packs.cite_in_text(&i.article)) { (lvzhi_rules::citation_words(&i.article)) }
                             }
                         }
                     }

@@ -5,13 +5,14 @@ use maud::{html, Markup};
 
 pub(crate) use crate::lawyers::{shortfalls, Shortfall};
 
-/// The warning box, or nothing when every agency complies.
-pub(crate) fn warning(list: &[Shortfall]) -> Markup {
+/// The warning box, or nothing when every agency complies; 001 §26 cited by the title of the
+/// regulation as loaded.
+pub(crate) fn warning(packs: &lvzhi_rules::PackSet, list: &[Shortfall]) -> Markup {
     html! {
         @if !list.is_empty() {
             div.notice.warning role="status" {
                 strong { "聘请律师不足：" }
-                "各级公安机关聘请律师不少于2人（001 §26）。"
+                "各级公安机关聘请律师不少于2人（" (packs.cite_in_text("001 §26")) "）。"
                 @for (i, s) in list.iter().enumerate() {
                     @if i > 0 { "；" }
                     (s.org_name) "目前聘请 " (s.retained) " 人"

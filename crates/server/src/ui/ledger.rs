@@ -133,7 +133,23 @@ async fn filtered(
     f: &LedgerFilter,
 ) -> Result<(Vec<(String, LedgerRow)>, Vec<(String, LedgerRow)>), AppError> {
     let year = f.year()?;
-    let all = ledger(app, user).await?;
+    let packs = app.packs();
+    // Citations by code in the recorded measures read as articles (issue 22 item 5).
+    let all: Vec<(String, LedgerRow)> = ledger(app, user)
+        .await?
+        .into_iter()
+        .map(|(id, mut r)| {
+            for cell in [
+                &mut r.investigation,
+                &mut r.handling,
+                &mut r.measures,
+                &mut r.escalation,
+            ] {
+                *cell = packs.cite_in_text(cell);
+            }
+            (id, r)
+        })
+        .collect();
     let kept = all
         .iter()
         .filter(|(_, r)| f.keeps(year, r))

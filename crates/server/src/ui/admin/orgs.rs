@@ -104,7 +104,7 @@ fn render_list(
         html! {
             (notice(msg))
             h1 { "组织机构" }
-            (lawyers::warning(lawyers))
+            (lawyers::warning(&app.packs(), lawyers))
             div.columns {
                 div.main-col {
                     section.card {
