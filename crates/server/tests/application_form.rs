@@ -322,3 +322,50 @@ async fn the_statement_is_recorded_apart_and_printed_in_its_own_row() {
     assert!(notice.text.contains(matter), "{}", notice.text);
     assert!(!notice.text.contains("依法盘查时"), "{}", notice.text);
 }
+
+/// Issue 22 item 11: the apply form offers a 巴彦浩特派出所 officer the bodies that may have
+/// decided against them first — their own chain up to the 厅 and its internal departments —
+/// then the rest of the police, and only last other systems' bodies (福州监狱, 兴安盟国动办);
+/// its hints cite the articles in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue22_the_apply_form_offers_the_officers_own_chain_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = common::demo_app(dir.path()).await;
+    let officer_session = add_session(&app, "p-bateer").await;
+    let target = Target::tcp(common::serve(app.clone()).await);
+    let page = Client::new(&target, officer_session);
+    let r = page.get("/cases/new").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let select = r
+        .body
+        .split("name=\"decision.department\"")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .expect("the department select")
+        .to_string();
+    let at = |name: &str| {
+        select
+            .find(&format!(">{name}</option>"))
+            .unwrap_or_else(|| panic!("{name} not offered"))
+    };
+    let (own, system, other) = (
+        select.find("本单位及上级机关").expect("own chain group"),
+        select.find("本系统其他机关").expect("system group"),
+        select.find("label=\"其他机关\"").expect("others group"),
+    );
+    assert!(own < system && system < other);
+    for name in [
+        "巴彦浩特派出所",
+        "阿拉善左旗公安局",
+        "阿拉善盟公安局",
+        "阿拉善盟公安局督察支队",
+    ] {
+        assert!(
+            at(name) < system,
+            "{name} should be among the officer's own chain"
+        );
+    }
+    assert!(at("阿拉善右旗公安局") > system && at("阿拉善右旗公安局") < other);
+    assert!(at("福州监狱") > other);
+    assert!(!r.body.contains("000 §"), "hints cite articles in words");
+}

@@ -405,6 +405,52 @@ fn sanction_select(current: &str) -> Markup {
     }
 }
 
+/// The bodies that may have made the decision, as the officer looks for them (issue 22 item
+/// 11): first their own organisation's chain up to the top and the internal departments of
+/// each (纪检、督察 … — nearest first), then the rest of their system, then other systems.
+fn decision_departments(
+    dir: &crate::app::Directory,
+    own: &str,
+) -> [(&'static str, Vec<(String, String)>); 3] {
+    let mut chain: Vec<&str> = Vec::new();
+    let mut at = Some(own);
+    while let Some(o) = at {
+        if chain.contains(&o) {
+            break;
+        }
+        chain.push(o);
+        at = dir.tree.parent(o);
+    }
+    let root = chain.last().copied().unwrap_or(own);
+    let rank = |id: &str| -> Option<usize> {
+        chain.iter().position(|c| *c == id).or_else(|| {
+            let o = dir.orgs.get(id)?;
+            (o.kind == "department")
+                .then(|| dir.tree.parent(id))
+                .flatten()
+                .and_then(|p| chain.iter().position(|c| *c == p))
+        })
+    };
+    let mut mine: Vec<(usize, String, String)> = Vec::new();
+    let (mut system, mut others) = (Vec::new(), Vec::new());
+    for (id, o) in &dir.orgs {
+        match rank(id) {
+            Some(r) => mine.push((r, id.clone(), o.name.clone())),
+            None if dir.tree.is_within(id, root) => system.push((id.clone(), o.name.clone())),
+            None => others.push((id.clone(), o.name.clone())),
+        }
+    }
+    mine.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
+    [
+        (
+            "本单位及上级机关",
+            mine.into_iter().map(|(_, id, n)| (id, n)).collect(),
+        ),
+        ("本系统其他机关", system),
+        ("其他机关", others),
+    ]
+}
+
 fn render(
     app: &App,
     user: &User,
@@ -424,14 +470,16 @@ fn render(
     };
     let parent = committee.as_deref().and_then(|c| dir.tree.parent(c));
     let dept = val(values, "decision.department");
+    let departments = decision_departments(&dir, &user.person.org_id);
+    let packs = app.packs();
     let body = html! {
         form.apply method="post" action="/cases/new" {
             @if let Some(e) = error {
                 div.notice.error role="alert" { p { strong { "未能提交：" } (e.to_string()) } }
             }
             p.hint.noprint {
-            "民警认为有符合免责的情形而受到问责处理，或者认为有符合容错的情形而受到过重问责处理的，民警本人或者所在单位可以向本级维权办提出申请（000 §12）。"
-            "维权办应当在收到申请后7个工作日内决定是否受理，逾期未告知的视为受理（000 §13）。带 * 的各项必填。"
+            "民警认为有符合免责的情形而受到问责处理，或者认为有符合容错的情形而受到过重问责处理的，民警本人或者所在单位可以向本级维权办提出申请（" (packs.cite_in_text("000 §12")) "）。"
+            "维权办应当在收到申请后7个工作日内决定是否受理，逾期未告知的视为受理（" (packs.cite_in_text("000 §13")) "）。带 * 的各项必填。"
         }
             p.hint.noprint {
                 "需要手写填报的，可"
@@ -487,7 +535,7 @@ fn render(
                             input id="f-matter" type="text" name="matter" value=(val(values, "matter")) required maxlength=(lvzhi_service::limits::MATTER_CHARS) placeholder="如：申请对××问责处理决定适用依法履职免责";
                             label for="f-reasons" { "事实与理由" }
                             textarea id="f-reasons" name="reasons" rows="7" maxlength=(lvzhi_service::limits::STATEMENT_CHARS) { (val(values, "reasons")) }
-                            p.hint.noprint { "简要写明履职经过、损害后果或者不良影响、受到的问责处理，以及认为符合免责或者容错情形的理由（000 §7、§8），不超过3000字；详细材料可在立案后作为证据提交。申请事项将载入受理通知等书面文书，事实与理由载入申请表。" }
+                            p.hint.noprint { "简要写明履职经过、损害后果或者不良影响、受到的问责处理，以及认为符合免责或者容错情形的理由（" (packs.cite_in_text("000 §7、§8")) "），不超过3000字；详细材料可在立案后作为证据提交。申请事项将载入受理通知等书面文书，事实与理由载入申请表。" }
                         }
                     }
                     tr {
@@ -497,8 +545,14 @@ fn render(
                                 label { "作出部门"
                                     select name="decision.department" {
                                         option value="" selected[dept.is_empty()] { "请选择" }
-                                        @for (id, o) in &dir.orgs {
-                                            option value=(id) selected[dept == id] { (o.name) }
+                                        @for (label, group) in &departments {
+                                            @if !group.is_empty() {
+                                                optgroup label=(label) {
+                                                    @for (id, name) in group {
+                                                        option value=(id) selected[dept == id.as_str()] { (name) }
+                                                    }
+                                                }
+                                            }
                                         }
                                     }
                                 }
@@ -506,7 +560,7 @@ fn render(
                                 label { "决定日期" input type="date" name="decision.decided_on" value=(val(values, "decision.decided_on")); }
                                 label { "文号" input type="text" name="decision.document_number" value=(val(values, "decision.document_number")) maxlength="100"; }
                             }
-                            p.hint.noprint { "申请免责容错应当针对已作出的问责处理决定，提出申请时必须填写；主动启动时尚无决定的可不填。本申请不影响原决定的执行（000 §22）。" }
+                            p.hint.noprint { "申请免责容错应当针对已作出的问责处理决定，提出申请时必须填写；主动启动时尚无决定的可不填。本申请不影响原决定的执行（" (packs.cite_in_text("000 §22")) "）。" }
                         }
                     }
                     tr {
@@ -515,7 +569,7 @@ fn render(
                             @match &committee {
                                 Some(c) => {
                                     (committee_name(&dir, c)) "（本级维权办）"
-                                    @if let Some(p) = parent { "；复核由" (committee_name(&dir, p)) "办理（000 §21）" }
+                                    @if let Some(p) = parent { "；复核由" (committee_name(&dir, p)) "办理（" (packs.cite_in_text("000 §21")) "）" }
                                 }
                                 None => { span.hint { "按所选工作单位确定：该单位或者其最近的设有维权办的上级单位。" } }
                             }
@@ -526,7 +580,7 @@ fn render(
                             th { label for="f-received" { "收到申请的日期" } }
                             td colspan="3" {
                                 input id="f-received" type="date" name="received_on" value=(val(values, "received_on")) max=(today.to_string());
-                                p.hint { "维权办代为录入纸质申请表的，填写实际收到的日期，受理期限自该日起计算（000 §13）。" }
+                                p.hint { "维权办代为录入纸质申请表的，填写实际收到的日期，受理期限自该日起计算（" (packs.cite_in_text("000 §13")) "）。" }
                             }
                         }
                     }
