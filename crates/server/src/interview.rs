@@ -142,15 +142,7 @@ pub(crate) fn facts(packs: &PackSet, pack_id: &str) -> Result<Vec<FactView>, App
         id: f.id.clone(),
         ty: f.ty.id().to_string(),
         question: f.question.clone(),
-        choices: f
-            .choices
-            .iter()
-            .enumerate()
-            .map(|(i, c)| ChoiceView {
-                id: c.clone(),
-                label: f.labels.get(i).cloned().unwrap_or_else(|| c.clone()),
-            })
-            .collect(),
+        choices: choice_views(&f.choices, &f.labels),
         articles: f.articles.clone(),
         regulation: None,
         cited_from,
@@ -173,6 +165,18 @@ pub(crate) fn facts(packs: &PackSet, pack_id: &str) -> Result<Vec<FactView>, App
         }
     }
     Ok(out)
+}
+
+/// A choice fact's options with their labels (the id where a label is missing).
+fn choice_views(choices: &[String], labels: &[String]) -> Vec<ChoiceView> {
+    choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ChoiceView {
+            id: c.clone(),
+            label: labels.get(i).cloned().unwrap_or_else(|| c.clone()),
+        })
+        .collect()
 }
 
 /// Facts from a form: `fact.<id>` fields; an empty value or `unknown` leaves the fact unknown.
@@ -569,15 +573,7 @@ pub(crate) fn other_questions(
             id: key,
             ty: def.ty.id().to_string(),
             question: def.question.clone(),
-            choices: def
-                .choices
-                .iter()
-                .enumerate()
-                .map(|(i, c)| ChoiceView {
-                    id: c.clone(),
-                    label: def.labels.get(i).cloned().unwrap_or_else(|| c.clone()),
-                })
-                .collect(),
+            choices: choice_views(&def.choices, &def.labels),
             articles: p.fact(fact).map(|f| f.articles.clone()).unwrap_or_default(),
             regulation: Some(lvzhi_rules::title_zh(p)),
             cited_from: None,
