@@ -301,9 +301,20 @@ impl PackSet {
             let words = citation_words(&format!("{code} {articles}"));
             match self.pack(code) {
                 Ok(p) if !code.is_empty() && len > 0 && !words.contains('§') => {
-                    out.push_str(&head[..code_at]);
+                    // Chinese sets no spaces around a citation: "依照 000 §16 办理" reads
+                    // "依照《…》第十六条办理".
+                    let before = head[..code_at].trim_end_matches(' ');
+                    let cjk_before = before.chars().last().is_some_and(|c| !c.is_ascii());
+                    out.push_str(if cjk_before { before } else { &head[..code_at] });
                     out.push_str(&title_zh(p));
                     out.push_str(&words);
+                    let after = &tail[len..];
+                    let spaced = after.strip_prefix(' ');
+                    rest = match spaced {
+                        Some(a) if a.chars().next().is_some_and(|c| !c.is_ascii()) => a,
+                        _ => after,
+                    };
+                    continue;
                 }
                 _ => out.push_str(&rest[..at + 1 + len]),
             }

@@ -153,7 +153,7 @@ fn issue22_citations_in_a_text_read_with_the_regulations_title() {
         ),
         (
             "依照 000 §16、§18、§20 办理。",
-            format!("依照 {t000}第十六条、第十八条、第二十条 办理。"),
+            format!("依照{t000}第十六条、第十八条、第二十条办理。"),
         ),
         (
             "000 §7(五)、004-2016 §21",

@@ -54,6 +54,22 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The same error with the citations by code in its sentence ("（001 §32）") read as
+    /// articles of the regulation named in full (issue 22 item 5): the domain writes codes, the
+    /// user reads words.
+    pub(crate) fn cited(self, packs: &lvzhi_rules::PackSet) -> AppError {
+        let c = |m: String| packs.cite_in_text(&m);
+        match self {
+            AppError::Forbidden(m) => AppError::Forbidden(c(m)),
+            AppError::AccessDenied(m) => AppError::AccessDenied(c(m)),
+            AppError::NotFound(m) => AppError::NotFound(c(m)),
+            AppError::BadRequest(m) => AppError::BadRequest(c(m)),
+            AppError::Unprocessable(m) => AppError::Unprocessable(c(m)),
+            AppError::Conflict(m) => AppError::Conflict(c(m)),
+            other => other,
+        }
+    }
+
     /// The HTTP status answered.
     pub fn status(&self) -> StatusCode {
         match self {

@@ -137,7 +137,8 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
         .unwrap_or_default()
         .to_string();
     assert!(
-        message.contains("不承担执法过错责任") && message.contains("004 §9"),
+        message.contains("不承担执法过错责任")
+            && message.contains("《公安机关人民警察执法过错责任追究规定》第九条"),
         "{message}"
     );
     assert_eq!(
@@ -214,7 +215,12 @@ async fn s9_approver_who_overrode_a_correct_opinion_bears_all_responsibility_004
     });
     let r = w.act(INSP_MENG, &id, heavier).await;
     assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains("001 §27"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("《内蒙古公安机关维护公安民警执法权威工作实施办法》第二十七条"),
+        "{}",
+        r.body
+    );
     let r = w.act(INSP_MENG, &id, answer).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let d = w.detail(LI, &id).await;

@@ -506,7 +506,12 @@ async fn issue22_no_page_shows_ids_codes_or_digests_outside_the_technical_detail
     let mut seen = 0;
     for who in people {
         let client = w.pages(who);
-        let mut paths: Vec<String> = vec!["/".into(), "/incidents/ledger".into(), "/new".into()];
+        let mut paths: Vec<String> = vec![
+            "/".into(),
+            "/incidents/ledger".into(),
+            "/new".into(),
+            "/cases/new".into(),
+        ];
         for n in 1..=3 {
             let list = client.get(&format!("/cases?page={n}")).await;
             paths.push(format!("/cases?page={n}"));

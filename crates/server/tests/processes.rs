@@ -190,7 +190,10 @@ async fn s32_a_near_relative_outside_the_definition_is_refused_as_victim_001() {
             .unwrap_or_default()
             .to_string();
         assert!(message.contains(relation), "{message}");
-        assert!(message.contains("001 §32"), "{message}");
+        assert!(
+            message.contains("《内蒙古公安机关维护公安民警执法权威工作实施办法》第三十二条"),
+            "{message}"
+        );
         assert!(
             message.contains("夫、妻、父、母、子、女、同胞兄弟姊妹"),
             "{message}"
@@ -204,7 +207,9 @@ async fn s32_a_near_relative_outside_the_definition_is_refused_as_victim_001() {
         .await;
     let r = w.act(OFFICER, &id, json!({ "action": "incident_add_victim", "name": "李四", "kind": "near_relative", "relation": "岳父" })).await;
     assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains("001 §32"));
+    assert!(r
+        .body
+        .contains("《内蒙古公安机关维护公安民警执法权威工作实施办法》第三十二条"));
     let r = w.act(OFFICER, &id, json!({ "action": "incident_add_victim", "name": "其木格", "kind": "near_relative", "relation": "母亲" })).await;
     assert_eq!(r.status, 200, "{}", r.body);
     // The officer does not handle the case.
@@ -382,7 +387,9 @@ async fn the_pages_open_show_and_act_on_a_process_case_from_its_field_specs() {
     fields.push(("victims.1.relation", "表兄弟"));
     let r = officer.post("/new/incident/incident_report", &fields).await;
     assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains("001 §32"));
+    assert!(r
+        .body
+        .contains("《内蒙古公安机关维护公安民警执法权威工作实施办法》第三十二条"));
     assert!(r.body.contains("value=\"表兄弟\""));
     let mut fields = base.to_vec();
     fields.push(("victims.1.relation", "弟弟"));

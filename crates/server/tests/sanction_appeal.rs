@@ -76,7 +76,10 @@ async fn s27_a_sanction_lighter_than_a_major_demerit_is_refused_citing_the_artic
             .as_str()
             .unwrap_or_default()
             .to_string();
-        assert!(message.contains("001 §27"), "{message}");
+        assert!(
+            message.contains("《内蒙古公安机关维护公安民警执法权威工作实施办法》第二十七条"),
+            "{message}"
+        );
         assert!(message.contains("记大过以上处分或者辞退"), "{message}");
         assert!(message.contains(zh), "{message}");
     }

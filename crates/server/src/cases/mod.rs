@@ -193,7 +193,9 @@ pub(crate) async fn run(
     command: &Value,
     expected_version: Option<i64>,
 ) -> Result<Outcome, AppError> {
-    run_prepared(app, user, ctx, command, expected_version, false).await
+    run_prepared(app, user, ctx, command, expected_version, false)
+        .await
+        .map_err(|e| e.cited(&app.packs()))
 }
 
 /// As [`run`] for a page's form: a command that does not fit its step is refused in the words
@@ -206,7 +208,9 @@ pub(crate) async fn run_form(
     command: &Value,
     expected_version: Option<i64>,
 ) -> Result<Outcome, AppError> {
-    run_prepared(app, user, ctx, command, expected_version, true).await
+    run_prepared(app, user, ctx, command, expected_version, true)
+        .await
+        .map_err(|e| e.cited(&app.packs()))
 }
 
 async fn run_prepared(
@@ -467,6 +471,17 @@ pub(crate) fn process_of(kind: &str) -> Result<&'static dyn CaseType, AppError> 
 /// process decides it with each of the user's organisations it offers the action to, and the
 /// case decided must name that same organisation.
 pub(crate) async fn create(
+    app: &App,
+    user: &User,
+    process: &'static dyn CaseType,
+    command: &Value,
+) -> Result<Created, AppError> {
+    create_checked(app, user, process, command)
+        .await
+        .map_err(|e| e.cited(&app.packs()))
+}
+
+async fn create_checked(
     app: &App,
     user: &User,
     process: &'static dyn CaseType,

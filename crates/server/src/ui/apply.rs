@@ -595,7 +595,7 @@ fn render(
             }
             @if office {
                 fieldset.ex-officio.noprint {
-                    legend { "主动启动免责容错工作（000 §12 第二款）" }
+                    legend { "主动启动免责容错工作（" (packs.cite_in_text("000 §12¶2")) "）" }
                     p.hint { "维权办在工作中发现有应当适用免责容错情形、线索的，应当主动启动相关工作：按上表填写民警、单位和事项，写明发现的情形或者线索后主动启动；审查论证期限自启动之日起计算。" }
                     label for="f-grounds" { "主动启动的依据" span.req { "*" } }
                     textarea id="f-grounds" name="grounds" rows="4" { (val(values, "grounds")) }
