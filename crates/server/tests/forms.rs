@@ -190,6 +190,13 @@ async fn the_annex_form_files_an_application_with_the_committee_worked_out() {
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("未能提交"));
     assert!(r.body.contains("依法处置警情时相对人自伤"), "values kept");
+    // The refusal cites its article in words (issue 22 item 5).
+    let notice = r.body.split("未能提交").nth(1).unwrap_or_default();
+    let notice = notice.split("</div>").next().unwrap_or_default();
+    assert!(
+        notice.contains("第十二条") && !notice.contains('§'),
+        "{notice}"
+    );
 
     // Filing for another unit is refused by policy.
     let mut other: Vec<(&str, &str)> = FILING.to_vec();

@@ -475,7 +475,7 @@ fn render(
     let body = html! {
         form.apply method="post" action="/cases/new" {
             @if let Some(e) = error {
-                div.notice.error role="alert" { p { strong { "未能提交：" } (e.to_string()) } }
+                div.notice.error role="alert" { p { strong { "未能提交：" } (packs.cite_in_text(&e.to_string())) } }
             }
             p.hint.noprint {
             "民警认为有符合免责的情形而受到问责处理，或者认为有符合容错的情形而受到过重问责处理的，民警本人或者所在单位可以向本级维权办提出申请（" (packs.cite_in_text("000 §12")) "）。"
