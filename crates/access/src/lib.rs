@@ -900,6 +900,20 @@ impl OrgTree {
     pub fn parent(&self, org: &str) -> Option<&str> {
         self.parents.get(org).and_then(|p| p.as_deref())
     }
+
+    /// `org` and its ancestors, nearest first, to the top (a cycle in the data ends the walk).
+    pub fn chain<'a>(&'a self, org: &'a str) -> Vec<&'a str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut at = Some(org);
+        while let Some(o) = at {
+            if out.contains(&o) {
+                break;
+            }
+            out.push(o);
+            at = self.parent(o);
+        }
+        out
+    }
 }
 
 #[cfg(test)]

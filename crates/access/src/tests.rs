@@ -193,6 +193,9 @@ fn subtree_lists_the_organisation_and_everything_below() {
     assert!(t.is_within("azq-bh", "nmg"));
     assert!(!t.is_within("xam", "nmg"));
     assert_eq!(t.parent("azq"), Some("als"));
+    // The chain up: the organisation first, the top last; one outside the tree stands alone.
+    assert_eq!(t.chain("azq-bh"), vec!["azq-bh", "azq", "als", "nmg"]);
+    assert_eq!(t.chain("nowhere"), vec!["nowhere"]);
 }
 
 /// An incident handled at 阿拉善左旗 about an officer of its 派出所 (parties as the server maps a

@@ -323,9 +323,7 @@ impl PackSet {
         out.push_str(rest);
         out
     }
-}
 
-impl PackSet {
     /// A citation "000 §7(一)" as readers cite it: "《…实施细则》第七条第（一）项". A citation
     /// of an unknown pack is kept as written.
     pub fn cite_zh(&self, citation: &str) -> String {

@@ -248,6 +248,8 @@ pub async fn inbox(app: &App, user: &User, limit: i64) -> Result<Vec<InboxItem>,
     let links = app.store().case_links_many(&ids).await?;
     let dir = app.directory();
     let decide = app.access().decider(&dir.tree, &user.subject);
+    let approves =
+        (user.has_role("director") || user.has_role("deputy_director")) && !user.has_role("office");
     let mut out = Vec::new();
     for r in rows {
         if !super::step_is_for(user, by_kind(&r.kind), &r.step, &r.role) {
@@ -268,8 +270,7 @@ pub async fn inbox(app: &App, user: &User, limit: i64) -> Result<Vec<InboxItem>,
             .unwrap_or_default();
         // A draft opinion waits for the 主任 or 副主任 (000 §14): the item says what they are to
         // do, within the opinion's period (issue 22 item 6).
-        let leader = user.has_role("director") || user.has_role("deputy_director");
-        let step_zh = if r.state == "opinion_drafted" && leader && !user.has_role("office") {
+        let step_zh = if r.state == "opinion_drafted" && approves {
             format!("审批审查论证意见草稿（{}）", r.label)
         } else {
             r.label.clone()

@@ -66,19 +66,11 @@ fn office_orgs(dir: &Directory) -> BTreeSet<String> {
 /// ancestor with a staffed 维权办 (000 §12).
 pub(crate) fn handling_committee(dir: &Directory, unit: &str) -> Option<String> {
     let offices = office_orgs(dir);
-    let mut at = Some(unit.to_string());
-    let mut steps = 0;
-    while let Some(org) = at {
-        if offices.contains(&org) {
-            return Some(org);
-        }
-        steps += 1;
-        if steps > dir.orgs.len() {
-            return None;
-        }
-        at = dir.tree.parent(&org).map(str::to_string);
-    }
-    None
+    dir.tree
+        .chain(unit)
+        .into_iter()
+        .find(|o| offices.contains(*o))
+        .map(str::to_string)
 }
 
 fn org(dir: &Directory, id: &str) -> Org {
@@ -412,15 +404,7 @@ fn decision_departments(
     dir: &crate::app::Directory,
     own: &str,
 ) -> [(&'static str, Vec<(String, String)>); 3] {
-    let mut chain: Vec<&str> = Vec::new();
-    let mut at = Some(own);
-    while let Some(o) = at {
-        if chain.contains(&o) {
-            break;
-        }
-        chain.push(o);
-        at = dir.tree.parent(o);
-    }
+    let chain = dir.tree.chain(own);
     let root = chain.last().copied().unwrap_or(own);
     let rank = |id: &str| -> Option<usize> {
         chain.iter().position(|c| *c == id).or_else(|| {

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use lvzhi_calendar::date_zh;
 use lvzhi_processes::incident::IncidentState;
-use lvzhi_processes::FieldKind;
+use lvzhi_processes::{ActionSpec, Actor, FieldKind};
 use lvzhi_rules::citation_words;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -68,9 +68,14 @@ impl Unrecorded {
 /// Whether `user` may now take the step that records the interview's facts: only then are
 /// their answers kept as a draft.
 fn records_facts(app: &App, user: &User, ctx: &CaseCtx) -> bool {
-    cases::available(app, user, ctx)
-        .iter()
-        .any(|(s, _)| takes(&s.fields, |k| matches!(k, FieldKind::Facts)))
+    offers(&cases::available(app, user, ctx), |k| {
+        matches!(k, FieldKind::Facts)
+    })
+}
+
+/// Whether any of the steps offered holds a field of `kind` at its top level.
+fn offers(offered: &[(ActionSpec, Actor)], is: fn(&FieldKind) -> bool) -> bool {
+    offered.iter().any(|(s, _)| takes(&s.fields, is))
 }
 
 /// The user's draft of the interview, if any (an unreadable one is ignored: it is only a copy
@@ -161,12 +166,8 @@ fn render(
     let d = view::detail(app, user, ctx);
     let id = ctx.id();
     let offered = cases::available(app, user, ctx);
-    let facts_step = offered
-        .iter()
-        .any(|(s, _)| takes(&s.fields, |k| matches!(k, FieldKind::Facts)));
-    let evidence_step = offered
-        .iter()
-        .any(|(s, _)| takes(&s.fields, |k| matches!(k, FieldKind::Evidence)));
+    let facts_step = offers(&offered, |k| matches!(k, FieldKind::Facts));
+    let evidence_step = offers(&offered, |k| matches!(k, FieldKind::Evidence));
     let app_state = application::state(ctx);
     // An application's interview and its live recommendation (000 §14).
     let interview = match app_state {

@@ -38,7 +38,7 @@ async fn inbox(
         html! {
             (flash(q.msg.as_deref()))
             h1 { "我的待办" }
-            (super::lawyers::warning(&app.packs(), &lawyers))
+            (super::lawyers::warning(&packs, &lawyers))
             p.summary {
                 "共 " strong { (list.len()) } " 项待办"
                 @if overdue > 0 { "，其中 " strong.overdue { (overdue) } " 项已逾期" }
